@@ -1,0 +1,1 @@
+"""leadapp: an open-source lead-management CRM for real-estate brokerages."""

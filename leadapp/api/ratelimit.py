@@ -1,0 +1,97 @@
+"""Per-key rate limiting for the HTTP API (W1).
+
+Each API key may make RATE requests a second with bursts of BURST (environment:
+REFLEX_LEADAPP_API_RATE, REFLEX_LEADAPP_API_BURST). With REFLEX_REDIS_URL set (several
+backend workers) the limit is shared through Redis (GCRA in one Lua call, Redis's clock);
+otherwise each process keeps token buckets in memory. Failed website logins are limited
+separately per (key, email), in process.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: float, clock=time.monotonic):
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self._state: dict = {}
+        self._lock = threading.Lock()
+
+    def take(self, key, cost: float = 1.0) -> float:
+        """0 when allowed, else the seconds to wait before retrying."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._state.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens >= cost:
+                self._state[key] = (tokens - cost, now)
+                if len(self._state) > 100_000:
+                    self._state.clear()
+                return 0.0
+            self._state[key] = (tokens, now)
+            return (cost - tokens) / self.rate if self.rate > 0 else 3600.0
+
+    def peek(self, key, cost: float = 1.0) -> float:
+        """Like take() but spends nothing."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._state.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= cost else (cost - tokens) / self.rate
+
+    @staticmethod
+    def retry_after(wait: float) -> str:
+        return str(max(1, math.ceil(wait)))
+
+
+_GCRA = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local interval = tonumber(ARGV[1])
+local tau = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval
+local wait = new_tat - tau - now
+if wait > 0 then return wait end
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
+return 0
+"""
+
+
+class RedisBucket:
+    """The same limit as TokenBucket, shared by every worker through Redis.
+
+    Falls back to an in-process bucket when Redis does not answer."""
+
+    def __init__(self, url: str, rate: float, burst: float, prefix: str = "leadapp:api-rate:"):
+        import redis
+
+        self.rate, self.burst, self.prefix = rate, burst, prefix
+        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._script = self._redis.register_script(_GCRA)
+        self._local = TokenBucket(rate, burst)
+
+    def take(self, key, cost: float = 1.0) -> float:
+        interval = 1000.0 / self.rate
+        try:
+            wait_ms = self._script(keys=[f"{self.prefix}{key}"], args=[interval, interval * self.burst])
+        except Exception:  # Redis down: keep limiting, per process
+            return self._local.take(key, cost)
+        return float(wait_ms) / 1000.0
+
+
+def from_env():
+    rate = float(os.environ.get("REFLEX_LEADAPP_API_RATE", "20"))
+    burst = float(os.environ.get("REFLEX_LEADAPP_API_BURST", "40"))
+    url = os.environ.get("REFLEX_REDIS_URL")
+    return RedisBucket(url, rate, burst) if url else TokenBucket(rate, burst)
+
+
+def login_limiter() -> TokenBucket:
+    """10 failed logins per email and key, refilled at one every 90 seconds."""
+    return TokenBucket(1 / 90, 10)

@@ -1,0 +1,88 @@
+"""`leadapp bench`: each row times the app beside the raw limit measured in the same run.
+
+A bench module registers functions with `@bench("name", order=N)`; each takes a
+`BenchContext` and returns a list of `Row`s. Rows print as a table:
+bench, size, app time, raw limit, ratio, target, verdict.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+REGISTRY: list[tuple[int, str, Callable]] = []
+
+
+@dataclass
+class Row:
+    bench: str
+    size: str
+    app_s: float
+    raw_s: float | None
+    target: str
+    ok: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> str:
+        return f"{self.app_s / self.raw_s:.2f}x" if self.raw_s else "-"
+
+
+@dataclass
+class BenchContext:
+    leads: int
+    workdir: Path
+    quick: bool = False
+    only: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)
+
+
+def bench(name: str, order: int = 100):
+    def deco(fn):
+        REGISTRY.append((order, name, fn))
+        return fn
+
+    return deco
+
+
+def timed(fn: Callable, repeat: int = 1) -> float:
+    """Median wall time of fn() over `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def p95(fn: Callable, repeat: int = 20) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+
+
+def fmt_s(s: float | None) -> str:
+    if s is None:
+        return "-"
+    return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def print_table(rows: list[Row]) -> None:
+    head = ("bench", "size", "app", "raw limit", "ratio", "target", "")
+    table = [head] + [
+        (r.bench, r.size, fmt_s(r.app_s), fmt_s(r.raw_s), r.ratio, r.target,
+         ("ok" if r.ok else "MISSED" if r.ok is not None else "") + (f" {r.note}" if r.note else ""))
+        for r in rows
+    ]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(head))]
+    for k, row in enumerate(table):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))

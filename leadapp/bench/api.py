@@ -1,0 +1,210 @@
+"""Bench (issue 5): website events through the service and over HTTP, each beside a raw
+executemany of the same activity rows; tercile cut-off refresh at 1M leads."""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+import time
+from datetime import timedelta
+
+from leadapp.bench import BenchContext, Row, bench
+
+N_LEADS = 5_000
+N_EVENTS = 20_000
+BATCH = 500
+KINDS = ["listing_view", "search", "saved_listing", "info_request", "email_click", "saved_search"]
+
+
+def _fresh(path):
+    from leadapp import db
+
+    if path.exists():
+        path.unlink()
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    return db.make_engine(url)
+
+
+def _org(engine, n_leads: int):
+    """A brokerage with a broker and n_leads leads (bulk), and an API key."""
+    from sqlmodel import Session
+
+    from leadapp.models import Brokerage, User, utcnow
+    from leadapp.services import apikeys
+    from leadapp.services.bulk import insert_rows
+
+    with Session(engine, expire_on_commit=False) as s:
+        b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=[])
+        s.add(b)
+        s.flush()
+        u = User(brokerage_id=b.id, email="broker@bench.test", name="Broker", role="broker", agent_code="B1",
+                 password_hash="x")
+        s.add(u)
+        s.flush()
+        _, key = apikeys.create_key(s, u, "bench")
+        now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+        insert_rows(s.connection(), "lead", ("brokerage_id", "email", "first_name", "last_name", "phone",
+                                             "phone_digits", "extra_emails", "extra_phones", "street", "city",
+                                             "state", "postal_code", "status", "stage", "stage_entered_at",
+                                             "priority", "source", "texting_consent", "property_type_wanted",
+                                             "move_timeframe", "rating_score", "active_subscriptions",
+                                             "created_at", "updated_at"),
+                    [(b.id, f"l{i}@bench.test", "", "", "", "", "[]", "[]", "", "", "", "", "new", "uncontacted",
+                      now, "normal", "Zillow", False, "", "", 0.0, 0, now, now) for i in range(n_leads)])
+        s.commit()
+        return b.id, key
+
+
+def _events(n: int, n_leads: int, seed: int = 1) -> list[dict]:
+    from leadapp.models import utcnow
+
+    rng = random.Random(seed)
+    now = utcnow()
+    return [{"kind": rng.choice(KINDS), "email": f"l{rng.randrange(n_leads)}@bench.test",
+             "occurred_at": (now - timedelta(seconds=rng.randrange(90 * 86400))).isoformat(),
+             "mls_number": f"ML{rng.randrange(9999)}", "idempotency_key": f"e{seed}-{i}"} for i in range(n)]
+
+
+def _raw_rows(bid: int, events: list[dict], lead_of: dict) -> list[tuple]:
+    from leadapp.models import utcnow
+
+    now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+    return [(bid, lead_of[e["email"]], e["kind"], e["occurred_at"].replace("T", " ")[:26], now, e["mls_number"], "",
+             e["idempotency_key"]) for e in events]
+
+
+def _raw(ctx: BenchContext, name: str, n_leads: int, events: list[dict]) -> float:
+    from leadapp.services.bulk import insert_rows
+
+    eng = _fresh(ctx.workdir / name)
+    bid, _ = _org(eng, n_leads)
+    with eng.connect() as c:
+        lead_of = {e: i for i, e in c.exec_driver_sql("SELECT id, email FROM lead")}
+    rows = _raw_rows(bid, events, lead_of)
+    t = time.perf_counter()
+    with eng.begin() as conn:
+        for start in range(0, len(rows), BATCH):
+            insert_rows(conn, "activity", ("brokerage_id", "lead_id", "kind", "occurred_at", "received_at",
+                                           "mls_number", "details", "idempotency_key"), rows[start:start + BATCH])
+    raw_s = time.perf_counter() - t
+    eng.dispose()
+    return raw_s
+
+
+@bench("api: events through the service", order=50)
+def events_service(ctx: BenchContext) -> list[Row]:
+    from sqlmodel import Session
+
+    from leadapp.services import activity
+
+    n = 5_000 if ctx.quick else N_EVENTS
+    events = _events(n, N_LEADS)
+    eng = _fresh(ctx.workdir / "events_app.db")
+    bid, _ = _org(eng, N_LEADS)
+    t = time.perf_counter()
+    for start in range(0, n, BATCH):  # one transaction per batch, as the API does
+        with Session(eng, expire_on_commit=False) as s:
+            out = activity.record_events(s, bid, events[start:start + BATCH])
+            assert out["errors"] == 0
+            s.commit()
+    app_s = time.perf_counter() - t
+    eng.dispose()
+    raw_s = _raw(ctx, "events_raw.db", N_LEADS, events)
+    rate = n / app_s
+    return [Row("api: events through the service", f"{n:,} events, batches of {BATCH}", app_s, raw_s,
+                ">= 5,000 events/s", ok=rate >= 5000, note=f"{rate:,.0f}/s")]
+
+
+@bench("api: events over HTTP", order=51)
+def events_http(ctx: BenchContext) -> list[Row]:
+    import httpx
+    import uvicorn
+
+    from leadapp.api import build_api
+    from leadapp.api.ratelimit import TokenBucket
+
+    n = 5_000 if ctx.quick else N_EVENTS
+    events = _events(n, N_LEADS, seed=2)
+    eng = _fresh(ctx.workdir / "http_app.db")
+    bid, key = _org(eng, N_LEADS)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(build_api(eng, TokenBucket(1000, 1000)), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    th = threading.Thread(target=server.run, daemon=True)
+    th.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"},
+                          timeout=60) as client:
+            t = time.perf_counter()
+            for start in range(0, n, BATCH):
+                r = client.post("/api/v1/events", json={"events": events[start:start + BATCH]})
+                assert r.status_code == 201, r.text[:300]
+            app_s = time.perf_counter() - t
+    finally:
+        server.should_exit = True
+        th.join(10)
+        eng.dispose()
+    raw_s = _raw(ctx, "http_raw.db", N_LEADS, events)
+    rate = n / app_s
+    return [Row("api: events over HTTP", f"{n:,} events, POST batches of {BATCH}", app_s, raw_s,
+                ">= 1,000 events/s", ok=rate >= 1000, note=f"{rate:,.0f}/s")]
+
+
+@bench("rating: tercile refresh", order=52)
+def tercile_refresh(ctx: BenchContext) -> list[Row]:
+    """Refresh at 1M leads (bucket counts + two short index reads) beside the naive ranking
+    (count + two OFFSET scans of the score index) as the raw limit."""
+    import numpy as np
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from leadapp.bench import timed
+    from leadapp.models import Lead, utcnow
+    from leadapp.services import rating
+    from leadapp.services.bulk import insert_rows
+
+    n = max(ctx.leads, 1_000_000) if not ctx.quick else ctx.leads
+    eng = _fresh(ctx.workdir / "rating.db")
+    bid, _ = _org(eng, 0)
+    rng = np.random.default_rng(3)
+    now = utcnow()
+    now_txt = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    active = rng.random(n) < 0.6
+    scores = np.where(active, rng.lognormal(20, 3, n), 0.0)
+    with eng.begin() as c:
+        insert_rows(c, "lead", ("brokerage_id", "email", "first_name", "last_name", "phone", "phone_digits",
+                                "extra_emails", "extra_phones", "street", "city", "state", "postal_code", "status",
+                                "stage", "stage_entered_at", "priority", "source", "texting_consent",
+                                "property_type_wanted", "move_timeframe", "rating_score", "last_activity_at",
+                                "active_subscriptions", "created_at", "updated_at"),
+                    [(bid, f"r{i}@bench.test", "", "", "", "", "[]", "[]", "", "", "", "", "new", "uncontacted",
+                      now_txt, "normal", "", False, "", "", float(scores[i]), now_txt if active[i] else None, 0,
+                      now_txt, now_txt) for i in range(n)])
+    with Session(eng) as s:  # first refresh counts the buckets from the stored scores (untimed)
+        rating.refresh_cutoffs(s, bid, now)
+        s.commit()
+
+    def app():
+        with Session(eng) as s:
+            rating.refresh_cutoffs(s, bid, now)
+            s.commit()
+
+    def naive():
+        with Session(eng) as s:
+            cond = sa.and_(Lead.brokerage_id == bid, Lead.rating_score > 0)
+            k = s.execute(sa.select(sa.func.count()).select_from(Lead).where(cond)).scalar()
+            for pos in (k // 3, 2 * k // 3):
+                s.execute(sa.select(Lead.rating_score).where(cond).order_by(Lead.rating_score).offset(pos).limit(1)).scalar()
+
+    app()
+    app_s = timed(app, repeat=7)
+    raw_s = timed(naive, repeat=3)
+    eng.dispose()
+    return [Row("rating: tercile refresh", f"{n:,} leads ({int(active.sum()):,} rated)", app_s, raw_s,
+                "< 50 ms", ok=app_s < 0.05, note="raw = naive count + OFFSET ranking")]

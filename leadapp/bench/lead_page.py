@@ -1,0 +1,127 @@
+"""Bench (issue 4): opening a lead with 10,000 activities vs the raw queries behind it.
+
+"Opening" is what the page does on load: the header (contact, tags, rating with its
+reasons, tab counts) and the first page of the Activity tab, through the services as an
+agent. The raw limit runs the same SQL statements directly on the driver connection.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import timedelta
+
+from leadapp.bench import BenchContext, Row, bench, p95
+
+N_ACTIVITIES = 10_000
+
+
+def _database(ctx: BenchContext):
+    from leadapp import db
+    from leadapp.services import demo_data
+
+    path = ctx.workdir / "lead_page.db"
+    if path.exists():
+        path.unlink()
+    seeded = ctx.cache.get("seeded_db")
+    url = f"sqlite:///{path}"
+    if seeded and seeded.exists():
+        shutil.copy(seeded, path)
+        engine = db.make_engine(url)
+    else:
+        db.upgrade(url)
+        engine = db.make_engine(url)
+        leads = min(ctx.leads, 5000)
+        demo_data.load(engine, demo_data.Plan(seed=7, leads=leads, activities=leads * 10, listings=500))
+    return engine
+
+
+def _busy_lead(engine) -> tuple[int, int]:
+    """The agent's lead given 10,000 activities (ids: lead, agent)."""
+    import sqlalchemy as sa
+    from sqlmodel import Session, select
+
+    from leadapp.models import Lead, Listing, User, utcnow
+    from leadapp.models.enums import ACTIVITY_KINDS
+    from leadapp.services import rating
+    from leadapp.services.bulk import insert_rows
+
+    with Session(engine) as s:
+        agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
+        lead = s.exec(select(Lead).where(Lead.assigned_agent_id == agent.id).order_by(Lead.id)).first()
+        listing_ids = list(s.exec(select(Listing.id).limit(500)).all())
+        lead_id, brokerage_id = lead.id, lead.brokerage_id
+    rnd = random.Random(4)
+    now = utcnow()
+    kinds = list(ACTIVITY_KINDS)
+    rows, score = [], 0.0
+    for i in range(N_ACTIVITIES):
+        kind = rnd.choice(kinds)
+        when = now - timedelta(minutes=37 * i)
+        if when >= now - rating.WINDOW:
+            score += rating.term(kind, when)
+        rows.append((brokerage_id, lead_id, kind, when.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                     when.strftime("%Y-%m-%d %H:%M:%S.%f"), rnd.choice(listing_ids) if kind == "listing_view" else None,
+                     ""))
+    with engine.begin() as conn:
+        insert_rows(conn, "activity", ("brokerage_id", "lead_id", "kind", "occurred_at", "received_at", "listing_id",
+                                       "details"), rows)
+        conn.execute(sa.text("UPDATE lead SET rating_score = rating_score + :s, last_activity_at = :t WHERE id = :i"),
+                     {"s": score, "t": now.strftime("%Y-%m-%d %H:%M:%S.%f"), "i": lead_id})
+    return lead_id, agent.id
+
+
+@bench("lead page: open a lead with 10,000 activities", order=40)
+def open_busy_lead(ctx: BenchContext) -> list[Row]:
+    from sqlmodel import Session
+
+    from leadapp.models import User, utcnow
+    from leadapp.services import lead_page, rating
+
+    engine = _database(ctx)
+    lead_id, agent_id = _busy_lead(engine)
+
+    def app():
+        with Session(engine) as s:
+            user = s.get(User, agent_id)
+            lead_page.lead_header(s, user, lead_id)
+            lead_page.activity_page(s, user, lead_id, "", 0)
+
+    since = (utcnow() - rating.WINDOW).strftime("%Y-%m-%d %H:%M:%S.%f")
+    raw_sql = [
+        ("SELECT * FROM app_user WHERE id = ?", (agent_id,)),
+        ("SELECT * FROM lead WHERE id = ?", (lead_id,)),
+        ("SELECT * FROM brokerage WHERE id = 1", ()),
+        ("SELECT name FROM app_user WHERE id = ?", (agent_id,)),
+        ("SELECT t.name FROM lead_tag lt JOIN tag t ON t.id = lt.tag_id WHERE lt.lead_id = ? ORDER BY t.name", (lead_id,)),
+        ("SELECT name FROM tag WHERE brokerage_id = 1 ORDER BY name", ()),
+        ("SELECT count(*) FROM app_user WHERE brokerage_id = 1 AND is_active", ()),
+        ("SELECT count(*) FROM activity WHERE lead_id = ?", (lead_id,)),
+        ("SELECT count(*) FROM history_entry WHERE lead_id = ?", (lead_id,)),
+        ("SELECT count(*) FROM history_entry WHERE lead_id = ? AND kind = 'message'", (lead_id,)),
+        ("SELECT count(*) FROM task WHERE lead_id = ? AND completed_at IS NULL", (lead_id,)),
+        ("SELECT count(*) FROM listing_sent WHERE lead_id = ?", (lead_id,)),
+        ("SELECT count(*) FROM saved_search WHERE lead_id = ?", (lead_id,)),
+        ("SELECT count(*) FROM favorite WHERE lead_id = ?", (lead_id,)),
+        ("SELECT * FROM rating_cutoff WHERE brokerage_id = 1", ()),
+        ("SELECT kind, date(occurred_at), count(*) FROM activity WHERE lead_id = ? AND occurred_at >= ? "
+         "GROUP BY kind, date(occurred_at)", (lead_id, since)),
+        ("SELECT a.*, l.* FROM activity a LEFT JOIN listing l ON l.id = a.listing_id WHERE a.lead_id = ? "
+         "ORDER BY a.occurred_at DESC, a.id DESC LIMIT 20 OFFSET 0", (lead_id,)),
+    ]
+
+    def raw():
+        with engine.connect() as conn:
+            cur = conn.connection.dbapi_connection.cursor()
+            for sql, args in raw_sql:
+                cur.execute(sql, args)
+                cur.fetchall()
+            cur.close()
+
+    app()
+    raw()  # warm both
+    app_s = p95(app, repeat=15)
+    raw_s = p95(raw, repeat=15)
+    engine.dispose()
+    return [Row("lead page: open a lead with 10,000 activities (p95)", f"{N_ACTIVITIES:,} activities", app_s, raw_s,
+                "< 1 s", ok=app_s < 1.0)]

@@ -1,0 +1,1 @@
+"""`leadapp` sub-commands, one module each."""

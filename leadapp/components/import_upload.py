@@ -1,0 +1,64 @@
+"""I3: the drop zone (drag and drop or browse) and the progress bars."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.import_state import UPLOAD_ID, ImportState
+
+
+def dropzone() -> rx.Component:
+    return rx.upload.root(
+        rx.vstack(
+            rx.icon("cloud-upload", size=36, color=rx.color("accent", 9)),
+            rx.text("Drag and drop your CSV file here", weight="medium"),
+            rx.text("or", size="2", color_scheme="gray"),
+            rx.button("Browse file", variant="outline", type="button", data_testid="browse-file"),
+            rx.text(f"CSV, up to ", ImportState.max_mb, " MB", size="1", color_scheme="gray"),
+            align="center", spacing="2", padding="28px",
+        ),
+        id=UPLOAD_ID,
+        multiple=False,
+        max_files=1,
+        accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"], "application/vnd.ms-excel": [".csv"]},
+        on_drop=ImportState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID,
+                                                          on_upload_progress=ImportState.upload_progress)),
+        border=f"2px dashed {rx.color('accent', 7)}",
+        border_radius="12px",
+        background=rx.color("accent", 2),
+        width="100%",
+        cursor="pointer",
+        data_testid="dropzone",
+    )
+
+
+def upload_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("upload", size=22, color=rx.color("accent", 9)),
+                rx.heading("2. Upload your file", size="4"),
+                align="center", spacing="2",
+            ),
+            dropzone(),
+            rx.cond(
+                (ImportState.phase == "idle") & (ImportState.file_errors.length() > 0),
+                rx.callout(ImportState.verdict, icon="circle-x", color_scheme="red", width="100%",
+                           data_testid="file-refused"),
+            ),
+            rx.cond(
+                ImportState.uploading | (ImportState.phase == "checking"),
+                rx.vstack(
+                    rx.hstack(rx.spinner(size="2"),
+                              rx.text(rx.cond(ImportState.uploading,
+                                              "Uploading… " + ImportState.upload_pct.to(str) + "%",
+                                              "Checking every cell…"), size="2"),
+                              align="center"),
+                    rx.progress(value=ImportState.upload_pct, max=100, width="100%"),
+                    width="100%", data_testid="upload-progress",
+                ),
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )

@@ -1,0 +1,175 @@
+"""The app shell: sidebar navigation, header with the signed-in user, page body.
+
+Works from a phone's width up (the sidebar becomes a drawer) and in light and dark mode.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.components.reminders import reminder_watcher
+from leadapp.state.base import AuthState
+
+NAV = [
+    ("Dashboard", "/", "layout-dashboard"),
+    ("Leads", "/leads", "users"),
+    ("To-Do", "/todo", "list-checks"),
+    ("Import", "/import", "upload"),
+    ("Settings", "/settings", "settings"),
+]
+
+
+def _nav_item(label: str, href: str, icon: str) -> rx.Component:
+    path = AuthState.router.url.path
+    active = (path == href) if href == "/" else path.startswith(href)
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=18),
+            rx.text(label, size="3", weight="medium"),
+            align="center",
+            spacing="3",
+            padding_x="12px",
+            padding_y="8px",
+            border_radius="8px",
+            width="100%",
+            background=rx.cond(active, rx.color("accent", 4), "transparent"),
+            color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
+            _hover={"background": rx.color("accent", 3)},
+        ),
+        href=href,
+        underline="none",
+        width="100%",
+        data_testid=f"nav-{label.lower()}",
+    )
+
+
+def _brand() -> rx.Component:
+    return rx.hstack(
+        rx.box(rx.icon("house", size=18, color="white"), background=rx.color("accent", 9),
+               padding="6px", border_radius="8px"),
+        rx.vstack(
+            rx.text("leadapp", weight="bold", size="4", line_height="1"),
+            rx.text(AuthState.brokerage_name, size="1", color_scheme="gray", line_height="1.2"),
+            spacing="0",
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def _nav_links() -> rx.Component:
+    return rx.vstack(*[_nav_item(*n) for n in NAV], spacing="1", width="100%")
+
+
+def sidebar() -> rx.Component:
+    return rx.box(
+        rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+        width="220px",
+        min_width="220px",
+        height="100vh",
+        position="sticky",
+        top="0",
+        padding="16px",
+        border_right=f"1px solid {rx.color('gray', 4)}",
+        background=rx.color("gray", 1),
+        display=["none", "none", "block"],
+    )
+
+
+def _mobile_menu() -> rx.Component:
+    return rx.box(
+        rx.drawer.root(
+            rx.drawer.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="Menu")),
+            rx.drawer.overlay(z_index="50"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+                    padding="16px",
+                    width="240px",
+                    height="100%",
+                    background=rx.color("gray", 1),
+                    z_index="60",
+                )
+            ),
+            direction="left",
+        ),
+        display=["block", "block", "none"],
+    )
+
+
+def header(title: str) -> rx.Component:
+    return rx.hstack(
+        _mobile_menu(),
+        rx.heading(title, size="6", data_testid="page-title"),
+        rx.spacer(),
+        rx.color_mode.button(variant="ghost"),
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.avatar(fallback=AuthState.user_name.to(str)[:1], size="2", radius="full"),
+                    rx.vstack(
+                        rx.text(AuthState.user_name, size="2", weight="medium", data_testid="user-name"),
+                        rx.badge(AuthState.user_role, size="1", variant="soft", data_testid="user-role"),
+                        spacing="0",
+                        align="start",
+                        display=["none", "flex"],
+                    ),
+                    variant="ghost",
+                    size="3",
+                    data_testid="user-menu",
+                )
+            ),
+            rx.menu.content(
+                rx.menu.item(AuthState.user_email, disabled=True),
+                rx.menu.separator(),
+                rx.menu.item("Sign out", on_click=AuthState.sign_out, color="red", data_testid="sign-out"),
+            ),
+        ),
+        width="100%",
+        align="center",
+        padding_x=["12px", "24px"],
+        padding_y="12px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        background=rx.color("gray", 1),
+        position="sticky",
+        top="0",
+        z_index="10",
+    )
+
+
+def page_shell(title: str, *children: rx.Component) -> rx.Component:
+    """A signed-in page: nothing is shown until the session is confirmed."""
+    return rx.cond(
+        AuthState.signed_in,
+        rx.hstack(
+            sidebar(),
+            rx.box(
+                header(title),
+                reminder_watcher(),
+                rx.box(*children, padding=["12px", "16px", "24px"], width="100%", max_width="1600px"),
+                flex="1",
+                min_width="0",
+            ),
+            spacing="0",
+            align="start",
+            width="100%",
+            min_height="100vh",
+            background=rx.color("gray", 2),
+        ),
+        rx.center(rx.spinner(size="3"), height="100vh"),
+    )
+
+
+def coming_soon(what: str, issue: str) -> rx.Component:
+    """An honest placeholder for a page a later issue fills; it shows no numbers."""
+    return rx.card(
+        rx.vstack(
+            rx.icon("hammer", size=28, color=rx.color("gray", 9)),
+            rx.heading(f"{what} is on its way", size="4"),
+            rx.text(f"This page is being built ({issue}).", color_scheme="gray"),
+            align="center",
+            spacing="2",
+            padding="32px",
+        ),
+        width="100%",
+    )

@@ -1,0 +1,43 @@
+"""Today's events and to-dos (D9), a card for the dashboard.
+
+Mount `todays_agenda_card()` on the dashboard and add `AgendaState.load` to its on_load;
+brokers narrow it to one agent with `AgendaState.set_agent(agent_id)` ("" = themselves).
+Reminders are separate (components/reminders.py, mounted by the page shell).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.todo import AgendaState as S
+
+from .task_list import task_row
+
+
+def todays_agenda_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Today", size="4"),
+                rx.spacer(),
+                rx.cond(S.agenda_overdue > 0,
+                        rx.link(rx.badge(S.agenda_overdue, " overdue", color_scheme="red", variant="soft"),
+                                href="/todo", data_testid="agenda-overdue")),
+                rx.link("To-Do", href="/todo", size="2"),
+                width="100%",
+                align="center",
+            ),
+            rx.text("Events", size="2", weight="bold", color_scheme="gray"),
+            rx.cond(S.agenda_events.length() > 0,
+                    rx.vstack(rx.foreach(S.agenda_events, lambda t: task_row(t, S.toggle)), spacing="2", width="100%"),
+                    rx.text("No calls, showings or meetings today.", size="2", color_scheme="gray")),
+            rx.text("To-dos", size="2", weight="bold", color_scheme="gray"),
+            rx.cond(S.agenda_tasks.length() > 0,
+                    rx.vstack(rx.foreach(S.agenda_tasks, lambda t: task_row(t, S.toggle)), spacing="2", width="100%"),
+                    rx.text("Nothing else due today.", size="2", color_scheme="gray")),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="todays-agenda",
+    )

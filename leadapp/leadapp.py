@@ -1,0 +1,24 @@
+"""The leadapp Reflex application: pages, HTTP API, background jobs."""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from leadapp.api import build_api
+from leadapp.background import job_loop
+from leadapp.pages import dashboard, import_page, lead, leads, login, settings, todo
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+app = rx.App(
+    stylesheets=["/leadapp.css"],
+    head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
+    api_transformer=build_api(),  # /api/v1 on the app's own port (W1, W2)
+)
+
+for page in (login, dashboard, leads, lead, todo, import_page, settings):
+    page.register(app)
+
+app.register_lifespan_task(job_loop)

@@ -1,0 +1,20 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from .activity import Activity, ActivityMonthly, LeadRollup
+from .email import OutgoingEmail
+from .history import HistoryEntry
+from .jobs import JobState
+from .lead import ExportLog, ImportBatch, Lead, LeadTag, RatingBucket, RatingCutoff, Tag
+from .listing import Listing, ListingSent
+from .marketing import Campaign, CampaignStep, CampaignSubscription, Market, MarketSubscription
+from .org import ApiKey, AuthSession, Brokerage, User
+from .organizer import Favorite, SavedSearch
+from .task import Task
+from ._base import utcnow
+
+__all__ = [
+    "Activity", "ActivityMonthly", "ApiKey", "AuthSession", "Brokerage", "Campaign", "CampaignStep",
+    "CampaignSubscription", "ExportLog", "Favorite", "HistoryEntry", "ImportBatch", "JobState", "Lead", "LeadRollup",
+    "LeadTag", "Listing", "ListingSent", "Market", "MarketSubscription", "OutgoingEmail", "RatingBucket", "RatingCutoff",
+    "SavedSearch", "Tag", "Task", "User", "utcnow",
+]

@@ -1,0 +1,46 @@
+"""The outgoing-mail table and email log (C5): every email queued, sent, opened, clicked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from ._base import utcnow
+
+
+class OutgoingEmail(SQLModel, table=True):
+    __tablename__ = "outgoing_email"
+    __table_args__ = (
+        sa.Index("ix_email_status_created", "status", "created_at"),
+        sa.Index("ix_email_lead_created", "lead_id", "created_at"),
+        sa.Index("ix_email_market_sub", "market_subscription_id"),
+        sa.Index("ix_email_campaign_sub", "campaign_subscription_id"),
+        sa.Index("ix_email_saved_search", "saved_search_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    brokerage_id: int = Field(foreign_key="brokerage.id")
+    lead_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True),
+    )
+    to_address: str = Field(max_length=320)
+    subject: str = Field(max_length=300)
+    body: str = Field(default="", max_length=100000)
+    kind: str = Field(max_length=16)  # see enums.EMAIL_KINDS
+    channel: str = Field(default="email", max_length=8)  # email | text
+    status: str = Field(default="queued", max_length=8)  # queued | sent | failed
+    error: str = Field(default="", max_length=1000)
+    market_subscription_id: int | None = None
+    campaign_subscription_id: int | None = None
+    campaign_step_id: int | None = None
+    saved_search_id: int | None = None
+    history_entry_id: int | None = None  # the lead message (P11) it delivers
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    opened_at: datetime | None = None
+    clicked_at: datetime | None = None
+    click_count: int = 0

@@ -1,0 +1,37 @@
+"""A lead's history (P8, P10, P11, G4): notes, calls, quick events, messages, audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from ._base import utcnow
+
+
+class HistoryEntry(SQLModel, table=True):
+    __tablename__ = "history_entry"
+    __table_args__ = (
+        sa.Index("ix_history_lead_time", "lead_id", "created_at"),
+        sa.Index("ix_history_actor_time", "actor_id", "created_at"),
+        sa.Index("ix_history_b_time", "brokerage_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    brokerage_id: int = Field(foreign_key="brokerage.id")
+    lead_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False))
+    # The user who did it (G4); empty for the website or the system.
+    actor_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True),
+    )
+    kind: str = Field(max_length=16)  # see enums.HISTORY_KINDS
+    title: str = Field(default="", max_length=200)
+    body: str = Field(default="", max_length=20000)
+    # audit records: which field changed, from what, to what
+    field: str | None = Field(default=None, max_length=40)
+    old_value: str | None = Field(default=None, max_length=400)
+    new_value: str | None = Field(default=None, max_length=400)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime | None = None

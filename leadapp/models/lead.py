@@ -1,0 +1,162 @@
+"""Leads, their tags, and the lead-list support tables (L, P1, P13, R1, W2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from ._base import utcnow
+
+
+class Lead(SQLModel, table=True):
+    __tablename__ = "lead"
+    __table_args__ = (
+        sa.UniqueConstraint("brokerage_id", "email", name="uq_lead_brokerage_email"),
+        # Lead-list filters and sorts (L1, L4) and dashboard counts (D2, D5-D7).
+        sa.Index("ix_lead_b_created", "brokerage_id", "created_at"),
+        sa.Index("ix_lead_b_agent_created", "brokerage_id", "assigned_agent_id", "created_at"),
+        sa.Index("ix_lead_b_status", "brokerage_id", "status"),
+        sa.Index("ix_lead_b_stage", "brokerage_id", "stage"),
+        sa.Index("ix_lead_b_source", "brokerage_id", "source"),
+        sa.Index("ix_lead_b_type", "brokerage_id", "lead_type"),
+        sa.Index("ix_lead_b_rating", "brokerage_id", "rating_score"),
+        sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at"),
+        sa.Index("ix_lead_agent_lastact", "assigned_agent_id", "last_activity_at"),
+        sa.Index("ix_lead_b_name", "brokerage_id", "last_name", "first_name"),
+        sa.Index("ix_lead_b_subs", "brokerage_id", "active_subscriptions"),
+        sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md"),
+        sa.Index("ix_lead_b_anniv", "brokerage_id", "anniversary_md"),
+        sa.Index("ix_lead_phone_digits", "brokerage_id", "phone_digits"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    brokerage_id: int = Field(foreign_key="brokerage.id")
+    # P1 contact
+    email: str = Field(max_length=320)  # primary email, stored lower-case
+    first_name: str = Field(default="", max_length=100)
+    last_name: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=60)  # as typed (may hold an extension)
+    phone_digits: str = Field(default="", max_length=20)  # digits only, for search
+    extra_emails: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    extra_phones: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    street: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    state: str = Field(default="", max_length=2)  # two-letter US state / CA province code
+    postal_code: str = Field(default="", max_length=10)
+    birthday: date | None = None
+    birthday_md: int | None = None  # month*100+day, for "upcoming birthdays" (D7)
+    anniversary: date | None = None  # transaction anniversary
+    anniversary_md: int | None = None
+    lead_type: str | None = Field(default=None, max_length=10)  # buyer | seller | renter
+    status: str = Field(default="new", max_length=10)
+    stage: str = Field(default="uncontacted", max_length=20)
+    stage_entered_at: datetime = Field(default_factory=utcnow)
+    priority: str = Field(default="normal", max_length=10)
+    source: str = Field(default="", max_length=60)
+    texting_consent: bool = Field(default=False)
+    assigned_agent_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True),
+    )
+    # W2: the website account
+    website_password_hash: str | None = Field(default=None, max_length=255)
+    # P13 sales info
+    property_type_wanted: str = Field(default="", max_length=40)
+    price_min: int | None = None
+    price_max: int | None = None
+    move_timeframe: str = Field(default="", max_length=60)
+    closing_date: date | None = None
+    ps_due_date: date | None = None
+    # R1: forward-decayed activity score (see services/rating.py); stars derive from it.
+    rating_score: float = Field(default=0.0)
+    last_activity_at: datetime | None = None
+    # D3 / L4 "subscribed": count of active market, campaign and alert subscriptions.
+    active_subscriptions: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True),
+    )
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+    __table_args__ = (sa.UniqueConstraint("brokerage_id", "name", name="uq_tag_brokerage_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    brokerage_id: int = Field(foreign_key="brokerage.id")
+    name: str = Field(max_length=60)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LeadTag(SQLModel, table=True):
+    __tablename__ = "lead_tag"
+
+    lead_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+
+
+class RatingCutoff(SQLModel, table=True):
+    """R1: the tercile boundaries of a brokerage's rating scores, refreshed cheaply."""
+
+    __tablename__ = "rating_cutoff"
+
+    brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
+    low: float = Field(default=0.0)  # score >= low and < high -> 2 stars
+    high: float = Field(default=0.0)  # score >= high -> 3 stars
+    active_leads: int = Field(default=0)
+    computed_at: datetime = Field(default_factory=utcnow)
+    # Scores hold exactly the activities that occurred at or after this instant; the ageing
+    # job moves it forward and subtracts what fell out of the six-month window.
+    aged_until: datetime | None = None
+
+
+class RatingBucket(SQLModel, table=True):
+    """R1: how many leads with a positive score fall in each log-scale score bucket.
+
+    Kept exact in the writing transaction, so the tercile cut-offs are found by reading a
+    few hundred rows and one short index range instead of ranking every lead.
+    """
+
+    __tablename__ = "rating_bucket"
+
+    brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
+    bucket: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    count: int = Field(default=0)
+
+
+class ExportLog(SQLModel, table=True):
+    """I5: each CSV export, who made it and what it held."""
+
+    __tablename__ = "export_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    brokerage_id: int = Field(foreign_key="brokerage.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    row_count: int = 0
+    filters: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class ImportBatch(SQLModel, table=True):
+    """I4: one completed import, named in each imported lead's history."""
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    brokerage_id: int = Field(foreign_key="brokerage.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    filename: str = Field(default="", max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+    lead_count: int = 0
+    tag_count: int = 0
+    note_count: int = 0
+    market_count: int = 0
+    campaign_count: int = 0

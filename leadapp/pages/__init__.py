@@ -1,0 +1,1 @@
+"""Pages. Each module has `register(app)`, which adds its route(s)."""

@@ -1,0 +1,44 @@
+"""The CSV import (I1-I4): template and column guide, upload, cell-by-cell preview, import."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.components.import_guide import column_guide, template_card
+from leadapp.components.import_preview import preview_card, success_card
+from leadapp.components.import_upload import upload_card
+from leadapp.components.shell import page_shell
+from leadapp.state.base import AuthState
+from leadapp.state.import_state import ImportState
+
+
+def import_page_view() -> rx.Component:
+    return page_shell(
+        "Import leads",
+        rx.vstack(
+            rx.text("Bring your leads from another CRM or a spreadsheet. Nothing is written until the "
+                    "preview looks good and you click Import; then everything goes in together.",
+                    color_scheme="gray", size="2"),
+            rx.cond(
+                ImportState.phase == "done",
+                success_card(),
+                rx.vstack(
+                    rx.flex(
+                        rx.vstack(template_card(), upload_card(), spacing="4", width="100%", flex="1",
+                                  min_width="0"),
+                        rx.box(column_guide(), flex="1", min_width="0", width="100%"),
+                        direction=rx.breakpoints(initial="column", lg="row"), gap="16px", width="100%",
+                    ),
+                    rx.cond((ImportState.phase == "preview") | (ImportState.phase == "importing"), preview_card()),
+                    spacing="4", width="100%",
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(import_page_view, route="/import", title="Import leads · leadapp",
+                 on_load=[AuthState.require_login, ImportState.load])

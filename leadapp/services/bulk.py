@@ -1,0 +1,53 @@
+"""Bulk inserts through the DB driver: sqlite3 executemany, psycopg2 execute_values.
+
+Used where thousands of rows go in at once (demo data, imports, benchmarks).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+
+
+def insert_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence],
+                chunk: int = 50_000) -> int:
+    """Insert `rows` (tuples in `columns` order) into `table` inside conn's transaction."""
+    dbapi = conn.connection.dbapi_connection
+    cur = dbapi.cursor()
+    quote = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(quote(c) for c in columns)
+    n = 0
+    try:
+        if conn.dialect.name == "postgresql":
+            from psycopg2.extras import execute_values
+
+            sql = f"INSERT INTO {table} ({cols}) VALUES %s"
+            batch: list = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= chunk:
+                    execute_values(cur, sql, batch, page_size=chunk)
+                    n += len(batch)
+                    batch = []
+            if batch:
+                execute_values(cur, sql, batch, page_size=len(batch))
+                n += len(batch)
+        else:
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(columns))})"
+            if not isinstance(rows, list):
+                rows = list(rows)
+            cur.executemany(sql, rows)
+            n = len(rows)
+    finally:
+        cur.close()
+    return n
+
+
+def reset_sequence(conn: sa.Connection, table: str, column: str = "id") -> None:
+    """After inserting explicit ids on PostgreSQL, move the id sequence past them."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+            f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"
+        )

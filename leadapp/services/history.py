@@ -1,0 +1,26 @@
+"""Writing a lead's history (P8, G4): every entry names the acting user."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from leadapp.models import HistoryEntry, Lead, User, utcnow
+
+
+def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title: str = "",
+              body: str = "", **extra) -> HistoryEntry:
+    entry = HistoryEntry(
+        brokerage_id=lead.brokerage_id, lead_id=lead.id, actor_id=actor.id if actor else None,
+        kind=kind, title=title, body=body, created_at=extra.pop("created_at", None) or utcnow(), **extra,
+    )
+    session.add(entry)
+    return entry
+
+
+def audit(session: Session, lead: Lead, actor: User | None, field: str, old, new, title: str = "") -> HistoryEntry:
+    """An audit record of one field change (status, stage, priority, assignment, ...)."""
+    return add_entry(
+        session, lead, actor, "audit", title=title or f"{field.replace('_', ' ').capitalize()} changed",
+        field=field, old_value=None if old is None else str(old)[:400],
+        new_value=None if new is None else str(new)[:400],
+    )

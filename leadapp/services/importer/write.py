@@ -1,0 +1,244 @@
+"""The import itself (I4): one transaction, bulk inserts, all or nothing.
+
+Leads, their tags (created as needed), notes, market and campaign enrolments, agent
+assignment and texting consent go in together with the dashboard roll-ups; every
+imported lead's history names the ImportBatch it came from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from leadapp.models import CampaignStep, ImportBatch, Tag, User, utcnow
+from leadapp.models.enums import MARKET_REPORT_TYPES
+from leadapp.services import rollups
+from leadapp.services.bulk import insert_rows
+from leadapp.services.errors import Conflict, ValidationFailed
+from leadapp.settings import MAX_IMPORT_BYTES
+
+from .validate import Preview, build_preview
+
+IMPORT_SOURCE = "Import"
+# A lead's market enrolment (all three report types) counts once in active_subscriptions,
+# as in the demo data; each active campaign enrolment counts once.
+REPORT_TYPES = list(MARKET_REPORT_TYPES)
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportResult:
+    batch_id: int
+    leads: int
+    tags: int  # distinct tags applied
+    new_tags: int
+    tag_links: int
+    notes: int
+    market_enrolments: int  # (lead, market) pairs; three report subscriptions each
+    campaign_enrolments: int
+    assigned: int
+
+    def message(self) -> str:
+        parts = [f"{self.leads:,} lead{'s' if self.leads != 1 else ''} imported"]
+        if self.tags:
+            parts.append(f"{self.tags:,} tag{'s' if self.tags != 1 else ''} applied ({self.new_tags:,} new)")
+        if self.notes:
+            parts.append(f"{self.notes:,} note{'s' if self.notes != 1 else ''}")
+        if self.market_enrolments:
+            parts.append(f"{self.market_enrolments:,} market enrolment{'s' if self.market_enrolments != 1 else ''}")
+        if self.campaign_enrolments:
+            parts.append(f"{self.campaign_enrolments:,} campaign enrolment"
+                         f"{'s' if self.campaign_enrolments != 1 else ''}")
+        return ", ".join(parts) + "."
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "message": self.message()}
+
+
+def _ts(dt: datetime, pg: bool) -> str:
+    s = dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return s + "+00:00" if pg else s
+
+
+def _col(values: pd.DataFrame, key: str, n: int, default=""):
+    """A column as a list; missing cells (None, NaN) become `default`."""
+    if key in values:
+        return [default if x is None or x != x else x for x in values[key].tolist()]
+    return [default] * n
+
+
+def _reserve_lead_ids(conn: sa.Connection, n: int) -> list[int]:
+    """n fresh lead ids, safe against concurrent writers (the transaction already holds a write)."""
+    if conn.dialect.name == "postgresql":
+        rows = conn.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence('lead', 'id')) FROM generate_series(1, %s)", (n,)).all()
+        return [r[0] for r in rows]
+    start = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM lead").scalar() or 0
+    return list(range(start + 1, start + n + 1))
+
+
+def write_preview(session: Session, user: User, pv: Preview, progress: Progress | None = None) -> ImportResult:
+    """Write a checked preview. Raises ValidationFailed when it has errors (nothing is written)."""
+    if not pv.ok:
+        raise ValidationFailed({"file": pv.verdict}, "Nothing was imported: " + pv.verdict)
+    step = progress or (lambda f, m: None)
+    vals = pv.values
+    n = len(vals)
+    now = utcnow()
+    conn = session.connection()
+    pg = conn.dialect.name == "postgresql"
+    ts = _ts(now, pg)
+    b_id = user.brokerage_id
+
+    batch = ImportBatch(brokerage_id=b_id, user_id=user.id, filename=(pv.filename or "")[:255], created_at=now)
+    session.add(batch)
+    session.flush()  # also takes the write lock on SQLite before ids are reserved
+    step(0.05, "Reserving lead ids")
+    ids = _reserve_lead_ids(conn, n)
+    id_arr = np.asarray(ids, dtype=np.int64)
+
+    markets = _col(vals, "market_id", n, None)
+    campaigns = _col(vals, "campaign_id", n, None)
+    subs = np.array([len(m or ()) + len(c or ()) for m, c in zip(markets, campaigns)], dtype=np.int64)
+    if pv.is_broker:
+        agents = [int(a) if a is not None else None for a in _col(vals, "agent_id", n, None)]
+    else:
+        agents = [user.id] * n
+    stages = [s or "uncontacted" for s in _col(vals, "stage", n, None)]
+    texting = [bool(t) for t in _col(vals, "texting", n, None)]
+    phones = _col(vals, "phone", n)
+    digits = (pd.Series(phones, dtype=object).str.replace(r"\D", "", regex=True).str.slice(0, 20).tolist()
+              if "phone" in vals else [""] * n)
+
+    def md_list(key):
+        if key + "_md" not in vals:
+            return [None] * n
+        return [int(x) if x else None for x in vals[key + "_md"].tolist()]
+
+    lead_cols = ("id", "brokerage_id", "email", "first_name", "last_name", "phone", "phone_digits",
+                 "extra_emails", "extra_phones", "street", "city", "state", "postal_code", "birthday",
+                 "birthday_md", "anniversary", "anniversary_md", "lead_type", "status", "stage",
+                 "stage_entered_at", "priority", "source", "texting_consent", "assigned_agent_id",
+                 "property_type_wanted", "move_timeframe", "rating_score", "active_subscriptions",
+                 "created_at", "updated_at", "created_by_id")
+    rows = list(zip(
+        ids, [b_id] * n, vals["email"].tolist(), _col(vals, "first_name", n), _col(vals, "last_name", n),
+        phones, digits, ["[]"] * n, ["[]"] * n, _col(vals, "address", n), _col(vals, "city", n),
+        [s or "" for s in _col(vals, "state", n, "")], _col(vals, "postal_code", n),
+        _col(vals, "birthday", n, None), md_list("birthday"), _col(vals, "anniversary", n, None),
+        md_list("anniversary"), _col(vals, "type", n, None), ["new"] * n, stages, [ts] * n, ["normal"] * n,
+        [IMPORT_SOURCE] * n, texting, agents, [""] * n, [""] * n, [0.0] * n, subs.tolist(), [ts] * n, [ts] * n,
+        [user.id] * n,
+    ))
+    step(0.1, f"Writing {n:,} leads")
+    try:
+        insert_rows(conn, "lead", lead_cols, rows)
+    except (sa.exc.IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:  # an email added meanwhile
+        raise Conflict("Another lead with one of these emails was added while importing; "
+                       "upload the file again to see which.") from exc
+    del rows
+
+    # history: the import entry of every lead, then its note
+    step(0.45, "Writing history")
+    hist_cols = ("brokerage_id", "lead_id", "actor_id", "kind", "title", "body", "field", "new_value", "created_at")
+    label = f"Imported from {pv.filename or 'a CSV file'} (import #{batch.id})"
+    insert_rows(conn, "history_entry", hist_cols,
+                [(b_id, i, user.id, "import", "Imported", label, "import_batch", str(batch.id), ts) for i in ids])
+    notes = _col(vals, "notes", n)
+    note_rows = [(b_id, i, user.id, "note", "Note", body, None, None, ts) for i, body in zip(ids, notes) if body]
+    if note_rows:
+        insert_rows(conn, "history_entry", hist_cols, note_rows)
+
+    # tags, created as needed (case-insensitive), and the lead_tag links
+    step(0.65, "Applying tags")
+    tag_lists = _col(vals, "tags", n, None)
+    wanted: dict[str, str] = {}
+    for names in tag_lists:
+        for name in names or ():
+            wanted.setdefault(name.lower(), name)
+    new_tags = 0
+    tag_links = 0
+    if wanted:
+        existing = _tag_ids(session, b_id, list(wanted))
+        missing = [(b_id, name, ts) for key, name in wanted.items() if key not in existing]
+        if missing:
+            insert_rows(conn, "tag", ("brokerage_id", "name", "created_at"), missing)
+            new_tags = len(missing)
+            existing = _tag_ids(session, b_id, list(wanted))
+        links = sorted({(i, existing[name.lower()]) for i, names in zip(ids, tag_lists) for name in names or ()})
+        insert_rows(conn, "lead_tag", ("lead_id", "tag_id"), links)
+        tag_links = len(links)
+
+    # market reports (all three types) and campaigns
+    step(0.8, "Enrolling in markets and campaigns")
+    msub = [(i, m, rt, True, ts, user.id) for i, ms in zip(ids, markets) for m in ms or () for rt in REPORT_TYPES]
+    if msub:
+        insert_rows(conn, "market_subscription",
+                    ("lead_id", "market_id", "report_type", "active", "created_at", "created_by_id"), msub)
+    pairs = [(i, c) for i, cs in zip(ids, campaigns) for c in cs or ()]
+    if pairs:
+        first_delay = _first_delays(session, {c for _, c in pairs})
+        due = {c: _ts(now + timedelta(days=d), pg) for c, d in first_delay.items()}
+        insert_rows(conn, "campaign_subscription",
+                    ("lead_id", "campaign_id", "status", "next_position", "next_send_at", "created_at", "created_by_id"),
+                    [(i, c, "active", 1, due.get(c, ts), ts, user.id) for i, c in pairs])
+
+    # dashboard roll-ups, exactly as lead_created() would count these leads
+    step(0.9, "Updating the dashboard")
+    closed_year = now.year
+    keys = Counter(
+        (b_id, a or 0, "new", s, closed_year if s == "closed" else 0, IMPORT_SOURCE, bool(k))
+        for a, s, k in zip(agents, stages, subs.tolist()))
+    rollups.add_lead_keys(session, keys)
+
+    batch.lead_count = n
+    batch.tag_count = len(wanted)
+    batch.note_count = len(note_rows)
+    batch.market_count = len(msub) // len(REPORT_TYPES)
+    batch.campaign_count = len(pairs)
+    session.add(batch)
+    session.flush()
+    step(1.0, "Done")
+    return ImportResult(batch_id=batch.id, leads=n, tags=len(wanted), new_tags=new_tags, tag_links=tag_links,
+                        notes=len(note_rows), market_enrolments=batch.market_count,
+                        campaign_enrolments=len(pairs), assigned=sum(1 for a in agents if a))
+
+
+def _tag_ids(session: Session, brokerage_id: int, lower_names: list[str]) -> dict[str, int]:
+    """Tag ids by lower-cased name (compared in Python: SQLite's lower() is ASCII-only)."""
+    wanted = set(lower_names)
+    out: dict[str, int] = {}
+    for tid, name in session.exec(select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id)
+                                  .order_by(Tag.id)).all():
+        if name.lower() in wanted:
+            out.setdefault(name.lower(), tid)
+    return out
+
+
+def _first_delays(session: Session, campaign_ids: set[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for cid, delay in session.exec(select(CampaignStep.campaign_id, CampaignStep.delay_days)
+                                   .where(CampaignStep.campaign_id.in_(campaign_ids))
+                                   .order_by(CampaignStep.campaign_id, CampaignStep.position)).all():
+        out.setdefault(cid, delay)
+    return out
+
+
+def import_file(session: Session, user: User, data: bytes, filename: str = "",
+                max_bytes: int | None = MAX_IMPORT_BYTES, progress: Progress | None = None) -> ImportResult:
+    """Check the file again inside the writing transaction, then import it (all or nothing)."""
+    pv = build_preview(session, user, data, filename, max_bytes)
+    return write_preview(session, user, pv, progress)
+
+
+def preview_file(session: Session, user: User, data: bytes, filename: str = "",
+                 max_bytes: int | None = MAX_IMPORT_BYTES) -> Preview:
+    return build_preview(session, user, data, filename, max_bytes)

@@ -1,0 +1,81 @@
+"""Periodic jobs (campaign emails, greetings, mail delivery, rating upkeep ...).
+
+Jobs register with `@job(name, every=timedelta)`; `run_due()` runs those whose interval
+has passed. A job is claimed with one conditional UPDATE on `job_state`, so with several
+backend workers (or a cron'd `leadapp jobs run`) each run happens exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from leadapp.models import JobState, utcnow
+
+log = logging.getLogger("leadapp.jobs")
+
+JOBS: dict[str, tuple[timedelta, Callable[[Session, datetime], str]]] = {}
+LEASE = timedelta(minutes=10)
+
+
+def job(name: str, every: timedelta):
+    def deco(fn):
+        JOBS[name] = (every, fn)
+        return fn
+
+    return deco
+
+
+def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool:
+    """Take the job if it is due and nobody holds it (atomic across workers)."""
+    table = JobState.__table__
+    with engine.begin() as conn:
+        exists = conn.execute(sa.select(table.c.name).where(table.c.name == name)).first()
+        if exists is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(table.insert().values(name=name, last_result=""))
+            except sa.exc.IntegrityError:
+                pass
+        res = conn.execute(
+            table.update()
+            .where(table.c.name == name,
+                   sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now),
+                   sa.or_(table.c.last_run_at.is_(None), table.c.last_run_at <= now - every))
+            .values(locked_until=now + LEASE)
+        )
+        return res.rowcount == 1
+
+
+def _finish(engine: sa.Engine, name: str, now: datetime, result: str) -> None:
+    table = JobState.__table__
+    with engine.begin() as conn:
+        conn.execute(table.update().where(table.c.name == name)
+                     .values(last_run_at=now, locked_until=None, last_result=result[:500]))
+
+
+def run_due(engine: sa.Engine, now: datetime | None = None, only: str | None = None) -> list[tuple[str, str]]:
+    """Run every due job once; returns (name, result) for the jobs that ran."""
+    import leadapp.services.scheduled  # noqa: F401  (registers the jobs)
+
+    now = now or utcnow()
+    done = []
+    for name, (every, fn) in sorted(JOBS.items()):
+        if only and name != only:
+            continue
+        if not claim(engine, name, every, now):
+            continue
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                result = fn(session, now) or "ok"
+                session.commit()
+        except Exception as exc:  # a failing job must not stop the others
+            log.exception("job %s failed", name)
+            result = f"failed: {exc}"
+        _finish(engine, name, now, result)
+        done.append((name, result))
+    return done

@@ -1,0 +1,48 @@
+"""The periodic jobs leadapp runs (see services/jobs.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from . import campaigns, mail
+from .jobs import job
+
+
+@job("campaign-steps", every=timedelta(minutes=5))
+def campaign_steps(session: Session, now: datetime) -> str:
+    return f"{campaigns.send_due_steps(session, now)} campaign emails queued"
+
+
+@job("greetings", every=timedelta(hours=1))
+def greetings(session: Session, now: datetime) -> str:
+    return f"{campaigns.send_greetings(session, now)} greetings queued"
+
+
+@job("deliver-mail", every=timedelta(minutes=1))
+def deliver_mail(session: Session, now: datetime) -> str:
+    sent, failed = mail.deliver_queued(session)
+    return f"{sent} sent, {failed} failed"
+
+
+@job("rating-cutoffs", every=timedelta(minutes=1))
+def rating_cutoffs(session: Session, now: datetime) -> str:
+    from . import rating
+    from leadapp.models import Brokerage
+    from sqlmodel import select
+
+    ids = session.exec(select(Brokerage.id)).all()
+    for bid in ids:
+        rating.refresh_cutoffs(session, bid, now)
+    return f"cut-offs of {len(ids)} brokerages refreshed"
+
+
+@job("rating-ageing", every=timedelta(hours=1))
+def rating_ageing(session: Session, now: datetime) -> str:
+    from . import rating
+    from leadapp.models import Brokerage
+    from sqlmodel import select
+
+    changed = sum(rating.age_out(session, bid, now) for bid in session.exec(select(Brokerage.id)).all())
+    return f"{changed} leads aged"

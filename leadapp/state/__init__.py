@@ -1,0 +1,1 @@
+"""Thin Reflex states, one per page or feature; they call leadapp.services."""

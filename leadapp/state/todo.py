@@ -1,0 +1,447 @@
+"""To-do page, the add/edit task dialog, and the lead page's tasks panel (T1-T4, P9, P17).
+
+Filters live in the URL (/todo?kind=call&lead=12&from=2026-11-01&to=2026-11-30&done=all&agent=all);
+changing one navigates, and on_load reads them back.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import reflex as rx
+from reflex_components_sonner.toast import ToastAction
+
+from leadapp.models.enums import TASK_KINDS
+from leadapp.services import tasks as svc
+from leadapp.services.errors import NotSignedIn, ServiceError
+
+from .base import AuthState
+
+FILTER_KEYS = ("kind", "lead", "from", "to", "done", "agent")
+
+
+def _int(value) -> int:
+    try:
+        return int(str(value)[:12])
+    except (TypeError, ValueError):
+        return 0
+
+
+def _page_data(session, user, params):
+    data = svc.list_tasks(session, user, params)
+    data["assignees"] = svc.assignees(session, user)
+    lead_id = data["filters"].get("lead")
+    data["lead_name"] = ""
+    if lead_id:
+        try:
+            data["lead_name"] = svc.lead_choice(session, user, lead_id)["name"]
+        except ServiceError:
+            data["lead_name"] = "(not yours)"
+    return data
+
+
+class TodoState(AuthState):
+    overdue: list[dict] = []
+    today: list[dict] = []
+    upcoming: list[dict] = []
+    completed: list[dict] = []
+    counts: dict[str, int] = {}
+    filters: dict[str, str] = {}
+    filter_count: int = 0
+    filter_lead_name: str = ""
+    agents: list[dict] = []
+    loaded: bool = False
+    lead_query: str = ""
+    lead_results: list[dict] = []
+
+    @rx.var
+    def show_completed(self) -> bool:
+        return self.filters.get("done", "open") in ("all", "done")
+
+    @rx.var
+    def show_open(self) -> bool:
+        return self.filters.get("done", "open") != "done"
+
+    @rx.var
+    def total_open(self) -> int:
+        return sum(self.counts.get(k, 0) for k in ("overdue", "today", "upcoming"))
+
+    @rx.var
+    def agent_options(self) -> list[list[str]]:
+        return [[str(a["id"]), a["name"]] for a in self.agents]
+
+    @rx.event
+    async def load(self):
+        params = {k: v for k, v in self.router.url.query_parameters.items() if k in FILTER_KEYS}
+        try:
+            data = await self._with_user(_page_data, params)
+        except ServiceError as exc:
+            self.loaded = True
+            return self._fail(exc)
+        self._apply(data)
+
+    def _apply(self, data: dict) -> None:
+        self.lead_query, self.lead_results = "", []
+        s = data["sections"]
+        self.overdue, self.today, self.upcoming, self.completed = s["overdue"], s["today"], s["upcoming"], s["completed"]
+        self.counts = data["counts"]
+        self.filters = data["filters"]
+        self.filter_count = data["filter_count"]
+        self.filter_lead_name = data["lead_name"]
+        self.agents = data["assignees"]
+        self.loaded = True
+
+    @rx.event
+    async def reload(self):
+        """Refresh with the filters already applied (after a change)."""
+        if not self.loaded or not (self.router.url.path or "").startswith("/todo"):
+            return  # the dialog saved from another page: nothing of ours is on screen
+        try:
+            data = await self._with_user(_page_data, dict(self.filters))
+        except ServiceError as exc:
+            return self._fail(exc)
+        self._apply(data)
+
+    def _goto(self, params: dict):
+        clean = {k: str(v)[:40] for k, v in params.items() if k in FILTER_KEYS and v not in (None, "")}
+        query = urlencode(clean)
+        return rx.redirect("/todo" + (f"?{query}" if query else ""))
+
+    @rx.event
+    def set_filter(self, key: str, value: str):
+        """Change one filter; the URL carries it (value "" removes it)."""
+        key, value = str(key)[:10], str(value or "")[:40]
+        if key not in FILTER_KEYS:
+            return
+        params = dict(self.filters)
+        if value in ("", "any", "open") and key in ("kind", "done", "lead"):
+            params.pop(key, None)
+        elif key == "agent" and value == "me":
+            params.pop(key, None)
+        else:
+            params[key] = value
+        parsed = svc.TaskFilters.parse(params).to_params()
+        return self._goto(parsed)
+
+    @rx.event
+    def apply_range(self, form: dict):
+        if not isinstance(form, dict):
+            return
+        params = dict(self.filters)
+        for key in ("from", "to"):
+            params[key] = str(form.get(key) or "")[:10]
+        return self._goto(svc.TaskFilters.parse(params).to_params())
+
+    @rx.event
+    async def search_filter_leads(self, query: str):
+        self.lead_query = str(query or "")[:80]
+        if not self.lead_query.strip():
+            self.lead_results = []
+            return
+        try:
+            self.lead_results = await self._with_user(svc.search_leads, self.lead_query)
+        except ServiceError as exc:
+            return self._fail(exc)
+
+    @rx.event
+    def clear_filters(self):
+        return self._goto({})
+
+    @rx.event
+    async def complete(self, task_id):
+        async for e in self._complete(task_id):
+            yield e
+
+    async def _complete(self, task_id):
+        tid = _int(task_id)
+        try:
+            task = await self._with_user(svc.complete_task, tid)
+        except ServiceError as exc:
+            yield self._fail(exc)
+            return
+        yield TodoState.reload
+        yield rx.toast.success(
+            f"Completed: {task.title}",
+            action=ToastAction(label="Undo", on_click=TodoState.undo_complete(tid)),
+            duration=8000,
+        )
+
+    @rx.event
+    async def toggle(self, task_id, checked: bool):
+        """The tick box: ticking completes (with an undo toast), unticking reopens."""
+        if checked is True:
+            async for e in self._complete(task_id):
+                yield e
+        else:
+            async for e in self._reopen(task_id):
+                yield e
+
+    @rx.event
+    async def undo_complete(self, task_id):
+        async for e in self._reopen(task_id):
+            yield e
+
+    async def _reopen(self, task_id):
+        try:
+            task = await self._with_user(svc.reopen_task, _int(task_id))
+        except ServiceError as exc:
+            yield self._fail(exc)
+            return
+        yield TodoState.reload
+        yield rx.toast.info(f"Reopened: {task.title}")
+
+
+class TaskDialogState(AuthState):
+    """The add/edit dialog, shared by the to-do page and the lead page."""
+
+    open: bool = False
+    task_id: int = 0
+    title: str = ""
+    notes: str = ""
+    kind: str = "todo"
+    due_date: str = ""
+    due_time: str = ""
+    lead_id: int = 0
+    lead_name: str = ""
+    lead_locked: bool = False  # opened from a lead page: the lead is fixed
+    owner_id: str = ""
+    assignees: list[dict] = []
+    lead_query: str = ""
+    lead_results: list[dict] = []
+    errors: dict[str, str] = {}
+    saving: bool = False
+
+    @rx.var
+    def kind_options(self) -> list[list[str]]:
+        return [[k, v] for k, v in TASK_KINDS.items()]
+
+    @rx.var
+    def assignee_options(self) -> list[list[str]]:
+        return [[str(a["id"]), a["name"]] for a in self.assignees]
+
+    @rx.var
+    def is_edit(self) -> bool:
+        return self.task_id > 0
+
+    def _reset_form(self):
+        self.task_id = 0
+        self.title = self.notes = self.lead_name = self.lead_query = ""
+        self.kind = "todo"
+        self.lead_id = 0
+        self.lead_locked = False
+        self.lead_results = []
+        self.errors = {}
+        self.saving = False
+
+    @rx.event
+    async def open_new(self, lead_id=None):
+        """Open the empty dialog; from a lead page pass its id (checked server-side)."""
+        self._reset_form()
+
+        def prepare(session, user, lid):
+            out = {"assignees": svc.assignees(session, user), "lead": None, "me": user.id,
+                   "now": svc.default_due(user)}
+            if lid:
+                out["lead"] = svc.lead_choice(session, user, lid)
+            return out
+
+        try:
+            data = await self._with_user(prepare, _int(lead_id))
+        except ServiceError as exc:
+            return self._fail(exc)
+        self.assignees = data["assignees"]
+        self.owner_id = str(data["me"])
+        self.due_date, self.due_time = data["now"]
+        if data["lead"]:
+            self.lead_id = data["lead"]["id"]
+            self.lead_name = data["lead"]["name"]
+            self.lead_locked = True
+        self.open = True
+
+    @rx.event
+    async def open_edit(self, task_id):
+        self._reset_form()
+
+        def prepare(session, user, tid):
+            return {"task": svc.task_form(session, user, tid), "assignees": svc.assignees(session, user)}
+
+        try:
+            data = await self._with_user(prepare, _int(task_id))
+        except ServiceError as exc:
+            return self._fail(exc)
+        t = data["task"]
+        self.assignees = data["assignees"]
+        if not any(a["id"] == t["owner_id"] for a in self.assignees):
+            self.assignees = self.assignees + [{"id": t["owner_id"], "name": t["owner_name"]}]
+        self.task_id = t["id"]
+        self.title, self.notes, self.kind = t["title"], t["notes"], t["kind"]
+        self.due_date, self.due_time = t["due_date_value"], t["due_time_value"]
+        self.lead_id, self.lead_name = t["lead_id"], t["lead_name"]
+        self.owner_id = str(t["owner_id"])
+        self.open = True
+
+    @rx.event
+    def close(self):
+        self.open = False
+
+    @rx.event
+    async def delete(self):
+        """Delete the task being edited."""
+        if not self.task_id:
+            return
+        try:
+            await self._with_user(svc.delete_task, self.task_id)
+        except ServiceError as exc:
+            return self._fail(exc)
+        self.open = False
+        self.task_id = 0
+        return [TodoState.reload, LeadTasksState.reload, AgendaState.reload, rx.toast.success("Task deleted.")]
+
+    @rx.event
+    def set_open(self, value: bool):
+        self.open = bool(value)
+
+    @rx.event
+    def set_kind(self, value: str | list[str]):
+        value = str(value)[:10]
+        if value in TASK_KINDS:
+            self.kind = value
+
+    @rx.event
+    def set_owner(self, value: str):
+        self.owner_id = str(value)[:12]
+
+    @rx.event
+    async def search_leads(self, query: str):
+        self.lead_query = str(query or "")[:80]
+        if len(self.lead_query.strip()) < 1:
+            self.lead_results = []
+            return
+        try:
+            self.lead_results = await self._with_user(svc.search_leads, self.lead_query)
+        except ServiceError as exc:
+            return self._fail(exc)
+
+    @rx.event
+    async def pick_lead(self, lead_id):
+        try:
+            lead = await self._with_user(svc.lead_choice, _int(lead_id))
+        except ServiceError as exc:
+            return self._fail(exc)
+        self.lead_id, self.lead_name = lead["id"], lead["name"]
+        self.lead_query = ""
+        self.lead_results = []
+
+    @rx.event
+    def clear_lead(self):
+        if not self.lead_locked:
+            self.lead_id, self.lead_name = 0, ""
+
+    @rx.event
+    async def save(self, form: dict):
+        if not isinstance(form, dict):
+            return rx.toast.error("Nothing to save.")
+        data = {k: str(form.get(k) or "")[:5000] for k in ("title", "notes", "due_date", "due_time")}
+        data["kind"] = self.kind
+        data["lead_id"] = self.lead_id or None
+        if self.is_broker:
+            data["owner_id"] = self.owner_id
+        try:
+            if self.task_id:
+                await self._with_user(svc.update_task, self.task_id, data)
+            else:
+                await self._with_user(svc.create_task, data)
+        except ServiceError as exc:
+            self.errors = dict(getattr(exc, "errors", {}) or {})
+            if self.errors and not isinstance(exc, NotSignedIn):
+                return
+            return self._fail(exc)
+        was_edit = bool(self.task_id)
+        self.open = False
+        self.errors = {}
+        return [TodoState.reload, LeadTasksState.reload, AgendaState.reload,
+                rx.toast.success("Task saved." if was_edit else "Task added.")]
+
+
+class LeadTasksState(AuthState):
+    """The lead page's to-dos and events (P9, P17): every visible task on the lead."""
+
+    lead_tasks: list[dict] = []
+    lead_tasks_lead_id: int = 0
+    lead_tasks_error: str = ""
+
+    @rx.var
+    def open_lead_tasks(self) -> int:
+        return sum(1 for t in self.lead_tasks if not t["completed"])
+
+    @rx.event
+    async def load(self):
+        """on_load of the lead page: reads lead_id from the route."""
+        return await self._load(self.router.page.params.get("lead_id", ""))
+
+    async def _load(self, lead_id):
+        self.lead_tasks, self.lead_tasks_error = [], ""
+        self.lead_tasks_lead_id = _int(lead_id)
+        try:
+            self.lead_tasks = await self._with_user(svc.tasks_for_lead, self.lead_tasks_lead_id)
+        except NotSignedIn as exc:
+            return self._fail(exc)
+        except ServiceError as exc:
+            self.lead_tasks_error = str(exc)
+
+    @rx.event
+    async def reload(self):
+        if self.lead_tasks_lead_id:
+            return await self._load(self.lead_tasks_lead_id)
+
+    @rx.event
+    async def toggle(self, task_id, done: bool):
+        tid = _int(task_id)
+        try:
+            await self._with_user(svc.complete_task if done else svc.reopen_task, tid)
+        except ServiceError as exc:
+            return self._fail(exc)
+        await self._load(self.lead_tasks_lead_id)
+        if done:
+            return rx.toast.success("Task completed.", action=ToastAction(label="Undo", on_click=LeadTasksState.toggle(tid, False)),
+                                    duration=8000)
+
+
+class AgendaState(AuthState):
+    """Today's events and to-dos for the dashboard (D9); see components/task_agenda.py."""
+
+    agenda_events: list[dict] = []
+    agenda_tasks: list[dict] = []
+    agenda_overdue: int = 0
+    agenda_agent_id: str = ""  # brokers: whose day ("" = their own)
+
+    @rx.event
+    async def load(self):
+        try:
+            data = await self._with_user(svc.todays_agenda, None, self.agenda_agent_id or None)
+        except ServiceError as exc:
+            self.agenda_agent_id = ""
+            return self._fail(exc)
+        self.agenda_events, self.agenda_tasks, self.agenda_overdue = data["events"], data["tasks"], data["overdue"]
+
+    @rx.event
+    async def reload(self):
+        """After the task dialog saved: refresh when the dashboard is on screen."""
+        if (self.router.url.path or "/") in ("/", ""):
+            return await self.load()
+
+    @rx.event
+    async def set_agent(self, agent_id: str):
+        """Brokers narrow the panel to one agent ("" = themselves); agents always see their own."""
+        value = str(agent_id or "")[:12]
+        self.agenda_agent_id = value if value.isdigit() else ""
+        return await self.load()
+
+    @rx.event
+    async def toggle(self, task_id, checked: bool):
+        tid = _int(task_id)
+        try:
+            await self._with_user(svc.complete_task if checked is True else svc.reopen_task, tid)
+        except ServiceError as exc:
+            return self._fail(exc)
+        return await self.load()

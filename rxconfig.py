@@ -1,0 +1,22 @@
+"""Reflex configuration for leadapp.
+
+Only REFLEX_* environment variables are read: REFLEX_DB_URL selects the database
+(SQLite in ./data by default), REFLEX_REDIS_URL enables Redis for several workers.
+"""
+
+import reflex as rx
+
+from leadapp.settings import database_url
+
+config = rx.Config(
+    app_name="leadapp",
+    db_url=database_url(),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"),
+        ),
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

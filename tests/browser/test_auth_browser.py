@@ -1,0 +1,64 @@
+"""G1, G2 in the browser: sign in as broker and agent, wrong password, sign-out, no peeking."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from leadapp.models import Lead, User
+
+pytestmark = pytest.mark.multiworker  # also run against Redis with several backend workers
+
+
+def test_broker_and_agent_sign_in_and_see_their_role(page, signed_in, shot):
+    signed_in(page, "broker")
+    expect(page.get_by_test_id("user-role")).to_have_text("broker")
+    shot(page, "shell_broker")
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("sign-out").click()
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    signed_in(page, "agent")
+    expect(page.get_by_test_id("user-role")).to_have_text("agent")
+
+
+def test_wrong_password_is_refused_with_a_message(page, server):
+    page.goto(f"{server}/login")
+    page.fill("#email", "broker@demo.leadapp.io")
+    page.fill("#password", "not the password")
+    page.click("[data-testid=sign-in]")
+    expect(page.get_by_test_id("login-error")).to_have_text("Wrong email or password.")
+    assert "/login" in page.url
+
+
+def test_sign_out_ends_the_session_server_side(page, signed_in, server):
+    signed_in(page, "agent", path="/settings")
+    token = page.evaluate("() => window.localStorage.getItem('leadapp_session')")
+    assert token
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("sign-out").click()
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    # Putting the old token back does not bring the session back.
+    page.evaluate("(t) => window.localStorage.setItem('leadapp_session', t)", token)
+    page.goto(f"{server}/settings")
+    page.wait_for_url(re.compile(r".*/login/?$"), timeout=30_000)
+    expect(page.get_by_test_id("login-notice")).to_have_text("Your session has ended. Please sign in again.")
+
+
+def test_signed_out_visitor_is_sent_to_sign_in_and_back(page, server):
+    page.goto(f"{server}/settings")
+    page.wait_for_url(re.compile(r".*/login/?$"), timeout=30_000)
+    page.fill("#email", "broker@demo.leadapp.io")
+    page.fill("#password", "leadapp-demo")
+    page.click("[data-testid=sign-in]")
+    expect(page.get_by_test_id("page-title")).to_have_text("Settings", timeout=30_000)
+
+
+def test_agent_cannot_open_another_agents_lead_by_url(page, signed_in, server, engine):
+    with Session(engine) as s:
+        other = s.exec(select(User).where(User.email == "jordan@demo.leadapp.io")).one()
+        lead = s.exec(select(Lead).where(Lead.assigned_agent_id == other.id)).first()
+    signed_in(page, "agent")
+    page.goto(f"{server}/leads/{lead.id}")
+    expect(page.get_by_text("does not exist or is not yours")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(lead.email)).to_have_count(0)

@@ -1,0 +1,48 @@
+"""Demo data: deterministic for a seed, consistent with the roll-ups, realistic enough to demo."""
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlmodel import Session, func, select
+
+from leadapp.models import Activity, Lead, Task, User
+from leadapp.services import demo_data, rating, rollups
+
+NOW = datetime(2026, 6, 15, 17, 0, tzinfo=timezone.utc)
+
+
+def _rows(seed):
+    plan = demo_data.Plan(seed=seed, leads=150, activities=3000, listings=60, now=NOW)
+    return {t: rows for t, _, rows in demo_data.generate(plan) if t not in ("brokerage", "app_user")}
+
+
+def test_same_seed_same_rows_other_seed_other_rows():
+    a, b, c = _rows(1), _rows(1), _rows(2)
+    assert a == b
+    assert a["lead"] != c["lead"]
+
+
+@pytest.mark.sqlite_only
+def test_load_is_consistent(tmp_path):
+    from leadapp import db
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    demo_data.load(engine, demo_data.Plan(seed=3, leads=300, activities=6000, listings=80, now=NOW))
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Lead)).one() == 300
+        assert s.exec(select(func.count()).select_from(Activity)).one() >= 6000 * 0.95
+        assert {u.role for u in s.exec(select(User)).all()} == {"broker", "agent"}
+        assert rollups.check(s, 1) == []
+        # skewed activity: the busiest lead has far more than the median lead
+        counts = sorted(s.exec(select(func.count()).select_from(Activity).group_by(Activity.lead_id)).all())
+        assert counts[-1] > 10 * counts[len(counts) // 2]
+        # tasks: some overdue, some due today, some later
+        dues = [t.due_at for t in s.exec(select(Task).where(Task.completed_at.is_(None))).all()]
+        assert any(d < NOW for d in dues) and any(d > NOW for d in dues)
+        # stars are spread over 0-3
+        cutoff = rating.get_cutoff(s, 1)
+        stars = {rating.stars(l.rating_score, l.last_activity_at, cutoff, NOW) for l in s.exec(select(Lead)).all()}
+        assert stars == {0, 1, 2, 3}
+    engine.dispose()

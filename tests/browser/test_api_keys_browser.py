@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from playwright.sync_api import expect
 
 
 def test_broker_creates_uses_and_revokes_a_key(server, page, signed_in, shot):
@@ -15,7 +16,7 @@ def test_broker_creates_uses_and_revokes_a_key(server, page, signed_in, shot):
     h = {"Authorization": f"Bearer {key}"}
     assert httpx.get(f"{server}/api/v1/leads", headers=h, params={"limit": 1}).status_code == 200
     page.get_by_role("button", name="Done").click()
-    assert page.locator("[data-testid=new-api-key]").count() == 0
+    expect(page.locator("[data-testid=new-api-key]")).to_have_count(0, timeout=20_000)
     assert key not in page.content()  # shown once only
     page.locator("[data-testid=revoke-api-key]").first.click()
     page.get_by_role("alertdialog").get_by_role("button", name="Revoke").click()

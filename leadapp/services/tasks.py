@@ -85,23 +85,46 @@ def _fmt_time(local: datetime) -> str:
     return local.strftime("%I:%M %p").lstrip("0")
 
 
+class _Clock:
+    """The user's zone and today's bounds, worked out once per listing rather than per row."""
+
+    __slots__ = ("tz", "now", "today", "end")
+
+    def __init__(self, user: User, now: datetime):
+        self.tz = user_zone(user)
+        self.now = _aware(now)
+        local_now = self.now.astimezone(self.tz)
+        self.today = local_now.date()
+        self.end = datetime.combine(self.today + timedelta(days=1), time(0), self.tz).astimezone(timezone.utc)
+
+    def state(self, due: datetime, completed: bool) -> str:
+        if completed:
+            return "completed"
+        due = _aware(due)
+        if due < self.now:
+            return "overdue"
+        return "today" if due < self.end else "upcoming"
+
+    def label(self, dt: datetime) -> str:
+        local = _aware(dt).astimezone(self.tz)
+        d, today = local.date(), self.today
+        delta = (d - today).days
+        if delta == 0:
+            day = "Today"
+        elif delta == 1:
+            day = "Tomorrow"
+        elif delta == -1:
+            day = "Yesterday"
+        elif d.year == today.year:
+            day = local.strftime("%a %b ") + str(d.day)
+        else:
+            day = local.strftime("%b ") + str(d.day) + local.strftime(", %Y")
+        return f"{day} {_fmt_time(local)}"
+
+
 def due_label(dt: datetime, user: User, now: datetime) -> str:
-    """'Today 3:00 PM', 'Tomorrow 9:30 AM', 'Mon Nov 30 9:30 AM', 'Nov 30 2027 ...'."""
-    tz = user_zone(user)
-    local = _aware(dt).astimezone(tz)
-    today = _aware(now).astimezone(tz).date()
-    d = local.date()
-    if d == today:
-        day = "Today"
-    elif d == today + timedelta(days=1):
-        day = "Tomorrow"
-    elif d == today - timedelta(days=1):
-        day = "Yesterday"
-    elif d.year == today.year:
-        day = local.strftime("%a %b ") + str(d.day)
-    else:
-        day = local.strftime("%b ") + str(d.day) + local.strftime(", %Y")
-    return f"{day} {_fmt_time(local)}"
+    """'Today 3:00 PM', 'Tomorrow 9:30 AM', 'Mon Nov 30 9:30 AM', 'Nov 30, 2027 ...'."""
+    return _Clock(user, now).label(dt)
 
 
 def parse_local(day: str, clock: str, user: User) -> datetime:
@@ -259,14 +282,17 @@ def list_tasks(session: Session, user: User, filters: TaskFilters | dict | None 
     if f.completed in ("all", "done"):
         queries["completed"] = (Task.completed_at.is_not(None), [Task.completed_at.desc(), Task.id.desc()])
     for name, (cond, order) in queries.items():
-        rows = session.exec(select(Task).where(*where, cond).order_by(*order).limit(SECTION_LIMIT)).all()
+        # Core rows of the task table (attribute access like a Task, without ORM identity work)
+        rows = session.execute(sa.select(*Task.__table__.c).where(*where, cond)
+                               .order_by(*order).limit(SECTION_LIMIT)).all()
         counts[name] = len(rows) if len(rows) < SECTION_LIMIT else session.exec(
             select(sa.func.count()).select_from(Task).where(*where, cond)).one()
         sections[name] = rows
     all_rows = [t for s in SECTIONS for t in sections[s]]
     ctx = _row_context(session, all_rows)
+    clock = _Clock(user, now)
     return {
-        "sections": {s: [task_row(t, user, now, ctx) for t in sections[s]] for s in SECTIONS},
+        "sections": {s: [task_row(t, user, clock, ctx) for t in sections[s]] for s in SECTIONS},
         "counts": counts,
         "filter_count": f.count(user),
         "filters": f.to_params(),
@@ -285,13 +311,14 @@ def _row_context(session: Session, tasks: list[Task]) -> dict:
     return {"leads": leads, "users": users}
 
 
-def task_row(task: Task, user: User, now: datetime, ctx: dict | None = None) -> dict:
-    """What the UI shows of one task (plain values only)."""
+def task_row(task, user: User, now: datetime | _Clock, ctx: dict | None = None) -> dict:
+    """What the UI shows of one task (plain values only). `task` is a Task or a Core row of
+    the task table; pass a `_Clock` as `now` when formatting many rows."""
     ctx = ctx or {}
+    clock = now if isinstance(now, _Clock) else _Clock(user, now)
     lead = ctx.get("leads", {}).get(task.lead_id) if task.lead_id else None
-    tz = user_zone(user)
-    due_local = _aware(task.due_at).astimezone(tz)
-    state = due_state(task, user, now)
+    due_local = _aware(task.due_at).astimezone(clock.tz)
+    state = clock.state(task.due_at, task.completed_at is not None)
     return {
         "id": task.id,
         "title": task.title,
@@ -299,15 +326,15 @@ def task_row(task: Task, user: User, now: datetime, ctx: dict | None = None) -> 
         "kind": task.kind,
         "kind_label": TASK_KINDS.get(task.kind, task.kind),
         "is_event": task.kind in EVENT_KINDS,
-        "due_label": due_label(task.due_at, user, now),
+        "due_label": clock.label(task.due_at),
         "due_time": _fmt_time(due_local),
         "due_date_value": due_local.date().isoformat(),
-        "due_time_value": due_local.strftime("%H:%M"),
+        "due_time_value": f"{due_local.hour:02d}:{due_local.minute:02d}",
         "state": state,
         "state_label": DUE_STATES[state][0],
         "color": DUE_STATES[state][1],
         "completed": task.completed_at is not None,
-        "completed_label": due_label(task.completed_at, user, now) if task.completed_at else "",
+        "completed_label": clock.label(task.completed_at) if task.completed_at else "",
         "lead_id": task.lead_id or 0,
         "lead_name": lead or "",
         "owner_id": task.owner_id,

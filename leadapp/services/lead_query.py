@@ -502,3 +502,71 @@ def filter_options(session: Session, user: User) -> dict:
     tags = list(session.exec(select(Tag.name).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)).all())
     return {"agents": agents, "sources": sources, "tags": tags,
             "pool": (not access.is_broker(user)) and access.pool_enabled(session, user)}
+
+
+# --------------------------------------------------------------------------- columns (L5)
+
+# Every column of the list but the name (always shown), with its header.
+COLUMNS = {
+    "email": "Email", "phone": "Phone", "type": "Type", "status": "Status", "stage": "Stage", "rating": "Rating",
+    "source": "Source", "agent": "Agent", "tags": "Tags", "last_activity": "Last activity", "created": "Created",
+}
+DEFAULT_COLUMNS = ("email", "phone", "type", "status", "stage", "rating", "agent", "tags", "last_activity", "created")
+
+
+def columns_of(user: User) -> list[str]:
+    """The columns `user` chose to see (the default set until they choose)."""
+    chosen = [c for c in (user.list_columns or []) if c in COLUMNS]
+    cols = chosen if user.list_columns else list(DEFAULT_COLUMNS)
+    if not access.is_broker(user):
+        cols = [c for c in cols if c != "agent"]
+    return [c for c in COLUMNS if c in cols]
+
+
+def set_columns(session: Session, user: User, columns) -> list[str]:
+    """Remember the user's visible columns (unknown names dropped; at least the name stays)."""
+    if not isinstance(columns, (list, tuple)):
+        from .errors import ValidationFailed
+
+        raise ValidationFailed({"columns": "Choose columns from the list."})
+    wanted = {str(c)[:20] for c in columns[:50]}
+    cols = [c for c in COLUMNS if c in wanted and (c != "agent" or access.is_broker(user))]
+    db_user = session.get(User, user.id)
+    # Remember "none but the name" too: an empty list means the default set, so keep a marker.
+    db_user.list_columns = cols or ["name"]
+    session.add(db_user)
+    user.list_columns = db_user.list_columns
+    return columns_of(user)
+
+
+# --------------------------------------------------------------------------- add a lead (L8)
+
+ADD_FIELDS = ("email", "first_name", "last_name", "phone", "extra_emails", "extra_phones", "street", "city",
+              "state", "postal_code", "birthday", "anniversary", "lead_type", "assigned_agent_id")
+
+
+def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
+    """L8: create a lead from the Add lead form; errors come back by form field.
+
+    The field rules are services/validation.py (the importer's); "more emails/phones" are
+    comma-separated. Returns the new lead's id.
+    """
+    from . import leads as lead_svc
+    from .errors import ValidationFailed
+
+    if not isinstance(form, Mapping):
+        raise ValidationFailed({"email": "Email is required."})
+    data: dict[str, Any] = {k: str(form.get(k) or "")[:2000] for k in ADD_FIELDS if k in form}
+    for key in ("extra_emails", "extra_phones"):
+        if key in data:
+            data[key] = [p.strip() for p in re.split(r"[,;]", data[key]) if p.strip()]
+    if not access.is_broker(user):
+        data.pop("assigned_agent_id", None)
+    try:
+        lead = lead_svc.create_lead(session, user, data)
+    except ValidationFailed as exc:
+        errors: dict[str, str] = {}
+        for key, msg in exc.errors.items():
+            errors.setdefault(key.split(".")[0], msg)
+        raise ValidationFailed(errors) from None
+    return lead.id

@@ -331,7 +331,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         rollup.append(LeadRollup.subscribed == yes)
     if query.types:
         plan.where.append(Lead.lead_type.in_(query.types))
-        rollup_ok = False
+        rollup.append(LeadRollup.lead_type.in_(query.types))
     if query.ratings:
         plan.cutoff = rating.get_cutoff(session, user.brokerage_id)
         plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))

@@ -149,6 +149,12 @@ def test_filters_sort_and_paging(session, org, make_lead):
         make_lead(first_name=f"P{i:02d}")
     page = lq.list_page(session, br, {"size": "20", "page": "3", "sort": "created", "dir": "asc"}, now=now)
     assert (page["total"], page["pages"], page["page"], page["first"], page["last"]) == (48, 3, 3, 41, 48)
+    for sort in ("created", "name", "rating", "last_activity", "type"):
+        for direction in ("asc", "desc"):
+            assert len(lq.matching_ids(session, br, {"sort": sort, "dir": direction})) == 48
+            q = LeadQuery.parse({"sort": sort, "dir": direction, "page": "2"})
+            ordered = list(session.exec(lq.filtered_select(session, br, q, now=now)).all())
+            assert [r["id"] for r in lq.list_page(session, br, q, now=now)["rows"]] == ordered[20:40], sort
     page = lq.list_page(session, br, {"size": "50", "page": "99"}, now=now)
     assert (page["page"], len(page["rows"])) == (1, 48)
 

@@ -25,6 +25,7 @@ class Lead(SQLModel, table=True):
         sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at"),
         sa.Index("ix_lead_agent_lastact", "assigned_agent_id", "last_activity_at"),
         sa.Index("ix_lead_b_name", "brokerage_id", "last_name", "first_name"),
+        sa.Index("ix_lead_b_first", "brokerage_id", "first_name"),  # L2 short-prefix search
         sa.Index("ix_lead_b_subs", "brokerage_id", "active_subscriptions"),
         sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md"),
         sa.Index("ix_lead_b_anniv", "brokerage_id", "anniversary_md"),

@@ -1,0 +1,145 @@
+"""Bench (issue 3): the lead list at 100k and 1M leads, beside the same SQL run raw.
+
+Each case runs `lead_query.list_page` (or `count`) through the service as the broker, the way
+the page does: load the user, count, read one page, the page's tags, the agents and the rating
+cut-offs. The raw limit replays exactly the SQL statements the service sent (captured from
+the engine on a warm-up run) through the sqlite3 cursor. Both are p95 of repeated runs.
+
+The seeded databases are kept in the bench workdir (`lead_list_<N>.db`); pass the same
+`--workdir` to reuse them (seeding a million leads takes minutes).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from leadapp.bench import BenchContext, Row, bench, fmt_s, p95
+
+BUDGET_S = 0.030
+SLACK_S = 0.005
+
+
+def database(workdir: Path, leads: int):
+    """A seeded demo brokerage of `leads` leads (built once per workdir)."""
+    from leadapp import db
+    from leadapp.services import demo_data
+
+    path = workdir / f"lead_list_{leads}.db"
+    if not path.exists():
+        tmp = workdir / f"lead_list_{leads}.building.db"
+        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            if p.exists():
+                p.unlink()
+        url = f"sqlite:///{tmp}"
+        db.upgrade(url)
+        eng = db.make_engine(url)
+        t = time.perf_counter()
+        demo_data.load(eng, demo_data.Plan(seed=11, leads=leads, activities=leads * 2,
+                                           listings=min(5000, max(500, leads // 200))))
+        with eng.connect() as c:
+            c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            c.exec_driver_sql("ANALYZE")
+        eng.dispose()
+        tmp.rename(path)
+        print(f"  seeded {leads:,} leads in {time.perf_counter() - t:.0f} s -> {path}", flush=True)
+    return db.make_engine(f"sqlite:///{path}")
+
+
+def _capture(engine, fn) -> list[tuple[str, tuple]]:
+    """The SQL statements (with parameters) fn() sends to the database."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, tuple]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, tuple(parameters) if isinstance(parameters, (list, tuple)) else parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return [(s, p) for s, p in seen if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+
+
+def _cases(engine) -> list[tuple[str, dict, str]]:
+    from sqlmodel import Session, select
+
+    from leadapp.models import Lead, User
+
+    with Session(engine) as s:
+        agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
+        sample = s.get(Lead, 4242) or s.exec(select(Lead).order_by(Lead.id.desc())).first()
+    fragment = f"{sample.first_name[:3]} {sample.last_name}".lower()
+    return [
+        ("first page", {}, "page"),
+        ("page 10,000 rows deep", {"page": "501"}, "page"),
+        ("filter: status=active, stage=nurturing", {"status": "active", "stage": "nurturing"}, "page"),
+        ("filter: type=buyer, rating=3, by rating", {"type": "buyer", "rating": "3", "sort": "rating"}, "page"),
+        (f"filter: agent, source=Zillow, subscribed", {"agent": str(agent.id), "source": "Zillow",
+                                                        "subscribed": "yes"}, "page"),
+        (f"search '{fragment}'", {"q": fragment}, "page"),
+        ("search phone '555 12'", {"q": "555 12"}, "page"),
+        ("count (default view)", {}, "count"),
+        ("count: type=buyer (no roll-up)", {"type": "buyer"}, "count"),
+    ]
+
+
+def _run_size(leads: int, ctx: BenchContext) -> list[Row]:
+    from sqlmodel import Session, select
+
+    from leadapp.models import User, utcnow
+    from leadapp.services import lead_query
+
+    engine = database(ctx.workdir, leads)
+    with Session(engine) as s:
+        broker_id = s.exec(select(User.id).where(User.role == "broker")).first()
+    now = utcnow()
+    rows = []
+    for label, params, kind in _cases(engine):
+        query = lead_query.LeadQuery.parse(params)
+
+        def app():
+            with Session(engine) as s:
+                user = s.get(User, broker_id)
+                if kind == "count":
+                    lead_query.count(s, user, query, now=now)
+                else:
+                    lead_query.list_page(s, user, query, now=now)
+
+        app()  # warm
+        statements = _capture(engine, app)
+
+        def raw():
+            with engine.connect() as conn:
+                cur = conn.connection.dbapi_connection.cursor()
+                for sql, args in statements:
+                    cur.execute(sql, args)
+                    cur.fetchall()
+                cur.close()
+
+        raw()
+        repeat = 7 if ctx.quick else 25
+        app_s = p95(app, repeat=repeat)
+        raw_s = p95(raw, repeat=repeat)
+        ok = app_s <= raw_s + SLACK_S and (leads < 1_000_000 or app_s < BUDGET_S)
+        target = f"<= raw + {SLACK_S * 1000:.0f} ms" + (f", < {BUDGET_S * 1000:.0f} ms" if leads >= 1_000_000 else "")
+        rows.append(Row(f"lead list: {label} (p95)", f"{leads:,} leads", app_s, raw_s, target, ok=ok,
+                        note=f"+{fmt_s(app_s - raw_s)}" if raw_s else ""))
+    engine.dispose()
+    return rows
+
+
+@bench("lead list: page, filters, search, count", order=30)
+def lead_list(ctx: BenchContext) -> list[Row]:
+    if ctx.quick:
+        sizes = [min(ctx.leads, 20_000)]
+    elif ctx.leads >= 1_000_000:
+        sizes = [100_000, ctx.leads]
+    else:
+        sizes = [ctx.leads]
+    rows = []
+    for n in sizes:
+        rows.extend(_run_size(n, ctx))
+    return rows

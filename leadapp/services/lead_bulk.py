@@ -355,3 +355,24 @@ def apply(session: Session, user: User, target, action: str, value: Any = None) 
     if action == "reactivate":
         return reactivate(session, user, target)
     raise ValidationFailed({"action": f"'{str(action)[:40]}' is not a bulk action."})
+
+
+def choices(session: Session, user: User) -> dict:
+    """What the bulk bar offers: the brokerage's active campaigns and its markets."""
+    campaigns = session.exec(select(Campaign).where(Campaign.brokerage_id == user.brokerage_id, Campaign.active)
+                             .order_by(Campaign.name)).all()
+    markets = session.exec(select(Market).where(Market.brokerage_id == user.brokerage_id).order_by(Market.name)).all()
+    return {"campaigns": [{"id": str(c.id), "name": c.name} for c in campaigns],
+            "markets": [{"id": str(m.id), "name": m.name} for m in markets]}
+
+
+def one(session: Session, user: User, lead_id, action: str) -> int:
+    """A row menu's action (delete, reactivate) on one lead: refused when it is not the user's."""
+    lead = access.get_lead(session, user, lead_id, write=True)
+    if action not in ("delete", "reactivate"):
+        raise ValidationFailed({"action": f"'{str(action)[:40]}' is not a row action."})
+    if action == "reactivate" and lead.status not in REACTIVATABLE:
+        raise ServiceError("Only inactive or deleted leads can be reactivated.")
+    if action == "delete" and lead.status == "deleted":
+        raise ServiceError("This lead is already deleted.")
+    return apply(session, user, [lead.id], action)

@@ -158,8 +158,11 @@ def pager() -> rx.Component:
     return rx.hstack(
         rx.hstack(
             rx.text("Rows per page", size="2", color_scheme="gray"),
-            rx.select(["20", "50", "100"], value=S.size.to(str), on_change=S.set_size, size="1",
-                      data_testid="page-size"),
+            rx.select.root(
+                rx.select.trigger(data_testid="page-size", aria_label="Rows per page"),
+                rx.select.content(*[rx.select.item(n, value=n) for n in ("20", "50", "100")]),
+                value=S.size_text, on_change=S.set_size, size="1",
+            ),
             spacing="2", align="center",
         ),
         rx.spacer(),

@@ -190,6 +190,7 @@ class _Plan:
     rollup: list | None = None
     empty: bool = False  # a condition that matches nothing (e.g. an unknown tag)
     query: LeadQuery | None = None  # the query after dropping what this user may not ask
+    cutoff: Any = False  # the rating cut-offs when the plan read them
 
 
 def _search_text(q: str) -> tuple[str, str]:
@@ -332,7 +333,8 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(Lead.lead_type.in_(query.types))
         rollup_ok = False
     if query.ratings:
-        plan.where.append(_rating_clause(rating.get_cutoff(session, user.brokerage_id), query.ratings, now))
+        plan.cutoff = rating.get_cutoff(session, user.brokerage_id)
+        plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))
         rollup_ok = False
     if query.tags:
         tag_ids = list(session.exec(select(Tag.id).where(
@@ -419,8 +421,10 @@ def _count(session: Session, plan: _Plan) -> int:
     if plan.empty:
         return 0
     if plan.rollup is not None:
-        return int(session.exec(select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(*plan.rollup)).one())
-    return int(session.exec(select(sa.func.count()).select_from(Lead).where(*plan.where)).one())
+        stmt = sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(*plan.rollup)
+    else:
+        stmt = sa.select(sa.func.count()).select_from(Lead).where(*plan.where)
+    return int(session.connection().execute(stmt).scalar_one())
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -445,23 +449,26 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     plan = _plan(session, user, query, now)
     query = plan.query
     total = _count(session, plan)
+    conn = session.connection()
     pages = max(1, -(-total // query.size))
     if query.page > pages:
         query = query.with_(page=pages)
         plan.query = query
     rows = []
     if total:
-        stmt = (select(*LIST_COLUMNS).where(*plan.where).order_by(*_order_by(session, user, query))
+        stmt = (sa.select(*LIST_COLUMNS).where(*plan.where).order_by(*_order_by(session, user, query))
                 .limit(query.size).offset((query.page - 1) * query.size))
-        rows = list(session.exec(stmt).all())
+        rows = list(conn.execute(stmt).all())
     ids = [r.id for r in rows]
     tags: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        for lead_id, name in session.exec(select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
+        for lead_id, name in conn.execute(sa.select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
                                           .where(LeadTag.lead_id.in_(ids)).order_by(Tag.name)).all():
             tags[lead_id].append(name)
-    agent_names = {u.id: u.name for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))}
-    cutoff = rating.get_cutoff(session, user.brokerage_id)
+    agent_ids = {r.assigned_agent_id for r in rows if r.assigned_agent_id}
+    agent_names = dict(conn.execute(sa.select(User.id, User.name).where(User.id.in_(agent_ids))).all()) \
+        if agent_ids else {}
+    cutoff = plan.cutoff if plan.cutoff is not False else rating.get_cutoff(session, user.brokerage_id)
     tz = _tz(user)
     out = []
     for r in rows:

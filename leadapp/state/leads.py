@@ -110,6 +110,10 @@ class LeadListState(AuthState):
         return f"{self.first:,}–{self.last:,} of {self.total:,}"
 
     @rx.var
+    def size_text(self) -> str:
+        return str(self.size)
+
+    @rx.var
     def has_prev(self) -> bool:
         return self.page > 1
 

@@ -79,6 +79,17 @@ def bulk_actions() -> rx.Component:
 
 def row_menu(row) -> rx.Component:
     lid = row["id"].to(int)
+    return rx.hstack(
+        rx.cond(S.unassigned_view & ~S.is_broker,
+                rx.button(rx.icon("hand", size=14), "Claim", size="1", variant="soft", on_click=A.claim(lid),
+                          data_testid="row-claim-button")),
+        _row_menu(row),
+        spacing="1", align="center", justify="end",
+    )
+
+
+def _row_menu(row) -> rx.Component:
+    lid = row["id"].to(int)
     status = row["status_code"].to(str)
     mine = row["agent_id"].to(int) == S.user_id
     can_change = S.is_broker | mine
@@ -149,15 +160,25 @@ def _tag_dialog() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    rx.input(name="tags", placeholder="e.g. Hot, Spring 2027", custom_attrs={"list": "bulk-tag-names"},
-                             max_length=1000, auto_focus=True, width="100%", data_testid="bulk-tags-input"),
-                    rx.el.datalist(rx.foreach(S.tag_names, lambda t: rx.el.option(value=t)), id="bulk-tag-names"),
+                    rx.input(name="tags", placeholder="e.g. Hot, Spring 2027", value=A.tag_text,
+                             on_change=A.set_tag_text, max_length=1000, auto_focus=True, width="100%",
+                             data_testid="bulk-tags-input"),
+                    rx.cond(
+                        S.tag_names.length() > 0,
+                        rx.flex(
+                            rx.text("Existing:", size="1", color_scheme="gray"),
+                            rx.foreach(S.tag_names[:24], lambda t: rx.badge(
+                                t, variant="surface", size="1", cursor="pointer", on_click=A.pick_tag(t),
+                                data_testid="bulk-tag-choice")),
+                            wrap="wrap", gap="1", align="center",
+                        ),
+                    ),
                     rx.cond(A.tag_error != "", rx.text(A.tag_error, color_scheme="red", size="2",
                                                        data_testid="bulk-tags-error")),
                     rx.hstack(
                         rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=A.close_tags),
                         rx.button(rx.cond(adding, "Add tags", "Remove tags"), type="submit",
-                                  color_scheme=rx.cond(adding, "blue", "red"), loading=A.busy,
+                                  color_scheme=rx.cond(adding, "indigo", "red"), loading=A.busy,
                                   data_testid="bulk-tags-save"),
                         justify="end", spacing="2", width="100%",
                     ),

@@ -49,6 +49,7 @@ class LeadActionsState(AuthState):
     row_name: str = ""
     # The tag dialog: "" | "add_tags" | "remove_tags"
     tag_mode: str = ""
+    tag_text: str = ""
     tag_error: str = ""
     campaigns: list[dict[str, str]] = []
     markets: list[dict[str, str]] = []
@@ -146,11 +147,25 @@ class LeadActionsState(AuthState):
         mode = str(mode or "")[:20]
         if mode not in ("add_tags", "remove_tags"):
             return
-        self.tag_mode, self.tag_error = mode, ""
+        self.tag_mode, self.tag_text, self.tag_error = mode, "", ""
 
     @rx.event
     def close_tags(self):
-        self.tag_mode, self.tag_error = "", ""
+        self.tag_mode, self.tag_text, self.tag_error = "", "", ""
+
+    @rx.event
+    def set_tag_text(self, text: str):
+        self.tag_text = str(text or "")[:1000]
+
+    @rx.event
+    def pick_tag(self, name: str):
+        """A click on an existing tag adds its name to the box (once)."""
+        name = str(name or "").strip()[:60]
+        if not name or not self.tag_mode:
+            return
+        have = [t.strip() for t in self.tag_text.split(",") if t.strip()]
+        if name.lower() not in {t.lower() for t in have}:
+            self.tag_text = ", ".join([*have, name])[:1000]
 
     @rx.event
     async def submit_tags(self, form: dict):
@@ -164,7 +179,7 @@ class LeadActionsState(AuthState):
         mode = self.tag_mode
         events = await self._bulk(mode, names)
         if isinstance(events, list):  # done
-            self.tag_mode, self.tag_error = "", ""
+            self.tag_mode, self.tag_text, self.tag_error = "", "", ""
         return events
 
     @rx.event

@@ -105,6 +105,8 @@ async def test_all_matching_uses_the_lists_filter_and_brokers_assign_subscribe(e
 @pytest.mark.authz("LeadActionsState.open_tags")
 @pytest.mark.authz("LeadActionsState.close_tags")
 @pytest.mark.authz("LeadActionsState.submit_tags")
+@pytest.mark.authz("LeadActionsState.set_tag_text")
+@pytest.mark.authz("LeadActionsState.pick_tag")
 async def test_tag_dialog_adds_and_removes(engine, session, org, make_lead, monkeypatch):
     mine = [make_lead(org.agent) for _ in range(2)]
     theirs = make_lead(org.agent2)
@@ -129,6 +131,17 @@ async def test_tag_dialog_adds_and_removes(engine, session, org, make_lead, monk
     await call(st, "open_tags", "add_tags")
     await call(st, "close_tags")
     assert st.tag_mode == ""
+    # Typing and picking existing names only fill the box (no dialog open: picking does nothing).
+    await call(st, "pick_tag", "Spring")
+    assert st.tag_text == ""
+    await call(st, "open_tags", "add_tags")
+    await call(st, "set_tag_text", "x" * 5000)
+    assert len(st.tag_text) == 1000
+    await call(st, "set_tag_text", "Hot")
+    await call(st, "pick_tag", "Spring")
+    await call(st, "pick_tag", "spring")
+    assert st.tag_text == "Hot, Spring"
+    assert session.exec(select(HistoryEntry).where(HistoryEntry.field == "tags")).all() != []
 
 
 @pytest.mark.authz("LeadActionsState.ask_bulk_delete")

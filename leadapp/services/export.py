@@ -37,6 +37,7 @@ log = logging.getLogger("leadapp.export")
 TOKEN_TTL = timedelta(minutes=2)
 CHUNK = 1000  # rows per fetch and per yielded piece of CSV
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(FORMULA_START)
 
 # Header names follow the import template where a column exists there (I1, I2), so an
 # exported file can be edited and imported again; the rest are extra, ignored with a warning.
@@ -52,7 +53,7 @@ COLUMNS = (Lead.id, Lead.email, Lead.first_name, Lead.last_name, Lead.phone, Lea
 def safe_cell(value) -> str:
     """A cell as text; one a spreadsheet would evaluate gets a leading apostrophe."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text and text[0] in _FORMULA_CHARS else text
 
 
 def _view(raw: Mapping | lead_query.LeadQuery | None) -> lead_query.LeadQuery:
@@ -99,20 +100,20 @@ def open_download(session: Session, token: str) -> tuple[int, str]:
 
 
 def _fmt_date(value) -> str:
-    return value.strftime("%m/%d/%Y") if value else ""
+    return f"{value.month:02d}/{value.day:02d}/{value.year:04d}" if value else ""
 
 
 def _fmt_ts(value, tz) -> str:
     if value is None:
         return ""
-    value = lead_query._aware(value)
-    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    v = lead_query._aware(value).astimezone(tz)
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}"
 
 
 def _encode(rows: list[list]) -> bytes:
+    """Rows of cells (already made safe) as CSV bytes."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows([[safe_cell(c) for c in row] for row in rows])
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
     return buf.getvalue().encode("utf-8")
 
 
@@ -135,25 +136,32 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
             stmt = lead_query.filtered_select(session, user, query, *COLUMNS, now=now)
             result = session.execute(stmt.execution_options(stream_results=True, yield_per=CHUNK))
             yield "\ufeff".encode("utf-8") + _encode([HEADERS])  # BOM: spreadsheets read UTF-8
+            safe = safe_cell
+            types, statuses, stages = LEAD_TYPES, LEAD_STATUSES, STAGES
+            agent_cells = {uid: (safe(u.name), safe(u.agent_code)) for uid, u in users.items()}
+            no_agent = ("", "")
+            window_start = now - rating.WINDOW
             for part in result.partitions(CHUNK):
-                ids = [r.id for r in part]
+                ids = [r[0] for r in part]
                 tags: dict[int, list[str]] = {}
                 for lead_id, name in session.execute(
                         select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
                         .where(LeadTag.lead_id.in_(ids)).order_by(Tag.name)):
                     tags.setdefault(lead_id, []).append(name)
                 out = []
-                for r in part:
-                    agent = users.get(r.assigned_agent_id)
+                for (lead_id, email, first, last_name, phone, street, city, st, postal, birthday, anniversary,
+                     lead_type, status, stage, score, last_at, source, agent_id, texting, created) in part:
+                    agent_name, agent_code = agent_cells.get(agent_id, no_agent)
+                    last = lead_query._aware(last_at)
+                    stars = (0 if last is None or last < window_start or score <= 0
+                             else rating.stars(score, last, cutoff, now))
+                    lead_tags = tags.get(lead_id)
                     out.append([
-                        r.id, r.email, f"{r.first_name} {r.last_name}".strip(), r.phone, r.street, r.city, r.state,
-                        r.postal_code, _fmt_date(r.birthday), _fmt_date(r.anniversary),
-                        LEAD_TYPES.get(r.lead_type or "", ""), LEAD_STATUSES.get(r.status, r.status),
-                        STAGES.get(r.stage, r.stage),
-                        rating.stars(r.rating_score, lead_query._aware(r.last_activity_at), cutoff, now),
-                        r.source, agent.name if agent else "", agent.agent_code if agent else "",
-                        ", ".join(tags.get(r.id, [])), "YES" if r.texting_consent else "NO",
-                        _fmt_ts(r.last_activity_at, tz), _fmt_ts(r.created_at, tz),
+                        lead_id, safe(email), safe(f"{first} {last_name}".strip()), safe(phone), safe(street),
+                        safe(city), safe(st), safe(postal), _fmt_date(birthday), _fmt_date(anniversary),
+                        types.get(lead_type or "", ""), statuses.get(status, status), stages.get(stage, stage), stars,
+                        safe(source), agent_name, agent_code, safe(", ".join(lead_tags)) if lead_tags else "",
+                        "YES" if texting else "NO", _fmt_ts(last, tz), _fmt_ts(created, tz),
                     ])
                 written += len(out)
                 yield _encode(out)

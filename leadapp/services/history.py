@@ -42,5 +42,5 @@ def add_audit_rows(session: Session, actor: User | None, changes, field: str, ti
         for lead_id, old, new in changes
     ]
     if rows:
-        session.execute(sa.insert(HistoryEntry), rows)
+        session.execute(HistoryEntry.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
     return len(rows)

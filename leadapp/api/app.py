@@ -11,11 +11,11 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 
 from leadapp.db import get_engine, session_scope
-from leadapp.services import activity, api_leads, apikeys
+from leadapp.services import activity, api_leads, apikeys, export
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 
 from .openapi import openapi_document
@@ -173,6 +173,25 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
     def patch_lead(session, key, request, body):
         return 200, api_leads.update(session, user_of(key), lead_id_of(request), body)
 
+    # ------------------------------------------------------------- I5 CSV export (signed-in brokers)
+    async def export_csv(request: Request) -> Response:
+        """GET /export/<token>.csv: a one-time token minted by the lead list (services/export.py)."""
+        token = request.path_params["token"]
+
+        def work():
+            with session_scope(eng()) as session:
+                return export.open_download(session, token)
+
+        try:
+            export_id, filename = await run_in_threadpool(work)
+        except (NotFound, PermissionDenied) as exc:
+            return PlainTextResponse(str(exc), status_code=404 if isinstance(exc, NotFound) else 403,
+                                     headers={"Cache-Control": "no-store"})
+        return StreamingResponse(
+            export.stream_rows(eng(), export_id), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+                     "X-Content-Type-Options": "nosniff"})
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document())
 
@@ -190,4 +209,5 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         Route("/leads/{lead_id}", keyed(get_lead), methods=["GET"]),
         Route("/leads/{lead_id}", keyed(patch_lead, needs_body=True), methods=["PATCH"]),
     ]
-    return Starlette(routes=[Mount("/api/v1", routes=v1)], exception_handlers={HTTPException: not_found})
+    routes = [Mount("/api/v1", routes=v1), Route("/export/{token}.csv", export_csv, methods=["GET"])]
+    return Starlette(routes=routes, exception_handlers={HTTPException: not_found})

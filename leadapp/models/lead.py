@@ -136,9 +136,15 @@ class RatingBucket(SQLModel, table=True):
 
 
 class ExportLog(SQLModel, table=True):
-    """I5: each CSV export, who made it and what it held."""
+    """I5: each CSV export, who made it and what it held.
+
+    A row is written when a broker asks for an export; it holds the hash of a one-time
+    download token (services/export.py) until the download starts, and the row count when
+    it has finished.
+    """
 
     __tablename__ = "export_log"
+    __table_args__ = (sa.Index("ix_export_log_token", "token_hash", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id", index=True)
@@ -146,6 +152,10 @@ class ExportLog(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     row_count: int = 0
     filters: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    token_hash: str | None = Field(default=None, max_length=64)  # sha256 of the one-time download token
+    expires_at: datetime | None = None  # the token is refused after this
+    started_at: datetime | None = None  # the download began (the token is spent)
+    finished_at: datetime | None = None  # every row was written
 
 
 class ImportBatch(SQLModel, table=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.lead_actions import action_dialogs, bulk_actions, export_button, row_menu
 from leadapp.components.lead_add import add_button, add_dialog
 from leadapp.components.lead_filters import columns_menu, filter_panel, search_box
 from leadapp.components.lead_table import lead_table, pager, selection_bar
@@ -43,14 +44,15 @@ def leads_view() -> rx.Component:
         "Leads",
         rx.vstack(
             _view_tabs(),
-            leads_toolbar(),
-            selection_bar(),
+            leads_toolbar(export_button()),
+            selection_bar(bulk_actions()),
             rx.card(
-                rx.vstack(lead_table(), pager(), spacing="3", width="100%"),
+                rx.vstack(lead_table(row_menu=row_menu), pager(), spacing="3", width="100%"),
                 width="100%",
                 data_testid="lead-list",
             ),
             add_dialog(),
+            action_dialogs(),
             spacing="3",
             width="100%",
         ),

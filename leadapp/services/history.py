@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from leadapp.models import HistoryEntry, Lead, User, utcnow
@@ -24,3 +25,22 @@ def audit(session: Session, lead: Lead, actor: User | None, field: str, old, new
         field=field, old_value=None if old is None else str(old)[:400],
         new_value=None if new is None else str(new)[:400],
     )
+
+
+def add_audit_rows(session: Session, actor: User | None, changes, field: str, title: str, now=None,
+                   brokerage_id: int | None = None) -> int:
+    """Audit records for many leads in one statement: `changes` = [(lead_id, old, new), ...].
+
+    Used by set-based bulk changes (services/lead_bulk.py); each lead gets its own entry
+    naming `actor`, exactly like `audit()`.
+    """
+    rows = [
+        {"brokerage_id": brokerage_id or actor.brokerage_id, "lead_id": lead_id,
+         "actor_id": actor.id if actor else None, "kind": "audit", "title": title[:200], "body": "",
+         "field": field, "old_value": None if old is None else str(old)[:400],
+         "new_value": None if new is None else str(new)[:400], "created_at": now or utcnow()}
+        for lead_id, old, new in changes
+    ]
+    if rows:
+        session.execute(HistoryEntry.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+    return len(rows)

@@ -298,52 +298,6 @@ def assign(session: Session, user: User, lead_id, agent_id) -> Lead:
     return lead
 
 
-def _pool_service():
-    try:
-        from . import pool  # issue 3's claim / reject, when it has landed
-        return pool
-    except ImportError:
-        return None
-
-
-def claim(session: Session, user: User, lead_id) -> Lead:
-    """G3: an agent takes an unassigned lead (the list's service when present)."""
-    access.get_lead(session, user, lead_id)  # another agent's lead stays "not found"
-    pool = _pool_service()
-    if pool is not None and hasattr(pool, "claim"):
-        return pool.claim(session, user, lead_id)
-    if access.is_broker(user):
-        raise ServiceError("Brokers assign leads instead of claiming them.")
-    lead = access.get_lead(session, user, lead_id, lock=True)
-    if lead.assigned_agent_id is not None:
-        raise ServiceError("Another agent has already claimed this lead.")
-    if not access.pool_enabled(session, user):
-        raise PermissionDenied("The brokerage does not let agents claim leads.")
-    leads._reassign(session, user, [lead], user, title="Claimed from the unassigned pool")
-    return lead
-
-
-def reject(session: Session, user: User, lead_id) -> Lead:
-    """G3: an agent hands a lead back to the pool; the brokerage's primary email is told."""
-    pool = _pool_service()
-    if pool is not None and hasattr(pool, "reject"):
-        return pool.reject(session, user, lead_id)
-    lead = access.get_lead(session, user, lead_id, write=True, lock=True)
-    if access.is_broker(user) or lead.assigned_agent_id != user.id:
-        raise ServiceError("Only the lead's own agent can reject it.")
-    n_users = session.exec(select(sa.func.count()).select_from(User).where(
-        User.brokerage_id == lead.brokerage_id, User.is_active)).one()
-    if n_users < 2:
-        raise ServiceError("Rejecting a lead needs more than one user in the brokerage.")
-    leads._reassign(session, user, [lead], None, title="Rejected; returned to the unassigned pool")
-    b = session.get(Brokerage, lead.brokerage_id)
-    mail.queue(session, brokerage_id=b.id, to=b.primary_email, kind="notice", lead_id=lead.id,
-               created_by_id=user.id, subject=f"{user.name} rejected the lead {leads.display_name(lead)}",
-               body=f"{user.name} rejected {leads.display_name(lead)} ({lead.email}); "
-                    "the lead is back in the unassigned pool.")
-    return lead
-
-
 # ---------------------------------------------------------------- quick events, notes, calls, messages
 
 def quick_event(session: Session, user: User, lead_id, label: str) -> dict:

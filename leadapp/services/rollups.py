@@ -108,6 +108,39 @@ def _move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, i
     _upsert_add(session, ActivityMonthly, ("brokerage_id", "agent_key", "month", "kind"), deltas)
 
 
+def _month_text(session: Session, column):
+    """'YYYY-MM' of a timestamp column in SQL, as `recount()` computes it."""
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.func.strftime("%Y-%m", column)
+    return sa.func.to_char(column, "YYYY-MM")
+
+
+def move_activity_of(session: Session, brokerage_id: int, lead_ids: list[int], new_agent_key: int) -> None:
+    """Before `lead_ids` are reassigned to `new_agent_key` (0 = pool): move their activity counts.
+
+    Set-based (one GROUP BY per call), so reassigning thousands of leads does not load their
+    activities. Call it before the UPDATE: the current agent is read from the lead table.
+    """
+    if not lead_ids:
+        return
+    agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
+    month = _month_text(session, Activity.occurred_at)
+    deltas: Counter = Counter()
+    for old, ym, kind, n in session.execute(
+        select(agent, month, Activity.kind, sa.func.count())
+        .join(Lead, Lead.id == Activity.lead_id)
+        .where(Activity.lead_id.in_(lead_ids))
+        .group_by(agent, month, Activity.kind)
+    ):
+        if int(old) == new_agent_key:
+            continue
+        y, mo = str(ym).split("-")
+        m = date(int(y), int(mo), 1)
+        deltas[(brokerage_id, int(old), m, kind)] -= n
+        deltas[(brokerage_id, new_agent_key, m, kind)] += n
+    _upsert_add(session, ActivityMonthly, ("brokerage_id", "agent_key", "month", "kind"), deltas)
+
+
 def activities_added(session: Session, rows: Iterable[tuple[int, int, datetime, str]], sign: int = 1) -> None:
     """Count new activities: rows of (brokerage_id, agent_key, occurred_at, kind)."""
     deltas: Counter = Counter()
@@ -129,8 +162,7 @@ def recount(session: Session, brokerage_id: int) -> tuple[dict, dict]:
     ):
         a, st, sg, cy, src, sub, lt = key
         leads[(brokerage_id, int(a), st, sg, int(cy or 0), src, bool(sub), lt)] += n
-    month = sa.func.strftime("%Y-%m", Activity.occurred_at) if session.get_bind().dialect.name == "sqlite" \
-        else sa.func.to_char(Activity.occurred_at, "YYYY-MM")
+    month = _month_text(session, Activity.occurred_at)
     acts: Counter = Counter()
     q = (
         select(sa.func.coalesce(Lead.assigned_agent_id, 0), month, Activity.kind, sa.func.count())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Lead, LeadTag, Tag, User
+from leadapp.models import LeadTag, Tag, User, utcnow
 
 from . import access
 from .errors import ValidationFailed
-from .history import audit
+from .history import add_audit_rows
 from .validation import check_tags
 
 
@@ -49,37 +49,87 @@ def tags_of(session: Session, lead_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+CHUNK = 900  # ids per IN list (SQLite and PostgreSQL bind-parameter limits)
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _tag_names(names) -> list[str]:
+    try:
+        return check_tags(",".join(str(n) for n in names) if isinstance(names, (list, tuple)) else names)
+    except ValueError as exc:
+        raise ValidationFailed({"tags": str(exc)}) from None
+
+
+def apply_tags(session: Session, user: User, ids: list[int], names: list[str]) -> int:
+    """Apply tags (created as needed) to leads `user` may already change; set-based, chunked.
+
+    Each lead that gains a tag gets one history entry naming the tags it gained.
+    Returns how many leads changed.
+    """
+    if not ids or not names:
+        return 0
+    tag_ids = ensure_tags(session, user.brokerage_id, names)
+    name_of = {t: next(n for n in names if n.lower() == k) for k, t in tag_ids.items()}
+    changed = 0
+    now = utcnow()
+    for chunk in _chunks(ids):
+        have = set(session.exec(select(LeadTag.lead_id, LeadTag.tag_id).where(
+            LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tag_ids.values())))).all())
+        added: dict[int, list[str]] = {}
+        for i in chunk:
+            for t in tag_ids.values():
+                if (i, t) not in have:
+                    added.setdefault(i, []).append(name_of[t])
+        if not added:
+            continue
+        session.execute(sa.insert(LeadTag), [{"lead_id": i, "tag_id": tag_ids[n.lower()]}
+                                             for i, ns in added.items() for n in ns])
+        add_audit_rows(session, user, [(i, None, ", ".join(ns)) for i, ns in added.items()], "tags",
+                       "Tags added", now)
+        changed += len(added)
+    return changed
+
+
+def unapply_tags(session: Session, user: User, ids: list[int], names: list[str]) -> int:
+    """Remove tags from leads `user` may already change; returns how many leads changed."""
+    if not ids or not names:
+        return 0
+    tags_by_id = {t.id: t.name for t in session.exec(select(Tag).where(
+        Tag.brokerage_id == user.brokerage_id, sa.func.lower(Tag.name).in_([n.lower() for n in names]))).all()}
+    if not tags_by_id:
+        return 0
+    changed = 0
+    now = utcnow()
+    for chunk in _chunks(ids):
+        pairs = session.exec(select(LeadTag.lead_id, LeadTag.tag_id).where(
+            LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tags_by_id)))).all()
+        if not pairs:
+            continue
+        removed: dict[int, list[str]] = {}
+        for lead_id, tag_id in pairs:
+            removed.setdefault(lead_id, []).append(tags_by_id[tag_id])
+        session.execute(sa.delete(LeadTag).where(LeadTag.lead_id.in_(list(removed)),
+                                                 LeadTag.tag_id.in_(list(tags_by_id))))
+        add_audit_rows(session, user, [(i, ", ".join(sorted(ns)), None) for i, ns in removed.items()], "tags",
+                       "Tags removed", now)
+        changed += len(removed)
+    return changed
+
+
 def add_tags(session: Session, user: User, lead_ids, names) -> int:
     """Apply tags (created as needed) to leads; returns how many leads changed."""
-    names = check_tags(",".join(names) if isinstance(names, (list, tuple)) else names)
+    names = _tag_names(names)
     if not names:
         raise ValidationFailed({"tags": "Name at least one tag."})
     ids = access.visible_lead_ids(session, user, lead_ids, write=True)
-    tag_ids = ensure_tags(session, user.brokerage_id, names)
-    have = set(session.exec(select(LeadTag.lead_id, LeadTag.tag_id).where(LeadTag.lead_id.in_(ids))).all()) if ids else set()
-    rows = [{"lead_id": i, "tag_id": t} for i in ids for t in tag_ids.values() if (i, t) not in have]
-    if rows:
-        session.execute(sa.insert(LeadTag), rows)
-        changed = sorted({r["lead_id"] for r in rows})
-        for lead in session.exec(select(Lead).where(Lead.id.in_(changed))).all():
-            audit(session, lead, user, "tags", None, ", ".join(names), title="Tags added")
-        return len(changed)
-    return 0
+    return apply_tags(session, user, ids, names)
 
 
 def remove_tags(session: Session, user: User, lead_ids, names) -> int:
-    names = check_tags(",".join(names) if isinstance(names, (list, tuple)) else names)
+    names = _tag_names(names)
     ids = access.visible_lead_ids(session, user, lead_ids, write=True)
-    if not names or not ids:
-        return 0
-    tag_ids = [t.id for t in session.exec(select(Tag).where(
-        Tag.brokerage_id == user.brokerage_id, sa.func.lower(Tag.name).in_([n.lower() for n in names]))).all()]
-    if not tag_ids:
-        return 0
-    changed = sorted(set(session.exec(select(LeadTag.lead_id).where(
-        LeadTag.lead_id.in_(ids), LeadTag.tag_id.in_(tag_ids))).all()))
-    if changed:
-        session.execute(sa.delete(LeadTag).where(LeadTag.lead_id.in_(changed), LeadTag.tag_id.in_(tag_ids)))
-        for lead in session.exec(select(Lead).where(Lead.id.in_(changed))).all():
-            audit(session, lead, user, "tags", ", ".join(names), None, title="Tags removed")
-    return len(changed)
+    return unapply_tags(session, user, ids, names)

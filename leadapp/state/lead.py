@@ -13,6 +13,7 @@ import reflex as rx
 
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES, STAGES
 from leadapp.services import lead_page as svc
+from leadapp.services import pool
 from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
 
 from .base import AuthState
@@ -227,12 +228,12 @@ class LeadState(AuthState):
 
     @rx.event
     async def claim(self):
-        _, events = await self._act(svc.claim, ok="The lead is yours.")
+        _, events = await self._act(pool.claim, ok="The lead is yours.")
         return events
 
     @rx.event
     async def reject(self):
-        ok, events = await self._act(svc.reject, ok="Lead rejected and returned to the pool.", refresh=False,
+        ok, events = await self._act(pool.reject, ok="Lead rejected and returned to the pool.", refresh=False,
                                      tabs=False)
         self.dialog = ""
         if ok is False:

@@ -10,8 +10,8 @@ from leadapp.models import (Activity, Campaign, CampaignStep, CampaignSubscripti
 from leadapp.services import lead_organizer as org_svc
 from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
-from leadapp.services import rating, rollups
-from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from leadapp.services import pool, rating, rollups
+from leadapp.services.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from leadapp.services.security import verify_password
 
 
@@ -117,17 +117,17 @@ def test_tags_assign_claim_and_reject(session, org, make_lead):
     session.commit()
     assert session.get(Lead, lead.id).assigned_agent_id == org.agent2.id
     exact(session, org)
-    svc.reject(session, org.agent2, lead.id)
+    pool.reject(session, org.agent2, lead.id)
     session.commit()
     session.expire_all()
     assert session.get(Lead, lead.id).assigned_agent_id is None
     notice = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one()
     assert notice.to_address == "office@bayside.test"
-    svc.claim(session, org.agent, lead.id)
+    pool.claim(session, org.agent, lead.id)
     session.commit()
     assert session.get(Lead, lead.id).assigned_agent_id == org.agent.id
-    with pytest.raises(NotFound):  # not in the pool any more, and not agent2's
-        svc.claim(session, org.agent2, lead.id)
+    with pytest.raises(Conflict, match="claimed this lead first"):  # not in the pool any more
+        pool.claim(session, org.agent2, lead.id)
     exact(session, org)
 
 

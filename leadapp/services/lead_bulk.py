@@ -1,0 +1,385 @@
+"""Bulk changes on the lead list (L6, L7, L9): one change applied to many leads at once.
+
+The leads are named either by explicit ids (the selected rows) or by the list's filter
+("all N matching": a `LeadQuery`, its `filters()` dict, or a callable giving a SELECT of
+lead ids). Whatever is sent, only leads the user may change are touched: brokers any lead
+of their brokerage, agents only the leads assigned to them (`access.lead_visibility`).
+
+Each change is set-based and runs in chunks of ids (IN lists below the bind-parameter
+limits of SQLite and PostgreSQL): per chunk one locking SELECT of the roll-up dimensions,
+one UPDATE / INSERT, one multi-row INSERT of history entries (one per changed lead, naming
+the actor), then the roll-up deltas. The caller's session commits once, so the whole bulk
+change is one transaction. Every function returns how many leads actually changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any, Callable, Iterable, Mapping
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from leadapp.models import (Campaign, CampaignSubscription, Lead, Market, MarketSubscription, SavedSearch, User,
+                            utcnow)
+from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, MARKET_REPORT_TYPES, STAGES
+
+from . import access, rollups, tags
+from .errors import NotFound, ServiceError, ValidationFailed
+from .history import add_audit_rows
+
+log = logging.getLogger("leadapp.bulk")
+
+CHUNK = tags.CHUNK
+MAX_IDS = 100_000  # explicit ids per request (the selection of rows); "all matching" has no cap
+ACTIONS = ("add_tags", "remove_tags", "stage", "type", "status", "assign", "campaign", "market", "delete",
+           "reactivate")
+REACTIVATABLE = ("inactive", "deleted")
+
+# The columns a change may read: the roll-up dimensions (rollups.lead_key) and the edited fields.
+_KEY_COLUMNS = (Lead.id, Lead.brokerage_id, Lead.assigned_agent_id, Lead.status, Lead.stage, Lead.stage_entered_at,
+                Lead.source, Lead.active_subscriptions, Lead.lead_type)
+
+
+def _key(r) -> tuple:
+    """rollups.lead_key of a _KEY_COLUMNS row, by position (Row attribute access is slow)."""
+    _id, brokerage_id, agent, status, stage, entered, source, subs, _type = r
+    return (brokerage_id, agent or 0, status, stage, entered.year if stage == "closed" and entered else 0,
+            source or "", (subs or 0) > 0)
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+# --------------------------------------------------------------------------- which leads
+
+def _filter_select(session: Session, user: User, target) -> sa.Select:
+    """A SELECT of lead ids for "all matching" targets."""
+    if callable(target) and not isinstance(target, Mapping):
+        stmt = target(session, user)
+    else:
+        from . import lead_query  # the lead list's filter (LeadQuery / its filters() dict)
+
+        query = target if isinstance(target, lead_query.LeadQuery) else lead_query.LeadQuery.parse(target)
+        stmt = lead_query.filtered_select(session, user, query)
+    if not isinstance(stmt, sa.Select):
+        raise ServiceError("That filter cannot select leads.")
+    return stmt
+
+
+def target_ids(session: Session, user: User, target) -> list[int]:
+    """Ids of the leads in `target` that `user` may change, ascending.
+
+    `target`: an iterable of ids (at most MAX_IDS), or a filter (LeadQuery, dict of URL
+    filter values, or callable(session, user) -> SELECT of lead ids). Ids the user may
+    not change (another agent's, another brokerage's, the pool's) are left out.
+    """
+    writable = access.lead_visibility(user)  # write access: no pool for agents
+    if isinstance(target, (list, tuple, set, frozenset)):
+        try:
+            ids = sorted({int(i) for i in target})
+        except (TypeError, ValueError):
+            raise ValidationFailed({"ids": "Lead ids are numbers."}) from None
+        if len(ids) > MAX_IDS:
+            raise ValidationFailed({"ids": f"Select at most {MAX_IDS:,} leads, or use “all matching”."})
+        out: list[int] = []
+        for chunk in _chunks(ids):
+            out += session.exec(select(Lead.id).where(Lead.id.in_(chunk), writable)).all()
+        if len(out) != len(ids):
+            log.warning("bulk: user %s sent %d ids outside their reach", user.id, len(ids) - len(out))
+        return sorted(out)
+    sub = _filter_select(session, user, target).order_by(None).limit(None).offset(None).subquery()
+    col = list(sub.c)[0]
+    return sorted(session.exec(select(Lead.id).where(Lead.id.in_(select(col)), writable)).all())
+
+
+# --------------------------------------------------------------------------- the engine
+
+def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], list[int]]) -> int:
+    """Apply `change(rows_by_id) -> changed ids` chunk by chunk, keeping the roll-ups exact.
+
+    rows_by_id holds the locked rows (_KEY_COLUMNS) of the chunk; `change` issues the
+    statements and returns the ids it changed. The roll-up keys are read again after the
+    change, so any column the change touched (status, stage, agent, subscriptions) moves
+    the dashboard counts exactly.
+    """
+    if not ids:
+        return 0
+    session.flush()
+    deltas: Counter = Counter()
+    total = 0
+    for chunk in _chunks(ids):
+        before = {r[0]: r for r in session.execute(
+            select(*_KEY_COLUMNS).where(Lead.id.in_(chunk)).with_for_update()).all()}
+        changed = change(before)
+        if not changed:
+            continue
+        total += len(changed)
+        for r in session.execute(select(*_KEY_COLUMNS).where(Lead.id.in_(changed))).all():
+            old, new = _key(before[r[0]]), _key(r)
+            if old != new:
+                deltas[old] -= 1
+                deltas[new] += 1
+    rollups.add_lead_keys(session, deltas)
+    session.expire_all()  # ORM objects loaded earlier in this session show the new values
+    return total
+
+
+def _update(session: Session, ids: list[int], **values) -> None:
+    session.execute(sa.update(Lead).where(Lead.id.in_(ids)).values(**values)
+                    .execution_options(synchronize_session=False))
+
+
+def _set_field(session: Session, user: User, ids: list[int], field: str, value: str, labels: dict,
+               title: str, only_from: Iterable[str] | None = None) -> int:
+    only = set(only_from) if only_from is not None else None
+    now = utcnow()
+
+    def change(rows: dict) -> list[int]:
+        hit = [i for i, r in rows.items()
+               if getattr(r, field) != value and (only is None or getattr(r, field) in only)]
+        if hit:
+            values = {field: value, "updated_at": now}
+            if field == "stage":
+                values["stage_entered_at"] = now
+            _update(session, hit, **values)
+            add_audit_rows(session, user, [(i, labels.get(getattr(rows[i], field), getattr(rows[i], field)),
+                                             labels[value]) for i in hit], field, title, now)
+        return hit
+
+    return _run(session, user, ids, change)
+
+
+def _recount_subscriptions(session: Session, ids: list[int]) -> None:
+    """Lead.active_subscriptions from the tables (as lead_subscriptions.count_active), set-based."""
+    markets = (select(sa.func.count(sa.distinct(MarketSubscription.market_id)))
+               .where(MarketSubscription.lead_id == Lead.id, MarketSubscription.active).scalar_subquery())
+    campaigns = (select(sa.func.count()).select_from(CampaignSubscription)
+                 .where(CampaignSubscription.lead_id == Lead.id, CampaignSubscription.status == "active")
+                 .scalar_subquery())
+    alerts = (select(sa.func.count()).select_from(SavedSearch)
+              .where(SavedSearch.lead_id == Lead.id, SavedSearch.alerts_enabled).scalar_subquery())
+    _update(session, ids, active_subscriptions=markets + campaigns + alerts)
+
+
+def _int_id(value, what: str) -> int:
+    try:
+        return int(str(value).strip()[:18])
+    except (TypeError, ValueError):
+        raise NotFound(f"That {what} does not exist.") from None
+
+
+# --------------------------------------------------------------------------- the changes
+
+def add_tags(session: Session, user: User, target, names) -> int:
+    """L7: apply tags (created as needed)."""
+    names = tags._tag_names(names)
+    if not names:
+        raise ValidationFailed({"tags": "Name at least one tag."})
+    ids = target_ids(session, user, target)
+    session.flush()
+    n = tags.apply_tags(session, user, ids, names)
+    session.expire_all()
+    return n
+
+
+def remove_tags(session: Session, user: User, target, names) -> int:
+    names = tags._tag_names(names)
+    if not names:
+        raise ValidationFailed({"tags": "Name at least one tag."})
+    ids = target_ids(session, user, target)
+    session.flush()
+    n = tags.unapply_tags(session, user, ids, names)
+    session.expire_all()
+    return n
+
+
+def _code(value, allowed: dict, field: str, label: str) -> str:
+    code = str(value or "").strip().lower()[:40]
+    if code not in allowed:
+        raise ValidationFailed({field: f"'{str(value)[:40]}' is not a {label} ({', '.join(allowed.values())})."})
+    return code
+
+
+def set_stage(session: Session, user: User, target, stage) -> int:
+    stage = _code(stage, STAGES, "stage", "pipeline stage")
+    return _set_field(session, user, target_ids(session, user, target), "stage", stage, STAGES, "Stage changed")
+
+
+def set_type(session: Session, user: User, target, lead_type) -> int:
+    lead_type = _code(lead_type, LEAD_TYPES, "lead_type", "lead type")
+    return _set_field(session, user, target_ids(session, user, target), "lead_type", lead_type, LEAD_TYPES,
+                      "Lead type changed")
+
+
+def set_status(session: Session, user: User, target, status) -> int:
+    status = _code(status, LEAD_STATUSES, "status", "status")
+    return _set_field(session, user, target_ids(session, user, target), "status", status, LEAD_STATUSES,
+                      "Status changed")
+
+
+def delete(session: Session, user: User, target) -> int:
+    """L6: status Deleted; the lead and everything about it is kept."""
+    return _set_field(session, user, target_ids(session, user, target), "status", "deleted", LEAD_STATUSES,
+                      "Lead deleted")
+
+
+def reactivate(session: Session, user: User, target) -> int:
+    """L9: inactive or deleted leads become Active (others are left as they are)."""
+    return _set_field(session, user, target_ids(session, user, target), "status", "active", LEAD_STATUSES,
+                      "Lead reactivated", only_from=REACTIVATABLE)
+
+
+def assign(session: Session, user: User, target, agent_id) -> int:
+    """G2 / L7: brokers (only) assign leads to an agent, or to nobody ("none") = the pool."""
+    access.require_broker(user, "reassign leads")
+    agent = None if agent_id in (None, "", 0, "0", "none") else access.get_agent(session, user, agent_id)
+    new_id = agent.id if agent else None
+    ids = target_ids(session, user, target)
+    names = {u.id: u.name for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))}
+    now = utcnow()
+
+    def change(rows: dict) -> list[int]:
+        hit = [i for i, r in rows.items() if r.assigned_agent_id != new_id]
+        if hit:
+            rollups.move_activity_of(session, user.brokerage_id, hit, new_id or 0)
+            _update(session, hit, assigned_agent_id=new_id, updated_at=now)
+            add_audit_rows(session, user, [(i, names.get(rows[i].assigned_agent_id, "Unassigned"),
+                                             names.get(new_id, "Unassigned")) for i in hit],
+                           "assigned_agent", "Assigned agent changed", now)
+        return hit
+
+    return _run(session, user, ids, change)
+
+
+def subscribe_campaign(session: Session, user: User, target, campaign_id) -> int:
+    """L7 / C2: enrol leads in a campaign; leads already in it (or done with it) are skipped,
+    an inactive enrolment resumes where it stopped."""
+    campaign = session.get(Campaign, _int_id(campaign_id, "campaign"))
+    if campaign is None or campaign.brokerage_id != user.brokerage_id:
+        raise NotFound("That campaign does not exist.")
+    if not campaign.active:
+        raise ServiceError(f"The campaign {campaign.name} is switched off.")
+    ids = target_ids(session, user, target)
+    now = utcnow()
+
+    def change(rows: dict) -> list[int]:
+        chunk = list(rows)
+        subs = {s.lead_id: s for s in session.exec(select(CampaignSubscription).where(
+            CampaignSubscription.lead_id.in_(chunk), CampaignSubscription.campaign_id == campaign.id)).all()}
+        new = [i for i in chunk if i not in subs]
+        resume = [s.id for s in subs.values() if s.status == "inactive"]
+        if new:
+            session.execute(sa.insert(CampaignSubscription), [
+                {"lead_id": i, "campaign_id": campaign.id, "status": "active", "next_position": 1,
+                 "next_send_at": now, "created_at": now, "created_by_id": user.id} for i in new])
+        if resume:
+            session.execute(sa.update(CampaignSubscription).where(CampaignSubscription.id.in_(resume))
+                            .values(status="active", ended_at=None, next_send_at=now)
+                            .execution_options(synchronize_session=False))
+        hit = sorted(new + [s.lead_id for s in subs.values() if s.status == "inactive"])
+        if hit:
+            add_audit_rows(session, user, [(i, None, campaign.name) for i in hit], "subscriptions",
+                           "Subscribed to a campaign", now)
+            _recount_subscriptions(session, hit)
+        return hit
+
+    return _run(session, user, ids, change)
+
+
+def subscribe_market(session: Session, user: User, target, market_id, report_types=None) -> int:
+    """L7 / C1: subscribe leads to a market's reports (default: all three report types)."""
+    market = session.get(Market, _int_id(market_id, "market"))
+    if market is None or market.brokerage_id != user.brokerage_id:
+        raise NotFound("That market does not exist.")
+    if report_types is None or report_types == "":
+        types = list(MARKET_REPORT_TYPES)
+    else:
+        if isinstance(report_types, str):
+            report_types = report_types.split(",")
+        types = [t for t in dict.fromkeys(str(t).strip() for t in report_types) if t]
+        if not types or any(t not in MARKET_REPORT_TYPES for t in types):
+            raise ValidationFailed({"report_types": "Choose at least one report: listing, open-house or market report."})
+    ids = target_ids(session, user, target)
+    now = utcnow()
+
+    def change(rows: dict) -> list[int]:
+        chunk = list(rows)
+        have = {(s.lead_id, s.report_type): s for s in session.exec(select(MarketSubscription).where(
+            MarketSubscription.lead_id.in_(chunk), MarketSubscription.market_id == market.id)).all()}
+        inserts, reopen, added = [], [], {}
+        for i in chunk:
+            for t in types:
+                sub = have.get((i, t))
+                if sub is None:
+                    inserts.append({"lead_id": i, "market_id": market.id, "report_type": t, "active": True,
+                                    "created_at": now, "created_by_id": user.id})
+                elif not sub.active:
+                    reopen.append(sub.id)
+                else:
+                    continue
+                added.setdefault(i, []).append(MARKET_REPORT_TYPES[t])
+        if inserts:
+            session.execute(sa.insert(MarketSubscription), inserts)
+        if reopen:
+            session.execute(sa.update(MarketSubscription).where(MarketSubscription.id.in_(reopen))
+                            .values(active=True, deactivated_at=None).execution_options(synchronize_session=False))
+        hit = sorted(added)
+        if hit:
+            add_audit_rows(session, user, [(i, None, f"{market.name}: {', '.join(added[i])}") for i in hit],
+                           "subscriptions", "Subscribed to market reports", now)
+            _recount_subscriptions(session, hit)
+        return hit
+
+    return _run(session, user, ids, change)
+
+
+# --------------------------------------------------------------------------- one entry point
+
+def apply(session: Session, user: User, target, action: str, value: Any = None) -> int:
+    """The bulk action bar's one call: `action` in ACTIONS with its value; returns the count."""
+    if action == "add_tags":
+        return add_tags(session, user, target, value)
+    if action == "remove_tags":
+        return remove_tags(session, user, target, value)
+    if action == "stage":
+        return set_stage(session, user, target, value)
+    if action == "type":
+        return set_type(session, user, target, value)
+    if action == "status":
+        return set_status(session, user, target, value)
+    if action == "assign":
+        return assign(session, user, target, value)
+    if action == "campaign":
+        return subscribe_campaign(session, user, target, value)
+    if action == "market":
+        return subscribe_market(session, user, target, value)
+    if action == "delete":
+        return delete(session, user, target)
+    if action == "reactivate":
+        return reactivate(session, user, target)
+    raise ValidationFailed({"action": f"'{str(action)[:40]}' is not a bulk action."})
+
+
+def choices(session: Session, user: User) -> dict:
+    """What the bulk bar offers: the brokerage's active campaigns and its markets."""
+    campaigns = session.exec(select(Campaign).where(Campaign.brokerage_id == user.brokerage_id, Campaign.active)
+                             .order_by(Campaign.name)).all()
+    markets = session.exec(select(Market).where(Market.brokerage_id == user.brokerage_id).order_by(Market.name)).all()
+    return {"campaigns": [{"id": str(c.id), "name": c.name} for c in campaigns],
+            "markets": [{"id": str(m.id), "name": m.name} for m in markets]}
+
+
+def one(session: Session, user: User, lead_id, action: str) -> int:
+    """A row menu's action (delete, reactivate) on one lead: refused when it is not the user's."""
+    lead = access.get_lead(session, user, lead_id, write=True)
+    if action not in ("delete", "reactivate"):
+        raise ValidationFailed({"action": f"'{str(action)[:40]}' is not a row action."})
+    if action == "reactivate" and lead.status not in REACTIVATABLE:
+        raise ServiceError("Only inactive or deleted leads can be reactivated.")
+    if action == "delete" and lead.status == "deleted":
+        raise ServiceError("This lead is already deleted.")
+    return apply(session, user, [lead.id], action)

@@ -1,0 +1,125 @@
+"""The unassigned pool (G3): agents claim leads from it and reject leads back into it.
+
+- claim: when the brokerage allows it, an agent takes an unassigned lead. The change is one
+  conditional UPDATE (… WHERE assigned_agent_id IS NULL): when two agents claim the same
+  lead at once, the database lets exactly one UPDATE match; the other finds the lead taken
+  and gets a Conflict ("Another agent claimed … first").
+- reject: an agent hands a lead assigned to them back to the pool; the brokerage's primary
+  email is told through the outgoing-mail table. It needs more than one active user in the
+  brokerage (someone else has to be able to take the lead).
+
+Both write a history entry naming the agent and keep the dashboard roll-ups exact. The
+lead page (state/lead.py) and the lead list (state/lead_actions.py) both call these.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from leadapp.models import Brokerage, Lead, User, utcnow
+
+from . import access, mail, rollups
+from .errors import Conflict, NotFound, PermissionDenied, ServiceError
+from .history import audit
+from .leads import display_name
+
+log = logging.getLogger("leadapp.pool")
+
+TAKEN = "Another agent claimed this lead first; it is no longer in the unassigned pool."
+
+
+def _lead_id(lead_id) -> int:
+    try:
+        value = int(str(lead_id).strip()[:18])
+    except (TypeError, ValueError):
+        raise NotFound("That lead does not exist.") from None
+    if value <= 0:
+        raise NotFound("That lead does not exist.")
+    return value
+
+
+def _move(session: Session, user: User, lead_id: int, from_agent: int | None, to_agent: int | None) -> Lead | None:
+    """Move the lead from one holder to another in one conditional UPDATE; None if it was not there.
+
+    The UPDATE is the first write of the transaction, so on SQLite it waits for a concurrent
+    writer and then sees its result; on PostgreSQL the row lock makes the loser re-check
+    the condition after the winner commits.
+    """
+    session.flush()
+    holder = Lead.assigned_agent_id.is_(None) if from_agent is None else Lead.assigned_agent_id == from_agent
+    try:
+        result = session.execute(
+            sa.update(Lead).where(Lead.id == lead_id, Lead.brokerage_id == user.brokerage_id, holder)
+            .values(assigned_agent_id=to_agent, updated_at=utcnow())
+            .execution_options(synchronize_session=False))
+    except sa.exc.OperationalError as exc:  # SQLite: the database stayed locked past the busy timeout
+        log.warning("pool move of lead %s by user %s failed: %s", lead_id, user.id, exc)
+        raise Conflict("Someone else was changing this lead at the same moment; please try again.") from None
+    if result.rowcount != 1:
+        return None
+    # The row is ours until commit (PostgreSQL row lock; SQLite write lock): read it back.
+    lead = session.exec(select(Lead).where(Lead.id == lead_id).execution_options(populate_existing=True)).one()
+    after = rollups.lead_key(lead)
+    before = (after[0], from_agent or 0, *after[2:])
+    rollups.add_lead_keys(session, {before: -1, after: 1})
+    return lead
+
+
+def _move_activity(session: Session, lead: Lead, old: int | None, new: int | None) -> None:
+    """The lead's activity counts follow it to its new holder."""
+    rollups._move_activity(session, lead.brokerage_id, [(lead.id, old or 0, new or 0)])
+
+
+def claim(session: Session, user: User, lead_id) -> Lead:
+    """G3: an agent takes an unassigned lead (brokers assign instead)."""
+    if access.is_broker(user):
+        raise ServiceError("Brokers assign leads instead of claiming them.")
+    lid = _lead_id(lead_id)
+    if not access.pool_enabled(session, user):
+        raise PermissionDenied("The brokerage does not let agents claim leads from the unassigned pool.")
+    lead = _move(session, user, lid, None, user.id)
+    if lead is None:
+        holder = session.exec(select(Lead.assigned_agent_id).where(
+            Lead.id == lid, Lead.brokerage_id == user.brokerage_id)).first()
+        if holder is None and not session.exec(select(Lead.id).where(
+                Lead.id == lid, Lead.brokerage_id == user.brokerage_id)).first():
+            raise NotFound("That lead does not exist.")
+        if holder == user.id:
+            raise Conflict("This lead is already yours.")
+        log.info("claim of lead %s by user %s lost: already assigned", lid, user.id)
+        raise Conflict(TAKEN)
+    _move_activity(session, lead, None, user.id)
+    audit(session, lead, user, "assigned_agent", "Unassigned", user.name, title="Claimed from the unassigned pool")
+    return lead
+
+
+def reject(session: Session, user: User, lead_id) -> Lead:
+    """G3: an agent hands a lead assigned to them back to the pool; the brokerage is told."""
+    lid = _lead_id(lead_id)
+    if access.is_broker(user):
+        raise ServiceError("Brokers reassign leads instead of rejecting them.")
+    lead = access.get_lead(session, user, lid)  # another agent's lead: "not found"
+    if lead.assigned_agent_id != user.id:
+        raise ServiceError("Only the lead's own agent can reject it.")
+    n_users = session.exec(select(sa.func.count()).select_from(User).where(
+        User.brokerage_id == user.brokerage_id, User.is_active)).one()
+    if n_users < 2:
+        raise ServiceError("Rejecting a lead needs more than one user in the brokerage.")
+    moved = _move(session, user, lid, user.id, None)
+    if moved is None:
+        raise Conflict("This lead was reassigned a moment ago; it is no longer yours to reject.")
+    _move_activity(session, moved, user.id, None)
+    audit(session, moved, user, "assigned_agent", user.name, "Unassigned",
+          title="Rejected; returned to the unassigned pool")
+    b = session.get(Brokerage, user.brokerage_id)
+    name = display_name(moved)
+    mail.queue(session, brokerage_id=b.id, to=b.primary_email, kind="notice", lead_id=moved.id,
+               created_by_id=user.id, subject=f"{user.name} rejected the lead {name}",
+               body=f"{user.name} ({user.email}) rejected the lead {name} ({moved.email}).\n\n"
+                    "The lead is back in the unassigned pool"
+                    + (", where agents can claim it." if b.unassigned_pool_enabled
+                       else "; agents cannot claim from the pool while the setting is off, so assign it in leadapp."))
+    return moved

@@ -440,8 +440,10 @@ def agents(session: Session, user: User) -> list[dict]:
 
 
 def load(session: Session, user: User, agent_id=None, series: str = "actions", kind: str = "",
-         now: datetime | None = None) -> dict:
-    """Every panel at once (what the dashboard shows on load and after a live change)."""
+         now: datetime | None = None, agenda: bool = True) -> dict:
+    """Every panel at once (what the dashboard shows on load and after a live change).
+
+    agenda=False leaves out D9 (the page's AgendaState reads it itself)."""
     from . import tasks
 
     now = _aware(now or utcnow())
@@ -457,7 +459,7 @@ def load(session: Session, user: User, agent_id=None, series: str = "actions", k
         "sources": sources(session, user, aid),
         "upcoming": upcoming_dates(session, user, aid, now=now),
         "months": past_months(session, user, aid, series, now=now),
-        "agenda": tasks.todays_agenda(session, user, now, aid),
+        "agenda": tasks.todays_agenda(session, user, now, aid) if agenda else None,
         "agents": agents(session, user),
     }
 

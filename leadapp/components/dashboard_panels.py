@@ -169,7 +169,7 @@ def actions_card() -> rx.Component:
 def _legend_row(r, testid_prefix: str, color) -> rx.Component:
     body = rx.hstack(
         rx.box(width="10px", height="10px", border_radius="3px", background=color, flex_shrink="0"),
-        rx.text(r["label"], size="2", trim="both", overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
+        rx.text(r["label"], size="2", overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
         rx.spacer(),
         rx.text(r["count"], size="2", weight="medium"),
         rx.text(r["pct"], "%", size="1", color_scheme="gray", min_width="44px", text_align="right"),

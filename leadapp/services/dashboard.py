@@ -341,6 +341,8 @@ def sources(session: Session, user: User, agent_id=None, top: int = 9) -> dict:
         sc.rollup_clause(LeadRollup), LeadRollup.status != "deleted").group_by(LeadRollup.source)).all()
     counts = sorted(((src or "", int(n or 0)) for src, n in rows if n), key=lambda r: (-r[1], r[0]))
     total = sum(n for _, n in counts)
+    if len(counts) == top + 1:
+        top += 1  # one more slice beats an "Other" of one
     out = [{"source": src, "label": src or "(no source)", "count": n, "pct": _pct(n, total),
             "url": leads_url(sc, source=src) if src else ""} for src, n in counts[:top]]
     rest = counts[top:]

@@ -189,7 +189,7 @@ def funnel_card() -> rx.Component:
     return _card(
         "Pipeline",
         _plot(S.funnel_fig, "dash-funnel-chart", on_click=S.funnel_click, height="250px"),
-        rx.vstack(rx.foreach(S.funnel_rows, lambda r: _legend_row(r, "funnel-", rx.color("accent", 9))),
+        rx.vstack(rx.foreach(S.funnel_rows, lambda r: _legend_row(r, "funnel-", r["color"].to(str))),
                   spacing="1", width="100%"),
         testid="dash-funnel",
         icon="filter",

@@ -122,7 +122,8 @@ class DashboardState(AuthState):
         self.done = data["actions"]["done"]
         self.done_total = data["actions"]["done_total"]
         self.suggestions = data["actions"]["suggestions"]
-        self.funnel_rows = data["funnel"]["stages"]
+        self.funnel_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
+                            for i, r in enumerate(data["funnel"]["stages"])]
         self.funnel_total = data["funnel"]["total"]
         self.funnel_fig = charts.funnel_figure(self.funnel_rows)
         self.source_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}

@@ -135,6 +135,14 @@ def _local_time(ts: datetime, user: User, now: datetime) -> str:
     return f"{local.strftime('%b')} {local.day}, {local.year}"
 
 
+def _small_share(session: Session, sc: Scope) -> bool:
+    """Whether the scope's agent holds under 5% of the brokerage's leads (from the roll-up)."""
+    rows = dict(session.execute(select(LeadRollup.agent_key == sc.agent_id, sa.func.sum(LeadRollup.count)).where(
+        LeadRollup.brokerage_id == sc.brokerage_id).group_by(LeadRollup.agent_key == sc.agent_id)).all())
+    mine, total = int(rows.get(True) or 0), int(rows.get(True) or 0) + int(rows.get(False) or 0)
+    return mine * 20 < total
+
+
 def _total_leads(session: Session, sc: Scope) -> int:
     return int(session.exec(select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(
         sc.rollup_clause(LeadRollup), LeadRollup.status != "deleted")).one())
@@ -174,12 +182,18 @@ def activity_feed(session: Session, user: User, agent_id=None, kind: str = "", c
         limit = FEED_PAGE
     now = _aware(now or utcnow())
     after = parse_cursor(cursor)
+    order = (Activity.occurred_at.desc(), Activity.id.desc())
+    if sc.agent_id is not None and _small_share(session, sc) and session.get_bind().dialect.name == "sqlite":
+        # An agent with few of the brokerage's leads: read their leads' activity through the
+        # (lead, time) index rather than walking the whole brokerage's timeline ("+" keeps
+        # SQLite off the time index for the ORDER BY; same order, same keyset).
+        order = (sa.literal_column("+activity.occurred_at").desc(), sa.literal_column("+activity.id").desc())
     q = (
         select(Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number, Activity.details,
                Activity.lead_id, Lead.first_name, Lead.last_name, Lead.email)
         .join(Lead, Lead.id == Activity.lead_id)
         .where(Activity.brokerage_id == sc.brokerage_id, sc.lead_clause())
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+        .order_by(*order)
         .limit(limit + 1)
     )
     if kind:
@@ -269,15 +283,17 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
     hot_idle = three_star_not_contacted(session, sc, now)
     overdue, overdue_url = _overdue_tasks(session, sc, now)
     today = now.astimezone(user_zone(user)).date()
-    bdays = _dates_on(session, sc, [today], Lead.birthday_md)
+    bdays = _dates_on(session, sc, [today], Lead.birthday_md, limit=1)
+    n_bdays = int(session.exec(select(sa.func.count()).select_from(Lead).where(
+        sc.lead_clause(), Lead.birthday_md.in_(_mds([today])))).one())
     suggestions = [
         {"key": "new", "label": "New leads not yet contacted", "count": new_uncontacted,
          "url": leads_url(sc, status="new", stage="uncontacted")},
         {"key": "hot", "label": f"3-star leads not contacted in {IDLE_DAYS_3STAR} days", "count": hot_idle,
          "url": leads_url(sc, rating="3", idle=IDLE_DAYS_3STAR)},
         {"key": "overdue", "label": "Overdue tasks", "count": overdue, "url": overdue_url},
-        {"key": "birthdays", "label": "Birthdays today", "count": len(bdays),
-         "url": f"/leads/{bdays[0]['lead_id']}" if len(bdays) == 1 else "/#upcoming-dates"},
+        {"key": "birthdays", "label": "Birthdays today", "count": n_bdays,
+         "url": f"/leads/{bdays[0]['lead_id']}" if n_bdays == 1 else "/#upcoming-dates"},
     ]
     return {"done": done, "done_total": sum(counts.values()), "days": ACTION_DAYS, "suggestions": suggestions}
 
@@ -370,10 +386,10 @@ def _next_on(md: int, days: list[date]) -> date:
     return days[0]
 
 
-def _dates_on(session: Session, sc: Scope, days: list[date], col) -> list[dict]:
+def _dates_on(session: Session, sc: Scope, days: list[date], col, limit: int = UPCOMING_LIMIT + 1) -> list[dict]:
     rows = session.execute(
         select(Lead.id, Lead.first_name, Lead.last_name, Lead.email, col)
-        .where(sc.lead_clause(), col.in_(_mds(days))).limit(UPCOMING_LIMIT + 1)).all()
+        .where(sc.lead_clause(), col.in_(_mds(days))).order_by(col, Lead.id).limit(limit)).all()
     return [{"lead_id": r[0], "lead_name": lead_name(r[1], r[2], r[3]), "md": r[4]} for r in rows]
 
 

@@ -329,3 +329,23 @@ def test_redis_messages_round_trip_and_skip_our_own():
     assert live.parse_message(mine) == []
     assert live.parse_message(theirs) == [c]
     assert live.parse_message("not json") == []
+
+
+def test_feed_of_an_agent_with_few_leads_reads_through_their_leads(session, org, make_lead):
+    for i in range(25):
+        make_lead(email=f"big{i}@x.test", assigned_agent_id=org.agent2.id)
+    make_lead(email="small@x.test", first_name="Small", assigned_agent_id=org.agent.id)
+    base = utcnow() - timedelta(hours=3)
+    _events(session, org, [{"kind": "search", "email": f"big{i % 25}@x.test",
+                            "occurred_at": (base + timedelta(minutes=i)).isoformat()} for i in range(60)]
+            + [{"kind": "listing_view", "email": "small@x.test",
+                "occurred_at": (base + timedelta(minutes=2 * i)).isoformat()} for i in range(30)])
+    assert dash._small_share(session, dash.scope(session, org.agent))
+    seen, cursor = [], None
+    while True:
+        page = dash.activity_feed(session, org.agent, cursor=cursor, limit=7)
+        seen += [(r["lead_name"], r["at"]) for r in page["rows"]]
+        if not (cursor := page["next"]):
+            break
+    assert len(seen) == 30 and {n for n, _ in seen} == {"Small"}
+    assert [a for _, a in seen] == sorted((a for _, a in seen), reverse=True)

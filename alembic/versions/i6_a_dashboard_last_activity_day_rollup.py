@@ -28,6 +28,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['brokerage_id'], ['brokerage.id'], ),
     sa.PrimaryKeyConstraint('brokerage_id', 'agent_key', 'status', 'day')
     )
+    with op.batch_alter_table('history_entry', schema=None) as batch_op:
+        batch_op.create_index('ix_history_b_time_cover',
+                              ['brokerage_id', 'created_at', 'kind', 'field', 'actor_id', 'lead_id'], unique=False)
+        batch_op.create_index('ix_history_actor_cover', ['actor_id', 'created_at', 'kind', 'field'], unique=False)
+
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.create_index('ix_lead_b_rating_cover', ['brokerage_id', 'rating_score', 'status', 'assigned_agent_id', 'last_activity_at'], unique=False)
 
@@ -52,6 +57,10 @@ def downgrade() -> None:
 
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.drop_index('ix_lead_b_rating_cover')
+
+    with op.batch_alter_table('history_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_history_actor_cover')
+        batch_op.drop_index('ix_history_b_time_cover')
 
     op.drop_table('lead_activity_day')
     # ### end Alembic commands ###

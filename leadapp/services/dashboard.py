@@ -182,20 +182,24 @@ def activity_feed(session: Session, user: User, agent_id=None, kind: str = "", c
         limit = FEED_PAGE
     now = _aware(now or utcnow())
     after = parse_cursor(cursor)
-    order = (Activity.occurred_at.desc(), Activity.id.desc())
-    if sc.agent_id is not None and _small_share(session, sc) and session.get_bind().dialect.name == "sqlite":
-        # An agent with few of the brokerage's leads: read their leads' activity through the
-        # (lead, time) index rather than walking the whole brokerage's timeline ("+" keeps
-        # SQLite off the time index for the ORDER BY; same order, same keyset).
-        order = (sa.literal_column("+activity.occurred_at").desc(), sa.literal_column("+activity.id").desc())
-    q = (
-        select(Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number, Activity.details,
-               Activity.lead_id, Lead.first_name, Lead.last_name, Lead.email)
-        .join(Lead, Lead.id == Activity.lead_id)
-        .where(Activity.brokerage_id == sc.brokerage_id, sc.lead_clause())
-        .order_by(*order)
-        .limit(limit + 1)
-    )
+    cols = (Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number, Activity.details, Activity.lead_id)
+    if sc.agent_id is not None and _small_share(session, sc):
+        # An agent with few of the brokerage's leads: start from their leads and read their
+        # activity through the (lead, time) index ("+" keeps SQLite off the brokerage time
+        # index for the ORDER BY; same order, same keyset).
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        order = (sa.literal_column("+activity.occurred_at").desc(), sa.literal_column("+activity.id").desc()) \
+            if sqlite else (Activity.occurred_at.desc(), Activity.id.desc())
+        q = select(*cols).join(Lead, Lead.id == Activity.lead_id).where(
+            Activity.brokerage_id == sc.brokerage_id, sc.lead_clause())
+    else:
+        # Walk the brokerage's timeline newest first and keep the rows of visible leads: a
+        # correlated EXISTS stops after `limit` rows (a join would first build a filter
+        # over every lead).
+        order = (Activity.occurred_at.desc(), Activity.id.desc())
+        visible = select(Lead.id).where(Lead.id == Activity.lead_id, sc.lead_clause()).correlate(Activity)
+        q = select(*cols).where(Activity.brokerage_id == sc.brokerage_id, visible.exists())
+    q = q.order_by(*order).limit(limit + 1)
     if kind:
         q = q.where(Activity.kind == kind)
     if after is not None:
@@ -204,13 +208,16 @@ def activity_feed(session: Session, user: User, agent_id=None, kind: str = "", c
     rows = session.execute(q).all()
     more = len(rows) > limit
     rows = rows[:limit]
+    names = {i: lead_name(f, l, e) for i, f, l, e in session.execute(
+        select(Lead.id, Lead.first_name, Lead.last_name, Lead.email).where(
+            Lead.id.in_({r.lead_id for r in rows})))} if rows else {}
     out = []
     for r in rows:
         what = ACTIVITY_KINDS.get(r.kind, r.kind)
         detail = f"MLS {r.mls_number}" if r.mls_number else (r.details or "")[:120]
         out.append({
             "id": r.id, "kind": r.kind, "kind_label": what, "lead_id": r.lead_id,
-            "lead_name": lead_name(r.first_name, r.last_name, r.email), "detail": detail,
+            "lead_name": names.get(r.lead_id, ""), "detail": detail,
             "when": _local_time(r.occurred_at, user, now), "at": _aware(r.occurred_at).isoformat(),
         })
     nxt = _cursor_of(rows[-1].occurred_at, rows[-1].id) if more and rows else ""
@@ -243,38 +250,37 @@ def subscribed_share(session: Session, user: User, agent_id=None) -> dict:
 
 # ---------------------------------------------------------------- D4 action center
 
-def _action_kind(kind: str, field: str | None, title: str) -> str | None:
-    if kind in ("note", "call", "quick_event", "message"):
-        return kind
-    if kind == "task" and " completed: " in (title or ""):
-        return "task_done"
-    if kind == "audit" and field == "stage":
-        return "stage"
-    return None
-
-
 def action_center(session: Session, user: User, agent_id=None, now: datetime | None = None) -> dict:
     """D4: what was done for the scope's leads in the last 7 days, and suggestions for today.
 
-    "Done": history entries written by a user — the agent's own (agents, or a broker
-    narrowed to one agent) or the whole team's (a broker's brokerage view) — by kind.
+    "Done": notes, calls, quick events, messages and stage changes written by a user — the
+    agent's own (agents, or a broker narrowed to one agent) or the whole team's (a broker's
+    brokerage view) — and tasks completed (the agent's own tasks, or the brokerage's).
     Suggestions, each with a count and the link listing exactly those leads or tasks.
     """
     sc = scope(session, user, agent_id)
     now = _aware(now or utcnow())
     since = now - timedelta(days=ACTION_DAYS)
-    q = select(HistoryEntry.kind, HistoryEntry.field, HistoryEntry.title).where(
-        HistoryEntry.created_at >= since, HistoryEntry.brokerage_id == sc.brokerage_id,
-        HistoryEntry.kind.in_(("note", "call", "quick_event", "message", "task", "audit")))
+    # history kinds, counted in the covering (brokerage|actor, time, kind, field) indexes
+    q = select(HistoryEntry.kind, HistoryEntry.field, sa.func.count()).where(
+        HistoryEntry.created_at >= since, HistoryEntry.kind.in_(("note", "call", "quick_event", "message", "audit")))
     if sc.agent_id is not None:
-        q = q.where(HistoryEntry.actor_id == sc.agent_id)
+        q = q.where(HistoryEntry.actor_id == sc.agent_id, HistoryEntry.brokerage_id == sc.brokerage_id)
     else:
-        q = q.where(HistoryEntry.actor_id.is_not(None))
+        q = q.where(HistoryEntry.brokerage_id == sc.brokerage_id, HistoryEntry.actor_id.is_not(None))
     counts = {k: 0 for k, _ in ACTION_KINDS}
-    for kind, field, title in session.execute(q):
-        k = _action_kind(kind, field, title)
-        if k:
-            counts[k] += 1
+    for kind, field, n in session.execute(q.group_by(HistoryEntry.kind, HistoryEntry.field)):
+        if kind == "audit":
+            if field == "stage":
+                counts["stage"] += int(n)
+        elif kind in counts:
+            counts[kind] += int(n)
+    # tasks completed (with or without a lead) by their owner
+    tq = select(sa.func.count()).select_from(Task).where(Task.brokerage_id == sc.brokerage_id,
+                                                        Task.completed_at >= since)
+    if sc.agent_id is not None:
+        tq = select(sa.func.count()).select_from(Task).where(Task.owner_id == sc.agent_id, Task.completed_at >= since)
+    counts["task_done"] = int(session.exec(tq).one())
     done = [{"kind": k, "label": label, "count": counts[k]} for k, label in ACTION_KINDS]
 
     # suggestions for today

@@ -34,7 +34,15 @@ log = logging.getLogger("leadapp.live")
 
 CHANNEL = "leadapp:live"
 KINDS = ("activity", "lead", "history", "task")
-ORIGIN = uuid.uuid4().hex  # this process; Redis echoes of our own changes are skipped
+_ORIGIN: dict[int, str] = {}
+
+
+def origin() -> str:
+    """This process's id on the channel (per pid: workers forked from one parent differ)."""
+    pid = os.getpid()
+    if pid not in _ORIGIN:
+        _ORIGIN[pid] = f"{pid}-{uuid.uuid4().hex[:12]}"
+    return _ORIGIN[pid]
 MAX_NOTES = 2000  # per transaction; a bulk write beyond this collapses to one change per agent
 
 
@@ -113,6 +121,7 @@ class Hub:
         self._subs: dict[int, set[Subscriber]] = {}
         self._redis = None
         self._redis_url: str | None = None
+        self._redis_pid = os.getpid()
 
     def subscribe(self, brokerage_id: int, user_id: int, is_broker: bool) -> Subscriber:
         """Call from the event loop that will read the queue."""
@@ -168,7 +177,12 @@ class Hub:
 
                 self._redis = redis.Redis.from_url(url, socket_timeout=2)
                 self._redis_url = url
-            self._redis.publish(CHANNEL, json.dumps({"o": ORIGIN, "c": [c.to_json() for c in changes]}))
+            if self._redis_pid != os.getpid():  # a forked worker needs its own connection
+                import redis
+
+                self._redis = redis.Redis.from_url(url, socket_timeout=2)
+                self._redis_pid = os.getpid()
+            self._redis.publish(CHANNEL, json.dumps({"o": origin(), "c": [c.to_json() for c in changes]}))
         except Exception:
             log.exception("live: Redis publish failed (other workers miss this change)")
             self._redis = None
@@ -181,7 +195,7 @@ def parse_message(data) -> list[Change]:
     """Changes from a Redis message published by another process ([] for our own or bad ones)."""
     try:
         msg = json.loads(data)
-        if msg.get("o") == ORIGIN:
+        if msg.get("o") == origin():
             return []
         return [Change.from_json(c) for c in msg.get("c", [])][:MAX_NOTES]
     except Exception:

@@ -271,6 +271,7 @@ class DashboardState(AuthState):
         except NotSignedIn:
             return
         sub = live.HUB.subscribe(*who)
+        log.info("live: dashboard of user %s subscribed (%d open here)", who[1], live.HUB.subscriber_count())
         misses = 0
         try:
             while True:
@@ -314,3 +315,4 @@ class DashboardState(AuthState):
                     yield AgendaState.load
         finally:
             live.HUB.unsubscribe(sub)
+            log.info("live: dashboard of user %s closed", who[1])

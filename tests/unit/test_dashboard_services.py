@@ -324,7 +324,7 @@ def test_redis_messages_round_trip_and_skip_our_own():
     import json
 
     c = live.Change(1, 2, "activity", 3)
-    mine = json.dumps({"o": live.ORIGIN, "c": [c.to_json()]})
+    mine = json.dumps({"o": live.origin(), "c": [c.to_json()]})
     theirs = json.dumps({"o": "other", "c": [c.to_json()]})
     assert live.parse_message(mine) == []
     assert live.parse_message(theirs) == [c]
@@ -349,3 +349,20 @@ def test_feed_of_an_agent_with_few_leads_reads_through_their_leads(session, org,
             break
     assert len(seen) == 30 and {n for n, _ in seen} == {"Small"}
     assert [a for _, a in seen] == sorted((a for _, a in seen), reverse=True)
+
+
+def test_check_reports_a_drifted_day_rollup_and_rebuild_repairs_it(session, org, make_lead):
+    from leadapp.models import LeadActivityDay
+
+    make_lead(email="d@x.test")
+    _events(session, org, [{"kind": "search", "email": "d@x.test"}])
+    assert rollups.check(session, org.brokerage.id) == []
+    row = session.exec(select(LeadActivityDay)).one()
+    row.count += 2
+    session.add(row)
+    session.commit()
+    problems = rollups.check(session, org.brokerage.id)
+    assert len(problems) == 1 and problems[0].startswith("last-activity day") and "stored 3, recount 1" in problems[0]
+    rollups.rebuild(session, org.brokerage.id)
+    session.commit()
+    assert rollups.check(session, org.brokerage.id) == []

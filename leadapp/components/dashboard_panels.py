@@ -244,18 +244,25 @@ def upcoming_card() -> rx.Component:
 # ---------------------------------------------------------------- D1
 
 def _feed_row(r) -> rx.Component:
+    ellipsis = {"overflow": "hidden", "text_overflow": "ellipsis", "white_space": "nowrap", "max_width": "100%"}
     return rx.hstack(
-        rx.badge(r["kind_label"], variant="soft", size="1", min_width="96px", justify="center"),
         rx.vstack(
             rx.link(r["lead_name"], href="/leads/" + r["lead_id"].to(str), size="2", weight="medium",
-                    data_testid="feed-lead"),
-            rx.cond(r["detail"].to(str) != "", rx.text(r["detail"], size="1", color_scheme="gray")),
-            spacing="0",
+                    data_testid="feed-lead", **ellipsis),
+            rx.hstack(
+                rx.badge(r["kind_label"], variant="soft", size="1", data_testid="feed-kind-label"),
+                rx.cond(r["detail"].to(str) != "", rx.text(r["detail"], size="1", color_scheme="gray", **ellipsis)),
+                spacing="2",
+                align="center",
+                min_width="0",
+                width="100%",
+            ),
+            spacing="1",
             min_width="0",
+            flex="1",
         ),
-        rx.spacer(),
         rx.text(r["when"], size="1", color_scheme="gray", white_space="nowrap"),
-        align="center",
+        align="start",
         width="100%",
         spacing="3",
         padding_y="6px",
@@ -289,7 +296,6 @@ def feed_card() -> rx.Component:
             on_change=S.set_kind,
             size="1",
         ),
-        grid_row=rx.breakpoints(initial="auto", lg="span 2"),
     )
 
 
@@ -312,5 +318,5 @@ def months_card() -> rx.Component:
         icon="chart-column",
         right=rx.text(S.months_total, " ", S.months_label.lower(), size="1", color_scheme="gray",
                       data_testid="dash-months-total"),
-        grid_column=rx.breakpoints(initial="auto", md="span 2"),
+        grid_column=rx.breakpoints(initial="auto", md="1 / -1"),
     )

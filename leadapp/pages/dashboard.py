@@ -13,20 +13,21 @@ from leadapp.state.dashboard import DashboardState
 from leadapp.state.todo import AgendaState
 
 
+def _stack(*cards) -> rx.Component:
+    return rx.vstack(*cards, spacing="4", width="100%", min_width="0")
+
+
 def dashboard_view() -> rx.Component:
     return page_shell(
         "Dashboard",
         rx.vstack(
             p.dashboard_toolbar(),
+            # three stacks side by side on wide screens (no gaps under short cards), two on
+            # tablets, one on phones; the 12-month chart takes the full width below
             rx.grid(
-                p.active_card(),
-                p.subscribed_card(),
-                todays_agenda_card(),
-                p.feed_card(),
-                p.actions_card(),
-                p.funnel_card(),
-                p.sources_card(),
-                p.upcoming_card(),
+                _stack(p.active_card(), p.subscribed_card(), p.actions_card(), p.upcoming_card()),
+                _stack(p.feed_card()),
+                _stack(todays_agenda_card(), p.funnel_card(), p.sources_card()),
                 p.months_card(),
                 columns=rx.breakpoints(initial="1", md="2", lg="3"),
                 spacing="4",

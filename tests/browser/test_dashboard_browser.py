@@ -89,8 +89,9 @@ def test_broker_dashboard_every_panel(server, engine, page, signed_in, shot):
     # D1: filter by kind, page to older activity and back
     page.get_by_test_id("feed-kind").click()
     page.get_by_role("option", name="Search", exact=True).click()
-    expect(page.locator("[data-testid=feed-row]").first).to_contain_text("Search", timeout=T)
-    kinds = {t.split("\n")[0] for t in page.locator("[data-testid=feed-row]").all_inner_texts()}
+    expect(page.locator("[data-testid=feed-kind-label]").first).to_have_text("Search", timeout=T)
+    expect(page.locator("[data-testid=feed-kind-label]").last).to_have_text("Search", timeout=T)
+    kinds = set(page.locator("[data-testid=feed-kind-label]").all_inner_texts())
     assert kinds == {"Search"}, kinds
     page.get_by_test_id("feed-kind").click()
     page.get_by_role("option", name="All activity").click()

@@ -8,6 +8,7 @@ import reflex as rx
 
 from leadapp.api import build_api
 from leadapp.background import job_loop
+from leadapp.services.live import redis_listener
 from leadapp.pages import dashboard, import_page, lead, leads, login, settings, todo
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -22,3 +23,4 @@ for page in (login, dashboard, leads, lead, todo, import_page, settings):
     page.register(app)
 
 app.register_lifespan_task(job_loop)
+app.register_lifespan_task(redis_listener)  # D10 fan-out across workers (REFLEX_REDIS_URL)

@@ -1,6 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
-from .activity import Activity, ActivityMonthly, LeadRollup
+from .activity import Activity, ActivityMonthly, LeadActivityDay, LeadRollup
 from .email import OutgoingEmail
 from .history import HistoryEntry
 from .jobs import JobState
@@ -14,7 +14,7 @@ from ._base import utcnow
 
 __all__ = [
     "Activity", "ActivityMonthly", "ApiKey", "AuthSession", "Brokerage", "Campaign", "CampaignStep",
-    "CampaignSubscription", "ExportLog", "Favorite", "HistoryEntry", "ImportBatch", "JobState", "Lead", "LeadRollup",
+    "CampaignSubscription", "ExportLog", "Favorite", "HistoryEntry", "ImportBatch", "JobState", "Lead", "LeadActivityDay", "LeadRollup",
     "LeadTag", "Listing", "ListingSent", "Market", "MarketSubscription", "OutgoingEmail", "RatingBucket", "RatingCutoff",
     "SavedSearch", "Tag", "Task", "User", "utcnow",
 ]

@@ -68,3 +68,20 @@ class LeadRollup(SQLModel, table=True):
     # L4: the lead type ("" when not set), so type filters on the lead list count from here.
     lead_type: str = Field(default="", max_length=10, primary_key=True)
     count: int = Field(default=0)
+
+
+class LeadActivityDay(SQLModel, table=True):
+    """D2 roll-up: leads per agent and status by the UTC day of their last website activity.
+
+    A lead without any activity is not counted. "Leads with activity in the last 30 days"
+    is the sum over the last 30 days' rows. Kept exact in the writing transaction
+    (services/rollups.py), like LeadRollup.
+    """
+
+    __tablename__ = "lead_activity_day"
+
+    brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
+    agent_key: int = Field(primary_key=True)  # assigned agent id, 0 when unassigned
+    status: str = Field(max_length=10, primary_key=True)
+    day: date = Field(primary_key=True)  # UTC date of lead.last_activity_at
+    count: int = Field(default=0)

@@ -16,6 +16,10 @@ class HistoryEntry(SQLModel, table=True):
         sa.Index("ix_history_lead_time", "lead_id", "created_at"),
         sa.Index("ix_history_actor_time", "actor_id", "created_at"),
         sa.Index("ix_history_b_time", "brokerage_id", "created_at"),
+        # D4: index-only counts of the last 7 days by kind (team and per user), and the
+        # leads contacted in that time.
+        sa.Index("ix_history_b_time_cover", "brokerage_id", "created_at", "kind", "field", "actor_id", "lead_id"),
+        sa.Index("ix_history_actor_cover", "actor_id", "created_at", "kind", "field"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

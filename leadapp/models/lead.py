@@ -32,6 +32,9 @@ class Lead(SQLModel, table=True):
         sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md"),
         sa.Index("ix_lead_b_anniv", "brokerage_id", "anniversary_md"),
         sa.Index("ix_lead_phone_digits", "brokerage_id", "phone_digits"),
+        # D4 "3-star leads not contacted": an index-only count of the top-rated leads.
+        sa.Index("ix_lead_b_rating_cover", "brokerage_id", "rating_score", "status", "assigned_agent_id",
+                 "last_activity_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,21 +1,47 @@
-"""The live dashboard (issue 6)."""
+"""The live dashboard (D1-D10): the landing page after sign-in."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.shell import coming_soon, page_shell
+from leadapp.components import dashboard_panels as p
+from leadapp.components.shell import page_shell
 from leadapp.components.task_agenda import todays_agenda_card
 from leadapp.components.task_dialog import task_dialog
 from leadapp.state.base import AuthState
+from leadapp.state.dashboard import DashboardState
 from leadapp.state.todo import AgendaState
 
 
+def _stack(*cards) -> rx.Component:
+    return rx.vstack(*cards, spacing="4", width="100%", min_width="0")
+
+
 def dashboard_view() -> rx.Component:
-    return page_shell("Dashboard", rx.vstack(todays_agenda_card(), task_dialog(),
-                                             coming_soon("The live dashboard", "issue 6"), width="100%"))
+    return page_shell(
+        "Dashboard",
+        rx.vstack(
+            p.dashboard_toolbar(),
+            # three stacks side by side on wide screens (no gaps under short cards), two on
+            # tablets, one on phones; the 12-month chart takes the full width below
+            rx.grid(
+                _stack(p.active_card(), p.subscribed_card(), p.actions_card(), p.upcoming_card()),
+                _stack(p.feed_card()),
+                _stack(todays_agenda_card(), p.funnel_card(), p.sources_card()),
+                p.months_card(),
+                columns=rx.breakpoints(initial="1", md="2", lg="3"),
+                spacing="4",
+                width="100%",
+                align_items="start",
+            ),
+            task_dialog(),
+            spacing="4",
+            width="100%",
+            data_testid="dashboard",
+        ),
+    )
 
 
 def register(app: rx.App) -> None:
     app.add_page(dashboard_view, route="/", title="Dashboard · leadapp",
-                 on_load=[AuthState.require_login, AgendaState.load])
+                 on_load=[AuthState.require_login, AgendaState.load, DashboardState.load])

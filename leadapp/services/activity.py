@@ -227,7 +227,7 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
     emails = list({ev["email"] for _, ev in fresh})
     leads: dict[str, tuple] = {}
     lcols = (Lead.id, Lead.email, Lead.assigned_agent_id, Lead.rating_score, Lead.last_activity_at,
-             Lead.website_password_hash)
+             Lead.website_password_hash, Lead.status)
     for start in range(0, len(emails), 500):
         for row in session.execute(select(*lcols).where(Lead.brokerage_id == brokerage_id,
                                                         Lead.email.in_(emails[start:start + 500]))):
@@ -265,7 +265,8 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
         session.flush()
         for lead in new_leads.values():
             add_entry(session, lead, None, "created", title="Signed up on the website", created_at=now)
-            leads[lead.email] = (lead.id, lead.email, lead.assigned_agent_id, 0.0, None, lead.website_password_hash)
+            leads[lead.email] = (lead.id, lead.email, lead.assigned_agent_id, 0.0, None, lead.website_password_hash,
+                                 lead.status)
         rollups.lead_created(session, new_leads.values())
     if passwords:
         t = Lead.__table__
@@ -317,7 +318,10 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
             change[2] = row["occurred_at"]
     rating.apply_terms(session, brokerage_id, {k: tuple(v) for k, v in changes.items()})
     agent_of = {lead[0]: lead[2] for lead in leads.values()}
-    rollups.activities_added(session, [(brokerage_id, agent_of[r["lead_id"]], r["occurred_at"], r["kind"]) for r in rows])
+    rollups.activities_added(session, [(brokerage_id, agent_of[r["lead_id"]], r["occurred_at"], r["kind"], r["lead_id"])
+                                       for r in rows])
+    rollups.last_activity_moved(session, [(brokerage_id, by_id[lid][2], by_id[lid][6], by_id[lid][4], change[2])
+                                          for lid, change in changes.items()])
     rating.maybe_refresh(session, cutoff, now)
     return _summary(results, stored, duplicates)
 

@@ -7,6 +7,8 @@ from sqlmodel import Session
 
 from leadapp.models import HistoryEntry, Lead, User, utcnow
 
+from . import live
+
 
 def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title: str = "",
               body: str = "", **extra) -> HistoryEntry:
@@ -15,6 +17,8 @@ def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title
         kind=kind, title=title, body=body, created_at=extra.pop("created_at", None) or utcnow(), **extra,
     )
     session.add(entry)
+    if actor is not None:  # D4 counts what users did; the open dashboards refresh (D10)
+        live.note(session, lead.brokerage_id, lead.assigned_agent_id, "history", lead.id)
     return entry
 
 

@@ -39,14 +39,20 @@ REACTIVATABLE = ("inactive", "deleted")
 
 # The columns a change may read: the roll-up dimensions (rollups.lead_key) and the edited fields.
 _KEY_COLUMNS = (Lead.id, Lead.brokerage_id, Lead.assigned_agent_id, Lead.status, Lead.stage, Lead.stage_entered_at,
-                Lead.source, Lead.active_subscriptions, Lead.lead_type)
+                Lead.source, Lead.active_subscriptions, Lead.lead_type, Lead.last_activity_at)
 
 
 def _key(r) -> tuple:
     """rollups.lead_key of a _KEY_COLUMNS row, by position (Row attribute access is slow)."""
-    _id, brokerage_id, agent, status, stage, entered, source, subs, _type = r
+    _id, brokerage_id, agent, status, stage, entered, source, subs, lead_type, _last = r
     return (brokerage_id, agent or 0, status, stage, entered.year if stage == "closed" and entered else 0,
-            source or "", (subs or 0) > 0)
+            source or "", (subs or 0) > 0, lead_type or "")
+
+
+def _day_key(r) -> tuple | None:
+    """rollups.day_key of a _KEY_COLUMNS row (D2: agent, status, day of the last activity)."""
+    day = rollups.utc_day(r[9])
+    return None if day is None else (r[1], r[2] or 0, r[3], day)
 
 
 def _chunks(ids: list[int]):
@@ -110,6 +116,7 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
         return 0
     session.flush()
     deltas: Counter = Counter()
+    days: Counter = Counter()
     total = 0
     for chunk in _chunks(ids):
         before = {r[0]: r for r in session.execute(
@@ -123,7 +130,14 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
             if old != new:
                 deltas[old] -= 1
                 deltas[new] += 1
+            old_day, new_day = _day_key(before[r[0]]), _day_key(r)
+            if old_day != new_day:
+                if old_day:
+                    days[old_day] -= 1
+                if new_day:
+                    days[new_day] += 1
     rollups.add_lead_keys(session, deltas)
+    rollups.add_day_keys(session, days)
     session.expire_all()  # ORM objects loaded earlier in this session show the new values
     return total
 

@@ -65,6 +65,9 @@ def _move(session: Session, user: User, lead_id: int, from_agent: int | None, to
     after = rollups.lead_key(lead)
     before = (after[0], from_agent or 0, *after[2:])
     rollups.add_lead_keys(session, {before: -1, after: 1})
+    day_after = rollups.day_key(lead)
+    if day_after:  # D2: the lead's last-activity day moves to its new holder
+        rollups.add_day_keys(session, {(day_after[0], from_agent or 0, *day_after[2:]): -1, day_after: 1})
     return lead
 
 

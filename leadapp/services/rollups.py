@@ -1,21 +1,31 @@
-"""Summary tables for the dashboard (D3, D5, D6, D8), kept exact in the writing transaction.
+"""Summary tables for the dashboard (D2, D3, D5, D6, D8), kept exact in the writing transaction.
+
+- LeadRollup: leads per agent, status, stage, closed year, source, subscribed (D3, D5, D6);
+- LeadActivityDay: leads per agent and status by the UTC day of their last activity (D2);
+- ActivityMonthly: activities per lead's agent, month and kind (D8).
 
 Every write that changes a lead's status, stage, source, agent or subscribed flag goes
 through `LeadRollupTracker` (or `lead_created`); every new activity through
-`activities_added`. `recount()` rebuilds both tables from scratch for `leadapp check`.
+`activities_added` (and `last_activity_moved` when it moves a lead's last activity).
+`recount()` rebuilds the tables from scratch for `leadapp db check`.
+
+Each of these also notes a live change (services/live.py) that the open dashboards of the
+users allowed to see it receive after the transaction commits (D10).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, ActivityMonthly, Lead, LeadRollup
+from leadapp.models import Activity, ActivityMonthly, Lead, LeadActivityDay, LeadRollup
+
+from . import live
 
 
 def month_start(ts: datetime | date) -> date:
@@ -38,6 +48,24 @@ def lead_key(lead: Lead) -> tuple:
 
 
 _LEAD_COLS = ("brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed", "lead_type")
+_DAY_COLS = ("brokerage_id", "agent_key", "status", "day")
+_ACT_COLS = ("brokerage_id", "agent_key", "month", "kind")
+
+
+def utc_day(ts: datetime | None) -> date | None:
+    if ts is None:
+        return None
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(timezone.utc)
+    return ts.date()
+
+
+def day_key(lead: Lead) -> tuple | None:
+    """The D2 dimensions of a lead: (brokerage, agent, status, last-activity day), None if no activity."""
+    day = utc_day(lead.last_activity_at)
+    if day is None:
+        return None
+    return (lead.brokerage_id, lead.assigned_agent_id or 0, lead.status, day)
 
 
 def _upsert_add(session: Session, model, key_cols: tuple, rows: dict[tuple, int]) -> None:
@@ -57,10 +85,36 @@ def _upsert_add(session: Session, model, key_cols: tuple, rows: dict[tuple, int]
 
 def add_lead_keys(session: Session, deltas: dict[tuple, int]) -> None:
     _upsert_add(session, LeadRollup, _LEAD_COLS, deltas)
+    for key, n in deltas.items():
+        if n:
+            live.note(session, key[0], key[1], "lead")
+
+
+def add_day_keys(session: Session, deltas: dict[tuple, int]) -> None:
+    _upsert_add(session, LeadActivityDay, _DAY_COLS, deltas)
 
 
 def lead_created(session: Session, leads: Iterable[Lead]) -> None:
+    leads = list(leads)
     add_lead_keys(session, Counter(lead_key(lead) for lead in leads))
+    add_day_keys(session, Counter(k for k in map(day_key, leads) if k))
+    if len(leads) <= 50:
+        for lead in leads:
+            live.note(session, lead.brokerage_id, lead.assigned_agent_id, "lead", lead.id)
+
+
+def last_activity_moved(session: Session, rows: Iterable[tuple[int, int, str, datetime | None, datetime | None]]) -> None:
+    """D2: leads whose last activity moved: rows of (brokerage_id, agent_key, status, old_last, new_last)."""
+    deltas: Counter = Counter()
+    for brokerage_id, agent_key, status, old, new in rows:
+        od, nd = utc_day(old), utc_day(new)
+        if od == nd:
+            continue
+        if od is not None:
+            deltas[(brokerage_id, agent_key or 0, status, od)] -= 1
+        if nd is not None:
+            deltas[(brokerage_id, agent_key or 0, status, nd)] += 1
+    add_day_keys(session, deltas)
 
 
 class LeadRollupTracker:
@@ -73,10 +127,15 @@ class LeadRollupTracker:
 
     def __init__(self, leads: Iterable[Lead]):
         self.leads = list(leads)
+        self._snap()
+
+    def _snap(self) -> None:
         self.before = {id(lead): lead_key(lead) for lead in self.leads}
+        self.before_day = {id(lead): day_key(lead) for lead in self.leads}
 
     def apply(self, session: Session) -> None:
         deltas: Counter = Counter()
+        days: Counter = Counter()
         moved: list[tuple[int, int, int]] = []  # (lead_id, old_agent, new_agent)
         for lead in self.leads:
             old, new = self.before[id(lead)], lead_key(lead)
@@ -85,10 +144,19 @@ class LeadRollupTracker:
                 deltas[new] += 1
                 if old[1] != new[1]:
                     moved.append((lead.id, old[1], new[1]))
+                for agent in {old[1], new[1]}:
+                    live.note(session, lead.brokerage_id, agent, "lead", lead.id)
+            od, nd = self.before_day[id(lead)], day_key(lead)
+            if od != nd:
+                if od:
+                    days[od] -= 1
+                if nd:
+                    days[nd] += 1
         add_lead_keys(session, deltas)
+        add_day_keys(session, days)
         if moved:
             _move_activity(session, self.leads[0].brokerage_id, moved)
-        self.before = {id(lead): lead_key(lead) for lead in self.leads}
+        self._snap()
 
 
 def _move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, int, int]]) -> None:
@@ -105,14 +173,14 @@ def _move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, i
             m = month_start(occurred)
             deltas[(brokerage_id, old, m, kind)] -= 1
             deltas[(brokerage_id, new, m, kind)] += 1
-    _upsert_add(session, ActivityMonthly, ("brokerage_id", "agent_key", "month", "kind"), deltas)
+    _upsert_add(session, ActivityMonthly, _ACT_COLS, deltas)
 
 
 def _month_text(session: Session, column):
     """'YYYY-MM' of a timestamp column in SQL, as `recount()` computes it."""
     if session.get_bind().dialect.name == "sqlite":
         return sa.func.strftime("%Y-%m", column)
-    return sa.func.to_char(column, "YYYY-MM")
+    return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
 
 
 def move_activity_of(session: Session, brokerage_id: int, lead_ids: list[int], new_agent_key: int) -> None:
@@ -138,19 +206,27 @@ def move_activity_of(session: Session, brokerage_id: int, lead_ids: list[int], n
         m = date(int(y), int(mo), 1)
         deltas[(brokerage_id, int(old), m, kind)] -= n
         deltas[(brokerage_id, new_agent_key, m, kind)] += n
-    _upsert_add(session, ActivityMonthly, ("brokerage_id", "agent_key", "month", "kind"), deltas)
+    _upsert_add(session, ActivityMonthly, _ACT_COLS, deltas)
 
 
-def activities_added(session: Session, rows: Iterable[tuple[int, int, datetime, str]], sign: int = 1) -> None:
-    """Count new activities: rows of (brokerage_id, agent_key, occurred_at, kind)."""
+def activities_added(session: Session, rows: Iterable[tuple], sign: int = 1) -> None:
+    """Count new activities: rows of (brokerage_id, agent_key, occurred_at, kind[, lead_id])."""
     deltas: Counter = Counter()
-    for brokerage_id, agent_key, occurred, kind in rows:
+    for row in rows:
+        brokerage_id, agent_key, occurred, kind = row[:4]
         deltas[(brokerage_id, agent_key or 0, month_start(occurred), kind)] += sign
-    _upsert_add(session, ActivityMonthly, ("brokerage_id", "agent_key", "month", "kind"), deltas)
+        live.note(session, brokerage_id, agent_key, "activity", row[4] if len(row) > 4 else None)
+    _upsert_add(session, ActivityMonthly, _ACT_COLS, deltas)
 
 
-def recount(session: Session, brokerage_id: int) -> tuple[dict, dict]:
-    """Full recount from the lead and activity tables: (lead roll-up, activity roll-up)."""
+def _day_expr(session: Session, col):
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.func.date(col)
+    return sa.cast(sa.func.timezone("UTC", col), sa.Date)
+
+
+def recount(session: Session, brokerage_id: int) -> tuple[dict, dict, dict]:
+    """Full recount from the lead and activity tables: (lead, activity, last-activity-day roll-ups)."""
     closed_year = sa.case((Lead.stage == "closed", sa.extract("year", Lead.stage_entered_at)), else_=0)
     agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
     subscribed = Lead.active_subscriptions > 0
@@ -170,13 +246,22 @@ def recount(session: Session, brokerage_id: int) -> tuple[dict, dict]:
         .where(Activity.brokerage_id == brokerage_id)
         .group_by(sa.func.coalesce(Lead.assigned_agent_id, 0), month, Activity.kind)
     )
-    for agent, ym, kind, n in session.execute(q):
+    for agent_key, ym, kind, n in session.execute(q):
         y, mo = str(ym).split("-")
-        acts[(brokerage_id, agent, date(int(y), int(mo), 1), kind)] += n
-    return dict(leads), dict(acts)
+        acts[(brokerage_id, agent_key, date(int(y), int(mo), 1), kind)] += n
+    days: Counter = Counter()
+    day = _day_expr(session, Lead.last_activity_at)
+    for agent_key, status, d, n in session.execute(
+        select(agent, Lead.status, day, sa.func.count())
+        .where(Lead.brokerage_id == brokerage_id, Lead.last_activity_at.is_not(None))
+        .group_by(agent, Lead.status, day)
+    ):
+        d = date.fromisoformat(d) if isinstance(d, str) else d
+        days[(brokerage_id, int(agent_key), status, d)] += n
+    return dict(leads), dict(acts), dict(days)
 
 
-def stored(session: Session, brokerage_id: int) -> tuple[dict, dict]:
+def stored(session: Session, brokerage_id: int) -> tuple[dict, dict, dict]:
     leads = {
         tuple(getattr(r, c) for c in _LEAD_COLS): r.count
         for r in session.exec(select(LeadRollup).where(LeadRollup.brokerage_id == brokerage_id))
@@ -187,13 +272,19 @@ def stored(session: Session, brokerage_id: int) -> tuple[dict, dict]:
         for r in session.exec(select(ActivityMonthly).where(ActivityMonthly.brokerage_id == brokerage_id))
         if r.count
     }
-    return leads, acts
+    days = {
+        (r.brokerage_id, r.agent_key, r.status, r.day): r.count
+        for r in session.exec(select(LeadActivityDay).where(LeadActivityDay.brokerage_id == brokerage_id))
+        if r.count
+    }
+    return leads, acts, days
 
 
 def check(session: Session, brokerage_id: int) -> list[str]:
     """Differences between the stored roll-ups and a full recount (empty when exact)."""
     problems = []
-    for name, want, have in zip(("lead", "activity"), recount(session, brokerage_id), stored(session, brokerage_id)):
+    for name, want, have in zip(("lead", "activity", "last-activity day"), recount(session, brokerage_id),
+                                stored(session, brokerage_id)):
         for key in sorted(set(want) | set(have), key=str):
             if want.get(key, 0) != have.get(key, 0):
                 problems.append(f"{name} {key}: stored {have.get(key, 0)}, recount {want.get(key, 0)}")
@@ -202,8 +293,9 @@ def check(session: Session, brokerage_id: int) -> list[str]:
 
 def rebuild(session: Session, brokerage_id: int) -> None:
     """Replace the stored roll-ups with a full recount (after a bulk load)."""
-    leads, acts = recount(session, brokerage_id)
-    session.execute(sa.delete(LeadRollup).where(LeadRollup.brokerage_id == brokerage_id))
-    session.execute(sa.delete(ActivityMonthly).where(ActivityMonthly.brokerage_id == brokerage_id))
-    add_lead_keys(session, leads)
-    _upsert_add(session, ActivityMonthly, ("brokerage_id", "agent_key", "month", "kind"), acts)
+    leads, acts, days = recount(session, brokerage_id)
+    for model in (LeadRollup, ActivityMonthly, LeadActivityDay):
+        session.execute(sa.delete(model).where(model.brokerage_id == brokerage_id))
+    _upsert_add(session, LeadRollup, _LEAD_COLS, leads)
+    _upsert_add(session, ActivityMonthly, _ACT_COLS, acts)
+    _upsert_add(session, LeadActivityDay, _DAY_COLS, days)

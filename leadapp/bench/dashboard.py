@@ -1,0 +1,233 @@
+"""Bench (issue 6): the whole dashboard load, and the live fan-out to 50 open dashboards.
+
+Load rows, at 100k leads / 2M activities and 1M leads / 10M activities (the second is
+skipped with --quick): `services.dashboard.load` (every panel, D9 included) as the broker
+(whole brokerage) and as an agent, p95. Beside each:
+- "raw limit": the very SQL statements that load ran (captured from the engine), replayed
+  straight on the sqlite3 connection — the floor for reading those numbers;
+- a "scan" row: the same headline numbers (D2, D3, D5, D6, D8) counted from the lead and
+  activity tables without the summary tables, for scale.
+
+Fan-out row: 50 subscribers on the live hub (services/live.py; 1 broker + agents, like 50
+open dashboards), a website event recorded and committed through services/activity.py,
+each subscriber then re-reads its panels as the dashboard's live task does (debounce +
+`dashboard.load` in a worker thread). Time from the start of the event's write to each
+dashboard's re-read being done; p95 over all dashboards and events. Raw limit: commit to
+the 50 queues woken, with no re-read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from pathlib import Path
+
+from leadapp.bench import BenchContext, Row, bench, p95
+
+SIZES = [(100_000, 2_000_000), (1_000_000, 10_000_000)]
+N_DASHBOARDS = 50
+N_EVENTS = 12
+
+
+def _database(ctx: BenchContext, leads: int, activities: int):
+    """A demo brokerage of this size (kept in the workdir and reused by later runs)."""
+    from leadapp import db
+    from leadapp.services import demo_data
+
+    path = Path(ctx.workdir) / f"dashboard_{leads}_{activities}.db"
+    url = f"sqlite:///{path}"
+    ok_marker = path.with_suffix(".ok")
+    if not (path.exists() and ok_marker.exists()):
+        for p in (path, ok_marker):
+            if p.exists():
+                p.unlink()
+        db.upgrade(url)
+        engine = db.make_engine(url)
+        t = time.perf_counter()
+        demo_data.load(engine, demo_data.Plan(seed=11, leads=leads, activities=activities,
+                                              listings=min(5000, max(500, leads // 200))))
+        with engine.connect() as c:
+            c.exec_driver_sql("ANALYZE")
+        print(f"  built {path.name} in {time.perf_counter() - t:.0f}s", flush=True)
+        ok_marker.write_text("ok")
+        engine.dispose()
+    return db.make_engine(url)
+
+
+def _users(engine):
+    from sqlmodel import Session, select
+
+    from leadapp.models import User
+
+    with Session(engine) as s:
+        broker = s.exec(select(User).where(User.role == "broker").order_by(User.id)).first()
+        agents = list(s.exec(select(User).where(User.role == "agent").order_by(User.id)).all())
+        return broker, agents
+
+
+def _captured(engine, fn) -> list[tuple[str, object]]:
+    """The SQL statements (with parameters) that fn() runs on engine."""
+    import sqlalchemy as sa
+
+    seen: list = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", grab)
+    try:
+        fn()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", grab)
+    return seen
+
+
+def _replay(engine, stmts):
+    def raw():
+        with engine.connect() as conn:
+            cur = conn.connection.dbapi_connection.cursor()
+            for sql, params in stmts:
+                cur.execute(sql, params)
+                cur.fetchall()
+            cur.close()
+    return raw
+
+
+def _scan(engine, agent_id=None):
+    """D2, D3, D5, D6, D8 counted from the base tables (no summary tables)."""
+    def run():
+        with engine.connect() as conn:
+            cur = conn.connection.dbapi_connection.cursor()
+            where = "brokerage_id = 1 AND status != 'deleted'" + (f" AND assigned_agent_id = {int(agent_id)}" if agent_id else "")
+            cur.execute(f"SELECT count(*), sum(active_subscriptions > 0), "
+                        f"sum(last_activity_at >= date('now', '-29 days')) FROM lead WHERE {where}")
+            cur.fetchall()
+            cur.execute(f"SELECT stage, count(*) FROM lead WHERE {where} AND stage != 'dead' GROUP BY stage")
+            cur.fetchall()
+            cur.execute(f"SELECT source, count(*) FROM lead WHERE {where} GROUP BY source")
+            cur.fetchall()
+            join = "" if not agent_id else f" JOIN lead l ON l.id = a.lead_id AND l.assigned_agent_id = {int(agent_id)}"
+            cur.execute(f"SELECT strftime('%Y-%m', a.occurred_at), count(*) FROM activity a{join} "
+                        "WHERE a.brokerage_id = 1 AND a.occurred_at >= date('now', 'start of month', '-11 months') "
+                        "GROUP BY 1")
+            cur.fetchall()
+            cur.close()
+    return run
+
+
+@bench("dashboard: whole load", order=50)
+def dashboard_load(ctx: BenchContext) -> list[Row]:
+    from sqlmodel import Session
+
+    from leadapp.services import dashboard
+
+    rows = []
+    sizes = SIZES[:1] if ctx.quick else SIZES
+    for leads, acts in sizes:
+        engine = _database(ctx, leads, acts)
+        broker, agents = _users(engine)
+        agent = agents[0]
+        size = f"{leads:,} leads / {acts:,} activities"
+        for label, user in (("broker, whole brokerage", broker), ("agent, own leads", agent)):
+            def app(user=user):
+                with Session(engine) as s:
+                    dashboard.load(s, user)
+
+            app()
+            stmts = _captured(engine, app)
+            raw = _replay(engine, stmts)
+            raw()
+            app_s = p95(app, repeat=15)
+            raw_s = p95(raw, repeat=15)
+            rows.append(Row(f"dashboard: whole load (p95), {label}", size, app_s, raw_s, "< 50 ms at 1M",
+                            ok=app_s < 0.050 if leads >= 1_000_000 else None,
+                            note=f"{len(stmts)} statements"))
+        scan = _scan(engine, None)
+        scan()
+        scan_s = statistics.median([_t(scan) for _ in range(3)])
+        rows.append(Row("dashboard: same numbers by scanning (no summary tables), broker", size, scan_s, None,
+                        "for scale", note="D2 D3 D5 D6 D8 from lead/activity"))
+        engine.dispose()
+    return rows
+
+
+def _t(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+@bench("dashboard: live fan-out to 50 dashboards", order=51)
+def live_fanout(ctx: BenchContext) -> list[Row]:
+    from sqlmodel import Session, select
+
+    from leadapp.models import Lead
+    from leadapp.services import activity, dashboard, live
+    from leadapp.state.dashboard import DEBOUNCE_S
+
+    leads, acts = SIZES[0]
+    engine = _database(ctx, leads, acts)
+    broker, agents = _users(engine)
+    # The worst case: all 50 dashboards may see the event (25 broker tabs, 25 of the lead's
+    # agent), plus 10 other agents' dashboards that must receive nothing.
+    viewers = [broker] * (N_DASHBOARDS // 2) + [agents[0]] * (N_DASHBOARDS - N_DASHBOARDS // 2) + \
+        [agents[1 + i % (len(agents) - 1)] for i in range(10)]
+    with Session(engine) as s:
+        emails = [e for e, in s.execute(select(Lead.email).where(Lead.assigned_agent_id == agents[0].id,
+                                                                 Lead.status != "deleted").limit(N_EVENTS))]
+
+    def reread(user):
+        with Session(engine) as s:
+            dashboard.load(s, user)
+
+    async def run() -> tuple[list[float], list[float]]:
+        subs = [(live.HUB.subscribe(u.brokerage_id, u.id, u.role == "broker"), u) for u in viewers]
+        full: list[float] = []
+        woken: list[float] = []
+        try:
+            for i, email in enumerate(emails):
+                # only the broker and the lead's agent's dashboards may see this event
+                targets = [(sub, u) for sub, u in subs if u.role == "broker" or u.id == agents[0].id]
+                start = time.perf_counter()
+
+                def write():
+                    with Session(engine) as s:
+                        activity.record_events(s, 1, [{"kind": "info_request", "email": email,
+                                                       "details": f"bench {i}"}])
+                        t = time.perf_counter()
+                        s.commit()
+                        return t
+
+                async def one(sub, user):
+                    got = await sub.next(10)
+                    assert got, "no change delivered"
+                    woke = time.perf_counter()
+                    await asyncio.sleep(DEBOUNCE_S)
+                    await asyncio.to_thread(reread, user)
+                    return woke, time.perf_counter()
+
+                waits = [asyncio.ensure_future(one(sub, u)) for sub, u in targets]
+                committed_at = await asyncio.to_thread(write)
+                done = await asyncio.gather(*waits)
+                for woke, finished in done:
+                    woken.append(woke - committed_at)
+                    full.append(finished - start)
+                # dashboards that may not see it got nothing
+                others = [sub for sub, u in subs if (sub, u) not in targets]
+                assert all(sub.queue.empty() for sub in others)
+                await asyncio.sleep(0.2)
+            return full, woken
+        finally:
+            for sub, _ in subs:
+                live.HUB.unsubscribe(sub)
+
+    full, woken = asyncio.run(run())
+    engine.dispose()
+    full.sort()
+    woken.sort()
+    pct = lambda xs: xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]  # noqa: E731
+    n_targets = len(full) // max(len(emails), 1)
+    return [Row(f"dashboard: live fan-out, event -> {n_targets} open dashboards re-read (p95)",
+                f"{leads:,} leads / {acts:,} activities", pct(full), pct(woken), "< 2 s", ok=pct(full) < 2.0,
+                note=f"{len(emails)} events; raw = commit -> queues woken")]

@@ -5,7 +5,9 @@ name ("first last"), email and phone digits under the lead's id; triggers on `le
 step (a contentless table is told what to remove with the 'delete' command and the old values).
 PostgreSQL: GIN trigram indexes on the same three expressions, used by ILIKE '%text%'.
 
-Also an index for one- and two-letter first-name prefixes (ix_lead_b_first).
+Also an index for one- and two-letter first-name prefixes (ix_lead_b_first); id and status added
+to the two created-order indexes (a deep page of the default order reads only the index); and the lead type
+as a dimension of `lead_rollup` so type filters count from the roll-up (rebuilt from `lead`).
 
 Revision ID: i3_a
 Revises: i5_a
@@ -13,6 +15,8 @@ Create Date: 2026-11-29 08:00:00
 """
 from typing import Sequence, Union
 
+import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "i3_a"
@@ -59,9 +63,52 @@ PG_DOWN = [
 ]
 
 
+_ROLLUP_COLS = "brokerage_id, agent_key, status, stage, closed_year, source, subscribed, lead_type, count"
+
+
+def _rollup_table(with_type: bool) -> None:
+    cols = [
+        sa.Column("brokerage_id", sa.Integer(), nullable=False),
+        sa.Column("agent_key", sa.Integer(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("closed_year", sa.Integer(), nullable=False),
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("subscribed", sa.Boolean(), nullable=False),
+    ]
+    key = ["brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed"]
+    if with_type:
+        cols.append(sa.Column("lead_type", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False))
+        key.append("lead_type")
+    op.create_table("lead_rollup", *cols, sa.Column("count", sa.Integer(), nullable=False),
+                    sa.ForeignKeyConstraint(["brokerage_id"], ["brokerage.id"]), sa.PrimaryKeyConstraint(*key))
+
+
+def _fill_rollup(with_type: bool) -> None:
+    """Recount lead_rollup from the lead table (what services/rollups.recount computes)."""
+    pg = op.get_bind().dialect.name == "postgresql"
+    year = "CAST(EXTRACT(YEAR FROM stage_entered_at) AS INTEGER)" if pg \
+        else "CAST(strftime('%Y', stage_entered_at) AS INTEGER)"
+    dims = [
+        "brokerage_id", "COALESCE(assigned_agent_id, 0)", "status", "stage",
+        f"CASE WHEN stage = 'closed' THEN {year} ELSE 0 END", "COALESCE(source, '')", "active_subscriptions > 0",
+    ] + (["COALESCE(lead_type, '')"] if with_type else [])
+    cols = _ROLLUP_COLS if with_type else _ROLLUP_COLS.replace(" lead_type,", "")
+    op.execute(f"INSERT INTO lead_rollup ({cols}) SELECT {', '.join(dims)}, COUNT(*) FROM lead "
+               f"GROUP BY {', '.join(dims)}")
+
+
 def upgrade() -> None:
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.create_index("ix_lead_b_first", ["brokerage_id", "first_name"], unique=False)
+        batch_op.drop_index("ix_lead_b_created")
+        batch_op.create_index("ix_lead_b_created", ["brokerage_id", "created_at", "id", "status"], unique=False)
+        batch_op.drop_index("ix_lead_b_agent_created")
+        batch_op.create_index("ix_lead_b_agent_created", ["brokerage_id", "assigned_agent_id", "created_at", "id",
+                                                          "status"], unique=False)
+    op.drop_table("lead_rollup")
+    _rollup_table(True)
+    _fill_rollup(True)
     for sql in (PG_UP if op.get_bind().dialect.name == "postgresql" else SQLITE_UP):
         op.execute(sql)
 
@@ -69,5 +116,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     for sql in (PG_DOWN if op.get_bind().dialect.name == "postgresql" else SQLITE_DOWN):
         op.execute(sql)
+    op.drop_table("lead_rollup")
+    _rollup_table(False)
+    _fill_rollup(False)
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.drop_index("ix_lead_b_first")
+        batch_op.drop_index("ix_lead_b_created")
+        batch_op.create_index("ix_lead_b_created", ["brokerage_id", "created_at"], unique=False)
+        batch_op.drop_index("ix_lead_b_agent_created")
+        batch_op.create_index("ix_lead_b_agent_created", ["brokerage_id", "assigned_agent_id", "created_at"],
+                              unique=False)

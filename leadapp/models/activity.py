@@ -51,7 +51,7 @@ class ActivityMonthly(SQLModel, table=True):
 
 
 class LeadRollup(SQLModel, table=True):
-    """D3, D5, D6 roll-up: lead counts per agent, status, stage, source and subscribed flag.
+    """D3, D5, D6, L4 roll-up: lead counts per agent, status, stage, source, subscribed flag and type.
 
     closed_year is the calendar year a closed lead closed in (0 for the other stages).
     """
@@ -65,4 +65,6 @@ class LeadRollup(SQLModel, table=True):
     closed_year: int = Field(primary_key=True)
     source: str = Field(max_length=60, primary_key=True)
     subscribed: bool = Field(primary_key=True)
+    # L4: the lead type ("" when not set), so type filters on the lead list count from here.
+    lead_type: str = Field(default="", max_length=10, primary_key=True)
     count: int = Field(default=0)

@@ -15,8 +15,10 @@ class Lead(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("brokerage_id", "email", name="uq_lead_brokerage_email"),
         # Lead-list filters and sorts (L1, L4) and dashboard counts (D2, D5-D7).
-        sa.Index("ix_lead_b_created", "brokerage_id", "created_at"),
-        sa.Index("ix_lead_b_agent_created", "brokerage_id", "assigned_agent_id", "created_at"),
+        # id and status make the default lead-list order (created, id) index-only, so a page
+        # 10,000 rows deep skips rows without reading the table (issue 3).
+        sa.Index("ix_lead_b_created", "brokerage_id", "created_at", "id", "status"),
+        sa.Index("ix_lead_b_agent_created", "brokerage_id", "assigned_agent_id", "created_at", "id", "status"),
         sa.Index("ix_lead_b_status", "brokerage_id", "status"),
         sa.Index("ix_lead_b_stage", "brokerage_id", "stage"),
         sa.Index("ix_lead_b_source", "brokerage_id", "source"),

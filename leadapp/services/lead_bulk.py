@@ -44,9 +44,9 @@ _KEY_COLUMNS = (Lead.id, Lead.brokerage_id, Lead.assigned_agent_id, Lead.status,
 
 def _key(r) -> tuple:
     """rollups.lead_key of a _KEY_COLUMNS row, by position (Row attribute access is slow)."""
-    _id, brokerage_id, agent, status, stage, entered, source, subs, _type = r
+    _id, brokerage_id, agent, status, stage, entered, source, subs, lead_type = r
     return (brokerage_id, agent or 0, status, stage, entered.year if stage == "closed" and entered else 0,
-            source or "", (subs or 0) > 0)
+            source or "", (subs or 0) > 0, lead_type or "")
 
 
 def _chunks(ids: list[int]):

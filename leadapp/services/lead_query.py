@@ -331,7 +331,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         rollup.append(LeadRollup.subscribed == yes)
     if query.types:
         plan.where.append(Lead.lead_type.in_(query.types))
-        rollup_ok = False
+        rollup.append(LeadRollup.lead_type.in_(query.types))
     if query.ratings:
         plan.cutoff = rating.get_cutoff(session, user.brokerage_id)
         plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))
@@ -456,8 +456,15 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
         plan.query = query
     rows = []
     if total:
-        stmt = (sa.select(*LIST_COLUMNS).where(*plan.where).order_by(*_order_by(session, user, query))
-                .limit(query.size).offset((query.page - 1) * query.size))
+        order = _order_by(session, user, query)
+        offset = (query.page - 1) * query.size
+        if offset:
+            # Deferred join: skip `offset` rows reading only an index (see ix_lead_b_created),
+            # then read the page's rows by id.
+            ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size).offset(offset)
+            stmt = sa.select(*LIST_COLUMNS).where(Lead.id.in_(ids_q.scalar_subquery())).order_by(*order)
+        else:
+            stmt = sa.select(*LIST_COLUMNS).where(*plan.where).order_by(*order).limit(query.size)
         rows = list(conn.execute(stmt).all())
     ids = [r.id for r in rows]
     tags: dict[int, list[str]] = {i: [] for i in ids}

@@ -23,7 +23,7 @@ def month_start(ts: datetime | date) -> date:
 
 
 def lead_key(lead: Lead) -> tuple:
-    """The roll-up dimensions of a lead: (brokerage, agent, status, stage, closed_year, source, subscribed)."""
+    """The roll-up dimensions of a lead: (brokerage, agent, status, stage, closed_year, source, subscribed, type)."""
     closed_year = lead.stage_entered_at.year if lead.stage == "closed" and lead.stage_entered_at else 0
     return (
         lead.brokerage_id,
@@ -33,10 +33,11 @@ def lead_key(lead: Lead) -> tuple:
         closed_year,
         lead.source or "",
         (lead.active_subscriptions or 0) > 0,
+        lead.lead_type or "",
     )
 
 
-_LEAD_COLS = ("brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed")
+_LEAD_COLS = ("brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed", "lead_type")
 
 
 def _upsert_add(session: Session, model, key_cols: tuple, rows: dict[tuple, int]) -> None:
@@ -153,13 +154,14 @@ def recount(session: Session, brokerage_id: int) -> tuple[dict, dict]:
     closed_year = sa.case((Lead.stage == "closed", sa.extract("year", Lead.stage_entered_at)), else_=0)
     agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
     subscribed = Lead.active_subscriptions > 0
-    dims = (agent, Lead.status, Lead.stage, closed_year, sa.func.coalesce(Lead.source, ""), subscribed)
+    dims = (agent, Lead.status, Lead.stage, closed_year, sa.func.coalesce(Lead.source, ""), subscribed,
+            sa.func.coalesce(Lead.lead_type, ""))
     leads: Counter = Counter()
     for *key, n in session.execute(
         select(*dims, sa.func.count()).where(Lead.brokerage_id == brokerage_id).group_by(*dims)
     ):
-        a, st, sg, cy, src, sub = key
-        leads[(brokerage_id, int(a), st, sg, int(cy or 0), src, bool(sub))] += n
+        a, st, sg, cy, src, sub, lt = key
+        leads[(brokerage_id, int(a), st, sg, int(cy or 0), src, bool(sub), lt)] += n
     month = _month_text(session, Activity.occurred_at)
     acts: Counter = Counter()
     q = (

@@ -263,3 +263,13 @@ def test_thousands_of_leads_in_chunks_with_exact_rollups(session, org, monkeypat
     hist = session.exec(select(sa.func.count()).select_from(HistoryEntry)).one()
     assert hist == n_zillow * 2 + mine * 2
     exact(session, org)
+
+
+def test_the_bulk_rollup_key_is_rollups_lead_key(session, org, make_lead):
+    """lead_bulk reads roll-up keys from plain rows; they must equal rollups.lead_key."""
+    lead = make_lead(org.agent, source="Zillow", lead_type="buyer")
+    bulk.set_stage(session, org.broker, [lead.id], "closed")
+    session.commit()
+    for lead_id in (lead.id, make_lead(org.broker).id):
+        row = session.execute(select(*bulk._KEY_COLUMNS).where(Lead.id == lead_id)).one()
+        assert bulk._key(row) == rollups.lead_key(fresh(session, lead_id))

@@ -149,6 +149,12 @@ def test_filters_sort_and_paging(session, org, make_lead):
         make_lead(first_name=f"P{i:02d}")
     page = lq.list_page(session, br, {"size": "20", "page": "3", "sort": "created", "dir": "asc"}, now=now)
     assert (page["total"], page["pages"], page["page"], page["first"], page["last"]) == (48, 3, 3, 41, 48)
+    for sort in ("created", "name", "rating", "last_activity", "type"):
+        for direction in ("asc", "desc"):
+            assert len(lq.matching_ids(session, br, {"sort": sort, "dir": direction})) == 48
+            q = LeadQuery.parse({"sort": sort, "dir": direction, "page": "2"})
+            ordered = list(session.exec(lq.filtered_select(session, br, q, now=now)).all())
+            assert [r["id"] for r in lq.list_page(session, br, q, now=now)["rows"]] == ordered[20:40], sort
     page = lq.list_page(session, br, {"size": "50", "page": "99"}, now=now)
     assert (page["page"], len(page["rows"])) == (1, 48)
 
@@ -180,3 +186,61 @@ def test_filter_options_and_fts_trigger_on_delete(session, org, make_lead):
     session.delete(session.get(Lead, lead.id))
     session.commit()
     assert lq.list_page(session, org.broker, {"q": "gone"})["total"] == 0
+
+
+def _migration_roundtrip(url):
+    from alembic import command
+
+    from leadapp import db as dbmod
+
+    cfg = dbmod.alembic_config(url)
+    command.upgrade(cfg, "i5_a")
+    eng = dbmod.make_engine(url)
+    with eng.begin() as c:
+        c.exec_driver_sql("INSERT INTO brokerage (id, name, primary_email, unassigned_pool_enabled, quick_events, "
+                          "reminder_minutes, timezone, created_at) VALUES (1, 'B', 'b@x.test', true, '[]', 15, 'UTC', "
+                          "'2026-01-01 00:00:00')")
+        for i, (fn, ln, lt, st) in enumerate([("Mary", "Lee", "buyer", "closed"), ("Bob", "Ray", None, "dead")]):
+            c.exec_driver_sql(
+                "INSERT INTO lead (id, brokerage_id, email, first_name, last_name, phone, phone_digits, extra_emails, "
+                "extra_phones, street, city, state, postal_code, lead_type, status, stage, stage_entered_at, priority, "
+                "source, texting_consent, property_type_wanted, move_timeframe, rating_score, active_subscriptions, "
+                "created_at, updated_at) VALUES (%s, 1, '%s@x.test', '%s', '%s', '', '4155550%03d', '[]', '[]', '', '', "
+                "'', '', %s, 'new', '%s', '2026-03-01 00:00:00', 'normal', 'Zillow', false, '', '', 0, %d, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                % (i + 1, fn.lower(), fn, ln, i, f"'{lt}'" if lt else "NULL", st, i))
+    command.upgrade(cfg, "head")
+    with eng.connect() as c:
+        rows = sorted(tuple(r) for r in c.exec_driver_sql(
+            "SELECT agent_key, stage, closed_year, source, subscribed, lead_type, count FROM lead_rollup"))
+        assert rows == [(0, "closed", 2026, "Zillow", False, "buyer", 1), (0, "dead", 0, "Zillow", True, "", 1)]
+        if eng.dialect.name == "sqlite":
+            hits = c.exec_driver_sql("SELECT rowid FROM lead_fts WHERE lead_fts MATCH '\"ry le\"'").all()
+            assert [h[0] for h in hits] == [1]
+    command.downgrade(cfg, "i5_a")
+    with eng.connect() as c:
+        assert c.exec_driver_sql("SELECT SUM(count) FROM lead_rollup").scalar() == 2
+    command.upgrade(cfg, "head")
+    eng.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_migration_backfills_search_and_type_rollup(tmp_path):
+    _migration_roundtrip(f"sqlite:///{tmp_path / 'mig.db'}")
+
+
+def test_migration_backfills_on_postgresql():
+    from tests.conftest import PG_URL, USE_PG, _pg_admin_url
+
+    if not USE_PG:
+        pytest.skip("PostgreSQL run only")
+    admin = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.exec_driver_sql("DROP DATABASE IF EXISTS leadapp_i3mig WITH (FORCE)")
+        c.exec_driver_sql("CREATE DATABASE leadapp_i3mig")
+    try:
+        _migration_roundtrip(PG_URL.rsplit("/", 1)[0] + "/leadapp_i3mig")
+    finally:
+        with admin.connect() as c:
+            c.exec_driver_sql("DROP DATABASE IF EXISTS leadapp_i3mig WITH (FORCE)")
+        admin.dispose()

@@ -195,8 +195,8 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
     step(0.9, "Updating the dashboard")
     closed_year = now.year
     keys = Counter(
-        (b_id, a or 0, "new", s, closed_year if s == "closed" else 0, IMPORT_SOURCE, bool(k))
-        for a, s, k in zip(agents, stages, subs.tolist()))
+        (b_id, a or 0, "new", s, closed_year if s == "closed" else 0, IMPORT_SOURCE, bool(k), t or "")
+        for a, s, k, t in zip(agents, stages, subs.tolist(), _col(vals, "type", n, None)))
     rollups.add_lead_keys(session, keys)
 
     batch.lead_count = n

@@ -392,6 +392,7 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
 
 # --------------------------------------------------------------------------- running it
 
+TAG_SEP = "\x1f"  # joins a lead's tag names in one column (never typed in a tag)
 LIST_COLUMNS = (Lead.id, Lead.first_name, Lead.last_name, Lead.email, Lead.phone, Lead.lead_type, Lead.status,
                 Lead.stage, Lead.rating_score, Lead.last_activity_at, Lead.source, Lead.assigned_agent_id,
                 Lead.created_at)
@@ -457,24 +458,18 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     rows = []
     if total:
         order = _order_by(session, user, query)
-        offset = (query.page - 1) * query.size
-        if offset:
-            # Deferred join: skip `offset` rows reading only an index (see ix_lead_b_created),
-            # then read the page's rows by id.
-            ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size).offset(offset)
-            stmt = sa.select(*LIST_COLUMNS).where(Lead.id.in_(ids_q.scalar_subquery())).order_by(*order)
-        else:
-            stmt = sa.select(*LIST_COLUMNS).where(*plan.where).order_by(*order).limit(query.size)
+        # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
+        # ix_lead_b_created), then those rows with their tags and agent name in the same statement.
+        ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
+        if query.page > 1:
+            ids_q = ids_q.offset((query.page - 1) * query.size)
+        agg = sa.func.string_agg if session.get_bind().dialect.name == "postgresql" else sa.func.group_concat
+        tag_list = (sa.select(agg(Tag.name, TAG_SEP)).select_from(LeadTag).join(Tag, Tag.id == LeadTag.tag_id)
+                    .where(LeadTag.lead_id == Lead.id).scalar_subquery())
+        agent_name = sa.select(User.name).where(User.id == Lead.assigned_agent_id).scalar_subquery()
+        stmt = (sa.select(*LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name"))
+                .where(Lead.id.in_(ids_q.scalar_subquery())).order_by(*order))
         rows = list(conn.execute(stmt).all())
-    ids = [r.id for r in rows]
-    tags: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
-        for lead_id, name in conn.execute(sa.select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
-                                          .where(LeadTag.lead_id.in_(ids)).order_by(Tag.name)).all():
-            tags[lead_id].append(name)
-    agent_ids = {r.assigned_agent_id for r in rows if r.assigned_agent_id}
-    agent_names = dict(conn.execute(sa.select(User.id, User.name).where(User.id.in_(agent_ids))).all()) \
-        if agent_ids else {}
     cutoff = plan.cutoff if plan.cutoff is not False else rating.get_cutoff(session, user.brokerage_id)
     tz = _tz(user)
     out = []
@@ -494,9 +489,9 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
             "stage_code": r.stage,
             "stars": rating.stars(r.rating_score, last, cutoff, now),
             "source": r.source,
-            "agent": agent_names.get(r.assigned_agent_id, "") if r.assigned_agent_id else "Unassigned",
+            "agent": (r.agent_name or "") if r.assigned_agent_id else "Unassigned",
             "agent_id": r.assigned_agent_id or 0,
-            "tags": tags.get(r.id, []),
+            "tags": sorted(r.tag_list.split(TAG_SEP), key=str.lower) if r.tag_list else [],
             "last_activity": last.astimezone(tz).strftime("%b %-d, %Y") if last else "",
             "created": created.astimezone(tz).strftime("%b %-d, %Y") if created else "",
         })

@@ -255,8 +255,14 @@ def _search_clause(session: Session, q: str):
 
 
 def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
+    """Stars as ranges of the score (rating.stars), so the rating index bounds each range."""
     since = now - rating.WINDOW
-    active = sa.and_(Lead.last_activity_at >= since, Lead.rating_score > 0)
+    recent = Lead.last_activity_at >= since
+
+    def above(bound: float):
+        # One lower bound on the score (the tighter of > 0 and >= bound) keeps the index range short.
+        return Lead.rating_score >= bound if bound > 0 else Lead.rating_score > 0
+
     parts = []
     for r in ratings:
         if r == 0:
@@ -264,13 +270,13 @@ def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
                                 Lead.rating_score <= 0))
         elif cutoff is None:
             if r == 1:
-                parts.append(active)
+                parts.append(sa.and_(recent, Lead.rating_score > 0))
         elif r == 3:
-            parts.append(sa.and_(active, Lead.rating_score >= cutoff.high))
+            parts.append(sa.and_(recent, above(cutoff.high)))
         elif r == 2:
-            parts.append(sa.and_(active, Lead.rating_score >= cutoff.low, Lead.rating_score < cutoff.high))
+            parts.append(sa.and_(recent, above(cutoff.low), Lead.rating_score < cutoff.high))
         elif r == 1:
-            parts.append(sa.and_(active, Lead.rating_score < cutoff.low))
+            parts.append(sa.and_(recent, Lead.rating_score > 0, Lead.rating_score < cutoff.low))
     return sa.or_(*parts) if parts else sa.false()
 
 

@@ -255,8 +255,14 @@ def _search_clause(session: Session, q: str):
 
 
 def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
+    """Stars as ranges of the score (rating.stars), so the rating index bounds each range."""
     since = now - rating.WINDOW
-    active = sa.and_(Lead.last_activity_at >= since, Lead.rating_score > 0)
+    recent = Lead.last_activity_at >= since
+
+    def above(bound: float):
+        # One lower bound on the score (the tighter of > 0 and >= bound) keeps the index range short.
+        return Lead.rating_score >= bound if bound > 0 else Lead.rating_score > 0
+
     parts = []
     for r in ratings:
         if r == 0:
@@ -264,13 +270,13 @@ def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
                                 Lead.rating_score <= 0))
         elif cutoff is None:
             if r == 1:
-                parts.append(active)
+                parts.append(sa.and_(recent, Lead.rating_score > 0))
         elif r == 3:
-            parts.append(sa.and_(active, Lead.rating_score >= cutoff.high))
+            parts.append(sa.and_(recent, above(cutoff.high)))
         elif r == 2:
-            parts.append(sa.and_(active, Lead.rating_score >= cutoff.low, Lead.rating_score < cutoff.high))
+            parts.append(sa.and_(recent, above(cutoff.low), Lead.rating_score < cutoff.high))
         elif r == 1:
-            parts.append(sa.and_(active, Lead.rating_score < cutoff.low))
+            parts.append(sa.and_(recent, Lead.rating_score > 0, Lead.rating_score < cutoff.low))
     return sa.or_(*parts) if parts else sa.false()
 
 
@@ -333,7 +339,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(Lead.lead_type.in_(query.types))
         rollup.append(LeadRollup.lead_type.in_(query.types))
     if query.ratings:
-        plan.cutoff = rating.get_cutoff(session, user.brokerage_id)
+        plan.cutoff = _cutoff(session, user.brokerage_id)
         plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))
         rollup_ok = False
     if query.tags:
@@ -393,9 +399,25 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
 # --------------------------------------------------------------------------- running it
 
 TAG_SEP = "\x1f"  # joins a lead's tag names in one column (never typed in a tag)
+# Timestamps come back as the driver gives them (text on SQLite, parsed below with the C
+# fromisoformat) instead of through the ORM type's per-value processing.
 LIST_COLUMNS = (Lead.id, Lead.first_name, Lead.last_name, Lead.email, Lead.phone, Lead.lead_type, Lead.status,
-                Lead.stage, Lead.rating_score, Lead.last_activity_at, Lead.source, Lead.assigned_agent_id,
-                Lead.created_at)
+                Lead.stage, Lead.rating_score, sa.type_coerce(Lead.last_activity_at, sa.String).label("last_activity_at"),
+                Lead.source, Lead.assigned_agent_id, sa.type_coerce(Lead.created_at, sa.String).label("created_at"))
+
+
+_PAGE_SELECTS: dict[str, Any] = {}
+
+
+def _page_select(dialect: str):
+    """SELECT the list columns, the lead's tags (joined by TAG_SEP) and its agent's name (built once)."""
+    if dialect not in _PAGE_SELECTS:
+        agg = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
+        tag_list = (sa.select(agg(Tag.name, TAG_SEP)).select_from(LeadTag).join(Tag, Tag.id == LeadTag.tag_id)
+                    .where(LeadTag.lead_id == Lead.id).scalar_subquery())
+        agent_name = sa.select(User.name).where(User.id == Lead.assigned_agent_id).scalar_subquery()
+        _PAGE_SELECTS[dialect] = sa.select(*LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name"))
+    return _PAGE_SELECTS[dialect]
 
 
 def filtered_select(session: Session, user: User, query: LeadQuery, *columns, now: datetime | None = None):
@@ -426,6 +448,23 @@ def _count(session: Session, plan: _Plan) -> int:
     else:
         stmt = sa.select(sa.func.count()).select_from(Lead).where(*plan.where)
     return int(session.connection().execute(stmt).scalar_one())
+
+
+def _dt(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _cutoff(session: Session, brokerage_id: int):
+    """The brokerage's rating cut-offs (low, high) or None: what rating.stars needs."""
+    from types import SimpleNamespace
+
+    from leadapp.models import RatingCutoff
+
+    row = session.connection().execute(sa.select(RatingCutoff.low, RatingCutoff.high)
+                                       .where(RatingCutoff.brokerage_id == brokerage_id)).first()
+    return SimpleNamespace(low=row.low, high=row.high) if row else None
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -463,20 +502,16 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
         ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
         if query.page > 1:
             ids_q = ids_q.offset((query.page - 1) * query.size)
-        agg = sa.func.string_agg if session.get_bind().dialect.name == "postgresql" else sa.func.group_concat
-        tag_list = (sa.select(agg(Tag.name, TAG_SEP)).select_from(LeadTag).join(Tag, Tag.id == LeadTag.tag_id)
-                    .where(LeadTag.lead_id == Lead.id).scalar_subquery())
-        agent_name = sa.select(User.name).where(User.id == Lead.assigned_agent_id).scalar_subquery()
-        stmt = (sa.select(*LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name"))
-                .where(Lead.id.in_(ids_q.scalar_subquery())).order_by(*order))
+        stmt = _page_select(session.get_bind().dialect.name).where(Lead.id.in_(ids_q.scalar_subquery())) \
+            .order_by(*order)
         rows = list(conn.execute(stmt).all())
-    cutoff = plan.cutoff if plan.cutoff is not False else rating.get_cutoff(session, user.brokerage_id)
+    cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
     tz = _tz(user)
     out = []
     for r in rows:
         name = f"{r.first_name} {r.last_name}".strip()
-        last = _aware(r.last_activity_at)
-        created = _aware(r.created_at)
+        last = _aware(_dt(r.last_activity_at))
+        created = _aware(_dt(r.created_at))
         out.append({
             "id": r.id,
             "name": name or r.email,

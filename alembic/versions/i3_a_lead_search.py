@@ -6,7 +6,8 @@ step (a contentless table is told what to remove with the 'delete' command and t
 PostgreSQL: GIN trigram indexes on the same three expressions, used by ILIKE '%text%'.
 
 Also an index for one- and two-letter first-name prefixes (ix_lead_b_first); id and status added
-to the two created-order indexes (a deep page of the default order reads only the index); and the lead type
+to the two created-order indexes (a deep page of the default order reads only the index); last
+activity, status and type added to the rating index (rating filters count index-only); and the lead type
 as a dimension of `lead_rollup` so type filters count from the roll-up (rebuilt from `lead`).
 
 Revision ID: i3_a
@@ -106,6 +107,9 @@ def upgrade() -> None:
         batch_op.drop_index("ix_lead_b_agent_created")
         batch_op.create_index("ix_lead_b_agent_created", ["brokerage_id", "assigned_agent_id", "created_at", "id",
                                                           "status"], unique=False)
+        batch_op.drop_index("ix_lead_b_rating")
+        batch_op.create_index("ix_lead_b_rating", ["brokerage_id", "rating_score", "last_activity_at", "status",
+                                                   "lead_type"], unique=False)
     op.drop_table("lead_rollup")
     _rollup_table(True)
     _fill_rollup(True)
@@ -126,3 +130,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_lead_b_agent_created")
         batch_op.create_index("ix_lead_b_agent_created", ["brokerage_id", "assigned_agent_id", "created_at"],
                               unique=False)
+        batch_op.drop_index("ix_lead_b_rating")
+        batch_op.create_index("ix_lead_b_rating", ["brokerage_id", "rating_score"], unique=False)

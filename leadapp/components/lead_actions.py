@@ -32,6 +32,16 @@ def _choice_items(choices, action: str, testid: str) -> rx.Component:
 
 
 def bulk_actions() -> rx.Component:
+    """The bulk bar's buttons; an agent's Unassigned view offers none (pool leads change only by claiming)."""
+    return rx.cond(
+        S.unassigned_view & ~S.is_broker,
+        rx.text("Pool leads are read-only: claim a lead to work with it.", size="2", color_scheme="gray",
+                data_testid="bulk-pool-note"),
+        _bulk_buttons(),
+    )
+
+
+def _bulk_buttons() -> rx.Component:
     return rx.hstack(
         _menu("Tags", "tag", "bulk-tags",
               rx.menu.item(rx.icon("plus", size=14), "Add tags…", on_click=A.open_tags("add_tags"),

@@ -23,7 +23,8 @@ class Lead(SQLModel, table=True):
         sa.Index("ix_lead_b_stage", "brokerage_id", "stage"),
         sa.Index("ix_lead_b_source", "brokerage_id", "source"),
         sa.Index("ix_lead_b_type", "brokerage_id", "lead_type"),
-        sa.Index("ix_lead_b_rating", "brokerage_id", "rating_score"),
+        # last activity, status and type make the lead list's rating filters count index-only.
+        sa.Index("ix_lead_b_rating", "brokerage_id", "rating_score", "last_activity_at", "status", "lead_type"),
         sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at"),
         sa.Index("ix_lead_agent_lastact", "assigned_agent_id", "last_activity_at"),
         sa.Index("ix_lead_b_name", "brokerage_id", "last_name", "first_name"),

@@ -255,8 +255,14 @@ def _search_clause(session: Session, q: str):
 
 
 def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
+    """Stars as ranges of the score (rating.stars), so the rating index bounds each range."""
     since = now - rating.WINDOW
-    active = sa.and_(Lead.last_activity_at >= since, Lead.rating_score > 0)
+    recent = Lead.last_activity_at >= since
+
+    def above(bound: float):
+        # One lower bound on the score (the tighter of > 0 and >= bound) keeps the index range short.
+        return Lead.rating_score >= bound if bound > 0 else Lead.rating_score > 0
+
     parts = []
     for r in ratings:
         if r == 0:
@@ -264,13 +270,13 @@ def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
                                 Lead.rating_score <= 0))
         elif cutoff is None:
             if r == 1:
-                parts.append(active)
+                parts.append(sa.and_(recent, Lead.rating_score > 0))
         elif r == 3:
-            parts.append(sa.and_(active, Lead.rating_score >= cutoff.high))
+            parts.append(sa.and_(recent, above(cutoff.high)))
         elif r == 2:
-            parts.append(sa.and_(active, Lead.rating_score >= cutoff.low, Lead.rating_score < cutoff.high))
+            parts.append(sa.and_(recent, above(cutoff.low), Lead.rating_score < cutoff.high))
         elif r == 1:
-            parts.append(sa.and_(active, Lead.rating_score < cutoff.low))
+            parts.append(sa.and_(recent, Lead.rating_score > 0, Lead.rating_score < cutoff.low))
     return sa.or_(*parts) if parts else sa.false()
 
 
@@ -333,7 +339,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(Lead.lead_type.in_(query.types))
         rollup.append(LeadRollup.lead_type.in_(query.types))
     if query.ratings:
-        plan.cutoff = rating.get_cutoff(session, user.brokerage_id)
+        plan.cutoff = _cutoff(session, user.brokerage_id)
         plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))
         rollup_ok = False
     if query.tags:
@@ -392,9 +398,26 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
 
 # --------------------------------------------------------------------------- running it
 
+TAG_SEP = "\x1f"  # joins a lead's tag names in one column (never typed in a tag)
+# Timestamps come back as the driver gives them (text on SQLite, parsed below with the C
+# fromisoformat) instead of through the ORM type's per-value processing.
 LIST_COLUMNS = (Lead.id, Lead.first_name, Lead.last_name, Lead.email, Lead.phone, Lead.lead_type, Lead.status,
-                Lead.stage, Lead.rating_score, Lead.last_activity_at, Lead.source, Lead.assigned_agent_id,
-                Lead.created_at)
+                Lead.stage, Lead.rating_score, sa.type_coerce(Lead.last_activity_at, sa.String).label("last_activity_at"),
+                Lead.source, Lead.assigned_agent_id, sa.type_coerce(Lead.created_at, sa.String).label("created_at"))
+
+
+_PAGE_SELECTS: dict[str, Any] = {}
+
+
+def _page_select(dialect: str):
+    """SELECT the list columns, the lead's tags (joined by TAG_SEP) and its agent's name (built once)."""
+    if dialect not in _PAGE_SELECTS:
+        agg = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
+        tag_list = (sa.select(agg(Tag.name, TAG_SEP)).select_from(LeadTag).join(Tag, Tag.id == LeadTag.tag_id)
+                    .where(LeadTag.lead_id == Lead.id).scalar_subquery())
+        agent_name = sa.select(User.name).where(User.id == Lead.assigned_agent_id).scalar_subquery()
+        _PAGE_SELECTS[dialect] = sa.select(*LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name"))
+    return _PAGE_SELECTS[dialect]
 
 
 def filtered_select(session: Session, user: User, query: LeadQuery, *columns, now: datetime | None = None):
@@ -427,6 +450,23 @@ def _count(session: Session, plan: _Plan) -> int:
     return int(session.connection().execute(stmt).scalar_one())
 
 
+def _dt(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _cutoff(session: Session, brokerage_id: int):
+    """The brokerage's rating cut-offs (low, high) or None: what rating.stars needs."""
+    from types import SimpleNamespace
+
+    from leadapp.models import RatingCutoff
+
+    row = session.connection().execute(sa.select(RatingCutoff.low, RatingCutoff.high)
+                                       .where(RatingCutoff.brokerage_id == brokerage_id)).first()
+    return SimpleNamespace(low=row.low, high=row.high) if row else None
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
@@ -457,31 +497,21 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     rows = []
     if total:
         order = _order_by(session, user, query)
-        offset = (query.page - 1) * query.size
-        if offset:
-            # Deferred join: skip `offset` rows reading only an index (see ix_lead_b_created),
-            # then read the page's rows by id.
-            ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size).offset(offset)
-            stmt = sa.select(*LIST_COLUMNS).where(Lead.id.in_(ids_q.scalar_subquery())).order_by(*order)
-        else:
-            stmt = sa.select(*LIST_COLUMNS).where(*plan.where).order_by(*order).limit(query.size)
+        # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
+        # ix_lead_b_created), then those rows with their tags and agent name in the same statement.
+        ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
+        if query.page > 1:
+            ids_q = ids_q.offset((query.page - 1) * query.size)
+        stmt = _page_select(session.get_bind().dialect.name).where(Lead.id.in_(ids_q.scalar_subquery())) \
+            .order_by(*order)
         rows = list(conn.execute(stmt).all())
-    ids = [r.id for r in rows]
-    tags: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
-        for lead_id, name in conn.execute(sa.select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
-                                          .where(LeadTag.lead_id.in_(ids)).order_by(Tag.name)).all():
-            tags[lead_id].append(name)
-    agent_ids = {r.assigned_agent_id for r in rows if r.assigned_agent_id}
-    agent_names = dict(conn.execute(sa.select(User.id, User.name).where(User.id.in_(agent_ids))).all()) \
-        if agent_ids else {}
-    cutoff = plan.cutoff if plan.cutoff is not False else rating.get_cutoff(session, user.brokerage_id)
+    cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
     tz = _tz(user)
     out = []
     for r in rows:
         name = f"{r.first_name} {r.last_name}".strip()
-        last = _aware(r.last_activity_at)
-        created = _aware(r.created_at)
+        last = _aware(_dt(r.last_activity_at))
+        created = _aware(_dt(r.created_at))
         out.append({
             "id": r.id,
             "name": name or r.email,
@@ -494,9 +524,9 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
             "stage_code": r.stage,
             "stars": rating.stars(r.rating_score, last, cutoff, now),
             "source": r.source,
-            "agent": agent_names.get(r.assigned_agent_id, "") if r.assigned_agent_id else "Unassigned",
+            "agent": (r.agent_name or "") if r.assigned_agent_id else "Unassigned",
             "agent_id": r.assigned_agent_id or 0,
-            "tags": tags.get(r.id, []),
+            "tags": sorted(r.tag_list.split(TAG_SEP), key=str.lower) if r.tag_list else [],
             "last_activity": last.astimezone(tz).strftime("%b %-d, %Y") if last else "",
             "created": created.astimezone(tz).strftime("%b %-d, %Y") if created else "",
         })

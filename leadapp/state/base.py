@@ -110,7 +110,9 @@ class AuthState(rx.State):
                 self.session_token = ""
             self._forget_user()
             # Where to go back to after signing in (kept server-side, not in the URL).
-            self.after_login = self.router.url.path or "/"
+            # (with the query, so a shared lead-list view survives signing in)
+            query = self.router.url.query
+            self.after_login = ((self.router.url.path or "/") + (f"?{query}" if query else ""))[:2000]
             return rx.redirect("/login")
         self._remember_user(user, bname)
 

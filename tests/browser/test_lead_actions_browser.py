@@ -168,6 +168,11 @@ def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, serv
     signed_in(page, "agent", path="/leads?view=unassigned&q=poolheron")
     expect(rows(page)).to_have_count(1, timeout=T)
     expect(page.get_by_test_id("export-csv")).to_have_count(0)  # brokers only
+    page.get_by_test_id("select-page").click()
+    expect(page.get_by_test_id("bulk-pool-note")).to_be_visible(timeout=T)  # no bulk changes to pool leads
+    expect(page.get_by_test_id("bulk-delete")).to_have_count(0)
+    page.get_by_test_id("select-page").click()
+    expect(page.get_by_test_id("bulk-pool-note")).to_have_count(0, timeout=T)
     rows(page).first.get_by_test_id("row-menu").click()
     expect(page.get_by_test_id("row-delete")).to_have_count(0)  # a pool lead is read-only until claimed
     expect(page.get_by_test_id("row-claim")).to_be_visible(timeout=T)

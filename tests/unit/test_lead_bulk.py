@@ -263,3 +263,33 @@ def test_thousands_of_leads_in_chunks_with_exact_rollups(session, org, monkeypat
     hist = session.exec(select(sa.func.count()).select_from(HistoryEntry)).one()
     assert hist == n_zillow * 2 + mine * 2
     exact(session, org)
+
+
+def test_the_bulk_rollup_key_is_rollups_lead_key(session, org, make_lead):
+    """lead_bulk reads roll-up keys from plain rows; they must equal rollups.lead_key."""
+    lead = make_lead(org.agent, source="Zillow", lead_type="buyer")
+    bulk.set_stage(session, org.broker, [lead.id], "closed")
+    session.commit()
+    for lead_id in (lead.id, make_lead(org.broker).id):
+        row = session.execute(select(*bulk._KEY_COLUMNS).where(Lead.id == lead_id)).one()
+        assert bulk._key(row) == rollups.lead_key(fresh(session, lead_id))
+
+
+def test_list_filters_as_targets_search_and_the_pool_view(session, org, make_lead):
+    """The lead list's own filter dicts (LeadQuery.filters()): search, status, the agent's pool view."""
+    mine = [make_lead(org.agent, first_name="Marisol", last_name=f"Quintero{i}") for i in range(3)]
+    make_lead(org.agent2, first_name="Marisol", last_name="Other")
+    pool_lead = make_lead(org.broker, first_name="Marisol", last_name="Pool")
+    assert bulk.set_stage(session, org.agent, {"q": "marisol"}, "nurturing") == 3
+    assert bulk.set_stage(session, org.agent, {"q": "quintero1"}, "dead") == 1
+    session.commit()
+    assert [fresh(session, l.id).stage for l in mine] == ["nurturing", "dead", "nurturing"]
+    # An agent's Unassigned view lists pool leads, but bulk changes never reach them.
+    assert bulk.delete(session, org.agent, {"view": "unassigned"}) == 0
+    assert fresh(session, pool_lead.id).status == "new"
+    # Deleted leads are outside the default view; the status filter reaches them.
+    assert bulk.delete(session, org.broker, {"q": "marisol"}) == 5
+    assert bulk.reactivate(session, org.broker, {"q": "marisol"}) == 0
+    assert bulk.reactivate(session, org.broker, {"q": "marisol", "status": "deleted"}) == 5
+    session.commit()
+    exact(session, org)

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from leadapp.models import Lead, User
+from leadapp.state.base import AuthState
 from leadapp.state.leads import LeadListState
 from tests.unit.state_harness import call, make_state, token_for
 from tests.unit.test_tasks_state import at_url
@@ -55,7 +56,9 @@ async def test_load_from_a_forged_url_shows_only_the_agents_leads(engine, sessio
     assert broker.total == 3 and [r["name"] for r in broker.rows][0] == "Mine"
     assert len(broker.agents) == 3 and "agent" in broker.columns
     anon = make_state(LeadListState, engine, "forged", monkeypatch)
-    at_url(anon, "/leads")
+    at_url(anon, "/leads?status=active&q=ann")
+    assert "login" in str(await AuthState.event_handlers["require_login"].fn(anon))
+    assert anon.after_login == "/leads?status=active&q=ann"  # the shared view opens after sign-in
     await call(anon, "load")
     assert anon.rows == [] and anon.total == 0
 

@@ -99,6 +99,7 @@ class DashboardState(AuthState):
     _feed_cursors: list[str] = []  # cursor of each page shown after the first
     _feed_next: str = ""
     _live_gen: int = 0
+    _sigs: dict[str, str] = {}
 
     @rx.var
     def kind_options(self) -> list[list[str]]:
@@ -110,38 +111,57 @@ class DashboardState(AuthState):
 
     # ------------------------------------------------------------ loading
 
+    def _changed(self, panel: str, value) -> bool:
+        """Whether a panel's data differs from what is shown (unchanged panels are not
+        re-sent, so a live update redraws only the charts whose numbers moved)."""
+        sig = repr(value)
+        if self._sigs.get(panel) == sig:
+            return False
+        self._sigs = {**self._sigs, panel: sig}
+        return True
+
     def _apply(self, data: dict, feed: bool = True) -> None:
-        self.agents = data["agents"]
-        if feed:
+        if self._changed("agents", data["agents"]):
+            self.agents = data["agents"]
+        if feed and (self._changed("feed", data["feed"]) or self._feed_cursors):
             self._apply_feed(data["feed"], first=True)
-        self.active = data["active"]
-        self.active_fig = charts.share_figure(data["active"]["part"], data["active"]["total"], charts.PALETTE[1])
-        self.subscribed = data["subscribed"]
-        self.subscribed_fig = charts.share_figure(data["subscribed"]["part"], data["subscribed"]["total"],
-                                                  charts.PALETTE[0])
-        self.done = data["actions"]["done"]
-        self.done_total = data["actions"]["done_total"]
-        self.suggestions = data["actions"]["suggestions"]
-        self.funnel_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
-                            for i, r in enumerate(data["funnel"]["stages"])]
-        self.funnel_total = data["funnel"]["total"]
-        self.funnel_fig = charts.funnel_figure(self.funnel_rows)
-        self.source_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
-                            for i, r in enumerate(data["sources"]["sources"])]
-        self.sources_fig = charts.sources_figure(self.source_rows)
-        self.upcoming = data["upcoming"]["items"]
-        self.upcoming_more = data["upcoming"]["more"]
-        self._apply_months(data["months"])
+        if self._changed("active", data["active"]):
+            self.active = data["active"]
+            self.active_fig = charts.share_figure(data["active"]["part"], data["active"]["total"], charts.PALETTE[1])
+        if self._changed("subscribed", data["subscribed"]):
+            self.subscribed = data["subscribed"]
+            self.subscribed_fig = charts.share_figure(data["subscribed"]["part"], data["subscribed"]["total"],
+                                                      charts.PALETTE[0])
+        if self._changed("actions", data["actions"]):
+            self.done = data["actions"]["done"]
+            self.done_total = data["actions"]["done_total"]
+            self.suggestions = data["actions"]["suggestions"]
+        if self._changed("funnel", data["funnel"]):
+            self.funnel_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
+                                for i, r in enumerate(data["funnel"]["stages"])]
+            self.funnel_total = data["funnel"]["total"]
+            self.funnel_fig = charts.funnel_figure(self.funnel_rows)
+        if self._changed("sources", data["sources"]):
+            self.source_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
+                                for i, r in enumerate(data["sources"]["sources"])]
+            self.sources_fig = charts.sources_figure(self.source_rows)
+        if self._changed("upcoming", data["upcoming"]):
+            self.upcoming = data["upcoming"]["items"]
+            self.upcoming_more = data["upcoming"]["more"]
+        if self._changed("months", data["months"]):
+            self._apply_months(data["months"])
         self.updated_at = time.strftime("%H:%M:%S")
         self.loaded = True
 
     def _apply_months(self, months: dict) -> None:
+        self._sigs = {**self._sigs, "months": repr(months)}
         self.series = months["series"]
         self.months_label = months["label"]
         self.months_total = months["total"]
         self.months_fig = charts.months_figure(months["months"], months["label"])
 
     def _apply_feed(self, feed: dict, first: bool) -> None:
+        self._sigs = {**self._sigs, "feed": repr(feed) if first else ""}
         self.feed_rows = feed["rows"]
         self._feed_next = feed["next"]
         self.feed_has_older = bool(feed["next"])

@@ -40,7 +40,40 @@ MAX_FEED_PAGES = 100
 
 
 def _who(session, user):
-    return user.brokerage_id, user.id, access.is_broker(user)
+    return user.brokerage_id, user.id, access.is_broker(user), user.timezone or "UTC"
+
+
+# Dashboards showing the same thing re-read it once per change: the load that the first of
+# them starts is shared by the others for SHARE_FOR_S. The key holds everything the panels
+# depend on — the change's sequence number (so a load started before the change is never
+# reused), the brokerage, role, scope (an agent's own id; a broker's agent filter and
+# whether it is the broker themself), D8 series, D1 kind and the user's time zone — so a
+# dashboard only ever gets what its own load would return.
+SHARE_FOR_S = 1.0
+_SHARED: dict[tuple, tuple[float, asyncio.Future]] = {}
+
+
+def _share_key(seq: int, who: tuple, agent_id: str, series: str, kind: str) -> tuple:
+    brokerage_id, user_id, is_broker, tz = who
+    scope = (agent_id or "", agent_id == str(user_id)) if is_broker else (user_id, True)
+    return (seq, brokerage_id, is_broker, scope, series, kind, tz)
+
+
+async def _shared_load(key: tuple, token: str, args: tuple) -> dict:
+    """svc.load for this dashboard, joining an identical load in flight (or just done)."""
+    now = time.monotonic()
+    for k, (t, fut) in list(_SHARED.items()):
+        if fut.done() and now - t > SHARE_FOR_S:
+            del _SHARED[k]
+    hit = _SHARED.get(key)
+    if hit is not None:
+        try:
+            return await asyncio.shield(hit[1])
+        except Exception:
+            pass  # the other dashboard's load failed (e.g. its user signed out): load our own
+    fut = asyncio.ensure_future(asyncio.to_thread(_as_user_call, token, svc.load, args, {"agenda": False}))
+    _SHARED[key] = (now, fut)
+    return await asyncio.shield(fut)
 
 
 def _clean_agent(value) -> str:
@@ -290,7 +323,7 @@ class DashboardState(AuthState):
             who = await asyncio.to_thread(_as_user_call, token, _who, (), {})
         except NotSignedIn:
             return
-        sub = live.HUB.subscribe(*who)
+        sub = live.HUB.subscribe(*who[:3])
         log.info("live: dashboard of user %s subscribed (%d open here)", who[1], live.HUB.subscriber_count())
         misses = 0
         try:
@@ -313,11 +346,10 @@ class DashboardState(AuthState):
                             break
                     continue
                 await asyncio.sleep(DEBOUNCE_S)
-                while not sub.queue.empty():
-                    sub.queue.get_nowait()
+                sub.drain(changes)
                 try:
-                    data = await asyncio.to_thread(_as_user_call, token, svc.load,
-                                                   (agent_id or None, series, kind), {"agenda": False})
+                    data = await _shared_load(_share_key(sub.seq, who, agent_id, series, kind), token,
+                                              (agent_id or None, series, kind))
                 except NotSignedIn:
                     break
                 except ServiceError:

@@ -34,7 +34,7 @@ log = logging.getLogger("leadapp.dashboard")
 # How long the live task waits for a change before checking that its tab is still there.
 HEARTBEAT_S = float(os.environ.get("REFLEX_LEADAPP_LIVE_HEARTBEAT", "20"))
 # After a change, wait this long for more of the same burst before re-reading the panels.
-DEBOUNCE_S = 0.15
+DEBOUNCE_S = 0.05
 GONE_AFTER_MISSES = 2
 MAX_FEED_PAGES = 100
 

@@ -38,7 +38,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.create_index('ix_lead_b_rating_cover', ['brokerage_id', 'rating_score', 'status', 'assigned_agent_id', 'last_activity_at'], unique=False)
-        batch_op.create_index('ix_lead_agent_rating_cover', ['assigned_agent_id', 'rating_score', 'status', 'last_activity_at'], unique=False)
+        batch_op.create_index('ix_lead_agent_rating_cover', ['assigned_agent_id', 'rating_score', 'status', 'last_activity_at', 'brokerage_id'], unique=False)
 
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_b_open_due', ['brokerage_id', 'completed_at', 'due_at'], unique=False)

@@ -79,6 +79,7 @@ class LeadActivityDay(SQLModel, table=True):
     """
 
     __tablename__ = "lead_activity_day"
+    __table_args__ = (sa.Index("ix_lead_activity_day_b_day", "brokerage_id", "day", "status", "agent_key", "count"),)
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     agent_key: int = Field(primary_key=True)  # assigned agent id, 0 when unassigned

@@ -36,6 +36,8 @@ class Lead(SQLModel, table=True):
         # D4 "3-star leads not contacted": an index-only count of the top-rated leads.
         sa.Index("ix_lead_b_rating_cover", "brokerage_id", "rating_score", "status", "assigned_agent_id",
                  "last_activity_at"),
+        sa.Index("ix_lead_agent_rating_cover", "assigned_agent_id", "rating_score", "status", "last_activity_at",
+                 "brokerage_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

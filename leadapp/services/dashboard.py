@@ -264,8 +264,8 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
     # history kinds, counted in the covering (brokerage|actor, time, kind, field) indexes
     q = select(HistoryEntry.kind, HistoryEntry.field, sa.func.count()).where(
         HistoryEntry.created_at >= since, HistoryEntry.kind.in_(("note", "call", "quick_event", "message", "audit")))
-    if sc.agent_id is not None:
-        q = q.where(HistoryEntry.actor_id == sc.agent_id, HistoryEntry.brokerage_id == sc.brokerage_id)
+    if sc.agent_id is not None:  # scope() checked the agent is of this brokerage
+        q = q.where(HistoryEntry.actor_id == sc.agent_id)
     else:
         q = q.where(HistoryEntry.brokerage_id == sc.brokerage_id, HistoryEntry.actor_id.is_not(None))
     counts = {k: 0 for k, _ in ACTION_KINDS}

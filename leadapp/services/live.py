@@ -100,17 +100,26 @@ class Subscriber:
     loop: asyncio.AbstractEventLoop
     queue: asyncio.Queue = field(default_factory=asyncio.Queue)
     received: int = 0
+    seq: int = 0  # the hub's sequence number of the newest change taken from the queue
 
     async def next(self, timeout: float) -> list[Change] | None:
         """The next changes (all that are waiting), or None after `timeout` seconds."""
         try:
-            first = await asyncio.wait_for(self.queue.get(), timeout)
+            seq, first = await asyncio.wait_for(self.queue.get(), timeout)
         except asyncio.TimeoutError:
             return None
         out = list(first)
-        while not self.queue.empty():
-            out.extend(self.queue.get_nowait())
+        self.seq = max(self.seq, seq)
+        self.drain(out)
         return out
+
+    def drain(self, into: list | None = None) -> None:
+        """Take whatever else is waiting (a burst of changes is one re-read)."""
+        while not self.queue.empty():
+            seq, more = self.queue.get_nowait()
+            self.seq = max(self.seq, seq)
+            if into is not None:
+                into.extend(more)
 
 
 class Hub:
@@ -122,6 +131,7 @@ class Hub:
         self._redis = None
         self._redis_url: str | None = None
         self._redis_pid = os.getpid()
+        self._seq = 0
 
     def subscribe(self, brokerage_id: int, user_id: int, is_broker: bool) -> Subscriber:
         """Call from the event loop that will read the queue."""
@@ -148,6 +158,9 @@ class Hub:
         for c in changes:
             by_b.setdefault(c.brokerage_id, []).append(c)
         n = 0
+        with self._lock:
+            self._seq += 1
+            seq = self._seq
         for b, cs in by_b.items():
             with self._lock:
                 subs = list(self._subs.get(b, ()))
@@ -157,7 +170,7 @@ class Hub:
                     continue
                 sub.received += len(mine)
                 try:
-                    sub.loop.call_soon_threadsafe(sub.queue.put_nowait, mine)
+                    sub.loop.call_soon_threadsafe(sub.queue.put_nowait, (seq, mine))
                     n += 1
                 except RuntimeError:  # its loop has closed: the tab is gone
                     self.unsubscribe(sub)

@@ -34,13 +34,46 @@ log = logging.getLogger("leadapp.dashboard")
 # How long the live task waits for a change before checking that its tab is still there.
 HEARTBEAT_S = float(os.environ.get("REFLEX_LEADAPP_LIVE_HEARTBEAT", "20"))
 # After a change, wait this long for more of the same burst before re-reading the panels.
-DEBOUNCE_S = 0.15
+DEBOUNCE_S = 0.05
 GONE_AFTER_MISSES = 2
 MAX_FEED_PAGES = 100
 
 
 def _who(session, user):
-    return user.brokerage_id, user.id, access.is_broker(user)
+    return user.brokerage_id, user.id, access.is_broker(user), user.timezone or "UTC"
+
+
+# Dashboards showing the same thing re-read it once per change: the load that the first of
+# them starts is shared by the others for SHARE_FOR_S. The key holds everything the panels
+# depend on — the change's sequence number (so a load started before the change is never
+# reused), the brokerage, role, scope (an agent's own id; a broker's agent filter and
+# whether it is the broker themself), D8 series, D1 kind and the user's time zone — so a
+# dashboard only ever gets what its own load would return.
+SHARE_FOR_S = 1.0
+_SHARED: dict[tuple, tuple[float, asyncio.Future]] = {}
+
+
+def _share_key(seq: int, who: tuple, agent_id: str, series: str, kind: str) -> tuple:
+    brokerage_id, user_id, is_broker, tz = who
+    scope = (agent_id or "", agent_id == str(user_id)) if is_broker else (user_id, True)
+    return (seq, brokerage_id, is_broker, scope, series, kind, tz)
+
+
+async def _shared_load(key: tuple, token: str, args: tuple) -> dict:
+    """svc.load for this dashboard, joining an identical load in flight (or just done)."""
+    now = time.monotonic()
+    for k, (t, fut) in list(_SHARED.items()):
+        if fut.done() and now - t > SHARE_FOR_S:
+            del _SHARED[k]
+    hit = _SHARED.get(key)
+    if hit is not None:
+        try:
+            return await asyncio.shield(hit[1])
+        except Exception:
+            pass  # the other dashboard's load failed (e.g. its user signed out): load our own
+    fut = asyncio.ensure_future(asyncio.to_thread(_as_user_call, token, svc.load, args, {"agenda": False}))
+    _SHARED[key] = (now, fut)
+    return await asyncio.shield(fut)
 
 
 def _clean_agent(value) -> str:
@@ -99,6 +132,7 @@ class DashboardState(AuthState):
     _feed_cursors: list[str] = []  # cursor of each page shown after the first
     _feed_next: str = ""
     _live_gen: int = 0
+    _sigs: dict[str, str] = {}
 
     @rx.var
     def kind_options(self) -> list[list[str]]:
@@ -110,38 +144,57 @@ class DashboardState(AuthState):
 
     # ------------------------------------------------------------ loading
 
+    def _changed(self, panel: str, value) -> bool:
+        """Whether a panel's data differs from what is shown (unchanged panels are not
+        re-sent, so a live update redraws only the charts whose numbers moved)."""
+        sig = repr(value)
+        if self._sigs.get(panel) == sig:
+            return False
+        self._sigs = {**self._sigs, panel: sig}
+        return True
+
     def _apply(self, data: dict, feed: bool = True) -> None:
-        self.agents = data["agents"]
-        if feed:
+        if self._changed("agents", data["agents"]):
+            self.agents = data["agents"]
+        if feed and (self._changed("feed", data["feed"]) or self._feed_cursors):
             self._apply_feed(data["feed"], first=True)
-        self.active = data["active"]
-        self.active_fig = charts.share_figure(data["active"]["part"], data["active"]["total"], charts.PALETTE[1])
-        self.subscribed = data["subscribed"]
-        self.subscribed_fig = charts.share_figure(data["subscribed"]["part"], data["subscribed"]["total"],
-                                                  charts.PALETTE[0])
-        self.done = data["actions"]["done"]
-        self.done_total = data["actions"]["done_total"]
-        self.suggestions = data["actions"]["suggestions"]
-        self.funnel_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
-                            for i, r in enumerate(data["funnel"]["stages"])]
-        self.funnel_total = data["funnel"]["total"]
-        self.funnel_fig = charts.funnel_figure(self.funnel_rows)
-        self.source_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
-                            for i, r in enumerate(data["sources"]["sources"])]
-        self.sources_fig = charts.sources_figure(self.source_rows)
-        self.upcoming = data["upcoming"]["items"]
-        self.upcoming_more = data["upcoming"]["more"]
-        self._apply_months(data["months"])
+        if self._changed("active", data["active"]):
+            self.active = data["active"]
+            self.active_fig = charts.share_figure(data["active"]["part"], data["active"]["total"], charts.PALETTE[1])
+        if self._changed("subscribed", data["subscribed"]):
+            self.subscribed = data["subscribed"]
+            self.subscribed_fig = charts.share_figure(data["subscribed"]["part"], data["subscribed"]["total"],
+                                                      charts.PALETTE[0])
+        if self._changed("actions", data["actions"]):
+            self.done = data["actions"]["done"]
+            self.done_total = data["actions"]["done_total"]
+            self.suggestions = data["actions"]["suggestions"]
+        if self._changed("funnel", data["funnel"]):
+            self.funnel_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
+                                for i, r in enumerate(data["funnel"]["stages"])]
+            self.funnel_total = data["funnel"]["total"]
+            self.funnel_fig = charts.funnel_figure(self.funnel_rows)
+        if self._changed("sources", data["sources"]):
+            self.source_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
+                                for i, r in enumerate(data["sources"]["sources"])]
+            self.sources_fig = charts.sources_figure(self.source_rows)
+        if self._changed("upcoming", data["upcoming"]):
+            self.upcoming = data["upcoming"]["items"]
+            self.upcoming_more = data["upcoming"]["more"]
+        if self._changed("months", data["months"]):
+            self._apply_months(data["months"])
         self.updated_at = time.strftime("%H:%M:%S")
         self.loaded = True
 
     def _apply_months(self, months: dict) -> None:
+        self._sigs = {**self._sigs, "months": repr(months)}
         self.series = months["series"]
         self.months_label = months["label"]
         self.months_total = months["total"]
         self.months_fig = charts.months_figure(months["months"], months["label"])
 
     def _apply_feed(self, feed: dict, first: bool) -> None:
+        self._sigs = {**self._sigs, "feed": repr(feed) if first else ""}
         self.feed_rows = feed["rows"]
         self._feed_next = feed["next"]
         self.feed_has_older = bool(feed["next"])
@@ -270,7 +323,7 @@ class DashboardState(AuthState):
             who = await asyncio.to_thread(_as_user_call, token, _who, (), {})
         except NotSignedIn:
             return
-        sub = live.HUB.subscribe(*who)
+        sub = live.HUB.subscribe(*who[:3])
         log.info("live: dashboard of user %s subscribed (%d open here)", who[1], live.HUB.subscriber_count())
         misses = 0
         try:
@@ -293,11 +346,10 @@ class DashboardState(AuthState):
                             break
                     continue
                 await asyncio.sleep(DEBOUNCE_S)
-                while not sub.queue.empty():
-                    sub.queue.get_nowait()
+                sub.drain(changes)
                 try:
-                    data = await asyncio.to_thread(_as_user_call, token, svc.load,
-                                                   (agent_id or None, series, kind), {"agenda": False})
+                    data = await _shared_load(_share_key(sub.seq, who, agent_id, series, kind), token,
+                                              (agent_id or None, series, kind))
                 except NotSignedIn:
                     break
                 except ServiceError:

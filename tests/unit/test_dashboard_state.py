@@ -177,3 +177,40 @@ def _post(engine, org, email):
     with Session(engine) as s:
         act_svc.record_events(s, org.brokerage.id, [{"kind": "info_request", "email": email}])
         s.commit()
+
+
+async def test_same_dashboards_share_one_reread_per_change(monkeypatch):
+    """The live re-read is shared only by dashboards whose own load would return the same."""
+    calls = []
+
+    def fake(token, fn, args, kwargs):
+        calls.append(token)
+        if token == "gone":
+            from leadapp.services.errors import NotSignedIn
+            raise NotSignedIn()
+        return {"token": token, "args": args}
+
+    monkeypatch.setattr(dash_mod, "_as_user_call", fake)
+    monkeypatch.setattr(dash_mod, "_SHARED", {})
+    broker_a, broker_b = (1, 10, True, "UTC"), (1, 11, True, "UTC")
+    agent = (1, 20, False, "UTC")
+    k = dash_mod._share_key
+    same = await asyncio.gather(dash_mod._shared_load(k(5, broker_a, "", "actions", ""), "ta", (None,)),
+                                dash_mod._shared_load(k(5, broker_b, "", "actions", ""), "tb", (None,)))
+    assert len(calls) == 1 and same[0] is same[1]
+    # a newer change, another scope, series, kind, zone or an agent: loads of their own
+    for key in (k(6, broker_a, "", "actions", ""), k(5, broker_a, "20", "actions", ""),
+                k(5, broker_a, "", "views", ""), k(5, broker_a, "", "actions", "search"),
+                k(5, (1, 10, True, "Asia/Tokyo"), "", "actions", ""), k(5, agent, "", "actions", ""),
+                k(5, (1, 21, False, "UTC"), "", "actions", "")):
+        await dash_mod._shared_load(key, "t", (None,))
+    assert len(calls) == 8
+    # a broker narrowed to themself differs from another broker narrowed to the same user
+    assert k(5, broker_a, "10", "actions", "") != k(5, broker_b, "10", "actions", "")
+    # the first dashboard's user signed out: the others load their own
+    calls.clear()
+    monkeypatch.setattr(dash_mod, "_SHARED", {})
+    key = k(9, broker_a, "", "actions", "")
+    with pytest.raises(Exception):
+        await dash_mod._shared_load(key, "gone", (None,))
+    assert (await dash_mod._shared_load(key, "tb", (None,)))["token"] == "tb"

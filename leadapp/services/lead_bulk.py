@@ -21,11 +21,11 @@ from typing import Any, Callable, Iterable, Mapping
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import (Campaign, CampaignSubscription, Lead, Market, MarketSubscription, SavedSearch, User,
+from leadapp.models import (Campaign, CampaignSubscription, Lead, Market, MarketSubscription, User,
                             utcnow)
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, MARKET_REPORT_TYPES, STAGES
 
-from . import access, rollups, tags
+from . import access, lead_subscriptions, rollups, tags
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import add_audit_rows
 
@@ -168,15 +168,8 @@ def _set_field(session: Session, user: User, ids: list[int], field: str, value: 
 
 
 def _recount_subscriptions(session: Session, ids: list[int]) -> None:
-    """Lead.active_subscriptions from the tables (as lead_subscriptions.count_active), set-based."""
-    markets = (select(sa.func.count(sa.distinct(MarketSubscription.market_id)))
-               .where(MarketSubscription.lead_id == Lead.id, MarketSubscription.active).scalar_subquery())
-    campaigns = (select(sa.func.count()).select_from(CampaignSubscription)
-                 .where(CampaignSubscription.lead_id == Lead.id, CampaignSubscription.status == "active")
-                 .scalar_subquery())
-    alerts = (select(sa.func.count()).select_from(SavedSearch)
-              .where(SavedSearch.lead_id == Lead.id, SavedSearch.alerts_enabled).scalar_subquery())
-    _update(session, ids, active_subscriptions=markets + campaigns + alerts)
+    """Lead.active_subscriptions from the tables, set-based (the same rule as the lead page)."""
+    _update(session, ids, active_subscriptions=lead_subscriptions.active_count_expr(Lead.id))
 
 
 def _int_id(value, what: str) -> int:

@@ -24,14 +24,22 @@ from .history import audit
 from .lead_page import criteria_text, fmt_dt
 
 
+def active_count_expr(lead_id):
+    """A lead's active subscriptions as one SQL expression (D3 "subscribed" means > 0): markets
+    (once per market, whatever the report types), active campaigns and saved searches with email
+    alerts. `lead_id` is a value or a column (`Lead.id` for a set-based UPDATE)."""
+    markets = (select(sa.func.count(sa.distinct(MarketSubscription.market_id)))
+               .where(MarketSubscription.lead_id == lead_id, MarketSubscription.active).scalar_subquery())
+    campaigns = (select(sa.func.count()).select_from(CampaignSubscription)
+                 .where(CampaignSubscription.lead_id == lead_id, CampaignSubscription.status == "active")
+                 .scalar_subquery())
+    alerts = (select(sa.func.count()).select_from(SavedSearch)
+              .where(SavedSearch.lead_id == lead_id, SavedSearch.alerts_enabled).scalar_subquery())
+    return markets + campaigns + alerts
+
+
 def count_active(session: Session, lead_id: int) -> int:
-    markets = session.exec(select(sa.func.count(sa.distinct(MarketSubscription.market_id))).where(
-        MarketSubscription.lead_id == lead_id, MarketSubscription.active)).one()
-    campaigns = session.exec(select(sa.func.count()).select_from(CampaignSubscription).where(
-        CampaignSubscription.lead_id == lead_id, CampaignSubscription.status == "active")).one()
-    alerts = session.exec(select(sa.func.count()).select_from(SavedSearch).where(
-        SavedSearch.lead_id == lead_id, SavedSearch.alerts_enabled)).one()
-    return int(markets) + int(campaigns) + int(alerts)
+    return int(session.execute(sa.select(active_count_expr(lead_id))).scalar_one())
 
 
 def recount(session: Session, lead: Lead) -> None:

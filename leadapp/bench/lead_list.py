@@ -93,7 +93,7 @@ def _cases(engine) -> list[tuple[str, dict, str]]:
         ("page 10,000 rows deep", {"page": "501"}, "page"),
         ("filter: status=active, stage=nurturing", {"status": "active", "stage": "nurturing"}, "page"),
         ("filter: type=buyer, rating=3, by rating", {"type": "buyer", "rating": "3", "sort": "rating"}, "page"),
-        (f"filter: agent, source=Zillow, subscribed", {"agent": str(agent.id), "source": "Zillow",
+        ("filter: agent, source=Zillow, subscribed", {"agent": str(agent.id), "source": "Zillow",
                                                         "subscribed": "yes"}, "page"),
         (f"search '{fragment}'", {"q": fragment}, "page"),
         ("search phone '555 12'", {"q": "555 12"}, "page"),

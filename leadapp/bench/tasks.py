@@ -3,7 +3,6 @@ raw SQL reading the same rows through the driver."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select

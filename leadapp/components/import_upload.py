@@ -14,7 +14,7 @@ def dropzone() -> rx.Component:
             rx.text("Drag and drop your CSV file here", weight="medium"),
             rx.text("or", size="2", color_scheme="gray"),
             rx.button("Browse file", variant="outline", type="button", data_testid="browse-file"),
-            rx.text(f"CSV, up to ", ImportState.max_mb, " MB", size="1", color_scheme="gray"),
+            rx.text("CSV, up to ", ImportState.max_mb, " MB", size="1", color_scheme="gray"),
             align="center", spacing="2", padding="28px",
         ),
         id=UPLOAD_ID,

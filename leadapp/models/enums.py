@@ -47,6 +47,10 @@ HISTORY_KINDS = {
     "task": "Task",
 }
 
+# History kinds that count as contacting a lead (the list's idle=N, the dashboard's suggestions,
+# the lead page's "last contacted").
+CONTACT_KINDS = ("call", "quick_event", "message")
+
 DEFAULT_QUICK_EVENTS = ["Left Voicemail", "Called", "Emailed", "Texted", "Met in Person"]
 
 TASK_KINDS = {"todo": "To-do", "call": "Call", "showing": "Showing", "meeting": "Meeting"}

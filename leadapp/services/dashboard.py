@@ -35,7 +35,7 @@ from leadapp.models import Activity, ActivityMonthly, HistoryEntry, Lead, LeadAc
 from leadapp.models.enums import ACTIVITY_KINDS, STAGES
 
 from . import access, rating
-from .errors import NotFound, ValidationFailed
+from .errors import ValidationFailed
 from .tasks import user_zone
 
 FEED_PAGE = 20
@@ -46,7 +46,7 @@ ACTIVE_DAYS = 30
 ACTION_DAYS = 7
 IDLE_DAYS_3STAR = 7
 # History kinds that count as contacting a lead (D4 "not contacted"; the lead list's idle=N).
-CONTACT_KINDS = ("call", "quick_event", "message")
+from leadapp.models.enums import CONTACT_KINDS  # noqa: E402  (one definition of "contacted")
 FUNNEL = ("uncontacted", "attempted_contact", "nurturing", "under_contract", "closed")
 # D8 series: which activity kinds each bar chart counts.
 SERIES = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from leadapp.models import HistoryEntry, Lead, User, utcnow

@@ -23,7 +23,7 @@ from leadapp.models.enums import PROPERTY_TYPES
 from . import access, mail
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from .history import audit
-from .lead_page import PAGE_SIZE, _page, criteria_text, fmt_dt, money
+from .lead_page import _page, criteria_text, fmt_dt, money
 from .lead_subscriptions import recount
 from .validation import check_money, clean
 

@@ -43,7 +43,7 @@ MAX_PAGE = 1_000_000
 MAX_Q = 100
 MAX_TAGS = 20
 # Contact kinds that count as "contacting" a lead (idle=N).
-CONTACT_KINDS = ("call", "message", "quick_event")
+from leadapp.models.enums import CONTACT_KINDS  # noqa: E402  (one definition of "contacted")
 # Filters counted on the filter button (q, sort, page and size are not filters).
 FILTER_KEYS = ("agent", "type", "status", "rating", "stage", "source", "subscribed", "tags", "idle", "closed_year",
                "view")

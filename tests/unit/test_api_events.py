@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -11,7 +10,7 @@ from starlette.testclient import TestClient
 
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
-from leadapp.models import Activity, Brokerage, HistoryEntry, Lead, utcnow
+from leadapp.models import Activity, Brokerage, HistoryEntry, Lead
 from leadapp.services import apikeys, rating, rollups
 
 

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
-from leadapp.models import HistoryEntry, Lead
+from leadapp.models import HistoryEntry
 from leadapp.services import apikeys, rollups
 
 

@@ -1,6 +1,6 @@
 """C2 campaign sequences, C4 greetings, and the job runner's exactly-once claim."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlmodel import select
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from leadapp.models import Activity, HistoryEntry, Lead, Task, utcnow
+from leadapp.models import Activity, Lead, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS, LEAD_STATUSES, STAGES
 from leadapp.services import activity as act_svc
 from leadapp.services import dashboard as dash

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from leadapp.models import (Activity, Campaign, CampaignStep, CampaignSubscription, Favorite, HistoryEntry, Lead,
-                            Listing, ListingSent, Market, MarketSubscription, OutgoingEmail, SavedSearch, Task, utcnow)
+from leadapp.models import (Activity, Campaign, CampaignStep, Favorite, HistoryEntry, Lead,
+                            Listing, ListingSent, Market, OutgoingEmail, SavedSearch, Task, utcnow)
 from leadapp.services import lead_organizer as org_svc
 from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from leadapp.models import HistoryEntry, Task, User
+from leadapp.models import HistoryEntry, Task
 from leadapp.services import tasks as svc
 from leadapp.services.errors import NotFound, PermissionDenied, ValidationFailed
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, select
 
-from leadapp.models import Campaign, Lead, Market, User
+from leadapp.models import Campaign, Market, User
 from leadapp.services import access
 from leadapp.services import validation as v
 from leadapp.settings import MAX_IMPORT_BYTES

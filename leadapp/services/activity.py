@@ -229,8 +229,11 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
     lcols = (Lead.id, Lead.email, Lead.assigned_agent_id, Lead.rating_score, Lead.last_activity_at,
              Lead.website_password_hash, Lead.status)
     for start in range(0, len(emails), 500):
+        # Locked (PostgreSQL; SQLite serialises writers anyway) so that a concurrent bulk change
+        # cannot move the lead's agent or status between this read and the roll-up writes below.
         for row in session.execute(select(*lcols).where(Lead.brokerage_id == brokerage_id,
-                                                        Lead.email.in_(emails[start:start + 500]))):
+                                                        Lead.email.in_(emails[start:start + 500]))
+                                   .order_by(Lead.id).with_for_update()):
             leads[row.email] = tuple(row)
     new_leads: dict[str, Lead] = {}
     passwords: dict[int, str] = {}  # lead id -> new hash for existing leads without an account

@@ -120,7 +120,9 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
     total = 0
     for chunk in _chunks(ids):
         before = {r[0]: r for r in session.execute(
-            select(*_KEY_COLUMNS).where(Lead.id.in_(chunk)).with_for_update()).all()}
+            # re-checked under the lock: a lead reassigned since target_ids() is left alone
+            select(*_KEY_COLUMNS).where(Lead.id.in_(chunk), access.lead_visibility(user))
+            .order_by(Lead.id).with_for_update()).all()}
         changed = change(before)
         if not changed:
             continue

@@ -30,6 +30,7 @@ from leadapp.models import Lead, LeadRollup, LeadTag, Tag, User, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 
 from . import access, rating
+from . import tags as tag_service
 from .validation import PHONE_PUNCT_RE, phone_digits
 
 SORT_COLUMNS = ("name", "email", "phone", "type", "status", "stage", "rating", "source", "agent",
@@ -343,8 +344,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))
         rollup_ok = False
     if query.tags:
-        tag_ids = list(session.exec(select(Tag.id).where(
-            Tag.brokerage_id == user.brokerage_id, sa.func.lower(Tag.name).in_([t.lower() for t in query.tags]))).all())
+        tag_ids = list(tag_service.ids_by_name(session, user.brokerage_id, query.tags).values())
         if not tag_ids:
             plan.empty = True
         plan.where.append(Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag_id.in_(tag_ids or [-1]))))

@@ -130,11 +130,19 @@ def update_lead(session: Session, user: User, lead_id, data: dict) -> Lead:
     return lead
 
 
+def _locked(session: Session, ids: list[int]) -> list[Lead]:
+    """The leads, row-locked and re-read, so roll-up snapshots match what the UPDATE changes."""
+    if not ids:
+        return []
+    return list(session.exec(select(Lead).where(Lead.id.in_(ids)).order_by(Lead.id).with_for_update()
+                             .execution_options(populate_existing=True)).all())
+
+
 def _set_choice(session: Session, user: User, lead_ids, field: str, value: str, allowed: dict) -> list[Lead]:
     if value not in allowed:
         raise ValidationFailed({field: f"'{value}' is not a valid {field.replace('_', ' ')}."})
     ids = access.visible_lead_ids(session, user, lead_ids, write=True)
-    leads = list(session.exec(select(Lead).where(Lead.id.in_(ids))).all()) if ids else []
+    leads = _locked(session, ids)
     tracker = rollups.LeadRollupTracker(leads)
     now = utcnow()
     for lead in leads:
@@ -179,7 +187,7 @@ def assign(session: Session, user: User, lead_ids, agent_id) -> list[Lead]:
     access.require_broker(user, "reassign leads")
     agent = None if agent_id in (None, "", 0, "0") else access.get_agent(session, user, agent_id)
     ids = access.visible_lead_ids(session, user, lead_ids, write=True)
-    leads = list(session.exec(select(Lead).where(Lead.id.in_(ids))).all()) if ids else []
+    leads = _locked(session, ids)
     return _reassign(session, user, leads, agent)
 
 

@@ -17,16 +17,28 @@ def all_tags(session: Session, user: User) -> list[Tag]:
     return list(session.exec(select(Tag).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)).all())
 
 
+def ids_by_name(session: Session, brokerage_id: int, names) -> dict[str, int]:
+    """The brokerage's tag ids by lower-cased name, for the given names (any case).
+
+    Compared in Python: SQLite's lower() folds ASCII only, so 'Über' would not match 'über'.
+    A brokerage has hundreds of tags at most."""
+    wanted = {str(n).lower() for n in names}
+    out: dict[str, int] = {}
+    if not wanted:
+        return out
+    for tid, name in session.exec(select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id)
+                                  .order_by(Tag.id)).all():
+        if name.lower() in wanted:
+            out.setdefault(name.lower(), tid)
+    return out
+
+
 def ensure_tags(session: Session, brokerage_id: int, names: list[str]) -> dict[str, int]:
     """Tag ids by lower-cased name, creating the missing tags."""
     if not names:
         return {}
     wanted = {n.lower(): n for n in names}
-    existing = {
-        t.name.lower(): t.id
-        for t in session.exec(select(Tag).where(Tag.brokerage_id == brokerage_id,
-                                                sa.func.lower(Tag.name).in_(list(wanted)))).all()
-    }
+    existing = ids_by_name(session, brokerage_id, wanted)
     for key, name in wanted.items():
         if key not in existing:
             tag = Tag(brokerage_id=brokerage_id, name=name)
@@ -98,8 +110,7 @@ def unapply_tags(session: Session, user: User, ids: list[int], names: list[str])
     """Remove tags from leads `user` may already change; returns how many leads changed."""
     if not ids or not names:
         return 0
-    tags_by_id = {t.id: t.name for t in session.exec(select(Tag).where(
-        Tag.brokerage_id == user.brokerage_id, sa.func.lower(Tag.name).in_([n.lower() for n in names]))).all()}
+    tags_by_id = {tid: name for name, tid in ids_by_name(session, user.brokerage_id, names).items()}
     if not tags_by_id:
         return 0
     changed = 0

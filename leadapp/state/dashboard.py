@@ -348,6 +348,10 @@ class DashboardState(AuthState):
                 await asyncio.sleep(DEBOUNCE_S)
                 sub.drain(changes)
                 try:
+                    # A shared result is another tab's load: re-check this tab's own user first
+                    # (signed out, deactivated or demoted since subscribing → stop).
+                    if await asyncio.to_thread(_as_user_call, token, _who, (), {}) != who:
+                        break
                     data = await _shared_load(_share_key(sub.seq, who, agent_id, series, kind), token,
                                               (agent_id or None, series, kind))
                 except NotSignedIn:

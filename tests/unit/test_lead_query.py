@@ -244,3 +244,16 @@ def test_migration_backfills_on_postgresql():
         with admin.connect() as c:
             c.exec_driver_sql("DROP DATABASE IF EXISTS leadapp_i3mig WITH (FORCE)")
         admin.dispose()
+
+
+def test_tags_match_case_insensitively_beyond_ascii(session, org, make_lead):
+    """SQLite's lower() folds ASCII only: 'ÜBER' must still find, reuse and remove the tag 'Über'."""
+    a = make_lead(org.agent, first_name="Una")
+    b = make_lead(org.agent, first_name="Otto")
+    tag_svc.add_tags(session, org.broker, [a.id], ["Über"])
+    tag_svc.add_tags(session, org.broker, [b.id], ["ÜBER"])  # the same tag, not a second one
+    assert list(tag_svc.ids_by_name(session, org.broker.brokerage_id, ["über"])) == ["über"]
+    found = {r["id"] for r in lq.list_page(session, org.broker, {"tags": "über"})["rows"]}
+    assert found == {a.id, b.id}
+    assert tag_svc.remove_tags(session, org.broker, [a.id, b.id], ["üBeR"]) == 2
+    assert lq.list_page(session, org.broker, {"tags": "Über"})["rows"] == []

@@ -17,9 +17,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import CampaignStep, ImportBatch, Tag, User, utcnow
+from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.services import rollups
+from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
 from leadapp.services.errors import Conflict, ValidationFailed
 from leadapp.settings import MAX_IMPORT_BYTES
@@ -213,14 +214,8 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
 
 
 def _tag_ids(session: Session, brokerage_id: int, lower_names: list[str]) -> dict[str, int]:
-    """Tag ids by lower-cased name (compared in Python: SQLite's lower() is ASCII-only)."""
-    wanted = set(lower_names)
-    out: dict[str, int] = {}
-    for tid, name in session.exec(select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id)
-                                  .order_by(Tag.id)).all():
-        if name.lower() in wanted:
-            out.setdefault(name.lower(), tid)
-    return out
+    """Tag ids by lower-cased name (services.tags.ids_by_name)."""
+    return tag_service.ids_by_name(session, brokerage_id, lower_names)
 
 
 def _first_delays(session: Session, campaign_ids: set[int]) -> dict[int, int]:

@@ -167,6 +167,51 @@ async def test_live_task_reloads_on_a_visible_change_only(engine, session, org, 
     assert live.HUB.subscriber_count() == 0
 
 
+async def test_live_task_stops_when_its_user_loses_access(engine, session, org, make_lead, monkeypatch):
+    """A deactivated user's open dashboard gets nothing more, even from another tab's shared re-read."""
+    _seed(session, org, make_lead)
+    st = make_state(DashboardState, engine, token_for(session, org.agent), monkeypatch)
+    st.user_role = "agent"
+    await call(st, "load")
+
+    async def _enter(self):
+        return st
+
+    async def _exit(self, *a):
+        return False
+
+    monkeypatch.setattr(DashboardState, "__aenter__", _enter, raising=False)
+    monkeypatch.setattr(DashboardState, "__aexit__", _exit, raising=False)
+    monkeypatch.setattr(dash_mod, "HEARTBEAT_S", 0.2)
+    monkeypatch.setattr(dash_mod, "_tab_connected", lambda client: asyncio.sleep(0, True))
+    task = asyncio.ensure_future(type(st).event_handlers["live"].fn(st).__anext__())
+    for _ in range(50):
+        await asyncio.sleep(0.05)
+        if live.HUB.subscriber_count():
+            break
+    assert live.HUB.subscriber_count() == 1
+    before = st.live_updates
+    from leadapp.models import User
+    from leadapp.services import dashboard as dash_svc
+
+    shared = dash_svc.load(session, org.agent, agenda=False)
+    session.rollback()
+
+    async def _other_tabs_load(key, token, args):  # an identical dashboard's re-read, already done
+        return shared
+
+    monkeypatch.setattr(dash_mod, "_shared_load", _other_tabs_load)
+    agent = session.get(User, org.agent.id)
+    agent.is_active = False
+    session.add(agent)
+    session.commit()
+    await asyncio.to_thread(_post, engine, org, "mine@x.test")  # a change the agent could see before
+    with pytest.raises(StopAsyncIteration):
+        await asyncio.wait_for(task, 5)
+    assert st.live_updates == before
+    assert live.HUB.subscriber_count() == 0
+
+
 async def _anon_ctx(st):
     return st
 

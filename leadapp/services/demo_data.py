@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
@@ -118,11 +118,16 @@ def _iso(dt: datetime, pg: bool) -> str:
     return s + "+00:00" if pg else s
 
 
+def plan_now() -> datetime:
+    """The demo data's "now" when the plan gives none: this hour (the same data all hour)."""
+    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
 def generate(plan: Plan, pg: bool = False) -> Iterator[tuple[str, tuple, list]]:
     """Yield (table, columns, rows) for the whole demo brokerage."""
     rng = np.random.default_rng(plan.seed)
     rnd = random.Random(plan.seed)
-    now = plan.now or datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = plan.now or plan_now()
     now_s = int(now.timestamp())
     day = 86400
     pw = hash_password(DEMO_PASSWORD)
@@ -425,6 +430,9 @@ def is_empty(engine: sa.Engine) -> bool:
 def load(engine: sa.Engine, plan: Plan) -> dict[str, int]:
     """Write the demo brokerage into an empty database in one transaction; returns row counts."""
     pg = engine.dialect.name == "postgresql"
+    # One "now" for the generated scores and the rating watermark: they must agree on which
+    # activities are inside the six-month window (`leadapp db check` compares them).
+    plan = replace(plan, now=plan.now or plan_now())
     counts: dict[str, int] = {}
     with engine.begin() as conn:
         for table, cols, rows in generate(plan, pg=pg):

@@ -46,3 +46,24 @@ def test_load_is_consistent(tmp_path):
         stars = {rating.stars(l.rating_score, l.last_activity_at, cutoff, NOW) for l in s.exec(select(Lead)).all()}
         assert stars == {0, 1, 2, 3}
     engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_seeded_scores_match_the_rating_watermark(tmp_path, monkeypatch):
+    """`leadapp seed` gives no "now": the generated scores and the rating watermark must still
+    agree on the six-month window, even when the seed runs late in the hour."""
+    from datetime import timedelta
+
+    from leadapp import db
+
+    hour = NOW.replace(minute=0)
+    monkeypatch.setattr(demo_data, "plan_now", lambda: hour)
+    monkeypatch.setattr(rating, "utcnow", lambda: hour + timedelta(minutes=59))
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    demo_data.load(engine, demo_data.Plan(seed=5, leads=200, activities=60_000, listings=40))
+    with Session(engine) as s:
+        assert rating.check(s, 1) == []
+        assert rollups.check(s, 1) == []
+    engine.dispose()

@@ -68,6 +68,10 @@ class LeadListState(AuthState):
     add_errors: dict[str, str] = {}
     add_key: int = 0
     _options_for: int = 0
+    # URLs this state wrote whose on_load has not come back yet (their query strings, in order):
+    # an older one arriving after a newer one was written is a stale echo and is skipped.
+    _pending_urls: list[str] = []
+    _loaded_url: str = ""
 
     # ------------------------------------------------------------ derived
 
@@ -174,6 +178,16 @@ class LeadListState(AuthState):
             return
         params = {k: str(v)[:2000] for k, v in self.router.url.query_parameters.items()
                   if isinstance(v, str)}
+        url = urlencode(svc.LeadQuery.parse(params).to_params())
+        if url in self._pending_urls:
+            i = self._pending_urls.index(url)
+            stale = i < len(self._pending_urls) - 1
+            self._pending_urls = self._pending_urls[i + 1:]
+            if stale:  # a newer view was written since; its own on_load follows
+                return
+        else:  # a reload, a link or the back button: the URL is the truth
+            self._pending_urls = []
+        self._loaded_url = url
         with_options = self._options_for != self.user_id or not self.loaded
         try:
             data = await self._with_user(_page_data, params, with_options)
@@ -200,8 +214,19 @@ class LeadListState(AuthState):
     # ------------------------------------------------------------ URL changes
 
     def _goto(self, query: svc.LeadQuery, replace: bool = False):
+        """Write the view to the URL (its on_load fetches the rows). The view's settings are
+        taken at once, so a second click before that page arrives builds on this one."""
         params = query.to_params()
-        return rx.redirect("/leads" + (f"?{urlencode(params)}" if params else ""), replace=replace)
+        url = urlencode(params)
+        if url == (self._pending_urls[-1] if self._pending_urls else self._loaded_url):
+            return None  # already there (or on its way)
+        self._pending_urls = [*self._pending_urls[-19:], url]
+        filters = query.filters()
+        if filters != self.filters:
+            self.selected, self.all_matching = [], False  # a selection belongs to its filter
+        self.filters, self.filter_count = filters, query.filter_count
+        self.sort, self.dir, self.page, self.size = query.sort, query.dir, query.page, query.size
+        return rx.redirect("/leads" + (f"?{url}" if url else ""), replace=replace)
 
     @rx.event
     def set_sort(self, column: str):

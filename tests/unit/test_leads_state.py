@@ -1,6 +1,6 @@
 """LeadListState handlers (L1-L5, L8): what any client can send never widens what a user sees."""
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from sqlmodel import select
@@ -27,6 +27,12 @@ def redirect_url(events) -> str:
 def params_of(events) -> dict:
     url = redirect_url(events)
     return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+async def _visit(st, params: dict):
+    """The on_load of /leads?<params>, as after a redirect or a typed URL."""
+    at_url(st, "/leads" + (f"?{urlencode(params)}" if params else ""))
+    await call(st, "load")
 
 
 async def _loaded(engine, session, user, monkeypatch, url="/leads"):
@@ -74,14 +80,14 @@ async def test_sort_and_paging_write_the_url_and_refuse_junk(engine, session, or
     st = await _loaded(engine, session, org.agent, monkeypatch, "/leads?size=20")
     assert (st.total, st.pages, st.range_text) == (25, 2, "1–20 of 25")
     assert params_of(await call(st, "set_sort", "name")) == {"sort": "name", "dir": "asc"}
-    st.sort, st.dir = "name", "asc"
+    # each change builds on the last one written, before its page has loaded
     assert params_of(await call(st, "set_sort", "name")) == {"sort": "name", "dir": "desc"}
     assert await call(st, "set_sort", "password_hash") == []
     assert params_of(await call(st, "next_page"))["page"] == "2"
-    assert await call(st, "prev_page") == []
+    assert params_of(await call(st, "prev_page")).get("page") is None
     assert params_of(await call(st, "set_page", "99999"))["page"] == "2"
     assert await call(st, "set_page", "x") == []
-    assert params_of(await call(st, "set_size", "50")) == {"sort": "name", "dir": "asc", "size": "50"}
+    assert params_of(await call(st, "set_size", "50")) == {"sort": "name", "dir": "desc", "size": "50"}
     assert await call(st, "set_size", "5000") == []
     # whatever page the client asks for, the rows come from the agent's own leads
     st2 = await _loaded(engine, session, org.agent2, monkeypatch, "/leads?page=2&size=20")
@@ -97,17 +103,36 @@ async def test_search_and_filters_go_into_the_url(engine, session, org, make_lea
     st = await _loaded(engine, session, org.agent, monkeypatch)
     ev = await call(st, "set_search", "  zed  ")
     assert params_of(ev) == {"q": "zed"} and "replace" in str(ev).lower()
-    assert params_of(await call(st, "set_filter", "type", "buyer,seller")) == {"type": "buyer,seller"}
+    assert params_of(await call(st, "set_filter", "type", "buyer,seller")) == {"q": "zed", "type": "buyer,seller"}
     assert await call(st, "set_filter", "password", "x") == []
-    assert params_of(await call(st, "set_filter", "status", "<script>")) == {}
+    assert await call(st, "set_filter", "status", "<script>") == []  # dropped: the view is unchanged
     st.filters = {"type": "buyer"}
     assert params_of(await call(st, "toggle_filter", "type", "seller")) == {"type": "buyer,seller"}
-    assert params_of(await call(st, "toggle_filter", "type", "buyer")) == {}
+    assert params_of(await call(st, "toggle_filter", "type", "buyer")) == {"type": "seller"}
     assert await call(st, "toggle_filter", "agent", "1") == []
     st.filters = {"type": "buyer", "q": "zed", "stage": "closed"}
     assert params_of(await call(st, "clear_filters")) == {"q": "zed"}
     loaded = await _loaded(engine, session, org.agent, monkeypatch, "/leads?q=zed&type=buyer&tags=nope")
     assert loaded.filter_count == 2 and loaded.total == 0 and loaded.search == "zed"
+
+
+async def test_quick_clicks_build_on_each_other_and_stale_echoes_are_skipped(engine, session, org, make_lead,
+                                                                           monkeypatch):
+    """Three filter clicks before the first page arrives (slow server, several workers): the
+    URL keeps all three, and the first redirect's late on_load does not undo the others."""
+    make_lead(org.agent, first_name="Ann", lead_type="buyer", status="active")
+    st = await _loaded(engine, session, org.agent, monkeypatch)
+    u1 = params_of(await call(st, "toggle_filter", "status", "active"))
+    u2 = params_of(await call(st, "toggle_filter", "type", "buyer"))
+    u3 = params_of(await call(st, "toggle_filter", "rating", "3"))
+    assert u3 == {"status": "active", "type": "buyer", "rating": "3"}
+    for echo in (u1, u2):  # late on_loads of the earlier redirects
+        await _visit(st, echo)
+        assert st.filters == u3
+    await _visit(st, u3)
+    assert st.filters == u3 and st.filter_count == 3
+    await _visit(st, {"status": "new"})  # the back button / a typed URL: the URL wins
+    assert st.filters == {"status": "new"}
 
 
 @pytest.mark.authz("LeadListState.toggle_column")

@@ -10,6 +10,12 @@ from typing import Iterable, Sequence
 import sqlalchemy as sa
 
 
+def chunked(ids: Sequence, size: int):
+    """`ids` in slices of `size` (IN lists kept under the drivers' bind-parameter limits)."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
 def insert_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence],
                 chunk: int = 50_000) -> int:
     """Insert `rows` (tuples in `columns` order) into `table` inside conn's transaction."""

@@ -21,12 +21,16 @@ def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title
     return entry
 
 
+def _value(v) -> str | None:
+    """An audited old/new value as stored (text, at most 400 characters)."""
+    return None if v is None else str(v)[:400]
+
+
 def audit(session: Session, lead: Lead, actor: User | None, field: str, old, new, title: str = "") -> HistoryEntry:
     """An audit record of one field change (status, stage, priority, assignment, ...)."""
     return add_entry(
         session, lead, actor, "audit", title=title or f"{field.replace('_', ' ').capitalize()} changed",
-        field=field, old_value=None if old is None else str(old)[:400],
-        new_value=None if new is None else str(new)[:400],
+        field=field, old_value=_value(old), new_value=_value(new),
     )
 
 
@@ -40,8 +44,7 @@ def add_audit_rows(session: Session, actor: User | None, changes, field: str, ti
     rows = [
         {"brokerage_id": brokerage_id or actor.brokerage_id, "lead_id": lead_id,
          "actor_id": actor.id if actor else None, "kind": "audit", "title": title[:200], "body": "",
-         "field": field, "old_value": None if old is None else str(old)[:400],
-         "new_value": None if new is None else str(new)[:400], "created_at": now or utcnow()}
+         "field": field, "old_value": _value(old), "new_value": _value(new), "created_at": now or utcnow()}
         for lead_id, old, new in changes
     ]
     if rows:

@@ -26,6 +26,7 @@ from leadapp.models import (Campaign, CampaignSubscription, Lead, Market, Market
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, MARKET_REPORT_TYPES, STAGES
 
 from . import access, lead_subscriptions, rollups, tags
+from .bulk import chunked
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import add_audit_rows
 
@@ -53,11 +54,6 @@ def _day_key(r) -> tuple | None:
     """rollups.day_key of a _KEY_COLUMNS row (D2: agent, status, day of the last activity)."""
     day = rollups.utc_day(r[9])
     return None if day is None else (r[1], r[2] or 0, r[3], day)
-
-
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
 
 
 # --------------------------------------------------------------------------- which leads
@@ -92,7 +88,7 @@ def target_ids(session: Session, user: User, target) -> list[int]:
         if len(ids) > MAX_IDS:
             raise ValidationFailed({"ids": f"Select at most {MAX_IDS:,} leads, or use “all matching”."})
         out: list[int] = []
-        for chunk in _chunks(ids):
+        for chunk in chunked(ids, CHUNK):
             out += session.exec(select(Lead.id).where(Lead.id.in_(chunk), writable)).all()
         if len(out) != len(ids):
             log.warning("bulk: user %s sent %d ids outside their reach", user.id, len(ids) - len(out))
@@ -118,7 +114,7 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
     deltas: Counter = Counter()
     days: Counter = Counter()
     total = 0
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids, CHUNK):
         before = {r[0]: r for r in session.execute(
             # re-checked under the lock: a lead reassigned since target_ids() is left alone
             select(*_KEY_COLUMNS).where(Lead.id.in_(chunk), access.lead_visibility(user))

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from leadapp.models import LeadTag, Tag, User, utcnow
 
 from . import access
+from .bulk import chunked
 from .errors import ValidationFailed
 from .history import add_audit_rows
 from .validation import check_tags
@@ -64,11 +65,6 @@ def tags_of(session: Session, lead_ids: list[int]) -> dict[int, list[str]]:
 CHUNK = 900  # ids per IN list (SQLite and PostgreSQL bind-parameter limits)
 
 
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
 def _tag_names(names) -> list[str]:
     try:
         return check_tags(",".join(str(n) for n in names) if isinstance(names, (list, tuple)) else names)
@@ -88,7 +84,7 @@ def apply_tags(session: Session, user: User, ids: list[int], names: list[str]) -
     name_of = {t: next(n for n in names if n.lower() == k) for k, t in tag_ids.items()}
     changed = 0
     now = utcnow()
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids, CHUNK):
         have = set(session.exec(select(LeadTag.lead_id, LeadTag.tag_id).where(
             LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tag_ids.values())))).all())
         added: dict[int, list[str]] = {}
@@ -115,7 +111,7 @@ def unapply_tags(session: Session, user: User, ids: list[int], names: list[str])
         return 0
     changed = 0
     now = utcnow()
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids, CHUNK):
         pairs = session.exec(select(LeadTag.lead_id, LeadTag.tag_id).where(
             LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tags_by_id)))).all()
         if not pairs:

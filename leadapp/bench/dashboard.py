@@ -21,38 +21,18 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from pathlib import Path
 
 from leadapp.bench import BenchContext, Row, bench, p95
 
-SIZES = [(100_000, 2_000_000), (1_000_000, 10_000_000)]
+SIZES = [(100_000, 2_000_000), (1_000_000, 10_000_000)]  # as bench/databases.ACTIVITIES
 N_DASHBOARDS = 50
 N_EVENTS = 12
 
 
 def _database(ctx: BenchContext, leads: int, activities: int):
-    """A demo brokerage of this size (kept in the workdir and reused by later runs)."""
-    from leadapp import db
-    from leadapp.services import demo_data
+    from leadapp.bench.databases import demo_database
 
-    path = Path(ctx.workdir) / f"dashboard_{leads}_{activities}.db"
-    url = f"sqlite:///{path}"
-    ok_marker = path.with_suffix(".ok")
-    if not (path.exists() and ok_marker.exists()):
-        for p in (path, ok_marker):
-            if p.exists():
-                p.unlink()
-        db.upgrade(url)
-        engine = db.make_engine(url)
-        t = time.perf_counter()
-        demo_data.load(engine, demo_data.Plan(seed=11, leads=leads, activities=activities,
-                                              listings=min(5000, max(500, leads // 200))))
-        with engine.connect() as c:
-            c.exec_driver_sql("ANALYZE")
-        print(f"  built {path.name} in {time.perf_counter() - t:.0f}s", flush=True)
-        ok_marker.write_text("ok")
-        engine.dispose()
-    return db.make_engine(url)
+    return demo_database(ctx.workdir, leads, activities)
 
 
 def _users(engine):

@@ -6,7 +6,7 @@ cut-offs. The raw limit replays exactly the SQL statements the service sent (cap
 the engine on a warm-up run) through the sqlite3 cursor. Both are p95 of 41 runs, taken
 alternately so that both see the same machine load.
 
-The seeded databases are kept in the bench workdir (`lead_list_<N>.db`); pass the same
+The seeded databases are kept in the bench workdir (bench/databases.py); pass the same
 `--workdir` to reuse them (seeding a million leads takes minutes).
 """
 
@@ -22,29 +22,10 @@ SLACK_S = 0.005
 
 
 def database(workdir: Path, leads: int):
-    """A seeded demo brokerage of `leads` leads (built once per workdir)."""
-    from leadapp import db
-    from leadapp.services import demo_data
+    """The seeded demo brokerage of `leads` leads (shared with the other benches)."""
+    from leadapp.bench.databases import demo_database
 
-    path = workdir / f"lead_list_{leads}.db"
-    if not path.exists():
-        tmp = workdir / f"lead_list_{leads}.building.db"
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            if p.exists():
-                p.unlink()
-        url = f"sqlite:///{tmp}"
-        db.upgrade(url)
-        eng = db.make_engine(url)
-        t = time.perf_counter()
-        demo_data.load(eng, demo_data.Plan(seed=11, leads=leads, activities=leads * 2,
-                                           listings=min(5000, max(500, leads // 200))))
-        with eng.connect() as c:
-            c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            c.exec_driver_sql("ANALYZE")
-        eng.dispose()
-        tmp.rename(path)
-        print(f"  seeded {leads:,} leads in {time.perf_counter() - t:.0f} s -> {path}", flush=True)
-    return db.make_engine(f"sqlite:///{path}")
+    return demo_database(workdir, leads)
 
 
 def _capture(engine, fn) -> list[tuple[str, tuple]]:

@@ -2,7 +2,7 @@
 
 from .activity import Activity, ActivityMonthly, LeadActivityDay, LeadRollup
 from .email import OutgoingEmail
-from .history import HistoryEntry
+from .history import HistoryDay, HistoryEntry
 from .jobs import JobState
 from .lead import ExportLog, ImportBatch, Lead, LeadTag, RatingBucket, RatingCutoff, Tag
 from .listing import Listing, ListingSent
@@ -14,7 +14,7 @@ from ._base import utcnow
 
 __all__ = [
     "Activity", "ActivityMonthly", "ApiKey", "AuthSession", "Brokerage", "Campaign", "CampaignStep",
-    "CampaignSubscription", "ExportLog", "Favorite", "HistoryEntry", "ImportBatch", "JobState", "Lead", "LeadActivityDay", "LeadRollup",
+    "CampaignSubscription", "ExportLog", "Favorite", "HistoryDay", "HistoryEntry", "ImportBatch", "JobState", "Lead", "LeadActivityDay", "LeadRollup",
     "LeadTag", "Listing", "ListingSent", "Market", "MarketSubscription", "OutgoingEmail", "RatingBucket", "RatingCutoff",
     "SavedSearch", "Tag", "Task", "User", "utcnow",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -39,3 +39,21 @@ class HistoryEntry(SQLModel, table=True):
     new_value: str | None = Field(default=None, max_length=400)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime | None = None
+
+
+class HistoryDay(SQLModel, table=True):
+    """D4 roll-up: what each user did per UTC day — history entries by kind.
+
+    kind: note, call, quick_event, message, or stage (an audit entry of a stage change);
+    only entries written by a user (actor set). Kept exact in the writing transaction
+    (services/action_rollups.py). The key starts with the day so a brokerage's last seven
+    days are one range, for the team and for one user.
+    """
+
+    __tablename__ = "history_day"
+
+    brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    actor_id: int = Field(primary_key=True)
+    kind: str = Field(max_length=16, primary_key=True)
+    count: int = Field(default=0)

@@ -19,23 +19,31 @@ class Lead(SQLModel, table=True):
         # 10,000 rows deep skips rows without reading the table (issue 3).
         sa.Index("ix_lead_b_created", "brokerage_id", "created_at", "id", "status"),
         sa.Index("ix_lead_b_agent_created", "brokerage_id", "assigned_agent_id", "created_at", "id", "status"),
-        sa.Index("ix_lead_b_status", "brokerage_id", "status"),
+        # status, score and last activity: D4 leaves deleted 3-star leads out index-only.
+        sa.Index("ix_lead_b_status", "brokerage_id", "status", "rating_score", "last_activity_at"),
         sa.Index("ix_lead_b_stage", "brokerage_id", "stage"),
         sa.Index("ix_lead_b_source", "brokerage_id", "source"),
         sa.Index("ix_lead_b_type", "brokerage_id", "lead_type"),
         # last activity, status and type make the lead list's rating filters count index-only.
         sa.Index("ix_lead_b_rating", "brokerage_id", "rating_score", "last_activity_at", "status", "lead_type"),
-        sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at"),
+        # score and status: D4 finds the few leads whose activity just left the window index-only
+        sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at", "rating_score", "status"),
         sa.Index("ix_lead_agent_lastact", "assigned_agent_id", "last_activity_at"),
         sa.Index("ix_lead_b_name", "brokerage_id", "last_name", "first_name"),
         sa.Index("ix_lead_b_first", "brokerage_id", "first_name"),  # L2 short-prefix search
         sa.Index("ix_lead_b_subs", "brokerage_id", "active_subscriptions"),
-        sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md"),
-        sa.Index("ix_lead_b_anniv", "brokerage_id", "anniversary_md"),
+        # agent and status: one agent's birthdays today (D4) and this week (D7) index-only
+        sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md", "assigned_agent_id", "status"),
+        sa.Index("ix_lead_b_anniv", "brokerage_id", "anniversary_md", "assigned_agent_id", "status"),
         sa.Index("ix_lead_phone_digits", "brokerage_id", "phone_digits"),
         # D4 "3-star leads not contacted": an index-only count of the top-rated leads.
         sa.Index("ix_lead_b_rating_cover", "brokerage_id", "rating_score", "status", "assigned_agent_id",
                  "last_activity_at"),
+        # D4 "not contacted in 7 days" and the list's idle=N: the few leads contacted lately.
+        sa.Index("ix_lead_b_contacted", "brokerage_id", "last_contacted_at", "rating_score", "status",
+                 "last_activity_at"),
+        sa.Index("ix_lead_agent_contacted", "assigned_agent_id", "last_contacted_at", "rating_score", "status",
+                 "last_activity_at", "brokerage_id"),
         sa.Index("ix_lead_agent_rating_cover", "assigned_agent_id", "rating_score", "status", "last_activity_at",
                  "brokerage_id"),
     )
@@ -81,6 +89,9 @@ class Lead(SQLModel, table=True):
     # R1: forward-decayed activity score (see services/rating.py); stars derive from it.
     rating_score: float = Field(default=0.0)
     last_activity_at: datetime | None = None
+    # The latest call, quick event or message in the lead's history (enums.CONTACT_KINDS),
+    # kept by services/history.py; D4 and the lead list's idle=N read it.
+    last_contacted_at: datetime | None = None
     # D3 / L4 "subscribed": count of active market, campaign and alert subscriptions.
     active_subscriptions: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)

@@ -10,10 +10,11 @@ Where the numbers come from (fast at a million leads / ten million activities):
 - D2 `lead_activity_day`, D3 D5 D6 and "new leads not contacted" `lead_rollup`, D8
   `activity_monthly`: summary tables kept exact in the writing transactions
   (services/rollups.py), read a few hundred rows at most;
-- D1 the (brokerage, time) activity index, keyset-paged; D4 history by (actor|brokerage,
-  time) over seven days; D7 the birthday/anniversary (month*100+day) indexes; overdue tasks
-  the (brokerage|owner, open, due) task indexes; 3-star leads an index-only range of the
-  (brokerage, score, status, agent, last activity) index.
+- D4 "what you did" `history_day` (per user and UTC day) plus the history of the window's
+  first, partial day; "3-star leads not contacted" the rating buckets (services/rating.py)
+  less the leads contacted lately (Lead.last_contacted_at, indexed);
+- D1 the (brokerage, time) activity index, keyset-paged; D7 the birthday/anniversary
+  (month*100+day) indexes; overdue tasks the (brokerage|owner, open, due) task indexes.
 
 Days: "today" and the next seven days follow the user's time zone (D4 birthdays, D7);
 "activity in the last 30 days" (D2) counts leads whose last activity fell on one of the
@@ -25,16 +26,16 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, ActivityMonthly, HistoryEntry, Lead, LeadActivityDay, LeadRollup, Task, User, utcnow
+from leadapp.models import Activity, ActivityMonthly, HistoryDay, HistoryEntry, Lead, LeadActivityDay, LeadRollup, Task, User, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS, STAGES
 
-from . import access, rating
+from . import access, rating, rollups
 from .errors import ValidationFailed
 from .tasks import user_zone
 
@@ -45,8 +46,6 @@ UPCOMING_LIMIT = 50
 ACTIVE_DAYS = 30
 ACTION_DAYS = 7
 IDLE_DAYS_3STAR = 7
-# History kinds that count as contacting a lead (D4 "not contacted"; the lead list's idle=N).
-from leadapp.models.enums import CONTACT_KINDS  # noqa: E402  (one definition of "contacted")
 FUNNEL = ("uncontacted", "attempted_contact", "nurturing", "under_contract", "closed")
 # D8 series: which activity kinds each bar chart counts.
 SERIES = {
@@ -135,6 +134,13 @@ def _local_time(ts: datetime, user: User, now: datetime) -> str:
     return f"{local.strftime('%b')} {local.day}, {local.year}"
 
 
+def _unindexed(session: Session, col):
+    """`col` as SQLite's "+col": the same value, but the planner will not pick an index for it."""
+    if session.get_bind().dialect.name != "sqlite":
+        return col
+    return sa.literal_column(f"+{col.table.name}.{col.name}", type_=col.type)
+
+
 def _small_share(session: Session, sc: Scope) -> bool:
     """Whether the scope's agent holds under 5% of the brokerage's leads (from the roll-up)."""
     rows = dict(session.execute(select(LeadRollup.agent_key == sc.agent_id, sa.func.sum(LeadRollup.count)).where(
@@ -187,9 +193,7 @@ def activity_feed(session: Session, user: User, agent_id=None, kind: str = "", c
         # An agent with few of the brokerage's leads: start from their leads and read their
         # activity through the (lead, time) index ("+" keeps SQLite off the brokerage time
         # index for the ORDER BY; same order, same keyset).
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        order = (sa.literal_column("+activity.occurred_at").desc(), sa.literal_column("+activity.id").desc()) \
-            if sqlite else (Activity.occurred_at.desc(), Activity.id.desc())
+        order = (_unindexed(session, Activity.occurred_at).desc(), _unindexed(session, Activity.id).desc())
         q = select(*cols).join(Lead, Lead.id == Activity.lead_id).where(
             Activity.brokerage_id == sc.brokerage_id, sc.lead_clause())
     else:
@@ -261,20 +265,9 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
     sc = scope(session, user, agent_id)
     now = _aware(now or utcnow())
     since = now - timedelta(days=ACTION_DAYS)
-    # history kinds, counted in the covering (brokerage|actor, time, kind, field) indexes
-    q = select(HistoryEntry.kind, HistoryEntry.field, sa.func.count()).where(
-        HistoryEntry.created_at >= since, HistoryEntry.kind.in_(("note", "call", "quick_event", "message", "audit")))
-    if sc.agent_id is not None:  # scope() checked the agent is of this brokerage
-        q = q.where(HistoryEntry.actor_id == sc.agent_id)
-    else:
-        q = q.where(HistoryEntry.brokerage_id == sc.brokerage_id, HistoryEntry.actor_id.is_not(None))
     counts = {k: 0 for k, _ in ACTION_KINDS}
-    for kind, field, n in session.execute(q.group_by(HistoryEntry.kind, HistoryEntry.field)):
-        if kind == "audit":
-            if field == "stage":
-                counts["stage"] += int(n)
-        elif kind in counts:
-            counts[kind] += int(n)
+    for kind, n in done_counts(session, sc, since):
+        counts[kind] += n
     # tasks completed (with or without a lead) by their owner
     tq = select(sa.func.count()).select_from(Task).where(Task.brokerage_id == sc.brokerage_id,
                                                         Task.completed_at >= since)
@@ -304,18 +297,56 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
     return {"done": done, "done_total": sum(counts.values()), "days": ACTION_DAYS, "suggestions": suggestions}
 
 
+def done_counts(session: Session, sc: Scope, since: datetime) -> list[tuple[str, int]]:
+    """D4 "what you did" since `since`: (kind, count) pairs, kinds as rollups.done_kind.
+
+    Whole UTC days come from the HistoryDay roll-up; the part of `since`'s own day that
+    falls inside the window is counted in the history itself (the covering indexes), so
+    the window is exactly the last 7 x 24 hours.
+    """
+    first_day = rollups.utc_day(since) + timedelta(days=1)
+    edge_end = datetime.combine(first_day, time(0), timezone.utc)
+    q = select(HistoryDay.kind, sa.func.sum(HistoryDay.count)).where(
+        HistoryDay.brokerage_id == sc.brokerage_id, HistoryDay.day >= first_day).group_by(HistoryDay.kind)
+    e = select(HistoryEntry.kind, HistoryEntry.field, sa.func.count()).where(
+        HistoryEntry.created_at >= since, HistoryEntry.created_at < edge_end,
+        HistoryEntry.kind.in_((*rollups.DONE_KINDS, "audit"))).group_by(HistoryEntry.kind, HistoryEntry.field)
+    if sc.agent_id is not None:  # scope() checked the agent is of this brokerage
+        q = q.where(HistoryDay.actor_id == sc.agent_id)
+        e = e.where(HistoryEntry.actor_id == sc.agent_id)
+    else:
+        e = e.where(HistoryEntry.brokerage_id == sc.brokerage_id, HistoryEntry.actor_id.is_not(None))
+    out = [(kind, int(n or 0)) for kind, n in session.execute(q)]
+    for kind, field, n in session.execute(e):
+        what = rollups.done_kind(kind, field)
+        if what:
+            out.append((what, int(n)))
+    return out
+
+
 def three_star_not_contacted(session: Session, sc: Scope, now: datetime) -> int:
-    """Leads with 3 stars (services/rating.py) and no call, quick event or message in 7 days."""
+    """Leads with 3 stars (services/rating.py) and no call, quick event or message in 7 days.
+
+    All 3-star leads of the scope (the whole brokerage's from the rating buckets; one
+    agent's through the (agent, score) index) less those contacted in the last 7 days
+    (the few leads whose last contact is that recent, through the last-contact indexes).
+    """
     cutoff = rating.get_cutoff(session, sc.brokerage_id)
     if cutoff is None:
         return 0
     high = max(cutoff.high, 1e-300)  # 3 stars needs a positive score
-    contacted = select(HistoryEntry.lead_id).where(
-        HistoryEntry.brokerage_id == sc.brokerage_id, HistoryEntry.created_at >= now - timedelta(days=IDLE_DAYS_3STAR),
-        HistoryEntry.kind.in_(CONTACT_KINDS))
-    return int(session.exec(select(sa.func.count()).select_from(Lead).where(
-        sc.lead_clause(), Lead.rating_score >= high, Lead.last_activity_at >= now - rating.WINDOW,
-        Lead.id.not_in(contacted))).one())
+    window = now - rating.WINDOW
+    three_star = (Lead.rating_score >= high, Lead.last_activity_at >= window)
+    if sc.agent_id is None:
+        total = rating.count_at_least(session, cutoff, high, now)
+    else:
+        total = int(session.exec(select(sa.func.count()).select_from(Lead).where(sc.lead_clause(), *three_star)).one())
+    # the planner cannot know that few leads were contacted lately: keep it on that index
+    contacted = int(session.exec(select(sa.func.count()).select_from(Lead).where(
+        sc.lead_clause(), _unindexed(session, Lead.rating_score) >= high,
+        _unindexed(session, Lead.last_activity_at) >= window,
+        Lead.last_contacted_at >= now - timedelta(days=IDLE_DAYS_3STAR))).one())
+    return total - contacted
 
 
 def _overdue_tasks(session: Session, sc: Scope, now: datetime) -> tuple[int, str]:

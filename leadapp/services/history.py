@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from leadapp.models import HistoryEntry, Lead, User, utcnow
+from datetime import datetime, timezone
 
-from . import live
+import sqlalchemy as sa
+
+from leadapp.models import HistoryEntry, Lead, User, utcnow
+from leadapp.models.enums import CONTACT_KINDS
+
+from . import live, rollups
+
+
+def _aware(ts: datetime | None) -> datetime | None:
+    return ts if ts is None or ts.tzinfo else ts.replace(tzinfo=timezone.utc)
 
 
 def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title: str = "",
@@ -16,9 +25,29 @@ def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title
         kind=kind, title=title, body=body, created_at=extra.pop("created_at", None) or utcnow(), **extra,
     )
     session.add(entry)
+    if kind in CONTACT_KINDS and (lead.last_contacted_at is None
+                                  or _aware(lead.last_contacted_at) < _aware(entry.created_at)):
+        lead.last_contacted_at = entry.created_at
+        session.add(lead)
     if actor is not None:  # D4 counts what users did; the open dashboards refresh (D10)
+        rollups.history_done(session, lead.brokerage_id, actor.id, entry.created_at, kind, entry.field)
         live.note(session, lead.brokerage_id, lead.assigned_agent_id, "history", lead.id)
     return entry
+
+
+def remove_entry(session: Session, lead: Lead, entry: HistoryEntry) -> None:
+    """Take an entry back (undo): the D4 day counts and the lead's last contact follow."""
+    session.delete(entry)
+    if entry.actor_id is not None:
+        rollups.history_done(session, entry.brokerage_id, entry.actor_id, entry.created_at, entry.kind,
+                             entry.field, n=-1)
+        live.note(session, lead.brokerage_id, lead.assigned_agent_id, "history", lead.id)
+    if entry.kind in CONTACT_KINDS:
+        session.flush()
+        lead.last_contacted_at = session.execute(
+            sa.select(sa.func.max(HistoryEntry.created_at)).where(
+                HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS))).scalar()
+        session.add(lead)
 
 
 def _value(v) -> str | None:
@@ -41,12 +70,15 @@ def add_audit_rows(session: Session, actor: User | None, changes, field: str, ti
     Used by set-based bulk changes (services/lead_bulk.py); each lead gets its own entry
     naming `actor`, exactly like `audit()`.
     """
+    at = now or utcnow()
     rows = [
         {"brokerage_id": brokerage_id or actor.brokerage_id, "lead_id": lead_id,
          "actor_id": actor.id if actor else None, "kind": "audit", "title": title[:200], "body": "",
-         "field": field, "old_value": _value(old), "new_value": _value(new), "created_at": now or utcnow()}
+         "field": field, "old_value": _value(old), "new_value": _value(new), "created_at": at}
         for lead_id, old, new in changes
     ]
     if rows:
         session.execute(HistoryEntry.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+        if actor is not None:
+            rollups.history_done(session, rows[0]["brokerage_id"], actor.id, at, "audit", field, n=len(rows))
     return len(rows)

@@ -250,7 +250,7 @@ def assign(session: Session, user: User, target, agent_id) -> int:
     def change(rows: dict) -> list[int]:
         hit = [i for i, r in rows.items() if r.assigned_agent_id != new_id]
         if hit:
-            rollups.move_activity_of(session, user.brokerage_id, hit, new_id or 0)
+            rollups.move_activity(session, user.brokerage_id, [(i, rows[i].assigned_agent_id, new_id) for i in hit])
             _update(session, hit, assigned_agent_id=new_id, updated_at=now)
             add_audit_rows(session, user, [(i, names.get(rows[i].assigned_agent_id, "Unassigned"),
                                              names.get(new_id, "Unassigned")) for i in hit],

@@ -24,7 +24,7 @@ from leadapp.models.enums import (ACTIVITY_KINDS, DEFAULT_QUICK_EVENTS, HISTORY_
 
 from . import access, leads, mail, rating, tags
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from .history import add_entry, audit
+from .history import add_entry, audit, remove_entry
 from .security import hash_password
 from .validation import clean
 
@@ -322,7 +322,7 @@ def undo_quick_event(session: Session, user: User, lead_id, entry_id) -> None:
         raise PermissionDenied("Only the quick event you just recorded can be undone.")
     if _aware(entry.created_at) < utcnow() - UNDO_WINDOW:
         raise ServiceError("That quick event is too old to undo; add a note instead.")
-    session.delete(entry)
+    remove_entry(session, lead, entry)
 
 
 def _entry(session: Session, lead: Lead, entry_id) -> HistoryEntry:

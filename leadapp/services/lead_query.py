@@ -43,8 +43,6 @@ SUBSCRIBED = ("yes", "no")
 MAX_PAGE = 1_000_000
 MAX_Q = 100
 MAX_TAGS = 20
-# Contact kinds that count as "contacting" a lead (idle=N).
-from leadapp.models.enums import CONTACT_KINDS  # noqa: E402  (one definition of "contacted")
 # Filters counted on the filter button (q, sort, page and size are not filters).
 FILTER_KEYS = ("agent", "type", "status", "rating", "stage", "source", "subscribed", "tags", "idle", "closed_year",
                "view")
@@ -350,11 +348,8 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag_id.in_(tag_ids or [-1]))))
         rollup_ok = False
     if query.idle:
-        since = now - timedelta(days=query.idle)
-        from leadapp.models import HistoryEntry
-
-        plan.where.append(~sa.exists().where(HistoryEntry.lead_id == Lead.id, HistoryEntry.kind.in_(CONTACT_KINDS),
-                                             HistoryEntry.created_at >= since))
+        since = now - timedelta(days=query.idle)  # no call, quick event or message since (Lead.last_contacted_at)
+        plan.where.append(sa.or_(Lead.last_contacted_at.is_(None), Lead.last_contacted_at < since))
         rollup_ok = False
     if query.q:
         clause = _search_clause(session, query.q)

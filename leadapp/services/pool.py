@@ -71,11 +71,6 @@ def _move(session: Session, user: User, lead_id: int, from_agent: int | None, to
     return lead
 
 
-def _move_activity(session: Session, lead: Lead, old: int | None, new: int | None) -> None:
-    """The lead's activity counts follow it to its new holder."""
-    rollups._move_activity(session, lead.brokerage_id, [(lead.id, old or 0, new or 0)])
-
-
 def claim(session: Session, user: User, lead_id) -> Lead:
     """G3: an agent takes an unassigned lead (brokers assign instead)."""
     if access.is_broker(user):
@@ -94,7 +89,7 @@ def claim(session: Session, user: User, lead_id) -> Lead:
             raise Conflict("This lead is already yours.")
         log.info("claim of lead %s by user %s lost: already assigned", lid, user.id)
         raise Conflict(TAKEN)
-    _move_activity(session, lead, None, user.id)
+    rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, user.id)])
     audit(session, lead, user, "assigned_agent", "Unassigned", user.name, title="Claimed from the unassigned pool")
     return lead
 
@@ -114,7 +109,7 @@ def reject(session: Session, user: User, lead_id) -> Lead:
     moved = _move(session, user, lid, user.id, None)
     if moved is None:
         raise Conflict("This lead was reassigned a moment ago; it is no longer yours to reject.")
-    _move_activity(session, moved, user.id, None)
+    rollups.move_activity(session, moved.brokerage_id, [(moved.id, user.id, 0)])
     audit(session, moved, user, "assigned_agent", user.name, "Unassigned",
           title="Rejected; returned to the unassigned pool")
     b = session.get(Brokerage, user.brokerage_id)

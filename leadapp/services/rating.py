@@ -257,6 +257,30 @@ def maybe_refresh(session: Session, cutoff: RatingCutoff, now: datetime) -> None
         refresh_cutoffs(session, cutoff.brokerage_id, now)
 
 
+def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: datetime) -> int:
+    """How many of the brokerage's leads (not deleted) have at least `score` (> 0) and activity in the window.
+
+    From the bucket counts, so it stays cheap at a million leads: the buckets above the
+    one holding `score`, plus that bucket's leads at or above it, less the deleted ones and
+    the few whose last activity just left the window but whose terms the hourly ageing has
+    not yet taken away (a positive score means activity since `aged_until`).
+    """
+    b = bucket_of(score)
+    bid = cutoff.brokerage_id
+    above = session.execute(select(sa.func.coalesce(sa.func.sum(RatingBucket.count), 0)).where(
+        RatingBucket.brokerage_id == bid, RatingBucket.bucket > b)).scalar()
+    edge = session.execute(select(sa.func.count()).select_from(Lead).where(
+        Lead.brokerage_id == bid, Lead.rating_score >= score, Lead.rating_score < bucket_low(b + 1))).scalar()
+    deleted = session.execute(select(sa.func.count()).select_from(Lead).where(
+        Lead.brokerage_id == bid, Lead.status == "deleted", Lead.rating_score >= score)).scalar()
+    stale = [Lead.brokerage_id == bid, Lead.last_activity_at < now - WINDOW, Lead.status != "deleted",
+             Lead.rating_score >= score]
+    if cutoff.aged_until is not None:
+        stale.append(Lead.last_activity_at >= cutoff.aged_until)
+    stale_n = session.execute(select(sa.func.count()).select_from(Lead).where(*stale)).scalar()
+    return int(above) + int(edge) - int(deleted) - int(stale_n)
+
+
 # ------------------------------------------------------------------ ageing and rebuilding
 
 def age_out(session: Session, brokerage_id: int, now: datetime | None = None) -> int:

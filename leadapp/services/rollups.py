@@ -1,13 +1,16 @@
-"""Summary tables for the dashboard (D2, D3, D5, D6, D8), kept exact in the writing transaction.
+"""Summary tables for the dashboard (D2-D6, D8), kept exact in the writing transaction.
 
 - LeadRollup: leads per agent, status, stage, closed year, source, subscribed (D3, D5, D6);
 - LeadActivityDay: leads per agent and status by the UTC day of their last activity (D2);
-- ActivityMonthly: activities per lead's agent, month and kind (D8).
+- ActivityMonthly: activities per lead's agent, month and kind (D8);
+- HistoryDay: notes, calls, quick events, messages and stage changes per user and UTC day
+  (D4 "what you did"), written by services/history.py;
+- Lead.last_contacted_at (not a table, checked here too): the lead's latest contact.
 
 Every write that changes a lead's status, stage, source, agent or subscribed flag goes
 through `LeadRollupTracker` (or `lead_created`); every new activity through
 `activities_added` (and `last_activity_moved` when it moves a lead's last activity).
-`recount()` rebuilds the tables from scratch for `leadapp db check`.
+`recount()` counts the tables from scratch for `leadapp db check` (and `rebuild()` after a bulk load).
 
 Each of these also notes a live change (services/live.py) that the open dashboards of the
 users allowed to see it receive after the transaction commits (D10).
@@ -23,9 +26,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, ActivityMonthly, Lead, LeadActivityDay, LeadRollup
+from leadapp.models import Activity, ActivityMonthly, HistoryDay, HistoryEntry, Lead, LeadActivityDay, LeadRollup
+from leadapp.models.enums import CONTACT_KINDS
 
 from . import live
+from .bulk import chunked
 
 
 def month_start(ts: datetime | date) -> date:
@@ -50,6 +55,7 @@ def lead_key(lead: Lead) -> tuple:
 _LEAD_COLS = ("brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed", "lead_type")
 _DAY_COLS = ("brokerage_id", "agent_key", "status", "day")
 _ACT_COLS = ("brokerage_id", "agent_key", "month", "kind")
+_DONE_COLS = ("brokerage_id", "day", "actor_id", "kind")
 
 
 def utc_day(ts: datetime | None) -> date | None:
@@ -155,25 +161,8 @@ class LeadRollupTracker:
         add_lead_keys(session, deltas)
         add_day_keys(session, days)
         if moved:
-            _move_activity(session, self.leads[0].brokerage_id, moved)
+            move_activity(session, self.leads[0].brokerage_id, moved)
         self._snap()
-
-
-def _move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, int, int]]) -> None:
-    by_lead = {lead_id: (old, new) for lead_id, old, new in moved}
-    deltas: Counter = Counter()
-    ids = list(by_lead)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows = session.execute(
-            select(Activity.lead_id, Activity.kind, Activity.occurred_at).where(Activity.lead_id.in_(chunk))
-        ).all()
-        for lead_id, kind, occurred in rows:
-            old, new = by_lead[lead_id]
-            m = month_start(occurred)
-            deltas[(brokerage_id, old, m, kind)] -= 1
-            deltas[(brokerage_id, new, m, kind)] += 1
-    _upsert_add(session, ActivityMonthly, _ACT_COLS, deltas)
 
 
 def _month_text(session: Session, column):
@@ -183,30 +172,49 @@ def _month_text(session: Session, column):
     return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
 
 
-def move_activity_of(session: Session, brokerage_id: int, lead_ids: list[int], new_agent_key: int) -> None:
-    """Before `lead_ids` are reassigned to `new_agent_key` (0 = pool): move their activity counts.
+def _month_of(ym) -> date:
+    y, mo = str(ym).split("-")
+    return date(int(y), int(mo), 1)
 
-    Set-based (one GROUP BY per call), so reassigning thousands of leads does not load their
-    activities. Call it before the UPDATE: the current agent is read from the lead table.
+
+def move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, int, int]]) -> None:
+    """D8: leads changed agent — moved = [(lead_id, old_agent_key, new_agent_key)]; their activity counts follow.
+
+    Set-based (one GROUP BY per 500 leads): reassigning thousands of leads does not load
+    their activities.
     """
-    if not lead_ids:
-        return
-    agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
+    by_lead = {lead_id: (old or 0, new or 0) for lead_id, old, new in moved if (old or 0) != (new or 0)}
     month = _month_text(session, Activity.occurred_at)
     deltas: Counter = Counter()
-    for old, ym, kind, n in session.execute(
-        select(agent, month, Activity.kind, sa.func.count())
-        .join(Lead, Lead.id == Activity.lead_id)
-        .where(Activity.lead_id.in_(lead_ids))
-        .group_by(agent, month, Activity.kind)
-    ):
-        if int(old) == new_agent_key:
-            continue
-        y, mo = str(ym).split("-")
-        m = date(int(y), int(mo), 1)
-        deltas[(brokerage_id, int(old), m, kind)] -= n
-        deltas[(brokerage_id, new_agent_key, m, kind)] += n
+    for chunk in chunked(list(by_lead), 500):
+        for lead_id, ym, kind, n in session.execute(
+            select(Activity.lead_id, month, Activity.kind, sa.func.count())
+            .where(Activity.lead_id.in_(chunk)).group_by(Activity.lead_id, month, Activity.kind)
+        ):
+            old, new = by_lead[lead_id]
+            m = _month_of(ym)
+            deltas[(brokerage_id, old, m, kind)] -= n
+            deltas[(brokerage_id, new, m, kind)] += n
     _upsert_add(session, ActivityMonthly, _ACT_COLS, deltas)
+
+
+# D4 "what you did": history kinds counted per user and day (a stage change is an audit entry).
+DONE_KINDS = ("note", "call", "quick_event", "message")
+
+
+def done_kind(kind: str, field: str | None) -> str | None:
+    """The HistoryDay kind of a history entry, or None when D4 does not count it."""
+    if kind in DONE_KINDS:
+        return kind
+    return "stage" if kind == "audit" and field == "stage" else None
+
+
+def history_done(session: Session, brokerage_id: int, actor_id: int | None, at: datetime, kind: str,
+                 field: str | None = None, n: int = 1) -> None:
+    """D4: n history entries of one kind written by actor_id at `at` (n < 0 when taken back)."""
+    what = done_kind(kind, field)
+    if actor_id is not None and what is not None and n:
+        _upsert_add(session, HistoryDay, _DONE_COLS, {(brokerage_id, utc_day(at), actor_id, what): n})
 
 
 def activities_added(session: Session, rows: Iterable[tuple], sign: int = 1) -> None:
@@ -225,8 +233,12 @@ def _day_expr(session: Session, col):
     return sa.cast(sa.func.timezone("UTC", col), sa.Date)
 
 
-def recount(session: Session, brokerage_id: int) -> tuple[dict, dict, dict]:
-    """Full recount from the lead and activity tables: (lead, activity, last-activity-day roll-ups)."""
+def _as_date(d) -> date:
+    return date.fromisoformat(d) if isinstance(d, str) else d
+
+
+def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
+    """Full recount from the lead, activity and history tables, by summary table."""
     closed_year = sa.case((Lead.stage == "closed", sa.extract("year", Lead.stage_entered_at)), else_=0)
     agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
     subscribed = Lead.active_subscriptions > 0
@@ -247,8 +259,7 @@ def recount(session: Session, brokerage_id: int) -> tuple[dict, dict, dict]:
         .group_by(sa.func.coalesce(Lead.assigned_agent_id, 0), month, Activity.kind)
     )
     for agent_key, ym, kind, n in session.execute(q):
-        y, mo = str(ym).split("-")
-        acts[(brokerage_id, agent_key, date(int(y), int(mo), 1), kind)] += n
+        acts[(brokerage_id, agent_key, _month_of(ym), kind)] += n
     days: Counter = Counter()
     day = _day_expr(session, Lead.last_activity_at)
     for agent_key, status, d, n in session.execute(
@@ -256,46 +267,63 @@ def recount(session: Session, brokerage_id: int) -> tuple[dict, dict, dict]:
         .where(Lead.brokerage_id == brokerage_id, Lead.last_activity_at.is_not(None))
         .group_by(agent, Lead.status, day)
     ):
-        d = date.fromisoformat(d) if isinstance(d, str) else d
-        days[(brokerage_id, int(agent_key), status, d)] += n
-    return dict(leads), dict(acts), dict(days)
+        days[(brokerage_id, int(agent_key), status, _as_date(d))] += n
+    done: Counter = Counter()
+    hday = _day_expr(session, HistoryEntry.created_at)
+    for d, actor, kind, field, n in session.execute(
+        select(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field, sa.func.count())
+        .where(HistoryEntry.brokerage_id == brokerage_id, HistoryEntry.actor_id.is_not(None),
+               sa.or_(HistoryEntry.kind.in_(DONE_KINDS), sa.and_(HistoryEntry.kind == "audit",
+                                                                 HistoryEntry.field == "stage")))
+        .group_by(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field)
+    ):
+        done[(brokerage_id, _as_date(d), int(actor), done_kind(kind, field))] += n
+    return {"lead": dict(leads), "activity": dict(acts), "last-activity day": dict(days), "history day": dict(done)}
 
 
-def stored(session: Session, brokerage_id: int) -> tuple[dict, dict, dict]:
-    leads = {
-        tuple(getattr(r, c) for c in _LEAD_COLS): r.count
-        for r in session.exec(select(LeadRollup).where(LeadRollup.brokerage_id == brokerage_id))
-        if r.count
-    }
-    acts = {
-        (r.brokerage_id, r.agent_key, r.month, r.kind): r.count
-        for r in session.exec(select(ActivityMonthly).where(ActivityMonthly.brokerage_id == brokerage_id))
-        if r.count
-    }
-    days = {
-        (r.brokerage_id, r.agent_key, r.status, r.day): r.count
-        for r in session.exec(select(LeadActivityDay).where(LeadActivityDay.brokerage_id == brokerage_id))
-        if r.count
-    }
-    return leads, acts, days
+_TABLES = {"lead": (LeadRollup, _LEAD_COLS), "activity": (ActivityMonthly, _ACT_COLS),
+           "last-activity day": (LeadActivityDay, _DAY_COLS), "history day": (HistoryDay, _DONE_COLS)}
+
+
+def stored(session: Session, brokerage_id: int) -> dict[str, dict]:
+    out = {}
+    for name, (model, cols) in _TABLES.items():
+        out[name] = {tuple(getattr(r, c) for c in cols): r.count
+                     for r in session.exec(select(model).where(model.brokerage_id == brokerage_id)) if r.count}
+    return out
+
+
+def _last_contact() -> sa.ScalarSelect:
+    """A lead's latest contact from its history (what Lead.last_contacted_at must hold)."""
+    return (select(sa.func.max(HistoryEntry.created_at))
+            .where(HistoryEntry.lead_id == Lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)).scalar_subquery())
 
 
 def check(session: Session, brokerage_id: int) -> list[str]:
-    """Differences between the stored roll-ups and a full recount (empty when exact)."""
+    """Differences between the stored summaries and a full recount (empty when exact)."""
     problems = []
-    for name, want, have in zip(("lead", "activity", "last-activity day"), recount(session, brokerage_id),
-                                stored(session, brokerage_id)):
-        for key in sorted(set(want) | set(have), key=str):
-            if want.get(key, 0) != have.get(key, 0):
-                problems.append(f"{name} {key}: stored {have.get(key, 0)}, recount {want.get(key, 0)}")
+    want, have = recount(session, brokerage_id), stored(session, brokerage_id)
+    for name in _TABLES:
+        for key in sorted(set(want[name]) | set(have[name]), key=str):
+            if want[name].get(key, 0) != have[name].get(key, 0):
+                problems.append(f"{name} {key}: stored {have[name].get(key, 0)}, recount {want[name].get(key, 0)}")
+    for lead_id, stored_at, latest in session.execute(
+        select(Lead.id, Lead.last_contacted_at, _last_contact())
+        .where(Lead.brokerage_id == brokerage_id, Lead.last_contacted_at.is_distinct_from(_last_contact()))
+        .limit(50)
+    ):
+        problems.append(f"last contact of lead {lead_id}: stored {stored_at}, history {latest}")
     return problems
 
 
 def rebuild(session: Session, brokerage_id: int) -> None:
-    """Replace the stored roll-ups with a full recount (after a bulk load)."""
-    leads, acts, days = recount(session, brokerage_id)
-    for model in (LeadRollup, ActivityMonthly, LeadActivityDay):
+    """Replace the stored summaries with a full recount (after a bulk load)."""
+    counts = recount(session, brokerage_id)
+    for name, (model, cols) in _TABLES.items():
         session.execute(sa.delete(model).where(model.brokerage_id == brokerage_id))
-    _upsert_add(session, LeadRollup, _LEAD_COLS, leads)
-    _upsert_add(session, ActivityMonthly, _ACT_COLS, acts)
-    _upsert_add(session, LeadActivityDay, _DAY_COLS, days)
+        _upsert_add(session, model, cols, counts[name])
+    session.execute(sa.update(Lead).where(Lead.brokerage_id == brokerage_id,
+                                          Lead.id.in_(select(HistoryEntry.lead_id).where(
+                                              HistoryEntry.brokerage_id == brokerage_id,
+                                              HistoryEntry.kind.in_(CONTACT_KINDS))))
+                    .values(last_contacted_at=_last_contact()).execution_options(synchronize_session=False))

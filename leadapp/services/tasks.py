@@ -558,12 +558,16 @@ def task_form(session: Session, user: User, task_id) -> dict:
 
 # ---------------------------------------------------------------- dashboard (D9) and reminders (T4)
 
+AGENDA_LIMIT = 15  # rows per section on the dashboard; the rest are on the to-do page
+
+
 def todays_agenda(session: Session, user: User, now: datetime | None = None, agent_id=None) -> dict:
     """Today's events and tasks in the user's time zone, for the dashboard (D9).
 
-    Returns {"events": [...], "tasks": [...], "overdue": n}: events (call, showing, meeting)
-    due today by start time, to-dos due today, and how many open tasks are overdue. Brokers
-    may pass agent_id to see one agent's day; agents always see their own.
+    Returns {"events": [...], "tasks": [...], "more_events": n, "more_tasks": n, "overdue": n}:
+    events (call, showing, meeting) and to-dos due today by start time — the first
+    AGENDA_LIMIT of each, with how many more the to-do page lists — and how many open tasks
+    are overdue. Brokers may pass agent_id to see one agent's day; agents always see their own.
     """
     now = _aware(now or utcnow())
     owner_id = user.id
@@ -573,16 +577,22 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
             raise NotFound("That agent does not exist.")
         owner_id = agent.id
     start, end = day_bounds(user, now)
-    rows = session.exec(select(Task).where(
-        Task.brokerage_id == user.brokerage_id, Task.owner_id == owner_id,
-        Task.due_at >= start, Task.due_at < end).order_by(Task.due_at, Task.id)).all()
+    today = (Task.brokerage_id == user.brokerage_id, Task.owner_id == owner_id, Task.due_at >= start,
+             Task.due_at < end)
+    is_event = Task.kind.in_(EVENT_KINDS)
+    totals = dict(session.execute(select(is_event, sa.func.count()).where(*today).group_by(is_event)).all())
+    sections = {}
+    for key, which in (("events", is_event), ("tasks", sa.not_(is_event))):
+        rows = session.exec(select(Task).where(*today, which).order_by(Task.due_at, Task.id).limit(AGENDA_LIMIT)).all()
+        sections[key] = rows
     overdue = session.exec(select(sa.func.count()).select_from(Task).where(
         Task.brokerage_id == user.brokerage_id, Task.owner_id == owner_id,
         Task.completed_at.is_(None), Task.due_at < now)).one()
-    ctx = _row_context(session, rows)
-    out = [task_row(t, user, now, ctx) for t in rows]
-    return {"events": [r for r in out if r["is_event"]], "tasks": [r for r in out if not r["is_event"]],
-            "overdue": overdue}
+    ctx = _row_context(session, sections["events"] + sections["tasks"])
+    out = {k: [task_row(t, user, now, ctx) for t in rows] for k, rows in sections.items()}
+    return {"events": out["events"], "tasks": out["tasks"], "overdue": overdue,
+            "more_events": max(0, int(totals.get(True, 0)) - len(out["events"])),
+            "more_tasks": max(0, int(totals.get(False, 0)) - len(out["tasks"]))}
 
 
 def reminder_minutes(session: Session, user: User) -> int:

@@ -413,7 +413,14 @@ class AgendaState(AuthState):
     agenda_events: list[dict] = []
     agenda_tasks: list[dict] = []
     agenda_overdue: int = 0
+    agenda_more_events: int = 0  # due today beyond the rows shown (on the to-do page)
+    agenda_more_tasks: int = 0
     agenda_agent_id: str = ""  # brokers: whose day ("" = their own)
+
+    @rx.var
+    def agenda_todo_url(self) -> str:
+        """The to-do page of the day shown (a broker looking at an agent's day: that agent's)."""
+        return f"/todo?agent={self.agenda_agent_id}" if self.agenda_agent_id else "/todo"
 
     @rx.event
     async def load(self):
@@ -423,6 +430,7 @@ class AgendaState(AuthState):
             self.agenda_agent_id = ""
             return self._fail(exc)
         self.agenda_events, self.agenda_tasks, self.agenda_overdue = data["events"], data["tasks"], data["overdue"]
+        self.agenda_more_events, self.agenda_more_tasks = data["more_events"], data["more_tasks"]
 
     @rx.event
     async def reload(self):

@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from leadapp.models import Brokerage, HistoryEntry, Lead, utcnow
+from leadapp.models import Brokerage, Lead, utcnow
 from leadapp.services import leads as lead_svc
 from leadapp.services import lead_query as lq
-from leadapp.services import rating, rollups, tags as tag_svc
+from leadapp.services import history, rating, rollups, tags as tag_svc
 from leadapp.services.lead_query import LeadQuery
 
 
@@ -140,8 +140,7 @@ def test_filters_sort_and_paging(session, org, make_lead):
         assert set(ids(rating=str(s))) == {i for i, v in stars.items() if v == s}
     assert ids(tags="nope") == []
     assert set(ids(tags="hot")) == {a.id, c.id} and set(ids(tags="Hot,nope", type="renter")) == {c.id}
-    session.add(HistoryEntry(brokerage_id=org.brokerage.id, lead_id=a.id, actor_id=br.id, kind="call",
-                             created_at=now - timedelta(days=2)))
+    history.add_entry(session, a, br, "call", title="Phone call", created_at=now - timedelta(days=2))
     session.commit()
     assert set(ids(idle="7")) == {b.id, c.id} and set(ids(idle="1")) == {a.id, b.id, c.id}
     # paging: 1-based pages, sizes 20/50/100, a page past the end shows the last page

@@ -240,6 +240,7 @@ def test_todays_agenda_and_reminders(session, org, make_lead):
     agenda = svc.todays_agenda(session, a, NOW)
     assert titles(agenda["events"]) == ["Showing", "Call"] and titles(agenda["tasks"]) == ["Todo soon"]
     assert agenda["overdue"] == 1 and agenda["events"][0]["lead_name"] == "Eve"
+    assert agenda["more_events"] == 0 and agenda["more_tasks"] == 0
     # broker narrowing to one agent
     assert titles(svc.todays_agenda(session, org.broker, NOW, agent_id=a.id)["events"]) == ["Showing", "Call"]
     assert svc.todays_agenda(session, a, NOW, agent_id=org.agent2.id)["overdue"] == 1  # agents: always their own
@@ -277,3 +278,14 @@ def test_owner_keeps_editing_a_task_after_its_lead_moved_to_another_agent(sessio
     with pytest.raises(NotFound):
         svc.update_task(session, a, t.id, {"title": "x", "due_date": "2026-12-01", "due_time": "11:00",
                                            "lead_id": make_lead(org.agent2).id})
+
+
+def test_todays_agenda_shows_the_first_rows_and_counts_the_rest(session, org):
+    a = org.agent
+    set_tz(session, a, "UTC")
+    for i in range(svc.AGENDA_LIMIT + 3):
+        add(session, a, NOW + timedelta(minutes=i + 1), kind="todo", title=f"todo {i:02d}")
+    add(session, a, NOW + timedelta(minutes=30), kind="call", title="Call")
+    agenda = svc.todays_agenda(session, a, NOW)
+    assert titles(agenda["tasks"]) == [f"todo {i:02d}" for i in range(svc.AGENDA_LIMIT)]  # the earliest first
+    assert agenda["more_tasks"] == 3 and titles(agenda["events"]) == ["Call"] and agenda["more_events"] == 0

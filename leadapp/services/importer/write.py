@@ -157,6 +157,7 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
     note_rows = [(b_id, i, user.id, "note", "Note", body, None, None, ts) for i, body in zip(ids, notes) if body]
     if note_rows:
         insert_rows(conn, "history_entry", hist_cols, note_rows)
+        rollups.history_done(session, b_id, user.id, now, "note", n=len(note_rows))  # D4 "notes"
 
     # tags, created as needed (case-insensitive), and the lead_tag links
     step(0.65, "Applying tags")

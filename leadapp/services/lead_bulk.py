@@ -44,16 +44,13 @@ _KEY_COLUMNS = (Lead.id, Lead.brokerage_id, Lead.assigned_agent_id, Lead.status,
 
 
 def _key(r) -> tuple:
-    """rollups.lead_key of a _KEY_COLUMNS row, by position (Row attribute access is slow)."""
-    _id, brokerage_id, agent, status, stage, entered, source, subs, lead_type, _last = r
-    return (brokerage_id, agent or 0, status, stage, entered.year if stage == "closed" and entered else 0,
-            source or "", (subs or 0) > 0, lead_type or "")
+    """rollups.lead_key of a _KEY_COLUMNS row."""
+    return rollups.key_of(*r[1:9])
 
 
 def _day_key(r) -> tuple | None:
     """rollups.day_key of a _KEY_COLUMNS row (D2: agent, status, day of the last activity)."""
-    day = rollups.utc_day(r[9])
-    return None if day is None else (r[1], r[2] or 0, r[3], day)
+    return rollups.day_key_of(r[1], r[2], r[3], r[9])
 
 
 # --------------------------------------------------------------------------- which leads

@@ -190,6 +190,10 @@ class _Plan:
     empty: bool = False  # a condition that matches nothing (e.g. an unknown tag)
     query: LeadQuery | None = None  # the query after dropping what this user may not ask
     cutoff: Any = False  # the rating cut-offs when the plan read them
+    # When set (a broker's whole-brokerage view filtered by rating only): count the stars
+    # from the rating buckets (rating.count_at_least), at this time.
+    stars_at: datetime | None = None
+    rollup_base: list = field(default_factory=list)  # the lead_rollup conditions of the filters it can count
 
 
 def _search_text(q: str) -> tuple[str, str]:
@@ -341,6 +345,9 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.cutoff = _cutoff(session, user.brokerage_id)
         plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))
         rollup_ok = False
+        if plan.cutoff is not None and agent_keys is None and not query.statuses and len(rollup) == 2 and not (
+                query.tags or query.idle or query.q):  # the brokerage, not deleted: nothing else
+            plan.stars_at = now
     if query.tags:
         tag_ids = list(tag_service.ids_by_name(session, user.brokerage_id, query.tags).values())
         if not tag_ids:
@@ -357,6 +364,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
             plan.where.append(clause)
             rollup_ok = False
     plan.rollup = rollup if rollup_ok else None
+    plan.rollup_base = rollup
     return plan
 
 
@@ -438,11 +446,34 @@ def count(session: Session, user: User, query: LeadQuery, now: datetime | None =
 def _count(session: Session, plan: _Plan) -> int:
     if plan.empty:
         return 0
+    if plan.stars_at is not None:
+        return _count_stars(session, plan)
     if plan.rollup is not None:
         stmt = sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(*plan.rollup)
     else:
         stmt = sa.select(sa.func.count()).select_from(Lead).where(*plan.where)
     return int(session.connection().execute(stmt).scalar_one())
+
+
+def _count_stars(session: Session, plan: _Plan) -> int:
+    """A rating-only count of the brokerage's (not deleted) leads, from the rating buckets.
+
+    With C(x) = leads with score >= x and activity in the window: 3 stars = C(high),
+    2 = C(low) - C(high), 1 = C(> 0) - C(low), 0 = all - C(> 0) — the ranges _rating_clause reads.
+    """
+    cutoff, now = plan.cutoff, plan.stars_at
+    smallest = 5e-324  # score >= smallest <=> score > 0
+
+    def at_least(bound: float) -> int:
+        return rating.count_at_least(session, cutoff, max(bound, smallest), now)
+
+    c_high, c_low, c_any = at_least(cutoff.high), at_least(cutoff.low), at_least(smallest)
+    by_stars = {3: c_high, 2: c_low - c_high, 1: c_any - c_low}
+    if 0 in plan.query.ratings:
+        total = session.connection().execute(sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0))
+                                             .where(*plan.rollup_base)).scalar_one()
+        by_stars[0] = int(total) - c_any
+    return sum(by_stars[r] for r in set(plan.query.ratings))
 
 
 def _dt(value) -> datetime | None:
@@ -457,9 +488,10 @@ def _cutoff(session: Session, brokerage_id: int):
 
     from leadapp.models import RatingCutoff
 
-    row = session.connection().execute(sa.select(RatingCutoff.low, RatingCutoff.high)
+    row = session.connection().execute(sa.select(RatingCutoff.low, RatingCutoff.high, RatingCutoff.aged_until)
                                        .where(RatingCutoff.brokerage_id == brokerage_id)).first()
-    return SimpleNamespace(low=row.low, high=row.high) if row else None
+    return SimpleNamespace(brokerage_id=brokerage_id, low=row.low, high=row.high, aged_until=row.aged_until) \
+        if row else None
 
 
 def _aware(value: datetime | None) -> datetime | None:

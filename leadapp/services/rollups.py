@@ -37,19 +37,18 @@ def month_start(ts: datetime | date) -> date:
     return date(ts.year, ts.month, 1)
 
 
+def key_of(brokerage_id: int, agent_id: int | None, status: str, stage: str, stage_entered_at: datetime | None,
+           source: str | None, active_subscriptions: int | None, lead_type: str | None) -> tuple:
+    """The roll-up dimensions of a lead's values (lead_key; set-based writers pass Core rows)."""
+    closed_year = stage_entered_at.year if stage == "closed" and stage_entered_at else 0
+    return (brokerage_id, agent_id or 0, status, stage, closed_year, source or "", (active_subscriptions or 0) > 0,
+            lead_type or "")
+
+
 def lead_key(lead: Lead) -> tuple:
     """The roll-up dimensions of a lead: (brokerage, agent, status, stage, closed_year, source, subscribed, type)."""
-    closed_year = lead.stage_entered_at.year if lead.stage == "closed" and lead.stage_entered_at else 0
-    return (
-        lead.brokerage_id,
-        lead.assigned_agent_id or 0,
-        lead.status,
-        lead.stage,
-        closed_year,
-        lead.source or "",
-        (lead.active_subscriptions or 0) > 0,
-        lead.lead_type or "",
-    )
+    return key_of(lead.brokerage_id, lead.assigned_agent_id, lead.status, lead.stage, lead.stage_entered_at,
+                  lead.source, lead.active_subscriptions, lead.lead_type)
 
 
 _LEAD_COLS = ("brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed", "lead_type")
@@ -66,12 +65,14 @@ def utc_day(ts: datetime | None) -> date | None:
     return ts.date()
 
 
+def day_key_of(brokerage_id: int, agent_id: int | None, status: str, last_activity_at: datetime | None) -> tuple | None:
+    """The D2 dimensions of a lead's values: (brokerage, agent, status, last-activity day), None if no activity."""
+    day = utc_day(last_activity_at)
+    return None if day is None else (brokerage_id, agent_id or 0, status, day)
+
+
 def day_key(lead: Lead) -> tuple | None:
-    """The D2 dimensions of a lead: (brokerage, agent, status, last-activity day), None if no activity."""
-    day = utc_day(lead.last_activity_at)
-    if day is None:
-        return None
-    return (lead.brokerage_id, lead.assigned_agent_id or 0, lead.status, day)
+    return day_key_of(lead.brokerage_id, lead.assigned_agent_id, lead.status, lead.last_activity_at)
 
 
 def _upsert_add(session: Session, model, key_cols: tuple, rows: dict[tuple, int]) -> None:

@@ -26,7 +26,7 @@ from leadapp.services import live
 from leadapp.services.errors import NotSignedIn, ServiceError
 
 from .base import AuthState, _as_user_call
-from .reminders import _tab_connected
+from .tabs import TabWatch
 from .todo import AgendaState
 
 log = logging.getLogger("leadapp.dashboard")
@@ -325,7 +325,7 @@ class DashboardState(AuthState):
             return
         sub = live.HUB.subscribe(*who[:3])
         log.info("live: dashboard of user %s subscribed (%d open here)", who[1], live.HUB.subscriber_count())
-        misses = 0
+        tab = TabWatch(client, GONE_AFTER_MISSES)
         try:
             while True:
                 changes = await sub.next(HEARTBEAT_S)
@@ -338,12 +338,8 @@ class DashboardState(AuthState):
                 if path not in ("/", ""):
                     break
                 if changes is None:
-                    if await _tab_connected(client):
-                        misses = 0
-                    else:
-                        misses += 1
-                        if misses >= GONE_AFTER_MISSES:
-                            break
+                    if await tab.gone():
+                        break
                     continue
                 await asyncio.sleep(DEBOUNCE_S)
                 sub.drain(changes)

@@ -22,6 +22,7 @@ from leadapp.services import tasks as svc
 from leadapp.services.errors import NotSignedIn
 
 from .base import AuthState, _as_user_call
+from .tabs import TabWatch
 
 log = logging.getLogger("leadapp.reminders")
 
@@ -29,17 +30,6 @@ POLL_SECONDS = float(os.environ.get("REFLEX_LEADAPP_REMINDER_POLL", "15"))
 # A tab reloading drops its socket for a moment: give up only after this many misses.
 GONE_AFTER_MISSES = 3
 MAX_LIFETIME_S = 24 * 3600
-
-
-async def _tab_connected(token: str) -> bool:
-    try:
-        from reflex_base.registry import RegistrationContext
-
-        app = RegistrationContext.get().app
-        manager = app.event_namespace._token_manager
-        return await manager.is_token_connected(token)
-    except Exception:  # no app context (tests) or an internal change: assume connected
-        return True
 
 
 def reminder_toast(row: dict):
@@ -85,7 +75,7 @@ class ReminderState(AuthState):
             token = self.session_token
             client = self.router.session.client_token
         started = time.time()
-        misses = 0
+        tab = TabWatch(client, GONE_AFTER_MISSES)
         while time.time() - started < MAX_LIFETIME_S:
             try:
                 rows = await asyncio.to_thread(_as_user_call, token, svc.due_reminders, (), {})
@@ -102,11 +92,7 @@ class ReminderState(AuthState):
             for t in toasts:
                 yield t
             await asyncio.sleep(POLL_SECONDS)
-            if await _tab_connected(client):
-                misses = 0
-            else:
-                misses += 1
-                if misses >= GONE_AFTER_MISSES:
-                    break
+            if await tab.gone():
+                break
         async with self:
             self._beat = 0.0

@@ -1,4 +1,5 @@
-"""D4 Action Center numbers from their summaries equal the same numbers counted the slow way.
+"""Counts from summaries equal the same numbers counted the slow way: the D4 Action Center, and
+the lead list's rating counts (rating buckets).
 
 "What you did in the last 7 days" (HistoryDay + the window's partial first day) and
 "3-star leads not contacted in 7 days" (rating buckets - leads contacted lately), for the
@@ -86,7 +87,9 @@ def _three_star_idle_by_hand(session, org, agent_id, now) -> set[int]:
     return out
 
 
-def test_three_star_not_contacted_equals_a_recount_and_the_linked_list(session, org, make_lead):
+def _rated_brokerage(session, org, make_lead):
+    """60 leads with varied scores; top-rated ones deleted, some contacted lately, one stale
+    (positive score, its activity leaving the window in an hour). Returns (now, stale email)."""
     rnd = random.Random(11)
     now = utcnow()
     agents = [org.agent, org.agent2, None]
@@ -120,6 +123,11 @@ def test_three_star_not_contacted_equals_a_recount_and_the_linked_list(session, 
                           created_at=now - timedelta(days=rnd.choice([1, 6, 8, 30])))
     history.add_entry(session, by_score[4], org.broker, "note", title="a note is not a contact")
     session.commit()
+    return now, stale
+
+
+def test_three_star_not_contacted_equals_a_recount_and_the_linked_list(session, org, make_lead):
+    now, stale = _rated_brokerage(session, org, make_lead)
     assert rollups.check(session, org.brokerage.id) == [] and rating.check(session, org.brokerage.id) == []
 
     for at in (now, now + timedelta(hours=2), now + timedelta(days=2)):
@@ -157,3 +165,19 @@ def test_last_contact_follows_history_and_check_finds_a_drift(session, org, make
     rollups.rebuild(session, org.brokerage.id)
     session.commit()
     assert rollups.check(session, org.brokerage.id) == []
+
+
+def test_lead_list_rating_counts_from_the_buckets_equal_the_direct_count(session, org, make_lead):
+    now, _ = _rated_brokerage(session, org, make_lead)
+    for at in (now, now + timedelta(hours=2)):
+        for ratings in ("3", "2", "1", "0", "3,2", "2,1,0", "3,2,1,0", "3,0"):
+            query = lq.LeadQuery.parse({"rating": ratings})
+            plan = lq._plan(session, org.broker, query, now=at)
+            assert plan.stars_at is not None  # the brokerage-wide rating filter counts from the buckets
+            direct = session.exec(select(sa.func.count()).select_from(Lead).where(*plan.where)).one()
+            assert lq.count(session, org.broker, query, now=at) == direct, (ratings, at - now)
+    # any other filter (or an agent's view) counts the leads themselves
+    assert lq._plan(session, org.broker, lq.LeadQuery.parse({"rating": "3", "type": "buyer"}), now=now).stars_at is None
+    assert lq._plan(session, org.broker, lq.LeadQuery.parse({"rating": "3", "status": "deleted"}),
+                    now=now).stars_at is None
+    assert lq._plan(session, org.agent, lq.LeadQuery.parse({"rating": "3"}), now=now).stars_at is None

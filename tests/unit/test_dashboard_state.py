@@ -9,6 +9,7 @@ import pytest
 from leadapp.services import activity as act_svc
 from leadapp.services import live
 from leadapp.state import dashboard as dash_mod
+from leadapp.state import tabs as tabs_mod
 from leadapp.state.dashboard import DashboardState
 from tests.unit.state_harness import call, make_state, token_for
 
@@ -134,7 +135,7 @@ async def test_live_task_reloads_on_a_visible_change_only(engine, session, org, 
     monkeypatch.setattr(DashboardState, "__aenter__", lambda self: _Ctx().__aenter__(), raising=False)
     monkeypatch.setattr(DashboardState, "__aexit__", lambda self, *a: _Ctx().__aexit__(*a), raising=False)
     monkeypatch.setattr(dash_mod, "HEARTBEAT_S", 0.2)
-    monkeypatch.setattr(dash_mod, "_tab_connected", lambda client: asyncio.sleep(0, True))
+    monkeypatch.setattr(tabs_mod, "tab_connected", lambda client: asyncio.sleep(0, True))
     fn = type(st).event_handlers["live"].fn
     gen = fn(st)
     task = asyncio.ensure_future(gen.__anext__())
@@ -183,7 +184,7 @@ async def test_live_task_stops_when_its_user_loses_access(engine, session, org, 
     monkeypatch.setattr(DashboardState, "__aenter__", _enter, raising=False)
     monkeypatch.setattr(DashboardState, "__aexit__", _exit, raising=False)
     monkeypatch.setattr(dash_mod, "HEARTBEAT_S", 0.2)
-    monkeypatch.setattr(dash_mod, "_tab_connected", lambda client: asyncio.sleep(0, True))
+    monkeypatch.setattr(tabs_mod, "tab_connected", lambda client: asyncio.sleep(0, True))
     task = asyncio.ensure_future(type(st).event_handlers["live"].fn(st).__anext__())
     for _ in range(50):
         await asyncio.sleep(0.05)

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from leadapp.models import HistoryEntry, Task, utcnow
 from leadapp.state import reminders as rem_mod
+from leadapp.state import tabs as tabs_mod
 from leadapp.state.reminders import ReminderState
 from leadapp.state.todo import LeadTasksState, TaskDialogState, TodoState
 from tests.unit.state_harness import call, make_state, token_for
@@ -243,7 +244,7 @@ async def test_reminders_only_for_the_signed_in_owner(engine, session, org, make
     async def gone(token):
         return False
 
-    monkeypatch.setattr(rem_mod, "_tab_connected", gone)
+    monkeypatch.setattr(tabs_mod, "tab_connected", gone)
     add(session, org.agent2, kind="showing", title="Agent2 showing", due=utcnow() + timedelta(minutes=5))
     mine = add(session, org.agent, kind="call", title="My call", due=utcnow() + timedelta(minutes=5))
     anon = make_state(ReminderState, engine, "forged", monkeypatch)

@@ -104,7 +104,6 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
     session.flush()  # also takes the write lock on SQLite before ids are reserved
     step(0.05, "Reserving lead ids")
     ids = _reserve_lead_ids(conn, n)
-    id_arr = np.asarray(ids, dtype=np.int64)
 
     markets = _col(vals, "market_id", n, None)
     campaigns = _col(vals, "campaign_id", n, None)

@@ -17,13 +17,14 @@ depends_on: Union[str, Sequence[str], None] = None
 
 CONTACT = "('call', 'quick_event', 'message')"
 DONE = "('note', 'call', 'quick_event', 'message')"
-# lead indexes that gain columns so the D4 counts read them index-only: (name, before, after)
+# indexes that gain columns so the D4 and D9 counts read them index-only: (table, name, before, after)
 WIDENED = [
-    ("ix_lead_b_status", ["brokerage_id", "status"], ["brokerage_id", "status", "rating_score", "last_activity_at"]),
-    ("ix_lead_b_lastact", ["brokerage_id", "last_activity_at"],
+    ("task", "ix_task_owner_due", ["owner_id", "due_at"], ["owner_id", "due_at", "kind"]),
+    ("lead", "ix_lead_b_status", ["brokerage_id", "status"], ["brokerage_id", "status", "rating_score", "last_activity_at"]),
+    ("lead", "ix_lead_b_lastact", ["brokerage_id", "last_activity_at"],
      ["brokerage_id", "last_activity_at", "rating_score", "status"]),
-    ("ix_lead_b_bday", ["brokerage_id", "birthday_md"], ["brokerage_id", "birthday_md", "assigned_agent_id", "status"]),
-    ("ix_lead_b_anniv", ["brokerage_id", "anniversary_md"],
+    ("lead", "ix_lead_b_bday", ["brokerage_id", "birthday_md"], ["brokerage_id", "birthday_md", "assigned_agent_id", "status"]),
+    ("lead", "ix_lead_b_anniv", ["brokerage_id", "anniversary_md"],
      ["brokerage_id", "anniversary_md", "assigned_agent_id", "status"]),
 ]
 
@@ -40,9 +41,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("brokerage_id", "day", "actor_id", "kind"),
     )
     op.add_column("lead", sa.Column("last_contacted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-    for name, old, new in WIDENED:
-        op.drop_index(name, table_name="lead")
-        op.create_index(name, "lead", new)
+    for table, name, old, new in WIDENED:
+        op.drop_index(name, table_name=table)
+        op.create_index(name, table, new)
 
     # Fill both from the history (exact; later writes keep them in step).
     sqlite = op.get_bind().dialect.name == "sqlite"
@@ -68,9 +69,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_lead_agent_contacted", table_name="lead")
     op.drop_index("ix_lead_b_contacted", table_name="lead")
-    for name, old, new in WIDENED:
-        op.drop_index(name, table_name="lead")
-        op.create_index(name, "lead", old)
+    for table, name, old, new in WIDENED:
+        op.drop_index(name, table_name=table)
+        op.create_index(name, table, old)
     with op.batch_alter_table("lead") as batch_op:
         batch_op.drop_column("last_contacted_at")
     op.drop_table("history_day")

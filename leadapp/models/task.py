@@ -17,7 +17,7 @@ class Task(SQLModel, table=True):
         sa.Index("ix_task_lead_due", "lead_id", "due_at"),
         sa.Index("ix_task_b_due", "brokerage_id", "due_at"),
         sa.Index("ix_task_b_open_due", "brokerage_id", "completed_at", "due_at"),  # D4 overdue, team-wide
-        sa.Index("ix_task_owner_due", "owner_id", "due_at"),  # D9 one user's day
+        sa.Index("ix_task_owner_due", "owner_id", "due_at", "kind"),  # D9 one user's day, counted index-only
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -282,9 +282,9 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
     hot_idle = three_star_not_contacted(session, sc, now)
     overdue, overdue_url = _overdue_tasks(session, sc, now)
     today = now.astimezone(user_zone(user)).date()
-    bdays = _dates_on(session, sc, [today], Lead.birthday_md, limit=1)
     n_bdays = int(session.exec(select(sa.func.count()).select_from(Lead).where(
         sc.lead_clause(), Lead.birthday_md.in_(_mds([today])))).one())
+    bdays = _dates_on(session, sc, [today], Lead.birthday_md, limit=1) if n_bdays == 1 else []
     suggestions = [
         {"key": "new", "label": "New leads not yet contacted", "count": new_uncontacted,
          "url": leads_url(sc, status="new", stage="uncontacted")},
@@ -350,12 +350,12 @@ def three_star_not_contacted(session: Session, sc: Scope, now: datetime) -> int:
 
 
 def _overdue_tasks(session: Session, sc: Scope, now: datetime) -> tuple[int, str]:
-    q = select(sa.func.count()).select_from(Task).where(
-        Task.brokerage_id == sc.brokerage_id, Task.completed_at.is_(None), Task.due_at < now)
-    if sc.agent_id is not None:
-        q = q.where(Task.owner_id == sc.agent_id)
+    open_overdue = (Task.completed_at.is_(None), Task.due_at < now)
+    if sc.agent_id is not None:  # scope() checked the agent is of this brokerage
+        q = select(sa.func.count()).select_from(Task).where(Task.owner_id == sc.agent_id, *open_overdue)
         url = "/todo" if sc.agent_id == sc.user.id else f"/todo?agent={sc.agent_id}"
     else:
+        q = select(sa.func.count()).select_from(Task).where(Task.brokerage_id == sc.brokerage_id, *open_overdue)
         url = "/todo?agent=all"
     return int(session.exec(q).one()), url
 

@@ -577,8 +577,8 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
             raise NotFound("That agent does not exist.")
         owner_id = agent.id
     start, end = day_bounds(user, now)
-    today = (Task.brokerage_id == user.brokerage_id, Task.owner_id == owner_id, Task.due_at >= start,
-             Task.due_at < end)
+    # owner_id is the user or an agent of their brokerage (checked above): the (owner, due) index
+    today = (Task.owner_id == owner_id, Task.due_at >= start, Task.due_at < end)
     is_event = Task.kind.in_(EVENT_KINDS)
     totals = dict(session.execute(select(is_event, sa.func.count()).where(*today).group_by(is_event)).all())
     sections = {}
@@ -586,8 +586,7 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
         rows = session.exec(select(Task).where(*today, which).order_by(Task.due_at, Task.id).limit(AGENDA_LIMIT)).all()
         sections[key] = rows
     overdue = session.exec(select(sa.func.count()).select_from(Task).where(
-        Task.brokerage_id == user.brokerage_id, Task.owner_id == owner_id,
-        Task.completed_at.is_(None), Task.due_at < now)).one()
+        Task.owner_id == owner_id, Task.completed_at.is_(None), Task.due_at < now)).one()
     ctx = _row_context(session, sections["events"] + sections["tasks"])
     out = {k: [task_row(t, user, now, ctx) for t in rows] for k, rows in sections.items()}
     return {"events": out["events"], "tasks": out["tasks"], "overdue": overdue,

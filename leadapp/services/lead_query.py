@@ -463,17 +463,21 @@ def _count_stars(session: Session, plan: _Plan) -> int:
     """
     cutoff, now = plan.cutoff, plan.stars_at
     smallest = 5e-324  # score >= smallest <=> score > 0
+    seen: dict[float, int] = {}
 
-    def at_least(bound: float) -> int:
-        return rating.count_at_least(session, cutoff, max(bound, smallest), now)
+    def c(bound: float) -> int:
+        bound = max(bound, smallest)
+        if bound not in seen:
+            seen[bound] = rating.count_at_least(session, cutoff, bound, now)
+        return seen[bound]
 
-    c_high, c_low, c_any = at_least(cutoff.high), at_least(cutoff.low), at_least(smallest)
-    by_stars = {3: c_high, 2: c_low - c_high, 1: c_any - c_low}
-    if 0 in plan.query.ratings:
-        total = session.connection().execute(sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0))
-                                             .where(*plan.rollup_base)).scalar_one()
-        by_stars[0] = int(total) - c_any
-    return sum(by_stars[r] for r in set(plan.query.ratings))
+    def total() -> int:
+        return int(session.connection().execute(sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0))
+                                                .where(*plan.rollup_base)).scalar_one())
+
+    by_stars = {3: lambda: c(cutoff.high), 2: lambda: c(cutoff.low) - c(cutoff.high),
+                1: lambda: c(smallest) - c(cutoff.low), 0: lambda: total() - c(smallest)}
+    return sum(by_stars[r]() for r in set(plan.query.ratings))
 
 
 def _dt(value) -> datetime | None:

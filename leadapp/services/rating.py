@@ -263,22 +263,24 @@ def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: da
     From the bucket counts, so it stays cheap at a million leads: the buckets above the
     one holding `score`, plus that bucket's leads at or above it, less the deleted ones and
     the few whose last activity just left the window but whose terms the hourly ageing has
-    not yet taken away (a positive score means activity since `aged_until`).
+    not yet taken away (a positive score means activity since `aged_until`: the ageing zeroes
+    a lead whose last activity leaves the window, and `check` — `leadapp db check` — verifies
+    every stored score). One statement.
     """
     b = bucket_of(score)
     bid = cutoff.brokerage_id
-    above = session.execute(select(sa.func.coalesce(sa.func.sum(RatingBucket.count), 0)).where(
-        RatingBucket.brokerage_id == bid, RatingBucket.bucket > b)).scalar()
-    edge = session.execute(select(sa.func.count()).select_from(Lead).where(
-        Lead.brokerage_id == bid, Lead.rating_score >= score, Lead.rating_score < bucket_low(b + 1))).scalar()
-    deleted = session.execute(select(sa.func.count()).select_from(Lead).where(
-        Lead.brokerage_id == bid, Lead.status == "deleted", Lead.rating_score >= score)).scalar()
-    stale = [Lead.brokerage_id == bid, Lead.last_activity_at < now - WINDOW, Lead.status != "deleted",
-             Lead.rating_score >= score]
+
+    def n_leads(*where):
+        return select(sa.func.count()).select_from(Lead).where(Lead.brokerage_id == bid, *where).scalar_subquery()
+
+    stale = [Lead.last_activity_at < now - WINDOW, Lead.status != "deleted", Lead.rating_score >= score]
     if cutoff.aged_until is not None:
         stale.append(Lead.last_activity_at >= cutoff.aged_until)
-    stale_n = session.execute(select(sa.func.count()).select_from(Lead).where(*stale)).scalar()
-    return int(above) + int(edge) - int(deleted) - int(stale_n)
+    above = select(sa.func.coalesce(sa.func.sum(RatingBucket.count), 0)).where(
+        RatingBucket.brokerage_id == bid, RatingBucket.bucket > b).scalar_subquery()
+    edge = n_leads(Lead.rating_score >= score, Lead.rating_score < bucket_low(b + 1))
+    deleted = n_leads(Lead.status == "deleted", Lead.rating_score >= score)
+    return int(session.execute(select(above + edge - deleted - n_leads(*stale))).scalar())
 
 
 # ------------------------------------------------------------------ ageing and rebuilding

@@ -111,7 +111,8 @@ def test_filters_sort_and_paging(session, org, make_lead):
     session.exec(sa.update(Lead).where(Lead.id == a.id).values(rating_score=50.0, last_activity_at=now,
                                                                active_subscriptions=2))
     session.exec(sa.update(Lead).where(Lead.id == b.id).values(rating_score=5.0, last_activity_at=now))
-    session.exec(sa.update(Lead).where(Lead.id == c.id).values(rating_score=1.0,
+    # c's activity left the six-month window long ago: the hourly ageing took its score to 0
+    session.exec(sa.update(Lead).where(Lead.id == c.id).values(rating_score=0.0,
                                                                last_activity_at=now - timedelta(days=400)))
     rollups.rebuild(session, org.brokerage.id)  # the raw updates above bypassed the roll-ups
     session.commit()

@@ -209,7 +209,25 @@ def _migration_roundtrip(url):
                 "'', '', %s, 'new', '%s', '2026-03-01 00:00:00', 'normal', 'Zillow', false, '', '', 0, %d, "
                 "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
                 % (i + 1, fn.lower(), fn, ln, i, f"'{lt}'" if lt else "NULL", st, i))
+        # history for i6_b's D4 summaries: per-user day counts and each lead's last contact
+        c.exec_driver_sql("INSERT INTO app_user (id, brokerage_id, email, name, role, agent_code, phone, password_hash, "
+                          "is_active, timezone, list_columns, created_at) VALUES (1, 1, 'a@x.test', 'A', 'agent', '', "
+                          "'', '', true, 'UTC', '[]', '2026-01-01 00:00:00')")
+        for lead, actor, kind, field, at in [(1, 1, "call", None, "2026-03-02 10:00:00"),
+                                             (1, 1, "audit", "stage", "2026-03-02 11:00:00"),
+                                             (1, 1, "audit", "status", "2026-03-02 12:00:00"),
+                                             (1, 1, "quick_event", None, "2026-03-04 09:00:00"),
+                                             (2, None, "message", None, "2026-03-03 08:00:00")]:
+            c.exec_driver_sql("INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, body, field, "
+                              f"created_at) VALUES (1, {lead}, {actor or 'NULL'}, '{kind}', '', '', "
+                              f"{repr(field) if field else 'NULL'}, '{at}')")
     command.upgrade(cfg, "head")
+    with eng.connect() as c:
+        days = sorted((str(d)[:10], a, k, n) for d, a, k, n in c.exec_driver_sql(
+            "SELECT day, actor_id, kind, count FROM history_day"))
+        assert days == [("2026-03-02", 1, "call", 1), ("2026-03-02", 1, "stage", 1), ("2026-03-04", 1, "quick_event", 1)]
+        last = dict(c.exec_driver_sql("SELECT id, last_contacted_at FROM lead").all())
+        assert str(last[1])[:16] == "2026-03-04 09:00" and str(last[2])[:16] == "2026-03-03 08:00"
     with eng.connect() as c:
         rows = sorted(tuple(r) for r in c.exec_driver_sql(
             "SELECT agent_key, stage, closed_year, source, subscribed, lead_type, count FROM lead_rollup"))

@@ -311,3 +311,32 @@ def test_todays_events_show_on_the_dashboard(page, signed_in, engine, shot):
     expect(card.get_by_text("Tomorrow's meeting")).to_have_count(0)
     expect(card.get_by_text("Avery's call today")).to_have_count(0)
     shot(page, "dashboard_agenda_agent", full_page=False)
+
+
+def test_a_full_day_shows_its_first_rows_and_links_to_the_rest(page, signed_in, engine, shot):
+    from leadapp.services.tasks import AGENDA_LIMIT
+
+    who = "riley@demo.leadapp.io"
+    tz = noon_zone()
+    set_zone(engine, who, tz)
+    zone = ZoneInfo(tz)
+    today = datetime.now(zone).date()
+    start = datetime.combine(today, time(0), zone).astimezone(UTC)
+    for i in range(AGENDA_LIMIT + 2):
+        add_task(engine, who, datetime.combine(today, time(13 + i % 10, i), zone).astimezone(UTC), f"Follow-up {i}")
+    with Session(engine) as s:
+        u = user(s, who)
+        day = s.exec(select(Task.kind).where(Task.owner_id == u.id, Task.due_at >= start,
+                                             Task.due_at < start + timedelta(days=1))).all()
+    todos, events = sum(k == "todo" for k in day), sum(k != "todo" for k in day)
+    signed_in(page, who)
+    card = page.get_by_test_id("todays-agenda")
+    more = card.get_by_test_id("agenda-more-tasks")
+    expect(more).to_have_text(f"+ {todos - AGENDA_LIMIT} more to-dos today")
+    # every event (fewer than the limit here) and the first AGENDA_LIMIT to-dos
+    expect(card.get_by_test_id("task-row")).to_have_count(min(events, AGENDA_LIMIT) + AGENDA_LIMIT)
+    more.scroll_into_view_if_needed()
+    shot(page, "dashboard_agenda_full_day", full_page=False)
+    more.click()
+    expect(page).to_have_url(re.compile(r"/todo$"))
+    expect(rows_in(page, "today").filter(has_text="Follow-up")).to_have_count(AGENDA_LIMIT + 2)

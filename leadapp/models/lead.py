@@ -23,7 +23,12 @@ class Lead(SQLModel, table=True):
         sa.Index("ix_lead_b_status", "brokerage_id", "status", "rating_score", "last_activity_at"),
         sa.Index("ix_lead_b_stage", "brokerage_id", "stage"),
         sa.Index("ix_lead_b_source", "brokerage_id", "source"),
-        sa.Index("ix_lead_b_type", "brokerage_id", "lead_type"),
+        # score, last activity and status: a type filter with a rating filter or sort (L4) reads one
+        # type's top-rated leads, index-only
+        sa.Index("ix_lead_b_type", "brokerage_id", "lead_type", "rating_score", "last_activity_at", "status"),
+        # status and created: a list of ids (a search's matches, a tag's leads) is checked and
+        # ordered without reading the wide lead rows
+        sa.Index("ix_lead_id_cover", "id", "brokerage_id", "status", "created_at"),
         # last activity, status and type make the lead list's rating filters count index-only.
         sa.Index("ix_lead_b_rating", "brokerage_id", "rating_score", "last_activity_at", "status", "lead_type"),
         # score and status: D4 finds the few leads whose activity just left the window index-only

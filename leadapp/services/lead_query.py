@@ -7,13 +7,16 @@ their own leads (plus the unassigned pool in view=unassigned, when the brokerage
 whatever the parameters say.
 
 Search (L2) matches a substring of the name, the email or the phone digits:
-- SQLite: the contentless FTS5 trigram table `lead_fts` (kept in step by triggers, see the
-  i3_a migration); queries of one or two characters use prefix ranges on indexed columns.
+- SQLite: names and emails in the contentless FTS5 trigram table `lead_fts`; phone digits in
+  `lead_fts_phone`, every suffix of each number, so a run of digits is one index range (both
+  kept in step by triggers, see the i3_a and i3_c migrations); queries of one or two
+  characters use prefix ranges on indexed columns.
 - PostgreSQL: pg_trgm GIN indexes on the same expressions, queried with ILIKE.
 
 Counting: when every applied filter is a dimension of the `lead_rollup` summary table
-(agent, status, stage, closed year, source, subscribed), the exact count is a sum over a few
-rollup rows; otherwise it is a COUNT over the same WHERE clause.
+(agent, status, stage, closed year, source, subscribed, type), the exact count is a sum over
+a few rollup rows; a brokerage-wide rating filter adds up the rating buckets
+(rating.count_at_least); otherwise it is a COUNT over the same WHERE clause.
 """
 
 from __future__ import annotations
@@ -219,7 +222,11 @@ def _prefix_range(col, prefix: str):
 NAME_EXPR_PG = "(first_name || ' ' || last_name)"
 
 
-def _search_clause(session: Session, q: str):
+# SQLite: a lead's phone digits from every position on (see the i3_c migration)
+_PHONE_SUFFIX = sa.table("lead_fts_phone", sa.column("brokerage_id"), sa.column("suffix"), sa.column("lead_id"))
+
+
+def _search_clause(session: Session, brokerage_id: int, q: str):
     text, digits = _search_text(q)
     if not text:
         return None
@@ -239,14 +246,15 @@ def _search_clause(session: Session, q: str):
             parts.append(Lead.phone_digits.like(digits + "%"))
         return sa.or_(*parts)
     if not short:
-        terms = []
+        parts = []
         if len(text) >= 3:
-            terms.append("{name email} : " + _fts_phrase(text))
-        if len(digits) >= 3:
-            terms.append("phone : " + _fts_phrase(digits))
-        match = " OR ".join(terms)
-        return Lead.id.in_(sa.text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q")
-                           .bindparams(fts_q=match).columns(sa.column("rowid", sa.Integer)))
+            parts.append(Lead.id.in_(sa.text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q")
+                                     .bindparams(fts_q=_fts_phrase(text)).columns(sa.column("rowid", sa.Integer))))
+        if len(digits) >= 3:  # numbers with a suffix starting with the digits: ":" sorts right after "9"
+            sfx = _PHONE_SUFFIX.c
+            parts.append(Lead.id.in_(sa.select(sfx.lead_id).where(
+                sfx.brokerage_id == brokerage_id, sfx.suffix >= digits, sfx.suffix < digits + ":")))
+        return sa.or_(*parts)
     # One or two characters: names, email or phone starting with them (index ranges).
     variants = {text, text.capitalize(), text.upper()}
     parts = [_prefix_range(Lead.email, text)]
@@ -359,7 +367,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(sa.or_(Lead.last_contacted_at.is_(None), Lead.last_contacted_at < since))
         rollup_ok = False
     if query.q:
-        clause = _search_clause(session, query.q)
+        clause = _search_clause(session, user.brokerage_id, query.q)
         if clause is not None:
             plan.where.append(clause)
             rollup_ok = False

@@ -179,13 +179,18 @@ def test_rollup_count_equals_direct_count(session, org, make_lead):
 
 
 def test_filter_options_and_fts_trigger_on_delete(session, org, make_lead):
-    lead = make_lead(first_name="Gone", last_name="Soon")
+    lead = make_lead(first_name="Gone", last_name="Soon", phone="(212) 555-0142")
+    assert lq.list_page(session, org.broker, {"q": "2555014"})["total"] == 1
     opts = lq.filter_options(session, org.broker)
     assert [a["name"] for a in opts["agents"]] == sorted(a["name"] for a in opts["agents"]) and len(opts["agents"]) == 3
     assert "Manual entry" in opts["sources"] and lq.filter_options(session, org.agent)["agents"] == []
     session.delete(session.get(Lead, lead.id))
     session.commit()
     assert lq.list_page(session, org.broker, {"q": "gone"})["total"] == 0
+    assert lq.list_page(session, org.broker, {"q": "2555014"})["total"] == 0
+    if session.get_bind().dialect.name == "sqlite":  # the phone suffixes went with the lead
+        assert session.execute(sa.text("SELECT count(*) FROM lead_fts_phone WHERE lead_id = :i"),
+                               {"i": lead.id}).scalar() == 0
 
 
 def _migration_roundtrip(url):

@@ -72,6 +72,6 @@ def downgrade() -> None:
     for table, name, old, new in WIDENED:
         op.drop_index(name, table_name=table)
         op.create_index(name, table, old)
-    with op.batch_alter_table("lead") as batch_op:
-        batch_op.drop_column("last_contacted_at")
+    # not a batch (copy-and-move) on SQLite: that would drop the lead table's search triggers
+    op.execute("ALTER TABLE lead DROP COLUMN last_contacted_at")
     op.drop_table("history_day")

@@ -6,7 +6,10 @@ exchanges) has a posting list as long as the lead table. `lead_fts_phone` holds 
 phone digits from every position on (its suffixes of 3 digits and more) under (brokerage,
 suffix): a digit run is then one index range — exactly the matching numbers. `lead_fts`
 keeps the name and email. Triggers keep both in step; `lead_fts_pos` (1..20) lists the
-positions (triggers cannot use WITH).
+positions (triggers cannot use WITH). The insert trigger stands aside while the one row of
+`lead_fts_bulk` says 1: a bulk writer (the importer) sets it inside its transaction, inserts
+its leads, fills both tables for them in two statements (several times faster than row by
+row) and sets it back before committing — services/search_index.py.
 
 PostgreSQL keeps its pg_trgm indexes. On both: the type index gains score, last activity and
 status (a type filter with a rating filter or sort reads one type's top-rated leads index-only),
@@ -40,7 +43,7 @@ DROP_FTS = ["DROP TRIGGER IF EXISTS lead_fts_au", "DROP TRIGGER IF EXISTS lead_f
 UP = DROP_FTS + [
     "CREATE VIRTUAL TABLE lead_fts USING fts5(name, email, content='', tokenize='trigram')",
     f"INSERT INTO lead_fts(rowid, name, email) SELECT id, {_NAME}, email FROM lead",
-    f"""CREATE TRIGGER lead_fts_ai AFTER INSERT ON lead BEGIN
+    f"""CREATE TRIGGER lead_fts_ai AFTER INSERT ON lead WHEN (SELECT bulk FROM lead_fts_bulk) = 0 BEGIN
         INSERT INTO lead_fts(rowid, name, email) VALUES (new.id, {_NEW_NAME}, new.email);
         INSERT INTO lead_fts_phone (brokerage_id, suffix, lead_id) {_SUFFIXES.format(r="new")};
     END""",
@@ -63,6 +66,7 @@ UP = DROP_FTS + [
 DOWN = ["DROP TRIGGER IF EXISTS lead_fts_phone_au"] + DROP_FTS + [
     "DROP TABLE IF EXISTS lead_fts_phone",
     "DROP TABLE IF EXISTS lead_fts_pos",
+    "DROP TABLE IF EXISTS lead_fts_bulk",
     # i3_a's table and triggers (name, email and phone digits as trigrams)
     "CREATE VIRTUAL TABLE lead_fts USING fts5(name, email, phone, content='', tokenize='trigram')",
     f"INSERT INTO lead_fts(rowid, name, email, phone) SELECT id, {_NAME}, email, phone_digits FROM lead",
@@ -91,6 +95,8 @@ def upgrade() -> None:
     op.create_index("ix_lead_id_cover", "lead", ["id", "brokerage_id", "status", "created_at"])
     if op.get_bind().dialect.name != "sqlite":
         return
+    op.execute("CREATE TABLE lead_fts_bulk (bulk INTEGER NOT NULL)")
+    op.execute("INSERT INTO lead_fts_bulk (bulk) VALUES (0)")
     op.execute("CREATE TABLE lead_fts_pos (i INTEGER PRIMARY KEY)")
     op.execute("INSERT INTO lead_fts_pos (i) VALUES " + ", ".join(f"({i})" for i in range(1, MAX_DIGITS + 1)))
     op.execute("CREATE TABLE lead_fts_phone (brokerage_id INTEGER NOT NULL, suffix TEXT NOT NULL, "

@@ -18,7 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from leadapp.models.enums import ACTIVITY_KINDS, DEFAULT_QUICK_EVENTS, LEAD_SOURCES
-from leadapp.services import rating, rollups
+from leadapp.services import rating, rollups, search_index
 from leadapp.services.bulk import insert_rows, reset_sequence
 from leadapp.services.security import hash_password
 
@@ -435,8 +435,9 @@ def load(engine: sa.Engine, plan: Plan) -> dict[str, int]:
     plan = replace(plan, now=plan.now or plan_now())
     counts: dict[str, int] = {}
     with engine.begin() as conn:
-        for table, cols, rows in generate(plan, pg=pg):
-            counts[table] = counts.get(table, 0) + insert_rows(conn, table, cols, rows)
+        with search_index.bulk_insert(conn, 1, plan.leads):  # lead ids 1..n (an empty database)
+            for table, cols, rows in generate(plan, pg=pg):
+                counts[table] = counts.get(table, 0) + insert_rows(conn, table, cols, rows)
         fix_email_addresses(conn)
         conn.exec_driver_sql("UPDATE brokerage SET default_agent_id = NULL")
         for table in counts:

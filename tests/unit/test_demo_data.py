@@ -35,6 +35,13 @@ def test_load_is_consistent(tmp_path):
         assert s.exec(select(func.count()).select_from(Activity)).one() >= 6000 * 0.95
         assert {u.role for u in s.exec(select(User)).all()} == {"broker", "agent"}
         assert rollups.check(s, 1) == []
+        # every lead is searchable (indexed in bulk): by name and by a run of its phone digits
+        from leadapp.services import lead_query
+
+        broker = s.exec(select(User).where(User.role == "broker")).one()
+        lead = s.exec(select(Lead).where(Lead.id > 120, Lead.status != "deleted").order_by(Lead.id)).first()
+        for q in (f"{lead.first_name} {lead.last_name}", lead.phone_digits[2:9]):
+            assert lead.id in {r["id"] for r in lead_query.list_page(s, broker, {"q": q, "size": "100"})["rows"]}, q
         # skewed activity: the busiest lead has far more than the median lead
         counts = sorted(s.exec(select(func.count()).select_from(Activity).group_by(Activity.lead_id)).all())
         assert counts[-1] > 10 * counts[len(counts) // 2]

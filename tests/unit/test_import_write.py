@@ -82,6 +82,13 @@ def test_broker_import_writes_everything_and_keeps_rollups_exact(session, org, m
     assert (cs.lead_id, cs.status, cs.next_position) == (ann.id, "active", 1)
     assert (cs.next_send_at - ann.created_at).days == 3
     assert rollups.check(session, org.brokerage.id) == []
+    # searchable at once by name, email and phone digits (indexed in bulk on SQLite)
+    from leadapp.services import lead_query
+
+    for q, want in (("ann le", {ann.id}), ("x.com", {ann.id, bo.id, cy.id}), ("555010", {ann.id}), ("cy d", {cy.id})):
+        assert {r["id"] for r in lead_query.list_page(session, org.broker, {"q": q})["rows"]} == want, q
+    if session.get_bind().dialect.name == "sqlite":  # and leads added later are indexed by the trigger again
+        assert session.execute(sa.text("SELECT bulk FROM lead_fts_bulk")).scalar() == 0
     from leadapp.services.lead_subscriptions import count_active
 
     assert all(l.active_subscriptions == count_active(session, l.id) for l in leads.values())
@@ -135,6 +142,10 @@ def test_email_added_meanwhile_is_a_conflict_and_nothing_is_written(session, org
         importer.write_preview(session, org.broker, pv)
     session.rollback()
     assert counts(session) == before
+    later = make_lead(email="later@x.com", first_name="Laterly")  # the insert trigger indexes it
+    from leadapp.services import lead_query
+
+    assert [r["id"] for r in lead_query.list_page(session, org.broker, {"q": "laterl"})["rows"]] == [later.id]
 
 
 def test_second_import_of_the_same_file_is_refused(session, org):

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
-from leadapp.services import rollups
+from leadapp.services import rollups, search_index
 from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
 from leadapp.services.errors import Conflict, ValidationFailed
@@ -140,7 +140,8 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
     ))
     step(0.1, f"Writing {n:,} leads")
     try:
-        insert_rows(conn, "lead", lead_cols, rows)
+        with search_index.bulk_insert(conn, ids[0], ids[-1]):  # ids are contiguous on SQLite
+            insert_rows(conn, "lead", lead_cols, rows)
     except (sa.exc.IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:  # an email added meanwhile
         raise Conflict("Another lead with one of these emails was added while importing; "
                        "upload the file again to see which.") from exc

@@ -197,6 +197,8 @@ class _Plan:
     # from the rating buckets (rating.count_at_least), at this time.
     stars_at: datetime | None = None
     rollup_base: list = field(default_factory=list)  # the lead_rollup conditions of the filters it can count
+    # SQLite search: statements counting an upper bound of its matches (see _ordered_matches)
+    search_bounds: list = field(default_factory=list)
 
 
 def _search_text(q: str) -> tuple[str, str]:
@@ -226,7 +228,7 @@ NAME_EXPR_PG = "(first_name || ' ' || last_name)"
 _PHONE_SUFFIX = sa.table("lead_fts_phone", sa.column("brokerage_id"), sa.column("suffix"), sa.column("lead_id"))
 
 
-def _search_clause(session: Session, brokerage_id: int, q: str):
+def _search_clause(session: Session, brokerage_id: int, q: str, bounds: list | None = None):
     text, digits = _search_text(q)
     if not text:
         return None
@@ -246,14 +248,18 @@ def _search_clause(session: Session, brokerage_id: int, q: str):
             parts.append(Lead.phone_digits.like(digits + "%"))
         return sa.or_(*parts)
     if not short:
-        parts = []
+        parts, subqueries = [], []
         if len(text) >= 3:
-            parts.append(Lead.id.in_(sa.text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q")
-                                     .bindparams(fts_q=_fts_phrase(text)).columns(sa.column("rowid", sa.Integer))))
+            subqueries.append(sa.text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q")
+                              .bindparams(fts_q=_fts_phrase(text)).columns(sa.column("rowid", sa.Integer)))
         if len(digits) >= 3:  # numbers with a suffix starting with the digits: ":" sorts right after "9"
             sfx = _PHONE_SUFFIX.c
-            parts.append(Lead.id.in_(sa.select(sfx.lead_id).where(
-                sfx.brokerage_id == brokerage_id, sfx.suffix >= digits, sfx.suffix < digits + ":")))
+            subqueries.append(sa.select(sfx.lead_id).where(
+                sfx.brokerage_id == brokerage_id, sfx.suffix >= digits, sfx.suffix < digits + ":"))
+        for sub in subqueries:
+            parts.append(Lead.id.in_(sub))
+            if bounds is not None:
+                bounds.append(sa.select(sa.func.count()).select_from(sub.subquery()))
         return sa.or_(*parts)
     # One or two characters: names, email or phone starting with them (index ranges).
     variants = {text, text.capitalize(), text.upper()}
@@ -367,7 +373,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(sa.or_(Lead.last_contacted_at.is_(None), Lead.last_contacted_at < since))
         rollup_ok = False
     if query.q:
-        clause = _search_clause(session, user.brokerage_id, query.q)
+        clause = _search_clause(session, user.brokerage_id, query.q, plan.search_bounds)
         if clause is not None:
             plan.where.append(clause)
             rollup_ok = False
@@ -463,6 +469,25 @@ def _count(session: Session, plan: _Plan) -> int:
     return int(session.connection().execute(stmt).scalar_one())
 
 
+ORDERED_MAX = 20_000  # a search matching at most this many leads reads them once (see below)
+
+
+def _ordered_matches(conn: sa.Connection, plan: _Plan, order: list) -> list[int] | None:
+    """All of a small search's matches, in list order: its count and any page in one pass.
+
+    A search (SQLite) counts its matches and then orders them for the page: two passes
+    over the same leads. When cheap upper bounds (the FTS matches, the phone-suffix range,
+    before status and visibility) say there are at most ORDERED_MAX, one statement reads
+    the ordered ids instead. None: count and page as usual.
+    """
+    if not plan.search_bounds or plan.empty:
+        return None
+    bound = sum(int(conn.execute(b).scalar_one()) for b in plan.search_bounds)
+    if bound > ORDERED_MAX:
+        return None
+    return [i for i, in conn.execute(sa.select(Lead.id).where(*plan.where).order_by(*order))]
+
+
 def _count_stars(session: Session, plan: _Plan) -> int:
     """A rating-only count of the brokerage's (not deleted) leads, from the rating buckets.
 
@@ -527,22 +552,28 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
         query = LeadQuery.parse(query or {})
     plan = _plan(session, user, query, now)
     query = plan.query
-    total = _count(session, plan)
     conn = session.connection()
+    order = _order_by(session, user, query)
+    matches = _ordered_matches(conn, plan, order)
+    total = len(matches) if matches is not None else _count(session, plan)
     pages = max(1, -(-total // query.size))
     if query.page > pages:
         query = query.with_(page=pages)
         plan.query = query
     rows = []
     if total:
-        order = _order_by(session, user, query)
-        # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
-        # ix_lead_b_created), then those rows with their tags and agent name in the same statement.
-        ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
-        if query.page > 1:
-            ids_q = ids_q.offset((query.page - 1) * query.size)
-        stmt = _page_select(session.get_bind().dialect.name).where(Lead.id.in_(ids_q.scalar_subquery())) \
-            .order_by(*order)
+        offset = (query.page - 1) * query.size
+        if matches is not None:  # the page's ids are a slice of the search's ordered matches
+            page_ids = Lead.id.in_(matches[offset:offset + query.size])
+            stmt = _page_select(session.get_bind().dialect.name).where(page_ids).order_by(*order)
+        else:
+            # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
+            # ix_lead_b_created), then those rows with their tags and agent name in the same statement.
+            ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
+            if offset:
+                ids_q = ids_q.offset(offset)
+            stmt = _page_select(session.get_bind().dialect.name).where(Lead.id.in_(ids_q.scalar_subquery())) \
+                .order_by(*order)
         rows = list(conn.execute(stmt).all())
     cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
     tz = _tz(user)

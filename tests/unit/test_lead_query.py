@@ -285,3 +285,31 @@ def test_tags_match_case_insensitively_beyond_ascii(session, org, make_lead):
     assert found == {a.id, b.id}
     assert tag_svc.remove_tags(session, org.broker, [a.id, b.id], ["üBeR"]) == 2
     assert lq.list_page(session, org.broker, {"tags": "Über"})["rows"] == []
+
+
+def test_small_search_read_in_one_pass_pages_like_count_then_page(session, org, make_lead, monkeypatch):
+    """A search with few matches reads its ordered ids once (SQLite); every page, total and
+    order equals the usual count-then-page result."""
+    for i in range(45):
+        who = [org.agent, org.agent2, None][i % 3]
+        data = {"email": f"pager{i}@x.test", "first_name": f"Pat{i % 7}", "last_name": "Pager",
+                "phone": f"(510) 555-{1200 + i:04d}", "lead_type": ["buyer", "seller", ""][i % 3]}
+        make_lead(who, **data) if who else make_lead(**data)
+    lead_svc.set_status(session, org.broker, [session.exec(select(Lead.id).where(
+        Lead.email == "pager4@x.test")).one()], "deleted")
+    session.commit()
+    cases = [({"q": "pager"}, org.broker), ({"q": "555 12"}, org.broker), ({"q": "555 12", "sort": "name"}, org.agent),
+             ({"q": "pat3", "sort": "type", "dir": "asc"}, org.broker), ({"q": "555-121", "sort": "agent"}, org.broker)]
+    for params, user in cases:
+        for size, page in (("20", "1"), ("20", "2"), ("20", "3"), ("20", "9")):
+            p = params | {"size": size, "page": page}
+            one_pass = lq.list_page(session, user, p)
+            monkeypatch.setattr(lq, "ORDERED_MAX", -1)
+            usual = lq.list_page(session, user, p)
+            monkeypatch.undo()
+            assert one_pass["total"] > 0, p
+            assert (one_pass["total"], one_pass["page"], [r["id"] for r in one_pass["rows"]]) == \
+                (usual["total"], usual["page"], [r["id"] for r in usual["rows"]]), (p, user.role)
+    plan = lq._plan(session, org.broker, LeadQuery.parse({"q": "555 12"}))
+    if session.get_bind().dialect.name == "sqlite":
+        assert plan.search_bounds  # the one-pass path was the one compared above

@@ -197,7 +197,7 @@ class _Plan:
     # from the rating buckets (rating.count_at_least), at this time.
     stars_at: datetime | None = None
     rollup_base: list = field(default_factory=list)  # the lead_rollup conditions of the filters it can count
-    # SQLite search: statements counting an upper bound of its matches (see _ordered_matches)
+    # SQLite search: statements counting an upper bound of its matches (see _search_page)
     search_bounds: list = field(default_factory=list)
 
 
@@ -469,23 +469,28 @@ def _count(session: Session, plan: _Plan) -> int:
     return int(session.connection().execute(stmt).scalar_one())
 
 
-ORDERED_MAX = 20_000  # a search matching at most this many leads reads them once (see below)
+ORDERED_MAX = 20_000  # a search matching at most this many leads is counted and paged in one pass
 
 
-def _ordered_matches(conn: sa.Connection, plan: _Plan, order: list) -> list[int] | None:
-    """All of a small search's matches, in list order: its count and any page in one pass.
+def _search_page(conn: sa.Connection, plan: _Plan, order: list, size: int, offset: int) -> tuple[int, list[int]] | None:
+    """(total, the page's ids) of a small search in one statement, or None: count and page as usual.
 
-    A search (SQLite) counts its matches and then orders them for the page: two passes
-    over the same leads. When cheap upper bounds (the FTS matches, the phone-suffix range,
-    before status and visibility) say there are at most ORDERED_MAX, one statement reads
-    the ordered ids instead. None: count and page as usual.
+    A search (SQLite) would count its matches and then order them for the page: two passes
+    over the same leads. When cheap upper bounds (the FTS matches and the phone-suffix range,
+    before status and visibility) say there are at most ORDERED_MAX, one statement orders
+    them and carries the total (a window count) on each row of the page. A page beyond the
+    end has no rows to carry it: the last page is read again.
     """
     if not plan.search_bounds or plan.empty:
         return None
-    bound = sum(int(conn.execute(b).scalar_one()) for b in plan.search_bounds)
-    if bound > ORDERED_MAX:
+    if sum(int(conn.execute(b).scalar_one()) for b in plan.search_bounds) > ORDERED_MAX:
         return None
-    return [i for i, in conn.execute(sa.select(Lead.id).where(*plan.where).order_by(*order))]
+    q = sa.select(Lead.id, sa.func.count().over()).where(*plan.where).order_by(*order).limit(size)
+    rows = conn.execute(q.offset(offset)).all()
+    if not rows and offset:
+        total = int(conn.execute(sa.select(sa.func.count()).select_from(Lead).where(*plan.where)).scalar_one())
+        rows = conn.execute(q.offset(max(0, (total - 1) // size) * size)).all() if total else []
+    return (int(rows[0][1]) if rows else 0), [r[0] for r in rows]
 
 
 def _count_stars(session: Session, plan: _Plan) -> int:
@@ -554,8 +559,8 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     query = plan.query
     conn = session.connection()
     order = _order_by(session, user, query)
-    matches = _ordered_matches(conn, plan, order)
-    total = len(matches) if matches is not None else _count(session, plan)
+    searched = _search_page(conn, plan, order, query.size, (query.page - 1) * query.size)
+    total = searched[0] if searched is not None else _count(session, plan)
     pages = max(1, -(-total // query.size))
     if query.page > pages:
         query = query.with_(page=pages)
@@ -563,9 +568,8 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     rows = []
     if total:
         offset = (query.page - 1) * query.size
-        if matches is not None:  # the page's ids are a slice of the search's ordered matches
-            page_ids = Lead.id.in_(matches[offset:offset + query.size])
-            stmt = _page_select(session.get_bind().dialect.name).where(page_ids).order_by(*order)
+        if searched is not None:  # the page's ids came with the count
+            stmt = _page_select(session.get_bind().dialect.name).where(Lead.id.in_(searched[1])).order_by(*order)
         else:
             # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
             # ix_lead_b_created), then those rows with their tags and agent name in the same statement.

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from leadapp.models import HistoryEntry, Lead, User, utcnow
 from leadapp.models.enums import CONTACT_KINDS

@@ -37,6 +37,13 @@ def noon_zone() -> str:
     return "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
+def local_day(engine, email):
+    """Put the user in a zone where it is about noon; (today there, at(day, h, m) -> UTC)."""
+    zone = ZoneInfo(noon_zone())
+    set_zone(engine, email, zone.key)
+    return datetime.now(zone).date(), lambda d, h, m: datetime.combine(d, time(h, m), zone).astimezone(UTC)
+
+
 def set_zone(engine, email, tz):
     with Session(engine) as s:
         u = user(s, email)
@@ -51,11 +58,7 @@ def rows_in(page, section):
 
 def test_sections_follow_the_users_zone_overdue_first_in_red(page, signed_in, engine, shot):
     email = "avery@demo.leadapp.io"
-    tz = noon_zone()
-    set_zone(engine, email, tz)
-    zone = ZoneInfo(tz)
-    today = datetime.now(zone).date()
-    at = lambda d, h, m: datetime.combine(d, time(h, m), zone).astimezone(UTC)  # noqa: E731
+    today, at = local_day(engine, email)
     add_task(engine, email, at(today, 0, 30), "TZ after midnight")
     add_task(engine, email, at(today - timedelta(days=1), 23, 30), "TZ before midnight")
     add_task(engine, email, at(today, 23, 30), "TZ late tonight")
@@ -293,11 +296,7 @@ def test_edit_delete_and_the_lead_and_date_filters(page, signed_in, engine, serv
 
 
 def test_todays_events_show_on_the_dashboard(page, signed_in, engine, shot):
-    tz = noon_zone()
-    set_zone(engine, "jordan@demo.leadapp.io", tz)
-    zone = ZoneInfo(tz)
-    today = datetime.now(zone).date()
-    at = lambda d, h, m: datetime.combine(d, time(h, m), zone).astimezone(UTC)  # noqa: E731
+    today, at = local_day(engine, "jordan@demo.leadapp.io")
     lead_id, name, _ = _agent_lead(engine, "jordan@demo.leadapp.io")
     add_task(engine, "jordan@demo.leadapp.io", at(today, 16, 0), "Showing on Oak St", kind="showing", lead_id=lead_id)
     add_task(engine, "jordan@demo.leadapp.io", at(today + timedelta(days=1), 9, 0), "Tomorrow's meeting",
@@ -317,13 +316,10 @@ def test_a_full_day_shows_its_first_rows_and_links_to_the_rest(page, signed_in, 
     from leadapp.services.tasks import AGENDA_LIMIT
 
     who = "riley@demo.leadapp.io"
-    tz = noon_zone()
-    set_zone(engine, who, tz)
-    zone = ZoneInfo(tz)
-    today = datetime.now(zone).date()
-    start = datetime.combine(today, time(0), zone).astimezone(UTC)
+    today, at = local_day(engine, who)
+    start = at(today, 0, 0)
     for i in range(AGENDA_LIMIT + 2):
-        add_task(engine, who, datetime.combine(today, time(13 + i % 10, i), zone).astimezone(UTC), f"Follow-up {i}")
+        add_task(engine, who, at(today, 13 + i % 10, i), f"Follow-up {i}")
     with Session(engine) as s:
         u = user(s, who)
         day = s.exec(select(Task.kind).where(Task.owner_id == u.id, Task.due_at >= start,

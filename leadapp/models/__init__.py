@@ -10,9 +10,10 @@ from .marketing import Campaign, CampaignStep, CampaignSubscription, Market, Mar
 from .org import ApiKey, AuthSession, Brokerage, User
 from .organizer import Favorite, SavedSearch
 from .task import Task
-from ._base import utcnow
+from ._base import as_utc, utcnow
 
 __all__ = [
+    "as_utc",
     "Activity", "ActivityMonthly", "ApiKey", "AuthSession", "Brokerage", "Campaign", "CampaignStep",
     "CampaignSubscription", "ExportLog", "Favorite", "HistoryDay", "HistoryEntry", "ImportBatch", "JobState", "Lead", "LeadActivityDay", "LeadRollup",
     "LeadTag", "Listing", "ListingSent", "Market", "MarketSubscription", "OutgoingEmail", "RatingBucket", "RatingCutoff",

@@ -8,3 +8,10 @@ from datetime import datetime, timezone
 def utcnow() -> datetime:
     """Aware UTC now. Every timestamp column is UTC (timestamptz on PostgreSQL)."""
     return datetime.now(timezone.utc)
+
+
+def as_utc(ts: datetime | None) -> datetime | None:
+    """A stored timestamp as an aware datetime: SQLite gives naive UTC values back, PostgreSQL aware ones."""
+    if ts is not None and ts.tzinfo is None:
+        return ts.replace(tzinfo=timezone.utc)
+    return ts

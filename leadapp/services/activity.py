@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, Brokerage, Favorite, Lead, Listing, SavedSearch, User, utcnow
+from leadapp.models import Activity, Brokerage, Favorite, Lead, Listing, SavedSearch, User, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
 
 from . import rating, rollups
@@ -159,7 +159,7 @@ def validate_event(raw, now: datetime) -> tuple[dict | None, dict[str, str]]:
 def _answer_for(act_id: int, lead_id: int, kind: str, received_at, lead_created_at) -> dict:
     """The stored answer of an activity: a sign-up that created its lead says so."""
     created = kind == "signup" and lead_created_at is not None and \
-        rating._aware(lead_created_at) == rating._aware(received_at)
+        as_utc(lead_created_at) == as_utc(received_at)
     return {"activity_id": act_id, "lead_id": lead_id, "lead_created": bool(created)}
 
 
@@ -185,7 +185,7 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
     # The brokerage's rating lock first: it orders concurrent batches, so resends of the
     # same key and sign-ups of the same email see each other.
     cutoff = rating.lock(session, brokerage_id, now)
-    watermark = rating._aware(cutoff.aged_until)
+    watermark = as_utc(cutoff.aged_until)
 
     # Idempotency: keys already stored answer as they did.
     keys = list({ev["idempotency_key"] for _, ev in valid if ev["idempotency_key"]})
@@ -314,7 +314,7 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
         change = changes.get(row["lead_id"])
         if change is None:
             base = by_id[row["lead_id"]]
-            change = changes[row["lead_id"]] = [base[3] or 0.0, base[3] or 0.0, rating._aware(base[4])]
+            change = changes[row["lead_id"]] = [base[3] or 0.0, base[3] or 0.0, as_utc(base[4])]
         if row["occurred_at"] >= watermark:
             change[1] += rating.term(row["kind"], row["occurred_at"])
         if change[2] is None or row["occurred_at"] > change[2]:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Lead, User, utcnow
+from leadapp.models import Lead, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
 
 from . import access, leads, rating
@@ -32,7 +32,7 @@ def _iso(v) -> str | None:
     if v is None:
         return None
     if isinstance(v, datetime):
-        return rating._aware(v).isoformat()
+        return as_utc(v).isoformat()
     return v.isoformat()
 
 

@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, ActivityMonthly, HistoryDay, HistoryEntry, Lead, LeadActivityDay, LeadRollup, Task, User, utcnow
+from leadapp.models import Activity, ActivityMonthly, HistoryDay, HistoryEntry, Lead, LeadActivityDay, LeadRollup, Task, User, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS, STAGES
 
 from . import access, rating, rollups
@@ -107,12 +107,6 @@ def leads_url(sc: Scope, **params) -> str:
     return "/leads" + ("?" + urlencode(q, safe=",") if q else "")
 
 
-def _aware(ts: datetime | None) -> datetime | None:
-    if ts is None:
-        return None
-    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-
-
 def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
@@ -122,8 +116,8 @@ def lead_name(first: str, last: str, email: str) -> str:
 
 
 def _local_time(ts: datetime, user: User, now: datetime) -> str:
-    local = _aware(ts).astimezone(user_zone(user))
-    today = _aware(now).astimezone(user_zone(user)).date()
+    local = as_utc(ts).astimezone(user_zone(user))
+    today = as_utc(now).astimezone(user_zone(user)).date()
     clock = local.strftime("%I:%M %p").lstrip("0")
     if local.date() == today:
         return f"Today {clock}"
@@ -168,7 +162,7 @@ def parse_cursor(cursor) -> tuple[datetime, int] | None:
 
 
 def _cursor_of(ts: datetime, aid: int) -> str:
-    ts = _aware(ts)
+    ts = as_utc(ts)
     return f"{int(round(ts.timestamp() * 1e6))}:{aid}"
 
 
@@ -186,7 +180,7 @@ def activity_feed(session: Session, user: User, agent_id=None, kind: str = "", c
         limit = max(1, min(int(limit), FEED_MAX_PAGE))
     except (TypeError, ValueError):
         limit = FEED_PAGE
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     after = parse_cursor(cursor)
     cols = (Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number, Activity.details, Activity.lead_id)
     if sc.agent_id is not None and _small_share(session, sc):
@@ -222,7 +216,7 @@ def activity_feed(session: Session, user: User, agent_id=None, kind: str = "", c
         out.append({
             "id": r.id, "kind": r.kind, "kind_label": what, "lead_id": r.lead_id,
             "lead_name": names.get(r.lead_id, ""), "detail": detail,
-            "when": _local_time(r.occurred_at, user, now), "at": _aware(r.occurred_at).isoformat(),
+            "when": _local_time(r.occurred_at, user, now), "at": as_utc(r.occurred_at).isoformat(),
         })
     nxt = _cursor_of(rows[-1].occurred_at, rows[-1].id) if more and rows else ""
     return {"rows": out, "next": nxt, "kind": kind or ""}
@@ -233,7 +227,7 @@ def activity_feed(session: Session, user: User, agent_id=None, kind: str = "", c
 def activity_share(session: Session, user: User, agent_id=None, now: datetime | None = None) -> dict:
     """D2: share of the scope's leads with website activity in the last 30 days."""
     sc = scope(session, user, agent_id)
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     since = now.astimezone(timezone.utc).date() - timedelta(days=ACTIVE_DAYS - 1)
     active = int(session.exec(select(sa.func.coalesce(sa.func.sum(LeadActivityDay.count), 0)).where(
         sc.rollup_clause(LeadActivityDay), LeadActivityDay.status != "deleted", LeadActivityDay.day >= since)).one())
@@ -263,7 +257,7 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
     Suggestions, each with a count and the link listing exactly those leads or tasks.
     """
     sc = scope(session, user, agent_id)
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     since = now - timedelta(days=ACTION_DAYS)
     counts = {k: 0 for k, _ in ACTION_KINDS}
     for kind, n in done_counts(session, sc, since):
@@ -368,7 +362,7 @@ def funnel(session: Session, user: User, agent_id=None, now: datetime | None = N
     Shares are of the funnel's total. Each stage links to the lead list filtered to it.
     """
     sc = scope(session, user, agent_id)
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     year = now.year
     rows = session.execute(select(LeadRollup.stage, LeadRollup.closed_year, sa.func.sum(LeadRollup.count)).where(
         sc.rollup_clause(LeadRollup), LeadRollup.status != "deleted", LeadRollup.stage.in_(FUNNEL))
@@ -433,7 +427,7 @@ def _dates_on(session: Session, sc: Scope, days: list[date], col, limit: int = U
 def upcoming_dates(session: Session, user: User, agent_id=None, now: datetime | None = None) -> dict:
     """D7: birthdays and transaction anniversaries in the next 7 days (today first)."""
     sc = scope(session, user, agent_id)
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     today = now.astimezone(user_zone(user)).date()
     days = [today + timedelta(days=i) for i in range(UPCOMING_DAYS)]
     items = []
@@ -471,7 +465,7 @@ def past_months(session: Session, user: User, agent_id=None, series: str = "acti
     sc = scope(session, user, agent_id)
     if series not in SERIES:
         raise ValidationFailed({"series": f"Choose one of: {', '.join(SERIES)}."})
-    now = _aware(now or utcnow()).astimezone(timezone.utc)
+    now = as_utc(now or utcnow()).astimezone(timezone.utc)
     months = months_back(now)
     label, kinds = SERIES[series]
     rows = session.execute(select(ActivityMonthly.month, sa.func.sum(ActivityMonthly.count)).where(
@@ -501,7 +495,7 @@ def load(session: Session, user: User, agent_id=None, series: str = "actions", k
     agenda=False leaves out D9 (the page's AgendaState reads it itself)."""
     from . import tasks
 
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     sc = scope(session, user, agent_id)
     aid = sc.agent_id if access.is_broker(user) else None
     return {

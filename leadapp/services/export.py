@@ -25,7 +25,7 @@ from typing import Iterator, Mapping
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import ExportLog, Lead, LeadTag, Tag, User, utcnow
+from leadapp.models import ExportLog, Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 
 from . import access, lead_query, rating
@@ -106,7 +106,7 @@ def _fmt_date(value) -> str:
 def _fmt_ts(value, tz) -> str:
     if value is None:
         return ""
-    v = lead_query._aware(value).astimezone(tz)
+    v = as_utc(value).astimezone(tz)
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}"
 
 
@@ -152,7 +152,7 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
                 for (lead_id, email, first, last_name, phone, street, city, st, postal, birthday, anniversary,
                      lead_type, status, stage, score, last_at, source, agent_id, texting, created) in part:
                     agent_name, agent_code = agent_cells.get(agent_id, no_agent)
-                    last = lead_query._aware(last_at)
+                    last = as_utc(last_at)
                     stars = (0 if last is None or last < window_start or score <= 0
                              else rating.stars(score, last, cutoff, now))
                     lead_tags = tags.get(lead_id)

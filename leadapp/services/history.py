@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from leadapp.models import HistoryEntry, Lead, User, utcnow
+from leadapp.models import HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
 
 from . import live, rollups
-
-
-def _aware(ts: datetime | None) -> datetime | None:
-    return ts if ts is None or ts.tzinfo else ts.replace(tzinfo=timezone.utc)
 
 
 def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title: str = "",
@@ -25,7 +19,7 @@ def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title
     )
     session.add(entry)
     if kind in CONTACT_KINDS and (lead.last_contacted_at is None
-                                  or _aware(lead.last_contacted_at) < _aware(entry.created_at)):
+                                  or as_utc(lead.last_contacted_at) < as_utc(entry.created_at)):
         lead.last_contacted_at = entry.created_at
         session.add(lead)
     if actor is not None:  # D4 counts what users did; the open dashboards refresh (D10)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import (Activity, Brokerage, HistoryEntry, Lead, Listing, ListingSent, OutgoingEmail,
-                            SavedSearch, Favorite, Task, User, utcnow)
+                            SavedSearch, Favorite, Task, User, as_utc, utcnow)
 from leadapp.models.enums import (ACTIVITY_KINDS, DEFAULT_QUICK_EVENTS, HISTORY_KINDS, LEAD_STATUSES, LEAD_TYPES,
                                   PRIORITIES, STAGES)
 
@@ -47,10 +47,7 @@ def _tz(user: User) -> ZoneInfo:
 def fmt_dt(value: datetime | None, user: User) -> str:
     if value is None:
         return ""
-    if value.tzinfo is None:  # SQLite hands back naive UTC in a few raw queries
-        from datetime import timezone
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(_tz(user)).strftime("%b %-d, %Y %-I:%M %p")
+    return as_utc(value).astimezone(_tz(user)).strftime("%b %-d, %Y %-I:%M %p")
 
 
 def fmt_date(value: date | None) -> str:
@@ -74,13 +71,6 @@ def _page(page) -> int:
         return 0
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        from datetime import timezone
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
 # ---------------------------------------------------------------- the page header and contact box
 
 def _user_names(session: Session, ids) -> dict[int, str]:
@@ -94,7 +84,7 @@ def rating_explanation(session: Session, lead: Lead, now: datetime | None = None
     """R1 for one lead: stars and the activities that contribute most to its score."""
     now = now or utcnow()
     cutoff = rating.get_cutoff(session, lead.brokerage_id)
-    stars = rating.stars(lead.rating_score or 0.0, _aware(lead.last_activity_at), cutoff, now)
+    stars = rating.stars(lead.rating_score or 0.0, as_utc(lead.last_activity_at), cutoff, now)
     by_kind: dict[str, list] = {}
     # One row per (kind, day): a lead with 10,000 activities costs a few hundred rows, and a
     # day's activities are weighted at its middle (within 1.2% of the exact per-event term).
@@ -320,7 +310,7 @@ def undo_quick_event(session: Session, user: User, lead_id, entry_id) -> None:
     entry = _entry(session, lead, entry_id)
     if entry.kind != "quick_event" or entry.actor_id != user.id:
         raise PermissionDenied("Only the quick event you just recorded can be undone.")
-    if _aware(entry.created_at) < utcnow() - UNDO_WINDOW:
+    if as_utc(entry.created_at) < utcnow() - UNDO_WINDOW:
         raise ServiceError("That quick event is too old to undo; add a note instead.")
     remove_entry(session, lead, entry)
 
@@ -527,7 +517,7 @@ def tool_use(session: Session, user: User, lead_id) -> dict:
 
     def one(q):
         n, last = session.exec(q).one()
-        return int(n or 0), fmt_dt(_aware(last), user)
+        return int(n or 0), fmt_dt(as_utc(last), user)
 
     contacts = one(select(sa.func.count(), sa.func.max(HistoryEntry.created_at))
                    .where(HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)))

@@ -29,7 +29,7 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Lead, LeadRollup, LeadTag, Tag, User, utcnow
+from leadapp.models import Lead, LeadRollup, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 
 from . import access, rating
@@ -536,12 +536,6 @@ def _cutoff(session: Session, brokerage_id: int):
         if row else None
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
 def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = None,
               now: datetime | None = None) -> dict:
     """One page of the lead list, the exact total, and the query as applied.
@@ -584,8 +578,8 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     out = []
     for r in rows:
         name = f"{r.first_name} {r.last_name}".strip()
-        last = _aware(_dt(r.last_activity_at))
-        created = _aware(_dt(r.created_at))
+        last = as_utc(_dt(r.last_activity_at))
+        created = as_utc(_dt(r.created_at))
         out.append({
             "id": r.id,
             "name": name or r.email,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import (Campaign, CampaignStep, CampaignSubscription, Lead, Market, MarketSubscription,
-                            OutgoingEmail, SavedSearch, User, utcnow)
+                            OutgoingEmail, SavedSearch, User, as_utc, utcnow)
 from leadapp.models.enums import CAMPAIGN_SUB_STATUSES, MARKET_REPORT_TYPES
 
 from . import access, rollups
@@ -166,7 +166,7 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
     since = utcnow() - timedelta(days=30)
 
     def sent_30(emails):
-        return sum(1 for e in emails if e.status == "sent" and e.sent_at and fmt_ok(e.sent_at) >= since)
+        return sum(1 for e in emails if e.status == "sent" and e.sent_at and as_utc(e.sent_at) >= since)
 
     def clicks(emails):
         return [{"subject": e.subject, "sent": fmt_dt(e.sent_at, user), "clicked": fmt_dt(e.clicked_at, user),
@@ -221,8 +221,3 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
     return {"markets": markets, "campaigns": campaigns, "alerts": alerts, "market_choices": market_choices,
             "campaign_choices": campaign_choices, "subscribed_markets": len(subscribed_markets),
             "active_subscriptions": lead.active_subscriptions}
-
-
-def fmt_ok(value):
-    from .lead_page import _aware
-    return _aware(value)

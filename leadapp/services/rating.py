@@ -52,7 +52,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, utcnow
+from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
 
 WEIGHTS = {
@@ -75,15 +75,9 @@ BUCKETS_PER_OCTAVE = 16
 REFRESH_EVERY = timedelta(seconds=60)
 
 
-def _aware(ts: datetime | None) -> datetime | None:
-    if ts is not None and ts.tzinfo is None:
-        return ts.replace(tzinfo=timezone.utc)
-    return ts
-
-
 def term(kind: str, occurred_at: datetime) -> float:
     """One activity's contribution to the forward-decayed score."""
-    return WEIGHTS.get(kind, 0.0) * math.exp((_aware(occurred_at) - EPOCH).total_seconds() / TAU_SECONDS)
+    return WEIGHTS.get(kind, 0.0) * math.exp((as_utc(occurred_at) - EPOCH).total_seconds() / TAU_SECONDS)
 
 
 def decayed(score: float, now: datetime | None = None) -> float:
@@ -97,7 +91,7 @@ def decayed(score: float, now: datetime | None = None) -> float:
 def stars(score: float, last_activity_at: datetime | None, cutoff: RatingCutoff | None,
           now: datetime | None = None) -> int:
     now = now or utcnow()
-    last_activity_at = _aware(last_activity_at)
+    last_activity_at = as_utc(last_activity_at)
     if last_activity_at is None or last_activity_at < now - WINDOW or score <= 0:
         return 0
     if cutoff is None:
@@ -253,7 +247,7 @@ def refresh_cutoffs(session: Session, brokerage_id: int, now: datetime | None = 
 
 def maybe_refresh(session: Session, cutoff: RatingCutoff, now: datetime) -> None:
     """Refresh the cut-offs when they are over REFRESH_EVERY old (caller holds the lock)."""
-    if _aware(cutoff.computed_at) is None or _aware(cutoff.computed_at) < now - REFRESH_EVERY:
+    if as_utc(cutoff.computed_at) is None or as_utc(cutoff.computed_at) < now - REFRESH_EVERY:
         refresh_cutoffs(session, cutoff.brokerage_id, now)
 
 
@@ -289,7 +283,7 @@ def age_out(session: Session, brokerage_id: int, now: datetime | None = None) ->
     """Subtract the terms of activities that left the six-month window; returns leads changed."""
     now = now or utcnow()
     cutoff = lock(session, brokerage_id, now)
-    old_w, new_w = _aware(cutoff.aged_until), now - WINDOW
+    old_w, new_w = as_utc(cutoff.aged_until), now - WINDOW
     changed = 0
     if new_w > old_w:
         minus: dict[int, float] = {}
@@ -304,7 +298,7 @@ def age_out(session: Session, brokerage_id: int, now: datetime | None = None) ->
             for lid, score, last in session.execute(
                 select(Lead.id, Lead.rating_score, Lead.last_activity_at).where(Lead.id.in_(ids[start:start + 500]))
             ):
-                last = _aware(last)
+                last = as_utc(last)
                 new = 0.0 if last is None or last < new_w else max(score - minus[lid], 0.0)
                 changes[lid] = (score, new, last)
         apply_terms(session, brokerage_id, changes)
@@ -327,7 +321,7 @@ def expected_scores(session: Session, brokerage_id: int, since: datetime) -> tup
         select(Activity.lead_id, sa.func.max(Activity.occurred_at)).where(Activity.brokerage_id == brokerage_id)
         .group_by(Activity.lead_id)
     ):
-        last[lead_id] = _aware(ts)
+        last[lead_id] = as_utc(ts)
     return scores, last
 
 
@@ -356,7 +350,7 @@ def check(session: Session, brokerage_id: int) -> list[str]:
     cutoff = get_cutoff(session, brokerage_id)
     if cutoff is None or cutoff.aged_until is None:
         return []
-    want, _ = expected_scores(session, brokerage_id, _aware(cutoff.aged_until))
+    want, _ = expected_scores(session, brokerage_id, as_utc(cutoff.aged_until))
     problems = []
     have_buckets: Counter = Counter()
     for lid, score in session.execute(select(Lead.id, Lead.rating_score).where(Lead.brokerage_id == brokerage_id)):
@@ -383,7 +377,7 @@ def explain(session: Session, lead: Lead, now: datetime | None = None, limit: in
         select(Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number)
         .where(Activity.lead_id == lead.id, Activity.occurred_at >= now - WINDOW)
     ).all()
-    scored = [(decayed(term(k, t), now), i, k, _aware(t), m) for i, k, t, m in rows]
+    scored = [(decayed(term(k, t), now), i, k, as_utc(t), m) for i, k, t, m in rows]
     total = sum(s[0] for s in scored)
     scored.sort(key=lambda s: (-s[0], -s[1]))
     top = [{"activity_id": i, "kind": k, "label": ACTIVITY_KINDS.get(k, k), "occurred_at": t.isoformat(),

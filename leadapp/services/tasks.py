@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Brokerage, HistoryEntry, Lead, Task, User, utcnow
+from leadapp.models import Brokerage, HistoryEntry, Lead, Task, User, as_utc, utcnow
 from leadapp.models.enums import EVENT_KINDS, TASK_KINDS
 
 from . import access, history
@@ -54,16 +54,10 @@ def user_zone(user: User) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
-
-
 def day_bounds(user: User, now: datetime) -> tuple[datetime, datetime]:
     """UTC start and end of the user's local day containing `now`."""
     tz = user_zone(user)
-    local = _aware(now).astimezone(tz)
+    local = as_utc(now).astimezone(tz)
     start = datetime.combine(local.date(), time(0), tz)
     end = datetime.combine(local.date() + timedelta(days=1), time(0), tz)
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
@@ -73,8 +67,8 @@ def due_state(task: Task, user: User, now: datetime) -> str:
     """overdue | today | upcoming | completed, in `user`'s time zone."""
     if task.completed_at is not None:
         return "completed"
-    due = _aware(task.due_at)
-    now = _aware(now)
+    due = as_utc(task.due_at)
+    now = as_utc(now)
     if due < now:
         return "overdue"
     _, end = day_bounds(user, now)
@@ -92,7 +86,7 @@ class _Clock:
 
     def __init__(self, user: User, now: datetime):
         self.tz = user_zone(user)
-        self.now = _aware(now)
+        self.now = as_utc(now)
         local_now = self.now.astimezone(self.tz)
         self.today = local_now.date()
         self.end = datetime.combine(self.today + timedelta(days=1), time(0), self.tz).astimezone(timezone.utc)
@@ -100,13 +94,13 @@ class _Clock:
     def state(self, due: datetime, completed: bool) -> str:
         if completed:
             return "completed"
-        due = _aware(due)
+        due = as_utc(due)
         if due < self.now:
             return "overdue"
         return "today" if due < self.end else "upcoming"
 
     def label(self, dt: datetime) -> str:
-        local = _aware(dt).astimezone(self.tz)
+        local = as_utc(dt).astimezone(self.tz)
         d, today = local.date(), self.today
         delta = (d - today).days
         if delta == 0:
@@ -149,7 +143,7 @@ def parse_local(day: str, clock: str, user: User) -> datetime:
 
 def default_due(user: User, now: datetime | None = None) -> tuple[str, str]:
     """The dialog's suggested due date and time: the next full hour, in the user's zone."""
-    local = _aware(now or utcnow()).astimezone(user_zone(user))
+    local = as_utc(now or utcnow()).astimezone(user_zone(user))
     nxt = (local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
     return nxt.date().isoformat(), nxt.strftime("%H:%M")
 
@@ -256,7 +250,7 @@ def list_tasks(session: Session, user: User, filters: TaskFilters | dict | None 
     f = filters if isinstance(filters, TaskFilters) else TaskFilters.parse(filters)
     if not access.is_broker(user):
         f.agent = ""  # agents list only their own tasks
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     where = [task_visibility(user)]
     owner = _owner_clause(session, user, f)
     if owner is not None:
@@ -317,7 +311,7 @@ def task_row(task, user: User, now: datetime | _Clock, ctx: dict | None = None) 
     ctx = ctx or {}
     clock = now if isinstance(now, _Clock) else _Clock(user, now)
     lead = ctx.get("leads", {}).get(task.lead_id) if task.lead_id else None
-    due_local = _aware(task.due_at).astimezone(clock.tz)
+    due_local = as_utc(task.due_at).astimezone(clock.tz)
     state = clock.state(task.due_at, task.completed_at is not None)
     return {
         "id": task.id,
@@ -448,7 +442,7 @@ def update_task(session: Session, user: User, task_id, form: dict) -> Task:
         lead_id = lead.id if lead else None
         if lead_id != task.lead_id and not access.is_broker(user) and task.owner_id != user.id:
             raise PermissionDenied("Only the task's owner or a broker can move it to another lead.")
-    if data["due_at"] != _aware(task.due_at):
+    if data["due_at"] != as_utc(task.due_at):
         task.reminded_at = None  # a rescheduled event is reminded again
     for k, v in data.items():
         setattr(task, k, v)
@@ -475,8 +469,8 @@ def reopen_task(session: Session, user: User, task_id, now: datetime | None = No
     task = get_task(session, user, task_id, lock=True)
     if task.completed_at is None:
         return task
-    now = _aware(now or utcnow())
-    done_at = _aware(task.completed_at)
+    now = as_utc(now or utcnow())
+    done_at = as_utc(task.completed_at)
     entry = None
     if task.lead_id and now - done_at <= UNDO_WINDOW:
         entry = session.exec(select(HistoryEntry).where(
@@ -506,7 +500,7 @@ def tasks_for_lead(session: Session, user: User, lead_id, now: datetime | None =
     first, then completed ones, newest first. Agents see these only for their own leads
     (and their own tasks on a pool lead)."""
     lead = access.get_lead(session, user, lead_id)
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     where = [Task.lead_id == lead.id, Task.brokerage_id == user.brokerage_id]
     if not access.can_change_lead(user, lead):
         where.append(Task.owner_id == user.id)
@@ -514,7 +508,7 @@ def tasks_for_lead(session: Session, user: User, lead_id, now: datetime | None =
         Task.completed_at.is_not(None), Task.due_at, Task.id).limit(500)).all()
     open_rows = [t for t in rows if t.completed_at is None]
     done_rows = sorted((t for t in rows if t.completed_at is not None),
-                       key=lambda t: _aware(t.completed_at), reverse=True)
+                       key=lambda t: as_utc(t.completed_at), reverse=True)
     ctx = _row_context(session, rows)
     return [task_row(t, user, now, ctx) for t in open_rows + done_rows]
 
@@ -569,7 +563,7 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
     AGENDA_LIMIT of each, with how many more the to-do page lists — and how many open tasks
     are overdue. Brokers may pass agent_id to see one agent's day; agents always see their own.
     """
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     owner_id = user.id
     if agent_id not in (None, "", 0, "0") and access.is_broker(user):
         agent = session.get(User, int(agent_id))
@@ -606,7 +600,7 @@ def due_reminders(session: Session, user: User, now: datetime | None = None) -> 
     of them, so every open tab of the owner shows each reminder once (tabs remember which
     they showed). Events that already started are not returned.
     """
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     lead_time = timedelta(minutes=reminder_minutes(session, user))
     rows = session.exec(select(Task).where(
         Task.owner_id == user.id, Task.completed_at.is_(None), Task.kind.in_(EVENT_KINDS),
@@ -619,7 +613,7 @@ def due_reminders(session: Session, user: User, now: datetime | None = None) -> 
     out = []
     for t in rows:
         row = task_row(t, user, now, ctx)
-        minutes = max(1, -int(-(_aware(t.due_at) - now).total_seconds() // 60))
+        minutes = max(1, -int(-(as_utc(t.due_at) - now).total_seconds() // 60))
         row["starts_in"] = f"in {minutes} min" if minutes < 60 else f"at {row['due_time']}"
         out.append(row)
     return out

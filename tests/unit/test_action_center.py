@@ -14,7 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from leadapp.models import HistoryEntry, Lead, utcnow
+from leadapp.models import HistoryEntry, Lead, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
 from leadapp.services import activity as act_svc
 from leadapp.services import dashboard as dash
@@ -23,17 +23,13 @@ from leadapp.services import lead_query as lq
 from leadapp.services import leads as lead_svc
 
 
-def _aware(ts):
-    return rating._aware(ts)
-
-
 def _done_by_hand(session, org, agent_id, now) -> dict[str, int]:
     since = now - timedelta(days=dash.ACTION_DAYS)
     out: dict[str, int] = {}
     for kind, field, actor, at in session.execute(select(HistoryEntry.kind, HistoryEntry.field, HistoryEntry.actor_id,
                                                          HistoryEntry.created_at)):
         what = "stage" if kind == "audit" and field == "stage" else kind
-        if what not in ("note", "call", "quick_event", "message", "stage") or actor is None or _aware(at) < since:
+        if what not in ("note", "call", "quick_event", "message", "stage") or actor is None or as_utc(at) < since:
             continue
         if agent_id is not None and actor != agent_id:
             continue
@@ -77,7 +73,7 @@ def _three_star_idle_by_hand(session, org, agent_id, now) -> set[int]:
     cutoff = rating.get_cutoff(session, org.brokerage.id)
     since = now - timedelta(days=dash.IDLE_DAYS_3STAR)
     contacted = {lid for lid, at in session.execute(select(HistoryEntry.lead_id, HistoryEntry.created_at).where(
-        HistoryEntry.kind.in_(CONTACT_KINDS))) if _aware(at) >= since}
+        HistoryEntry.kind.in_(CONTACT_KINDS))) if as_utc(at) >= since}
     out = set()
     for lead in session.exec(select(Lead).where(Lead.brokerage_id == org.brokerage.id, Lead.status != "deleted")):
         if agent_id is not None and lead.assigned_agent_id != agent_id:
@@ -153,10 +149,10 @@ def test_last_contact_follows_history_and_check_finds_a_drift(session, org, make
     history.add_entry(session, lead, org.agent, "call", title="c", created_at=call_at)
     qe = lead_page.quick_event(session, org.agent, lead.id, "Left Voicemail")
     session.commit()
-    assert _aware(session.get(Lead, lead.id).last_contacted_at) > call_at
+    assert as_utc(session.get(Lead, lead.id).last_contacted_at) > call_at
     lead_page.undo_quick_event(session, org.agent, lead.id, qe["id"])
     session.commit()
-    assert _aware(session.get(Lead, lead.id).last_contacted_at) == call_at  # back to the call
+    assert as_utc(session.get(Lead, lead.id).last_contacted_at) == call_at  # back to the call
     assert rollups.check(session, org.brokerage.id) == []
     session.execute(sa.update(Lead).where(Lead.id == lead.id).values(last_contacted_at=None))
     session.commit()

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
-from leadapp.models import Activity, Brokerage, HistoryEntry, Lead
+from leadapp.models import Activity, Brokerage, HistoryEntry, Lead, as_utc
 from leadapp.services import apikeys, rating, rollups
 
 
@@ -105,7 +105,7 @@ def test_batch_stores_valid_items_and_lists_invalid_ones(client, engine, make_le
     with Session(engine) as s:
         assert len(s.exec(select(Activity)).all()) == 2
         a = s.get(Activity, res[6]["activity_id"])
-        assert rating._aware(a.occurred_at).isoformat() == "2026-01-02T01:04:05+00:00"
+        assert as_utc(a.occurred_at).isoformat() == "2026-01-02T01:04:05+00:00"
 
 
 def test_batch_limit_and_bad_bodies(client):
@@ -253,10 +253,10 @@ def test_stored_activity_reads_back_exactly(client, engine, make_lead):
         a = s.get(Activity, first["activity_id"])
         assert (a.kind, a.criteria, a.details, a.idempotency_key, a.lead_id) == (
             "search", {"city": "Albany", "min_beds": 3}, "from the map", "rb1", lead.id)
-        assert rating._aware(a.occurred_at).isoformat() == "2026-03-04T05:06:07.123456+00:00"
+        assert as_utc(a.occurred_at).isoformat() == "2026-03-04T05:06:07.123456+00:00"
         assert s.get(Activity, second["activity_id"]).mls_number == "ML9"
         l = s.get(Lead, lead.id)
-        assert rating._aware(l.last_activity_at) > rating._aware(a.occurred_at) and l.rating_score > 0
+        assert as_utc(l.last_activity_at) > as_utc(a.occurred_at) and l.rating_score > 0
 
 
 def test_replay_of_a_batch_with_two_signups_of_a_new_email_answers_the_same(client):

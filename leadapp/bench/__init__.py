@@ -68,6 +68,35 @@ def p95(fn: Callable, repeat: int = 20) -> float:
     return times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
 
 
+def capture_sql(engine, fn: Callable) -> list[tuple[str, tuple]]:
+    """The SQL statements (with their parameters) that fn() sends to engine: what a raw limit replays."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, tuple]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, tuple(parameters) if isinstance(parameters, (list, tuple)) else parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return [(s, p) for s, p in seen if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+
+
+def replay_sql(engine, statements: list[tuple[str, tuple]]) -> Callable[[], None]:
+    """A raw limit: run these statements straight on the driver's cursor, fetching every row."""
+    def raw() -> None:
+        with engine.connect() as conn:
+            cur = conn.connection.dbapi_connection.cursor()
+            for sql, params in statements:
+                cur.execute(sql, params)
+                cur.fetchall()
+            cur.close()
+    return raw
+
+
 def fmt_s(s: float | None) -> str:
     if s is None:
         return "-"

@@ -22,7 +22,7 @@ import asyncio
 import statistics
 import time
 
-from leadapp.bench import BenchContext, Row, bench, p95
+from leadapp.bench import BenchContext, Row, bench, capture_sql, p95, replay_sql
 
 SIZES = [(100_000, 2_000_000), (1_000_000, 10_000_000)]  # as bench/databases.ACTIVITIES
 N_DASHBOARDS = 50
@@ -46,54 +46,18 @@ def _users(engine):
         return broker, agents
 
 
-def _captured(engine, fn) -> list[tuple[str, object]]:
-    """The SQL statements (with parameters) that fn() runs on engine."""
-    import sqlalchemy as sa
-
-    seen: list = []
-
-    def grab(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, parameters))
-
-    sa.event.listen(engine, "before_cursor_execute", grab)
-    try:
-        fn()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", grab)
-    return seen
-
-
-def _replay(engine, stmts):
-    def raw():
-        with engine.connect() as conn:
-            cur = conn.connection.dbapi_connection.cursor()
-            for sql, params in stmts:
-                cur.execute(sql, params)
-                cur.fetchall()
-            cur.close()
-    return raw
-
-
 def _scan(engine, agent_id=None):
     """D2, D3, D5, D6, D8 counted from the base tables (no summary tables)."""
-    def run():
-        with engine.connect() as conn:
-            cur = conn.connection.dbapi_connection.cursor()
-            where = "brokerage_id = 1 AND status != 'deleted'" + (f" AND assigned_agent_id = {int(agent_id)}" if agent_id else "")
-            cur.execute(f"SELECT count(*), sum(active_subscriptions > 0), "
-                        f"sum(last_activity_at >= date('now', '-29 days')) FROM lead WHERE {where}")
-            cur.fetchall()
-            cur.execute(f"SELECT stage, count(*) FROM lead WHERE {where} AND stage != 'dead' GROUP BY stage")
-            cur.fetchall()
-            cur.execute(f"SELECT source, count(*) FROM lead WHERE {where} GROUP BY source")
-            cur.fetchall()
-            join = "" if not agent_id else f" JOIN lead l ON l.id = a.lead_id AND l.assigned_agent_id = {int(agent_id)}"
-            cur.execute(f"SELECT strftime('%Y-%m', a.occurred_at), count(*) FROM activity a{join} "
-                        "WHERE a.brokerage_id = 1 AND a.occurred_at >= date('now', 'start of month', '-11 months') "
-                        "GROUP BY 1")
-            cur.fetchall()
-            cur.close()
-    return run
+    where = "brokerage_id = 1 AND status != 'deleted'" + (f" AND assigned_agent_id = {int(agent_id)}" if agent_id else "")
+    join = "" if not agent_id else f" JOIN lead l ON l.id = a.lead_id AND l.assigned_agent_id = {int(agent_id)}"
+    return replay_sql(engine, [
+        (f"SELECT count(*), sum(active_subscriptions > 0), "
+         f"sum(last_activity_at >= date('now', '-29 days')) FROM lead WHERE {where}", ()),
+        (f"SELECT stage, count(*) FROM lead WHERE {where} AND stage != 'dead' GROUP BY stage", ()),
+        (f"SELECT source, count(*) FROM lead WHERE {where} GROUP BY source", ()),
+        (f"SELECT strftime('%Y-%m', a.occurred_at), count(*) FROM activity a{join} "
+         "WHERE a.brokerage_id = 1 AND a.occurred_at >= date('now', 'start of month', '-11 months') GROUP BY 1", ()),
+    ])
 
 
 @bench("dashboard: whole load", order=50)
@@ -115,8 +79,8 @@ def dashboard_load(ctx: BenchContext) -> list[Row]:
                     dashboard.load(s, user)
 
             app()
-            stmts = _captured(engine, app)
-            raw = _replay(engine, stmts)
+            stmts = capture_sql(engine, app)
+            raw = replay_sql(engine, stmts)
             raw()
             app_s = p95(app, repeat=15)
             raw_s = p95(raw, repeat=15)

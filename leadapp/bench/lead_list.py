@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from leadapp.bench import BenchContext, Row, bench, fmt_s
+from leadapp.bench import BenchContext, Row, bench, capture_sql, fmt_s, replay_sql
 
 BUDGET_S = 0.030
 SLACK_S = 0.005
@@ -26,23 +26,6 @@ def database(workdir: Path, leads: int):
     from leadapp.bench.databases import demo_database
 
     return demo_database(workdir, leads)
-
-
-def _capture(engine, fn) -> list[tuple[str, tuple]]:
-    """The SQL statements (with parameters) fn() sends to the database."""
-    from sqlalchemy import event
-
-    seen: list[tuple[str, tuple]] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, tuple(parameters) if isinstance(parameters, (list, tuple)) else parameters))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return [(s, p) for s, p in seen if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
 
 
 def _p95_pair(app, raw, repeat: int) -> tuple[float, float, float, float]:
@@ -107,15 +90,7 @@ def _run_size(leads: int, ctx: BenchContext) -> list[Row]:
                     lead_query.list_page(s, user, query, now=now)
 
         app()  # warm
-        statements = _capture(engine, app)
-
-        def raw():
-            with engine.connect() as conn:
-                cur = conn.connection.dbapi_connection.cursor()
-                for sql, args in statements:
-                    cur.execute(sql, args)
-                    cur.fetchall()
-                cur.close()
+        raw = replay_sql(engine, capture_sql(engine, app))
 
         raw()
         app_s, raw_s, app_med, raw_med = _p95_pair(app, raw, 7 if ctx.quick else 41)

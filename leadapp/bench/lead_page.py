@@ -11,7 +11,7 @@ import random
 import shutil
 from datetime import timedelta
 
-from leadapp.bench import BenchContext, Row, bench, p95
+from leadapp.bench import BenchContext, Row, bench, p95, replay_sql
 
 N_ACTIVITIES = 10_000
 
@@ -110,13 +110,7 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
          "ORDER BY a.occurred_at DESC, a.id DESC LIMIT 20 OFFSET 0", (lead_id,)),
     ]
 
-    def raw():
-        with engine.connect() as conn:
-            cur = conn.connection.dbapi_connection.cursor()
-            for sql, args in raw_sql:
-                cur.execute(sql, args)
-                cur.fetchall()
-            cur.close()
+    raw = replay_sql(engine, raw_sql)
 
     app()
     raw()  # warm both

@@ -472,7 +472,7 @@ def _count(session: Session, plan: _Plan) -> int:
 ORDERED_MAX = 20_000  # a search matching at most this many leads is counted and paged in one pass
 
 
-def _search_page(conn: sa.Connection, plan: _Plan, order: list, size: int, offset: int) -> tuple[int, list[int]] | None:
+def _search_page(session: Session, plan: _Plan, order: list, size: int, offset: int) -> tuple[int, list[int]] | None:
     """(total, the page's ids) of a small search in one statement, or None: count and page as usual.
 
     A search (SQLite) would count its matches and then order them for the page: two passes
@@ -483,12 +483,13 @@ def _search_page(conn: sa.Connection, plan: _Plan, order: list, size: int, offse
     """
     if not plan.search_bounds or plan.empty:
         return None
+    conn = session.connection()
     if sum(int(conn.execute(b).scalar_one()) for b in plan.search_bounds) > ORDERED_MAX:
         return None
     q = sa.select(Lead.id, sa.func.count().over()).where(*plan.where).order_by(*order).limit(size)
     rows = conn.execute(q.offset(offset)).all()
     if not rows and offset:
-        total = int(conn.execute(sa.select(sa.func.count()).select_from(Lead).where(*plan.where)).scalar_one())
+        total = _count(session, plan)
         rows = conn.execute(q.offset(max(0, (total - 1) // size) * size)).all() if total else []
     return (int(rows[0][1]) if rows else 0), [r[0] for r in rows]
 
@@ -553,7 +554,7 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     query = plan.query
     conn = session.connection()
     order = _order_by(session, user, query)
-    searched = _search_page(conn, plan, order, query.size, (query.page - 1) * query.size)
+    searched = _search_page(session, plan, order, query.size, (query.page - 1) * query.size)
     total = searched[0] if searched is not None else _count(session, plan)
     pages = max(1, -(-total // query.size))
     if query.page > pages:

@@ -37,7 +37,7 @@ from leadapp.models.enums import ACTIVITY_KINDS, STAGES
 
 from . import access, rating, rollups
 from .errors import ValidationFailed
-from .tasks import user_zone
+from .tasks import overdue_count, user_zone
 
 FEED_PAGE = 20
 FEED_MAX_PAGE = 50
@@ -344,14 +344,12 @@ def three_star_not_contacted(session: Session, sc: Scope, now: datetime) -> int:
 
 
 def _overdue_tasks(session: Session, sc: Scope, now: datetime) -> tuple[int, str]:
-    open_overdue = (Task.completed_at.is_(None), Task.due_at < now)
     if sc.agent_id is not None:  # scope() checked the agent is of this brokerage
-        q = select(sa.func.count()).select_from(Task).where(Task.owner_id == sc.agent_id, *open_overdue)
+        whose = Task.owner_id == sc.agent_id
         url = "/todo" if sc.agent_id == sc.user.id else f"/todo?agent={sc.agent_id}"
     else:
-        q = select(sa.func.count()).select_from(Task).where(Task.brokerage_id == sc.brokerage_id, *open_overdue)
-        url = "/todo?agent=all"
-    return int(session.exec(q).one()), url
+        whose, url = Task.brokerage_id == sc.brokerage_id, "/todo?agent=all"
+    return overdue_count(session, now, whose), url
 
 
 # ---------------------------------------------------------------- D5, D6

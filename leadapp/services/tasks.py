@@ -552,6 +552,13 @@ def task_form(session: Session, user: User, task_id) -> dict:
 
 # ---------------------------------------------------------------- dashboard (D9) and reminders (T4)
 
+def overdue_count(session: Session, now: datetime, whose) -> int:
+    """Open tasks past due; `whose`: Task.owner_id == id (the (owner, open, due) index) or
+    Task.brokerage_id == id (the brokerage's)."""
+    return int(session.exec(select(sa.func.count()).select_from(Task).where(
+        whose, Task.completed_at.is_(None), Task.due_at < now)).one())
+
+
 AGENDA_LIMIT = 15  # rows per section on the dashboard; the rest are on the to-do page
 
 
@@ -579,8 +586,7 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
     for key, which in (("events", is_event), ("tasks", sa.not_(is_event))):
         rows = session.exec(select(Task).where(*today, which).order_by(Task.due_at, Task.id).limit(AGENDA_LIMIT)).all()
         sections[key] = rows
-    overdue = session.exec(select(sa.func.count()).select_from(Task).where(
-        Task.owner_id == owner_id, Task.completed_at.is_(None), Task.due_at < now)).one()
+    overdue = overdue_count(session, now, Task.owner_id == owner_id)
     ctx = _row_context(session, sections["events"] + sections["tasks"])
     out = {k: [task_row(t, user, now, ctx) for t in rows] for k, rows in sections.items()}
     return {"events": out["events"], "tasks": out["tasks"], "overdue": overdue,

@@ -336,3 +336,14 @@ def test_a_full_day_shows_its_first_rows_and_links_to_the_rest(page, signed_in, 
     more.click()
     expect(page).to_have_url(re.compile(r"/todo$"))
     expect(rows_in(page, "today").filter(has_text="Follow-up")).to_have_count(AGENDA_LIMIT + 2)
+
+    # a broker looking at Riley's day, at phone width: the link opens Riley's to-dos
+    broker = page.context.browser.new_context(viewport=PHONE).new_page()
+    signed_in(broker, "broker")
+    broker.get_by_test_id("dash-agent").click()
+    broker.get_by_role("option", name=u.name).click()
+    more = broker.get_by_test_id("todays-agenda").get_by_test_id("agenda-more-tasks")
+    expect(more).to_have_attribute("href", f"/todo?agent={u.id}")
+    more.scroll_into_view_if_needed()
+    shot(broker, "dashboard_agenda_full_day_broker_phone", full_page=False)
+    broker.context.close()

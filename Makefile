@@ -10,14 +10,14 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test setup db seed unit unit-pg browser bench migration clean
+.PHONY: run test setup db seed unit unit-pg browser bench migration clean fmt check
 
 run: setup db
 	$(BIN)/leadapp seed --if-empty
 	@echo "Serving leadapp at http://localhost:$(PORT)"
 	$(BIN)/reflex run --env prod --single-port --backend-port $(PORT)
 
-setup: $(VENV)/.installed $(TOOLS)/bun
+setup: $(VENV)/.installed $(TOOLS)/bun $(TOOLS)/pyright
 
 $(VENV)/.installed: requirements.lock.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,20 @@ $(TOOLS)/bun:
 	mkdir -p .tools
 	npm install --prefix .tools --no-audit --no-fund node@22 bun
 	test -x $(TOOLS)/bun && test -x $(TOOLS)/node
+
+$(TOOLS)/pyright: $(TOOLS)/bun
+	npm install --prefix .tools --no-audit --no-fund pyright@1
+	test -x $(TOOLS)/pyright
+
+# Format the tree (ruff); `make check` is what `make test` runs first.
+fmt: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(TOOLS)/pyright
 
 db: setup
 	$(BIN)/leadapp db upgrade

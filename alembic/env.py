@@ -1,9 +1,9 @@
 """Alembic environment: the target metadata is every leadapp SQLModel table."""
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import leadapp.models  # noqa: F401  (registers the tables)
+from alembic import context
 from leadapp.db import make_engine
 from leadapp.settings import database_url
 

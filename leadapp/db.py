@@ -8,9 +8,9 @@ PostgreSQL is used when REFLEX_DB_URL points at it. The schema is owned by Alemb
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event

@@ -8,8 +8,8 @@ import reflex as rx
 
 from leadapp.api import build_api
 from leadapp.background import job_loop
-from leadapp.services.live import redis_listener
 from leadapp.pages import dashboard, import_page, lead, leads, login, settings, todo
+from leadapp.services.live import redis_listener
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -30,8 +30,10 @@ def run(label: str, args: list[str], env: dict | None = None) -> int:
     print(f"\n=== {label}: pytest {' '.join(args)}", flush=True)
     t = time.time()
     report = Path(tempfile.mkdtemp()) / "junit.xml"
-    rc = subprocess.call([sys.executable, "-m", "pytest", *args, f"--junitxml={report}"],
-                         env={**os.environ, **(env or {})})
+    rc = subprocess.call(
+        [sys.executable, "-m", "pytest", *args, f"--junitxml={report}"],
+        env={**os.environ, **(env or {})},
+    )
     if report.exists():
         root = ET.parse(report).getroot()
         for suite in root.iter("testsuite"):
@@ -49,18 +51,27 @@ def main() -> int:
     results = {}
     results["unit (SQLite)"] = run("unit tests on SQLite", ["-q", "tests/unit"])
     if answers("127.0.0.1", 5432):
-        results["unit (PostgreSQL)"] = run("unit tests on PostgreSQL", ["-q", "tests/unit"], {"LEADAPP_TEST_PG": "1"})
+        results["unit (PostgreSQL)"] = run(
+            "unit tests on PostgreSQL", ["-q", "tests/unit"], {"LEADAPP_TEST_PG": "1"}
+        )
     else:
-        print("\n=== PostgreSQL does not answer on 127.0.0.1:5432: SKIPPING the PostgreSQL run", flush=True)
+        print(
+            "\n=== PostgreSQL does not answer on 127.0.0.1:5432: SKIPPING the PostgreSQL run",
+            flush=True,
+        )
     results["browser"] = run("browser tests", ["-q", "tests/browser"])
     if answers("127.0.0.1", 6379):
         # The same app with Redis state: Reflex then runs several backend workers.
         results["browser (Redis, workers)"] = run(
-            "browser tests on Redis with several workers", ["-q", "tests/browser", "-m", "multiworker"],
-            {"REFLEX_REDIS_URL": "redis://127.0.0.1:6379/3"})
+            "browser tests on Redis with several workers",
+            ["-q", "tests/browser", "-m", "multiworker"],
+            {"REFLEX_REDIS_URL": "redis://127.0.0.1:6379/3"},
+        )
     else:
-        print("\n=== Redis does not answer on 127.0.0.1:6379: SKIPPING the Redis (several workers) browser run",
-              flush=True)
+        print(
+            "\n=== Redis does not answer on 127.0.0.1:6379: SKIPPING the Redis (several workers) browser run",
+            flush=True,
+        )
     print("\n=== summary")
     for name, rc in results.items():
         print(f"  {name:<20} {'ok' if rc == 0 else 'FAILED'}")

@@ -22,16 +22,22 @@ from leadapp.models.enums import DEFAULT_QUICK_EVENTS
 from leadapp.services import leads as lead_svc
 from leadapp.services.security import hash_password
 
-PG_URL = os.environ.get("LEADAPP_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/leadapp_test")
+PG_URL = os.environ.get(
+    "LEADAPP_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/leadapp_test"
+)
 USE_PG = os.environ.get("LEADAPP_TEST_PG") == "1"
 PASSWORD = "correct horse battery"
 _PW_HASH = None
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "authz(handler): an authorization test of a State event handler")
+    config.addinivalue_line(
+        "markers", "authz(handler): an authorization test of a State event handler"
+    )
     config.addinivalue_line("markers", "sqlite_only: needs SQLite")
-    config.addinivalue_line("markers", "multiworker: browser test re-run with Redis and several backend workers")
+    config.addinivalue_line(
+        "markers", "multiworker: browser test re-run with Redis and several backend workers"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -101,13 +107,23 @@ def _pw() -> str:
 
 
 def create_org(session: Session, name: str = "Bayside Realty", domain: str = "bayside.test") -> Org:
-    b = Brokerage(name=name, primary_email=f"office@{domain}", quick_events=list(DEFAULT_QUICK_EVENTS))
+    b = Brokerage(
+        name=name, primary_email=f"office@{domain}", quick_events=list(DEFAULT_QUICK_EVENTS)
+    )
     session.add(b)
     session.flush()
     users = []
-    for i, (role, uname) in enumerate([("broker", "Bea Broker"), ("agent", "Alan Agent"), ("agent", "Ana Second")]):
-        u = User(brokerage_id=b.id, email=f"{uname.split()[0].lower()}@{domain}", name=uname, role=role,
-                 agent_code=f"{domain[:3].upper()}{100 + i}", password_hash=_pw())
+    for i, (role, uname) in enumerate(
+        [("broker", "Bea Broker"), ("agent", "Alan Agent"), ("agent", "Ana Second")]
+    ):
+        u = User(
+            brokerage_id=b.id,
+            email=f"{uname.split()[0].lower()}@{domain}",
+            name=uname,
+            role=role,
+            agent_code=f"{domain[:3].upper()}{100 + i}",
+            password_hash=_pw(),
+        )
         session.add(u)
         users.append(u)
     session.commit()

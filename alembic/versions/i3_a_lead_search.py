@@ -14,23 +14,25 @@ Revision ID: i3_a
 Revises: i5_a
 Create Date: 2026-11-29 08:00:00
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
+
 from alembic import op
 
 revision: str = "i3_a"
-down_revision: Union[str, None] = "i5_a"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = "i5_a"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 _NAME = "trim(first_name || ' ' || last_name)"
 
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE lead_fts USING fts5(name, email, phone, content='', tokenize='trigram')",
     f"INSERT INTO lead_fts(rowid, name, email, phone) SELECT id, {_NAME}, email, phone_digits FROM lead",
-    f"""CREATE TRIGGER lead_fts_ai AFTER INSERT ON lead BEGIN
+    """CREATE TRIGGER lead_fts_ai AFTER INSERT ON lead BEGIN
         INSERT INTO lead_fts(rowid, name, email, phone)
         VALUES (new.id, trim(new.first_name || ' ' || new.last_name), new.email, new.phone_digits);
     END""",
@@ -64,7 +66,9 @@ PG_DOWN = [
 ]
 
 
-_ROLLUP_COLS = "brokerage_id, agent_key, status, stage, closed_year, source, subscribed, lead_type, count"
+_ROLLUP_COLS = (
+    "brokerage_id, agent_key, status, stage, closed_year, source, subscribed, lead_type, count"
+)
 
 
 def _rollup_table(with_type: bool) -> None:
@@ -79,46 +83,71 @@ def _rollup_table(with_type: bool) -> None:
     ]
     key = ["brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed"]
     if with_type:
-        cols.append(sa.Column("lead_type", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False))
+        cols.append(
+            sa.Column("lead_type", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False)
+        )
         key.append("lead_type")
-    op.create_table("lead_rollup", *cols, sa.Column("count", sa.Integer(), nullable=False),
-                    sa.ForeignKeyConstraint(["brokerage_id"], ["brokerage.id"]), sa.PrimaryKeyConstraint(*key))
+    op.create_table(
+        "lead_rollup",
+        *cols,
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["brokerage_id"], ["brokerage.id"]),
+        sa.PrimaryKeyConstraint(*key),
+    )
 
 
 def _fill_rollup(with_type: bool) -> None:
     """Recount lead_rollup from the lead table (what services/rollups.recount computes)."""
     pg = op.get_bind().dialect.name == "postgresql"
-    year = "CAST(EXTRACT(YEAR FROM stage_entered_at) AS INTEGER)" if pg \
+    year = (
+        "CAST(EXTRACT(YEAR FROM stage_entered_at) AS INTEGER)"
+        if pg
         else "CAST(strftime('%Y', stage_entered_at) AS INTEGER)"
+    )
     dims = [
-        "brokerage_id", "COALESCE(assigned_agent_id, 0)", "status", "stage",
-        f"CASE WHEN stage = 'closed' THEN {year} ELSE 0 END", "COALESCE(source, '')", "active_subscriptions > 0",
+        "brokerage_id",
+        "COALESCE(assigned_agent_id, 0)",
+        "status",
+        "stage",
+        f"CASE WHEN stage = 'closed' THEN {year} ELSE 0 END",
+        "COALESCE(source, '')",
+        "active_subscriptions > 0",
     ] + (["COALESCE(lead_type, '')"] if with_type else [])
     cols = _ROLLUP_COLS if with_type else _ROLLUP_COLS.replace(" lead_type,", "")
-    op.execute(f"INSERT INTO lead_rollup ({cols}) SELECT {', '.join(dims)}, COUNT(*) FROM lead "
-               f"GROUP BY {', '.join(dims)}")
+    op.execute(
+        f"INSERT INTO lead_rollup ({cols}) SELECT {', '.join(dims)}, COUNT(*) FROM lead "
+        f"GROUP BY {', '.join(dims)}"
+    )
 
 
 def upgrade() -> None:
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.create_index("ix_lead_b_first", ["brokerage_id", "first_name"], unique=False)
         batch_op.drop_index("ix_lead_b_created")
-        batch_op.create_index("ix_lead_b_created", ["brokerage_id", "created_at", "id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_lead_b_created", ["brokerage_id", "created_at", "id", "status"], unique=False
+        )
         batch_op.drop_index("ix_lead_b_agent_created")
-        batch_op.create_index("ix_lead_b_agent_created", ["brokerage_id", "assigned_agent_id", "created_at", "id",
-                                                          "status"], unique=False)
+        batch_op.create_index(
+            "ix_lead_b_agent_created",
+            ["brokerage_id", "assigned_agent_id", "created_at", "id", "status"],
+            unique=False,
+        )
         batch_op.drop_index("ix_lead_b_rating")
-        batch_op.create_index("ix_lead_b_rating", ["brokerage_id", "rating_score", "last_activity_at", "status",
-                                                   "lead_type"], unique=False)
+        batch_op.create_index(
+            "ix_lead_b_rating",
+            ["brokerage_id", "rating_score", "last_activity_at", "status", "lead_type"],
+            unique=False,
+        )
     op.drop_table("lead_rollup")
     _rollup_table(True)
     _fill_rollup(True)
-    for sql in (PG_UP if op.get_bind().dialect.name == "postgresql" else SQLITE_UP):
+    for sql in PG_UP if op.get_bind().dialect.name == "postgresql" else SQLITE_UP:
         op.execute(sql)
 
 
 def downgrade() -> None:
-    for sql in (PG_DOWN if op.get_bind().dialect.name == "postgresql" else SQLITE_DOWN):
+    for sql in PG_DOWN if op.get_bind().dialect.name == "postgresql" else SQLITE_DOWN:
         op.execute(sql)
     op.drop_table("lead_rollup")
     _rollup_table(False)
@@ -128,7 +157,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_lead_b_created")
         batch_op.create_index("ix_lead_b_created", ["brokerage_id", "created_at"], unique=False)
         batch_op.drop_index("ix_lead_b_agent_created")
-        batch_op.create_index("ix_lead_b_agent_created", ["brokerage_id", "assigned_agent_id", "created_at"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_lead_b_agent_created",
+            ["brokerage_id", "assigned_agent_id", "created_at"],
+            unique=False,
+        )
         batch_op.drop_index("ix_lead_b_rating")
         batch_op.create_index("ix_lead_b_rating", ["brokerage_id", "rating_score"], unique=False)

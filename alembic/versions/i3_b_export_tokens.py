@@ -4,24 +4,34 @@ Revision ID: i3_b
 Revises: i3_a
 Create Date: 2026-11-29 08:10:00
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
+
 from alembic import op
 
 revision: str = "i3_b"
-down_revision: Union[str, None] = "i3_a"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = "i3_a"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("export_log", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
-        batch_op.add_column(sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("started_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("finished_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("started_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("finished_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
         batch_op.create_index("ix_export_log_token", ["token_hash"], unique=True)
 
 

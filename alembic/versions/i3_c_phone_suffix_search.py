@@ -20,25 +20,32 @@ Revision ID: i3_c
 Revises: i6_b
 Create Date: 2026-11-29 11:10:00
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "i3_c"
-down_revision: Union[str, None] = "i6_b"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = "i6_b"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 _NAME = "trim(first_name || ' ' || last_name)"
 _NEW_NAME = "trim(new.first_name || ' ' || new.last_name)"
 _OLD_NAME = "trim(old.first_name || ' ' || old.last_name)"
 MAX_DIGITS = 20  # Lead.phone_digits max_length
 # the suffixes of a lead's phone digits (3 digits and more), for INSERT ... SELECT in triggers
-_SUFFIXES = "SELECT {r}.brokerage_id, substr({r}.phone_digits, p.i), {r}.id FROM lead_fts_pos p " \
-            "WHERE p.i <= length({r}.phone_digits) - 2"
+_SUFFIXES = (
+    "SELECT {r}.brokerage_id, substr({r}.phone_digits, p.i), {r}.id FROM lead_fts_pos p "
+    "WHERE p.i <= length({r}.phone_digits) - 2"
+)
 
-DROP_FTS = ["DROP TRIGGER IF EXISTS lead_fts_au", "DROP TRIGGER IF EXISTS lead_fts_ad",
-            "DROP TRIGGER IF EXISTS lead_fts_ai", "DROP TABLE IF EXISTS lead_fts"]
+DROP_FTS = [
+    "DROP TRIGGER IF EXISTS lead_fts_au",
+    "DROP TRIGGER IF EXISTS lead_fts_ad",
+    "DROP TRIGGER IF EXISTS lead_fts_ai",
+    "DROP TABLE IF EXISTS lead_fts",
+]
 
 UP = DROP_FTS + [
     "CREATE VIRTUAL TABLE lead_fts USING fts5(name, email, content='', tokenize='trigram')",
@@ -63,26 +70,30 @@ UP = DROP_FTS + [
     END""",
 ]
 
-DOWN = ["DROP TRIGGER IF EXISTS lead_fts_phone_au"] + DROP_FTS + [
-    "DROP TABLE IF EXISTS lead_fts_phone",
-    "DROP TABLE IF EXISTS lead_fts_pos",
-    "DROP TABLE IF EXISTS lead_fts_bulk",
-    # i3_a's table and triggers (name, email and phone digits as trigrams)
-    "CREATE VIRTUAL TABLE lead_fts USING fts5(name, email, phone, content='', tokenize='trigram')",
-    f"INSERT INTO lead_fts(rowid, name, email, phone) SELECT id, {_NAME}, email, phone_digits FROM lead",
-    f"""CREATE TRIGGER lead_fts_ai AFTER INSERT ON lead BEGIN
+DOWN = (
+    ["DROP TRIGGER IF EXISTS lead_fts_phone_au"]
+    + DROP_FTS
+    + [
+        "DROP TABLE IF EXISTS lead_fts_phone",
+        "DROP TABLE IF EXISTS lead_fts_pos",
+        "DROP TABLE IF EXISTS lead_fts_bulk",
+        # i3_a's table and triggers (name, email and phone digits as trigrams)
+        "CREATE VIRTUAL TABLE lead_fts USING fts5(name, email, phone, content='', tokenize='trigram')",
+        f"INSERT INTO lead_fts(rowid, name, email, phone) SELECT id, {_NAME}, email, phone_digits FROM lead",
+        f"""CREATE TRIGGER lead_fts_ai AFTER INSERT ON lead BEGIN
         INSERT INTO lead_fts(rowid, name, email, phone) VALUES (new.id, {_NEW_NAME}, new.email, new.phone_digits);
     END""",
-    f"""CREATE TRIGGER lead_fts_ad AFTER DELETE ON lead BEGIN
+        f"""CREATE TRIGGER lead_fts_ad AFTER DELETE ON lead BEGIN
         INSERT INTO lead_fts(lead_fts, rowid, name, email, phone)
         VALUES ('delete', old.id, {_OLD_NAME}, old.email, old.phone_digits);
     END""",
-    f"""CREATE TRIGGER lead_fts_au AFTER UPDATE OF first_name, last_name, email, phone_digits ON lead BEGIN
+        f"""CREATE TRIGGER lead_fts_au AFTER UPDATE OF first_name, last_name, email, phone_digits ON lead BEGIN
         INSERT INTO lead_fts(lead_fts, rowid, name, email, phone)
         VALUES ('delete', old.id, {_OLD_NAME}, old.email, old.phone_digits);
         INSERT INTO lead_fts(rowid, name, email, phone) VALUES (new.id, {_NEW_NAME}, new.email, new.phone_digits);
     END""",
-]
+    ]
+)
 
 
 TYPE_BEFORE = ["brokerage_id", "lead_type"]
@@ -98,12 +109,19 @@ def upgrade() -> None:
     op.execute("CREATE TABLE lead_fts_bulk (bulk INTEGER NOT NULL)")
     op.execute("INSERT INTO lead_fts_bulk (bulk) VALUES (0)")
     op.execute("CREATE TABLE lead_fts_pos (i INTEGER PRIMARY KEY)")
-    op.execute("INSERT INTO lead_fts_pos (i) VALUES " + ", ".join(f"({i})" for i in range(1, MAX_DIGITS + 1)))
-    op.execute("CREATE TABLE lead_fts_phone (brokerage_id INTEGER NOT NULL, suffix TEXT NOT NULL, "
-               "lead_id INTEGER NOT NULL, PRIMARY KEY (brokerage_id, suffix, lead_id)) WITHOUT ROWID")
-    op.execute("INSERT INTO lead_fts_phone (brokerage_id, suffix, lead_id) "
-               "SELECT l.brokerage_id, substr(l.phone_digits, p.i), l.id FROM lead l "
-               "JOIN lead_fts_pos p ON p.i <= length(l.phone_digits) - 2")
+    op.execute(
+        "INSERT INTO lead_fts_pos (i) VALUES "
+        + ", ".join(f"({i})" for i in range(1, MAX_DIGITS + 1))
+    )
+    op.execute(
+        "CREATE TABLE lead_fts_phone (brokerage_id INTEGER NOT NULL, suffix TEXT NOT NULL, "
+        "lead_id INTEGER NOT NULL, PRIMARY KEY (brokerage_id, suffix, lead_id)) WITHOUT ROWID"
+    )
+    op.execute(
+        "INSERT INTO lead_fts_phone (brokerage_id, suffix, lead_id) "
+        "SELECT l.brokerage_id, substr(l.phone_digits, p.i), l.id FROM lead l "
+        "JOIN lead_fts_pos p ON p.i <= length(l.phone_digits) - 2"
+    )
     for sql in UP:
         op.execute(sql)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
@@ -26,11 +26,20 @@ MAX_BODY = 4 * 1024 * 1024
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, errors: dict | None = None, headers: dict | None = None):
-        self.status, self.message, self.errors, self.headers = status, message, errors, headers or {}
+    def __init__(
+        self, status: int, message: str, errors: dict | None = None, headers: dict | None = None
+    ):
+        self.status, self.message, self.errors, self.headers = (
+            status,
+            message,
+            errors,
+            headers or {},
+        )
 
 
-def _error(status: int, message: str, errors: dict | None = None, headers: dict | None = None) -> JSONResponse:
+def _error(
+    status: int, message: str, errors: dict | None = None, headers: dict | None = None
+) -> JSONResponse:
     body = {"error": message}
     if errors:
         body["errors"] = errors
@@ -63,20 +72,30 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         async def endpoint(request: Request) -> Response:
             try:
                 auth = request.headers.get("authorization", "")
-                presented = auth[7:].strip() if auth[:7].lower() == "bearer " else request.headers.get("x-api-key", "")
+                presented = (
+                    auth[7:].strip()
+                    if auth[:7].lower() == "bearer "
+                    else request.headers.get("x-api-key", "")
+                )
                 raw = await read_body(request) if needs_body else b""
 
                 def work():
                     with session_scope(eng()) as session:
                         key = apikeys.authenticate(session, presented)
                         if key is None:
-                            raise ApiError(401, "A valid API key is required (Authorization: Bearer <key>); "
-                                                "this one is missing, unknown or revoked.",
-                                           headers={"WWW-Authenticate": "Bearer"})
+                            raise ApiError(
+                                401,
+                                "A valid API key is required (Authorization: Bearer <key>); "
+                                "this one is missing, unknown or revoked.",
+                                headers={"WWW-Authenticate": "Bearer"},
+                            )
                         wait = limiter.take(key.id)
                         if wait:
-                            raise ApiError(429, "Too many requests for this API key; slow down.",
-                                           headers={"Retry-After": TokenBucket.retry_after(wait)})
+                            raise ApiError(
+                                429,
+                                "Too many requests for this API key; slow down.",
+                                headers={"Retry-After": TokenBucket.retry_after(wait)},
+                            )
                         return fn(session, key, request, parse_json(raw) if needs_body else None)
 
                 out = await run_in_threadpool(work)
@@ -116,7 +135,7 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         elif isinstance(body, dict):
             items, single = [body], True
         else:
-            raise ValidationFailed({"body": "Send one event object, or {\"events\": [...]}."})
+            raise ValidationFailed({"body": 'Send one event object, or {"events": [...]}.'})
         out = activity.record_events(session, key.brokerage_id, items)
         if single:
             r = out["results"][0]
@@ -128,7 +147,7 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
     # ------------------------------------------------------------- W2 website login
     def post_login(session, key, request, body):
         if not isinstance(body, dict):
-            raise ValidationFailed({"body": "Send {\"email\": ..., \"password\": ...}."})
+            raise ValidationFailed({"body": 'Send {"email": ..., "password": ...}.'})
         errors = {}
         for f in ("email", "password"):
             if not isinstance(body.get(f), str) or not body.get(f):
@@ -142,14 +161,21 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         bucket = (key.id, email)
         wait = logins.peek(bucket)
         if wait:
-            raise ApiError(429, "Too many failed sign-ins for this email; try again later.",
-                           headers={"Retry-After": TokenBucket.retry_after(wait)})
+            raise ApiError(
+                429,
+                "Too many failed sign-ins for this email; try again later.",
+                headers={"Retry-After": TokenBucket.retry_after(wait)},
+            )
         lead = activity.website_login(session, key.brokerage_id, email, body["password"][:200])
         if lead is None:
             logins.take(bucket)
             raise ApiError(401, "Wrong email or password.")
-        return 200, {"lead_id": lead.id, "email": lead.email, "first_name": lead.first_name,
-                     "last_name": lead.last_name}
+        return 200, {
+            "lead_id": lead.id,
+            "email": lead.email,
+            "first_name": lead.first_name,
+            "last_name": lead.last_name,
+        }
 
     # ------------------------------------------------------------- leads
     def user_of(key):
@@ -185,12 +211,20 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         try:
             export_id, filename = await run_in_threadpool(work)
         except (NotFound, PermissionDenied) as exc:
-            return PlainTextResponse(str(exc), status_code=404 if isinstance(exc, NotFound) else 403,
-                                     headers={"Cache-Control": "no-store"})
+            return PlainTextResponse(
+                str(exc),
+                status_code=404 if isinstance(exc, NotFound) else 403,
+                headers={"Cache-Control": "no-store"},
+            )
         return StreamingResponse(
-            export.stream_rows(eng(), export_id), media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-                     "X-Content-Type-Options": "nosniff"})
+            export.stream_rows(eng(), export_id),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document())
@@ -209,5 +243,8 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         Route("/leads/{lead_id}", keyed(get_lead), methods=["GET"]),
         Route("/leads/{lead_id}", keyed(patch_lead, needs_body=True), methods=["PATCH"]),
     ]
-    routes = [Mount("/api/v1", routes=v1), Route("/export/{token}.csv", export_csv, methods=["GET"])]
+    routes = [
+        Mount("/api/v1", routes=v1),
+        Route("/export/{token}.csv", export_csv, methods=["GET"]),
+    ]
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found})

@@ -79,7 +79,9 @@ class RedisBucket:
     def take(self, key, cost: float = 1.0) -> float:
         interval = 1000.0 / self.rate
         try:
-            wait_ms = self._script(keys=[f"{self.prefix}{key}"], args=[interval, interval * self.burst])
+            wait_ms = self._script(
+                keys=[f"{self.prefix}{key}"], args=[interval, interval * self.burst]
+            )
         except Exception:  # Redis down: keep limiting, per process
             return self._local.take(key, cost)
         return float(wait_ms) / 1000.0

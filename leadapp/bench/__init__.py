@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 REGISTRY: list[tuple[int, str, Callable]] = []
 
@@ -75,18 +75,25 @@ def capture_sql(engine, fn: Callable) -> list[tuple[str, tuple]]:
     seen: list[tuple[str, tuple]] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, tuple(parameters) if isinstance(parameters, (list, tuple)) else parameters))
+        seen.append(
+            (statement, tuple(parameters) if isinstance(parameters, (list, tuple)) else parameters)
+        )
 
     event.listen(engine, "before_cursor_execute", before)
     try:
         fn()
     finally:
         event.remove(engine, "before_cursor_execute", before)
-    return [(s, p) for s, p in seen if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+    return [
+        (s, p)
+        for s, p in seen
+        if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))
+    ]
 
 
 def replay_sql(engine, statements: list[tuple[str, tuple]]) -> Callable[[], None]:
     """A raw limit: run these statements straight on the driver's cursor, fetching every row."""
+
     def raw() -> None:
         with engine.connect() as conn:
             cur = conn.connection.dbapi_connection.cursor()
@@ -94,6 +101,7 @@ def replay_sql(engine, statements: list[tuple[str, tuple]]) -> Callable[[], None
                 cur.execute(sql, params)
                 cur.fetchall()
             cur.close()
+
     return raw
 
 
@@ -106,12 +114,20 @@ def fmt_s(s: float | None) -> str:
 def print_table(rows: list[Row]) -> None:
     head = ("bench", "size", "app", "raw limit", "ratio", "target", "")
     table = [head] + [
-        (r.bench, r.size, fmt_s(r.app_s), fmt_s(r.raw_s), r.ratio, r.target,
-         ("ok" if r.ok else "MISSED" if r.ok is not None else "") + (f" {r.note}" if r.note else ""))
+        (
+            r.bench,
+            r.size,
+            fmt_s(r.app_s),
+            fmt_s(r.raw_s),
+            r.ratio,
+            r.target,
+            ("ok" if r.ok else "MISSED" if r.ok is not None else "")
+            + (f" {r.note}" if r.note else ""),
+        )
         for r in rows
     ]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(head))]
     for k, row in enumerate(table):
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
         if k == 0:
             print("  ".join("-" * w for w in widths))

@@ -39,20 +39,77 @@ def _org(engine, n_leads: int):
         b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=[])
         s.add(b)
         s.flush()
-        u = User(brokerage_id=b.id, email="broker@bench.test", name="Broker", role="broker", agent_code="B1",
-                 password_hash="x")
+        u = User(
+            brokerage_id=b.id,
+            email="broker@bench.test",
+            name="Broker",
+            role="broker",
+            agent_code="B1",
+            password_hash="x",
+        )
         s.add(u)
         s.flush()
         _, key = apikeys.create_key(s, u, "bench")
         now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
-        insert_rows(s.connection(), "lead", ("brokerage_id", "email", "first_name", "last_name", "phone",
-                                             "phone_digits", "extra_emails", "extra_phones", "street", "city",
-                                             "state", "postal_code", "status", "stage", "stage_entered_at",
-                                             "priority", "source", "texting_consent", "property_type_wanted",
-                                             "move_timeframe", "rating_score", "active_subscriptions",
-                                             "created_at", "updated_at"),
-                    [(b.id, f"l{i}@bench.test", "", "", "", "", "[]", "[]", "", "", "", "", "new", "uncontacted",
-                      now, "normal", "Zillow", False, "", "", 0.0, 0, now, now) for i in range(n_leads)])
+        insert_rows(
+            s.connection(),
+            "lead",
+            (
+                "brokerage_id",
+                "email",
+                "first_name",
+                "last_name",
+                "phone",
+                "phone_digits",
+                "extra_emails",
+                "extra_phones",
+                "street",
+                "city",
+                "state",
+                "postal_code",
+                "status",
+                "stage",
+                "stage_entered_at",
+                "priority",
+                "source",
+                "texting_consent",
+                "property_type_wanted",
+                "move_timeframe",
+                "rating_score",
+                "active_subscriptions",
+                "created_at",
+                "updated_at",
+            ),
+            [
+                (
+                    b.id,
+                    f"l{i}@bench.test",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "[]",
+                    "[]",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "new",
+                    "uncontacted",
+                    now,
+                    "normal",
+                    "Zillow",
+                    False,
+                    "",
+                    "",
+                    0.0,
+                    0,
+                    now,
+                    now,
+                )
+                for i in range(n_leads)
+            ],
+        )
         s.commit()
         return b.id, key
 
@@ -62,17 +119,35 @@ def _events(n: int, n_leads: int, seed: int = 1) -> list[dict]:
 
     rng = random.Random(seed)
     now = utcnow()
-    return [{"kind": rng.choice(KINDS), "email": f"l{rng.randrange(n_leads)}@bench.test",
-             "occurred_at": (now - timedelta(seconds=rng.randrange(90 * 86400))).isoformat(),
-             "mls_number": f"ML{rng.randrange(9999)}", "idempotency_key": f"e{seed}-{i}"} for i in range(n)]
+    return [
+        {
+            "kind": rng.choice(KINDS),
+            "email": f"l{rng.randrange(n_leads)}@bench.test",
+            "occurred_at": (now - timedelta(seconds=rng.randrange(90 * 86400))).isoformat(),
+            "mls_number": f"ML{rng.randrange(9999)}",
+            "idempotency_key": f"e{seed}-{i}",
+        }
+        for i in range(n)
+    ]
 
 
 def _raw_rows(bid: int, events: list[dict], lead_of: dict) -> list[tuple]:
     from leadapp.models import utcnow
 
     now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
-    return [(bid, lead_of[e["email"]], e["kind"], e["occurred_at"].replace("T", " ")[:26], now, e["mls_number"], "",
-             e["idempotency_key"]) for e in events]
+    return [
+        (
+            bid,
+            lead_of[e["email"]],
+            e["kind"],
+            e["occurred_at"].replace("T", " ")[:26],
+            now,
+            e["mls_number"],
+            "",
+            e["idempotency_key"],
+        )
+        for e in events
+    ]
 
 
 def _raw(ctx: BenchContext, name: str, n_leads: int, events: list[dict]) -> float:
@@ -86,8 +161,21 @@ def _raw(ctx: BenchContext, name: str, n_leads: int, events: list[dict]) -> floa
     t = time.perf_counter()
     with eng.begin() as conn:
         for start in range(0, len(rows), BATCH):
-            insert_rows(conn, "activity", ("brokerage_id", "lead_id", "kind", "occurred_at", "received_at",
-                                           "mls_number", "details", "idempotency_key"), rows[start:start + BATCH])
+            insert_rows(
+                conn,
+                "activity",
+                (
+                    "brokerage_id",
+                    "lead_id",
+                    "kind",
+                    "occurred_at",
+                    "received_at",
+                    "mls_number",
+                    "details",
+                    "idempotency_key",
+                ),
+                rows[start : start + BATCH],
+            )
     raw_s = time.perf_counter() - t
     eng.dispose()
     return raw_s
@@ -106,15 +194,24 @@ def events_service(ctx: BenchContext) -> list[Row]:
     t = time.perf_counter()
     for start in range(0, n, BATCH):  # one transaction per batch, as the API does
         with Session(eng, expire_on_commit=False) as s:
-            out = activity.record_events(s, bid, events[start:start + BATCH])
+            out = activity.record_events(s, bid, events[start : start + BATCH])
             assert out["errors"] == 0
             s.commit()
     app_s = time.perf_counter() - t
     eng.dispose()
     raw_s = _raw(ctx, "events_raw.db", N_LEADS, events)
     rate = n / app_s
-    return [Row("api: events through the service", f"{n:,} events, batches of {BATCH}", app_s, raw_s,
-                ">= 5,000 events/s", ok=rate >= 5000, note=f"{rate:,.0f}/s")]
+    return [
+        Row(
+            "api: events through the service",
+            f"{n:,} events, batches of {BATCH}",
+            app_s,
+            raw_s,
+            ">= 5,000 events/s",
+            ok=rate >= 5000,
+            note=f"{rate:,.0f}/s",
+        )
+    ]
 
 
 @bench("api: events over HTTP", order=51)
@@ -132,18 +229,28 @@ def events_http(ctx: BenchContext) -> list[Row]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(build_api(eng, TokenBucket(1000, 1000)), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            build_api(eng, TokenBucket(1000, 1000)),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+        )
+    )
     th = threading.Thread(target=server.run, daemon=True)
     th.start()
     while not server.started:
         time.sleep(0.05)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"},
-                          timeout=60) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=60,
+        ) as client:
             t = time.perf_counter()
             for start in range(0, n, BATCH):
-                r = client.post("/api/v1/events", json={"events": events[start:start + BATCH]})
+                r = client.post("/api/v1/events", json={"events": events[start : start + BATCH]})
                 assert r.status_code == 201, r.text[:300]
             app_s = time.perf_counter() - t
     finally:
@@ -152,8 +259,17 @@ def events_http(ctx: BenchContext) -> list[Row]:
         eng.dispose()
     raw_s = _raw(ctx, "http_raw.db", N_LEADS, events)
     rate = n / app_s
-    return [Row("api: events over HTTP", f"{n:,} events, POST batches of {BATCH}", app_s, raw_s,
-                ">= 1,000 events/s", ok=rate >= 1000, note=f"{rate:,.0f}/s")]
+    return [
+        Row(
+            "api: events over HTTP",
+            f"{n:,} events, POST batches of {BATCH}",
+            app_s,
+            raw_s,
+            ">= 1,000 events/s",
+            ok=rate >= 1000,
+            note=f"{rate:,.0f}/s",
+        )
+    ]
 
 
 @bench("rating: tercile refresh", order=52)
@@ -178,14 +294,67 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
     active = rng.random(n) < 0.6
     scores = np.where(active, rng.lognormal(20, 3, n), 0.0)
     with eng.begin() as c:
-        insert_rows(c, "lead", ("brokerage_id", "email", "first_name", "last_name", "phone", "phone_digits",
-                                "extra_emails", "extra_phones", "street", "city", "state", "postal_code", "status",
-                                "stage", "stage_entered_at", "priority", "source", "texting_consent",
-                                "property_type_wanted", "move_timeframe", "rating_score", "last_activity_at",
-                                "active_subscriptions", "created_at", "updated_at"),
-                    [(bid, f"r{i}@bench.test", "", "", "", "", "[]", "[]", "", "", "", "", "new", "uncontacted",
-                      now_txt, "normal", "", False, "", "", float(scores[i]), now_txt if active[i] else None, 0,
-                      now_txt, now_txt) for i in range(n)])
+        insert_rows(
+            c,
+            "lead",
+            (
+                "brokerage_id",
+                "email",
+                "first_name",
+                "last_name",
+                "phone",
+                "phone_digits",
+                "extra_emails",
+                "extra_phones",
+                "street",
+                "city",
+                "state",
+                "postal_code",
+                "status",
+                "stage",
+                "stage_entered_at",
+                "priority",
+                "source",
+                "texting_consent",
+                "property_type_wanted",
+                "move_timeframe",
+                "rating_score",
+                "last_activity_at",
+                "active_subscriptions",
+                "created_at",
+                "updated_at",
+            ),
+            [
+                (
+                    bid,
+                    f"r{i}@bench.test",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "[]",
+                    "[]",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "new",
+                    "uncontacted",
+                    now_txt,
+                    "normal",
+                    "",
+                    False,
+                    "",
+                    "",
+                    float(scores[i]),
+                    now_txt if active[i] else None,
+                    0,
+                    now_txt,
+                    now_txt,
+                )
+                for i in range(n)
+            ],
+        )
     with Session(eng) as s:  # first refresh counts the buckets from the stored scores (untimed)
         rating.refresh_cutoffs(s, bid, now)
         s.commit()
@@ -200,11 +369,26 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
             cond = sa.and_(Lead.brokerage_id == bid, Lead.rating_score > 0)
             k = s.execute(sa.select(sa.func.count()).select_from(Lead).where(cond)).scalar()
             for pos in (k // 3, 2 * k // 3):
-                s.execute(sa.select(Lead.rating_score).where(cond).order_by(Lead.rating_score).offset(pos).limit(1)).scalar()
+                s.execute(
+                    sa.select(Lead.rating_score)
+                    .where(cond)
+                    .order_by(Lead.rating_score)
+                    .offset(pos)
+                    .limit(1)
+                ).scalar()
 
     app()
     app_s = timed(app, repeat=7)
     raw_s = timed(naive, repeat=3)
     eng.dispose()
-    return [Row("rating: tercile refresh", f"{n:,} leads ({int(active.sum()):,} rated)", app_s, raw_s,
-                "< 50 ms", ok=app_s < 0.05, note="raw = naive count + OFFSET ranking")]
+    return [
+        Row(
+            "rating: tercile refresh",
+            f"{n:,} leads ({int(active.sum()):,} rated)",
+            app_s,
+            raw_s,
+            "< 50 ms",
+            ok=app_s < 0.05,
+            note="raw = naive count + OFFSET ranking",
+        )
+    ]

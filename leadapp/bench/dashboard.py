@@ -48,16 +48,34 @@ def _users(engine):
 
 def _scan(engine, agent_id=None):
     """D2, D3, D5, D6, D8 counted from the base tables (no summary tables)."""
-    where = "brokerage_id = 1 AND status != 'deleted'" + (f" AND assigned_agent_id = {int(agent_id)}" if agent_id else "")
-    join = "" if not agent_id else f" JOIN lead l ON l.id = a.lead_id AND l.assigned_agent_id = {int(agent_id)}"
-    return replay_sql(engine, [
-        (f"SELECT count(*), sum(active_subscriptions > 0), "
-         f"sum(last_activity_at >= date('now', '-29 days')) FROM lead WHERE {where}", ()),
-        (f"SELECT stage, count(*) FROM lead WHERE {where} AND stage != 'dead' GROUP BY stage", ()),
-        (f"SELECT source, count(*) FROM lead WHERE {where} GROUP BY source", ()),
-        (f"SELECT strftime('%Y-%m', a.occurred_at), count(*) FROM activity a{join} "
-         "WHERE a.brokerage_id = 1 AND a.occurred_at >= date('now', 'start of month', '-11 months') GROUP BY 1", ()),
-    ])
+    where = "brokerage_id = 1 AND status != 'deleted'" + (
+        f" AND assigned_agent_id = {int(agent_id)}" if agent_id else ""
+    )
+    join = (
+        ""
+        if not agent_id
+        else f" JOIN lead l ON l.id = a.lead_id AND l.assigned_agent_id = {int(agent_id)}"
+    )
+    return replay_sql(
+        engine,
+        [
+            (
+                f"SELECT count(*), sum(active_subscriptions > 0), "
+                f"sum(last_activity_at >= date('now', '-29 days')) FROM lead WHERE {where}",
+                (),
+            ),
+            (
+                f"SELECT stage, count(*) FROM lead WHERE {where} AND stage != 'dead' GROUP BY stage",
+                (),
+            ),
+            (f"SELECT source, count(*) FROM lead WHERE {where} GROUP BY source", ()),
+            (
+                f"SELECT strftime('%Y-%m', a.occurred_at), count(*) FROM activity a{join} "
+                "WHERE a.brokerage_id = 1 AND a.occurred_at >= date('now', 'start of month', '-11 months') GROUP BY 1",
+                (),
+            ),
+        ],
+    )
 
 
 @bench("dashboard: whole load", order=50)
@@ -74,6 +92,7 @@ def dashboard_load(ctx: BenchContext) -> list[Row]:
         agent = agents[0]
         size = f"{leads:,} leads / {acts:,} activities"
         for label, user in (("broker, whole brokerage", broker), ("agent, own leads", agent)):
+
             def app(user=user):
                 with Session(engine) as s:
                     dashboard.load(s, user)
@@ -84,14 +103,30 @@ def dashboard_load(ctx: BenchContext) -> list[Row]:
             raw()
             app_s = p95(app, repeat=15)
             raw_s = p95(raw, repeat=15)
-            rows.append(Row(f"dashboard: whole load (p95), {label}", size, app_s, raw_s, "< 50 ms at 1M",
-                            ok=app_s < 0.050 if leads >= 1_000_000 else None,
-                            note=f"{len(stmts)} statements"))
+            rows.append(
+                Row(
+                    f"dashboard: whole load (p95), {label}",
+                    size,
+                    app_s,
+                    raw_s,
+                    "< 50 ms at 1M",
+                    ok=app_s < 0.050 if leads >= 1_000_000 else None,
+                    note=f"{len(stmts)} statements",
+                )
+            )
         scan = _scan(engine, None)
         scan()
         scan_s = statistics.median([_t(scan) for _ in range(3)])
-        rows.append(Row("dashboard: same numbers by scanning (no summary tables), broker", size, scan_s, None,
-                        "for scale", note="D2 D3 D5 D6 D8 from lead/activity"))
+        rows.append(
+            Row(
+                "dashboard: same numbers by scanning (no summary tables), broker",
+                size,
+                scan_s,
+                None,
+                "for scale",
+                note="D2 D3 D5 D6 D8 from lead/activity",
+            )
+        )
         engine.dispose()
     return rows
 
@@ -117,11 +152,20 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
     broker, agents = _users(engine)
     # The worst case: all 50 dashboards may see the event (25 broker tabs, 25 of the lead's
     # agent), plus 10 other agents' dashboards that must receive nothing.
-    viewers = [broker] * (N_DASHBOARDS // 2) + [agents[0]] * (N_DASHBOARDS - N_DASHBOARDS // 2) + \
-        [agents[1 + i % (len(agents) - 1)] for i in range(10)]
+    viewers = (
+        [broker] * (N_DASHBOARDS // 2)
+        + [agents[0]] * (N_DASHBOARDS - N_DASHBOARDS // 2)
+        + [agents[1 + i % (len(agents) - 1)] for i in range(10)]
+    )
     with Session(engine) as s:
-        emails = [e for e, in s.execute(select(Lead.email).where(Lead.assigned_agent_id == agents[0].id,
-                                                                 Lead.status != "deleted").limit(N_EVENTS))]
+        emails = [
+            e
+            for (e,) in s.execute(
+                select(Lead.email)
+                .where(Lead.assigned_agent_id == agents[0].id, Lead.status != "deleted")
+                .limit(N_EVENTS)
+            )
+        ]
 
     # each dashboard re-reads exactly as its live task does (state/dashboard.py): its own
     # session token, the shared load keyed by what it shows
@@ -141,13 +185,18 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
         try:
             for i, email in enumerate(emails):
                 # only the broker and the lead's agent's dashboards may see this event
-                targets = [(sub, u) for sub, u in subs if u.role == "broker" or u.id == agents[0].id]
+                targets = [
+                    (sub, u) for sub, u in subs if u.role == "broker" or u.id == agents[0].id
+                ]
                 start = time.perf_counter()
 
                 def write():
                     with Session(engine) as s:
-                        activity.record_events(s, 1, [{"kind": "info_request", "email": email,
-                                                       "details": f"bench {i}"}])
+                        activity.record_events(
+                            s,
+                            1,
+                            [{"kind": "info_request", "email": email, "details": f"bench {i}"}],
+                        )
                         t = time.perf_counter()
                         s.commit()
                         return t
@@ -158,9 +207,17 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
                     woke = time.perf_counter()
                     await asyncio.sleep(dstate.DEBOUNCE_S)
                     sub.drain(got)
-                    who = (user.brokerage_id, user.id, user.role == "broker", user.timezone or "UTC")
-                    await dstate._shared_load(dstate._share_key(sub.seq, who, "", "actions", ""), tokens[user.id],
-                                              (None, "actions", ""))
+                    who = (
+                        user.brokerage_id,
+                        user.id,
+                        user.role == "broker",
+                        user.timezone or "UTC",
+                    )
+                    await dstate._shared_load(
+                        dstate._share_key(sub.seq, who, "", "actions", ""),
+                        tokens[user.id],
+                        (None, "actions", ""),
+                    )
                     return woke, time.perf_counter()
 
                 waits = [asyncio.ensure_future(one(sub, u)) for sub, u in targets]
@@ -188,7 +245,15 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
     woken.sort()
     pct = lambda xs: xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]  # noqa: E731
     n_targets = len(full) // max(len(emails), 1)
-    return [Row(f"dashboard: live fan-out, event -> {n_targets} open dashboards re-read (p95)",
-                f"{leads:,} leads / {acts:,} activities", pct(full), pct(woken), "< 2 s", ok=pct(full) < 2.0,
-                note=f"{len(emails)} events; raw = commit -> queues woken; "
-                     f"the event's write itself {statistics.median(writes) * 1000:.0f} ms (median)")]
+    return [
+        Row(
+            f"dashboard: live fan-out, event -> {n_targets} open dashboards re-read (p95)",
+            f"{leads:,} leads / {acts:,} activities",
+            pct(full),
+            pct(woken),
+            "< 2 s",
+            ok=pct(full) < 2.0,
+            note=f"{len(emails)} events; raw = commit -> queues woken; "
+            f"the event's write itself {statistics.median(writes) * 1000:.0f} ms (median)",
+        )
+    ]

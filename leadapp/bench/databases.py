@@ -35,15 +35,24 @@ def demo_database(workdir: Path, leads: int, activities: int | None = None):
         db.upgrade(f"sqlite:///{tmp}")
         eng = db.make_engine(f"sqlite:///{tmp}")
         t = time.perf_counter()
-        demo_data.load(eng, demo_data.Plan(seed=11, leads=leads, activities=activities,
-                                           listings=min(5000, max(500, leads // 200))))
+        demo_data.load(
+            eng,
+            demo_data.Plan(
+                seed=11,
+                leads=leads,
+                activities=activities,
+                listings=min(5000, max(500, leads // 200)),
+            ),
+        )
         with eng.connect() as c:
             c.exec_driver_sql("ANALYZE")
             c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         eng.dispose()
         tmp.rename(path)
-        print(f"  seeded {leads:,} leads / {activities:,} activities in {time.perf_counter() - t:.0f} s -> {path}",
-              flush=True)
+        print(
+            f"  seeded {leads:,} leads / {activities:,} activities in {time.perf_counter() - t:.0f} s -> {path}",
+            flush=True,
+        )
     else:
         db.upgrade(url)  # a database seeded before the latest migrations
     return db.make_engine(url)

@@ -16,17 +16,61 @@ import time
 
 from leadapp.bench import BenchContext, Row, bench
 
-HEADERS = ["Email", "Name", "Phone", "Address", "City", "State", "Postal Code", "Birthday",
-           "Transaction Anniversary", "Type", "Agent ID", "Pipeline Stage", "Tags", "Texting", "Market ID",
-           "Campaign ID", "Notes"]
+HEADERS = [
+    "Email",
+    "Name",
+    "Phone",
+    "Address",
+    "City",
+    "State",
+    "Postal Code",
+    "Birthday",
+    "Transaction Anniversary",
+    "Type",
+    "Agent ID",
+    "Pipeline Stage",
+    "Tags",
+    "Texting",
+    "Market ID",
+    "Campaign ID",
+    "Notes",
+]
 
 
-LEAD_COLS = ("id", "brokerage_id", "email", "first_name", "last_name", "phone", "phone_digits",
-             "extra_emails", "extra_phones", "street", "city", "state", "postal_code", "birthday",
-             "birthday_md", "anniversary", "anniversary_md", "lead_type", "status", "stage",
-             "stage_entered_at", "priority", "source", "texting_consent", "assigned_agent_id",
-             "property_type_wanted", "move_timeframe", "rating_score", "active_subscriptions",
-             "created_at", "updated_at", "created_by_id")
+LEAD_COLS = (
+    "id",
+    "brokerage_id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "phone_digits",
+    "extra_emails",
+    "extra_phones",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "birthday",
+    "birthday_md",
+    "anniversary",
+    "anniversary_md",
+    "lead_type",
+    "status",
+    "stage",
+    "stage_entered_at",
+    "priority",
+    "source",
+    "texting_consent",
+    "assigned_agent_id",
+    "property_type_wanted",
+    "move_timeframe",
+    "rating_score",
+    "active_subscriptions",
+    "created_at",
+    "updated_at",
+    "created_by_id",
+)
 
 
 def make_file(n: int, agent_codes: list[str], market_id: int, campaign_id: int) -> bytes:
@@ -43,18 +87,33 @@ def make_file(n: int, agent_codes: list[str], market_id: int, campaign_id: int) 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(HEADERS)
-    st, ty, sg, tg, ys, ag = (rng.integers(0, len(a), n) for a in (states, types, stages, tags, yes, agents))
+    st, ty, sg, tg, ys, ag = (
+        rng.integers(0, len(a), n) for a in (states, types, stages, tags, yes, agents)
+    )
     mk, cp, nt = rng.random(n) < 0.3, rng.random(n) < 0.2, rng.random(n) < 0.25
     for i in range(n):
         s = states[st[i]]
-        w.writerow([
-            f"lead{i}.import@example{i % 13}.com", f"First{i % 5000} Last{i % 7919}", f"(510) 555-{i % 10000:04d}",
-            f"{i % 9999 + 1} Main St", "Berkeley", s, "K1A 0B1" if s == "ON" else f"{94000 + i % 999:05d}",
-            f"{i % 12 + 1}/{i % 28 + 1}/{1950 + i % 50}", f"{i % 12 + 1:02d}/{i % 28 + 1:02d}/{2000 + i % 20}",
-            types[ty[i]], agents[ag[i]], stages[sg[i]], tags[tg[i]], yes[ys[i]],
-            str(market_id) if mk[i] else "", str(campaign_id) if cp[i] else "",
-            "Called, left a message." if nt[i] else "",
-        ])
+        w.writerow(
+            [
+                f"lead{i}.import@example{i % 13}.com",
+                f"First{i % 5000} Last{i % 7919}",
+                f"(510) 555-{i % 10000:04d}",
+                f"{i % 9999 + 1} Main St",
+                "Berkeley",
+                s,
+                "K1A 0B1" if s == "ON" else f"{94000 + i % 999:05d}",
+                f"{i % 12 + 1}/{i % 28 + 1}/{1950 + i % 50}",
+                f"{i % 12 + 1:02d}/{i % 28 + 1:02d}/{2000 + i % 20}",
+                types[ty[i]],
+                agents[ag[i]],
+                stages[sg[i]],
+                tags[tg[i]],
+                yes[ys[i]],
+                str(market_id) if mk[i] else "",
+                str(campaign_id) if cp[i] else "",
+                "Called, left a message." if nt[i] else "",
+            ]
+        )
     return buf.getvalue().encode()
 
 
@@ -79,10 +138,21 @@ def _org(engine):
         b = Brokerage(name="Bench Realty", primary_email="office@bench.test")
         s.add(b)
         s.flush()
-        users = [User(brokerage_id=b.id, email=f"{n}@bench.test", name=n, role=r, agent_code=f"BEN{100 + i}",
-                      password_hash="x") for i, (n, r) in enumerate([("broker", "broker"), ("a1", "agent"),
-                                                                      ("a2", "agent")])]
-        m, c = Market(brokerage_id=b.id, name="Bench market"), Campaign(brokerage_id=b.id, name="Bench drip")
+        users = [
+            User(
+                brokerage_id=b.id,
+                email=f"{n}@bench.test",
+                name=n,
+                role=r,
+                agent_code=f"BEN{100 + i}",
+                password_hash="x",
+            )
+            for i, (n, r) in enumerate([("broker", "broker"), ("a1", "agent"), ("a2", "agent")])
+        ]
+        m, c = (
+            Market(brokerage_id=b.id, name="Bench market"),
+            Campaign(brokerage_id=b.id, name="Bench drip"),
+        )
         s.add_all(users + [m, c])
         s.flush()
         s.add(CampaignStep(campaign_id=c.id, position=1, delay_days=1, subject="Hello"))
@@ -101,12 +171,43 @@ def _raw(engine, data: bytes) -> float:
     n = len(df)
     ts = "2026-01-01 00:00:00.000000"
     e = [""] * n
-    rows = list(zip(range(1, n + 1), [1] * n, df["Email"].str.lower().tolist(), df["Name"].tolist(), e,
-                    df["Phone"].tolist(), e, ["[]"] * n, ["[]"] * n, df["Address"].tolist(), df["City"].tolist(),
-                    df["State"].str[:2].tolist(), df["Postal Code"].tolist(), [None] * n, [None] * n, [None] * n,
-                    [None] * n, [None] * n, ["new"] * n, ["uncontacted"] * n, [ts] * n, ["normal"] * n,
-                    ["Import"] * n, [False] * n, [None] * n, e, e, [0.0] * n, [0] * n, [ts] * n, [ts] * n,
-                    [None] * n))
+    rows = list(
+        zip(
+            range(1, n + 1),
+            [1] * n,
+            df["Email"].str.lower().tolist(),
+            df["Name"].tolist(),
+            e,
+            df["Phone"].tolist(),
+            e,
+            ["[]"] * n,
+            ["[]"] * n,
+            df["Address"].tolist(),
+            df["City"].tolist(),
+            df["State"].str[:2].tolist(),
+            df["Postal Code"].tolist(),
+            [None] * n,
+            [None] * n,
+            [None] * n,
+            [None] * n,
+            [None] * n,
+            ["new"] * n,
+            ["uncontacted"] * n,
+            [ts] * n,
+            ["normal"] * n,
+            ["Import"] * n,
+            [False] * n,
+            [None] * n,
+            e,
+            e,
+            [0.0] * n,
+            [0] * n,
+            [ts] * n,
+            [ts] * n,
+            [None] * n,
+            strict=False,
+        )
+    )
     with engine.begin() as conn:
         insert_rows(conn, "lead", LEAD_COLS, rows)
     return time.perf_counter() - t
@@ -147,10 +248,27 @@ def import_vs_raw(ctx: BenchContext) -> list[Row]:
             exact = rollups.check(s, broker.brokerage_id) == []
         app_engine.dispose()
         size = f"{n:,} rows, {len(data) / 1e6:.0f} MB"
-        out.append(Row("import: preview (parse + check)", size, preview_s, raw_s, "<= 3x raw",
-                       ok=preview_s <= 3 * raw_s, note=f"pandas parse alone {parse_s:.2f} s"))
-        out.append(Row("import: check + write all", size, import_s, raw_s, "<= 3x raw; 100k < 10 s",
-                       ok=import_s <= 3 * raw_s and (n > 100_000 or import_s < 10),
-                       note=f"{res.leads:,} leads, {res.notes:,} notes, {res.market_enrolments:,} markets, "
-                            f"roll-ups {'exact' if exact else 'WRONG'}"))
+        out.append(
+            Row(
+                "import: preview (parse + check)",
+                size,
+                preview_s,
+                raw_s,
+                "<= 3x raw",
+                ok=preview_s <= 3 * raw_s,
+                note=f"pandas parse alone {parse_s:.2f} s",
+            )
+        )
+        out.append(
+            Row(
+                "import: check + write all",
+                size,
+                import_s,
+                raw_s,
+                "<= 3x raw; 100k < 10 s",
+                ok=import_s <= 3 * raw_s and (n > 100_000 or import_s < 10),
+                note=f"{res.leads:,} leads, {res.notes:,} notes, {res.market_enrolments:,} markets, "
+                f"roll-ups {'exact' if exact else 'WRONG'}",
+            )
+        )
     return out

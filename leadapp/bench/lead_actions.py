@@ -45,6 +45,7 @@ def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
                 changed = lead_bulk.apply(s, s.get(User, broker_id), dict(FILTER), action, value)
                 s.rollback()
                 assert changed > 0
+
         return app
 
     def run_raw(sets: str, field: str, new_value: str):
@@ -52,27 +53,43 @@ def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
             conn = engine.raw_connection()
             try:
                 cur = conn.cursor()
-                cur.execute("SELECT coalesce(assigned_agent_id, 0), status, stage, source, active_subscriptions > 0, "
-                            "count(*) FROM lead WHERE brokerage_id = 1 AND source = ? AND status != 'deleted' "
-                            "GROUP BY 1, 2, 3, 4, 5", (FILTER["source"],))
+                cur.execute(
+                    "SELECT coalesce(assigned_agent_id, 0), status, stage, source, active_subscriptions > 0, "
+                    "count(*) FROM lead WHERE brokerage_id = 1 AND source = ? AND status != 'deleted' "
+                    "GROUP BY 1, 2, 3, 4, 5",
+                    (FILTER["source"],),
+                )
                 cur.fetchall()
-                cur.execute(f"INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, body, field, "
-                            f"old_value, new_value, created_at) SELECT brokerage_id, id, ?, 'audit', 'changed', '', ?, "
-                            f"{field}, ?, ? FROM lead WHERE brokerage_id = 1 AND source = ? AND status != 'deleted'",
-                            (broker_id, field, new_value, now, FILTER["source"]))
-                cur.execute(f"UPDATE lead SET {sets}, updated_at = ? WHERE brokerage_id = 1 AND source = ? "
-                            "AND status != 'deleted'", (now, FILTER["source"]))
+                cur.execute(
+                    f"INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, body, field, "
+                    f"old_value, new_value, created_at) SELECT brokerage_id, id, ?, 'audit', 'changed', '', ?, "
+                    f"{field}, ?, ? FROM lead WHERE brokerage_id = 1 AND source = ? AND status != 'deleted'",
+                    (broker_id, field, new_value, now, FILTER["source"]),
+                )
+                cur.execute(
+                    f"UPDATE lead SET {sets}, updated_at = ? WHERE brokerage_id = 1 AND source = ? "
+                    "AND status != 'deleted'",
+                    (now, FILTER["source"]),
+                )
                 cur.close()
             finally:
                 conn.rollback()
                 conn.close()
+
         return raw
 
     cases = [
-        ("set stage", ("stage", "dead"), run_raw("stage = 'dead', stage_entered_at = '" + now + "'", "stage", "Dead")),
+        (
+            "set stage",
+            ("stage", "dead"),
+            run_raw("stage = 'dead', stage_entered_at = '" + now + "'", "stage", "Dead"),
+        ),
         ("add a tag", ("add_tags", "Bench tag"), None),
-        ("assign to an agent", ("assign", str(agent_id)),
-         run_raw(f"assigned_agent_id = {agent_id}", "assigned_agent_id", str(agent_id))),
+        (
+            "assign to an agent",
+            ("assign", str(agent_id)),
+            run_raw(f"assigned_agent_id = {agent_id}", "assigned_agent_id", str(agent_id)),
+        ),
         ("delete", ("delete", ""), run_raw("status = 'deleted'", "status", "Deleted")),
     ]
     rows = []
@@ -84,9 +101,17 @@ def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
         if raw is not None:
             raw()
             raw_s = timed(raw, repeat=repeat)
-        rows.append(Row(f"bulk: {label}, all matching source=Zillow", f"{n:,} of {leads:,} leads", app_s, raw_s,
-                        "one transaction; history + roll-ups", ok=None,
-                        note=f"{n / app_s:,.0f} leads/s"))
+        rows.append(
+            Row(
+                f"bulk: {label}, all matching source=Zillow",
+                f"{n:,} of {leads:,} leads",
+                app_s,
+                raw_s,
+                "one transaction; history + roll-ups",
+                ok=None,
+                note=f"{n / app_s:,.0f} leads/s",
+            )
+        )
     return rows
 
 
@@ -113,10 +138,16 @@ def _export_row(engine, leads: int) -> Row:
 
     with Session(engine) as s:
         user = s.get(User, broker_id)
-        stmt = lead_query.filtered_select(s, user, lead_query.LeadQuery.parse(view), *export.COLUMNS, now=utcnow())
+        stmt = lead_query.filtered_select(
+            s, user, lead_query.LeadQuery.parse(view), *export.COLUMNS, now=utcnow()
+        )
         sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
-        tag_sql = str(select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
-                      .where(LeadTag.lead_id.in_([0])).compile(engine, compile_kwargs={"literal_binds": True}))
+        tag_sql = str(
+            select(LeadTag.lead_id, Tag.name)
+            .join(Tag, Tag.id == LeadTag.tag_id)
+            .where(LeadTag.lead_id.in_([0]))
+            .compile(engine, compile_kwargs={"literal_binds": True})
+        )
 
     def raw():
         conn = engine.raw_connection()
@@ -140,9 +171,15 @@ def _export_row(engine, leads: int) -> Row:
 
     app_s = timed(app, repeat=3)
     raw_s = timed(raw, repeat=3)
-    return Row("export: CSV of the whole list (all pages), streamed", f"{leads:,} leads", app_s, raw_s,
-               "streamed; memory flat", ok=None,
-               note=f"{state['raw_rows'] / app_s:,.0f} rows/s, {state['bytes'] / 1e6:.1f} MB")
+    return Row(
+        "export: CSV of the whole list (all pages), streamed",
+        f"{leads:,} leads",
+        app_s,
+        raw_s,
+        "streamed; memory flat",
+        ok=None,
+        note=f"{state['raw_rows'] / app_s:,.0f} rows/s, {state['bytes'] / 1e6:.1f} MB",
+    )
 
 
 def _claim_row(engine, leads: int, repeat: int) -> Row:
@@ -154,7 +191,9 @@ def _claim_row(engine, leads: int, repeat: int) -> Row:
 
     _, agent_id = _broker_and_agent(engine)
     with Session(engine) as s:
-        lead_id = s.exec(select(Lead.id).where(Lead.assigned_agent_id.is_(None)).order_by(Lead.id)).first()
+        lead_id = s.exec(
+            select(Lead.id).where(Lead.assigned_agent_id.is_(None)).order_by(Lead.id)
+        ).first()
         s.execute(sa.text("UPDATE brokerage SET unassigned_pool_enabled = 1"))
         s.commit()
 
@@ -167,8 +206,11 @@ def _claim_row(engine, leads: int, repeat: int) -> Row:
         conn = engine.raw_connection()
         try:
             cur = conn.cursor()
-            cur.execute("UPDATE lead SET assigned_agent_id = ? WHERE id = ? AND brokerage_id = 1 "
-                        "AND assigned_agent_id IS NULL", (agent_id, lead_id))
+            cur.execute(
+                "UPDATE lead SET assigned_agent_id = ? WHERE id = ? AND brokerage_id = 1 "
+                "AND assigned_agent_id IS NULL",
+                (agent_id, lead_id),
+            )
             cur.close()
         finally:
             conn.rollback()
@@ -177,8 +219,15 @@ def _claim_row(engine, leads: int, repeat: int) -> Row:
     app()
     raw()
     app_s, raw_s = p95(app, repeat=repeat), p95(raw, repeat=repeat)
-    return Row("pool: claim one lead (p95)", f"{leads:,} leads", app_s, raw_s, "conditional UPDATE; exactly one wins",
-               ok=None, note=f"+{fmt_s(app_s - raw_s)}")
+    return Row(
+        "pool: claim one lead (p95)",
+        f"{leads:,} leads",
+        app_s,
+        raw_s,
+        "conditional UPDATE; exactly one wins",
+        ok=None,
+        note=f"+{fmt_s(app_s - raw_s)}",
+    )
 
 
 @bench("lead actions: bulk changes, export, claim", order=35)

@@ -32,7 +32,9 @@ def _p95_pair(app, raw, repeat: int) -> tuple[float, float, float, float]:
     """p95 of app() and of raw(), run alternately so both see the same machine load (and medians)."""
     times: dict[str, list[float]] = {"app": [], "raw": []}
     for i in range(repeat):
-        for name, fn in (("app", app), ("raw", raw)) if i % 2 == 0 else (("raw", raw), ("app", app)):
+        for name, fn in (
+            (("app", app), ("raw", raw)) if i % 2 == 0 else (("raw", raw), ("app", app))
+        ):
             t = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t)
@@ -51,14 +53,27 @@ def _cases(engine) -> list[tuple[str, dict, str]]:
     with Session(engine) as s:
         agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
         sample = s.get(Lead, 4242) or s.exec(select(Lead).order_by(Lead.id.desc())).first()
-    fragment = f"{sample.first_name[-3:]} {sample.last_name[:4]}".lower()  # across first and last name
+    fragment = (
+        f"{sample.first_name[-3:]} {sample.last_name[:4]}".lower()
+    )  # across first and last name
     return [
         ("first page", {}, "page"),
         ("page 10,000 rows deep", {"page": "501"}, "page"),
-        ("filter: status=active, stage=nurturing", {"status": "active", "stage": "nurturing"}, "page"),
-        ("filter: type=buyer, rating=3, by rating", {"type": "buyer", "rating": "3", "sort": "rating"}, "page"),
-        ("filter: agent, source=Zillow, subscribed", {"agent": str(agent.id), "source": "Zillow",
-                                                        "subscribed": "yes"}, "page"),
+        (
+            "filter: status=active, stage=nurturing",
+            {"status": "active", "stage": "nurturing"},
+            "page",
+        ),
+        (
+            "filter: type=buyer, rating=3, by rating",
+            {"type": "buyer", "rating": "3", "sort": "rating"},
+            "page",
+        ),
+        (
+            "filter: agent, source=Zillow, subscribed",
+            {"agent": str(agent.id), "source": "Zillow", "subscribed": "yes"},
+            "page",
+        ),
         (f"search '{fragment}'", {"q": fragment}, "page"),
         ("search phone '555 12'", {"q": "555 12"}, "page"),
         ("count (default view)", {}, "count"),
@@ -95,9 +110,20 @@ def _run_size(leads: int, ctx: BenchContext) -> list[Row]:
         raw()
         app_s, raw_s, app_med, raw_med = _p95_pair(app, raw, 7 if ctx.quick else 41)
         ok = app_s <= raw_s + SLACK_S and (leads < 1_000_000 or app_s < BUDGET_S)
-        target = f"<= raw + {SLACK_S * 1000:.0f} ms" + (f", < {BUDGET_S * 1000:.0f} ms" if leads >= 1_000_000 else "")
-        rows.append(Row(f"lead list: {label} (p95)", f"{leads:,} leads", app_s, raw_s, target, ok=ok,
-                        note=f"+{fmt_s(app_s - raw_s)} (medians {fmt_s(app_med)} / {fmt_s(raw_med)})"))
+        target = f"<= raw + {SLACK_S * 1000:.0f} ms" + (
+            f", < {BUDGET_S * 1000:.0f} ms" if leads >= 1_000_000 else ""
+        )
+        rows.append(
+            Row(
+                f"lead list: {label} (p95)",
+                f"{leads:,} leads",
+                app_s,
+                raw_s,
+                target,
+                ok=ok,
+                note=f"+{fmt_s(app_s - raw_s)} (medians {fmt_s(app_med)} / {fmt_s(raw_med)})",
+            )
+        )
     engine.dispose()
     return rows
 

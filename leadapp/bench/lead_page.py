@@ -32,7 +32,9 @@ def _database(ctx: BenchContext):
         db.upgrade(url)
         engine = db.make_engine(url)
         leads = min(ctx.leads, 5000)
-        demo_data.load(engine, demo_data.Plan(seed=7, leads=leads, activities=leads * 10, listings=500))
+        demo_data.load(
+            engine, demo_data.Plan(seed=7, leads=leads, activities=leads * 10, listings=500)
+        )
     return engine
 
 
@@ -48,7 +50,9 @@ def _busy_lead(engine) -> tuple[int, int]:
 
     with Session(engine) as s:
         agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
-        lead = s.exec(select(Lead).where(Lead.assigned_agent_id == agent.id).order_by(Lead.id)).first()
+        lead = s.exec(
+            select(Lead).where(Lead.assigned_agent_id == agent.id).order_by(Lead.id)
+        ).first()
         listing_ids = list(s.exec(select(Listing.id).limit(500)).all())
         lead_id, brokerage_id = lead.id, lead.brokerage_id
     rnd = random.Random(4)
@@ -60,14 +64,38 @@ def _busy_lead(engine) -> tuple[int, int]:
         when = now - timedelta(minutes=37 * i)
         if when >= now - rating.WINDOW:
             score += rating.term(kind, when)
-        rows.append((brokerage_id, lead_id, kind, when.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                     when.strftime("%Y-%m-%d %H:%M:%S.%f"), rnd.choice(listing_ids) if kind == "listing_view" else None,
-                     ""))
+        rows.append(
+            (
+                brokerage_id,
+                lead_id,
+                kind,
+                when.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                when.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                rnd.choice(listing_ids) if kind == "listing_view" else None,
+                "",
+            )
+        )
     with engine.begin() as conn:
-        insert_rows(conn, "activity", ("brokerage_id", "lead_id", "kind", "occurred_at", "received_at", "listing_id",
-                                       "details"), rows)
-        conn.execute(sa.text("UPDATE lead SET rating_score = rating_score + :s, last_activity_at = :t WHERE id = :i"),
-                     {"s": score, "t": now.strftime("%Y-%m-%d %H:%M:%S.%f"), "i": lead_id})
+        insert_rows(
+            conn,
+            "activity",
+            (
+                "brokerage_id",
+                "lead_id",
+                "kind",
+                "occurred_at",
+                "received_at",
+                "listing_id",
+                "details",
+            ),
+            rows,
+        )
+        conn.execute(
+            sa.text(
+                "UPDATE lead SET rating_score = rating_score + :s, last_activity_at = :t WHERE id = :i"
+            ),
+            {"s": score, "t": now.strftime("%Y-%m-%d %H:%M:%S.%f"), "i": lead_id},
+        )
     return lead_id, agent.id
 
 
@@ -93,7 +121,10 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
         ("SELECT * FROM lead WHERE id = ?", (lead_id,)),
         ("SELECT * FROM brokerage WHERE id = 1", ()),
         ("SELECT name FROM app_user WHERE id = ?", (agent_id,)),
-        ("SELECT t.name FROM lead_tag lt JOIN tag t ON t.id = lt.tag_id WHERE lt.lead_id = ? ORDER BY t.name", (lead_id,)),
+        (
+            "SELECT t.name FROM lead_tag lt JOIN tag t ON t.id = lt.tag_id WHERE lt.lead_id = ? ORDER BY t.name",
+            (lead_id,),
+        ),
         ("SELECT name FROM tag WHERE brokerage_id = 1 ORDER BY name", ()),
         ("SELECT count(*) FROM app_user WHERE brokerage_id = 1 AND is_active", ()),
         ("SELECT count(*) FROM activity WHERE lead_id = ?", (lead_id,)),
@@ -104,10 +135,16 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
         ("SELECT count(*) FROM saved_search WHERE lead_id = ?", (lead_id,)),
         ("SELECT count(*) FROM favorite WHERE lead_id = ?", (lead_id,)),
         ("SELECT * FROM rating_cutoff WHERE brokerage_id = 1", ()),
-        ("SELECT kind, date(occurred_at), count(*) FROM activity WHERE lead_id = ? AND occurred_at >= ? "
-         "GROUP BY kind, date(occurred_at)", (lead_id, since)),
-        ("SELECT a.*, l.* FROM activity a LEFT JOIN listing l ON l.id = a.listing_id WHERE a.lead_id = ? "
-         "ORDER BY a.occurred_at DESC, a.id DESC LIMIT 20 OFFSET 0", (lead_id,)),
+        (
+            "SELECT kind, date(occurred_at), count(*) FROM activity WHERE lead_id = ? AND occurred_at >= ? "
+            "GROUP BY kind, date(occurred_at)",
+            (lead_id, since),
+        ),
+        (
+            "SELECT a.*, l.* FROM activity a LEFT JOIN listing l ON l.id = a.listing_id WHERE a.lead_id = ? "
+            "ORDER BY a.occurred_at DESC, a.id DESC LIMIT 20 OFFSET 0",
+            (lead_id,),
+        ),
     ]
 
     raw = replay_sql(engine, raw_sql)
@@ -117,5 +154,13 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
     app_s = p95(app, repeat=15)
     raw_s = p95(raw, repeat=15)
     engine.dispose()
-    return [Row("lead page: open a lead with 10,000 activities (p95)", f"{N_ACTIVITIES:,} activities", app_s, raw_s,
-                "< 1 s", ok=app_s < 1.0)]
+    return [
+        Row(
+            "lead page: open a lead with 10,000 activities (p95)",
+            f"{N_ACTIVITIES:,} activities",
+            app_s,
+            raw_s,
+            "< 1 s",
+            ok=app_s < 1.0,
+        )
+    ]

@@ -23,7 +23,9 @@ def seed_vs_executemany(ctx: BenchContext) -> list[Row]:
     from leadapp.services.bulk import insert_rows
 
     leads = ctx.leads
-    plan = demo_data.Plan(seed=7, leads=leads, activities=leads * 10, listings=min(5000, max(500, leads // 200)))
+    plan = demo_data.Plan(
+        seed=7, leads=leads, activities=leads * 10, listings=min(5000, max(500, leads // 200))
+    )
     app_engine = _fresh(ctx.workdir / "seed_app.db")
     t = time.perf_counter()
     demo_data.load(app_engine, plan)
@@ -39,5 +41,13 @@ def seed_vs_executemany(ctx: BenchContext) -> list[Row]:
     raw_s = time.perf_counter() - t
     raw_engine.dispose()
     ctx.cache["seeded_db"] = ctx.workdir / "seed_app.db"
-    return [Row("demo data: generate + load", f"{leads:,} leads / {leads * 10:,} activities", app_s, raw_s,
-                "<= 3x raw", ok=app_s <= 3 * raw_s)]
+    return [
+        Row(
+            "demo data: generate + load",
+            f"{leads:,} leads / {leads * 10:,} activities",
+            app_s,
+            raw_s,
+            "<= 3x raw",
+            ok=app_s <= 3 * raw_s,
+        )
+    ]

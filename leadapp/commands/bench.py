@@ -11,9 +11,13 @@ from pathlib import Path
 def add_parser(sub) -> None:
     p = sub.add_parser("bench", help="measure the app against the raw database limit")
     p.add_argument("--leads", type=int, default=100_000, help="size of the generated brokerage")
-    p.add_argument("--only", action="append", default=[], help="run benches whose name contains this")
+    p.add_argument(
+        "--only", action="append", default=[], help="run benches whose name contains this"
+    )
     p.add_argument("--quick", action="store_true", help="smaller sizes only (a smoke run)")
-    p.add_argument("--workdir", default=None, help="where the benchmark databases go (default: a temp dir)")
+    p.add_argument(
+        "--workdir", default=None, help="where the benchmark databases go (default: a temp dir)"
+    )
     p.set_defaults(func=run)
 
 

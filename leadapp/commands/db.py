@@ -33,5 +33,7 @@ def run(args) -> int:
             bad += len(problems)
             for line in problems[:50]:
                 print(f"{b.name}: {line}")
-            print(f"{b.name}: {'summary tables and ratings match a full recount' if not problems else f'{len(problems)} differences'}")
+            print(
+                f"{b.name}: {'summary tables and ratings match a full recount' if not problems else f'{len(problems)} differences'}"
+            )
     return 1 if bad else 0

@@ -14,8 +14,12 @@ from pathlib import Path
 def add_parser(sub) -> None:
     p = sub.add_parser("import", help="preview and import a CSV file of leads")
     p.add_argument("file", help="the CSV file (the template's columns; see the Import page)")
-    p.add_argument("--as", dest="as_user", default=None,
-                   help="email of the user importing (default: the first broker)")
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        default=None,
+        help="email of the user importing (default: the first broker)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check the file only; write nothing")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.set_defaults(func=run)
@@ -27,7 +31,11 @@ def _user(session, email: str | None):
     from leadapp.models import User
 
     q = select(User).where(User.is_active)
-    q = q.where(User.email == email.strip().lower()) if email else q.where(User.role == "broker").order_by(User.id)
+    q = (
+        q.where(User.email == email.strip().lower())
+        if email
+        else q.where(User.role == "broker").order_by(User.id)
+    )
     return session.exec(q).first()
 
 
@@ -48,8 +56,12 @@ def run(args) -> int:
         with db.session_scope() as session:
             user = _user(session, args.as_user)
             if user is None:
-                print(f"no active user {args.as_user}" if args.as_user else "no broker in this database; use --as",
-                      file=sys.stderr)
+                print(
+                    f"no active user {args.as_user}"
+                    if args.as_user
+                    else "no broker in this database; use --as",
+                    file=sys.stderr,
+                )
                 return 2
             pv = importer.build_preview(session, user, data, path.name)
             out = pv.to_dict()
@@ -72,8 +84,10 @@ def run(args) -> int:
         print(f"warning: {w}")
     if "counts" in out:
         c = out["counts"]
-        print(f"{c['rows']:,} rows, {c['valid']:,} valid, {c['error_rows']:,} with errors "
-              f"({c['errors']:,} errors), {c['warnings']:,} warnings — {out['verdict']}")
+        print(
+            f"{c['rows']:,} rows, {c['valid']:,} valid, {c['error_rows']:,} with errors "
+            f"({c['errors']:,} errors), {c['warnings']:,} warnings — {out['verdict']}"
+        )
     if "imported" in out:
         print(out["imported"]["message"])
     elif code == 0 and args.dry_run:

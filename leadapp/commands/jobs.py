@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("jobs", help="run due periodic jobs (campaign emails, greetings, mail delivery)")
+    p = sub.add_parser(
+        "jobs", help="run due periodic jobs (campaign emails, greetings, mail delivery)"
+    )
     p.add_argument("action", choices=["run", "list"])
     p.add_argument("--only", default=None)
     p.set_defaults(func=run)

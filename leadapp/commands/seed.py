@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
 def print_sign_ins() -> None:
     from leadapp.services.demo_data import demo_sign_ins
 
-    print("Demo sign-ins (password for all: %s):" % demo_sign_ins()[0][2])
+    print(f"Demo sign-ins (password for all: {demo_sign_ins()[0][2]}):")
     for role, email, _ in demo_sign_ins():
         print(f"  {role:<7} {email}")
 
@@ -37,9 +37,17 @@ def run(args) -> int:
         print("the database is not empty; seed loads into an empty database only")
         return 1
     t = time.perf_counter()
-    counts = demo_data.load(engine, demo_data.Plan(seed=args.seed, leads=args.leads,
-                                                   activities=args.activities, listings=args.listings))
-    print(f"demo data loaded in {time.perf_counter() - t:.1f}s: "
-          + ", ".join(f"{v:,} {k}" for k, v in counts.items() if k in ("lead", "activity", "listing", "task")))
+    counts = demo_data.load(
+        engine,
+        demo_data.Plan(
+            seed=args.seed, leads=args.leads, activities=args.activities, listings=args.listings
+        ),
+    )
+    print(
+        f"demo data loaded in {time.perf_counter() - t:.1f}s: "
+        + ", ".join(
+            f"{v:,} {k}" for k, v in counts.items() if k in ("lead", "activity", "listing", "task")
+        )
+    )
     print_sign_ins()
     return 0

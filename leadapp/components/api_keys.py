@@ -13,15 +13,28 @@ def _new_key_callout() -> rx.Component:
         rx.vstack(
             rx.text("Copy this key now — it is shown only once.", weight="bold", size="2"),
             rx.hstack(
-                rx.code(ApiKeysState.new_key, data_testid="new-api-key", style={"word_break": "break-all"}),
-                rx.button(rx.icon("copy", size=14), "Copy", size="1", variant="soft",
-                          on_click=[rx.set_clipboard(ApiKeysState.new_key), rx.toast.info("Copied.")]),
-                align="center", spacing="2", wrap="wrap",
+                rx.code(
+                    ApiKeysState.new_key,
+                    data_testid="new-api-key",
+                    style={"word_break": "break-all"},
+                ),
+                rx.button(
+                    rx.icon("copy", size=14),
+                    "Copy",
+                    size="1",
+                    variant="soft",
+                    on_click=[rx.set_clipboard(ApiKeysState.new_key), rx.toast.info("Copied.")],
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
             ),
             rx.button("Done", size="1", variant="ghost", on_click=ApiKeysState.dismiss_new_key),
-            spacing="2", width="100%",
+            spacing="2",
+            width="100%",
         ),
-        color_scheme="green", width="100%",
+        color_scheme="green",
+        width="100%",
     )
 
 
@@ -29,26 +42,49 @@ def _key_row(k) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(k["name"], weight="medium")),
         rx.table.cell(rx.code(k["prefix"])),
-        rx.table.cell(rx.text(k["created_at"], size="1"), rx.text(k["created_by"], size="1", color_scheme="gray")),
+        rx.table.cell(
+            rx.text(k["created_at"], size="1"),
+            rx.text(k["created_by"], size="1", color_scheme="gray"),
+        ),
         rx.table.cell(rx.text(k["last_used_at"], size="1")),
-        rx.table.cell(rx.cond(
-            k["active"],
-            rx.alert_dialog.root(
-                rx.alert_dialog.trigger(rx.button("Revoke", size="1", color_scheme="red", variant="soft",
-                                                  data_testid="revoke-api-key")),
-                rx.alert_dialog.content(
-                    rx.alert_dialog.title("Revoke this key?"),
-                    rx.alert_dialog.description("The website using it will get 401 errors at once."),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.alert_dialog.action(rx.button("Revoke", color_scheme="red",
-                                                         on_click=ApiKeysState.revoke_key(k["id"]))),
-                        justify="end", spacing="3", margin_top="12px",
+        rx.table.cell(
+            rx.cond(
+                k["active"],
+                rx.alert_dialog.root(
+                    rx.alert_dialog.trigger(
+                        rx.button(
+                            "Revoke",
+                            size="1",
+                            color_scheme="red",
+                            variant="soft",
+                            data_testid="revoke-api-key",
+                        )
+                    ),
+                    rx.alert_dialog.content(
+                        rx.alert_dialog.title("Revoke this key?"),
+                        rx.alert_dialog.description(
+                            "The website using it will get 401 errors at once."
+                        ),
+                        rx.hstack(
+                            rx.alert_dialog.cancel(
+                                rx.button("Cancel", variant="soft", color_scheme="gray")
+                            ),
+                            rx.alert_dialog.action(
+                                rx.button(
+                                    "Revoke",
+                                    color_scheme="red",
+                                    on_click=ApiKeysState.revoke_key(k["id"]),
+                                )
+                            ),
+                            justify="end",
+                            spacing="3",
+                            margin_top="12px",
+                        ),
                     ),
                 ),
-            ),
-            rx.badge("Revoked " + k["revoked_at"].to(str), color_scheme="gray"),
-        )),
+                rx.badge("Revoked " + k["revoked_at"].to(str), color_scheme="gray"),
+            )
+        ),
     )
 
 
@@ -56,35 +92,62 @@ def api_keys_section() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Website API keys", size="4"),
-            rx.text("Your property-search website reports sign-ups and activity to ",
-                    rx.code("/api/v1/events"), " with one of these keys (",
-                    rx.link("API reference", href="/api/v1/openapi.json", is_external=True), ").",
-                    size="2", color_scheme="gray"),
+            rx.text(
+                "Your property-search website reports sign-ups and activity to ",
+                rx.code("/api/v1/events"),
+                " with one of these keys (",
+                rx.link("API reference", href="/api/v1/openapi.json", is_external=True),
+                ").",
+                size="2",
+                color_scheme="gray",
+            ),
             rx.cond(ApiKeysState.new_key != "", _new_key_callout()),
             rx.form(
                 rx.hstack(
-                    rx.input(name="name", placeholder="Key name, e.g. bayviewhomes.com", max_length=100,
-                             width="100%", data_testid="api-key-name"),
+                    rx.input(
+                        name="name",
+                        placeholder="Key name, e.g. bayviewhomes.com",
+                        max_length=100,
+                        width="100%",
+                        data_testid="api-key-name",
+                    ),
                     rx.button("Create key", type="submit", data_testid="create-api-key"),
-                    width="100%", spacing="2",
+                    width="100%",
+                    spacing="2",
                 ),
-                rx.cond(ApiKeysState.name_error != "", rx.text(ApiKeysState.name_error, size="1", color_scheme="red")),
-                on_submit=ApiKeysState.create_key, reset_on_submit=True, width="100%",
+                rx.cond(
+                    ApiKeysState.name_error != "",
+                    rx.text(ApiKeysState.name_error, size="1", color_scheme="red"),
+                ),
+                on_submit=ApiKeysState.create_key,
+                reset_on_submit=True,
+                width="100%",
             ),
             rx.cond(
                 ApiKeysState.keys.length() > 0,
-                rx.box(rx.table.root(
-                    rx.table.header(rx.table.row(
-                        rx.table.column_header_cell("Name"), rx.table.column_header_cell("Key"),
-                        rx.table.column_header_cell("Created"), rx.table.column_header_cell("Last used"),
-                        rx.table.column_header_cell(""),
-                    )),
-                    rx.table.body(rx.foreach(ApiKeysState.keys, _key_row)),
-                    width="100%", variant="surface", data_testid="api-keys-table",
-                ), width="100%", overflow_x="auto"),
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Name"),
+                                rx.table.column_header_cell("Key"),
+                                rx.table.column_header_cell("Created"),
+                                rx.table.column_header_cell("Last used"),
+                                rx.table.column_header_cell(""),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(ApiKeysState.keys, _key_row)),
+                        width="100%",
+                        variant="surface",
+                        data_testid="api-keys-table",
+                    ),
+                    width="100%",
+                    overflow_x="auto",
+                ),
                 rx.text("No keys yet.", size="2", color_scheme="gray"),
             ),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )

@@ -10,11 +10,17 @@ from leadapp.state.import_state import GuideItem, ImportState
 
 def _guide_row(g: GuideItem) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.vstack(
-            rx.text(g.header, weight="medium", size="2"),
-            rx.cond(g.required == "Required", rx.badge("Required", color_scheme="red", size="1", variant="soft")),
-            spacing="1",
-        ), white_space="nowrap"),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(g.header, weight="medium", size="2"),
+                rx.cond(
+                    g.required == "Required",
+                    rx.badge("Required", color_scheme="red", size="1", variant="soft"),
+                ),
+                spacing="1",
+            ),
+            white_space="nowrap",
+        ),
         rx.table.cell(rx.text(g.accepted, size="2")),
         rx.table.cell(rx.text(g.about, size="2", color_scheme="gray")),
     )
@@ -26,20 +32,33 @@ def template_card() -> rx.Component:
             rx.hstack(
                 rx.icon("file-spreadsheet", size=22, color=rx.color("accent", 9)),
                 rx.heading("1. Start from the template", size="4"),
-                align="center", spacing="2",
+                align="center",
+                spacing="2",
             ),
             rx.text(
-                rx.cond(AuthState.is_broker,
-                        "Your template has an Agent ID column: fill it to assign each lead to an agent.",
-                        "Leads you import are assigned to you."),
-                size="2", color_scheme="gray",
+                rx.cond(
+                    AuthState.is_broker,
+                    "Your template has an Agent ID column: fill it to assign each lead to an agent.",
+                    "Leads you import are assigned to you.",
+                ),
+                size="2",
+                color_scheme="gray",
             ),
-            rx.button(rx.icon("download", size=16), "Download template", on_click=ImportState.download_template,
-                      variant="soft", data_testid="download-template"),
-            rx.text("Save your spreadsheet as CSV (UTF-8 or Windows). Only Email is required; headers may be "
-                    "in any order and case, and common names such as \"E-mail\" or \"Zip\" are understood.",
-                    size="1", color_scheme="gray"),
-            spacing="3", width="100%",
+            rx.button(
+                rx.icon("download", size=16),
+                "Download template",
+                on_click=ImportState.download_template,
+                variant="soft",
+                data_testid="download-template",
+            ),
+            rx.text(
+                "Save your spreadsheet as CSV (UTF-8 or Windows). Only Email is required; headers may be "
+                'in any order and case, and common names such as "E-mail" or "Zip" are understood.',
+                size="1",
+                color_scheme="gray",
+            ),
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )
@@ -51,16 +70,24 @@ def column_guide() -> rx.Component:
             rx.heading("Columns and accepted values", size="3"),
             rx.box(
                 rx.table.root(
-                    rx.table.header(rx.table.row(
-                        rx.table.column_header_cell("Column"), rx.table.column_header_cell("Accepted values"),
-                        rx.table.column_header_cell("What it does"),
-                    )),
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("Column"),
+                            rx.table.column_header_cell("Accepted values"),
+                            rx.table.column_header_cell("What it does"),
+                        )
+                    ),
                     rx.table.body(rx.foreach(ImportState.guide, _guide_row)),
-                    size="1", variant="ghost", width="100%",
+                    size="1",
+                    variant="ghost",
+                    width="100%",
                 ),
-                max_height="420px", overflow_y="auto", width="100%",
+                max_height="420px",
+                overflow_y="auto",
+                width="100%",
             ),
-            spacing="2", width="100%",
+            spacing="2",
+            width="100%",
         ),
         width="100%",
         data_testid="column-guide",

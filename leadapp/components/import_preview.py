@@ -15,7 +15,8 @@ def _count(label: str, value, color: str, testid: str) -> rx.Component:
             rx.text(value, size="6", weight="bold", color=rx.color(color, 11), data_testid=testid),
             spacing="0",
         ),
-        min_width="110px", flex="1",
+        min_width="110px",
+        flex="1",
     )
 
 
@@ -25,17 +26,31 @@ def counts() -> rx.Component:
         _count("Valid", ImportState.valid, "grass", "count-valid"),
         _count("Errors", ImportState.errors_total, "red", "count-errors"),
         _count("Warnings", ImportState.warnings.length(), "amber", "count-warnings"),
-        gap="12px", wrap="wrap", width="100%",
+        gap="12px",
+        wrap="wrap",
+        width="100%",
     )
 
 
 def verdict() -> rx.Component:
     return rx.cond(
         ImportState.ok,
-        rx.callout(ImportState.verdict, icon="circle-check", color_scheme="grass", size="2",
-                   data_testid="looks-good", width="100%"),
-        rx.callout(ImportState.verdict, icon="circle-alert", color_scheme="red", size="2",
-                   data_testid="verdict-errors", width="100%"),
+        rx.callout(
+            ImportState.verdict,
+            icon="circle-check",
+            color_scheme="grass",
+            size="2",
+            data_testid="looks-good",
+            width="100%",
+        ),
+        rx.callout(
+            ImportState.verdict,
+            icon="circle-alert",
+            color_scheme="red",
+            size="2",
+            data_testid="verdict-errors",
+            width="100%",
+        ),
     )
 
 
@@ -45,10 +60,16 @@ def warnings() -> rx.Component:
         rx.callout(
             rx.vstack(
                 rx.text("Warnings (these do not block the import):", weight="medium"),
-                rx.foreach(ImportState.warnings, lambda w: rx.text("• ", w, size="2", data_testid="warning")),
+                rx.foreach(
+                    ImportState.warnings,
+                    lambda w: rx.text("• ", w, size="2", data_testid="warning"),
+                ),
                 spacing="1",
             ),
-            icon="triangle-alert", color_scheme="amber", size="1", width="100%",
+            icon="triangle-alert",
+            color_scheme="amber",
+            size="1",
+            width="100%",
         ),
     )
 
@@ -57,22 +78,36 @@ def _cell(c: GridCell) -> rx.Component:
     return rx.cond(
         c.error != "",
         rx.table.cell(
-            rx.tooltip(rx.text(rx.cond(c.value == "", "(empty)", c.value), size="2", trim="both"),
-                       content=c.error),
-            background=rx.color("red", 4), color=rx.color("red", 12),
+            rx.tooltip(
+                rx.text(rx.cond(c.value == "", "(empty)", c.value), size="2", trim="both"),
+                content=c.error,
+            ),
+            background=rx.color("red", 4),
+            color=rx.color("red", 12),
             box_shadow=f"inset 0 0 0 1px {rx.color('red', 8)}",
-            title=c.error, data_testid="cell-error", white_space="nowrap", max_width="240px",
-            overflow="hidden", text_overflow="ellipsis",
+            title=c.error,
+            data_testid="cell-error",
+            white_space="nowrap",
+            max_width="240px",
+            overflow="hidden",
+            text_overflow="ellipsis",
         ),
-        rx.table.cell(rx.text(c.value, size="2"), white_space="nowrap", max_width="240px", overflow="hidden",
-                      text_overflow="ellipsis"),
+        rx.table.cell(
+            rx.text(c.value, size="2"),
+            white_space="nowrap",
+            max_width="240px",
+            overflow="hidden",
+            text_overflow="ellipsis",
+        ),
     )
 
 
 def _row(r: GridRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.text(r.row, size="1", color_scheme="gray"),
-                                 background=rx.cond(r.bad, rx.color("red", 3), "transparent")),
+        rx.table.row_header_cell(
+            rx.text(r.row, size="1", color_scheme="gray"),
+            background=rx.cond(r.bad, rx.color("red", 3), "transparent"),
+        ),
         rx.foreach(r.cells, _cell),
     )
 
@@ -82,36 +117,63 @@ def grid() -> rx.Component:
         rx.hstack(
             rx.heading("Your file", size="3"),
             rx.spacer(),
-            rx.cond(ImportState.error_rows > 0, rx.hstack(
-                rx.switch(checked=ImportState.only_errors, on_change=ImportState.set_only_errors,
-                          data_testid="only-errors"),
-                rx.text("Only rows with errors", size="2"),
-                align="center",
-            )),
-            width="100%", align="center",
+            rx.cond(
+                ImportState.error_rows > 0,
+                rx.hstack(
+                    rx.switch(
+                        checked=ImportState.only_errors,
+                        on_change=ImportState.set_only_errors,
+                        data_testid="only-errors",
+                    ),
+                    rx.text("Only rows with errors", size="2"),
+                    align="center",
+                ),
+            ),
+            width="100%",
+            align="center",
         ),
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(
-                    rx.table.column_header_cell("Row"),
-                    rx.foreach(ImportState.columns, lambda h: rx.table.column_header_cell(h, white_space="nowrap")),
-                )),
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Row"),
+                        rx.foreach(
+                            ImportState.columns,
+                            lambda h: rx.table.column_header_cell(h, white_space="nowrap"),
+                        ),
+                    )
+                ),
                 rx.table.body(rx.foreach(ImportState.grid_rows, _row)),
-                size="1", variant="surface", data_testid="preview-grid",
+                size="1",
+                variant="surface",
+                data_testid="preview-grid",
             ),
-            overflow="auto", max_height="560px", width="100%",
+            overflow="auto",
+            max_height="560px",
+            width="100%",
         ),
-        rx.text("Red cells have an error: hover over one to see why. Showing up to 200 rows; row numbers are "
-                "those of your spreadsheet.", size="1", color_scheme="gray"),
-        spacing="2", width="100%", min_width="0", flex="2",
+        rx.text(
+            "Red cells have an error: hover over one to see why. Showing up to 200 rows; row numbers are "
+            "those of your spreadsheet.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="2",
+        width="100%",
+        min_width="0",
+        flex="2",
     )
 
 
 def _error(e: ErrorItem) -> rx.Component:
     return rx.box(
         rx.text(rx.text.strong("row ", e.row.to(str), ", ", e.column), ": ", e.message, size="2"),
-        padding="6px 8px", border_left=f"3px solid {rx.color('red', 9)}", background=rx.color("red", 2),
-        border_radius="4px", width="100%", data_testid="error-item",
+        padding="6px 8px",
+        border_left=f"3px solid {rx.color('red', 9)}",
+        background=rx.color("red", 2),
+        border_radius="4px",
+        width="100%",
+        data_testid="error-item",
     )
 
 
@@ -120,12 +182,27 @@ def error_list() -> rx.Component:
         ImportState.errors_total > 0,
         rx.vstack(
             rx.heading("Errors to fix", size="3"),
-            rx.box(rx.vstack(rx.foreach(ImportState.errors, _error), spacing="1"),
-                   max_height="560px", overflow_y="auto", width="100%"),
-            rx.cond(ImportState.errors_hidden > 0,
-                    rx.text("… and ", ImportState.errors_hidden, " more (the first 500 are listed).", size="1",
-                            color_scheme="gray")),
-            spacing="2", width="100%", flex="1", min_width="260px", data_testid="error-list",
+            rx.box(
+                rx.vstack(rx.foreach(ImportState.errors, _error), spacing="1"),
+                max_height="560px",
+                overflow_y="auto",
+                width="100%",
+            ),
+            rx.cond(
+                ImportState.errors_hidden > 0,
+                rx.text(
+                    "… and ",
+                    ImportState.errors_hidden,
+                    " more (the first 500 are listed).",
+                    size="1",
+                    color_scheme="gray",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+            flex="1",
+            min_width="260px",
+            data_testid="error-list",
         ),
     )
 
@@ -134,14 +211,29 @@ def actions() -> rx.Component:
     return rx.hstack(
         rx.cond(
             ImportState.ok,
-            rx.button(rx.icon("upload", size=16), "Import ", ImportState.rows, rx.cond(ImportState.rows == 1, " lead", " leads"), size="3",
-                      on_click=ImportState.start_import, loading=ImportState.phase == "importing",
-                      data_testid="import-button"),
+            rx.button(
+                rx.icon("upload", size=16),
+                "Import ",
+                ImportState.rows,
+                rx.cond(ImportState.rows == 1, " lead", " leads"),
+                size="3",
+                on_click=ImportState.start_import,
+                loading=ImportState.phase == "importing",
+                data_testid="import-button",
+            ),
         ),
-        rx.button(rx.icon("refresh-cw", size=16), "Upload again", size="3", variant="soft",
-                  color_scheme="gray", on_click=ImportState.upload_again, data_testid="upload-again",
-                  disabled=ImportState.phase == "importing"),
-        spacing="3", wrap="wrap",
+        rx.button(
+            rx.icon("refresh-cw", size=16),
+            "Upload again",
+            size="3",
+            variant="soft",
+            color_scheme="gray",
+            on_click=ImportState.upload_again,
+            data_testid="upload-again",
+            disabled=ImportState.phase == "importing",
+        ),
+        spacing="3",
+        wrap="wrap",
     )
 
 
@@ -151,7 +243,8 @@ def import_progress() -> rx.Component:
         rx.vstack(
             rx.text(ImportState.progress_label, "… ", ImportState.progress, "%", size="2"),
             rx.progress(value=ImportState.progress, max=100, width="100%"),
-            width="100%", data_testid="import-progress",
+            width="100%",
+            data_testid="import-progress",
         ),
     )
 
@@ -163,21 +256,37 @@ def preview_card() -> rx.Component:
                 rx.icon("table", size=22, color=rx.color("accent", 9)),
                 rx.heading("3. Check the preview", size="4"),
                 rx.spacer(),
-                rx.text(ImportState.filename, " · ", ImportState.encoding, size="1", color_scheme="gray",
-                        data_testid="preview-file"),
-                align="center", spacing="2", width="100%", wrap="wrap",
+                rx.text(
+                    ImportState.filename,
+                    " · ",
+                    ImportState.encoding,
+                    size="1",
+                    color_scheme="gray",
+                    data_testid="preview-file",
+                ),
+                align="center",
+                spacing="2",
+                width="100%",
+                wrap="wrap",
             ),
             verdict(),
             counts(),
             warnings(),
             rx.cond(
                 ImportState.rows > 0,
-                rx.flex(grid(), error_list(), direction=rx.breakpoints(initial="column", md="row"), gap="16px",
-                        width="100%", align="start"),
+                rx.flex(
+                    grid(),
+                    error_list(),
+                    direction=rx.breakpoints(initial="column", md="row"),
+                    gap="16px",
+                    width="100%",
+                    align="start",
+                ),
             ),
             import_progress(),
             actions(),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         ),
         width="100%",
         id="import-preview",
@@ -188,25 +297,49 @@ def preview_card() -> rx.Component:
 def success_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.icon("party-popper", size=28, color=rx.color("grass", 9)),
-                      rx.heading("Import complete", size="5"), align="center", spacing="3"),
+            rx.hstack(
+                rx.icon("party-popper", size=28, color=rx.color("grass", 9)),
+                rx.heading("Import complete", size="5"),
+                align="center",
+                spacing="3",
+            ),
             rx.text(ImportState.result_message, size="3", data_testid="import-success"),
             rx.flex(
                 _count("Leads", ImportState.result["leads"], "grass", "result-leads"),
                 _count("Tags", ImportState.result["tags"], "gray", "result-tags"),
                 _count("Notes", ImportState.result["notes"], "gray", "result-notes"),
-                _count("Market enrolments", ImportState.result["market_enrolments"], "gray", "result-markets"),
-                _count("Campaign enrolments", ImportState.result["campaign_enrolments"], "gray", "result-campaigns"),
-                gap="12px", wrap="wrap", width="100%",
+                _count(
+                    "Market enrolments",
+                    ImportState.result["market_enrolments"],
+                    "gray",
+                    "result-markets",
+                ),
+                _count(
+                    "Campaign enrolments",
+                    ImportState.result["campaign_enrolments"],
+                    "gray",
+                    "result-campaigns",
+                ),
+                gap="12px",
+                wrap="wrap",
+                width="100%",
             ),
-            rx.text("Each lead's history says it came from this import.", size="2", color_scheme="gray"),
+            rx.text(
+                "Each lead's history says it came from this import.", size="2", color_scheme="gray"
+            ),
             rx.hstack(
                 rx.link(rx.button("See your leads", size="3"), href="/leads"),
-                rx.button("Import another file", size="3", variant="soft", on_click=ImportState.upload_again,
-                          data_testid="import-another"),
+                rx.button(
+                    "Import another file",
+                    size="3",
+                    variant="soft",
+                    on_click=ImportState.upload_again,
+                    data_testid="import-another",
+                ),
                 spacing="3",
             ),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
         width="100%",
         border=f"1px solid {rx.color('grass', 7)}",

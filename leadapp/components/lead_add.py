@@ -8,57 +8,92 @@ from leadapp.state.leads import LeadListState as S
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(S.add_errors.contains(key),
-                   rx.text(S.add_errors[key], size="1", color_scheme="red", data_testid=f"add-error-{key}"))
-
-
-def _input(label: str, name: str, type_: str = "text", placeholder: str = "", required: bool = False):
-    return rx.vstack(
-        rx.text(label, rx.cond(required, rx.text.span(" *", color=rx.color("red", 9)), rx.fragment()),
-                size="1", weight="medium"),
-        rx.input(name=name, type=type_, default_value=S.add_form.get(name, "").to(str), placeholder=placeholder,
-                 width="100%", data_testid=f"add-{name}",
-                 color_scheme=rx.cond(S.add_errors.contains(name), "red", "gray")),
-        _error(name),
-        spacing="1", width="100%",
+    return rx.cond(
+        S.add_errors.contains(key),
+        rx.text(S.add_errors[key], size="1", color_scheme="red", data_testid=f"add-error-{key}"),
     )
 
 
-_SELECT_STYLE = {"padding": "6px", "border_radius": "6px", "border": "1px solid var(--gray-7)",
-                 "background": "var(--color-surface)", "width": "100%"}
+def _input(
+    label: str, name: str, type_: str = "text", placeholder: str = "", required: bool = False
+):
+    return rx.vstack(
+        rx.text(
+            label,
+            rx.cond(required, rx.text.span(" *", color=rx.color("red", 9)), rx.fragment()),
+            size="1",
+            weight="medium",
+        ),
+        rx.input(
+            name=name,
+            type=type_,
+            default_value=S.add_form.get(name, "").to(str),
+            placeholder=placeholder,
+            width="100%",
+            data_testid=f"add-{name}",
+            color_scheme=rx.cond(S.add_errors.contains(name), "red", "gray"),
+        ),
+        _error(name),
+        spacing="1",
+        width="100%",
+    )
+
+
+_SELECT_STYLE = {
+    "padding": "6px",
+    "border_radius": "6px",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-surface)",
+    "width": "100%",
+}
 
 
 def add_button() -> rx.Component:
-    return rx.button(rx.icon("user-plus", size=16), "Add lead", on_click=S.open_add, data_testid="add-lead")
+    return rx.button(
+        rx.icon("user-plus", size=16), "Add lead", on_click=S.open_add, data_testid="add-lead"
+    )
 
 
 def add_dialog() -> rx.Component:
-    grid = lambda *c: rx.grid(*c, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")  # noqa: E731
+    def grid(*c):
+        return rx.grid(*c, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")  # noqa: E731
+
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Add lead"),
-            rx.dialog.description("Email is the only required field.", size="2", color_scheme="gray"),
+            rx.dialog.description(
+                "Email is the only required field.", size="2", color_scheme="gray"
+            ),
             rx.form(
                 rx.vstack(
                     grid(
-                        _input("Email", "email", "email", required=True), _input("Phone", "phone"),
-                        _input("First name", "first_name"), _input("Last name", "last_name"),
+                        _input("Email", "email", "email", required=True),
+                        _input("Phone", "phone"),
+                        _input("First name", "first_name"),
+                        _input("Last name", "last_name"),
                         _input("Second email(s), comma-separated", "extra_emails"),
                         _input("More phones, comma-separated", "extra_phones"),
-                        _input("Street", "street"), _input("City", "city"),
+                        _input("Street", "street"),
+                        _input("City", "city"),
                         _input("State or province", "state", placeholder="CA or California"),
                         _input("ZIP or postal code", "postal_code", placeholder="94110 or K1A 0B1"),
-                        _input("Birthday", "birthday", "date"), _input("Transaction anniversary", "anniversary", "date"),
+                        _input("Birthday", "birthday", "date"),
+                        _input("Transaction anniversary", "anniversary", "date"),
                         rx.vstack(
                             rx.text("Type", size="1", weight="medium"),
                             rx.el.select(
-                                rx.el.option("—", value=""), rx.el.option("Buyer", value="buyer"),
-                                rx.el.option("Seller", value="seller"), rx.el.option("Renter", value="renter"),
-                                name="lead_type", default_value=S.add_form.get("lead_type", "").to(str),
-                                style=_SELECT_STYLE, data_testid="add-lead_type",
+                                rx.el.option("—", value=""),
+                                rx.el.option("Buyer", value="buyer"),
+                                rx.el.option("Seller", value="seller"),
+                                rx.el.option("Renter", value="renter"),
+                                name="lead_type",
+                                default_value=S.add_form.get("lead_type", "").to(str),
+                                style=_SELECT_STYLE,
+                                data_testid="add-lead_type",
                             ),
                             _error("lead_type"),
-                            spacing="1", width="100%",
+                            spacing="1",
+                            width="100%",
                         ),
                         rx.cond(
                             S.is_broker,
@@ -66,23 +101,36 @@ def add_dialog() -> rx.Component:
                                 rx.text("Agent", size="1", weight="medium"),
                                 rx.el.select(
                                     rx.el.option("Unassigned", value=""),
-                                    rx.foreach(S.agents, lambda a: rx.el.option(a["name"], value=a["id"])),
+                                    rx.foreach(
+                                        S.agents, lambda a: rx.el.option(a["name"], value=a["id"])
+                                    ),
                                     name="assigned_agent_id",
                                     default_value=S.add_form.get("assigned_agent_id", "").to(str),
-                                    style=_SELECT_STYLE, data_testid="add-assigned_agent_id",
+                                    style=_SELECT_STYLE,
+                                    data_testid="add-assigned_agent_id",
                                 ),
                                 _error("assigned_agent_id"),
-                                spacing="1", width="100%",
+                                spacing="1",
+                                width="100%",
                             ),
                         ),
                     ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
-                                                  on_click=S.close_add)),
+                        rx.dialog.close(
+                            rx.button(
+                                "Cancel",
+                                variant="soft",
+                                color_scheme="gray",
+                                type="button",
+                                on_click=S.close_add,
+                            )
+                        ),
                         rx.button("Add lead", type="submit", data_testid="add-save"),
-                        justify="end", width="100%",
+                        justify="end",
+                        width="100%",
                     ),
-                    spacing="3", width="100%",
+                    spacing="3",
+                    width="100%",
                 ),
                 on_submit=S.save_add,
                 reset_on_submit=False,

@@ -32,15 +32,20 @@ def _checks(key: str, options, testid: str) -> rx.Component:
             options,
             lambda o: rx.el.label(
                 rx.hstack(
-                    rx.checkbox(checked=current.contains(o[0].lower() if key == "tags" else o[0]), on_change=lambda _c: S.toggle_filter(key, o[0]),
-                                data_testid=f"{testid}-{o[0]}"),
+                    rx.checkbox(
+                        checked=current.contains(o[0].lower() if key == "tags" else o[0]),
+                        on_change=lambda _c: S.toggle_filter(key, o[0]),
+                        data_testid=f"{testid}-{o[0]}",
+                    ),
                     rx.text(o[1], size="2"),
-                    spacing="1", align="center",
+                    spacing="1",
+                    align="center",
                 ),
                 cursor="pointer",
             ),
         ),
-        wrap="wrap", spacing="3",
+        wrap="wrap",
+        spacing="3",
     )
 
 
@@ -66,9 +71,14 @@ def filter_panel() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(
             rx.button(
-                rx.icon("list-filter", size=16), "Filters",
-                rx.cond(S.filter_count > 0, rx.badge(S.filter_count, variant="solid", radius="full",
-                                                     data_testid="filter-count")),
+                rx.icon("list-filter", size=16),
+                "Filters",
+                rx.cond(
+                    S.filter_count > 0,
+                    rx.badge(
+                        S.filter_count, variant="solid", radius="full", data_testid="filter-count"
+                    ),
+                ),
                 variant=rx.cond(S.filter_count > 0, "soft", "outline"),
                 data_testid="filters-button",
             )
@@ -76,38 +86,76 @@ def filter_panel() -> rx.Component:
         rx.popover.content(
             rx.vstack(
                 rx.hstack(
-                    rx.heading("Filters", size="3"), rx.spacer(),
-                    rx.button("Clear all", variant="ghost", size="1", on_click=S.clear_filters,
-                              disabled=S.filter_count == 0, data_testid="clear-filters"),
-                    width="100%", align="center",
+                    rx.heading("Filters", size="3"),
+                    rx.spacer(),
+                    rx.button(
+                        "Clear all",
+                        variant="ghost",
+                        size="1",
+                        on_click=S.clear_filters,
+                        disabled=S.filter_count == 0,
+                        data_testid="clear-filters",
+                    ),
+                    width="100%",
+                    align="center",
                 ),
                 rx.cond(
                     S.is_broker,
-                    _section("Agent", _select("agent", [
-                        rx.select.item("Any agent", value="any"),
-                        rx.select.item("Unassigned", value="unassigned"),
-                        rx.foreach(S.agents, lambda a: rx.select.item(a["name"], value=a["id"])),
-                    ], "filter-agent")),
+                    _section(
+                        "Agent",
+                        _select(
+                            "agent",
+                            [
+                                rx.select.item("Any agent", value="any"),
+                                rx.select.item("Unassigned", value="unassigned"),
+                                rx.foreach(
+                                    S.agents, lambda a: rx.select.item(a["name"], value=a["id"])
+                                ),
+                            ],
+                            "filter-agent",
+                        ),
+                    ),
                 ),
                 _section("Lead type", _checks("type", S.type_options, "filter-type")),
                 _section("Status", _checks("status", S.status_options, "filter-status")),
-                rx.text("Deleted leads show only when Deleted is ticked.", size="1", color_scheme="gray"),
+                rx.text(
+                    "Deleted leads show only when Deleted is ticked.", size="1", color_scheme="gray"
+                ),
                 _section("Rating", _checks("rating", _rating_options(), "filter-rating")),
                 _section("Pipeline stage", _checks("stage", S.stage_options, "filter-stage")),
-                _section("Lead source", _select("source", [
-                    rx.select.item("Any source", value="any"),
-                    rx.foreach(S.sources, lambda s: rx.select.item(s, value=s)),
-                ], "filter-source")),
-                _section("Subscribed", _select("subscribed", [
-                    rx.select.item("Any", value="any"), rx.select.item("Subscribed", value="yes"),
-                    rx.select.item("Not subscribed", value="no"),
-                ], "filter-subscribed")),
-                _section("Tags (any of)", rx.cond(
-                    S.tag_names.length() > 0,
-                    _checks("tags", S.tag_options, "filter-tag"),
-                    rx.text("No tags yet.", size="2", color_scheme="gray"),
-                )),
-                spacing="3", width="100%",
+                _section(
+                    "Lead source",
+                    _select(
+                        "source",
+                        [
+                            rx.select.item("Any source", value="any"),
+                            rx.foreach(S.sources, lambda s: rx.select.item(s, value=s)),
+                        ],
+                        "filter-source",
+                    ),
+                ),
+                _section(
+                    "Subscribed",
+                    _select(
+                        "subscribed",
+                        [
+                            rx.select.item("Any", value="any"),
+                            rx.select.item("Subscribed", value="yes"),
+                            rx.select.item("Not subscribed", value="no"),
+                        ],
+                        "filter-subscribed",
+                    ),
+                ),
+                _section(
+                    "Tags (any of)",
+                    rx.cond(
+                        S.tag_names.length() > 0,
+                        _checks("tags", S.tag_options, "filter-tag"),
+                        rx.text("No tags yet.", size="2", color_scheme="gray"),
+                    ),
+                ),
+                spacing="3",
+                width="100%",
             ),
             width=["92vw", "380px"],
             max_height="70vh",
@@ -119,8 +167,14 @@ def filter_panel() -> rx.Component:
 
 def columns_menu() -> rx.Component:
     return rx.popover.root(
-        rx.popover.trigger(rx.button(rx.icon("columns-3", size=16), "Show columns", variant="outline",
-                                     data_testid="columns-button")),
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("columns-3", size=16),
+                "Show columns",
+                variant="outline",
+                data_testid="columns-button",
+            )
+        ),
         rx.popover.content(
             rx.vstack(
                 rx.text("Name is always shown.", size="1", color_scheme="gray"),
@@ -128,10 +182,14 @@ def columns_menu() -> rx.Component:
                     S.column_options,
                     lambda c: rx.el.label(
                         rx.hstack(
-                            rx.checkbox(checked=S.columns.contains(c[0]), on_change=lambda _v: S.toggle_column(c[0]),
-                                        data_testid="show-col-" + c[0]),
+                            rx.checkbox(
+                                checked=S.columns.contains(c[0]),
+                                on_change=lambda _v: S.toggle_column(c[0]),
+                                data_testid="show-col-" + c[0],
+                            ),
                             rx.text(c[1], size="2"),
-                            spacing="2", align="center",
+                            spacing="2",
+                            align="center",
                         ),
                         cursor="pointer",
                     ),

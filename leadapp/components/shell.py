@@ -45,8 +45,12 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
 
 def _brand() -> rx.Component:
     return rx.hstack(
-        rx.box(rx.icon("house", size=18, color="white"), background=rx.color("accent", 9),
-               padding="6px", border_radius="8px"),
+        rx.box(
+            rx.icon("house", size=18, color="white"),
+            background=rx.color("accent", 9),
+            padding="6px",
+            border_radius="8px",
+        ),
         rx.vstack(
             rx.text("leadapp", weight="bold", size="4", line_height="1"),
             rx.text(AuthState.brokerage_name, size="1", color_scheme="gray", line_height="1.2"),
@@ -108,8 +112,12 @@ def header(title: str) -> rx.Component:
                 rx.button(
                     rx.avatar(fallback=AuthState.user_name.to(str)[:1], size="2", radius="full"),
                     rx.vstack(
-                        rx.text(AuthState.user_name, size="2", weight="medium", data_testid="user-name"),
-                        rx.badge(AuthState.user_role, size="1", variant="soft", data_testid="user-role"),
+                        rx.text(
+                            AuthState.user_name, size="2", weight="medium", data_testid="user-name"
+                        ),
+                        rx.badge(
+                            AuthState.user_role, size="1", variant="soft", data_testid="user-role"
+                        ),
                         spacing="0",
                         align="start",
                         display=["none", "flex"],
@@ -122,7 +130,9 @@ def header(title: str) -> rx.Component:
             rx.menu.content(
                 rx.menu.item(AuthState.user_email, disabled=True),
                 rx.menu.separator(),
-                rx.menu.item("Sign out", on_click=AuthState.sign_out, color="red", data_testid="sign-out"),
+                rx.menu.item(
+                    "Sign out", on_click=AuthState.sign_out, color="red", data_testid="sign-out"
+                ),
             ),
         ),
         width="100%",
@@ -146,7 +156,9 @@ def page_shell(title: str, *children: rx.Component) -> rx.Component:
             rx.box(
                 header(title),
                 reminder_watcher(),
-                rx.box(*children, padding=["12px", "16px", "24px"], width="100%", max_width="1600px"),
+                rx.box(
+                    *children, padding=["12px", "16px", "24px"], width="100%", max_width="1600px"
+                ),
                 flex="1",
                 min_width="0",
             ),

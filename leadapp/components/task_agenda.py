@@ -15,9 +15,11 @@ from .task_list import task_row
 
 
 def _more(count, label: str, testid: str) -> rx.Component:
-    """"+ N more … today", linking to the to-do page (the card shows the first rows only)."""
-    return rx.cond(count > 0, rx.link("+ ", count, f" {label}", href=S.agenda_todo_url, size="2",
-                                      data_testid=testid))
+    """ "+ N more … today", linking to the to-do page (the card shows the first rows only)."""
+    return rx.cond(
+        count > 0,
+        rx.link("+ ", count, f" {label}", href=S.agenda_todo_url, size="2", data_testid=testid),
+    )
 
 
 def todays_agenda_card() -> rx.Component:
@@ -26,22 +28,39 @@ def todays_agenda_card() -> rx.Component:
             rx.hstack(
                 rx.heading("Today", size="4"),
                 rx.spacer(),
-                rx.cond(S.agenda_overdue > 0,
-                        rx.link(rx.badge(S.agenda_overdue, " overdue", color_scheme="red", variant="soft"),
-                                href=S.agenda_todo_url, data_testid="agenda-overdue")),
+                rx.cond(
+                    S.agenda_overdue > 0,
+                    rx.link(
+                        rx.badge(S.agenda_overdue, " overdue", color_scheme="red", variant="soft"),
+                        href=S.agenda_todo_url,
+                        data_testid="agenda-overdue",
+                    ),
+                ),
                 rx.link("To-Do", href=S.agenda_todo_url, size="2"),
                 width="100%",
                 align="center",
             ),
             rx.text("Events", size="2", weight="bold", color_scheme="gray"),
-            rx.cond(S.agenda_events.length() > 0,
-                    rx.vstack(rx.foreach(S.agenda_events, lambda t: task_row(t, S.toggle)), spacing="2", width="100%"),
-                    rx.text("No calls, showings or meetings today.", size="2", color_scheme="gray")),
+            rx.cond(
+                S.agenda_events.length() > 0,
+                rx.vstack(
+                    rx.foreach(S.agenda_events, lambda t: task_row(t, S.toggle)),
+                    spacing="2",
+                    width="100%",
+                ),
+                rx.text("No calls, showings or meetings today.", size="2", color_scheme="gray"),
+            ),
             _more(S.agenda_more_events, "more events today", "agenda-more-events"),
             rx.text("To-dos", size="2", weight="bold", color_scheme="gray"),
-            rx.cond(S.agenda_tasks.length() > 0,
-                    rx.vstack(rx.foreach(S.agenda_tasks, lambda t: task_row(t, S.toggle)), spacing="2", width="100%"),
-                    rx.text("Nothing else due today.", size="2", color_scheme="gray")),
+            rx.cond(
+                S.agenda_tasks.length() > 0,
+                rx.vstack(
+                    rx.foreach(S.agenda_tasks, lambda t: task_row(t, S.toggle)),
+                    spacing="2",
+                    width="100%",
+                ),
+                rx.text("Nothing else due today.", size="2", color_scheme="gray"),
+            ),
             _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
             spacing="2",
             width="100%",

@@ -13,8 +13,10 @@ from leadapp.state.todo import TaskDialogState as S
 
 
 def _error(field: str) -> rx.Component:
-    return rx.cond(S.errors.contains(field),
-                   rx.text(S.errors[field], color_scheme="red", size="1", data_testid=f"task-error-{field}"))
+    return rx.cond(
+        S.errors.contains(field),
+        rx.text(S.errors[field], color_scheme="red", size="1", data_testid=f"task-error-{field}"),
+    )
 
 
 def _label(text: str) -> rx.Component:
@@ -27,10 +29,24 @@ def _lead_picker() -> rx.Component:
         rx.cond(
             S.lead_id > 0,
             rx.hstack(
-                rx.badge(rx.icon("user", size=13), S.lead_name, size="2", variant="soft", data_testid="task-lead-chosen"),
-                rx.cond(~S.lead_locked,
-                        rx.icon_button(rx.icon("x", size=14), size="1", variant="ghost", on_click=S.clear_lead,
-                                       aria_label="Remove lead", type="button")),
+                rx.badge(
+                    rx.icon("user", size=13),
+                    S.lead_name,
+                    size="2",
+                    variant="soft",
+                    data_testid="task-lead-chosen",
+                ),
+                rx.cond(
+                    ~S.lead_locked,
+                    rx.icon_button(
+                        rx.icon("x", size=14),
+                        size="1",
+                        variant="ghost",
+                        on_click=S.clear_lead,
+                        aria_label="Remove lead",
+                        type="button",
+                    ),
+                ),
                 align="center",
             ),
             rx.box(
@@ -46,10 +62,10 @@ def _lead_picker() -> rx.Component:
                     rx.vstack(
                         rx.foreach(
                             S.lead_results,
-                            lambda l: rx.box(
-                                rx.text(l["name"], size="2", weight="medium"),
-                                rx.text(l["email"], size="1", color_scheme="gray"),
-                                on_click=S.pick_lead(l["id"]),
+                            lambda ld: rx.box(
+                                rx.text(ld["name"], size="2", weight="medium"),
+                                rx.text(ld["email"], size="1", color_scheme="gray"),
+                                on_click=S.pick_lead(ld["id"]),
                                 padding="6px 10px",
                                 cursor="pointer",
                                 width="100%",
@@ -82,40 +98,75 @@ def task_dialog() -> rx.Component:
                 rx.vstack(
                     rx.vstack(
                         _label("Title"),
-                        rx.input(name="title", default_value=S.title, placeholder="e.g. Call about the offer",
-                                 max_length=200, width="100%", data_testid="task-title-input", key=S.task_id),
+                        rx.input(
+                            name="title",
+                            default_value=S.title,
+                            placeholder="e.g. Call about the offer",
+                            max_length=200,
+                            width="100%",
+                            data_testid="task-title-input",
+                            key=S.task_id,
+                        ),
                         _error("title"),
-                        spacing="1", width="100%",
+                        spacing="1",
+                        width="100%",
                     ),
                     rx.vstack(
                         _label("Kind"),
                         rx.segmented_control.root(
-                            *[rx.segmented_control.item(label, value=k) for k, label in
-                              (("todo", "To-do"), ("call", "Call"), ("showing", "Showing"), ("meeting", "Meeting"))],
+                            *[
+                                rx.segmented_control.item(label, value=k)
+                                for k, label in (
+                                    ("todo", "To-do"),
+                                    ("call", "Call"),
+                                    ("showing", "Showing"),
+                                    ("meeting", "Meeting"),
+                                )
+                            ],
                             value=S.kind,
                             on_change=S.set_kind,
                             size="1",
                             data_testid="task-kind",
                         ),
-                        rx.cond(S.kind != "todo",
-                                rx.text("An event: it shows on your dashboard that day, with a reminder before it starts.",
-                                        size="1", color_scheme="gray")),
-                        spacing="1", width="100%",
+                        rx.cond(
+                            S.kind != "todo",
+                            rx.text(
+                                "An event: it shows on your dashboard that day, with a reminder before it starts.",
+                                size="1",
+                                color_scheme="gray",
+                            ),
+                        ),
+                        spacing="1",
+                        width="100%",
                     ),
                     rx.hstack(
                         rx.vstack(
                             _label(rx.cond(S.kind == "todo", "Due date", "Date")),
-                            rx.input(type="date", name="due_date", default_value=S.due_date, width="100%",
-                                     data_testid="task-date", key=S.task_id.to(str) + S.due_date),
+                            rx.input(
+                                type="date",
+                                name="due_date",
+                                default_value=S.due_date,
+                                width="100%",
+                                data_testid="task-date",
+                                key=S.task_id.to(str) + S.due_date,
+                            ),
                             _error("due_date"),
-                            spacing="1", flex="1",
+                            spacing="1",
+                            flex="1",
                         ),
                         rx.vstack(
                             _label(rx.cond(S.kind == "todo", "Due time", "Start time")),
-                            rx.input(type="time", name="due_time", default_value=S.due_time, width="100%",
-                                     data_testid="task-time", key=S.task_id.to(str) + S.due_time),
+                            rx.input(
+                                type="time",
+                                name="due_time",
+                                default_value=S.due_time,
+                                width="100%",
+                                data_testid="task-time",
+                                key=S.task_id.to(str) + S.due_time,
+                            ),
                             _error("due_time"),
-                            spacing="1", flex="1",
+                            spacing="1",
+                            flex="1",
                         ),
                         width="100%",
                         spacing="3",
@@ -128,29 +179,51 @@ def task_dialog() -> rx.Component:
                             rx.select.root(
                                 rx.select.trigger(width="100%", data_testid="task-owner-select"),
                                 rx.select.content(
-                                    rx.foreach(S.assignee_options,
-                                               lambda o: rx.select.item(o[1], value=o[0])),
+                                    rx.foreach(
+                                        S.assignee_options,
+                                        lambda o: rx.select.item(o[1], value=o[0]),
+                                    ),
                                 ),
                                 value=S.owner_id,
                                 on_change=S.set_owner,
                             ),
                             _error("owner"),
-                            spacing="1", width="100%",
+                            spacing="1",
+                            width="100%",
                         ),
                     ),
                     rx.vstack(
                         _label("Notes"),
-                        rx.text_area(name="notes", default_value=S.notes, rows="3", width="100%",
-                                     max_length=5000, data_testid="task-notes", key=S.task_id),
+                        rx.text_area(
+                            name="notes",
+                            default_value=S.notes,
+                            rows="3",
+                            width="100%",
+                            max_length=5000,
+                            data_testid="task-notes",
+                            key=S.task_id,
+                        ),
                         _error("notes"),
-                        spacing="1", width="100%",
+                        spacing="1",
+                        width="100%",
                     ),
                     rx.hstack(
-                        rx.cond(S.is_edit,
-                                rx.button(rx.icon("trash-2", size=14), "Delete", color_scheme="red", variant="ghost",
-                                          type="button", on_click=S.delete, data_testid="task-delete")),
+                        rx.cond(
+                            S.is_edit,
+                            rx.button(
+                                rx.icon("trash-2", size=14),
+                                "Delete",
+                                color_scheme="red",
+                                variant="ghost",
+                                type="button",
+                                on_click=S.delete,
+                                data_testid="task-delete",
+                            ),
+                        ),
                         rx.spacer(),
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
                         rx.button("Save", type="submit", data_testid="task-save"),
                         justify="end",
                         width="100%",

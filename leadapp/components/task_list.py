@@ -24,7 +24,9 @@ def due_legend() -> rx.Component:
     return rx.hstack(
         *[
             rx.hstack(
-                rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),
+                rx.box(
+                    width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)
+                ),
                 rx.text(label, size="1", color_scheme="gray"),
                 spacing="1",
                 align="center",
@@ -50,7 +52,12 @@ def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Compone
     """One task block: tick box, title (opens the edit dialog), due time coloured by state,
     kind, lead link, owner. `on_toggle(task_id, checked)` is the tick handler."""
     return rx.hstack(
-        rx.box(width="4px", align_self="stretch", border_radius="4px", background=_state_color(task["state"], 9)),
+        rx.box(
+            width="4px",
+            align_self="stretch",
+            border_radius="4px",
+            background=_state_color(task["state"], 9),
+        ),
         rx.checkbox(
             checked=task["completed"].to(bool),
             on_change=lambda checked: on_toggle(task["id"], checked),
@@ -62,15 +69,25 @@ def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Compone
         rx.vstack(
             rx.hstack(
                 rx.link(
-                    rx.text(task["title"], weight="medium", size="3",
-                            text_decoration=rx.cond(task["completed"].to(bool), "line-through", "none")),
+                    rx.text(
+                        task["title"],
+                        weight="medium",
+                        size="3",
+                        text_decoration=rx.cond(task["completed"].to(bool), "line-through", "none"),
+                    ),
                     on_click=TaskDialogState.open_edit(task["id"]),
                     cursor="pointer",
                     underline="hover",
                     color=rx.color("gray", 12),
                     data_testid="task-title",
                 ),
-                rx.badge(_kind_icon(task["kind"]), task["kind_label"], variant="soft", color_scheme="gray", size="1"),
+                rx.badge(
+                    _kind_icon(task["kind"]),
+                    task["kind_label"],
+                    variant="soft",
+                    color_scheme="gray",
+                    size="1",
+                ),
                 spacing="2",
                 align="center",
                 wrap="wrap",
@@ -87,29 +104,49 @@ def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Compone
                 ),
                 rx.cond(
                     task["completed"].to(bool),
-                    rx.text("Done " + task["completed_label"].to(str), size="1", color_scheme="green",
-                            data_testid="task-completed-at"),
+                    rx.text(
+                        "Done " + task["completed_label"].to(str),
+                        size="1",
+                        color_scheme="green",
+                        data_testid="task-completed-at",
+                    ),
                 ),
                 rx.cond(
                     show_lead & (task["lead_id"].to(int) > 0),
                     rx.link(
-                        rx.hstack(rx.icon("user", size=13), rx.text(task["lead_name"], size="2"),
-                                  spacing="1", align="center"),
+                        rx.hstack(
+                            rx.icon("user", size=13),
+                            rx.text(task["lead_name"], size="2"),
+                            spacing="1",
+                            align="center",
+                        ),
                         href="/leads/" + task["lead_id"].to(str),
                         data_testid="task-lead-link",
                     ),
                 ),
                 rx.cond(
                     show_owner | ~task["mine"].to(bool),
-                    rx.text("· " + task["owner_name"].to(str), size="1", color_scheme="gray", data_testid="task-owner"),
+                    rx.text(
+                        "· " + task["owner_name"].to(str),
+                        size="1",
+                        color_scheme="gray",
+                        data_testid="task-owner",
+                    ),
                 ),
                 spacing="3",
                 align="center",
                 wrap="wrap",
             ),
-            rx.cond(task["notes"].to(str) != "",
-                    rx.text(task["notes"], size="1", color_scheme="gray", trim="both",
-                            style={"white-space": "pre-wrap", "overflow-wrap": "anywhere"})),
+            rx.cond(
+                task["notes"].to(str) != "",
+                rx.text(
+                    task["notes"],
+                    size="1",
+                    color_scheme="gray",
+                    trim="both",
+                    style={"white-space": "pre-wrap", "overflow-wrap": "anywhere"},
+                ),
+            ),
             spacing="1",
             min_width="0",
             flex="1",
@@ -135,11 +172,20 @@ def lead_tasks_panel() -> rx.Component:
                 rx.heading("To-dos & events", size="4", white_space="nowrap"),
                 rx.badge(LeadTasksState.open_lead_tasks, " open", variant="soft"),
                 rx.spacer(),
-                rx.link("View all", href="/todo?lead=" + LeadTasksState.lead_tasks_lead_id.to(str), size="2",
-                        white_space="nowrap", data_testid="lead-tasks-view-all"),
-                rx.button(rx.icon("plus", size=14), "New", size="1",
-                          on_click=TaskDialogState.open_new(LeadTasksState.lead_tasks_lead_id),
-                          data_testid="lead-task-new"),
+                rx.link(
+                    "View all",
+                    href="/todo?lead=" + LeadTasksState.lead_tasks_lead_id.to(str),
+                    size="2",
+                    white_space="nowrap",
+                    data_testid="lead-tasks-view-all",
+                ),
+                rx.button(
+                    rx.icon("plus", size=14),
+                    "New",
+                    size="1",
+                    on_click=TaskDialogState.open_new(LeadTasksState.lead_tasks_lead_id),
+                    data_testid="lead-task-new",
+                ),
                 width="100%",
                 align="center",
                 wrap="wrap",
@@ -151,12 +197,18 @@ def lead_tasks_panel() -> rx.Component:
                 rx.cond(
                     LeadTasksState.lead_tasks.length() > 0,
                     rx.vstack(
-                        rx.foreach(LeadTasksState.lead_tasks,
-                                   lambda t: task_row(t, LeadTasksState.toggle, show_owner=True, show_lead=False)),
+                        rx.foreach(
+                            LeadTasksState.lead_tasks,
+                            lambda t: task_row(
+                                t, LeadTasksState.toggle, show_owner=True, show_lead=False
+                            ),
+                        ),
                         spacing="2",
                         width="100%",
                     ),
-                    rx.text("No to-dos or events for this lead yet.", color_scheme="gray", size="2"),
+                    rx.text(
+                        "No to-dos or events for this lead yet.", color_scheme="gray", size="2"
+                    ),
                 ),
             ),
             spacing="3",

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from ._base import as_utc, utcnow
 from .activity import Activity, ActivityMonthly, LeadActivityDay, LeadRollup
 from .email import OutgoingEmail
 from .history import HistoryDay, HistoryEntry
@@ -10,12 +11,37 @@ from .marketing import Campaign, CampaignStep, CampaignSubscription, Market, Mar
 from .org import ApiKey, AuthSession, Brokerage, User
 from .organizer import Favorite, SavedSearch
 from .task import Task
-from ._base import as_utc, utcnow
 
 __all__ = [
     "as_utc",
-    "Activity", "ActivityMonthly", "ApiKey", "AuthSession", "Brokerage", "Campaign", "CampaignStep",
-    "CampaignSubscription", "ExportLog", "Favorite", "HistoryDay", "HistoryEntry", "ImportBatch", "JobState", "Lead", "LeadActivityDay", "LeadRollup",
-    "LeadTag", "Listing", "ListingSent", "Market", "MarketSubscription", "OutgoingEmail", "RatingBucket", "RatingCutoff",
-    "SavedSearch", "Tag", "Task", "User", "utcnow",
+    "Activity",
+    "ActivityMonthly",
+    "ApiKey",
+    "AuthSession",
+    "Brokerage",
+    "Campaign",
+    "CampaignStep",
+    "CampaignSubscription",
+    "ExportLog",
+    "Favorite",
+    "HistoryDay",
+    "HistoryEntry",
+    "ImportBatch",
+    "JobState",
+    "Lead",
+    "LeadActivityDay",
+    "LeadRollup",
+    "LeadTag",
+    "Listing",
+    "ListingSent",
+    "Market",
+    "MarketSubscription",
+    "OutgoingEmail",
+    "RatingBucket",
+    "RatingCutoff",
+    "SavedSearch",
+    "Tag",
+    "Task",
+    "User",
+    "utcnow",
 ]

@@ -21,14 +21,20 @@ class Activity(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    lead_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False))
+    lead_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
+        )
+    )
     kind: str = Field(max_length=24)
     occurred_at: datetime = Field(default_factory=utcnow)
     received_at: datetime = Field(default_factory=utcnow)
     mls_number: str | None = Field(default=None, max_length=32)
     listing_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("listing.id", ondelete="SET NULL"), nullable=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("listing.id", ondelete="SET NULL"), nullable=True
+        ),
     )
     criteria: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     details: str = Field(default="", max_length=2000)
@@ -79,7 +85,11 @@ class LeadActivityDay(SQLModel, table=True):
     """
 
     __tablename__ = "lead_activity_day"
-    __table_args__ = (sa.Index("ix_lead_activity_day_b_day", "brokerage_id", "day", "status", "agent_key", "count"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_lead_activity_day_b_day", "brokerage_id", "day", "status", "agent_key", "count"
+        ),
+    )
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     agent_key: int = Field(primary_key=True)  # assigned agent id, 0 when unassigned

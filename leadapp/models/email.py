@@ -24,7 +24,9 @@ class OutgoingEmail(SQLModel, table=True):
     brokerage_id: int = Field(foreign_key="brokerage.id")
     lead_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True
+        ),
     )
     to_address: str = Field(max_length=320)
     subject: str = Field(max_length=300)

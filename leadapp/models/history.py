@@ -18,17 +18,31 @@ class HistoryEntry(SQLModel, table=True):
         sa.Index("ix_history_b_time", "brokerage_id", "created_at"),
         # D4: index-only counts of the last 7 days by kind (team and per user), and the
         # leads contacted in that time.
-        sa.Index("ix_history_b_time_cover", "brokerage_id", "created_at", "kind", "field", "actor_id", "lead_id"),
+        sa.Index(
+            "ix_history_b_time_cover",
+            "brokerage_id",
+            "created_at",
+            "kind",
+            "field",
+            "actor_id",
+            "lead_id",
+        ),
         sa.Index("ix_history_actor_cover", "actor_id", "created_at", "kind", "field"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    lead_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False))
+    lead_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
+        )
+    )
     # The user who did it (G4); empty for the website or the system.
     actor_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        ),
     )
     kind: str = Field(max_length=16)  # see enums.HISTORY_KINDS
     title: str = Field(default="", max_length=200)

@@ -18,19 +18,40 @@ class Lead(SQLModel, table=True):
         # id and status make the default lead-list order (created, id) index-only, so a page
         # 10,000 rows deep skips rows without reading the table (issue 3).
         sa.Index("ix_lead_b_created", "brokerage_id", "created_at", "id", "status"),
-        sa.Index("ix_lead_b_agent_created", "brokerage_id", "assigned_agent_id", "created_at", "id", "status"),
+        sa.Index(
+            "ix_lead_b_agent_created",
+            "brokerage_id",
+            "assigned_agent_id",
+            "created_at",
+            "id",
+            "status",
+        ),
         # status, score and last activity: D4 leaves deleted 3-star leads out index-only.
         sa.Index("ix_lead_b_status", "brokerage_id", "status", "rating_score", "last_activity_at"),
         sa.Index("ix_lead_b_stage", "brokerage_id", "stage"),
         sa.Index("ix_lead_b_source", "brokerage_id", "source"),
         # score, last activity and status: a type filter with a rating filter or sort (L4) reads one
         # type's top-rated leads, index-only
-        sa.Index("ix_lead_b_type", "brokerage_id", "lead_type", "rating_score", "last_activity_at", "status"),
+        sa.Index(
+            "ix_lead_b_type",
+            "brokerage_id",
+            "lead_type",
+            "rating_score",
+            "last_activity_at",
+            "status",
+        ),
         # status and created: a list of ids (a search's matches, a tag's leads) is checked and
         # ordered without reading the wide lead rows
         sa.Index("ix_lead_id_cover", "id", "brokerage_id", "status", "created_at"),
         # last activity, status and type make the lead list's rating filters count index-only.
-        sa.Index("ix_lead_b_rating", "brokerage_id", "rating_score", "last_activity_at", "status", "lead_type"),
+        sa.Index(
+            "ix_lead_b_rating",
+            "brokerage_id",
+            "rating_score",
+            "last_activity_at",
+            "status",
+            "lead_type",
+        ),
         # score and status: D4 finds the few leads whose activity just left the window index-only
         sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at", "rating_score", "status"),
         sa.Index("ix_lead_agent_lastact", "assigned_agent_id", "last_activity_at"),
@@ -39,18 +60,45 @@ class Lead(SQLModel, table=True):
         sa.Index("ix_lead_b_subs", "brokerage_id", "active_subscriptions"),
         # agent and status: one agent's birthdays today (D4) and this week (D7) index-only
         sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md", "assigned_agent_id", "status"),
-        sa.Index("ix_lead_b_anniv", "brokerage_id", "anniversary_md", "assigned_agent_id", "status"),
+        sa.Index(
+            "ix_lead_b_anniv", "brokerage_id", "anniversary_md", "assigned_agent_id", "status"
+        ),
         sa.Index("ix_lead_phone_digits", "brokerage_id", "phone_digits"),
         # D4 "3-star leads not contacted": an index-only count of the top-rated leads.
-        sa.Index("ix_lead_b_rating_cover", "brokerage_id", "rating_score", "status", "assigned_agent_id",
-                 "last_activity_at"),
+        sa.Index(
+            "ix_lead_b_rating_cover",
+            "brokerage_id",
+            "rating_score",
+            "status",
+            "assigned_agent_id",
+            "last_activity_at",
+        ),
         # D4 "not contacted in 7 days" and the list's idle=N: the few leads contacted lately.
-        sa.Index("ix_lead_b_contacted", "brokerage_id", "last_contacted_at", "rating_score", "status",
-                 "last_activity_at"),
-        sa.Index("ix_lead_agent_contacted", "assigned_agent_id", "last_contacted_at", "rating_score", "status",
-                 "last_activity_at", "brokerage_id"),
-        sa.Index("ix_lead_agent_rating_cover", "assigned_agent_id", "rating_score", "status", "last_activity_at",
-                 "brokerage_id"),
+        sa.Index(
+            "ix_lead_b_contacted",
+            "brokerage_id",
+            "last_contacted_at",
+            "rating_score",
+            "status",
+            "last_activity_at",
+        ),
+        sa.Index(
+            "ix_lead_agent_contacted",
+            "assigned_agent_id",
+            "last_contacted_at",
+            "rating_score",
+            "status",
+            "last_activity_at",
+            "brokerage_id",
+        ),
+        sa.Index(
+            "ix_lead_agent_rating_cover",
+            "assigned_agent_id",
+            "rating_score",
+            "status",
+            "last_activity_at",
+            "brokerage_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -61,8 +109,12 @@ class Lead(SQLModel, table=True):
     last_name: str = Field(default="", max_length=100)
     phone: str = Field(default="", max_length=60)  # as typed (may hold an extension)
     phone_digits: str = Field(default="", max_length=20)  # digits only, for search
-    extra_emails: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
-    extra_phones: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    extra_emails: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    extra_phones: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
     street: str = Field(default="", max_length=200)
     city: str = Field(default="", max_length=100)
     state: str = Field(default="", max_length=2)  # two-letter US state / CA province code
@@ -80,7 +132,9 @@ class Lead(SQLModel, table=True):
     texting_consent: bool = Field(default=False)
     assigned_agent_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        ),
     )
     # W2: the website account
     website_password_hash: str | None = Field(default=None, max_length=255)
@@ -103,7 +157,9 @@ class Lead(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     created_by_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        ),
     )
 
 
@@ -121,10 +177,14 @@ class LeadTag(SQLModel, table=True):
     __tablename__ = "lead_tag"
 
     lead_id: int = Field(
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True)
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
+        )
     )
     tag_id: int = Field(
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True)
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
     )
 
 
@@ -174,7 +234,9 @@ class ExportLog(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     row_count: int = 0
     filters: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
-    token_hash: str | None = Field(default=None, max_length=64)  # sha256 of the one-time download token
+    token_hash: str | None = Field(
+        default=None, max_length=64
+    )  # sha256 of the one-time download token
     expires_at: datetime | None = None  # the token is refused after this
     started_at: datetime | None = None  # the download began (the token is spent)
     finished_at: datetime | None = None  # every row was written

@@ -30,8 +30,16 @@ class MarketSubscription(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False))
-    market_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("market.id", ondelete="CASCADE"), nullable=False))
+    lead_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    market_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("market.id", ondelete="CASCADE"), nullable=False
+        )
+    )
     report_type: str = Field(max_length=12)  # listing | open_house | market
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -55,7 +63,11 @@ class CampaignStep(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "position", name="uq_campaign_step_pos"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    campaign_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False))
+    campaign_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False
+        )
+    )
     position: int  # 1, 2, 3 ... the order the lead receives them
     delay_days: int = 0  # days after the previous step (or the enrolment)
     channel: str = Field(default="email", max_length=8)  # email | text
@@ -71,8 +83,16 @@ class CampaignSubscription(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False))
-    campaign_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False))
+    lead_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    campaign_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False
+        )
+    )
     status: str = Field(default="active", max_length=10)  # active | inactive | completed
     next_position: int = Field(default=1)  # the next step to send
     next_send_at: datetime | None = None

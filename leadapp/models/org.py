@@ -23,12 +23,19 @@ class Brokerage(SQLModel, table=True):
         default=None,
         sa_column=sa.Column(
             sa.Integer,
-            sa.ForeignKey("app_user.id", use_alter=True, name="fk_brokerage_default_agent", ondelete="SET NULL"),
+            sa.ForeignKey(
+                "app_user.id",
+                use_alter=True,
+                name="fk_brokerage_default_agent",
+                ondelete="SET NULL",
+            ),
             nullable=True,
         ),
     )
     # P10: the quick-event buttons shown on the lead page, in order.
-    quick_events: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    quick_events: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
     # T4: minutes before an event that its reminder appears.
     reminder_minutes: int = Field(default=15)
     timezone: str = Field(default="America/Los_Angeles", max_length=64)
@@ -51,7 +58,9 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     timezone: str = Field(default="America/Los_Angeles", max_length=64)
     # L5: the lead-list columns this user chose to see; empty = the default set.
-    list_columns: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    list_columns: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
 
@@ -64,7 +73,9 @@ class AuthSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
     user_id: int = Field(
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime

@@ -16,16 +16,26 @@ class Task(SQLModel, table=True):
         sa.Index("ix_task_owner_open_due", "owner_id", "completed_at", "due_at"),
         sa.Index("ix_task_lead_due", "lead_id", "due_at"),
         sa.Index("ix_task_b_due", "brokerage_id", "due_at"),
-        sa.Index("ix_task_b_open_due", "brokerage_id", "completed_at", "due_at"),  # D4 overdue, team-wide
-        sa.Index("ix_task_owner_due", "owner_id", "due_at", "kind"),  # D9 one user's day, counted index-only
+        sa.Index(
+            "ix_task_b_open_due", "brokerage_id", "completed_at", "due_at"
+        ),  # D4 overdue, team-wide
+        sa.Index(
+            "ix_task_owner_due", "owner_id", "due_at", "kind"
+        ),  # D9 one user's day, counted index-only
     )
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    owner_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False))
+    owner_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False
+        )
+    )
     lead_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True
+        ),
     )
     kind: str = Field(default="todo", max_length=10)  # todo | call | showing | meeting
     title: str = Field(max_length=200)
@@ -36,5 +46,7 @@ class Task(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     created_by_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        ),
     )

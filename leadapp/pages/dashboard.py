@@ -43,5 +43,9 @@ def dashboard_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(dashboard_view, route="/", title="Dashboard · leadapp",
-                 on_load=[AuthState.require_login, AgendaState.load, DashboardState.load])
+    app.add_page(
+        dashboard_view,
+        route="/",
+        title="Dashboard · leadapp",
+        on_load=[AuthState.require_login, AgendaState.load, DashboardState.load],
+    )

@@ -16,21 +16,36 @@ def import_page_view() -> rx.Component:
     return page_shell(
         "Import leads",
         rx.vstack(
-            rx.text("Bring your leads from another CRM or a spreadsheet. Nothing is written until the "
-                    "preview looks good and you click Import; then everything goes in together.",
-                    color_scheme="gray", size="2"),
+            rx.text(
+                "Bring your leads from another CRM or a spreadsheet. Nothing is written until the "
+                "preview looks good and you click Import; then everything goes in together.",
+                color_scheme="gray",
+                size="2",
+            ),
             rx.cond(
                 ImportState.phase == "done",
                 success_card(),
                 rx.vstack(
                     rx.flex(
-                        rx.vstack(template_card(), upload_card(), spacing="4", width="100%", flex="1",
-                                  min_width="0"),
+                        rx.vstack(
+                            template_card(),
+                            upload_card(),
+                            spacing="4",
+                            width="100%",
+                            flex="1",
+                            min_width="0",
+                        ),
                         rx.box(column_guide(), flex="1", min_width="0", width="100%"),
-                        direction=rx.breakpoints(initial="column", lg="row"), gap="16px", width="100%",
+                        direction=rx.breakpoints(initial="column", lg="row"),
+                        gap="16px",
+                        width="100%",
                     ),
-                    rx.cond((ImportState.phase == "preview") | (ImportState.phase == "importing"), preview_card()),
-                    spacing="4", width="100%",
+                    rx.cond(
+                        (ImportState.phase == "preview") | (ImportState.phase == "importing"),
+                        preview_card(),
+                    ),
+                    spacing="4",
+                    width="100%",
                 ),
             ),
             spacing="4",
@@ -40,5 +55,9 @@ def import_page_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(import_page_view, route="/import", title="Import leads · leadapp",
-                 on_load=[AuthState.require_login, ImportState.load])
+    app.add_page(
+        import_page_view,
+        route="/import",
+        title="Import leads · leadapp",
+        on_load=[AuthState.require_login, ImportState.load],
+    )

@@ -24,23 +24,48 @@ def lead_view() -> rx.Component:
         "Lead",
         rx.cond(
             LeadState.error != "",
-            rx.callout(LeadState.error, icon="shield_alert", color_scheme="red", data_testid="lead-error"),
+            rx.callout(
+                LeadState.error, icon="shield_alert", color_scheme="red", data_testid="lead-error"
+            ),
             rx.cond(
                 LeadState.lead.length() > 0,
                 rx.vstack(
-                    rx.link(rx.hstack(rx.icon("arrow-left", size=14), rx.text("All leads"), spacing="1",
-                                      align="center"), href="/leads", size="2"),
+                    rx.link(
+                        rx.hstack(
+                            rx.icon("arrow-left", size=14),
+                            rx.text("All leads"),
+                            spacing="1",
+                            align="center",
+                        ),
+                        href="/leads",
+                        size="2",
+                    ),
                     h.header(),
                     rx.grid(
                         # P9/P17: the to-do engineer's panel (issue 7): every owner's tasks on the lead,
                         # colour-keyed with the legend; "New" opens the shared task dialog.
-                        rx.vstack(h.contact_box(), lead_tasks_panel(), h.sales_info(), spacing="4", width="100%"),
+                        rx.vstack(
+                            h.contact_box(),
+                            lead_tasks_panel(),
+                            h.sales_info(),
+                            spacing="4",
+                            width="100%",
+                        ),
                         tabs(),
-                        columns=rx.breakpoints(initial="1", lg="minmax(300px, 360px) minmax(0, 1fr)"),
-                        spacing="4", width="100%", align_items="start",
+                        columns=rx.breakpoints(
+                            initial="1", lg="minmax(300px, 360px) minmax(0, 1fr)"
+                        ),
+                        spacing="4",
+                        width="100%",
+                        align_items="start",
                     ),
-                    h.edit_dialog(), h.message_dialog(), h.password_dialog(), h.reject_dialog(), task_dialog(),
-                    spacing="4", width="100%",
+                    h.edit_dialog(),
+                    h.message_dialog(),
+                    h.password_dialog(),
+                    h.reject_dialog(),
+                    task_dialog(),
+                    spacing="4",
+                    width="100%",
                 ),
                 rx.center(rx.spinner(size="3"), padding="48px"),
             ),
@@ -49,5 +74,9 @@ def lead_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(lead_view, route="/leads/[lead_id]", title="Lead · leadapp",
-                 on_load=[AuthState.require_login, LeadState.load, LeadTabsState.load, LeadTasksState.load])
+    app.add_page(
+        lead_view,
+        route="/leads/[lead_id]",
+        title="Lead · leadapp",
+        on_load=[AuthState.require_login, LeadState.load, LeadTabsState.load, LeadTasksState.load],
+    )

@@ -21,7 +21,11 @@ def leads_toolbar(*extra: rx.Component) -> rx.Component:
     return rx.flex(
         search_box(),
         rx.hstack(filter_panel(), columns_menu(), *extra, add_button(), spacing="2", wrap="wrap"),
-        justify="between", align="center", gap="2", wrap="wrap", width="100%",
+        justify="between",
+        align="center",
+        gap="2",
+        wrap="wrap",
+        width="100%",
     )
 
 
@@ -60,4 +64,9 @@ def leads_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(leads_view, route="/leads", title="Leads · leadapp", on_load=[AuthState.require_login, S.load])
+    app.add_page(
+        leads_view,
+        route="/leads",
+        title="Leads · leadapp",
+        on_load=[AuthState.require_login, S.load],
+    )

@@ -6,8 +6,8 @@ import reflex as rx
 
 from leadapp.components.api_keys import api_keys_section
 from leadapp.components.shell import page_shell
-from leadapp.state.base import AuthState
 from leadapp.state.api_keys import ApiKeysState
+from leadapp.state.base import AuthState
 from leadapp.state.settings import SettingsState
 
 
@@ -16,8 +16,10 @@ def _field(label: str, control: rx.Component, error_key: str, hint: str = "") ->
         rx.text(label, size="2", weight="medium"),
         control,
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        rx.cond(SettingsState.errors.contains(error_key),
-                rx.text(SettingsState.errors[error_key], size="1", color_scheme="red")),
+        rx.cond(
+            SettingsState.errors.contains(error_key),
+            rx.text(SettingsState.errors[error_key], size="1", color_scheme="red"),
+        ),
         spacing="1",
         width="100%",
     )
@@ -28,14 +30,33 @@ def _brokerage_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Lead settings", size="4"),
-                _field("Brokerage name", rx.input(name="name", default_value=SettingsState.name,
-                                                  key=SettingsState.name, width="100%"), "name"),
-                _field("Primary email", rx.input(name="primary_email", default_value=SettingsState.primary_email,
-                                                 key=SettingsState.primary_email, width="100%"), "primary_email",
-                       "Lead rejections and other notices go here."),
+                _field(
+                    "Brokerage name",
+                    rx.input(
+                        name="name",
+                        default_value=SettingsState.name,
+                        key=SettingsState.name,
+                        width="100%",
+                    ),
+                    "name",
+                ),
+                _field(
+                    "Primary email",
+                    rx.input(
+                        name="primary_email",
+                        default_value=SettingsState.primary_email,
+                        key=SettingsState.primary_email,
+                        width="100%",
+                    ),
+                    "primary_email",
+                    "Lead rejections and other notices go here.",
+                ),
                 rx.hstack(
-                    rx.switch(checked=SettingsState.pool_enabled, on_change=SettingsState.set_pool_enabled,
-                              data_testid="pool-switch"),
+                    rx.switch(
+                        checked=SettingsState.pool_enabled,
+                        on_change=SettingsState.set_pool_enabled,
+                        data_testid="pool-switch",
+                    ),
                     rx.text("Let agents claim unassigned leads", size="2"),
                     align="center",
                 ),
@@ -45,23 +66,40 @@ def _brokerage_form() -> rx.Component:
                         rx.select.trigger(width="100%"),
                         rx.select.content(
                             rx.select.item("Unassigned pool", value="none"),
-                            rx.foreach(SettingsState.agent_choices,
-                                       lambda a: rx.select.item(a["name"], value=a["id"])),
+                            rx.foreach(
+                                SettingsState.agent_choices,
+                                lambda a: rx.select.item(a["name"], value=a["id"]),
+                            ),
                         ),
                         value=SettingsState.default_agent_id,
                         on_change=SettingsState.set_default_agent,
                     ),
                     "default_agent_id",
                 ),
-                _field("Quick-event buttons (one per line)",
-                       rx.text_area(name="quick_events", default_value=SettingsState.quick_events,
-                                    key=SettingsState.quick_events, rows="6", width="100%"),
-                       "quick_events"),
-                _field("Event reminder lead time (minutes)",
-                       rx.input(name="reminder_minutes", type="number", min=0, max=1440,
-                                default_value=SettingsState.reminder_minutes.to(str),
-                                key=SettingsState.reminder_minutes.to(str), width="120px"),
-                       "reminder_minutes"),
+                _field(
+                    "Quick-event buttons (one per line)",
+                    rx.text_area(
+                        name="quick_events",
+                        default_value=SettingsState.quick_events,
+                        key=SettingsState.quick_events,
+                        rows="6",
+                        width="100%",
+                    ),
+                    "quick_events",
+                ),
+                _field(
+                    "Event reminder lead time (minutes)",
+                    rx.input(
+                        name="reminder_minutes",
+                        type="number",
+                        min=0,
+                        max=1440,
+                        default_value=SettingsState.reminder_minutes.to(str),
+                        key=SettingsState.reminder_minutes.to(str),
+                        width="120px",
+                    ),
+                    "reminder_minutes",
+                ),
                 rx.button("Save settings", type="submit", data_testid="save-settings"),
                 spacing="4",
                 width="100%",
@@ -77,14 +115,25 @@ def _team() -> rx.Component:
         rx.vstack(
             rx.heading("Team", size="4"),
             rx.table.root(
-                rx.table.header(rx.table.row(
-                    rx.table.column_header_cell("Name"), rx.table.column_header_cell("Email"),
-                    rx.table.column_header_cell("Role"), rx.table.column_header_cell("Agent ID"),
-                )),
-                rx.table.body(rx.foreach(SettingsState.users, lambda u: rx.table.row(
-                    rx.table.cell(u["name"]), rx.table.cell(u["email"]),
-                    rx.table.cell(rx.badge(u["role"], variant="soft")), rx.table.cell(rx.code(u["agent_code"])),
-                ))),
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Name"),
+                        rx.table.column_header_cell("Email"),
+                        rx.table.column_header_cell("Role"),
+                        rx.table.column_header_cell("Agent ID"),
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        SettingsState.users,
+                        lambda u: rx.table.row(
+                            rx.table.cell(u["name"]),
+                            rx.table.cell(u["email"]),
+                            rx.table.cell(rx.badge(u["role"], variant="soft")),
+                            rx.table.cell(rx.code(u["agent_code"])),
+                        ),
+                    )
+                ),
                 width="100%",
                 variant="surface",
             ),
@@ -100,9 +149,17 @@ def _me() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Your preferences", size="4"),
-            rx.text("Due dates, \"today\" and \"overdue\" follow your time zone.", size="2", color_scheme="gray"),
-            rx.select(SettingsState.timezones, value=SettingsState.timezone,
-                      on_change=SettingsState.save_timezone, data_testid="timezone-select"),
+            rx.text(
+                'Due dates, "today" and "overdue" follow your time zone.',
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.select(
+                SettingsState.timezones,
+                value=SettingsState.timezone,
+                on_change=SettingsState.save_timezone,
+                data_testid="timezone-select",
+            ),
             spacing="3",
         ),
         width="100%",
@@ -114,8 +171,11 @@ def settings_view() -> rx.Component:
         "Settings",
         rx.vstack(
             _me(),
-            rx.cond(AuthState.is_broker, _brokerage_form(),
-                    rx.callout("Only brokers change the brokerage's lead settings.", icon="info")),
+            rx.cond(
+                AuthState.is_broker,
+                _brokerage_form(),
+                rx.callout("Only brokers change the brokerage's lead settings.", icon="info"),
+            ),
             _team(),
             rx.cond(AuthState.is_broker, api_keys_section()),
             spacing="4",
@@ -126,5 +186,9 @@ def settings_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(settings_view, route="/settings", title="Settings · leadapp",
-                 on_load=[AuthState.require_login, SettingsState.load, ApiKeysState.load_keys])
+    app.add_page(
+        settings_view,
+        route="/settings",
+        title="Settings · leadapp",
+        on_load=[AuthState.require_login, SettingsState.load, ApiKeysState.load_keys],
+    )

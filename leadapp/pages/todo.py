@@ -8,7 +8,8 @@ from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
 from leadapp.state.base import AuthState
-from leadapp.state.todo import TaskDialogState, TodoState as S
+from leadapp.state.todo import TaskDialogState
+from leadapp.state.todo import TodoState as S
 
 SECTIONS = [
     ("overdue", "Overdue", "red", S.overdue),
@@ -23,14 +24,28 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
         rx.hstack(
             rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),
             rx.heading(label, size="3"),
-            rx.badge(S.counts[key].to(int), variant="soft", color_scheme=color, data_testid=f"count-{key}"),
+            rx.badge(
+                S.counts[key].to(int),
+                variant="soft",
+                color_scheme=color,
+                data_testid=f"count-{key}",
+            ),
             align="center",
             spacing="2",
         ),
         rx.foreach(rows, lambda t: task_row(t, S.toggle, show_owner=S.filters.contains("agent"))),
-        rx.cond(S.counts[key].to(int) > rows.length(),
-                rx.text("Showing the first ", rows.length(), " of ", S.counts[key].to(int),
-                        " — narrow the list with the filters.", size="1", color_scheme="gray")),
+        rx.cond(
+            S.counts[key].to(int) > rows.length(),
+            rx.text(
+                "Showing the first ",
+                rows.length(),
+                " of ",
+                S.counts[key].to(int),
+                " — narrow the list with the filters.",
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
         spacing="2",
         width="100%",
         data_testid=f"section-{key}",
@@ -41,7 +56,9 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
     return rx.cond(visible, body)
 
 
-def _select(label: str, value, options: list[tuple[str, str]] | None, key: str, testid: str, dynamic=None):
+def _select(
+    label: str, value, options: list[tuple[str, str]] | None, key: str, testid: str, dynamic=None
+):
     items = [rx.select.item(text, value=val) for val, text in options or []]
     if dynamic is not None:
         items.append(rx.foreach(dynamic, lambda o: rx.select.item(o[1], value=o[0])))
@@ -64,22 +81,40 @@ def _lead_filter() -> rx.Component:
         rx.cond(
             S.filters.contains("lead"),
             rx.hstack(
-                rx.badge(rx.icon("user", size=13), S.filter_lead_name, size="2", variant="soft",
-                         data_testid="filter-lead-chosen"),
-                rx.icon_button(rx.icon("x", size=14), size="1", variant="ghost", aria_label="Any lead",
-                               on_click=S.set_filter("lead", "")),
+                rx.badge(
+                    rx.icon("user", size=13),
+                    S.filter_lead_name,
+                    size="2",
+                    variant="soft",
+                    data_testid="filter-lead-chosen",
+                ),
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    size="1",
+                    variant="ghost",
+                    aria_label="Any lead",
+                    on_click=S.set_filter("lead", ""),
+                ),
                 align="center",
             ),
             rx.box(
-                rx.input(placeholder="Any lead — search to pick one", value=S.lead_query,
-                         on_change=S.search_filter_leads.debounce(250), width="100%",
-                         data_testid="filter-lead-search"),
+                rx.input(
+                    placeholder="Any lead — search to pick one",
+                    value=S.lead_query,
+                    on_change=S.search_filter_leads.debounce(250),
+                    width="100%",
+                    data_testid="filter-lead-search",
+                ),
                 rx.foreach(
                     S.lead_results,
-                    lambda l: rx.box(rx.text(l["name"], size="2"), padding="4px 8px", cursor="pointer",
-                                     _hover={"background": rx.color("accent", 3)},
-                                     on_click=S.set_filter("lead", l["id"].to(str)),
-                                     data_testid="filter-lead-option"),
+                    lambda ld: rx.box(
+                        rx.text(ld["name"], size="2"),
+                        padding="4px 8px",
+                        cursor="pointer",
+                        _hover={"background": rx.color("accent", 3)},
+                        on_click=S.set_filter("lead", ld["id"].to(str)),
+                        data_testid="filter-lead-option",
+                    ),
                 ),
                 width="100%",
             ),
@@ -94,16 +129,32 @@ def _range_filter() -> rx.Component:
         rx.vstack(
             rx.text("Due between", size="2", weight="medium"),
             rx.hstack(
-                rx.input(type="date", name="from", default_value=S.filters.get("from", ""),
-                         key=S.filters.get("from", "") + "f", data_testid="filter-from"),
+                rx.input(
+                    type="date",
+                    name="from",
+                    default_value=S.filters.get("from", ""),
+                    key=S.filters.get("from", "") + "f",
+                    data_testid="filter-from",
+                ),
                 rx.text("and", size="2"),
-                rx.input(type="date", name="to", default_value=S.filters.get("to", ""),
-                         key=S.filters.get("to", "") + "t", data_testid="filter-to"),
+                rx.input(
+                    type="date",
+                    name="to",
+                    default_value=S.filters.get("to", ""),
+                    key=S.filters.get("to", "") + "t",
+                    data_testid="filter-to",
+                ),
                 align="center",
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.button("Apply dates", size="1", variant="soft", type="submit", data_testid="filter-range-apply"),
+            rx.button(
+                "Apply dates",
+                size="1",
+                variant="soft",
+                type="submit",
+                data_testid="filter-range-apply",
+            ),
             spacing="1",
             width="100%",
         ),
@@ -118,30 +169,64 @@ def _filters() -> rx.Component:
             rx.button(
                 rx.icon("list-filter", size=16),
                 "Filters",
-                rx.cond(S.filter_count > 0,
-                        rx.badge(S.filter_count, variant="solid", radius="full", data_testid="filter-count")),
+                rx.cond(
+                    S.filter_count > 0,
+                    rx.badge(
+                        S.filter_count, variant="solid", radius="full", data_testid="filter-count"
+                    ),
+                ),
                 variant="soft",
                 data_testid="filter-button",
             )
         ),
         rx.popover.content(
             rx.vstack(
-                _select("Kind", S.filters.get("kind", "any"),
-                        [("any", "Any kind"), ("todo", "To-do"), ("call", "Call"), ("showing", "Showing"),
-                         ("meeting", "Meeting")], "kind", "filter-kind"),
-                _select("Completed tasks", S.filters.get("done", "open"),
-                        [("open", "Hide completed"), ("all", "Show completed too"), ("done", "Only completed")],
-                        "done", "filter-done"),
+                _select(
+                    "Kind",
+                    S.filters.get("kind", "any"),
+                    [
+                        ("any", "Any kind"),
+                        ("todo", "To-do"),
+                        ("call", "Call"),
+                        ("showing", "Showing"),
+                        ("meeting", "Meeting"),
+                    ],
+                    "kind",
+                    "filter-kind",
+                ),
+                _select(
+                    "Completed tasks",
+                    S.filters.get("done", "open"),
+                    [
+                        ("open", "Hide completed"),
+                        ("all", "Show completed too"),
+                        ("done", "Only completed"),
+                    ],
+                    "done",
+                    "filter-done",
+                ),
                 rx.cond(
                     AuthState.is_broker,
-                    _select("Agent", S.filters.get("agent", "me"), [("me", "My tasks"), ("all", "Everyone")],
-                            "agent", "filter-agent", dynamic=S.agent_options),
+                    _select(
+                        "Agent",
+                        S.filters.get("agent", "me"),
+                        [("me", "My tasks"), ("all", "Everyone")],
+                        "agent",
+                        "filter-agent",
+                        dynamic=S.agent_options,
+                    ),
                 ),
                 _lead_filter(),
                 _range_filter(),
                 rx.hstack(
-                    rx.button("Clear all", variant="ghost", color_scheme="gray", size="1", on_click=S.clear_filters,
-                              data_testid="filter-clear"),
+                    rx.button(
+                        "Clear all",
+                        variant="ghost",
+                        color_scheme="gray",
+                        size="1",
+                        on_click=S.clear_filters,
+                        data_testid="filter-clear",
+                    ),
                     justify="end",
                     width="100%",
                 ),
@@ -160,8 +245,14 @@ def _empty() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.icon("party-popper", size=28, color=rx.color("accent", 9)),
-                rx.text(rx.cond(S.filter_count > 0, "No tasks match these filters.", "Nothing to do — all caught up."),
-                        weight="medium"),
+                rx.text(
+                    rx.cond(
+                        S.filter_count > 0,
+                        "No tasks match these filters.",
+                        "Nothing to do — all caught up.",
+                    ),
+                    weight="medium",
+                ),
                 align="center",
                 padding="24px",
             ),
@@ -176,8 +267,12 @@ def todo_view() -> rx.Component:
         "To-Do",
         rx.vstack(
             rx.hstack(
-                rx.button(rx.icon("plus", size=16), "Add task", on_click=TaskDialogState.open_new(None),
-                          data_testid="add-task"),
+                rx.button(
+                    rx.icon("plus", size=16),
+                    "Add task",
+                    on_click=TaskDialogState.open_new(None),
+                    data_testid="add-task",
+                ),
                 rx.spacer(),
                 _filters(),
                 width="100%",
@@ -194,4 +289,6 @@ def todo_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(todo_view, route="/todo", title="To-Do · leadapp", on_load=[AuthState.require_login, S.load])
+    app.add_page(
+        todo_view, route="/todo", title="To-Do · leadapp", on_load=[AuthState.require_login, S.load]
+    )

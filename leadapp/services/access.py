@@ -59,7 +59,9 @@ def can_change_lead(user: User, lead: Lead) -> bool:
     return is_broker(user) or lead.assigned_agent_id == user.id
 
 
-def get_lead(session: Session, user: User, lead_id, *, write: bool = False, lock: bool = False) -> Lead:
+def get_lead(
+    session: Session, user: User, lead_id, *, write: bool = False, lock: bool = False
+) -> Lead:
     """The lead `lead_id` if `user` may see it (write=True: change it), else an error.
 
     A lead of another brokerage or another agent answers "not found", so ids reveal nothing.

@@ -22,18 +22,28 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, Brokerage, Favorite, Lead, Listing, SavedSearch, User, as_utc, utcnow
+from leadapp.models import (
+    Activity,
+    Brokerage,
+    Favorite,
+    Lead,
+    Listing,
+    SavedSearch,
+    User,
+    as_utc,
+    utcnow,
+)
 from leadapp.models.enums import ACTIVITY_KINDS
 
 from . import rating, rollups
-from .errors import ValidationFailed
 from .bulk import insert_rows
+from .errors import ValidationFailed
 from .history import add_entry
 from .leads import _derived
 from .security import hash_password
@@ -43,13 +53,32 @@ MAX_BATCH = 500
 SIGNUP_SOURCE = "Website sign-up"
 MAX_CRITERIA_BYTES = 4000
 FUTURE_SLACK = timedelta(minutes=10)
-OLDEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-_KIND_ALIASES = {re.sub(r"[^a-z]", "", k): k for k in ACTIVITY_KINDS} | {
-    re.sub(r"[^a-z]", "", v.lower()): k for k, v in ACTIVITY_KINDS.items()} | {
-    "favorite": "saved_listing", "favourite": "saved_listing", "emailclick": "email_click",
-    "clickthrough": "email_click"}
-EVENT_FIELDS = {"kind", "email", "name", "first_name", "last_name", "phone", "password", "source", "mls_number",
-                "criteria", "occurred_at", "idempotency_key", "details"}
+OLDEST = datetime(2000, 1, 1, tzinfo=UTC)
+_KIND_ALIASES = (
+    {re.sub(r"[^a-z]", "", k): k for k in ACTIVITY_KINDS}
+    | {re.sub(r"[^a-z]", "", v.lower()): k for k, v in ACTIVITY_KINDS.items()}
+    | {
+        "favorite": "saved_listing",
+        "favourite": "saved_listing",
+        "emailclick": "email_click",
+        "clickthrough": "email_click",
+    }
+)
+EVENT_FIELDS = {
+    "kind",
+    "email",
+    "name",
+    "first_name",
+    "last_name",
+    "phone",
+    "password",
+    "source",
+    "mls_number",
+    "criteria",
+    "occurred_at",
+    "idempotency_key",
+    "details",
+}
 SIGNUP_ONLY = ("name", "first_name", "last_name", "phone", "password", "source")
 
 
@@ -58,7 +87,9 @@ def parse_kind(value) -> str:
         raise ValueError(f"Kind is required: one of {', '.join(ACTIVITY_KINDS)}.")
     kind = _KIND_ALIASES.get(re.sub(r"[^a-z]", "", value.lower()))
     if kind is None:
-        raise ValueError(f"'{value[:40]}' is not an activity kind (one of {', '.join(ACTIVITY_KINDS)}).")
+        raise ValueError(
+            f"'{value[:40]}' is not an activity kind (one of {', '.join(ACTIVITY_KINDS)})."
+        )
     return kind
 
 
@@ -71,8 +102,10 @@ def parse_time(value, now: datetime) -> datetime:
     try:
         ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ValueError(f"'{value}' is not an ISO 8601 date-time, e.g. 2026-05-01T14:30:00Z.") from None
-    ts = ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)
+        raise ValueError(
+            f"'{value}' is not an ISO 8601 date-time, e.g. 2026-05-01T14:30:00Z."
+        ) from None
+    ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
     if ts > now + FUTURE_SLACK:
         raise ValueError("occurred_at is in the future.")
     if ts < OLDEST:
@@ -113,10 +146,15 @@ def validate_event(raw, now: datetime) -> tuple[dict | None, dict[str, str]]:
         ev["occurred_at"] = parse_time(raw.get("occurred_at"), now)
     except ValueError as exc:
         errors["occurred_at"] = str(exc)
-    for field, max_len, label in (("mls_number", 32, "MLS number"), ("details", 2000, "Details"),
-                                  ("idempotency_key", 128, "Idempotency key"), ("source", 60, "Source"),
-                                  ("first_name", 100, "First name"), ("last_name", 100, "Last name"),
-                                  ("name", 200, "Name")):
+    for field, max_len, label in (
+        ("mls_number", 32, "MLS number"),
+        ("details", 2000, "Details"),
+        ("idempotency_key", 128, "Idempotency key"),
+        ("source", 60, "Source"),
+        ("first_name", 100, "First name"),
+        ("last_name", 100, "Last name"),
+        ("name", 200, "Name"),
+    ):
         if raw.get(field) is None:
             ev[field] = ""
             continue
@@ -158,18 +196,25 @@ def validate_event(raw, now: datetime) -> tuple[dict | None, dict[str, str]]:
 
 def _answer_for(act_id: int, lead_id: int, kind: str, received_at, lead_created_at) -> dict:
     """The stored answer of an activity: a sign-up that created its lead says so."""
-    created = kind == "signup" and lead_created_at is not None and \
-        as_utc(lead_created_at) == as_utc(received_at)
+    created = (
+        kind == "signup"
+        and lead_created_at is not None
+        and as_utc(lead_created_at) == as_utc(received_at)
+    )
     return {"activity_id": act_id, "lead_id": lead_id, "lead_created": bool(created)}
 
 
-def record_events(session: Session, brokerage_id: int, items: list, now: datetime | None = None) -> dict:
+def record_events(
+    session: Session, brokerage_id: int, items: list, now: datetime | None = None
+) -> dict:
     """Store a batch of website events; see the module docstring. Returns
     {"results": [...per item in order...], "stored": n_new, "duplicates": n, "errors": n}."""
     if not isinstance(items, list):
         raise ValidationFailed({"events": "events must be a list."})
     if len(items) > MAX_BATCH:
-        raise ValidationFailed({"events": f"At most {MAX_BATCH} events per request (got {len(items)})."})
+        raise ValidationFailed(
+            {"events": f"At most {MAX_BATCH} events per request (got {len(items)})."}
+        )
     now = now or utcnow()
     results: list[dict | None] = [None] * len(items)
     valid: list[tuple[int, dict]] = []
@@ -192,18 +237,31 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
     seen: dict[str, dict] = {}
     for start in range(0, len(keys), 500):
         for act_id, lead_id, kind, key, received, lead_created in session.execute(
-            select(Activity.id, Activity.lead_id, Activity.kind, Activity.idempotency_key, Activity.received_at,
-                   Lead.created_at)
+            select(
+                Activity.id,
+                Activity.lead_id,
+                Activity.kind,
+                Activity.idempotency_key,
+                Activity.received_at,
+                Lead.created_at,
+            )
             .join(Lead, Lead.id == Activity.lead_id)
-            .where(Activity.brokerage_id == brokerage_id, Activity.idempotency_key.in_(keys[start:start + 500]))
+            .where(
+                Activity.brokerage_id == brokerage_id,
+                Activity.idempotency_key.in_(keys[start : start + 500]),
+            )
         ):
             seen[key] = _answer_for(act_id, lead_id, kind, received, lead_created)
     # Only the first sign-up of a lead created by a batch said "lead_created".
     claims = {a["lead_id"]: a["activity_id"] for a in seen.values() if a["lead_created"]}
     if claims:
-        first = dict(session.execute(
-            select(Activity.lead_id, sa.func.min(Activity.id))
-            .where(Activity.lead_id.in_(list(claims)), Activity.kind == "signup").group_by(Activity.lead_id)).all())
+        first = dict(
+            session.execute(
+                select(Activity.lead_id, sa.func.min(Activity.id))
+                .where(Activity.lead_id.in_(list(claims)), Activity.kind == "signup")
+                .group_by(Activity.lead_id)
+            ).all()
+        )
         for a in seen.values():
             if a["lead_created"] and first.get(a["lead_id"]) != a["activity_id"]:
                 a["lead_created"] = False
@@ -226,14 +284,24 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
     # Leads by email; sign-ups from unknown emails create them.
     emails = list({ev["email"] for _, ev in fresh})
     leads: dict[str, tuple] = {}
-    lcols = (Lead.id, Lead.email, Lead.assigned_agent_id, Lead.rating_score, Lead.last_activity_at,
-             Lead.website_password_hash, Lead.status)
+    lcols = (
+        Lead.id,
+        Lead.email,
+        Lead.assigned_agent_id,
+        Lead.rating_score,
+        Lead.last_activity_at,
+        Lead.website_password_hash,
+        Lead.status,
+    )
     for start in range(0, len(emails), 500):
         # Locked (PostgreSQL; SQLite serialises writers anyway) so that a concurrent bulk change
         # cannot move the lead's agent or status between this read and the roll-up writes below.
-        for row in session.execute(select(*lcols).where(Lead.brokerage_id == brokerage_id,
-                                                        Lead.email.in_(emails[start:start + 500]))
-                                   .order_by(Lead.id).with_for_update()):
+        for row in session.execute(
+            select(*lcols)
+            .where(Lead.brokerage_id == brokerage_id, Lead.email.in_(emails[start : start + 500]))
+            .order_by(Lead.id)
+            .with_for_update()
+        ):
             leads[row.email] = tuple(row)
     new_leads: dict[str, Lead] = {}
     passwords: dict[int, str] = {}  # lead id -> new hash for existing leads without an account
@@ -244,19 +312,28 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
         known = leads.get(email)
         if ev["kind"] != "signup":
             if known is None and email not in new_leads:
-                results[i] = {"index": i, "errors": {
-                    "email": f"No lead has the email {email}; send a sign-up event first."}}
+                results[i] = {
+                    "index": i,
+                    "errors": {
+                        "email": f"No lead has the email {email}; send a sign-up event first."
+                    },
+                }
                 continue
         elif known is None and email not in new_leads:
             if brokerage is None:
                 brokerage = session.get(Brokerage, brokerage_id)
             new_leads[email] = _new_lead(brokerage, ev, now)
         elif ev.get("password"):
-            has_account = (known is not None and (known[5] or known[0] in passwords)) or \
-                (known is None and new_leads[email].website_password_hash)
+            has_account = (known is not None and (known[5] or known[0] in passwords)) or (
+                known is None and new_leads[email].website_password_hash
+            )
             if has_account:
-                results[i] = {"index": i, "errors": {
-                    "password": "This email already has a website account; sign in instead."}}
+                results[i] = {
+                    "index": i,
+                    "errors": {
+                        "password": "This email already has a website account; sign in instead."
+                    },
+                }
                 continue
             if known is None:
                 new_leads[email].website_password_hash = hash_password(ev["password"])
@@ -267,40 +344,72 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
         session.add_all(new_leads.values())
         session.flush()
         for lead in new_leads.values():
-            add_entry(session, lead, None, "created", title="Signed up on the website", created_at=now)
-            leads[lead.email] = (lead.id, lead.email, lead.assigned_agent_id, 0.0, None, lead.website_password_hash,
-                                 lead.status)
+            add_entry(
+                session, lead, None, "created", title="Signed up on the website", created_at=now
+            )
+            leads[lead.email] = (
+                lead.id,
+                lead.email,
+                lead.assigned_agent_id,
+                0.0,
+                None,
+                lead.website_password_hash,
+                lead.status,
+            )
         rollups.lead_created(session, new_leads.values())
     if passwords:
         t = Lead.__table__
-        session.execute(sa.update(t).where(t.c.id == sa.bindparam("lid")).values(website_password_hash=sa.bindparam("h")),
-                        [{"lid": k, "h": v} for k, v in passwords.items()])
+        session.execute(
+            sa.update(t)
+            .where(t.c.id == sa.bindparam("lid"))
+            .values(website_password_hash=sa.bindparam("h")),
+            [{"lid": k, "h": v} for k, v in passwords.items()],
+        )
 
     # Listings named by MLS number.
     mls = list({ev["mls_number"] for _, ev in to_store if ev["mls_number"]})
-    listing_ids = dict(session.execute(select(Listing.mls_number, Listing.id).where(Listing.mls_number.in_(mls))).all()) \
-        if mls else {}
+    listing_ids = (
+        dict(
+            session.execute(
+                select(Listing.mls_number, Listing.id).where(Listing.mls_number.in_(mls))
+            ).all()
+        )
+        if mls
+        else {}
+    )
 
     # Activities.
     rows = []
     for i, ev in to_store:
         lead = leads[ev["email"]]
-        rows.append({
-            "brokerage_id": brokerage_id, "lead_id": lead[0], "kind": ev["kind"], "occurred_at": ev["occurred_at"],
-            "received_at": now, "mls_number": ev["mls_number"] or None,
-            "listing_id": listing_ids.get(ev["mls_number"]), "criteria": ev.get("criteria"),
-            "details": ev["details"], "idempotency_key": ev["idempotency_key"] or None,
-        })
+        rows.append(
+            {
+                "brokerage_id": brokerage_id,
+                "lead_id": lead[0],
+                "kind": ev["kind"],
+                "occurred_at": ev["occurred_at"],
+                "received_at": now,
+                "mls_number": ev["mls_number"] or None,
+                "listing_id": listing_ids.get(ev["mls_number"]),
+                "criteria": ev.get("criteria"),
+                "details": ev["details"],
+                "idempotency_key": ev["idempotency_key"] or None,
+            }
+        )
     ids = _insert_activities(session, rows)
     first_signup: dict[str, int] = {}
     for i, ev in to_store:
         if ev["kind"] == "signup" and ev["email"] in new_leads:
             first_signup.setdefault(ev["email"], i)
     stored = 0
-    for (i, ev), act_id in zip(to_store, ids):
+    for (i, ev), act_id in zip(to_store, ids, strict=False):
         lead = leads[ev["email"]]
-        results[i] = {"index": i, "activity_id": act_id, "lead_id": lead[0],
-                      "lead_created": first_signup.get(ev["email"]) == i}
+        results[i] = {
+            "index": i,
+            "activity_id": act_id,
+            "lead_id": lead[0],
+            "lead_created": first_signup.get(ev["email"]) == i,
+        }
         stored += 1
     _organizer(session, rows)
     for i, first in dup_of:
@@ -321,10 +430,20 @@ def record_events(session: Session, brokerage_id: int, items: list, now: datetim
             change[2] = row["occurred_at"]
     rating.apply_terms(session, brokerage_id, {k: tuple(v) for k, v in changes.items()})
     agent_of = {lead[0]: lead[2] for lead in leads.values()}
-    rollups.activities_added(session, [(brokerage_id, agent_of[r["lead_id"]], r["occurred_at"], r["kind"], r["lead_id"])
-                                       for r in rows])
-    rollups.last_activity_moved(session, [(brokerage_id, by_id[lid][2], by_id[lid][6], by_id[lid][4], change[2])
-                                          for lid, change in changes.items()])
+    rollups.activities_added(
+        session,
+        [
+            (brokerage_id, agent_of[r["lead_id"]], r["occurred_at"], r["kind"], r["lead_id"])
+            for r in rows
+        ],
+    )
+    rollups.last_activity_moved(
+        session,
+        [
+            (brokerage_id, by_id[lid][2], by_id[lid][6], by_id[lid][4], change[2])
+            for lid, change in changes.items()
+        ],
+    )
     rating.maybe_refresh(session, cutoff, now)
     return _summary(results, stored, duplicates)
 
@@ -337,7 +456,11 @@ def search_name(criteria: dict | None) -> str:
         parts.append(c["city"].strip()[:60])
     if isinstance(c.get("property_type"), str) and c["property_type"].strip():
         parts.append(c["property_type"].replace("_", " ")[:30])
-    for key, fmt in (("min_beds", "{}+ beds"), ("min_price", "from ${:,}"), ("max_price", "up to ${:,}")):
+    for key, fmt in (
+        ("min_beds", "{}+ beds"),
+        ("min_price", "from ${:,}"),
+        ("max_price", "up to ${:,}"),
+    ):
         v = c.get(key)
         if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**10:
             parts.append(fmt.format(v))
@@ -346,16 +469,35 @@ def search_name(criteria: dict | None) -> str:
 
 def _organizer(session: Session, rows: list[dict]) -> None:
     """P7: favourites and saved searches the lead made on the website, marked as theirs."""
-    favs = [{"lead_id": r["lead_id"], "listing_id": r["listing_id"], "created_by": "lead", "created_at": r["occurred_at"]}
-            for r in rows if r["kind"] == "saved_listing" and r["listing_id"]]
+    favs = [
+        {
+            "lead_id": r["lead_id"],
+            "listing_id": r["listing_id"],
+            "created_by": "lead",
+            "created_at": r["occurred_at"],
+        }
+        for r in rows
+        if r["kind"] == "saved_listing" and r["listing_id"]
+    ]
     if favs:
         t = Favorite.__table__
-        ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(t)
+        ins = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )(t)
         session.execute(ins.on_conflict_do_nothing(index_elements=["lead_id", "listing_id"]), favs)
-    searches = [{"lead_id": r["lead_id"], "name": search_name(r["criteria"]), "criteria": r["criteria"] or {},
-                 "transaction": "rent" if (r["criteria"] or {}).get("transaction") == "rent" else "sale",
-                 "alerts_enabled": False, "created_by": "lead", "created_at": r["occurred_at"]}
-                for r in rows if r["kind"] == "saved_search" and r["criteria"]]
+    searches = [
+        {
+            "lead_id": r["lead_id"],
+            "name": search_name(r["criteria"]),
+            "criteria": r["criteria"] or {},
+            "transaction": "rent" if (r["criteria"] or {}).get("transaction") == "rent" else "sale",
+            "alerts_enabled": False,
+            "created_by": "lead",
+            "created_at": r["occurred_at"],
+        }
+        for r in rows
+        if r["kind"] == "saved_search" and r["criteria"]
+    ]
     if searches:
         session.execute(sa.insert(SavedSearch.__table__), searches)
 
@@ -367,21 +509,40 @@ def _summary(results: list, stored: int, duplicates: int) -> dict:
 
 def _new_lead(brokerage: Brokerage, ev: dict, now: datetime) -> Lead:
     agent = brokerage.default_agent_id if brokerage else None
-    lead = Lead(brokerage_id=brokerage.id, email=ev["email"], first_name=ev.get("first_name", ""),
-                last_name=ev.get("last_name", ""), phone=ev.get("phone", ""), source=ev.get("source") or SIGNUP_SOURCE,
-                assigned_agent_id=agent, created_at=now, updated_at=now, stage_entered_at=now,
-                website_password_hash=hash_password(ev["password"]) if ev.get("password") else None)
+    lead = Lead(
+        brokerage_id=brokerage.id,
+        email=ev["email"],
+        first_name=ev.get("first_name", ""),
+        last_name=ev.get("last_name", ""),
+        phone=ev.get("phone", ""),
+        source=ev.get("source") or SIGNUP_SOURCE,
+        assigned_agent_id=agent,
+        created_at=now,
+        updated_at=now,
+        stage_entered_at=now,
+        website_password_hash=hash_password(ev["password"]) if ev.get("password") else None,
+    )
     _derived(lead)
     return lead
 
 
 def _sqlite_ts(ts: datetime) -> str:
     """A timestamp as SQLAlchemy's UTCDateTime stores it on SQLite."""
-    return ts.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-_ACT_COLS = ("brokerage_id", "lead_id", "kind", "occurred_at", "received_at", "mls_number", "listing_id", "criteria",
-             "details", "idempotency_key")
+_ACT_COLS = (
+    "brokerage_id",
+    "lead_id",
+    "kind",
+    "occurred_at",
+    "received_at",
+    "mls_number",
+    "listing_id",
+    "criteria",
+    "details",
+    "idempotency_key",
+)
 
 
 def _insert_activities(session: Session, rows: list[dict]) -> list[int]:
@@ -396,10 +557,23 @@ def _insert_activities(session: Session, rows: list[dict]) -> list[int]:
         conn = session.connection()
         start = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM activity").scalar()
         received = _sqlite_ts(rows[0]["received_at"])
-        tuples = [(r["brokerage_id"], r["lead_id"], r["kind"], _sqlite_ts(r["occurred_at"]),
-                   received if r["received_at"] is rows[0]["received_at"] else _sqlite_ts(r["received_at"]),
-                   r["mls_number"], r["listing_id"], None if r["criteria"] is None else json.dumps(r["criteria"]),
-                   r["details"], r["idempotency_key"]) for r in rows]
+        tuples = [
+            (
+                r["brokerage_id"],
+                r["lead_id"],
+                r["kind"],
+                _sqlite_ts(r["occurred_at"]),
+                received
+                if r["received_at"] is rows[0]["received_at"]
+                else _sqlite_ts(r["received_at"]),
+                r["mls_number"],
+                r["listing_id"],
+                None if r["criteria"] is None else json.dumps(r["criteria"]),
+                r["details"],
+                r["idempotency_key"],
+            )
+            for r in rows
+        ]
         insert_rows(conn, "activity", _ACT_COLS, tuples)
         return list(range(start + 1, start + 1 + len(rows)))
     t = Activity.__table__
@@ -409,6 +583,7 @@ def _insert_activities(session: Session, rows: list[dict]) -> list[int]:
 
 # ------------------------------------------------------------------ W2: website accounts
 
+
 def website_login(session: Session, brokerage_id: int, email, password) -> Lead | None:
     """The lead whose website password matches, else None (same time either way)."""
     from .security import verify_password
@@ -417,13 +592,27 @@ def website_login(session: Session, brokerage_id: int, email, password) -> Lead 
         email = check_email(email if isinstance(email, str) else "")
     except ValueError:
         email = ""
-    lead = session.exec(select(Lead).where(Lead.brokerage_id == brokerage_id, Lead.email == email)).first() \
-        if email else None
-    ok = verify_password(lead.website_password_hash if lead else None, password if isinstance(password, str) else "")
+    lead = (
+        session.exec(
+            select(Lead).where(Lead.brokerage_id == brokerage_id, Lead.email == email)
+        ).first()
+        if email
+        else None
+    )
+    ok = verify_password(
+        lead.website_password_hash if lead else None, password if isinstance(password, str) else ""
+    )
     return lead if ok and lead is not None and lead.status != "deleted" else None
 
 
 def api_user(brokerage_id: int, key_name: str = "API") -> User:
     """The acting user of an API key: broker scope in its brokerage, no user row (actor = the website)."""
-    return User(id=None, brokerage_id=brokerage_id, email="", name=f"API key {key_name}", role="broker",
-                agent_code="", password_hash="")
+    return User(
+        id=None,
+        brokerage_id=brokerage_id,
+        email="",
+        name=f"API key {key_name}",
+        role="broker",
+        agent_code="",
+        password_hash="",
+    )

@@ -7,7 +7,7 @@ read and write goes through services/access.py and services/leads.py like the UI
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -20,12 +20,27 @@ from .activity import parse_time
 from .errors import ValidationFailed
 from .validation import CONTACT_FIELD_CHECKS, phone_digits
 
-EDITABLE = set(CONTACT_FIELD_CHECKS) | {"extra_emails", "extra_phones", "stage", "status", "priority",
-                                        "assigned_agent_id"}
-READ_ONLY = {"id", "rating", "stars", "rating_score", "last_activity_at", "created_at", "updated_at",
-             "has_website_account", "website_password_hash"}
+EDITABLE = set(CONTACT_FIELD_CHECKS) | {
+    "extra_emails",
+    "extra_phones",
+    "stage",
+    "status",
+    "priority",
+    "assigned_agent_id",
+}
+READ_ONLY = {
+    "id",
+    "rating",
+    "stars",
+    "rating_score",
+    "last_activity_at",
+    "created_at",
+    "updated_at",
+    "has_website_account",
+    "website_password_hash",
+}
 MAX_LIMIT = 200
-_FAR = datetime(9000, 1, 1, tzinfo=timezone.utc)
+_FAR = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def _iso(v) -> str | None:
@@ -38,15 +53,30 @@ def _iso(v) -> str | None:
 
 def lead_json(lead: Lead, cutoff, now: datetime) -> dict:
     return {
-        "id": lead.id, "email": lead.email, "first_name": lead.first_name, "last_name": lead.last_name,
-        "phone": lead.phone, "extra_emails": list(lead.extra_emails or []), "extra_phones": list(lead.extra_phones or []),
-        "street": lead.street, "city": lead.city, "state": lead.state, "postal_code": lead.postal_code,
-        "birthday": _iso(lead.birthday), "anniversary": _iso(lead.anniversary), "lead_type": lead.lead_type,
-        "status": lead.status, "stage": lead.stage, "priority": lead.priority, "source": lead.source,
+        "id": lead.id,
+        "email": lead.email,
+        "first_name": lead.first_name,
+        "last_name": lead.last_name,
+        "phone": lead.phone,
+        "extra_emails": list(lead.extra_emails or []),
+        "extra_phones": list(lead.extra_phones or []),
+        "street": lead.street,
+        "city": lead.city,
+        "state": lead.state,
+        "postal_code": lead.postal_code,
+        "birthday": _iso(lead.birthday),
+        "anniversary": _iso(lead.anniversary),
+        "lead_type": lead.lead_type,
+        "status": lead.status,
+        "stage": lead.stage,
+        "priority": lead.priority,
+        "source": lead.source,
         "assigned_agent_id": lead.assigned_agent_id,
         "stars": rating.stars(lead.rating_score or 0.0, lead.last_activity_at, cutoff, now),
-        "last_activity_at": _iso(lead.last_activity_at), "has_website_account": bool(lead.website_password_hash),
-        "created_at": _iso(lead.created_at), "updated_at": _iso(lead.updated_at),
+        "last_activity_at": _iso(lead.last_activity_at),
+        "has_website_account": bool(lead.website_password_hash),
+        "created_at": _iso(lead.created_at),
+        "updated_at": _iso(lead.updated_at),
     }
 
 
@@ -73,10 +103,27 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
     stars, created_since, updated_since; paging: limit (1-200), cursor."""
     now = now or utcnow()
     errors: dict[str, str] = {}
-    stmt = select(Lead).where(access.lead_visibility(user, include_pool=access.pool_enabled(session, user)))
+    stmt = select(Lead).where(
+        access.lead_visibility(user, include_pool=access.pool_enabled(session, user))
+    )
     p = {k: v for k, v in params.items() if v not in (None, "")}
-    unknown = sorted(set(p) - {"q", "email", "status", "stage", "lead_type", "source", "agent_id", "stars",
-                               "created_since", "updated_since", "limit", "cursor"})
+    unknown = sorted(
+        set(p)
+        - {
+            "q",
+            "email",
+            "status",
+            "stage",
+            "lead_type",
+            "source",
+            "agent_id",
+            "stars",
+            "created_since",
+            "updated_since",
+            "limit",
+            "cursor",
+        }
+    )
     for k in unknown:
         errors[k[:40]] = "Unknown filter."
     for field, allowed in (("status", LEAD_STATUSES), ("stage", STAGES), ("lead_type", LEAD_TYPES)):
@@ -92,7 +139,10 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
     if "q" in p:
         q = str(p["q"]).strip()[:100]
         like = f"%{q.lower()}%"
-        conds = [sa.func.lower(Lead.first_name + " " + Lead.last_name).like(like), Lead.email.like(like)]
+        conds = [
+            sa.func.lower(Lead.first_name + " " + Lead.last_name).like(like),
+            Lead.email.like(like),
+        ]
         if len(phone_digits(q)) >= 3:
             conds.append(Lead.phone_digits.like(f"%{phone_digits(q)}%"))
         stmt = stmt.where(sa.or_(*conds))
@@ -137,8 +187,10 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
     rows = session.exec(stmt.order_by(Lead.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"data": [lead_json(r, cutoff, now) for r in rows],
-            "next_cursor": _cursor_out(rows[-1].id) if more and rows else None}
+    return {
+        "data": [lead_json(r, cutoff, now) for r in rows],
+        "next_cursor": _cursor_out(rows[-1].id) if more and rows else None,
+    }
 
 
 def _check_body(data) -> dict:
@@ -147,21 +199,33 @@ def _check_body(data) -> dict:
     errors = {}
     for k in data:
         if k in READ_ONLY:
-            errors[str(k)] = "Computed by leadapp; it cannot be set." if k in (
-                "rating", "stars", "rating_score", "last_activity_at") else "Read-only."
+            errors[str(k)] = (
+                "Computed by leadapp; it cannot be set."
+                if k in ("rating", "stars", "rating_score", "last_activity_at")
+                else "Read-only."
+            )
         elif k not in EDITABLE:
             errors[str(k)[:40]] = "Unknown field."
     for k in ("extra_emails", "extra_phones"):
-        if k in data and (not isinstance(data[k], list) or len(data[k]) > 10
-                          or not all(isinstance(x, str) for x in data[k])):
+        if k in data and (
+            not isinstance(data[k], list)
+            or len(data[k]) > 10
+            or not all(isinstance(x, str) for x in data[k])
+        ):
             errors[k] = "A list of at most 10 strings."
     for k, v in data.items():
         if k in CONTACT_FIELD_CHECKS and v is not None and not isinstance(v, (str, int, float)):
             errors[k] = "Must be text."
         if k in ("stage", "status", "priority") and v is not None and not isinstance(v, str):
             errors[k] = "Must be text."
-    if "assigned_agent_id" in data and data["assigned_agent_id"] is not None and (
-            isinstance(data["assigned_agent_id"], bool) or not isinstance(data["assigned_agent_id"], int)):
+    if (
+        "assigned_agent_id" in data
+        and data["assigned_agent_id"] is not None
+        and (
+            isinstance(data["assigned_agent_id"], bool)
+            or not isinstance(data["assigned_agent_id"], int)
+        )
+    ):
         errors["assigned_agent_id"] = "An agent id, or null for the unassigned pool."
     if errors:
         raise ValidationFailed(errors)
@@ -169,8 +233,11 @@ def _check_body(data) -> dict:
 
 
 def _choices(session, user, lead, data):
-    for field, fn, allowed in (("stage", leads.set_stage, STAGES), ("status", leads.set_status, LEAD_STATUSES),
-                               ("priority", leads.set_priority, PRIORITIES)):
+    for field, fn, allowed in (
+        ("stage", leads.set_stage, STAGES),
+        ("status", leads.set_status, LEAD_STATUSES),
+        ("priority", leads.set_priority, PRIORITIES),
+    ):
         if data.get(field) is not None:
             if data[field] not in allowed:
                 raise ValidationFailed({field: f"One of {', '.join(allowed)}."})
@@ -188,8 +255,12 @@ def create(session: Session, user: User, data, now: datetime | None = None) -> d
         if data.get(field) is not None and data[field] not in allowed:
             raise ValidationFailed({field: f"One of {', '.join(allowed)}."})
     data.setdefault("source", "API")
-    lead = leads.create_lead(session, user, {k: v for k, v in data.items() if k not in ("stage", "status", "priority")},
-                             history_title="Lead created through the API")
+    lead = leads.create_lead(
+        session,
+        user,
+        {k: v for k, v in data.items() if k not in ("stage", "status", "priority")},
+        history_title="Lead created through the API",
+    )
     _choices(session, user, lead, data)
     session.flush()
     return lead_json(lead, rating.get_cutoff(session, user.brokerage_id), now or utcnow())
@@ -198,7 +269,11 @@ def create(session: Session, user: User, data, now: datetime | None = None) -> d
 def update(session: Session, user: User, lead_id, data, now: datetime | None = None) -> dict:
     data = _check_body(data)
     lead = access.get_lead(session, user, lead_id, write=True)
-    contact = {k: v for k, v in data.items() if k in CONTACT_FIELD_CHECKS or k in ("extra_emails", "extra_phones")}
+    contact = {
+        k: v
+        for k, v in data.items()
+        if k in CONTACT_FIELD_CHECKS or k in ("extra_emails", "extra_phones")
+    }
     if "email" in contact and contact["email"] in (None, ""):
         raise ValidationFailed({"email": "Email is required."})
     if contact:

@@ -32,8 +32,14 @@ def create_key(session: Session, user: User, name) -> tuple[ApiKey, str]:
         raise ValidationFailed({"name": "A key name has at most 100 characters."})
     prefix = secrets.token_hex(4)
     full = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(brokerage_id=user.brokerage_id, name=name, prefix=prefix, key_hash=token_hash(full),
-                 created_by_id=user.id, created_at=utcnow())
+    key = ApiKey(
+        brokerage_id=user.brokerage_id,
+        name=name,
+        prefix=prefix,
+        key_hash=token_hash(full),
+        created_by_id=user.id,
+        created_at=utcnow(),
+    )
     session.add(key)
     session.flush()
     return key, full
@@ -41,14 +47,28 @@ def create_key(session: Session, user: User, name) -> tuple[ApiKey, str]:
 
 def list_keys(session: Session, user: User) -> list[dict]:
     access.require_broker(user, "manage API keys")
-    rows = session.exec(select(ApiKey).where(ApiKey.brokerage_id == user.brokerage_id)
-                        .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc())).all()
-    names = {u.id: u.name for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id)).all()}
-    return [{
-        "id": k.id, "name": k.name, "prefix": f"{KEY_PREFIX}{k.prefix}_…", "created_at": k.created_at,
-        "created_by": names.get(k.created_by_id, ""), "last_used_at": k.last_used_at, "revoked_at": k.revoked_at,
-        "active": k.revoked_at is None,
-    } for k in rows]
+    rows = session.exec(
+        select(ApiKey)
+        .where(ApiKey.brokerage_id == user.brokerage_id)
+        .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc())
+    ).all()
+    names = {
+        u.id: u.name
+        for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id)).all()
+    }
+    return [
+        {
+            "id": k.id,
+            "name": k.name,
+            "prefix": f"{KEY_PREFIX}{k.prefix}_…",
+            "created_at": k.created_at,
+            "created_by": names.get(k.created_by_id, ""),
+            "last_used_at": k.last_used_at,
+            "revoked_at": k.revoked_at,
+            "active": k.revoked_at is None,
+        }
+        for k in rows
+    ]
 
 
 def revoke_key(session: Session, user: User, key_id) -> ApiKey:
@@ -66,7 +86,9 @@ def revoke_key(session: Session, user: User, key_id) -> ApiKey:
     return key
 
 
-def authenticate(session: Session, presented: str | None, now: datetime | None = None) -> ApiKey | None:
+def authenticate(
+    session: Session, presented: str | None, now: datetime | None = None
+) -> ApiKey | None:
     """The active key matching `presented`, else None. Notes its last use (at most once a minute)."""
     if not presented or not presented.startswith(KEY_PREFIX) or len(presented) > 200:
         return None

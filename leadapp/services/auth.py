@@ -28,8 +28,14 @@ def sign_in(session: Session, email: str, password: str) -> tuple[str, User]:
         raise ServiceError(WRONG_CREDENTIALS)
     token = new_token()
     now = utcnow()
-    session.add(AuthSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
-                            expires_at=now + timedelta(hours=SESSION_TTL_HOURS)))
+    session.add(
+        AuthSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=SESSION_TTL_HOURS),
+        )
+    )
     user.last_login_at = now
     session.add(user)
     session.flush()
@@ -57,7 +63,9 @@ def user_for_token(session: Session, token: str | None) -> User | None:
 def sign_out(session: Session, token: str | None) -> None:
     if not token:
         return
-    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash(token))).first()
+    auth = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == token_hash(token))
+    ).first()
     if auth is not None and auth.ended_at is None:
         auth.ended_at = utcnow()
         session.add(auth)

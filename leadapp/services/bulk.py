@@ -5,7 +5,7 @@ Used where thousands of rows go in at once (demo data, imports, benchmarks).
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
@@ -13,11 +13,16 @@ import sqlalchemy as sa
 def chunked(ids: Sequence, size: int):
     """`ids` in slices of `size` (IN lists kept under the drivers' bind-parameter limits)."""
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
-def insert_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence],
-                chunk: int = 50_000) -> int:
+def insert_rows(
+    conn: sa.Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    chunk: int = 50_000,
+) -> int:
     """Insert `rows` (tuples in `columns` order) into `table` inside conn's transaction."""
     dbapi = conn.connection.dbapi_connection
     cur = dbapi.cursor()

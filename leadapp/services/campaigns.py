@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import (Brokerage, Campaign, CampaignStep, CampaignSubscription, Lead, OutgoingEmail, User)
+from leadapp.models import (
+    Brokerage,
+    Campaign,
+    CampaignStep,
+    CampaignSubscription,
+    Lead,
+    OutgoingEmail,
+    User,
+)
 
 from . import mail, rollups
 
@@ -35,15 +43,22 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
     subs = session.exec(
         select(CampaignSubscription)
         .where(CampaignSubscription.status == "active", CampaignSubscription.next_send_at <= now)
-        .order_by(CampaignSubscription.next_send_at).limit(limit)
+        .order_by(CampaignSubscription.next_send_at)
+        .limit(limit)
     ).all()
     if not subs:
         return 0
     steps: dict[int, list[CampaignStep]] = {}
-    for step in session.exec(select(CampaignStep).where(
-            CampaignStep.campaign_id.in_({s.campaign_id for s in subs})).order_by(CampaignStep.position)).all():
+    for step in session.exec(
+        select(CampaignStep)
+        .where(CampaignStep.campaign_id.in_({s.campaign_id for s in subs}))
+        .order_by(CampaignStep.position)
+    ).all():
         steps.setdefault(step.campaign_id, []).append(step)
-    leads = {l.id: l for l in session.exec(select(Lead).where(Lead.id.in_({s.lead_id for s in subs}))).all()}
+    leads = {
+        lead.id: lead
+        for lead in session.exec(select(Lead).where(Lead.id.in_({s.lead_id for s in subs}))).all()
+    }
     agents = {u.id: u for u in session.exec(select(User)).all()}
     brokerages = {b.id: b for b in session.exec(select(Brokerage)).all()}
     queued = 0
@@ -61,11 +76,18 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
             if step.channel == "email" or lead.texting_consent:
                 b = brokerages[lead.brokerage_id]
                 agent = agents.get(lead.assigned_agent_id)
-                mail.queue(session, brokerage_id=lead.brokerage_id, lead_id=lead.id,
-                           to=lead.phone if step.channel == "text" else lead.email,
-                           subject=_render(step.subject, lead, agent, b), body=_render(step.body, lead, agent, b),
-                           kind="campaign", channel=step.channel, campaign_subscription_id=sub.id,
-                           campaign_step_id=step.id)
+                mail.queue(
+                    session,
+                    brokerage_id=lead.brokerage_id,
+                    lead_id=lead.id,
+                    to=lead.phone if step.channel == "text" else lead.email,
+                    subject=_render(step.subject, lead, agent, b),
+                    body=_render(step.body, lead, agent, b),
+                    kind="campaign",
+                    channel=step.channel,
+                    campaign_subscription_id=sub.id,
+                    campaign_step_id=step.id,
+                )
                 queued += 1
             sub.next_position = step.position + 1
             following = pending[1:]
@@ -86,25 +108,53 @@ def send_greetings(session: Session, now: datetime) -> int:
         today = now.astimezone(ZoneInfo(b.timezone)).date()
         md = today.month * 100 + today.day
         start = datetime.combine(today, datetime.min.time(), ZoneInfo(b.timezone))
-        for field, subject in (("birthday_md", "Happy birthday, {first_name}!"),
-                               ("anniversary_md", "Happy home anniversary, {first_name}!")):
+        for field, subject in (
+            ("birthday_md", "Happy birthday, {first_name}!"),
+            ("anniversary_md", "Happy home anniversary, {first_name}!"),
+        ):
             col = getattr(Lead, field)
-            leads = session.exec(select(Lead).where(Lead.brokerage_id == b.id, col == md,
-                                                    Lead.status.in_(["new", "active"]))).all()
+            leads = session.exec(
+                select(Lead).where(
+                    Lead.brokerage_id == b.id, col == md, Lead.status.in_(["new", "active"])
+                )
+            ).all()
             for lead in leads:
-                already = session.exec(select(sa.func.count()).select_from(OutgoingEmail).where(
-                    OutgoingEmail.lead_id == lead.id, OutgoingEmail.kind == "greeting",
-                    OutgoingEmail.created_at >= start, OutgoingEmail.subject.like(subject.split(",")[0] + "%"))).one()
+                already = session.exec(
+                    select(sa.func.count())
+                    .select_from(OutgoingEmail)
+                    .where(
+                        OutgoingEmail.lead_id == lead.id,
+                        OutgoingEmail.kind == "greeting",
+                        OutgoingEmail.created_at >= start,
+                        OutgoingEmail.subject.like(subject.split(",")[0] + "%"),
+                    )
+                ).one()
                 if already:
                     continue
-                agent = session.get(User, lead.assigned_agent_id) if lead.assigned_agent_id else None
-                mail.queue(session, brokerage_id=b.id, lead_id=lead.id, to=lead.email,
-                           subject=_render(subject, lead, agent, b),
-                           body=_render("Hi {first_name},\n\nWishing you a wonderful day!\n\n— {agent_name}", lead, agent, b),
-                           kind="greeting")
+                agent = (
+                    session.get(User, lead.assigned_agent_id) if lead.assigned_agent_id else None
+                )
+                mail.queue(
+                    session,
+                    brokerage_id=b.id,
+                    lead_id=lead.id,
+                    to=lead.email,
+                    subject=_render(subject, lead, agent, b),
+                    body=_render(
+                        "Hi {first_name},\n\nWishing you a wonderful day!\n\n— {agent_name}",
+                        lead,
+                        agent,
+                        b,
+                    ),
+                    kind="greeting",
+                )
                 queued += 1
     return queued
 
 
 def campaigns_of(session: Session, brokerage_id: int) -> list[Campaign]:
-    return list(session.exec(select(Campaign).where(Campaign.brokerage_id == brokerage_id).order_by(Campaign.name)).all())
+    return list(
+        session.exec(
+            select(Campaign).where(Campaign.brokerage_id == brokerage_id).order_by(Campaign.name)
+        ).all()
+    )

@@ -19,8 +19,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
-from typing import Iterator, Mapping
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -41,13 +41,51 @@ _FORMULA_CHARS = frozenset(FORMULA_START)
 
 # Header names follow the import template where a column exists there (I1, I2), so an
 # exported file can be edited and imported again; the rest are extra, ignored with a warning.
-HEADERS = ["Lead ID", "Email", "Name", "Phone", "Address", "City", "State", "Postal Code", "Birthday",
-           "Transaction Anniversary", "Type", "Status", "Pipeline Stage", "Rating", "Source", "Agent", "Agent ID",
-           "Tags", "Texting", "Last Activity", "Created"]
-COLUMNS = (Lead.id, Lead.email, Lead.first_name, Lead.last_name, Lead.phone, Lead.street, Lead.city, Lead.state,
-           Lead.postal_code, Lead.birthday, Lead.anniversary, Lead.lead_type, Lead.status, Lead.stage,
-           Lead.rating_score, Lead.last_activity_at, Lead.source, Lead.assigned_agent_id, Lead.texting_consent,
-           Lead.created_at)
+HEADERS = [
+    "Lead ID",
+    "Email",
+    "Name",
+    "Phone",
+    "Address",
+    "City",
+    "State",
+    "Postal Code",
+    "Birthday",
+    "Transaction Anniversary",
+    "Type",
+    "Status",
+    "Pipeline Stage",
+    "Rating",
+    "Source",
+    "Agent",
+    "Agent ID",
+    "Tags",
+    "Texting",
+    "Last Activity",
+    "Created",
+]
+COLUMNS = (
+    Lead.id,
+    Lead.email,
+    Lead.first_name,
+    Lead.last_name,
+    Lead.phone,
+    Lead.street,
+    Lead.city,
+    Lead.state,
+    Lead.postal_code,
+    Lead.birthday,
+    Lead.anniversary,
+    Lead.lead_type,
+    Lead.status,
+    Lead.stage,
+    Lead.rating_score,
+    Lead.last_activity_at,
+    Lead.source,
+    Lead.assigned_agent_id,
+    Lead.texting_consent,
+    Lead.created_at,
+)
 
 
 def safe_cell(value) -> str:
@@ -73,8 +111,16 @@ def start(session: Session, user: User, view) -> str:
     query = _view(view)
     token = new_token()
     now = utcnow()
-    session.add(ExportLog(brokerage_id=user.brokerage_id, user_id=user.id, created_at=now, filters=_recorded(query),
-                          token_hash=token_hash(token), expires_at=now + TOKEN_TTL))
+    session.add(
+        ExportLog(
+            brokerage_id=user.brokerage_id,
+            user_id=user.id,
+            created_at=now,
+            filters=_recorded(query),
+            token_hash=token_hash(token),
+            expires_at=now + TOKEN_TTL,
+        )
+    )
     session.flush()
     return token
 
@@ -86,11 +132,18 @@ def open_download(session: Session, token: str) -> tuple[int, str]:
     now = utcnow()
     spent = session.execute(
         sa.update(ExportLog)
-        .where(ExportLog.token_hash == token_hash(token), ExportLog.started_at.is_(None), ExportLog.expires_at > now)
+        .where(
+            ExportLog.token_hash == token_hash(token),
+            ExportLog.started_at.is_(None),
+            ExportLog.expires_at > now,
+        )
         .values(started_at=now)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if spent.rowcount != 1:
-        raise NotFound("This download link has expired or was already used. Export again from the lead list.")
+        raise NotFound(
+            "This download link has expired or was already used. Export again from the lead list."
+        )
     row = session.exec(select(ExportLog).where(ExportLog.token_hash == token_hash(token))).one()
     user = session.get(User, row.user_id)
     if user is None or not user.is_active or user.brokerage_id != row.brokerage_id:
@@ -131,7 +184,10 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
             query = _view(entry.filters)
             now = utcnow()
             tz = _tz(user)
-            users = {u.id: u for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))}
+            users = {
+                u.id: u
+                for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))
+            }
             cutoff = rating.get_cutoff(session, user.brokerage_id)
             stmt = lead_query.filtered_select(session, user, query, *COLUMNS, now=now)
             result = session.execute(stmt.execution_options(stream_results=True, yield_per=CHUNK))
@@ -145,24 +201,68 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
                 ids = [r[0] for r in part]
                 tags: dict[int, list[str]] = {}
                 for lead_id, name in session.execute(
-                        select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
-                        .where(LeadTag.lead_id.in_(ids)).order_by(Tag.name)):
+                    select(LeadTag.lead_id, Tag.name)
+                    .join(Tag, Tag.id == LeadTag.tag_id)
+                    .where(LeadTag.lead_id.in_(ids))
+                    .order_by(Tag.name)
+                ):
                     tags.setdefault(lead_id, []).append(name)
                 out = []
-                for (lead_id, email, first, last_name, phone, street, city, st, postal, birthday, anniversary,
-                     lead_type, status, stage, score, last_at, source, agent_id, texting, created) in part:
+                for (
+                    lead_id,
+                    email,
+                    first,
+                    last_name,
+                    phone,
+                    street,
+                    city,
+                    st,
+                    postal,
+                    birthday,
+                    anniversary,
+                    lead_type,
+                    status,
+                    stage,
+                    score,
+                    last_at,
+                    source,
+                    agent_id,
+                    texting,
+                    created,
+                ) in part:
                     agent_name, agent_code = agent_cells.get(agent_id, no_agent)
                     last = as_utc(last_at)
-                    stars = (0 if last is None or last < window_start or score <= 0
-                             else rating.stars(score, last, cutoff, now))
+                    stars = (
+                        0
+                        if last is None or last < window_start or score <= 0
+                        else rating.stars(score, last, cutoff, now)
+                    )
                     lead_tags = tags.get(lead_id)
-                    out.append([
-                        lead_id, safe(email), safe(f"{first} {last_name}".strip()), safe(phone), safe(street),
-                        safe(city), safe(st), safe(postal), _fmt_date(birthday), _fmt_date(anniversary),
-                        types.get(lead_type or "", ""), statuses.get(status, status), stages.get(stage, stage), stars,
-                        safe(source), agent_name, agent_code, safe(", ".join(lead_tags)) if lead_tags else "",
-                        "YES" if texting else "NO", _fmt_ts(last, tz), _fmt_ts(created, tz),
-                    ])
+                    out.append(
+                        [
+                            lead_id,
+                            safe(email),
+                            safe(f"{first} {last_name}".strip()),
+                            safe(phone),
+                            safe(street),
+                            safe(city),
+                            safe(st),
+                            safe(postal),
+                            _fmt_date(birthday),
+                            _fmt_date(anniversary),
+                            types.get(lead_type or "", ""),
+                            statuses.get(status, status),
+                            stages.get(stage, stage),
+                            stars,
+                            safe(source),
+                            agent_name,
+                            agent_code,
+                            safe(", ".join(lead_tags)) if lead_tags else "",
+                            "YES" if texting else "NO",
+                            _fmt_ts(last, tz),
+                            _fmt_ts(created, tz),
+                        ]
+                    )
                 written += len(out)
                 yield _encode(out)
             result.close()
@@ -170,10 +270,12 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
     finally:
         try:
             with Session(engine) as session:
-                session.execute(sa.update(ExportLog).where(ExportLog.id == export_id).values(
-                    row_count=written, finished_at=utcnow() if finished else None))
+                session.execute(
+                    sa.update(ExportLog)
+                    .where(ExportLog.id == export_id)
+                    .values(row_count=written, finished_at=utcnow() if finished else None)
+                )
                 session.commit()
         except Exception:  # the download itself is what matters; log and go on
             log.exception("could not record export %s", export_id)
         log.info("export %s: %s rows%s", export_id, written, "" if finished else " (interrupted)")
-

@@ -11,19 +11,35 @@ from leadapp.models.enums import CONTACT_KINDS
 from . import live, rollups
 
 
-def add_entry(session: Session, lead: Lead, actor: User | None, kind: str, title: str = "",
-              body: str = "", **extra) -> HistoryEntry:
+def add_entry(
+    session: Session,
+    lead: Lead,
+    actor: User | None,
+    kind: str,
+    title: str = "",
+    body: str = "",
+    **extra,
+) -> HistoryEntry:
     entry = HistoryEntry(
-        brokerage_id=lead.brokerage_id, lead_id=lead.id, actor_id=actor.id if actor else None,
-        kind=kind, title=title, body=body, created_at=extra.pop("created_at", None) or utcnow(), **extra,
+        brokerage_id=lead.brokerage_id,
+        lead_id=lead.id,
+        actor_id=actor.id if actor else None,
+        kind=kind,
+        title=title,
+        body=body,
+        created_at=extra.pop("created_at", None) or utcnow(),
+        **extra,
     )
     session.add(entry)
-    if kind in CONTACT_KINDS and (lead.last_contacted_at is None
-                                  or as_utc(lead.last_contacted_at) < as_utc(entry.created_at)):
+    if kind in CONTACT_KINDS and (
+        lead.last_contacted_at is None or as_utc(lead.last_contacted_at) < as_utc(entry.created_at)
+    ):
         lead.last_contacted_at = entry.created_at
         session.add(lead)
     if actor is not None:  # D4 counts what users did; the open dashboards refresh (D10)
-        rollups.history_done(session, lead.brokerage_id, actor.id, entry.created_at, kind, entry.field)
+        rollups.history_done(
+            session, lead.brokerage_id, actor.id, entry.created_at, kind, entry.field
+        )
         live.note(session, lead.brokerage_id, lead.assigned_agent_id, "history", lead.id)
     return entry
 
@@ -32,14 +48,23 @@ def remove_entry(session: Session, lead: Lead, entry: HistoryEntry) -> None:
     """Take an entry back (undo): the D4 day counts and the lead's last contact follow."""
     session.delete(entry)
     if entry.actor_id is not None:
-        rollups.history_done(session, entry.brokerage_id, entry.actor_id, entry.created_at, entry.kind,
-                             entry.field, n=-1)
+        rollups.history_done(
+            session,
+            entry.brokerage_id,
+            entry.actor_id,
+            entry.created_at,
+            entry.kind,
+            entry.field,
+            n=-1,
+        )
         live.note(session, lead.brokerage_id, lead.assigned_agent_id, "history", lead.id)
     if entry.kind in CONTACT_KINDS:
         session.flush()
         lead.last_contacted_at = session.execute(
             sa.select(sa.func.max(HistoryEntry.created_at)).where(
-                HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS))).scalar()
+                HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)
+            )
+        ).scalar()
         session.add(lead)
 
 
@@ -48,16 +73,31 @@ def _value(v) -> str | None:
     return None if v is None else str(v)[:400]
 
 
-def audit(session: Session, lead: Lead, actor: User | None, field: str, old, new, title: str = "") -> HistoryEntry:
+def audit(
+    session: Session, lead: Lead, actor: User | None, field: str, old, new, title: str = ""
+) -> HistoryEntry:
     """An audit record of one field change (status, stage, priority, assignment, ...)."""
     return add_entry(
-        session, lead, actor, "audit", title=title or f"{field.replace('_', ' ').capitalize()} changed",
-        field=field, old_value=_value(old), new_value=_value(new),
+        session,
+        lead,
+        actor,
+        "audit",
+        title=title or f"{field.replace('_', ' ').capitalize()} changed",
+        field=field,
+        old_value=_value(old),
+        new_value=_value(new),
     )
 
 
-def add_audit_rows(session: Session, actor: User | None, changes, field: str, title: str, now=None,
-                   brokerage_id: int | None = None) -> int:
+def add_audit_rows(
+    session: Session,
+    actor: User | None,
+    changes,
+    field: str,
+    title: str,
+    now=None,
+    brokerage_id: int | None = None,
+) -> int:
     """Audit records for many leads in one statement: `changes` = [(lead_id, old, new), ...].
 
     Used by set-based bulk changes (services/lead_bulk.py); each lead gets its own entry
@@ -65,13 +105,24 @@ def add_audit_rows(session: Session, actor: User | None, changes, field: str, ti
     """
     at = now or utcnow()
     rows = [
-        {"brokerage_id": brokerage_id or actor.brokerage_id, "lead_id": lead_id,
-         "actor_id": actor.id if actor else None, "kind": "audit", "title": title[:200], "body": "",
-         "field": field, "old_value": _value(old), "new_value": _value(new), "created_at": at}
+        {
+            "brokerage_id": brokerage_id or actor.brokerage_id,
+            "lead_id": lead_id,
+            "actor_id": actor.id if actor else None,
+            "kind": "audit",
+            "title": title[:200],
+            "body": "",
+            "field": field,
+            "old_value": _value(old),
+            "new_value": _value(new),
+            "created_at": at,
+        }
         for lead_id, old, new in changes
     ]
     if rows:
         session.execute(HistoryEntry.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
         if actor is not None:
-            rollups.history_done(session, rows[0]["brokerage_id"], actor.id, at, "audit", field, n=len(rows))
+            rollups.history_done(
+                session, rows[0]["brokerage_id"], actor.id, at, "audit", field, n=len(rows)
+            )
     return len(rows)

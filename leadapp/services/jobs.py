@@ -8,8 +8,8 @@ backend workers (or a cron'd `leadapp jobs run`) each run happens exactly once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -43,9 +43,11 @@ def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool
                 pass
         res = conn.execute(
             table.update()
-            .where(table.c.name == name,
-                   sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now),
-                   sa.or_(table.c.last_run_at.is_(None), table.c.last_run_at <= now - every))
+            .where(
+                table.c.name == name,
+                sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now),
+                sa.or_(table.c.last_run_at.is_(None), table.c.last_run_at <= now - every),
+            )
             .values(locked_until=now + LEASE)
         )
         return res.rowcount == 1
@@ -54,11 +56,16 @@ def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool
 def _finish(engine: sa.Engine, name: str, now: datetime, result: str) -> None:
     table = JobState.__table__
     with engine.begin() as conn:
-        conn.execute(table.update().where(table.c.name == name)
-                     .values(last_run_at=now, locked_until=None, last_result=result[:500]))
+        conn.execute(
+            table.update()
+            .where(table.c.name == name)
+            .values(last_run_at=now, locked_until=None, last_result=result[:500])
+        )
 
 
-def run_due(engine: sa.Engine, now: datetime | None = None, only: str | None = None) -> list[tuple[str, str]]:
+def run_due(
+    engine: sa.Engine, now: datetime | None = None, only: str | None = None
+) -> list[tuple[str, str]]:
     """Run every due job once; returns (name, result) for the jobs that ran."""
     import leadapp.services.scheduled  # noqa: F401  (registers the jobs)
 

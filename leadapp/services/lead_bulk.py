@@ -16,13 +16,21 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import (Campaign, CampaignSubscription, Lead, Market, MarketSubscription, User,
-                            utcnow)
+from leadapp.models import (
+    Campaign,
+    CampaignSubscription,
+    Lead,
+    Market,
+    MarketSubscription,
+    User,
+    utcnow,
+)
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, MARKET_REPORT_TYPES, STAGES
 
 from . import access, lead_subscriptions, rollups, tags
@@ -34,13 +42,33 @@ log = logging.getLogger("leadapp.bulk")
 
 CHUNK = tags.CHUNK
 MAX_IDS = 100_000  # explicit ids per request (the selection of rows); "all matching" has no cap
-ACTIONS = ("add_tags", "remove_tags", "stage", "type", "status", "assign", "campaign", "market", "delete",
-           "reactivate")
+ACTIONS = (
+    "add_tags",
+    "remove_tags",
+    "stage",
+    "type",
+    "status",
+    "assign",
+    "campaign",
+    "market",
+    "delete",
+    "reactivate",
+)
 REACTIVATABLE = ("inactive", "deleted")
 
 # The columns a change may read: the roll-up dimensions (rollups.lead_key) and the edited fields.
-_KEY_COLUMNS = (Lead.id, Lead.brokerage_id, Lead.assigned_agent_id, Lead.status, Lead.stage, Lead.stage_entered_at,
-                Lead.source, Lead.active_subscriptions, Lead.lead_type, Lead.last_activity_at)
+_KEY_COLUMNS = (
+    Lead.id,
+    Lead.brokerage_id,
+    Lead.assigned_agent_id,
+    Lead.status,
+    Lead.stage,
+    Lead.stage_entered_at,
+    Lead.source,
+    Lead.active_subscriptions,
+    Lead.lead_type,
+    Lead.last_activity_at,
+)
 
 
 def _key(r) -> tuple:
@@ -55,6 +83,7 @@ def _day_key(r) -> tuple | None:
 
 # --------------------------------------------------------------------------- which leads
 
+
 def _filter_select(session: Session, user: User, target) -> sa.Select:
     """A SELECT of lead ids for "all matching" targets."""
     if callable(target) and not isinstance(target, Mapping):
@@ -62,7 +91,11 @@ def _filter_select(session: Session, user: User, target) -> sa.Select:
     else:
         from . import lead_query  # the lead list's filter (LeadQuery / its filters() dict)
 
-        query = target if isinstance(target, lead_query.LeadQuery) else lead_query.LeadQuery.parse(target)
+        query = (
+            target
+            if isinstance(target, lead_query.LeadQuery)
+            else lead_query.LeadQuery.parse(target)
+        )
         stmt = lead_query.filtered_select(session, user, query)
     if not isinstance(stmt, sa.Select):
         raise ServiceError("That filter cannot select leads.")
@@ -83,12 +116,16 @@ def target_ids(session: Session, user: User, target) -> list[int]:
         except (TypeError, ValueError):
             raise ValidationFailed({"ids": "Lead ids are numbers."}) from None
         if len(ids) > MAX_IDS:
-            raise ValidationFailed({"ids": f"Select at most {MAX_IDS:,} leads, or use “all matching”."})
+            raise ValidationFailed(
+                {"ids": f"Select at most {MAX_IDS:,} leads, or use “all matching”."}
+            )
         out: list[int] = []
         for chunk in chunked(ids, CHUNK):
             out += session.exec(select(Lead.id).where(Lead.id.in_(chunk), writable)).all()
         if len(out) != len(ids):
-            log.warning("bulk: user %s sent %d ids outside their reach", user.id, len(ids) - len(out))
+            log.warning(
+                "bulk: user %s sent %d ids outside their reach", user.id, len(ids) - len(out)
+            )
         return sorted(out)
     sub = _filter_select(session, user, target).order_by(None).limit(None).offset(None).subquery()
     col = list(sub.c)[0]
@@ -96,6 +133,7 @@ def target_ids(session: Session, user: User, target) -> list[int]:
 
 
 # --------------------------------------------------------------------------- the engine
+
 
 def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], list[int]]) -> int:
     """Apply `change(rows_by_id) -> changed ids` chunk by chunk, keeping the roll-ups exact.
@@ -112,10 +150,16 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
     days: Counter = Counter()
     total = 0
     for chunk in chunked(ids, CHUNK):
-        before = {r[0]: r for r in session.execute(
-            # re-checked under the lock: a lead reassigned since target_ids() is left alone
-            select(*_KEY_COLUMNS).where(Lead.id.in_(chunk), access.lead_visibility(user))
-            .order_by(Lead.id).with_for_update()).all()}
+        before = {
+            r[0]: r
+            for r in session.execute(
+                # re-checked under the lock: a lead reassigned since target_ids() is left alone
+                select(*_KEY_COLUMNS)
+                .where(Lead.id.in_(chunk), access.lead_visibility(user))
+                .order_by(Lead.id)
+                .with_for_update()
+            ).all()
+        }
         changed = change(before)
         if not changed:
             continue
@@ -138,25 +182,49 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
 
 
 def _update(session: Session, ids: list[int], **values) -> None:
-    session.execute(sa.update(Lead).where(Lead.id.in_(ids)).values(**values)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        sa.update(Lead)
+        .where(Lead.id.in_(ids))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
-def _set_field(session: Session, user: User, ids: list[int], field: str, value: str, labels: dict,
-               title: str, only_from: Iterable[str] | None = None) -> int:
+def _set_field(
+    session: Session,
+    user: User,
+    ids: list[int],
+    field: str,
+    value: str,
+    labels: dict,
+    title: str,
+    only_from: Iterable[str] | None = None,
+) -> int:
     only = set(only_from) if only_from is not None else None
     now = utcnow()
 
     def change(rows: dict) -> list[int]:
-        hit = [i for i, r in rows.items()
-               if getattr(r, field) != value and (only is None or getattr(r, field) in only)]
+        hit = [
+            i
+            for i, r in rows.items()
+            if getattr(r, field) != value and (only is None or getattr(r, field) in only)
+        ]
         if hit:
             values = {field: value, "updated_at": now}
             if field == "stage":
                 values["stage_entered_at"] = now
             _update(session, hit, **values)
-            add_audit_rows(session, user, [(i, labels.get(getattr(rows[i], field), getattr(rows[i], field)),
-                                             labels[value]) for i in hit], field, title, now)
+            add_audit_rows(
+                session,
+                user,
+                [
+                    (i, labels.get(getattr(rows[i], field), getattr(rows[i], field)), labels[value])
+                    for i in hit
+                ],
+                field,
+                title,
+                now,
+            )
         return hit
 
     return _run(session, user, ids, change)
@@ -175,6 +243,7 @@ def _int_id(value, what: str) -> int:
 
 
 # --------------------------------------------------------------------------- the changes
+
 
 def add_tags(session: Session, user: User, target, names) -> int:
     """L7: apply tags (created as needed)."""
@@ -202,56 +271,110 @@ def remove_tags(session: Session, user: User, target, names) -> int:
 def _code(value, allowed: dict, field: str, label: str) -> str:
     code = str(value or "").strip().lower()[:40]
     if code not in allowed:
-        raise ValidationFailed({field: f"'{str(value)[:40]}' is not a {label} ({', '.join(allowed.values())})."})
+        raise ValidationFailed(
+            {field: f"'{str(value)[:40]}' is not a {label} ({', '.join(allowed.values())})."}
+        )
     return code
 
 
 def set_stage(session: Session, user: User, target, stage) -> int:
     stage = _code(stage, STAGES, "stage", "pipeline stage")
-    return _set_field(session, user, target_ids(session, user, target), "stage", stage, STAGES, "Stage changed")
+    return _set_field(
+        session, user, target_ids(session, user, target), "stage", stage, STAGES, "Stage changed"
+    )
 
 
 def set_type(session: Session, user: User, target, lead_type) -> int:
     lead_type = _code(lead_type, LEAD_TYPES, "lead_type", "lead type")
-    return _set_field(session, user, target_ids(session, user, target), "lead_type", lead_type, LEAD_TYPES,
-                      "Lead type changed")
+    return _set_field(
+        session,
+        user,
+        target_ids(session, user, target),
+        "lead_type",
+        lead_type,
+        LEAD_TYPES,
+        "Lead type changed",
+    )
 
 
 def set_status(session: Session, user: User, target, status) -> int:
     status = _code(status, LEAD_STATUSES, "status", "status")
-    return _set_field(session, user, target_ids(session, user, target), "status", status, LEAD_STATUSES,
-                      "Status changed")
+    return _set_field(
+        session,
+        user,
+        target_ids(session, user, target),
+        "status",
+        status,
+        LEAD_STATUSES,
+        "Status changed",
+    )
 
 
 def delete(session: Session, user: User, target) -> int:
     """L6: status Deleted; the lead and everything about it is kept."""
-    return _set_field(session, user, target_ids(session, user, target), "status", "deleted", LEAD_STATUSES,
-                      "Lead deleted")
+    return _set_field(
+        session,
+        user,
+        target_ids(session, user, target),
+        "status",
+        "deleted",
+        LEAD_STATUSES,
+        "Lead deleted",
+    )
 
 
 def reactivate(session: Session, user: User, target) -> int:
     """L9: inactive or deleted leads become Active (others are left as they are)."""
-    return _set_field(session, user, target_ids(session, user, target), "status", "active", LEAD_STATUSES,
-                      "Lead reactivated", only_from=REACTIVATABLE)
+    return _set_field(
+        session,
+        user,
+        target_ids(session, user, target),
+        "status",
+        "active",
+        LEAD_STATUSES,
+        "Lead reactivated",
+        only_from=REACTIVATABLE,
+    )
 
 
 def assign(session: Session, user: User, target, agent_id) -> int:
     """G2 / L7: brokers (only) assign leads to an agent, or to nobody ("none") = the pool."""
     access.require_broker(user, "reassign leads")
-    agent = None if agent_id in (None, "", 0, "0", "none") else access.get_agent(session, user, agent_id)
+    agent = (
+        None
+        if agent_id in (None, "", 0, "0", "none")
+        else access.get_agent(session, user, agent_id)
+    )
     new_id = agent.id if agent else None
     ids = target_ids(session, user, target)
-    names = {u.id: u.name for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))}
+    names = {
+        u.id: u.name
+        for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))
+    }
     now = utcnow()
 
     def change(rows: dict) -> list[int]:
         hit = [i for i, r in rows.items() if r.assigned_agent_id != new_id]
         if hit:
-            rollups.move_activity(session, user.brokerage_id, [(i, rows[i].assigned_agent_id, new_id) for i in hit])
+            rollups.move_activity(
+                session, user.brokerage_id, [(i, rows[i].assigned_agent_id, new_id) for i in hit]
+            )
             _update(session, hit, assigned_agent_id=new_id, updated_at=now)
-            add_audit_rows(session, user, [(i, names.get(rows[i].assigned_agent_id, "Unassigned"),
-                                             names.get(new_id, "Unassigned")) for i in hit],
-                           "assigned_agent", "Assigned agent changed", now)
+            add_audit_rows(
+                session,
+                user,
+                [
+                    (
+                        i,
+                        names.get(rows[i].assigned_agent_id, "Unassigned"),
+                        names.get(new_id, "Unassigned"),
+                    )
+                    for i in hit
+                ],
+                "assigned_agent",
+                "Assigned agent changed",
+                now,
+            )
         return hit
 
     return _run(session, user, ids, change)
@@ -270,22 +393,50 @@ def subscribe_campaign(session: Session, user: User, target, campaign_id) -> int
 
     def change(rows: dict) -> list[int]:
         chunk = list(rows)
-        subs = {s.lead_id: s for s in session.exec(select(CampaignSubscription).where(
-            CampaignSubscription.lead_id.in_(chunk), CampaignSubscription.campaign_id == campaign.id)).all()}
+        subs = {
+            s.lead_id: s
+            for s in session.exec(
+                select(CampaignSubscription).where(
+                    CampaignSubscription.lead_id.in_(chunk),
+                    CampaignSubscription.campaign_id == campaign.id,
+                )
+            ).all()
+        }
         new = [i for i in chunk if i not in subs]
         resume = [s.id for s in subs.values() if s.status == "inactive"]
         if new:
-            session.execute(sa.insert(CampaignSubscription), [
-                {"lead_id": i, "campaign_id": campaign.id, "status": "active", "next_position": 1,
-                 "next_send_at": now, "created_at": now, "created_by_id": user.id} for i in new])
+            session.execute(
+                sa.insert(CampaignSubscription),
+                [
+                    {
+                        "lead_id": i,
+                        "campaign_id": campaign.id,
+                        "status": "active",
+                        "next_position": 1,
+                        "next_send_at": now,
+                        "created_at": now,
+                        "created_by_id": user.id,
+                    }
+                    for i in new
+                ],
+            )
         if resume:
-            session.execute(sa.update(CampaignSubscription).where(CampaignSubscription.id.in_(resume))
-                            .values(status="active", ended_at=None, next_send_at=now)
-                            .execution_options(synchronize_session=False))
+            session.execute(
+                sa.update(CampaignSubscription)
+                .where(CampaignSubscription.id.in_(resume))
+                .values(status="active", ended_at=None, next_send_at=now)
+                .execution_options(synchronize_session=False)
+            )
         hit = sorted(new + [s.lead_id for s in subs.values() if s.status == "inactive"])
         if hit:
-            add_audit_rows(session, user, [(i, None, campaign.name) for i in hit], "subscriptions",
-                           "Subscribed to a campaign", now)
+            add_audit_rows(
+                session,
+                user,
+                [(i, None, campaign.name) for i in hit],
+                "subscriptions",
+                "Subscribed to a campaign",
+                now,
+            )
             _recount_subscriptions(session, hit)
         return hit
 
@@ -304,21 +455,39 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
             report_types = report_types.split(",")
         types = [t for t in dict.fromkeys(str(t).strip() for t in report_types) if t]
         if not types or any(t not in MARKET_REPORT_TYPES for t in types):
-            raise ValidationFailed({"report_types": "Choose at least one report: listing, open-house or market report."})
+            raise ValidationFailed(
+                {
+                    "report_types": "Choose at least one report: listing, open-house or market report."
+                }
+            )
     ids = target_ids(session, user, target)
     now = utcnow()
 
     def change(rows: dict) -> list[int]:
         chunk = list(rows)
-        have = {(s.lead_id, s.report_type): s for s in session.exec(select(MarketSubscription).where(
-            MarketSubscription.lead_id.in_(chunk), MarketSubscription.market_id == market.id)).all()}
+        have = {
+            (s.lead_id, s.report_type): s
+            for s in session.exec(
+                select(MarketSubscription).where(
+                    MarketSubscription.lead_id.in_(chunk), MarketSubscription.market_id == market.id
+                )
+            ).all()
+        }
         inserts, reopen, added = [], [], {}
         for i in chunk:
             for t in types:
                 sub = have.get((i, t))
                 if sub is None:
-                    inserts.append({"lead_id": i, "market_id": market.id, "report_type": t, "active": True,
-                                    "created_at": now, "created_by_id": user.id})
+                    inserts.append(
+                        {
+                            "lead_id": i,
+                            "market_id": market.id,
+                            "report_type": t,
+                            "active": True,
+                            "created_at": now,
+                            "created_by_id": user.id,
+                        }
+                    )
                 elif not sub.active:
                     reopen.append(sub.id)
                 else:
@@ -327,12 +496,22 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
         if inserts:
             session.execute(sa.insert(MarketSubscription), inserts)
         if reopen:
-            session.execute(sa.update(MarketSubscription).where(MarketSubscription.id.in_(reopen))
-                            .values(active=True, deactivated_at=None).execution_options(synchronize_session=False))
+            session.execute(
+                sa.update(MarketSubscription)
+                .where(MarketSubscription.id.in_(reopen))
+                .values(active=True, deactivated_at=None)
+                .execution_options(synchronize_session=False)
+            )
         hit = sorted(added)
         if hit:
-            add_audit_rows(session, user, [(i, None, f"{market.name}: {', '.join(added[i])}") for i in hit],
-                           "subscriptions", "Subscribed to market reports", now)
+            add_audit_rows(
+                session,
+                user,
+                [(i, None, f"{market.name}: {', '.join(added[i])}") for i in hit],
+                "subscriptions",
+                "Subscribed to market reports",
+                now,
+            )
             _recount_subscriptions(session, hit)
         return hit
 
@@ -340,6 +519,7 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
 
 
 # --------------------------------------------------------------------------- one entry point
+
 
 def apply(session: Session, user: User, target, action: str, value: Any = None) -> int:
     """The bulk action bar's one call: `action` in ACTIONS with its value; returns the count."""
@@ -368,11 +548,18 @@ def apply(session: Session, user: User, target, action: str, value: Any = None) 
 
 def choices(session: Session, user: User) -> dict:
     """What the bulk bar offers: the brokerage's active campaigns and its markets."""
-    campaigns = session.exec(select(Campaign).where(Campaign.brokerage_id == user.brokerage_id, Campaign.active)
-                             .order_by(Campaign.name)).all()
-    markets = session.exec(select(Market).where(Market.brokerage_id == user.brokerage_id).order_by(Market.name)).all()
-    return {"campaigns": [{"id": str(c.id), "name": c.name} for c in campaigns],
-            "markets": [{"id": str(m.id), "name": m.name} for m in markets]}
+    campaigns = session.exec(
+        select(Campaign)
+        .where(Campaign.brokerage_id == user.brokerage_id, Campaign.active)
+        .order_by(Campaign.name)
+    ).all()
+    markets = session.exec(
+        select(Market).where(Market.brokerage_id == user.brokerage_id).order_by(Market.name)
+    ).all()
+    return {
+        "campaigns": [{"id": str(c.id), "name": c.name} for c in campaigns],
+        "markets": [{"id": str(m.id), "name": m.name} for m in markets],
+    }
 
 
 def one(session: Session, user: User, lead_id, action: str) -> int:

@@ -28,7 +28,15 @@ from .lead_subscriptions import recount
 from .validation import check_money, clean
 
 SEARCH_PAGE = 12
-CRITERIA_KEYS = ("city", "property_type", "transaction", "min_price", "max_price", "min_beds", "min_baths")
+CRITERIA_KEYS = (
+    "city",
+    "property_type",
+    "transaction",
+    "min_price",
+    "max_price",
+    "min_beds",
+    "min_baths",
+)
 MAX_SEND = 200  # listings per email of "send all now"
 FAVORITE_SORTS = {
     "newest": (Favorite.created_at.desc(),),
@@ -83,7 +91,9 @@ def check_criteria(form: dict) -> dict:
 
 
 def _listing_query(c: dict):
-    q = select(Listing).where(Listing.transaction == c.get("transaction", "sale"), Listing.status == "active")
+    q = select(Listing).where(
+        Listing.transaction == c.get("transaction", "sale"), Listing.status == "active"
+    )
     if c.get("city"):
         q = q.where(sa.func.lower(Listing.city) == c["city"].lower())
     if c.get("property_type"):
@@ -99,11 +109,18 @@ def _listing_query(c: dict):
     return q
 
 
-def _listing_row(l: Listing) -> dict:
-    return {"id": l.id, "address": f"{l.street}, {l.city}, {l.state} {l.postal_code}", "price": money(l.price),
-            "price_value": l.price, "beds": l.beds, "baths": f"{l.baths:g}", "mls": l.mls_number,
-            "type": PROPERTY_TYPES.get(l.property_type, l.property_type),
-            "transaction": "Rent" if l.transaction == "rent" else "Sale"}
+def _listing_row(listing: Listing) -> dict:
+    return {
+        "id": listing.id,
+        "address": f"{listing.street}, {listing.city}, {listing.state} {listing.postal_code}",
+        "price": money(listing.price),
+        "price_value": listing.price,
+        "beds": listing.beds,
+        "baths": f"{listing.baths:g}",
+        "mls": listing.mls_number,
+        "type": PROPERTY_TYPES.get(listing.property_type, listing.property_type),
+        "transaction": "Rent" if listing.transaction == "rent" else "Sale",
+    }
 
 
 def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -> dict:
@@ -113,27 +130,61 @@ def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -
     page = _page(page)
     q = _listing_query(c)
     total = int(session.exec(select(sa.func.count()).select_from(q.subquery())).one())
-    rows = session.exec(q.order_by(Listing.updated_at.desc(), Listing.id.desc())
-                        .offset(page * SEARCH_PAGE).limit(SEARCH_PAGE)).all()
-    faved = set(session.exec(select(Favorite.listing_id).where(
-        Favorite.lead_id == lead.id, Favorite.listing_id.in_([l.id for l in rows]))).all()) if rows else set()
-    return {"rows": [_listing_row(l) | {"favorite": l.id in faved} for l in rows], "total": total, "page": page,
-            "pages": max(1, -(-total // SEARCH_PAGE)), "criteria": criteria_text(c)}
+    rows = session.exec(
+        q.order_by(Listing.updated_at.desc(), Listing.id.desc())
+        .offset(page * SEARCH_PAGE)
+        .limit(SEARCH_PAGE)
+    ).all()
+    faved = (
+        set(
+            session.exec(
+                select(Favorite.listing_id).where(
+                    Favorite.lead_id == lead.id,
+                    Favorite.listing_id.in_([listing.id for listing in rows]),
+                )
+            ).all()
+        )
+        if rows
+        else set()
+    )
+    return {
+        "rows": [_listing_row(listing) | {"favorite": listing.id in faved} for listing in rows],
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // SEARCH_PAGE)),
+        "criteria": criteria_text(c),
+    }
 
 
 # ---------------------------------------------------------------- saved searches
 
+
 def saved_searches(session: Session, user: User, lead_id) -> list[dict]:
     lead = access.get_lead(session, user, lead_id)
-    rows = session.exec(select(SavedSearch).where(SavedSearch.lead_id == lead.id)
-                        .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc()).limit(200)).all()
+    rows = session.exec(
+        select(SavedSearch)
+        .where(SavedSearch.lead_id == lead.id)
+        .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())
+        .limit(200)
+    ).all()
     can = access.can_change_lead(user, lead)
-    return [{"id": s.id, "name": s.name or criteria_text(s.criteria), "criteria": criteria_text(s.criteria),
-             "created": fmt_dt(s.created_at, user), "alerts": s.alerts_enabled,
-             "by_lead": s.created_by == "lead", "transaction": s.transaction,
-             "last_sent": fmt_dt(s.last_alert_at, user) or "never", "raw_name": s.name,
-             "form": {k: str(v) for k, v in (s.criteria or {}).items() if k in CRITERIA_KEYS},
-             "can_delete": can and s.created_by != "lead", "can_toggle": can} for s in rows]
+    return [
+        {
+            "id": s.id,
+            "name": s.name or criteria_text(s.criteria),
+            "criteria": criteria_text(s.criteria),
+            "created": fmt_dt(s.created_at, user),
+            "alerts": s.alerts_enabled,
+            "by_lead": s.created_by == "lead",
+            "transaction": s.transaction,
+            "last_sent": fmt_dt(s.last_alert_at, user) or "never",
+            "raw_name": s.name,
+            "form": {k: str(v) for k, v in (s.criteria or {}).items() if k in CRITERIA_KEYS},
+            "can_delete": can and s.created_by != "lead",
+            "can_toggle": can,
+        }
+        for s in rows
+    ]
 
 
 def _search(session: Session, lead: Lead, search_id) -> SavedSearch:
@@ -147,31 +198,54 @@ def _search(session: Session, lead: Lead, search_id) -> SavedSearch:
     return s
 
 
-def add_saved_search(session: Session, user: User, lead_id, form: dict, alerts: bool = True) -> SavedSearch:
+def add_saved_search(
+    session: Session, user: User, lead_id, form: dict, alerts: bool = True
+) -> SavedSearch:
     """Save the dialog's criteria for the lead (shown to them in their organizer)."""
     lead = access.get_lead(session, user, lead_id, write=True)
     c = check_criteria(form)
     name = clean((form or {}).get("name"))
     if len(name) > 200:
         raise ValidationFailed({"name": "The name has at most 200 characters."})
-    n = session.exec(select(sa.func.count()).select_from(SavedSearch).where(SavedSearch.lead_id == lead.id)).one()
+    n = session.exec(
+        select(sa.func.count()).select_from(SavedSearch).where(SavedSearch.lead_id == lead.id)
+    ).one()
     if n >= 50:
         raise ServiceError("A lead can have at most 50 saved searches.")
-    s = SavedSearch(lead_id=lead.id, name=name or criteria_text(c), criteria=c, transaction=c["transaction"],
-                    alerts_enabled=bool(alerts), created_by="agent", created_by_user_id=user.id, created_at=utcnow())
+    s = SavedSearch(
+        lead_id=lead.id,
+        name=name or criteria_text(c),
+        criteria=c,
+        transaction=c["transaction"],
+        alerts_enabled=bool(alerts),
+        created_by="agent",
+        created_by_user_id=user.id,
+        created_at=utcnow(),
+    )
     session.add(s)
-    audit(session, lead, user, "saved_search", None, s.name + (" (alerts on)" if alerts else ""),
-          title="Saved search added")
+    audit(
+        session,
+        lead,
+        user,
+        "saved_search",
+        None,
+        s.name + (" (alerts on)" if alerts else ""),
+        title="Saved search added",
+    )
     recount(session, lead)
     return s
 
 
-def update_saved_search(session: Session, user: User, lead_id, search_id, form: dict, alerts: bool) -> SavedSearch:
+def update_saved_search(
+    session: Session, user: User, lead_id, search_id, form: dict, alerts: bool
+) -> SavedSearch:
     """P14 "Update this search criteria": new criteria, name and the daily-update box (agent-made searches)."""
     lead = access.get_lead(session, user, lead_id, write=True)
     s = _search(session, lead, search_id)
     if s.created_by == "lead":
-        raise PermissionDenied("The lead saved this search on the website; only they can change its criteria.")
+        raise PermissionDenied(
+            "The lead saved this search on the website; only they can change its criteria."
+        )
     c = check_criteria(form)
     name = clean((form or {}).get("name"))
     if len(name) > 200:
@@ -180,8 +254,15 @@ def update_saved_search(session: Session, user: User, lead_id, search_id, form: 
     s.criteria, s.transaction, s.name = c, c["transaction"], name or criteria_text(c)
     s.alerts_enabled = bool(alerts)
     session.add(s)
-    audit(session, lead, user, "saved_search", old, f"{s.name}: {criteria_text(c)}" + (" (alerts on)" if alerts else ""),
-          title="Saved search updated")
+    audit(
+        session,
+        lead,
+        user,
+        "saved_search",
+        old,
+        f"{s.name}: {criteria_text(c)}" + (" (alerts on)" if alerts else ""),
+        title="Saved search updated",
+    )
     recount(session, lead)
     return s
 
@@ -195,8 +276,15 @@ def set_alerts(session: Session, user: User, lead_id, search_id, on: bool) -> Sa
         return s
     s.alerts_enabled = on
     session.add(s)
-    audit(session, lead, user, "email_alerts", "on" if not on else "off", "on" if on else "off",
-          title=f"Email updates {'on' if on else 'off'}: {s.name or criteria_text(s.criteria)}")
+    audit(
+        session,
+        lead,
+        user,
+        "email_alerts",
+        "on" if not on else "off",
+        "on" if on else "off",
+        title=f"Email updates {'on' if on else 'off'}: {s.name or criteria_text(s.criteria)}",
+    )
     recount(session, lead)
     return s
 
@@ -205,24 +293,48 @@ def delete_saved_search(session: Session, user: User, lead_id, search_id) -> Non
     lead = access.get_lead(session, user, lead_id, write=True)
     s = _search(session, lead, search_id)
     if s.created_by == "lead":
-        raise PermissionDenied("The lead saved this search on the website; only they can delete it.")
-    audit(session, lead, user, "saved_search", s.name or criteria_text(s.criteria), None, title="Saved search deleted")
+        raise PermissionDenied(
+            "The lead saved this search on the website; only they can delete it."
+        )
+    audit(
+        session,
+        lead,
+        user,
+        "saved_search",
+        s.name or criteria_text(s.criteria),
+        None,
+        title="Saved search deleted",
+    )
     session.delete(s)
     recount(session, lead)
 
 
 # ---------------------------------------------------------------- favourites
 
+
 def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> list[dict]:
     lead = access.get_lead(session, user, lead_id)
     order = FAVORITE_SORTS.get(sort)
     if order is None:
         raise ValidationFailed({"sort": "Unknown sort."})
-    rows = session.exec(select(Favorite, Listing).join(Listing, Listing.id == Favorite.listing_id)
-                        .where(Favorite.lead_id == lead.id).order_by(*order, Favorite.id.desc()).limit(200)).all()
+    rows = session.exec(
+        select(Favorite, Listing)
+        .join(Listing, Listing.id == Favorite.listing_id)
+        .where(Favorite.lead_id == lead.id)
+        .order_by(*order, Favorite.id.desc())
+        .limit(200)
+    ).all()
     can = access.can_change_lead(user, lead)
-    return [_listing_row(l) | {"fav_id": f.id, "by_lead": f.created_by == "lead", "added": fmt_dt(f.created_at, user),
-                               "can_delete": can and f.created_by != "lead"} for f, l in rows]
+    return [
+        _listing_row(listing)
+        | {
+            "fav_id": f.id,
+            "by_lead": f.created_by == "lead",
+            "added": fmt_dt(f.created_at, user),
+            "can_delete": can and f.created_by != "lead",
+        }
+        for f, listing in rows
+    ]
 
 
 def add_favorite(session: Session, user: User, lead_id, listing_id) -> Favorite:
@@ -233,12 +345,23 @@ def add_favorite(session: Session, user: User, lead_id, listing_id) -> Favorite:
         listing = None
     if listing is None:
         raise NotFound("That listing does not exist.")
-    if session.exec(select(Favorite).where(Favorite.lead_id == lead.id, Favorite.listing_id == listing.id)).first():
+    if session.exec(
+        select(Favorite).where(Favorite.lead_id == lead.id, Favorite.listing_id == listing.id)
+    ).first():
         raise ServiceError("That listing is already a favourite.")
-    f = Favorite(lead_id=lead.id, listing_id=listing.id, created_by="agent", created_by_user_id=user.id)
+    f = Favorite(
+        lead_id=lead.id, listing_id=listing.id, created_by="agent", created_by_user_id=user.id
+    )
     session.add(f)
-    audit(session, lead, user, "favorite", None, f"{listing.street}, {listing.city} (MLS {listing.mls_number})",
-          title="Favourite added")
+    audit(
+        session,
+        lead,
+        user,
+        "favorite",
+        None,
+        f"{listing.street}, {listing.city} (MLS {listing.mls_number})",
+        title="Favourite added",
+    )
     return f
 
 
@@ -251,19 +374,31 @@ def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
     if f is None or f.lead_id != lead.id:
         raise NotFound("That favourite does not exist.")
     if f.created_by == "lead":
-        raise PermissionDenied("The lead saved this listing on the website; only they can remove it.")
+        raise PermissionDenied(
+            "The lead saved this listing on the website; only they can remove it."
+        )
     listing = session.get(Listing, f.listing_id)
-    audit(session, lead, user, "favorite", f"{listing.street}, {listing.city} (MLS {listing.mls_number})", None,
-          title="Favourite removed")
+    audit(
+        session,
+        lead,
+        user,
+        "favorite",
+        f"{listing.street}, {listing.city} (MLS {listing.mls_number})",
+        None,
+        title="Favourite removed",
+    )
     session.delete(f)
 
 
 # ---------------------------------------------------------------- email updates (P14)
 
+
 def email_updates(session: Session, user: User, lead_id) -> dict:
     rows = saved_searches(session, user, lead_id)
-    return {"sales": [r for r in rows if r["transaction"] != "rent"],
-            "rentals": [r for r in rows if r["transaction"] == "rent"]}
+    return {
+        "sales": [r for r in rows if r["transaction"] != "rent"],
+        "rentals": [r for r in rows if r["transaction"] == "rent"],
+    }
 
 
 def send_all_now(session: Session, user: User, lead_id) -> dict:
@@ -271,8 +406,11 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
     lead = access.get_lead(session, user, lead_id, write=True)
     if lead.status == "deleted":
         raise ServiceError("This lead is deleted; reactivate it to send listings.")
-    searches = session.exec(select(SavedSearch).where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
-                            .order_by(SavedSearch.id)).all()
+    searches = session.exec(
+        select(SavedSearch)
+        .where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
+        .order_by(SavedSearch.id)
+    ).all()
     if not searches:
         raise ServiceError("No saved search has daily email updates on.")
     now = utcnow()
@@ -286,30 +424,59 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
         for s in group:
             c = dict(s.criteria or {})
             c["transaction"] = tr
-            for l in session.exec(_listing_query(c).order_by(Listing.updated_at.desc()).limit(MAX_SEND)).all():
-                listings.setdefault(l.id, l)
+            for listing in session.exec(
+                _listing_query(c).order_by(Listing.updated_at.desc()).limit(MAX_SEND)
+            ).all():
+                listings.setdefault(listing.id, listing)
         if not listings:
             continue
         chosen = list(listings.values())[:MAX_SEND]
-        lines = [f"- {l.street}, {l.city} — {money(l.price)}, {l.beds} bd / {l.baths:g} ba (MLS {l.mls_number})"
-                 for l in chosen]
-        body = (f"Hi {lead.first_name or 'there'},\n\nHere are all the listings matching your saved searches "
-                f"({', '.join(s.name or criteria_text(s.criteria) for s in group)}):\n\n" + "\n".join(lines))
-        mail.queue(session, brokerage_id=lead.brokerage_id, lead_id=lead.id, to=lead.email,
-                   subject=f"{label}: {len(chosen)} listings matching your searches", body=body,
-                   kind="daily_update", created_by_id=user.id,
-                   saved_search_id=group[0].id if len(group) == 1 else None)
+        lines = [
+            f"- {listing.street}, {listing.city} — {money(listing.price)}, {listing.beds} bd / {listing.baths:g} ba (MLS {listing.mls_number})"
+            for listing in chosen
+        ]
+        body = (
+            f"Hi {lead.first_name or 'there'},\n\nHere are all the listings matching your saved searches "
+            f"({', '.join(s.name or criteria_text(s.criteria) for s in group)}):\n\n"
+            + "\n".join(lines)
+        )
+        mail.queue(
+            session,
+            brokerage_id=lead.brokerage_id,
+            lead_id=lead.id,
+            to=lead.email,
+            subject=f"{label}: {len(chosen)} listings matching your searches",
+            body=body,
+            kind="daily_update",
+            created_by_id=user.id,
+            saved_search_id=group[0].id if len(group) == 1 else None,
+        )
         for s in group:
             s.last_alert_at = now
             session.add(s)
-        for l in chosen:
-            if l.id not in sent_ids:
-                sent_ids.add(l.id)
-                session.add(ListingSent(lead_id=lead.id, listing_id=l.id, via="email", user_id=user.id, created_at=now))
+        for listing in chosen:
+            if listing.id not in sent_ids:
+                sent_ids.add(listing.id)
+                session.add(
+                    ListingSent(
+                        lead_id=lead.id,
+                        listing_id=listing.id,
+                        via="email",
+                        user_id=user.id,
+                        created_at=now,
+                    )
+                )
         result["emails"] += 1
         result["listings"] += len(chosen)
     if not result["emails"]:
         raise ServiceError("No listing matches the lead's searches right now; nothing was sent.")
-    audit(session, lead, user, "email_updates", None, f"{result['emails']} email(s), {result['listings']} listings",
-          title="All searches sent now")
+    audit(
+        session,
+        lead,
+        user,
+        "email_updates",
+        None,
+        f"{result['emails']} email(s), {result['listings']} listings",
+        title="All searches sent now",
+    )
     return result

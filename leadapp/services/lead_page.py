@@ -17,10 +17,30 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import (Activity, Brokerage, HistoryEntry, Lead, Listing, ListingSent, OutgoingEmail,
-                            SavedSearch, Favorite, Task, User, as_utc, utcnow)
-from leadapp.models.enums import (ACTIVITY_KINDS, DEFAULT_QUICK_EVENTS, HISTORY_KINDS, LEAD_STATUSES, LEAD_TYPES,
-                                  PRIORITIES, STAGES)
+from leadapp.models import (
+    Activity,
+    Brokerage,
+    Favorite,
+    HistoryEntry,
+    Lead,
+    Listing,
+    ListingSent,
+    OutgoingEmail,
+    SavedSearch,
+    Task,
+    User,
+    as_utc,
+    utcnow,
+)
+from leadapp.models.enums import (
+    ACTIVITY_KINDS,
+    DEFAULT_QUICK_EVENTS,
+    HISTORY_KINDS,
+    LEAD_STATUSES,
+    LEAD_TYPES,
+    PRIORITIES,
+    STAGES,
+)
 
 from . import access, leads, mail, rating, tags
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -34,8 +54,8 @@ SITE_KINDS = ("search", "listing_view")
 FORM_KINDS = ("info_request", "valuation_request", "contact_request", "showing_request")
 from leadapp.models.enums import CONTACT_KINDS  # noqa: E402  (one definition of "contacted")
 
-
 # ---------------------------------------------------------------- formatting helpers
+
 
 def _tz(user: User) -> ZoneInfo:
     try:
@@ -73,6 +93,7 @@ def _page(page) -> int:
 
 # ---------------------------------------------------------------- the page header and contact box
 
+
 def _user_names(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i}
     if not ids:
@@ -109,13 +130,19 @@ def rating_explanation(session: Session, lead: Lead, now: datetime | None = None
         total += t
     top = sorted(by_kind.items(), key=lambda kv: -kv[1][1])[:3]
     reasons = [
-        {"kind": ACTIVITY_KINDS.get(k, k), "count": n, "share": round(100 * s / total) if total else 0}
+        {
+            "kind": ACTIVITY_KINDS.get(k, k),
+            "count": n,
+            "share": round(100 * s / total) if total else 0,
+        }
         for k, (n, s) in top
     ]
     if stars == 0:
         summary = "No website activity in the last six months."
     else:
-        summary = "Mostly " + ", ".join(f"{r['kind'].lower()} ×{r['count']} ({r['share']}%)" for r in reasons)
+        summary = "Mostly " + ", ".join(
+            f"{r['kind'].lower()} ×{r['count']} ({r['share']}%)" for r in reasons
+        )
     return {"stars": stars, "reasons": reasons, "summary": summary}
 
 
@@ -130,8 +157,11 @@ def lead_header(session: Session, user: User, lead_id) -> dict:
     agents = []
     if is_broker:
         agents = [{"id": str(u.id), "name": u.name} for u in leads.agents_of(session, user)]
-    n_users = session.exec(select(sa.func.count()).select_from(User).where(
-        User.brokerage_id == lead.brokerage_id, User.is_active)).one()
+    n_users = session.exec(
+        select(sa.func.count())
+        .select_from(User)
+        .where(User.brokerage_id == lead.brokerage_id, User.is_active)
+    ).one()
     counts = tab_counts(session, lead)
     return {
         "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, "")),
@@ -141,7 +171,9 @@ def lead_header(session: Session, user: User, lead_id) -> dict:
         "quick_events": list(brokerage.quick_events or DEFAULT_QUICK_EVENTS),
         "rating": rating_explanation(session, lead),
         "can_change": can_change,
-        "can_claim": lead.assigned_agent_id is None and not is_broker and access.pool_enabled(session, user),
+        "can_claim": lead.assigned_agent_id is None
+        and not is_broker
+        and access.pool_enabled(session, user),
         "can_reject": (not is_broker and lead.assigned_agent_id == user.id and n_users > 1),
         "counts": counts,
     }
@@ -149,34 +181,58 @@ def lead_header(session: Session, user: User, lead_id) -> dict:
 
 def contact_dict(lead: Lead, user: User, agent_name: str) -> dict:
     name = leads.display_name(lead)
-    address = ", ".join(p for p in (lead.street, lead.city, " ".join(p for p in (lead.state, lead.postal_code) if p)) if p)
+    address = ", ".join(
+        p
+        for p in (lead.street, lead.city, " ".join(p for p in (lead.state, lead.postal_code) if p))
+        if p
+    )
     return {
-        "id": lead.id, "name": name, "email": lead.email, "phone": lead.phone,
-        "first_name": lead.first_name, "last_name": lead.last_name,
-        "extra_emails": ", ".join(lead.extra_emails or []), "extra_phones": ", ".join(lead.extra_phones or []),
-        "extra_email_list": list(lead.extra_emails or []), "extra_phone_list": list(lead.extra_phones or []),
-        "street": lead.street, "city": lead.city, "state": lead.state, "postal_code": lead.postal_code,
+        "id": lead.id,
+        "name": name,
+        "email": lead.email,
+        "phone": lead.phone,
+        "first_name": lead.first_name,
+        "last_name": lead.last_name,
+        "extra_emails": ", ".join(lead.extra_emails or []),
+        "extra_phones": ", ".join(lead.extra_phones or []),
+        "extra_email_list": list(lead.extra_emails or []),
+        "extra_phone_list": list(lead.extra_phones or []),
+        "street": lead.street,
+        "city": lead.city,
+        "state": lead.state,
+        "postal_code": lead.postal_code,
         "address": address,
-        "birthday": lead.birthday.isoformat() if lead.birthday else "", "birthday_text": fmt_date(lead.birthday),
+        "birthday": lead.birthday.isoformat() if lead.birthday else "",
+        "birthday_text": fmt_date(lead.birthday),
         "anniversary": lead.anniversary.isoformat() if lead.anniversary else "",
         "anniversary_text": fmt_date(lead.anniversary),
-        "lead_type": lead.lead_type or "", "lead_type_text": LEAD_TYPES.get(lead.lead_type or "", "—"),
-        "status": lead.status, "status_text": LEAD_STATUSES.get(lead.status, lead.status),
-        "stage": lead.stage, "stage_text": STAGES.get(lead.stage, lead.stage),
-        "priority": lead.priority, "priority_text": PRIORITIES.get(lead.priority, lead.priority),
-        "source": lead.source, "texting": "Yes" if lead.texting_consent else "No",
-        "agent_id": str(lead.assigned_agent_id or ""), "agent_name": agent_name or "Unassigned",
+        "lead_type": lead.lead_type or "",
+        "lead_type_text": LEAD_TYPES.get(lead.lead_type or "", "—"),
+        "status": lead.status,
+        "status_text": LEAD_STATUSES.get(lead.status, lead.status),
+        "stage": lead.stage,
+        "stage_text": STAGES.get(lead.stage, lead.stage),
+        "priority": lead.priority,
+        "priority_text": PRIORITIES.get(lead.priority, lead.priority),
+        "source": lead.source,
+        "texting": "Yes" if lead.texting_consent else "No",
+        "agent_id": str(lead.assigned_agent_id or ""),
+        "agent_name": agent_name or "Unassigned",
         "property_type_wanted": lead.property_type_wanted,
         "price_min": "" if lead.price_min is None else str(lead.price_min),
         "price_max": "" if lead.price_max is None else str(lead.price_max),
-        "price_range": (f"{money(lead.price_min) or 'any'} – {money(lead.price_max) or 'any'}"
-                        if lead.price_min is not None or lead.price_max is not None else ""),
+        "price_range": (
+            f"{money(lead.price_min) or 'any'} – {money(lead.price_max) or 'any'}"
+            if lead.price_min is not None or lead.price_max is not None
+            else ""
+        ),
         "move_timeframe": lead.move_timeframe,
         "closing_date": lead.closing_date.isoformat() if lead.closing_date else "",
         "closing_date_text": fmt_date(lead.closing_date),
         "ps_due_date": lead.ps_due_date.isoformat() if lead.ps_due_date else "",
         "ps_due_date_text": fmt_date(lead.ps_due_date),
-        "created": fmt_dt(lead.created_at, user), "last_activity": fmt_dt(lead.last_activity_at, user),
+        "created": fmt_dt(lead.created_at, user),
+        "last_activity": fmt_dt(lead.last_activity_at, user),
         "has_password": bool(lead.website_password_hash),
         "inactive": lead.status in ("inactive", "deleted"),
     }
@@ -184,13 +240,16 @@ def contact_dict(lead: Lead, user: User, agent_name: str) -> dict:
 
 def tab_counts(session: Session, lead: Lead) -> dict[str, int]:
     """The small numbers on the tabs (each an indexed count)."""
+
     def count(model, *where) -> int:
         return int(session.exec(select(sa.func.count()).select_from(model).where(*where)).one())
 
     return {
         "activity": count(Activity, Activity.lead_id == lead.id),
         "history": count(HistoryEntry, HistoryEntry.lead_id == lead.id),
-        "messages": count(HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"),
+        "messages": count(
+            HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"
+        ),
         "tasks": count(Task, Task.lead_id == lead.id, Task.completed_at.is_(None)),
         "listings_sent": count(ListingSent, ListingSent.lead_id == lead.id),
         "searches": count(SavedSearch, SavedSearch.lead_id == lead.id),
@@ -201,9 +260,25 @@ def tab_counts(session: Session, lead: Lead) -> dict[str, int]:
 
 # ---------------------------------------------------------------- contact, pipeline, status, tags, agent
 
-CONTACT_FORM_FIELDS = ("first_name", "last_name", "email", "phone", "street", "city", "state", "postal_code",
-                       "birthday", "anniversary", "lead_type", "property_type_wanted", "price_min", "price_max",
-                       "move_timeframe", "closing_date", "ps_due_date")
+CONTACT_FORM_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "birthday",
+    "anniversary",
+    "lead_type",
+    "property_type_wanted",
+    "price_min",
+    "price_max",
+    "move_timeframe",
+    "closing_date",
+    "ps_due_date",
+)
 
 
 def save_contact(session: Session, user: User, lead_id, form: dict) -> Lead:
@@ -214,13 +289,16 @@ def save_contact(session: Session, user: User, lead_id, form: dict) -> Lead:
     for key in ("extra_emails", "extra_phones"):
         if key in form:
             raw = str(form.get(key) or "")[:2000]
-            data[key] = [p.strip() for p in raw.replace("\n", ",").replace(";", ",").split(",") if p.strip()]
+            data[key] = [
+                p.strip() for p in raw.replace("\n", ",").replace(";", ",").split(",") if p.strip()
+            ]
     errors = {}
     if "email" in data and not data["email"].strip():
         errors["email"] = "Email is required."
     lo, hi = form.get("price_min"), form.get("price_max")
     try:
         from .validation import check_money
+
         lo_v, hi_v = check_money(lo, "Minimum price"), check_money(hi, "Maximum price")
         if lo_v is not None and hi_v is not None and lo_v > hi_v:
             errors["price_max"] = "The maximum price is below the minimum."
@@ -290,13 +368,16 @@ def assign(session: Session, user: User, lead_id, agent_id) -> Lead:
 
 # ---------------------------------------------------------------- quick events, notes, calls, messages
 
+
 def quick_event(session: Session, user: User, lead_id, label: str) -> dict:
     """P10: one click records the event with the time and the user who clicked."""
     lead = access.get_lead(session, user, lead_id, write=True)
     label = clean(label)[:40]
     allowed = session.get(Brokerage, lead.brokerage_id).quick_events or DEFAULT_QUICK_EVENTS
     if label not in allowed:
-        raise ValidationFailed({"quick_event": f"'{label}' is not one of the brokerage's quick events."})
+        raise ValidationFailed(
+            {"quick_event": f"'{label}' is not one of the brokerage's quick events."}
+        )
     entry = add_entry(session, lead, user, "quick_event", title=label)
     lead.updated_at = utcnow()
     session.add(lead)
@@ -326,7 +407,9 @@ def _entry(session: Session, lead: Lead, entry_id) -> HistoryEntry:
     return entry
 
 
-def set_entry_details(session: Session, user: User, lead_id, entry_id, details: str) -> HistoryEntry:
+def set_entry_details(
+    session: Session, user: User, lead_id, entry_id, details: str
+) -> HistoryEntry:
     """P10/P8: add what was said to a quick event, note or call afterwards (its author or a broker)."""
     lead = access.get_lead(session, user, lead_id, write=True)
     entry = _entry(session, lead, entry_id)
@@ -343,7 +426,9 @@ def set_entry_details(session: Session, user: User, lead_id, entry_id, details: 
     return entry
 
 
-def add_note(session: Session, user: User, lead_id, kind: str, title: str, body: str) -> HistoryEntry:
+def add_note(
+    session: Session, user: User, lead_id, kind: str, title: str, body: str
+) -> HistoryEntry:
     """P8: History > Add new > Note or Phone call."""
     lead = access.get_lead(session, user, lead_id, write=True)
     if kind not in ("note", "call"):
@@ -382,8 +467,17 @@ def send_message(session: Session, user: User, lead_id, title: str, body: str) -
         raise ValidationFailed(errors)
     entry = add_entry(session, lead, user, "message", title=title, body=body)
     session.flush()
-    mail.queue(session, brokerage_id=lead.brokerage_id, lead_id=lead.id, to=lead.email, subject=title, body=body,
-               kind="message", created_by_id=user.id, history_entry_id=entry.id)
+    mail.queue(
+        session,
+        brokerage_id=lead.brokerage_id,
+        lead_id=lead.id,
+        to=lead.email,
+        subject=title,
+        body=body,
+        kind="message",
+        created_by_id=user.id,
+        history_entry_id=entry.id,
+    )
     return entry
 
 
@@ -401,12 +495,18 @@ def reset_password(session: Session, user: User, lead_id) -> str:
 
 # ---------------------------------------------------------------- tabs (each one page of rows)
 
-def activity_page(session: Session, user: User, lead_id, kind: str = "", page=0, kinds=None) -> dict:
+
+def activity_page(
+    session: Session, user: User, lead_id, kind: str = "", page=0, kinds=None
+) -> dict:
     """P5 / P16: the lead's website activity, newest first, filtered by kind, paged."""
     lead = access.get_lead(session, user, lead_id)
     page = _page(page)
-    q = select(Activity, Listing).join(Listing, Listing.id == Activity.listing_id, isouter=True) \
+    q = (
+        select(Activity, Listing)
+        .join(Listing, Listing.id == Activity.listing_id, isouter=True)
         .where(Activity.lead_id == lead.id)
+    )
     cq = select(sa.func.count()).select_from(Activity).where(Activity.lead_id == lead.id)
     if kind:
         if kind not in ACTIVITY_KINDS:
@@ -415,8 +515,11 @@ def activity_page(session: Session, user: User, lead_id, kind: str = "", page=0,
     elif kinds:
         q, cq = q.where(Activity.kind.in_(kinds)), cq.where(Activity.kind.in_(kinds))
     total = int(session.exec(cq).one())
-    rows = session.exec(q.order_by(Activity.occurred_at.desc(), Activity.id.desc())
-                        .offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    rows = session.exec(
+        q.order_by(Activity.occurred_at.desc(), Activity.id.desc())
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
     out = []
     for act, listing in rows:
         what = act.details or ""
@@ -426,8 +529,15 @@ def activity_page(session: Session, user: User, lead_id, kind: str = "", page=0,
             what = f"MLS {act.mls_number}" + (f" · {what}" if what else "")
         if act.criteria:
             what = criteria_text(act.criteria) + (f" · {act.details}" if act.details else "")
-        out.append({"id": act.id, "when": fmt_dt(act.occurred_at, user), "kind": act.kind,
-                    "kind_text": ACTIVITY_KINDS.get(act.kind, act.kind), "what": what})
+        out.append(
+            {
+                "id": act.id,
+                "when": fmt_dt(act.occurred_at, user),
+                "kind": act.kind,
+                "kind_text": ACTIVITY_KINDS.get(act.kind, act.kind),
+                "what": what,
+            }
+        )
     return {"rows": out, "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE))}
 
 
@@ -455,23 +565,38 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
     q = select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)
     cq = select(sa.func.count()).select_from(HistoryEntry).where(HistoryEntry.lead_id == lead.id)
     if HISTORY_FILTERS[what]:
-        q, cq = q.where(HistoryEntry.kind.in_(HISTORY_FILTERS[what])), cq.where(HistoryEntry.kind.in_(HISTORY_FILTERS[what]))
+        q, cq = (
+            q.where(HistoryEntry.kind.in_(HISTORY_FILTERS[what])),
+            cq.where(HistoryEntry.kind.in_(HISTORY_FILTERS[what])),
+        )
     total = int(session.exec(cq).one())
-    entries = session.exec(q.order_by(HistoryEntry.created_at.desc(), HistoryEntry.id.desc())
-                           .offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    entries = session.exec(
+        q.order_by(HistoryEntry.created_at.desc(), HistoryEntry.id.desc())
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
     names = _user_names(session, {e.actor_id for e in entries})
     rows = []
     for e in entries:
         change = ""
         if e.kind == "audit" and e.field:
             change = f"{e.old_value or '—'} → {e.new_value or '—'}"
-        rows.append({
-            "id": e.id, "kind": e.kind, "kind_text": HISTORY_KINDS.get(e.kind, e.kind), "title": e.title,
-            "body": e.body, "change": change, "who": names.get(e.actor_id, "Website" if e.actor_id is None else "—"),
-            "when": fmt_dt(e.created_at, user), "edited": fmt_dt(e.updated_at, user),
-            "can_edit": e.kind in ("quick_event", "note", "call") and (e.actor_id == user.id or access.is_broker(user))
-            and access.can_change_lead(user, lead),
-        })
+        rows.append(
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "kind_text": HISTORY_KINDS.get(e.kind, e.kind),
+                "title": e.title,
+                "body": e.body,
+                "change": change,
+                "who": names.get(e.actor_id, "Website" if e.actor_id is None else "—"),
+                "when": fmt_dt(e.created_at, user),
+                "edited": fmt_dt(e.updated_at, user),
+                "can_edit": e.kind in ("quick_event", "note", "call")
+                and (e.actor_id == user.id or access.is_broker(user))
+                and access.can_change_lead(user, lead),
+            }
+        )
     return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE))}
 
 
@@ -481,11 +606,19 @@ def messages_page(session: Session, user: User, lead_id, page=0) -> dict:
     ids = [r["id"] for r in data["rows"]]
     state = {}
     if ids:
-        for hid, status, sent, opened in session.exec(
-            select(OutgoingEmail.history_entry_id, OutgoingEmail.status, OutgoingEmail.sent_at, OutgoingEmail.opened_at)
-            .where(OutgoingEmail.history_entry_id.in_(ids))
+        for hid, status, _sent, opened in session.exec(
+            select(
+                OutgoingEmail.history_entry_id,
+                OutgoingEmail.status,
+                OutgoingEmail.sent_at,
+                OutgoingEmail.opened_at,
+            ).where(OutgoingEmail.history_entry_id.in_(ids))
         ).all():
-            state[hid] = "Opened" if opened else {"sent": "Sent", "queued": "Queued", "failed": "Failed"}.get(status, status)
+            state[hid] = (
+                "Opened"
+                if opened
+                else {"sent": "Sent", "queued": "Queued", "failed": "Failed"}.get(status, status)
+            )
     for r in data["rows"]:
         r["delivery"] = state.get(r["id"], "—")
     return data
@@ -495,19 +628,38 @@ def listings_sent_page(session: Session, user: User, lead_id, page=0) -> dict:
     """P18: listings emailed to the lead or put on a showing sheet."""
     lead = access.get_lead(session, user, lead_id)
     page = _page(page)
-    total = int(session.exec(select(sa.func.count()).select_from(ListingSent).where(ListingSent.lead_id == lead.id)).one())
+    total = int(
+        session.exec(
+            select(sa.func.count()).select_from(ListingSent).where(ListingSent.lead_id == lead.id)
+        ).one()
+    )
     rows = session.exec(
-        select(ListingSent, Listing).join(Listing, Listing.id == ListingSent.listing_id)
-        .where(ListingSent.lead_id == lead.id).order_by(ListingSent.created_at.desc(), ListingSent.id.desc())
-        .offset(page * PAGE_SIZE).limit(PAGE_SIZE)
+        select(ListingSent, Listing)
+        .join(Listing, Listing.id == ListingSent.listing_id)
+        .where(ListingSent.lead_id == lead.id)
+        .order_by(ListingSent.created_at.desc(), ListingSent.id.desc())
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
     ).all()
     names = _user_names(session, {s.user_id for s, _ in rows})
     return {
-        "rows": [{"id": s.id, "when": fmt_dt(s.created_at, user), "address": f"{l.street}, {l.city}",
-                  "price": money(l.price), "mls": l.mls_number, "beds": l.beds, "baths": f"{l.baths:g}",
-                  "via": "Showing sheet" if s.via == "showing_sheet" else "Emailed",
-                  "who": names.get(s.user_id, "System")} for s, l in rows],
-        "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
+        "rows": [
+            {
+                "id": s.id,
+                "when": fmt_dt(s.created_at, user),
+                "address": f"{listing.street}, {listing.city}",
+                "price": money(listing.price),
+                "mls": listing.mls_number,
+                "beds": listing.beds,
+                "baths": f"{listing.baths:g}",
+                "via": "Showing sheet" if s.via == "showing_sheet" else "Emailed",
+                "who": names.get(s.user_id, "System"),
+            }
+            for s, listing in rows
+        ],
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
     }
 
 
@@ -519,38 +671,84 @@ def tool_use(session: Session, user: User, lead_id) -> dict:
         n, last = session.exec(q).one()
         return int(n or 0), fmt_dt(as_utc(last), user)
 
-    contacts = one(select(sa.func.count(), sa.func.max(HistoryEntry.created_at))
-                   .where(HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)))
-    showings = one(select(sa.func.count(), sa.func.max(Task.due_at))
-                   .where(Task.lead_id == lead.id, Task.kind == "showing"))
-    showing_req = one(select(sa.func.count(), sa.func.max(Activity.occurred_at))
-                      .where(Activity.lead_id == lead.id, Activity.kind == "showing_request"))
-    emailed = one(select(sa.func.count(), sa.func.max(ListingSent.created_at))
-                  .where(ListingSent.lead_id == lead.id, ListingSent.via == "email"))
-    forms = one(select(sa.func.count(), sa.func.max(Activity.occurred_at))
-                .where(Activity.lead_id == lead.id, Activity.kind.in_(FORM_KINDS)))
+    contacts = one(
+        select(sa.func.count(), sa.func.max(HistoryEntry.created_at)).where(
+            HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)
+        )
+    )
+    showings = one(
+        select(sa.func.count(), sa.func.max(Task.due_at)).where(
+            Task.lead_id == lead.id, Task.kind == "showing"
+        )
+    )
+    showing_req = one(
+        select(sa.func.count(), sa.func.max(Activity.occurred_at)).where(
+            Activity.lead_id == lead.id, Activity.kind == "showing_request"
+        )
+    )
+    emailed = one(
+        select(sa.func.count(), sa.func.max(ListingSent.created_at)).where(
+            ListingSent.lead_id == lead.id, ListingSent.via == "email"
+        )
+    )
+    forms = one(
+        select(sa.func.count(), sa.func.max(Activity.occurred_at)).where(
+            Activity.lead_id == lead.id, Activity.kind.in_(FORM_KINDS)
+        )
+    )
     recent_forms = session.exec(
-        select(Activity).where(Activity.lead_id == lead.id, Activity.kind.in_(FORM_KINDS))
-        .order_by(Activity.occurred_at.desc()).limit(10)).all()
+        select(Activity)
+        .where(Activity.lead_id == lead.id, Activity.kind.in_(FORM_KINDS))
+        .order_by(Activity.occurred_at.desc())
+        .limit(10)
+    ).all()
     return {
         "rows": [
-            {"key": "contacts", "label": "Agent contacts (calls, quick events, messages)", "count": contacts[0], "last": contacts[1]},
-            {"key": "showings", "label": "Scheduled showings", "count": showings[0], "last": showings[1]},
-            {"key": "showing_requests", "label": "Showing requests from the website", "count": showing_req[0], "last": showing_req[1]},
-            {"key": "emailed", "label": "Emailed listings", "count": emailed[0], "last": emailed[1]},
+            {
+                "key": "contacts",
+                "label": "Agent contacts (calls, quick events, messages)",
+                "count": contacts[0],
+                "last": contacts[1],
+            },
+            {
+                "key": "showings",
+                "label": "Scheduled showings",
+                "count": showings[0],
+                "last": showings[1],
+            },
+            {
+                "key": "showing_requests",
+                "label": "Showing requests from the website",
+                "count": showing_req[0],
+                "last": showing_req[1],
+            },
+            {
+                "key": "emailed",
+                "label": "Emailed listings",
+                "count": emailed[0],
+                "last": emailed[1],
+            },
             {"key": "forms", "label": "Form submissions", "count": forms[0], "last": forms[1]},
         ],
-        "forms": [{"when": fmt_dt(a.occurred_at, user), "kind_text": ACTIVITY_KINDS.get(a.kind, a.kind),
-                   "details": a.details or (f"MLS {a.mls_number}" if a.mls_number else "")} for a in recent_forms],
+        "forms": [
+            {
+                "when": fmt_dt(a.occurred_at, user),
+                "kind_text": ACTIVITY_KINDS.get(a.kind, a.kind),
+                "details": a.details or (f"MLS {a.mls_number}" if a.mls_number else ""),
+            }
+            for a in recent_forms
+        ],
     }
 
 
 # ---------------------------------------------------------------- criteria (saved searches, markets)
 
+
 def criteria_text(c: dict | None) -> str:
     if not c:
         return "Any listing"
     from leadapp.models.enums import PROPERTY_TYPES
+
     parts = []
     if c.get("city"):
         parts.append(str(c["city"]))

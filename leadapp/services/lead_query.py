@@ -22,9 +22,10 @@ a few rollup rows; a brokerage-wide rating filter adds up the rating buckets
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -36,8 +37,19 @@ from . import access, rating
 from . import tags as tag_service
 from .validation import PHONE_PUNCT_RE, phone_digits
 
-SORT_COLUMNS = ("name", "email", "phone", "type", "status", "stage", "rating", "source", "agent",
-                "last_activity", "created")
+SORT_COLUMNS = (
+    "name",
+    "email",
+    "phone",
+    "type",
+    "status",
+    "stage",
+    "rating",
+    "source",
+    "agent",
+    "last_activity",
+    "created",
+)
 DEFAULT_SORT = "created"
 DEFAULT_DIR = "desc"
 PAGE_SIZES = (20, 50, 100)
@@ -47,8 +59,19 @@ MAX_PAGE = 1_000_000
 MAX_Q = 100
 MAX_TAGS = 20
 # Filters counted on the filter button (q, sort, page and size are not filters).
-FILTER_KEYS = ("agent", "type", "status", "rating", "stage", "source", "subscribed", "tags", "idle", "closed_year",
-               "view")
+FILTER_KEYS = (
+    "agent",
+    "type",
+    "status",
+    "rating",
+    "stage",
+    "source",
+    "subscribed",
+    "tags",
+    "idle",
+    "closed_year",
+    "view",
+)
 
 
 def _list(raw, allowed) -> tuple:
@@ -93,7 +116,7 @@ class LeadQuery:
     size: int = PAGE_SIZES[0]
 
     @classmethod
-    def parse(cls, params: Mapping[str, Any] | None) -> "LeadQuery":
+    def parse(cls, params: Mapping[str, Any] | None) -> LeadQuery:
         """The query a URL (or a plain dict of its parameters) asks for; bad values dropped."""
         p = params if isinstance(params, Mapping) else {}
         get = lambda k: p.get(k)  # noqa: E731
@@ -146,8 +169,12 @@ class LeadQuery:
             out["view"] = self.view
         if self.agent:
             out["agent"] = self.agent
-        for key, values in (("type", self.types), ("status", self.statuses), ("stage", self.stages),
-                            ("rating", self.ratings)):
+        for key, values in (
+            ("type", self.types),
+            ("status", self.statuses),
+            ("stage", self.stages),
+            ("rating", self.ratings),
+        ):
             if values:
                 out[key] = ",".join(str(v) for v in values)
         if self.source:
@@ -179,11 +206,12 @@ class LeadQuery:
         """How many filters are applied (the number on the Filters button)."""
         return sum(1 for k in self.filters() if k in FILTER_KEYS)
 
-    def with_(self, **changes) -> "LeadQuery":
+    def with_(self, **changes) -> LeadQuery:
         return replace(self, **changes)
 
 
 # --------------------------------------------------------------------------- building the query
+
 
 @dataclass
 class _Plan:
@@ -196,7 +224,9 @@ class _Plan:
     # When set (a broker's whole-brokerage view filtered by rating only): count the stars
     # from the rating buckets (rating.count_at_least), at this time.
     stars_at: datetime | None = None
-    rollup_base: list = field(default_factory=list)  # the lead_rollup conditions of the filters it can count
+    rollup_base: list = field(
+        default_factory=list
+    )  # the lead_rollup conditions of the filters it can count
     # SQLite search: statements counting an upper bound of its matches (see _search_page)
     search_bounds: list = field(default_factory=list)
 
@@ -225,7 +255,9 @@ NAME_EXPR_PG = "(first_name || ' ' || last_name)"
 
 
 # SQLite: a lead's phone digits from every position on (see the i3_c migration)
-_PHONE_SUFFIX = sa.table("lead_fts_phone", sa.column("brokerage_id"), sa.column("suffix"), sa.column("lead_id"))
+_PHONE_SUFFIX = sa.table(
+    "lead_fts_phone", sa.column("brokerage_id"), sa.column("suffix"), sa.column("lead_id")
+)
 
 
 def _search_clause(session: Session, brokerage_id: int, q: str, bounds: list | None = None):
@@ -250,12 +282,22 @@ def _search_clause(session: Session, brokerage_id: int, q: str, bounds: list | N
     if not short:
         parts, subqueries = [], []
         if len(text) >= 3:
-            subqueries.append(sa.text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q")
-                              .bindparams(fts_q=_fts_phrase(text)).columns(sa.column("rowid", sa.Integer)))
-        if len(digits) >= 3:  # numbers with a suffix starting with the digits: ":" sorts right after "9"
+            subqueries.append(
+                sa.text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q")
+                .bindparams(fts_q=_fts_phrase(text))
+                .columns(sa.column("rowid", sa.Integer))
+            )
+        if (
+            len(digits) >= 3
+        ):  # numbers with a suffix starting with the digits: ":" sorts right after "9"
             sfx = _PHONE_SUFFIX.c
-            subqueries.append(sa.select(sfx.lead_id).where(
-                sfx.brokerage_id == brokerage_id, sfx.suffix >= digits, sfx.suffix < digits + ":"))
+            subqueries.append(
+                sa.select(sfx.lead_id).where(
+                    sfx.brokerage_id == brokerage_id,
+                    sfx.suffix >= digits,
+                    sfx.suffix < digits + ":",
+                )
+            )
         for sub in subqueries:
             parts.append(Lead.id.in_(sub))
             if bounds is not None:
@@ -283,8 +325,13 @@ def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
     parts = []
     for r in ratings:
         if r == 0:
-            parts.append(sa.or_(Lead.last_activity_at.is_(None), Lead.last_activity_at < since,
-                                Lead.rating_score <= 0))
+            parts.append(
+                sa.or_(
+                    Lead.last_activity_at.is_(None),
+                    Lead.last_activity_at < since,
+                    Lead.rating_score <= 0,
+                )
+            )
         elif cutoff is None:
             if r == 1:
                 parts.append(sa.and_(recent, Lead.rating_score > 0))
@@ -323,8 +370,12 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(Lead.assigned_agent_id == int(agent))
         agent_keys = [int(agent)]
     sort = query.sort if (broker or query.sort != "agent") else DEFAULT_SORT
-    plan.query = query.with_(view=view, agent=agent if broker and view != "unassigned" else "",
-                             sort=sort, dir=query.dir if sort == query.sort else DEFAULT_DIR)
+    plan.query = query.with_(
+        view=view,
+        agent=agent if broker and view != "unassigned" else "",
+        sort=sort,
+        dir=query.dir if sort == query.sort else DEFAULT_DIR,
+    )
 
     rollup = [LeadRollup.brokerage_id == user.brokerage_id]
     if agent_keys is not None:
@@ -341,9 +392,13 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(Lead.stage.in_(query.stages))
         rollup.append(LeadRollup.stage.in_(query.stages))
     if query.closed_year:
-        start = datetime(query.closed_year, 1, 1, tzinfo=timezone.utc)
-        end = datetime(query.closed_year + 1, 1, 1, tzinfo=timezone.utc)
-        plan.where += [Lead.stage == "closed", Lead.stage_entered_at >= start, Lead.stage_entered_at < end]
+        start = datetime(query.closed_year, 1, 1, tzinfo=UTC)
+        end = datetime(query.closed_year + 1, 1, 1, tzinfo=UTC)
+        plan.where += [
+            Lead.stage == "closed",
+            Lead.stage_entered_at >= start,
+            Lead.stage_entered_at < end,
+        ]
         rollup += [LeadRollup.stage == "closed", LeadRollup.closed_year == query.closed_year]
     if query.source:
         plan.where.append(Lead.source == query.source)
@@ -359,17 +414,26 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.cutoff = _cutoff(session, user.brokerage_id)
         plan.where.append(_rating_clause(plan.cutoff, query.ratings, now))
         rollup_ok = False
-        if plan.cutoff is not None and agent_keys is None and not query.statuses and len(rollup) == 2 and not (
-                query.tags or query.idle or query.q):  # the brokerage, not deleted: nothing else
+        if (
+            plan.cutoff is not None
+            and agent_keys is None
+            and not query.statuses
+            and len(rollup) == 2
+            and not (query.tags or query.idle or query.q)
+        ):  # the brokerage, not deleted: nothing else
             plan.stars_at = now
     if query.tags:
         tag_ids = list(tag_service.ids_by_name(session, user.brokerage_id, query.tags).values())
         if not tag_ids:
             plan.empty = True
-        plan.where.append(Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag_id.in_(tag_ids or [-1]))))
+        plan.where.append(
+            Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag_id.in_(tag_ids or [-1])))
+        )
         rollup_ok = False
     if query.idle:
-        since = now - timedelta(days=query.idle)  # no call, quick event or message since (Lead.last_contacted_at)
+        since = now - timedelta(
+            days=query.idle
+        )  # no call, quick event or message since (Lead.last_contacted_at)
         plan.where.append(sa.or_(Lead.last_contacted_at.is_(None), Lead.last_contacted_at < since))
         rollup_ok = False
     if query.q:
@@ -398,11 +462,21 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
         "created": [Lead.created_at],
     }.get(query.sort, [])
     if query.sort == "agent":
-        names = session.exec(select(User.id).where(User.brokerage_id == user.brokerage_id)
-                             .order_by(User.name, User.id)).all()
+        names = session.exec(
+            select(User.id)
+            .where(User.brokerage_id == user.brokerage_id)
+            .order_by(User.name, User.id)
+        ).all()
         # Unassigned sorts after every agent; a CASE over the few users avoids a join.
-        cols = [sa.case({uid: i for i, uid in enumerate(names)}, value=Lead.assigned_agent_id, else_=len(names))
-                if names else Lead.assigned_agent_id]
+        cols = [
+            sa.case(
+                {uid: i for i, uid in enumerate(names)},
+                value=Lead.assigned_agent_id,
+                else_=len(names),
+            )
+            if names
+            else Lead.assigned_agent_id
+        ]
     out = []
     for c in cols:
         o = c.desc() if desc else c.asc()
@@ -418,9 +492,21 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
 TAG_SEP = "\x1f"  # joins a lead's tag names in one column (never typed in a tag)
 # Timestamps come back as the driver gives them (text on SQLite, parsed below with the C
 # fromisoformat) instead of through the ORM type's per-value processing.
-LIST_COLUMNS = (Lead.id, Lead.first_name, Lead.last_name, Lead.email, Lead.phone, Lead.lead_type, Lead.status,
-                Lead.stage, Lead.rating_score, sa.type_coerce(Lead.last_activity_at, sa.String).label("last_activity_at"),
-                Lead.source, Lead.assigned_agent_id, sa.type_coerce(Lead.created_at, sa.String).label("created_at"))
+LIST_COLUMNS = (
+    Lead.id,
+    Lead.first_name,
+    Lead.last_name,
+    Lead.email,
+    Lead.phone,
+    Lead.lead_type,
+    Lead.status,
+    Lead.stage,
+    Lead.rating_score,
+    sa.type_coerce(Lead.last_activity_at, sa.String).label("last_activity_at"),
+    Lead.source,
+    Lead.assigned_agent_id,
+    sa.type_coerce(Lead.created_at, sa.String).label("created_at"),
+)
 
 
 _PAGE_SELECTS: dict[str, Any] = {}
@@ -430,14 +516,23 @@ def _page_select(dialect: str):
     """SELECT the list columns, the lead's tags (joined by TAG_SEP) and its agent's name (built once)."""
     if dialect not in _PAGE_SELECTS:
         agg = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
-        tag_list = (sa.select(agg(Tag.name, TAG_SEP)).select_from(LeadTag).join(Tag, Tag.id == LeadTag.tag_id)
-                    .where(LeadTag.lead_id == Lead.id).scalar_subquery())
+        tag_list = (
+            sa.select(agg(Tag.name, TAG_SEP))
+            .select_from(LeadTag)
+            .join(Tag, Tag.id == LeadTag.tag_id)
+            .where(LeadTag.lead_id == Lead.id)
+            .scalar_subquery()
+        )
         agent_name = sa.select(User.name).where(User.id == Lead.assigned_agent_id).scalar_subquery()
-        _PAGE_SELECTS[dialect] = sa.select(*LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name"))
+        _PAGE_SELECTS[dialect] = sa.select(
+            *LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name")
+        )
     return _PAGE_SELECTS[dialect]
 
 
-def filtered_select(session: Session, user: User, query: LeadQuery, *columns, now: datetime | None = None):
+def filtered_select(
+    session: Session, user: User, query: LeadQuery, *columns, now: datetime | None = None
+):
     """SELECT columns (default: Lead.id) of the leads matching `query` that `user` may see, in list order."""
     plan = _plan(session, user, query, now)
     stmt = select(*(columns or (Lead.id,))).where(*plan.where)
@@ -446,7 +541,9 @@ def filtered_select(session: Session, user: User, query: LeadQuery, *columns, no
     return stmt.order_by(*_order_by(session, user, plan.query))
 
 
-def matching_ids(session: Session, user: User, filters: Mapping[str, Any], limit: int = 100_000) -> list[int]:
+def matching_ids(
+    session: Session, user: User, filters: Mapping[str, Any], limit: int = 100_000
+) -> list[int]:
     """Ids of all leads matching a filter dict (LeadQuery.filters()) that `user` may see."""
     query = LeadQuery.parse(filters)
     return list(session.exec(filtered_select(session, user, query).limit(limit)).all())
@@ -472,7 +569,9 @@ def _count(session: Session, plan: _Plan) -> int:
 ORDERED_MAX = 20_000  # a search matching at most this many leads is counted and paged in one pass
 
 
-def _search_page(session: Session, plan: _Plan, order: list, size: int, offset: int) -> tuple[int, list[int]] | None:
+def _search_page(
+    session: Session, plan: _Plan, order: list, size: int, offset: int
+) -> tuple[int, list[int]] | None:
     """(total, the page's ids) of a small search in one statement, or None: count and page as usual.
 
     A search (SQLite) would count its matches and then order them for the page: two passes
@@ -511,11 +610,22 @@ def _count_stars(session: Session, plan: _Plan) -> int:
         return seen[bound]
 
     def total() -> int:
-        return int(session.connection().execute(sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0))
-                                                .where(*plan.rollup_base)).scalar_one())
+        return int(
+            session.connection()
+            .execute(
+                sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(
+                    *plan.rollup_base
+                )
+            )
+            .scalar_one()
+        )
 
-    by_stars = {3: lambda: c(cutoff.high), 2: lambda: c(cutoff.low) - c(cutoff.high),
-                1: lambda: c(smallest) - c(cutoff.low), 0: lambda: total() - c(smallest)}
+    by_stars = {
+        3: lambda: c(cutoff.high),
+        2: lambda: c(cutoff.low) - c(cutoff.high),
+        1: lambda: c(smallest) - c(cutoff.low),
+        0: lambda: total() - c(smallest),
+    }
     return sum(by_stars[r]() for r in set(plan.query.ratings))
 
 
@@ -531,14 +641,30 @@ def _cutoff(session: Session, brokerage_id: int):
 
     from leadapp.models import RatingCutoff
 
-    row = session.connection().execute(sa.select(RatingCutoff.low, RatingCutoff.high, RatingCutoff.aged_until)
-                                       .where(RatingCutoff.brokerage_id == brokerage_id)).first()
-    return SimpleNamespace(brokerage_id=brokerage_id, low=row.low, high=row.high, aged_until=row.aged_until) \
-        if row else None
+    row = (
+        session.connection()
+        .execute(
+            sa.select(RatingCutoff.low, RatingCutoff.high, RatingCutoff.aged_until).where(
+                RatingCutoff.brokerage_id == brokerage_id
+            )
+        )
+        .first()
+    )
+    return (
+        SimpleNamespace(
+            brokerage_id=brokerage_id, low=row.low, high=row.high, aged_until=row.aged_until
+        )
+        if row
+        else None
+    )
 
 
-def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = None,
-              now: datetime | None = None) -> dict:
+def list_page(
+    session: Session,
+    user: User,
+    query: LeadQuery | Mapping | None = None,
+    now: datetime | None = None,
+) -> dict:
     """One page of the lead list, the exact total, and the query as applied.
 
     Returns {"rows": [...], "total": N, "page": p, "size": s, "pages": P, "query": LeadQuery,
@@ -564,15 +690,22 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
     if total:
         offset = (query.page - 1) * query.size
         if searched is not None:  # the page's ids came with the count
-            stmt = _page_select(session.get_bind().dialect.name).where(Lead.id.in_(searched[1])).order_by(*order)
+            stmt = (
+                _page_select(session.get_bind().dialect.name)
+                .where(Lead.id.in_(searched[1]))
+                .order_by(*order)
+            )
         else:
             # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
             # ix_lead_b_created), then those rows with their tags and agent name in the same statement.
             ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
             if offset:
                 ids_q = ids_q.offset(offset)
-            stmt = _page_select(session.get_bind().dialect.name).where(Lead.id.in_(ids_q.scalar_subquery())) \
+            stmt = (
+                _page_select(session.get_bind().dialect.name)
+                .where(Lead.id.in_(ids_q.scalar_subquery()))
                 .order_by(*order)
+            )
         rows = list(conn.execute(stmt).all())
     cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
     tz = _tz(user)
@@ -581,50 +714,102 @@ def list_page(session: Session, user: User, query: LeadQuery | Mapping | None = 
         name = f"{r.first_name} {r.last_name}".strip()
         last = as_utc(_dt(r.last_activity_at))
         created = as_utc(_dt(r.created_at))
-        out.append({
-            "id": r.id,
-            "name": name or r.email,
-            "email": r.email,
-            "phone": r.phone,
-            "type": LEAD_TYPES.get(r.lead_type or "", ""),
-            "status": LEAD_STATUSES.get(r.status, r.status),
-            "status_code": r.status,
-            "stage": STAGES.get(r.stage, r.stage),
-            "stage_code": r.stage,
-            "stars": rating.stars(r.rating_score, last, cutoff, now),
-            "source": r.source,
-            "agent": (r.agent_name or "") if r.assigned_agent_id else "Unassigned",
-            "agent_id": r.assigned_agent_id or 0,
-            "tags": sorted(r.tag_list.split(TAG_SEP), key=str.lower) if r.tag_list else [],
-            "last_activity": last.astimezone(tz).strftime("%b %-d, %Y") if last else "",
-            "created": created.astimezone(tz).strftime("%b %-d, %Y") if created else "",
-        })
+        out.append(
+            {
+                "id": r.id,
+                "name": name or r.email,
+                "email": r.email,
+                "phone": r.phone,
+                "type": LEAD_TYPES.get(r.lead_type or "", ""),
+                "status": LEAD_STATUSES.get(r.status, r.status),
+                "status_code": r.status,
+                "stage": STAGES.get(r.stage, r.stage),
+                "stage_code": r.stage,
+                "stars": rating.stars(r.rating_score, last, cutoff, now),
+                "source": r.source,
+                "agent": (r.agent_name or "") if r.assigned_agent_id else "Unassigned",
+                "agent_id": r.assigned_agent_id or 0,
+                "tags": sorted(r.tag_list.split(TAG_SEP), key=str.lower) if r.tag_list else [],
+                "last_activity": last.astimezone(tz).strftime("%b %-d, %Y") if last else "",
+                "created": created.astimezone(tz).strftime("%b %-d, %Y") if created else "",
+            }
+        )
     first = (query.page - 1) * query.size + 1 if total else 0
-    return {"rows": out, "total": total, "page": query.page, "size": query.size, "pages": pages, "query": query,
-            "first": first, "last": first + len(out) - 1 if out else 0}
+    return {
+        "rows": out,
+        "total": total,
+        "page": query.page,
+        "size": query.size,
+        "pages": pages,
+        "query": query,
+        "first": first,
+        "last": first + len(out) - 1 if out else 0,
+    }
 
 
 def filter_options(session: Session, user: User) -> dict:
     """Choices for the filter panel: agents (brokers), sources, tags of the brokerage."""
     agents = []
     if access.is_broker(user):
-        agents = [{"id": str(u.id), "name": u.name} for u in session.exec(
-            select(User).where(User.brokerage_id == user.brokerage_id, User.is_active).order_by(User.name)).all()]
-    sources = sorted(set(session.exec(select(LeadRollup.source).where(
-        LeadRollup.brokerage_id == user.brokerage_id, LeadRollup.count > 0).distinct()).all()) - {""})
-    tags = list(session.exec(select(Tag.name).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)).all())
-    return {"agents": agents, "sources": sources, "tags": tags,
-            "pool": (not access.is_broker(user)) and access.pool_enabled(session, user)}
+        agents = [
+            {"id": str(u.id), "name": u.name}
+            for u in session.exec(
+                select(User)
+                .where(User.brokerage_id == user.brokerage_id, User.is_active)
+                .order_by(User.name)
+            ).all()
+        ]
+    sources = sorted(
+        set(
+            session.exec(
+                select(LeadRollup.source)
+                .where(LeadRollup.brokerage_id == user.brokerage_id, LeadRollup.count > 0)
+                .distinct()
+            ).all()
+        )
+        - {""}
+    )
+    tags = list(
+        session.exec(
+            select(Tag.name).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)
+        ).all()
+    )
+    return {
+        "agents": agents,
+        "sources": sources,
+        "tags": tags,
+        "pool": (not access.is_broker(user)) and access.pool_enabled(session, user),
+    }
 
 
 # --------------------------------------------------------------------------- columns (L5)
 
 # Every column of the list but the name (always shown), with its header.
 COLUMNS = {
-    "email": "Email", "phone": "Phone", "type": "Type", "status": "Status", "stage": "Stage", "rating": "Rating",
-    "source": "Source", "agent": "Agent", "tags": "Tags", "last_activity": "Last activity", "created": "Created",
+    "email": "Email",
+    "phone": "Phone",
+    "type": "Type",
+    "status": "Status",
+    "stage": "Stage",
+    "rating": "Rating",
+    "source": "Source",
+    "agent": "Agent",
+    "tags": "Tags",
+    "last_activity": "Last activity",
+    "created": "Created",
 }
-DEFAULT_COLUMNS = ("email", "phone", "type", "status", "stage", "rating", "agent", "tags", "last_activity", "created")
+DEFAULT_COLUMNS = (
+    "email",
+    "phone",
+    "type",
+    "status",
+    "stage",
+    "rating",
+    "agent",
+    "tags",
+    "last_activity",
+    "created",
+)
 
 
 def columns_of(user: User) -> list[str]:
@@ -654,8 +839,22 @@ def set_columns(session: Session, user: User, columns) -> list[str]:
 
 # --------------------------------------------------------------------------- add a lead (L8)
 
-ADD_FIELDS = ("email", "first_name", "last_name", "phone", "extra_emails", "extra_phones", "street", "city",
-              "state", "postal_code", "birthday", "anniversary", "lead_type", "assigned_agent_id")
+ADD_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "extra_emails",
+    "extra_phones",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "birthday",
+    "anniversary",
+    "lead_type",
+    "assigned_agent_id",
+)
 
 
 def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:

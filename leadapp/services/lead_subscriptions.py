@@ -14,8 +14,19 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import (Campaign, CampaignStep, CampaignSubscription, Lead, Market, MarketSubscription,
-                            OutgoingEmail, SavedSearch, User, as_utc, utcnow)
+from leadapp.models import (
+    Campaign,
+    CampaignStep,
+    CampaignSubscription,
+    Lead,
+    Market,
+    MarketSubscription,
+    OutgoingEmail,
+    SavedSearch,
+    User,
+    as_utc,
+    utcnow,
+)
 from leadapp.models.enums import CAMPAIGN_SUB_STATUSES, MARKET_REPORT_TYPES
 
 from . import access, rollups
@@ -28,13 +39,23 @@ def active_count_expr(lead_id):
     """A lead's active subscriptions as one SQL expression (D3 "subscribed" means > 0): markets
     (once per market, whatever the report types), active campaigns and saved searches with email
     alerts. `lead_id` is a value or a column (`Lead.id` for a set-based UPDATE)."""
-    markets = (select(sa.func.count(sa.distinct(MarketSubscription.market_id)))
-               .where(MarketSubscription.lead_id == lead_id, MarketSubscription.active).scalar_subquery())
-    campaigns = (select(sa.func.count()).select_from(CampaignSubscription)
-                 .where(CampaignSubscription.lead_id == lead_id, CampaignSubscription.status == "active")
-                 .scalar_subquery())
-    alerts = (select(sa.func.count()).select_from(SavedSearch)
-              .where(SavedSearch.lead_id == lead_id, SavedSearch.alerts_enabled).scalar_subquery())
+    markets = (
+        select(sa.func.count(sa.distinct(MarketSubscription.market_id)))
+        .where(MarketSubscription.lead_id == lead_id, MarketSubscription.active)
+        .scalar_subquery()
+    )
+    campaigns = (
+        select(sa.func.count())
+        .select_from(CampaignSubscription)
+        .where(CampaignSubscription.lead_id == lead_id, CampaignSubscription.status == "active")
+        .scalar_subquery()
+    )
+    alerts = (
+        select(sa.func.count())
+        .select_from(SavedSearch)
+        .where(SavedSearch.lead_id == lead_id, SavedSearch.alerts_enabled)
+        .scalar_subquery()
+    )
     return markets + campaigns + alerts
 
 
@@ -69,16 +90,32 @@ def subscribe_market(session: Session, user: User, lead_id, market_id, report_ty
     types = [t for t in dict.fromkeys(str(t) for t in (report_types or [])) if t]
     bad = [t for t in types if t not in MARKET_REPORT_TYPES]
     if bad or not types:
-        raise ValidationFailed({"report_types": "Choose at least one report: listing, open-house or market report."})
-    existing = {s.report_type: s for s in session.exec(select(MarketSubscription).where(
-        MarketSubscription.lead_id == lead.id, MarketSubscription.market_id == market.id)).all()}
+        raise ValidationFailed(
+            {"report_types": "Choose at least one report: listing, open-house or market report."}
+        )
+    existing = {
+        s.report_type: s
+        for s in session.exec(
+            select(MarketSubscription).where(
+                MarketSubscription.lead_id == lead.id, MarketSubscription.market_id == market.id
+            )
+        ).all()
+    }
     added = []
     now = utcnow()
     for t in types:
         sub = existing.get(t)
         if sub is None:
-            session.add(MarketSubscription(lead_id=lead.id, market_id=market.id, report_type=t, active=True,
-                                           created_at=now, created_by_id=user.id))
+            session.add(
+                MarketSubscription(
+                    lead_id=lead.id,
+                    market_id=market.id,
+                    report_type=t,
+                    active=True,
+                    created_at=now,
+                    created_by_id=user.id,
+                )
+            )
         elif not sub.active:
             sub.active, sub.deactivated_at = True, None
             session.add(sub)
@@ -87,8 +124,15 @@ def subscribe_market(session: Session, user: User, lead_id, market_id, report_ty
         added.append(MARKET_REPORT_TYPES[t])
     if not added:
         raise ServiceError(f"{lead.email} already receives those reports for {market.name}.")
-    audit(session, lead, user, "subscriptions", None, f"{market.name}: {', '.join(added)}",
-          title="Subscribed to market reports")
+    audit(
+        session,
+        lead,
+        user,
+        "subscriptions",
+        None,
+        f"{market.name}: {', '.join(added)}",
+        title="Subscribed to market reports",
+    )
     recount(session, lead)
     return added
 
@@ -108,8 +152,15 @@ def deactivate_market(session: Session, user: User, lead_id, sub_id) -> None:
     sub.active, sub.deactivated_at = False, utcnow()
     session.add(sub)
     market = session.get(Market, sub.market_id)
-    audit(session, lead, user, "subscriptions", f"{market.name}: {MARKET_REPORT_TYPES.get(sub.report_type)}", None,
-          title="Market report subscription deactivated")
+    audit(
+        session,
+        lead,
+        user,
+        "subscriptions",
+        f"{market.name}: {MARKET_REPORT_TYPES.get(sub.report_type)}",
+        None,
+        title="Market report subscription deactivated",
+    )
     recount(session, lead)
 
 
@@ -120,12 +171,24 @@ def subscribe_campaign(session: Session, user: User, lead_id, campaign_id) -> No
         raise NotFound("That campaign does not exist.")
     if not campaign.active:
         raise ServiceError(f"The campaign {campaign.name} is switched off.")
-    sub = session.exec(select(CampaignSubscription).where(
-        CampaignSubscription.lead_id == lead.id, CampaignSubscription.campaign_id == campaign.id)).first()
+    sub = session.exec(
+        select(CampaignSubscription).where(
+            CampaignSubscription.lead_id == lead.id, CampaignSubscription.campaign_id == campaign.id
+        )
+    ).first()
     now = utcnow()
     if sub is None:
-        session.add(CampaignSubscription(lead_id=lead.id, campaign_id=campaign.id, status="active", next_position=1,
-                                         next_send_at=now, created_at=now, created_by_id=user.id))
+        session.add(
+            CampaignSubscription(
+                lead_id=lead.id,
+                campaign_id=campaign.id,
+                status="active",
+                next_position=1,
+                next_send_at=now,
+                created_at=now,
+                created_by_id=user.id,
+            )
+        )
     elif sub.status == "active":
         raise ServiceError(f"{lead.email} is already in {campaign.name}.")
     elif sub.status == "completed":
@@ -133,7 +196,9 @@ def subscribe_campaign(session: Session, user: User, lead_id, campaign_id) -> No
     else:  # inactive: resume where it stopped
         sub.status, sub.ended_at, sub.next_send_at = "active", None, now
         session.add(sub)
-    audit(session, lead, user, "subscriptions", None, campaign.name, title="Subscribed to a campaign")
+    audit(
+        session, lead, user, "subscriptions", None, campaign.name, title="Subscribed to a campaign"
+    )
     recount(session, lead)
 
 
@@ -146,16 +211,27 @@ def deactivate_campaign(session: Session, user: User, lead_id, sub_id) -> None:
         raise ServiceError("That campaign subscription is not active.")
     sub.status, sub.ended_at, sub.next_send_at = "inactive", utcnow(), None
     session.add(sub)
-    audit(session, lead, user, "subscriptions", session.get(Campaign, sub.campaign_id).name, None,
-          title="Campaign subscription deactivated")
+    audit(
+        session,
+        lead,
+        user,
+        "subscriptions",
+        session.get(Campaign, sub.campaign_id).name,
+        None,
+        title="Campaign subscription deactivated",
+    )
     recount(session, lead)
 
 
 def _emails(session: Session, column, ids: list[int]) -> dict[int, list[OutgoingEmail]]:
     out: dict[int, list[OutgoingEmail]] = {i: [] for i in ids}
     if ids:
-        for e in session.exec(select(OutgoingEmail).where(column.in_(ids)).order_by(OutgoingEmail.created_at.desc())
-                              .limit(2000)).all():
+        for e in session.exec(
+            select(OutgoingEmail)
+            .where(column.in_(ids))
+            .order_by(OutgoingEmail.created_at.desc())
+            .limit(2000)
+        ).all():
             out[getattr(e, column.key)].append(e)
     return out
 
@@ -166,58 +242,133 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
     since = utcnow() - timedelta(days=30)
 
     def sent_30(emails):
-        return sum(1 for e in emails if e.status == "sent" and e.sent_at and as_utc(e.sent_at) >= since)
+        return sum(
+            1 for e in emails if e.status == "sent" and e.sent_at and as_utc(e.sent_at) >= since
+        )
 
     def clicks(emails):
-        return [{"subject": e.subject, "sent": fmt_dt(e.sent_at, user), "clicked": fmt_dt(e.clicked_at, user),
-                 "count": e.click_count or 1} for e in emails if e.clicked_at][:20]
+        return [
+            {
+                "subject": e.subject,
+                "sent": fmt_dt(e.sent_at, user),
+                "clicked": fmt_dt(e.clicked_at, user),
+                "count": e.click_count or 1,
+            }
+            for e in emails
+            if e.clicked_at
+        ][:20]
 
-    msubs = session.exec(select(MarketSubscription, Market).join(Market, Market.id == MarketSubscription.market_id)
-                         .where(MarketSubscription.lead_id == lead.id)
-                         .order_by(MarketSubscription.active.desc(), Market.name, MarketSubscription.report_type)).all()
+    msubs = session.exec(
+        select(MarketSubscription, Market)
+        .join(Market, Market.id == MarketSubscription.market_id)
+        .where(MarketSubscription.lead_id == lead.id)
+        .order_by(MarketSubscription.active.desc(), Market.name, MarketSubscription.report_type)
+    ).all()
     m_emails = _emails(session, OutgoingEmail.market_subscription_id, [s.id for s, _ in msubs])
-    markets = [{"id": s.id, "market": m.name, "type": MARKET_REPORT_TYPES.get(s.report_type, s.report_type),
-                "active": s.active, "criteria": criteria_text(m.criteria), "since": fmt_dt(s.created_at, user),
-                "sent_30": sent_30(m_emails[s.id]), "clicks": clicks(m_emails[s.id])} for s, m in msubs]
+    markets = [
+        {
+            "id": s.id,
+            "market": m.name,
+            "type": MARKET_REPORT_TYPES.get(s.report_type, s.report_type),
+            "active": s.active,
+            "criteria": criteria_text(m.criteria),
+            "since": fmt_dt(s.created_at, user),
+            "sent_30": sent_30(m_emails[s.id]),
+            "clicks": clicks(m_emails[s.id]),
+        }
+        for s, m in msubs
+    ]
 
-    csubs = session.exec(select(CampaignSubscription, Campaign).join(Campaign, Campaign.id == CampaignSubscription.campaign_id)
-                         .where(CampaignSubscription.lead_id == lead.id).order_by(Campaign.name)).all()
+    csubs = session.exec(
+        select(CampaignSubscription, Campaign)
+        .join(Campaign, Campaign.id == CampaignSubscription.campaign_id)
+        .where(CampaignSubscription.lead_id == lead.id)
+        .order_by(Campaign.name)
+    ).all()
     steps: dict[int, list[CampaignStep]] = {}
     if csubs:
-        for st in session.exec(select(CampaignStep).where(CampaignStep.campaign_id.in_({c.id for _, c in csubs}))
-                               .order_by(CampaignStep.position)).all():
+        for st in session.exec(
+            select(CampaignStep)
+            .where(CampaignStep.campaign_id.in_({c.id for _, c in csubs}))
+            .order_by(CampaignStep.position)
+        ).all():
             steps.setdefault(st.campaign_id, []).append(st)
     c_emails = _emails(session, OutgoingEmail.campaign_subscription_id, [s.id for s, _ in csubs])
     campaigns = []
     for s, c in csubs:
         seq = steps.get(c.id, [])
-        remaining = 0 if s.status == "completed" else sum(1 for st in seq if st.position >= s.next_position)
+        remaining = (
+            0 if s.status == "completed" else sum(1 for st in seq if st.position >= s.next_position)
+        )
         by_step = {e.campaign_step_id: e for e in c_emails[s.id]}
         table = []
         for st in seq:
             e = by_step.get(st.id)
             if e is None:
                 continue
-            table.append({"subject": e.subject, "sent": fmt_dt(e.sent_at or e.created_at, user),
-                          "opened": fmt_dt(e.opened_at, user) or "—", "clicked": fmt_dt(e.clicked_at, user) or "—"})
-        campaigns.append({"id": s.id, "campaign": c.name, "status": s.status,
-                          "status_text": CAMPAIGN_SUB_STATUSES.get(s.status, s.status), "remaining": remaining,
-                          "total": len(seq), "emails": table, "active": s.status == "active"})
+            table.append(
+                {
+                    "subject": e.subject,
+                    "sent": fmt_dt(e.sent_at or e.created_at, user),
+                    "opened": fmt_dt(e.opened_at, user) or "—",
+                    "clicked": fmt_dt(e.clicked_at, user) or "—",
+                }
+            )
+        campaigns.append(
+            {
+                "id": s.id,
+                "campaign": c.name,
+                "status": s.status,
+                "status_text": CAMPAIGN_SUB_STATUSES.get(s.status, s.status),
+                "remaining": remaining,
+                "total": len(seq),
+                "emails": table,
+                "active": s.status == "active",
+            }
+        )
 
-    searches = session.exec(select(SavedSearch).where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
-                            .order_by(SavedSearch.created_at.desc())).all()
+    searches = session.exec(
+        select(SavedSearch)
+        .where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
+        .order_by(SavedSearch.created_at.desc())
+    ).all()
     a_emails = _emails(session, OutgoingEmail.saved_search_id, [s.id for s in searches])
-    alerts = [{"id": s.id, "name": s.name or criteria_text(s.criteria), "saved": fmt_dt(s.created_at, user),
-               "criteria": criteria_text(s.criteria), "active": True, "sent_30": sent_30(a_emails[s.id]),
-               "clicks": clicks(a_emails[s.id])} for s in searches]
+    alerts = [
+        {
+            "id": s.id,
+            "name": s.name or criteria_text(s.criteria),
+            "saved": fmt_dt(s.created_at, user),
+            "criteria": criteria_text(s.criteria),
+            "active": True,
+            "sent_30": sent_30(a_emails[s.id]),
+            "clicks": clicks(a_emails[s.id]),
+        }
+        for s in searches
+    ]
 
     subscribed_markets = {m.id for s, m in msubs if s.active}
-    market_choices = [{"id": str(m.id), "name": m.name} for m in session.exec(
-        select(Market).where(Market.brokerage_id == lead.brokerage_id).order_by(Market.name)).all()]
+    market_choices = [
+        {"id": str(m.id), "name": m.name}
+        for m in session.exec(
+            select(Market).where(Market.brokerage_id == lead.brokerage_id).order_by(Market.name)
+        ).all()
+    ]
     taken = {c.id for s, c in csubs if s.status in ("active", "completed")}
-    campaign_choices = [{"id": str(c.id), "name": c.name} for c in session.exec(
-        select(Campaign).where(Campaign.brokerage_id == lead.brokerage_id, Campaign.active).order_by(Campaign.name)).all()
-        if c.id not in taken]
-    return {"markets": markets, "campaigns": campaigns, "alerts": alerts, "market_choices": market_choices,
-            "campaign_choices": campaign_choices, "subscribed_markets": len(subscribed_markets),
-            "active_subscriptions": lead.active_subscriptions}
+    campaign_choices = [
+        {"id": str(c.id), "name": c.name}
+        for c in session.exec(
+            select(Campaign)
+            .where(Campaign.brokerage_id == lead.brokerage_id, Campaign.active)
+            .order_by(Campaign.name)
+        ).all()
+        if c.id not in taken
+    ]
+    return {
+        "markets": markets,
+        "campaigns": campaigns,
+        "alerts": alerts,
+        "market_choices": market_choices,
+        "campaign_choices": campaign_choices,
+        "subscribed_markets": len(subscribed_markets),
+        "active_subscriptions": lead.active_subscriptions,
+    }

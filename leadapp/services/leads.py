@@ -25,8 +25,12 @@ AUDITED = {
 }
 
 
-def email_taken(session: Session, brokerage_id: int, email: str, exclude_id: int | None = None) -> bool:
-    q = select(Lead.id).where(Lead.brokerage_id == brokerage_id, func.lower(Lead.email) == email.lower())
+def email_taken(
+    session: Session, brokerage_id: int, email: str, exclude_id: int | None = None
+) -> bool:
+    q = select(Lead.id).where(
+        Lead.brokerage_id == brokerage_id, func.lower(Lead.email) == email.lower()
+    )
     if exclude_id:
         q = q.where(Lead.id != exclude_id)
     return session.exec(q).first() is not None
@@ -35,7 +39,9 @@ def email_taken(session: Session, brokerage_id: int, email: str, exclude_id: int
 def _derived(lead: Lead) -> None:
     lead.phone_digits = phone_digits(lead.phone)[:20]
     lead.birthday_md = lead.birthday.month * 100 + lead.birthday.day if lead.birthday else None
-    lead.anniversary_md = lead.anniversary.month * 100 + lead.anniversary.day if lead.anniversary else None
+    lead.anniversary_md = (
+        lead.anniversary.month * 100 + lead.anniversary.day if lead.anniversary else None
+    )
 
 
 def _check_extra(data: dict, errors: dict) -> dict:
@@ -61,8 +67,14 @@ def _check_extra(data: dict, errors: dict) -> dict:
     return out
 
 
-def create_lead(session: Session, user: User, data: dict, *, history_kind: str = "created",
-                history_title: str = "Lead created") -> Lead:
+def create_lead(
+    session: Session,
+    user: User,
+    data: dict,
+    *,
+    history_kind: str = "created",
+    history_title: str = "Lead created",
+) -> Lead:
     """Add one lead (L8). `data` holds raw form values; email is the only required field.
 
     Agents' new leads are theirs; brokers may name an agent (`assigned_agent_id`) or leave
@@ -87,10 +99,16 @@ def create_lead(session: Session, user: User, data: dict, *, history_kind: str =
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
-    lead = Lead(brokerage_id=user.brokerage_id, assigned_agent_id=agent_id, created_by_id=user.id,
-                created_at=now, updated_at=now, stage_entered_at=now,
-                source=values.pop("source", "") or "Manual entry",
-                **{k: v for k, v in values.items() if v is not None or k in ("lead_type",)})
+    lead = Lead(
+        brokerage_id=user.brokerage_id,
+        assigned_agent_id=agent_id,
+        created_by_id=user.id,
+        created_at=now,
+        updated_at=now,
+        stage_entered_at=now,
+        source=values.pop("source", "") or "Manual entry",
+        **{k: v for k, v in values.items() if v is not None or k in ("lead_type",)},
+    )
     _derived(lead)
     session.add(lead)
     session.flush()
@@ -104,7 +122,9 @@ def update_lead(session: Session, user: User, lead_id, data: dict) -> Lead:
     lead = access.get_lead(session, user, lead_id, write=True)
     values, errors = check_fields(data)
     values.update(_check_extra(data, errors))
-    if "email" in values and email_taken(session, lead.brokerage_id, values["email"], exclude_id=lead.id):
+    if "email" in values and email_taken(
+        session, lead.brokerage_id, values["email"], exclude_id=lead.id
+    ):
         errors["email"] = f"{values['email']} is already a lead."
     if errors:
         raise ValidationFailed(errors)
@@ -123,8 +143,15 @@ def update_lead(session: Session, user: User, lead_id, data: dict) -> Lead:
         _derived(lead)
         others = [f for f in changed if f not in AUDITED]
         if others:
-            audit(session, lead, user, "contact", None, ", ".join(f.replace("_", " ") for f in others),
-                  title="Contact information edited")
+            audit(
+                session,
+                lead,
+                user,
+                "contact",
+                None,
+                ", ".join(f.replace("_", " ") for f in others),
+                title="Contact information edited",
+            )
         session.add(lead)
         tracker.apply(session)
     return lead
@@ -134,11 +161,20 @@ def _locked(session: Session, ids: list[int]) -> list[Lead]:
     """The leads, row-locked and re-read, so roll-up snapshots match what the UPDATE changes."""
     if not ids:
         return []
-    return list(session.exec(select(Lead).where(Lead.id.in_(ids)).order_by(Lead.id).with_for_update()
-                             .execution_options(populate_existing=True)).all())
+    return list(
+        session.exec(
+            select(Lead)
+            .where(Lead.id.in_(ids))
+            .order_by(Lead.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+    )
 
 
-def _set_choice(session: Session, user: User, lead_ids, field: str, value: str, allowed: dict) -> list[Lead]:
+def _set_choice(
+    session: Session, user: User, lead_ids, field: str, value: str, allowed: dict
+) -> list[Lead]:
     if value not in allowed:
         raise ValidationFailed({field: f"'{value}' is not a valid {field.replace('_', ' ')}."})
     ids = access.visible_lead_ids(session, user, lead_ids, write=True)
@@ -191,17 +227,31 @@ def assign(session: Session, user: User, lead_ids, agent_id) -> list[Lead]:
     return _reassign(session, user, leads, agent)
 
 
-def _reassign(session: Session, actor: User, leads: list[Lead], agent: User | None,
-              title: str = "Assigned agent changed") -> list[Lead]:
-    names = _agent_names(session, {l.assigned_agent_id for l in leads} | {agent.id if agent else None})
+def _reassign(
+    session: Session,
+    actor: User,
+    leads: list[Lead],
+    agent: User | None,
+    title: str = "Assigned agent changed",
+) -> list[Lead]:
+    names = _agent_names(
+        session, {lead.assigned_agent_id for lead in leads} | {agent.id if agent else None}
+    )
     tracker = rollups.LeadRollupTracker(leads)
     now = utcnow()
     for lead in leads:
         new_id = agent.id if agent else None
         if lead.assigned_agent_id == new_id:
             continue
-        audit(session, lead, actor, "assigned_agent", names.get(lead.assigned_agent_id, "Unassigned"),
-              names.get(new_id, "Unassigned"), title=title)
+        audit(
+            session,
+            lead,
+            actor,
+            "assigned_agent",
+            names.get(lead.assigned_agent_id, "Unassigned"),
+            names.get(new_id, "Unassigned"),
+            title=title,
+        )
         lead.assigned_agent_id = new_id
         lead.updated_at = now
         session.add(lead)
@@ -218,9 +268,13 @@ def _agent_names(session: Session, ids: set) -> dict:
 
 def agents_of(session: Session, user: User) -> list[User]:
     """The active users of the brokerage who can hold leads, by name."""
-    return list(session.exec(
-        select(User).where(User.brokerage_id == user.brokerage_id, User.is_active).order_by(User.name)
-    ).all())
+    return list(
+        session.exec(
+            select(User)
+            .where(User.brokerage_id == user.brokerage_id, User.is_active)
+            .order_by(User.name)
+        ).all()
+    )
 
 
 def display_name(lead: Lead) -> str:

@@ -20,6 +20,7 @@ delivers changes published by the other workers to its own subscribers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -43,6 +44,8 @@ def origin() -> str:
     if pid not in _ORIGIN:
         _ORIGIN[pid] = f"{pid}-{uuid.uuid4().hex[:12]}"
     return _ORIGIN[pid]
+
+
 MAX_NOTES = 2000  # per transaction; a bulk write beyond this collapses to one change per agent
 
 
@@ -57,12 +60,14 @@ class Change:
         return [self.brokerage_id, self.agent_key, self.kind, self.lead_id]
 
     @classmethod
-    def from_json(cls, raw) -> "Change":
+    def from_json(cls, raw) -> Change:
         b, a, k, lid = raw
         return cls(int(b), int(a or 0), str(k)[:16], None if lid is None else int(lid))
 
 
-def note(session, brokerage_id: int, agent_key: int | None, kind: str, lead_id: int | None = None) -> None:
+def note(
+    session, brokerage_id: int, agent_key: int | None, kind: str, lead_id: int | None = None
+) -> None:
     """Remember a change in this transaction; published after it commits."""
     pending: set = session.info.setdefault("live_changes", set())
     if len(pending) >= MAX_NOTES:
@@ -85,7 +90,7 @@ def _after_rollback(session) -> None:
     session.info.pop("live_changes", None)
 
 
-def may_see(sub: "Subscriber", change: Change) -> bool:
+def may_see(sub: Subscriber, change: Change) -> bool:
     """Whether the subscriber's user may see this change (the dashboard's own scope)."""
     if change.brokerage_id != sub.brokerage_id:
         return False
@@ -106,7 +111,7 @@ class Subscriber:
         """The next changes (all that are waiting), or None after `timeout` seconds."""
         try:
             seq, first = await asyncio.wait_for(self.queue.get(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         out = list(first)
         self.seq = max(self.seq, seq)
@@ -135,7 +140,9 @@ class Hub:
 
     def subscribe(self, brokerage_id: int, user_id: int, is_broker: bool) -> Subscriber:
         """Call from the event loop that will read the queue."""
-        sub = Subscriber(int(brokerage_id), int(user_id), bool(is_broker), asyncio.get_running_loop())
+        sub = Subscriber(
+            int(brokerage_id), int(user_id), bool(is_broker), asyncio.get_running_loop()
+        )
         with self._lock:
             self._subs.setdefault(sub.brokerage_id, set()).add(sub)
         return sub
@@ -195,7 +202,9 @@ class Hub:
 
                 self._redis = redis.Redis.from_url(url, socket_timeout=2)
                 self._redis_pid = os.getpid()
-            self._redis.publish(CHANNEL, json.dumps({"o": origin(), "c": [c.to_json() for c in changes]}))
+            self._redis.publish(
+                CHANNEL, json.dumps({"o": origin(), "c": [c.to_json() for c in changes]})
+            )
         except Exception:
             log.exception("live: Redis publish failed (other workers miss this change)")
             self._redis = None
@@ -242,7 +251,5 @@ async def redis_listener() -> None:
             await asyncio.sleep(2)
         finally:
             if client is not None:
-                try:
+                with contextlib.suppress(Exception):
                     await client.aclose()
-                except Exception:
-                    pass

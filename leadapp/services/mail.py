@@ -22,11 +22,30 @@ from leadapp.settings import smtp_settings
 log = logging.getLogger("leadapp.mail")
 
 
-def queue(session: Session, *, brokerage_id: int, to: str, subject: str, body: str, kind: str,
-          lead_id: int | None = None, created_by_id: int | None = None, channel: str = "email",
-          **links) -> OutgoingEmail:
-    email = OutgoingEmail(brokerage_id=brokerage_id, lead_id=lead_id, to_address=to, subject=subject[:300],
-                          body=body, kind=kind, channel=channel, created_by_id=created_by_id, **links)
+def queue(
+    session: Session,
+    *,
+    brokerage_id: int,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    lead_id: int | None = None,
+    created_by_id: int | None = None,
+    channel: str = "email",
+    **links,
+) -> OutgoingEmail:
+    email = OutgoingEmail(
+        brokerage_id=brokerage_id,
+        lead_id=lead_id,
+        to_address=to,
+        subject=subject[:300],
+        body=body,
+        kind=kind,
+        channel=channel,
+        created_by_id=created_by_id,
+        **links,
+    )
     session.add(email)
     return email
 
@@ -41,14 +60,18 @@ def _message(row: OutgoingEmail, sender: str) -> EmailMessage:
     return msg
 
 
-def deliver_queued(session: Session, limit: int = 200, settings: dict | None = None) -> tuple[int, int]:
+def deliver_queued(
+    session: Session, limit: int = 200, settings: dict | None = None
+) -> tuple[int, int]:
     """Send up to `limit` queued emails; returns (sent, failed). Commits per email."""
     cfg = settings or smtp_settings()
     if not cfg["host"]:
         return 0, 0
     rows = session.exec(
-        select(OutgoingEmail).where(OutgoingEmail.status == "queued", OutgoingEmail.channel == "email")
-        .order_by(OutgoingEmail.id).limit(limit)
+        select(OutgoingEmail)
+        .where(OutgoingEmail.status == "queued", OutgoingEmail.channel == "email")
+        .order_by(OutgoingEmail.id)
+        .limit(limit)
     ).all()
     if not rows:
         return 0, 0

@@ -41,7 +41,9 @@ def _lead_id(lead_id) -> int:
     return value
 
 
-def _move(session: Session, user: User, lead_id: int, from_agent: int | None, to_agent: int | None) -> Lead | None:
+def _move(
+    session: Session, user: User, lead_id: int, from_agent: int | None, to_agent: int | None
+) -> Lead | None:
     """Move the lead from one holder to another in one conditional UPDATE; None if it was not there.
 
     The UPDATE is the first write of the transaction, so on SQLite it waits for a concurrent
@@ -49,25 +51,39 @@ def _move(session: Session, user: User, lead_id: int, from_agent: int | None, to
     the condition after the winner commits.
     """
     session.flush()
-    holder = Lead.assigned_agent_id.is_(None) if from_agent is None else Lead.assigned_agent_id == from_agent
+    holder = (
+        Lead.assigned_agent_id.is_(None)
+        if from_agent is None
+        else Lead.assigned_agent_id == from_agent
+    )
     try:
         result = session.execute(
-            sa.update(Lead).where(Lead.id == lead_id, Lead.brokerage_id == user.brokerage_id, holder)
+            sa.update(Lead)
+            .where(Lead.id == lead_id, Lead.brokerage_id == user.brokerage_id, holder)
             .values(assigned_agent_id=to_agent, updated_at=utcnow())
-            .execution_options(synchronize_session=False))
-    except sa.exc.OperationalError as exc:  # SQLite: the database stayed locked past the busy timeout
+            .execution_options(synchronize_session=False)
+        )
+    except (
+        sa.exc.OperationalError
+    ) as exc:  # SQLite: the database stayed locked past the busy timeout
         log.warning("pool move of lead %s by user %s failed: %s", lead_id, user.id, exc)
-        raise Conflict("Someone else was changing this lead at the same moment; please try again.") from None
+        raise Conflict(
+            "Someone else was changing this lead at the same moment; please try again."
+        ) from None
     if result.rowcount != 1:
         return None
     # The row is ours until commit (PostgreSQL row lock; SQLite write lock): read it back.
-    lead = session.exec(select(Lead).where(Lead.id == lead_id).execution_options(populate_existing=True)).one()
+    lead = session.exec(
+        select(Lead).where(Lead.id == lead_id).execution_options(populate_existing=True)
+    ).one()
     after = rollups.lead_key(lead)
     before = (after[0], from_agent or 0, *after[2:])
     rollups.add_lead_keys(session, {before: -1, after: 1})
     day_after = rollups.day_key(lead)
     if day_after:  # D2: the lead's last-activity day moves to its new holder
-        rollups.add_day_keys(session, {(day_after[0], from_agent or 0, *day_after[2:]): -1, day_after: 1})
+        rollups.add_day_keys(
+            session, {(day_after[0], from_agent or 0, *day_after[2:]): -1, day_after: 1}
+        )
     return lead
 
 
@@ -77,20 +93,37 @@ def claim(session: Session, user: User, lead_id) -> Lead:
         raise ServiceError("Brokers assign leads instead of claiming them.")
     lid = _lead_id(lead_id)
     if not access.pool_enabled(session, user):
-        raise PermissionDenied("The brokerage does not let agents claim leads from the unassigned pool.")
+        raise PermissionDenied(
+            "The brokerage does not let agents claim leads from the unassigned pool."
+        )
     lead = _move(session, user, lid, None, user.id)
     if lead is None:
-        holder = session.exec(select(Lead.assigned_agent_id).where(
-            Lead.id == lid, Lead.brokerage_id == user.brokerage_id)).first()
-        if holder is None and not session.exec(select(Lead.id).where(
-                Lead.id == lid, Lead.brokerage_id == user.brokerage_id)).first():
+        holder = session.exec(
+            select(Lead.assigned_agent_id).where(
+                Lead.id == lid, Lead.brokerage_id == user.brokerage_id
+            )
+        ).first()
+        if (
+            holder is None
+            and not session.exec(
+                select(Lead.id).where(Lead.id == lid, Lead.brokerage_id == user.brokerage_id)
+            ).first()
+        ):
             raise NotFound("That lead does not exist.")
         if holder == user.id:
             raise Conflict("This lead is already yours.")
         log.info("claim of lead %s by user %s lost: already assigned", lid, user.id)
         raise Conflict(TAKEN)
     rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, user.id)])
-    audit(session, lead, user, "assigned_agent", "Unassigned", user.name, title="Claimed from the unassigned pool")
+    audit(
+        session,
+        lead,
+        user,
+        "assigned_agent",
+        "Unassigned",
+        user.name,
+        title="Claimed from the unassigned pool",
+    )
     return lead
 
 
@@ -102,22 +135,42 @@ def reject(session: Session, user: User, lead_id) -> Lead:
     lead = access.get_lead(session, user, lid)  # another agent's lead: "not found"
     if lead.assigned_agent_id != user.id:
         raise ServiceError("Only the lead's own agent can reject it.")
-    n_users = session.exec(select(sa.func.count()).select_from(User).where(
-        User.brokerage_id == user.brokerage_id, User.is_active)).one()
+    n_users = session.exec(
+        select(sa.func.count())
+        .select_from(User)
+        .where(User.brokerage_id == user.brokerage_id, User.is_active)
+    ).one()
     if n_users < 2:
         raise ServiceError("Rejecting a lead needs more than one user in the brokerage.")
     moved = _move(session, user, lid, user.id, None)
     if moved is None:
         raise Conflict("This lead was reassigned a moment ago; it is no longer yours to reject.")
     rollups.move_activity(session, moved.brokerage_id, [(moved.id, user.id, 0)])
-    audit(session, moved, user, "assigned_agent", user.name, "Unassigned",
-          title="Rejected; returned to the unassigned pool")
+    audit(
+        session,
+        moved,
+        user,
+        "assigned_agent",
+        user.name,
+        "Unassigned",
+        title="Rejected; returned to the unassigned pool",
+    )
     b = session.get(Brokerage, user.brokerage_id)
     name = display_name(moved)
-    mail.queue(session, brokerage_id=b.id, to=b.primary_email, kind="notice", lead_id=moved.id,
-               created_by_id=user.id, subject=f"{user.name} rejected the lead {name}",
-               body=f"{user.name} ({user.email}) rejected the lead {name} ({moved.email}).\n\n"
-                    "The lead is back in the unassigned pool"
-                    + (", where agents can claim it." if b.unassigned_pool_enabled
-                       else "; agents cannot claim from the pool while the setting is off, so assign it in leadapp."))
+    mail.queue(
+        session,
+        brokerage_id=b.id,
+        to=b.primary_email,
+        kind="notice",
+        lead_id=moved.id,
+        created_by_id=user.id,
+        subject=f"{user.name} rejected the lead {name}",
+        body=f"{user.name} ({user.email}) rejected the lead {name} ({moved.email}).\n\n"
+        "The lead is back in the unassigned pool"
+        + (
+            ", where agents can claim it."
+            if b.unassigned_pool_enabled
+            else "; agents cannot claim from the pool while the setting is off, so assign it in leadapp."
+        ),
+    )
     return moved

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -69,7 +69,7 @@ WEIGHTS = {
 }
 HALF_LIFE_DAYS = 30.0
 TAU_SECONDS = HALF_LIFE_DAYS * 86400 / math.log(2)
-EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 WINDOW = timedelta(days=182)
 BUCKETS_PER_OCTAVE = 16
 REFRESH_EVERY = timedelta(seconds=60)
@@ -77,7 +77,9 @@ REFRESH_EVERY = timedelta(seconds=60)
 
 def term(kind: str, occurred_at: datetime) -> float:
     """One activity's contribution to the forward-decayed score."""
-    return WEIGHTS.get(kind, 0.0) * math.exp((as_utc(occurred_at) - EPOCH).total_seconds() / TAU_SECONDS)
+    return WEIGHTS.get(kind, 0.0) * math.exp(
+        (as_utc(occurred_at) - EPOCH).total_seconds() / TAU_SECONDS
+    )
 
 
 def decayed(score: float, now: datetime | None = None) -> float:
@@ -88,8 +90,13 @@ def decayed(score: float, now: datetime | None = None) -> float:
 
 # ------------------------------------------------------------------ stars
 
-def stars(score: float, last_activity_at: datetime | None, cutoff: RatingCutoff | None,
-          now: datetime | None = None) -> int:
+
+def stars(
+    score: float,
+    last_activity_at: datetime | None,
+    cutoff: RatingCutoff | None,
+    now: datetime | None = None,
+) -> int:
     now = now or utcnow()
     last_activity_at = as_utc(last_activity_at)
     if last_activity_at is None or last_activity_at < now - WINDOW or score <= 0:
@@ -109,7 +116,14 @@ def stars_expr(cutoff: RatingCutoff | None, now: datetime | None = None):
     low = cutoff.low if cutoff else float("inf")
     high = cutoff.high if cutoff else float("inf")
     return sa.case(
-        (sa.or_(Lead.last_activity_at.is_(None), Lead.last_activity_at < now - WINDOW, Lead.rating_score <= 0), 0),
+        (
+            sa.or_(
+                Lead.last_activity_at.is_(None),
+                Lead.last_activity_at < now - WINDOW,
+                Lead.rating_score <= 0,
+            ),
+            0,
+        ),
         (Lead.rating_score >= high, 3),
         (Lead.rating_score >= low, 2),
         else_=1,
@@ -121,6 +135,7 @@ def get_cutoff(session: Session, brokerage_id: int) -> RatingCutoff | None:
 
 
 # ------------------------------------------------------------------ score buckets
+
 
 def bucket_low(b: int) -> float:
     """Smallest score of bucket b (bucket b holds bucket_low(b) <= score < bucket_low(b + 1))."""
@@ -140,13 +155,24 @@ def bucket_of(score: float) -> int | None:
 
 
 def _add_buckets(session: Session, brokerage_id: int, deltas: Counter) -> None:
-    rows = [{"brokerage_id": brokerage_id, "bucket": b, "count": d} for b, d in sorted(deltas.items()) if d]
+    rows = [
+        {"brokerage_id": brokerage_id, "bucket": b, "count": d}
+        for b, d in sorted(deltas.items())
+        if d
+    ]
     if not rows:
         return
     table = RatingBucket.__table__
-    ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
-    session.execute(ins.on_conflict_do_update(index_elements=["brokerage_id", "bucket"],
-                                              set_={"count": table.c.count + ins.excluded.count}), rows)
+    ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(
+        table
+    )
+    session.execute(
+        ins.on_conflict_do_update(
+            index_elements=["brokerage_id", "bucket"],
+            set_={"count": table.c.count + ins.excluded.count},
+        ),
+        rows,
+    )
 
 
 def _rebuild_buckets(session: Session, brokerage_id: int) -> None:
@@ -160,6 +186,7 @@ def _rebuild_buckets(session: Session, brokerage_id: int) -> None:
 
 # ------------------------------------------------------------------ the rating lock and watermark
 
+
 def lock(session: Session, brokerage_id: int, now: datetime | None = None) -> RatingCutoff:
     """Take the brokerage's rating lock (held until the transaction ends); returns its cutoff row.
 
@@ -168,14 +195,25 @@ def lock(session: Session, brokerage_id: int, now: datetime | None = None) -> Ra
     """
     now = now or utcnow()
     table = RatingCutoff.__table__
-    res = session.execute(sa.update(table).where(table.c.brokerage_id == brokerage_id)
-                          .values(active_leads=table.c.active_leads))
+    res = session.execute(
+        sa.update(table)
+        .where(table.c.brokerage_id == brokerage_id)
+        .values(active_leads=table.c.active_leads)
+    )
     if res.rowcount == 0:
-        ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
-        session.execute(ins.values(brokerage_id=brokerage_id, low=0.0, high=0.0, active_leads=0,
-                                   computed_at=EPOCH).on_conflict_do_nothing())
-        session.execute(sa.update(table).where(table.c.brokerage_id == brokerage_id)
-                        .values(active_leads=table.c.active_leads))
+        ins = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )(table)
+        session.execute(
+            ins.values(
+                brokerage_id=brokerage_id, low=0.0, high=0.0, active_leads=0, computed_at=EPOCH
+            ).on_conflict_do_nothing()
+        )
+        session.execute(
+            sa.update(table)
+            .where(table.c.brokerage_id == brokerage_id)
+            .values(active_leads=table.c.active_leads)
+        )
     cutoff = session.get(RatingCutoff, brokerage_id, populate_existing=True)
     if cutoff.aged_until is None:
         cutoff.aged_until = now - WINDOW
@@ -185,7 +223,9 @@ def lock(session: Session, brokerage_id: int, now: datetime | None = None) -> Ra
     return cutoff
 
 
-def apply_terms(session: Session, brokerage_id: int, changes: dict[int, tuple[float, float, datetime | None]]) -> None:
+def apply_terms(
+    session: Session, brokerage_id: int, changes: dict[int, tuple[float, float, datetime | None]]
+) -> None:
     """Store new scores: changes = {lead_id: (old_score, new_score, new_last_activity_at)}.
 
     The caller holds the rating lock and read old_score under it.
@@ -203,37 +243,62 @@ def apply_terms(session: Session, brokerage_id: int, changes: dict[int, tuple[fl
     if rows and session.get_bind().dialect.name == "sqlite":  # straight to the driver: the hot path
         cur = session.connection().connection.dbapi_connection.cursor()
         try:
-            cur.executemany("UPDATE lead SET rating_score = ?, last_activity_at = ? WHERE id = ?", [
-                (r["s"], None if r["t"] is None else r["t"].astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f"),
-                 r["lid"]) for r in rows])
+            cur.executemany(
+                "UPDATE lead SET rating_score = ?, last_activity_at = ? WHERE id = ?",
+                [
+                    (
+                        r["s"],
+                        None
+                        if r["t"] is None
+                        else r["t"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                        r["lid"],
+                    )
+                    for r in rows
+                ],
+            )
         finally:
             cur.close()
     elif rows:
         t = Lead.__table__
-        session.execute(sa.update(t).where(t.c.id == sa.bindparam("lid"))
-                        .values(rating_score=sa.bindparam("s"), last_activity_at=sa.bindparam("t")), rows)
+        session.execute(
+            sa.update(t)
+            .where(t.c.id == sa.bindparam("lid"))
+            .values(rating_score=sa.bindparam("s"), last_activity_at=sa.bindparam("t")),
+            rows,
+        )
     _add_buckets(session, brokerage_id, deltas)
 
 
-def refresh_cutoffs(session: Session, brokerage_id: int, now: datetime | None = None) -> RatingCutoff:
+def refresh_cutoffs(
+    session: Session, brokerage_id: int, now: datetime | None = None
+) -> RatingCutoff:
     """Recompute the tercile boundaries from the bucket counts (no lead is rewritten)."""
     now = now or utcnow()
     cutoff = lock(session, brokerage_id, now)
     buckets = session.execute(
         select(RatingBucket.bucket, RatingBucket.count)
-        .where(RatingBucket.brokerage_id == brokerage_id, RatingBucket.count > 0).order_by(RatingBucket.bucket)
+        .where(RatingBucket.brokerage_id == brokerage_id, RatingBucket.count > 0)
+        .order_by(RatingBucket.bucket)
     ).all()
     n = sum(c for _, c in buckets)
 
     def nth(k: int) -> float:
         for b, c in buckets:
             if k < c:
-                return session.execute(
-                    select(Lead.rating_score)
-                    .where(Lead.brokerage_id == brokerage_id, Lead.rating_score >= bucket_low(b),
-                           Lead.rating_score < bucket_low(b + 1))
-                    .order_by(Lead.rating_score).offset(k).limit(1)
-                ).scalar() or 0.0
+                return (
+                    session.execute(
+                        select(Lead.rating_score)
+                        .where(
+                            Lead.brokerage_id == brokerage_id,
+                            Lead.rating_score >= bucket_low(b),
+                            Lead.rating_score < bucket_low(b + 1),
+                        )
+                        .order_by(Lead.rating_score)
+                        .offset(k)
+                        .limit(1)
+                    ).scalar()
+                    or 0.0
+                )
             k -= c
         return 0.0
 
@@ -265,19 +330,32 @@ def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: da
     bid = cutoff.brokerage_id
 
     def n_leads(*where):
-        return select(sa.func.count()).select_from(Lead).where(Lead.brokerage_id == bid, *where).scalar_subquery()
+        return (
+            select(sa.func.count())
+            .select_from(Lead)
+            .where(Lead.brokerage_id == bid, *where)
+            .scalar_subquery()
+        )
 
-    stale = [Lead.last_activity_at < now - WINDOW, Lead.status != "deleted", Lead.rating_score >= score]
+    stale = [
+        Lead.last_activity_at < now - WINDOW,
+        Lead.status != "deleted",
+        Lead.rating_score >= score,
+    ]
     if cutoff.aged_until is not None:
         stale.append(Lead.last_activity_at >= cutoff.aged_until)
-    above = select(sa.func.coalesce(sa.func.sum(RatingBucket.count), 0)).where(
-        RatingBucket.brokerage_id == bid, RatingBucket.bucket > b).scalar_subquery()
+    above = (
+        select(sa.func.coalesce(sa.func.sum(RatingBucket.count), 0))
+        .where(RatingBucket.brokerage_id == bid, RatingBucket.bucket > b)
+        .scalar_subquery()
+    )
     edge = n_leads(Lead.rating_score >= score, Lead.rating_score < bucket_low(b + 1))
     deleted = n_leads(Lead.status == "deleted", Lead.rating_score >= score)
     return int(session.execute(select(above + edge - deleted - n_leads(*stale))).scalar())
 
 
 # ------------------------------------------------------------------ ageing and rebuilding
+
 
 def age_out(session: Session, brokerage_id: int, now: datetime | None = None) -> int:
     """Subtract the terms of activities that left the six-month window; returns leads changed."""
@@ -288,15 +366,20 @@ def age_out(session: Session, brokerage_id: int, now: datetime | None = None) ->
     if new_w > old_w:
         minus: dict[int, float] = {}
         for lead_id, kind, occurred in session.execute(
-            select(Activity.lead_id, Activity.kind, Activity.occurred_at)
-            .where(Activity.brokerage_id == brokerage_id, Activity.occurred_at >= old_w, Activity.occurred_at < new_w)
+            select(Activity.lead_id, Activity.kind, Activity.occurred_at).where(
+                Activity.brokerage_id == brokerage_id,
+                Activity.occurred_at >= old_w,
+                Activity.occurred_at < new_w,
+            )
         ):
             minus[lead_id] = minus.get(lead_id, 0.0) + term(kind, occurred)
         changes = {}
         ids = list(minus)
         for start in range(0, len(ids), 500):
             for lid, score, last in session.execute(
-                select(Lead.id, Lead.rating_score, Lead.last_activity_at).where(Lead.id.in_(ids[start:start + 500]))
+                select(Lead.id, Lead.rating_score, Lead.last_activity_at).where(
+                    Lead.id.in_(ids[start : start + 500])
+                )
             ):
                 last = as_utc(last)
                 new = 0.0 if last is None or last < new_w else max(score - minus[lid], 0.0)
@@ -314,11 +397,13 @@ def expected_scores(session: Session, brokerage_id: int, since: datetime) -> tup
     scores: dict[int, float] = {}
     last: dict[int, datetime] = {}
     q = select(Activity.lead_id, Activity.kind, Activity.occurred_at).where(
-        Activity.brokerage_id == brokerage_id, Activity.occurred_at >= since)
+        Activity.brokerage_id == brokerage_id, Activity.occurred_at >= since
+    )
     for lead_id, kind, occurred in session.execute(q).yield_per(100_000):
         scores[lead_id] = scores.get(lead_id, 0.0) + term(kind, occurred)
     for lead_id, ts in session.execute(
-        select(Activity.lead_id, sa.func.max(Activity.occurred_at)).where(Activity.brokerage_id == brokerage_id)
+        select(Activity.lead_id, sa.func.max(Activity.occurred_at))
+        .where(Activity.brokerage_id == brokerage_id)
         .group_by(Activity.lead_id)
     ):
         last[lead_id] = as_utc(ts)
@@ -330,13 +415,16 @@ def recompute_all(session: Session, brokerage_id: int, now: datetime | None = No
     now = now or utcnow()
     cutoff = lock(session, brokerage_id, now)
     scores, last = expected_scores(session, brokerage_id, now - WINDOW)
-    session.execute(sa.update(Lead).where(Lead.brokerage_id == brokerage_id).values(rating_score=0.0))
+    session.execute(
+        sa.update(Lead).where(Lead.brokerage_id == brokerage_id).values(rating_score=0.0)
+    )
     rows = [{"lid": i, "s": scores.get(i, 0.0), "t": t} for i, t in last.items()]
     for start in range(0, len(rows), 50_000):
         session.execute(
-            sa.update(Lead.__table__).where(Lead.__table__.c.id == sa.bindparam("lid"))
+            sa.update(Lead.__table__)
+            .where(Lead.__table__.c.id == sa.bindparam("lid"))
             .values(rating_score=sa.bindparam("s"), last_activity_at=sa.bindparam("t")),
-            rows[start:start + 50_000],
+            rows[start : start + 50_000],
         )
     cutoff.aged_until = now - WINDOW
     session.add(cutoff)
@@ -353,14 +441,23 @@ def check(session: Session, brokerage_id: int) -> list[str]:
     want, _ = expected_scores(session, brokerage_id, as_utc(cutoff.aged_until))
     problems = []
     have_buckets: Counter = Counter()
-    for lid, score in session.execute(select(Lead.id, Lead.rating_score).where(Lead.brokerage_id == brokerage_id)):
+    for lid, score in session.execute(
+        select(Lead.id, Lead.rating_score).where(Lead.brokerage_id == brokerage_id)
+    ):
         w = want.get(lid, 0.0)
         if abs(score - w) > 1e-9 * max(abs(w), 1.0):
             problems.append(f"lead {lid}: stored score {score!r}, recomputed {w!r}")
         if score > 0:
             have_buckets[bucket_of(score)] += 1
-    stored = {b: c for b, c in session.execute(
-        select(RatingBucket.bucket, RatingBucket.count).where(RatingBucket.brokerage_id == brokerage_id)) if c}
+    stored = {
+        b: c
+        for b, c in session.execute(
+            select(RatingBucket.bucket, RatingBucket.count).where(
+                RatingBucket.brokerage_id == brokerage_id
+            )
+        )
+        if c
+    }
     if stored != dict(have_buckets):
         problems.append(f"buckets: stored {stored}, recount {dict(have_buckets)}")
     return problems
@@ -368,19 +465,30 @@ def check(session: Session, brokerage_id: int) -> list[str]:
 
 # ------------------------------------------------------------------ why (P4)
 
+
 def explain(session: Session, lead: Lead, now: datetime | None = None, limit: int = 5) -> dict:
     """The lead's stars and the activities that contributed most, with their points now."""
     now = now or utcnow()
     cutoff = get_cutoff(session, lead.brokerage_id)
     n_stars = stars(lead.rating_score or 0.0, lead.last_activity_at, cutoff, now)
     rows = session.execute(
-        select(Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number)
-        .where(Activity.lead_id == lead.id, Activity.occurred_at >= now - WINDOW)
+        select(Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number).where(
+            Activity.lead_id == lead.id, Activity.occurred_at >= now - WINDOW
+        )
     ).all()
     scored = [(decayed(term(k, t), now), i, k, as_utc(t), m) for i, k, t, m in rows]
     total = sum(s[0] for s in scored)
     scored.sort(key=lambda s: (-s[0], -s[1]))
-    top = [{"activity_id": i, "kind": k, "label": ACTIVITY_KINDS.get(k, k), "occurred_at": t.isoformat(),
-            "mls_number": m, "points": round(p, 2), "share": round(100 * p / total) if total else 0}
-           for p, i, k, t, m in scored[:limit]]
+    top = [
+        {
+            "activity_id": i,
+            "kind": k,
+            "label": ACTIVITY_KINDS.get(k, k),
+            "occurred_at": t.isoformat(),
+            "mls_number": m,
+            "points": round(p, 2),
+            "share": round(100 * p / total) if total else 0,
+        }
+        for p, i, k, t, m in scored[:limit]
+    ]
     return {"stars": n_stars, "points": round(total, 2), "activities": len(rows), "top": top}

@@ -19,14 +19,22 @@ users allowed to see it receive after the transaction commits (D10).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from leadapp.models import Activity, ActivityMonthly, HistoryDay, HistoryEntry, Lead, LeadActivityDay, LeadRollup
+from leadapp.models import (
+    Activity,
+    ActivityMonthly,
+    HistoryDay,
+    HistoryEntry,
+    Lead,
+    LeadActivityDay,
+    LeadRollup,
+)
 from leadapp.models.enums import CONTACT_KINDS
 
 from . import live
@@ -37,21 +45,54 @@ def month_start(ts: datetime | date) -> date:
     return date(ts.year, ts.month, 1)
 
 
-def key_of(brokerage_id: int, agent_id: int | None, status: str, stage: str, stage_entered_at: datetime | None,
-           source: str | None, active_subscriptions: int | None, lead_type: str | None) -> tuple:
+def key_of(
+    brokerage_id: int,
+    agent_id: int | None,
+    status: str,
+    stage: str,
+    stage_entered_at: datetime | None,
+    source: str | None,
+    active_subscriptions: int | None,
+    lead_type: str | None,
+) -> tuple:
     """The roll-up dimensions of a lead's values (lead_key; set-based writers pass Core rows)."""
     closed_year = stage_entered_at.year if stage == "closed" and stage_entered_at else 0
-    return (brokerage_id, agent_id or 0, status, stage, closed_year, source or "", (active_subscriptions or 0) > 0,
-            lead_type or "")
+    return (
+        brokerage_id,
+        agent_id or 0,
+        status,
+        stage,
+        closed_year,
+        source or "",
+        (active_subscriptions or 0) > 0,
+        lead_type or "",
+    )
 
 
 def lead_key(lead: Lead) -> tuple:
     """The roll-up dimensions of a lead: (brokerage, agent, status, stage, closed_year, source, subscribed, type)."""
-    return key_of(lead.brokerage_id, lead.assigned_agent_id, lead.status, lead.stage, lead.stage_entered_at,
-                  lead.source, lead.active_subscriptions, lead.lead_type)
+    return key_of(
+        lead.brokerage_id,
+        lead.assigned_agent_id,
+        lead.status,
+        lead.stage,
+        lead.stage_entered_at,
+        lead.source,
+        lead.active_subscriptions,
+        lead.lead_type,
+    )
 
 
-_LEAD_COLS = ("brokerage_id", "agent_key", "status", "stage", "closed_year", "source", "subscribed", "lead_type")
+_LEAD_COLS = (
+    "brokerage_id",
+    "agent_key",
+    "status",
+    "stage",
+    "closed_year",
+    "source",
+    "subscribed",
+    "lead_type",
+)
 _DAY_COLS = ("brokerage_id", "agent_key", "status", "day")
 _ACT_COLS = ("brokerage_id", "agent_key", "month", "kind")
 _DONE_COLS = ("brokerage_id", "day", "actor_id", "kind")
@@ -61,11 +102,13 @@ def utc_day(ts: datetime | None) -> date | None:
     if ts is None:
         return None
     if ts.tzinfo is not None:
-        ts = ts.astimezone(timezone.utc)
+        ts = ts.astimezone(UTC)
     return ts.date()
 
 
-def day_key_of(brokerage_id: int, agent_id: int | None, status: str, last_activity_at: datetime | None) -> tuple | None:
+def day_key_of(
+    brokerage_id: int, agent_id: int | None, status: str, last_activity_at: datetime | None
+) -> tuple | None:
     """The D2 dimensions of a lead's values: (brokerage, agent, status, last-activity day), None if no activity."""
     day = utc_day(last_activity_at)
     return None if day is None else (brokerage_id, agent_id or 0, status, day)
@@ -81,7 +124,7 @@ def _upsert_add(session: Session, model, key_cols: tuple, rows: dict[tuple, int]
     if not rows:
         return
     table = model.__table__
-    values = [dict(zip(key_cols, k), count=v) for k, v in rows.items()]
+    values = [dict(zip(key_cols, k, strict=False), count=v) for k, v in rows.items()]
     dialect = session.get_bind().dialect.name
     ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     stmt = ins.on_conflict_do_update(
@@ -110,7 +153,9 @@ def lead_created(session: Session, leads: Iterable[Lead]) -> None:
             live.note(session, lead.brokerage_id, lead.assigned_agent_id, "lead", lead.id)
 
 
-def last_activity_moved(session: Session, rows: Iterable[tuple[int, int, str, datetime | None, datetime | None]]) -> None:
+def last_activity_moved(
+    session: Session, rows: Iterable[tuple[int, int, str, datetime | None, datetime | None]]
+) -> None:
     """D2: leads whose last activity moved: rows of (brokerage_id, agent_key, status, old_last, new_last)."""
     deltas: Counter = Counter()
     for brokerage_id, agent_key, status, old, new in rows:
@@ -184,13 +229,16 @@ def move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, in
     Set-based (one GROUP BY per 500 leads): reassigning thousands of leads does not load
     their activities.
     """
-    by_lead = {lead_id: (old or 0, new or 0) for lead_id, old, new in moved if (old or 0) != (new or 0)}
+    by_lead = {
+        lead_id: (old or 0, new or 0) for lead_id, old, new in moved if (old or 0) != (new or 0)
+    }
     month = _month_text(session, Activity.occurred_at)
     deltas: Counter = Counter()
     for chunk in chunked(list(by_lead), 500):
         for lead_id, ym, kind, n in session.execute(
             select(Activity.lead_id, month, Activity.kind, sa.func.count())
-            .where(Activity.lead_id.in_(chunk)).group_by(Activity.lead_id, month, Activity.kind)
+            .where(Activity.lead_id.in_(chunk))
+            .group_by(Activity.lead_id, month, Activity.kind)
         ):
             old, new = by_lead[lead_id]
             m = _month_of(ym)
@@ -210,12 +258,21 @@ def done_kind(kind: str, field: str | None) -> str | None:
     return "stage" if kind == "audit" and field == "stage" else None
 
 
-def history_done(session: Session, brokerage_id: int, actor_id: int | None, at: datetime, kind: str,
-                 field: str | None = None, n: int = 1) -> None:
+def history_done(
+    session: Session,
+    brokerage_id: int,
+    actor_id: int | None,
+    at: datetime,
+    kind: str,
+    field: str | None = None,
+    n: int = 1,
+) -> None:
     """D4: n history entries of one kind written by actor_id at `at` (n < 0 when taken back)."""
     what = done_kind(kind, field)
     if actor_id is not None and what is not None and n:
-        _upsert_add(session, HistoryDay, _DONE_COLS, {(brokerage_id, utc_day(at), actor_id, what): n})
+        _upsert_add(
+            session, HistoryDay, _DONE_COLS, {(brokerage_id, utc_day(at), actor_id, what): n}
+        )
 
 
 def activities_added(session: Session, rows: Iterable[tuple], sign: int = 1) -> None:
@@ -240,11 +297,20 @@ def _as_date(d) -> date:
 
 def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
     """Full recount from the lead, activity and history tables, by summary table."""
-    closed_year = sa.case((Lead.stage == "closed", sa.extract("year", Lead.stage_entered_at)), else_=0)
+    closed_year = sa.case(
+        (Lead.stage == "closed", sa.extract("year", Lead.stage_entered_at)), else_=0
+    )
     agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
     subscribed = Lead.active_subscriptions > 0
-    dims = (agent, Lead.status, Lead.stage, closed_year, sa.func.coalesce(Lead.source, ""), subscribed,
-            sa.func.coalesce(Lead.lead_type, ""))
+    dims = (
+        agent,
+        Lead.status,
+        Lead.stage,
+        closed_year,
+        sa.func.coalesce(Lead.source, ""),
+        subscribed,
+        sa.func.coalesce(Lead.lead_type, ""),
+    )
     leads: Counter = Counter()
     for *key, n in session.execute(
         select(*dims, sa.func.count()).where(Lead.brokerage_id == brokerage_id).group_by(*dims)
@@ -273,31 +339,51 @@ def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
     hday = _day_expr(session, HistoryEntry.created_at)
     for d, actor, kind, field, n in session.execute(
         select(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field, sa.func.count())
-        .where(HistoryEntry.brokerage_id == brokerage_id, HistoryEntry.actor_id.is_not(None),
-               sa.or_(HistoryEntry.kind.in_(DONE_KINDS), sa.and_(HistoryEntry.kind == "audit",
-                                                                 HistoryEntry.field == "stage")))
+        .where(
+            HistoryEntry.brokerage_id == brokerage_id,
+            HistoryEntry.actor_id.is_not(None),
+            sa.or_(
+                HistoryEntry.kind.in_(DONE_KINDS),
+                sa.and_(HistoryEntry.kind == "audit", HistoryEntry.field == "stage"),
+            ),
+        )
         .group_by(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field)
     ):
         done[(brokerage_id, _as_date(d), int(actor), done_kind(kind, field))] += n
-    return {"lead": dict(leads), "activity": dict(acts), "last-activity day": dict(days), "history day": dict(done)}
+    return {
+        "lead": dict(leads),
+        "activity": dict(acts),
+        "last-activity day": dict(days),
+        "history day": dict(done),
+    }
 
 
-_TABLES = {"lead": (LeadRollup, _LEAD_COLS), "activity": (ActivityMonthly, _ACT_COLS),
-           "last-activity day": (LeadActivityDay, _DAY_COLS), "history day": (HistoryDay, _DONE_COLS)}
+_TABLES = {
+    "lead": (LeadRollup, _LEAD_COLS),
+    "activity": (ActivityMonthly, _ACT_COLS),
+    "last-activity day": (LeadActivityDay, _DAY_COLS),
+    "history day": (HistoryDay, _DONE_COLS),
+}
 
 
 def stored(session: Session, brokerage_id: int) -> dict[str, dict]:
     out = {}
     for name, (model, cols) in _TABLES.items():
-        out[name] = {tuple(getattr(r, c) for c in cols): r.count
-                     for r in session.exec(select(model).where(model.brokerage_id == brokerage_id)) if r.count}
+        out[name] = {
+            tuple(getattr(r, c) for c in cols): r.count
+            for r in session.exec(select(model).where(model.brokerage_id == brokerage_id))
+            if r.count
+        }
     return out
 
 
 def _last_contact() -> sa.ScalarSelect:
     """A lead's latest contact from its history (what Lead.last_contacted_at must hold)."""
-    return (select(sa.func.max(HistoryEntry.created_at))
-            .where(HistoryEntry.lead_id == Lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)).scalar_subquery())
+    return (
+        select(sa.func.max(HistoryEntry.created_at))
+        .where(HistoryEntry.lead_id == Lead.id, HistoryEntry.kind.in_(CONTACT_KINDS))
+        .scalar_subquery()
+    )
 
 
 def check(session: Session, brokerage_id: int) -> list[str]:
@@ -307,10 +393,15 @@ def check(session: Session, brokerage_id: int) -> list[str]:
     for name in _TABLES:
         for key in sorted(set(want[name]) | set(have[name]), key=str):
             if want[name].get(key, 0) != have[name].get(key, 0):
-                problems.append(f"{name} {key}: stored {have[name].get(key, 0)}, recount {want[name].get(key, 0)}")
+                problems.append(
+                    f"{name} {key}: stored {have[name].get(key, 0)}, recount {want[name].get(key, 0)}"
+                )
     for lead_id, stored_at, latest in session.execute(
         select(Lead.id, Lead.last_contacted_at, _last_contact())
-        .where(Lead.brokerage_id == brokerage_id, Lead.last_contacted_at.is_distinct_from(_last_contact()))
+        .where(
+            Lead.brokerage_id == brokerage_id,
+            Lead.last_contacted_at.is_distinct_from(_last_contact()),
+        )
         .limit(50)
     ):
         problems.append(f"last contact of lead {lead_id}: stored {stored_at}, history {latest}")
@@ -323,8 +414,16 @@ def rebuild(session: Session, brokerage_id: int) -> None:
     for name, (model, cols) in _TABLES.items():
         session.execute(sa.delete(model).where(model.brokerage_id == brokerage_id))
         _upsert_add(session, model, cols, counts[name])
-    session.execute(sa.update(Lead).where(Lead.brokerage_id == brokerage_id,
-                                          Lead.id.in_(select(HistoryEntry.lead_id).where(
-                                              HistoryEntry.brokerage_id == brokerage_id,
-                                              HistoryEntry.kind.in_(CONTACT_KINDS))))
-                    .values(last_contacted_at=_last_contact()).execution_options(synchronize_session=False))
+    session.execute(
+        sa.update(Lead)
+        .where(
+            Lead.brokerage_id == brokerage_id,
+            Lead.id.in_(
+                select(HistoryEntry.lead_id).where(
+                    HistoryEntry.brokerage_id == brokerage_id, HistoryEntry.kind.in_(CONTACT_KINDS)
+                )
+            ),
+        )
+        .values(last_contacted_at=_last_contact())
+        .execution_options(synchronize_session=False)
+    )

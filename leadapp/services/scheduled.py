@@ -28,9 +28,11 @@ def deliver_mail(session: Session, now: datetime) -> str:
 
 @job("rating-cutoffs", every=timedelta(minutes=1))
 def rating_cutoffs(session: Session, now: datetime) -> str:
-    from . import rating
-    from leadapp.models import Brokerage
     from sqlmodel import select
+
+    from leadapp.models import Brokerage
+
+    from . import rating
 
     ids = session.exec(select(Brokerage.id)).all()
     for bid in ids:
@@ -40,9 +42,13 @@ def rating_cutoffs(session: Session, now: datetime) -> str:
 
 @job("rating-ageing", every=timedelta(hours=1))
 def rating_ageing(session: Session, now: datetime) -> str:
-    from . import rating
-    from leadapp.models import Brokerage
     from sqlmodel import select
 
-    changed = sum(rating.age_out(session, bid, now) for bid in session.exec(select(Brokerage.id)).all())
+    from leadapp.models import Brokerage
+
+    from . import rating
+
+    changed = sum(
+        rating.age_out(session, bid, now) for bid in session.exec(select(Brokerage.id)).all()
+    )
     return f"{changed} leads aged"

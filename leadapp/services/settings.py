@@ -12,12 +12,16 @@ from . import access
 from .errors import ValidationFailed
 from .validation import check_email
 
-TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith(("Etc/", "SystemV/")))
+TIMEZONES = sorted(
+    tz for tz in available_timezones() if "/" in tz and not tz.startswith(("Etc/", "SystemV/"))
+)
 
 
 def brokerage_settings(session: Session, user: User) -> dict:
     b = session.get(Brokerage, user.brokerage_id)
-    users = session.exec(select(User).where(User.brokerage_id == user.brokerage_id).order_by(User.name)).all()
+    users = session.exec(
+        select(User).where(User.brokerage_id == user.brokerage_id).order_by(User.name)
+    ).all()
     return {
         "name": b.name,
         "primary_email": b.primary_email,
@@ -26,8 +30,14 @@ def brokerage_settings(session: Session, user: User) -> dict:
         "quick_events": "\n".join(b.quick_events or []),
         "reminder_minutes": b.reminder_minutes,
         "users": [
-            {"id": u.id, "name": u.name, "email": u.email, "role": u.role, "agent_code": u.agent_code,
-             "active": u.is_active}
+            {
+                "id": u.id,
+                "name": u.name,
+                "email": u.email,
+                "role": u.role,
+                "agent_code": u.agent_code,
+                "active": u.is_active,
+            }
             for u in users
         ],
     }
@@ -50,7 +60,13 @@ def update_brokerage(session: Session, user: User, form: dict) -> Brokerage:
         except ValueError as exc:
             errors["primary_email"] = str(exc)
     if "unassigned_pool_enabled" in form:
-        values["unassigned_pool_enabled"] = form["unassigned_pool_enabled"] in (True, "on", "true", "1", 1)
+        values["unassigned_pool_enabled"] = form["unassigned_pool_enabled"] in (
+            True,
+            "on",
+            "true",
+            "1",
+            1,
+        )
     if "default_agent_id" in form:
         raw = form["default_agent_id"]
         if raw in (None, "", "0", 0, "none"):
@@ -69,7 +85,9 @@ def update_brokerage(session: Session, user: User, form: dict) -> Brokerage:
             if label and label.lower() not in {x.lower() for x in labels}:
                 labels.append(label)
         if not labels or len(labels) > 12 or any(len(x) > 40 for x in labels):
-            errors["quick_events"] = "Give 1 to 12 quick-event names of at most 40 characters, one per line."
+            errors["quick_events"] = (
+                "Give 1 to 12 quick-event names of at most 40 characters, one per line."
+            )
         values["quick_events"] = labels
     if "reminder_minutes" in form:
         try:

@@ -15,7 +15,11 @@ from .validation import check_tags
 
 
 def all_tags(session: Session, user: User) -> list[Tag]:
-    return list(session.exec(select(Tag).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)).all())
+    return list(
+        session.exec(
+            select(Tag).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)
+        ).all()
+    )
 
 
 def ids_by_name(session: Session, brokerage_id: int, names) -> dict[str, int]:
@@ -27,8 +31,9 @@ def ids_by_name(session: Session, brokerage_id: int, names) -> dict[str, int]:
     out: dict[str, int] = {}
     if not wanted:
         return out
-    for tid, name in session.exec(select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id)
-                                  .order_by(Tag.id)).all():
+    for tid, name in session.exec(
+        select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id).order_by(Tag.id)
+    ).all():
         if name.lower() in wanted:
             out.setdefault(name.lower(), tid)
     return out
@@ -54,8 +59,10 @@ def tags_of(session: Session, lead_ids: list[int]) -> dict[int, list[str]]:
     if not lead_ids:
         return out
     rows = session.exec(
-        select(LeadTag.lead_id, Tag.name).join(Tag, Tag.id == LeadTag.tag_id)
-        .where(LeadTag.lead_id.in_(lead_ids)).order_by(Tag.name)
+        select(LeadTag.lead_id, Tag.name)
+        .join(Tag, Tag.id == LeadTag.tag_id)
+        .where(LeadTag.lead_id.in_(lead_ids))
+        .order_by(Tag.name)
     ).all()
     for lead_id, name in rows:
         out[lead_id].append(name)
@@ -67,7 +74,9 @@ CHUNK = 900  # ids per IN list (SQLite and PostgreSQL bind-parameter limits)
 
 def _tag_names(names) -> list[str]:
     try:
-        return check_tags(",".join(str(n) for n in names) if isinstance(names, (list, tuple)) else names)
+        return check_tags(
+            ",".join(str(n) for n in names) if isinstance(names, (list, tuple)) else names
+        )
     except ValueError as exc:
         raise ValidationFailed({"tags": str(exc)}) from None
 
@@ -85,8 +94,13 @@ def apply_tags(session: Session, user: User, ids: list[int], names: list[str]) -
     changed = 0
     now = utcnow()
     for chunk in chunked(ids, CHUNK):
-        have = set(session.exec(select(LeadTag.lead_id, LeadTag.tag_id).where(
-            LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tag_ids.values())))).all())
+        have = set(
+            session.exec(
+                select(LeadTag.lead_id, LeadTag.tag_id).where(
+                    LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tag_ids.values()))
+                )
+            ).all()
+        )
         added: dict[int, list[str]] = {}
         for i in chunk:
             for t in tag_ids.values():
@@ -94,10 +108,18 @@ def apply_tags(session: Session, user: User, ids: list[int], names: list[str]) -
                     added.setdefault(i, []).append(name_of[t])
         if not added:
             continue
-        session.execute(sa.insert(LeadTag), [{"lead_id": i, "tag_id": tag_ids[n.lower()]}
-                                             for i, ns in added.items() for n in ns])
-        add_audit_rows(session, user, [(i, None, ", ".join(ns)) for i, ns in added.items()], "tags",
-                       "Tags added", now)
+        session.execute(
+            sa.insert(LeadTag),
+            [{"lead_id": i, "tag_id": tag_ids[n.lower()]} for i, ns in added.items() for n in ns],
+        )
+        add_audit_rows(
+            session,
+            user,
+            [(i, None, ", ".join(ns)) for i, ns in added.items()],
+            "tags",
+            "Tags added",
+            now,
+        )
         changed += len(added)
     return changed
 
@@ -112,17 +134,29 @@ def unapply_tags(session: Session, user: User, ids: list[int], names: list[str])
     changed = 0
     now = utcnow()
     for chunk in chunked(ids, CHUNK):
-        pairs = session.exec(select(LeadTag.lead_id, LeadTag.tag_id).where(
-            LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tags_by_id)))).all()
+        pairs = session.exec(
+            select(LeadTag.lead_id, LeadTag.tag_id).where(
+                LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tags_by_id))
+            )
+        ).all()
         if not pairs:
             continue
         removed: dict[int, list[str]] = {}
         for lead_id, tag_id in pairs:
             removed.setdefault(lead_id, []).append(tags_by_id[tag_id])
-        session.execute(sa.delete(LeadTag).where(LeadTag.lead_id.in_(list(removed)),
-                                                 LeadTag.tag_id.in_(list(tags_by_id))))
-        add_audit_rows(session, user, [(i, ", ".join(sorted(ns)), None) for i, ns in removed.items()], "tags",
-                       "Tags removed", now)
+        session.execute(
+            sa.delete(LeadTag).where(
+                LeadTag.lead_id.in_(list(removed)), LeadTag.tag_id.in_(list(tags_by_id))
+            )
+        )
+        add_audit_rows(
+            session,
+            user,
+            [(i, ", ".join(sorted(ns)), None) for i, ns in removed.items()],
+            "tags",
+            "Tags removed",
+            now,
+        )
         changed += len(removed)
     return changed
 

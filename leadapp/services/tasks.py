@@ -14,8 +14,9 @@ entry (kind "task", field "task", new_value = the task id) naming the acting use
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -29,7 +30,12 @@ from .errors import NotFound, PermissionDenied, ValidationFailed
 from .leads import display_name
 
 SECTIONS = ("overdue", "today", "upcoming", "completed")
-SECTION_LABELS = {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "completed": "Completed"}
+SECTION_LABELS = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "upcoming": "Upcoming",
+    "completed": "Completed",
+}
 # The colour key by due state (P17), shared by the to-do page and the lead page.
 DUE_STATES = {
     "overdue": ("Overdue", "red"),
@@ -47,6 +53,7 @@ NOTES_MAX = 5000
 
 # ---------------------------------------------------------------- time helpers
 
+
 def user_zone(user: User) -> ZoneInfo:
     try:
         return ZoneInfo(user.timezone or "UTC")
@@ -60,7 +67,7 @@ def day_bounds(user: User, now: datetime) -> tuple[datetime, datetime]:
     local = as_utc(now).astimezone(tz)
     start = datetime.combine(local.date(), time(0), tz)
     end = datetime.combine(local.date() + timedelta(days=1), time(0), tz)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def due_state(task: Task, user: User, now: datetime) -> str:
@@ -89,7 +96,9 @@ class _Clock:
         self.now = as_utc(now)
         local_now = self.now.astimezone(self.tz)
         self.today = local_now.date()
-        self.end = datetime.combine(self.today + timedelta(days=1), time(0), self.tz).astimezone(timezone.utc)
+        self.end = datetime.combine(self.today + timedelta(days=1), time(0), self.tz).astimezone(
+            UTC
+        )
 
     def state(self, due: datetime, completed: bool) -> str:
         if completed:
@@ -138,24 +147,27 @@ def parse_local(day: str, clock: str, user: User) -> datetime:
         raise ValidationFailed(errors)
     local = datetime.combine(d, t.replace(second=0, microsecond=0), user_zone(user))
     # Normalise non-existent local times (spring-forward gap) through UTC.
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def default_due(user: User, now: datetime | None = None) -> tuple[str, str]:
     """The dialog's suggested due date and time: the next full hour, in the user's zone."""
     local = as_utc(now or utcnow()).astimezone(user_zone(user))
-    nxt = (local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
+    nxt = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return nxt.date().isoformat(), nxt.strftime("%H:%M")
 
 
 # ---------------------------------------------------------------- authorization
+
 
 def task_visibility(user: User) -> sa.ColumnElement[bool]:
     """WHERE clause for the tasks `user` may see and change."""
     clause = Task.brokerage_id == user.brokerage_id
     if access.is_broker(user):
         return clause
-    my_leads = select(Lead.id).where(Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id)
+    my_leads = select(Lead.id).where(
+        Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id
+    )
     return sa.and_(clause, sa.or_(Task.owner_id == user.id, Task.lead_id.in_(my_leads)))
 
 
@@ -175,19 +187,24 @@ def get_task(session: Session, user: User, task_id, *, lock: bool = False) -> Ta
 
 # ---------------------------------------------------------------- filters
 
+
 @dataclass
 class TaskFilters:
-    kind: str = ""          # "" = every kind
+    kind: str = ""  # "" = every kind
     lead_id: int | None = None
     due_from: date | None = None
     due_to: date | None = None
     completed: str = "open"  # open | all | done
-    agent: str = ""          # brokers: "" = me, "all", or a user id
+    agent: str = ""  # brokers: "" = me, "all", or a user id
 
     @classmethod
-    def parse(cls, params: dict | None) -> "TaskFilters":
+    def parse(cls, params: dict | None) -> TaskFilters:
         """From URL query parameters; unknown or malformed values fall back to defaults."""
-        p = {str(k): str(v)[:40] for k, v in (params or {}).items()} if isinstance(params, dict) else {}
+        p = (
+            {str(k): str(v)[:40] for k, v in (params or {}).items()}
+            if isinstance(params, dict)
+            else {}
+        )
         f = cls()
         if p.get("kind") in TASK_KINDS:
             f.kind = p["kind"]
@@ -196,10 +213,8 @@ class TaskFilters:
         except ValueError:
             f.lead_id = None
         for key, attr in (("from", "due_from"), ("to", "due_to")):
-            try:
+            with contextlib.suppress(ValueError):
                 setattr(f, attr, date.fromisoformat(p[key]) if p.get(key) else None)
-            except ValueError:
-                pass
         if p.get("done") in COMPLETED_CHOICES:
             f.completed = p["done"]
         agent = p.get("agent", "")
@@ -243,8 +258,12 @@ def _owner_clause(session: Session, user: User, f: TaskFilters):
     return Task.owner_id == agent.id
 
 
-def list_tasks(session: Session, user: User, filters: TaskFilters | dict | None = None,
-               now: datetime | None = None) -> dict:
+def list_tasks(
+    session: Session,
+    user: User,
+    filters: TaskFilters | dict | None = None,
+    now: datetime | None = None,
+) -> dict:
     """The to-do page (T1, T2): sections overdue, today, upcoming (and completed when the
     filter shows them), each a list of row dicts, plus counts and the applied-filter count."""
     f = filters if isinstance(filters, TaskFilters) else TaskFilters.parse(filters)
@@ -261,9 +280,12 @@ def list_tasks(session: Session, user: User, filters: TaskFilters | dict | None 
         where.append(Task.lead_id == f.lead_id)
     tz = user_zone(user)
     if f.due_from:
-        where.append(Task.due_at >= datetime.combine(f.due_from, time(0), tz).astimezone(timezone.utc))
+        where.append(Task.due_at >= datetime.combine(f.due_from, time(0), tz).astimezone(UTC))
     if f.due_to:
-        where.append(Task.due_at < datetime.combine(f.due_to + timedelta(days=1), time(0), tz).astimezone(timezone.utc))
+        where.append(
+            Task.due_at
+            < datetime.combine(f.due_to + timedelta(days=1), time(0), tz).astimezone(UTC)
+        )
     _, end = day_bounds(user, now)
     open_ = Task.completed_at.is_(None)
     sections: dict[str, list] = {s: [] for s in SECTIONS}
@@ -271,16 +293,26 @@ def list_tasks(session: Session, user: User, filters: TaskFilters | dict | None 
     queries = {}
     if f.completed in ("open", "all"):
         queries["overdue"] = (sa.and_(open_, Task.due_at < now), [Task.due_at, Task.id])
-        queries["today"] = (sa.and_(open_, Task.due_at >= now, Task.due_at < end), [Task.due_at, Task.id])
+        queries["today"] = (
+            sa.and_(open_, Task.due_at >= now, Task.due_at < end),
+            [Task.due_at, Task.id],
+        )
         queries["upcoming"] = (sa.and_(open_, Task.due_at >= end), [Task.due_at, Task.id])
     if f.completed in ("all", "done"):
-        queries["completed"] = (Task.completed_at.is_not(None), [Task.completed_at.desc(), Task.id.desc()])
+        queries["completed"] = (
+            Task.completed_at.is_not(None),
+            [Task.completed_at.desc(), Task.id.desc()],
+        )
     for name, (cond, order) in queries.items():
         # Core rows of the task table (attribute access like a Task, without ORM identity work)
-        rows = session.execute(sa.select(*Task.__table__.c).where(*where, cond)
-                               .order_by(*order).limit(SECTION_LIMIT)).all()
-        counts[name] = len(rows) if len(rows) < SECTION_LIMIT else session.exec(
-            select(sa.func.count()).select_from(Task).where(*where, cond)).one()
+        rows = session.execute(
+            sa.select(*Task.__table__.c).where(*where, cond).order_by(*order).limit(SECTION_LIMIT)
+        ).all()
+        counts[name] = (
+            len(rows)
+            if len(rows) < SECTION_LIMIT
+            else session.exec(select(sa.func.count()).select_from(Task).where(*where, cond)).one()
+        )
         sections[name] = rows
     all_rows = [t for s in SECTIONS for t in sections[s]]
     ctx = _row_context(session, all_rows)
@@ -299,9 +331,16 @@ def _row_context(session: Session, tasks: list[Task]) -> dict:
     leads = {}
     if lead_ids:
         for lid, first, last, email in session.exec(
-                select(Lead.id, Lead.first_name, Lead.last_name, Lead.email).where(Lead.id.in_(lead_ids))).all():
+            select(Lead.id, Lead.first_name, Lead.last_name, Lead.email).where(
+                Lead.id.in_(lead_ids)
+            )
+        ).all():
             leads[lid] = f"{first} {last}".strip() or email
-    users = {u.id: u.name for u in session.exec(select(User).where(User.id.in_(user_ids))).all()} if user_ids else {}
+    users = (
+        {u.id: u.name for u in session.exec(select(User).where(User.id.in_(user_ids))).all()}
+        if user_ids
+        else {}
+    )
     return {"leads": leads, "users": users}
 
 
@@ -338,6 +377,7 @@ def task_row(task, user: User, now: datetime | _Clock, ctx: dict | None = None) 
 
 
 # ---------------------------------------------------------------- add / edit / complete / delete
+
 
 def _clean(form: dict, user: User) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
@@ -382,14 +422,24 @@ def _owner_for_task(session: Session, user: User, raw, current: int | None) -> i
     return agent.id
 
 
-def _record(session: Session, task: Task, actor: User, verb: str, body: str = "",
-            at: datetime | None = None) -> HistoryEntry | None:
+def _record(
+    session: Session, task: Task, actor: User, verb: str, body: str = "", at: datetime | None = None
+) -> HistoryEntry | None:
     if not task.lead_id:
         return None
     lead = session.get(Lead, task.lead_id)
     label = TASK_KINDS.get(task.kind, "Task")
-    return history.add_entry(session, lead, actor, "task", title=f"{label} {verb}: {task.title}"[:200],
-                             body=body, field="task", new_value=str(task.id), created_at=at)
+    return history.add_entry(
+        session,
+        lead,
+        actor,
+        "task",
+        title=f"{label} {verb}: {task.title}"[:200],
+        body=body,
+        field="task",
+        new_value=str(task.id),
+        created_at=at,
+    )
 
 
 def create_task(session: Session, user: User, form: dict, now: datetime | None = None) -> Task:
@@ -405,16 +455,27 @@ def create_task(session: Session, user: User, form: dict, now: datetime | None =
     if errors:
         raise ValidationFailed(errors)
     lead = _lead_for_task(session, user, form.get("lead_id"))
-    task = Task(brokerage_id=user.brokerage_id, owner_id=owner_id, lead_id=lead.id if lead else None,
-                created_by_id=user.id, created_at=now or utcnow(), **data)
+    task = Task(
+        brokerage_id=user.brokerage_id,
+        owner_id=owner_id,
+        lead_id=lead.id if lead else None,
+        created_by_id=user.id,
+        created_at=now or utcnow(),
+        **data,
+    )
     session.add(task)
     session.flush()
     owner_note = ""
     if owner_id != user.id:
         owner = session.get(User, owner_id)
         owner_note = f" for {owner.name}"
-    _record(session, task, user, "added",
-            body=f"Due {due_label(task.due_at, user, now or utcnow())}{owner_note}.\n{task.notes}".strip())
+    _record(
+        session,
+        task,
+        user,
+        "added",
+        body=f"Due {due_label(task.due_at, user, now or utcnow())}{owner_note}.\n{task.notes}".strip(),
+    )
     return task
 
 
@@ -437,7 +498,9 @@ def update_task(session: Session, user: User, task_id, form: dict) -> Task:
         same_lead = int(raw_lead or 0) == (task.lead_id or 0)
     except (TypeError, ValueError):
         same_lead = False
-    if "lead_id" in form and not same_lead:  # re-checked only when it changes (it may have been reassigned)
+    if (
+        "lead_id" in form and not same_lead
+    ):  # re-checked only when it changes (it may have been reassigned)
         lead = _lead_for_task(session, user, raw_lead)
         lead_id = lead.id if lead else None
         if lead_id != task.lead_id and not access.is_broker(user) and task.owner_id != user.id:
@@ -473,11 +536,18 @@ def reopen_task(session: Session, user: User, task_id, now: datetime | None = No
     done_at = as_utc(task.completed_at)
     entry = None
     if task.lead_id and now - done_at <= UNDO_WINDOW:
-        entry = session.exec(select(HistoryEntry).where(
-            HistoryEntry.lead_id == task.lead_id, HistoryEntry.kind == "task", HistoryEntry.field == "task",
-            HistoryEntry.new_value == str(task.id), HistoryEntry.actor_id == user.id,
-            HistoryEntry.title.startswith(f"{TASK_KINDS.get(task.kind, 'Task')} completed"),
-        ).order_by(HistoryEntry.created_at.desc())).first()
+        entry = session.exec(
+            select(HistoryEntry)
+            .where(
+                HistoryEntry.lead_id == task.lead_id,
+                HistoryEntry.kind == "task",
+                HistoryEntry.field == "task",
+                HistoryEntry.new_value == str(task.id),
+                HistoryEntry.actor_id == user.id,
+                HistoryEntry.title.startswith(f"{TASK_KINDS.get(task.kind, 'Task')} completed"),
+            )
+            .order_by(HistoryEntry.created_at.desc())
+        ).first()
     task.completed_at = None
     session.add(task)
     if entry is not None:
@@ -495,7 +565,10 @@ def delete_task(session: Session, user: User, task_id) -> None:
 
 # ---------------------------------------------------------------- lead page (P9, P17)
 
-def tasks_for_lead(session: Session, user: User, lead_id, now: datetime | None = None) -> list[dict]:
+
+def tasks_for_lead(
+    session: Session, user: User, lead_id, now: datetime | None = None
+) -> list[dict]:
     """Every task on a lead the user may see, whoever owns it (P17): open ones by due time
     first, then completed ones, newest first. Agents see these only for their own leads
     (and their own tasks on a pool lead)."""
@@ -504,16 +577,24 @@ def tasks_for_lead(session: Session, user: User, lead_id, now: datetime | None =
     where = [Task.lead_id == lead.id, Task.brokerage_id == user.brokerage_id]
     if not access.can_change_lead(user, lead):
         where.append(Task.owner_id == user.id)
-    rows = session.exec(select(Task).where(*where).order_by(
-        Task.completed_at.is_not(None), Task.due_at, Task.id).limit(500)).all()
+    rows = session.exec(
+        select(Task)
+        .where(*where)
+        .order_by(Task.completed_at.is_not(None), Task.due_at, Task.id)
+        .limit(500)
+    ).all()
     open_rows = [t for t in rows if t.completed_at is None]
-    done_rows = sorted((t for t in rows if t.completed_at is not None),
-                       key=lambda t: as_utc(t.completed_at), reverse=True)
+    done_rows = sorted(
+        (t for t in rows if t.completed_at is not None),
+        key=lambda t: as_utc(t.completed_at),
+        reverse=True,
+    )
     ctx = _row_context(session, rows)
     return [task_row(t, user, now, ctx) for t in open_rows + done_rows]
 
 
 # ---------------------------------------------------------------- dialog support
+
 
 def search_leads(session: Session, user: User, q: str, limit: int = 8) -> list[dict]:
     """Leads the user may attach a task to, matching a name or email fragment."""
@@ -522,10 +603,15 @@ def search_leads(session: Session, user: User, q: str, limit: int = 8) -> list[d
     if q:
         like = f"%{q.lower()}%"
         full = sa.func.lower(Lead.first_name + " " + Lead.last_name)
-        stmt = stmt.where(sa.or_(full.like(like), sa.func.lower(Lead.email).like(like),
-                                 sa.func.lower(Lead.last_name).like(like)))
+        stmt = stmt.where(
+            sa.or_(
+                full.like(like),
+                sa.func.lower(Lead.email).like(like),
+                sa.func.lower(Lead.last_name).like(like),
+            )
+        )
     rows = session.exec(stmt.order_by(Lead.last_name, Lead.first_name, Lead.id).limit(limit)).all()
-    return [{"id": l.id, "name": display_name(l), "email": l.email} for l in rows]
+    return [{"id": lead.id, "name": display_name(lead), "email": lead.email} for lead in rows]
 
 
 def lead_choice(session: Session, user: User, lead_id) -> dict:
@@ -537,10 +623,15 @@ def assignees(session: Session, user: User) -> list[dict]:
     """Who a broker may give a task to (themselves first); an agent only themselves."""
     if not access.is_broker(user):
         return [{"id": user.id, "name": user.name}]
-    users = session.exec(select(User).where(User.brokerage_id == user.brokerage_id, User.is_active)
-                         .order_by(User.name)).all()
-    return [{"id": u.id, "name": u.name + (" (me)" if u.id == user.id else "")}
-            for u in sorted(users, key=lambda u: (u.id != user.id, u.name))]
+    users = session.exec(
+        select(User)
+        .where(User.brokerage_id == user.brokerage_id, User.is_active)
+        .order_by(User.name)
+    ).all()
+    return [
+        {"id": u.id, "name": u.name + (" (me)" if u.id == user.id else "")}
+        for u in sorted(users, key=lambda u: (u.id != user.id, u.name))
+    ]
 
 
 def task_form(session: Session, user: User, task_id) -> dict:
@@ -552,11 +643,17 @@ def task_form(session: Session, user: User, task_id) -> dict:
 
 # ---------------------------------------------------------------- dashboard (D9) and reminders (T4)
 
+
 def overdue_count(session: Session, now: datetime, whose) -> int:
     """Open tasks past due; `whose`: Task.owner_id == id (the (owner, open, due) index) or
     Task.brokerage_id == id (the brokerage's)."""
-    return int(session.exec(select(sa.func.count()).select_from(Task).where(
-        whose, Task.completed_at.is_(None), Task.due_at < now)).one())
+    return int(
+        session.exec(
+            select(sa.func.count())
+            .select_from(Task)
+            .where(whose, Task.completed_at.is_(None), Task.due_at < now)
+        ).one()
+    )
 
 
 AGENDA_LIMIT = 15  # rows per section on the dashboard; the rest are on the to-do page
@@ -581,17 +678,25 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
     # owner_id is the user or an agent of their brokerage (checked above): the (owner, due) index
     today = (Task.owner_id == owner_id, Task.due_at >= start, Task.due_at < end)
     is_event = Task.kind.in_(EVENT_KINDS)
-    totals = dict(session.execute(select(is_event, sa.func.count()).where(*today).group_by(is_event)).all())
+    totals = dict(
+        session.execute(select(is_event, sa.func.count()).where(*today).group_by(is_event)).all()
+    )
     sections = {}
     for key, which in (("events", is_event), ("tasks", sa.not_(is_event))):
-        rows = session.exec(select(Task).where(*today, which).order_by(Task.due_at, Task.id).limit(AGENDA_LIMIT)).all()
+        rows = session.exec(
+            select(Task).where(*today, which).order_by(Task.due_at, Task.id).limit(AGENDA_LIMIT)
+        ).all()
         sections[key] = rows
     overdue = overdue_count(session, now, Task.owner_id == owner_id)
     ctx = _row_context(session, sections["events"] + sections["tasks"])
     out = {k: [task_row(t, user, now, ctx) for t in rows] for k, rows in sections.items()}
-    return {"events": out["events"], "tasks": out["tasks"], "overdue": overdue,
-            "more_events": max(0, int(totals.get(True, 0)) - len(out["events"])),
-            "more_tasks": max(0, int(totals.get(False, 0)) - len(out["tasks"]))}
+    return {
+        "events": out["events"],
+        "tasks": out["tasks"],
+        "overdue": overdue,
+        "more_events": max(0, int(totals.get(True, 0)) - len(out["events"])),
+        "more_tasks": max(0, int(totals.get(False, 0)) - len(out["tasks"])),
+    }
 
 
 def reminder_minutes(session: Session, user: User) -> int:
@@ -608,13 +713,24 @@ def due_reminders(session: Session, user: User, now: datetime | None = None) -> 
     """
     now = as_utc(now or utcnow())
     lead_time = timedelta(minutes=reminder_minutes(session, user))
-    rows = session.exec(select(Task).where(
-        Task.owner_id == user.id, Task.completed_at.is_(None), Task.kind.in_(EVENT_KINDS),
-        Task.due_at > now, Task.due_at <= now + lead_time).order_by(Task.due_at, Task.id)).all()
+    rows = session.exec(
+        select(Task)
+        .where(
+            Task.owner_id == user.id,
+            Task.completed_at.is_(None),
+            Task.kind.in_(EVENT_KINDS),
+            Task.due_at > now,
+            Task.due_at <= now + lead_time,
+        )
+        .order_by(Task.due_at, Task.id)
+    ).all()
     fresh = [t.id for t in rows if t.reminded_at is None]
     if fresh:
-        session.exec(sa.update(Task).where(Task.id.in_(fresh), Task.reminded_at.is_(None))
-                     .values(reminded_at=now))
+        session.exec(
+            sa.update(Task)
+            .where(Task.id.in_(fresh), Task.reminded_at.is_(None))
+            .values(reminded_at=now)
+        )
     ctx = _row_context(session, rows)
     out = []
     for t in rows:

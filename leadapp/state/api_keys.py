@@ -15,10 +15,19 @@ def _fmt(ts) -> str:
 
 
 def _rows(session, user) -> list[dict]:
-    return [{"id": str(k["id"]), "name": k["name"], "prefix": k["prefix"], "created_by": k["created_by"],
-             "created_at": _fmt(k["created_at"]), "last_used_at": _fmt(k["last_used_at"]),
-             "revoked_at": _fmt(k["revoked_at"]), "active": k["active"]}
-            for k in apikeys.list_keys(session, user)]
+    return [
+        {
+            "id": str(k["id"]),
+            "name": k["name"],
+            "prefix": k["prefix"],
+            "created_by": k["created_by"],
+            "created_at": _fmt(k["created_at"]),
+            "last_used_at": _fmt(k["last_used_at"]),
+            "revoked_at": _fmt(k["revoked_at"]),
+            "active": k["active"],
+        }
+        for k in apikeys.list_keys(session, user)
+    ]
 
 
 def _create(session, user, name):

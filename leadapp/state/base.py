@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -98,6 +99,7 @@ class AuthState(rx.State):
     @rx.event
     async def require_login(self):
         """on_load of every signed-in page: check the session, else go to sign-in."""
+
         def who(session, token):
             user = auth.user_for_token(session, token)
             return (user, auth.brokerage_of(session, user).name) if user else (None, "")
@@ -112,7 +114,9 @@ class AuthState(rx.State):
             # Where to go back to after signing in (kept server-side, not in the URL).
             # (with the query, so a shared lead-list view survives signing in)
             query = self.router.url.query
-            self.after_login = ((self.router.url.path or "/") + (f"?{query}" if query else ""))[:2000]
+            self.after_login = ((self.router.url.path or "/") + (f"?{query}" if query else ""))[
+                :2000
+            ]
             return rx.redirect("/login")
         self._remember_user(user, bname)
 

@@ -20,9 +20,8 @@ import reflex as rx
 
 from leadapp.components import dashboard_charts as charts
 from leadapp.models.enums import ACTIVITY_KINDS
-from leadapp.services import access
+from leadapp.services import access, live
 from leadapp.services import dashboard as svc
-from leadapp.services import live
 from leadapp.services.errors import NotSignedIn, ServiceError
 
 from .base import AuthState, _as_user_call
@@ -71,7 +70,9 @@ async def _shared_load(key: tuple, token: str, args: tuple) -> dict:
             return await asyncio.shield(hit[1])
         except Exception:
             pass  # the other dashboard's load failed (e.g. its user signed out): load our own
-    fut = asyncio.ensure_future(asyncio.to_thread(_as_user_call, token, svc.load, args, {"agenda": False}))
+    fut = asyncio.ensure_future(
+        asyncio.to_thread(_as_user_call, token, svc.load, args, {"agenda": False})
+    )
     _SHARED[key] = (now, fut)
     return await asyncio.shield(fut)
 
@@ -160,23 +161,30 @@ class DashboardState(AuthState):
             self._apply_feed(data["feed"], first=True)
         if self._changed("active", data["active"]):
             self.active = data["active"]
-            self.active_fig = charts.share_figure(data["active"]["part"], data["active"]["total"], charts.PALETTE[1])
+            self.active_fig = charts.share_figure(
+                data["active"]["part"], data["active"]["total"], charts.PALETTE[1]
+            )
         if self._changed("subscribed", data["subscribed"]):
             self.subscribed = data["subscribed"]
-            self.subscribed_fig = charts.share_figure(data["subscribed"]["part"], data["subscribed"]["total"],
-                                                      charts.PALETTE[0])
+            self.subscribed_fig = charts.share_figure(
+                data["subscribed"]["part"], data["subscribed"]["total"], charts.PALETTE[0]
+            )
         if self._changed("actions", data["actions"]):
             self.done = data["actions"]["done"]
             self.done_total = data["actions"]["done_total"]
             self.suggestions = data["actions"]["suggestions"]
         if self._changed("funnel", data["funnel"]):
-            self.funnel_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
-                                for i, r in enumerate(data["funnel"]["stages"])]
+            self.funnel_rows = [
+                r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
+                for i, r in enumerate(data["funnel"]["stages"])
+            ]
             self.funnel_total = data["funnel"]["total"]
             self.funnel_fig = charts.funnel_figure(self.funnel_rows)
         if self._changed("sources", data["sources"]):
-            self.source_rows = [r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
-                                for i, r in enumerate(data["sources"]["sources"])]
+            self.source_rows = [
+                r | {"color": charts.PALETTE[i % len(charts.PALETTE)]}
+                for i, r in enumerate(data["sources"]["sources"])
+            ]
             self.sources_fig = charts.sources_figure(self.source_rows)
         if self._changed("upcoming", data["upcoming"]):
             self.upcoming = data["upcoming"]["items"]
@@ -204,7 +212,9 @@ class DashboardState(AuthState):
 
     async def _load(self):
         try:
-            data = await self._with_user(svc.load, self.agent_id or None, self.series, self.feed_kind, agenda=False)
+            data = await self._with_user(
+                svc.load, self.agent_id or None, self.series, self.feed_kind, agenda=False
+            )
         except NotSignedIn as exc:
             return self._fail(exc)
         except ServiceError as exc:
@@ -248,7 +258,9 @@ class DashboardState(AuthState):
 
     async def _reload_feed(self, first: bool, cursor: str = ""):
         try:
-            feed = await self._with_user(svc.activity_feed, self.agent_id or None, self.feed_kind, cursor or None)
+            feed = await self._with_user(
+                svc.activity_feed, self.agent_id or None, self.feed_kind, cursor or None
+            )
         except ServiceError as exc:
             return self._fail(exc)
         self._apply_feed(feed, first)
@@ -324,7 +336,11 @@ class DashboardState(AuthState):
         except NotSignedIn:
             return
         sub = live.HUB.subscribe(*who[:3])
-        log.info("live: dashboard of user %s subscribed (%d open here)", who[1], live.HUB.subscriber_count())
+        log.info(
+            "live: dashboard of user %s subscribed (%d open here)",
+            who[1],
+            live.HUB.subscriber_count(),
+        )
         tab = TabWatch(client, GONE_AFTER_MISSES)
         try:
             while True:
@@ -348,8 +364,11 @@ class DashboardState(AuthState):
                     # (signed out, deactivated or demoted since subscribing → stop).
                     if await asyncio.to_thread(_as_user_call, token, _who, (), {}) != who:
                         break
-                    data = await _shared_load(_share_key(sub.seq, who, agent_id, series, kind), token,
-                                              (agent_id or None, series, kind))
+                    data = await _shared_load(
+                        _share_key(sub.seq, who, agent_id, series, kind),
+                        token,
+                        (agent_id or None, series, kind),
+                    )
                 except NotSignedIn:
                     break
                 except ServiceError:

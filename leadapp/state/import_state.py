@@ -48,8 +48,11 @@ class GuideItem:
 
 def _grid(g: dict) -> tuple[list[str], list[GridRow]]:
     return list(g.get("columns", [])), [
-        GridRow(row=r["row"], bad=r["bad"], cells=[GridCell(c["value"], c["error"]) for c in r["cells"]])
-        for r in g.get("rows", [])]
+        GridRow(
+            row=r["row"], bad=r["bad"], cells=[GridCell(c["value"], c["error"]) for c in r["cells"]]
+        )
+        for r in g.get("rows", [])
+    ]
 
 
 class ImportState(AuthState):
@@ -90,10 +93,20 @@ class ImportState(AuthState):
 
     def _clear(self) -> None:
         self.phase = "idle"
-        self.filename = self.encoding = self.verdict = self.progress_label = self.result_message = ""
-        self.upload_pct = self.progress = self.rows = self.valid = self.error_rows = self.errors_total = 0
+        self.filename = self.encoding = self.verdict = self.progress_label = self.result_message = (
+            ""
+        )
+        self.upload_pct = self.progress = self.rows = self.valid = self.error_rows = (
+            self.errors_total
+        ) = 0
         self.ok = self.only_errors = self.uploading = False
-        self.file_errors, self.warnings, self.errors, self.columns, self.grid_rows = [], [], [], [], []
+        self.file_errors, self.warnings, self.errors, self.columns, self.grid_rows = (
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
         self.result = {}
         self._token = ""
         self._grid_all, self._grid_errors = [], []
@@ -135,8 +148,11 @@ class ImportState(AuthState):
         f = files[0]
         name = str(f.name or "import.csv")[:255]
         if f.size is not None and f.size > MAX_IMPORT_BYTES:
-            self._refused(name, f"The file is {f.size / 1024 / 1024:.1f} MB; the limit is "
-                                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
+            self._refused(
+                name,
+                f"The file is {f.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB. Split it into smaller files.",
+            )
             yield rx.toast.error(self.verdict)
             return
         self.phase = "checking"
@@ -199,8 +215,15 @@ class ImportState(AuthState):
             with lock:
                 box["f"], box["msg"] = f, msg
 
-        task = asyncio.create_task(asyncio.to_thread(
-            _as_user_call, self.session_token, importer.import_upload, (self._token, self.filename, report), {}))
+        task = asyncio.create_task(
+            asyncio.to_thread(
+                _as_user_call,
+                self.session_token,
+                importer.import_upload,
+                (self._token, self.filename, report),
+                {},
+            )
+        )
         while not task.done():
             await asyncio.wait({task}, timeout=0.4)
             with lock:
@@ -222,6 +245,17 @@ class ImportState(AuthState):
             return
         self.phase, self.progress = "done", 100
         self.result_message = res["message"]
-        self.result = {k: int(res[k]) for k in ("leads", "tags", "new_tags", "notes", "market_enrolments",
-                                                  "campaign_enrolments", "assigned", "batch_id")}
+        self.result = {
+            k: int(res[k])
+            for k in (
+                "leads",
+                "tags",
+                "new_tags",
+                "notes",
+                "market_enrolments",
+                "campaign_enrolments",
+                "assigned",
+                "batch_id",
+            )
+        }
         yield rx.toast.success(res["message"])

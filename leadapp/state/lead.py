@@ -33,8 +33,14 @@ def _summary(session, user, lead_id):
     """Kept for callers of the minimal page: the lead's name, email, phone, status, stage."""
     data = svc.lead_header(session, user, lead_id)
     lead = data["lead"]
-    return {"id": lead["id"], "name": lead["name"], "email": lead["email"], "phone": lead["phone"],
-            "status": lead["status_text"], "stage": lead["stage_text"]}
+    return {
+        "id": lead["id"],
+        "name": lead["name"],
+        "email": lead["email"],
+        "phone": lead["phone"],
+        "status": lead["status_text"],
+        "stage": lead["stage_text"],
+    }
 
 
 class LeadState(AuthState):
@@ -97,7 +103,13 @@ class LeadState(AuthState):
         self.stars, self.rating_summary, self.rating_reasons = 0, "", []
         self.can_change = self.can_claim = self.can_reject = False
         self.counts = {}
-        self.form, self.form_errors, self.dialog, self.msg_errors, self.msg_draft = {}, {}, "", {}, {}
+        self.form, self.form_errors, self.dialog, self.msg_errors, self.msg_draft = (
+            {},
+            {},
+            "",
+            {},
+            {},
+        )
         self.temp_password = ""
         self.undo_id, self.undo_label = 0, ""
 
@@ -141,6 +153,7 @@ class LeadState(AuthState):
                 return False, failed
         if tabs:
             from .lead_tabs import LeadTabsState
+
             events.append(LeadTabsState.refresh)
         if ok:
             events.append(rx.toast.success(ok))
@@ -163,8 +176,11 @@ class LeadState(AuthState):
     async def save_contact(self, form: dict):
         if not isinstance(form, dict):
             return rx.toast.error("Nothing to save.")
-        keep = {k: str(form.get(k, ""))[:2000] for k in (*svc.CONTACT_FORM_FIELDS, "extra_emails", "extra_phones")
-                if k in form}
+        keep = {
+            k: str(form.get(k, ""))[:2000]
+            for k in (*svc.CONTACT_FORM_FIELDS, "extra_emails", "extra_phones")
+            if k in form
+        }
         try:
             await self._with_user(svc.save_contact, self.lead_id, keep)
         except ValidationFailed as exc:
@@ -181,6 +197,7 @@ class LeadState(AuthState):
         if failed is not None:
             return failed
         from .lead_tabs import LeadTabsState
+
         return [LeadTabsState.refresh, rx.toast.success("Contact information saved.")]
 
     # ------------------------------------------------------------ pipeline, status, priority, tags
@@ -194,7 +211,9 @@ class LeadState(AuthState):
     @rx.event
     async def set_status(self, code: str):
         code = str(code)[:40]
-        _, events = await self._act(svc.set_status, code, ok=f"Status: {LEAD_STATUSES.get(code, code)}.")
+        _, events = await self._act(
+            svc.set_status, code, ok=f"Status: {LEAD_STATUSES.get(code, code)}."
+        )
         return events
 
     @rx.event
@@ -205,7 +224,9 @@ class LeadState(AuthState):
     @rx.event
     async def set_priority(self, code: str):
         code = str(code)[:40]
-        _, events = await self._act(svc.set_priority, code, ok=f"Priority: {PRIORITIES.get(code, code)}.")
+        _, events = await self._act(
+            svc.set_priority, code, ok=f"Priority: {PRIORITIES.get(code, code)}."
+        )
         return events
 
     @rx.event
@@ -223,7 +244,9 @@ class LeadState(AuthState):
     async def assign(self, agent_id: str):
         """G2: brokers only; the service refuses a forged call from an agent."""
         raw = str(agent_id)[:20]
-        _, events = await self._act(svc.assign, None if raw in ("", "none") else raw, ok="Assigned agent changed.")
+        _, events = await self._act(
+            svc.assign, None if raw in ("", "none") else raw, ok="Assigned agent changed."
+        )
         return events
 
     @rx.event
@@ -233,8 +256,9 @@ class LeadState(AuthState):
 
     @rx.event
     async def reject(self):
-        ok, events = await self._act(pool.reject, ok="Lead rejected and returned to the pool.", refresh=False,
-                                     tabs=False)
+        ok, events = await self._act(
+            pool.reject, ok="Lead rejected and returned to the pool.", refresh=False, tabs=False
+        )
         self.dialog = ""
         if ok is False:
             return events
@@ -250,15 +274,24 @@ class LeadState(AuthState):
         self.undo_id, self.undo_label = result["id"], result["title"]
         self.counts = {**self.counts, "history": self.counts.get("history", 0) + 1}
         # The undo toast (P10): its button undoes this entry; it closes by itself after ten seconds.
-        return [*events, rx.toast.success(f"{result['title']} recorded", description="Add details in History.",
-                                          duration=10_000, close_button=True,
-                                          action={"label": "Undo", "on_click": LeadState.undo_quick_event})]
+        return [
+            *events,
+            rx.toast.success(
+                f"{result['title']} recorded",
+                description="Add details in History.",
+                duration=10_000,
+                close_button=True,
+                action={"label": "Undo", "on_click": LeadState.undo_quick_event},
+            ),
+        ]
 
     @rx.event
     async def undo_quick_event(self):
         if not self.undo_id:
             return rx.toast.error("Nothing to undo.")
-        ok, events = await self._act(svc.undo_quick_event, self.undo_id, ok=f"{self.undo_label} undone.")
+        ok, events = await self._act(
+            svc.undo_quick_event, self.undo_id, ok=f"{self.undo_label} undone."
+        )
         if ok is not False:
             self.undo_id, self.undo_label = 0, ""
         return events
@@ -297,9 +330,13 @@ class LeadState(AuthState):
         except ServiceError as exc:
             return self._fail(exc)
         self.msg_errors, self.msg_draft, self.dialog = {}, {}, ""
-        self.counts = {**self.counts, "messages": self.counts.get("messages", 0) + 1,
-                       "history": self.counts.get("history", 0) + 1}
+        self.counts = {
+            **self.counts,
+            "messages": self.counts.get("messages", 0) + 1,
+            "history": self.counts.get("history", 0) + 1,
+        }
         from .lead_tabs import LeadTabsState
+
         return [LeadTabsState.refresh, rx.toast.success("Message sent.")]
 
     @rx.event

@@ -20,12 +20,22 @@ from .base import AuthState
 from .leads import LeadListState
 
 # The value each bulk action takes, and the toast that names what happened.
-VALUE_CHOICES = {"stage": STAGES, "type": LEAD_TYPES, "status": {k: v for k, v in LEAD_STATUSES.items()
-                                                                   if k != "deleted"}}
+VALUE_CHOICES = {
+    "stage": STAGES,
+    "type": LEAD_TYPES,
+    "status": {k: v for k, v in LEAD_STATUSES.items() if k != "deleted"},
+}
 DONE = {
-    "add_tags": "tagged", "remove_tags": "untagged", "stage": "moved to {v}", "type": "set to {v}",
-    "status": "set to {v}", "assign": "assigned to {v}", "campaign": "subscribed to {v}",
-    "market": "subscribed to {v}", "delete": "deleted", "reactivate": "reactivated",
+    "add_tags": "tagged",
+    "remove_tags": "untagged",
+    "stage": "moved to {v}",
+    "type": "set to {v}",
+    "status": "set to {v}",
+    "assign": "assigned to {v}",
+    "campaign": "subscribed to {v}",
+    "market": "subscribed to {v}",
+    "delete": "deleted",
+    "reactivate": "reactivated",
 }
 
 
@@ -76,7 +86,7 @@ class LeadActionsState(AuthState):
         """The selection as the services take it: the filter for "all matching", else the ids."""
         if lst.all_matching:
             return dict(lst.filters)
-        return [int(i) for i in lst.selected][:lead_bulk.MAX_IDS]
+        return [int(i) for i in lst.selected][: lead_bulk.MAX_IDS]
 
     def _label(self, action: str, value: str, lst: LeadListState) -> str:
         if action in VALUE_CHOICES:
@@ -115,8 +125,10 @@ class LeadActionsState(AuthState):
         lst.selected, lst.all_matching = [], False
         what = DONE[action].format(v=self._label(action, value, lst))
         if n == 0:
-            message = rx.toast.info("No lead changed: the selected leads already were that way, "
-                                    "or are not yours to change.")
+            message = rx.toast.info(
+                "No lead changed: the selected leads already were that way, "
+                "or are not yours to change."
+            )
         else:
             message = rx.toast.success(f"{_leads(n)} {what}.")
         return [message, LeadListState.reload]
@@ -225,8 +237,12 @@ class LeadActionsState(AuthState):
         _, failed = await self._run(lead_bulk.one, lid, "delete")
         if failed is not None:
             return failed
-        return [rx.toast.success(f"{name} deleted. Filter by status Deleted to see it or bring it back."),
-                LeadListState.reload]
+        return [
+            rx.toast.success(
+                f"{name} deleted. Filter by status Deleted to see it or bring it back."
+            ),
+            LeadListState.reload,
+        ]
 
     @rx.event
     async def reactivate(self, lead_id):
@@ -265,8 +281,12 @@ class LeadActionsState(AuthState):
         _, failed = await self._run(pool.reject, lid)
         if failed is not None:
             return failed
-        return [rx.toast.success(f"{name} rejected and returned to the unassigned pool; the office was told."),
-                LeadListState.reload]
+        return [
+            rx.toast.success(
+                f"{name} rejected and returned to the unassigned pool; the office was told."
+            ),
+            LeadListState.reload,
+        ]
 
     # ------------------------------------------------------------ export (I5)
 
@@ -278,5 +298,7 @@ class LeadActionsState(AuthState):
         token, failed = await self._run(export.start, view)
         if failed is not None:
             return failed
-        return [rx.download(url=f"/export/{token}.csv", filename="leads.csv"),
-                rx.toast.info(f"Exporting {_leads(lst.total)} to CSV…")]
+        return [
+            rx.download(url=f"/export/{token}.csv", filename="leads.csv"),
+            rx.toast.info(f"Exporting {_leads(lst.total)} to CSV…"),
+        ]

@@ -19,15 +19,34 @@ from leadapp.services.errors import ServiceError, ValidationFailed
 from .base import AuthState
 from .lead import _lead_id_from
 
-TABS = ("activity", "site", "subscriptions", "organizer", "updates", "history", "messages", "listings",
-        "tools")
-SEARCH_FIELDS = ("city", "property_type", "transaction", "min_price", "max_price", "min_beds", "min_baths")
+TABS = (
+    "activity",
+    "site",
+    "subscriptions",
+    "organizer",
+    "updates",
+    "history",
+    "messages",
+    "listings",
+    "tools",
+)
+SEARCH_FIELDS = (
+    "city",
+    "property_type",
+    "transaction",
+    "min_price",
+    "max_price",
+    "min_beds",
+    "min_baths",
+)
 
 
 def _clip(form, keys, n: int = 200) -> dict[str, str]:
     if not isinstance(form, dict):
         return {}
-    return {k: str(form.get(k, "") if form.get(k) is not None else "")[:n] for k in keys if k in form}
+    return {
+        k: str(form.get(k, "") if form.get(k) is not None else "")[:n] for k in keys if k in form
+    }
 
 
 class LeadTabsState(AuthState):
@@ -106,11 +125,14 @@ class LeadTabsState(AuthState):
     @rx.var
     def activity_kinds(self) -> list[dict[str, str]]:
         return [{"code": "all", "label": "All activity"}] + [
-            {"code": k, "label": v} for k, v in ACTIVITY_KINDS.items()]
+            {"code": k, "label": v} for k, v in ACTIVITY_KINDS.items()
+        ]
 
     @rx.var
     def property_types(self) -> list[dict[str, str]]:
-        return [{"code": "any", "label": "Any type"}] + [{"code": k, "label": v} for k, v in PROPERTY_TYPES.items()]
+        return [{"code": "any", "label": "Any type"}] + [
+            {"code": k, "label": v} for k, v in PROPERTY_TYPES.items()
+        ]
 
     @rx.var
     def report_types(self) -> list[dict[str, str]]:
@@ -129,24 +151,51 @@ class LeadTabsState(AuthState):
     async def _load_tab(self, tab: str):
         self.tab_error = ""
         if tab == "activity":
-            data = await self._get(svc.activity_page, "" if self.act_kind == "all" else self.act_kind, self.act_page)
+            data = await self._get(
+                svc.activity_page, "" if self.act_kind == "all" else self.act_kind, self.act_page
+            )
             if data:
-                self.act_rows, self.act_pages, self.act_total = data["rows"], data["pages"], data["total"]
+                self.act_rows, self.act_pages, self.act_total = (
+                    data["rows"],
+                    data["pages"],
+                    data["total"],
+                )
         elif tab == "site":
-            data = await self._get(svc.site_activity_page, "" if self.site_kind == "all" else self.site_kind,
-                                   self.site_page)
+            data = await self._get(
+                svc.site_activity_page,
+                "" if self.site_kind == "all" else self.site_kind,
+                self.site_page,
+            )
             if data:
-                self.site_rows, self.site_pages, self.site_total = data["rows"], data["pages"], data["total"]
+                self.site_rows, self.site_pages, self.site_total = (
+                    data["rows"],
+                    data["pages"],
+                    data["total"],
+                )
         elif tab == "history":
-            data = await self._get(svc.history_page, "" if self.hist_filter == "all" else self.hist_filter,
-                                   self.hist_page)
+            data = await self._get(
+                svc.history_page,
+                "" if self.hist_filter == "all" else self.hist_filter,
+                self.hist_page,
+            )
             if data:
-                self.hist_rows, self.hist_pages, self.hist_total = data["rows"], data["pages"], data["total"]
+                self.hist_rows, self.hist_pages, self.hist_total = (
+                    data["rows"],
+                    data["pages"],
+                    data["total"],
+                )
         elif tab == "subscriptions":
             data = await self._get(subs.subscriptions)
             if data:
-                self.sub_markets, self.sub_campaigns, self.sub_alerts = data["markets"], data["campaigns"], data["alerts"]
-                self.market_choices, self.campaign_choices = data["market_choices"], data["campaign_choices"]
+                self.sub_markets, self.sub_campaigns, self.sub_alerts = (
+                    data["markets"],
+                    data["campaigns"],
+                    data["alerts"],
+                )
+                self.market_choices, self.campaign_choices = (
+                    data["market_choices"],
+                    data["campaign_choices"],
+                )
         elif tab == "organizer":
             s = await self._get(org.saved_searches)
             f = await self._get(org.favorites, self.fav_sort) if s is not None else None
@@ -163,7 +212,11 @@ class LeadTabsState(AuthState):
         elif tab == "listings":
             data = await self._get(svc.listings_sent_page, self.ls_page)
             if data:
-                self.ls_rows, self.ls_pages, self.ls_total = data["rows"], data["pages"], data["total"]
+                self.ls_rows, self.ls_pages, self.ls_total = (
+                    data["rows"],
+                    data["pages"],
+                    data["total"],
+                )
         elif tab == "tools":
             data = await self._get(svc.tool_use)
             if data:
@@ -186,6 +239,7 @@ class LeadTabsState(AuthState):
             events.append(failed)
         if header:
             from .lead import LeadState
+
             events.append(LeadState.load_quiet)
         if ok:
             events.append(rx.toast.success(ok))
@@ -200,7 +254,9 @@ class LeadTabsState(AuthState):
         self.lead_id = _lead_id_from(self.router.page.params.get("lead_id", ""))
         if not self.lead_id or not self.session_token:
             return  # signed out: require_login has already sent the visitor to sign in
-        await self._load_tab("activity")  # a refused lead is explained once, by the page (LeadState.error)
+        await self._load_tab(
+            "activity"
+        )  # a refused lead is explained once, by the page (LeadState.error)
 
     @rx.event
     async def set_tab(self, tab: str):
@@ -280,7 +336,9 @@ class LeadTabsState(AuthState):
         f = _clip(form, ("title", "body"), 25000)
         kind = self.note_kind or "note"
         try:
-            await self._with_user(svc.add_note, self.lead_id, kind, f.get("title", ""), f.get("body", ""))
+            await self._with_user(
+                svc.add_note, self.lead_id, kind, f.get("title", ""), f.get("body", "")
+            )
         except ValidationFailed as exc:
             self.note_errors, self.note_draft = exc.errors, f
             return rx.toast.error("Not saved: " + "; ".join(exc.errors.values()))
@@ -291,6 +349,7 @@ class LeadTabsState(AuthState):
         self.loaded = []
         await self._load_tab("history")
         from .lead import LeadState
+
         return [LeadState.load_quiet, rx.toast.success("Saved to history.")]
 
     @rx.event
@@ -311,7 +370,9 @@ class LeadTabsState(AuthState):
     @rx.event
     async def save_details(self, form: dict):
         text = str((form or {}).get("details", "") if isinstance(form, dict) else "")[:25000]
-        ok, events = await self._action(svc.set_entry_details, self.details_id, text, ok="Details saved.")
+        ok, events = await self._action(
+            svc.set_entry_details, self.details_id, text, ok="Details saved."
+        )
         if ok is not False:
             self.details_id, self.details_text = 0, ""
         else:
@@ -333,9 +394,16 @@ class LeadTabsState(AuthState):
     async def add_market(self, form: dict):
         if not isinstance(form, dict):
             return rx.toast.error("Pick a market.")
-        types = [t for t in MARKET_REPORT_TYPES if form.get(f"type_{t}") in (True, "on", "true", "1")]
-        ok, events = await self._action(subs.subscribe_market, str(form.get("market_id", ""))[:20], types,
-                                        ok="Market subscription added.", header=True)
+        types = [
+            t for t in MARKET_REPORT_TYPES if form.get(f"type_{t}") in (True, "on", "true", "1")
+        ]
+        ok, events = await self._action(
+            subs.subscribe_market,
+            str(form.get("market_id", ""))[:20],
+            types,
+            ok="Market subscription added.",
+            header=True,
+        )
         if ok is not False:
             self.sub_dialog = ""
         return events
@@ -344,8 +412,12 @@ class LeadTabsState(AuthState):
     async def add_campaign(self, form: dict):
         if not isinstance(form, dict):
             return rx.toast.error("Pick a campaign.")
-        ok, events = await self._action(subs.subscribe_campaign, str(form.get("campaign_id", ""))[:20],
-                                        ok="Subscribed to the campaign.", header=True)
+        ok, events = await self._action(
+            subs.subscribe_campaign,
+            str(form.get("campaign_id", ""))[:20],
+            ok="Subscribed to the campaign.",
+            header=True,
+        )
         if ok is not False:
             self.sub_dialog = ""
         return events
@@ -362,8 +434,11 @@ class LeadTabsState(AuthState):
         if row is None:
             return
         self.confirm_kind, self.confirm_id = kind, sub_id
-        self.confirm_text = (f"Deactivate the {row['type']} for {row['market']}?" if kind == "market"
-                             else f"Deactivate the campaign {row['campaign']}?")
+        self.confirm_text = (
+            f"Deactivate the {row['type']} for {row['market']}?"
+            if kind == "market"
+            else f"Deactivate the campaign {row['campaign']}?"
+        )
 
     @rx.event
     def cancel_confirm(self):
@@ -371,7 +446,9 @@ class LeadTabsState(AuthState):
 
     @rx.event
     async def confirm_deactivate(self):
-        fn = {"market": subs.deactivate_market, "campaign": subs.deactivate_campaign}.get(self.confirm_kind)
+        fn = {"market": subs.deactivate_market, "campaign": subs.deactivate_campaign}.get(
+            self.confirm_kind
+        )
         if fn is None:
             return
         sub_id = self.confirm_id
@@ -403,18 +480,27 @@ class LeadTabsState(AuthState):
 
     @rx.event
     async def toggle_alert(self, search_id: int, on: bool):
-        _, events = await self._action(org.set_alerts, search_id, bool(on),
-                                       ok="Email updates on." if on else "Email updates off.", header=True)
+        _, events = await self._action(
+            org.set_alerts,
+            search_id,
+            bool(on),
+            ok="Email updates on." if on else "Email updates off.",
+            header=True,
+        )
         return events
 
     @rx.event
     async def delete_search(self, search_id: int):
-        _, events = await self._action(org.delete_saved_search, search_id, ok="Saved search deleted.", header=True)
+        _, events = await self._action(
+            org.delete_saved_search, search_id, ok="Saved search deleted.", header=True
+        )
         return events
 
     @rx.event
     async def delete_favorite(self, fav_id: int):
-        _, events = await self._action(org.delete_favorite, fav_id, ok="Favourite removed.", header=True)
+        _, events = await self._action(
+            org.delete_favorite, fav_id, ok="Favourite removed.", header=True
+        )
         return events
 
     @rx.event
@@ -422,15 +508,22 @@ class LeadTabsState(AuthState):
         result, events = await self._action(org.send_all_now, header=True)
         if result is False:
             return events
-        return [*events, rx.toast.success(f"Queued {result['emails']} email(s) with {result['listings']} listings.")]
+        return [
+            *events,
+            rx.toast.success(
+                f"Queued {result['emails']} email(s) with {result['listings']} listings."
+            ),
+        ]
 
     @rx.event
     def open_search(self, mode: str, transaction: str = "sale"):
         mode = str(mode)[:10]
         transaction = str(transaction)[:5]
         self.ps_mode = mode if mode in ("search", "favorite") else "search"
-        self.ps_form = {"transaction": transaction if transaction in ("sale", "rent") else "sale",
-                        "property_type": "any"}
+        self.ps_form = {
+            "transaction": transaction if transaction in ("sale", "rent") else "sale",
+            "property_type": "any",
+        }
         self.ps_errors, self.ps_rows, self.ps_total, self.ps_page, self.ps_pages = {}, [], 0, 0, 1
         self.ps_criteria = ""
         self.ps_edit_id, self.ps_name = 0, ""
@@ -463,7 +556,9 @@ class LeadTabsState(AuthState):
 
     async def _run_search(self):
         try:
-            data = await self._with_user(org.search_listings, self.lead_id, self.ps_form, self.ps_page)
+            data = await self._with_user(
+                org.search_listings, self.lead_id, self.ps_form, self.ps_page
+            )
         except ValidationFailed as exc:
             self.ps_errors = exc.errors
             return rx.toast.error("Check the search: " + "; ".join(exc.errors.values()))
@@ -471,7 +566,11 @@ class LeadTabsState(AuthState):
             return self._fail(exc)
         self.ps_errors = {}
         self.ps_rows, self.ps_total, self.ps_pages, self.ps_criteria = (
-            data["rows"], data["total"], data["pages"], data["criteria"])
+            data["rows"],
+            data["total"],
+            data["pages"],
+            data["criteria"],
+        )
 
     @rx.event
     async def run_search(self, form: dict):
@@ -494,7 +593,9 @@ class LeadTabsState(AuthState):
         alerts = f.get("alerts") in ("on", "true", "True", "1")
         try:
             if self.ps_edit_id:
-                await self._with_user(org.update_saved_search, self.lead_id, self.ps_edit_id, criteria, alerts)
+                await self._with_user(
+                    org.update_saved_search, self.lead_id, self.ps_edit_id, criteria, alerts
+                )
             else:
                 await self._with_user(org.add_saved_search, self.lead_id, criteria, alerts)
         except ValidationFailed as exc:
@@ -508,6 +609,7 @@ class LeadTabsState(AuthState):
         self.loaded = []
         await self._load_tab(self.tab)
         from .lead import LeadState
+
         return [LeadState.load_quiet, rx.toast.success(done)]
 
     @rx.event
@@ -520,7 +622,9 @@ class LeadTabsState(AuthState):
             await self._with_user(org.add_favorite, self.lead_id, listing_id)
         except ServiceError as exc:
             return self._fail(exc)
-        self.ps_rows = [r | {"favorite": True} if r["id"] == listing_id else r for r in self.ps_rows]
+        self.ps_rows = [
+            r | {"favorite": True} if r["id"] == listing_id else r for r in self.ps_rows
+        ]
         return rx.toast.success("Added to the lead's favourites.")
 
     # ------------------------------------------------------------ messages, listings sent

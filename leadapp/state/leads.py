@@ -89,7 +89,9 @@ class LeadListState(AuthState):
 
     @rx.var
     def column_options(self) -> list[list[str]]:
-        return [[k, v] for k, v in svc.COLUMNS.items() if k != "agent" or self.user_role == "broker"]
+        return [
+            [k, v] for k, v in svc.COLUMNS.items() if k != "agent" or self.user_role == "broker"
+        ]
 
     @rx.var
     def tag_options(self) -> list[list[str]]:
@@ -145,8 +147,15 @@ class LeadListState(AuthState):
 
     def _query(self) -> svc.LeadQuery:
         """The view on screen as a LeadQuery (from the state, never from the client)."""
-        return svc.LeadQuery.parse({**self.filters, "sort": self.sort, "dir": self.dir, "page": str(self.page),
-                                    "size": str(self.size)})
+        return svc.LeadQuery.parse(
+            {
+                **self.filters,
+                "sort": self.sort,
+                "dir": self.dir,
+                "page": str(self.page),
+                "size": str(self.size),
+            }
+        )
 
     def _apply(self, data: dict) -> None:
         q: svc.LeadQuery = data["query"]
@@ -168,7 +177,11 @@ class LeadListState(AuthState):
         if "options" in data:
             o = data["options"]
             self.agents, self.sources, self.tag_names, self.pool_available = (
-                o["agents"], o["sources"], o["tags"], o["pool"])
+                o["agents"],
+                o["sources"],
+                o["tags"],
+                o["pool"],
+            )
         self.loaded = True
 
     @rx.event
@@ -176,13 +189,16 @@ class LeadListState(AuthState):
         """on_load: read the view from the URL and show its page."""
         if not (self.router.url.path or "").rstrip("/").endswith("/leads"):
             return
-        params = {k: str(v)[:2000] for k, v in self.router.url.query_parameters.items()
-                  if isinstance(v, str)}
+        params = {
+            k: str(v)[:2000]
+            for k, v in self.router.url.query_parameters.items()
+            if isinstance(v, str)
+        }
         url = urlencode(svc.LeadQuery.parse(params).to_params())
         if url in self._pending_urls:
             i = self._pending_urls.index(url)
             stale = i < len(self._pending_urls) - 1
-            self._pending_urls = self._pending_urls[i + 1:]
+            self._pending_urls = self._pending_urls[i + 1 :]
             if stale:  # a newer view was written since; its own on_load follows
                 return
         else:  # a reload, a link or the back button: the URL is the truth
@@ -272,10 +288,11 @@ class LeadListState(AuthState):
     @rx.event
     def set_search(self, text: str):
         """The search box (debounced in the page); replaces the URL so typing keeps no history."""
-        text = str(text or "")[:svc.MAX_Q]
+        text = str(text or "")[: svc.MAX_Q]
         self.search = text
-        q = svc.LeadQuery.parse({**self.filters, "q": text, "sort": self.sort, "dir": self.dir,
-                                 "size": str(self.size)})
+        q = svc.LeadQuery.parse(
+            {**self.filters, "q": text, "sort": self.sort, "dir": self.dir, "size": str(self.size)}
+        )
         return self._goto(q, replace=True)
 
     def _with_filter(self, key: str, value: str) -> svc.LeadQuery:
@@ -311,9 +328,15 @@ class LeadListState(AuthState):
 
     @rx.event
     def clear_filters(self):
-        """"Clear all": drop every filter (the search text, sort and page size stay)."""
-        q = svc.LeadQuery.parse({"q": self.filters.get("q", ""), "sort": self.sort, "dir": self.dir,
-                                 "size": str(self.size)})
+        """ "Clear all": drop every filter (the search text, sort and page size stay)."""
+        q = svc.LeadQuery.parse(
+            {
+                "q": self.filters.get("q", ""),
+                "sort": self.sort,
+                "dir": self.dir,
+                "size": str(self.size),
+            }
+        )
         return self._goto(q)
 
     # ------------------------------------------------------------ columns (L5)
@@ -323,7 +346,11 @@ class LeadListState(AuthState):
         column = str(column or "")[:20]
         if column not in svc.COLUMNS:
             return
-        cols = [c for c in self.columns if c != column] if column in self.columns else [*self.columns, column]
+        cols = (
+            [c for c in self.columns if c != column]
+            if column in self.columns
+            else [*self.columns, column]
+        )
         try:
             self.columns = await self._with_user(svc.set_columns, cols)
         except ServiceError as exc:

@@ -12,7 +12,12 @@ from .base import AuthState, run_db
 
 def _safe_next(url: str) -> str:
     """Only same-site paths are followed after sign-in."""
-    if isinstance(url, str) and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+    if (
+        isinstance(url, str)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+    ):
         return url
     return "/"
 
@@ -30,6 +35,7 @@ class LoginState(AuthState):
         self.busy = True
         yield
         try:
+
             def go(session):
                 token, user = auth.sign_in(session, email, password)
                 return token, user, auth.brokerage_of(session, user).name

@@ -58,7 +58,9 @@ class SettingsState(AuthState):
         if not isinstance(form, dict):
             yield rx.toast.error("Nothing to save.")
             return
-        form = {k: form.get(k) for k in ("name", "primary_email", "quick_events", "reminder_minutes")}
+        form = {
+            k: form.get(k) for k in ("name", "primary_email", "quick_events", "reminder_minutes")
+        }
         form["unassigned_pool_enabled"] = self.pool_enabled
         form["default_agent_id"] = self.default_agent_id
         try:

@@ -83,7 +83,12 @@ class TodoState(AuthState):
     def _apply(self, data: dict) -> None:
         self.lead_query, self.lead_results = "", []
         s = data["sections"]
-        self.overdue, self.today, self.upcoming, self.completed = s["overdue"], s["today"], s["upcoming"], s["completed"]
+        self.overdue, self.today, self.upcoming, self.completed = (
+            s["overdue"],
+            s["today"],
+            s["upcoming"],
+            s["completed"],
+        )
         self.counts = data["counts"]
         self.filters = data["filters"]
         self.filter_count = data["filter_count"]
@@ -103,7 +108,9 @@ class TodoState(AuthState):
         self._apply(data)
 
     def _goto(self, params: dict):
-        clean = {k: str(v)[:40] for k, v in params.items() if k in FILTER_KEYS and v not in (None, "")}
+        clean = {
+            k: str(v)[:40] for k, v in params.items() if k in FILTER_KEYS and v not in (None, "")
+        }
         query = urlencode(clean)
         return rx.redirect("/todo" + (f"?{query}" if query else ""))
 
@@ -114,9 +121,12 @@ class TodoState(AuthState):
         if key not in FILTER_KEYS:
             return
         params = dict(self.filters)
-        if value in ("", "any", "open") and key in ("kind", "done", "lead"):
-            params.pop(key, None)
-        elif key == "agent" and value == "me":
+        if (
+            value in ("", "any", "open")
+            and key in ("kind", "done", "lead")
+            or key == "agent"
+            and value == "me"
+        ):
             params.pop(key, None)
         else:
             params[key] = value
@@ -239,8 +249,12 @@ class TaskDialogState(AuthState):
         self._reset_form()
 
         def prepare(session, user, lid):
-            out = {"assignees": svc.assignees(session, user), "lead": None, "me": user.id,
-                   "now": svc.default_due(user)}
+            out = {
+                "assignees": svc.assignees(session, user),
+                "lead": None,
+                "me": user.id,
+                "now": svc.default_due(user),
+            }
             if lid:
                 out["lead"] = svc.lead_choice(session, user, lid)
             return out
@@ -263,7 +277,10 @@ class TaskDialogState(AuthState):
         self._reset_form()
 
         def prepare(session, user, tid):
-            return {"task": svc.task_form(session, user, tid), "assignees": svc.assignees(session, user)}
+            return {
+                "task": svc.task_form(session, user, tid),
+                "assignees": svc.assignees(session, user),
+            }
 
         try:
             data = await self._with_user(prepare, _int(task_id))
@@ -295,7 +312,12 @@ class TaskDialogState(AuthState):
             return self._fail(exc)
         self.open = False
         self.task_id = 0
-        return [TodoState.reload, LeadTasksState.reload, AgendaState.reload, rx.toast.success("Task deleted.")]
+        return [
+            TodoState.reload,
+            LeadTasksState.reload,
+            AgendaState.reload,
+            rx.toast.success("Task deleted."),
+        ]
 
     @rx.event
     def set_open(self, value: bool):
@@ -341,7 +363,9 @@ class TaskDialogState(AuthState):
     async def save(self, form: dict):
         if not isinstance(form, dict):
             return rx.toast.error("Nothing to save.")
-        data = {k: str(form.get(k) or "")[:5000] for k in ("title", "notes", "due_date", "due_time")}
+        data = {
+            k: str(form.get(k) or "")[:5000] for k in ("title", "notes", "due_date", "due_time")
+        }
         data["kind"] = self.kind
         data["lead_id"] = self.lead_id or None
         if self.is_broker:
@@ -359,8 +383,12 @@ class TaskDialogState(AuthState):
         was_edit = bool(self.task_id)
         self.open = False
         self.errors = {}
-        return [TodoState.reload, LeadTasksState.reload, AgendaState.reload,
-                rx.toast.success("Task saved." if was_edit else "Task added.")]
+        return [
+            TodoState.reload,
+            LeadTasksState.reload,
+            AgendaState.reload,
+            rx.toast.success("Task saved." if was_edit else "Task added."),
+        ]
 
 
 class LeadTasksState(AuthState):
@@ -403,8 +431,11 @@ class LeadTasksState(AuthState):
             return self._fail(exc)
         await self._load(self.lead_tasks_lead_id)
         if done:
-            return rx.toast.success("Task completed.", action=ToastAction(label="Undo", on_click=LeadTasksState.toggle(tid, False)),
-                                    duration=8000)
+            return rx.toast.success(
+                "Task completed.",
+                action=ToastAction(label="Undo", on_click=LeadTasksState.toggle(tid, False)),
+                duration=8000,
+            )
 
 
 class AgendaState(AuthState):
@@ -429,7 +460,11 @@ class AgendaState(AuthState):
         except ServiceError as exc:
             self.agenda_agent_id = ""
             return self._fail(exc)
-        self.agenda_events, self.agenda_tasks, self.agenda_overdue = data["events"], data["tasks"], data["overdue"]
+        self.agenda_events, self.agenda_tasks, self.agenda_overdue = (
+            data["events"],
+            data["tasks"],
+            data["overdue"],
+        )
         self.agenda_more_events, self.agenda_more_tasks = data["more_events"], data["more_tasks"]
 
     @rx.event

@@ -42,8 +42,15 @@ def _free_port() -> int:
 def browser_type_launch_args():
     return {
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }
 
 
@@ -52,25 +59,58 @@ def db_url(tmp_path_factory) -> str:
     data = tmp_path_factory.mktemp("appdata")
     url = f"sqlite:///{data / 'browser.db'}"
     env = {**os.environ, "REFLEX_DB_URL": url}
-    subprocess.run([sys.executable, "-m", "leadapp.cli", "seed", "--leads", "400", "--activities", "8000",
-                    "--listings", "120"], check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "leadapp.cli",
+            "seed",
+            "--leads",
+            "400",
+            "--activities",
+            "8000",
+            "--listings",
+            "120",
+        ],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     return url
 
 
 @pytest.fixture(scope="session")
 def server(db_url, tmp_path_factory):
     port = int(os.environ.get("LEADAPP_TEST_PORT") or _free_port())
-    env = {**os.environ, "REFLEX_DB_URL": db_url, "REFLEX_USE_SYSTEM_BUN": "1",
-           "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "REFLEX_DB_URL": db_url,
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
+    }
     if os.environ.get("REFLEX_REDIS_URL"):
         import redis
 
-        redis.Redis.from_url(os.environ["REFLEX_REDIS_URL"]).flushdb()  # no state from an earlier run
+        redis.Redis.from_url(
+            os.environ["REFLEX_REDIS_URL"]
+        ).flushdb()  # no state from an earlier run
     log = (tmp_path_factory.mktemp("serverlog") / "reflex.log").open("w")
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--single-port",
-         "--backend-port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--backend-port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 600

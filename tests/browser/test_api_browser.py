@@ -16,14 +16,34 @@ def test_signup_posted_to_api_shows_on_lead_page(server, engine, page, signed_in
         s.commit()
     h = {"Authorization": f"Bearer {key}"}
     assert httpx.get(f"{server}/api/v1/openapi.json").json()["openapi"].startswith("3.")
-    r = httpx.post(f"{server}/api/v1/events", headers=h, json={
-        "kind": "sign-up", "email": "web.visitor@example.com", "name": "Wendy Visitor", "idempotency_key": "bt-1"})
+    r = httpx.post(
+        f"{server}/api/v1/events",
+        headers=h,
+        json={
+            "kind": "sign-up",
+            "email": "web.visitor@example.com",
+            "name": "Wendy Visitor",
+            "idempotency_key": "bt-1",
+        },
+    )
     assert r.status_code == 201, r.text
     lead_id = r.json()["lead_id"]
-    r = httpx.post(f"{server}/api/v1/events", headers=h, json={
-        "kind": "info_request", "email": "web.visitor@example.com", "details": "Is 12 Vine St still available?"})
+    r = httpx.post(
+        f"{server}/api/v1/events",
+        headers=h,
+        json={
+            "kind": "info_request",
+            "email": "web.visitor@example.com",
+            "details": "Is 12 Vine St still available?",
+        },
+    )
     assert r.status_code == 201
-    assert httpx.post(f"{server}/api/v1/events", json={"kind": "search", "email": "x@y.io"}).status_code == 401
+    assert (
+        httpx.post(
+            f"{server}/api/v1/events", json={"kind": "search", "email": "x@y.io"}
+        ).status_code
+        == 401
+    )
     signed_in(page, "broker", path=f"/leads/{lead_id}")
     page.wait_for_selector("[data-testid=lead-name]:has-text('Wendy Visitor')", timeout=30_000)
     assert "web.visitor@example.com" in page.content()

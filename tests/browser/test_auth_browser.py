@@ -42,7 +42,9 @@ def test_sign_out_ends_the_session_server_side(page, signed_in, server):
     page.evaluate("(t) => window.localStorage.setItem('leadapp_session', t)", token)
     page.goto(f"{server}/settings")
     page.wait_for_url(re.compile(r".*/login/?$"), timeout=30_000)
-    expect(page.get_by_test_id("login-notice")).to_have_text("Your session has ended. Please sign in again.")
+    expect(page.get_by_test_id("login-notice")).to_have_text(
+        "Your session has ended. Please sign in again."
+    )
 
 
 def test_signed_out_visitor_is_sent_to_sign_in_and_back(page, server):

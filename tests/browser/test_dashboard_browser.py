@@ -44,9 +44,12 @@ def _check_panels(page, engine, who: str, agent_id=None):
     """Every panel on screen against the services' numbers."""
     want = _expected(engine, who, agent_id)
     a, sub = want["active"], want["subscribed"]
-    expect(page.get_by_test_id("dash-active-counts")).to_have_text(f"{a['part']} of {a['total']} leads", timeout=T)
-    expect(page.get_by_test_id("dash-subscribed-counts")).to_have_text(f"{sub['part']} of {sub['total']} leads",
-                                                                        timeout=T)
+    expect(page.get_by_test_id("dash-active-counts")).to_have_text(
+        f"{a['part']} of {a['total']} leads", timeout=T
+    )
+    expect(page.get_by_test_id("dash-subscribed-counts")).to_have_text(
+        f"{sub['part']} of {sub['total']} leads", timeout=T
+    )
     expect(page.get_by_test_id("dash-active-pct")).to_have_text(f"{a['pct']}%", timeout=T)
     # D5: every stage with its count and share, Closed for this year only
     for st in want["funnel"]["stages"]:
@@ -69,10 +72,16 @@ def _check_panels(page, engine, who: str, agent_id=None):
     names = page.locator("[data-testid=upcoming-lead]").all_inner_texts()
     assert names == [i["lead_name"] for i in want["upcoming"]["items"]]
     # D8
-    expect(page.get_by_test_id("dash-months-total")).to_have_text(f"{want['months']['total']} lead actions", timeout=T)
+    expect(page.get_by_test_id("dash-months-total")).to_have_text(
+        f"{want['months']['total']} lead actions", timeout=T
+    )
     # D1: the newest page of the feed, in order
-    expect(page.locator("[data-testid=feed-row]")).to_have_count(len(want["feed"]["rows"]), timeout=T)
-    assert page.locator("[data-testid=feed-lead]").all_inner_texts() == [r["lead_name"] for r in want["feed"]["rows"]]
+    expect(page.locator("[data-testid=feed-row]")).to_have_count(
+        len(want["feed"]["rows"]), timeout=T
+    )
+    assert page.locator("[data-testid=feed-lead]").all_inner_texts() == [
+        r["lead_name"] for r in want["feed"]["rows"]
+    ]
     # D9 is on the page too
     expect(page.get_by_test_id("todays-agenda")).to_be_visible()
     return want
@@ -106,10 +115,14 @@ def test_broker_dashboard_every_panel(server, engine, page, signed_in, shot):
     # D8: the series switch
     views = _expected(engine, "broker", series="views")["months"]["total"]
     page.get_by_test_id("series-views").click()
-    expect(page.get_by_test_id("dash-months-total")).to_have_text(f"{views} viewed listings", timeout=T)
+    expect(page.get_by_test_id("dash-months-total")).to_have_text(
+        f"{views} viewed listings", timeout=T
+    )
     searches = _expected(engine, "broker", series="searches")["months"]["total"]
     page.get_by_test_id("series-searches").click()
-    expect(page.get_by_test_id("dash-months-total")).to_have_text(f"{searches} site searches", timeout=T)
+    expect(page.get_by_test_id("dash-months-total")).to_have_text(
+        f"{searches} site searches", timeout=T
+    )
 
     # narrow every panel to one agent
     agent = _user(engine, "agent")
@@ -118,7 +131,8 @@ def test_broker_dashboard_every_panel(server, engine, page, signed_in, shot):
     page.get_by_test_id("series-actions").click()
     narrowed = _expected(engine, "broker", agent.id)
     expect(page.get_by_test_id("dash-subscribed-counts")).to_have_text(
-        f"{narrowed['subscribed']['part']} of {narrowed['subscribed']['total']} leads", timeout=T)
+        f"{narrowed['subscribed']['part']} of {narrowed['subscribed']['total']} leads", timeout=T
+    )
     _check_panels(page, engine, "broker", agent.id)
     href = page.get_by_test_id("funnel-nurturing").get_attribute("href")
     assert href == f"/leads?agent={agent.id}&stage=nurturing"
@@ -143,7 +157,9 @@ def test_agent_dashboard_shows_only_their_leads(server, engine, page, signed_in,
     assert page.get_by_test_id("dash-agent").count() == 0  # no agent selector
     agent = _user(engine, "agent")
     with Session(engine) as s:
-        theirs = {lid for lid, in s.execute(select(Lead.id).where(Lead.assigned_agent_id == agent.id))}
+        theirs = {
+            lid for (lid,) in s.execute(select(Lead.id).where(Lead.assigned_agent_id == agent.id))
+        }
     hrefs = [h.get_attribute("href") for h in page.locator("[data-testid=feed-lead]").all()]
     assert hrefs and all(int(h.rsplit("/", 1)[1]) in theirs for h in hrefs)
     assert all(f"agent={agent.id}" in s["url"] for s in want["funnel"]["stages"])
@@ -153,8 +169,16 @@ def test_agent_dashboard_shows_only_their_leads(server, engine, page, signed_in,
     page.wait_for_timeout(500)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, width
-    for tid in ("dash-active", "dash-feed", "dash-actions", "dash-funnel", "dash-sources", "dash-upcoming",
-                "dash-months", "todays-agenda"):
+    for tid in (
+        "dash-active",
+        "dash-feed",
+        "dash-actions",
+        "dash-funnel",
+        "dash-sources",
+        "dash-upcoming",
+        "dash-months",
+        "todays-agenda",
+    ):
         box = page.get_by_test_id(tid).bounding_box()
         assert box and box["width"] <= 390, (tid, box)
     shot(page, "dashboard-agent-phone", full_page=False)
@@ -171,8 +195,11 @@ def test_live_update_reaches_allowed_dashboards_only(server, engine, browser, sh
     with Session(engine) as s:
         broker = s.exec(select(User).where(User.email == WHO["broker"])).one()
         agent = s.exec(select(User).where(User.email == WHO["agent"])).one()
-        lead = s.exec(select(Lead).where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
-                      .order_by(Lead.id)).first()
+        lead = s.exec(
+            select(Lead)
+            .where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
+            .order_by(Lead.id)
+        ).first()
         _, key = apikeys.create_key(s, broker, "Live test")
         lead_email = lead.email
         s.commit()
@@ -187,32 +214,56 @@ def test_live_update_reaches_allowed_dashboards_only(server, engine, browser, sh
         expect(pg.get_by_test_id("dash-live")).to_contain_text("updated", timeout=T)
         pages[who] = pg
     time.sleep(1.5)  # the live tasks subscribe right after the first load
-    counts = {w: int(p.get_by_test_id("dash-live-count").text_content() or 0) for w, p in pages.items()}
+    counts = {
+        w: int(p.get_by_test_id("dash-live-count").text_content() or 0) for w, p in pages.items()
+    }
     marker = f"Live check {uuid.uuid4().hex[:8]}"
     started = time.monotonic()
-    r = httpx.post(f"{server}/api/v1/events", headers={"Authorization": f"Bearer {key}"},
-                   json={"kind": "info_request", "email": lead_email, "details": marker})
+    r = httpx.post(
+        f"{server}/api/v1/events",
+        headers={"Authorization": f"Bearer {key}"},
+        json={"kind": "info_request", "email": lead_email, "details": marker},
+    )
     assert r.status_code == 201, r.text
     seen = {}
     for who in ("broker", "agent"):  # checked on every animation frame, so the time is exact
         pages[who].wait_for_function(
             "m => (document.querySelector('[data-testid=feed-row]') || {}).innerText?.includes(m)",
-            arg=marker, polling="raf", timeout=LIVE_WITHIN_MS)
+            arg=marker,
+            polling="raf",
+            timeout=LIVE_WITHIN_MS,
+        )
         seen[who] = round(time.monotonic() - started, 2)
     print(f"live update seen after (s): {seen}")
     # a new lead (sign-up to the pool) reaches the broker's panels; no agent sees it
     before = pages["broker"].get_by_test_id("dash-subscribed-counts").inner_text()
     total = int(before.split(" of ")[1].split()[0])
-    r = httpx.post(f"{server}/api/v1/events", headers={"Authorization": f"Bearer {key}"},
-                   json={"kind": "signup", "email": f"live.{uuid.uuid4().hex[:6]}@example.com", "name": "Live Visitor"})
+    r = httpx.post(
+        f"{server}/api/v1/events",
+        headers={"Authorization": f"Bearer {key}"},
+        json={
+            "kind": "signup",
+            "email": f"live.{uuid.uuid4().hex[:6]}@example.com",
+            "name": "Live Visitor",
+        },
+    )
     assert r.status_code == 201, r.text
-    expect(pages["broker"].get_by_test_id("dash-subscribed-counts")).to_contain_text(f"of {total + 1} leads",
-                                                                                     timeout=T)
-    expect(pages["broker"].locator("[data-testid=feed-row]").first).to_contain_text("Live Visitor", timeout=T)
+    expect(pages["broker"].get_by_test_id("dash-subscribed-counts")).to_contain_text(
+        f"of {total + 1} leads", timeout=T
+    )
+    expect(pages["broker"].locator("[data-testid=feed-row]").first).to_contain_text(
+        "Live Visitor", timeout=T
+    )
     time.sleep(2)
     assert marker not in pages["agent2"].get_by_test_id("dash-feed").inner_text()
-    assert int(pages["agent2"].get_by_test_id("dash-live-count").text_content() or 0) == counts["agent2"]
-    assert int(pages["agent"].get_by_test_id("dash-live-count").text_content() or 0) == counts["agent"] + 1
+    assert (
+        int(pages["agent2"].get_by_test_id("dash-live-count").text_content() or 0)
+        == counts["agent2"]
+    )
+    assert (
+        int(pages["agent"].get_by_test_id("dash-live-count").text_content() or 0)
+        == counts["agent"] + 1
+    )
     shot(pages["broker"], "dashboard-live-broker")
     shot(pages["agent"], "dashboard-live-agent")
     for ctx in contexts:

@@ -12,9 +12,25 @@ from leadapp.models import CampaignSubscription, HistoryEntry, ImportBatch, Lead
 
 expect.set_options(timeout=20_000)
 
-HEADERS = ["Email", "Name", "Phone", "Address", "City", "State", "Postal Code", "Birthday",
-           "Transaction Anniversary", "Type", "Agent ID", "Pipeline Stage", "Tags", "Texting", "Market ID",
-           "Campaign ID", "Notes"]
+HEADERS = [
+    "Email",
+    "Name",
+    "Phone",
+    "Address",
+    "City",
+    "State",
+    "Postal Code",
+    "Birthday",
+    "Transaction Anniversary",
+    "Type",
+    "Agent ID",
+    "Pipeline Stage",
+    "Tags",
+    "Texting",
+    "Market ID",
+    "Campaign ID",
+    "Notes",
+]
 
 
 def csv_bytes(rows, headers=HEADERS) -> bytes:
@@ -26,8 +42,10 @@ def csv_bytes(rows, headers=HEADERS) -> bytes:
 
 
 def upload(page, data: bytes, name: str = "leads.csv"):
-    page.set_input_files("[data-testid=dropzone] input[type=file]",
-                         files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    page.set_input_files(
+        "[data-testid=dropzone] input[type=file]",
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}],
+    )
 
 
 def download_template(page):
@@ -44,7 +62,9 @@ def test_template_download_for_broker_and_agent(page, signed_in, shot):
     assert name == "leadapp-import-template-broker.csv"
     assert text.splitlines()[0].split(",") == HEADERS
     shot(page, "import_broker")
-    page.get_by_test_id("sign-out").click() if page.get_by_test_id("sign-out").is_visible() else None
+    page.get_by_test_id("sign-out").click() if page.get_by_test_id(
+        "sign-out"
+    ).is_visible() else None
     page.context.clear_cookies()
     page.evaluate("localStorage.clear()")
     signed_in(page, "agent", path="/import")
@@ -59,8 +79,29 @@ def test_template_download_for_broker_and_agent(page, signed_in, shot):
 
 def test_clean_file_looks_good(page, signed_in, shot):
     signed_in(page, "agent", path="/import")
-    data = csv_bytes([["clean.one@example.org", "Clean One", "5105550199", "", "", "CA", "94704", "", "", "buyer",
-                       "Nurturing", "", "YES", "", "", ""]], [h for h in HEADERS if h != "Agent ID"])
+    data = csv_bytes(
+        [
+            [
+                "clean.one@example.org",
+                "Clean One",
+                "5105550199",
+                "",
+                "",
+                "CA",
+                "94704",
+                "",
+                "",
+                "buyer",
+                "Nurturing",
+                "",
+                "YES",
+                "",
+                "",
+                "",
+            ]
+        ],
+        [h for h in HEADERS if h != "Agent ID"],
+    )
     upload(page, data, "clean.csv")
     expect(page.get_by_test_id("looks-good")).to_have_text("Looks Good!")
     expect(page.get_by_test_id("count-rows")).to_have_text("1")
@@ -74,16 +115,70 @@ def test_clean_file_looks_good(page, signed_in, shot):
 def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, shot):
     with Session(engine) as s:
         taken = s.exec(select(Lead.email).order_by(Lead.id)).first()
-    bad_row = ["not-an-email", "x" * 101, "555-0101", "x" * 201, "x" * 101, "Calif", "ABC", "2/30/1990",
-               "June 5", "investor", "ZZZ999", "Hot", "ok, " + "t" * 61, "maybe", "999", "999", "x" * 20001]
-    good_rows = [
-        ["ivy.import@example.org", "Ivy Import", "(510) 555-0123", "12 Cedar St", "Berkeley", "California", "94709",
-         "4/5/1980", "06/30/2019", "buyer", "BVR101", "Nurturing", "Imported, VIP", "YES", "1", "1",
-         "Met at the open house"],
-        ["oz.import@example.org", "Oz Import", "", "", "", "", "", "", "", "seller", "", "", "Imported", "NO", "",
-         "", ""],
+    bad_row = [
+        "not-an-email",
+        "x" * 101,
+        "555-0101",
+        "x" * 201,
+        "x" * 101,
+        "Calif",
+        "ABC",
+        "2/30/1990",
+        "June 5",
+        "investor",
+        "ZZZ999",
+        "Hot",
+        "ok, " + "t" * 61,
+        "maybe",
+        "999",
+        "999",
+        "x" * 20001,
     ]
-    rows = good_rows + [bad_row, [taken.upper()] + [""] * 16, ["IVY.import@example.org"] + [""] * 16]
+    good_rows = [
+        [
+            "ivy.import@example.org",
+            "Ivy Import",
+            "(510) 555-0123",
+            "12 Cedar St",
+            "Berkeley",
+            "California",
+            "94709",
+            "4/5/1980",
+            "06/30/2019",
+            "buyer",
+            "BVR101",
+            "Nurturing",
+            "Imported, VIP",
+            "YES",
+            "1",
+            "1",
+            "Met at the open house",
+        ],
+        [
+            "oz.import@example.org",
+            "Oz Import",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "seller",
+            "",
+            "",
+            "Imported",
+            "NO",
+            "",
+            "",
+            "",
+        ],
+    ]
+    rows = good_rows + [
+        bad_row,
+        [taken.upper()] + [""] * 16,
+        ["IVY.import@example.org"] + [""] * 16,
+    ]
     signed_in(page, "broker", path="/import")
     upload(page, csv_bytes(rows, HEADERS + ["Fax"]), "old-crm.csv")
     expected = [
@@ -114,11 +209,15 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
     expect(page.get_by_test_id("count-valid")).to_have_text("2")
     expect(page.get_by_test_id("count-errors")).to_have_text("19")
     expect(page.get_by_test_id("count-warnings")).to_have_text("1")
-    expect(page.get_by_test_id("warning")).to_have_text(["• Column 'Fax' is not a supported column; it is ignored."])
+    expect(page.get_by_test_id("warning")).to_have_text(
+        ["• Column 'Fax' is not a supported column; it is ignored."]
+    )
     expect(page.get_by_test_id("cell-error")).to_have_count(19)
     expect(page.get_by_test_id("import-button")).to_have_count(0)
     page.get_by_test_id("cell-error").nth(6).hover()
-    expect(page.get_by_role("tooltip")).to_contain_text("'ABC' is neither a 5-digit ZIP nor a Canadian postal code")
+    expect(page.get_by_role("tooltip")).to_contain_text(
+        "'ABC' is neither a 5-digit ZIP nor a Canadian postal code"
+    )
     shot(page, "import_errors")
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "import_errors_phone", full_page=False)
@@ -131,25 +230,39 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
     expect(page.get_by_test_id("count-valid")).to_have_text("2")
     page.get_by_test_id("import-button").click()
     expect(page.get_by_test_id("import-success")).to_have_text(
-        "2 leads imported, 2 tags applied (1 new), 1 note, 1 market enrolment, 1 campaign enrolment.")
+        "2 leads imported, 2 tags applied (1 new), 1 note, 1 market enrolment, 1 campaign enrolment."
+    )
     expect(page.get_by_test_id("result-leads")).to_have_text("2")
     shot(page, "import_done")
     with Session(engine) as s:
         ivy = s.exec(select(Lead).where(Lead.email == "ivy.import@example.org")).one()
-        assert (ivy.first_name, ivy.state, ivy.assigned_agent_id, ivy.stage, ivy.texting_consent) == (
-            "Ivy", "CA", 2, "nurturing", True)
+        assert (
+            ivy.first_name,
+            ivy.state,
+            ivy.assigned_agent_id,
+            ivy.stage,
+            ivy.texting_consent,
+        ) == ("Ivy", "CA", 2, "nurturing", True)
         batch = s.exec(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
         assert (batch.filename, batch.lead_count) == ("old-crm-fixed.csv", 2)
         hist = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == ivy.id)).all()
         assert {h.kind for h in hist} == {"import", "note"}
         assert any(f"import #{batch.id}" in h.body for h in hist)
-        assert len(s.exec(select(MarketSubscription).where(MarketSubscription.lead_id == ivy.id)).all()) == 3
-        assert s.exec(select(CampaignSubscription).where(CampaignSubscription.lead_id == ivy.id)).one()
+        assert (
+            len(
+                s.exec(select(MarketSubscription).where(MarketSubscription.lead_id == ivy.id)).all()
+            )
+            == 3
+        )
+        assert s.exec(
+            select(CampaignSubscription).where(CampaignSubscription.lead_id == ivy.id)
+        ).one()
     # the same file again is refused: the emails are leads now
     page.get_by_test_id("import-another").click()
     upload(page, csv_bytes(good_rows, HEADERS), "old-crm-fixed.csv")
     expect(page.get_by_test_id("error-item").first).to_have_text(
-        "row 2, Email: ivy.import@example.org is already a lead.")
+        "row 2, Email: ivy.import@example.org is already a lead."
+    )
 
 
 def test_agent_file_with_agent_id_column_warns(page, signed_in):

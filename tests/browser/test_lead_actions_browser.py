@@ -10,7 +10,16 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from leadapp.models import Brokerage, ExportLog, HistoryEntry, Lead, LeadTag, OutgoingEmail, Tag, User
+from leadapp.models import (
+    Brokerage,
+    ExportLog,
+    HistoryEntry,
+    Lead,
+    LeadTag,
+    OutgoingEmail,
+    Tag,
+    User,
+)
 from leadapp.services import leads as lead_svc
 from leadapp.services import rollups
 
@@ -23,16 +32,26 @@ def user(s, email) -> User:
     return s.exec(select(User).where(User.email == email)).one()
 
 
-def make_leads(engine, word: str, n: int, owner: str = "avery@demo.leadapp.io", unassigned: bool = False) -> list[int]:
+def make_leads(
+    engine, word: str, n: int, owner: str = "avery@demo.leadapp.io", unassigned: bool = False
+) -> list[int]:
     """n fresh leads whose last name is `word` (a unique search term), created through the service."""
     with Session(engine) as s:
         broker = user(s, "broker@demo.leadapp.io")
         agent = user(s, owner)
         ids = []
         for i in range(n):
-            lead = lead_svc.create_lead(s, broker, {
-                "email": f"{word.lower()}{i}@example.com", "first_name": f"Tess{i}", "last_name": word,
-                "assigned_agent_id": "" if unassigned else str(agent.id), "city": "=cmd|' /C calc'!A0" if i == 0 else ""})
+            lead = lead_svc.create_lead(
+                s,
+                broker,
+                {
+                    "email": f"{word.lower()}{i}@example.com",
+                    "first_name": f"Tess{i}",
+                    "last_name": word,
+                    "assigned_agent_id": "" if unassigned else str(agent.id),
+                    "city": "=cmd|' /C calc'!A0" if i == 0 else "",
+                },
+            )
             ids.append(lead.id)
         s.commit()
         return ids
@@ -61,8 +80,12 @@ def test_broker_bulk_tags_and_stage(page, signed_in, server, engine, shot):
     page.get_by_test_id("bulk-tags").click()
     page.get_by_test_id("bulk-add-tags").click()
     page.get_by_test_id("bulk-tags-input").fill("Spring Open House")
-    page.get_by_test_id("bulk-tag-choice").filter(has_text=re.compile(r"^VIP$")).click()  # a demo-data tag
-    expect(page.get_by_test_id("bulk-tags-input")).to_have_value("Spring Open House, VIP", timeout=T)
+    page.get_by_test_id("bulk-tag-choice").filter(
+        has_text=re.compile(r"^VIP$")
+    ).click()  # a demo-data tag
+    expect(page.get_by_test_id("bulk-tags-input")).to_have_value(
+        "Spring Open House, VIP", timeout=T
+    )
     shot(page, "lead_actions_tag_dialog")
     page.get_by_test_id("bulk-tags-save").click()
     toast(page, "3 leads tagged")
@@ -78,10 +101,18 @@ def test_broker_bulk_tags_and_stage(page, signed_in, server, engine, shot):
     with Session(engine) as s:
         assert {s.get(Lead, i).stage for i in ids} == {"nurturing"}
         vip = s.exec(select(Tag).where(Tag.name == "VIP")).one()
-        assert len(s.exec(select(LeadTag).where(LeadTag.tag_id == vip.id, LeadTag.lead_id.in_(ids))).all()) == 3
+        assert (
+            len(
+                s.exec(
+                    select(LeadTag).where(LeadTag.tag_id == vip.id, LeadTag.lead_id.in_(ids))
+                ).all()
+            )
+            == 3
+        )
         broker = user(s, "broker@demo.leadapp.io")
-        stage_entries = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id.in_(ids),
-                                                          HistoryEntry.field == "stage")).all()
+        stage_entries = s.exec(
+            select(HistoryEntry).where(HistoryEntry.lead_id.in_(ids), HistoryEntry.field == "stage")
+        ).all()
         assert len(stage_entries) == 3 and {e.actor_id for e in stage_entries} == {broker.id}
     check_rollups(engine)
 
@@ -97,7 +128,9 @@ def test_broker_bulk_tags_and_stage(page, signed_in, server, engine, shot):
     check_rollups(engine)
 
 
-def test_delete_leaves_the_default_view_and_reactivate_brings_it_back(page, signed_in, server, engine, shot):
+def test_delete_leaves_the_default_view_and_reactivate_brings_it_back(
+    page, signed_in, server, engine, shot
+):
     ids = make_leads(engine, "Delwren", 3)
     signed_in(page, "broker", path="/leads?q=delwren")
     expect(rows(page)).to_have_count(3, timeout=T)
@@ -153,7 +186,11 @@ def test_broker_exports_the_view_as_csv(page, signed_in, server, engine, shot):
     assert got[2]["City"] == "'=cmd|' /C calc'!A0"  # a formula cell is defused
     with Session(engine) as s:
         entry = s.exec(select(ExportLog).order_by(ExportLog.id.desc())).first()
-        assert entry.row_count == 3 and entry.filters["q"] == "exportjay" and entry.finished_at is not None
+        assert (
+            entry.row_count == 3
+            and entry.filters["q"] == "exportjay"
+            and entry.finished_at is not None
+        )
         assert entry.user_id == user(s, "broker@demo.leadapp.io").id
     assert len(ids) == 3
 
@@ -169,12 +206,16 @@ def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, serv
     expect(rows(page)).to_have_count(1, timeout=T)
     expect(page.get_by_test_id("export-csv")).to_have_count(0)  # brokers only
     page.get_by_test_id("select-page").click()
-    expect(page.get_by_test_id("bulk-pool-note")).to_be_visible(timeout=T)  # no bulk changes to pool leads
+    expect(page.get_by_test_id("bulk-pool-note")).to_be_visible(
+        timeout=T
+    )  # no bulk changes to pool leads
     expect(page.get_by_test_id("bulk-delete")).to_have_count(0)
     page.get_by_test_id("select-page").click()
     expect(page.get_by_test_id("bulk-pool-note")).to_have_count(0, timeout=T)
     rows(page).first.get_by_test_id("row-menu").click()
-    expect(page.get_by_test_id("row-delete")).to_have_count(0)  # a pool lead is read-only until claimed
+    expect(page.get_by_test_id("row-delete")).to_have_count(
+        0
+    )  # a pool lead is read-only until claimed
     expect(page.get_by_test_id("row-claim")).to_be_visible(timeout=T)
     shot(page, "lead_actions_agent_pool_menu")
     page.keyboard.press("Escape")
@@ -199,8 +240,11 @@ def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, serv
     expect(page.get_by_test_id("no-leads")).to_be_visible(timeout=T)
     with Session(engine) as s:
         assert s.get(Lead, lead_id).assigned_agent_id is None
-        notice = s.exec(select(OutgoingEmail).where(OutgoingEmail.lead_id == lead_id,
-                                                    OutgoingEmail.kind == "notice")).one()
+        notice = s.exec(
+            select(OutgoingEmail).where(
+                OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "notice"
+            )
+        ).one()
         assert notice.to_address == s.exec(select(Brokerage)).first().primary_email
     check_rollups(engine)
 

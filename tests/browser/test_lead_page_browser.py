@@ -7,8 +7,17 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, func, select
 
-from leadapp.models import (Activity, Favorite, HistoryEntry, Lead, ListingSent, MarketSubscription, OutgoingEmail,
-                            SavedSearch, User)
+from leadapp.models import (
+    Activity,
+    Favorite,
+    HistoryEntry,
+    Lead,
+    ListingSent,
+    MarketSubscription,
+    OutgoingEmail,
+    SavedSearch,
+    User,
+)
 from leadapp.services import rollups
 
 
@@ -16,9 +25,15 @@ def _agent_lead(engine, email="avery@demo.leadapp.io", offset=0):
     """One of the agent's leads with plenty of activity."""
     with Session(engine) as s:
         agent = s.exec(select(User).where(User.email == email)).one()
-        q = (select(Lead.id).join(Activity, Activity.lead_id == Lead.id)
-             .where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
-             .group_by(Lead.id).order_by(func.count().desc(), Lead.id).offset(offset).limit(1))
+        q = (
+            select(Lead.id)
+            .join(Activity, Activity.lead_id == Lead.id)
+            .where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
+            .group_by(Lead.id)
+            .order_by(func.count().desc(), Lead.id)
+            .offset(offset)
+            .limit(1)
+        )
         return s.exec(q).one(), agent.id
 
 
@@ -31,7 +46,9 @@ def _tab(page, key):
     page.get_by_test_id(f"tab-{key}").click()
 
 
-def test_agent_records_quick_events_changes_stage_tags_contact_and_history(page, signed_in, server, engine, shot):
+def test_agent_records_quick_events_changes_stage_tags_contact_and_history(
+    page, signed_in, server, engine, shot
+):
     lead_id, agent_id = _agent_lead(engine)
     signed_in(page, "agent")
     _open(page, server, lead_id)
@@ -46,10 +63,17 @@ def test_agent_records_quick_events_changes_stage_tags_contact_and_history(page,
     toast.get_by_role("button", name="Undo").click()
     expect(page.locator("[data-sonner-toast]").filter(has_text="Called undone")).to_be_visible()
     page.get_by_test_id("quick-event").filter(has_text="Left Voicemail").click()
-    expect(page.locator("[data-sonner-toast]").filter(has_text="Left Voicemail recorded")).to_be_visible()
+    expect(
+        page.locator("[data-sonner-toast]").filter(has_text="Left Voicemail recorded")
+    ).to_be_visible()
     with Session(engine) as s:
-        kinds = s.exec(select(HistoryEntry.title).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "quick_event",
-                                                       HistoryEntry.actor_id == agent_id)).all()
+        kinds = s.exec(
+            select(HistoryEntry.title).where(
+                HistoryEntry.lead_id == lead_id,
+                HistoryEntry.kind == "quick_event",
+                HistoryEntry.actor_id == agent_id,
+            )
+        ).all()
         assert kinds.count("Left Voicemail") >= 1 and "Called" not in kinds[-1:]
 
     # P8: details added to it later, then a phone call logged
@@ -59,7 +83,9 @@ def test_agent_records_quick_events_changes_stage_tags_contact_and_history(page,
     first.get_by_test_id("add-details").click()
     page.get_by_test_id("details-input").fill("Asked about the Saturday open house")
     page.get_by_test_id("save-details").click()
-    expect(page.get_by_test_id("history-body").first).to_have_text("Asked about the Saturday open house")
+    expect(page.get_by_test_id("history-body").first).to_have_text(
+        "Asked about the Saturday open house"
+    )
     page.get_by_test_id("history-add").click()
     page.get_by_test_id("add-call").click()
     page.get_by_test_id("save-note").click()  # empty: refused, says why
@@ -74,8 +100,13 @@ def test_agent_records_quick_events_changes_stage_tags_contact_and_history(page,
     expect(page.get_by_test_id("stage-under_contract")).to_have_attribute("aria-pressed", "true")
     with Session(engine) as s:
         assert s.get(Lead, lead_id).stage == "under_contract"
-        assert s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.field == "stage",
-                                                 HistoryEntry.actor_id == agent_id)).first()
+        assert s.exec(
+            select(HistoryEntry).where(
+                HistoryEntry.lead_id == lead_id,
+                HistoryEntry.field == "stage",
+                HistoryEntry.actor_id == agent_id,
+            )
+        ).first()
 
     # P3 tags
     page.get_by_test_id("tag-input").fill("Browser tag")
@@ -117,11 +148,17 @@ def test_agent_sends_a_message_and_resets_the_password(page, signed_in, server, 
     expect(page.get_by_test_id("message-title")).to_have_count(0)
     _tab(page, "messages")
     page.get_by_test_id("open-message").filter(has_text="Homes for this weekend").click()
-    expect(page.get_by_test_id("message-full")).to_have_text("Three new listings in Berkeley you might like.")
+    expect(page.get_by_test_id("message-full")).to_have_text(
+        "Three new listings in Berkeley you might like."
+    )
     shot(page, "lead_agent_message_open")
     page.keyboard.press("Escape")
     with Session(engine) as s:
-        email = s.exec(select(OutgoingEmail).where(OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "message")).one()
+        email = s.exec(
+            select(OutgoingEmail).where(
+                OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "message"
+            )
+        ).one()
         assert email.subject == "Homes for this weekend" and email.history_entry_id
     page.get_by_test_id("reset-password").click()
     expect(page.get_by_test_id("temp-password")).to_have_text(re.compile(r"^\S{12}$"))
@@ -131,7 +168,9 @@ def test_agent_sends_a_message_and_resets_the_password(page, signed_in, server, 
     expect(page.get_by_test_id("temp-password")).to_have_count(0)
 
 
-def test_agent_manages_subscriptions_organizer_and_email_updates(page, signed_in, server, engine, shot):
+def test_agent_manages_subscriptions_organizer_and_email_updates(
+    page, signed_in, server, engine, shot
+):
     lead_id, _ = _agent_lead(engine, offset=2)
     signed_in(page, "agent")
     _open(page, server, lead_id)
@@ -142,9 +181,15 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(page, signed_in
         expect(page.get_by_test_id(f"report-{t}")).to_be_checked()
     page.get_by_test_id("report-market").click()
     page.get_by_test_id("save-market").click()
-    expect(page.get_by_test_id("market-sub").filter(has_text="Listing report").first).to_be_visible()
+    expect(
+        page.get_by_test_id("market-sub").filter(has_text="Listing report").first
+    ).to_be_visible()
     with Session(engine) as s:
-        active = s.exec(select(MarketSubscription).where(MarketSubscription.lead_id == lead_id, MarketSubscription.active)).all()
+        active = s.exec(
+            select(MarketSubscription).where(
+                MarketSubscription.lead_id == lead_id, MarketSubscription.active
+            )
+        ).all()
         assert {m.report_type for m in active} >= {"listing", "open_house"}
         assert s.get(Lead, lead_id).active_subscriptions >= 1
         assert rollups.check(s, 1) == []
@@ -174,7 +219,9 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(page, signed_in
     expect(page.get_by_test_id("favorite").first).to_be_visible()
     shot(page, "lead_agent_favorites")
     with Session(engine) as s:
-        assert s.exec(select(Favorite).where(Favorite.lead_id == lead_id, Favorite.created_by == "agent")).first()
+        assert s.exec(
+            select(Favorite).where(Favorite.lead_id == lead_id, Favorite.created_by == "agent")
+        ).first()
 
     # P14 email updates: off without deleting, then send all now
     _tab(page, "updates")
@@ -187,8 +234,11 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(page, signed_in
     expect(row).to_contain_text("2+ beds")
     row.get_by_test_id("daily-switch").click()
     with Session(engine) as s:
-        ss = s.exec(select(SavedSearch).where(SavedSearch.lead_id == lead_id,
-                                              SavedSearch.name == "Berkeley from the browser")).one()
+        ss = s.exec(
+            select(SavedSearch).where(
+                SavedSearch.lead_id == lead_id, SavedSearch.name == "Berkeley from the browser"
+            )
+        ).one()
     expect(row.get_by_test_id("daily-switch")).to_have_attribute("data-state", "unchecked")
     row.get_by_test_id("daily-switch").click()
     expect(row.get_by_test_id("daily-switch")).to_have_attribute("data-state", "checked")
@@ -199,7 +249,9 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(page, signed_in
     shot(page, "lead_agent_listings_sent")
     with Session(engine) as s:
         assert s.get(SavedSearch, ss.id).alerts_enabled
-        assert s.exec(select(ListingSent).where(ListingSent.lead_id == lead_id, ListingSent.via == "email")).first()
+        assert s.exec(
+            select(ListingSent).where(ListingSent.lead_id == lead_id, ListingSent.via == "email")
+        ).first()
         assert rollups.check(s, 1) == []
     for key in ("site", "tools"):
         _tab(page, key)
@@ -208,7 +260,9 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(page, signed_in
     expect(page.get_by_test_id("tool-forms")).to_be_visible()
 
 
-def test_broker_reassigns_and_agent_cannot_open_it_afterwards(page, signed_in, server, engine, shot):
+def test_broker_reassigns_and_agent_cannot_open_it_afterwards(
+    page, signed_in, server, engine, shot
+):
     lead_id, _ = _agent_lead(engine, offset=3)
     signed_in(page, "broker")
     _open(page, server, lead_id)
@@ -223,13 +277,17 @@ def test_broker_reassigns_and_agent_cannot_open_it_afterwards(page, signed_in, s
         assert rollups.check(s, 1) == []
     expect(page.get_by_test_id("lead-tasks").get_by_test_id("due-legend")).to_be_visible()
     _tab(page, "history")
-    expect(page.get_by_test_id("history-row").filter(has_text="Assigned agent changed").first).to_be_visible()
+    expect(
+        page.get_by_test_id("history-row").filter(has_text="Assigned agent changed").first
+    ).to_be_visible()
     shot(page, "lead_broker_history")
     page.context.clear_cookies()
     page.evaluate("() => window.localStorage.clear()")
     signed_in(page, "agent")  # avery no longer owns it
     page.goto(f"{server}/leads/{lead_id}")
-    expect(page.get_by_test_id("lead-error")).to_contain_text("does not exist or is not yours", timeout=30_000)
+    expect(page.get_by_test_id("lead-error")).to_contain_text(
+        "does not exist or is not yours", timeout=30_000
+    )
     expect(page.get_by_test_id("quick-event")).to_have_count(0)
 
 
@@ -242,7 +300,11 @@ def test_agent_rejects_a_lead_back_to_the_pool(page, signed_in, server, engine):
     page.wait_for_url(re.compile(r".*/leads/?$"), timeout=30_000)
     with Session(engine) as s:
         assert s.get(Lead, lead_id).assigned_agent_id is None
-        assert s.exec(select(OutgoingEmail).where(OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "notice")).first()
+        assert s.exec(
+            select(OutgoingEmail).where(
+                OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "notice"
+            )
+        ).first()
     _open(page, server, lead_id)  # still visible from the pool, read-only until claimed
     expect(page.get_by_test_id("claim-lead")).to_be_visible()
     expect(page.get_by_test_id("quick-event")).to_have_count(0)

@@ -32,7 +32,9 @@ def names(page):
 
 
 def range_text(page, first, last, total):
-    expect(page.get_by_test_id("range-text")).to_have_text(f"{first:,}–{last:,} of {total:,}", timeout=T)
+    expect(page.get_by_test_id("range-text")).to_have_text(
+        f"{first:,}–{last:,} of {total:,}", timeout=T
+    )
 
 
 def test_broker_sorts_pages_and_searches(page, signed_in, engine, server, shot):
@@ -174,13 +176,17 @@ def test_add_lead_shows_errors_by_field_then_opens_the_lead(page, signed_in, eng
 def test_agent_sees_only_their_leads_whatever_the_url(page, signed_in, engine, shot):
     agent = who(engine, "avery@demo.leadapp.io")
     other = who(engine, "jordan@demo.leadapp.io")
-    signed_in(page, "agent", path=f"/leads?agent={other.id}&size=100&status=new,active,inactive,deleted")
+    signed_in(
+        page, "agent", path=f"/leads?agent={other.id}&size=100&status=new,active,inactive,deleted"
+    )
     want = expected(engine, agent.email, {"size": "100", "status": "new,active,inactive,deleted"})
     assert want["total"] > 0
     range_text(page, 1, min(100, want["total"]), want["total"])
     expect(page.get_by_test_id("col-agent")).to_have_count(0)
     with Session(engine) as s:
-        owners = {lid: s.get(Lead, lid).assigned_agent_id for lid in (r["id"] for r in want["rows"])}
+        owners = {
+            lid: s.get(Lead, lid).assigned_agent_id for lid in (r["id"] for r in want["rows"])
+        }
     assert set(owners.values()) == {agent.id}
     expect(names(page).first).to_have_text(want["rows"][0]["name"], timeout=T)
     page.get_by_test_id("filters-button").click()

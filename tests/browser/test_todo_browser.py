@@ -3,7 +3,7 @@ boundary with overdue first in red, complete with undo, add from the page and fr
 filters in the URL with their count, and the reminder toast in every open tab."""
 
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from leadapp.models import Brokerage, HistoryEntry, Lead, Task, User
 
 pytestmark = pytest.mark.multiworker
-UTC = timezone.utc
+UTC = UTC
 PHONE = {"width": 390, "height": 844}
 
 
@@ -24,8 +24,16 @@ def user(s, email):
 def add_task(engine, email, due, title, *, kind="todo", lead_id=None, done=None):
     with Session(engine) as s:
         u = user(s, email)
-        t = Task(brokerage_id=u.brokerage_id, owner_id=u.id, lead_id=lead_id, kind=kind, title=title,
-                 due_at=due, completed_at=done, created_by_id=u.id)
+        t = Task(
+            brokerage_id=u.brokerage_id,
+            owner_id=u.id,
+            lead_id=lead_id,
+            kind=kind,
+            title=title,
+            due_at=due,
+            completed_at=done,
+            created_by_id=u.id,
+        )
         s.add(t)
         s.commit()
         return t.id
@@ -41,7 +49,9 @@ def local_day(engine, email):
     """Put the user in a zone where it is about noon; (today there, at(day, h, m) -> UTC)."""
     zone = ZoneInfo(noon_zone())
     set_zone(engine, email, zone.key)
-    return datetime.now(zone).date(), lambda d, h, m: datetime.combine(d, time(h, m), zone).astimezone(UTC)
+    return datetime.now(zone).date(), lambda d, h, m: datetime.combine(
+        d, time(h, m), zone
+    ).astimezone(UTC)
 
 
 def set_zone(engine, email, tz):
@@ -79,9 +89,14 @@ def test_sections_follow_the_users_zone_overdue_first_in_red(page, signed_in, en
     r, g, b = [int(x) for x in re.findall(r"\d+", color)[:3]]
     assert r > 150 and r > g + 60 and r > b + 60, color  # red
     expect(page.get_by_test_id("section-today").get_by_text("TZ late tonight")).to_be_visible()
-    expect(page.get_by_test_id("section-upcoming").get_by_text("TZ just after tonight")).to_be_visible()
-    expect(page.get_by_test_id("task-row").filter(has_text="TZ late tonight").get_by_test_id("task-due")
-           ).to_have_text("Today 11:30 PM")
+    expect(
+        page.get_by_test_id("section-upcoming").get_by_text("TZ just after tonight")
+    ).to_be_visible()
+    expect(
+        page.get_by_test_id("task-row")
+        .filter(has_text="TZ late tonight")
+        .get_by_test_id("task-due")
+    ).to_have_text("Today 11:30 PM")
     expect(page.get_by_test_id("due-legend")).to_be_visible()
     expect(page.get_by_test_id("section-completed")).to_have_count(0)  # hidden unless filtered
     shot(page, "todo_agent")
@@ -90,7 +105,9 @@ def test_sections_follow_the_users_zone_overdue_first_in_red(page, signed_in, en
 
 
 def test_tick_to_complete_then_undo(page, signed_in, engine):
-    tid = add_task(engine, "avery@demo.leadapp.io", datetime.now(UTC) + timedelta(days=2), "Tick me please")
+    tid = add_task(
+        engine, "avery@demo.leadapp.io", datetime.now(UTC) + timedelta(days=2), "Tick me please"
+    )
     signed_in(page, "agent", path="/todo")
     row = page.get_by_test_id("task-row").filter(has_text="Tick me please")
     row.get_by_test_id("task-check").click()
@@ -107,15 +124,22 @@ def test_tick_to_complete_then_undo(page, signed_in, engine):
     row.get_by_test_id("task-check").click()
     expect(page.get_by_test_id("task-row").filter(has_text="Tick me please")).to_have_count(0)
     page.goto(page.url.split("/todo")[0] + "/todo?done=all")
-    done = page.get_by_test_id("section-completed").get_by_test_id("task-row").filter(has_text="Tick me please")
+    done = (
+        page.get_by_test_id("section-completed")
+        .get_by_test_id("task-row")
+        .filter(has_text="Tick me please")
+    )
     expect(done.get_by_test_id("task-completed-at")).to_contain_text("Done Today")
 
 
 def _agent_lead(engine, email):
     with Session(engine) as s:
         u = user(s, email)
-        lead = s.exec(select(Lead).where(Lead.assigned_agent_id == u.id, Lead.first_name != "",
-                                         Lead.status != "deleted").order_by(Lead.id)).first()
+        lead = s.exec(
+            select(Lead)
+            .where(Lead.assigned_agent_id == u.id, Lead.first_name != "", Lead.status != "deleted")
+            .order_by(Lead.id)
+        ).first()
         return lead.id, f"{lead.first_name} {lead.last_name}".strip(), lead.first_name
 
 
@@ -128,7 +152,9 @@ def test_add_a_call_from_the_page_with_a_searched_lead(page, signed_in, engine, 
     expect(page.get_by_test_id("task-owner-select")).to_have_count(0)  # agents cannot assign
     page.get_by_test_id("task-title-input").fill("Call about financing")
     dialog.get_by_role("radio", name="Call").click()
-    tomorrow = (datetime.now(ZoneInfo("America/Los_Angeles")) + timedelta(days=3)).date().isoformat()
+    tomorrow = (
+        (datetime.now(ZoneInfo("America/Los_Angeles")) + timedelta(days=3)).date().isoformat()
+    )
     page.get_by_test_id("task-date").fill(tomorrow)
     page.get_by_test_id("task-time").fill("10:15")
     page.get_by_test_id("task-lead-search").fill(name)
@@ -142,8 +168,12 @@ def test_add_a_call_from_the_page_with_a_searched_lead(page, signed_in, engine, 
     with Session(engine) as s:
         t = s.exec(select(Task).where(Task.title == "Call about financing")).one()
         assert (t.kind, t.lead_id) == ("call", lead_id)
-        h = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "task")).all()
-        assert any(e.title == "Call added: Call about financing" and e.actor_id == t.owner_id for e in h)
+        h = s.exec(
+            select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "task")
+        ).all()
+        assert any(
+            e.title == "Call added: Call about financing" and e.actor_id == t.owner_id for e in h
+        )
     # the task shows on the lead's page, with the lead on the task
     row.get_by_test_id("task-lead-link").click()
     page.wait_for_url(re.compile(rf".*/leads/{lead_id}/?$"))
@@ -153,9 +183,21 @@ def test_add_a_call_from_the_page_with_a_searched_lead(page, signed_in, engine, 
 def test_lead_page_lists_other_agents_tasks_with_legend_and_adds(page, signed_in, engine, shot):
     lead_id, name, _ = _agent_lead(engine, "jordan@demo.leadapp.io")
     now = datetime.now(UTC)
-    add_task(engine, "sam@demo.leadapp.io", now - timedelta(days=2), "Old agent's follow-up", lead_id=lead_id)
-    add_task(engine, "jordan@demo.leadapp.io", now + timedelta(days=4), "Jordan's showing", kind="showing",
-             lead_id=lead_id)
+    add_task(
+        engine,
+        "sam@demo.leadapp.io",
+        now - timedelta(days=2),
+        "Old agent's follow-up",
+        lead_id=lead_id,
+    )
+    add_task(
+        engine,
+        "jordan@demo.leadapp.io",
+        now + timedelta(days=4),
+        "Jordan's showing",
+        kind="showing",
+        lead_id=lead_id,
+    )
     signed_in(page, "agent2", path=f"/leads/{lead_id}")
     panel = page.get_by_test_id("lead-tasks")
     expect(panel.get_by_test_id("due-legend")).to_be_visible()
@@ -180,8 +222,16 @@ def test_lead_page_lists_other_agents_tasks_with_legend_and_adds(page, signed_in
 
 def test_broker_filters_live_in_the_url_and_count(page, signed_in, engine, server, shot):
     now = datetime.now(UTC)
-    add_task(engine, "jordan@demo.leadapp.io", now + timedelta(days=1), "Jordan call for filter", kind="call")
-    add_task(engine, "broker@demo.leadapp.io", now + timedelta(days=1), "Broker own todo", kind="todo")
+    add_task(
+        engine,
+        "jordan@demo.leadapp.io",
+        now + timedelta(days=1),
+        "Jordan call for filter",
+        kind="call",
+    )
+    add_task(
+        engine, "broker@demo.leadapp.io", now + timedelta(days=1), "Broker own todo", kind="todo"
+    )
     signed_in(page, "broker", path="/todo")
     expect(page.get_by_text("Broker own todo")).to_be_visible()
     expect(page.get_by_text("Jordan call for filter")).to_have_count(0)  # default: my tasks
@@ -192,7 +242,9 @@ def test_broker_filters_live_in_the_url_and_count(page, signed_in, engine, serve
     page.wait_for_url(re.compile(r".*/todo\?agent=all$"))
     expect(page.get_by_test_id("filter-count")).to_have_text("1")
     page.wait_for_timeout(500)
-    if not page.get_by_test_id("filter-kind").is_visible():  # the popover stays open across filter changes
+    if not page.get_by_test_id(
+        "filter-kind"
+    ).is_visible():  # the popover stays open across filter changes
         page.get_by_test_id("filter-button").click()
     page.get_by_test_id("filter-kind").click()
     page.get_by_role("option", name="Call", exact=True).click()
@@ -223,8 +275,13 @@ def test_reminder_toast_in_every_open_tab(page, signed_in, engine, shot):
     with Session(engine) as s:
         b = s.get(Brokerage, 1)
         assert b.reminder_minutes == 15
-    tid = add_task(engine, "avery@demo.leadapp.io", datetime.now(UTC) + timedelta(minutes=9),
-                   "Showing at 44 Birch", kind="showing")
+    tid = add_task(
+        engine,
+        "avery@demo.leadapp.io",
+        datetime.now(UTC) + timedelta(minutes=9),
+        "Showing at 44 Birch",
+        kind="showing",
+    )
     signed_in(page, "agent")  # the dashboard
     toast = page.locator(".reminder-toast").filter(has_text="Showing at 44 Birch")
     expect(toast).to_be_visible(timeout=20_000)
@@ -232,18 +289,28 @@ def test_reminder_toast_in_every_open_tab(page, signed_in, engine, shot):
     shot(page, "reminder_toast_dashboard", full_page=False)
     second = page.context.new_page()
     second.goto(page.url.rstrip("/") + "/todo")
-    expect(second.locator(".reminder-toast").filter(has_text="Showing at 44 Birch")).to_be_visible(timeout=20_000)
+    expect(second.locator(".reminder-toast").filter(has_text="Showing at 44 Birch")).to_be_visible(
+        timeout=20_000
+    )
     with Session(engine) as s:
         assert s.get(Task, tid).reminded_at is not None
     # an event scheduled while the tab is open is reminded without a reload
-    add_task(engine, "avery@demo.leadapp.io", datetime.now(UTC) + timedelta(minutes=5),
-             "Call with the lender", kind="call")
-    expect(second.locator(".reminder-toast").filter(has_text="Call with the lender")).to_be_visible(timeout=40_000)
+    add_task(
+        engine,
+        "avery@demo.leadapp.io",
+        datetime.now(UTC) + timedelta(minutes=5),
+        "Call with the lender",
+        kind="call",
+    )
+    expect(second.locator(".reminder-toast").filter(has_text="Call with the lender")).to_be_visible(
+        timeout=40_000
+    )
     second.set_viewport_size(PHONE)
     shot(second, "reminder_toast_phone", full_page=False)
     # other users get no reminder of it
     other = page.context.browser.new_context().new_page()
     from tests.browser.conftest import sign_in
+
     sign_in(other, page.url.split("/")[0] + "//" + page.url.split("/")[2], "agent2")
     other.wait_for_timeout(3000)
     expect(other.locator(".reminder-toast")).to_have_count(0)
@@ -256,7 +323,9 @@ def test_edit_delete_and_the_lead_and_date_filters(page, signed_in, engine, serv
     day = (datetime.now(zone) + timedelta(days=40)).date()
     due = datetime.combine(day, time(9, 0), zone).astimezone(UTC)
     add_task(engine, "avery@demo.leadapp.io", due, "Far-off follow-up", lead_id=lead_id)
-    add_task(engine, "avery@demo.leadapp.io", due + timedelta(days=2), "Even later", lead_id=lead_id)
+    add_task(
+        engine, "avery@demo.leadapp.io", due + timedelta(days=2), "Even later", lead_id=lead_id
+    )
     # the lead page's "View all" opens the to-do page filtered to the lead
     signed_in(page, "agent", path=f"/leads/{lead_id}")
     page.get_by_test_id("lead-tasks-view-all").click()
@@ -287,7 +356,9 @@ def test_edit_delete_and_the_lead_and_date_filters(page, signed_in, engine, serv
     expect(page.get_by_test_id("todo-empty")).to_be_visible()
     with Session(engine) as s:
         assert s.exec(select(Task).where(Task.title.startswith("Far-off"))).all() == []
-        h = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "task")).all()
+        h = s.exec(
+            select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "task")
+        ).all()
         assert any(e.title.startswith("To-do deleted: Far-off follow-up (edited)") for e in h)
     page.get_by_test_id("filter-button").click()
     page.get_by_test_id("filter-clear").click()
@@ -298,9 +369,21 @@ def test_edit_delete_and_the_lead_and_date_filters(page, signed_in, engine, serv
 def test_todays_events_show_on_the_dashboard(page, signed_in, engine, shot):
     today, at = local_day(engine, "jordan@demo.leadapp.io")
     lead_id, name, _ = _agent_lead(engine, "jordan@demo.leadapp.io")
-    add_task(engine, "jordan@demo.leadapp.io", at(today, 16, 0), "Showing on Oak St", kind="showing", lead_id=lead_id)
-    add_task(engine, "jordan@demo.leadapp.io", at(today + timedelta(days=1), 9, 0), "Tomorrow's meeting",
-             kind="meeting")
+    add_task(
+        engine,
+        "jordan@demo.leadapp.io",
+        at(today, 16, 0),
+        "Showing on Oak St",
+        kind="showing",
+        lead_id=lead_id,
+    )
+    add_task(
+        engine,
+        "jordan@demo.leadapp.io",
+        at(today + timedelta(days=1), 9, 0),
+        "Tomorrow's meeting",
+        kind="meeting",
+    )
     add_task(engine, "avery@demo.leadapp.io", at(today, 15, 0), "Avery's call today", kind="call")
     signed_in(page, "agent2")
     card = page.get_by_test_id("todays-agenda")
@@ -322,8 +405,11 @@ def test_a_full_day_shows_its_first_rows_and_links_to_the_rest(page, signed_in, 
         add_task(engine, who, at(today, 13 + i % 10, i), f"Follow-up {i}")
     with Session(engine) as s:
         u = user(s, who)
-        day = s.exec(select(Task.kind).where(Task.owner_id == u.id, Task.due_at >= start,
-                                             Task.due_at < start + timedelta(days=1))).all()
+        day = s.exec(
+            select(Task.kind).where(
+                Task.owner_id == u.id, Task.due_at >= start, Task.due_at < start + timedelta(days=1)
+            )
+        ).all()
     todos, events = sum(k == "todo" for k in day), sum(k != "todo" for k in day)
     signed_in(page, who)
     card = page.get_by_test_id("todays-agenda")

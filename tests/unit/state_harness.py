@@ -57,7 +57,10 @@ def event_names(events) -> list[str]:
     """Flatten returned events to names like '_redirect' or 'toast' for assertions."""
     names = []
     for e in events:
-        for item in (e if isinstance(e, (list, tuple)) else [e]):
-            names.append(getattr(getattr(item, "handler", None), "fn", None).__name__
-                         if getattr(item, "handler", None) is not None else str(item))
+        for item in e if isinstance(e, (list, tuple)) else [e]:
+            names.append(
+                getattr(getattr(item, "handler", None), "fn", None).__name__
+                if getattr(item, "handler", None) is not None
+                else str(item)
+            )
     return names

@@ -39,10 +39,18 @@ def test_other_brokerage_is_invisible_even_to_its_broker(session, org, other_org
 def test_create_lead_validates_every_field_and_email_uniqueness(session, org, make_lead):
     make_lead(org.broker, email="Taken@Example.com")
     with pytest.raises(ValidationFailed) as exc:
-        leads.create_lead(session, org.broker, {
-            "email": "TAKEN@example.com", "phone": "12345", "state": "Narnia",
-            "postal_code": "ABC", "birthday": "13/45/1990", "lead_type": "landlord",
-        })
+        leads.create_lead(
+            session,
+            org.broker,
+            {
+                "email": "TAKEN@example.com",
+                "phone": "12345",
+                "state": "Narnia",
+                "postal_code": "ABC",
+                "birthday": "13/45/1990",
+                "lead_type": "landlord",
+            },
+        )
     errs = exc.value.errors
     assert set(errs) == {"email", "phone", "state", "postal_code", "birthday", "lead_type"}
     assert "already a lead" in errs["email"]
@@ -50,14 +58,28 @@ def test_create_lead_validates_every_field_and_email_uniqueness(session, org, ma
 
 
 def test_create_lead_normalises_and_records_creator(session, org):
-    lead = leads.create_lead(session, org.agent, {
-        "email": " Jo@Example.COM ", "first_name": "Jo", "phone": "415.555.0101",
-        "state": "california", "postal_code": "k1a0b1", "birthday": "7/4/1980",
-    })
+    lead = leads.create_lead(
+        session,
+        org.agent,
+        {
+            "email": " Jo@Example.COM ",
+            "first_name": "Jo",
+            "phone": "415.555.0101",
+            "state": "california",
+            "postal_code": "k1a0b1",
+            "birthday": "7/4/1980",
+        },
+    )
     session.commit()
     assert (lead.email, lead.phone, lead.state, lead.postal_code) == (
-        "jo@example.com", "(415) 555-0101", "CA", "K1A 0B1")
-    assert lead.status == "new" and lead.assigned_agent_id == org.agent.id and lead.birthday_md == 704
+        "jo@example.com",
+        "(415) 555-0101",
+        "CA",
+        "K1A 0B1",
+    )
+    assert (
+        lead.status == "new" and lead.assigned_agent_id == org.agent.id and lead.birthday_md == 704
+    )
     h = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)).one()
     assert h.kind == "created" and h.actor_id == org.agent.id
 
@@ -66,8 +88,15 @@ def test_stage_change_is_audited_and_rolled_up(session, org, make_lead):
     lead = make_lead(org.agent)
     leads.set_stage(session, org.agent, [lead.id], "nurturing")
     session.commit()
-    h = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "audit")).one()
-    assert (h.field, h.old_value, h.new_value, h.actor_id) == ("stage", "Uncontacted", "Nurturing", org.agent.id)
+    h = session.exec(
+        select(HistoryEntry).where(HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "audit")
+    ).one()
+    assert (h.field, h.old_value, h.new_value, h.actor_id) == (
+        "stage",
+        "Uncontacted",
+        "Nurturing",
+        org.agent.id,
+    )
     assert rollups.check(session, org.brokerage.id) == []
     with pytest.raises(ValidationFailed):
         leads.set_stage(session, org.agent, [lead.id], "bogus")

@@ -30,16 +30,32 @@ def client(engine, key):
 
 
 def test_signup_creates_lead_in_pool_and_history(client, engine, org):
-    r = client.post("/api/v1/events", json={"kind": "sign-up", "email": "New.Person@Example.com",
-                                            "name": "New Person", "phone": "4155550101", "idempotency_key": "k1"})
+    r = client.post(
+        "/api/v1/events",
+        json={
+            "kind": "sign-up",
+            "email": "New.Person@Example.com",
+            "name": "New Person",
+            "phone": "4155550101",
+            "idempotency_key": "k1",
+        },
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["lead_created"] is True
     with Session(engine) as s:
         lead = s.get(Lead, body["lead_id"])
-        assert (lead.email, lead.first_name, lead.last_name) == ("new.person@example.com", "New", "Person")
+        assert (lead.email, lead.first_name, lead.last_name) == (
+            "new.person@example.com",
+            "New",
+            "Person",
+        )
         assert lead.phone == "(415) 555-0101" and lead.source == "Website sign-up"
-        assert lead.assigned_agent_id is None and lead.last_activity_at is not None and lead.rating_score > 0
+        assert (
+            lead.assigned_agent_id is None
+            and lead.last_activity_at is not None
+            and lead.rating_score > 0
+        )
         h = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)).all()
         assert [e.kind for e in h] == ["created"] and h[0].actor_id is None
         assert rollups.check(s, org.brokerage.id) == []
@@ -51,7 +67,9 @@ def test_signup_goes_to_default_agent(client, engine, session, org):
     b.default_agent_id = org.agent.id
     session.add(b)
     session.commit()
-    r = client.post("/api/v1/events", json={"kind": "signup", "email": "a@example.com", "source": "Zillow"})
+    r = client.post(
+        "/api/v1/events", json={"kind": "signup", "email": "a@example.com", "source": "Zillow"}
+    )
     with Session(engine) as s:
         lead = s.get(Lead, r.json()["lead_id"])
         assert lead.assigned_agent_id == org.agent.id and lead.source == "Zillow"
@@ -59,9 +77,15 @@ def test_signup_goes_to_default_agent(client, engine, session, org):
 
 def test_known_email_attaches_and_unknown_non_signup_is_refused(client, make_lead, engine):
     lead = make_lead(email="known@example.com")
-    r = client.post("/api/v1/events", json={"kind": "listing_view", "email": "KNOWN@example.com", "mls_number": "ML1"})
-    assert r.status_code == 201 and r.json() == {"activity_id": r.json()["activity_id"], "lead_id": lead.id,
-                                                  "lead_created": False}
+    r = client.post(
+        "/api/v1/events",
+        json={"kind": "listing_view", "email": "KNOWN@example.com", "mls_number": "ML1"},
+    )
+    assert r.status_code == 201 and r.json() == {
+        "activity_id": r.json()["activity_id"],
+        "lead_id": lead.id,
+        "lead_created": False,
+    }
     r = client.post("/api/v1/events", json={"kind": "listing_view", "email": "nobody@example.com"})
     assert r.status_code == 422 and "sign-up" in r.json()["errors"]["email"]
 
@@ -89,7 +113,11 @@ def test_batch_stores_valid_items_and_lists_invalid_ones(client, engine, make_le
         {"kind": "search", "email": "b@example.com", "criteria": "cheap"},
         {"kind": "saved_search", "email": "b@example.com", "occurred_at": "2999-01-01T00:00:00Z"},
         {"kind": "listing_view", "email": "b@example.com", "password": "secret123"},
-        {"kind": "listing_view", "email": "b@example.com", "occurred_at": "2026-01-02T03:04:05+02:00"},
+        {
+            "kind": "listing_view",
+            "email": "b@example.com",
+            "occurred_at": "2026-01-02T03:04:05+02:00",
+        },
     ]
     r = client.post("/api/v1/events", json={"events": events})
     assert r.status_code == 422
@@ -119,10 +147,15 @@ def test_batch_limit_and_bad_bodies(client):
 
 def test_missing_unknown_and_revoked_keys_get_401(client, session, org, key):
     for headers in ({"Authorization": ""}, {"Authorization": "Bearer lk_nope_nope"}):
-        r = client.post("/api/v1/events", json={"kind": "signup", "email": "a@example.com"}, headers=headers)
+        r = client.post(
+            "/api/v1/events", json={"kind": "signup", "email": "a@example.com"}, headers=headers
+        )
         assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
     assert client.get("/api/v1/leads").status_code == 200
-    assert client.get("/api/v1/leads", headers={"Authorization": "", "X-API-Key": key}).status_code == 200
+    assert (
+        client.get("/api/v1/leads", headers={"Authorization": "", "X-API-Key": key}).status_code
+        == 200
+    )
     k = apikeys.list_keys(session, org.broker)[0]
     apikeys.revoke_key(session, org.broker, k["id"])
     session.commit()
@@ -146,28 +179,53 @@ def test_keys_are_per_brokerage(engine, session, other_org, client, make_lead):
     _, other = apikeys.create_key(session, other_org.broker, "Other site")
     session.commit()
     h = {"Authorization": f"Bearer {other}"}
-    r = client.post("/api/v1/events", json={"kind": "info_request", "email": "mine@example.com"}, headers=h)
+    r = client.post(
+        "/api/v1/events", json={"kind": "info_request", "email": "mine@example.com"}, headers=h
+    )
     assert r.status_code == 422  # not a lead of the other brokerage
     assert client.get(f"/api/v1/leads/{lead.id}", headers=h).status_code == 404
     assert client.get("/api/v1/leads", headers=h).json()["data"] == []
 
 
 def test_website_login(client, engine):
-    client.post("/api/v1/events", json={"kind": "signup", "email": "w@example.com", "password": "hunter22!"})
-    ok = client.post("/api/v1/accounts/login", json={"email": "W@example.com", "password": "hunter22!"})
+    client.post(
+        "/api/v1/events", json={"kind": "signup", "email": "w@example.com", "password": "hunter22!"}
+    )
+    ok = client.post(
+        "/api/v1/accounts/login", json={"email": "W@example.com", "password": "hunter22!"}
+    )
     assert ok.status_code == 200 and ok.json()["email"] == "w@example.com"
-    assert client.post("/api/v1/accounts/login", json={"email": "w@example.com", "password": "wrong-one"}).status_code == 401
-    assert client.post("/api/v1/accounts/login", json={"email": "x@example.com", "password": "hunter22!"}).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/accounts/login", json={"email": "w@example.com", "password": "wrong-one"}
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/api/v1/accounts/login", json={"email": "x@example.com", "password": "hunter22!"}
+        ).status_code
+        == 401
+    )
     assert client.post("/api/v1/accounts/login", json={"email": "w@example.com"}).status_code == 422
     # a second sign-up cannot replace the password
-    r = client.post("/api/v1/events", json={"kind": "signup", "email": "w@example.com", "password": "other-pass"})
+    r = client.post(
+        "/api/v1/events",
+        json={"kind": "signup", "email": "w@example.com", "password": "other-pass"},
+    )
     assert r.status_code == 422 and "password" in r.json()["errors"]
 
 
 def test_failed_logins_are_limited_per_email(client):
-    client.post("/api/v1/events", json={"kind": "signup", "email": "v@example.com", "password": "hunter22!"})
-    codes = [client.post("/api/v1/accounts/login", json={"email": "v@example.com", "password": "nope-nope"}).status_code
-             for _ in range(11)]
+    client.post(
+        "/api/v1/events", json={"kind": "signup", "email": "v@example.com", "password": "hunter22!"}
+    )
+    codes = [
+        client.post(
+            "/api/v1/accounts/login", json={"email": "v@example.com", "password": "nope-nope"}
+        ).status_code
+        for _ in range(11)
+    ]
     assert codes == [401] * 10 + [429]
 
 
@@ -196,12 +254,21 @@ def test_concurrent_resends_store_once(engine, key, make_lead):
         pass  # SQLite serialises writers; PostgreSQL runs them truly in parallel
     make_lead(email="c@example.com")
     app = build_api(engine, TokenBucket(1000, 1000))
-    ev = {"events": [{"kind": "info_request", "email": "c@example.com", "idempotency_key": f"c{i}"} for i in range(50)]
-          + [{"kind": "signup", "email": "brand-new@example.com", "idempotency_key": "s1"}]}
+    ev = {
+        "events": [
+            {"kind": "info_request", "email": "c@example.com", "idempotency_key": f"c{i}"}
+            for i in range(50)
+        ]
+        + [{"kind": "signup", "email": "brand-new@example.com", "idempotency_key": "s1"}]
+    }
     answers = []
     with TestClient(app) as c:
+
         def send():
-            answers.append(c.post("/api/v1/events", json=ev, headers={"Authorization": f"Bearer {key}"}))
+            answers.append(
+                c.post("/api/v1/events", json=ev, headers={"Authorization": f"Bearer {key}"})
+            )
+
         threads = [threading.Thread(target=send) for _ in range(6)]
         for t in threads:
             t.start()
@@ -215,27 +282,57 @@ def test_concurrent_resends_store_once(engine, key, make_lead):
         assert rating.check(s, 1) == [] and rollups.check(s, 1) == []
 
 
-def test_saved_listing_and_search_land_in_the_organizer_as_the_leads(client, engine, session, make_lead):
+def test_saved_listing_and_search_land_in_the_organizer_as_the_leads(
+    client, engine, session, make_lead
+):
     from datetime import date
 
     from leadapp.models import Favorite, Listing, SavedSearch
 
     lead = make_lead(email="o@example.com")
-    session.add(Listing(mls_number="ML777", street="1 Vine St", city="Berkeley", state="CA", postal_code="94709",
-                        price=900000, list_date=date(2026, 1, 1)))
+    session.add(
+        Listing(
+            mls_number="ML777",
+            street="1 Vine St",
+            city="Berkeley",
+            state="CA",
+            postal_code="94709",
+            price=900000,
+            list_date=date(2026, 1, 1),
+        )
+    )
     session.commit()
-    r = client.post("/api/v1/events", json={"events": [
-        {"kind": "saved_listing", "email": "o@example.com", "mls_number": "ML777"},
-        {"kind": "saved_listing", "email": "o@example.com", "mls_number": "ML777"},  # favourited twice: one row
-        {"kind": "saved_listing", "email": "o@example.com", "mls_number": "ML-unknown"},
-        {"kind": "saved_search", "email": "o@example.com",
-         "criteria": {"city": "Berkeley", "min_beds": 2, "max_price": 800000, "transaction": "sale"}},
-    ]})
+    r = client.post(
+        "/api/v1/events",
+        json={
+            "events": [
+                {"kind": "saved_listing", "email": "o@example.com", "mls_number": "ML777"},
+                {
+                    "kind": "saved_listing",
+                    "email": "o@example.com",
+                    "mls_number": "ML777",
+                },  # favourited twice: one row
+                {"kind": "saved_listing", "email": "o@example.com", "mls_number": "ML-unknown"},
+                {
+                    "kind": "saved_search",
+                    "email": "o@example.com",
+                    "criteria": {
+                        "city": "Berkeley",
+                        "min_beds": 2,
+                        "max_price": 800000,
+                        "transaction": "sale",
+                    },
+                },
+            ]
+        },
+    )
     assert r.status_code == 201 and r.json()["stored"] == 4
     with Session(engine) as s:
         favs = s.exec(select(Favorite).where(Favorite.lead_id == lead.id)).all()
         assert [(f.created_by, f.created_by_user_id) for f in favs] == [("lead", None)]
-        acts = s.exec(select(Activity).where(Activity.lead_id == lead.id).order_by(Activity.id)).all()
+        acts = s.exec(
+            select(Activity).where(Activity.lead_id == lead.id).order_by(Activity.id)
+        ).all()
         assert acts[0].listing_id == favs[0].listing_id and acts[2].listing_id is None
         ss = s.exec(select(SavedSearch).where(SavedSearch.lead_id == lead.id)).one()
         assert ss.created_by == "lead" and ss.name == "Berkeley · 2+ beds · up to $800,000"
@@ -244,40 +341,81 @@ def test_saved_listing_and_search_land_in_the_organizer_as_the_leads(client, eng
 
 def test_stored_activity_reads_back_exactly(client, engine, make_lead):
     lead = make_lead(email="rb@example.com")
-    r = client.post("/api/v1/events", json={"events": [
-        {"kind": "search", "email": "rb@example.com", "criteria": {"city": "Albany", "min_beds": 3},
-         "occurred_at": "2026-03-04T05:06:07.123456Z", "details": "from the map", "idempotency_key": "rb1"},
-        {"kind": "listing_view", "email": "rb@example.com", "mls_number": "ML9"}]})
+    r = client.post(
+        "/api/v1/events",
+        json={
+            "events": [
+                {
+                    "kind": "search",
+                    "email": "rb@example.com",
+                    "criteria": {"city": "Albany", "min_beds": 3},
+                    "occurred_at": "2026-03-04T05:06:07.123456Z",
+                    "details": "from the map",
+                    "idempotency_key": "rb1",
+                },
+                {"kind": "listing_view", "email": "rb@example.com", "mls_number": "ML9"},
+            ]
+        },
+    )
     first, second = r.json()["results"]
     with Session(engine) as s:
         a = s.get(Activity, first["activity_id"])
         assert (a.kind, a.criteria, a.details, a.idempotency_key, a.lead_id) == (
-            "search", {"city": "Albany", "min_beds": 3}, "from the map", "rb1", lead.id)
+            "search",
+            {"city": "Albany", "min_beds": 3},
+            "from the map",
+            "rb1",
+            lead.id,
+        )
         assert as_utc(a.occurred_at).isoformat() == "2026-03-04T05:06:07.123456+00:00"
         assert s.get(Activity, second["activity_id"]).mls_number == "ML9"
-        l = s.get(Lead, lead.id)
-        assert as_utc(l.last_activity_at) > as_utc(a.occurred_at) and l.rating_score > 0
+        ld = s.get(Lead, lead.id)
+        assert as_utc(ld.last_activity_at) > as_utc(a.occurred_at) and ld.rating_score > 0
 
 
 def test_replay_of_a_batch_with_two_signups_of_a_new_email_answers_the_same(client):
-    batch = {"events": [{"kind": "signup", "email": "two@example.com", "idempotency_key": "t1"},
-                        {"kind": "signup", "email": "two@example.com", "idempotency_key": "t2"},
-                        {"kind": "search", "email": "two@example.com", "idempotency_key": "t3"}]}
+    batch = {
+        "events": [
+            {"kind": "signup", "email": "two@example.com", "idempotency_key": "t1"},
+            {"kind": "signup", "email": "two@example.com", "idempotency_key": "t2"},
+            {"kind": "search", "email": "two@example.com", "idempotency_key": "t3"},
+        ]
+    }
     first = client.post("/api/v1/events", json=batch).json()
     assert [r["lead_created"] for r in first["results"]] == [True, False, False]
     again = client.post("/api/v1/events", json=batch).json()
-    assert again["results"] == first["results"] and again["duplicates"] == 3 and again["stored"] == 0
+    assert (
+        again["results"] == first["results"] and again["duplicates"] == 3 and again["stored"] == 0
+    )
 
 
 def test_password_on_a_later_signup_of_the_same_batch(client, make_lead):
     make_lead(email="imported@example.com")  # a lead an agent added: no website account yet
-    r = client.post("/api/v1/events", json={"events": [
-        {"kind": "signup", "email": "fresh@example.com"},
-        {"kind": "signup", "email": "fresh@example.com", "password": "first-pass"},
-        {"kind": "signup", "email": "fresh@example.com", "password": "second-pass"},
-        {"kind": "signup", "email": "imported@example.com", "password": "imported-pass"},
-        {"kind": "signup", "email": "imported@example.com", "password": "another-pass"}]})
-    assert [sorted(x.get("errors", {})) for x in r.json()["results"]] == [[], [], ["password"], [], ["password"]]
-    login = lambda e, p: client.post("/api/v1/accounts/login", json={"email": e, "password": p}).status_code
-    assert login("fresh@example.com", "first-pass") == 200 and login("fresh@example.com", "second-pass") == 401
+    r = client.post(
+        "/api/v1/events",
+        json={
+            "events": [
+                {"kind": "signup", "email": "fresh@example.com"},
+                {"kind": "signup", "email": "fresh@example.com", "password": "first-pass"},
+                {"kind": "signup", "email": "fresh@example.com", "password": "second-pass"},
+                {"kind": "signup", "email": "imported@example.com", "password": "imported-pass"},
+                {"kind": "signup", "email": "imported@example.com", "password": "another-pass"},
+            ]
+        },
+    )
+    assert [sorted(x.get("errors", {})) for x in r.json()["results"]] == [
+        [],
+        [],
+        ["password"],
+        [],
+        ["password"],
+    ]
+
+    def login(e, p):
+        return client.post("/api/v1/accounts/login", json={"email": e, "password": p}).status_code
+
+    assert (
+        login("fresh@example.com", "first-pass") == 200
+        and login("fresh@example.com", "second-pass") == 401
+    )
     assert login("imported@example.com", "imported-pass") == 200

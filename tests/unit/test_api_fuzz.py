@@ -7,20 +7,27 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
-                                               response_schema_conformance, status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
 from leadapp.services import apikeys, leads
 
-
 # Semantic validation (email format, unknown leads) legitimately rejects schema-valid data,
 # so positive_data_acceptance is not among the checks.
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 @pytest.fixture
@@ -38,12 +45,23 @@ def api_schema(engine, session, org):
 def test_api_fuzz_finds_no_5xx_and_responses_conform(api_schema):
     ops = [r.ok() for r in api_schema.get_all_operations()]
     assert {f"{o.method.upper()} {o.path}" for o in ops} == {
-        "POST /events", "POST /accounts/login", "GET /leads", "POST /leads", "GET /leads/{lead_id}",
-        "PATCH /leads/{lead_id}"}
+        "POST /events",
+        "POST /accounts/login",
+        "GET /leads",
+        "POST /leads",
+        "GET /leads/{lead_id}",
+        "PATCH /leads/{lead_id}",
+    }
     seen: set = set()
     for op in ops:
+
         @given(case=op.as_strategy())
-        @settings(max_examples=int(os.environ.get("LEADAPP_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=int(os.environ.get("LEADAPP_FUZZ_EXAMPLES", "40")),
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
         def run(case):
             r = case.call_and_validate(checks=CHECKS)
             seen.add((op.method.upper(), op.path, r.status_code == 401 and "API key" in r.text))
@@ -51,4 +69,7 @@ def test_api_fuzz_finds_no_5xx_and_responses_conform(api_schema):
         run()
     # the key was sent: every operation answered something other than 401
     for op in ops:
-        assert any(m == op.method.upper() and p == op.path and not key_refused for m, p, key_refused in seen), op.path
+        assert any(
+            m == op.method.upper() and p == op.path and not key_refused
+            for m, p, key_refused in seen
+        ), op.path

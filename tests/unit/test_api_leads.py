@@ -22,15 +22,29 @@ def client(engine, session, org):
 
 
 def test_create_validates_like_the_form(client, engine, org):
-    r = client.post("/api/v1/leads", json={"email": "p@example.com", "first_name": "Pat", "state": "California",
-                                           "assigned_agent_id": org.agent.id, "stage": "nurturing"})
+    r = client.post(
+        "/api/v1/leads",
+        json={
+            "email": "p@example.com",
+            "first_name": "Pat",
+            "state": "California",
+            "assigned_agent_id": org.agent.id,
+            "stage": "nurturing",
+        },
+    )
     assert r.status_code == 201, r.text
     lead = r.json()
-    assert lead["state"] == "CA" and lead["assigned_agent_id"] == org.agent.id and lead["stage"] == "nurturing"
+    assert (
+        lead["state"] == "CA"
+        and lead["assigned_agent_id"] == org.agent.id
+        and lead["stage"] == "nurturing"
+    )
     assert lead["stars"] == 0 and lead["source"] == "API"
     r = client.post("/api/v1/leads", json={"email": "p@example.com"})
     assert r.status_code == 422 and "already a lead" in r.json()["errors"]["email"]
-    r = client.post("/api/v1/leads", json={"email": "bad", "postal_code": "ABC", "stars": 3, "zzz": 1})
+    r = client.post(
+        "/api/v1/leads", json={"email": "bad", "postal_code": "ABC", "stars": 3, "zzz": 1}
+    )
     assert r.status_code == 422 and set(r.json()["errors"]) == {"stars", "zzz"}
     r = client.post("/api/v1/leads", json={"email": "bad", "postal_code": "ABC"})
     assert set(r.json()["errors"]) == {"email", "postal_code"}
@@ -38,43 +52,84 @@ def test_create_validates_like_the_form(client, engine, org):
         assert rollups.check(s, org.brokerage.id) == []
 
 
-def test_patch_updates_with_history_and_refuses_rating(client, make_lead, engine, org, other_org, session):
+def test_patch_updates_with_history_and_refuses_rating(
+    client, make_lead, engine, org, other_org, session
+):
     lead = make_lead(email="q@example.com")
-    r = client.patch(f"/api/v1/leads/{lead.id}", json={"city": "Oakland", "stage": "attempted_contact",
-                                                       "assigned_agent_id": org.agent2.id})
+    r = client.patch(
+        f"/api/v1/leads/{lead.id}",
+        json={"city": "Oakland", "stage": "attempted_contact", "assigned_agent_id": org.agent2.id},
+    )
     assert r.status_code == 200, r.text
-    assert (r.json()["city"], r.json()["stage"], r.json()["assigned_agent_id"]) == ("Oakland", "attempted_contact", org.agent2.id)
+    assert (r.json()["city"], r.json()["stage"], r.json()["assigned_agent_id"]) == (
+        "Oakland",
+        "attempted_contact",
+        org.agent2.id,
+    )
     with Session(engine) as s:
-        fields = {e.field for e in s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)).all()}
+        fields = {
+            e.field
+            for e in s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)).all()
+        }
         assert {"stage", "assigned_agent", "contact"} <= fields
         assert rollups.check(s, org.brokerage.id) == []
     assert client.patch(f"/api/v1/leads/{lead.id}", json={"stars": 3}).status_code == 422
     assert client.patch(f"/api/v1/leads/{lead.id}", json={"rating_score": 1e9}).status_code == 422
-    assert client.patch(f"/api/v1/leads/{lead.id}", json={"assigned_agent_id": other_org.agent.id}).status_code == 422
+    assert (
+        client.patch(
+            f"/api/v1/leads/{lead.id}", json={"assigned_agent_id": other_org.agent.id}
+        ).status_code
+        == 422
+    )
     assert client.patch(f"/api/v1/leads/{lead.id}", json={"stage": "flying"}).status_code == 422
     assert client.patch("/api/v1/leads/999999", json={"city": "X"}).status_code == 404
     assert client.get("/api/v1/leads/abc").status_code == 404
 
 
 def test_list_filters_and_cursor_paging(client, make_lead, org):
-    ids = [make_lead(email=f"l{i}@example.com", first_name="Zed" if i % 2 else "Amy").id for i in range(7)]
-    client.patch(f"/api/v1/leads/{ids[0]}", json={"assigned_agent_id": org.agent.id, "status": "active"})
+    ids = [
+        make_lead(email=f"l{i}@example.com", first_name="Zed" if i % 2 else "Amy").id
+        for i in range(7)
+    ]
+    client.patch(
+        f"/api/v1/leads/{ids[0]}", json={"assigned_agent_id": org.agent.id, "status": "active"}
+    )
     seen, cursor = [], None
     while True:
-        page = client.get("/api/v1/leads", params={"limit": 3, **({"cursor": cursor} if cursor else {})}).json()
-        seen += [l["id"] for l in page["data"]]
+        page = client.get(
+            "/api/v1/leads", params={"limit": 3, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        seen += [lead["id"] for lead in page["data"]]
         cursor = page["next_cursor"]
         if not cursor:
             break
     assert seen == ids
-    assert [l["id"] for l in client.get("/api/v1/leads", params={"q": "zed"}).json()["data"]] == ids[1::2]
-    assert [l["id"] for l in client.get("/api/v1/leads", params={"agent_id": org.agent.id}).json()["data"]] == [ids[0]]
+    assert [
+        lead["id"] for lead in client.get("/api/v1/leads", params={"q": "zed"}).json()["data"]
+    ] == ids[1::2]
+    assert [
+        lead["id"]
+        for lead in client.get("/api/v1/leads", params={"agent_id": org.agent.id}).json()["data"]
+    ] == [ids[0]]
     assert len(client.get("/api/v1/leads", params={"agent_id": "none"}).json()["data"]) == 6
-    assert [l["id"] for l in client.get("/api/v1/leads", params={"status": "active"}).json()["data"]] == [ids[0]]
-    assert [l["id"] for l in client.get("/api/v1/leads", params={"email": "L3@example.com"}).json()["data"]] == [ids[3]]
+    assert [
+        lead["id"]
+        for lead in client.get("/api/v1/leads", params={"status": "active"}).json()["data"]
+    ] == [ids[0]]
+    assert [
+        lead["id"]
+        for lead in client.get("/api/v1/leads", params={"email": "L3@example.com"}).json()["data"]
+    ] == [ids[3]]
     assert len(client.get("/api/v1/leads", params={"stars": 0}).json()["data"]) == 7
-    for bad in ({"limit": 0}, {"limit": "x"}, {"cursor": "zzz"}, {"status": "gone"}, {"stars": 5},
-                {"created_since": "yesterday"}, {"color": "red"}):
+    for bad in (
+        {"limit": 0},
+        {"limit": "x"},
+        {"cursor": "zzz"},
+        {"status": "gone"},
+        {"stars": 5},
+        {"created_since": "yesterday"},
+        {"color": "red"},
+    ):
         assert client.get("/api/v1/leads", params=bad).status_code == 422, bad
 
 

@@ -22,7 +22,9 @@ def test_sign_in_gives_a_fresh_256_bit_token_each_time(session, org):
     assert auth.user_for_token(session, t1).id == org.agent.id
 
 
-@pytest.mark.parametrize("email,password", [("alan@bayside.test", "wrong"), ("nobody@x.test", PASSWORD), ("", "")])
+@pytest.mark.parametrize(
+    "email,password", [("alan@bayside.test", "wrong"), ("nobody@x.test", PASSWORD), ("", "")]
+)
 def test_wrong_credentials_are_refused(session, org, email, password):
     with pytest.raises(ServiceError, match="Wrong email or password"):
         auth.sign_in(session, email, password)
@@ -41,7 +43,9 @@ def test_sign_out_and_expiry_end_the_session(session, org):
     auth.sign_out(session, token)
     assert auth.user_for_token(session, token) is None
     token2, _ = auth.sign_in(session, "alan@bayside.test", PASSWORD)
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash(token2))).one()
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == token_hash(token2))
+    ).one()
     row.expires_at = row.created_at - timedelta(seconds=1)
     session.add(row)
     session.commit()

@@ -1,10 +1,10 @@
 """C2 campaign sequences, C4 greetings, and the job runner's exactly-once claim."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from leadapp.models import (Campaign, CampaignStep, CampaignSubscription, Lead, OutgoingEmail, utcnow)
+from leadapp.models import Campaign, CampaignStep, CampaignSubscription, Lead, OutgoingEmail, utcnow
 from leadapp.services import campaigns, jobs, rollups
 
 
@@ -13,8 +13,16 @@ def _campaign(session, org, channels=("email", "text", "email")):
     session.add(c)
     session.flush()
     for i, ch in enumerate(channels, start=1):
-        session.add(CampaignStep(campaign_id=c.id, position=i, delay_days=0 if i == 1 else 7, channel=ch,
-                                 subject=f"Step {i} for {{first_name}}", body="Hi {first_name} from {agent_name}"))
+        session.add(
+            CampaignStep(
+                campaign_id=c.id,
+                position=i,
+                delay_days=0 if i == 1 else 7,
+                channel=ch,
+                subject=f"Step {i} for {{first_name}}",
+                body="Hi {first_name} from {agent_name}",
+            )
+        )
     session.commit()
     return c
 
@@ -45,7 +53,9 @@ def test_steps_go_out_in_order_texts_only_with_consent_then_completed(session, o
     campaigns.send_due_steps(session, later + timedelta(days=8))
     session.commit()
     session.refresh(sub)
-    subjects = [m.subject for m in session.exec(select(OutgoingEmail).order_by(OutgoingEmail.id)).all()]
+    subjects = [
+        m.subject for m in session.exec(select(OutgoingEmail).order_by(OutgoingEmail.id)).all()
+    ]
     assert subjects == ["Step 1 for Dana", "Step 3 for Dana"]
     assert sub.status == "completed"
     assert session.get(Lead, lead.id).active_subscriptions == 0
@@ -65,7 +75,7 @@ def test_text_steps_reach_consenting_leads(session, org, make_lead):
 
 
 def test_greetings_once_a_day(session, org, make_lead):
-    now = datetime(2026, 7, 4, 18, 0, tzinfo=timezone.utc)  # 11:00 in Los Angeles
+    now = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)  # 11:00 in Los Angeles
     make_lead(org.agent, birthday="7/4/1980", first_name="Sam")
     make_lead(org.agent, birthday="7/5/1980")
     assert campaigns.send_greetings(session, now) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -47,8 +47,11 @@ def _direct_counts(session, org, agent_id=None, now=None):
     sources: dict = {}
     for lead in leads:
         sources[lead.source] = sources.get(lead.source, 0) + 1
-    q = select(Activity.kind, Activity.occurred_at).join(Lead, Lead.id == Activity.lead_id).where(
-        Lead.brokerage_id == org.brokerage.id)
+    q = (
+        select(Activity.kind, Activity.occurred_at)
+        .join(Lead, Lead.id == Activity.lead_id)
+        .where(Lead.brokerage_id == org.brokerage.id)
+    )
     if agent_id is not None:
         q = q.where(Lead.assigned_agent_id == agent_id)
     month0 = dash.months_back(now)[0]
@@ -59,7 +62,9 @@ def _direct_counts(session, org, agent_id=None, now=None):
         "subscribed": sum(1 for lead in leads if lead.active_subscriptions > 0),
         "stages": stages,
         "sources": sources,
-        "new_uncontacted": sum(1 for lead in leads if lead.status == "new" and lead.stage == "uncontacted"),
+        "new_uncontacted": sum(
+            1 for lead in leads if lead.status == "new" and lead.stage == "uncontacted"
+        ),
         "actions_12m": actions,
     }
 
@@ -72,29 +77,43 @@ def _panel_counts(session, user, agent_id=None, now=None):
         "subscribed": d["subscribed"]["part"],
         "stages": {s["stage"]: s["count"] for s in d["funnel"]["stages"]},
         "sources": {s["source"]: s["count"] for s in d["sources"]["sources"]},
-        "new_uncontacted": next(s["count"] for s in d["actions"]["suggestions"] if s["key"] == "new"),
+        "new_uncontacted": next(
+            s["count"] for s in d["actions"]["suggestions"] if s["key"] == "new"
+        ),
         "actions_12m": d["months"]["total"],
     }
 
 
 def test_panels_for_broker_and_agent(session, org, make_lead):
-    a1 = make_lead(email="a1@x.test", first_name="Ann", assigned_agent_id=org.agent.id, source="Zillow")
+    make_lead(email="a1@x.test", first_name="Ann", assigned_agent_id=org.agent.id, source="Zillow")
     a2 = make_lead(email="a2@x.test", assigned_agent_id=org.agent.id, source="Referral")
-    b1 = make_lead(email="b1@x.test", assigned_agent_id=org.agent2.id, source="Zillow")
+    make_lead(email="b1@x.test", assigned_agent_id=org.agent2.id, source="Zillow")
     gone = make_lead(email="gone@x.test", assigned_agent_id=org.agent.id, source="Zillow")
     lead_svc.set_status(session, org.broker, [gone.id], "deleted")
     lead_svc.set_stage(session, org.agent, [a2.id], "nurturing")
     session.commit()
-    _events(session, org, [{"kind": "listing_view", "email": "a1@x.test", "mls_number": "ML1"},
-                           {"kind": "search", "email": "b1@x.test"},
-                           {"kind": "info_request", "email": "gone@x.test"}])
+    _events(
+        session,
+        org,
+        [
+            {"kind": "listing_view", "email": "a1@x.test", "mls_number": "ML1"},
+            {"kind": "search", "email": "b1@x.test"},
+            {"kind": "info_request", "email": "gone@x.test"},
+        ],
+    )
 
     broker = dash.load(session, org.broker)
     assert broker["subscribed"]["total"] == 3  # the deleted lead is not counted
     assert broker["active"]["part"] == 2 and broker["active"]["pct"] == pytest.approx(66.7)
     assert {s["stage"]: s["count"] for s in broker["funnel"]["stages"]}["nurturing"] == 1
-    assert [r["lead_name"] for r in broker["feed"]["rows"]] == ["b1@x.test", "Ann"]  # newest first, no deleted
-    assert {s["source"]: s["count"] for s in broker["sources"]["sources"]} == {"Zillow": 2, "Referral": 1}
+    assert [r["lead_name"] for r in broker["feed"]["rows"]] == [
+        "b1@x.test",
+        "Ann",
+    ]  # newest first, no deleted
+    assert {s["source"]: s["count"] for s in broker["sources"]["sources"]} == {
+        "Zillow": 2,
+        "Referral": 1,
+    }
     assert broker["agents"] and broker["agent_id"] is None
 
     agent = dash.load(session, org.agent)
@@ -110,7 +129,8 @@ def test_panels_for_broker_and_agent(session, org, make_lead):
     assert all(f"agent={org.agent.id}" in s["url"] for s in agent["funnel"]["stages"])
     for who, aid in ((org.broker, None), (org.agent, None), (org.broker, org.agent.id)):
         assert _panel_counts(session, who, aid) == _direct_counts(
-            session, org, aid if who.role == "broker" else who.id)
+            session, org, aid if who.role == "broker" else who.id
+        )
 
 
 def test_broker_cannot_narrow_to_another_brokerages_user(session, org, other_org):
@@ -128,12 +148,18 @@ def test_funnel_closed_this_year_only_and_dead_excluded(session, org, make_lead)
     session.commit()
     old = session.get(Lead, leads[1].id)
     tracker = rollups.LeadRollupTracker([old])
-    old.stage_entered_at = datetime(now.year - 1, 6, 1, tzinfo=timezone.utc)
+    old.stage_entered_at = datetime(now.year - 1, 6, 1, tzinfo=UTC)
     tracker.apply(session)
     session.commit()
     f = dash.funnel(session, org.broker, now=now)
     counts = {s["stage"]: s["count"] for s in f["stages"]}
-    assert counts == {"uncontacted": 1, "attempted_contact": 0, "nurturing": 0, "under_contract": 0, "closed": 1}
+    assert counts == {
+        "uncontacted": 1,
+        "attempted_contact": 0,
+        "nurturing": 0,
+        "under_contract": 0,
+        "closed": 1,
+    }
     closed = f["stages"][-1]
     assert closed["url"] == f"/leads?stage=closed&closed_year={now.year}" and closed["pct"] == 50.0
     assert rollups.check(session, org.brokerage.id) == []
@@ -142,8 +168,14 @@ def test_funnel_closed_this_year_only_and_dead_excluded(session, org, make_lead)
 def test_feed_pages_by_keyset_and_filters_by_kind(session, org, make_lead):
     make_lead(email="p@x.test", assigned_agent_id=org.agent.id)
     base = utcnow() - timedelta(hours=5)
-    items = [{"kind": "listing_view" if i % 3 else "search", "email": "p@x.test",
-              "occurred_at": (base + timedelta(minutes=i // 2)).isoformat()} for i in range(45)]
+    items = [
+        {
+            "kind": "listing_view" if i % 3 else "search",
+            "email": "p@x.test",
+            "occurred_at": (base + timedelta(minutes=i // 2)).isoformat(),
+        }
+        for i in range(45)
+    ]
     _events(session, org, items)
     seen, cursor = [], None
     while True:
@@ -153,7 +185,13 @@ def test_feed_pages_by_keyset_and_filters_by_kind(session, org, make_lead):
         if not cursor:
             break
     assert len(seen) == 45 and len(set(seen)) == 45
-    rows = session.execute(select(Activity.id).order_by(Activity.occurred_at.desc(), Activity.id.desc())).scalars().all()
+    rows = (
+        session.execute(
+            select(Activity.id).order_by(Activity.occurred_at.desc(), Activity.id.desc())
+        )
+        .scalars()
+        .all()
+    )
     assert seen == list(rows)
     searches = dash.activity_feed(session, org.agent, kind="search", limit=50)
     assert len(searches["rows"]) == 15 and {r["kind"] for r in searches["rows"]} == {"search"}
@@ -174,25 +212,61 @@ def test_action_center_counts_and_links(session, org, make_lead):
     add_entry(session, lead, org.agent, "call", title="Phone call")
     add_entry(session, lead, org.agent2, "call", title="Phone call")  # someone else
     lead_svc.set_stage(session, org.agent, [lead.id], "nurturing")
-    t = tasks.create_task(session, org.agent, {"title": "Call back", "kind": "todo", "lead_id": lead.id,
-                                                "due_date": (now - timedelta(days=2)).date().isoformat(),
-                                                "due_time": "09:00"})
+    t = tasks.create_task(
+        session,
+        org.agent,
+        {
+            "title": "Call back",
+            "kind": "todo",
+            "lead_id": lead.id,
+            "due_date": (now - timedelta(days=2)).date().isoformat(),
+            "due_time": "09:00",
+        },
+    )
     session.flush()
-    tasks.create_task(session, org.agent, {"title": "Overdue", "kind": "todo",
-                                            "due_date": (now - timedelta(days=3)).date().isoformat(), "due_time": "09:00"})
+    tasks.create_task(
+        session,
+        org.agent,
+        {
+            "title": "Overdue",
+            "kind": "todo",
+            "due_date": (now - timedelta(days=3)).date().isoformat(),
+            "due_time": "09:00",
+        },
+    )
     session.flush()
     tasks.complete_task(session, org.agent, t.id)
     session.commit()
-    _events(session, org, [{"kind": "showing_request", "email": "hot@x.test"},
-                           {"kind": "listing_view", "email": "ac@x.test"}])
+    _events(
+        session,
+        org,
+        [
+            {"kind": "showing_request", "email": "hot@x.test"},
+            {"kind": "listing_view", "email": "ac@x.test"},
+        ],
+    )
     rating.refresh_cutoffs(session, org.brokerage.id)
     session.commit()
     ac = dash.action_center(session, org.agent, now=now + timedelta(seconds=5))
     done = {d["kind"]: d["count"] for d in ac["done"]}
-    assert done == {"note": 1, "call": 1, "quick_event": 0, "message": 0, "task_done": 1, "stage": 1}
+    assert done == {
+        "note": 1,
+        "call": 1,
+        "quick_event": 0,
+        "message": 0,
+        "task_done": 1,
+        "stage": 1,
+    }
     sug = {s["key"]: s for s in ac["suggestions"]}
-    assert sug["new"]["count"] == 1 and sug["new"]["url"] == f"/leads?agent={org.agent.id}&status=new&stage=uncontacted"
-    assert sug["hot"]["count"] == 1 and "rating=3" in sug["hot"]["url"] and "idle=7" in sug["hot"]["url"]
+    assert (
+        sug["new"]["count"] == 1
+        and sug["new"]["url"] == f"/leads?agent={org.agent.id}&status=new&stage=uncontacted"
+    )
+    assert (
+        sug["hot"]["count"] == 1
+        and "rating=3" in sug["hot"]["url"]
+        and "idle=7" in sug["hot"]["url"]
+    )
     assert sug["overdue"]["count"] == 1 and sug["overdue"]["url"] == "/todo"
     team = dash.action_center(session, org.broker, now=now + timedelta(seconds=5))
     assert {d["kind"]: d["count"] for d in team["done"]}["call"] == 2
@@ -200,18 +274,22 @@ def test_action_center_counts_and_links(session, org, make_lead):
     # a call to the hot lead takes it off the list
     add_entry(session, session.get(Lead, hot.id), org.agent, "call", title="Phone call")
     session.commit()
-    assert {s["key"]: s for s in dash.action_center(session, org.agent)["suggestions"]}["hot"]["count"] == 0
+    assert {s["key"]: s for s in dash.action_center(session, org.agent)["suggestions"]}["hot"][
+        "count"
+    ] == 0
 
 
 def test_upcoming_dates_next_seven_days_in_user_zone(session, org, make_lead):
-    now = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)  # 11:00 in Los Angeles
+    now = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)  # 11:00 in Los Angeles
     make_lead(org.agent, email="b0@x.test", first_name="Today", birthday="1980-03-10")
     make_lead(org.agent, email="b6@x.test", first_name="Six", anniversary="2020-03-16")
     make_lead(org.agent, email="b7@x.test", first_name="Seven", birthday="1980-03-17")
     make_lead(org.agent2, email="other@x.test", first_name="Other", birthday="1980-03-11")
     up = dash.upcoming_dates(session, org.agent, now=now)
     assert [(i["lead_name"], i["what"], i["when"]) for i in up["items"]] == [
-        ("Today", "Birthday", "Today"), ("Six", "Anniversary", "Mon Mar 16")]
+        ("Today", "Birthday", "Today"),
+        ("Six", "Anniversary", "Mon Mar 16"),
+    ]
     assert len(dash.upcoming_dates(session, org.broker, now=now)["items"]) == 3
     sug = {s["key"]: s for s in dash.action_center(session, org.agent, now=now)["suggestions"]}
     assert sug["birthdays"]["count"] == 1 and sug["birthdays"]["url"].startswith("/leads/")
@@ -221,9 +299,16 @@ def test_past_months_series(session, org, make_lead):
     make_lead(email="m@x.test", assigned_agent_id=org.agent.id)
     now = utcnow()
     old = (now - timedelta(days=400)).isoformat()
-    _events(session, org, [{"kind": "listing_view", "email": "m@x.test"}, {"kind": "search", "email": "m@x.test"},
-                           {"kind": "saved_search", "email": "m@x.test"}, {"kind": "listing_view", "email": "m@x.test",
-                                                                          "occurred_at": old}])
+    _events(
+        session,
+        org,
+        [
+            {"kind": "listing_view", "email": "m@x.test"},
+            {"kind": "search", "email": "m@x.test"},
+            {"kind": "saved_search", "email": "m@x.test"},
+            {"kind": "listing_view", "email": "m@x.test", "occurred_at": old},
+        ],
+    )
     assert dash.past_months(session, org.broker, series="actions")["total"] == 3
     assert dash.past_months(session, org.broker, series="views")["months"][-1]["count"] == 1
     assert dash.past_months(session, org.agent, series="searches")["total"] == 2
@@ -242,18 +327,35 @@ def test_random_writes_keep_rollups_equal_to_a_recount(session, org, make_lead):
     agents = [None, org.agent.id, org.agent2.id]
     for step in range(160):
         op = rnd.random()
-        ids = [i for i, in session.execute(select(Lead.id).where(Lead.brokerage_id == org.brokerage.id))]
+        ids = [
+            i
+            for (i,) in session.execute(
+                select(Lead.id).where(Lead.brokerage_id == org.brokerage.id)
+            )
+        ]
         if op < 0.2 or not ids:
             email = f"r{step}@x.test"
-            make_lead(email=email, assigned_agent_id=rnd.choice(agents) or "", source=rnd.choice(["Zillow", "Referral", ""]))
+            make_lead(
+                email=email,
+                assigned_agent_id=rnd.choice(agents) or "",
+                source=rnd.choice(["Zillow", "Referral", ""]),
+            )
             emails.append(email)
         elif op < 0.35:
-            lead_svc.set_stage(session, org.broker, rnd.sample(ids, min(len(ids), rnd.randint(1, 3))),
-                               rnd.choice(list(STAGES)))
+            lead_svc.set_stage(
+                session,
+                org.broker,
+                rnd.sample(ids, min(len(ids), rnd.randint(1, 3))),
+                rnd.choice(list(STAGES)),
+            )
         elif op < 0.45:
-            lead_svc.set_status(session, org.broker, rnd.sample(ids, 1), rnd.choice(list(LEAD_STATUSES)))
+            lead_svc.set_status(
+                session, org.broker, rnd.sample(ids, 1), rnd.choice(list(LEAD_STATUSES))
+            )
         elif op < 0.55:
-            lead_svc.assign(session, org.broker, rnd.sample(ids, min(len(ids), 2)), rnd.choice(agents))
+            lead_svc.assign(
+                session, org.broker, rnd.sample(ids, min(len(ids), 2)), rnd.choice(agents)
+            )
         else:
             n = rnd.randint(1, 6)
             items = []
@@ -264,7 +366,9 @@ def test_random_writes_keep_rollups_equal_to_a_recount(session, org, make_lead):
                 else:
                     e, kind = f"web{step}-{rnd.randint(0, 3)}@x.test", "signup"
                     emails.append(e)
-                ago = timedelta(days=rnd.choice([0, 1, 10, 29, 31, 45, 200, 500]), minutes=rnd.randint(0, 600))
+                ago = timedelta(
+                    days=rnd.choice([0, 1, 10, 29, 31, 45, 200, 500]), minutes=rnd.randint(0, 600)
+                )
                 items.append({"kind": kind, "email": e, "occurred_at": (now - ago).isoformat()})
             act_svc.record_events(session, org.brokerage.id, items, now=now)
         session.commit()
@@ -277,6 +381,7 @@ def test_random_writes_keep_rollups_equal_to_a_recount(session, org, make_lead):
 
 
 # ---------------------------------------------------------------- live (D10)
+
 
 def test_changes_are_published_after_commit_only(session, org, make_lead):
     got: list = []
@@ -291,7 +396,10 @@ def test_changes_are_published_after_commit_only(session, org, make_lead):
         assert got == []
         lead_svc.assign(session, org.broker, [lead.id], org.agent2.id)
         session.commit()
-        assert {(c.agent_key, c.kind) for c in got} >= {(org.agent.id, "lead"), (org.agent2.id, "lead")}
+        assert {(c.agent_key, c.kind) for c in got} >= {
+            (org.agent.id, "lead"),
+            (org.agent2.id, "lead"),
+        }
         got.clear()
         _events(session, org, [{"kind": "search", "email": "live@x.test"}])
         assert live.Change(org.brokerage.id, org.agent2.id, "activity", lead.id) in got
@@ -308,7 +416,9 @@ def test_hub_delivers_only_what_each_user_may_see(org, other_org):
         stranger = hub.subscribe(other_org.brokerage.id, other_org.broker.id, True)
         change = live.Change(org.brokerage.id, org.agent.id, "activity", 7)
         pool = live.Change(org.brokerage.id, 0, "lead", 8)
-        await asyncio.to_thread(hub.deliver, [change, pool])  # from a worker thread, as after a commit
+        await asyncio.to_thread(
+            hub.deliver, [change, pool]
+        )  # from a worker thread, as after a commit
         assert await broker.next(2) == [change, pool]
         assert await agent.next(2) == [change]
         assert await agent2.next(0.2) is None
@@ -336,10 +446,26 @@ def test_feed_of_an_agent_with_few_leads_reads_through_their_leads(session, org,
         make_lead(email=f"big{i}@x.test", assigned_agent_id=org.agent2.id)
     make_lead(email="small@x.test", first_name="Small", assigned_agent_id=org.agent.id)
     base = utcnow() - timedelta(hours=3)
-    _events(session, org, [{"kind": "search", "email": f"big{i % 25}@x.test",
-                            "occurred_at": (base + timedelta(minutes=i)).isoformat()} for i in range(60)]
-            + [{"kind": "listing_view", "email": "small@x.test",
-                "occurred_at": (base + timedelta(minutes=2 * i)).isoformat()} for i in range(30)])
+    _events(
+        session,
+        org,
+        [
+            {
+                "kind": "search",
+                "email": f"big{i % 25}@x.test",
+                "occurred_at": (base + timedelta(minutes=i)).isoformat(),
+            }
+            for i in range(60)
+        ]
+        + [
+            {
+                "kind": "listing_view",
+                "email": "small@x.test",
+                "occurred_at": (base + timedelta(minutes=2 * i)).isoformat(),
+            }
+            for i in range(30)
+        ],
+    )
     assert dash._small_share(session, dash.scope(session, org.agent))
     seen, cursor = [], None
     while True:
@@ -362,7 +488,11 @@ def test_check_reports_a_drifted_day_rollup_and_rebuild_repairs_it(session, org,
     session.add(row)
     session.commit()
     problems = rollups.check(session, org.brokerage.id)
-    assert len(problems) == 1 and problems[0].startswith("last-activity day") and "stored 3, recount 1" in problems[0]
+    assert (
+        len(problems) == 1
+        and problems[0].startswith("last-activity day")
+        and "stored 3, recount 1" in problems[0]
+    )
     rollups.rebuild(session, org.brokerage.id)
     session.commit()
     assert rollups.check(session, org.brokerage.id) == []

@@ -15,10 +15,23 @@ from tests.unit.state_harness import call, make_state, token_for
 
 
 def _seed(session, org, make_lead):
-    make_lead(email="mine@x.test", first_name="Mine", assigned_agent_id=org.agent.id, source="Zillow")
-    make_lead(email="theirs@x.test", first_name="Theirs", assigned_agent_id=org.agent2.id, source="Referral")
-    act_svc.record_events(session, org.brokerage.id, [{"kind": "listing_view", "email": "mine@x.test"},
-                                                     {"kind": "search", "email": "theirs@x.test"}])
+    make_lead(
+        email="mine@x.test", first_name="Mine", assigned_agent_id=org.agent.id, source="Zillow"
+    )
+    make_lead(
+        email="theirs@x.test",
+        first_name="Theirs",
+        assigned_agent_id=org.agent2.id,
+        source="Referral",
+    )
+    act_svc.record_events(
+        session,
+        org.brokerage.id,
+        [
+            {"kind": "listing_view", "email": "mine@x.test"},
+            {"kind": "search", "email": "theirs@x.test"},
+        ],
+    )
     session.commit()
 
 
@@ -40,7 +53,9 @@ async def test_load_shows_the_agent_only_their_leads(engine, session, org, make_
 
 
 @pytest.mark.authz("DashboardState.set_agent")
-async def test_set_agent_narrows_for_brokers_only(engine, session, org, other_org, make_lead, monkeypatch):
+async def test_set_agent_narrows_for_brokers_only(
+    engine, session, org, other_org, make_lead, monkeypatch
+):
     _seed(session, org, make_lead)
     broker = make_state(DashboardState, engine, token_for(session, org.broker), monkeypatch)
     broker.user_role = "broker"
@@ -49,7 +64,11 @@ async def test_set_agent_narrows_for_brokers_only(engine, session, org, other_or
     await call(broker, "set_agent", str(org.agent2.id))
     assert _names(broker) == ["Theirs"] and broker.agent_id == str(org.agent2.id)
     ev = await call(broker, "set_agent", str(other_org.agent.id))  # another brokerage's user
-    assert "does not exist" in str(ev) and broker.agent_id == "" and sorted(_names(broker)) == ["Mine", "Theirs"]
+    assert (
+        "does not exist" in str(ev)
+        and broker.agent_id == ""
+        and sorted(_names(broker)) == ["Mine", "Theirs"]
+    )
     await call(broker, "set_agent", "'; drop table lead")
     assert broker.agent_id == "" and sorted(_names(broker)) == ["Mine", "Theirs"]
     agent = make_state(DashboardState, engine, token_for(session, org.agent), monkeypatch)
@@ -64,8 +83,12 @@ async def test_set_agent_narrows_for_brokers_only(engine, session, org, other_or
 async def test_feed_filter_and_paging(engine, session, org, make_lead, monkeypatch):
     make_lead(email="p@x.test", first_name="Pat", assigned_agent_id=org.agent.id)
     make_lead(email="q@x.test", first_name="Other", assigned_agent_id=org.agent2.id)
-    act_svc.record_events(session, org.brokerage.id, [{"kind": "listing_view", "email": "p@x.test"}] * 25
-                          + [{"kind": "search", "email": "q@x.test"}] * 30)
+    act_svc.record_events(
+        session,
+        org.brokerage.id,
+        [{"kind": "listing_view", "email": "p@x.test"}] * 25
+        + [{"kind": "search", "email": "q@x.test"}] * 30,
+    )
     session.commit()
     st = make_state(DashboardState, engine, token_for(session, org.agent), monkeypatch)
     st.user_role = "agent"
@@ -80,7 +103,10 @@ async def test_feed_filter_and_paging(engine, session, org, make_lead, monkeypat
     assert len(st.feed_rows) == 20 and st.feed_page == 1
     await call(st, "set_kind", "search")
     assert st.feed_rows == []  # the searches are the other agent's
-    assert "Unknown activity type" in str(await call(st, "set_kind", "<script>")) and st.feed_kind == "search"
+    assert (
+        "Unknown activity type" in str(await call(st, "set_kind", "<script>"))
+        and st.feed_kind == "search"
+    )
     anon = make_state(DashboardState, engine, "forged", monkeypatch)
     assert "login" in str(await call(anon, "set_kind", "all")) and anon.feed_rows == []
 
@@ -93,7 +119,10 @@ async def test_set_series(engine, session, org, make_lead, monkeypatch):
     assert st.series == "views" and st.months_total == 1
     await call(st, "set_series", ["searches"])
     assert st.months_total == 0  # the search was the other agent's lead
-    assert "Choose lead actions" in str(await call(st, "set_series", "all-the-data")) and st.series == "searches"
+    assert (
+        "Choose lead actions" in str(await call(st, "set_series", "all-the-data"))
+        and st.series == "searches"
+    )
     anon = make_state(DashboardState, engine, "forged", monkeypatch)
     assert "login" in str(await call(anon, "set_series", "views")) and anon.months_total == 0
 
@@ -114,11 +143,15 @@ async def test_chart_clicks_open_the_filtered_list(engine, session, org, make_le
         assert await call(st, "funnel_click", junk) == []
         assert await call(st, "source_click", junk) == []
     anon = make_state(DashboardState, engine, "forged", monkeypatch)
-    assert await call(anon, "funnel_click", [{"pointNumber": 0}]) == []  # nothing loaded, not signed in
+    assert (
+        await call(anon, "funnel_click", [{"pointNumber": 0}]) == []
+    )  # nothing loaded, not signed in
 
 
 @pytest.mark.authz("DashboardState.live")
-async def test_live_task_reloads_on_a_visible_change_only(engine, session, org, make_lead, monkeypatch):
+async def test_live_task_reloads_on_a_visible_change_only(
+    engine, session, org, make_lead, monkeypatch
+):
     """The background task subscribes as the signed-in user and re-reads on changes it may see."""
     _seed(session, org, make_lead)
     st = make_state(DashboardState, engine, token_for(session, org.agent), monkeypatch)
@@ -132,8 +165,12 @@ async def test_live_task_reloads_on_a_visible_change_only(engine, session, org, 
         async def __aexit__(self_, *a):
             return False
 
-    monkeypatch.setattr(DashboardState, "__aenter__", lambda self: _Ctx().__aenter__(), raising=False)
-    monkeypatch.setattr(DashboardState, "__aexit__", lambda self, *a: _Ctx().__aexit__(*a), raising=False)
+    monkeypatch.setattr(
+        DashboardState, "__aenter__", lambda self: _Ctx().__aenter__(), raising=False
+    )
+    monkeypatch.setattr(
+        DashboardState, "__aexit__", lambda self, *a: _Ctx().__aexit__(*a), raising=False
+    )
     monkeypatch.setattr(dash_mod, "HEARTBEAT_S", 0.2)
     monkeypatch.setattr(tabs_mod, "tab_connected", lambda client: asyncio.sleep(0, True))
     fn = type(st).event_handlers["live"].fn
@@ -168,7 +205,9 @@ async def test_live_task_reloads_on_a_visible_change_only(engine, session, org, 
     assert live.HUB.subscriber_count() == 0
 
 
-async def test_live_task_stops_when_its_user_loses_access(engine, session, org, make_lead, monkeypatch):
+async def test_live_task_stops_when_its_user_loses_access(
+    engine, session, org, make_lead, monkeypatch
+):
     """A deactivated user's open dashboard gets nothing more, even from another tab's shared re-read."""
     _seed(session, org, make_lead)
     st = make_state(DashboardState, engine, token_for(session, org.agent), monkeypatch)
@@ -206,7 +245,9 @@ async def test_live_task_stops_when_its_user_loses_access(engine, session, org, 
     agent.is_active = False
     session.add(agent)
     session.commit()
-    await asyncio.to_thread(_post, engine, org, "mine@x.test")  # a change the agent could see before
+    await asyncio.to_thread(
+        _post, engine, org, "mine@x.test"
+    )  # a change the agent could see before
     with pytest.raises(StopAsyncIteration):
         await asyncio.wait_for(task, 5)
     assert st.live_updates == before
@@ -233,6 +274,7 @@ async def test_same_dashboards_share_one_reread_per_change(monkeypatch):
         calls.append(token)
         if token == "gone":
             from leadapp.services.errors import NotSignedIn
+
             raise NotSignedIn()
         return {"token": token, "args": args}
 
@@ -241,14 +283,21 @@ async def test_same_dashboards_share_one_reread_per_change(monkeypatch):
     broker_a, broker_b = (1, 10, True, "UTC"), (1, 11, True, "UTC")
     agent = (1, 20, False, "UTC")
     k = dash_mod._share_key
-    same = await asyncio.gather(dash_mod._shared_load(k(5, broker_a, "", "actions", ""), "ta", (None,)),
-                                dash_mod._shared_load(k(5, broker_b, "", "actions", ""), "tb", (None,)))
+    same = await asyncio.gather(
+        dash_mod._shared_load(k(5, broker_a, "", "actions", ""), "ta", (None,)),
+        dash_mod._shared_load(k(5, broker_b, "", "actions", ""), "tb", (None,)),
+    )
     assert len(calls) == 1 and same[0] is same[1]
     # a newer change, another scope, series, kind, zone or an agent: loads of their own
-    for key in (k(6, broker_a, "", "actions", ""), k(5, broker_a, "20", "actions", ""),
-                k(5, broker_a, "", "views", ""), k(5, broker_a, "", "actions", "search"),
-                k(5, (1, 10, True, "Asia/Tokyo"), "", "actions", ""), k(5, agent, "", "actions", ""),
-                k(5, (1, 21, False, "UTC"), "", "actions", "")):
+    for key in (
+        k(6, broker_a, "", "actions", ""),
+        k(5, broker_a, "20", "actions", ""),
+        k(5, broker_a, "", "views", ""),
+        k(5, broker_a, "", "actions", "search"),
+        k(5, (1, 10, True, "Asia/Tokyo"), "", "actions", ""),
+        k(5, agent, "", "actions", ""),
+        k(5, (1, 21, False, "UTC"), "", "actions", ""),
+    ):
         await dash_mod._shared_load(key, "t", (None,))
     assert len(calls) == 8
     # a broker narrowed to themself differs from another broker narrowed to the same user

@@ -1,6 +1,6 @@
 """Demo data: deterministic for a seed, consistent with the roll-ups, realistic enough to demo."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, func, select
@@ -8,12 +8,14 @@ from sqlmodel import Session, func, select
 from leadapp.models import Activity, Lead, Task, User
 from leadapp.services import demo_data, rating, rollups
 
-NOW = datetime(2026, 6, 15, 17, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 15, 17, 0, tzinfo=UTC)
 
 
 def _rows(seed):
     plan = demo_data.Plan(seed=seed, leads=150, activities=3000, listings=60, now=NOW)
-    return {t: rows for t, _, rows in demo_data.generate(plan) if t not in ("brokerage", "app_user")}
+    return {
+        t: rows for t, _, rows in demo_data.generate(plan) if t not in ("brokerage", "app_user")
+    }
 
 
 def test_same_seed_same_rows_other_seed_other_rows():
@@ -39,18 +41,27 @@ def test_load_is_consistent(tmp_path):
         from leadapp.services import lead_query
 
         broker = s.exec(select(User).where(User.role == "broker")).one()
-        lead = s.exec(select(Lead).where(Lead.id > 120, Lead.status != "deleted").order_by(Lead.id)).first()
+        lead = s.exec(
+            select(Lead).where(Lead.id > 120, Lead.status != "deleted").order_by(Lead.id)
+        ).first()
         for q in (f"{lead.first_name} {lead.last_name}", lead.phone_digits[2:9]):
-            assert lead.id in {r["id"] for r in lead_query.list_page(s, broker, {"q": q, "size": "100"})["rows"]}, q
+            assert lead.id in {
+                r["id"] for r in lead_query.list_page(s, broker, {"q": q, "size": "100"})["rows"]
+            }, q
         # skewed activity: the busiest lead has far more than the median lead
-        counts = sorted(s.exec(select(func.count()).select_from(Activity).group_by(Activity.lead_id)).all())
+        counts = sorted(
+            s.exec(select(func.count()).select_from(Activity).group_by(Activity.lead_id)).all()
+        )
         assert counts[-1] > 10 * counts[len(counts) // 2]
         # tasks: some overdue, some due today, some later
         dues = [t.due_at for t in s.exec(select(Task).where(Task.completed_at.is_(None))).all()]
         assert any(d < NOW for d in dues) and any(d > NOW for d in dues)
         # stars are spread over 0-3
         cutoff = rating.get_cutoff(s, 1)
-        stars = {rating.stars(l.rating_score, l.last_activity_at, cutoff, NOW) for l in s.exec(select(Lead)).all()}
+        stars = {
+            rating.stars(lead.rating_score, lead.last_activity_at, cutoff, NOW)
+            for lead in s.exec(select(Lead)).all()
+        }
         assert stars == {0, 1, 2, 3}
     engine.dispose()
 

@@ -41,36 +41,70 @@ def mint(engine, user, view) -> str:
 def test_safe_cell_defuses_formulas():
     for bad in ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert export.safe_cell(bad) == "'" + bad
-    assert export.safe_cell("Dana") == "Dana" and export.safe_cell(None) == "" and export.safe_cell(3) == "3"
+    assert (
+        export.safe_cell("Dana") == "Dana"
+        and export.safe_cell(None) == ""
+        and export.safe_cell(3) == "3"
+    )
     assert export.safe_cell("a=b") == "a=b"
 
 
 def test_broker_downloads_the_view_all_pages_in_view_order(client, engine, session, org, make_lead):
     for i in range(45):
-        make_lead(org.agent if i % 2 else org.agent2, first_name=f"N{i:02d}", last_name="Zillow" if i % 3 else "Other",
-                  source="Zillow" if i % 3 else "Referral", city="Berkeley")
+        make_lead(
+            org.agent if i % 2 else org.agent2,
+            first_name=f"N{i:02d}",
+            last_name="Zillow" if i % 3 else "Other",
+            source="Zillow" if i % 3 else "Referral",
+            city="Berkeley",
+        )
     hidden = make_lead(org.agent, first_name="Gone", source="Zillow")
     lead_bulk.delete(session, org.broker, [hidden.id])
-    lead_bulk.add_tags(session, org.broker, lambda s, u: select(Lead.id).where(Lead.first_name == "N01"), "VIP, Spring")
+    lead_bulk.add_tags(
+        session,
+        org.broker,
+        lambda s, u: select(Lead.id).where(Lead.first_name == "N01"),
+        "VIP, Spring",
+    )
     session.commit()
     view = {"source": "Zillow", "sort": "name", "dir": "asc", "page": "2", "size": "20"}
     token = mint(engine, org.broker, view)
     r = client.get(f"/export/{token}.csv")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/csv")
-    assert "attachment" in r.headers["content-disposition"] and ".csv" in r.headers["content-disposition"]
+    assert (
+        "attachment" in r.headers["content-disposition"]
+        and ".csv" in r.headers["content-disposition"]
+    )
     rows = parse(r.content)
-    expected = sorted([l for l in session.exec(select(Lead).where(Lead.source == "Zillow", Lead.status != "deleted"))],
-                      key=lambda l: (l.last_name, l.first_name, l.id))
+    expected = sorted(
+        [
+            lead
+            for lead in session.exec(
+                select(Lead).where(Lead.source == "Zillow", Lead.status != "deleted")
+            )
+        ],
+        key=lambda lead: (lead.last_name, lead.first_name, lead.id),
+    )
     assert len(rows) == 30 == len(expected)  # every page, not just page 2; deleted leads excluded
-    assert [row["Lead ID"] for row in rows] == [str(l.id) for l in expected]
+    assert [row["Lead ID"] for row in rows] == [str(lead.id) for lead in expected]
     assert list(rows[0]) == export.HEADERS
     n01 = next(row for row in rows if row["Name"] == "N01 Zillow")
-    assert n01["Tags"] == "Spring, VIP" and n01["Agent"] == "Alan Agent" and n01["Agent ID"] == org.agent.agent_code
-    assert n01["Status"] == "New" and n01["Pipeline Stage"] == "Uncontacted" and n01["City"] == "Berkeley"
+    assert (
+        n01["Tags"] == "Spring, VIP"
+        and n01["Agent"] == "Alan Agent"
+        and n01["Agent ID"] == org.agent.agent_code
+    )
+    assert (
+        n01["Status"] == "New"
+        and n01["Pipeline Stage"] == "Uncontacted"
+        and n01["City"] == "Berkeley"
+    )
     session.expire_all()
     entry = session.exec(select(ExportLog)).one()
-    assert entry.user_id == org.broker.id and entry.row_count == 30 and entry.finished_at is not None
+    assert (
+        entry.user_id == org.broker.id and entry.row_count == 30 and entry.finished_at is not None
+    )
     assert entry.filters == {"source": "Zillow", "sort": "name", "dir": "asc"}
     # The token works once.
     again = client.get(f"/export/{token}.csv")
@@ -78,16 +112,27 @@ def test_broker_downloads_the_view_all_pages_in_view_order(client, engine, sessi
 
 
 def test_formula_cells_are_prefixed_in_the_file(client, engine, session, org, make_lead):
-    make_lead(org.agent, first_name="=HYPERLINK(\"http://evil\")", last_name="x", city="@SUM(A1)",
-              street="+1 Main", source="-Zillow")
+    make_lead(
+        org.agent,
+        first_name='=HYPERLINK("http://evil")',
+        last_name="x",
+        city="@SUM(A1)",
+        street="+1 Main",
+        source="-Zillow",
+    )
     token = mint(engine, org.broker, {})
     rows = parse(client.get(f"/export/{token}.csv").content)
-    assert rows[0]["Name"] == "'=HYPERLINK(\"http://evil\") x"
-    assert (rows[0]["City"], rows[0]["Address"], rows[0]["Source"]) == ("'@SUM(A1)", "'+1 Main", "'-Zillow")
+    assert rows[0]["Name"] == '\'=HYPERLINK("http://evil") x'
+    assert (rows[0]["City"], rows[0]["Address"], rows[0]["Source"]) == (
+        "'@SUM(A1)",
+        "'+1 Main",
+        "'-Zillow",
+    )
 
 
-def test_only_brokers_export_and_tokens_are_one_time_and_short_lived(client, engine, session, org, other_org,
-                                                                      make_lead):
+def test_only_brokers_export_and_tokens_are_one_time_and_short_lived(
+    client, engine, session, org, other_org, make_lead
+):
     make_lead(org.agent)
     with pytest.raises(PermissionDenied):
         export.start(session, org.agent, {})
@@ -123,11 +168,27 @@ def test_open_download_refuses_odd_tokens(session):
 
 def _insert(session, org, start, n):
     now = utcnow()
-    session.execute(sa.insert(Lead), [
-        {"brokerage_id": org.brokerage.id, "email": f"bulk{i}@example.com", "first_name": "Bulk" + "x" * 60,
-         "last_name": f"L{i}", "assigned_agent_id": org.agent.id, "status": "new", "stage": "uncontacted",
-         "stage_entered_at": now, "source": "Zillow", "created_at": now, "updated_at": now,
-         "extra_emails": [], "extra_phones": []} for i in range(start, start + n)])
+    session.execute(
+        sa.insert(Lead),
+        [
+            {
+                "brokerage_id": org.brokerage.id,
+                "email": f"bulk{i}@example.com",
+                "first_name": "Bulk" + "x" * 60,
+                "last_name": f"L{i}",
+                "assigned_agent_id": org.agent.id,
+                "status": "new",
+                "stage": "uncontacted",
+                "stage_entered_at": now,
+                "source": "Zillow",
+                "created_at": now,
+                "updated_at": now,
+                "extra_emails": [],
+                "extra_phones": [],
+            }
+            for i in range(start, start + n)
+        ],
+    )
     rollups.rebuild(session, org.brokerage.id)
     session.commit()
 

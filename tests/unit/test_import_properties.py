@@ -24,18 +24,33 @@ def column(values):
 emailish = st.one_of(
     st.emails().map(str),
     st.text(alphabet="abcAB.-_+@1 é", max_size=20),
-    st.builds(lambda a, b, c: f"{a}@{b}.{c}", st.text("ab.-_+é", max_size=8), st.text("ab-1.", max_size=8),
-              st.text("abcZ1", max_size=4)),
+    st.builds(
+        lambda a, b, c: f"{a}@{b}.{c}",
+        st.text("ab.-_+é", max_size=8),
+        st.text("ab-1.", max_size=8),
+        st.text("abcZ1", max_size=4),
+    ),
 )
-phoneish = st.one_of(st.text(alphabet="0123456789 ()-.+x", max_size=25),
-                     st.text(max_size=70), st.from_regex(r"1?\(?\d{3}\)? ?\d{3}-\d{4}( ext\. \d+)?", fullmatch=True))
-postalish = st.one_of(st.text(alphabet="0123456789ABCEGHJKLMNPRSTVXYZabcwz -", max_size=9),
-                      st.from_regex(r"[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d", fullmatch=True),
-                      st.from_regex(r"\d{4,6}", fullmatch=True))
-dateish = st.one_of(st.text(alphabet="0123456789/-", max_size=12),
-                    st.builds(lambda m, d, y: f"{m}/{d}/{y}", st.integers(0, 14), st.integers(0, 33),
-                              st.integers(0, 9999).map(lambda y: f"{y:04d}")),
-                    st.dates().map(lambda d: f"{d.month}/{d.day}/{d.year:04d}"))
+phoneish = st.one_of(
+    st.text(alphabet="0123456789 ()-.+x", max_size=25),
+    st.text(max_size=70),
+    st.from_regex(r"1?\(?\d{3}\)? ?\d{3}-\d{4}( ext\. \d+)?", fullmatch=True),
+)
+postalish = st.one_of(
+    st.text(alphabet="0123456789ABCEGHJKLMNPRSTVXYZabcwz -", max_size=9),
+    st.from_regex(r"[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d", fullmatch=True),
+    st.from_regex(r"\d{4,6}", fullmatch=True),
+)
+dateish = st.one_of(
+    st.text(alphabet="0123456789/-", max_size=12),
+    st.builds(
+        lambda m, d, y: f"{m}/{d}/{y}",
+        st.integers(0, 14),
+        st.integers(0, 33),
+        st.integers(0, 9999).map(lambda y: f"{y:04d}"),
+    ),
+    st.dates().map(lambda d: f"{d.month}/{d.day}/{d.year:04d}"),
+)
 nameish = st.one_of(st.text(max_size=30), st.text(alphabet="ab \t", min_size=95, max_size=220))
 
 
@@ -100,8 +115,15 @@ def test_name_split_agrees_with_split_name(values):
 
 
 @FAST
-@given(st.lists(st.sampled_from(["CA", "ca", "California", " new  york ", "Qc.", "Québec", "ZZ", "", "Calif"]),
-                min_size=1, max_size=10))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["CA", "ca", "California", " new  york ", "Qc.", "Québec", "ZZ", "", "Calif"]
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
 def test_per_value_columns_use_the_scalar_check(values):
     t = column(values)
     out, bad, msgs = iv._by_unique(t, v.check_state)

@@ -23,9 +23,25 @@ def one_error(pv):
 def test_template_has_agent_id_for_brokers_only():
     broker = importer.template_csv(True).splitlines()[0].split(",")
     agent = importer.template_csv(False).splitlines()[0].split(",")
-    assert broker == ["Email", "Name", "Phone", "Address", "City", "State", "Postal Code", "Birthday",
-                      "Transaction Anniversary", "Type", "Agent ID", "Pipeline Stage", "Tags", "Texting",
-                      "Market ID", "Campaign ID", "Notes"]
+    assert broker == [
+        "Email",
+        "Name",
+        "Phone",
+        "Address",
+        "City",
+        "State",
+        "Postal Code",
+        "Birthday",
+        "Transaction Anniversary",
+        "Type",
+        "Agent ID",
+        "Pipeline Stage",
+        "Tags",
+        "Texting",
+        "Market ID",
+        "Campaign ID",
+        "Notes",
+    ]
     assert agent == [h for h in broker if h != "Agent ID"]
     assert "Agent ID" in [g["header"] for g in importer.guide(True)]
     assert "Agent ID" not in [g["header"] for g in importer.guide(False)]
@@ -33,16 +49,24 @@ def test_template_has_agent_id_for_brokers_only():
 
 
 def test_the_template_itself_previews_clean(session, org):
-    pv = importer.build_preview(session, org.agent, importer.template_csv(False).encode(), "template.csv")
+    pv = importer.build_preview(
+        session, org.agent, importer.template_csv(False).encode(), "template.csv"
+    )
     assert pv.ok and pv.verdict == LOOKS_GOOD and pv.counts()["rows"] == 1
 
 
-@pytest.mark.parametrize("data,encoding", [
-    (codecs.BOM_UTF8 + "Email,Name\r\nj@x.com,José Núñez\r\n".encode("utf-8"), "UTF-8 (with BOM)"),
-    ("Email,Name\nj@x.com,José Núñez\n".encode("utf-8"), "UTF-8"),
-    ("Email,Name\r\nj@x.com,José Núñez\r\n".encode("cp1252"), "Windows-1252"),
-    ("Email,Name\r\nj@x.com,José Núñez\r\n".encode("utf-16"), "UTF-16"),
-])
+@pytest.mark.parametrize(
+    "data,encoding",
+    [
+        (
+            codecs.BOM_UTF8 + "Email,Name\r\nj@x.com,José Núñez\r\n".encode(),
+            "UTF-8 (with BOM)",
+        ),
+        ("Email,Name\nj@x.com,José Núñez\n".encode(), "UTF-8"),
+        ("Email,Name\r\nj@x.com,José Núñez\r\n".encode("cp1252"), "Windows-1252"),
+        ("Email,Name\r\nj@x.com,José Núñez\r\n".encode("utf-16"), "UTF-16"),
+    ],
+)
 def test_encodings_are_detected(session, org, data, encoding):
     pv = importer.build_preview(session, org.broker, data, "t.csv")
     assert pv.encoding == encoding and pv.ok
@@ -50,7 +74,9 @@ def test_encodings_are_detected(session, org, data, encoding):
 
 
 def test_cp1252_smart_quotes_and_commas_in_quotes(session, org):
-    data = 'Email,Name,Notes\r\nj@x.com,"Doe, Jane","She said \u201cyes\u201d, twice"\r\n'.encode("cp1252")
+    data = 'Email,Name,Notes\r\nj@x.com,"Doe, Jane","She said \u201cyes\u201d, twice"\r\n'.encode(
+        "cp1252"
+    )
     pv = importer.build_preview(session, org.broker, data, "t.csv")
     assert pv.encoding == "Windows-1252" and pv.ok
     row = pv.values.iloc[0]
@@ -59,10 +85,19 @@ def test_cp1252_smart_quotes_and_commas_in_quotes(session, org):
 
 
 def test_headers_match_case_space_and_synonyms(session, org):
-    pv = preview(session, org.broker, " e-MAIL , full name,ZIP,Cell Phone,Fax,\r\nj@x.com,Jo Do,94704,4155550101,1,\r\n")
+    pv = preview(
+        session,
+        org.broker,
+        " e-MAIL , full name,ZIP,Cell Phone,Fax,\r\nj@x.com,Jo Do,94704,4155550101,1,\r\n",
+    )
     assert pv.ok
     used = {h["header"]: h["label"] for h in pv.headers if h["used"]}
-    assert used == {"e-MAIL": "Email", "full name": "Name", "ZIP": "Postal Code", "Cell Phone": "Phone"}
+    assert used == {
+        "e-MAIL": "Email",
+        "full name": "Name",
+        "ZIP": "Postal Code",
+        "Cell Phone": "Phone",
+    }
     assert pv.warnings == ["Column 'Fax' is not a supported column; it is ignored."]
     assert pv.values.iloc[0]["phone"] == "(415) 555-0101"
 
@@ -70,8 +105,10 @@ def test_headers_match_case_space_and_synonyms(session, org):
 def test_repeated_and_headerless_columns_warn(session, org):
     pv = preview(session, org.broker, "Email,E-mail,,Name\r\nj@x.com,k@x.com,zz,J\r\n")
     assert pv.ok
-    assert pv.warnings == ["Column 'E-mail' repeats Email (column A); it is ignored.",
-                           "Column C has no header; it is ignored."]
+    assert pv.warnings == [
+        "Column 'E-mail' repeats Email (column A); it is ignored.",
+        "Column C has no header; it is ignored.",
+    ]
     assert pv.values.iloc[0]["email"] == "j@x.com"
 
 
@@ -82,15 +119,24 @@ def test_agent_id_column_is_ignored_with_a_warning_for_agents(session, org):
 
 def test_first_and_last_name_columns(session, org):
     pv = preview(session, org.broker, "Email,First Name,Last Name\r\nj@x.com,Mary Ann,Smith\r\n")
-    assert pv.ok and (pv.values.iloc[0]["first_name"], pv.values.iloc[0]["last_name"]) == ("Mary Ann", "Smith")
+    assert pv.ok and (pv.values.iloc[0]["first_name"], pv.values.iloc[0]["last_name"]) == (
+        "Mary Ann",
+        "Smith",
+    )
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "The file is empty."),
-    ("Name\r\nJo\r\n", "The file has no Email column (the only required column). "
-                       "Download the template to see the expected headers."),
-    ("Email,Name\r\n", "The file has a header row but no leads."),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "The file is empty."),
+        (
+            "Name\r\nJo\r\n",
+            "The file has no Email column (the only required column). "
+            "Download the template to see the expected headers.",
+        ),
+        ("Email,Name\r\n", "The file has a header row but no leads."),
+    ],
+)
 def test_file_level_errors(session, org, text, message):
     try:
         pv = preview(session, org.broker, text)
@@ -108,8 +154,13 @@ def test_malformed_csv_is_refused_with_a_message(session, org):
 def test_size_limit_is_50_mb_and_refused_with_a_message(session, org):
     assert MAX_IMPORT_BYTES == 50 * 1024 * 1024
     with pytest.raises(ServiceError, match=r"limit is 1 MB"):
-        importer.build_preview(session, org.broker, b"Email\r\n" + b"a@x.com\r\n" * 200_000, "big.csv",
-                               max_bytes=1024 * 1024)
+        importer.build_preview(
+            session,
+            org.broker,
+            b"Email\r\n" + b"a@x.com\r\n" * 200_000,
+            "big.csv",
+            max_bytes=1024 * 1024,
+        )
 
 
 RULES = [
@@ -118,9 +169,17 @@ RULES = [
     ("Email", "a@b", "'a@b' is not a valid email address."),
     ("Phone", "555-0101", "'555-0101' is not a 10-digit phone number."),
     ("Phone", "x" * 61, "A phone number has at most 60 characters."),
-    ("State", "Calif", "'Calif' is not a US state or Canadian province (full name or 2-letter code)."),
+    (
+        "State",
+        "Calif",
+        "'Calif' is not a US state or Canadian province (full name or 2-letter code).",
+    ),
     ("Postal Code", "ABC", "'ABC' is neither a 5-digit ZIP nor a Canadian postal code (A1A 1A1)."),
-    ("Postal Code", "9470", "'9470' is neither a 5-digit ZIP nor a Canadian postal code (A1A 1A1)."),
+    (
+        "Postal Code",
+        "9470",
+        "'9470' is neither a 5-digit ZIP nor a Canadian postal code (A1A 1A1).",
+    ),
     ("Birthday", "1985-04-15", "'1985-04-15' is not a date in mm/dd/yyyy form."),
     ("Birthday", "2/30/1990", "'2/30/1990' is not a real calendar date."),
     ("Birthday", "1/1/2999", "'1/1/2999' is not a plausible past date."),
@@ -129,8 +188,12 @@ RULES = [
     ("Transaction Anniversary", "June 5", "'June 5' is not a date in mm/dd/yyyy form."),
     ("Type", "investor", "'investor' is not a lead type (buyer, seller or renter)."),
     ("Agent ID", "ZZZ999", "'ZZZ999' is not an Agent ID of your brokerage (see Settings → Team)."),
-    ("Pipeline Stage", "Hot", "'Hot' is not a pipeline stage (Uncontacted, Attempted Contact, Nurturing, "
-                              "Under Contract, Closed, Dead)."),
+    (
+        "Pipeline Stage",
+        "Hot",
+        "'Hot' is not a pipeline stage (Uncontacted, Attempted Contact, Nurturing, "
+        "Under Contract, Closed, Dead).",
+    ),
     ("Tags", "ok, " + "t" * 61, f"Tag '{'t' * 20}…' is longer than 60 characters."),
     ("Texting", "maybe", "'maybe' must be YES or NO."),
     ("Market ID", "abc", "'abc' is not a Market ID (a number)."),
@@ -148,19 +211,25 @@ RULES = [
 def test_each_rule_and_its_message(session, org, column, value, message):
     email = "" if column == "Email" else "ok@x.com"
     if column == "Email":
-        text = f"Email\r\n\"{value}\"\r\n" if value else "Email,Name\r\n,Someone\r\n"
+        text = f'Email\r\n"{value}"\r\n' if value else "Email,Name\r\n,Someone\r\n"
     else:
-        text = f"Email,{column}\r\n{email},\"{value}\"\r\n"
+        text = f'Email,{column}\r\n{email},"{value}"\r\n'
     err = one_error(preview(session, org.broker, text))
     assert (err.row, err.message) == (2, message)
     assert err.column == column and err.value == value
 
 
 def test_error_text_reads_row_column_message(session, org):
-    pv = preview(session, org.broker, "Email,Postal Code\r\n" + "".join(f"p{i}@x.com,94704\r\n" for i in range(15))
-                 + "p99@x.com,ABC\r\n")
-    assert one_error(pv).text() == ("row 17, Postal Code: 'ABC' is neither a 5-digit ZIP nor a Canadian "
-                                    "postal code (A1A 1A1).")
+    pv = preview(
+        session,
+        org.broker,
+        "Email,Postal Code\r\n"
+        + "".join(f"p{i}@x.com,94704\r\n" for i in range(15))
+        + "p99@x.com,ABC\r\n",
+    )
+    assert one_error(pv).text() == (
+        "row 17, Postal Code: 'ABC' is neither a 5-digit ZIP nor a Canadian postal code (A1A 1A1)."
+    )
     assert pv.counts() == {"rows": 16, "valid": 15, "error_rows": 1, "errors": 1, "warnings": 0}
 
 
@@ -170,24 +239,36 @@ def test_inactive_campaign_is_an_error_and_existing_ids_are_fine(session, org):
     c2 = Campaign(brokerage_id=org.brokerage.id, name="Welcome")
     session.add_all([m, c, c2])
     session.commit()
-    err = one_error(preview(session, org.broker, f"Email,Market ID,Campaign ID\r\na@x.com,{m.id},{c.id}\r\n"))
+    err = one_error(
+        preview(session, org.broker, f"Email,Market ID,Campaign ID\r\na@x.com,{m.id},{c.id}\r\n")
+    )
     assert err.message == f"Campaign {c.id} (Old drip) is not active."
-    pv = preview(session, org.broker, f"Email,Market ID,Campaign ID\r\na@x.com,\"{m.id}\",\"{c2.id}\"\r\n")
-    assert pv.ok and pv.values.iloc[0]["market_id"] == [m.id] and pv.values.iloc[0]["campaign_id"] == [c2.id]
+    pv = preview(
+        session, org.broker, f'Email,Market ID,Campaign ID\r\na@x.com,"{m.id}","{c2.id}"\r\n'
+    )
+    assert (
+        pv.ok
+        and pv.values.iloc[0]["market_id"] == [m.id]
+        and pv.values.iloc[0]["campaign_id"] == [c2.id]
+    )
 
 
 def test_market_of_another_brokerage_is_refused(session, org, other_org):
     m = Market(brokerage_id=other_org.brokerage.id, name="Theirs")
     session.add(m)
     session.commit()
-    assert one_error(preview(session, org.broker, f"Email,Market ID\r\na@x.com,{m.id}\r\n")).message == \
-        f"{m.id} is not a Market ID of your brokerage."
+    assert (
+        one_error(preview(session, org.broker, f"Email,Market ID\r\na@x.com,{m.id}\r\n")).message
+        == f"{m.id} is not a Market ID of your brokerage."
+    )
 
 
 def test_agent_id_of_another_brokerage_is_refused(session, org, other_org):
     pv = preview(session, org.broker, f"Email,Agent ID\r\na@x.com,{other_org.agent.agent_code}\r\n")
     assert "is not an Agent ID of your brokerage" in one_error(pv).message
-    pv = preview(session, org.broker, f"Email,Agent ID\r\na@x.com,{org.agent.agent_code.lower()}\r\n")
+    pv = preview(
+        session, org.broker, f"Email,Agent ID\r\na@x.com,{org.agent.agent_code.lower()}\r\n"
+    )
     assert pv.ok and pv.values.iloc[0]["agent_id"] == org.agent.id
 
 
@@ -212,18 +293,36 @@ def test_email_repeated_in_file_is_an_error_case_insensitive(session, org):
 
 
 def test_accepted_values_are_normalised(session, org):
-    pv = preview(session, org.broker,
-                 "Email,Phone,State,Postal Code,Birthday,Transaction Anniversary,Type,Pipeline Stage,Tags,Texting\r\n"
-                 "A@X.com,1-415-555-0101 ,british columbia,k1a0b1,4/5/1980,12/31/2020,Seller,under contract,"
-                 "\"hot, Hot ,VIP\",no\r\n"
-                 "b@x.com,415-555-0101 ext. 12,ON,V5K 0A1,04/05/1980,,RENTER,Closed,,Y\r\n")
+    pv = preview(
+        session,
+        org.broker,
+        "Email,Phone,State,Postal Code,Birthday,Transaction Anniversary,Type,Pipeline Stage,Tags,Texting\r\n"
+        "A@X.com,1-415-555-0101 ,british columbia,k1a0b1,4/5/1980,12/31/2020,Seller,under contract,"
+        '"hot, Hot ,VIP",no\r\n'
+        "b@x.com,415-555-0101 ext. 12,ON,V5K 0A1,04/05/1980,,RENTER,Closed,,Y\r\n",
+    )
     assert pv.ok, [e.text() for e in pv.errors]
     a, b = pv.values.iloc[0], pv.values.iloc[1]
-    assert (a["email"], a["phone"], a["state"], a["postal_code"]) == ("a@x.com", "(415) 555-0101", "BC", "K1A 0B1")
+    assert (a["email"], a["phone"], a["state"], a["postal_code"]) == (
+        "a@x.com",
+        "(415) 555-0101",
+        "BC",
+        "K1A 0B1",
+    )
     assert (a["birthday"], a["birthday_md"], a["anniversary"]) == ("1980-04-05", 405, "2020-12-31")
-    assert (a["type"], a["stage"], a["tags"], a["texting"]) == ("seller", "under_contract", ["hot", "VIP"], False)
+    assert (a["type"], a["stage"], a["tags"], a["texting"]) == (
+        "seller",
+        "under_contract",
+        ["hot", "VIP"],
+        False,
+    )
     assert (b["phone"], b["state"], b["type"], b["stage"], b["texting"]) == (
-        "415-555-0101 ext. 12", "ON", "renter", "closed", True)
+        "415-555-0101 ext. 12",
+        "ON",
+        "renter",
+        "closed",
+        True,
+    )
 
 
 def test_grid_marks_error_cells_and_can_show_only_error_rows(session, org):

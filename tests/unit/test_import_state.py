@@ -44,7 +44,11 @@ async def test_template_follows_the_server_side_role(engine, session, org, monke
     await call(st, "load")
     assert "Agent ID" not in [g.header for g in st.guide]
     name, text = downloaded(await call(st, "download_template"))
-    assert name == "leadapp-import-template.csv" and text.startswith("Email,Name,") and "Agent ID" not in text
+    assert (
+        name == "leadapp-import-template.csv"
+        and text.startswith("Email,Name,")
+        and "Agent ID" not in text
+    )
     st = make_state(ImportState, engine, token_for(session, org.broker), monkeypatch)
     await call(st, "load")
     assert "Agent ID" in [g.header for g in st.guide]
@@ -64,7 +68,13 @@ async def test_upload_needs_a_session_and_previews_only(engine, session, org, mo
     assert st.upload_pct == 50 and st.uploading
     await call(st, "upload_progress", "junk")
     await call(st, "handle_upload", [FakeUpload(b"Email,Zip\r\na@x.com,ABC\r\nb@x.com,94704\r\n")])
-    assert st.phase == "preview" and not st.ok and st.errors_total == 1 and st.rows == 2 and st.valid == 1
+    assert (
+        st.phase == "preview"
+        and not st.ok
+        and st.errors_total == 1
+        and st.rows == 2
+        and st.valid == 1
+    )
     assert st.errors[0].message.startswith("'ABC' is neither") and st._token == ""
     assert [r.row for r in st.grid_rows] == [2] and st.only_errors
     await call(st, "set_only_errors", False)
@@ -74,7 +84,9 @@ async def test_upload_needs_a_session_and_previews_only(engine, session, org, mo
 
 @pytest.mark.authz("ImportState.start_import")
 @pytest.mark.authz("ImportState.upload_again")
-async def test_import_uses_the_signed_in_user_and_only_a_clean_preview(engine, session, org, monkeypatch):
+async def test_import_uses_the_signed_in_user_and_only_a_clean_preview(
+    engine, session, org, monkeypatch
+):
     st = make_state(ImportState, engine, token_for(session, org.agent), monkeypatch)
     assert "Upload a file without errors first." in str(await call(st, "start_import"))
     await call(st, "handle_upload", [FakeUpload(b"Email,Agent ID,Notes\r\na@x.com,BAY102,hi\r\n")])

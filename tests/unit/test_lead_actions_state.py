@@ -42,8 +42,9 @@ def exact(session, org):
 
 
 @pytest.mark.authz("LeadActionsState.bulk")
-async def test_bulk_applies_to_the_ticked_rows_and_an_agent_cannot_widen_it(engine, session, org, make_lead,
-                                                                            monkeypatch):
+async def test_bulk_applies_to_the_ticked_rows_and_an_agent_cannot_widen_it(
+    engine, session, org, make_lead, monkeypatch
+):
     mine = [make_lead(org.agent) for _ in range(3)]
     theirs = make_lead(org.agent2)
     st, lst = await states(engine, session, org.agent, monkeypatch)
@@ -53,24 +54,34 @@ async def test_bulk_applies_to_the_ticked_rows_and_an_agent_cannot_widen_it(engi
     lst.selected = [*lst.selected, theirs.id]  # forged: another agent's lead in the selection
     events = await call(st, "bulk", "stage", "nurturing")
     assert "2 leads moved to Nurturing" in toast_text(events)
-    assert [fresh(session, l.id).stage for l in mine] == ["nurturing", "nurturing", "uncontacted"]
+    assert [fresh(session, lead.id).stage for lead in mine] == [
+        "nurturing",
+        "nurturing",
+        "uncontacted",
+    ]
     assert fresh(session, theirs.id).stage == "uncontacted"
     assert lst.selected == [] and not lst.all_matching
     # Agents cannot assign, whatever they send.
     await call(lst, "toggle_page", True)
     events = await call(st, "bulk", "assign", str(org.agent.id))
     assert "Only brokers" in toast_text(events)
-    assert {fresh(session, l.id).assigned_agent_id for l in mine} == {org.agent.id}
+    assert {fresh(session, lead.id).assigned_agent_id for lead in mine} == {org.agent.id}
     # Bad actions and values change nothing.
-    for action, value in (("drop_table", ""), ("stage", "bogus"), ("status", "deleted"), ("type", "x" * 500)):
+    for action, value in (
+        ("drop_table", ""),
+        ("stage", "bogus"),
+        ("status", "deleted"),
+        ("type", "x" * 500),
+    ):
         await call(st, "bulk", action, value)
-    assert [fresh(session, l.id).status for l in mine] == ["new"] * 3
+    assert [fresh(session, lead.id).status for lead in mine] == ["new"] * 3
     exact(session, org)
 
 
 @pytest.mark.authz("LeadActionsState.load_choices")
-async def test_all_matching_uses_the_lists_filter_and_brokers_assign_subscribe(engine, session, org, make_lead,
-                                                                               monkeypatch):
+async def test_all_matching_uses_the_lists_filter_and_brokers_assign_subscribe(
+    engine, session, org, make_lead, monkeypatch
+):
     zillow = [make_lead(org.agent, source="Zillow") for _ in range(25)]
     other = make_lead(org.agent2, source="Referral")
     c = Campaign(brokerage_id=org.brokerage.id, name="Buyer drip")
@@ -80,12 +91,15 @@ async def test_all_matching_uses_the_lists_filter_and_brokers_assign_subscribe(e
     st, lst = await states(engine, session, org.broker, monkeypatch, "/leads?source=Zillow")
     assert lst.total == 25 and len(lst.rows) == 20
     await call(st, "load_choices")
-    assert st.campaigns == [{"id": str(c.id), "name": "Buyer drip"}] and st.markets[0]["name"] == "Berkeley condos"
+    assert (
+        st.campaigns == [{"id": str(c.id), "name": "Buyer drip"}]
+        and st.markets[0]["name"] == "Berkeley condos"
+    )
     await call(lst, "toggle_page", True)
     await call(lst, "select_all_matching")
     events = await call(st, "bulk", "assign", str(org.agent2.id))
     assert "25 leads assigned to Ana Second" in toast_text(events)
-    assert {fresh(session, l.id).assigned_agent_id for l in zillow} == {org.agent2.id}
+    assert {fresh(session, lead.id).assigned_agent_id for lead in zillow} == {org.agent2.id}
     await call(lst, "toggle_page", True)
     await call(lst, "select_all_matching")
     events = await call(st, "bulk", "campaign", str(c.id))
@@ -94,7 +108,10 @@ async def test_all_matching_uses_the_lists_filter_and_brokers_assign_subscribe(e
     await call(lst, "select_all_matching")
     await call(st, "bulk", "market", str(m.id))
     assert fresh(session, zillow[0].id).active_subscriptions == 2
-    assert fresh(session, other.id).active_subscriptions == 0 and fresh(session, other.id).assigned_agent_id == org.agent2.id
+    assert (
+        fresh(session, other.id).active_subscriptions == 0
+        and fresh(session, other.id).assigned_agent_id == org.agent2.id
+    )
     exact(session, org)
     # A signed-out client gets nothing.
     anon = make_state(LeadActionsState, engine, "forged-token", monkeypatch)
@@ -122,8 +139,10 @@ async def test_tag_dialog_adds_and_removes(engine, session, org, make_lead, monk
     events = await call(st, "submit_tags", {"tags": "Hot, Spring"})
     assert "2 leads tagged" in toast_text(events) and st.tag_mode == ""
     session.expire_all()
-    tagged = {e.lead_id for e in session.exec(select(HistoryEntry).where(HistoryEntry.field == "tags"))}
-    assert tagged == {l.id for l in mine}
+    tagged = {
+        e.lead_id for e in session.exec(select(HistoryEntry).where(HistoryEntry.field == "tags"))
+    }
+    assert tagged == {lead.id for lead in mine}
     await call(lst, "toggle_page", True)
     await call(st, "open_tags", "remove_tags")
     events = await call(st, "submit_tags", {"tags": "hot"})
@@ -147,12 +166,14 @@ async def test_tag_dialog_adds_and_removes(engine, session, org, make_lead, monk
 @pytest.mark.authz("LeadActionsState.ask_bulk_delete")
 @pytest.mark.authz("LeadActionsState.confirm_bulk_delete")
 @pytest.mark.authz("LeadActionsState.cancel")
-async def test_bulk_delete_confirms_with_the_count_and_keeps_the_data(engine, session, org, make_lead, monkeypatch):
+async def test_bulk_delete_confirms_with_the_count_and_keeps_the_data(
+    engine, session, org, make_lead, monkeypatch
+):
     mine = [make_lead(org.agent, first_name=f"D{i}") for i in range(3)]
     theirs = make_lead(org.agent2)
     st, lst = await states(engine, session, org.agent, monkeypatch)
     await call(st, "confirm_bulk_delete")  # nothing asked yet: nothing happens
-    assert [fresh(session, l.id).status for l in mine] == ["new"] * 3
+    assert [fresh(session, lead.id).status for lead in mine] == ["new"] * 3
     events = await call(st, "ask_bulk_delete")
     assert "Select some leads" in toast_text(events) and st.confirm == ""
     await call(lst, "toggle_page", True)
@@ -164,8 +185,10 @@ async def test_bulk_delete_confirms_with_the_count_and_keeps_the_data(engine, se
     await call(st, "ask_bulk_delete")
     events = await call(st, "confirm_bulk_delete")
     assert "3 leads deleted" in toast_text(events)
-    assert [fresh(session, l.id).status for l in mine] == ["deleted"] * 3
-    assert fresh(session, mine[0].id).first_name == "D0" and fresh(session, theirs.id).status == "new"
+    assert [fresh(session, lead.id).status for lead in mine] == ["deleted"] * 3
+    assert (
+        fresh(session, mine[0].id).first_name == "D0" and fresh(session, theirs.id).status == "new"
+    )
     # Gone from the default view; the status filter shows them; reactivate brings them back.
     await call(lst, "reload")
     assert lst.total == 0
@@ -175,14 +198,16 @@ async def test_bulk_delete_confirms_with_the_count_and_keeps_the_data(engine, se
     await call(lst, "toggle_page", True)
     events = await call(st, "bulk", "reactivate")
     assert "3 leads reactivated" in toast_text(events)
-    assert [fresh(session, l.id).status for l in mine] == ["active"] * 3
+    assert [fresh(session, lead.id).status for lead in mine] == ["active"] * 3
     exact(session, org)
 
 
 @pytest.mark.authz("LeadActionsState.ask_delete")
 @pytest.mark.authz("LeadActionsState.confirm_delete")
 @pytest.mark.authz("LeadActionsState.reactivate")
-async def test_row_delete_and_reactivate_only_the_users_own_leads(engine, session, org, make_lead, monkeypatch):
+async def test_row_delete_and_reactivate_only_the_users_own_leads(
+    engine, session, org, make_lead, monkeypatch
+):
     mine = make_lead(org.agent, first_name="Robin", last_name="Reyes")
     theirs = make_lead(org.agent2)
     st, lst = await states(engine, session, org.agent, monkeypatch)
@@ -195,7 +220,9 @@ async def test_row_delete_and_reactivate_only_the_users_own_leads(engine, sessio
     await call(st, "ask_delete", mine.id)
     assert st.confirm == "row_delete" and st.row_name == "Robin Reyes"
     events = await call(st, "confirm_delete")
-    assert "Robin Reyes deleted" in toast_text(events) and fresh(session, mine.id).status == "deleted"
+    assert (
+        "Robin Reyes deleted" in toast_text(events) and fresh(session, mine.id).status == "deleted"
+    )
     events = await call(st, "reactivate", theirs.id)
     assert fresh(session, theirs.id).status == "new" and "does not exist" in toast_text(events)
     events = await call(st, "reactivate", mine.id)
@@ -207,13 +234,17 @@ async def test_row_delete_and_reactivate_only_the_users_own_leads(engine, sessio
 @pytest.mark.authz("LeadActionsState.claim")
 @pytest.mark.authz("LeadActionsState.ask_reject")
 @pytest.mark.authz("LeadActionsState.confirm_reject")
-async def test_claim_from_the_pool_view_and_reject_back(engine, session, org, make_lead, monkeypatch):
+async def test_claim_from_the_pool_view_and_reject_back(
+    engine, session, org, make_lead, monkeypatch
+):
     pool_lead = make_lead(org.broker, first_name="Pat", last_name="Pool")
     theirs = make_lead(org.agent2)
     st, lst = await states(engine, session, org.agent, monkeypatch, "/leads?view=unassigned")
     assert [r["id"] for r in lst.rows] == [pool_lead.id]
     events = await call(st, "claim", theirs.id)  # another agent's lead is not in the pool
-    assert fresh(session, theirs.id).assigned_agent_id == org.agent2.id and "claimed" in toast_text(events)
+    assert fresh(session, theirs.id).assigned_agent_id == org.agent2.id and "claimed" in toast_text(
+        events
+    )
     events = await call(st, "claim", pool_lead.id)
     assert "Pat Pool is yours now" in toast_text(events)
     assert fresh(session, pool_lead.id).assigned_agent_id == org.agent.id
@@ -233,23 +264,33 @@ async def test_claim_from_the_pool_view_and_reject_back(engine, session, org, ma
     assert "returned to the unassigned pool" in toast_text(events)
     assert fresh(session, pool_lead.id).assigned_agent_id is None
     session.expire_all()
-    assert session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one().to_address == \
-        "office@bayside.test"
+    assert (
+        session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one().to_address
+        == "office@bayside.test"
+    )
     exact(session, org)
 
 
 @pytest.mark.authz("LeadActionsState.export_csv")
-async def test_export_is_for_brokers_and_records_the_view(engine, session, org, make_lead, monkeypatch):
+async def test_export_is_for_brokers_and_records_the_view(
+    engine, session, org, make_lead, monkeypatch
+):
     make_lead(org.agent, source="Zillow")
     agent, _ = await states(engine, session, org.agent, monkeypatch)
     events = await call(agent, "export_csv")
     assert "Only brokers" in toast_text(events)
     session.expire_all()
     assert session.exec(select(ExportLog)).all() == []
-    st, lst = await states(engine, session, org.broker, monkeypatch, "/leads?source=Zillow&sort=name&dir=asc")
+    st, lst = await states(
+        engine, session, org.broker, monkeypatch, "/leads?source=Zillow&sort=name&dir=asc"
+    )
     events = await call(st, "export_csv")
     assert "/export/" in toast_text(events) and "Exporting 1 lead" in toast_text(events)
     session.expire_all()
     entry = session.exec(select(ExportLog)).one()
-    assert entry.user_id == org.broker.id and entry.filters == {"source": "Zillow", "sort": "name", "dir": "asc"}
+    assert entry.user_id == org.broker.id and entry.filters == {
+        "source": "Zillow",
+        "sort": "name",
+        "dir": "asc",
+    }
     assert entry.started_at is None  # the browser has not fetched it yet

@@ -6,8 +6,18 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from leadapp.models import (Activity, Campaign, CampaignSubscription, HistoryEntry, Lead, LeadTag, Market,
-                            MarketSubscription, Tag, utcnow)
+from leadapp.models import (
+    Activity,
+    Campaign,
+    CampaignSubscription,
+    HistoryEntry,
+    Lead,
+    LeadTag,
+    Market,
+    MarketSubscription,
+    Tag,
+    utcnow,
+)
 from leadapp.services import lead_bulk as bulk
 from leadapp.services import lead_subscriptions, rollups
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -24,7 +34,9 @@ def add_activity(session, lead, n=3, kind="listing_view"):
     rows = []
     for k in range(n):
         at = now - timedelta(days=40 * k)
-        session.add(Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id, kind=kind, occurred_at=at))
+        session.add(
+            Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id, kind=kind, occurred_at=at)
+        )
         rows.append((lead.brokerage_id, lead.assigned_agent_id or 0, at, kind))
     rollups.activities_added(session, rows)
     session.commit()
@@ -47,27 +59,39 @@ def ids_of(leads):
     return [lead.id for lead in leads]
 
 
-def test_stage_type_status_change_only_what_differs_with_history_naming_the_actor(session, org, make_lead):
+def test_stage_type_status_change_only_what_differs_with_history_naming_the_actor(
+    session, org, make_lead
+):
     leads = [make_lead(org.agent) for _ in range(3)] + [make_lead(org.agent2)]
     bulk.set_stage(session, org.broker, ids_of(leads[:1]), "nurturing")
     session.commit()
     n = bulk.set_stage(session, org.broker, ids_of(leads), "nurturing")
     session.commit()
     assert n == 3  # the first was already nurturing
-    assert {fresh(session, l.id).stage for l in leads} == {"nurturing"}
+    assert {fresh(session, lead.id).stage for lead in leads} == {"nurturing"}
     last = audits(session, leads[1].id, "stage")[-1]
-    assert (last.old_value, last.new_value, last.actor_id) == ("Uncontacted", "Nurturing", org.broker.id)
+    assert (last.old_value, last.new_value, last.actor_id) == (
+        "Uncontacted",
+        "Nurturing",
+        org.broker.id,
+    )
     assert len(audits(session, leads[0].id, "stage")) == 1  # no second entry for the unchanged lead
     assert bulk.set_type(session, org.broker, ids_of(leads), "seller") == 4
     assert bulk.set_status(session, org.broker, ids_of(leads), "inactive") == 4
     session.commit()
-    assert {(fresh(session, l.id).lead_type, fresh(session, l.id).status) for l in leads} == {("seller", "inactive")}
+    assert {
+        (fresh(session, lead.id).lead_type, fresh(session, lead.id).status) for lead in leads
+    } == {("seller", "inactive")}
     exact(session, org)
 
 
 def test_bad_values_are_refused_before_anything_changes(session, org, make_lead):
     lead = make_lead(org.agent)
-    for fn, value in ((bulk.set_stage, "bogus"), (bulk.set_type, "landlord"), (bulk.set_status, "gone")):
+    for fn, value in (
+        (bulk.set_stage, "bogus"),
+        (bulk.set_type, "landlord"),
+        (bulk.set_status, "gone"),
+    ):
         with pytest.raises(ValidationFailed):
             fn(session, org.broker, [lead.id], value)
     with pytest.raises(ValidationFailed):
@@ -83,7 +107,9 @@ def test_bad_values_are_refused_before_anything_changes(session, org, make_lead)
     assert audits(session, lead.id) == []
 
 
-def test_agents_touch_only_their_own_leads_whatever_ids_are_sent(session, org, other_org, make_lead):
+def test_agents_touch_only_their_own_leads_whatever_ids_are_sent(
+    session, org, other_org, make_lead
+):
     mine = make_lead(org.agent)
     theirs = make_lead(org.agent2)
     pool_lead = make_lead(org.broker)  # unassigned
@@ -116,7 +142,7 @@ def test_filter_targets_are_limited_to_what_the_user_may_change(session, org, ma
 
     assert bulk.set_stage(session, org.agent, zillow, "nurturing") == 3
     session.commit()
-    assert [fresh(session, l.id).stage for l in b + [pool_lead]] == ["uncontacted"] * 3
+    assert [fresh(session, lead.id).stage for lead in b + [pool_lead]] == ["uncontacted"] * 3
     assert bulk.set_stage(session, org.broker, zillow, "dead") == 6
     session.commit()
     exact(session, org)
@@ -125,7 +151,9 @@ def test_filter_targets_are_limited_to_what_the_user_may_change(session, org, ma
     assert len(a) == 3
 
 
-def test_delete_keeps_the_data_and_reactivate_brings_back_only_inactive_or_deleted(session, org, make_lead):
+def test_delete_keeps_the_data_and_reactivate_brings_back_only_inactive_or_deleted(
+    session, org, make_lead
+):
     leads = [make_lead(org.agent, first_name=f"L{i}") for i in range(4)]
     bulk.add_tags(session, org.agent, ids_of(leads), "Keep")
     bulk.set_status(session, org.agent, [leads[3].id], "inactive")
@@ -138,7 +166,12 @@ def test_delete_keeps_the_data_and_reactivate_brings_back_only_inactive_or_delet
     n = bulk.reactivate(session, org.agent, ids_of(leads))
     session.commit()
     assert n == 3  # two deleted + one inactive; the New lead is left alone
-    assert [fresh(session, l.id).status for l in leads] == ["active", "active", "new", "active"]
+    assert [fresh(session, lead.id).status for lead in leads] == [
+        "active",
+        "active",
+        "new",
+        "active",
+    ]
     assert len(session.exec(select(LeadTag)).all()) == 4
     exact(session, org)
 
@@ -150,7 +183,7 @@ def test_assign_moves_leads_and_their_activity_counts(session, org, make_lead):
     exact(session, org)
     assert bulk.assign(session, org.broker, ids_of(leads), org.agent2.id) == 4
     session.commit()
-    assert {fresh(session, l.id).assigned_agent_id for l in leads} == {org.agent2.id}
+    assert {fresh(session, lead.id).assigned_agent_id for lead in leads} == {org.agent2.id}
     entry = audits(session, leads[3].id, "assigned_agent")[-1]
     assert (entry.old_value, entry.new_value) == ("Alan Agent", "Ana Second")
     exact(session, org)
@@ -166,7 +199,10 @@ def test_tags_add_and_remove_in_bulk(session, org, make_lead):
     session.commit()
     assert bulk.add_tags(session, org.agent, ids_of(leads), ["Hot", "Spring 2027"]) == 3
     session.commit()
-    assert {t.name for t in session.exec(select(Tag)).all()} == {"hot", "Spring 2027"}  # matched case-insensitively
+    assert {t.name for t in session.exec(select(Tag)).all()} == {
+        "hot",
+        "Spring 2027",
+    }  # matched case-insensitively
     assert len(session.exec(select(LeadTag)).all()) == 6
     added = audits(session, leads[0].id, "tags")[-1]
     assert added.new_value == "Spring 2027"  # only what it gained
@@ -180,17 +216,21 @@ def test_subscribe_campaign_and_market_keep_subscribed_counts_exact(session, org
     leads = [make_lead(org.agent) for _ in range(3)]
     c = Campaign(brokerage_id=org.brokerage.id, name="New buyer drip")
     off = Campaign(brokerage_id=org.brokerage.id, name="Old drip", active=False)
-    m = Market(brokerage_id=org.brokerage.id, name="Condos in Berkeley", criteria={"city": "Berkeley"})
+    m = Market(
+        brokerage_id=org.brokerage.id, name="Condos in Berkeley", criteria={"city": "Berkeley"}
+    )
     session.add_all([c, off, m])
     session.commit()
     lead_subscriptions.subscribe_campaign(session, org.agent, leads[0].id, c.id)
     session.commit()
     assert bulk.subscribe_campaign(session, org.agent, ids_of(leads), c.id) == 2
     session.commit()
-    assert [fresh(session, l.id).active_subscriptions for l in leads] == [1, 1, 1]
+    assert [fresh(session, lead.id).active_subscriptions for lead in leads] == [1, 1, 1]
     assert len(session.exec(select(CampaignSubscription)).all()) == 3
     # An inactive enrolment resumes; active ones are skipped.
-    sub = session.exec(select(CampaignSubscription).where(CampaignSubscription.lead_id == leads[1].id)).one()
+    sub = session.exec(
+        select(CampaignSubscription).where(CampaignSubscription.lead_id == leads[1].id)
+    ).one()
     lead_subscriptions.deactivate_campaign(session, org.agent, leads[1].id, sub.id)
     session.commit()
     assert fresh(session, leads[1].id).active_subscriptions == 0
@@ -204,14 +244,16 @@ def test_subscribe_campaign_and_market_keep_subscribed_counts_exact(session, org
     assert bulk.subscribe_market(session, org.agent, ids_of(leads[:2]), m.id) == 2
     session.commit()
     assert len(session.exec(select(MarketSubscription)).all()) == 6  # all three report types
-    assert [fresh(session, l.id).active_subscriptions for l in leads] == [2, 2, 1]
+    assert [fresh(session, lead.id).active_subscriptions for lead in leads] == [2, 2, 1]
     assert bulk.subscribe_market(session, org.agent, ids_of(leads), m.id, ["listing"]) == 1
     session.commit()
-    assert [fresh(session, l.id).active_subscriptions for l in leads] == [2, 2, 2]
+    assert [fresh(session, lead.id).active_subscriptions for lead in leads] == [2, 2, 2]
     with pytest.raises(ValidationFailed):
         bulk.subscribe_market(session, org.agent, ids_of(leads), m.id, ["weekly_horoscope"])
     for lead in leads:
-        assert fresh(session, lead.id).active_subscriptions == lead_subscriptions.count_active(session, lead.id)
+        assert fresh(session, lead.id).active_subscriptions == lead_subscriptions.count_active(
+            session, lead.id
+        )
     hist = audits(session, leads[2].id, "subscriptions")
     assert [h.title for h in hist] == ["Subscribed to a campaign", "Subscribed to market reports"]
     exact(session, org)
@@ -226,10 +268,9 @@ def test_a_failed_bulk_change_changes_nothing(engine, session, org, make_lead):
         bulk.set_stage(session, user, ids, "nurturing")
         raise RuntimeError("crash in the middle")
 
-    with pytest.raises(RuntimeError):
-        with session_scope(engine) as s:
-            boom(s, org.agent, ids_of(leads))
-    assert {fresh(session, l.id).stage for l in leads} == {"uncontacted"}
+    with pytest.raises(RuntimeError), session_scope(engine) as s:
+        boom(s, org.agent, ids_of(leads))
+    assert {fresh(session, lead.id).stage for lead in leads} == {"uncontacted"}
     assert audits(session, leads[0].id) == []
     exact(session, org)
 
@@ -241,10 +282,22 @@ def test_thousands_of_leads_in_chunks_with_exact_rollups(session, org, monkeypat
 
     monkeypatch.setattr(tag_svc, "CHUNK", 400)
     now = utcnow()
-    rows = [{"brokerage_id": org.brokerage.id, "email": f"bulk{i}@example.com", "assigned_agent_id":
-             (org.agent.id if i % 2 else org.agent2.id), "status": "new", "stage": "uncontacted",
-             "stage_entered_at": now, "source": "Zillow" if i % 3 else "Referral", "created_at": now,
-             "updated_at": now, "extra_emails": [], "extra_phones": []} for i in range(2500)]
+    rows = [
+        {
+            "brokerage_id": org.brokerage.id,
+            "email": f"bulk{i}@example.com",
+            "assigned_agent_id": (org.agent.id if i % 2 else org.agent2.id),
+            "status": "new",
+            "stage": "uncontacted",
+            "stage_entered_at": now,
+            "source": "Zillow" if i % 3 else "Referral",
+            "created_at": now,
+            "updated_at": now,
+            "extra_emails": [],
+            "extra_phones": [],
+        }
+        for i in range(2500)
+    ]
     session.execute(sa.insert(Lead), rows)
     session.flush()
     rollups.rebuild(session, org.brokerage.id)
@@ -258,7 +311,9 @@ def test_thousands_of_leads_in_chunks_with_exact_rollups(session, org, monkeypat
     assert bulk.add_tags(session, org.broker, zillow, "Closed 2026") == n_zillow
     mine = bulk.delete(session, org.agent, zillow)
     assert mine == sum(1 for i in range(2500) if i % 3 and i % 2)
-    assert bulk.assign(session, org.broker, zillow, org.agent2.id) == sum(1 for i in range(2500) if i % 3 and i % 2)
+    assert bulk.assign(session, org.broker, zillow, org.agent2.id) == sum(
+        1 for i in range(2500) if i % 3 and i % 2
+    )
     session.commit()
     hist = session.exec(select(sa.func.count()).select_from(HistoryEntry)).one()
     assert hist == n_zillow * 2 + mine * 2
@@ -283,7 +338,7 @@ def test_list_filters_as_targets_search_and_the_pool_view(session, org, make_lea
     assert bulk.set_stage(session, org.agent, {"q": "marisol"}, "nurturing") == 3
     assert bulk.set_stage(session, org.agent, {"q": "quintero1"}, "dead") == 1
     session.commit()
-    assert [fresh(session, l.id).stage for l in mine] == ["nurturing", "dead", "nurturing"]
+    assert [fresh(session, lead.id).stage for lead in mine] == ["nurturing", "dead", "nurturing"]
     # An agent's Unassigned view lists pool leads, but bulk changes never reach them.
     assert bulk.delete(session, org.agent, {"view": "unassigned"}) == 0
     assert fresh(session, pool_lead.id).status == "new"

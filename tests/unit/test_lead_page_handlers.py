@@ -7,9 +7,24 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import func, select
 
-from leadapp.models import (Activity, Campaign, CampaignStep, CampaignSubscription, Favorite, HistoryEntry, Lead,
-                            LeadTag, Listing, ListingSent, Market, MarketSubscription, OutgoingEmail, SavedSearch,
-                            Task, utcnow)
+from leadapp.models import (
+    Activity,
+    Campaign,
+    CampaignStep,
+    CampaignSubscription,
+    Favorite,
+    HistoryEntry,
+    Lead,
+    LeadTag,
+    Listing,
+    ListingSent,
+    Market,
+    MarketSubscription,
+    OutgoingEmail,
+    SavedSearch,
+    Task,
+    utcnow,
+)
 from leadapp.services import lead_organizer as org_svc
 from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
@@ -35,10 +50,28 @@ class Ctx:
 @pytest.fixture
 def ctx(session, org, make_lead):
     lead = make_lead(org.agent, first_name="Dana", last_name="Diaz")
-    listing = Listing(mls_number="ML1", street="1 Main St", city="Berkeley", state="CA", postal_code="94704",
-                      price=700000, beds=2, baths=1, list_date=date(2026, 1, 1))
-    other = Listing(mls_number="ML2", street="2 Main St", city="Berkeley", state="CA", postal_code="94704",
-                    price=800000, beds=3, baths=2, list_date=date(2026, 1, 1))
+    listing = Listing(
+        mls_number="ML1",
+        street="1 Main St",
+        city="Berkeley",
+        state="CA",
+        postal_code="94704",
+        price=700000,
+        beds=2,
+        baths=1,
+        list_date=date(2026, 1, 1),
+    )
+    other = Listing(
+        mls_number="ML2",
+        street="2 Main St",
+        city="Berkeley",
+        state="CA",
+        postal_code="94704",
+        price=800000,
+        beds=3,
+        baths=2,
+        list_date=date(2026, 1, 1),
+    )
     m = Market(brokerage_id=org.brokerage.id, name="Berkeley condos", criteria={"city": "Berkeley"})
     c = Campaign(brokerage_id=org.brokerage.id, name="Welcome")
     m2 = Market(brokerage_id=org.brokerage.id, name="Oakland", criteria={"city": "Oakland"})
@@ -47,21 +80,53 @@ def ctx(session, org, make_lead):
     session.add(CampaignStep(campaign_id=c.id, position=1, subject="Hello"))
     now = utcnow()
     for i in range(30):
-        session.add(Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id, kind="search" if i % 2 else "listing_view",
-                             occurred_at=now - timedelta(hours=i), listing_id=listing.id))
-    rollups.activities_added(session, [(lead.brokerage_id, org.agent.id, now - timedelta(hours=i),
-                                        "search" if i % 2 else "listing_view") for i in range(30)])
-    session.add(Task(brokerage_id=lead.brokerage_id, owner_id=org.agent.id, lead_id=lead.id, title="Call back",
-                     due_at=now + timedelta(days=1)))
+        session.add(
+            Activity(
+                brokerage_id=lead.brokerage_id,
+                lead_id=lead.id,
+                kind="search" if i % 2 else "listing_view",
+                occurred_at=now - timedelta(hours=i),
+                listing_id=listing.id,
+            )
+        )
+    rollups.activities_added(
+        session,
+        [
+            (
+                lead.brokerage_id,
+                org.agent.id,
+                now - timedelta(hours=i),
+                "search" if i % 2 else "listing_view",
+            )
+            for i in range(30)
+        ],
+    )
+    session.add(
+        Task(
+            brokerage_id=lead.brokerage_id,
+            owner_id=org.agent.id,
+            lead_id=lead.id,
+            title="Call back",
+            due_at=now + timedelta(days=1),
+        )
+    )
     session.commit()
     qe = svc.quick_event(session, org.agent, lead.id, "Called")
-    ss = org_svc.add_saved_search(session, org.agent, lead.id, {"city": "Berkeley", "transaction": "sale"}, True)
+    ss = org_svc.add_saved_search(
+        session, org.agent, lead.id, {"city": "Berkeley", "transaction": "sale"}, True
+    )
     fav = org_svc.add_favorite(session, org.agent, lead.id, other.id)
     subs.subscribe_market(session, org.agent, lead.id, m2.id, ["listing"])
     msg = svc.send_message(session, org.agent, lead.id, "Hello Dana", "First message")
-    session.add(ListingSent(lead_id=lead.id, listing_id=listing.id, via="showing_sheet", user_id=org.agent.id))
+    session.add(
+        ListingSent(
+            lead_id=lead.id, listing_id=listing.id, via="showing_sheet", user_id=org.agent.id
+        )
+    )
     session.commit()
-    msub = session.exec(select(MarketSubscription).where(MarketSubscription.lead_id == lead.id)).one()
+    msub = session.exec(
+        select(MarketSubscription).where(MarketSubscription.lead_id == lead.id)
+    ).one()
     return Ctx(lead, m, c, listing, qe["id"], ss.id, fav.id, msub.id, msg.id)
 
 
@@ -73,11 +138,26 @@ def fingerprint(session, lead_id):
         return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
     return (
-        lead.first_name, lead.stage, lead.status, lead.priority, lead.assigned_agent_id, lead.website_password_hash,
-        lead.active_subscriptions, n(HistoryEntry), tuple(session.exec(select(HistoryEntry.body).order_by(HistoryEntry.id))),
-        n(OutgoingEmail), tuple(session.exec(select(SavedSearch.id, SavedSearch.alerts_enabled).order_by(SavedSearch.id))),
-        n(Favorite), tuple(session.exec(select(MarketSubscription.active).order_by(MarketSubscription.id))),
-        tuple(session.exec(select(CampaignSubscription.status))), n(LeadTag), n(ListingSent),
+        lead.first_name,
+        lead.stage,
+        lead.status,
+        lead.priority,
+        lead.assigned_agent_id,
+        lead.website_password_hash,
+        lead.active_subscriptions,
+        n(HistoryEntry),
+        tuple(session.exec(select(HistoryEntry.body).order_by(HistoryEntry.id))),
+        n(OutgoingEmail),
+        tuple(
+            session.exec(
+                select(SavedSearch.id, SavedSearch.alerts_enabled).order_by(SavedSearch.id)
+            )
+        ),
+        n(Favorite),
+        tuple(session.exec(select(MarketSubscription.active).order_by(MarketSubscription.id))),
+        tuple(session.exec(select(CampaignSubscription.status))),
+        n(LeadTag),
+        n(ListingSent),
     )
 
 
@@ -88,65 +168,208 @@ async def as_user(engine, session, user, lead_id, cls, monkeypatch):
     return st
 
 
-WHO = {"agent": lambda org: org.agent, "agent2": lambda org: org.agent2, "broker": lambda org: org.broker}
+WHO = {
+    "agent": lambda org: org.agent,
+    "agent2": lambda org: org.agent2,
+    "broker": lambda org: org.broker,
+}
 
 # (state, handler, args(ctx, org), state setup(st, ctx), who succeeds)
 WRITES = [
-    pytest.param(LeadState, "save_contact", lambda c, o: ({"first_name": "Changed", "email": "dana@example.com"},), None,
-                 "agent", marks=pytest.mark.authz("LeadState.save_contact")),
-    pytest.param(LeadState, "set_stage", lambda c, o: ("dead",), None, "agent", marks=pytest.mark.authz("LeadState.set_stage")),
-    pytest.param(LeadState, "set_status", lambda c, o: ("inactive",), None, "broker",
-                 marks=pytest.mark.authz("LeadState.set_status")),
-    pytest.param(LeadState, "set_priority", lambda c, o: ("high",), None, "agent",
-                 marks=pytest.mark.authz("LeadState.set_priority")),
-    pytest.param(LeadState, "add_tag", lambda c, o: ({"tag": "Hot"},), None, "agent", marks=pytest.mark.authz("LeadState.add_tag")),
-    pytest.param(LeadState, "assign", lambda c, o: (str(o.agent2.id),), None, "broker", marks=pytest.mark.authz("LeadState.assign")),
-    pytest.param(LeadState, "reject", lambda c, o: (), None, "agent", marks=pytest.mark.authz("LeadState.reject")),
-    pytest.param(LeadState, "quick_event", lambda c, o: ("Left Voicemail",), None, "broker",
-                 marks=pytest.mark.authz("LeadState.quick_event")),
-    pytest.param(LeadState, "undo_quick_event", lambda c, o: (), lambda st, c: setattr(st, "undo_id", c.qe_id), "agent",
-                 marks=pytest.mark.authz("LeadState.undo_quick_event")),
-    pytest.param(LeadState, "send_message", lambda c, o: ({"title": "Hi", "body": "There"},), None, "agent",
-                 marks=pytest.mark.authz("LeadState.send_message")),
-    pytest.param(LeadState, "reset_password", lambda c, o: (), None, "agent", marks=pytest.mark.authz("LeadState.reset_password")),
-    pytest.param(LeadTabsState, "add_note", lambda c, o: ({"title": "", "body": "Wants a yard"},),
-                 lambda st, c: setattr(st, "note_kind", "call"), "agent", marks=pytest.mark.authz("LeadTabsState.add_note")),
-    pytest.param(LeadTabsState, "save_details", lambda c, o: ({"details": "Asked about Saturday"},),
-                 lambda st, c: setattr(st, "details_id", c.qe_id), "agent",
-                 marks=pytest.mark.authz("LeadTabsState.save_details")),
-    pytest.param(LeadTabsState, "add_market", lambda c, o: ({"market_id": str(c.market.id), "type_listing": "on",
-                                                             "type_market": "on"},), None, "broker",
-                 marks=pytest.mark.authz("LeadTabsState.add_market")),
-    pytest.param(LeadTabsState, "add_campaign", lambda c, o: ({"campaign_id": str(c.campaign.id)},), None, "agent",
-                 marks=pytest.mark.authz("LeadTabsState.add_campaign")),
-    pytest.param(LeadTabsState, "confirm_deactivate", lambda c, o: (),
-                 lambda st, c: (setattr(st, "confirm_kind", "market"), setattr(st, "confirm_id", c.msub_id)), "agent",
-                 marks=pytest.mark.authz("LeadTabsState.confirm_deactivate")),
-    pytest.param(LeadTabsState, "toggle_alert", lambda c, o: (c.ss_id, False), None, "agent",
-                 marks=pytest.mark.authz("LeadTabsState.toggle_alert")),
-    pytest.param(LeadTabsState, "delete_search", lambda c, o: (c.ss_id,), None, "broker",
-                 marks=pytest.mark.authz("LeadTabsState.delete_search")),
-    pytest.param(LeadTabsState, "delete_favorite", lambda c, o: (c.fav_id,), None, "agent",
-                 marks=pytest.mark.authz("LeadTabsState.delete_favorite")),
-    pytest.param(LeadTabsState, "send_all_now", lambda c, o: (), None, "agent", marks=pytest.mark.authz("LeadTabsState.send_all_now")),
-    pytest.param(LeadTabsState, "save_search", lambda c, o: ({"name": "Berkeley 2+", "alerts": "on"},),
-                 lambda st, c: setattr(st, "ps_form", {"city": "Berkeley", "transaction": "sale", "min_beds": "2"}),
-                 "agent", marks=pytest.mark.authz("LeadTabsState.save_search")),
-    pytest.param(LeadTabsState, "favorite_listing", lambda c, o: (c.listing.id,), None, "agent",
-                 marks=pytest.mark.authz("LeadTabsState.favorite_listing")),
+    pytest.param(
+        LeadState,
+        "save_contact",
+        lambda c, o: ({"first_name": "Changed", "email": "dana@example.com"},),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadState.save_contact"),
+    ),
+    pytest.param(
+        LeadState,
+        "set_stage",
+        lambda c, o: ("dead",),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadState.set_stage"),
+    ),
+    pytest.param(
+        LeadState,
+        "set_status",
+        lambda c, o: ("inactive",),
+        None,
+        "broker",
+        marks=pytest.mark.authz("LeadState.set_status"),
+    ),
+    pytest.param(
+        LeadState,
+        "set_priority",
+        lambda c, o: ("high",),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadState.set_priority"),
+    ),
+    pytest.param(
+        LeadState,
+        "add_tag",
+        lambda c, o: ({"tag": "Hot"},),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadState.add_tag"),
+    ),
+    pytest.param(
+        LeadState,
+        "assign",
+        lambda c, o: (str(o.agent2.id),),
+        None,
+        "broker",
+        marks=pytest.mark.authz("LeadState.assign"),
+    ),
+    pytest.param(
+        LeadState,
+        "reject",
+        lambda c, o: (),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadState.reject"),
+    ),
+    pytest.param(
+        LeadState,
+        "quick_event",
+        lambda c, o: ("Left Voicemail",),
+        None,
+        "broker",
+        marks=pytest.mark.authz("LeadState.quick_event"),
+    ),
+    pytest.param(
+        LeadState,
+        "undo_quick_event",
+        lambda c, o: (),
+        lambda st, c: setattr(st, "undo_id", c.qe_id),
+        "agent",
+        marks=pytest.mark.authz("LeadState.undo_quick_event"),
+    ),
+    pytest.param(
+        LeadState,
+        "send_message",
+        lambda c, o: ({"title": "Hi", "body": "There"},),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadState.send_message"),
+    ),
+    pytest.param(
+        LeadState,
+        "reset_password",
+        lambda c, o: (),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadState.reset_password"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "add_note",
+        lambda c, o: ({"title": "", "body": "Wants a yard"},),
+        lambda st, c: setattr(st, "note_kind", "call"),
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.add_note"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "save_details",
+        lambda c, o: ({"details": "Asked about Saturday"},),
+        lambda st, c: setattr(st, "details_id", c.qe_id),
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.save_details"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "add_market",
+        lambda c, o: ({"market_id": str(c.market.id), "type_listing": "on", "type_market": "on"},),
+        None,
+        "broker",
+        marks=pytest.mark.authz("LeadTabsState.add_market"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "add_campaign",
+        lambda c, o: ({"campaign_id": str(c.campaign.id)},),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.add_campaign"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "confirm_deactivate",
+        lambda c, o: (),
+        lambda st, c: (setattr(st, "confirm_kind", "market"), setattr(st, "confirm_id", c.msub_id)),
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.confirm_deactivate"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "toggle_alert",
+        lambda c, o: (c.ss_id, False),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.toggle_alert"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "delete_search",
+        lambda c, o: (c.ss_id,),
+        None,
+        "broker",
+        marks=pytest.mark.authz("LeadTabsState.delete_search"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "delete_favorite",
+        lambda c, o: (c.fav_id,),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.delete_favorite"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "send_all_now",
+        lambda c, o: (),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.send_all_now"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "save_search",
+        lambda c, o: ({"name": "Berkeley 2+", "alerts": "on"},),
+        lambda st, c: setattr(
+            st, "ps_form", {"city": "Berkeley", "transaction": "sale", "min_beds": "2"}
+        ),
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.save_search"),
+    ),
+    pytest.param(
+        LeadTabsState,
+        "favorite_listing",
+        lambda c, o: (c.listing.id,),
+        None,
+        "agent",
+        marks=pytest.mark.authz("LeadTabsState.favorite_listing"),
+    ),
 ]
 
 
 @pytest.mark.parametrize("cls,handler,args,setup,ok_who", WRITES)
 async def test_write_handlers_refuse_another_agent_and_work_for_the_right_user(
-        engine, session, org, ctx, monkeypatch, cls, handler, args, setup, ok_who):
+    engine, session, org, ctx, monkeypatch, cls, handler, args, setup, ok_who
+):
     before = fingerprint(session, ctx.lead.id)
     st = await as_user(engine, session, org.agent2, ctx.lead.id, cls, monkeypatch)
     if setup:
         setup(st, ctx)
     events = await call(st, handler, *args(ctx, org))
     assert fingerprint(session, ctx.lead.id) == before, f"{handler} changed data for another agent"
-    assert "not yours" in str(events) or "not yours" in getattr(st, "error", "") + getattr(st, "tab_error", "")
+    assert "not yours" in str(events) or "not yours" in getattr(st, "error", "") + getattr(
+        st, "tab_error", ""
+    )
     if cls is LeadState:
         assert st.lead == {}
     if handler == "assign":  # the lead's own agent cannot reassign either (a forged event)
@@ -157,34 +380,89 @@ async def test_write_handlers_refuse_another_agent_and_work_for_the_right_user(
     if setup:
         setup(st, ctx)
     events = await call(st, handler, *args(ctx, org))
-    assert fingerprint(session, ctx.lead.id) != before, f"{handler} did nothing for {ok_who}: {events}"
+    assert fingerprint(session, ctx.lead.id) != before, (
+        f"{handler} did nothing for {ok_who}: {events}"
+    )
     session.expire_all()
     assert rollups.check(session, org.brokerage.id) == []
 
 
 READS = [
     pytest.param("load", (), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.load")),
-    pytest.param("set_tab", ("history",), lambda st: st.hist_rows, marks=pytest.mark.authz("LeadTabsState.set_tab")),
-    pytest.param("refresh", (), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.refresh")),
-    pytest.param("act_filter", ("search",), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.act_filter")),
-    pytest.param("act_goto", (1,), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.act_goto")),
-    pytest.param("site_filter", ("listing_view",), lambda st: st.site_rows, marks=pytest.mark.authz("LeadTabsState.site_filter")),
-    pytest.param("site_goto", (0,), lambda st: st.site_rows, marks=pytest.mark.authz("LeadTabsState.site_goto")),
-    pytest.param("set_hist_filter", ("notes",), lambda st: st.hist_rows, marks=pytest.mark.authz("LeadTabsState.set_hist_filter")),
-    pytest.param("hist_goto", (0,), lambda st: st.hist_rows, marks=pytest.mark.authz("LeadTabsState.hist_goto")),
-    pytest.param("sort_favorites", ("price_desc",), lambda st: st.favs, marks=pytest.mark.authz("LeadTabsState.sort_favorites")),
-    pytest.param("msg_goto", (0,), lambda st: st.msg_rows, marks=pytest.mark.authz("LeadTabsState.msg_goto")),
-    pytest.param("ls_goto", (0,), lambda st: st.ls_rows, marks=pytest.mark.authz("LeadTabsState.ls_goto")),
-    pytest.param("run_search", ({"city": "Berkeley", "transaction": "sale"},), lambda st: st.ps_rows,
-                 marks=pytest.mark.authz("LeadTabsState.run_search")),
-    pytest.param("search_goto", (0,), lambda st: st.ps_rows, marks=pytest.mark.authz("LeadTabsState.search_goto")),
+    pytest.param(
+        "set_tab",
+        ("history",),
+        lambda st: st.hist_rows,
+        marks=pytest.mark.authz("LeadTabsState.set_tab"),
+    ),
+    pytest.param(
+        "refresh", (), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.refresh")
+    ),
+    pytest.param(
+        "act_filter",
+        ("search",),
+        lambda st: st.act_rows,
+        marks=pytest.mark.authz("LeadTabsState.act_filter"),
+    ),
+    pytest.param(
+        "act_goto", (1,), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.act_goto")
+    ),
+    pytest.param(
+        "site_filter",
+        ("listing_view",),
+        lambda st: st.site_rows,
+        marks=pytest.mark.authz("LeadTabsState.site_filter"),
+    ),
+    pytest.param(
+        "site_goto",
+        (0,),
+        lambda st: st.site_rows,
+        marks=pytest.mark.authz("LeadTabsState.site_goto"),
+    ),
+    pytest.param(
+        "set_hist_filter",
+        ("notes",),
+        lambda st: st.hist_rows,
+        marks=pytest.mark.authz("LeadTabsState.set_hist_filter"),
+    ),
+    pytest.param(
+        "hist_goto",
+        (0,),
+        lambda st: st.hist_rows,
+        marks=pytest.mark.authz("LeadTabsState.hist_goto"),
+    ),
+    pytest.param(
+        "sort_favorites",
+        ("price_desc",),
+        lambda st: st.favs,
+        marks=pytest.mark.authz("LeadTabsState.sort_favorites"),
+    ),
+    pytest.param(
+        "msg_goto", (0,), lambda st: st.msg_rows, marks=pytest.mark.authz("LeadTabsState.msg_goto")
+    ),
+    pytest.param(
+        "ls_goto", (0,), lambda st: st.ls_rows, marks=pytest.mark.authz("LeadTabsState.ls_goto")
+    ),
+    pytest.param(
+        "run_search",
+        ({"city": "Berkeley", "transaction": "sale"},),
+        lambda st: st.ps_rows,
+        marks=pytest.mark.authz("LeadTabsState.run_search"),
+    ),
+    pytest.param(
+        "search_goto",
+        (0,),
+        lambda st: st.ps_rows,
+        marks=pytest.mark.authz("LeadTabsState.search_goto"),
+    ),
 ]
 
 
 @pytest.mark.parametrize("handler,args,rows", READS)
 @pytest.mark.parametrize("who", ["agent", "agent2", "broker"])
 async def test_tab_reads_show_rows_only_to_users_who_may_see_the_lead(
-        engine, session, org, ctx, monkeypatch, handler, args, rows, who):
+    engine, session, org, ctx, monkeypatch, handler, args, rows, who
+):
     st = await as_user(engine, session, WHO[who](org), ctx.lead.id, LeadTabsState, monkeypatch)
     if handler == "search_goto":
         st.ps_form = {"city": "Berkeley", "transaction": "sale"}
@@ -198,7 +476,9 @@ async def test_tab_reads_show_rows_only_to_users_who_may_see_the_lead(
 
 @pytest.mark.authz("LeadState.load")
 @pytest.mark.authz("LeadState.load_quiet")
-async def test_lead_header_is_shown_to_agent_and_broker_only(engine, session, org, ctx, monkeypatch):
+async def test_lead_header_is_shown_to_agent_and_broker_only(
+    engine, session, org, ctx, monkeypatch
+):
     st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadState, monkeypatch)
     assert st.lead == {} and "not yours" in st.error
     await call(st, "load_quiet")
@@ -217,7 +497,9 @@ async def test_lead_header_is_shown_to_agent_and_broker_only(engine, session, or
 
 
 @pytest.mark.authz("LeadState.reactivate")
-async def test_reactivate_as_agent_refused_for_another_agent(engine, session, org, ctx, monkeypatch):
+async def test_reactivate_as_agent_refused_for_another_agent(
+    engine, session, org, ctx, monkeypatch
+):
     svc.set_status(session, org.broker, ctx.lead.id, "deleted")
     session.commit()
     st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadState, monkeypatch)
@@ -229,7 +511,9 @@ async def test_reactivate_as_agent_refused_for_another_agent(engine, session, or
         assert st.lead["inactive"] is True
         await call(st, "reactivate")
         session.expire_all()
-        assert session.get(Lead, ctx.lead.id).status == "active" and st.lead["status_text"] == "Active"
+        assert (
+            session.get(Lead, ctx.lead.id).status == "active" and st.lead["status_text"] == "Active"
+        )
         svc.set_status(session, org.broker, ctx.lead.id, "inactive")
         session.commit()
 
@@ -260,7 +544,9 @@ async def test_claim_only_from_the_pool(engine, session, org, ctx, make_lead, mo
     await call(st, "claim")
     session.expire_all()
     assert session.get(Lead, pool.id).assigned_agent_id == org.agent2.id and st.can_change
-    st = await as_user(engine, session, org.agent, pool.id, LeadState, monkeypatch)  # now agent2's: invisible
+    st = await as_user(
+        engine, session, org.agent, pool.id, LeadState, monkeypatch
+    )  # now agent2's: invisible
     assert st.lead == {} and "not yours" in st.error
     broker = await as_user(engine, session, org.broker, pool.id, LeadState, monkeypatch)
     assert not broker.can_claim
@@ -270,7 +556,9 @@ async def test_claim_only_from_the_pool(engine, session, org, ctx, make_lead, mo
 @pytest.mark.authz("LeadState.open_dialog")
 @pytest.mark.authz("LeadState.close_dialog")
 @pytest.mark.authz("LeadState.start_edit")
-async def test_dialog_handlers_reveal_nothing_to_another_agent(engine, session, org, ctx, monkeypatch):
+async def test_dialog_handlers_reveal_nothing_to_another_agent(
+    engine, session, org, ctx, monkeypatch
+):
     st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadState, monkeypatch)
     events = await call(st, "start_edit")
     assert st.form == {} and st.dialog == "" and "Claim" in str(events)
@@ -281,7 +569,11 @@ async def test_dialog_handlers_reveal_nothing_to_another_agent(engine, session, 
     assert st.lead == {} and st.dialog == ""
     st = await as_user(engine, session, org.agent, ctx.lead.id, LeadState, monkeypatch)
     await call(st, "start_edit")
-    assert st.dialog == "edit" and st.form["first_name"] == "Dana" and st.form["email"] == ctx.lead.email
+    assert (
+        st.dialog == "edit"
+        and st.form["first_name"] == "Dana"
+        and st.form["email"] == ctx.lead.email
+    )
     await call(st, "close_dialog")
     await call(st, "open_dialog", "message")
     assert st.dialog == "message"
@@ -301,7 +593,9 @@ async def test_dialog_handlers_reveal_nothing_to_another_agent(engine, session, 
 @pytest.mark.authz("LeadTabsState.close_search")
 @pytest.mark.authz("LeadTabsState.open_message")
 @pytest.mark.authz("LeadTabsState.close_message")
-async def test_tab_ui_handlers_reveal_nothing_to_another_agent(engine, session, org, ctx, monkeypatch):
+async def test_tab_ui_handlers_reveal_nothing_to_another_agent(
+    engine, session, org, ctx, monkeypatch
+):
     before = fingerprint(session, ctx.lead.id)
     st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadTabsState, monkeypatch)
     await call(st, "set_tab", "history")
@@ -311,10 +605,19 @@ async def test_tab_ui_handlers_reveal_nothing_to_another_agent(engine, session, 
     assert st.confirm_kind == "" and st.confirm_text == ""
     await call(st, "open_message", ctx.msg_id)
     assert st.open_msg == {}
-    for handler, args in (("open_note", ("note",)), ("close_note", ()), ("cancel_details", ()),
-                          ("open_sub_dialog", ("market",)), ("close_sub_dialog", ()), ("cancel_confirm", ()),
-                          ("manage_alerts", ()), ("set_org_view", ("favorites",)), ("open_search", ("favorite", "rent")),
-                          ("close_search", ()), ("close_message", ())):
+    for handler, args in (
+        ("open_note", ("note",)),
+        ("close_note", ()),
+        ("cancel_details", ()),
+        ("open_sub_dialog", ("market",)),
+        ("close_sub_dialog", ()),
+        ("cancel_confirm", ()),
+        ("manage_alerts", ()),
+        ("set_org_view", ("favorites",)),
+        ("open_search", ("favorite", "rent")),
+        ("close_search", ()),
+        ("close_message", ()),
+    ):
         await call(st, handler, *args)
     assert st.hist_rows == [] and st.searches == [] and st.favs == [] and st.sub_markets == []
     assert fingerprint(session, ctx.lead.id) == before
@@ -351,7 +654,9 @@ async def test_tab_ui_handlers_reveal_nothing_to_another_agent(engine, session, 
 
 
 @pytest.mark.authz("LeadTabsState.edit_search")
-async def test_update_a_saved_search_only_for_the_leads_agent(engine, session, org, ctx, monkeypatch):
+async def test_update_a_saved_search_only_for_the_leads_agent(
+    engine, session, org, ctx, monkeypatch
+):
     before = fingerprint(session, ctx.lead.id)
     st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadTabsState, monkeypatch)
     await call(st, "set_tab", "updates")
@@ -363,9 +668,16 @@ async def test_update_a_saved_search_only_for_the_leads_agent(engine, session, o
     st = await as_user(engine, session, org.agent, ctx.lead.id, LeadTabsState, monkeypatch)
     await call(st, "set_tab", "updates")
     await call(st, "edit_search", ctx.ss_id)
-    assert st.ps_open and st.ps_edit_id == ctx.ss_id and st.ps_form["city"] == "Berkeley" and st.ps_rows
+    assert (
+        st.ps_open
+        and st.ps_edit_id == ctx.ss_id
+        and st.ps_form["city"] == "Berkeley"
+        and st.ps_rows
+    )
     await call(st, "run_search", {"city": "Berkeley", "transaction": "sale", "min_beds": "3"})
-    await call(st, "save_search", {"name": "Bigger Berkeley"})  # box unticked: daily updates off, search kept
+    await call(
+        st, "save_search", {"name": "Bigger Berkeley"}
+    )  # box unticked: daily updates off, search kept
     session.expire_all()
     s = session.get(SavedSearch, ctx.ss_id)
     assert (s.name, s.criteria.get("min_beds"), s.alerts_enabled) == ("Bigger Berkeley", 3, False)

@@ -5,13 +5,32 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from leadapp.models import (Activity, Campaign, CampaignStep, Favorite, HistoryEntry, Lead,
-                            Listing, ListingSent, Market, OutgoingEmail, SavedSearch, Task, utcnow)
+from leadapp.models import (
+    Activity,
+    Campaign,
+    CampaignStep,
+    Favorite,
+    HistoryEntry,
+    Lead,
+    Listing,
+    ListingSent,
+    Market,
+    OutgoingEmail,
+    SavedSearch,
+    Task,
+    utcnow,
+)
 from leadapp.services import lead_organizer as org_svc
 from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
 from leadapp.services import pool, rating, rollups
-from leadapp.services.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from leadapp.services.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
 from leadapp.services.security import verify_password
 
 
@@ -31,12 +50,21 @@ def exact(session, org):
 def listings(session, n=6):
     out = []
     for i in range(n):
-        l = Listing(mls_number=f"ML{i:04d}", street=f"{i + 1} Main St", city="Berkeley" if i % 2 == 0 else "Oakland",
-                    state="CA", postal_code="94704", price=500_000 + i * 100_000, beds=1 + i % 4, baths=1 + i % 2,
-                    property_type="condo" if i % 3 == 0 else "single_family",
-                    transaction="rent" if i == 5 else "sale", list_date=date(2026, 1, 1))
-        session.add(l)
-        out.append(l)
+        listing = Listing(
+            mls_number=f"ML{i:04d}",
+            street=f"{i + 1} Main St",
+            city="Berkeley" if i % 2 == 0 else "Oakland",
+            state="CA",
+            postal_code="94704",
+            price=500_000 + i * 100_000,
+            beds=1 + i % 4,
+            baths=1 + i % 2,
+            property_type="condo" if i % 3 == 0 else "single_family",
+            transaction="rent" if i == 5 else "sale",
+            list_date=date(2026, 1, 1),
+        )
+        session.add(listing)
+        out.append(listing)
     session.commit()
     return out
 
@@ -45,8 +73,14 @@ def test_header_shows_contact_rating_and_what_the_user_may_do(session, org, make
     lead = make_lead(org.agent, first_name="Dana", last_name="Diaz", phone="4155550101")
     now = utcnow()
     for k, kind in enumerate(["info_request", "listing_view", "listing_view", "saved_search"]):
-        session.add(Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id, kind=kind,
-                             occurred_at=now - timedelta(days=k)))
+        session.add(
+            Activity(
+                brokerage_id=lead.brokerage_id,
+                lead_id=lead.id,
+                kind=kind,
+                occurred_at=now - timedelta(days=k),
+            )
+        )
         lead.rating_score += rating.term(kind, now - timedelta(days=k))
     lead.last_activity_at = now
     session.add(lead)
@@ -60,7 +94,9 @@ def test_header_shows_contact_rating_and_what_the_user_may_do(session, org, make
     assert "info request ×1" in data["rating"]["summary"]
     assert data["counts"]["activity"] == 4
     broker = svc.lead_header(session, org.broker, lead.id)
-    assert {a["name"] for a in broker["agents"]} >= {"Alan Agent", "Ana Second"} and not broker["can_reject"]
+    assert {a["name"] for a in broker["agents"]} >= {"Alan Agent", "Ana Second"} and not broker[
+        "can_reject"
+    ]
     with pytest.raises(NotFound, match="not yours"):
         svc.lead_header(session, org.agent2, lead.id)
 
@@ -68,26 +104,65 @@ def test_header_shows_contact_rating_and_what_the_user_may_do(session, org, make
 def test_contact_edit_validates_and_a_failure_changes_nothing(session, org, make_lead):
     lead = make_lead(org.agent)
     with pytest.raises(ValidationFailed) as exc:
-        svc.save_contact(session, org.agent, lead.id, {"email": "bad", "phone": "123", "extra_emails": "ok@x.com, nope",
-                                                       "price_min": "900000", "price_max": "100000"})
-    assert {"email", "phone", "extra_emails"} <= set(exc.value.errors) or "price_max" in exc.value.errors
+        svc.save_contact(
+            session,
+            org.agent,
+            lead.id,
+            {
+                "email": "bad",
+                "phone": "123",
+                "extra_emails": "ok@x.com, nope",
+                "price_min": "900000",
+                "price_max": "100000",
+            },
+        )
+    assert {"email", "phone", "extra_emails"} <= set(
+        exc.value.errors
+    ) or "price_max" in exc.value.errors
     session.rollback()
-    svc.save_contact(session, org.agent, lead.id, {
-        "first_name": "Pat", "email": "pat@example.com", "phone": "(415) 555-0199", "extra_emails": "p2@example.com",
-        "extra_phones": "510-555-0100", "state": "California", "postal_code": "94110", "birthday": "1980-04-02",
-        "lead_type": "buyer", "property_type_wanted": "Condo", "price_min": "$600,000", "price_max": "900000",
-        "move_timeframe": "3-6 months", "closing_date": "2027-01-15", "ps_due_date": "2026-12-01"})
+    svc.save_contact(
+        session,
+        org.agent,
+        lead.id,
+        {
+            "first_name": "Pat",
+            "email": "pat@example.com",
+            "phone": "(415) 555-0199",
+            "extra_emails": "p2@example.com",
+            "extra_phones": "510-555-0100",
+            "state": "California",
+            "postal_code": "94110",
+            "birthday": "1980-04-02",
+            "lead_type": "buyer",
+            "property_type_wanted": "Condo",
+            "price_min": "$600,000",
+            "price_max": "900000",
+            "move_timeframe": "3-6 months",
+            "closing_date": "2027-01-15",
+            "ps_due_date": "2026-12-01",
+        },
+    )
     session.commit()
     session.expire_all()
     got = session.get(Lead, lead.id)
     assert (got.first_name, got.state, got.extra_emails, got.price_min, got.closing_date) == (
-        "Pat", "CA", ["p2@example.com"], 600000, date(2027, 1, 15))
-    assert any(e.title == "Contact information edited" and e.actor_id == org.agent.id for e in history(session, lead))
+        "Pat",
+        "CA",
+        ["p2@example.com"],
+        600000,
+        date(2027, 1, 15),
+    )
+    assert any(
+        e.title == "Contact information edited" and e.actor_id == org.agent.id
+        for e in history(session, lead)
+    )
     with pytest.raises(NotFound):
         svc.save_contact(session, org.agent2, lead.id, {"first_name": "Hacked"})
 
 
-def test_stage_status_priority_reactivate_are_audited_and_rollups_stay_exact(session, org, make_lead):
+def test_stage_status_priority_reactivate_are_audited_and_rollups_stay_exact(
+    session, org, make_lead
+):
     lead = make_lead(org.agent)
     svc.set_stage(session, org.agent, lead.id, "nurturing")
     svc.set_priority(session, org.agent, lead.id, "high")
@@ -96,7 +171,9 @@ def test_stage_status_priority_reactivate_are_audited_and_rollups_stay_exact(ses
     svc.set_status(session, org.agent, lead.id, "deleted")
     svc.reactivate(session, org.agent, lead.id)
     session.commit()
-    fields = [(e.field, e.old_value, e.new_value, e.actor_id) for e in history(session, lead, "audit")]
+    fields = [
+        (e.field, e.old_value, e.new_value, e.actor_id) for e in history(session, lead, "audit")
+    ]
     assert ("stage", "Uncontacted", "Nurturing", org.agent.id) in fields
     assert ("priority", "Normal", "High", org.agent.id) in fields
     assert ("status", "Deleted", "Active", org.agent.id) in fields
@@ -141,7 +218,11 @@ def test_quick_event_undo_and_details(session, org, make_lead):
     session.commit()
     entry = session.get(HistoryEntry, e["id"])
     assert (entry.kind, entry.title, entry.actor_id, entry.body) == (
-        "quick_event", "Left Voicemail", org.agent.id, "Asked about Saturday's open house")
+        "quick_event",
+        "Left Voicemail",
+        org.agent.id,
+        "Asked about Saturday's open house",
+    )
     with pytest.raises(PermissionDenied):
         svc.undo_quick_event(session, org.broker, lead.id, e["id"])  # not the broker's click
     svc.undo_quick_event(session, org.agent, lead.id, e["id"])
@@ -160,14 +241,24 @@ def test_message_is_stored_and_queued_and_password_reset_is_shown_once(session, 
     session.commit()
     mail = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "message")).one()
     assert (mail.to_address, mail.history_entry_id, mail.created_by_id, mail.status) == (
-        "dana@example.com", entry.id, org.agent.id, "queued")
+        "dana@example.com",
+        entry.id,
+        org.agent.id,
+        "queued",
+    )
     page = svc.messages_page(session, org.agent, lead.id)
-    assert page["rows"][0]["title"] == "Saturday showing" and page["rows"][0]["delivery"] == "Queued"
+    assert (
+        page["rows"][0]["title"] == "Saturday showing" and page["rows"][0]["delivery"] == "Queued"
+    )
     password = svc.reset_password(session, org.agent, lead.id)
     session.commit()
-    assert len(password) == 12 and verify_password(session.get(Lead, lead.id).website_password_hash, password)
+    assert len(password) == 12 and verify_password(
+        session.get(Lead, lead.id).website_password_hash, password
+    )
     assert password not in str([(e.title, e.body, e.new_value) for e in history(session, lead)])
-    assert session.exec(select(OutgoingEmail).where(OutgoingEmail.kind != "message")).all() == []  # lead not told
+    assert (
+        session.exec(select(OutgoingEmail).where(OutgoingEmail.kind != "message")).all() == []
+    )  # lead not told
     with pytest.raises(NotFound):
         svc.reset_password(session, org.agent2, lead.id)
 
@@ -176,9 +267,16 @@ def test_tabs_page_their_rows_and_filter(session, org, make_lead):
     lead = make_lead(org.agent)
     now = utcnow()
     for i in range(45):
-        session.add(Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id,
-                             kind="search" if i % 3 == 0 else "listing_view", occurred_at=now - timedelta(hours=i),
-                             criteria={"city": "Berkeley"} if i % 3 == 0 else None, mls_number="ML1"))
+        session.add(
+            Activity(
+                brokerage_id=lead.brokerage_id,
+                lead_id=lead.id,
+                kind="search" if i % 3 == 0 else "listing_view",
+                occurred_at=now - timedelta(hours=i),
+                criteria={"city": "Berkeley"} if i % 3 == 0 else None,
+                mls_number="ML1",
+            )
+        )
     session.commit()
     p0 = svc.activity_page(session, org.agent, lead.id, "", 0)
     assert p0["total"] == 45 and len(p0["rows"]) == 20 and p0["pages"] == 3
@@ -192,7 +290,9 @@ def test_tabs_page_their_rows_and_filter(session, org, make_lead):
     session.commit()
     h = svc.history_page(session, org.agent, lead.id, "notes", 0)
     assert h["rows"][0]["kind"] == "call" and h["rows"][0]["who"] == "Alan Agent"
-    assert svc.history_page(session, org.agent, lead.id, "changes", 0)["rows"][0]["kind"] == "created"
+    assert (
+        svc.history_page(session, org.agent, lead.id, "changes", 0)["rows"][0]["kind"] == "created"
+    )
     with pytest.raises(NotFound):
         svc.activity_page(session, org.agent2, lead.id, "", 0)
     with pytest.raises(NotFound):
@@ -203,14 +303,35 @@ def test_tool_use_counts_contacts_showings_emailed_listings_and_forms(session, o
     lead = make_lead(org.agent)
     now = utcnow()
     ls = listings(session, 2)
-    session.add_all([
-        Task(brokerage_id=lead.brokerage_id, owner_id=org.agent2.id, lead_id=lead.id, title="Showing",
-             due_at=now + timedelta(days=5), kind="showing"),
-        Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id, kind="info_request", occurred_at=now, mls_number="ML1"),
-        Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id, kind="listing_view", occurred_at=now),
-        ListingSent(lead_id=lead.id, listing_id=ls[0].id, via="email", user_id=org.agent.id),
-        ListingSent(lead_id=lead.id, listing_id=ls[1].id, via="showing_sheet", user_id=org.agent.id),
-    ])
+    session.add_all(
+        [
+            Task(
+                brokerage_id=lead.brokerage_id,
+                owner_id=org.agent2.id,
+                lead_id=lead.id,
+                title="Showing",
+                due_at=now + timedelta(days=5),
+                kind="showing",
+            ),
+            Activity(
+                brokerage_id=lead.brokerage_id,
+                lead_id=lead.id,
+                kind="info_request",
+                occurred_at=now,
+                mls_number="ML1",
+            ),
+            Activity(
+                brokerage_id=lead.brokerage_id,
+                lead_id=lead.id,
+                kind="listing_view",
+                occurred_at=now,
+            ),
+            ListingSent(lead_id=lead.id, listing_id=ls[0].id, via="email", user_id=org.agent.id),
+            ListingSent(
+                lead_id=lead.id, listing_id=ls[1].id, via="showing_sheet", user_id=org.agent.id
+            ),
+        ]
+    )
     session.commit()
     svc.quick_event(session, org.agent, lead.id, "Called")
     svc.add_note(session, org.agent, lead.id, "note", "", "Not a contact")
@@ -224,7 +345,11 @@ def test_tool_use_counts_contacts_showings_emailed_listings_and_forms(session, o
 
 
 def _market_and_campaign(session, org):
-    m = Market(brokerage_id=org.brokerage.id, name="Condos in Berkeley", criteria={"city": "Berkeley", "transaction": "sale"})
+    m = Market(
+        brokerage_id=org.brokerage.id,
+        name="Condos in Berkeley",
+        criteria={"city": "Berkeley", "transaction": "sale"},
+    )
     c = Campaign(brokerage_id=org.brokerage.id, name="Welcome")
     session.add_all([m, c])
     session.flush()
@@ -237,7 +362,9 @@ def _market_and_campaign(session, org):
 def test_market_and_campaign_subscriptions_keep_counts_and_rollups_exact(session, org, make_lead):
     lead = make_lead(org.agent)
     m, c = _market_and_campaign(session, org)
-    added = subs.subscribe_market(session, org.agent, lead.id, m.id, ["listing", "open_house", "market"])
+    added = subs.subscribe_market(
+        session, org.agent, lead.id, m.id, ["listing", "open_house", "market"]
+    )
     session.commit()
     assert len(added) == 3 and session.get(Lead, lead.id).active_subscriptions == 1
     exact(session, org)
@@ -249,7 +376,11 @@ def test_market_and_campaign_subscriptions_keep_counts_and_rollups_exact(session
     session.commit()
     assert session.get(Lead, lead.id).active_subscriptions == 2
     data = subs.subscriptions(session, org.agent, lead.id)
-    assert [x["type"] for x in data["markets"]] == ["Listing report", "Market report", "Open-house report"]
+    assert [x["type"] for x in data["markets"]] == [
+        "Listing report",
+        "Market report",
+        "Open-house report",
+    ]
     assert data["campaigns"][0]["remaining"] == 3 and data["campaign_choices"] == []
     for row in data["markets"]:
         subs.deactivate_market(session, org.agent, lead.id, row["id"])
@@ -267,26 +398,37 @@ def test_market_and_campaign_subscriptions_keep_counts_and_rollups_exact(session
 def test_organizer_saved_searches_favourites_and_lead_items_read_only(session, org, make_lead):
     lead = make_lead(org.agent, first_name="Dana")
     ls = listings(session)
-    theirs = SavedSearch(lead_id=lead.id, name="Their search", criteria={"city": "Oakland"}, created_by="lead")
+    theirs = SavedSearch(
+        lead_id=lead.id, name="Their search", criteria={"city": "Oakland"}, created_by="lead"
+    )
     their_fav = Favorite(lead_id=lead.id, listing_id=ls[1].id, created_by="lead")
     session.add_all([theirs, their_fav])
     session.commit()
-    found = org_svc.search_listings(session, org.agent, lead.id, {"city": "berkeley", "transaction": "sale"}, 0)
+    found = org_svc.search_listings(
+        session, org.agent, lead.id, {"city": "berkeley", "transaction": "sale"}, 0
+    )
     assert found["total"] == 3 and all("Berkeley" in r["address"] for r in found["rows"])
     with pytest.raises(ValidationFailed):
         org_svc.search_listings(session, org.agent, lead.id, {"min_price": "lots"}, 0)
-    s = org_svc.add_saved_search(session, org.agent, lead.id, {"city": "Berkeley", "min_beds": "2", "name": ""}, True)
+    s = org_svc.add_saved_search(
+        session, org.agent, lead.id, {"city": "Berkeley", "min_beds": "2", "name": ""}, True
+    )
     session.commit()
     assert session.get(Lead, lead.id).active_subscriptions == 1
     exact(session, org)
     rows = org_svc.saved_searches(session, org.agent, lead.id)
     assert {(r["name"], r["by_lead"], r["can_delete"]) for r in rows} == {
-        ("Their search", True, False), (s.name, False, True)}
+        ("Their search", True, False),
+        (s.name, False, True),
+    }
     with pytest.raises(PermissionDenied, match="only they"):
         org_svc.delete_saved_search(session, org.broker, lead.id, theirs.id)
     org_svc.set_alerts(session, org.agent, lead.id, s.id, False)  # off without deleting
     session.commit()
-    assert session.get(SavedSearch, s.id) is not None and session.get(Lead, lead.id).active_subscriptions == 0
+    assert (
+        session.get(SavedSearch, s.id) is not None
+        and session.get(Lead, lead.id).active_subscriptions == 0
+    )
     exact(session, org)
     org_svc.add_favorite(session, org.agent, lead.id, ls[4].id)
     with pytest.raises(ServiceError, match="already"):
@@ -305,18 +447,27 @@ def test_organizer_saved_searches_favourites_and_lead_items_read_only(session, o
         org_svc.favorites(session, org.agent2, lead.id)
 
 
-def test_send_all_searches_now_queues_every_match_and_records_listings_sent(session, org, make_lead):
+def test_send_all_searches_now_queues_every_match_and_records_listings_sent(
+    session, org, make_lead
+):
     lead = make_lead(org.agent, first_name="Dana")
-    ls = listings(session)
+    listings(session)
     with pytest.raises(ServiceError, match="No saved search"):
         org_svc.send_all_now(session, org.agent, lead.id)
-    org_svc.add_saved_search(session, org.agent, lead.id, {"city": "Berkeley", "transaction": "sale"}, True)
+    org_svc.add_saved_search(
+        session, org.agent, lead.id, {"city": "Berkeley", "transaction": "sale"}, True
+    )
     org_svc.add_saved_search(session, org.agent, lead.id, {"transaction": "rent"}, True)
-    off = org_svc.add_saved_search(session, org.agent, lead.id, {"city": "Oakland", "transaction": "sale"}, False)
+    off = org_svc.add_saved_search(
+        session, org.agent, lead.id, {"city": "Oakland", "transaction": "sale"}, False
+    )
     session.commit()
     result = org_svc.send_all_now(session, org.agent, lead.id)
     session.commit()
-    assert result == {"emails": 2, "listings": 4}  # 3 Berkeley sales + 1 rental; the switched-off search is skipped
+    assert result == {
+        "emails": 2,
+        "listings": 4,
+    }  # 3 Berkeley sales + 1 rental; the switched-off search is skipped
     emails = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "daily_update")).all()
     assert len(emails) == 2 and all(e.to_address == lead.email for e in emails)
     assert "ML0000" in emails[0].body + emails[1].body
@@ -342,15 +493,21 @@ def test_pool_lead_is_visible_to_agents_but_read_only_until_claimed(session, org
 
 def test_update_saved_search_refuses_the_leads_own(session, org, make_lead):
     lead = make_lead(org.agent)
-    theirs = SavedSearch(lead_id=lead.id, name="Theirs", criteria={"city": "Oakland"}, created_by="lead")
+    theirs = SavedSearch(
+        lead_id=lead.id, name="Theirs", criteria={"city": "Oakland"}, created_by="lead"
+    )
     session.add(theirs)
     session.commit()
     with pytest.raises(PermissionDenied, match="only they"):
         org_svc.update_saved_search(session, org.broker, lead.id, theirs.id, {"city": "X"}, True)
     mine = org_svc.add_saved_search(session, org.agent, lead.id, {"city": "Berkeley"}, False)
     with pytest.raises(ValidationFailed):
-        org_svc.update_saved_search(session, org.agent, lead.id, mine.id, {"max_price": "cheap"}, True)
-    org_svc.update_saved_search(session, org.agent, lead.id, mine.id, {"city": "Albany", "transaction": "rent"}, True)
+        org_svc.update_saved_search(
+            session, org.agent, lead.id, mine.id, {"max_price": "cheap"}, True
+        )
+    org_svc.update_saved_search(
+        session, org.agent, lead.id, mine.id, {"city": "Albany", "transaction": "rent"}, True
+    )
     session.commit()
     got = session.get(SavedSearch, mine.id)
     assert (got.transaction, got.criteria["city"], got.alerts_enabled) == ("rent", "Albany", True)

@@ -15,7 +15,7 @@ from tests.unit.test_tasks_state import at_url
 def redirect_url(events) -> str:
     """The path+query of the redirect a handler returned."""
     for e in events:
-        for item in (e if isinstance(e, (list, tuple)) else [e]):
+        for item in e if isinstance(e, (list, tuple)) else [e]:
             args = getattr(item, "args", None)
             if args:
                 for name, var in args:
@@ -46,7 +46,9 @@ async def _loaded(engine, session, user, monkeypatch, url="/leads"):
 
 @pytest.mark.authz("LeadListState.load")
 @pytest.mark.authz("LeadListState.reload")
-async def test_load_from_a_forged_url_shows_only_the_agents_leads(engine, session, org, make_lead, monkeypatch):
+async def test_load_from_a_forged_url_shows_only_the_agents_leads(
+    engine, session, org, make_lead, monkeypatch
+):
     mine = make_lead(org.agent, first_name="Mine")
     make_lead(org.agent2, first_name="Theirs")
     make_lead(org.broker, first_name="Pool")
@@ -57,7 +59,9 @@ async def test_load_from_a_forged_url_shows_only_the_agents_leads(engine, sessio
     assert st.columns and "agent" not in st.columns and st.agents == []
     st.filters = {"agent": str(org.agent2.id), "view": "unassigned"}  # forged client state
     await call(st, "reload")
-    assert {r["name"] for r in st.rows} <= {"Mine", "Pool"} and "Theirs" not in {r["name"] for r in st.rows}
+    assert {r["name"] for r in st.rows} <= {"Mine", "Pool"} and "Theirs" not in {
+        r["name"] for r in st.rows
+    }
     broker = await _loaded(engine, session, org.broker, monkeypatch, "/leads?sort=name&dir=asc")
     assert broker.total == 3 and [r["name"] for r in broker.rows][0] == "Mine"
     assert len(broker.agents) == 3 and "agent" in broker.columns
@@ -74,7 +78,9 @@ async def test_load_from_a_forged_url_shows_only_the_agents_leads(engine, sessio
 @pytest.mark.authz("LeadListState.next_page")
 @pytest.mark.authz("LeadListState.prev_page")
 @pytest.mark.authz("LeadListState.set_size")
-async def test_sort_and_paging_write_the_url_and_refuse_junk(engine, session, org, make_lead, monkeypatch):
+async def test_sort_and_paging_write_the_url_and_refuse_junk(
+    engine, session, org, make_lead, monkeypatch
+):
     for i in range(25):
         make_lead(org.agent, first_name=f"L{i:02d}")
     st = await _loaded(engine, session, org.agent, monkeypatch, "/leads?size=20")
@@ -87,7 +93,11 @@ async def test_sort_and_paging_write_the_url_and_refuse_junk(engine, session, or
     assert params_of(await call(st, "prev_page")).get("page") is None
     assert params_of(await call(st, "set_page", "99999"))["page"] == "2"
     assert await call(st, "set_page", "x") == []
-    assert params_of(await call(st, "set_size", "50")) == {"sort": "name", "dir": "desc", "size": "50"}
+    assert params_of(await call(st, "set_size", "50")) == {
+        "sort": "name",
+        "dir": "desc",
+        "size": "50",
+    }
     assert await call(st, "set_size", "5000") == []
     # whatever page the client asks for, the rows come from the agent's own leads
     st2 = await _loaded(engine, session, org.agent2, monkeypatch, "/leads?page=2&size=20")
@@ -103,21 +113,29 @@ async def test_search_and_filters_go_into_the_url(engine, session, org, make_lea
     st = await _loaded(engine, session, org.agent, monkeypatch)
     ev = await call(st, "set_search", "  zed  ")
     assert params_of(ev) == {"q": "zed"} and "replace" in str(ev).lower()
-    assert params_of(await call(st, "set_filter", "type", "buyer,seller")) == {"q": "zed", "type": "buyer,seller"}
+    assert params_of(await call(st, "set_filter", "type", "buyer,seller")) == {
+        "q": "zed",
+        "type": "buyer,seller",
+    }
     assert await call(st, "set_filter", "password", "x") == []
-    assert await call(st, "set_filter", "status", "<script>") == []  # dropped: the view is unchanged
+    assert (
+        await call(st, "set_filter", "status", "<script>") == []
+    )  # dropped: the view is unchanged
     st.filters = {"type": "buyer"}
     assert params_of(await call(st, "toggle_filter", "type", "seller")) == {"type": "buyer,seller"}
     assert params_of(await call(st, "toggle_filter", "type", "buyer")) == {"type": "seller"}
     assert await call(st, "toggle_filter", "agent", "1") == []
     st.filters = {"type": "buyer", "q": "zed", "stage": "closed"}
     assert params_of(await call(st, "clear_filters")) == {"q": "zed"}
-    loaded = await _loaded(engine, session, org.agent, monkeypatch, "/leads?q=zed&type=buyer&tags=nope")
+    loaded = await _loaded(
+        engine, session, org.agent, monkeypatch, "/leads?q=zed&type=buyer&tags=nope"
+    )
     assert loaded.filter_count == 2 and loaded.total == 0 and loaded.search == "zed"
 
 
-async def test_quick_clicks_build_on_each_other_and_stale_echoes_are_skipped(engine, session, org, make_lead,
-                                                                           monkeypatch):
+async def test_quick_clicks_build_on_each_other_and_stale_echoes_are_skipped(
+    engine, session, org, make_lead, monkeypatch
+):
     """Three filter clicks before the first page arrives (slow server, several workers): the
     URL keeps all three, and the first redirect's late on_load does not undo the others."""
     make_lead(org.agent, first_name="Ann", lead_type="buyer", status="active")
@@ -144,7 +162,10 @@ async def test_columns_are_remembered_per_user(engine, session, org, monkeypatch
     await call(st, "toggle_column", "agent")  # agents have no agent column
     session.expire_all()
     assert session.get(User, org.agent.id).list_columns == [c for c in st.columns]
-    assert "email" in session.get(User, org.broker.id).list_columns or not session.get(User, org.broker.id).list_columns
+    assert (
+        "email" in session.get(User, org.broker.id).list_columns
+        or not session.get(User, org.broker.id).list_columns
+    )
     again = await _loaded(engine, session, org.agent, monkeypatch)
     assert "email" not in again.columns and "agent" not in again.columns
     anon = make_state(LeadListState, engine, "forged", monkeypatch)
@@ -184,15 +205,42 @@ async def test_add_lead_errors_by_field_then_success(engine, session, org, make_
     st = await _loaded(engine, session, org.agent, monkeypatch)
     await call(st, "open_add")
     assert st.add_open
-    form = {"email": "TAKEN@example.com", "phone": "12", "state": "Narnia", "postal_code": "ABCDE",
-            "birthday": "2999-01-01", "extra_emails": "ok@x.com, bad@", "assigned_agent_id": str(org.agent2.id)}
+    form = {
+        "email": "TAKEN@example.com",
+        "phone": "12",
+        "state": "Narnia",
+        "postal_code": "ABCDE",
+        "birthday": "2999-01-01",
+        "extra_emails": "ok@x.com, bad@",
+        "assigned_agent_id": str(org.agent2.id),
+    }
     await call(st, "save_add", form)
-    assert set(st.add_errors) == {"email", "phone", "state", "postal_code", "birthday", "extra_emails"}
+    assert set(st.add_errors) == {
+        "email",
+        "phone",
+        "state",
+        "postal_code",
+        "birthday",
+        "extra_emails",
+    }
     assert st.add_open and st.add_form["state"] == "Narnia"
-    ev = await call(st, "save_add", {"email": "new@example.com", "first_name": "New", "state": "Ontario",
-                                     "postal_code": "k1a0b1", "assigned_agent_id": str(org.agent2.id)})
+    ev = await call(
+        st,
+        "save_add",
+        {
+            "email": "new@example.com",
+            "first_name": "New",
+            "state": "Ontario",
+            "postal_code": "k1a0b1",
+            "assigned_agent_id": str(org.agent2.id),
+        },
+    )
     lead = session.exec(select(Lead).where(Lead.email == "new@example.com")).one()
-    assert lead.assigned_agent_id == org.agent.id and lead.state == "ON" and lead.postal_code == "K1A 0B1"
+    assert (
+        lead.assigned_agent_id == org.agent.id
+        and lead.state == "ON"
+        and lead.postal_code == "K1A 0B1"
+    )
     assert f"/leads/{lead.id}" in redirect_url(ev) and not st.add_open
     anon = make_state(LeadListState, engine, "forged", monkeypatch)
     await call(anon, "save_add", {"email": "sneaky@example.com"})

@@ -12,8 +12,16 @@ def test_migrations_match_models(engine):
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, SQLModel.metadata)
     # Objects created by raw SQL in migrations (search indexes, FTS tables) are not in the models.
-    diff = [d for d in diff if not (isinstance(d, tuple) and d[0] in ("remove_table", "remove_index")
-                                    and "fts" in str(d[1]).lower() or "trgm" in str(d).lower())]
+    diff = [
+        d
+        for d in diff
+        if not (
+            isinstance(d, tuple)
+            and d[0] in ("remove_table", "remove_index")
+            and "fts" in str(d[1]).lower()
+            or "trgm" in str(d).lower()
+        )
+    ]
     assert diff == [], f"models and migrations differ; run `make migration MSG=...`: {diff}"
 
 

@@ -21,7 +21,11 @@ def with_activity(session, lead, n=3):
     rows = []
     for k in range(n):
         at = now - timedelta(days=35 * k)
-        session.add(Activity(brokerage_id=lead.brokerage_id, lead_id=lead.id, kind="listing_view", occurred_at=at))
+        session.add(
+            Activity(
+                brokerage_id=lead.brokerage_id, lead_id=lead.id, kind="listing_view", occurred_at=at
+            )
+        )
         rows.append((lead.brokerage_id, lead.assigned_agent_id or 0, at, "listing_view"))
     rollups.activities_added(session, rows)
     session.commit()
@@ -38,10 +42,17 @@ def test_claim_takes_a_pool_lead_with_history_and_rollups(session, org, make_lea
     claimed = pool.claim(session, org.agent, lead.id)
     session.commit()
     assert claimed.assigned_agent_id == org.agent.id == agent_of(session, lead.id)
-    entry = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id,
-                                                    HistoryEntry.field == "assigned_agent")).one()
+    entry = session.exec(
+        select(HistoryEntry).where(
+            HistoryEntry.lead_id == lead.id, HistoryEntry.field == "assigned_agent"
+        )
+    ).one()
     assert (entry.title, entry.old_value, entry.new_value, entry.actor_id) == (
-        "Claimed from the unassigned pool", "Unassigned", "Alan Agent", org.agent.id)
+        "Claimed from the unassigned pool",
+        "Unassigned",
+        "Alan Agent",
+        org.agent.id,
+    )
     exact(session, org)
     with pytest.raises(Conflict, match="already yours"):
         pool.claim(session, org.agent, lead.id)
@@ -92,8 +103,10 @@ def test_two_agents_claiming_at_once_exactly_one_wins(engine, session, org, make
     with_activity(session, lead, n=2)
     barrier = threading.Barrier(2)
     results: list = []
-    threads = [threading.Thread(target=_claim_in_thread, args=(engine, uid, lead.id, barrier, results))
-               for uid in (org.agent.id, org.agent2.id)]
+    threads = [
+        threading.Thread(target=_claim_in_thread, args=(engine, uid, lead.id, barrier, results))
+        for uid in (org.agent.id, org.agent2.id)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -104,8 +117,11 @@ def test_two_agents_claiming_at_once_exactly_one_wins(engine, session, org, make
     loser_msg = next(r[1] for r in results if r[0] == "lost")
     assert "claimed this lead first" in loser_msg
     assert agent_of(session, lead.id) == winner
-    claims = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id,
-                                                     HistoryEntry.field == "assigned_agent")).all()
+    claims = session.exec(
+        select(HistoryEntry).where(
+            HistoryEntry.lead_id == lead.id, HistoryEntry.field == "assigned_agent"
+        )
+    ).all()
     assert len(claims) == 1 and claims[0].actor_id == winner
     exact(session, org)
 
@@ -118,12 +134,19 @@ def test_reject_returns_the_lead_and_tells_the_brokerage(session, org, make_lead
     assert back.assigned_agent_id is None and agent_of(session, lead.id) is None
     notice = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one()
     assert notice.to_address == "office@bayside.test" and notice.status == "queued"
-    assert "Alan Agent rejected the lead Robin Reyes" == notice.subject
+    assert notice.subject == "Alan Agent rejected the lead Robin Reyes"
     assert notice.lead_id == lead.id and notice.created_by_id == org.agent.id
-    entry = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id,
-                                                    HistoryEntry.field == "assigned_agent")).one()
+    entry = session.exec(
+        select(HistoryEntry).where(
+            HistoryEntry.lead_id == lead.id, HistoryEntry.field == "assigned_agent"
+        )
+    ).one()
     assert (entry.title, entry.old_value, entry.new_value, entry.actor_id) == (
-        "Rejected; returned to the unassigned pool", "Alan Agent", "Unassigned", org.agent.id)
+        "Rejected; returned to the unassigned pool",
+        "Alan Agent",
+        "Unassigned",
+        org.agent.id,
+    )
     exact(session, org)
     # Back in the pool: another agent can claim it.
     pool.claim(session, org.agent2, lead.id)
@@ -154,5 +177,7 @@ def test_who_may_reject(session, org, other_org, make_lead):
     with pytest.raises(ServiceError, match="more than one user"):
         pool.reject(session, org.agent, mine.id)
     session.rollback()
-    assert agent_of(session, mine.id) == org.agent.id and agent_of(session, theirs.id) == org.agent2.id
+    assert (
+        agent_of(session, mine.id) == org.agent.id and agent_of(session, theirs.id) == org.agent2.id
+    )
     assert session.exec(select(OutgoingEmail)).all() == []

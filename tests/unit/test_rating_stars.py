@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
 from leadapp.models import Lead, RatingCutoff
 from leadapp.services import activity, rating, rollups
 
-NOW = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 KINDS = list(rating.WEIGHTS)
 
 
-def brute_stars(events: list[tuple[str, str, datetime]], emails: list[str], now: datetime) -> dict[str, int]:
+def brute_stars(
+    events: list[tuple[str, str, datetime]], emails: list[str], now: datetime
+) -> dict[str, int]:
     """From first principles: decayed weighted sums over the window, ranked, split in thirds."""
     score: dict[str, float] = {}
     for email, kind, t in events:
         if t >= now - rating.WINDOW:
             age = (now - t).total_seconds() / 86400
-            score[email] = score.get(email, 0.0) + rating.WEIGHTS[kind] * 0.5 ** (age / rating.HALF_LIFE_DAYS)
+            score[email] = score.get(email, 0.0) + rating.WEIGHTS[kind] * 0.5 ** (
+                age / rating.HALF_LIFE_DAYS
+            )
     active = sorted(s for s in score.values())
     n = len(active)
     out = {}
@@ -36,8 +40,10 @@ def brute_stars(events: list[tuple[str, str, datetime]], emails: list[str], now:
 
 def stored_stars(s: Session, brokerage_id: int, now: datetime) -> dict[str, int]:
     cutoff = s.get(RatingCutoff, brokerage_id)
-    return {l.email: rating.stars(l.rating_score, l.last_activity_at, cutoff, now)
-            for l in s.exec(select(Lead).where(Lead.brokerage_id == brokerage_id))}
+    return {
+        lead.email: rating.stars(lead.rating_score, lead.last_activity_at, cutoff, now)
+        for lead in s.exec(select(Lead).where(Lead.brokerage_id == brokerage_id))
+    }
 
 
 def test_stars_match_brute_force_on_random_data(engine, org):
@@ -47,26 +53,36 @@ def test_stars_match_brute_force_on_random_data(engine, org):
     start = NOW - timedelta(days=300)
     for e in emails[:110]:  # ten leads never act
         for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 20])):
-            events.append((e, rng.choice(KINDS), start + timedelta(seconds=rng.randrange(300 * 86400))))
+            events.append(
+                (e, rng.choice(KINDS), start + timedelta(seconds=rng.randrange(300 * 86400)))
+            )
     rng.shuffle(events)
     bid = org.brokerage.id
     # Sign everyone up long ago (outside the window), then send the events in random batches,
     # with time moving forward between batches and ageing runs.
     with Session(engine) as s:
-        activity.record_events(s, bid, [{"kind": "signup", "email": e, "occurred_at": "2025-01-01T00:00:00Z"}
-                                        for e in emails], now=start)
+        activity.record_events(
+            s,
+            bid,
+            [{"kind": "signup", "email": e, "occurred_at": "2025-01-01T00:00:00Z"} for e in emails],
+            now=start,
+        )
         s.commit()
-    signups = [(e, "signup", datetime(2025, 1, 1, tzinfo=timezone.utc)) for e in emails]
+    signups = [(e, "signup", datetime(2025, 1, 1, tzinfo=UTC)) for e in emails]
     clock = start
     i = 0
     while i < len(events):
         n = rng.randint(1, 60)
-        chunk = events[i:i + n]
+        chunk = events[i : i + n]
         i += n
         clock = max([clock] + [t for _, _, t in chunk])
         with Session(engine) as s:
-            out = activity.record_events(s, bid, [{"kind": k, "email": e, "occurred_at": t.isoformat()}
-                                                  for e, k, t in chunk], now=clock)
+            out = activity.record_events(
+                s,
+                bid,
+                [{"kind": k, "email": e, "occurred_at": t.isoformat()} for e, k, t in chunk],
+                now=clock,
+            )
             assert out["errors"] == 0
             if rng.random() < 0.3:
                 rating.age_out(s, bid, clock)
@@ -85,35 +101,80 @@ def test_stars_match_brute_force_on_random_data(engine, org):
 def test_a_new_event_moves_the_lead_at_once(engine, org):
     bid = org.brokerage.id
     with Session(engine) as s:
-        activity.record_events(s, bid, [{"kind": "signup", "email": f"m{i}@example.com",
-                                         "occurred_at": (NOW - timedelta(days=i)).isoformat()} for i in range(9)], now=NOW)
+        activity.record_events(
+            s,
+            bid,
+            [
+                {
+                    "kind": "signup",
+                    "email": f"m{i}@example.com",
+                    "occurred_at": (NOW - timedelta(days=i)).isoformat(),
+                }
+                for i in range(9)
+            ],
+            now=NOW,
+        )
         rating.refresh_cutoffs(s, bid, NOW)
         s.commit()
         weakest = s.exec(select(Lead).where(Lead.email == "m8@example.com")).one()
         assert stored_stars(s, bid, NOW)["m8@example.com"] == 1
-        activity.record_events(s, bid, [{"kind": "info_request", "email": "m8@example.com",
-                                         "occurred_at": NOW.isoformat()}], now=NOW)
+        activity.record_events(
+            s,
+            bid,
+            [{"kind": "info_request", "email": "m8@example.com", "occurred_at": NOW.isoformat()}],
+            now=NOW,
+        )
         s.commit()
         s.refresh(weakest)
-        assert rating.stars(weakest.rating_score, weakest.last_activity_at, s.get(RatingCutoff, bid), NOW) == 3
+        assert (
+            rating.stars(
+                weakest.rating_score, weakest.last_activity_at, s.get(RatingCutoff, bid), NOW
+            )
+            == 3
+        )
 
 
 def test_explain_lists_the_top_activities(engine, org):
     bid = org.brokerage.id
     with Session(engine) as s:
-        activity.record_events(s, bid, [
-            {"kind": "signup", "email": "x@example.com", "occurred_at": (NOW - timedelta(days=100)).isoformat()},
-            {"kind": "listing_view", "email": "x@example.com", "occurred_at": (NOW - timedelta(days=1)).isoformat()},
-            {"kind": "info_request", "email": "x@example.com", "occurred_at": (NOW - timedelta(days=2)).isoformat(),
-             "mls_number": "ML42"},
-        ], now=NOW)
+        activity.record_events(
+            s,
+            bid,
+            [
+                {
+                    "kind": "signup",
+                    "email": "x@example.com",
+                    "occurred_at": (NOW - timedelta(days=100)).isoformat(),
+                },
+                {
+                    "kind": "listing_view",
+                    "email": "x@example.com",
+                    "occurred_at": (NOW - timedelta(days=1)).isoformat(),
+                },
+                {
+                    "kind": "info_request",
+                    "email": "x@example.com",
+                    "occurred_at": (NOW - timedelta(days=2)).isoformat(),
+                    "mls_number": "ML42",
+                },
+            ],
+            now=NOW,
+        )
         s.commit()
         lead = s.exec(select(Lead).where(Lead.email == "x@example.com")).one()
         why = rating.explain(s, lead, NOW)
         assert [t["kind"] for t in why["top"]] == ["info_request", "listing_view", "signup"]
         assert why["top"][0]["mls_number"] == "ML42" and why["top"][0]["share"] > 80
-        assert abs(why["points"] - sum(rating.WEIGHTS[k] * 0.5 ** (d / 30) for k, d in
-                                       (("signup", 100), ("listing_view", 1), ("info_request", 2)))) < 0.05
+        assert (
+            abs(
+                why["points"]
+                - sum(
+                    rating.WEIGHTS[k] * 0.5 ** (d / 30)
+                    for k, d in (("signup", 100), ("listing_view", 1), ("info_request", 2))
+                )
+            )
+            < 0.05
+        )
 
 
 def test_buckets_match_bucket_low():
@@ -128,9 +189,19 @@ def test_jobs_refresh_and_age(engine, org):
 
     bid = org.brokerage.id
     with Session(engine) as s:
-        activity.record_events(s, bid, [{"kind": "info_request" if i else "signup", "email": "j@example.com",
-                                         "occurred_at": (NOW - timedelta(days=100)).isoformat()} for i in range(2)],
-                               now=NOW)
+        activity.record_events(
+            s,
+            bid,
+            [
+                {
+                    "kind": "info_request" if i else "signup",
+                    "email": "j@example.com",
+                    "occurred_at": (NOW - timedelta(days=100)).isoformat(),
+                }
+                for i in range(2)
+            ],
+            now=NOW,
+        )
         s.commit()
     done = dict(jobs.run_due(engine, NOW + timedelta(days=90)))
     assert "rating-cutoffs" in done and done["rating-ageing"] == "1 leads aged"

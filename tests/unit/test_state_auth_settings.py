@@ -16,15 +16,20 @@ def redirects(events) -> list[str]:
     out = []
     for e in events:
         for item in e if isinstance(e, list) else [e]:
-            args = dict(getattr(item, "args", ()) or ())
-            if getattr(getattr(item, "handler", None), "fn", None) and item.handler.fn.__name__ == "_redirect" \
-                    or "_redirect" in str(item):
+            dict(getattr(item, "args", ()) or ())
+            if (
+                getattr(getattr(item, "handler", None), "fn", None)
+                and item.handler.fn.__name__ == "_redirect"
+                or "_redirect" in str(item)
+            ):
                 out.append(str(item))
     return out
 
 
 @pytest.mark.authz("LoginState.sign_in")
-async def test_sign_in_handler_sets_token_only_for_right_password(engine, session, org, monkeypatch):
+async def test_sign_in_handler_sets_token_only_for_right_password(
+    engine, session, org, monkeypatch
+):
     st = make_state(LoginState, engine, monkeypatch=monkeypatch)
     await call(st, "sign_in", {"email": "alan@bayside.test", "password": "nope"})
     assert st.session_token == "" and st.error == "Wrong email or password." and st.user_id == 0
@@ -74,8 +79,16 @@ async def test_agent_cannot_change_brokerage_settings(engine, session, org, monk
     assert st.primary_email == "office@bayside.test"
     await call(st, "set_pool_enabled", False)
     await call(st, "set_default_agent", str(org.agent.id))
-    events = await call(st, "save_brokerage", {"name": "Hacked", "primary_email": "x@evil.test",
-                                                "quick_events": "A", "reminder_minutes": "5"})
+    events = await call(
+        st,
+        "save_brokerage",
+        {
+            "name": "Hacked",
+            "primary_email": "x@evil.test",
+            "quick_events": "A",
+            "reminder_minutes": "5",
+        },
+    )
     assert "Only brokers" in str(events)
     session.expire_all()
     b = session.get(Brokerage, org.brokerage.id)
@@ -84,21 +97,44 @@ async def test_agent_cannot_change_brokerage_settings(engine, session, org, monk
     assert "login" in str(await call(anon, "load"))
 
 
-async def test_broker_saves_settings_and_bad_values_change_nothing(engine, session, org, monkeypatch):
+async def test_broker_saves_settings_and_bad_values_change_nothing(
+    engine, session, org, monkeypatch
+):
     st = make_state(SettingsState, engine, token_for(session, org.broker), monkeypatch)
     await call(st, "load")
     await call(st, "set_pool_enabled", False)
-    await call(st, "save_brokerage", {"name": "Bayside", "primary_email": "not-an-email",
-                                      "quick_events": "Called", "reminder_minutes": "10"})
+    await call(
+        st,
+        "save_brokerage",
+        {
+            "name": "Bayside",
+            "primary_email": "not-an-email",
+            "quick_events": "Called",
+            "reminder_minutes": "10",
+        },
+    )
     assert "primary_email" in st.errors
     session.expire_all()
     assert session.get(Brokerage, org.brokerage.id).unassigned_pool_enabled is True
-    await call(st, "save_brokerage", {"name": "Bayside", "primary_email": "desk@bayside.test",
-                                      "quick_events": "Called\nMet\nCalled", "reminder_minutes": "10"})
+    await call(
+        st,
+        "save_brokerage",
+        {
+            "name": "Bayside",
+            "primary_email": "desk@bayside.test",
+            "quick_events": "Called\nMet\nCalled",
+            "reminder_minutes": "10",
+        },
+    )
     session.expire_all()
     b = session.get(Brokerage, org.brokerage.id)
-    assert (b.name, b.primary_email, b.unassigned_pool_enabled, b.quick_events, b.reminder_minutes) == (
-        "Bayside", "desk@bayside.test", False, ["Called", "Met"], 10)
+    assert (
+        b.name,
+        b.primary_email,
+        b.unassigned_pool_enabled,
+        b.quick_events,
+        b.reminder_minutes,
+    ) == ("Bayside", "desk@bayside.test", False, ["Called", "Met"], 10)
 
 
 @pytest.mark.authz("SettingsState.save_timezone")

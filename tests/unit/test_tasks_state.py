@@ -14,8 +14,15 @@ from tests.unit.state_harness import call, make_state, token_for
 
 
 def add(session, owner, *, lead=None, kind="todo", title="T", due=None, done=None):
-    t = Task(brokerage_id=owner.brokerage_id, owner_id=owner.id, lead_id=lead.id if lead else None, kind=kind,
-             title=title, due_at=due or utcnow() + timedelta(days=1), completed_at=done)
+    t = Task(
+        brokerage_id=owner.brokerage_id,
+        owner_id=owner.id,
+        lead_id=lead.id if lead else None,
+        kind=kind,
+        title=title,
+        due_at=due or utcnow() + timedelta(days=1),
+        completed_at=done,
+    )
     session.add(t)
     session.commit()
     return t
@@ -26,9 +33,13 @@ def at_url(st, url: str):
     from reflex.istate.data import RouterData
     from reflex_base import constants
 
-    st.router = RouterData.from_router_data({constants.RouteVar.PATH: url.split("?")[0],
-                                             constants.RouteVar.ORIGIN: url,
-                                             constants.RouteVar.HEADERS: {"origin": "http://app.test"}})
+    st.router = RouterData.from_router_data(
+        {
+            constants.RouteVar.PATH: url.split("?")[0],
+            constants.RouteVar.ORIGIN: url,
+            constants.RouteVar.HEADERS: {"origin": "http://app.test"},
+        }
+    )
 
 
 @pytest.mark.authz("TodoState.load")
@@ -73,15 +84,21 @@ async def test_filters_go_into_the_url_and_junk_is_dropped(engine, session, org,
 @pytest.mark.authz("TodoState.complete")
 @pytest.mark.authz("TodoState.toggle")
 @pytest.mark.authz("TodoState.undo_complete")
-async def test_agent_cannot_complete_or_reopen_anothers_task(engine, session, org, make_lead, monkeypatch):
+async def test_agent_cannot_complete_or_reopen_anothers_task(
+    engine, session, org, make_lead, monkeypatch
+):
     theirs = add(session, org.agent2, title="theirs")
     done_theirs = add(session, org.agent2, title="done", done=utcnow())
     lead = make_lead(org.agent)
     mine = add(session, org.agent, title="mine", lead=lead)
     st = make_state(TodoState, engine, token_for(session, org.agent), monkeypatch)
-    for handler, args in (("complete", (theirs.id,)), ("toggle", (theirs.id, True)),
-                          ("undo_complete", (done_theirs.id,)), ("toggle", (done_theirs.id, False)),
-                          ("complete", ("1; drop table task",))):
+    for handler, args in (
+        ("complete", (theirs.id,)),
+        ("toggle", (theirs.id, True)),
+        ("undo_complete", (done_theirs.id,)),
+        ("toggle", (done_theirs.id, False)),
+        ("complete", ("1; drop table task",)),
+    ):
         events = await call(st, handler, *args)
         assert "not yours" in str(events) or "does not exist" in str(events)
     session.expire_all()
@@ -128,7 +145,9 @@ async def test_lead_search_and_pick_only_own_leads(engine, session, org, make_le
 @pytest.mark.authz("TaskDialogState.save")
 @pytest.mark.authz("TaskDialogState.set_owner")
 @pytest.mark.authz("TaskDialogState.set_kind")
-async def test_dialog_agent_cannot_attach_others_lead_or_assign(engine, session, org, make_lead, monkeypatch):
+async def test_dialog_agent_cannot_attach_others_lead_or_assign(
+    engine, session, org, make_lead, monkeypatch
+):
     theirs = make_lead(org.agent2)
     mine = make_lead(org.agent)
     st = make_state(TaskDialogState, engine, token_for(session, org.agent), monkeypatch)
@@ -142,13 +161,17 @@ async def test_dialog_agent_cannot_attach_others_lead_or_assign(engine, session,
     assert st.kind == "showing"
     await call(st, "set_owner", str(org.agent2.id))  # ignored for agents: save never sends it
     st.lead_id = theirs.id  # a forged lead id
-    events = await call(st, "save", {"title": "Sneaky", "due_date": "2026-12-01", "due_time": "10:00"})
+    events = await call(
+        st, "save", {"title": "Sneaky", "due_date": "2026-12-01", "due_time": "10:00"}
+    )
     assert "not yours" in str(events)
     st.lead_id = mine.id
     await call(st, "save", {"title": "Showing", "due_date": "2026-12-01", "due_time": "10:00"})
     assert not st.open
     tasks = session.exec(select(Task)).all()
-    assert [(t.title, t.owner_id, t.lead_id, t.kind) for t in tasks] == [("Showing", org.agent.id, mine.id, "showing")]
+    assert [(t.title, t.owner_id, t.lead_id, t.kind) for t in tasks] == [
+        ("Showing", org.agent.id, mine.id, "showing")
+    ]
     await call(st, "open_new")
     await call(st, "save", {"title": "", "due_date": "", "due_time": ""})
     assert set(st.errors) >= {"title", "due_date"} and st.open
@@ -191,7 +214,9 @@ async def test_dialog_edit_and_delete_only_visible_tasks(engine, session, org, m
 @pytest.mark.authz("LeadTasksState.load")
 @pytest.mark.authz("LeadTasksState.reload")
 @pytest.mark.authz("LeadTasksState.toggle")
-async def test_lead_tasks_panel_refuses_another_agents_lead(engine, session, org, make_lead, monkeypatch):
+async def test_lead_tasks_panel_refuses_another_agents_lead(
+    engine, session, org, make_lead, monkeypatch
+):
     theirs = make_lead(org.agent2)
     mine = make_lead(org.agent)
     t_other = add(session, org.agent2, lead=mine, title="by the old agent")
@@ -205,7 +230,9 @@ async def test_lead_tasks_panel_refuses_another_agents_lead(engine, session, org
     assert session.get(Task, t_theirs.id).completed_at is None
     st.lead_tasks_lead_id = mine.id
     await call(st, "reload")
-    assert [t["title"] for t in st.lead_tasks] == ["by the old agent"]  # P17: other agents' tasks too
+    assert [t["title"] for t in st.lead_tasks] == [
+        "by the old agent"
+    ]  # P17: other agents' tasks too
     await call(st, "toggle", t_other.id, True)
     session.expire_all()
     assert session.get(Task, t_other.id).completed_at is not None
@@ -245,8 +272,16 @@ async def test_reminders_only_for_the_signed_in_owner(engine, session, org, make
         return False
 
     monkeypatch.setattr(tabs_mod, "tab_connected", gone)
-    add(session, org.agent2, kind="showing", title="Agent2 showing", due=utcnow() + timedelta(minutes=5))
-    mine = add(session, org.agent, kind="call", title="My call", due=utcnow() + timedelta(minutes=5))
+    add(
+        session,
+        org.agent2,
+        kind="showing",
+        title="Agent2 showing",
+        due=utcnow() + timedelta(minutes=5),
+    )
+    mine = add(
+        session, org.agent, kind="call", title="My call", due=utcnow() + timedelta(minutes=5)
+    )
     anon = make_state(ReminderState, engine, "forged", monkeypatch)
     assert await _run_watch(anon) == []
     st = make_state(ReminderState, engine, token_for(session, org.agent), monkeypatch)

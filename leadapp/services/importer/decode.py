@@ -15,14 +15,18 @@ def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name). UTF-8 with or without BOM; UTF-16 with BOM; else Windows-1252."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8 (with BOM)"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (with BOM)"
         except UnicodeDecodeError:
-            raise ServiceError("The file says it is UTF-8 but is not; save it again as CSV UTF-8.") from None
+            raise ServiceError(
+                "The file says it is UTF-8 but is not; save it again as CSV UTF-8."
+            ) from None
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
-            raise ServiceError("The file could not be read as UTF-16; save it again as CSV UTF-8.") from None
+            raise ServiceError(
+                "The file could not be read as UTF-16; save it again as CSV UTF-8."
+            ) from None
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -37,11 +41,13 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def check_size(data: bytes, max_bytes: int | None = MAX_IMPORT_BYTES) -> None:
     if max_bytes is not None and len(data) > max_bytes:
-        raise ServiceError(f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                           f"{max_bytes // (1024 * 1024)} MB. Split it into smaller files.")
+        raise ServiceError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{max_bytes // (1024 * 1024)} MB. Split it into smaller files."
+        )
 
 
-def parse(text: str) -> tuple[list[str], pd.DataFrame, "pd.Series"]:
+def parse(text: str) -> tuple[list[str], pd.DataFrame, pd.Series]:
     """(headers as written, cells by column position as strings, spreadsheet row numbers).
 
     Commas and line breaks inside quotes, CRLF line ends. Row numbers count as a
@@ -56,14 +62,25 @@ def parse(text: str) -> tuple[list[str], pd.DataFrame, "pd.Series"]:
     elif "," not in first and "\t" in first:
         sep = "\t"
     try:
-        raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, header=None, keep_default_na=False,
-                          na_filter=False, skip_blank_lines=False, engine="c", index_col=False)
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            index_col=False,
+        )
     except pd.errors.EmptyDataError:
         raise ServiceError("The file is empty.") from None
     except pd.errors.ParserError as exc:
         msg = str(exc).strip().replace("Error tokenizing data. C error: ", "")
-        raise ServiceError(f"The file is not a well-formed CSV ({msg[:160]}). "
-                           "Check for a row with more cells than the header.") from None
+        raise ServiceError(
+            f"The file is not a well-formed CSV ({msg[:160]}). "
+            "Check for a row with more cells than the header."
+        ) from None
     raw = raw.fillna("")
     headers = [str(h).strip() for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:]

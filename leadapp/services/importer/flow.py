@@ -32,8 +32,11 @@ def safe_filename(name: str) -> str:
 def template_for(session: Session, user: User) -> dict:
     """I1: the template and its column guide; a broker's has the Agent ID column."""
     broker = access.is_broker(user)
-    return {"filename": "leadapp-import-template" + ("-broker" if broker else "") + ".csv",
-            "csv": template_csv(broker), "guide": guide(broker)}
+    return {
+        "filename": "leadapp-import-template" + ("-broker" if broker else "") + ".csv",
+        "csv": template_csv(broker),
+        "guide": guide(broker),
+    }
 
 
 def preview_upload(session: Session, user: User, data: bytes, filename: str) -> dict:
@@ -48,14 +51,17 @@ def preview_upload(session: Session, user: User, data: bytes, filename: str) -> 
     out = pv.to_dict(max_errors=MAX_LISTED_ERRORS)
     out["token"] = token if pv.ok else ""
     if not pv.ok:
-        storage.discard(user.id, token)  # a file with errors is never imported; the user uploads it again
+        storage.discard(
+            user.id, token
+        )  # a file with errors is never imported; the user uploads it again
     out["grid_all"] = pv.grid(only_errors=False, limit=GRID_ROWS)
     out["grid_errors"] = pv.grid(only_errors=True, limit=GRID_ROWS)
     return out
 
 
-def import_upload(session: Session, user: User, token: str, filename: str,
-                  progress: Progress | None = None) -> dict:
+def import_upload(
+    session: Session, user: User, token: str, filename: str, progress: Progress | None = None
+) -> dict:
     """I4: import the stored upload (checked again, all or nothing); the upload is then removed."""
     data = storage.load(user.id, token)
     result = import_file(session, user, data, safe_filename(filename), progress=progress)

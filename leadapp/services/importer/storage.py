@@ -24,8 +24,10 @@ def save(user_id: int, data: bytes, max_bytes: int | None = None) -> str:
     """Store an upload; returns an opaque token naming it (only its owner can read it back)."""
     limit = settings.MAX_IMPORT_BYTES if max_bytes is None else max_bytes
     if len(data) > limit:
-        raise ServiceError(f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                           f"{limit // (1024 * 1024)} MB. Split it into smaller files.")
+        raise ServiceError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{limit // (1024 * 1024)} MB. Split it into smaller files."
+        )
     cleanup()
     token = secrets.token_urlsafe(24)
     path = _dir() / f"{int(user_id)}-{token}.csv"

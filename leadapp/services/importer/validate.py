@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -78,20 +78,38 @@ class Preview:
             return LOOKS_GOOD
         if self.file_errors:
             return self.file_errors[0]
-        return (f"{len(self.errors):,} error{'s' if len(self.errors) != 1 else ''} in "
-                f"{self.error_rows:,} row{'s' if self.error_rows != 1 else ''}: fix the file and upload it again.")
+        return (
+            f"{len(self.errors):,} error{'s' if len(self.errors) != 1 else ''} in "
+            f"{self.error_rows:,} row{'s' if self.error_rows != 1 else ''}: fix the file and upload it again."
+        )
 
     def counts(self) -> dict:
-        return {"rows": self.total_rows, "valid": self.valid_rows, "error_rows": self.error_rows,
-                "errors": len(self.errors) + len(self.file_errors), "warnings": len(self.warnings)}
+        return {
+            "rows": self.total_rows,
+            "valid": self.valid_rows,
+            "error_rows": self.error_rows,
+            "errors": len(self.errors) + len(self.file_errors),
+            "warnings": len(self.warnings),
+        }
 
     def to_dict(self, max_errors: int | None = None) -> dict:
         errs = self.errors if max_errors is None else self.errors[:max_errors]
         return {
-            "filename": self.filename, "encoding": self.encoding, "ok": self.ok, "verdict": self.verdict,
-            "counts": self.counts(), "file_errors": list(self.file_errors), "warnings": list(self.warnings),
-            "columns": [{"header": h["header"], "maps_to": h["label"], "used": h["used"]} for h in self.headers],
-            "errors": [{"row": e.row, "column": e.column, "value": e.value, "message": e.message} for e in errs],
+            "filename": self.filename,
+            "encoding": self.encoding,
+            "ok": self.ok,
+            "verdict": self.verdict,
+            "counts": self.counts(),
+            "file_errors": list(self.file_errors),
+            "warnings": list(self.warnings),
+            "columns": [
+                {"header": h["header"], "maps_to": h["label"], "used": h["used"]}
+                for h in self.headers
+            ],
+            "errors": [
+                {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
+                for e in errs
+            ],
             "errors_shown": len(errs),
         }
 
@@ -114,13 +132,16 @@ class Preview:
             rn = int(self.row_numbers.iloc[i])
             cells = []
             for h in used:
-                val = str(self.raw.iat[i, h["position"]]) if h["position"] < self.raw.shape[1] else ""
+                val = (
+                    str(self.raw.iat[i, h["position"]]) if h["position"] < self.raw.shape[1] else ""
+                )
                 cells.append({"value": val[:200], "error": by_cell.get((rn, h["header"]), "")})
             rows.append({"row": rn, "cells": cells, "bad": any(c["error"] for c in cells)})
         return {"columns": [h["header"] for h in used], "rows": rows}
 
 
 # ---------------------------------------------------------------- column checks
+
 
 def _message(check: Callable, raw: str) -> str:
     try:
@@ -166,7 +187,9 @@ def col_phone(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
     eleven = (digits.str.len() == 11) & digits.str.startswith("1")
     digits = digits.where(~eleven, digits.str.slice(1))
     bad = ~empty & ((t.str.len() > 60) | (punct & (digits.str.len() != 10)))
-    formatted = "(" + digits.str.slice(0, 3) + ") " + digits.str.slice(3, 6) + "-" + digits.str.slice(6)
+    formatted = (
+        "(" + digits.str.slice(0, 3) + ") " + digits.str.slice(3, 6) + "-" + digits.str.slice(6)
+    )
     value = t.where(~punct, formatted).where(~empty, "")
     return value, bad.to_numpy()
 
@@ -174,7 +197,9 @@ def col_phone(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
 def col_postal(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
     empty = t == ""
     zip_ok = _match(t, v.US_ZIP_RE)
-    ca = t.str.extract(v.CA_POSTAL_RE.pattern, flags=v.CA_POSTAL_RE.flags & ~re.UNICODE, expand=True)
+    ca = t.str.extract(
+        v.CA_POSTAL_RE.pattern, flags=v.CA_POSTAL_RE.flags & ~re.UNICODE, expand=True
+    )
     ca_ok = ca[0].notna()
     ca_val = (ca[0].fillna("") + " " + ca[1].fillna("")).str.upper()
     value = t.where(zip_ok, ca_val.where(ca_ok, ""))
@@ -208,9 +233,16 @@ def col_date(t: pd.Series, past: bool) -> tuple[pd.Series, pd.Series, np.ndarray
         ymd = y_i * 10000 + mo_i * 100 + d_i
         good &= (y_i >= 1900) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
     bad = ~empty & ~good & ~odd
-    iso = pd.Series(np.char.add(np.char.add(np.char.add(np.char.zfill(y_i.astype(str), 4), "-"),
-                                            np.char.add(np.char.zfill(mo_i.astype(str), 2), "-")),
-                                np.char.zfill(d_i.astype(str), 2)), dtype=object)
+    iso = pd.Series(
+        np.char.add(
+            np.char.add(
+                np.char.add(np.char.zfill(y_i.astype(str), 4), "-"),
+                np.char.add(np.char.zfill(mo_i.astype(str), 2), "-"),
+            ),
+            np.char.zfill(d_i.astype(str), 2),
+        ),
+        dtype=object,
+    )
     iso = iso.where(good, None)
     md = pd.Series(np.where(good, mo_i * 100 + d_i, 0), dtype="int64")
     return iso, md, bad, odd
@@ -251,6 +283,7 @@ def _id_list(text: str) -> list[int]:
 
 # ---------------------------------------------------------------- the preview
 
+
 def existing_emails(session: Session, brokerage_id: int, emails: list[str]) -> set[str]:
     """The subset of (lower-case) `emails` already leads of the brokerage.
 
@@ -261,28 +294,45 @@ def existing_emails(session: Session, brokerage_id: int, emails: list[str]) -> s
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     found: set[str] = set()
     for start in range(0, len(emails), 900):
-        chunk = emails[start:start + 900]
+        chunk = emails[start : start + 900]
         sql = f"SELECT email FROM lead WHERE brokerage_id = {mark} AND email IN ({', '.join([mark] * len(chunk))})"
         found.update(r[0].lower() for r in conn.exec_driver_sql(sql, (brokerage_id, *chunk)).all())
     return found
 
 
-def build_preview(session: Session, user: User, data: bytes, filename: str = "",
-                  max_bytes: int | None = MAX_IMPORT_BYTES) -> Preview:
+def build_preview(
+    session: Session,
+    user: User,
+    data: bytes,
+    filename: str = "",
+    max_bytes: int | None = MAX_IMPORT_BYTES,
+) -> Preview:
     """Read and check an import file for `user`; raises ServiceError for an unreadable file."""
     check_size(data, max_bytes)
     text, encoding = decode(data)
     headers_raw, body, row_numbers = parse(text)
     is_broker = access.is_broker(user)
-    pv = Preview(filename=filename, encoding=encoding, is_broker=is_broker, headers=[], total_rows=len(body),
-                 raw=body, row_numbers=row_numbers)
+    pv = Preview(
+        filename=filename,
+        encoding=encoding,
+        is_broker=is_broker,
+        headers=[],
+        total_rows=len(body),
+        raw=body,
+        row_numbers=row_numbers,
+    )
 
     # headers -> fields
     used: dict[str, int] = {}
     for pos, header in enumerate(headers_raw):
         key = HEADER_LOOKUP.get(norm_header(header)) if header else None
-        entry = {"position": pos, "header": header or f"(column {_letters(pos)})", "key": key or "",
-                 "label": BY_KEY[key].header if key else "", "used": False}
+        entry = {
+            "position": pos,
+            "header": header or f"(column {_letters(pos)})",
+            "key": key or "",
+            "label": BY_KEY[key].header if key else "",
+            "used": False,
+        }
         col_has_data = pos < body.shape[1] and bool((body[pos] != "").any())
         if not header:
             if col_has_data:
@@ -290,11 +340,15 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
         elif key is None:
             pv.warnings.append(f"Column '{header}' is not a supported column; it is ignored.")
         elif key in used:
-            pv.warnings.append(f"Column '{header}' repeats {BY_KEY[key].header} (column "
-                               f"{_letters(used[key])}); it is ignored.")
+            pv.warnings.append(
+                f"Column '{header}' repeats {BY_KEY[key].header} (column "
+                f"{_letters(used[key])}); it is ignored."
+            )
         elif key == "agent_id" and not is_broker:
-            pv.warnings.append(f"Column '{header}' is ignored: only brokers assign agents; your imported "
-                               "leads are assigned to you.")
+            pv.warnings.append(
+                f"Column '{header}' is ignored: only brokers assign agents; your imported "
+                "leads are assigned to you."
+            )
         else:
             used[key] = pos
             entry["used"] = True
@@ -302,11 +356,15 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
     if "name" in used:
         for k in ("first_name", "last_name"):
             if k in used:
-                pv.warnings.append(f"Column '{headers_raw[used[k]]}' is ignored because the file has a Name column.")
+                pv.warnings.append(
+                    f"Column '{headers_raw[used[k]]}' is ignored because the file has a Name column."
+                )
                 next(h for h in pv.headers if h["position"] == used.pop(k))["used"] = False
     if "email" not in used:
-        pv.file_errors.append("The file has no Email column (the only required column). "
-                              "Download the template to see the expected headers.")
+        pv.file_errors.append(
+            "The file has no Email column (the only required column). "
+            "Download the template to see the expected headers."
+        )
     if not len(body):
         pv.file_errors.append("The file has a header row but no leads.")
     if pv.file_errors:
@@ -329,7 +387,7 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
         idx = np.flatnonzero(mask)
         cache: dict[str, str] = {}
         bad_vals = t.iloc[idx].tolist()
-        for i, raw in zip(idx.tolist(), bad_vals):
+        for i, raw in zip(idx.tolist(), bad_vals, strict=False):
             msg = cache.get(raw)
             if msg is None:
                 msg = cache[raw] = message_of(raw)
@@ -344,8 +402,14 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
     lower = email.where(good, "")
     dup = (lower.duplicated(keep="first") & good).to_numpy()
     if dup.any():
-        first_row = dict(zip(lower[good & ~dup].tolist(), row_numbers[good & ~dup].tolist()))
-        flag("email", dup, lambda raw: f"'{raw}' is repeated in the file (first on row {first_row[raw.lower()]}).")
+        first_row = dict(
+            zip(lower[good & ~dup].tolist(), row_numbers[good & ~dup].tolist(), strict=False)
+        )
+        flag(
+            "email",
+            dup,
+            lambda raw: f"'{raw}' is repeated in the file (first on row {first_row[raw.lower()]}).",
+        )
     taken = existing_emails(session, user.brokerage_id, lower[good & ~dup].tolist())
     if taken:
         already = (lower.isin(taken) & good & ~dup).to_numpy()
@@ -359,10 +423,18 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
         flag("name", bad, _name_message)
     else:
         first, last = cols.get("first_name", empty), cols.get("last_name", empty)
-        for k, part, label in (("first_name", first, "First name"), ("last_name", last, "Last name")):
+        for k, part, label in (
+            ("first_name", first, "First name"),
+            ("last_name", last, "Last name"),
+        ):
             if k in cols:
-                flag(k, (part.str.len() > NAME_PART_MAX).to_numpy(),
-                     lambda raw, label=label: _message(lambda x: v.check_text(x, NAME_PART_MAX, label), raw))
+                flag(
+                    k,
+                    (part.str.len() > NAME_PART_MAX).to_numpy(),
+                    lambda raw, label=label: _message(
+                        lambda x: v.check_text(x, NAME_PART_MAX, label), raw
+                    ),
+                )
     vals["first_name"], vals["last_name"] = first, last
 
     if "phone" in cols:
@@ -371,14 +443,22 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
         vals["phone"] = phone
     for key, (limit, label) in TEXT_LIMITS.items():
         if key in cols:
-            flag(key, (cols[key].str.len() > limit).to_numpy(),
-                 lambda raw, limit=limit, label=label: _message(lambda x: v.check_text(x, limit, label), raw))
+            flag(
+                key,
+                (cols[key].str.len() > limit).to_numpy(),
+                lambda raw, limit=limit, label=label: _message(
+                    lambda x: v.check_text(x, limit, label), raw
+                ),
+            )
             vals[key] = cols[key]
     if "postal_code" in cols:
         postal, bad = col_postal(cols["postal_code"])
         flag("postal_code", bad, lambda raw: _message(v.check_postal_code, raw))
         vals["postal_code"] = postal
-    for key, past, check in (("birthday", True, v.check_past_date), ("anniversary", False, v.check_date)):
+    for key, past, check in (
+        ("birthday", True, v.check_past_date),
+        ("anniversary", False, v.check_date),
+    ):
         if key in cols:
             iso, md, bad, odd = col_date(cols[key], past)
             if odd.any():  # the scalar rule decides the few cells the vectorised one cannot read
@@ -391,8 +471,13 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
             flag(key, bad, lambda raw, check=check: _message(check, raw))
             vals[key], vals[key + "_md"] = iso, md
 
-    for key, check in (("state", v.check_state), ("type", v.check_type), ("stage", v.check_stage),
-                       ("texting", v.check_yes_no), ("tags", v.check_tags)):
+    for key, check in (
+        ("state", v.check_state),
+        ("type", v.check_type),
+        ("stage", v.check_stage),
+        ("texting", v.check_yes_no),
+        ("tags", v.check_tags),
+    ):
         if key in cols:
             out, bad, msgs = _by_unique(cols[key], check)
             flag(key, bad, lambda raw, msgs=msgs: msgs[raw])
@@ -400,24 +485,38 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
 
     # Agent ID (brokers): an active user of the brokerage, by agent code (case-insensitive).
     if "agent_id" in cols:
-        codes = {u.agent_code.strip().upper(): u.id for u in session.exec(
-            select(User).where(User.brokerage_id == user.brokerage_id, User.is_active)).all()}
+        codes = {
+            u.agent_code.strip().upper(): u.id
+            for u in session.exec(
+                select(User).where(User.brokerage_id == user.brokerage_id, User.is_active)
+            ).all()
+        }
 
         def check_agent(text: str):
             if not text:
                 return None
             if text.upper() not in codes:
-                raise ValueError(f"'{text}' is not an Agent ID of your brokerage (see Settings → Team).")
+                raise ValueError(
+                    f"'{text}' is not an Agent ID of your brokerage (see Settings → Team)."
+                )
             return codes[text.upper()]
 
         out, bad, msgs = _by_unique(cols["agent_id"], check_agent)
         flag("agent_id", bad, lambda raw: msgs[raw])
         vals["agent_id"] = out
 
-    for key, model, label in (("market_id", Market, "Market ID"), ("campaign_id", Campaign, "Campaign ID")):
+    for key, model, label in (
+        ("market_id", Market, "Market ID"),
+        ("campaign_id", Campaign, "Campaign ID"),
+    ):
         if key not in cols:
             continue
-        known = {r.id: r for r in session.exec(select(model).where(model.brokerage_id == user.brokerage_id)).all()}
+        known = {
+            r.id: r
+            for r in session.exec(
+                select(model).where(model.brokerage_id == user.brokerage_id)
+            ).all()
+        }
 
         def check_ids(text: str, known=known, label=label, model=model):
             try:
@@ -441,8 +540,17 @@ def build_preview(session: Session, user: User, data: bytes, filename: str = "",
         rn = row_numbers.to_numpy()
         pv.errors = [CellError(int(rn[i]), h, raw, msg) for i, _, h, raw, msg in errs]
     pv.error_rows_mask = row_bad
-    pv.values = pd.DataFrame({k: (pd.Series(s, dtype=object).reset_index(drop=True) if isinstance(s, pd.Series)
-                                  else pd.Series(s, dtype=object)) for k, s in vals.items()}, dtype=object)
+    pv.values = pd.DataFrame(
+        {
+            k: (
+                pd.Series(s, dtype=object).reset_index(drop=True)
+                if isinstance(s, pd.Series)
+                else pd.Series(s, dtype=object)
+            )
+            for k, s in vals.items()
+        },
+        dtype=object,
+    )
     return pv
 
 

@@ -8,9 +8,9 @@ imported lead's history names the ImportBatch it came from.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -50,14 +50,20 @@ class ImportResult:
     def message(self) -> str:
         parts = [f"{self.leads:,} lead{'s' if self.leads != 1 else ''} imported"]
         if self.tags:
-            parts.append(f"{self.tags:,} tag{'s' if self.tags != 1 else ''} applied ({self.new_tags:,} new)")
+            parts.append(
+                f"{self.tags:,} tag{'s' if self.tags != 1 else ''} applied ({self.new_tags:,} new)"
+            )
         if self.notes:
             parts.append(f"{self.notes:,} note{'s' if self.notes != 1 else ''}")
         if self.market_enrolments:
-            parts.append(f"{self.market_enrolments:,} market enrolment{'s' if self.market_enrolments != 1 else ''}")
+            parts.append(
+                f"{self.market_enrolments:,} market enrolment{'s' if self.market_enrolments != 1 else ''}"
+            )
         if self.campaign_enrolments:
-            parts.append(f"{self.campaign_enrolments:,} campaign enrolment"
-                         f"{'s' if self.campaign_enrolments != 1 else ''}")
+            parts.append(
+                f"{self.campaign_enrolments:,} campaign enrolment"
+                f"{'s' if self.campaign_enrolments != 1 else ''}"
+            )
         return ", ".join(parts) + "."
 
     def to_dict(self) -> dict:
@@ -65,7 +71,7 @@ class ImportResult:
 
 
 def _ts(dt: datetime, pg: bool) -> str:
-    s = dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    s = dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     return s + "+00:00" if pg else s
 
 
@@ -80,13 +86,16 @@ def _reserve_lead_ids(conn: sa.Connection, n: int) -> list[int]:
     """n fresh lead ids, safe against concurrent writers (the transaction already holds a write)."""
     if conn.dialect.name == "postgresql":
         rows = conn.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence('lead', 'id')) FROM generate_series(1, %s)", (n,)).all()
+            "SELECT nextval(pg_get_serial_sequence('lead', 'id')) FROM generate_series(1, %s)", (n,)
+        ).all()
         return [r[0] for r in rows]
     start = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM lead").scalar() or 0
     return list(range(start + 1, start + n + 1))
 
 
-def write_preview(session: Session, user: User, pv: Preview, progress: Progress | None = None) -> ImportResult:
+def write_preview(
+    session: Session, user: User, pv: Preview, progress: Progress | None = None
+) -> ImportResult:
     """Write a checked preview. Raises ValidationFailed when it has errors (nothing is written)."""
     if not pv.ok:
         raise ValidationFailed({"file": pv.verdict}, "Nothing was imported: " + pv.verdict)
@@ -99,7 +108,9 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
     ts = _ts(now, pg)
     b_id = user.brokerage_id
 
-    batch = ImportBatch(brokerage_id=b_id, user_id=user.id, filename=(pv.filename or "")[:255], created_at=now)
+    batch = ImportBatch(
+        brokerage_id=b_id, user_id=user.id, filename=(pv.filename or "")[:255], created_at=now
+    )
     session.add(batch)
     session.flush()  # also takes the write lock on SQLite before ids are reserved
     step(0.05, "Reserving lead ids")
@@ -107,7 +118,10 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
 
     markets = _col(vals, "market_id", n, None)
     campaigns = _col(vals, "campaign_id", n, None)
-    subs = np.array([len(m or ()) + len(c or ()) for m, c in zip(markets, campaigns)], dtype=np.int64)
+    subs = np.array(
+        [len(m or ()) + len(c or ()) for m, c in zip(markets, campaigns, strict=False)],
+        dtype=np.int64,
+    )
     if pv.is_broker:
         agents = [int(a) if a is not None else None for a in _col(vals, "agent_id", n, None)]
     else:
@@ -115,46 +129,131 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
     stages = [s or "uncontacted" for s in _col(vals, "stage", n, None)]
     texting = [bool(t) for t in _col(vals, "texting", n, None)]
     phones = _col(vals, "phone", n)
-    digits = (pd.Series(phones, dtype=object).str.replace(r"\D", "", regex=True).str.slice(0, 20).tolist()
-              if "phone" in vals else [""] * n)
+    digits = (
+        pd.Series(phones, dtype=object).str.replace(r"\D", "", regex=True).str.slice(0, 20).tolist()
+        if "phone" in vals
+        else [""] * n
+    )
 
     def md_list(key):
         if key + "_md" not in vals:
             return [None] * n
         return [int(x) if x else None for x in vals[key + "_md"].tolist()]
 
-    lead_cols = ("id", "brokerage_id", "email", "first_name", "last_name", "phone", "phone_digits",
-                 "extra_emails", "extra_phones", "street", "city", "state", "postal_code", "birthday",
-                 "birthday_md", "anniversary", "anniversary_md", "lead_type", "status", "stage",
-                 "stage_entered_at", "priority", "source", "texting_consent", "assigned_agent_id",
-                 "property_type_wanted", "move_timeframe", "rating_score", "active_subscriptions",
-                 "created_at", "updated_at", "created_by_id")
-    rows = list(zip(
-        ids, [b_id] * n, vals["email"].tolist(), _col(vals, "first_name", n), _col(vals, "last_name", n),
-        phones, digits, ["[]"] * n, ["[]"] * n, _col(vals, "address", n), _col(vals, "city", n),
-        [s or "" for s in _col(vals, "state", n, "")], _col(vals, "postal_code", n),
-        _col(vals, "birthday", n, None), md_list("birthday"), _col(vals, "anniversary", n, None),
-        md_list("anniversary"), _col(vals, "type", n, None), ["new"] * n, stages, [ts] * n, ["normal"] * n,
-        [IMPORT_SOURCE] * n, texting, agents, [""] * n, [""] * n, [0.0] * n, subs.tolist(), [ts] * n, [ts] * n,
-        [user.id] * n,
-    ))
+    lead_cols = (
+        "id",
+        "brokerage_id",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "phone_digits",
+        "extra_emails",
+        "extra_phones",
+        "street",
+        "city",
+        "state",
+        "postal_code",
+        "birthday",
+        "birthday_md",
+        "anniversary",
+        "anniversary_md",
+        "lead_type",
+        "status",
+        "stage",
+        "stage_entered_at",
+        "priority",
+        "source",
+        "texting_consent",
+        "assigned_agent_id",
+        "property_type_wanted",
+        "move_timeframe",
+        "rating_score",
+        "active_subscriptions",
+        "created_at",
+        "updated_at",
+        "created_by_id",
+    )
+    rows = list(
+        zip(
+            ids,
+            [b_id] * n,
+            vals["email"].tolist(),
+            _col(vals, "first_name", n),
+            _col(vals, "last_name", n),
+            phones,
+            digits,
+            ["[]"] * n,
+            ["[]"] * n,
+            _col(vals, "address", n),
+            _col(vals, "city", n),
+            [s or "" for s in _col(vals, "state", n, "")],
+            _col(vals, "postal_code", n),
+            _col(vals, "birthday", n, None),
+            md_list("birthday"),
+            _col(vals, "anniversary", n, None),
+            md_list("anniversary"),
+            _col(vals, "type", n, None),
+            ["new"] * n,
+            stages,
+            [ts] * n,
+            ["normal"] * n,
+            [IMPORT_SOURCE] * n,
+            texting,
+            agents,
+            [""] * n,
+            [""] * n,
+            [0.0] * n,
+            subs.tolist(),
+            [ts] * n,
+            [ts] * n,
+            [user.id] * n,
+            strict=False,
+        )
+    )
     step(0.1, f"Writing {n:,} leads")
     try:
         with search_index.bulk_insert(conn, ids[0], ids[-1]):  # ids are contiguous on SQLite
             insert_rows(conn, "lead", lead_cols, rows)
-    except (sa.exc.IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:  # an email added meanwhile
-        raise Conflict("Another lead with one of these emails was added while importing; "
-                       "upload the file again to see which.") from exc
+    except (
+        sa.exc.IntegrityError,
+        conn.dialect.dbapi.IntegrityError,
+    ) as exc:  # an email added meanwhile
+        raise Conflict(
+            "Another lead with one of these emails was added while importing; "
+            "upload the file again to see which."
+        ) from exc
     del rows
 
     # history: the import entry of every lead, then its note
     step(0.45, "Writing history")
-    hist_cols = ("brokerage_id", "lead_id", "actor_id", "kind", "title", "body", "field", "new_value", "created_at")
+    hist_cols = (
+        "brokerage_id",
+        "lead_id",
+        "actor_id",
+        "kind",
+        "title",
+        "body",
+        "field",
+        "new_value",
+        "created_at",
+    )
     label = f"Imported from {pv.filename or 'a CSV file'} (import #{batch.id})"
-    insert_rows(conn, "history_entry", hist_cols,
-                [(b_id, i, user.id, "import", "Imported", label, "import_batch", str(batch.id), ts) for i in ids])
+    insert_rows(
+        conn,
+        "history_entry",
+        hist_cols,
+        [
+            (b_id, i, user.id, "import", "Imported", label, "import_batch", str(batch.id), ts)
+            for i in ids
+        ],
+    )
     notes = _col(vals, "notes", n)
-    note_rows = [(b_id, i, user.id, "note", "Note", body, None, None, ts) for i, body in zip(ids, notes) if body]
+    note_rows = [
+        (b_id, i, user.id, "note", "Note", body, None, None, ts)
+        for i, body in zip(ids, notes, strict=False)
+        if body
+    ]
     if note_rows:
         insert_rows(conn, "history_entry", hist_cols, note_rows)
         rollups.history_done(session, b_id, user.id, now, "note", n=len(note_rows))  # D4 "notes"
@@ -175,30 +274,68 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
             insert_rows(conn, "tag", ("brokerage_id", "name", "created_at"), missing)
             new_tags = len(missing)
             existing = _tag_ids(session, b_id, list(wanted))
-        links = sorted({(i, existing[name.lower()]) for i, names in zip(ids, tag_lists) for name in names or ()})
+        links = sorted(
+            {
+                (i, existing[name.lower()])
+                for i, names in zip(ids, tag_lists, strict=False)
+                for name in names or ()
+            }
+        )
         insert_rows(conn, "lead_tag", ("lead_id", "tag_id"), links)
         tag_links = len(links)
 
     # market reports (all three types) and campaigns
     step(0.8, "Enrolling in markets and campaigns")
-    msub = [(i, m, rt, True, ts, user.id) for i, ms in zip(ids, markets) for m in ms or () for rt in REPORT_TYPES]
+    msub = [
+        (i, m, rt, True, ts, user.id)
+        for i, ms in zip(ids, markets, strict=False)
+        for m in ms or ()
+        for rt in REPORT_TYPES
+    ]
     if msub:
-        insert_rows(conn, "market_subscription",
-                    ("lead_id", "market_id", "report_type", "active", "created_at", "created_by_id"), msub)
-    pairs = [(i, c) for i, cs in zip(ids, campaigns) for c in cs or ()]
+        insert_rows(
+            conn,
+            "market_subscription",
+            ("lead_id", "market_id", "report_type", "active", "created_at", "created_by_id"),
+            msub,
+        )
+    pairs = [(i, c) for i, cs in zip(ids, campaigns, strict=False) for c in cs or ()]
     if pairs:
         first_delay = _first_delays(session, {c for _, c in pairs})
         due = {c: _ts(now + timedelta(days=d), pg) for c, d in first_delay.items()}
-        insert_rows(conn, "campaign_subscription",
-                    ("lead_id", "campaign_id", "status", "next_position", "next_send_at", "created_at", "created_by_id"),
-                    [(i, c, "active", 1, due.get(c, ts), ts, user.id) for i, c in pairs])
+        insert_rows(
+            conn,
+            "campaign_subscription",
+            (
+                "lead_id",
+                "campaign_id",
+                "status",
+                "next_position",
+                "next_send_at",
+                "created_at",
+                "created_by_id",
+            ),
+            [(i, c, "active", 1, due.get(c, ts), ts, user.id) for i, c in pairs],
+        )
 
     # dashboard roll-ups, exactly as lead_created() would count these leads
     step(0.9, "Updating the dashboard")
     closed_year = now.year
     keys = Counter(
-        (b_id, a or 0, "new", s, closed_year if s == "closed" else 0, IMPORT_SOURCE, bool(k), t or "")
-        for a, s, k, t in zip(agents, stages, subs.tolist(), _col(vals, "type", n, None)))
+        (
+            b_id,
+            a or 0,
+            "new",
+            s,
+            closed_year if s == "closed" else 0,
+            IMPORT_SOURCE,
+            bool(k),
+            t or "",
+        )
+        for a, s, k, t in zip(
+            agents, stages, subs.tolist(), _col(vals, "type", n, None), strict=False
+        )
+    )
     rollups.add_lead_keys(session, keys)
 
     batch.lead_count = n
@@ -209,9 +346,17 @@ def write_preview(session: Session, user: User, pv: Preview, progress: Progress 
     session.add(batch)
     session.flush()
     step(1.0, "Done")
-    return ImportResult(batch_id=batch.id, leads=n, tags=len(wanted), new_tags=new_tags, tag_links=tag_links,
-                        notes=len(note_rows), market_enrolments=batch.market_count,
-                        campaign_enrolments=len(pairs), assigned=sum(1 for a in agents if a))
+    return ImportResult(
+        batch_id=batch.id,
+        leads=n,
+        tags=len(wanted),
+        new_tags=new_tags,
+        tag_links=tag_links,
+        notes=len(note_rows),
+        market_enrolments=batch.market_count,
+        campaign_enrolments=len(pairs),
+        assigned=sum(1 for a in agents if a),
+    )
 
 
 def _tag_ids(session: Session, brokerage_id: int, lower_names: list[str]) -> dict[str, int]:
@@ -221,20 +366,33 @@ def _tag_ids(session: Session, brokerage_id: int, lower_names: list[str]) -> dic
 
 def _first_delays(session: Session, campaign_ids: set[int]) -> dict[int, int]:
     out: dict[int, int] = {}
-    for cid, delay in session.exec(select(CampaignStep.campaign_id, CampaignStep.delay_days)
-                                   .where(CampaignStep.campaign_id.in_(campaign_ids))
-                                   .order_by(CampaignStep.campaign_id, CampaignStep.position)).all():
+    for cid, delay in session.exec(
+        select(CampaignStep.campaign_id, CampaignStep.delay_days)
+        .where(CampaignStep.campaign_id.in_(campaign_ids))
+        .order_by(CampaignStep.campaign_id, CampaignStep.position)
+    ).all():
         out.setdefault(cid, delay)
     return out
 
 
-def import_file(session: Session, user: User, data: bytes, filename: str = "",
-                max_bytes: int | None = MAX_IMPORT_BYTES, progress: Progress | None = None) -> ImportResult:
+def import_file(
+    session: Session,
+    user: User,
+    data: bytes,
+    filename: str = "",
+    max_bytes: int | None = MAX_IMPORT_BYTES,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Check the file again inside the writing transaction, then import it (all or nothing)."""
     pv = build_preview(session, user, data, filename, max_bytes)
     return write_preview(session, user, pv, progress)
 
 
-def preview_file(session: Session, user: User, data: bytes, filename: str = "",
-                 max_bytes: int | None = MAX_IMPORT_BYTES) -> Preview:
+def preview_file(
+    session: Session,
+    user: User,
+    data: bytes,
+    filename: str = "",
+    max_bytes: int | None = MAX_IMPORT_BYTES,
+) -> Preview:
     return build_preview(session, user, data, filename, max_bytes)

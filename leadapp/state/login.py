@@ -45,12 +45,11 @@ class LoginState(AuthState):
             self.error = str(exc)
             self.busy = False
             return
-        self.busy = False
-        self.error = ""
-        self.login_notice = ""
+        target = _safe_next(self.after_login)
+        # Nothing of whoever used this tab before survives a sign-in.
+        await self._clear_tab()
         self.session_token = token
         self._remember_user(user, bname)
-        target, self.after_login = _safe_next(self.after_login), "/"
         yield rx.redirect(target)
 
     @rx.event
@@ -58,3 +57,7 @@ class LoginState(AuthState):
         user = await run_db(auth.user_for_token, self.session_token)
         if user is not None:
             return rx.redirect("/")
+        # Signed out: the tab keeps no data of the last user (only where to go next).
+        after, notice = self.after_login, self.login_notice
+        await self._clear_tab()
+        self.after_login, self.login_notice = after, notice

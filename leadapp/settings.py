@@ -37,3 +37,8 @@ def smtp_settings() -> dict:
         "sender": os.environ.get("REFLEX_SMTP_FROM", "leadapp@localhost"),
         "starttls": os.environ.get("REFLEX_SMTP_STARTTLS", "0") == "1",
     }
+
+
+def public_url() -> str:
+    """Where users reach leadapp, for links in emails sent outside a browser request (CLI)."""
+    return os.environ.get("REFLEX_LEADAPP_PUBLIC_URL", "http://localhost:3000").rstrip("/")

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import Brokerage, User
 
-from . import access
+from . import access, audit_log
 from .errors import ValidationFailed
 from .validation import check_email
 
@@ -103,9 +103,14 @@ def update_brokerage(session: Session, user: User, form: dict) -> Brokerage:
             errors["reminder_minutes"] = "Reminder lead time is a number of minutes from 0 to 1440."
     if errors:
         raise ValidationFailed(errors)
+    changed = sorted(k for k, v in values.items() if getattr(b, k) != v)
     for k, v in values.items():
         setattr(b, k, v)
     session.add(b)
+    if changed:
+        audit_log.record(
+            session, b.id, "settings_changed", actor=user, detail=", ".join(changed)[:500]
+        )
     return b
 
 

@@ -194,3 +194,23 @@ def test_duplicate_email_and_bad_fields(session, org, other_org):
     assert set(exc.value.errors) >= {"name", "email", "role"}
     with pytest.raises(ServiceError):
         team.deactivate(session, org.broker, other_org.agent.id)  # not of this brokerage
+
+
+def test_audit_log_names_keys_exports_and_settings(session, org):
+    from leadapp.services import apikeys, audit_log, export, settings
+
+    key, _ = apikeys.create_key(session, org.broker, "Website")
+    apikeys.revoke_key(session, org.broker, key.id)
+    export.start(session, org.broker, {})
+    settings.update_brokerage(session, org.broker, {"name": "Bayside Two"})
+    session.commit()
+    rows = audit_log.page(session, org.broker)["rows"]
+    assert [r["action"] for r in rows][::-1] == [
+        "API key created",
+        "API key revoked",
+        "Export",
+        "Settings changed",
+    ]
+    assert all(r["actor"] == "Bea Broker" for r in rows)
+    with pytest.raises(PermissionDenied):
+        audit_log.page(session, org.agent)

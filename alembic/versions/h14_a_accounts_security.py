@@ -48,6 +48,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_account_token_user_id", "account_token", ["user_id"])
     op.create_table(
+        "lead_account_token",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "lead_id", sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("expires_at", TS, nullable=False),
+        sa.Column("used_at", TS, nullable=True),
+    )
+    op.create_index("ix_lead_account_token_lead_id", "lead_account_token", ["lead_id"])
+    op.create_table(
         "signin_failure",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("account", sa.String(340), nullable=False),
@@ -86,6 +98,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("audit_event")
     op.drop_table("signin_failure")
+    op.drop_table("lead_account_token")
     op.drop_table("account_token")
     for table, name, _ in reversed(COLUMNS):
         # SQLite >= 3.35 drops a column in place (no batch copy that would lose triggers).

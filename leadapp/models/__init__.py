@@ -1,7 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from ._base import as_utc, utcnow
-from .account import AccountToken, AuditEvent, SignInFailure
+from .account import AccountToken, AuditEvent, LeadAccountToken, SignInFailure
 from .activity import Activity, ActivityMonthly, LeadActivityDay, LeadRollup
 from .email import OutgoingEmail
 from .history import HistoryDay, HistoryEntry
@@ -17,6 +17,7 @@ __all__ = [
     "as_utc",
     "AccountToken",
     "AuditEvent",
+    "LeadAccountToken",
     "SignInFailure",
     "Activity",
     "ActivityMonthly",

@@ -31,6 +31,23 @@ class AccountToken(SQLModel, table=True):
     used_at: datetime | None = None
 
 
+class LeadAccountToken(SQLModel, table=True):
+    """W2: a one-time password-reset link for a lead's website account (1 hour, hashed)."""
+
+    __tablename__ = "lead_account_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
 class SignInFailure(SQLModel, table=True):
     """One refused password for (account, client address); sign-in throttling counts these."""
 

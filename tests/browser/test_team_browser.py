@@ -175,3 +175,35 @@ def test_repeated_wrong_passwords_lock_the_account(page, server, engine, shot):
     expect(page.get_by_test_id("login-error")).to_contain_text("Too many wrong passwords")
     shot(page, "login_locked")
     assert "/login" in page.url
+
+
+def test_profile_and_audit_log_as_broker_and_agent(page, browser, server, engine, shot):
+    user = _user(engine)
+    _sign_in(page, server, user.email, "not my password at all")
+    expect(page.get_by_test_id("login-error")).to_be_visible(timeout=T)
+    _sign_in(page, server, user.email)
+    expect(page.get_by_test_id("user-role")).to_have_text("agent", timeout=T)
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("menu-profile").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("Your profile", timeout=T)
+    expect(page.get_by_test_id("session-row")).to_have_count(1, timeout=T)
+    page.fill("input[name=phone]", "555-301-2200")
+    page.get_by_test_id("save-profile").click()
+    expect(page.get_by_text("Profile saved.")).to_be_visible(timeout=T)
+    shot(page, "profile_agent")
+    page.goto(f"{server}/audit")
+    expect(page.get_by_text("Only brokers read the audit log.")).to_be_visible(timeout=T)
+    shot(page, "audit_agent")
+
+    broker = browser.new_context().new_page()
+    _sign_in(broker, server, "broker@demo.leadapp.io", "leadapp-demo")
+    expect(broker.get_by_test_id("user-role")).to_have_text("broker", timeout=T)
+    broker.get_by_test_id("user-menu").click()
+    broker.get_by_test_id("menu-audit").click()
+    expect(broker.get_by_test_id("page-title")).to_have_text("Audit log", timeout=T)
+    expect(broker.get_by_test_id("audit-row").first).to_be_visible(timeout=T)
+    expect(broker.get_by_text(user.name).first).to_be_visible()  # their sign-in, their change
+    shot(broker, "audit_broker")
+    broker.get_by_test_id("audit-filter").click()
+    broker.get_by_role("option", name="Failed sign-in").click()
+    expect(broker.get_by_test_id("audit-row").first).to_contain_text("Failed sign-in", timeout=T)

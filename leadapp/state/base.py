@@ -75,7 +75,10 @@ class AuthState(rx.State):
     def _fail(self, exc: Exception):
         """The message (and redirect) for a failed service call."""
         if isinstance(exc, NotSignedIn):
+            had_session = bool(self.session_token)
             self._forget_user()
+            if not had_session:  # nobody was signed in: nothing "ended", just go to sign-in
+                return rx.redirect("/login")
             return [rx.toast.error(str(exc)), rx.redirect("/login")]
         if isinstance(exc, ValidationFailed):
             return rx.toast.error(str(exc))

@@ -18,6 +18,7 @@ from leadapp.db import get_engine, session_scope
 from leadapp.services import activity, api_leads, apikeys, export
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 
+from .lead_accounts import routes as lead_account_routes
 from .openapi import openapi_document
 from .ratelimit import TokenBucket, from_env, login_limiter
 
@@ -238,6 +239,7 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/events", keyed(post_events, needs_body=True), methods=["POST"]),
         Route("/accounts/login", keyed(post_login, needs_body=True), methods=["POST"]),
+        *lead_account_routes(keyed, ApiError),
         Route("/leads", keyed(get_leads), methods=["GET"]),
         Route("/leads", keyed(post_leads, needs_body=True), methods=["POST"]),
         Route("/leads/{lead_id}", keyed(get_lead), methods=["GET"]),

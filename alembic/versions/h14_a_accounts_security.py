@@ -31,6 +31,8 @@ COLUMNS = [
 def upgrade() -> None:
     for table, name, type_ in COLUMNS:
         op.add_column(table, sa.Column(name, type_, nullable=False, server_default=""))
+    # Plain ALTER TABLE (nullable, no default): instant on a large history table.
+    op.add_column("history_entry", sa.Column("api_key_id", sa.Integer, nullable=True))
     op.create_table(
         "account_token",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -100,6 +102,7 @@ def downgrade() -> None:
     op.drop_table("signin_failure")
     op.drop_table("lead_account_token")
     op.drop_table("account_token")
+    # In place (SQLite >= 3.35 and PostgreSQL): no batch copy that would lose triggers.
+    op.execute("ALTER TABLE history_entry DROP COLUMN api_key_id")
     for table, name, _ in reversed(COLUMNS):
-        # SQLite >= 3.35 drops a column in place (no batch copy that would lose triggers).
-        op.drop_column(table, name)
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Mount, Route
 
 from leadapp.db import get_engine, session_scope
-from leadapp.services import activity, api_leads, apikeys, export
+from leadapp.services import activity, api_leads, apikeys, export, history
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 
 from .lead_accounts import routes as lead_account_routes
@@ -97,6 +97,7 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
                                 "Too many requests for this API key; slow down.",
                                 headers={"Retry-After": TokenBucket.retry_after(wait)},
                             )
+                        history.acting_api_key.set(key.id)  # its writes name the key
                         return fn(session, key, request, parse_json(raw) if needs_body else None)
 
                 out = await run_in_threadpool(work)

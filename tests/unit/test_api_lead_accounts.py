@@ -81,3 +81,28 @@ def test_forgot_and_reset_over_http(client, session):
         json={"token": link, "new_password": "another web password"},
     )
     assert again.status_code == 400
+
+
+def test_api_writes_name_their_key_in_the_history(client, session, org):
+    from leadapp.models import ApiKey, HistoryEntry
+    from leadapp.services import lead_page
+
+    r = client.post("/api/v1/leads", json={"email": "api-made@example.com", "first_name": "Api"})
+    assert r.status_code == 201, r.text
+    lead_id = r.json()["id"]
+    r = client.patch(f"/api/v1/leads/{lead_id}", json={"stage": "nurturing"})
+    assert r.status_code == 200, r.text
+    key = session.exec(select(ApiKey)).one()
+    entries = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead_id)).all()
+    assert entries and {e.api_key_id for e in entries} == {key.id}
+    shown = lead_page.history_page(session, org.broker, lead_id)["rows"]
+    assert {row["who"] for row in shown} == {"API key Website"}
+    # A user's own change names the user, not a key.
+    from leadapp.services import leads as lead_svc
+
+    lead_svc.set_stage(session, org.broker, [lead_id], "attempted_contact")
+    session.commit()
+    shown = lead_page.history_page(session, org.broker, lead_id)["rows"]
+    assert "Bea Broker" in {row["who"] for row in shown}
+    mine = session.exec(select(HistoryEntry).where(HistoryEntry.actor_id == org.broker.id)).all()
+    assert mine and all(e.api_key_id is None for e in mine)

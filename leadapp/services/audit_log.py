@@ -36,7 +36,6 @@ ACTIONS = {
     "export": "Export",
     "settings_changed": "Settings changed",
     "setup": "Brokerage set up",
-    "api_write": "Website API write",
 }
 PAGE_SIZE = 50
 

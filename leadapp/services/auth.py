@@ -104,7 +104,7 @@ def _session_row(session: Session, token: str | None):
     return row
 
 
-def sign_out(session: Session, token: str | None) -> None:
+def sign_out(session: Session, token: str | None, address: str = "") -> None:
     if not token:
         return
     auth = session.exec(
@@ -113,6 +113,9 @@ def sign_out(session: Session, token: str | None) -> None:
     if auth is not None and auth.ended_at is None:
         auth.ended_at = utcnow()
         session.add(auth)
+        user = session.get(User, auth.user_id)
+        if user is not None:
+            audit_log.record(session, user.brokerage_id, "sign_out", actor=user, address=address)
 
 
 def end_sessions(session: Session, user_id: int, except_token: str | None = None) -> int:

@@ -20,6 +20,8 @@ from leadapp.db import session_scope
 from leadapp.services import auth
 from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
 
+from .request_info import client_address
+
 log = logging.getLogger("leadapp.state")
 
 TOKEN_STORAGE_NAME = "leadapp_session"
@@ -147,7 +149,7 @@ class AuthState(rx.State):
 
     @rx.event
     async def sign_out(self):
-        await run_db(auth.sign_out, self.session_token)
+        await run_db(auth.sign_out, self.session_token, client_address(self))
         await self._clear_tab()
         self.session_token = ""
         self._forget_user()

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import ROOT, _free_port
 
 T = 60_000
-COPY = ["leadapp", "alembic", "alembic.ini", "assets", "rxconfig.py", "pyproject.toml"]
+COPY = ["leadapp", "alembic", "assets", "rxconfig.py", "pyproject.toml", "reflex.lock"]
 
 
 @pytest.fixture(scope="module")

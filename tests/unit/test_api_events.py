@@ -189,7 +189,8 @@ def test_keys_are_per_brokerage(engine, session, other_org, client, make_lead):
 
 def test_website_login(client, engine):
     client.post(
-        "/api/v1/events", json={"kind": "signup", "email": "w@example.com", "password": "hunter22!xy"}
+        "/api/v1/events",
+        json={"kind": "signup", "email": "w@example.com", "password": "hunter22!xy"},
     )
     ok = client.post(
         "/api/v1/accounts/login", json={"email": "W@example.com", "password": "hunter22!xy"}
@@ -218,7 +219,8 @@ def test_website_login(client, engine):
 
 def test_failed_logins_are_limited_per_email(client):
     client.post(
-        "/api/v1/events", json={"kind": "signup", "email": "v@example.com", "password": "hunter22!xy"}
+        "/api/v1/events",
+        json={"kind": "signup", "email": "v@example.com", "password": "hunter22!xy"},
     )
     codes = [
         client.post(

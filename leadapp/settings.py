@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # seconds between a live dashboard's heartbeats and between reminder polls
     leadapp_live_heartbeat: float = 20.0
     leadapp_reminder_poll: float = 15.0
+    # where users reach leadapp, for links the command line prints (pages use the browser's)
+    leadapp_public_url: str = "http://localhost:3000"
 
 
 def settings() -> Settings:
@@ -73,3 +75,8 @@ def smtp_settings() -> dict:
         "sender": s.smtp_from,
         "starttls": s.smtp_starttls,
     }
+
+
+def public_url() -> str:
+    """Where users reach leadapp, for links in emails sent outside a browser request (CLI)."""
+    return settings().leadapp_public_url.rstrip("/")

@@ -9,7 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from leadapp.db import get_engine
 
-from . import accounts, errors, events, export, leads
+from . import accounts, errors, events, export, lead_accounts, leads
 from .deps import ApiContext
 from .ratelimit import TokenBucket, from_env, login_limiter
 from .schemas import add_doc_only_schemas
@@ -35,6 +35,7 @@ def _v1(ctx: ApiContext) -> FastAPI:
     errors.install(v1)
     v1.include_router(events.router)
     v1.include_router(accounts.router)
+    v1.include_router(lead_accounts.router)
     v1.include_router(leads.router)
 
     def openapi() -> dict:

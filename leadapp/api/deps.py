@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from leadapp.db import session_scope
 from leadapp.models import ApiKey, User
-from leadapp.services import activity, apikeys
+from leadapp.services import activity, apikeys, history
 
 from .errors import ApiError
 from .ratelimit import TokenBucket
@@ -81,7 +81,10 @@ async def api_key(
             )
         return key
 
-    return await run_in_threadpool(check)
+    key = await run_in_threadpool(check)
+    # The request's writes (which have no acting user) name the key in the history.
+    history.acting_api_key.set(key.id)
+    return key
 
 
 Key = Annotated[ApiKey, Depends(api_key)]

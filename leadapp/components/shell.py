@@ -137,6 +137,16 @@ def header(title: str) -> rx.Component:
                 rx.menu.item(AuthState.user_email, disabled=True),
                 rx.menu.separator(),
                 rx.menu.item(
+                    "Your profile", on_click=rx.redirect("/profile"), data_testid="menu-profile"
+                ),
+                rx.cond(
+                    AuthState.is_broker,
+                    rx.menu.item(
+                        "Audit log", on_click=rx.redirect("/audit"), data_testid="menu-audit"
+                    ),
+                ),
+                rx.menu.separator(),
+                rx.menu.item(
                     "Sign out", on_click=AuthState.sign_out, color="red", data_testid="sign-out"
                 ),
             ),

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from leadapp.models import ExportLog, Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 
-from . import access, lead_query, rating
+from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
 from .security import new_token, token_hash
 
@@ -122,6 +122,13 @@ def start(session: Session, user: User, view) -> str:
         )
     )
     session.flush()
+    audit_log.record(
+        session,
+        user.brokerage_id,
+        "export",
+        actor=user,
+        detail=f"lead list CSV {_recorded(query)}"[:500],
+    )
     return token
 
 

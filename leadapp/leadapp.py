@@ -9,6 +9,7 @@ import reflex as rx
 from leadapp.api import build_api
 from leadapp.background import job_loop
 from leadapp.pages import dashboard, import_page, lead, leads, login, settings, todo
+from leadapp.security_headers import secure
 from leadapp.services.live import redis_listener
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -16,7 +17,8 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 app = rx.App(
     stylesheets=["/leadapp.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
-    api_transformer=build_api(),  # /api/v1 on the app's own port (W1, W2)
+    # /api/v1 on the app's own port (W1, W2); then security headers and origin checks
+    api_transformer=[build_api(), secure],
 )
 
 for page in (login, dashboard, leads, lead, todo, import_page, settings):

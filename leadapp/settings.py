@@ -27,6 +27,14 @@ def redis_url() -> str | None:
     return os.environ.get("REFLEX_REDIS_URL") or None
 
 
+def allowed_origins() -> tuple[str, ...]:
+    """Other origins allowed to call the backend with credentials (REFLEX_LEADAPP_ORIGINS,
+    comma separated, e.g. "https://crm.example.com"). The app's own host is always allowed;
+    "*" is ignored (it would let any site act with a signed-in user's cookies)."""
+    raw = os.environ.get("REFLEX_LEADAPP_ORIGINS", "")
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip() not in ("", "*"))
+
+
 def smtp_settings() -> dict:
     """Outgoing mail server; without REFLEX_SMTP_HOST mail stays queued in the outbox."""
     return {

@@ -11,6 +11,7 @@ from leadapp.background import job_loop
 from leadapp.pages import dashboard, import_page, lead, leads, login, settings, todo
 from leadapp.security_headers import secure
 from leadapp.services.live import redis_listener
+from leadapp.state import probe  # noqa: F401  (the load test's round-trip probe)
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -11,8 +11,11 @@ from leadapp.bench import BenchContext, Row, bench, p95
 
 def _engine(ctx: BenchContext):
     from leadapp import db
+    from leadapp.bench.databases import demo_database, postgres_url
     from leadapp.services import demo_data
 
+    if postgres_url():
+        return demo_database(ctx.workdir, ctx.leads)
     path = ctx.cache.get("seeded_db")
     if path is None or not path.exists():
         path = ctx.workdir / "tasks_bench.db"

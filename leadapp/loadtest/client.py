@@ -9,7 +9,8 @@ What the compiled frontend does (.web/utils/state.js, Reflex 0.10), and this cli
 - receive `event` messages `{"delta": {state path: {var: value}}, "events": [...]}`.
   Reflex 0.10 does not mark an event's last update, so every event is followed by
   `ProbeState.ping(n)` (state/probe.py): one tab's events run in order under its state
-  lock, so the event is done when `seq == n` comes back.
+  lock, so the event is done when `seq == n` comes back — and another ping follows while
+  a round brought updates, for the events the handler chained (a page's on_load).
 Events the server asks the client to run (`events`) are followed the way the browser follows
 them: a redirect loads that page's on_load events (hydrate_and_load again) in `call`.
 """
@@ -30,6 +31,10 @@ ROOT = "reflex___state____state"
 NAMESPACE = "/_event"  # Reflex's socket path and socket.io namespace
 PROBE = f"{ROOT}.leadapp___state___probe____probe_state"
 TOKEN_VAR = f"{ROOT}.leadapp___state___base____auth_state.session_token_rx_state_"
+TOKEN_STATE, TOKEN_FIELD = TOKEN_VAR.rsplit(".", 1)
+MAX_ROUNDS = 4
+UPDATE_VARS = "reflex___state____update_vars_internal_state.update_vars_internal"
+ON_LOAD = "reflex___state____on_load_internal_state.on_load_internal"
 
 
 def state_path(cls) -> str:
@@ -66,10 +71,9 @@ class ClientError(RuntimeError):
 class ReflexClient:
     """One browser tab: a socket, its client token and its current page."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0, origin: str | None = None):
+    def __init__(self, base_url: str, *, timeout: float = 30.0):
         self.base = base_url.rstrip("/")
         self.timeout = timeout
-        self.origin = origin if origin is not None else self.base
         self.token = str(uuid.uuid4())
         self.session_token = ""  # the app's sign-in token (the browser's localStorage)
         self.path = "/"
@@ -106,13 +110,12 @@ class ReflexClient:
     def connect(self, path: str = "/login", query: dict | None = None) -> Reply:
         """Open the socket on `path` (the boot event hydrates it and runs its on_load)."""
         self.path, self.query = path, dict(query or {})
-        headers = {"Origin": self.origin} if self.origin else {}
         self.sio.connect(
             f"{self.base}?token={self.token}",
             socketio_path=NAMESPACE,
             namespaces=[NAMESPACE],
             transports=["websocket"],
-            headers=headers,
+            # websocket-client sends Origin: <base> itself, as a browser on the page would
             auth={"event": self._boot_event()},
             wait_timeout=self.timeout,
         )
@@ -130,30 +133,49 @@ class ReflexClient:
     def connected(self) -> bool:
         return self.sio.connected and not self.disconnected.is_set()
 
-    def _collect(self, started: float, seq: int | None = None) -> Reply:
+    def _collect(self, started: float, seq: int) -> Reply:
+        """Updates until the probe `seq` returns; then ping again while the round brought
+        anything else (events the handler chained run after the first probe, queued as
+        they were while it ran), at most MAX_ROUNDS times. `seconds` is the time to the
+        last real update (or to the first probe, for an event that changed nothing)."""
         reply = Reply()
         deadline = started + self.timeout
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                raise ClientError(f"no final update within {self.timeout:.0f} s")
-            try:
-                update = self._messages.get(timeout=min(left, 1.0))
-            except queue.Empty:
-                if not self.connected:
-                    raise ClientError("the socket closed") from None
-                continue
-            delta = update.get("delta") or {}
-            probe = delta.pop(PROBE, None)
-            if delta:
-                reply.deltas.append(delta)
-                token = delta.get(TOKEN_VAR.rsplit(".", 1)[0], {}).get(TOKEN_VAR.rsplit(".", 1)[1])
-                if token is not None:
-                    self.session_token = token
-            reply.events.extend(update.get("events") or [])
-            if probe is not None and probe.get("seq_rx_state_") == seq:
-                reply.seconds = time.perf_counter() - started
-                return reply
+        last = None
+        busy = False
+        for _ in range(MAX_ROUNDS):
+            while True:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    raise ClientError(f"no answer within {self.timeout:.0f} s")
+                try:
+                    update = self._messages.get(timeout=min(left, 1.0))
+                except queue.Empty:
+                    if not self.connected:
+                        raise ClientError("the socket closed") from None
+                    continue
+                delta = update.get("delta") or {}
+                probe = delta.pop(PROBE, None)
+                if delta or update.get("events"):
+                    busy = True
+                    last = time.perf_counter()
+                if delta:
+                    reply.deltas.append(delta)
+                    token = delta.get(TOKEN_STATE, {}).get(TOKEN_FIELD)
+                    if token is not None:
+                        self.session_token = token
+                reply.events.extend(update.get("events") or [])
+                if probe is not None and probe.get("seq_rx_state_") == seq:
+                    break
+            if last is None:
+                last = time.perf_counter()
+            if not busy:
+                break
+            busy = False
+            self._seq += 1
+            seq = self._seq
+            self._emit(f"{PROBE}.ping", {"seq": seq})
+        reply.seconds = last - started
+        return reply
 
     def _emit(self, name: str, payload: dict | None) -> None:
         self.sio.emit(
@@ -179,9 +201,17 @@ class ReflexClient:
         return self.send(f"{state_path(state_cls)}.{handler}", payload)
 
     def navigate(self, path: str, query: dict | None = None) -> Reply:
-        """Go to a page the way the browser's router does: hydrate_and_load with its route."""
+        """Go to a page the way the browser's router does: its localStorage values, then
+        on_load_internal (which runs the page's on_load handlers), both with the new route."""
         self.path, self.query = path, dict(query or {})
-        return self.send(f"{ROOT}.hydrate_and_load", self._boot_event()["payload"])
+        with self._lock:
+            started = time.perf_counter()
+            if self.session_token:
+                self._emit(f"{ROOT}.{UPDATE_VARS}", {"vars": {TOKEN_VAR: self.session_token}})
+            self._emit(f"{ROOT}.{ON_LOAD}", {})
+            self._seq += 1
+            self._emit(f"{PROBE}.ping", {"seq": self._seq})
+            return self._collect(started, self._seq)
 
     def sign_in(self, email: str, password: str) -> Reply:
         from leadapp.state.login import LoginState

@@ -24,6 +24,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import socketio
 
@@ -94,7 +95,10 @@ class ReflexClient:
         data: dict[str, Any] = {"pathname": path, "asPath": path}
         if query:
             data["query"] = dict(query)
-            data["asPath"] = path + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+            # route arguments ([lead_id]) are in the path already, not in its query string
+            search = {k: v for k, v in query.items() if f"/{v}" not in path}
+            if search:
+                data["asPath"] = path + "?" + urlencode(search)
         return data
 
     def _boot_event(self) -> dict:

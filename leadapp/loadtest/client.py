@@ -82,7 +82,7 @@ class ReflexClient:
         self._messages: queue.Queue = queue.Queue()
         self._seq = 0
         self._lock = threading.Lock()
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socketio.Client(reconnection=False, request_timeout=timeout)
         self.sio.on("event", self._on_event, namespace=NAMESPACE)
         self.disconnected = threading.Event()
         self.sio.on("disconnect", lambda *a: self.disconnected.set(), namespace=NAMESPACE)

@@ -16,7 +16,6 @@ import inspect
 import json
 import pkgutil
 import re
-import time
 
 import pytest
 import reflex as rx
@@ -238,11 +237,9 @@ def test_forged_events_as_a_signed_in_agent(server, db, world):
     try:
         client.sign_in(WHO["agent"], PASSWORD)
         client.navigate("/leads")
-        started = time.perf_counter()
         problems = run_suite(client, db, world, world["emails"])
         assert not problems, "\n".join(problems[:20])
         assert client.connected
-        assert time.perf_counter() - started < 120
     finally:
         client.close()
 

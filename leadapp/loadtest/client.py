@@ -121,7 +121,7 @@ class ReflexClient:
             transports=["websocket"],
             # websocket-client sends Origin: <base> itself, as a browser on the page would
             auth={"event": self._boot_event()},
-            wait_timeout=self.timeout,
+            wait_timeout=int(self.timeout),
         )
         started = time.perf_counter()
         with self._lock:
@@ -178,7 +178,7 @@ class ReflexClient:
             self._seq += 1
             seq = self._seq
             self._emit(f"{PROBE}.ping", {"seq": seq})
-        reply.seconds = last - started
+        reply.seconds = (last or time.perf_counter()) - started
         return reply
 
     def _emit(self, name: str, payload: dict | None) -> None:

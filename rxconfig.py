@@ -6,12 +6,15 @@ Only REFLEX_* environment variables are read: REFLEX_DB_URL selects the database
 
 import reflex as rx
 
-from leadapp.settings import database_url
+from leadapp.settings import allowed_origins, database_url
 
 config = rx.Config(
     app_name="leadapp",
     db_url=database_url(),
     telemetry_enabled=False,
+    # Not Reflex's default "*": only these origins get CORS answers (with credentials), and
+    # the websocket checks Origin (leadapp/security_headers.py).
+    cors_allowed_origins=allowed_origins(),
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.RadixThemesPlugin(

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # seconds between a live dashboard's heartbeats and between reminder polls
     leadapp_live_heartbeat: float = 20.0
     leadapp_reminder_poll: float = 15.0
+    # other origins allowed to call the backend with credentials, comma separated
+    leadapp_origins: str = ""
     # where users reach leadapp, for links the command line prints (pages use the browser's)
     leadapp_public_url: str = "http://localhost:3000"
 
@@ -62,6 +64,14 @@ def database_url() -> str:
 
 def redis_url() -> str | None:
     return settings().redis_url or None
+
+
+def allowed_origins() -> tuple[str, ...]:
+    """Other origins allowed to call the backend with credentials (REFLEX_LEADAPP_ORIGINS,
+    comma separated, e.g. "https://crm.example.com"). The app's own host is always allowed;
+    "*" is ignored (it would let any site act with a signed-in user's cookies)."""
+    raw = settings().leadapp_origins
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip() not in ("", "*"))
 
 
 def smtp_settings() -> dict:

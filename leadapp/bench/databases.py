@@ -5,6 +5,11 @@ generator (100k leads get 2M activities, 1M leads 10M; other sizes 2 per lead), 
 brings an existing one up to the current schema (`db upgrade`, whose migrations fill any
 new summary table), so a database seeded before a schema change is reused, not rebuilt.
 Building 1M leads / 10M activities takes several minutes.
+
+`leadapp bench --db postgresql+psycopg2://...` sets `use_postgres(url)`: the demo brokerage
+of each size then lives in its own PostgreSQL database named after that URL's database plus
+the size (`leadapp_bench_100000`), seeded the same way and ANALYZEd, and the raw limits
+replay the captured SQL through the psycopg2 cursor.
 """
 
 from __future__ import annotations
@@ -13,6 +18,62 @@ import time
 from pathlib import Path
 
 ACTIVITIES = {100_000: 2_000_000, 1_000_000: 10_000_000}
+_PG: dict[str, str] = {}
+
+
+def use_postgres(url: str | None) -> None:
+    """Run the demo-database benches on PostgreSQL (None: back to SQLite files)."""
+    _PG.clear()
+    if url:
+        _PG["url"] = url
+
+
+def postgres_url() -> str | None:
+    return _PG.get("url")
+
+
+def _plan(leads: int, activities: int):
+    from leadapp.services import demo_data
+
+    return demo_data.Plan(
+        seed=11, leads=leads, activities=activities, listings=min(5000, max(500, leads // 200))
+    )
+
+
+def _pg_database(leads: int, activities: int):
+    """The PostgreSQL demo database of this size: created and seeded when missing."""
+    import sqlalchemy as sa
+
+    from leadapp import db
+    from leadapp.services import demo_data
+
+    base = sa.make_url(_PG["url"])
+    name = f"{base.database}_{leads}" + (
+        "" if activities == activities_for(leads) else f"_{activities}"
+    )
+    url = base.set(database=name).render_as_string(hide_password=False)
+    admin = sa.create_engine(
+        base.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as c:
+        exists = c.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first()
+        if not exists:
+            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    db.upgrade(url)
+    eng = db.make_engine(url)
+    if demo_data.is_empty(eng):
+        t = time.perf_counter()
+        demo_data.load(eng, _plan(leads, activities))
+        with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("VACUUM ANALYZE")
+        print(
+            f"  seeded {leads:,} leads / {activities:,} activities in "
+            f"{time.perf_counter() - t:.0f} s -> {name}",
+            flush=True,
+        )
+    return eng
 
 
 def activities_for(leads: int) -> int:
@@ -25,6 +86,8 @@ def demo_database(workdir: Path, leads: int, activities: int | None = None):
     from leadapp.services import demo_data
 
     activities = activities or activities_for(leads)
+    if _PG:
+        return _pg_database(leads, activities)
     path = Path(workdir) / f"demo_{leads}_{activities}.db"
     url = f"sqlite:///{path}"
     if not path.exists():
@@ -35,25 +98,14 @@ def demo_database(workdir: Path, leads: int, activities: int | None = None):
         db.upgrade(f"sqlite:///{tmp}")
         eng = db.make_engine(f"sqlite:///{tmp}")
         t = time.perf_counter()
-        demo_data.load(
-            eng,
-            demo_data.Plan(
-                seed=11,
-                leads=leads,
-                activities=activities,
-                listings=min(5000, max(500, leads // 200)),
-            ),
-        )
+        demo_data.load(eng, _plan(leads, activities))
         with eng.connect() as c:
             c.exec_driver_sql("ANALYZE")
             c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         eng.dispose()
         tmp.rename(path)
-        print(
-            f"  seeded {leads:,} leads / {activities:,} activities in "
-            f"{time.perf_counter() - t:.0f} s -> {path}",
-            flush=True,
-        )
+        took = time.perf_counter() - t
+        print(f"  seeded {leads:,} leads / {activities:,} activities in {took:.0f} s -> {path}")
     else:
         db.upgrade(url)  # a database seeded before the latest migrations
     return db.make_engine(url)

@@ -11,8 +11,11 @@ from leadapp.bench import BenchContext, Row, bench, p95
 
 def _engine(ctx: BenchContext):
     from leadapp import db
+    from leadapp.bench.databases import demo_database, postgres_url
     from leadapp.services import demo_data
 
+    if postgres_url():
+        return demo_database(ctx.workdir, ctx.leads)
     path = ctx.cache.get("seeded_db")
     if path is None or not path.exists():
         path = ctx.workdir / "tasks_bench.db"
@@ -53,8 +56,7 @@ def todo_page(ctx: BenchContext) -> list[Row]:
             app = p95(lambda u=user, p=params: svc.list_tasks(s, u, p, now=now), repeat=15)
 
             def raw(user=user, owner=owner):
-                # the same three sections through SQLAlchemy Core: rows joined with lead and owner
-                # names
+                # the same three sections through SQLAlchemy Core, joined with lead and owner names
                 t, ld, u = Task.__table__, Lead.__table__, User.__table__
                 base = [t.c.brokerage_id == user.brokerage_id, t.c.completed_at.is_(None)]
                 if owner:

@@ -18,12 +18,24 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--workdir", default=None, help="where the benchmark databases go (default: a temp dir)"
     )
+    p.add_argument(
+        "--db",
+        default=None,
+        help="a PostgreSQL URL: the demo-brokerage benches (lead list, dashboard, lead page, "
+        "to-dos) run there, one database per size named after it (e.g. <name>_100000)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     import leadapp.bench as bench_pkg
     from leadapp.bench import REGISTRY, BenchContext, print_table
+    from leadapp.bench.databases import use_postgres
+
+    if args.db and not args.db.startswith("postgresql"):
+        print("--db takes a PostgreSQL URL (SQLite benches use --workdir)")
+        return 2
+    use_postgres(args.db)
 
     for mod in pkgutil.iter_modules(bench_pkg.__path__):
         importlib.import_module(f"leadapp.bench.{mod.name}")

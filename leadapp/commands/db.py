@@ -1,4 +1,5 @@
-"""`leadapp db upgrade|check`: migrate the database; compare roll-ups with a recount."""
+"""`leadapp db upgrade|check|backup FILE|restore FILE`: migrate the database; compare
+roll-ups with a recount; back it up and restore it (services/backup.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,29 @@ from sqlmodel import Session, select
 
 def add_parser(sub) -> None:
     p = sub.add_parser("db", help="create or migrate the database; check the summary tables")
-    p.add_argument("action", choices=["upgrade", "check", "rebuild-rollups"])
+    p.add_argument("action", choices=["upgrade", "check", "rebuild-rollups", "backup", "restore"])
+    p.add_argument("file", nargs="?", help="the backup file (backup and restore)")
     p.set_defaults(func=run)
+
+
+def _backup(args) -> int:
+    from leadapp.services import backup
+    from leadapp.settings import database_url
+
+    if not args.file:
+        print(f"leadapp db {args.action} needs a FILE")
+        return 2
+    try:
+        if args.action == "backup":
+            revision = backup.backup(database_url(), args.file)
+            print(f"backup written to {args.file} (schema {revision})")
+        else:
+            revision = backup.restore(database_url(), args.file)
+            print(f"restored {args.file} (schema {revision}); the database is up to date")
+    except backup.BackupError as exc:
+        print(f"error: {exc}")
+        return 1
+    return 0
 
 
 def run(args) -> int:
@@ -16,6 +38,8 @@ def run(args) -> int:
     from leadapp.models import Brokerage
     from leadapp.services import rating, rollups
 
+    if args.action in ("backup", "restore"):
+        return _backup(args)
     if args.action == "upgrade":
         db.upgrade()
         print("database is up to date")

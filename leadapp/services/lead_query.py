@@ -481,7 +481,10 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
     out = []
     for c in cols:
         o = c.desc() if desc else c.asc()
-        if pg:  # SQLite's order: NULLs first ascending, last descending
+        # SQLite's order: NULLs first ascending, last descending. Only for a column that
+        # can hold NULL: on a NOT NULL one the clause changes nothing but stops PostgreSQL
+        # from walking an ascending index backwards (that scan gives DESC NULLS FIRST).
+        if pg and getattr(getattr(c, "expression", c), "nullable", True):
             o = o.nulls_last() if desc else o.nulls_first()
         out.append(o)
     out.append(Lead.id.desc() if desc else Lead.id.asc())

@@ -41,7 +41,7 @@ from leadapp.models import (
 )
 from leadapp.models.enums import ACTIVITY_KINDS
 
-from . import rating, rollups
+from . import distribute, rating, rollups, routing
 from .bulk import insert_rows
 from .errors import ValidationFailed
 from .history import add_entry
@@ -340,9 +340,13 @@ def record_events(
             else:
                 passwords[known[0]] = hash_password(ev["password"])
         to_store.append((i, ev))
+    decided = _route_signups(session, brokerage_id, new_leads, to_store, now)
     if new_leads:
         session.add_all(new_leads.values())
         session.flush()
+        distribute.record(
+            session, decided[0], [(lead, decided[1][e]) for e, lead in new_leads.items()]
+        )
         for lead in new_leads.values():
             add_entry(
                 session, lead, None, "created", title="Signed up on the website", created_at=now
@@ -500,6 +504,23 @@ def _organizer(session: Session, rows: list[dict]) -> None:
     ]
     if searches:
         session.execute(sa.insert(SavedSearch.__table__), searches)
+
+
+def _route_signups(session: Session, brokerage_id: int, new_leads: dict, to_store, now):
+    """G5: each new lead's agent, decided before it is inserted (same transaction)."""
+    if not new_leads:
+        return None, {}
+    criteria: dict[str, list] = {}
+    for _i, ev in to_store:
+        if ev.get("criteria") and ev["email"] in new_leads:
+            criteria.setdefault(ev["email"], []).append(ev["criteria"])
+    router = routing.Router(session, brokerage_id, "signup", now)
+    out = {}
+    for email, lead in new_leads.items():
+        d = router.decide(distribute.lead_facts(lead, (), criteria.get(email, ())))
+        lead.assigned_agent_id = d.agent_id
+        out[email] = d
+    return router, out
 
 
 def _summary(results: list, stored: int, duplicates: int) -> dict:

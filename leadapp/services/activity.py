@@ -8,11 +8,14 @@ API received them) and, in the caller's one transaction:
 - answers an item whose idempotency key was already stored (earlier, or earlier in the
   same batch) exactly as the first time and stores nothing new;
 - creates a lead for a sign-up from an unknown email (source "Website sign-up" unless the
-  event names one; assigned to the brokerage's default agent, else the unassigned pool),
+  event names one; routed by the brokerage's rules — G5),
   with its website password (argon2) when given; a known email attaches to its lead;
 - inserts the activities (a saved listing of a known MLS number also becomes a favourite,
-  a saved search with criteria a saved search, both marked as the lead's own — P7), moves each lead's rating score and last-activity time
-  (services/rating.py) and the dashboard roll-ups (services/rollups.py).
+  a saved search with criteria a saved search, both marked as the lead's own — P7), moves
+  each lead's rating score and last-activity time (services/rating.py) and the dashboard
+  roll-ups (services/rollups.py);
+- routes each new lead (services/routing.py, before it is inserted) and raises the batch's
+  hot-lead alerts (services/alerts.py).
 
 Results are `{"index", "activity_id", "lead_id", "lead_created"}` per stored item and
 `{"index", "errors": {field: message}}` per invalid one.
@@ -41,7 +44,7 @@ from leadapp.models import (
 )
 from leadapp.models.enums import ACTIVITY_KINDS
 
-from . import distribute, rating, rollups, routing
+from . import alerts, distribute, rating, rollups, routing
 from .bulk import insert_rows
 from .errors import ValidationFailed
 from .history import add_entry
@@ -384,7 +387,7 @@ def record_events(
 
     # Activities.
     rows = []
-    for i, ev in to_store:
+    for _i, ev in to_store:
         lead = leads[ev["email"]]
         rows.append(
             {
@@ -447,6 +450,9 @@ def record_events(
             (brokerage_id, by_id[lid][2], by_id[lid][6], by_id[lid][4], change[2])
             for lid, change in changes.items()
         ],
+    )
+    alerts.from_events(  # N2: hot-lead alerts, same transaction
+        session, brokerage_id, rows, {lid: v[4] for lid, v in by_id.items()}, agent_of, now
     )
     rating.maybe_refresh(session, cutoff, now)
     return _summary(results, stored, duplicates)
@@ -627,7 +633,8 @@ def website_login(session: Session, brokerage_id: int, email, password) -> Lead 
 
 
 def api_user(brokerage_id: int, key_name: str = "API") -> User:
-    """The acting user of an API key: broker scope in its brokerage, no user row (actor = the website)."""
+    """The acting user of an API key: broker scope in its brokerage, no user row (actor =
+    the website)."""
     return User(
         id=None,
         brokerage_id=brokerage_id,

@@ -45,7 +45,8 @@ log = logging.getLogger("leadapp.claims")
 def give(
     session: Session, lead_id: int, brokerage_id: int, from_agent: int | None, to_agent: int | None
 ) -> Lead | None:
-    """Move a lead between holders (conditional UPDATE, roll-ups, speed clock); None if it moved meanwhile."""
+    """Move a lead between holders (conditional UPDATE, roll-ups, speed clock); None if it
+    moved meanwhile."""
     lead = pool._move(
         session, SimpleNamespace(brokerage_id=brokerage_id, id=None), lead_id, from_agent, to_agent
     )

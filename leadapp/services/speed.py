@@ -91,7 +91,11 @@ def _minutes(delta: timedelta) -> str:
 def for_lead(session: Session, user: User, lead_id, now: datetime | None = None) -> str:
     """The lead page's line: 'first contact 4 min after assignment', or how long it waits."""
     lead = access.get_lead(session, user, lead_id)
-    r = session.get(LeadResponse, lead.id)
+    r = session.exec(
+        select(LeadResponse)
+        .where(LeadResponse.lead_id == lead.id)
+        .execution_options(populate_existing=True)
+    ).first()
     if r is None or r.agent_id is None or lead.assigned_agent_id != r.agent_id:
         return ""
     start = as_utc(r.assigned_at)

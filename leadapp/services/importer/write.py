@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
-from leadapp.services import distribute, routing, rollups, search_index, speed
+from leadapp.services import distribute, rollups, routing, search_index, speed
 from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
 from leadapp.services.errors import Conflict, ValidationFailed
@@ -57,7 +57,8 @@ class ImportResult:
             parts.append(f"{self.notes:,} note{'s' if self.notes != 1 else ''}")
         if self.market_enrolments:
             parts.append(
-                f"{self.market_enrolments:,} market enrolment{'s' if self.market_enrolments != 1 else ''}"
+                f"{self.market_enrolments:,} market enrolment"
+                f"{'s' if self.market_enrolments != 1 else ''}"
             )
         if self.campaign_enrolments:
             parts.append(

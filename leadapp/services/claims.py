@@ -93,6 +93,23 @@ def offer_for_lead(session: Session, user: User, lead_id: int) -> int | None:
     return next((o["id"] for o in open_offers(session, user) if o["lead_id"] == lead_id), None)
 
 
+def claim_lead(session: Session, user: User, lead_id, now: datetime | None = None) -> Lead:
+    """Claim the newest offer of this lead (the bell and the lead page know the lead, not the offer)."""
+    try:
+        lid = int(str(lead_id)[:18])
+    except (TypeError, ValueError):
+        raise NotFound("That offer does not exist.") from None
+    oid = session.execute(
+        select(ClaimOffer.id)
+        .where(ClaimOffer.lead_id == lid, ClaimOffer.brokerage_id == user.brokerage_id)
+        .order_by(ClaimOffer.id.desc())
+        .limit(1)
+    ).scalar()
+    if oid is None:
+        raise NotFound("That offer does not exist.")
+    return claim(session, user, oid, now)
+
+
 def claim(session: Session, user: User, offer_id, now: datetime | None = None) -> Lead:
     now = now or utcnow()
     try:

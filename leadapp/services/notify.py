@@ -149,6 +149,7 @@ def recent(session: Session, user: User, limit: int = LIST_SIZE) -> list[dict]:
             "title": n.title,
             "body": n.body,
             "href": f"/leads/{n.lead_id}" if n.lead_id else "",
+            "lead_id": n.lead_id or 0,
             "unread": n.read_at is None,
             "at": n.created_at.isoformat() if n.created_at else "",
         }

@@ -37,7 +37,8 @@ def _int(value, field: str, errors: dict, lo: int = 0, hi: int = 10**12, label: 
         return n
     except (TypeError, ValueError):
         errors[field] = (
-            f"{label or field.replace('_', ' ').capitalize()}: a whole number from {lo:,} to {hi:,}."
+            f"{label or field.replace('_', ' ').capitalize()}: "
+            f"a whole number from {lo:,} to {hi:,}."
         )
         return None
 
@@ -409,6 +410,13 @@ def set_availability(session: Session, user: User, agent_id, away, capacity) -> 
     a.away, a.capacity = away, cap
     session.add(a)
     return a
+
+
+def my_availability(session: Session, user: User) -> tuple[bool, str, bool]:
+    a = session.get(AgentAvailability, user.id)
+    if a is None:
+        return False, "", False
+    return a.away, "" if a.capacity is None else str(a.capacity), a.all_hot_leads
 
 
 def set_all_hot_leads(session: Session, user: User, on: bool) -> None:

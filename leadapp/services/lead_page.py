@@ -42,7 +42,7 @@ from leadapp.models.enums import (
     STAGES,
 )
 
-from . import access, leads, mail, rating, tags
+from . import access, leads, mail, rating, speed, tags
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from .history import add_entry, audit, remove_entry
 from .security import hash_password
@@ -218,6 +218,7 @@ def contact_dict(lead: Lead, user: User, agent_name: str) -> dict:
         "texting": "Yes" if lead.texting_consent else "No",
         "agent_id": str(lead.assigned_agent_id or ""),
         "agent_name": agent_name or "Unassigned",
+        "speed": speed.line(session, lead),  # N2: speed to lead
         "property_type_wanted": lead.property_type_wanted,
         "price_min": "" if lead.price_min is None else str(lead.price_min),
         "price_max": "" if lead.price_max is None else str(lead.price_max),

@@ -90,7 +90,11 @@ def _minutes(delta: timedelta) -> str:
 
 def for_lead(session: Session, user: User, lead_id, now: datetime | None = None) -> str:
     """The lead page's line: 'first contact 4 min after assignment', or how long it waits."""
-    lead = access.get_lead(session, user, lead_id)
+    return line(session, access.get_lead(session, user, lead_id), now)
+
+
+def line(session: Session, lead: Lead, now: datetime | None = None) -> str:
+    """for_lead without the access check (the caller has the lead already)."""
     r = session.exec(
         select(LeadResponse)
         .where(LeadResponse.lead_id == lead.id)

@@ -75,6 +75,7 @@ def bell() -> rx.Component:
                         position="absolute",
                         top="-4px",
                         right="-6px",
+                        pointer_events="none",
                         data_testid="bell-count",
                     ),
                 ),

@@ -228,6 +228,7 @@ def _groups() -> rx.Component:
                     spacing="2",
                 ),
                 on_submit=RoutingState.save_group,
+                reset_on_submit=True,
             ),
             spacing="3",
             width="100%",

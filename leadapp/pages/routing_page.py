@@ -88,7 +88,8 @@ def _rules() -> rx.Component:
             rx.heading("Rules", size="4"),
             rx.text(
                 "Tried from the top; the first whose every filled criterion matches decides. "
-                "No match: website sign-ups go to the default agent (Settings), other leads to the pool.",
+                "No match: website sign-ups go to the default agent (Settings), "
+                "other leads to the pool.",
                 size="2",
                 color_scheme="gray",
             ),
@@ -268,7 +269,8 @@ def _settings() -> rx.Component:
         rx.vstack(
             rx.heading("Availability, idle leads and hot-lead alerts", size="4"),
             rx.text(
-                "Capacity: open leads not yet contacted an agent may hold before round robin skips them.",
+                "Capacity: open leads not yet contacted an agent may hold "
+                "before round robin skips them.",
                 size="2",
                 color_scheme="gray",
             ),

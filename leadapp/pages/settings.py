@@ -172,7 +172,9 @@ def settings_view() -> rx.Component:
         rx.vstack(
             _me(),
             rx.link(  # G5, N1: its own page
-                "Lead routing and notifications →", href="/settings/routing", data_testid="routing-link"
+                "Lead routing and notifications →",
+                href="/settings/routing",
+                data_testid="routing-link",
             ),
             rx.cond(
                 AuthState.is_broker,

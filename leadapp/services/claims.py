@@ -26,6 +26,7 @@ from leadapp.models import (
     ClaimOffer,
     Lead,
     LeadResponse,
+    Notification,
     RoutingRule,
     RoutingSettings,
     User,
@@ -94,7 +95,7 @@ def offer_for_lead(session: Session, user: User, lead_id: int) -> int | None:
 
 
 def claim_lead(session: Session, user: User, lead_id, now: datetime | None = None) -> Lead:
-    """Claim the newest offer of this lead (the bell and the lead page know the lead, not the offer)."""
+    """Claim the newest offer of this lead (the bell knows the lead, not the offer)."""
     try:
         lid = int(str(lead_id)[:18])
     except (TypeError, ValueError):
@@ -160,6 +161,7 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
         user.name,
         title="Claimed from an offer",
     )
+    _settle_offer_notes(session, lead.id, now)
     others = [
         u
         for u in session.exec(
@@ -177,6 +179,19 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
         now=now,
     )
     return lead
+
+
+def _settle_offer_notes(session: Session, lead_id: int, now: datetime) -> None:
+    """The offer is over: its 'claim' buttons go (the offer notifications count as read)."""
+    session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.lead_id == lead_id,
+            Notification.kind == "offer",
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now)
+    )
 
 
 def _router_rule(session: Session, router: Router, rule_id: int | None) -> RoutingRule | None:
@@ -210,6 +225,7 @@ def expire_due(session: Session, now: datetime) -> int:
             if rule
             else router.default("Nobody claimed it; ")
         )
+        _settle_offer_notes(session, offer.lead_id, now)
         _move_to(session, router, offer.lead_id, None, d, now)
         done += 1
     for router in routers.values():

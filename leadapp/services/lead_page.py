@@ -164,7 +164,9 @@ def lead_header(session: Session, user: User, lead_id) -> dict:
     ).one()
     counts = tab_counts(session, lead)
     return {
-        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, "")),
+        # N2: speed to lead beside the agent
+        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, ""))
+        | {"speed": speed.line(session, lead)},
         "tags": lead_tags,
         "all_tags": [t.name for t in tags.all_tags(session, user)][:500],
         "agents": agents,
@@ -218,7 +220,6 @@ def contact_dict(lead: Lead, user: User, agent_name: str) -> dict:
         "texting": "Yes" if lead.texting_consent else "No",
         "agent_id": str(lead.assigned_agent_id or ""),
         "agent_name": agent_name or "Unassigned",
-        "speed": speed.line(session, lead),  # N2: speed to lead
         "property_type_wanted": lead.property_type_wanted,
         "price_min": "" if lead.price_min is None else str(lead.price_min),
         "price_max": "" if lead.price_max is None else str(lead.price_max),

@@ -66,3 +66,10 @@ def routing_idle(session: Session, now: datetime) -> str:
     from . import claims
 
     return f"{claims.idle_due(session, now)} idle leads reassigned"
+
+
+@job("reminder-notices", every=timedelta(minutes=1))
+def reminder_notices(session: Session, now: datetime) -> str:
+    from . import reminder_notices as rn
+
+    return f"{rn.send_due(session, now)} reminders to signed-out users"

@@ -113,6 +113,7 @@ def test_claim_with_timeout_in_two_agent_contexts(server, engine, browser, signe
         )
         routing_admin.move_rule(s, broker, r.id, -1)
         s.commit()
+        first_id = a1.id
     pages = []
     for who in ("agent", "agent2"):
         ctx = browser.new_context()
@@ -136,10 +137,15 @@ def test_claim_with_timeout_in_two_agent_contexts(server, engine, browser, signe
     shot(pages[1][1], "routing-offer-agent2")
     pages[0][1].click("[data-testid=notification-claim]")
     pages[0][1].wait_for_url(f"**/leads/{lead_id}", timeout=15_000)
+    # N2: the lead page says how long the lead has waited since its assignment
+    pages[0][1].wait_for_selector(
+        "[data-testid=speed-to-lead]:has-text('after assignment')", timeout=20_000
+    )
+    shot(pages[0][1], "routing-claimed-lead-page")
     pages[1][1].click("[data-testid=notification-claim]")
     pages[1][1].wait_for_selector("text=claimed this lead first", timeout=10_000)
     shot(pages[1][1], "routing-claim-lost-agent2")
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).assigned_agent_id == a1.id
+        assert s.get(Lead, lead_id).assigned_agent_id == first_id
     for ctx, _p in pages:
         ctx.close()

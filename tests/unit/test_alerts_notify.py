@@ -117,3 +117,27 @@ def test_reply_from_a_lead_tells_its_agent(session, org, make_lead):
     session.commit()
     n = session.exec(select(Notification).where(Notification.kind == "reply")).one()
     assert (n.user_id, n.title, n.lead_id) == (org.agent.id, "Rita replied: Re: the house", lead.id)
+
+
+def test_reminder_for_a_signed_out_user_once(session, org, make_lead):
+    from leadapp.models import Task
+    from leadapp.services import reminder_notices
+
+    lead = make_lead(org.agent)
+    now = utcnow()
+    t = Task(
+        brokerage_id=org.brokerage.id,
+        owner_id=org.agent.id,
+        lead_id=lead.id,
+        kind="call",
+        title="Call back",
+        due_at=now + timedelta(minutes=10),
+    )
+    session.add(t)
+    session.commit()
+    # the reminder time (15 min before) passed more than a minute ago and no tab took it
+    assert reminder_notices.send_due(session, now) == 1
+    session.commit()
+    assert reminder_notices.send_due(session, now + timedelta(minutes=1)) == 0  # once
+    n = session.exec(select(Notification).where(Notification.kind == "reminder")).one()
+    assert (n.user_id, n.lead_id, n.title) == (org.agent.id, lead.id, "Call in 10 min: Call back")

@@ -255,6 +255,10 @@ def test_claim_race_with_20_agents_has_one_winner(engine, session, org):
     session.expire_all()
     assert session.get(Lead, lead.id).assigned_agent_id == won[0][1]
     assert session.get(ClaimOffer, offer.id).claimed_by_id == won[0][1]
+    open_offers = session.exec(
+        select(Notification).where(Notification.kind == "offer", Notification.read_at.is_(None))
+    ).all()
+    assert open_offers == []  # the offer is over: no claim buttons left
     session.flush()
     assert rollups.check(session, org.brokerage.id) == []
 

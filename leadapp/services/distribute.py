@@ -23,8 +23,6 @@ from . import notify, speed
 from .leads import display_name
 from .routing import Decision, Facts, Router
 
-POOL_SUMMARY_AT = 1  # "new leads in the pool" per routing call, not per lead
-
 
 def record(
     session: Session, router: Router, decided: list[tuple[Lead, Decision]], now=None
@@ -65,6 +63,7 @@ def _tell(session: Session, router: Router, decided, now) -> None:
     many = len(decided) > 20  # an import: one summary per agent instead of one per lead
     per_agent: dict[int, int] = {}
     pooled = 0
+    pooled_lead = None
     for lead, d in decided:
         if d.offer_group_id:
             offer = ClaimOffer(
@@ -102,6 +101,7 @@ def _tell(session: Session, router: Router, decided, now) -> None:
                 )
         else:
             pooled += 1
+            pooled_lead = lead
         if d.broken:
             notify.send(
                 session,
@@ -117,10 +117,10 @@ def _tell(session: Session, router: Router, decided, now) -> None:
         notify.send(
             session, b_id, [agent_id], "assigned", f"{n} new leads assigned to you", now=now
         )
-    if pooled >= POOL_SUMMARY_AT and decided:
+    if pooled and decided:  # one "new leads in the pool" per routing call, not per lead
         agents = _pool_watchers(session, b_id)
         if agents:
-            lead = decided[0][0] if pooled == 1 else None
+            lead = pooled_lead if pooled == 1 else None
             notify.send(
                 session,
                 b_id,
@@ -135,22 +135,18 @@ def _tell(session: Session, router: Router, decided, now) -> None:
 
 
 def _pool_watchers(session: Session, brokerage_id: int) -> list[int]:
-    """Agents who asked for 'new leads in the pool' (it is noisy, so only by choice)."""
+    """The agents who may claim from the pool (none when the brokerage switched it off)."""
     from sqlmodel import select
 
-    from leadapp.models import Brokerage, NotificationPref
+    from leadapp.models import Brokerage
 
     b = session.get(Brokerage, brokerage_id)
     if not b or not b.unassigned_pool_enabled:
         return []
     return list(
         session.exec(
-            select(User.id)
-            .join(NotificationPref, NotificationPref.user_id == User.id)
-            .where(
-                User.brokerage_id == brokerage_id,
-                User.is_active,
-                NotificationPref.kind == "pool",
+            select(User.id).where(
+                User.brokerage_id == brokerage_id, User.is_active, User.role == "agent"
             )
         ).all()
     )

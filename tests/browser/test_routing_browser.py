@@ -142,8 +142,12 @@ def test_claim_with_timeout_in_two_agent_contexts(server, engine, browser, signe
         "[data-testid=speed-to-lead]:has-text('after assignment')", timeout=20_000
     )
     shot(pages[0][1], "routing-claimed-lead-page")
-    pages[1][1].click("[data-testid=notification-claim]")
-    pages[1][1].wait_for_selector("text=claimed this lead first", timeout=10_000)
+    # the other agent's bell follows live: the offer is over, no claim button is left
+    p2 = pages[1][1]
+    p2.wait_for_selector(
+        "[data-testid=notification-link]:has-text('claimed Fran Facebook')", timeout=10_000
+    )
+    p2.wait_for_selector("[data-testid=notification-claim]", state="detached", timeout=10_000)
     shot(pages[1][1], "routing-claim-lost-agent2")
     with Session(engine) as s:
         assert s.get(Lead, lead_id).assigned_agent_id == first_id

@@ -118,8 +118,18 @@ def test_first_matching_rule_wins_and_history_says_why(session, org):
     assert d.assigned_agent_id is None
     assert reasons(session, d.id) == ["No rule matched: default → unassigned pool"]
     # the agent is told, and the clock of speed to lead runs
-    n = session.exec(select(Notification).where(Notification.user_id == org.agent2.id)).one()
-    assert (n.kind, n.lead_id) == ("assigned", c.id)
+    n = session.exec(
+        select(Notification).where(
+            Notification.user_id == org.agent2.id, Notification.kind == "assigned"
+        )
+    ).one()
+    assert n.lead_id == c.id
+    pool_note = session.exec(
+        select(Notification).where(
+            Notification.user_id == org.agent2.id, Notification.kind == "pool"
+        )
+    ).one()  # d went to the pool: the agents who may claim it hear of it
+    assert pool_note.lead_id == d.id
     assert session.get(LeadResponse, c.id).agent_id == org.agent2.id
     session.flush()
     assert rollups.check(session, org.brokerage.id) == []

@@ -131,7 +131,7 @@ def test_claim_with_timeout_in_two_agent_contexts(server, engine, browser, signe
         source="Facebook ads",
     )
     for _ctx, p in pages:
-        p.wait_for_selector("[data-testid=bell-count]", timeout=5_000)
+        p.wait_for_selector("[data-testid=bell-count]", timeout=15_000)
         p.click("[data-testid=bell]")
         p.wait_for_selector("[data-testid=notification-claim]", timeout=10_000)
     shot(pages[1][1], "routing-offer-agent2")

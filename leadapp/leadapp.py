@@ -16,6 +16,7 @@ from leadapp.pages import (
     leads,
     login,
     profile_audit,
+    routing_page,
     settings,
     todo,
 )
@@ -42,6 +43,7 @@ for page in (
     settings,
     account_pages,
     profile_audit,
+    routing_page,
 ):
     page.register(app)
 

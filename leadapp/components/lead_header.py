@@ -203,8 +203,13 @@ def _assign() -> rx.Component:
         rx.hstack(
             rx.text("Agent", size="2", color_scheme="gray"),
             rx.text(L("agent_name"), size="2", weight="medium", data_testid="lead-agent"),
+            rx.cond(  # N2
+                L("speed") != "",
+                rx.text(L("speed"), size="1", color_scheme="gray", data_testid="speed-to-lead"),
+            ),
             spacing="2",
             align="center",
+            wrap="wrap",
         ),
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.notifications import bell
 from leadapp.components.reminders import reminder_watcher
 from leadapp.state.base import AuthState
 
@@ -112,6 +113,7 @@ def header(title: str) -> rx.Component:
         _mobile_menu(),
         rx.heading(title, size="6", data_testid="page-title"),
         rx.spacer(),
+        bell(),
         rx.color_mode.button(variant="ghost"),
         rx.menu.root(
             rx.menu.trigger(

@@ -11,9 +11,31 @@ from .listing import Listing, ListingSent
 from .marketing import Campaign, CampaignStep, CampaignSubscription, Market, MarketSubscription
 from .org import ApiKey, AuthSession, Brokerage, User
 from .organizer import Favorite, SavedSearch
+from .routing import (
+    AgentAvailability,
+    AgentGroup,
+    AgentGroupMember,
+    AlertThrottle,
+    ClaimOffer,
+    LeadResponse,
+    Notification,
+    NotificationPref,
+    RoutingRule,
+    RoutingSettings,
+)
 from .task import Task
 
 __all__ = [
+    "AgentAvailability",
+    "AgentGroup",
+    "AgentGroupMember",
+    "AlertThrottle",
+    "ClaimOffer",
+    "LeadResponse",
+    "Notification",
+    "NotificationPref",
+    "RoutingRule",
+    "RoutingSettings",
     "as_utc",
     "AccountToken",
     "AuditEvent",

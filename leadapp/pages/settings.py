@@ -173,6 +173,11 @@ def settings_view() -> rx.Component:
         "Settings",
         rx.vstack(
             _me(),
+            rx.link(  # G5, N1: its own page
+                "Lead routing and notifications →",
+                href="/settings/routing",
+                data_testid="routing-link",
+            ),
             rx.cond(
                 AuthState.is_broker,
                 _brokerage_form(),

@@ -8,12 +8,14 @@ API received them) and, in the caller's one transaction:
 - answers an item whose idempotency key was already stored (earlier, or earlier in the
   same batch) exactly as the first time and stores nothing new;
 - creates a lead for a sign-up from an unknown email (source "Website sign-up" unless the
-  event names one; assigned to the brokerage's default agent, else the unassigned pool),
+  event names one; routed by the brokerage's rules — G5),
   with its website password (argon2) when given; a known email attaches to its lead;
 - inserts the activities (a saved listing of a known MLS number also becomes a favourite,
-  a saved search with criteria a saved search, both marked as the lead's own — P7), moves each
-  lead's rating score and last-activity time
-  (services/rating.py) and the dashboard roll-ups (services/rollups.py).
+  a saved search with criteria a saved search, both marked as the lead's own — P7), moves
+  each lead's rating score and last-activity time (services/rating.py) and the dashboard
+  roll-ups (services/rollups.py);
+- routes each new lead (services/routing.py, before it is inserted) and raises the batch's
+  hot-lead alerts (services/alerts.py).
 
 Results are `{"index", "activity_id", "lead_id", "lead_created"}` per stored item and
 `{"index", "errors": {field: message}}` per invalid one.
@@ -42,7 +44,7 @@ from leadapp.models import (
 )
 from leadapp.models.enums import ACTIVITY_KINDS
 
-from . import passwords, rating, rollups
+from . import alerts, distribute, passwords, rating, rollups, routing
 from .bulk import insert_rows
 from .errors import ValidationFailed
 from .history import add_entry
@@ -342,9 +344,13 @@ def record_events(
             else:
                 passwords[known[0]] = hash_password(ev["password"])
         to_store.append((i, ev))
+    decided = _route_signups(session, brokerage_id, new_leads, to_store, now)
     if new_leads:
         session.add_all(new_leads.values())
         session.flush()
+        distribute.record(
+            session, decided[0], [(lead, decided[1][e]) for e, lead in new_leads.items()]
+        )
         for lead in new_leads.values():
             add_entry(
                 session, lead, None, "created", title="Signed up on the website", created_at=now
@@ -382,7 +388,7 @@ def record_events(
 
     # Activities.
     rows = []
-    for _, ev in to_store:
+    for _i, ev in to_store:
         lead = leads[ev["email"]]
         rows.append(
             {
@@ -446,6 +452,9 @@ def record_events(
             for lid, change in changes.items()
         ],
     )
+    alerts.from_events(  # N2: hot-lead alerts, same transaction
+        session, brokerage_id, rows, {lid: v[4] for lid, v in by_id.items()}, agent_of, now
+    )
     rating.maybe_refresh(session, cutoff, now)
     return _summary(results, stored, duplicates)
 
@@ -502,6 +511,23 @@ def _organizer(session: Session, rows: list[dict]) -> None:
     ]
     if searches:
         session.execute(sa.insert(SavedSearch.__table__), searches)
+
+
+def _route_signups(session: Session, brokerage_id: int, new_leads: dict, to_store, now):
+    """G5: each new lead's agent, decided before it is inserted (same transaction)."""
+    if not new_leads:
+        return None, {}
+    criteria: dict[str, list] = {}
+    for _i, ev in to_store:
+        if ev.get("criteria") and ev["email"] in new_leads:
+            criteria.setdefault(ev["email"], []).append(ev["criteria"])
+    router = routing.Router(session, brokerage_id, "signup", now)
+    out = {}
+    for email, lead in new_leads.items():
+        d = router.decide(distribute.lead_facts(lead, (), criteria.get(email, ())))
+        lead.assigned_agent_id = d.agent_id
+        out[email] = d
+    return router, out
 
 
 def _summary(results: list, stored: int, duplicates: int) -> dict:
@@ -608,9 +634,8 @@ def website_login(session: Session, brokerage_id: int, email, password) -> Lead 
 
 
 def api_user(brokerage_id: int, key_name: str = "API") -> User:
-    """The acting user of an API key: broker scope in its brokerage, no user row (actor = the
-    website).
-    """
+    """The acting user of an API key: broker scope in its brokerage, no user row (actor =
+    the website)."""
     return User(
         id=None,
         brokerage_id=brokerage_id,

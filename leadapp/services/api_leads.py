@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from leadapp.models import Lead, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
 
-from . import access, leads, rating
+from . import access, distribute, leads, rating, routing
 from .activity import parse_time
 from .errors import ValidationFailed
 from .validation import CONTACT_FIELD_CHECKS, phone_digits
@@ -244,6 +244,23 @@ def _choices(session, user, lead, data):
             fn(session, user, [lead.id], data[field])
 
 
+def _route(session: Session, user: User, data: dict):
+    """The routing decision for a lead about to be created from `data` (raw API fields)."""
+    from .validation import check_fields
+
+    values, _errors = check_fields(dict(data, email=data.get("email") or "x@example.com"))
+    facts = routing.Facts(
+        source=str(data.get("source") or ""),
+        lead_type=values.get("lead_type"),
+        city=values.get("city") or "",
+        postal_code=values.get("postal_code") or "",
+        price_min=values.get("price_min"),
+        price_max=values.get("price_max"),
+    )
+    router = routing.Router(session, user.brokerage_id, "api")
+    return router, router.decide(facts)
+
+
 def create(session: Session, user: User, data, now: datetime | None = None) -> dict:
     data = dict(_check_body(data))
     if data.get("assigned_agent_id") is not None:
@@ -255,12 +272,18 @@ def create(session: Session, user: User, data, now: datetime | None = None) -> d
         if data.get(field) is not None and data[field] not in allowed:
             raise ValidationFailed({field: f"One of {', '.join(allowed)}."})
     data.setdefault("source", "API")
+    decided = None
+    if data.get("assigned_agent_id") is None:  # G5: routed in this same transaction
+        decided = _route(session, user, data)
+        data["assigned_agent_id"] = decided[1].agent_id
     lead = leads.create_lead(
         session,
         user,
         {k: v for k, v in data.items() if k not in ("stage", "status", "priority")},
         history_title="Lead created through the API",
     )
+    if decided is not None:
+        distribute.record(session, decided[0], [(lead, decided[1])])
     _choices(session, user, lead, data)
     session.flush()
     return lead_json(lead, rating.get_cutoff(session, user.brokerage_id), now or utcnow())

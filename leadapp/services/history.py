@@ -10,7 +10,7 @@ from sqlmodel import Session
 from leadapp.models import HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
 
-from . import live, rollups
+from . import live, rollups, speed
 
 # The website API key a request acts through: the API sets it for the request's work, so
 # the entries it writes (which have no acting user) name the key.
@@ -47,6 +47,8 @@ def add_entry(
     ):
         lead.last_contacted_at = entry.created_at
         session.add(lead)
+    if kind in CONTACT_KINDS:  # N2: the first contact after the assignment
+        speed.contacted(session, lead.id, entry.created_at)
     if actor is not None:  # D4 counts what users did; the open dashboards refresh (D10)
         rollups.history_done(
             session, lead.brokerage_id, actor.id, entry.created_at, kind, entry.field

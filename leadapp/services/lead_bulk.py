@@ -33,7 +33,7 @@ from leadapp.models import (
 )
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, MARKET_REPORT_TYPES, STAGES
 
-from . import access, lead_subscriptions, rollups, tags
+from . import access, lead_subscriptions, rollups, speed, tags
 from .bulk import chunked
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import add_audit_rows
@@ -360,6 +360,7 @@ def assign(session: Session, user: User, target, agent_id) -> int:
                 session, user.brokerage_id, [(i, rows[i].assigned_agent_id, new_id) for i in hit]
             )
             _update(session, hit, assigned_agent_id=new_id, updated_at=now)
+            speed.assigned(session, user.brokerage_id, [(i, new_id) for i in hit], now)
             add_audit_rows(
                 session,
                 user,

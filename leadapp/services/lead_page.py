@@ -42,7 +42,7 @@ from leadapp.models.enums import (
     STAGES,
 )
 
-from . import access, leads, mail, rating, tags
+from . import access, leads, mail, rating, speed, tags
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from .history import add_entry, audit, remove_entry
 from .security import hash_password
@@ -175,7 +175,9 @@ def lead_header(session: Session, user: User, lead_id) -> dict:
     ).one()
     counts = tab_counts(session, lead)
     return {
-        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, "")),
+        # N2: speed to lead beside the agent
+        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, ""))
+        | {"speed": speed.line(session, lead)},
         "tags": lead_tags,
         "all_tags": [t.name for t in tags.all_tags(session, user)][:500],
         "agents": agents,

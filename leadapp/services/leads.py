@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from leadapp.models import Lead, User, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
 
-from . import access, rollups
+from . import access, rollups, speed
 from .errors import NotFound, ValidationFailed
 from .history import add_entry, audit
 from .validation import check_fields, check_optional_email, check_phone, phone_digits
@@ -113,6 +113,8 @@ def create_lead(
     session.add(lead)
     session.flush()
     add_entry(session, lead, user, history_kind, title=history_title)
+    if agent_id:
+        speed.assigned(session, lead.brokerage_id, [(lead.id, agent_id)], now)
     rollups.lead_created(session, [lead])
     return lead
 
@@ -239,6 +241,7 @@ def _reassign(
     )
     tracker = rollups.LeadRollupTracker(leads)
     now = utcnow()
+    moved = []
     for lead in leads:
         new_id = agent.id if agent else None
         if lead.assigned_agent_id == new_id:
@@ -255,6 +258,8 @@ def _reassign(
         lead.assigned_agent_id = new_id
         lead.updated_at = now
         session.add(lead)
+        moved.append((lead.id, new_id))
+    speed.assigned(session, actor.brokerage_id, moved, now)
     tracker.apply(session)
     return leads
 

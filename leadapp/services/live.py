@@ -36,7 +36,7 @@ from leadapp.settings import redis_url
 log = logging.getLogger("leadapp.live")
 
 CHANNEL = "leadapp:live"
-KINDS = ("activity", "lead", "history", "task")
+KINDS = ("activity", "lead", "history", "task", "notify")
 _ORIGIN: dict[int, str] = {}
 
 
@@ -54,8 +54,8 @@ MAX_NOTES = 2000  # per transaction; a bulk write beyond this collapses to one c
 @dataclass(frozen=True)
 class Change:
     brokerage_id: int
-    agent_key: int  # the lead's assigned agent, 0 = unassigned
-    kind: str  # activity | lead | history | task
+    agent_key: int  # the lead's assigned agent, 0 = unassigned (kind notify: the user)
+    kind: str  # activity | lead | history | task | notify
     lead_id: int | None = None
 
     def to_json(self) -> list:
@@ -96,6 +96,8 @@ def may_see(sub: Subscriber, change: Change) -> bool:
     """Whether the subscriber's user may see this change (the dashboard's own scope)."""
     if change.brokerage_id != sub.brokerage_id:
         return False
+    if change.kind == "notify":  # N1: agent_key is the notified user; only their tabs
+        return change.agent_key == sub.user_id
     return sub.is_broker or change.agent_key == sub.user_id
 
 

@@ -19,9 +19,9 @@ import logging
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Brokerage, Lead, User, utcnow
+from leadapp.models import Brokerage, ClaimOffer, Lead, User, utcnow
 
-from . import access, mail, rollups
+from . import access, mail, notify, rollups, speed
 from .errors import Conflict, NotFound, PermissionDenied, ServiceError
 from .history import audit
 from .leads import display_name
@@ -75,6 +75,7 @@ def _move(
         ) from None
     if result.rowcount != 1:
         return None
+    speed.assigned(session, user.brokerage_id, [(lead_id, to_agent)])
     # The row is ours until commit (PostgreSQL row lock; SQLite write lock): read it back.
     lead = session.exec(
         select(Lead).where(Lead.id == lead_id).execution_options(populate_existing=True)
@@ -122,6 +123,12 @@ def claim(session: Session, user: User, lead_id) -> Lead:
         user.name,
         title="Claimed from the unassigned pool",
     )
+    # G5: a lead on offer to a group is settled by this claim too
+    session.execute(
+        sa.update(ClaimOffer)
+        .where(ClaimOffer.lead_id == lead.id, ClaimOffer.status == "open")
+        .values(status="claimed", claimed_by_id=user.id, resolved_at=utcnow())
+    )
     return lead
 
 
@@ -153,6 +160,18 @@ def reject(session: Session, user: User, lead_id) -> Lead:
         "Unassigned",
         title="Rejected; returned to the unassigned pool",
     )
+    from .distribute import route_returned
+
+    routed = route_returned(session, user, moved)  # G5, when the brokerage chose so
+    notify.send(
+        session,
+        user.brokerage_id,
+        notify.brokers_of(session, user.brokerage_id),
+        "claim",
+        f"{user.name} rejected {display_name(moved)}",
+        routed.reason if routed is not None else "Back in the unassigned pool.",
+        lead_id=moved.id,
+    )
     b = session.get(Brokerage, user.brokerage_id)
     name = display_name(moved)
     mail.queue(
@@ -164,9 +183,15 @@ def reject(session: Session, user: User, lead_id) -> Lead:
         created_by_id=user.id,
         subject=f"{user.name} rejected the lead {name}",
         body=f"{user.name} ({user.email}) rejected the lead {name} ({moved.email}).\n\n"
-        "The lead is back in the unassigned pool"
         + (
-            ", where agents can claim it."
+            f"Lead routing sent it on: {routed.reason}.\n"
+            if routed is not None
+            else "The lead is back in the unassigned pool"
+        )
+        + (
+            ""
+            if routed is not None
+            else ", where agents can claim it."
             if b.unassigned_pool_enabled
             else "; agents cannot claim from the pool while the setting is off, "
             "so assign it in leadapp."

@@ -60,3 +60,24 @@ def rating_ageing(session: Session, now: datetime) -> str:
         rating.age_out(session, bid, now) for bid in session.exec(select(Brokerage.id)).all()
     )
     return f"{changed} leads aged"
+
+
+@job("routing-offers", every=timedelta(seconds=20))
+def routing_offers(session: Session, now: datetime) -> str:
+    from . import claims
+
+    return f"{claims.expire_due(session, now)} unclaimed offers sent to their fallback"
+
+
+@job("routing-idle", every=timedelta(minutes=5))
+def routing_idle(session: Session, now: datetime) -> str:
+    from . import claims
+
+    return f"{claims.idle_due(session, now)} idle leads reassigned"
+
+
+@job("reminder-notices", every=timedelta(minutes=1))
+def reminder_notices(session: Session, now: datetime) -> str:
+    from . import reminder_notices as rn
+
+    return f"{rn.send_due(session, now)} reminders to signed-out users"

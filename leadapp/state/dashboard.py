@@ -357,6 +357,8 @@ class DashboardState(AuthState):
                     if await tab.gone():
                         break
                     continue
+                if all(c.kind == "notify" for c in changes):
+                    continue  # the bell's, not the panels'
                 await asyncio.sleep(DEBOUNCE_S)
                 sub.drain(changes)
                 try:

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
-from leadapp.services import rollups, search_index
+from leadapp.services import distribute, rollups, routing, search_index, speed
 from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
 from leadapp.services.errors import Conflict, ValidationFailed
@@ -57,8 +57,8 @@ class ImportResult:
             parts.append(f"{self.notes:,} note{'s' if self.notes != 1 else ''}")
         if self.market_enrolments:
             parts.append(
-                f"{self.market_enrolments:,} market "
-                f"enrolment{'s' if self.market_enrolments != 1 else ''}"
+                f"{self.market_enrolments:,} market enrolment"
+                f"{'s' if self.market_enrolments != 1 else ''}"
             )
         if self.campaign_enrolments:
             parts.append(
@@ -127,6 +127,7 @@ def write_preview(
         agents = [int(a) if a is not None else None for a in _col(vals, "agent_id", n, None)]
     else:
         agents = [user.id] * n
+    routed = _route(session, b_id, vals, n, agents, now) if pv.is_broker else None
     stages = [s or "uncontacted" for s in _col(vals, "stage", n, None)]
     texting = [bool(t) for t in _col(vals, "texting", n, None)]
     phones = _col(vals, "phone", n)
@@ -258,6 +259,15 @@ def write_preview(
     if note_rows:
         insert_rows(conn, "history_entry", hist_cols, note_rows)
         rollups.history_done(session, b_id, user.id, now, "note", n=len(note_rows))  # D4 "notes"
+
+    if routed is not None:  # G5: why each lead without an Agent ID went where it did
+        distribute.record(
+            session, routed[0], [(_Named(ids[i], vals, i), d) for i, d in routed[1]], now
+        )
+    skip = routed[2] if routed else set()
+    speed.assigned(
+        session, b_id, [(ids[i], a) for i, a in enumerate(agents) if a and i not in skip], now
+    )
 
     # tags, created as needed (case-insensitive), and the lead_tag links
     step(0.65, "Applying tags")
@@ -397,3 +407,42 @@ def preview_file(
     max_bytes: int | None = MAX_IMPORT_BYTES,
 ) -> Preview:
     return build_preview(session, user, data, filename, max_bytes)
+
+
+class _Named:
+    """An imported lead as routing's notifications name it (id, name, email)."""
+
+    def __init__(self, lead_id: int, vals: pd.DataFrame, i: int):
+        self.id = lead_id
+        self.first_name = str(vals["first_name"].iat[i] or "") if "first_name" in vals else ""
+        self.last_name = str(vals["last_name"].iat[i] or "") if "last_name" in vals else ""
+        self.email = str(vals["email"].iat[i])
+
+
+def _route(session: Session, b_id: int, vals: pd.DataFrame, n: int, agents: list, now):
+    """G5: leads of a broker's file without an Agent ID are routed (when rules exist).
+
+    Fills `agents` in place; returns (router, [(row, decision)], rows routed) or None.
+    """
+    todo = [i for i, a in enumerate(agents) if a is None]
+    if not todo:
+        return None
+    router = routing.Router(session, b_id, "import", now)
+    if not router.rules:
+        return None
+    types, cities = _col(vals, "type", n, None), _col(vals, "city", n)
+    postal, tag_lists = _col(vals, "postal_code", n), _col(vals, "tags", n, None)
+    out = []
+    for i in todo:
+        d = router.decide(
+            routing.Facts(
+                source=IMPORT_SOURCE,
+                lead_type=types[i],
+                city=str(cities[i] or ""),
+                postal_code=str(postal[i] or ""),
+                tags=frozenset(tag_lists[i] or ()),
+            )
+        )
+        agents[i] = d.agent_id
+        out.append((i, d))
+    return router, out, set(todo)

@@ -1,0 +1,120 @@
+"""The header's bell (N1): unread count (live) and the latest notifications."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.notifications import NotificationState
+
+
+def _item(n) -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            width="8px",
+            height="8px",
+            border_radius="50%",
+            background=rx.cond(n["unread"], rx.color("accent", 9), "transparent"),
+            margin_top="6px",
+            flex_shrink="0",
+        ),
+        rx.vstack(
+            rx.cond(
+                n["href"] != "",
+                rx.link(
+                    n["title"],
+                    href=n["href"],
+                    size="2",
+                    weight="medium",
+                    on_click=NotificationState.mark_read(n["id"]),
+                    data_testid="notification-link",
+                ),
+                rx.text(n["title"], size="2", weight="medium"),
+            ),
+            rx.cond(n["body"] != "", rx.text(n["body"], size="1", color_scheme="gray")),
+            rx.cond(
+                (n["kind"] == "offer") & n["unread"],
+                rx.button(
+                    "Claim",
+                    size="1",
+                    on_click=NotificationState.claim(n["lead_id"]),
+                    data_testid="notification-claim",
+                ),
+            ),
+            spacing="1",
+            align="start",
+            min_width="0",
+        ),
+        spacing="2",
+        align="start",
+        width="100%",
+        padding_y="6px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_testid="notification-item",
+    )
+
+
+def bell() -> rx.Component:
+    """The bell button with its unread badge; its popover lists the latest notifications."""
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.box(
+                rx.icon_button(
+                    rx.icon("bell", size=18),
+                    variant="ghost",
+                    aria_label="Notifications",
+                    data_testid="bell",
+                ),
+                rx.cond(
+                    NotificationState.unread > 0,
+                    rx.badge(
+                        NotificationState.unread,
+                        color_scheme="red",
+                        variant="solid",
+                        radius="full",
+                        size="1",
+                        position="absolute",
+                        top="-4px",
+                        right="-6px",
+                        pointer_events="none",
+                        data_testid="bell-count",
+                    ),
+                ),
+                position="relative",
+                on_mount=NotificationState.watch,
+            )
+        ),
+        rx.popover.content(
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Notifications", weight="bold", size="3"),
+                    rx.spacer(),
+                    rx.button(
+                        "Mark all read",
+                        size="1",
+                        variant="ghost",
+                        on_click=NotificationState.mark_all_read,
+                        data_testid="notifications-read-all",
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                rx.cond(
+                    NotificationState.items.length() > 0,
+                    rx.vstack(
+                        rx.foreach(NotificationState.items, _item),
+                        spacing="0",
+                        width="100%",
+                        max_height="60vh",
+                        overflow_y="auto",
+                    ),
+                    rx.text("Nothing yet.", size="2", color_scheme="gray"),
+                ),
+                spacing="2",
+                width="340px",
+                max_width="90vw",
+                data_testid="notification-list",
+            ),
+            align="end",
+        ),
+        on_open_change=NotificationState.toggle,
+    )

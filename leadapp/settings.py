@@ -27,6 +27,11 @@ def redis_url() -> str | None:
     return os.environ.get("REFLEX_REDIS_URL") or None
 
 
+def public_url() -> str:
+    """The address leads reach leadapp at (links in email); REFLEX_LEADAPP_PUBLIC_URL."""
+    return os.environ.get("REFLEX_LEADAPP_PUBLIC_URL", "http://localhost:3000").rstrip("/")
+
+
 def smtp_settings() -> dict:
     """Outgoing mail server; without REFLEX_SMTP_HOST mail stays queued in the outbox."""
     return {
@@ -36,4 +41,6 @@ def smtp_settings() -> dict:
         "password": os.environ.get("REFLEX_SMTP_PASSWORD", ""),
         "sender": os.environ.get("REFLEX_SMTP_FROM", "leadapp@localhost"),
         "starttls": os.environ.get("REFLEX_SMTP_STARTTLS", "0") == "1",
+        # SMTPS (implicit TLS): REFLEX_SMTP_SSL=1, or port 465
+        "ssl": os.environ.get("REFLEX_SMTP_SSL", "0") == "1",
     }

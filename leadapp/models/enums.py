@@ -84,7 +84,28 @@ EMAIL_KINDS = {
     "greeting": "Greeting",
     "listing": "Listing",
 }
-EMAIL_STATUSES = {"queued": "Queued", "sent": "Sent", "failed": "Failed"}
+EMAIL_STATUSES = {
+    "queued": "Queued",
+    "sending": "Sending",
+    "sent": "Sent",
+    "failed": "Failed",
+    "bounced": "Bounced",
+    "skipped": "Not sent (unsubscribed or bounced)",
+}
+# C5: what a lead can unsubscribe from, and which email kinds each covers
+UNSUBSCRIBE_KINDS = {
+    "campaign": "Campaign emails",
+    "market_report": "Market reports",
+    "alert": "Listing alerts",
+    "greeting": "Greetings",
+}
+UNSUBSCRIBE_OF_KIND = {
+    "campaign": "campaign",
+    "market_report": "market_report",
+    "alert": "alert",
+    "daily_update": "alert",
+    "greeting": "greeting",
+}
 
 CREATED_BY = {"lead": "Lead", "agent": "Agent"}
 

@@ -1,0 +1,124 @@
+"""Routes a lead's email client reaches (C5, C6): open pixel, click redirect, unsubscribe.
+
+They take no API key: the signed token in the path is the authority
+(services/mail_tokens.py). A bad token never shows an error to the lead: the pixel is
+always a pixel, a bad click or unsubscribe link a neutral page with status 404.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qs
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from leadapp.db import session_scope
+from leadapp.models import Brokerage
+from leadapp.models.enums import UNSUBSCRIBE_KINDS
+from leadapp.services import mail_render, mail_tracking
+
+log = logging.getLogger("leadapp.mail")
+NO_STORE = {"Cache-Control": "no-store, private", "X-Robots-Tag": "noindex"}
+_pages = Environment(
+    loader=FileSystemLoader(str(mail_render.TEMPLATE_DIR.parent)),
+    autoescape=select_autoescape(["html"]),
+)
+MAX_FORM = 4096
+
+
+def _brand(session, brokerage_id: int | None) -> dict:
+    if brokerage_id is None:
+        return {"name": "Email preferences", "color": mail_render.DEFAULT_COLOR, "logo_url": ""}
+    ident = mail_render.identity(session, brokerage_id)
+    b = session.get(Brokerage, brokerage_id)
+    color = ident.brand_color if mail_render._COLOR.match(ident.brand_color or "") else None
+    return {
+        "name": b.name,
+        "color": color or mail_render.DEFAULT_COLOR,
+        "logo_url": ident.logo_url,
+        "postal_address": ident.postal_address,
+    }
+
+
+def _page(session, row, saved: str = "") -> HTMLResponse:
+    if row is None:
+        html = _pages.get_template("unsubscribe.html").render(
+            valid=False, brand=_brand(session, None)
+        )
+        return HTMLResponse(html, status_code=404, headers=NO_STORE)
+    prefs = mail_tracking.preferences(session, row)
+    refused = {k: f"{at:%b %-d, %Y}" for k, at in prefs["kinds"].items() if k != "bounced"}
+    html = _pages.get_template("unsubscribe.html").render(
+        valid=True,
+        brand=_brand(session, row.brokerage_id),
+        address=prefs["address"],
+        kinds=list(UNSUBSCRIBE_KINDS.items()),
+        refused=refused,
+        saved=saved,
+    )
+    return HTMLResponse(html, headers=NO_STORE)
+
+
+def mail_routes(eng) -> list[Route]:
+    async def pixel(request: Request) -> Response:
+        token = request.path_params["token"]
+
+        def work():
+            with session_scope(eng()) as session:
+                mail_tracking.record_open(session, token)
+
+        try:
+            await run_in_threadpool(work)
+        except Exception:  # never visible to the lead
+            log.exception("open pixel failed")
+        return Response(mail_tracking.PIXEL, media_type="image/gif", headers=NO_STORE)
+
+    async def click(request: Request) -> Response:
+        token = request.path_params["token"]
+
+        def work():
+            with session_scope(eng()) as session:
+                url = mail_tracking.record_click(session, token)
+                return url, (None if url else _page(session, None))
+
+        url, page = await run_in_threadpool(work)
+        if url:
+            return RedirectResponse(url, status_code=302, headers=NO_STORE)
+        return page
+
+    async def unsubscribe(request: Request) -> Response:
+        token = request.path_params["token"]
+        form: dict[str, list[str]] = {}
+        if request.method == "POST":
+            body = await request.body()
+            if len(body) <= MAX_FORM:
+                form = parse_qs(body.decode("utf-8", errors="replace"))
+
+        def work():
+            with session_scope(eng()) as session:
+                row = mail_tracking.unsubscribe_target(session, token)
+                if row is None or request.method == "GET":
+                    return _page(session, row)
+                action = (form.get("action") or [""])[0]
+                if action == "save":
+                    mail_tracking.set_preferences(session, row, set(form.get("refuse", [])))
+                    session.flush()
+                    return _page(session, row, "Your choices are saved.")
+                # RFC 8058 one-click (List-Unsubscribe=One-Click) or the page's "all" button
+                mail_tracking.one_click(session, token)
+                session.flush()
+                if action == "all":
+                    return _page(session, row, "You are unsubscribed from all marketing email.")
+                return Response(status_code=200, headers=NO_STORE)
+
+        return await run_in_threadpool(work)
+
+    return [
+        Route("/mail/o/{token}.gif", pixel, methods=["GET"]),
+        Route("/mail/c/{token}", click, methods=["GET"]),
+        Route("/mail/u/{token}", unsubscribe, methods=["GET", "POST"]),
+    ]

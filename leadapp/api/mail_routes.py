@@ -11,13 +11,14 @@ import logging
 from urllib.parse import parse_qs
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from leadapp.db import session_scope
-from leadapp.models import Brokerage
+from leadapp.models import Brokerage, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_KINDS
 from leadapp.services import mail_render, mail_tracking
 
@@ -82,12 +83,22 @@ def mail_routes(eng) -> list[Route]:
 
         def work():
             with session_scope(eng()) as session:
-                url = mail_tracking.record_click(session, token)
-                return url, (None if url else _page(session, None))
+                url, first = mail_tracking.click(session, token)
+                return url, first, (None if url else _page(session, None))
 
-        url, page = await run_in_threadpool(work)
+        def activity(email_id: int, now):
+            try:
+                with session_scope(eng()) as session:
+                    mail_tracking.click_activity(session, email_id, now)
+            except Exception:
+                log.exception("email click activity of email %s failed", email_id)
+
+        now = utcnow()
+        url, first, page = await run_in_threadpool(work)
         if url:
-            return RedirectResponse(url, status_code=302, headers=NO_STORE)
+            # the lead is redirected at once; the activity and rating follow after the answer
+            tasks = BackgroundTask(run_in_threadpool, activity, first, now) if first else None
+            return RedirectResponse(url, status_code=302, headers=NO_STORE, background=tasks)
         return page
 
     async def unsubscribe(request: Request) -> Response:

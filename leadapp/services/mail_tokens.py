@@ -14,10 +14,9 @@ import hmac
 import secrets
 import struct
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
-from leadapp.models import AppSecret
+from leadapp.models import AppSecret, utcnow
 from leadapp.settings import public_url
 
 KEY_NAME = "mail_links"
@@ -35,12 +34,16 @@ def _key(session: Session) -> bytes:
         return key
     row = session.get(AppSecret, KEY_NAME)
     if row is None:
-        # Two processes may create it at once: the second insert fails and reads the first.
-        try:
-            with session.begin_nested():
-                session.add(AppSecret(name=KEY_NAME, value=secrets.token_urlsafe(48)))
-        except sa.exc.IntegrityError:
-            pass
+        # Two processes may create it at once: the second insert does nothing, both read one.
+        from .mail_tracking import insert_ignore
+
+        insert_ignore(
+            session,
+            AppSecret.__table__,
+            name=KEY_NAME,
+            value=secrets.token_urlsafe(48),
+            created_at=utcnow(),
+        )
         row = session.get(AppSecret, KEY_NAME)
     key = row.value.encode()
     _keys[cache_key] = key

@@ -21,6 +21,7 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from leadapp.models import EmailSuppression, Lead, OutgoingEmail, as_utc, utcnow
@@ -70,30 +71,24 @@ def is_suppressed(session: Session, brokerage_id: int, address: str, kind: str) 
     return "bounced" in kinds or (cat is not None and ("all" in kinds or cat in kinds))
 
 
+def insert_ignore(session: Session, table, **values) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a duplicate is no error."""
+    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(mod.insert(table).values(**values).on_conflict_do_nothing())
+
+
 def _add(session: Session, brokerage_id: int, address: str, kind: str, lead_id, reason, source):
-    address = address.strip().lower()
-    exists = session.exec(
-        select(EmailSuppression.id).where(
-            EmailSuppression.brokerage_id == brokerage_id,
-            EmailSuppression.address == address,
-            EmailSuppression.kind == kind,
-        )
-    ).first()
-    if exists is None:
-        try:
-            with session.begin_nested():
-                session.add(
-                    EmailSuppression(
-                        brokerage_id=brokerage_id,
-                        address=address,
-                        kind=kind,
-                        lead_id=lead_id,
-                        reason=reason[:500],
-                        source=source,
-                    )
-                )
-        except sa.exc.IntegrityError:
-            pass  # added at the same moment by another request
+    insert_ignore(
+        session,
+        EmailSuppression.__table__,
+        brokerage_id=brokerage_id,
+        address=address.strip().lower(),
+        kind=kind,
+        lead_id=lead_id,
+        reason=reason[:500],
+        source=source,
+        created_at=utcnow(),
+    )
 
 
 def suppress_bounce(session: Session, row: OutgoingEmail, reason: str) -> None:
@@ -132,16 +127,16 @@ def record_open(session: Session, token: str, now: datetime | None = None) -> bo
     return True
 
 
-def record_click(session: Session, token: str, now: datetime | None = None) -> str | None:
-    """The URL to redirect to, or None when the token or link is not valid."""
+def click(session: Session, token: str, now: datetime | None = None) -> tuple[str | None, int]:
+    """(URL to redirect to or None, id of an email whose first click this was, else 0)."""
     got = _email(session, token, "click")
     if got is None:
-        return None
+        return None, 0
     row, link = got
     links = row.links or []
     if not 0 <= link < len(links):
         log.info("mail link rejected: email %s has no link %s", row.id, link)
-        return None
+        return None, 0
     now = now or utcnow()
     t = OutgoingEmail.__table__.c
     first = session.execute(
@@ -155,25 +150,38 @@ def record_click(session: Session, token: str, now: datetime | None = None) -> s
             .where(t.id == row.id)
             .values(click_count=t.click_count + 1)
         )
-    elif row.lead_id:
-        lead = session.get(Lead, row.lead_id)
-        if lead is not None and lead.email:
-            from . import activity
+    return links[link], (row.id if first and row.lead_id else 0)
 
-            activity.record_events(
-                session,
-                row.brokerage_id,
-                [
-                    {
-                        "kind": "email_click",
-                        "email": lead.email,
-                        "details": f"Clicked in “{row.subject}”"[:2000],
-                        "idempotency_key": f"email-click-{row.id}",
-                    }
-                ],
-                now=now,
-            )
-    return links[link]
+
+def click_activity(session: Session, email_id: int, now: datetime | None = None) -> None:
+    """The email's first click as the lead's `email_click` activity (rating R1, roll-ups)."""
+    from . import activity
+
+    row = session.get(OutgoingEmail, email_id)
+    lead = session.get(Lead, row.lead_id) if row and row.lead_id else None
+    if lead is None or not lead.email:
+        return
+    activity.record_events(
+        session,
+        row.brokerage_id,
+        [
+            {
+                "kind": "email_click",
+                "email": lead.email,
+                "details": f"Clicked in “{row.subject}”"[:2000],
+                "idempotency_key": f"email-click-{row.id}",
+            }
+        ],
+        now=now or utcnow(),
+    )
+
+
+def record_click(session: Session, token: str, now: datetime | None = None) -> str | None:
+    """A click, with its activity in the same transaction; the URL or None."""
+    url, first = click(session, token, now)
+    if first:
+        click_activity(session, first, now)
+    return url
 
 
 def unsubscribe_target(session: Session, token: str) -> OutgoingEmail | None:

@@ -303,3 +303,19 @@ def test_two_workers_delivering_at_once_send_each_email_once(engine, org, make_l
     assert sum(r[0] for r in results) == 30
     sent_to = sorted(a for m in smtp.handler.messages for a in m.rcpt_tos)
     assert sent_to == sorted(f"lead{i}@example.com" for i in range(30))
+
+
+def test_lead_list_filter_email_bounced(session, org, make_lead, smtp):
+    from leadapp.services import lead_query
+
+    gone = make_lead(org.agent, email="Bounce.Me@example.com")
+    make_lead(org.agent, email="fine@example.com")
+    smtp.handler.script["bounce.me@example.com"] = ["550 5.1.1 unknown"]
+    _campaign_email(session, org, gone)
+    mail.deliver_queued(session, settings=smtp.cfg())
+    q = lead_query.LeadQuery.parse({"email": "bounced"})
+    assert q.filters() == {"email": "bounced"} and q.filter_count == 1
+    ids = lead_query.matching_ids(session, org.broker, q.filters())
+    assert list(ids) == [gone.id]
+    assert lead_query.count(session, org.broker, q) == 1
+    assert lead_query.LeadQuery.parse({"email": "nonsense"}).email == ""

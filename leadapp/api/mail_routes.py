@@ -29,6 +29,10 @@ _pages = Environment(
     autoescape=select_autoescape(["html"]),
 )
 MAX_FORM = 4096
+SAVED = {
+    "yes": "Your choices are saved.",
+    "all": "You are unsubscribed from all marketing email.",
+}
 
 
 def _brand(session, brokerage_id: int | None) -> dict:
@@ -109,22 +113,27 @@ def mail_routes(eng) -> list[Route]:
             if len(body) <= MAX_FORM:
                 form = parse_qs(body.decode("utf-8", errors="replace"))
 
+        saved = SAVED.get(request.query_params.get("saved", ""), "")
+
         def work():
             with session_scope(eng()) as session:
                 row = mail_tracking.unsubscribe_target(session, token)
                 if row is None or request.method == "GET":
-                    return _page(session, row)
+                    return _page(session, row, saved if row is not None else "")
                 action = (form.get("action") or [""])[0]
                 if action == "save":
                     mail_tracking.set_preferences(session, row, set(form.get("refuse", [])))
-                    session.flush()
-                    return _page(session, row, "Your choices are saved.")
-                # RFC 8058 one-click (List-Unsubscribe=One-Click) or the page's "all" button
-                mail_tracking.one_click(session, token)
-                session.flush()
-                if action == "all":
-                    return _page(session, row, "You are unsubscribed from all marketing email.")
-                return Response(status_code=200, headers=NO_STORE)
+                elif action == "all" or not action:
+                    # RFC 8058 one-click (List-Unsubscribe=One-Click) or the page's button
+                    mail_tracking.one_click(session, token)
+                if not action:
+                    return Response(status_code=200, headers=NO_STORE)
+                # the page's forms: post, then show the page again (a reload posts nothing)
+                return RedirectResponse(
+                    f"{request.url.path}?saved={'all' if action == 'all' else 'yes'}",
+                    status_code=303,
+                    headers=NO_STORE,
+                )
 
         return await run_in_threadpool(work)
 

@@ -337,6 +337,12 @@ def subscriptions_tab() -> rx.Component:
         )
 
     return rx.vstack(
+        rx.foreach(
+            T.email_status,
+            lambda line: rx.callout(
+                line, icon="mail-x", color_scheme="orange", size="1", data_testid="email-status"
+            ),
+        ),
         _section(
             "Market subscriptions",
             add("market", "add-market"),

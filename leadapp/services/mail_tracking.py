@@ -238,3 +238,61 @@ def lead_mail_status(session: Session, lead: Lead) -> dict:
         "bounced": bounced,
         "unsubscribed": {r.kind: as_utc(r.created_at) for r in rows if r.kind != "bounced"},
     }
+
+
+def status_lines(session: Session, lead: Lead, tz_name: str = "UTC") -> list[str]:
+    """The lead page's words for it: bounced and unsubscribed, each with its date."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        tz = ZoneInfo(tz_name or "UTC")
+    except (KeyError, ValueError):
+        tz = ZoneInfo("UTC")
+    got = lead_mail_status(session, lead)
+    lines = []
+    if got["bounced"]:
+        at, reason = got["bounced"]
+        lines.append(
+            f"Email bounced on {at.astimezone(tz):%b %-d, %Y}"
+            + (f" ({reason[:120]})" if reason else "")
+            + ": nothing is sent to this address."
+        )
+    for kind, at in sorted(got["unsubscribed"].items(), key=lambda kv: kv[1]):
+        what = "all marketing email" if kind == "all" else UNSUBSCRIBE_KINDS.get(kind, kind).lower()
+        lines.append(f"Unsubscribed from {what} on {at.astimezone(tz):%b %-d, %Y}.")
+    return lines
+
+
+def refuse_resubscribe(session: Session, lead: Lead, kind: str) -> None:
+    """Staff cannot sign a lead up again for mail the lead refused (only the lead can)."""
+    from .errors import ServiceError
+
+    got = lead_mail_status(session, lead)
+    refused = got["unsubscribed"]
+    at = refused.get("all") or refused.get(kind)
+    if at is not None:
+        what = "all marketing email" if "all" in refused else UNSUBSCRIBE_KINDS[kind].lower()
+        raise ServiceError(
+            f"{lead.email} unsubscribed from {what} on {at:%b %-d, %Y}; only they can "
+            "subscribe again, from the link in any email they received."
+        )
+
+
+def refused_lead_ids(session: Session, brokerage_id: int, lead_ids, kind: str) -> set[int]:
+    """Of `lead_ids`, those whose address unsubscribed from `kind` (or all): bulk writers
+    skip them as `refuse_resubscribe` refuses one."""
+    ids = list(lead_ids)
+    if not ids:
+        return set()
+    return set(
+        session.exec(
+            select(Lead.id).where(
+                Lead.id.in_(ids),
+                sa.exists().where(
+                    EmailSuppression.brokerage_id == brokerage_id,
+                    EmailSuppression.address == sa.func.lower(Lead.email),
+                    EmailSuppression.kind.in_(["all", kind]),
+                ),
+            )
+        ).all()
+    )

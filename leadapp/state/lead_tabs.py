@@ -83,6 +83,7 @@ class LeadTabsState(AuthState):
     sub_alerts: list[dict[str, Any]] = []
     market_choices: list[dict[str, str]] = []
     campaign_choices: list[dict[str, str]] = []
+    email_status: list[str] = []  # C5: bounced / unsubscribed, with dates
     sub_dialog: str = ""
     confirm_kind: str = ""
     confirm_id: int = 0
@@ -196,6 +197,7 @@ class LeadTabsState(AuthState):
                     data["market_choices"],
                     data["campaign_choices"],
                 )
+                self.email_status = data["email_status"]
         elif tab == "organizer":
             s = await self._get(org.saved_searches)
             f = await self._get(org.favorites, self.fav_sort) if s is not None else None

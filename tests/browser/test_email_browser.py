@@ -132,7 +132,7 @@ def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
     shot(page, "outbox_agent")
 
 
-def test_unsubscribe_page_saves_the_leads_choice(page, public_url, engine, shot):
+def test_unsubscribe_page_saves_the_leads_choice(page, public_url, signed_in, engine, shot):
     lead, agent = _new_lead(engine, first="Unsubby")
     html, header = _deliver_campaign(engine, lead, agent, f"{public_url}/login")
     link = re.search(r"<(\S+/api/v1/mail/u/[\w-]+)>", header).group(1)
@@ -162,6 +162,13 @@ def test_unsubscribe_page_saves_the_leads_choice(page, public_url, engine, shot)
     expect(page.get_by_test_id("unsub-kind-all")).to_be_checked()
     page.goto(link[:-4] + "abcd")
     expect(page.get_by_text("This link is not valid")).to_be_visible()
+    # the lead page shows it with its date, and the agent cannot enrol the lead again
+    signed_in(page, "agent", path=f"/leads/{lead.id}")
+    page.get_by_test_id("tab-subscriptions").click()
+    expect(page.get_by_test_id("email-status").first).to_contain_text(
+        "Unsubscribed from all marketing email on"
+    )
+    shot(page, "lead_unsubscribed_status")
 
 
 def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed_in, engine, shot):

@@ -319,3 +319,30 @@ def test_lead_list_filter_email_bounced(session, org, make_lead, smtp):
     assert list(ids) == [gone.id]
     assert lead_query.count(session, org.broker, q) == 1
     assert lead_query.LeadQuery.parse({"email": "nonsense"}).email == ""
+
+
+def test_staff_cannot_resubscribe_a_lead_who_unsubscribed(session, org, make_lead):
+    from leadapp.models import Campaign
+    from leadapp.services import lead_bulk, lead_subscriptions
+    from leadapp.services.errors import ServiceError
+
+    lead = make_lead(org.agent, email="no-more@example.com")
+    other = make_lead(org.agent, email="yes@example.com")
+    camp = Campaign(brokerage_id=org.brokerage.id, name="Welcome")
+    session.add(camp)
+    session.commit()
+    row = _campaign_email(session, org, lead)
+    mail_tracking.set_preferences(session, row, {"campaign"})
+    session.commit()
+    with pytest.raises(ServiceError, match="unsubscribed from campaign emails"):
+        lead_subscriptions.subscribe_campaign(session, org.agent, lead.id, camp.id)
+    session.rollback()
+    assert lead_bulk.subscribe_campaign(session, org.broker, [lead.id, other.id], camp.id) == 1
+    session.commit()
+    subs = lead_subscriptions.subscriptions(session, org.agent, lead.id)
+    assert subs["campaigns"] == []
+    assert subs["email_status"][0].startswith("Unsubscribed from campaign emails on ")
+    # the lead's own choice undoes it
+    mail_tracking.set_preferences(session, row, set())
+    session.commit()
+    lead_subscriptions.subscribe_campaign(session, org.agent, lead.id, camp.id)

@@ -14,13 +14,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from leadapp.db import session_scope
 from leadapp.models import Brokerage, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_KINDS
-from leadapp.services import mail_render, mail_tracking
+from leadapp.services import apikeys, mail_inbound, mail_render, mail_tracking
+from leadapp.services.errors import NotFound, ValidationFailed
 
 log = logging.getLogger("leadapp.mail")
 NO_STORE = {"Cache-Control": "no-store, private", "X-Robots-Tag": "noindex"}
@@ -137,7 +138,37 @@ def mail_routes(eng) -> list[Route]:
 
         return await run_in_threadpool(work)
 
+    async def inbound(request: Request) -> Response:
+        """POST /mail/inbound: a raw RFC 822 reply (API key of the brokerage)."""
+        auth = request.headers.get("authorization", "")
+        presented = (
+            auth[7:].strip()
+            if auth[:7].lower() == "bearer "
+            else request.headers.get("x-api-key", "")
+        )
+        body = await request.body()
+
+        def work():
+            with session_scope(eng()) as session:
+                key = apikeys.authenticate(session, presented)
+                if key is None:
+                    return 401, {
+                        "error": "A valid API key is required (Authorization: Bearer <key>)."
+                    }
+                return 201, mail_inbound.receive(session, key.brokerage_id, body)
+
+        try:
+            status, payload = await run_in_threadpool(work)
+        except ValidationFailed as exc:
+            status, payload = 422, {"error": str(exc), "errors": exc.errors}
+        except NotFound as exc:
+            status, payload = 404, {"error": str(exc)}
+        if status == 201 and payload.get("duplicate"):
+            status = 200
+        return JSONResponse(payload, status_code=status)
+
     return [
+        Route("/mail/inbound", inbound, methods=["POST"]),
         Route("/mail/o/{token}.gif", pixel, methods=["GET"]),
         Route("/mail/c/{token}", click, methods=["GET"]),
         Route("/mail/u/{token}", unsubscribe, methods=["GET", "POST"]),

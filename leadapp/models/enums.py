@@ -41,6 +41,7 @@ HISTORY_KINDS = {
     "call": "Phone call",
     "quick_event": "Quick event",
     "message": "Message",
+    "reply": "Reply from the lead",
     "audit": "Change",
     "created": "Account created",
     "import": "Imported",

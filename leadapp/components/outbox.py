@@ -58,6 +58,10 @@ def filter_bar() -> rx.Component:
             on_submit=S.apply_range,
         ),
         rx.cond(
+            S.filters.contains("lead"),
+            rx.badge("Only one lead's email", variant="soft", size="2", data_testid="outbox-lead"),
+        ),
+        rx.cond(
             S.filters.length() > 0,
             rx.button("Clear filters", variant="ghost", on_click=S.clear_filters),
         ),

@@ -81,6 +81,10 @@ def _visible(user: User):
 def list_emails(session: Session, user: User, raw_filters: dict) -> dict:
     f = clean_filters(raw_filters or {})
     where = [_visible(user)]
+    if "lead" in f:
+        # one lead's email: whoever may see the lead (an agent also a pool lead's)
+        lead = access.get_lead(session, user, int(f["lead"]))
+        where = [OutgoingEmail.brokerage_id == lead.brokerage_id]
     if "kind" in f:
         where.append(OutgoingEmail.kind == f["kind"])
     status = f.get("status")
@@ -175,12 +179,21 @@ def _get(session: Session, user: User, email_id) -> OutgoingEmail:
         email_id = int(email_id)
     except (TypeError, ValueError):
         raise NotFound("That email does not exist.") from None
-    row = session.exec(
-        select(OutgoingEmail).where(OutgoingEmail.id == email_id, _visible(user))
-    ).first()
-    if row is None:
+    row = session.get(OutgoingEmail, email_id)
+    if row is None or row.brokerage_id != user.brokerage_id:
         raise NotFound("That email does not exist.")
+    if not access.is_broker(user):
+        lead = session.get(Lead, row.lead_id) if row.lead_id else None
+        if lead is None or not access.can_view_lead(session, user, lead):
+            raise NotFound("That email does not exist.")
     return row
+
+
+def lead_emails(session: Session, user: User, lead_id, limit: int = 10) -> dict:
+    """The lead page's Messages tab: the latest email of every kind sent to the lead."""
+    lead = access.get_lead(session, user, lead_id)
+    data = list_emails(session, user, {"lead": str(lead.id)})
+    return {"rows": data["rows"][:limit], "total": data["total"]}
 
 
 def open_email(session: Session, user: User, email_id) -> dict:

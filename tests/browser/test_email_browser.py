@@ -165,9 +165,9 @@ def test_unsubscribe_page_saves_the_leads_choice(page, public_url, signed_in, en
     # the lead page shows it with its date, and the agent cannot enrol the lead again
     signed_in(page, "agent", path=f"/leads/{lead.id}")
     page.get_by_test_id("tab-subscriptions").click()
-    expect(page.get_by_test_id("email-status").first).to_contain_text(
-        "Unsubscribed from all marketing email on"
-    )
+    expect(
+        page.get_by_test_id("email-status").filter(has_text="all marketing email")
+    ).to_contain_text("Unsubscribed from all marketing email on")
     shot(page, "lead_unsubscribed_status")
 
 
@@ -177,7 +177,7 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
     html, _ = _deliver_campaign(engine, lead, agent, target)
     click = re.search(r'href="(\S+/api/v1/mail/c/[\w-]+)"', html).group(1)
     page.goto(click)
-    expect(page).to_have_url(re.compile(r"/login\?from=email"))
+    expect(page).to_have_url(re.compile(r"/login/?\?from=email"))
     with Session(engine) as s:
         for _ in range(50):
             acts = s.exec(select(Activity).where(Activity.lead_id == lead.id)).all()
@@ -194,3 +194,16 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
     )
     expect(page.get_by_test_id("rating-reason")).to_contain_text("click")
     shot(page, "lead_after_email_click")
+    # the Messages tab lists the campaign email with its state and who sent it
+    page.get_by_test_id("tab-messages").click()
+    row = page.get_by_test_id("lead-mail-row").filter(has_text="Homes picked for you")
+    expect(row).to_contain_text("Clicked")
+    expect(row).to_contain_text("Campaign")
+    shot(page, "lead_messages_all_mail")
+    page.get_by_test_id("lead-outbox-link").click()
+    expect(page.get_by_test_id("outbox-lead")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("outbox-row")).to_have_count(1)
+    page.get_by_test_id("outbox-open").click()
+    frame = page.frame_locator("[data-testid=outbox-email-html]")
+    expect(frame.get_by_text("48 Bay View Rd")).to_be_visible()
+    shot(page, "outbox_campaign_email_as_sent", full_page=False)

@@ -130,3 +130,23 @@ async def test_outbox_handlers_check_the_user(engine, session, org, other_org, e
     assert session.get(OutgoingEmail, b.id).status == "queued"
     assert broker.open_id == 0
     assert len(session.exec(select(OutgoingEmail)).all()) == 3
+
+
+def test_lead_emails_lists_every_kind_for_whoever_sees_the_lead(session, org, make_lead, emails):
+    a, b, _ = emails
+    pool = make_lead(org.broker, email="pool@example.com")  # unassigned: in the pool
+    mail.queue(
+        session,
+        brokerage_id=org.brokerage.id,
+        lead_id=pool.id,
+        to=pool.email,
+        subject="Your market report",
+        body="r",
+        kind="market_report",
+    )
+    session.commit()
+    got = outbox.lead_emails(session, org.agent, pool.id)
+    assert [r["subject"] for r in got["rows"]] == ["Your market report"] and got["total"] == 1
+    assert outbox.open_email(session, org.agent, got["rows"][0]["id"])["kind"] == "Market report"
+    with pytest.raises(NotFound):
+        outbox.lead_emails(session, org.agent, b.lead_id)  # another agent's lead

@@ -877,6 +877,9 @@ ADD_FIELDS = (
     "anniversary",
     "lead_type",
     "assigned_agent_id",
+    "source",
+    "texting_consent",
+    "consent_method",
 )
 
 
@@ -887,6 +890,7 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
     comma-separated. Returns the new lead's id.
     """
     from . import leads as lead_svc
+    from . import texting_consent
     from .errors import ValidationFailed
 
     if not isinstance(form, Mapping):
@@ -897,6 +901,11 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
             data[key] = [p.strip() for p in re.split(r"[,;]", data[key]) if p.strip()]
     if not access.is_broker(user):
         data.pop("assigned_agent_id", None)
+    method = data.pop("consent_method", "")
+    consent = bool(method) or data.pop("texting_consent", "").lower() in ("1", "true", "yes", "on")
+    data.pop("texting_consent", None)
+    if consent and method not in texting_consent.GIVEN_BY:
+        raise ValidationFailed({"consent_method": "Say how the lead gave texting consent."})
     try:
         lead = lead_svc.create_lead(session, user, data)
     except ValidationFailed as exc:
@@ -904,4 +913,7 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
         for key, msg in exc.errors.items():
             errors.setdefault(key.split(".")[0], msg)
         raise ValidationFailed(errors) from None
+    if consent:  # TCPA: recorded with who, when and how
+        session.flush()
+        texting_consent._apply(session, user, lead, True, method)
     return lead.id

@@ -337,10 +337,20 @@ def subscriptions_tab() -> rx.Component:
         )
 
     return rx.vstack(
-        rx.foreach(
-            T.email_status,
-            lambda line: rx.callout(
-                line, icon="mail-x", color_scheme="orange", size="1", data_testid="email-status"
+        rx.cond(
+            T.email_status.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    T.email_status,
+                    lambda line: rx.callout(
+                        line,
+                        icon="mail-x",
+                        color_scheme="orange",
+                        size="1",
+                        data_testid="email-status",
+                    ),
+                ),
+                spacing="1",
             ),
         ),
         _section(

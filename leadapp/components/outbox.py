@@ -118,14 +118,16 @@ def _row(r) -> rx.Component:
                 status_badge(r["status"], r["status_label"]),
                 rx.cond(
                     r["error"] != "",
-                    rx.text(r["error"], size="1", color_scheme="red", max_width="260px"),
+                    rx.text(r["error"], size="1", color_scheme="red", max_width="180px"),
                 ),
                 spacing="1",
             ),
             data_testid="outbox-status",
         ),
-        rx.table.cell(rx.text(r["opens"], size="2"), text_align="right"),
-        rx.table.cell(rx.text(r["clicks"], size="2"), text_align="right"),
+        rx.table.cell(
+            rx.text(r["opens"], " · ", r["clicks"], size="2", white_space="nowrap"),
+            text_align="right",
+        ),
         rx.table.cell(
             rx.cond(
                 r["can_retry"],
@@ -153,8 +155,9 @@ def email_table() -> rx.Component:
                             rx.table.column_header_cell(h)
                             for h in ("Queued", "Subject", "To", "Kind", "Status")
                         ],
-                        rx.table.column_header_cell("Opens", text_align="right"),
-                        rx.table.column_header_cell("Clicks", text_align="right"),
+                        rx.table.column_header_cell(
+                            "Opens · clicks", text_align="right", white_space="nowrap"
+                        ),
                         rx.table.column_header_cell(""),
                     )
                 ),

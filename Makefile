@@ -43,12 +43,13 @@ fmt: setup
 check: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(TOOLS)/pyright
+	$(TOOLS)/pyright --level error
 
 db: setup
 	$(BIN)/leadapp db upgrade
 
 test: setup
+	@bash scripts/ensure_chromium.sh
 	@$(BIN)/python scripts/run_tests.py
 
 unit: setup
@@ -65,8 +66,8 @@ bench: setup
 
 migration: setup
 	rm -f /tmp/leadapp-migration.db
-	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic upgrade head
-	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic revision --autogenerate -m "$(MSG)"
+	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic -c alembic/alembic.ini upgrade head
+	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic -c alembic/alembic.ini revision --autogenerate -m "$(MSG)"
 
 clean:
 	rm -rf .web .states data/leadapp.db* screenshots test-results

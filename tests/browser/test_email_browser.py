@@ -207,3 +207,31 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
     frame = page.frame_locator("[data-testid=outbox-email-html]")
     expect(frame.get_by_text("48 Bay View Rd")).to_be_visible()
     shot(page, "outbox_campaign_email_as_sent", full_page=False)
+
+
+def test_broker_sets_the_email_identity_agent_does_not_see_it(page, signed_in, engine, shot):
+    from leadapp.models import BrokerageMail
+
+    signed_in(page, "broker", path="/settings")
+    section = page.get_by_test_id("mail-settings")
+    expect(section).to_be_visible(timeout=30_000)
+    page.get_by_test_id("mail-brand_color").fill("#0a5c7d")
+    page.get_by_test_id("mail-postal_address").fill("200 Main St, Oakland, CA 94612")
+    page.get_by_test_id("mail-logo_url").fill("javascript:alert(1)")
+    page.get_by_test_id("save-mail-settings").click()
+    expect(section.get_by_text("The logo is a https:// address")).to_be_visible()
+    page.get_by_test_id("mail-logo_url").fill("")
+    page.get_by_test_id("save-mail-settings").click()
+    expect(page.get_by_text("Email settings saved.")).to_be_visible()
+    section.scroll_into_view_if_needed()
+    shot(page, "settings_email_broker")
+    with Session(engine) as s:
+        m = s.exec(select(BrokerageMail)).one()
+        assert (m.brand_color, m.postal_address) == ("#0a5c7d", "200 Main St, Oakland, CA 94612")
+    page.context.clear_cookies()
+    page.evaluate("localStorage.clear()")
+    signed_in(page, "agent", path="/settings")
+    expect(page.get_by_text("Only brokers change the brokerage's lead settings.")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_test_id("mail-settings")).to_have_count(0)

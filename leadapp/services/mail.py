@@ -101,22 +101,28 @@ def preview(session: Session, row: OutgoingEmail) -> tuple[str, str]:
     return (html.get_content() if html else ""), (text.get_content() if text else "")
 
 
-def _claim(session: Session, now: datetime, limit: int) -> list[OutgoingEmail]:
+def _claim(
+    session: Session,
+    now: datetime,
+    limit: int,
+    kinds: tuple[str, ...] | None = None,
+    skip_kinds: tuple[str, ...] = (),
+) -> list[OutgoingEmail]:
     session.execute(
         sa.update(OutgoingEmail)
         .where(OutgoingEmail.status == "sending", OutgoingEmail.claimed_at < now - CLAIM_TIMEOUT)
         .values(status="queued", claim=None)
     )
-    ids = session.exec(
-        select(OutgoingEmail.id)
-        .where(
-            OutgoingEmail.status == "queued",
-            OutgoingEmail.channel == "email",
-            sa.or_(OutgoingEmail.next_attempt_at.is_(None), OutgoingEmail.next_attempt_at <= now),
-        )
-        .order_by(OutgoingEmail.id)
-        .limit(limit)
-    ).all()
+    stmt = select(OutgoingEmail.id).where(
+        OutgoingEmail.status == "queued",
+        OutgoingEmail.channel == "email",
+        sa.or_(OutgoingEmail.next_attempt_at.is_(None), OutgoingEmail.next_attempt_at <= now),
+    )
+    if kinds is not None:
+        stmt = stmt.where(OutgoingEmail.kind.in_(kinds))
+    if skip_kinds:
+        stmt = stmt.where(OutgoingEmail.kind.not_in(skip_kinds))
+    ids = session.exec(stmt.order_by(OutgoingEmail.id).limit(limit)).all()
     if not ids:
         session.commit()
         return []
@@ -210,13 +216,18 @@ def deliver_queued(
     limit: int = 200,
     settings: dict | None = None,
     now: datetime | None = None,
+    kinds: tuple[str, ...] | None = None,
+    skip_kinds: tuple[str, ...] = (),
 ) -> tuple[int, int]:
-    """Send up to `limit` due emails; returns (sent, not sent). One commit per email."""
+    """Send up to `limit` due emails; returns (sent, not sent). One commit per email.
+
+    `kinds` / `skip_kinds` split the queue between jobs (account emails go out at once).
+    """
     cfg = settings or smtp_settings()
     if not cfg["host"]:
         return 0, 0
     now = now or utcnow()
-    rows = _claim(session, now, limit)
+    rows = _claim(session, now, limit, kinds, skip_kinds)
     if not rows:
         return 0, 0
     sent = other = 0

@@ -112,7 +112,6 @@ def _row(r) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(rx.text(r["kind"], size="2")),
         rx.table.cell(
             rx.vstack(
                 status_badge(r["status"], r["status_label"]),
@@ -153,7 +152,7 @@ def email_table() -> rx.Component:
                     rx.table.row(
                         *[
                             rx.table.column_header_cell(h)
-                            for h in ("Queued", "Subject", "To", "Kind", "Status")
+                            for h in ("Queued", "Subject", "To", "Status")
                         ],
                         rx.table.column_header_cell(
                             "Opens · clicks", text_align="right", white_space="nowrap"

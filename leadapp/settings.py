@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_from: str = "leadapp@localhost"
     smtp_starttls: bool = False
+    smtp_ssl: bool = False
     # website API rate limit per key: requests per second and burst
     leadapp_api_rate: float = 20.0
     leadapp_api_burst: float = 40.0
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     leadapp_reminder_poll: float = 15.0
     # other origins allowed to call the backend with credentials, comma separated
     leadapp_origins: str = ""
-    # where users reach leadapp, for links the command line prints (pages use the browser's)
+    # where users reach leadapp: links the command line prints and links in email
     leadapp_public_url: str = "http://localhost:3000"
 
 
@@ -84,6 +85,8 @@ def smtp_settings() -> dict:
         "password": s.smtp_password,
         "sender": s.smtp_from,
         "starttls": s.smtp_starttls,
+        # SMTPS (implicit TLS): REFLEX_SMTP_SSL=1, or port 465
+        "ssl": s.smtp_ssl,
     }
 
 

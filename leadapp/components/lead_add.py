@@ -48,6 +48,26 @@ _SELECT_STYLE = {
 }
 
 
+def _consent() -> rx.Component:
+    """TCPA: texting consent with how it was given (recorded in the lead's history)."""
+    from leadapp.services.texting_consent import GIVEN_BY
+
+    return rx.vstack(
+        rx.text("Texting consent", size="1", weight="medium"),
+        rx.el.select(
+            rx.el.option("No consent to texts", value=""),
+            *[rx.el.option(f"Given {label}", value=code) for code, label in GIVEN_BY.items()],
+            name="consent_method",
+            default_value=S.add_form.get("consent_method", "").to(str),
+            style=_SELECT_STYLE,
+            data_testid="add-consent_method",
+        ),
+        _error("consent_method"),
+        spacing="1",
+        width="100%",
+    )
+
+
 def add_button() -> rx.Component:
     return rx.button(
         rx.icon("user-plus", size=16), "Add lead", on_click=S.open_add, data_testid="add-lead"
@@ -114,6 +134,10 @@ def add_dialog() -> rx.Component:
                                 width="100%",
                             ),
                         ),
+                        _input(
+                            "Lead source", "source", placeholder="Open house, referral, Zillow…"
+                        ),
+                        _consent(),
                     ),
                     rx.hstack(
                         rx.dialog.close(

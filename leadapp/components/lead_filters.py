@@ -147,6 +147,17 @@ def filter_panel() -> rx.Component:
                     ),
                 ),
                 _section(
+                    "Email",
+                    _select(
+                        "email",
+                        [
+                            rx.select.item("Any", value="any"),
+                            rx.select.item("Email bounced", value="bounced"),
+                        ],
+                        "filter-email",
+                    ),
+                ),
+                _section(
                     "Tags (any of)",
                     rx.cond(
                         S.tag_names.length() > 0,

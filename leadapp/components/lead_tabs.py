@@ -337,6 +337,22 @@ def subscriptions_tab() -> rx.Component:
         )
 
     return rx.vstack(
+        rx.cond(
+            T.email_status.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    T.email_status,
+                    lambda line: rx.callout(
+                        line,
+                        icon="mail-x",
+                        color_scheme="orange",
+                        size="1",
+                        data_testid="email-status",
+                    ),
+                ),
+                spacing="1",
+            ),
+        ),
         _section(
             "Market subscriptions",
             add("market", "add-market"),
@@ -1227,6 +1243,48 @@ def history_tab() -> rx.Component:
 # ------------------------------------------------------------ P11 messages, P18 listings, P15 tools
 
 
+def all_mail_panel() -> rx.Component:
+    """C5/G4: every email sent to the lead (campaigns, alerts, reports, greetings too)."""
+    from leadapp.components.outbox import status_badge
+
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("All email to this lead", size="3"),
+            rx.badge(T.all_mail_total, variant="soft"),
+            rx.spacer(),
+            rx.link(
+                "Open in the outbox",
+                href="/outbox?lead=" + LeadState.lead_id.to_string(),
+                size="2",
+                data_testid="lead-outbox-link",
+            ),
+            width="100%",
+            align="center",
+        ),
+        table(
+            ["Queued", "Subject", "Kind", "Status"],
+            T.all_mail,
+            lambda m: rx.table.row(
+                rx.table.cell(m["created"], white_space="nowrap"),
+                rx.table.cell(
+                    rx.vstack(
+                        rx.link(m["subject"], href="/outbox?lead=" + m["lead_id"].to_string()),
+                        rx.text(m["sent_by"], size="1", color_scheme="gray"),
+                        spacing="0",
+                    )
+                ),
+                rx.table.cell(m["kind"]),
+                rx.table.cell(status_badge(m["status"], m["status_label"])),
+                data_testid="lead-mail-row",
+            ),
+            "lead-mail-table",
+            "No email sent to this lead yet.",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
 def messages_tab() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -1264,6 +1322,7 @@ def messages_tab() -> rx.Component:
             "messages-table",
             "No messages yet.",
         ),
+        all_mail_panel(),
         rx.dialog.root(
             rx.dialog.content(
                 rx.dialog.title(T.open_msg["title"].to(str)),

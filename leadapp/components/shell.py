@@ -16,6 +16,7 @@ NAV = [
     ("Leads", "/leads", "users"),
     ("To-Do", "/todo", "list-checks"),
     ("Import", "/import", "upload"),
+    ("Outbox", "/outbox", "mail"),
     ("Settings", "/settings", "settings"),
 ]
 

@@ -8,6 +8,7 @@ from .history import HistoryDay, HistoryEntry
 from .jobs import JobState
 from .lead import ExportLog, ImportBatch, Lead, LeadTag, RatingBucket, RatingCutoff, Tag
 from .listing import Listing, ListingSent
+from .mail import AppSecret, BrokerageMail, EmailSuppression
 from .marketing import Campaign, CampaignStep, CampaignSubscription, Market, MarketSubscription
 from .org import ApiKey, AuthSession, Brokerage, User
 from .organizer import Favorite, SavedSearch
@@ -44,11 +45,14 @@ __all__ = [
     "Activity",
     "ActivityMonthly",
     "ApiKey",
+    "AppSecret",
     "AuthSession",
     "Brokerage",
+    "BrokerageMail",
     "Campaign",
     "CampaignStep",
     "CampaignSubscription",
+    "EmailSuppression",
     "ExportLog",
     "Favorite",
     "HistoryDay",

@@ -18,6 +18,8 @@ class OutgoingEmail(SQLModel, table=True):
         sa.Index("ix_email_market_sub", "market_subscription_id"),
         sa.Index("ix_email_campaign_sub", "campaign_subscription_id"),
         sa.Index("ix_email_saved_search", "saved_search_id"),
+        sa.Index("ix_email_message_id", "message_id"),
+        sa.Index("ix_email_b_created", "brokerage_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -33,7 +35,8 @@ class OutgoingEmail(SQLModel, table=True):
     body: str = Field(default="", max_length=100000)
     kind: str = Field(max_length=16)  # see enums.EMAIL_KINDS
     channel: str = Field(default="email", max_length=8)  # email | text
-    status: str = Field(default="queued", max_length=8)  # queued | sent | failed
+    # queued | sending | sent | failed | bounced | skipped (enums.EMAIL_STATUSES)
+    status: str = Field(default="queued", max_length=8)
     error: str = Field(default="", max_length=1000)
     market_subscription_id: int | None = None
     campaign_subscription_id: int | None = None
@@ -46,3 +49,19 @@ class OutgoingEmail(SQLModel, table=True):
     opened_at: datetime | None = None
     clicked_at: datetime | None = None
     click_count: int = 0
+    # C5: how the email is rendered at delivery (services/mail_render.py)
+    template: str = Field(default="message", max_length=32)
+    context: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    marketing: bool = False  # carries the unsubscribe link and List-Unsubscribe headers
+    sender_user_id: int | None = None  # whose name, signature and Reply-To it carries
+    # delivery: attempts, back-off, the claim of the worker sending it, the message as sent
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claim: str | None = Field(default=None, max_length=32)
+    claimed_at: datetime | None = None
+    message_id: str | None = Field(default=None, max_length=250)
+    raw_message: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    links: list | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    # tracking (C6): real opens, and fetches within seconds of delivery (privacy proxies)
+    open_count: int = 0
+    machine_open_count: int = 0

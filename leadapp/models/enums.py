@@ -41,6 +41,7 @@ HISTORY_KINDS = {
     "call": "Phone call",
     "quick_event": "Quick event",
     "message": "Message",
+    "reply": "Reply from the lead",
     "audit": "Change",
     "created": "Account created",
     "import": "Imported",
@@ -85,7 +86,28 @@ EMAIL_KINDS = {
     "listing": "Listing",
     "account": "Account",  # invitations and password resets (G1)
 }
-EMAIL_STATUSES = {"queued": "Queued", "sent": "Sent", "failed": "Failed"}
+EMAIL_STATUSES = {
+    "queued": "Queued",
+    "sending": "Sending",
+    "sent": "Sent",
+    "failed": "Failed",
+    "bounced": "Bounced",
+    "skipped": "Not sent (unsubscribed or bounced)",
+}
+# C5: what a lead can unsubscribe from, and which email kinds each covers
+UNSUBSCRIBE_KINDS = {
+    "campaign": "Campaign emails",
+    "market_report": "Market reports",
+    "alert": "Listing alerts",
+    "greeting": "Greetings",
+}
+UNSUBSCRIBE_OF_KIND = {
+    "campaign": "campaign",
+    "market_report": "market_report",
+    "alert": "alert",
+    "daily_update": "alert",
+    "greeting": "greeting",
+}
 
 CREATED_BY = {"lead": "Lead", "agent": "Agent"}
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.api_keys import api_keys_section
+from leadapp.components.mail_settings import mail_settings_section
 from leadapp.components.shell import page_shell
 from leadapp.components.team import team_section
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
+from leadapp.state.mail_settings import MailSettingsState
 from leadapp.state.settings import SettingsState
 from leadapp.state.team import TeamState
 
@@ -183,6 +185,7 @@ def settings_view() -> rx.Component:
                 _brokerage_form(),
                 rx.callout("Only brokers change the brokerage's lead settings.", icon="info"),
             ),
+            rx.cond(AuthState.is_broker, mail_settings_section()),
             rx.cond(AuthState.is_broker, team_section(), _team()),
             rx.cond(AuthState.is_broker, api_keys_section()),
             spacing="4",
@@ -202,5 +205,6 @@ def register(app: rx.App) -> None:
             SettingsState.load,
             ApiKeysState.load_keys,
             TeamState.load,
+            MailSettingsState.load,
         ],
     )

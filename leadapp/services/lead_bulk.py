@@ -33,7 +33,7 @@ from leadapp.models import (
 )
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, MARKET_REPORT_TYPES, STAGES
 
-from . import access, lead_subscriptions, rollups, speed, tags
+from . import access, lead_subscriptions, mail_tracking, rollups, speed, tags
 from .bulk import chunked
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import add_audit_rows
@@ -393,7 +393,9 @@ def subscribe_campaign(session: Session, user: User, target, campaign_id) -> int
     now = utcnow()
 
     def change(rows: dict) -> list[int]:
-        chunk = list(rows)
+        # a lead who unsubscribed from campaign email is not enrolled again (C5)
+        refused = mail_tracking.refused_lead_ids(session, user.brokerage_id, rows, "campaign")
+        chunk = [i for i in rows if i not in refused]
         subs = {
             s.lead_id: s
             for s in session.exec(
@@ -466,7 +468,8 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
     now = utcnow()
 
     def change(rows: dict) -> list[int]:
-        chunk = list(rows)
+        refused = mail_tracking.refused_lead_ids(session, user.brokerage_id, rows, "market_report")
+        chunk = [i for i in rows if i not in refused]
         have = {
             (s.lead_id, s.report_type): s
             for s in session.exec(

@@ -565,7 +565,7 @@ def site_activity_page(session: Session, user: User, lead_id, kind: str = "", pa
 HISTORY_FILTERS = {
     "": None,
     "notes": ("note", "call", "quick_event"),
-    "messages": ("message",),
+    "messages": ("message", "reply"),
     "changes": ("audit", "created", "import"),
 }
 
@@ -604,7 +604,9 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
                 "title": e.title,
                 "body": e.body,
                 "change": change,
-                "who": names.get(e.actor_id)
+                "who": "The lead"
+                if e.kind == "reply"
+                else names.get(e.actor_id)
                 or keys.get(e.api_key_id)
                 or ("Website" if e.actor_id is None else "—"),
                 "when": fmt_dt(e.created_at, user),

@@ -30,7 +30,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import Lead, LeadRollup, LeadTag, Tag, User, as_utc, utcnow
+from leadapp.models import (
+    EmailSuppression,
+    Lead,
+    LeadRollup,
+    LeadTag,
+    Tag,
+    User,
+    as_utc,
+    utcnow,
+)
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 
 from . import access, rating
@@ -67,6 +76,7 @@ FILTER_KEYS = (
     "stage",
     "source",
     "subscribed",
+    "email",
     "tags",
     "idle",
     "closed_year",
@@ -106,6 +116,7 @@ class LeadQuery:
     ratings: tuple[int, ...] = ()
     source: str = ""
     subscribed: str = ""  # "yes" | "no" | ""
+    email: str = ""  # "bounced" (C5: the lead's address refused mail permanently) | ""
     tags: tuple[str, ...] = ()
     idle: int = 0
     closed_year: int = 0
@@ -146,6 +157,7 @@ class LeadQuery:
             ratings=tuple(int(r) for r in _list(get("rating"), tuple(str(r) for r in RATINGS))),
             source=_text(get("source"), 60),
             subscribed=v if (v := _text(get("subscribed"), 3).lower()) in SUBSCRIBED else "",
+            email="bounced" if _text(get("email"), 10).lower() == "bounced" else "",
             tags=tuple(list(tags.values())[:MAX_TAGS]),
             idle=_int(get("idle"), 1, 3650) or 0,
             closed_year=year,
@@ -181,6 +193,8 @@ class LeadQuery:
             out["source"] = self.source
         if self.subscribed:
             out["subscribed"] = self.subscribed
+        if self.email:
+            out["email"] = self.email
         if self.tags:
             out["tags"] = ",".join(self.tags)
         if self.idle:
@@ -408,6 +422,15 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         yes = query.subscribed == "yes"
         plan.where.append(Lead.active_subscriptions > 0 if yes else Lead.active_subscriptions <= 0)
         rollup.append(LeadRollup.subscribed == yes)
+    if query.email == "bounced":
+        plan.where.append(
+            sa.exists().where(
+                EmailSuppression.brokerage_id == Lead.brokerage_id,
+                EmailSuppression.address == sa.func.lower(Lead.email),
+                EmailSuppression.kind == "bounced",
+            )
+        )
+        rollup_ok = False
     if query.types:
         plan.where.append(Lead.lead_type.in_(query.types))
         rollup.append(LeadRollup.lead_type.in_(query.types))
@@ -863,6 +886,9 @@ ADD_FIELDS = (
     "anniversary",
     "lead_type",
     "assigned_agent_id",
+    "source",
+    "texting_consent",
+    "consent_method",
 )
 
 
@@ -873,6 +899,7 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
     comma-separated. Returns the new lead's id.
     """
     from . import leads as lead_svc
+    from . import texting_consent
     from .errors import ValidationFailed
 
     if not isinstance(form, Mapping):
@@ -883,6 +910,11 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
             data[key] = [p.strip() for p in re.split(r"[,;]", data[key]) if p.strip()]
     if not access.is_broker(user):
         data.pop("assigned_agent_id", None)
+    method = data.pop("consent_method", "")
+    consent = bool(method) or data.pop("texting_consent", "").lower() in ("1", "true", "yes", "on")
+    data.pop("texting_consent", None)
+    if consent and method not in texting_consent.GIVEN_BY:
+        raise ValidationFailed({"consent_method": "Say how the lead gave texting consent."})
     try:
         lead = lead_svc.create_lead(session, user, data)
     except ValidationFailed as exc:
@@ -890,4 +922,7 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
         for key, msg in exc.errors.items():
             errors.setdefault(key.split(".")[0], msg)
         raise ValidationFailed(errors) from None
+    if consent:  # TCPA: recorded with who, when and how
+        session.flush()
+        texting_consent._apply(session, user, lead, True, method)
     return lead.id

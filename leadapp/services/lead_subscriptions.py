@@ -29,7 +29,7 @@ from leadapp.models import (
 )
 from leadapp.models.enums import CAMPAIGN_SUB_STATUSES, MARKET_REPORT_TYPES
 
-from . import access, rollups
+from . import access, mail_tracking, rollups
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import audit
 from .lead_page import criteria_text, fmt_dt
@@ -93,6 +93,7 @@ def subscribe_market(session: Session, user: User, lead_id, market_id, report_ty
         raise ValidationFailed(
             {"report_types": "Choose at least one report: listing, open-house or market report."}
         )
+    mail_tracking.refuse_resubscribe(session, lead, "market_report")
     existing = {
         s.report_type: s
         for s in session.exec(
@@ -171,6 +172,7 @@ def subscribe_campaign(session: Session, user: User, lead_id, campaign_id) -> No
         raise NotFound("That campaign does not exist.")
     if not campaign.active:
         raise ServiceError(f"The campaign {campaign.name} is switched off.")
+    mail_tracking.refuse_resubscribe(session, lead, "campaign")
     sub = session.exec(
         select(CampaignSubscription).where(
             CampaignSubscription.lead_id == lead.id, CampaignSubscription.campaign_id == campaign.id
@@ -371,4 +373,5 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
         "campaign_choices": campaign_choices,
         "subscribed_markets": len(subscribed_markets),
         "active_subscriptions": lead.active_subscriptions,
+        "email_status": mail_tracking.status_lines(session, lead, user.timezone),
     }

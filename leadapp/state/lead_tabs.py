@@ -14,6 +14,7 @@ from leadapp.models.enums import ACTIVITY_KINDS, MARKET_REPORT_TYPES, PROPERTY_T
 from leadapp.services import lead_organizer as org
 from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
+from leadapp.services import outbox
 from leadapp.services.errors import ServiceError, ValidationFailed
 
 from .base import AuthState
@@ -83,6 +84,7 @@ class LeadTabsState(AuthState):
     sub_alerts: list[dict[str, Any]] = []
     market_choices: list[dict[str, str]] = []
     campaign_choices: list[dict[str, str]] = []
+    email_status: list[str] = []  # C5: bounced / unsubscribed, with dates
     sub_dialog: str = ""
     confirm_kind: str = ""
     confirm_id: int = 0
@@ -110,6 +112,8 @@ class LeadTabsState(AuthState):
     eu_rentals: list[dict[str, Any]] = []
     # P11 messages
     msg_rows: list[dict[str, Any]] = []
+    all_mail: list[dict[str, Any]] = []  # C5: every email to the lead, any sender
+    all_mail_total: int = 0
     msg_page: int = 0
     msg_pages: int = 1
     open_msg: dict[str, Any] = {}
@@ -196,6 +200,7 @@ class LeadTabsState(AuthState):
                     data["market_choices"],
                     data["campaign_choices"],
                 )
+                self.email_status = data["email_status"]
         elif tab == "organizer":
             s = await self._get(org.saved_searches)
             f = await self._get(org.favorites, self.fav_sort) if s is not None else None
@@ -209,6 +214,9 @@ class LeadTabsState(AuthState):
             data = await self._get(svc.messages_page, self.msg_page)
             if data:
                 self.msg_rows, self.msg_pages = data["rows"], data["pages"]
+            mails = await self._get(outbox.lead_emails)
+            if mails:
+                self.all_mail, self.all_mail_total = mails["rows"], mails["total"]
         elif tab == "listings":
             data = await self._get(svc.listings_sent_page, self.ls_page)
             if data:

@@ -28,7 +28,7 @@ from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
 from .base import AuthState
 
 LIST_KEYS = ("type", "status", "stage", "rating", "tags")
-SINGLE_KEYS = ("agent", "source", "subscribed", "idle", "view", "closed_year")
+SINGLE_KEYS = ("agent", "source", "subscribed", "email", "idle", "view", "closed_year")
 
 
 def _page_data(session, user, params: dict, with_options: bool) -> dict:

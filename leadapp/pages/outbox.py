@@ -1,0 +1,42 @@
+"""Outbox (C5): every email queued, sent, failed, bounced, opened or clicked."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.components.outbox import email_dialog, email_table, filter_bar, pager
+from leadapp.components.shell import page_shell
+from leadapp.state.base import AuthState
+from leadapp.state.outbox import OutboxState
+
+
+def outbox_page() -> rx.Component:
+    return page_shell(
+        "Outbox",
+        rx.vstack(
+            rx.text(
+                rx.cond(
+                    AuthState.is_broker,
+                    "Every email your brokerage's leadapp sent or will send.",
+                    "Every email sent or queued to your leads.",
+                ),
+                size="2",
+                color_scheme="gray",
+            ),
+            filter_bar(),
+            email_table(),
+            pager(),
+            email_dialog(),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(
+        outbox_page,
+        route="/outbox",
+        title="Outbox · leadapp",
+        on_load=[AuthState.require_login, OutboxState.load],
+    )

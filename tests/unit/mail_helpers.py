@@ -1,0 +1,64 @@
+"""A real SMTP server (aiosmtpd) for mail tests, with scripted answers per recipient."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+
+class ScriptedHandler:
+    """Answers RCPT from `script[address]` (a list of replies, used up in order), else 250."""
+
+    def __init__(self):
+        self.messages = []
+        self.script: dict[str, list[str]] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        replies = self.script.get(address.lower())
+        if replies:
+            reply = replies.pop(0)
+            if not reply.startswith("250"):
+                return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+    def parsed(self, i=-1):
+        return message_from_bytes(self.messages[i].original_content, policy=policy.default)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpServer:
+    def __init__(self, **kw):
+        self.handler = ScriptedHandler()
+        self.port = free_port()
+        self.ctl = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kw)
+
+    def __enter__(self):
+        self.ctl.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.ctl.stop()
+
+    def cfg(self, **over) -> dict:
+        cfg = {
+            "host": "127.0.0.1",
+            "port": self.port,
+            "user": "",
+            "password": "",
+            "sender": "office@bayside.test",
+            "starttls": False,
+        }
+        cfg.update(over)
+        return cfg

@@ -23,7 +23,7 @@ from leadapp.models.enums import PROPERTY_TYPES
 from . import access, mail
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from .history import audit
-from .lead_page import _page, criteria_text, fmt_dt, money
+from .lead_page.format import _page, criteria_text, fmt_dt, money
 from .lead_subscriptions import recount
 from .validation import check_money, clean
 
@@ -47,7 +47,10 @@ FAVORITE_SORTS = {
 
 
 def check_criteria(form: dict) -> dict:
-    """Property-search criteria from the dialog: {city, property_type, min/max price, beds, baths, transaction}."""
+    """Property-search criteria from the dialog.
+
+    {city, property_type, min/max price, beds, baths, transaction}.
+    """
     if not isinstance(form, dict):
         raise ValidationFailed({"criteria": "No search criteria."})
     errors: dict[str, str] = {}
@@ -239,7 +242,10 @@ def add_saved_search(
 def update_saved_search(
     session: Session, user: User, lead_id, search_id, form: dict, alerts: bool
 ) -> SavedSearch:
-    """P14 "Update this search criteria": new criteria, name and the daily-update box (agent-made searches)."""
+    """P14 "Update this search criteria": new criteria, name and the daily-update box.
+
+    Only searches an agent made can be updated.
+    """
     lead = access.get_lead(session, user, lead_id, write=True)
     s = _search(session, lead, search_id)
     if s.created_by == "lead":
@@ -402,7 +408,10 @@ def email_updates(session: Session, user: User, lead_id) -> dict:
 
 
 def send_all_now(session: Session, user: User, lead_id) -> dict:
-    """P14 "Send all searches now": every match (not only new ones), one email for sales, one for rentals."""
+    """P14 "Send all searches now": every match (not only new ones).
+
+    One email for sales, one for rentals.
+    """
     lead = access.get_lead(session, user, lead_id, write=True)
     if lead.status == "deleted":
         raise ServiceError("This lead is deleted; reactivate it to send listings.")
@@ -432,11 +441,13 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
             continue
         chosen = list(listings.values())[:MAX_SEND]
         lines = [
-            f"- {listing.street}, {listing.city} — {money(listing.price)}, {listing.beds} bd / {listing.baths:g} ba (MLS {listing.mls_number})"
+            f"- {listing.street}, {listing.city} — {money(listing.price)}, "
+            f"{listing.beds} bd / {listing.baths:g} ba (MLS {listing.mls_number})"
             for listing in chosen
         ]
         body = (
-            f"Hi {lead.first_name or 'there'},\n\nHere are all the listings matching your saved searches "
+            f"Hi {lead.first_name or 'there'},\n\n"
+            "Here are all the listings matching your saved searches "
             f"({', '.join(s.name or criteria_text(s.criteria) for s in group)}):\n\n"
             + "\n".join(lines)
         )

@@ -32,7 +32,7 @@ from leadapp.models.enums import CAMPAIGN_SUB_STATUSES, MARKET_REPORT_TYPES
 from . import access, rollups
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import audit
-from .lead_page import criteria_text, fmt_dt
+from .lead_page.format import criteria_text, fmt_dt
 
 
 def active_count_expr(lead_id):

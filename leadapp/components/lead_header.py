@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.models.enums import LEAD_STATUSES, PRIORITIES, STAGES
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
+
+STAGE_CHOICES = [{"code": k, "label": v} for k, v in STAGES.items()]
+STATUS_CHOICES = [{"code": k, "label": v} for k, v in LEAD_STATUSES.items()]
+PRIORITY_CHOICES = [{"code": k, "label": v} for k, v in PRIORITIES.items()]
 
 
 def L(key: str):
@@ -328,7 +333,7 @@ def pipeline() -> rx.Component:
     return rx.vstack(
         rx.text("Pipeline stage", size="1", color_scheme="gray", weight="medium"),
         rx.flex(
-            rx.foreach(LeadState.stages, stage),
+            rx.foreach(STAGE_CHOICES, stage),
             wrap="wrap",
             gap="1px",
             width="100%",
@@ -391,7 +396,7 @@ def contact_box() -> rx.Component:
                         rx.select.trigger(size="1", data_testid="status-select"),
                         rx.select.content(
                             rx.foreach(
-                                LeadState.statuses,
+                                STATUS_CHOICES,
                                 lambda s: rx.select.item(s["label"], value=s["code"]),
                             )
                         ),
@@ -422,7 +427,7 @@ def contact_box() -> rx.Component:
                         rx.select.trigger(size="1", data_testid="priority-select"),
                         rx.select.content(
                             rx.foreach(
-                                LeadState.priorities,
+                                PRIORITY_CHOICES,
                                 lambda s: rx.select.item(s["label"], value=s["code"]),
                             )
                         ),

@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import TypedDict
 
 
-class ContactInfo(TypedDict):
-    """The header and the contact box (P1, P13): display texts beside the raw form values."""
+class ContactInfo(TypedDict, total=False):
+    """The header and the contact box (P1, P13): display texts beside the raw form values.
+
+    The service fills every key; a page state holds {} while no lead is shown.
+    """
 
     id: int
     name: str
@@ -77,8 +80,8 @@ class AgentChoice(TypedDict):
     name: str
 
 
-class TabCounts(TypedDict):
-    """The small numbers on the tabs."""
+class TabCounts(TypedDict, total=False):
+    """The small numbers on the tabs (the service fills every key; {} while no lead is shown)."""
 
     activity: int
     history: int

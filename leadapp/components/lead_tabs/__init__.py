@@ -1,9 +1,13 @@
 """The lead page's tab card (P5-P18): one module per tab, each showing its LeadState substate.
 
-To add a tab: its substate in state/lead_tabs/, its component here, one row in TAB_LIST.
+To add a tab: its substate in state/lead_tabs/ (key in state.lead.TABS), its component in a
+module here, one Tab row in TAB_LIST (see DEVELOPERS.md, "The lead page").
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -16,49 +20,57 @@ from .organizer import organizer_tab, updates_tab
 from .search_dialog import search_dialog
 from .subscriptions import subscriptions_tab
 
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of the card: `key` is its LeadState.TABS entry (and its substate's TAB)."""
+
+    key: str
+    label: str
+    count: str | None  # the LeadState.counts key shown as a badge, or None
+    body: Callable[[], rx.Component]
+
+
 TAB_LIST = [
-    ("activity", "Activity", "activity", activity_tab),
-    ("site", "Site activity", None, site_tab),
-    ("subscriptions", "Subscriptions", "subscriptions", subscriptions_tab),
-    ("organizer", "Property organizer", None, organizer_tab),
-    ("updates", "Email updates", None, updates_tab),
-    ("history", "History", "history", history_tab),
-    ("messages", "Messages", "messages", messages_tab),
-    ("listings", "Listings sent", "listings_sent", listings_tab),
-    ("tools", "Tool use", None, tools_tab),
+    Tab("activity", "Activity", "activity", activity_tab),
+    Tab("site", "Site activity", None, site_tab),
+    Tab("subscriptions", "Subscriptions", "subscriptions", subscriptions_tab),
+    Tab("organizer", "Property organizer", None, organizer_tab),
+    Tab("updates", "Email updates", None, updates_tab),
+    Tab("history", "History", "history", history_tab),
+    Tab("messages", "Messages", "messages", messages_tab),
+    Tab("listings", "Listings sent", "listings_sent", listings_tab),
+    Tab("tools", "Tool use", None, tools_tab),
 ]
 
 
-def tabs() -> rx.Component:
-    def trigger(key, label, count_key):
-        return rx.tabs.trigger(
-            rx.hstack(
-                rx.text(label),
-                rx.cond(
-                    LeadState.counts[count_key].to(int) > 0,
-                    rx.badge(
-                        LeadState.counts[count_key].to(str), size="1", variant="soft", radius="full"
-                    ),
-                )
-                if count_key
-                else rx.fragment(),
-                spacing="1",
-                align="center",
-            ),
-            value=key,
-            data_testid=f"tab-{key}",
+def _trigger(tab: Tab) -> rx.Component:
+    badge = (
+        rx.cond(
+            LeadState.counts[tab.count] > 0,
+            rx.badge(LeadState.counts[tab.count], size="1", variant="soft", radius="full"),
         )
+        if tab.count
+        else rx.fragment()
+    )
+    return rx.tabs.trigger(
+        rx.hstack(rx.text(tab.label), badge, spacing="1", align="center"),
+        value=tab.key,
+        data_testid=f"tab-{tab.key}",
+    )
 
+
+def tabs() -> rx.Component:
+    """The tab card; the tab row wraps onto a second line rather than hide a tab."""
     return rx.card(
         rx.tabs.root(
-            rx.box(
-                rx.tabs.list(
-                    *[trigger(k, lead, c) for k, lead, c, _ in TAB_LIST], size="2", wrap="nowrap"
-                ),
-                overflow_x="auto",
-                width="100%",
+            rx.tabs.list(
+                *[_trigger(t) for t in TAB_LIST],
+                size="2",
+                wrap="wrap",
+                data_testid="lead-tab-list",
             ),
-            *[rx.tabs.content(fn(), value=k, padding_top="16px") for k, _, _, fn in TAB_LIST],
+            *[rx.tabs.content(t.body(), value=t.key, padding_top="16px") for t in TAB_LIST],
             value=LeadState.tab,
             on_change=LeadState.set_tab,
             width="100%",

@@ -19,7 +19,7 @@ def activity_tab() -> rx.Component:
         rx.hstack(
             _select(ACTIVITY_CHOICES, ActivityTab.filter, ActivityTab.filter_by, "activity-filter"),
             rx.text(
-                ActivityTab.total.to(str),
+                ActivityTab.total,
                 " activities",
                 size="2",
                 color_scheme="gray",
@@ -61,7 +61,7 @@ def site_tab() -> rx.Component:
                 SiteTab.filter_by,
                 "site-filter",
             ),
-            rx.text(SiteTab.total.to(str), " items", size="2", color_scheme="gray"),
+            rx.text(SiteTab.total, " items", size="2", color_scheme="gray"),
             rx.spacer(),
             pager(SiteTab.page, SiteTab.pages, SiteTab.goto, "site"),
             wrap="wrap",

@@ -18,9 +18,9 @@ def pager(page, pages, goto, testid: str) -> rx.Component:
         ),
         rx.text(
             "Page ",
-            (page + 1).to(str),
+            page + 1,
             " of ",
-            pages.to(str),
+            pages,
             size="1",
             color_scheme="gray",
             data_testid=f"{testid}-page",

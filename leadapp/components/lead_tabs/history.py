@@ -7,7 +7,7 @@ import reflex as rx
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
-from ..lead_header import field_error
+from ..lead_header.common import field_error
 from .common import _select, pager
 
 
@@ -79,7 +79,7 @@ def history_tab() -> rx.Component:
                             ),
                         ),
                         rx.cond(
-                            e["can_edit"].to(bool),
+                            e["can_edit"],
                             rx.link(
                                 rx.cond(e["body"] != "", "Edit details", "Add details"),
                                 size="1",

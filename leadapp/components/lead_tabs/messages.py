@@ -49,16 +49,16 @@ def messages_tab() -> rx.Component:
         ),
         rx.dialog.root(
             rx.dialog.content(
-                rx.dialog.title(MessagesTab.open_msg["title"].to(str)),
+                rx.dialog.title(MessagesTab.open_msg["title"]),
                 rx.text(
-                    MessagesTab.open_msg["who"].to(str),
+                    MessagesTab.open_msg["who"],
                     " · ",
-                    MessagesTab.open_msg["when"].to(str),
+                    MessagesTab.open_msg["when"],
                     size="1",
                     color_scheme="gray",
                 ),
                 rx.text(
-                    MessagesTab.open_msg["body"].to(str),
+                    MessagesTab.open_msg["body"],
                     white_space="pre-wrap",
                     size="2",
                     margin_y="12px",
@@ -66,7 +66,7 @@ def messages_tab() -> rx.Component:
                 ),
                 rx.hstack(rx.button("Close", on_click=MessagesTab.close_message), justify="end"),
             ),
-            open=MessagesTab.open_msg.length() > 0,
+            open=MessagesTab.open_msg["id"] > 0,
             on_open_change=lambda _o: MessagesTab.close_message(),
         ),
         width="100%",
@@ -77,7 +77,7 @@ def messages_tab() -> rx.Component:
 def listings_tab() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(ListingsTab.total.to(str), " listings sent", size="2", color_scheme="gray"),
+            rx.text(ListingsTab.total, " listings sent", size="2", color_scheme="gray"),
             rx.spacer(),
             pager(ListingsTab.page, ListingsTab.pages, ListingsTab.goto, "listings"),
             width="100%",
@@ -90,7 +90,7 @@ def listings_tab() -> rx.Component:
                 rx.table.cell(r["when"], white_space="nowrap"),
                 rx.table.cell(r["address"]),
                 rx.table.cell(r["price"]),
-                rx.table.cell(r["beds"].to(str), " / ", r["baths"]),
+                rx.table.cell(r["beds"], " / ", r["baths"]),
                 rx.table.cell(r["mls"]),
                 rx.table.cell(rx.badge(r["via"], variant="soft")),
                 rx.table.cell(r["who"]),
@@ -112,15 +112,15 @@ def tools_tab() -> rx.Component:
                 lambda r: rx.card(
                     rx.vstack(
                         rx.text(r["label"], size="1", color_scheme="gray"),
-                        rx.heading(r["count"].to(str), size="6"),
+                        rx.heading(r["count"], size="6"),
                         rx.text(
-                            rx.cond(r["last"] != "", "Last: " + r["last"].to(str), "Never"),
+                            rx.cond(r["last"] != "", "Last: " + r["last"], "Never"),
                             size="1",
                             color_scheme="gray",
                         ),
                         spacing="1",
                     ),
-                    data_testid="tool-" + r["key"].to(str),
+                    data_testid="tool-" + r["key"],
                 ),
             ),
             columns=rx.breakpoints(initial="2", md="3"),

@@ -300,7 +300,7 @@ def updates_tab() -> rx.Component:
             rx.button(
                 rx.icon("send", size=14),
                 "Send all searches to ",
-                LeadState.lead["name"].to(str),
+                LeadState.lead["name"],
                 " now",
                 on_click=UpdatesTab.send_all_now,
                 data_testid="send-all-now",

@@ -7,7 +7,7 @@ import reflex as rx
 from leadapp.models.enums import PROPERTY_TYPES
 from leadapp.state.lead_tabs import PropertySearch
 
-from ..lead_header import field_error
+from ..lead_header.common import field_error
 from .common import pager
 
 PROPERTY_CHOICES = [{"code": "any", "label": "Any type"}] + [
@@ -94,7 +94,7 @@ def search_dialog() -> rx.Component:
                             data_testid="ps-search",
                         ),
                         rx.text(
-                            PropertySearch.ps_total.to(str),
+                            PropertySearch.ps_total,
                             " matches",
                             size="2",
                             color_scheme="gray",

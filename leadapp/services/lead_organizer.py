@@ -24,6 +24,14 @@ from . import access, mail
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from .history import audit
 from .lead_page.format import _page, criteria_text, fmt_dt, money
+from .lead_page.types import (
+    EmailUpdates,
+    FavoriteRow,
+    FoundListing,
+    ListingRow,
+    ListingSearch,
+    SavedSearchRow,
+)
 from .lead_subscriptions import recount
 from .validation import check_money, clean
 
@@ -112,7 +120,7 @@ def _listing_query(c: dict):
     return q
 
 
-def _listing_row(listing: Listing) -> dict:
+def _listing_row(listing: Listing) -> ListingRow:
     return {
         "id": listing.id,
         "address": f"{listing.street}, {listing.city}, {listing.state} {listing.postal_code}",
@@ -126,7 +134,7 @@ def _listing_row(listing: Listing) -> dict:
     }
 
 
-def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -> dict:
+def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -> ListingSearch:
     """The property-search dialog over the listings table (one page of matches)."""
     lead = access.get_lead(session, user, lead_id)
     c = check_criteria(form)
@@ -150,8 +158,11 @@ def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -
         if rows
         else set()
     )
+    found: list[FoundListing] = [
+        {**_listing_row(listing), "favorite": listing.id in faved} for listing in rows
+    ]
     return {
-        "rows": [_listing_row(listing) | {"favorite": listing.id in faved} for listing in rows],
+        "rows": found,
         "total": total,
         "page": page,
         "pages": max(1, -(-total // SEARCH_PAGE)),
@@ -162,7 +173,7 @@ def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -
 # ---------------------------------------------------------------- saved searches
 
 
-def saved_searches(session: Session, user: User, lead_id) -> list[dict]:
+def saved_searches(session: Session, user: User, lead_id) -> list[SavedSearchRow]:
     lead = access.get_lead(session, user, lead_id)
     rows = session.exec(
         select(SavedSearch)
@@ -318,7 +329,7 @@ def delete_saved_search(session: Session, user: User, lead_id, search_id) -> Non
 # ---------------------------------------------------------------- favourites
 
 
-def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> list[dict]:
+def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> list[FavoriteRow]:
     lead = access.get_lead(session, user, lead_id)
     order = FAVORITE_SORTS.get(sort)
     if order is None:
@@ -332,8 +343,8 @@ def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> li
     ).all()
     can = access.can_change_lead(user, lead)
     return [
-        _listing_row(listing)
-        | {
+        {
+            **_listing_row(listing),
             "fav_id": f.id,
             "by_lead": f.created_by == "lead",
             "added": fmt_dt(f.created_at, user),
@@ -399,7 +410,7 @@ def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
 # ---------------------------------------------------------------- email updates (P14)
 
 
-def email_updates(session: Session, user: User, lead_id) -> dict:
+def email_updates(session: Session, user: User, lead_id) -> EmailUpdates:
     rows = saved_searches(session, user, lead_id)
     return {
         "sales": [r for r in rows if r["transaction"] != "rent"],

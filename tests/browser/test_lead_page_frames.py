@@ -7,6 +7,7 @@ one tab; ticking a to-do carries the to-do panel only.
 """
 
 import json
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -17,6 +18,7 @@ from leadapp.models import Lead, Task, utcnow
 from .test_lead_page_browser import _agent_lead, _open, _tab
 
 LEAD = "leadapp___state___lead____lead_state"
+EVENT_FRAME = re.compile(r"^42(?:/[^,]*,)?\d*(\[.*)$", re.S)
 TABS = {
     "activity": "activity_tab",
     "site": "site_tab",
@@ -45,9 +47,11 @@ def _events(frames, direction: str) -> list:
     """The socket.io "event" messages among the frames (pings and acks left out)."""
     out = []
     for d, payload in frames:
-        if d != direction or not payload.startswith("42"):
+        # engine.io "4" (message) + socket.io "2" (event), an optional namespace and ack id
+        m = EVENT_FRAME.match(payload)
+        if d != direction or m is None:
             continue
-        name, *args = json.loads(payload[2:])
+        name, *args = json.loads(m.group(1))
         if name == "event":
             out.append(args[0] if args else None)
     return out

@@ -3,6 +3,7 @@ another agent (refused, nothing changes, nothing shown) and as a broker (G2)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar, cast
 
 import pytest
 from sqlmodel import func, select
@@ -43,6 +44,8 @@ from leadapp.state.lead_tabs import (
     UpdatesTab,
 )
 from tests.unit.state_harness import call, make_state, token_for
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -181,10 +184,10 @@ async def as_user(engine, session, user, lead_id, cls, monkeypatch):
     return st
 
 
-def sub(st, cls):
+def sub(st, cls: type[T]) -> T:
     """The `cls` tab substate of the page state `st` (or of its LeadState)."""
     page = st if type(st) is LeadState else st.parent_state
-    return page.substates[cls.get_name()]
+    return cast(T, page.substates[cls.get_name()])
 
 
 WHO = {

@@ -74,7 +74,7 @@ def contact_box() -> rx.Component:
                     rx.text(L("status_text"), size="2", weight="medium"),
                 ),
                 rx.cond(
-                    LeadState.lead["inactive"] & LeadState.can_change,
+                    L("inactive") & LeadState.can_change,
                     rx.link(
                         "Reactivate",
                         on_click=LeadState.reactivate,

@@ -213,7 +213,7 @@ def header() -> rx.Component:
                         stars(),
                         _status_badge(),
                         rx.cond(
-                            LeadState.lead["inactive"] & LeadState.can_change,
+                            L("inactive") & LeadState.can_change,
                             rx.button(
                                 "Reactivate",
                                 size="1",

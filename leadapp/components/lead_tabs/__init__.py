@@ -73,6 +73,9 @@ def tabs() -> rx.Component:
             *[rx.tabs.content(t.body(), value=t.key, padding_top="16px") for t in TAB_LIST],
             value=LeadState.tab,
             on_change=LeadState.set_tab,
+            # a click (or Enter on a focused tab) opens a tab; focus alone does not, else a
+            # click would send the change twice (pointer down, then focus) before the reply
+            activation_mode="manual",
             width="100%",
         ),
         rx.cond(

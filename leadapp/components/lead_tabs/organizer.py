@@ -7,6 +7,7 @@ import reflex as rx
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
 
+from ..lead_header.common import L
 from .common import _select
 
 
@@ -29,10 +30,10 @@ def _search_card(s) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.text(s["name"], weight="bold", size="2"),
-                _theirs(s["by_lead"].to(bool)),
+                _theirs(s["by_lead"]),
                 rx.spacer(),
                 rx.cond(
-                    s["can_delete"].to(bool),
+                    s["can_delete"],
                     rx.icon_button(
                         rx.icon("trash-2", size=14),
                         size="1",
@@ -49,7 +50,7 @@ def _search_card(s) -> rx.Component:
             ),
             rx.text(s["criteria"], size="1", color_scheme="gray"),
             rx.cond(
-                s["can_delete"].to(bool),
+                s["can_delete"],
                 rx.link(
                     "Update this search",
                     size="1",
@@ -63,8 +64,8 @@ def _search_card(s) -> rx.Component:
                 rx.spacer(),
                 rx.text("Email alerts", size="1"),
                 rx.switch(
-                    checked=s["alerts"].to(bool),
-                    disabled=~s["can_toggle"].to(bool),
+                    checked=s["alerts"],
+                    disabled=~s["can_toggle"],
                     on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
                     data_testid="alert-switch",
                 ),
@@ -86,7 +87,7 @@ def _fav_card(f) -> rx.Component:
                 rx.text(f["address"], weight="bold", size="2"),
                 rx.spacer(),
                 rx.cond(
-                    f["can_delete"].to(bool),
+                    f["can_delete"],
                     rx.icon_button(
                         rx.icon("trash-2", size=14),
                         size="1",
@@ -102,13 +103,13 @@ def _fav_card(f) -> rx.Component:
             ),
             rx.hstack(
                 rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),
-                rx.text(f["beds"].to(str), " bd · ", f["baths"], " ba", size="2"),
+                rx.text(f["beds"], " bd · ", f["baths"], " ba", size="2"),
                 rx.text("MLS ", f["mls"], size="1", color_scheme="gray"),
                 wrap="wrap",
                 align="center",
             ),
             rx.hstack(
-                _theirs(f["by_lead"].to(bool)),
+                _theirs(f["by_lead"]),
                 rx.text("Added ", f["added"], size="1", color_scheme="gray"),
                 wrap="wrap",
             ),
@@ -134,7 +135,7 @@ def organizer_tab() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(
-                        OrganizerTab.searches.length().to(str),
+                        OrganizerTab.searches.length(),
                         " saved searches",
                         size="2",
                         color_scheme="gray",
@@ -164,7 +165,7 @@ def organizer_tab() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(
-                        OrganizerTab.favs.length().to(str),
+                        OrganizerTab.favs.length(),
                         " favourites",
                         size="2",
                         color_scheme="gray",
@@ -240,7 +241,7 @@ def updates_tab() -> rx.Component:
                                 rx.vstack(
                                     rx.hstack(
                                         rx.text(s["name"], weight="bold", size="2"),
-                                        _theirs(s["by_lead"].to(bool)),
+                                        _theirs(s["by_lead"]),
                                         wrap="wrap",
                                     ),
                                     rx.text(s["criteria"], size="1", color_scheme="gray"),
@@ -248,7 +249,7 @@ def updates_tab() -> rx.Component:
                                         "Last sent: ", s["last_sent"], size="1", color_scheme="gray"
                                     ),
                                     rx.cond(
-                                        s["can_delete"].to(bool),
+                                        s["can_delete"],
                                         rx.link(
                                             "Update this search criteria",
                                             size="1",
@@ -263,8 +264,8 @@ def updates_tab() -> rx.Component:
                                 rx.vstack(
                                     rx.text("Send daily email updates", size="1"),
                                     rx.switch(
-                                        checked=s["alerts"].to(bool),
-                                        disabled=~s["can_toggle"].to(bool),
+                                        checked=s["alerts"],
+                                        disabled=~s["can_toggle"],
                                         on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
                                         data_testid="daily-switch",
                                     ),
@@ -300,7 +301,7 @@ def updates_tab() -> rx.Component:
             rx.button(
                 rx.icon("send", size=14),
                 "Send all searches to ",
-                LeadState.lead["name"],
+                L("name"),
                 " now",
                 on_click=UpdatesTab.send_all_now,
                 data_testid="send-all-now",

@@ -124,7 +124,7 @@ def search_dialog() -> rx.Component:
                             lambda r: rx.table.row(
                                 rx.table.cell(r["address"]),
                                 rx.table.cell(r["price"]),
-                                rx.table.cell(r["beds"].to(str)),
+                                rx.table.cell(r["beds"]),
                                 rx.table.cell(r["baths"]),
                                 rx.table.cell(r["mls"]),
                                 rx.table.cell(
@@ -134,14 +134,12 @@ def search_dialog() -> rx.Component:
                                             rx.icon(
                                                 "heart",
                                                 size=14,
-                                                fill=rx.cond(
-                                                    r["favorite"].to(bool), "currentColor", "none"
-                                                ),
+                                                fill=rx.cond(r["favorite"], "currentColor", "none"),
                                             ),
                                             size="1",
                                             variant="ghost",
                                             color_scheme="red",
-                                            disabled=r["favorite"].to(bool),
+                                            disabled=r["favorite"],
                                             on_click=PropertySearch.favorite_listing(r["id"]),
                                             aria_label="Add to favourites",
                                             data_testid="ps-heart",

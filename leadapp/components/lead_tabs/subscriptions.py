@@ -57,10 +57,10 @@ def _market_card(m) -> rx.Component:
             rx.hstack(
                 rx.text(m["market"], weight="bold", size="2"),
                 rx.badge(m["type"], variant="outline"),
-                _active_badge(m["active"].to(bool)),
+                _active_badge(m["active"]),
                 rx.spacer(),
                 rx.cond(
-                    m["active"].to(bool) & LeadState.can_change,
+                    m["active"] & LeadState.can_change,
                     rx.button(
                         "Deactivate",
                         size="1",
@@ -77,11 +77,11 @@ def _market_card(m) -> rx.Component:
             rx.text(m["criteria"], size="1", color_scheme="gray"),
             rx.text(
                 "Emails sent in the last 30 days: ",
-                m["sent_30"].to(str),
+                m["sent_30"],
                 size="1",
                 data_testid="market-sent-30",
             ),
-            _clicks(m["clicks"].to(list[dict[str, str]])),
+            _clicks(m["clicks"]),
             spacing="2",
             width="100%",
         ),
@@ -103,9 +103,9 @@ def _campaign_card(c) -> rx.Component:
                     ),
                 ),
                 rx.text(
-                    c["remaining"].to(str),
+                    c["remaining"],
                     " of ",
-                    c["total"].to(str),
+                    c["total"],
                     " emails remaining",
                     size="1",
                     color_scheme="gray",
@@ -113,7 +113,7 @@ def _campaign_card(c) -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.cond(
-                    c["active"].to(bool) & LeadState.can_change,
+                    c["active"] & LeadState.can_change,
                     rx.button(
                         "Deactivate",
                         size="1",
@@ -128,7 +128,7 @@ def _campaign_card(c) -> rx.Component:
                 align="center",
             ),
             rx.cond(
-                c["emails"].to(list[dict[str, str]]).length() > 0,
+                c["emails"].length() > 0,
                 rx.box(
                     rx.table.root(
                         rx.table.header(
@@ -141,7 +141,7 @@ def _campaign_card(c) -> rx.Component:
                         ),
                         rx.table.body(
                             rx.foreach(
-                                c["emails"].to(list[dict[str, str]]),
+                                c["emails"],
                                 lambda e: rx.table.row(
                                     rx.table.cell(e["subject"]),
                                     rx.table.cell(e["sent"]),
@@ -228,7 +228,7 @@ def subscriptions_tab() -> rx.Component:
                             rx.vstack(
                                 rx.hstack(
                                     rx.text(a["name"], weight="bold", size="2"),
-                                    _active_badge(a["active"].to(bool)),
+                                    _active_badge(a["active"]),
                                     rx.text("Saved ", a["saved"], size="1", color_scheme="gray"),
                                     wrap="wrap",
                                     align="center",
@@ -236,10 +236,10 @@ def subscriptions_tab() -> rx.Component:
                                 rx.text(a["criteria"], size="1", color_scheme="gray"),
                                 rx.text(
                                     "Emails sent in the last 30 days: ",
-                                    a["sent_30"].to(str),
+                                    a["sent_30"],
                                     size="1",
                                 ),
-                                _clicks(a["clicks"].to(list[dict[str, str]])),
+                                _clicks(a["clicks"]),
                                 spacing="2",
                                 width="100%",
                             ),

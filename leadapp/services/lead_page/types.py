@@ -202,3 +202,123 @@ class FormRow(TypedDict):
 class ToolUse(TypedDict):
     rows: list[ToolRow]
     forms: list[FormRow]
+
+
+# ---------------------------------------------------------------- subscriptions (P6)
+
+
+class ClickRow(TypedDict):
+    subject: str
+    sent: str
+    clicked: str
+    count: int
+
+
+class MarketSubRow(TypedDict):
+    id: int
+    market: str
+    type: str
+    active: bool
+    criteria: str
+    since: str
+    sent_30: int
+    clicks: list[ClickRow]
+
+
+class CampaignEmailRow(TypedDict):
+    subject: str
+    sent: str
+    opened: str
+    clicked: str
+
+
+class CampaignSubRow(TypedDict):
+    id: int
+    campaign: str
+    status: str
+    status_text: str
+    remaining: int
+    total: int
+    emails: list[CampaignEmailRow]
+    active: bool
+
+
+class AlertRow(TypedDict):
+    id: int
+    name: str
+    saved: str
+    criteria: str
+    active: bool
+    sent_30: int
+    clicks: list[ClickRow]
+
+
+class Choice(TypedDict):
+    id: str
+    name: str
+
+
+class Subscriptions(TypedDict):
+    markets: list[MarketSubRow]
+    campaigns: list[CampaignSubRow]
+    alerts: list[AlertRow]
+    market_choices: list[Choice]
+    campaign_choices: list[Choice]
+    subscribed_markets: int
+    active_subscriptions: int
+
+
+# ------------------------------------------------------------ organizer, email updates (P7, P14)
+
+
+class SavedSearchRow(TypedDict):
+    id: int
+    name: str
+    criteria: str
+    created: str
+    alerts: bool
+    by_lead: bool
+    transaction: str
+    last_sent: str
+    raw_name: str
+    form: dict[str, str]
+    can_delete: bool
+    can_toggle: bool
+
+
+class ListingRow(TypedDict):
+    """A listing as the organizer and the property search show it."""
+
+    id: int
+    address: str
+    price: str
+    price_value: int
+    beds: int
+    baths: str
+    mls: str
+    type: str
+    transaction: str
+
+
+class FavoriteRow(ListingRow):
+    fav_id: int
+    by_lead: bool
+    added: str
+    can_delete: bool
+
+
+class FoundListing(ListingRow):
+    favorite: bool
+
+
+class ListingSearch(TypedDict):
+    rows: list[FoundListing]
+    total: int
+    page: int
+    pages: int
+    criteria: str
+
+
+class EmailUpdates(TypedDict):
+    sales: list[SavedSearchRow]
+    rentals: list[SavedSearchRow]

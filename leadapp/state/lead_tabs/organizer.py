@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import reflex as rx
 
 from leadapp.services import lead_organizer as org
+from leadapp.services.lead_page.types import FavoriteRow, SavedSearchRow
 
 from ..lead import LeadState
 from ..lead_tab import LeadTab
@@ -17,8 +18,8 @@ class OrganizerTab(LeadTab, LeadState):
 
     TAB: ClassVar[str] = "organizer"
     org_view: str = "searches"  # "searches" | "favorites"
-    searches: list[dict[str, Any]] = []
-    favs: list[dict[str, Any]] = []
+    searches: list[SavedSearchRow] = []
+    favs: list[FavoriteRow] = []
     fav_sort: str = "newest"
 
     async def _load(self) -> None:
@@ -71,8 +72,8 @@ class UpdatesTab(LeadTab, LeadState):
     """P14: the saved searches that email the lead, sales and rentals apart."""
 
     TAB: ClassVar[str] = "updates"
-    sales: list[dict[str, Any]] = []
-    rentals: list[dict[str, Any]] = []
+    sales: list[SavedSearchRow] = []
+    rentals: list[SavedSearchRow] = []
 
     async def _load(self) -> None:
         data = await self._get(org.email_updates)

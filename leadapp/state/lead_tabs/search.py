@@ -6,12 +6,13 @@ one of the agent's saved searches. Not a tab: TAB is empty, so the tab bar never
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import reflex as rx
 
 from leadapp.services import lead_organizer as org
 from leadapp.services.errors import ServiceError, ValidationFailed
+from leadapp.services.lead_page.types import FoundListing
 
 from ..lead import LeadState
 from ..lead_tab import LeadTab
@@ -35,7 +36,7 @@ class PropertySearch(LeadTab, LeadState):
     ps_mode: str = "search"  # "search" (save the criteria) | "favorite" (pick listings)
     ps_form: dict[str, str] = {}
     ps_errors: dict[str, str] = {}
-    ps_rows: list[dict[str, Any]] = []
+    ps_rows: list[FoundListing] = []
     ps_total: int = 0
     ps_page: int = 0
     ps_pages: int = 1
@@ -151,6 +152,6 @@ class PropertySearch(LeadTab, LeadState):
         except ServiceError as exc:
             return self._fail(exc)
         self.ps_rows = [
-            r | {"favorite": True} if r["id"] == listing_id else r for r in self.ps_rows
+            {**r, "favorite": True} if r["id"] == listing_id else r for r in self.ps_rows
         ]
         return rx.toast.success("Added to the lead's favourites.")

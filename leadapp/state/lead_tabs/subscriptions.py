@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import reflex as rx
 
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.services import lead_subscriptions as subs
+from leadapp.services.lead_page.types import AlertRow, CampaignSubRow, Choice, MarketSubRow
 
 from ..lead import LeadState
 from ..lead_tab import LeadTab
@@ -16,11 +17,11 @@ from .organizer import OrganizerTab
 
 class SubscriptionsTab(LeadTab, LeadState):
     TAB: ClassVar[str] = "subscriptions"
-    markets: list[dict[str, Any]] = []
-    campaigns: list[dict[str, Any]] = []
-    alerts: list[dict[str, Any]] = []
-    market_choices: list[dict[str, str]] = []
-    campaign_choices: list[dict[str, str]] = []
+    markets: list[MarketSubRow] = []
+    campaigns: list[CampaignSubRow] = []
+    alerts: list[AlertRow] = []
+    market_choices: list[Choice] = []
+    campaign_choices: list[Choice] = []
     sub_dialog: str = ""  # "market" | "campaign" | "" (closed)
     confirm_kind: str = ""
     confirm_id: int = 0

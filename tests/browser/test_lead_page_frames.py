@@ -10,6 +10,7 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
@@ -182,3 +183,32 @@ def test_each_lead_page_action_is_one_event_and_one_reply(page, signed_in, serve
         task = s.exec(select(Task).where(Task.title == "Frame-count call back")).one()
         assert task.completed_at is not None
     shot(page, "lead_frames_after_actions")
+
+
+@pytest.mark.parametrize("width,who", [(1440, "broker"), (1440, "agent"), (390, "agent")])
+def test_every_tab_is_on_screen_and_opens(browser, signed_in, server, engine, shot, width, who):
+    """The tab row wraps: each tab lies inside the card at desktop and phone widths."""
+    lead_id, _ = _agent_lead(engine, offset=3)
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    page = ctx.new_page()
+    signed_in(page, who)
+    _open(page, server, lead_id)
+    expect(page.get_by_test_id("activity-row").first).to_be_visible()
+    row = page.get_by_test_id("lead-tab-list").bounding_box()
+    assert row is not None
+    for key in TABS:
+        box = page.get_by_test_id(f"tab-{key}").bounding_box()
+        assert box is not None and box["width"] > 0, key
+        assert (
+            row["x"] - 1 <= box["x"] and box["x"] + box["width"] <= row["x"] + row["width"] + 1
+        ), (
+            key,
+            box,
+            row,
+        )
+        assert box["x"] + box["width"] <= width, (key, box)
+    page.get_by_test_id("lead-tab-list").scroll_into_view_if_needed()
+    shot(page, f"lead_tabs_{who}_{width}", full_page=width < 800)
+    _tab(page, "tools")
+    expect(page.get_by_test_id("tool-contacts")).to_be_visible()
+    ctx.close()

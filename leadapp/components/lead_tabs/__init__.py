@@ -67,7 +67,7 @@ def tabs() -> rx.Component:
             rx.tabs.list(
                 *[_trigger(t) for t in TAB_LIST],
                 size="2",
-                wrap="wrap",
+                flex_wrap="wrap",  # a second row of tabs rather than tabs scrolled out of sight
                 data_testid="lead-tab-list",
             ),
             *[rx.tabs.content(t.body(), value=t.key, padding_top="16px") for t in TAB_LIST],

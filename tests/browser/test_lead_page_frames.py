@@ -65,6 +65,8 @@ def _act(page, log, do, done) -> tuple[list, list]:
     done()
     page.wait_for_timeout(600)  # anything chained after the reply would arrive by now
     frames = log[start:]
+    size = sum(len(f) for d, f in frames if d == "recv" and EVENT_FRAME.match(f))
+    print(f"frames: {len(frames)}, reply bytes: {size}")  # shown with pytest -s
     return _events(frames, "sent"), _events(frames, "recv")
 
 

@@ -67,7 +67,14 @@ def _act(page, log, do, done) -> tuple[list, list]:
     frames = log[start:]
     size = sum(len(f) for d, f in frames if d == "recv" and EVENT_FRAME.match(f))
     print(f"frames: {len(frames)}, reply bytes: {size}")  # shown with pytest -s
-    return _events(frames, "sent"), _events(frames, "recv")
+    sent, got = _events(frames, "sent"), _events(frames, "recv")
+    # One reply carries the delta; a toast may follow in a frame of client-side events only
+    # (no delta, no server call), which is how Reflex sends a handler's returned toast.
+    assert len([r for r in got if (r or {}).get("delta")]) == 1, got
+    for r in got:
+        if not (r or {}).get("delta"):
+            assert all(e["name"].startswith("_") for e in (r or {}).get("events", [])), r
+    return sent, got
 
 
 def _states(replies) -> set[str]:

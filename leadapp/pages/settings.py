@@ -6,9 +6,11 @@ import reflex as rx
 
 from leadapp.components.api_keys import api_keys_section
 from leadapp.components.shell import page_shell
+from leadapp.components.team import team_section
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
 from leadapp.state.settings import SettingsState
+from leadapp.state.team import TeamState
 
 
 def _field(label: str, control: rx.Component, error_key: str, hint: str = "") -> rx.Component:
@@ -176,7 +178,7 @@ def settings_view() -> rx.Component:
                 _brokerage_form(),
                 rx.callout("Only brokers change the brokerage's lead settings.", icon="info"),
             ),
-            _team(),
+            rx.cond(AuthState.is_broker, team_section(), _team()),
             rx.cond(AuthState.is_broker, api_keys_section()),
             spacing="4",
             width="100%",
@@ -190,5 +192,10 @@ def register(app: rx.App) -> None:
         settings_view,
         route="/settings",
         title="Settings · leadapp",
-        on_load=[AuthState.require_login, SettingsState.load, ApiKeysState.load_keys],
+        on_load=[
+            AuthState.require_login,
+            SettingsState.load,
+            ApiKeysState.load_keys,
+            TeamState.load,
+        ],
     )

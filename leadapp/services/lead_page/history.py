@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import HistoryEntry, OutgoingEmail, User
+from leadapp.models import ApiKey, HistoryEntry, OutgoingEmail, User
 from leadapp.models.enums import HISTORY_KINDS
 from leadapp.services import access
 from leadapp.services.errors import ValidationFailed
@@ -19,6 +19,15 @@ HISTORY_FILTERS = {
     "messages": ("message",),
     "changes": ("audit", "created", "import"),
 }
+
+
+def _key_names(session: Session, ids) -> dict[int, str]:
+    """'API key <name>' for the website API keys that wrote history entries."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = session.exec(select(ApiKey).where(ApiKey.id.in_(ids))).all()
+    return {k.id: f"API key {k.name}" for k in rows}
 
 
 def history_page(session: Session, user: User, lead_id, what: str = "", page=0) -> HistoryPage:
@@ -41,6 +50,7 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
         .limit(PAGE_SIZE)
     ).all()
     names = _user_names(session, {e.actor_id for e in entries})
+    keys = _key_names(session, {e.api_key_id for e in entries})
     rows: list[HistoryRow] = []
     for e in entries:
         change = ""
@@ -54,7 +64,9 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
                 "title": e.title,
                 "body": e.body,
                 "change": change,
-                "who": names.get(e.actor_id, "Website" if e.actor_id is None else "—"),
+                "who": names.get(e.actor_id)
+                or keys.get(e.api_key_id)
+                or ("Website" if e.actor_id is None else "—"),
                 "when": fmt_dt(e.created_at, user),
                 "edited": fmt_dt(e.updated_at, user),
                 "can_edit": e.kind in ("quick_event", "note", "call")

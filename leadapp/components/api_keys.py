@@ -82,7 +82,7 @@ def _key_row(k) -> rx.Component:
                         ),
                     ),
                 ),
-                rx.badge("Revoked " + k["revoked_at"].to(str), color_scheme="gray"),
+                rx.badge("Revoked " + k["revoked_at"], color_scheme="gray"),
             )
         ),
     )

@@ -15,7 +15,6 @@ from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import lead_tasks_panel
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
-from leadapp.state.lead_tabs import LeadTabsState
 from leadapp.state.todo import LeadTasksState
 
 
@@ -42,8 +41,7 @@ def lead_view() -> rx.Component:
                     ),
                     h.header(),
                     rx.grid(
-                        # P9/P17: the to-do panel: every owner's tasks on the
-                        # lead,
+                        # P9/P17: the to-do panel: every owner's tasks on the lead,
                         # colour-keyed with the legend; "New" opens the shared task dialog.
                         rx.vstack(
                             h.contact_box(),
@@ -79,5 +77,5 @@ def register(app: rx.App) -> None:
         lead_view,
         route="/leads/[lead_id]",
         title="Lead · leadapp",
-        on_load=[AuthState.require_login, LeadState.load, LeadTabsState.load, LeadTasksState.load],
+        on_load=[AuthState.require_login, LeadState.load, LeadTasksState.load],
     )

@@ -23,7 +23,15 @@ from leadapp.models.enums import PROPERTY_TYPES
 from . import access, mail
 from .errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from .history import audit
-from .lead_page import _page, criteria_text, fmt_dt, money
+from .lead_page.format import _page, criteria_text, fmt_dt, money
+from .lead_page.types import (
+    EmailUpdates,
+    FavoriteRow,
+    FoundListing,
+    ListingRow,
+    ListingSearch,
+    SavedSearchRow,
+)
 from .lead_subscriptions import recount
 from .validation import check_money, clean
 
@@ -47,8 +55,9 @@ FAVORITE_SORTS = {
 
 
 def check_criteria(form: dict) -> dict:
-    """Property-search criteria from the dialog: {city, property_type, min/max price, beds, baths,
-    transaction}.
+    """Property-search criteria from the dialog.
+
+    {city, property_type, min/max price, beds, baths, transaction}.
     """
     if not isinstance(form, dict):
         raise ValidationFailed({"criteria": "No search criteria."})
@@ -111,7 +120,7 @@ def _listing_query(c: dict):
     return q
 
 
-def _listing_row(listing: Listing) -> dict:
+def _listing_row(listing: Listing) -> ListingRow:
     return {
         "id": listing.id,
         "address": f"{listing.street}, {listing.city}, {listing.state} {listing.postal_code}",
@@ -125,7 +134,7 @@ def _listing_row(listing: Listing) -> dict:
     }
 
 
-def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -> dict:
+def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -> ListingSearch:
     """The property-search dialog over the listings table (one page of matches)."""
     lead = access.get_lead(session, user, lead_id)
     c = check_criteria(form)
@@ -149,8 +158,11 @@ def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -
         if rows
         else set()
     )
+    found: list[FoundListing] = [
+        {**_listing_row(listing), "favorite": listing.id in faved} for listing in rows
+    ]
     return {
-        "rows": [_listing_row(listing) | {"favorite": listing.id in faved} for listing in rows],
+        "rows": found,
         "total": total,
         "page": page,
         "pages": max(1, -(-total // SEARCH_PAGE)),
@@ -161,7 +173,7 @@ def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -
 # ---------------------------------------------------------------- saved searches
 
 
-def saved_searches(session: Session, user: User, lead_id) -> list[dict]:
+def saved_searches(session: Session, user: User, lead_id) -> list[SavedSearchRow]:
     lead = access.get_lead(session, user, lead_id)
     rows = session.exec(
         select(SavedSearch)
@@ -241,8 +253,9 @@ def add_saved_search(
 def update_saved_search(
     session: Session, user: User, lead_id, search_id, form: dict, alerts: bool
 ) -> SavedSearch:
-    """P14 "Update this search criteria": new criteria, name and the daily-update box (agent-made
-    searches).
+    """P14 "Update this search criteria": new criteria, name and the daily-update box.
+
+    Only searches an agent made can be updated.
     """
     lead = access.get_lead(session, user, lead_id, write=True)
     s = _search(session, lead, search_id)
@@ -316,7 +329,7 @@ def delete_saved_search(session: Session, user: User, lead_id, search_id) -> Non
 # ---------------------------------------------------------------- favourites
 
 
-def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> list[dict]:
+def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> list[FavoriteRow]:
     lead = access.get_lead(session, user, lead_id)
     order = FAVORITE_SORTS.get(sort)
     if order is None:
@@ -330,8 +343,8 @@ def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> li
     ).all()
     can = access.can_change_lead(user, lead)
     return [
-        _listing_row(listing)
-        | {
+        {
+            **_listing_row(listing),
             "fav_id": f.id,
             "by_lead": f.created_by == "lead",
             "added": fmt_dt(f.created_at, user),
@@ -397,7 +410,7 @@ def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
 # ---------------------------------------------------------------- email updates (P14)
 
 
-def email_updates(session: Session, user: User, lead_id) -> dict:
+def email_updates(session: Session, user: User, lead_id) -> EmailUpdates:
     rows = saved_searches(session, user, lead_id)
     return {
         "sales": [r for r in rows if r["transaction"] != "rent"],
@@ -406,8 +419,9 @@ def email_updates(session: Session, user: User, lead_id) -> dict:
 
 
 def send_all_now(session: Session, user: User, lead_id) -> dict:
-    """P14 "Send all searches now": every match (not only new ones), one email for sales, one for
-    rentals.
+    """P14 "Send all searches now": every match (not only new ones).
+
+    One email for sales, one for rentals.
     """
     lead = access.get_lead(session, user, lead_id, write=True)
     if lead.status == "deleted":
@@ -438,13 +452,13 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
             continue
         chosen = list(listings.values())[:MAX_SEND]
         lines = [
-            f"- {listing.street}, {listing.city} — {money(listing.price)}, {listing.beds} bd / "
-            f"{listing.baths:g} ba (MLS {listing.mls_number})"
+            f"- {listing.street}, {listing.city} — {money(listing.price)}, "
+            f"{listing.beds} bd / {listing.baths:g} ba (MLS {listing.mls_number})"
             for listing in chosen
         ]
         body = (
-            f"Hi {lead.first_name or 'there'},\n\nHere are all the listings matching your saved "
-            "searches "
+            f"Hi {lead.first_name or 'there'},\n\n"
+            "Here are all the listings matching your saved searches "
             f"({', '.join(s.name or criteria_text(s.criteria) for s in group)}):\n\n"
             + "\n".join(lines)
         )

@@ -32,7 +32,16 @@ from leadapp.models.enums import CAMPAIGN_SUB_STATUSES, MARKET_REPORT_TYPES
 from . import access, mail_tracking, rollups
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import audit
-from .lead_page import criteria_text, fmt_dt
+from .lead_page.format import criteria_text, fmt_dt
+from .lead_page.types import (
+    AlertRow,
+    CampaignEmailRow,
+    CampaignSubRow,
+    Choice,
+    ClickRow,
+    MarketSubRow,
+    Subscriptions,
+)
 
 
 def active_count_expr(lead_id):
@@ -238,7 +247,7 @@ def _emails(session: Session, column, ids: list[int]) -> dict[int, list[Outgoing
     return out
 
 
-def subscriptions(session: Session, user: User, lead_id) -> dict:
+def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
     """The Subscriptions tab: markets, campaigns, email alerts, and what can be added."""
     lead = access.get_lead(session, user, lead_id)
     since = utcnow() - timedelta(days=30)
@@ -248,7 +257,7 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
             1 for e in emails if e.status == "sent" and e.sent_at and as_utc(e.sent_at) >= since
         )
 
-    def clicks(emails):
+    def clicks(emails) -> list[ClickRow]:
         return [
             {
                 "subject": e.subject,
@@ -267,7 +276,7 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
         .order_by(MarketSubscription.active.desc(), Market.name, MarketSubscription.report_type)
     ).all()
     m_emails = _emails(session, OutgoingEmail.market_subscription_id, [s.id for s, _ in msubs])
-    markets = [
+    markets: list[MarketSubRow] = [
         {
             "id": s.id,
             "market": m.name,
@@ -296,14 +305,14 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
         ).all():
             steps.setdefault(st.campaign_id, []).append(st)
     c_emails = _emails(session, OutgoingEmail.campaign_subscription_id, [s.id for s, _ in csubs])
-    campaigns = []
+    campaigns: list[CampaignSubRow] = []
     for s, c in csubs:
         seq = steps.get(c.id, [])
         remaining = (
             0 if s.status == "completed" else sum(1 for st in seq if st.position >= s.next_position)
         )
         by_step = {e.campaign_step_id: e for e in c_emails[s.id]}
-        table = []
+        table: list[CampaignEmailRow] = []
         for st in seq:
             e = by_step.get(st.id)
             if e is None:
@@ -335,7 +344,7 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
         .order_by(SavedSearch.created_at.desc())
     ).all()
     a_emails = _emails(session, OutgoingEmail.saved_search_id, [s.id for s in searches])
-    alerts = [
+    alerts: list[AlertRow] = [
         {
             "id": s.id,
             "name": s.name or criteria_text(s.criteria),
@@ -349,14 +358,14 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
     ]
 
     subscribed_markets = {m.id for s, m in msubs if s.active}
-    market_choices = [
+    market_choices: list[Choice] = [
         {"id": str(m.id), "name": m.name}
         for m in session.exec(
             select(Market).where(Market.brokerage_id == lead.brokerage_id).order_by(Market.name)
         ).all()
     ]
     taken = {c.id for s, c in csubs if s.status in ("active", "completed")}
-    campaign_choices = [
+    campaign_choices: list[Choice] = [
         {"id": str(c.id), "name": c.name}
         for c in session.exec(
             select(Campaign)

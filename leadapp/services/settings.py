@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
 from zoneinfo import available_timezones
 
 from sqlmodel import Session, select
@@ -17,7 +18,26 @@ TIMEZONES = sorted(
 )
 
 
-def brokerage_settings(session: Session, user: User) -> dict:
+class UserRow(TypedDict):
+    id: int
+    name: str
+    email: str
+    role: str
+    agent_code: str
+    active: bool
+
+
+class BrokerageSettings(TypedDict):
+    name: str
+    primary_email: str
+    unassigned_pool_enabled: bool
+    default_agent_id: str
+    quick_events: str
+    reminder_minutes: int
+    users: list[UserRow]
+
+
+def brokerage_settings(session: Session, user: User) -> BrokerageSettings:
     b = session.get(Brokerage, user.brokerage_id)
     users = session.exec(
         select(User).where(User.brokerage_id == user.brokerage_id).order_by(User.name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from leadapp.services import apikeys
@@ -14,7 +16,20 @@ def _fmt(ts) -> str:
     return ts.strftime("%b %d, %Y %H:%M UTC") if ts else "—"
 
 
-def _rows(session, user) -> list[dict]:
+class KeyRow(TypedDict):
+    """One API key as the settings page lists it (times already formatted)."""
+
+    id: str
+    name: str
+    prefix: str
+    created_by: str
+    created_at: str
+    last_used_at: str
+    revoked_at: str
+    active: bool
+
+
+def _rows(session, user) -> list[KeyRow]:
     return [
         {
             "id": str(k["id"]),
@@ -41,7 +56,7 @@ def _revoke(session, user, key_id):
 
 
 class ApiKeysState(AuthState):
-    keys: list[dict] = []
+    keys: list[KeyRow] = []
     # The full key, shown once right after it is created; cleared when dismissed or reloaded.
     new_key: str = ""
     name_error: str = ""

@@ -2,12 +2,18 @@
 
 The lead is loaded only through services (access.get_lead): an agent opening another
 agent's lead by URL gets "That lead does not exist or is not yours." and nothing else.
-The tabs live in LeadTabsState (state/lead_tabs.py) and load on demand.
+
+Each tab is a substate of LeadState (package `state/lead_tabs/`, one module per tab, the
+shared plumbing in `state/lead_tab.py`): it inherits `lead_id`, `tab` and `tab_error`, and
+loads when opened. LeadState finds its tabs by their `TAB` key among its substates, so this
+module imports none of them. Every action is one event: it changes what it changes, reloads
+the open tab in the same event and assigns only values that differ, so the reply carries
+what changed and nothing of the other tabs.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import reflex as rx
 
@@ -15,10 +21,29 @@ from leadapp.models.enums import LEAD_STATUSES, PRIORITIES, STAGES
 from leadapp.services import lead_page as svc
 from leadapp.services import pool
 from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
+from leadapp.services.lead_page.types import (
+    AgentChoice,
+    ContactInfo,
+    LeadHeader,
+    RatingReason,
+    TabCounts,
+)
 
 from .base import AuthState
 
 DIALOGS = ("message", "password", "reject", "edit")
+# The tabs in the order shown; each key is the TAB of one substate in state/lead_tabs/.
+TABS = (
+    "activity",
+    "site",
+    "subscriptions",
+    "organizer",
+    "updates",
+    "history",
+    "messages",
+    "listings",
+    "tools",
+)
 
 
 def _lead_id_from(raw) -> int:
@@ -29,35 +54,28 @@ def _lead_id_from(raw) -> int:
     return value if value > 0 else 0
 
 
-def _summary(session, user, lead_id):
-    """Kept for callers of the minimal page: the lead's name, email, phone, status, stage."""
-    data = svc.lead_header(session, user, lead_id)
-    lead = data["lead"]
-    return {
-        "id": lead["id"],
-        "name": lead["name"],
-        "email": lead["email"],
-        "phone": lead["phone"],
-        "status": lead["status_text"],
-        "stage": lead["stage_text"],
-    }
-
-
 class LeadState(AuthState):
     lead_id: int = 0
-    lead: dict[str, Any] = {}
+    # The contact fields, or {} when no lead is shown (signed out, refused, loading).
+    lead: ContactInfo = {}
     error: str = ""
     tags: list[str] = []
     all_tags: list[str] = []
-    agents: list[dict[str, str]] = []
+    agents: list[AgentChoice] = []
     quick_events: list[str] = []
     stars: int = 0
     rating_summary: str = ""
-    rating_reasons: list[dict[str, Any]] = []
+    rating_reasons: list[RatingReason] = []
     can_change: bool = False
     can_claim: bool = False
     can_reject: bool = False
-    counts: dict[str, int] = {}
+    counts: TabCounts = {}
+    # The tab bar: the open tab and the one error a tab's load met.
+    tab: str = "activity"
+    tab_error: str = ""
+    # Tabs whose rows are current, and tabs that hold rows at all (reset on another lead).
+    _fresh_tabs: list[str] = []
+    _filled_tabs: list[str] = []
     # Edit info (P1, P13): the form keeps what was typed when a save fails.
     form: dict[str, str] = {}
     form_errors: dict[str, str] = {}
@@ -69,33 +87,30 @@ class LeadState(AuthState):
     undo_id: int = 0
     undo_label: str = ""
 
-    @rx.var
-    def stages(self) -> list[dict[str, str]]:
-        return [{"code": k, "label": v} for k, v in STAGES.items()]
-
-    @rx.var
-    def statuses(self) -> list[dict[str, str]]:
-        return [{"code": k, "label": v} for k, v in LEAD_STATUSES.items()]
-
-    @rx.var
-    def priorities(self) -> list[dict[str, str]]:
-        return [{"code": k, "label": v} for k, v in PRIORITIES.items()]
-
     # ------------------------------------------------------------ loading
 
-    def _apply(self, data: dict) -> None:
-        self.lead = data["lead"]
-        self.tags = data["tags"]
-        self.all_tags = data["all_tags"]
-        self.agents = data["agents"]
-        self.quick_events = data["quick_events"]
-        self.stars = data["rating"]["stars"]
-        self.rating_summary = data["rating"]["summary"]
-        self.rating_reasons = data["rating"]["reasons"]
-        self.can_change = data["can_change"]
-        self.can_claim = data["can_claim"]
-        self.can_reject = data["can_reject"]
-        self.counts = data["counts"]
+    def _assign(self, **values: Any) -> None:
+        """Set only the vars whose value changes, so the reply leaves the others out."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
+    def _apply(self, data: LeadHeader) -> None:
+        rating = data["rating"]
+        self._assign(
+            lead=data["lead"],
+            tags=data["tags"],
+            all_tags=data["all_tags"],
+            agents=data["agents"],
+            quick_events=data["quick_events"],
+            stars=rating["stars"],
+            rating_summary=rating["summary"],
+            rating_reasons=rating["reasons"],
+            can_change=data["can_change"],
+            can_claim=data["can_claim"],
+            can_reject=data["can_reject"],
+            counts=data["counts"],
+        )
 
     def _clear(self) -> None:
         self.lead = {}
@@ -124,21 +139,66 @@ class LeadState(AuthState):
 
     @rx.event
     async def load(self):
+        """on_load: this lead's header, and its Activity tab open (one event)."""
         self._clear()
         self.error = ""
         self.lead_id = _lead_id_from(self.router.page.params.get("lead_id", ""))
+        for name in self._filled_tabs:  # the previous lead's rows go
+            (await self._tab_state(name)).reset()
+        self._fresh_tabs, self._filled_tabs = [], []
+        self.tab, self.tab_error = "activity", ""
         try:
             self._apply(await self._with_user(svc.lead_header, self.lead_id))
         except NotSignedIn:
             self._forget_user()  # require_login (the first on_load event) has sent them to sign in
+            return
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = str(exc)  # a refused lead is explained once, by the page
+            return
+        return await self._load_tab("activity")
 
     @rx.event
     async def load_quiet(self):
-        """Reload the header (counts, subscriptions) after a tab's action."""
+        """Reload the header (counts, subscriptions) and the open tab."""
         if self.lead_id and self.lead:
-            return await self._refresh()
+            failed = await self._refresh()
+            return failed if failed is not None else await self._tabs_changed()
+
+    # ------------------------------------------------------------ the tab bar
+
+    async def _tab_state(self, name: str) -> Any:
+        """The substate showing tab `name` (a LeadTab, see state/lead_tab.py)."""
+        for cls in type(self).get_substates():
+            if getattr(cls, "TAB", None) == name:
+                return await self.get_state(cls)
+        raise KeyError(name)
+
+    async def _load_tab(self, name: str):
+        """Load one tab's rows; a refusal is shown above the tabs and in a toast."""
+        self._assign(tab_error="")
+        await (await self._tab_state(name))._load()
+        if self.tab_error:
+            return rx.toast.error(self.tab_error)
+        if name not in self._fresh_tabs:
+            self._fresh_tabs = [*self._fresh_tabs, name]
+        if name not in self._filled_tabs:
+            self._filled_tabs = [*self._filled_tabs, name]
+
+    async def _tabs_changed(self):
+        """After a change: the open tab reloads now, the others when next opened."""
+        self._fresh_tabs = []
+        return await self._load_tab(self.tab)
+
+    async def _open_tab(self, name: str):
+        self._assign(tab=name)
+        if name not in self._fresh_tabs:
+            return await self._load_tab(name)
+
+    @rx.event
+    async def set_tab(self, tab: str):
+        tab = str(tab)[:20]
+        if tab in TABS and self.lead_id and self.lead:
+            return await self._open_tab(tab)
 
     async def _act(self, fn, *args, ok: str = "", refresh: bool = True, tabs: bool = True):
         """Run one action; a refusal leaves the page as it was and says why."""
@@ -152,9 +212,9 @@ class LeadState(AuthState):
             if failed is not None:
                 return False, failed
         if tabs:
-            from .lead_tabs import LeadTabsState
-
-            events.append(LeadTabsState.refresh)
+            failed = await self._tabs_changed()
+            if failed is not None:
+                events.append(failed)
         if ok:
             events.append(rx.toast.success(ok))
         return result, events
@@ -165,9 +225,10 @@ class LeadState(AuthState):
     def start_edit(self):
         if not self.can_change:
             return rx.toast.error("Claim this lead before changing it.")
-        self.form = {k: str(self.lead.get(k, "") or "") for k in svc.CONTACT_FORM_FIELDS}
-        self.form["extra_emails"] = str(self.lead.get("extra_emails", ""))
-        self.form["extra_phones"] = str(self.lead.get("extra_phones", ""))
+        lead = cast(dict[str, Any], self.lead)
+        self.form = {k: str(lead.get(k, "") or "") for k in svc.CONTACT_FORM_FIELDS}
+        self.form["extra_emails"] = str(lead.get("extra_emails", ""))
+        self.form["extra_phones"] = str(lead.get("extra_phones", ""))
         self.form_errors = {}
         self.form_key += 1
         self.dialog = "edit"
@@ -194,11 +255,9 @@ class LeadState(AuthState):
         self.form_errors = {}
         self.dialog = ""
         failed = await self._refresh()
-        if failed is not None:
-            return failed
-        from .lead_tabs import LeadTabsState
-
-        return [LeadTabsState.refresh, rx.toast.success("Contact information saved.")]
+        if failed is None:
+            failed = await self._tabs_changed()
+        return failed if failed is not None else rx.toast.success("Contact information saved.")
 
     # ------------------------------------------------------------ pipeline, status, priority, tags
 
@@ -296,7 +355,7 @@ class LeadState(AuthState):
             self.undo_id, self.undo_label = 0, ""
         return events
 
-    # ------------------------------------------------------- dialogs: message (P11), password (P12)
+    # ------------------------------------------------------ dialogs: message (P11), password (P12)
 
     @rx.event
     def open_dialog(self, name: str):
@@ -335,9 +394,8 @@ class LeadState(AuthState):
             "messages": self.counts.get("messages", 0) + 1,
             "history": self.counts.get("history", 0) + 1,
         }
-        from .lead_tabs import LeadTabsState
-
-        return [LeadTabsState.refresh, rx.toast.success("Message sent.")]
+        failed = await self._tabs_changed()
+        return failed if failed is not None else rx.toast.success("Message sent.")
 
     @rx.event
     async def reset_password(self):

@@ -6,6 +6,7 @@ import reflex as rx
 
 from leadapp.services import settings as svc
 from leadapp.services.errors import ServiceError
+from leadapp.services.settings import UserRow
 
 from .base import AuthState
 
@@ -17,7 +18,7 @@ class SettingsState(AuthState):
     default_agent_id: str = ""
     quick_events: str = ""
     reminder_minutes: int = 15
-    users: list[dict] = []
+    users: list[UserRow] = []
     timezone: str = "UTC"
     errors: dict[str, str] = {}
 
@@ -26,7 +27,7 @@ class SettingsState(AuthState):
         return svc.TIMEZONES
 
     @rx.var
-    def agent_choices(self) -> list[dict]:
+    def agent_choices(self) -> list[dict[str, str]]:
         return [{"id": str(u["id"]), "name": u["name"]} for u in self.users if u["active"]]
 
     @rx.event

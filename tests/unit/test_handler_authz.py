@@ -33,10 +33,13 @@ def leadapp_handlers() -> set[str]:
                 continue
             for name, handler in sub.event_handlers.items():
                 fn = handler.fn
-                if name.startswith("_") or getattr(fn, "__module__", "") != sub.__module__:
+                if name.startswith("_"):
                     continue
+                # A handler from a mixin is bound to each state using it (its qualified name
+                # says so) and needs a test there; one inherited from a parent state is
+                # covered under that parent.
                 if fn.__qualname__.split(".")[0] != sub.__name__:
-                    continue  # inherited: covered under its defining class
+                    continue
                 found.add(f"{sub.__name__}.{name}")
     return found
 

@@ -1,8 +1,9 @@
-"""Every lead-page event handler (LeadState, LeadTabsState) as the lead's agent, as another
-agent (refused, nothing changes, nothing shown) and as a broker (G2)."""
+"""Every lead-page event handler (LeadState and its tab substates) as the lead's agent, as
+another agent (refused, nothing changes, nothing shown) and as a broker (G2)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar, cast
 
 import pytest
 from sqlmodel import func, select
@@ -30,8 +31,21 @@ from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
 from leadapp.services import rollups
 from leadapp.state.lead import LeadState
-from leadapp.state.lead_tabs import LeadTabsState
+from leadapp.state.lead_tabs import (
+    NO_MESSAGE,
+    ActivityTab,
+    HistoryTab,
+    ListingsTab,
+    MessagesTab,
+    OrganizerTab,
+    PropertySearch,
+    SiteTab,
+    SubscriptionsTab,
+    UpdatesTab,
+)
 from tests.unit.state_harness import call, make_state, token_for
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -162,10 +176,18 @@ def fingerprint(session, lead_id):
 
 
 async def as_user(engine, session, user, lead_id, cls, monkeypatch):
+    """The page opened by `user` (LeadState.load, as on_load), then the `cls` substate."""
     st = make_state(cls, engine, token_for(session, user), monkeypatch)
-    st.router.page.params["lead_id"] = str(lead_id)
-    await call(st, "load")
+    page = st if cls is LeadState else st.parent_state
+    page.router.page.params["lead_id"] = str(lead_id)
+    await call(page, "load")
     return st
+
+
+def sub(st, cls: type[T]) -> T:
+    """The `cls` tab substate of the page state `st` (or of its LeadState)."""
+    page = st if type(st) is LeadState else st.parent_state
+    return cast(T, page.substates[cls.get_name()])
 
 
 WHO = {
@@ -265,94 +287,94 @@ WRITES = [
         marks=pytest.mark.authz("LeadState.reset_password"),
     ),
     pytest.param(
-        LeadTabsState,
+        HistoryTab,
         "add_note",
         lambda c, o: ({"title": "", "body": "Wants a yard"},),
         lambda st, c: setattr(st, "note_kind", "call"),
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.add_note"),
+        marks=pytest.mark.authz("HistoryTab.add_note"),
     ),
     pytest.param(
-        LeadTabsState,
+        HistoryTab,
         "save_details",
         lambda c, o: ({"details": "Asked about Saturday"},),
         lambda st, c: setattr(st, "details_id", c.qe_id),
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.save_details"),
+        marks=pytest.mark.authz("HistoryTab.save_details"),
     ),
     pytest.param(
-        LeadTabsState,
+        SubscriptionsTab,
         "add_market",
         lambda c, o: ({"market_id": str(c.market.id), "type_listing": "on", "type_market": "on"},),
         None,
         "broker",
-        marks=pytest.mark.authz("LeadTabsState.add_market"),
+        marks=pytest.mark.authz("SubscriptionsTab.add_market"),
     ),
     pytest.param(
-        LeadTabsState,
+        SubscriptionsTab,
         "add_campaign",
         lambda c, o: ({"campaign_id": str(c.campaign.id)},),
         None,
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.add_campaign"),
+        marks=pytest.mark.authz("SubscriptionsTab.add_campaign"),
     ),
     pytest.param(
-        LeadTabsState,
+        SubscriptionsTab,
         "confirm_deactivate",
         lambda c, o: (),
         lambda st, c: (setattr(st, "confirm_kind", "market"), setattr(st, "confirm_id", c.msub_id)),
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.confirm_deactivate"),
+        marks=pytest.mark.authz("SubscriptionsTab.confirm_deactivate"),
     ),
     pytest.param(
-        LeadTabsState,
+        OrganizerTab,
         "toggle_alert",
         lambda c, o: (c.ss_id, False),
         None,
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.toggle_alert"),
+        marks=pytest.mark.authz("OrganizerTab.toggle_alert"),
     ),
     pytest.param(
-        LeadTabsState,
+        OrganizerTab,
         "delete_search",
         lambda c, o: (c.ss_id,),
         None,
         "broker",
-        marks=pytest.mark.authz("LeadTabsState.delete_search"),
+        marks=pytest.mark.authz("OrganizerTab.delete_search"),
     ),
     pytest.param(
-        LeadTabsState,
+        OrganizerTab,
         "delete_favorite",
         lambda c, o: (c.fav_id,),
         None,
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.delete_favorite"),
+        marks=pytest.mark.authz("OrganizerTab.delete_favorite"),
     ),
     pytest.param(
-        LeadTabsState,
+        UpdatesTab,
         "send_all_now",
         lambda c, o: (),
         None,
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.send_all_now"),
+        marks=pytest.mark.authz("UpdatesTab.send_all_now"),
     ),
     pytest.param(
-        LeadTabsState,
+        PropertySearch,
         "save_search",
         lambda c, o: ({"name": "Berkeley 2+", "alerts": "on"},),
         lambda st, c: setattr(
             st, "ps_form", {"city": "Berkeley", "transaction": "sale", "min_beds": "2"}
         ),
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.save_search"),
+        marks=pytest.mark.authz("PropertySearch.save_search"),
     ),
     pytest.param(
-        LeadTabsState,
+        PropertySearch,
         "favorite_listing",
         lambda c, o: (c.listing.id,),
         None,
         "agent",
-        marks=pytest.mark.authz("LeadTabsState.favorite_listing"),
+        marks=pytest.mark.authz("PropertySearch.favorite_listing"),
     ),
 ]
 
@@ -367,8 +389,9 @@ async def test_write_handlers_refuse_another_agent_and_work_for_the_right_user(
         setup(st, ctx)
     events = await call(st, handler, *args(ctx, org))
     assert fingerprint(session, ctx.lead.id) == before, f"{handler} changed data for another agent"
-    assert "not yours" in str(events) or "not yours" in getattr(st, "error", "") + getattr(
-        st, "tab_error", ""
+    # a tab's own refusal: its reply or the tab error (LeadState.error was set by load)
+    assert "not yours" in str(events) or "not yours" in st.tab_error + (
+        st.error if cls is LeadState else ""
     )
     if cls is LeadState:
         assert st.lead == {}
@@ -388,88 +411,102 @@ async def test_write_handlers_refuse_another_agent_and_work_for_the_right_user(
 
 
 READS = [
-    pytest.param("load", (), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.load")),
     pytest.param(
+        LeadState,
+        "load",
+        (),
+        lambda st: sub(st, ActivityTab).rows,
+        marks=pytest.mark.authz("LeadState.load"),
+    ),
+    pytest.param(
+        LeadState,
         "set_tab",
         ("history",),
-        lambda st: st.hist_rows,
-        marks=pytest.mark.authz("LeadTabsState.set_tab"),
+        lambda st: sub(st, HistoryTab).rows,
+        marks=pytest.mark.authz("LeadState.set_tab"),
     ),
     pytest.param(
-        "refresh", (), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.refresh")
+        LeadState,
+        "load_quiet",
+        (),
+        lambda st: sub(st, ActivityTab).rows,
+        marks=pytest.mark.authz("LeadState.load_quiet"),
     ),
     pytest.param(
-        "act_filter",
+        ActivityTab,
+        "filter_by",
         ("search",),
-        lambda st: st.act_rows,
-        marks=pytest.mark.authz("LeadTabsState.act_filter"),
+        lambda st: st.rows,
+        marks=pytest.mark.authz("ActivityTab.filter_by"),
     ),
     pytest.param(
-        "act_goto", (1,), lambda st: st.act_rows, marks=pytest.mark.authz("LeadTabsState.act_goto")
+        ActivityTab, "goto", (1,), lambda st: st.rows, marks=pytest.mark.authz("ActivityTab.goto")
     ),
     pytest.param(
-        "site_filter",
+        SiteTab,
+        "filter_by",
         ("listing_view",),
-        lambda st: st.site_rows,
-        marks=pytest.mark.authz("LeadTabsState.site_filter"),
+        lambda st: st.rows,
+        marks=pytest.mark.authz("SiteTab.filter_by"),
     ),
     pytest.param(
-        "site_goto",
-        (0,),
-        lambda st: st.site_rows,
-        marks=pytest.mark.authz("LeadTabsState.site_goto"),
+        SiteTab, "goto", (0,), lambda st: st.rows, marks=pytest.mark.authz("SiteTab.goto")
     ),
     pytest.param(
-        "set_hist_filter",
+        HistoryTab,
+        "filter_by",
         ("notes",),
-        lambda st: st.hist_rows,
-        marks=pytest.mark.authz("LeadTabsState.set_hist_filter"),
+        lambda st: st.rows,
+        marks=pytest.mark.authz("HistoryTab.filter_by"),
     ),
     pytest.param(
-        "hist_goto",
-        (0,),
-        lambda st: st.hist_rows,
-        marks=pytest.mark.authz("LeadTabsState.hist_goto"),
+        HistoryTab, "goto", (0,), lambda st: st.rows, marks=pytest.mark.authz("HistoryTab.goto")
     ),
     pytest.param(
+        OrganizerTab,
         "sort_favorites",
         ("price_desc",),
         lambda st: st.favs,
-        marks=pytest.mark.authz("LeadTabsState.sort_favorites"),
+        marks=pytest.mark.authz("OrganizerTab.sort_favorites"),
     ),
     pytest.param(
-        "msg_goto", (0,), lambda st: st.msg_rows, marks=pytest.mark.authz("LeadTabsState.msg_goto")
+        MessagesTab, "goto", (0,), lambda st: st.rows, marks=pytest.mark.authz("MessagesTab.goto")
     ),
     pytest.param(
-        "ls_goto", (0,), lambda st: st.ls_rows, marks=pytest.mark.authz("LeadTabsState.ls_goto")
+        ListingsTab, "goto", (0,), lambda st: st.rows, marks=pytest.mark.authz("ListingsTab.goto")
     ),
     pytest.param(
+        PropertySearch,
         "run_search",
         ({"city": "Berkeley", "transaction": "sale"},),
         lambda st: st.ps_rows,
-        marks=pytest.mark.authz("LeadTabsState.run_search"),
+        marks=pytest.mark.authz("PropertySearch.run_search"),
     ),
     pytest.param(
+        PropertySearch,
         "search_goto",
         (0,),
         lambda st: st.ps_rows,
-        marks=pytest.mark.authz("LeadTabsState.search_goto"),
+        marks=pytest.mark.authz("PropertySearch.search_goto"),
     ),
 ]
 
 
-@pytest.mark.parametrize("handler,args,rows", READS)
+@pytest.mark.parametrize("cls,handler,args,rows", READS)
 @pytest.mark.parametrize("who", ["agent", "agent2", "broker"])
 async def test_tab_reads_show_rows_only_to_users_who_may_see_the_lead(
-    engine, session, org, ctx, monkeypatch, handler, args, rows, who
+    engine, session, org, ctx, monkeypatch, cls, handler, args, rows, who
 ):
-    st = await as_user(engine, session, WHO[who](org), ctx.lead.id, LeadTabsState, monkeypatch)
+    st = await as_user(engine, session, WHO[who](org), ctx.lead.id, cls, monkeypatch)
     if handler == "search_goto":
         st.ps_form = {"city": "Berkeley", "transaction": "sale"}
         st.ps_pages = 1
+    if cls is not LeadState:
+        sub(st, ActivityTab).rows = []  # what LeadState.load showed: the handler must show rows
     events = await call(st, handler, *args)
     if who == "agent2":
-        assert rows(st) == [] and "not yours" in (st.tab_error + str(events))
+        shown = st.tab_error + str(events) + (st.error if cls is LeadState else "")
+        assert rows(st) == [] and "not yours" in shown
     else:
         assert rows(st) != [], events
 
@@ -579,104 +616,115 @@ async def test_dialog_handlers_reveal_nothing_to_another_agent(
     assert st.dialog == "message"
 
 
-@pytest.mark.authz("LeadTabsState.open_note")
-@pytest.mark.authz("LeadTabsState.close_note")
-@pytest.mark.authz("LeadTabsState.start_details")
-@pytest.mark.authz("LeadTabsState.cancel_details")
-@pytest.mark.authz("LeadTabsState.open_sub_dialog")
-@pytest.mark.authz("LeadTabsState.close_sub_dialog")
-@pytest.mark.authz("LeadTabsState.ask_deactivate")
-@pytest.mark.authz("LeadTabsState.cancel_confirm")
-@pytest.mark.authz("LeadTabsState.manage_alerts")
-@pytest.mark.authz("LeadTabsState.set_org_view")
-@pytest.mark.authz("LeadTabsState.open_search")
-@pytest.mark.authz("LeadTabsState.close_search")
-@pytest.mark.authz("LeadTabsState.open_message")
-@pytest.mark.authz("LeadTabsState.close_message")
+@pytest.mark.authz("HistoryTab.open_note")
+@pytest.mark.authz("HistoryTab.close_note")
+@pytest.mark.authz("HistoryTab.start_details")
+@pytest.mark.authz("HistoryTab.cancel_details")
+@pytest.mark.authz("SubscriptionsTab.open_sub_dialog")
+@pytest.mark.authz("SubscriptionsTab.close_sub_dialog")
+@pytest.mark.authz("SubscriptionsTab.ask_deactivate")
+@pytest.mark.authz("SubscriptionsTab.cancel_confirm")
+@pytest.mark.authz("SubscriptionsTab.manage_alerts")
+@pytest.mark.authz("OrganizerTab.set_org_view")
+@pytest.mark.authz("PropertySearch.open_search")
+@pytest.mark.authz("PropertySearch.close_search")
+@pytest.mark.authz("MessagesTab.open_message")
+@pytest.mark.authz("MessagesTab.close_message")
 async def test_tab_ui_handlers_reveal_nothing_to_another_agent(
     engine, session, org, ctx, monkeypatch
 ):
     before = fingerprint(session, ctx.lead.id)
-    st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadTabsState, monkeypatch)
+    st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadState, monkeypatch)
+    hist, subs_tab, msgs = sub(st, HistoryTab), sub(st, SubscriptionsTab), sub(st, MessagesTab)
+    organizer, search = sub(st, OrganizerTab), sub(st, PropertySearch)
     await call(st, "set_tab", "history")
-    await call(st, "start_details", ctx.qe_id)
-    assert st.details_id == 0 and st.details_text == ""
-    await call(st, "ask_deactivate", "market", ctx.msub_id)
-    assert st.confirm_kind == "" and st.confirm_text == ""
-    await call(st, "open_message", ctx.msg_id)
-    assert st.open_msg == {}
-    for handler, args in (
-        ("open_note", ("note",)),
-        ("close_note", ()),
-        ("cancel_details", ()),
-        ("open_sub_dialog", ("market",)),
-        ("close_sub_dialog", ()),
-        ("cancel_confirm", ()),
-        ("manage_alerts", ()),
-        ("set_org_view", ("favorites",)),
-        ("open_search", ("favorite", "rent")),
-        ("close_search", ()),
-        ("close_message", ()),
+    await call(hist, "start_details", ctx.qe_id)
+    assert hist.details_id == 0 and hist.details_text == ""
+    await call(subs_tab, "ask_deactivate", "market", ctx.msub_id)
+    assert subs_tab.confirm_kind == "" and subs_tab.confirm_text == ""
+    await call(msgs, "open_message", ctx.msg_id)
+    assert msgs.open_msg == NO_MESSAGE
+    for target, handler, args in (
+        (hist, "open_note", ("note",)),
+        (hist, "close_note", ()),
+        (hist, "cancel_details", ()),
+        (subs_tab, "open_sub_dialog", ("market",)),
+        (subs_tab, "close_sub_dialog", ()),
+        (subs_tab, "cancel_confirm", ()),
+        (subs_tab, "manage_alerts", ()),
+        (organizer, "set_org_view", ("favorites",)),
+        (search, "open_search", ("favorite", "rent")),
+        (search, "close_search", ()),
+        (msgs, "close_message", ()),
     ):
-        await call(st, handler, *args)
-    assert st.hist_rows == [] and st.searches == [] and st.favs == [] and st.sub_markets == []
+        await call(target, handler, *args)
+    assert hist.rows == [] and organizer.searches == [] and organizer.favs == []
+    assert subs_tab.markets == []
     assert fingerprint(session, ctx.lead.id) == before
     # the lead's agent: the same handlers open what they name
-    st = await as_user(engine, session, org.agent, ctx.lead.id, LeadTabsState, monkeypatch)
+    st = await as_user(engine, session, org.agent, ctx.lead.id, LeadState, monkeypatch)
+    hist, subs_tab, msgs = sub(st, HistoryTab), sub(st, SubscriptionsTab), sub(st, MessagesTab)
+    organizer, search = sub(st, OrganizerTab), sub(st, PropertySearch)
     await call(st, "set_tab", "history")
-    await call(st, "start_details", ctx.qe_id)
-    assert st.details_id == ctx.qe_id
-    await call(st, "cancel_details")
-    assert st.details_id == 0
-    await call(st, "open_note", "call")
-    assert st.note_kind == "call"
-    await call(st, "close_note")
+    await call(hist, "start_details", ctx.qe_id)
+    assert hist.details_id == ctx.qe_id
+    await call(hist, "cancel_details")
+    assert hist.details_id == 0
+    await call(hist, "open_note", "call")
+    assert hist.note_kind == "call"
+    await call(hist, "close_note")
     await call(st, "set_tab", "subscriptions")
-    await call(st, "ask_deactivate", "market", ctx.msub_id)
-    assert st.confirm_kind == "market" and "Oakland" in st.confirm_text
-    await call(st, "cancel_confirm")
-    await call(st, "open_sub_dialog", "campaign")
-    assert st.sub_dialog == "campaign"
-    await call(st, "close_sub_dialog")
+    await call(subs_tab, "ask_deactivate", "market", ctx.msub_id)
+    assert subs_tab.confirm_kind == "market" and "Oakland" in subs_tab.confirm_text
+    await call(subs_tab, "cancel_confirm")
+    await call(subs_tab, "open_sub_dialog", "campaign")
+    assert subs_tab.sub_dialog == "campaign"
+    await call(subs_tab, "close_sub_dialog")
     await call(st, "set_tab", "messages")
-    await call(st, "open_message", ctx.msg_id)
-    assert st.open_msg["body"] == "First message"
-    await call(st, "close_message")
-    events = await call(st, "manage_alerts")
-    assert st.tab == "organizer" and events
-    await call(st, "set_org_view", "favorites")
-    assert st.org_view == "favorites"
-    await call(st, "open_search", "favorite", "rent")
-    assert st.ps_open and st.ps_mode == "favorite" and st.ps_form["transaction"] == "rent"
-    await call(st, "close_search")
-    assert not st.ps_open
+    await call(msgs, "open_message", ctx.msg_id)
+    assert msgs.open_msg["body"] == "First message"
+    await call(msgs, "close_message")
+    await call(subs_tab, "manage_alerts")
+    # one event: the organizer opens on its saved searches with its rows in the same reply
+    assert st.tab == "organizer" and organizer.org_view == "searches" and organizer.searches
+    await call(organizer, "set_org_view", "favorites")
+    assert organizer.org_view == "favorites"
+    await call(search, "open_search", "favorite", "rent")
+    assert (
+        search.ps_open and search.ps_mode == "favorite" and search.ps_form["transaction"] == "rent"
+    )
+    await call(search, "close_search")
+    assert not search.ps_open
     assert fingerprint(session, ctx.lead.id) == before
 
 
-@pytest.mark.authz("LeadTabsState.edit_search")
+@pytest.mark.authz("PropertySearch.edit_search")
 async def test_update_a_saved_search_only_for_the_leads_agent(
     engine, session, org, ctx, monkeypatch
 ):
     before = fingerprint(session, ctx.lead.id)
-    st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadTabsState, monkeypatch)
+    st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadState, monkeypatch)
+    search = sub(st, PropertySearch)
     await call(st, "set_tab", "updates")
-    await call(st, "edit_search", ctx.ss_id)
-    assert not st.ps_open and st.ps_edit_id == 0
-    st.ps_edit_id, st.ps_form = ctx.ss_id, {"city": "Oakland", "transaction": "sale"}  # forged
-    await call(st, "save_search", {"name": "Hijacked", "alerts": "on"})
+    await call(search, "edit_search", ctx.ss_id)
+    assert not search.ps_open and search.ps_edit_id == 0
+    search.ps_edit_id, search.ps_form = ctx.ss_id, {"city": "Oakland", "transaction": "sale"}
+    await call(search, "save_search", {"name": "Hijacked", "alerts": "on"})  # forged
     assert fingerprint(session, ctx.lead.id) == before
-    st = await as_user(engine, session, org.agent, ctx.lead.id, LeadTabsState, monkeypatch)
+    st = await as_user(engine, session, org.agent, ctx.lead.id, LeadState, monkeypatch)
+    search = sub(st, PropertySearch)
     await call(st, "set_tab", "updates")
-    await call(st, "edit_search", ctx.ss_id)
+    assert sub(st, UpdatesTab).sales  # the tab shows the saved search the dialog edits
+    await call(search, "edit_search", ctx.ss_id)
     assert (
-        st.ps_open
-        and st.ps_edit_id == ctx.ss_id
-        and st.ps_form["city"] == "Berkeley"
-        and st.ps_rows
+        search.ps_open
+        and search.ps_edit_id == ctx.ss_id
+        and search.ps_form["city"] == "Berkeley"
+        and search.ps_rows
     )
-    await call(st, "run_search", {"city": "Berkeley", "transaction": "sale", "min_beds": "3"})
+    await call(search, "run_search", {"city": "Berkeley", "transaction": "sale", "min_beds": "3"})
     await call(
-        st, "save_search", {"name": "Bigger Berkeley"}
+        search, "save_search", {"name": "Bigger Berkeley"}
     )  # box unticked: daily updates off, search kept
     session.expire_all()
     s = session.get(SavedSearch, ctx.ss_id)

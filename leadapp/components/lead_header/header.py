@@ -1,0 +1,340 @@
+"""The lead page's header: name, rating, status, agent, tags, quick contact,
+quick events and the pipeline row (P1-P4, P10, G2, G3)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.models.enums import STAGES
+from leadapp.state.base import AuthState
+from leadapp.state.lead import LeadState
+
+from .common import L
+
+STAGE_CHOICES = [{"code": k, "label": v} for k, v in STAGES.items()]
+
+
+def stars() -> rx.Component:
+    def star(i: int):
+        on = LeadState.stars >= i
+        return rx.icon(
+            "star",
+            size=18,
+            color=rx.cond(on, rx.color("amber", 9), rx.color("gray", 7)),
+            fill=rx.cond(on, rx.color("amber", 9), "none"),
+        )
+
+    return rx.tooltip(
+        rx.hstack(
+            star(1),
+            star(2),
+            star(3),
+            spacing="0",
+            data_testid="lead-stars",
+            custom_attrs={"data-stars": LeadState.stars.to(str)},
+        ),
+        content=LeadState.rating_summary,
+    )
+
+
+def _status_badge() -> rx.Component:
+    return rx.badge(
+        L("status_text"),
+        color_scheme=rx.match(
+            L("status"),
+            ("new", "blue"),
+            ("active", "green"),
+            ("inactive", "orange"),
+            ("deleted", "red"),
+            "gray",
+        ),
+        variant="soft",
+        size="2",
+        data_testid="lead-status",
+    )
+
+
+def _tags() -> rx.Component:
+    return rx.hstack(
+        rx.foreach(
+            LeadState.tags,
+            lambda t: rx.badge(
+                rx.hstack(
+                    rx.text(t),
+                    rx.cond(
+                        LeadState.can_change,
+                        rx.icon(
+                            "x",
+                            size=12,
+                            cursor="pointer",
+                            on_click=LeadState.remove_tag(t),
+                            aria_label="Remove tag",
+                            data_testid="remove-tag",
+                        ),
+                    ),
+                    spacing="1",
+                    align="center",
+                ),
+                variant="surface",
+                color_scheme="indigo",
+                size="2",
+                data_testid="lead-tag",
+            ),
+        ),
+        rx.cond(
+            LeadState.can_change,
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        name="tag",
+                        placeholder="Add tag",
+                        size="1",
+                        width="120px",
+                        list="all-tags",
+                        data_testid="tag-input",
+                    ),
+                    rx.el.datalist(
+                        rx.foreach(LeadState.all_tags, lambda t: rx.el.option(value=t)),
+                        id="all-tags",
+                    ),
+                    rx.icon_button(
+                        rx.icon("plus", size=14),
+                        size="1",
+                        variant="soft",
+                        type="submit",
+                        aria_label="Add tag",
+                        data_testid="tag-add",
+                    ),
+                    spacing="1",
+                ),
+                on_submit=LeadState.add_tag,
+                reset_on_submit=True,
+            ),
+        ),
+        wrap="wrap",
+        spacing="2",
+        align="center",
+    )
+
+
+def _actions() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            LeadState.can_claim,
+            rx.button(
+                rx.icon("hand", size=16),
+                "Claim lead",
+                on_click=LeadState.claim,
+                color_scheme="green",
+                data_testid="claim-lead",
+            ),
+        ),
+        rx.cond(
+            LeadState.can_change,
+            rx.fragment(
+                rx.button(
+                    rx.icon("pencil", size=16),
+                    "Edit info",
+                    variant="soft",
+                    on_click=LeadState.start_edit,
+                    data_testid="edit-info",
+                ),
+                rx.button(
+                    rx.icon("mail-plus", size=16),
+                    "New message",
+                    variant="soft",
+                    on_click=LeadState.open_dialog("message"),
+                    data_testid="new-message",
+                ),
+                rx.button(
+                    rx.icon("key-round", size=16),
+                    "Reset password",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=LeadState.reset_password,
+                    data_testid="reset-password",
+                ),
+            ),
+        ),
+        rx.cond(
+            LeadState.can_reject,
+            rx.button(
+                rx.icon("undo-2", size=16),
+                "Reject",
+                variant="soft",
+                color_scheme="red",
+                on_click=LeadState.open_dialog("reject"),
+                data_testid="reject-lead",
+            ),
+        ),
+        wrap="wrap",
+        spacing="2",
+        justify="end",
+        flex_shrink="0",
+        max_width=["100%", "100%", "480px"],
+    )
+
+
+def _assign() -> rx.Component:
+    return rx.cond(
+        AuthState.is_broker,
+        rx.hstack(
+            rx.text("Agent", size="2", color_scheme="gray"),
+            rx.select.root(
+                rx.select.trigger(placeholder="Unassigned", data_testid="assign-select"),
+                rx.select.content(
+                    rx.select.item("Unassigned (pool)", value="none"),
+                    rx.foreach(
+                        LeadState.agents, lambda a: rx.select.item(a["name"], value=a["id"])
+                    ),
+                ),
+                value=rx.cond(L("agent_id") == "", "none", L("agent_id")),
+                on_change=LeadState.assign,
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.hstack(
+            rx.text("Agent", size="2", color_scheme="gray"),
+            rx.text(L("agent_name"), size="2", weight="medium", data_testid="lead-agent"),
+            rx.cond(  # N2
+                L("speed") != "",
+                rx.text(L("speed"), size="1", color_scheme="gray", data_testid="speed-to-lead"),
+            ),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+    )
+
+
+def header() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.vstack(
+                    rx.hstack(
+                        rx.heading(L("name"), size="7", data_testid="lead-name"),
+                        stars(),
+                        _status_badge(),
+                        rx.cond(
+                            L("inactive") & LeadState.can_change,
+                            rx.button(
+                                "Reactivate",
+                                size="1",
+                                color_scheme="green",
+                                on_click=LeadState.reactivate,
+                                data_testid="reactivate",
+                            ),
+                        ),
+                        wrap="wrap",
+                        align="center",
+                        spacing="3",
+                    ),
+                    rx.text(
+                        LeadState.rating_summary,
+                        size="1",
+                        color_scheme="gray",
+                        data_testid="rating-reason",
+                    ),
+                    rx.hstack(
+                        rx.link(
+                            rx.hstack(
+                                rx.icon("mail", size=14),
+                                rx.text(L("email")),
+                                spacing="1",
+                                align="center",
+                            ),
+                            href="mailto:" + L("email"),
+                            size="2",
+                            data_testid="mailto",
+                        ),
+                        rx.cond(
+                            L("phone") != "",
+                            rx.link(
+                                rx.hstack(
+                                    rx.icon("phone", size=14),
+                                    rx.text(L("phone")),
+                                    spacing="1",
+                                    align="center",
+                                ),
+                                href="tel:" + L("phone"),
+                                size="2",
+                                data_testid="tel",
+                            ),
+                        ),
+                        _assign(),
+                        wrap="wrap",
+                        spacing="4",
+                        align="center",
+                    ),
+                    _tags(),
+                    spacing="2",
+                    align="start",
+                    min_width="0",
+                    flex="1",
+                ),
+                _actions(),
+                direction=rx.breakpoints(initial="column", md="row"),
+                gap="3",
+                width="100%",
+            ),
+            rx.cond(LeadState.can_change, quick_events()),
+            pipeline(),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def quick_events() -> rx.Component:
+    return rx.hstack(
+        rx.foreach(
+            LeadState.quick_events,
+            lambda q: rx.button(
+                q,
+                size="2",
+                color_scheme="blue",
+                on_click=LeadState.quick_event(q),
+                data_testid="quick-event",
+            ),
+        ),
+        wrap="wrap",
+        spacing="2",
+    )
+
+
+def pipeline() -> rx.Component:
+    def stage(s):
+        current = L("stage") == s["code"]
+        return rx.button(
+            s["label"],
+            size="2",
+            variant=rx.cond(current, "solid", "soft"),
+            color_scheme=rx.cond(
+                s["code"] == "dead", "gray", rx.cond(s["code"] == "closed", "green", "indigo")
+            ),
+            on_click=LeadState.set_stage(s["code"]),
+            disabled=~LeadState.can_change,
+            flex="1",
+            min_width="110px",
+            border_radius="0",
+            data_testid="stage-" + s["code"],
+            custom_attrs={"aria-pressed": rx.cond(current, "true", "false")},
+        )
+
+    return rx.vstack(
+        rx.text("Pipeline stage", size="1", color_scheme="gray", weight="medium"),
+        rx.flex(
+            rx.foreach(STAGE_CHOICES, stage),
+            wrap="wrap",
+            gap="1px",
+            width="100%",
+            border_radius="8px",
+            overflow="hidden",
+            data_testid="pipeline",
+        ),
+        spacing="1",
+        width="100%",
+    )

@@ -1,0 +1,70 @@
+"""What the lead page's tabs share: a pager, a table with an empty text, a select."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def pager(page, pages, goto, testid: str) -> rx.Component:
+    return rx.hstack(
+        rx.icon_button(
+            rx.icon("chevron-left", size=16),
+            size="1",
+            variant="soft",
+            disabled=page <= 0,
+            on_click=goto(page - 1),
+            aria_label="Previous page",
+            data_testid=f"{testid}-prev",
+        ),
+        rx.text(
+            "Page ",
+            page + 1,
+            " of ",
+            pages,
+            size="1",
+            color_scheme="gray",
+            data_testid=f"{testid}-page",
+        ),
+        rx.icon_button(
+            rx.icon("chevron-right", size=16),
+            size="1",
+            variant="soft",
+            disabled=page >= pages - 1,
+            on_click=goto(page + 1),
+            aria_label="Next page",
+            data_testid=f"{testid}-next",
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                rx.table.body(rx.foreach(rows, row_fn)),
+                size="1",
+                variant="surface",
+                width="100%",
+                data_testid=testid,
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.text(
+            empty, size="2", color_scheme="gray", padding_y="12px", data_testid=f"{testid}-empty"
+        ),
+    )
+
+
+def _select(items, value, on_change, testid: str, width: str = "200px") -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(width=width, data_testid=testid),
+        rx.select.content(rx.foreach(items, lambda k: rx.select.item(k["label"], value=k["code"]))),
+        value=value,
+        on_change=on_change,
+        size="2",
+    )

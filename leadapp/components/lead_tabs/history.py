@@ -1,0 +1,202 @@
+"""The History tab (P8, P10): notes, calls, quick events, messages and changes."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import HistoryTab
+
+from ..lead_header.common import field_error
+from .common import _select, pager
+
+
+def history_tab() -> rx.Component:
+    def entry(e) -> rx.Component:
+        return rx.box(
+            rx.vstack(
+                rx.hstack(
+                    rx.badge(
+                        e["kind_text"],
+                        variant="soft",
+                        color_scheme=rx.match(
+                            e["kind"],
+                            ("note", "blue"),
+                            ("call", "green"),
+                            ("quick_event", "indigo"),
+                            ("message", "violet"),
+                            "gray",
+                        ),
+                    ),
+                    rx.text(e["title"], weight="bold", size="2"),
+                    rx.cond(e["change"] != "", rx.text(e["change"], size="2", color_scheme="gray")),
+                    rx.spacer(),
+                    rx.text(e["who"], " · ", e["when"], size="1", color_scheme="gray"),
+                    width="100%",
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.cond(
+                    HistoryTab.details_id == e["id"],
+                    rx.form(
+                        rx.vstack(
+                            rx.text_area(
+                                name="details",
+                                default_value=HistoryTab.details_text,
+                                rows="3",
+                                width="100%",
+                                data_testid="details-input",
+                            ),
+                            rx.hstack(
+                                rx.button(
+                                    "Cancel",
+                                    size="1",
+                                    variant="soft",
+                                    color_scheme="gray",
+                                    type="button",
+                                    on_click=HistoryTab.cancel_details,
+                                ),
+                                rx.button(
+                                    "Save details",
+                                    size="1",
+                                    type="submit",
+                                    data_testid="save-details",
+                                ),
+                            ),
+                            width="100%",
+                        ),
+                        on_submit=HistoryTab.save_details,
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        rx.cond(
+                            e["body"] != "",
+                            rx.text(
+                                e["body"],
+                                size="2",
+                                white_space="pre-wrap",
+                                data_testid="history-body",
+                            ),
+                        ),
+                        rx.cond(
+                            e["can_edit"],
+                            rx.link(
+                                rx.cond(e["body"] != "", "Edit details", "Add details"),
+                                size="1",
+                                cursor="pointer",
+                                on_click=HistoryTab.start_details(e["id"]),
+                                data_testid="add-details",
+                            ),
+                        ),
+                        spacing="3",
+                        align="center",
+                        wrap="wrap",
+                    ),
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            padding_y="8px",
+            border_bottom=f"1px solid {rx.color('gray', 4)}",
+            width="100%",
+            data_testid="history-row",
+        )
+
+    return rx.vstack(
+        rx.hstack(
+            _select(
+                [
+                    {"code": "all", "label": "Everything"},
+                    {"code": "notes", "label": "Notes, calls, quick events"},
+                    {"code": "messages", "label": "Messages"},
+                    {"code": "changes", "label": "Changes (audit trail)"},
+                ],
+                HistoryTab.filter,
+                HistoryTab.filter_by,
+                "history-filter",
+                "220px",
+            ),
+            rx.cond(
+                LeadState.can_change,
+                rx.menu.root(
+                    rx.menu.trigger(
+                        rx.button(
+                            rx.icon("plus", size=14), "Add new", size="2", data_testid="history-add"
+                        )
+                    ),
+                    rx.menu.content(
+                        rx.menu.item(
+                            "Note", on_click=HistoryTab.open_note("note"), data_testid="add-note"
+                        ),
+                        rx.menu.item(
+                            "Phone call",
+                            on_click=HistoryTab.open_note("call"),
+                            data_testid="add-call",
+                        ),
+                    ),
+                ),
+            ),
+            rx.spacer(),
+            pager(HistoryTab.page, HistoryTab.pages, HistoryTab.goto, "history"),
+            wrap="wrap",
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            HistoryTab.note_kind != "",
+            rx.card(
+                rx.form(
+                    rx.vstack(
+                        rx.text(
+                            rx.cond(
+                                HistoryTab.note_kind == "call", "Log a phone call", "Add a note"
+                            ),
+                            weight="bold",
+                            size="2",
+                        ),
+                        rx.input(
+                            name="title",
+                            placeholder="Title (optional)",
+                            default_value=HistoryTab.note_draft["title"],
+                            width="100%",
+                            data_testid="note-title",
+                        ),
+                        field_error(HistoryTab.note_errors, "title"),
+                        rx.text_area(
+                            name="body",
+                            placeholder=rx.cond(
+                                HistoryTab.note_kind == "call", "What was said", "Note"
+                            ),
+                            rows="4",
+                            default_value=HistoryTab.note_draft["body"],
+                            width="100%",
+                            data_testid="note-body",
+                        ),
+                        field_error(HistoryTab.note_errors, "body"),
+                        rx.hstack(
+                            rx.button(
+                                "Cancel",
+                                type="button",
+                                variant="soft",
+                                color_scheme="gray",
+                                on_click=HistoryTab.close_note,
+                            ),
+                            rx.button("Save", type="submit", data_testid="save-note"),
+                            justify="end",
+                            width="100%",
+                        ),
+                        width="100%",
+                    ),
+                    on_submit=HistoryTab.add_note,
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            HistoryTab.rows.length() > 0,
+            rx.vstack(rx.foreach(HistoryTab.rows, entry), spacing="0", width="100%"),
+            rx.text("No history yet.", size="2", color_scheme="gray"),
+        ),
+        width="100%",
+        spacing="3",
+    )

@@ -1,0 +1,186 @@
+"""The Messages (P11), Listings sent (P18) and Tool use (P15) tabs."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.components.outbox import status_badge
+from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
+
+from .common import pager, table
+
+
+def all_mail_panel() -> rx.Component:
+    """C5/G4: every email sent to the lead (campaigns, alerts, reports, greetings too)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("All email to this lead", size="3"),
+            rx.badge(MessagesTab.all_mail_total, variant="soft"),
+            rx.spacer(),
+            rx.link(
+                "Open in the outbox",
+                href="/outbox?lead=" + LeadState.lead_id.to_string(),
+                size="2",
+                data_testid="lead-outbox-link",
+            ),
+            width="100%",
+            align="center",
+        ),
+        table(
+            ["Queued", "Subject", "Kind", "Status"],
+            MessagesTab.all_mail,
+            lambda m: rx.table.row(
+                rx.table.cell(m["created"], white_space="nowrap"),
+                rx.table.cell(
+                    rx.vstack(
+                        rx.link(m["subject"], href="/outbox?lead=" + m["lead_id"].to_string()),
+                        rx.text(m["sent_by"], size="1", color_scheme="gray"),
+                        spacing="0",
+                    )
+                ),
+                rx.table.cell(m["kind"]),
+                rx.table.cell(status_badge(m["status"], m["status_label"])),
+                data_testid="lead-mail-row",
+            ),
+            "lead-mail-table",
+            "No email sent to this lead yet.",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def messages_tab() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(
+                LeadState.can_change,
+                rx.button(
+                    rx.icon("mail-plus", size=14),
+                    "New message",
+                    size="2",
+                    on_click=LeadState.open_dialog("message"),
+                ),
+            ),
+            rx.spacer(),
+            pager(MessagesTab.page, MessagesTab.pages, MessagesTab.goto, "messages"),
+            width="100%",
+            align="center",
+        ),
+        table(
+            ["Sent", "Subject", "From", "Delivery"],
+            MessagesTab.rows,
+            lambda m: rx.table.row(
+                rx.table.cell(m["when"], white_space="nowrap"),
+                rx.table.cell(
+                    rx.link(
+                        m["title"],
+                        on_click=MessagesTab.open_message(m["id"]),
+                        cursor="pointer",
+                        data_testid="open-message",
+                    )
+                ),
+                rx.table.cell(m["who"]),
+                rx.table.cell(rx.badge(m["delivery"], variant="soft")),
+                data_testid="message-row",
+            ),
+            "messages-table",
+            "No messages yet.",
+        ),
+        all_mail_panel(),
+        rx.dialog.root(
+            rx.dialog.content(
+                rx.dialog.title(MessagesTab.open_msg["title"]),
+                rx.text(
+                    MessagesTab.open_msg["who"],
+                    " · ",
+                    MessagesTab.open_msg["when"],
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.text(
+                    MessagesTab.open_msg["body"],
+                    white_space="pre-wrap",
+                    size="2",
+                    margin_y="12px",
+                    data_testid="message-full",
+                ),
+                rx.hstack(rx.button("Close", on_click=MessagesTab.close_message), justify="end"),
+            ),
+            open=MessagesTab.open_msg["id"] > 0,
+            on_open_change=lambda _o: MessagesTab.close_message(),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def listings_tab() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(ListingsTab.total, " listings sent", size="2", color_scheme="gray"),
+            rx.spacer(),
+            pager(ListingsTab.page, ListingsTab.pages, ListingsTab.goto, "listings"),
+            width="100%",
+            align="center",
+        ),
+        table(
+            ["When", "Listing", "Price", "Beds / baths", "MLS", "How", "By"],
+            ListingsTab.rows,
+            lambda r: rx.table.row(
+                rx.table.cell(r["when"], white_space="nowrap"),
+                rx.table.cell(r["address"]),
+                rx.table.cell(r["price"]),
+                rx.table.cell(r["beds"], " / ", r["baths"]),
+                rx.table.cell(r["mls"]),
+                rx.table.cell(rx.badge(r["via"], variant="soft")),
+                rx.table.cell(r["who"]),
+                data_testid="listing-sent-row",
+            ),
+            "listings-table",
+            "No listings have been emailed or put on a showing sheet for this lead.",
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def tools_tab() -> rx.Component:
+    return rx.vstack(
+        rx.grid(
+            rx.foreach(
+                ToolsTab.rows,
+                lambda r: rx.card(
+                    rx.vstack(
+                        rx.text(r["label"], size="1", color_scheme="gray"),
+                        rx.heading(r["count"], size="6"),
+                        rx.text(
+                            rx.cond(r["last"] != "", "Last: " + r["last"], "Never"),
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                        spacing="1",
+                    ),
+                    data_testid="tool-" + r["key"],
+                ),
+            ),
+            columns=rx.breakpoints(initial="2", md="3"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.heading("Form submissions", size="3"),
+        table(
+            ["When", "Form", "Details"],
+            ToolsTab.forms,
+            lambda f: rx.table.row(
+                rx.table.cell(f["when"], white_space="nowrap"),
+                rx.table.cell(f["kind_text"]),
+                rx.table.cell(f["details"]),
+            ),
+            "forms-table",
+            "No contact or dynamic form submissions.",
+        ),
+        width="100%",
+        spacing="3",
+    )

@@ -1,0 +1,312 @@
+"""The Property organizer (P7) and Email updates (P14) tabs."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
+
+from ..lead_header.common import L
+from .common import _select
+
+
+def _theirs(by_lead) -> rx.Component:
+    return rx.cond(
+        by_lead,
+        rx.badge(
+            rx.icon("user", size=12),
+            "Saved by the lead",
+            color_scheme="violet",
+            variant="soft",
+            data_testid="by-lead",
+        ),
+        rx.badge("Added by agent", color_scheme="gray", variant="soft"),
+    )
+
+
+def _search_card(s) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(s["name"], weight="bold", size="2"),
+                _theirs(s["by_lead"]),
+                rx.spacer(),
+                rx.cond(
+                    s["can_delete"],
+                    rx.icon_button(
+                        rx.icon("trash-2", size=14),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="red",
+                        on_click=OrganizerTab.delete_search(s["id"]),
+                        aria_label="Delete search",
+                        data_testid="delete-search",
+                    ),
+                ),
+                width="100%",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text(s["criteria"], size="1", color_scheme="gray"),
+            rx.cond(
+                s["can_delete"],
+                rx.link(
+                    "Update this search",
+                    size="1",
+                    cursor="pointer",
+                    on_click=PropertySearch.edit_search(s["id"]),
+                    data_testid="edit-search",
+                ),
+            ),
+            rx.hstack(
+                rx.text("Created ", s["created"], size="1", color_scheme="gray"),
+                rx.spacer(),
+                rx.text("Email alerts", size="1"),
+                rx.switch(
+                    checked=s["alerts"],
+                    disabled=~s["can_toggle"],
+                    on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
+                    data_testid="alert-switch",
+                ),
+                width="100%",
+                align="center",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="saved-search",
+    )
+
+
+def _fav_card(f) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(f["address"], weight="bold", size="2"),
+                rx.spacer(),
+                rx.cond(
+                    f["can_delete"],
+                    rx.icon_button(
+                        rx.icon("trash-2", size=14),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="red",
+                        on_click=OrganizerTab.delete_favorite(f["fav_id"]),
+                        aria_label="Remove favourite",
+                        data_testid="delete-favorite",
+                    ),
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.hstack(
+                rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),
+                rx.text(f["beds"], " bd · ", f["baths"], " ba", size="2"),
+                rx.text("MLS ", f["mls"], size="1", color_scheme="gray"),
+                wrap="wrap",
+                align="center",
+            ),
+            rx.hstack(
+                _theirs(f["by_lead"]),
+                rx.text("Added ", f["added"], size="1", color_scheme="gray"),
+                wrap="wrap",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="favorite",
+    )
+
+
+def organizer_tab() -> rx.Component:
+    return rx.vstack(
+        rx.segmented_control.root(
+            rx.segmented_control.item("Saved searches", value="searches"),
+            rx.segmented_control.item("Favourites", value="favorites"),
+            value=OrganizerTab.org_view,
+            on_change=OrganizerTab.set_org_view,
+            data_testid="organizer-view",
+        ),
+        rx.cond(
+            OrganizerTab.org_view == "searches",
+            rx.vstack(
+                rx.hstack(
+                    rx.text(
+                        OrganizerTab.searches.length(),
+                        " saved searches",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    rx.spacer(),
+                    rx.cond(
+                        LeadState.can_change,
+                        rx.button(
+                            rx.icon("plus", size=14),
+                            "Add new",
+                            size="1",
+                            on_click=PropertySearch.open_search("search", "sale"),
+                            data_testid="add-search",
+                        ),
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                rx.grid(
+                    rx.foreach(OrganizerTab.searches, _search_card),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+            rx.vstack(
+                rx.hstack(
+                    rx.text(
+                        OrganizerTab.favs.length(),
+                        " favourites",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    rx.spacer(),
+                    _select(
+                        [
+                            {"code": "newest", "label": "Newest first"},
+                            {"code": "price_asc", "label": "Price: low to high"},
+                            {"code": "price_desc", "label": "Price: high to low"},
+                            {"code": "beds", "label": "Most bedrooms"},
+                        ],
+                        OrganizerTab.fav_sort,
+                        OrganizerTab.sort_favorites,
+                        "favorite-sort",
+                        "170px",
+                    ),
+                    rx.cond(
+                        LeadState.can_change,
+                        rx.button(
+                            rx.icon("plus", size=14),
+                            "Add new",
+                            size="1",
+                            on_click=PropertySearch.open_search("favorite", "sale"),
+                            data_testid="add-favorite",
+                        ),
+                    ),
+                    width="100%",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.grid(
+                    rx.foreach(OrganizerTab.favs, _fav_card),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def updates_tab() -> rx.Component:
+    def group(title: str, rows, tr: str) -> rx.Component:
+        return rx.vstack(
+            rx.hstack(
+                rx.heading(title, size="3"),
+                rx.spacer(),
+                rx.cond(
+                    LeadState.can_change,
+                    rx.button(
+                        rx.icon("plus", size=14),
+                        "New daily search",
+                        size="1",
+                        variant="soft",
+                        on_click=PropertySearch.open_search("search", tr),
+                        data_testid=f"new-daily-{tr}",
+                    ),
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                rows.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        rows,
+                        lambda s: rx.card(
+                            rx.hstack(
+                                rx.vstack(
+                                    rx.hstack(
+                                        rx.text(s["name"], weight="bold", size="2"),
+                                        _theirs(s["by_lead"]),
+                                        wrap="wrap",
+                                    ),
+                                    rx.text(s["criteria"], size="1", color_scheme="gray"),
+                                    rx.text(
+                                        "Last sent: ", s["last_sent"], size="1", color_scheme="gray"
+                                    ),
+                                    rx.cond(
+                                        s["can_delete"],
+                                        rx.link(
+                                            "Update this search criteria",
+                                            size="1",
+                                            cursor="pointer",
+                                            on_click=PropertySearch.edit_search(s["id"]),
+                                            data_testid="edit-daily",
+                                        ),
+                                    ),
+                                    spacing="1",
+                                ),
+                                rx.spacer(),
+                                rx.vstack(
+                                    rx.text("Send daily email updates", size="1"),
+                                    rx.switch(
+                                        checked=s["alerts"],
+                                        disabled=~s["can_toggle"],
+                                        on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
+                                        data_testid="daily-switch",
+                                    ),
+                                    align="end",
+                                    spacing="1",
+                                ),
+                                width="100%",
+                                align="center",
+                            ),
+                            width="100%",
+                            data_testid="daily-search",
+                        ),
+                    ),
+                    width="100%",
+                ),
+                rx.text("No daily searches.", size="2", color_scheme="gray"),
+            ),
+            width="100%",
+            spacing="2",
+        )
+
+    return rx.vstack(
+        rx.callout(
+            "At most two emails a day (one for sales, one for rentals), only when a matching "
+            "listing is new or updated in the last 24 hours. Switching a search off keeps it.",
+            icon="info",
+            size="1",
+        ),
+        group("Sales", UpdatesTab.sales, "sale"),
+        group("Rentals", UpdatesTab.rentals, "rent"),
+        rx.cond(
+            LeadState.can_change,
+            rx.button(
+                rx.icon("send", size=14),
+                "Send all searches to ",
+                L("name"),
+                " now",
+                on_click=UpdatesTab.send_all_now,
+                data_testid="send-all-now",
+            ),
+        ),
+        width="100%",
+        spacing="4",
+    )

@@ -1,0 +1,415 @@
+"""The Subscriptions tab (P6): market reports, campaigns, email alerts, and their dialogs."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.models.enums import MARKET_REPORT_TYPES
+from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import SubscriptionsTab
+
+REPORT_CHOICES = [{"code": k, "label": v} for k, v in MARKET_REPORT_TYPES.items()]
+
+
+def _clicks(rows) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Email"),
+                        rx.table.column_header_cell("Sent"),
+                        rx.table.column_header_cell("Clicked"),
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        rows,
+                        lambda c: rx.table.row(
+                            rx.table.cell(c["subject"]),
+                            rx.table.cell(c["sent"]),
+                            rx.table.cell(c["clicked"]),
+                        ),
+                    )
+                ),
+                size="1",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.text("No click-throughs.", size="1", color_scheme="gray"),
+    )
+
+
+def _active_badge(active) -> rx.Component:
+    return rx.badge(
+        rx.cond(active, "Active", "Inactive"),
+        color_scheme=rx.cond(active, "green", "gray"),
+        variant="soft",
+    )
+
+
+def _market_card(m) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(m["market"], weight="bold", size="2"),
+                rx.badge(m["type"], variant="outline"),
+                _active_badge(m["active"]),
+                rx.spacer(),
+                rx.cond(
+                    m["active"] & LeadState.can_change,
+                    rx.button(
+                        "Deactivate",
+                        size="1",
+                        color_scheme="red",
+                        variant="soft",
+                        on_click=SubscriptionsTab.ask_deactivate("market", m["id"]),
+                        data_testid="deactivate-market",
+                    ),
+                ),
+                wrap="wrap",
+                width="100%",
+                align="center",
+            ),
+            rx.text(m["criteria"], size="1", color_scheme="gray"),
+            rx.text(
+                "Emails sent in the last 30 days: ",
+                m["sent_30"],
+                size="1",
+                data_testid="market-sent-30",
+            ),
+            _clicks(m["clicks"]),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="market-sub",
+    )
+
+
+def _campaign_card(c) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(c["campaign"], weight="bold", size="2"),
+                rx.badge(
+                    c["status_text"],
+                    variant="soft",
+                    color_scheme=rx.match(
+                        c["status"], ("active", "green"), ("completed", "blue"), "gray"
+                    ),
+                ),
+                rx.text(
+                    c["remaining"],
+                    " of ",
+                    c["total"],
+                    " emails remaining",
+                    size="1",
+                    color_scheme="gray",
+                    data_testid="campaign-remaining",
+                ),
+                rx.spacer(),
+                rx.cond(
+                    c["active"] & LeadState.can_change,
+                    rx.button(
+                        "Deactivate",
+                        size="1",
+                        color_scheme="red",
+                        variant="soft",
+                        on_click=SubscriptionsTab.ask_deactivate("campaign", c["id"]),
+                        data_testid="deactivate-campaign",
+                    ),
+                ),
+                wrap="wrap",
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                c["emails"].length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(h)
+                                    for h in ("Email", "Sent", "Opened", "Clicked")
+                                ]
+                            )
+                        ),
+                        rx.table.body(
+                            rx.foreach(
+                                c["emails"],
+                                lambda e: rx.table.row(
+                                    rx.table.cell(e["subject"]),
+                                    rx.table.cell(e["sent"]),
+                                    rx.table.cell(e["opened"]),
+                                    rx.table.cell(e["clicked"]),
+                                ),
+                            )
+                        ),
+                        size="1",
+                        width="100%",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+                rx.text("No emails sent yet.", size="1", color_scheme="gray"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="campaign-sub",
+    )
+
+
+def _section(title: str, add, *children, testid: str) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.heading(title, size="3"), rx.spacer(), add, width="100%", align="center"),
+        *children,
+        spacing="2",
+        width="100%",
+        data_testid=testid,
+    )
+
+
+def subscriptions_tab() -> rx.Component:
+    def add(what, testid):
+        return rx.cond(
+            LeadState.can_change,
+            rx.button(  # noqa: E731
+                rx.icon("plus", size=14),
+                "Add new",
+                size="1",
+                on_click=SubscriptionsTab.open_sub_dialog(what),
+                data_testid=testid,
+            ),
+        )
+
+    return rx.vstack(
+        rx.cond(  # C5: bounced / unsubscribed, with dates
+            SubscriptionsTab.email_status.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    SubscriptionsTab.email_status,
+                    lambda line: rx.callout(
+                        line,
+                        icon="mail-x",
+                        color_scheme="orange",
+                        size="1",
+                        data_testid="email-status",
+                    ),
+                ),
+                spacing="1",
+            ),
+        ),
+        _section(
+            "Market subscriptions",
+            add("market", "add-market"),
+            rx.cond(
+                SubscriptionsTab.markets.length() > 0,
+                rx.vstack(rx.foreach(SubscriptionsTab.markets, _market_card), width="100%"),
+                rx.text("No market reports.", size="2", color_scheme="gray"),
+            ),
+            testid="markets-section",
+        ),
+        _section(
+            "Marketing automation campaigns",
+            add("campaign", "add-campaign"),
+            rx.cond(
+                SubscriptionsTab.campaigns.length() > 0,
+                rx.vstack(rx.foreach(SubscriptionsTab.campaigns, _campaign_card), width="100%"),
+                rx.text("No campaigns.", size="2", color_scheme="gray"),
+            ),
+            testid="campaigns-section",
+        ),
+        _section(
+            "Email alerts",
+            rx.link(
+                "Manage email alerts / saved searches",
+                on_click=SubscriptionsTab.manage_alerts,
+                size="2",
+                cursor="pointer",
+                data_testid="manage-alerts",
+            ),
+            rx.cond(
+                SubscriptionsTab.alerts.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        SubscriptionsTab.alerts,
+                        lambda a: rx.card(
+                            rx.vstack(
+                                rx.hstack(
+                                    rx.text(a["name"], weight="bold", size="2"),
+                                    _active_badge(a["active"]),
+                                    rx.text("Saved ", a["saved"], size="1", color_scheme="gray"),
+                                    wrap="wrap",
+                                    align="center",
+                                ),
+                                rx.text(a["criteria"], size="1", color_scheme="gray"),
+                                rx.text(
+                                    "Emails sent in the last 30 days: ",
+                                    a["sent_30"],
+                                    size="1",
+                                ),
+                                _clicks(a["clicks"]),
+                                spacing="2",
+                                width="100%",
+                            ),
+                            width="100%",
+                            data_testid="alert-sub",
+                        ),
+                    ),
+                    width="100%",
+                ),
+                rx.text("No saved search has email alerts on.", size="2", color_scheme="gray"),
+            ),
+            testid="alerts-section",
+        ),
+        _market_dialog(),
+        _campaign_dialog(),
+        _confirm_dialog(),
+        spacing="5",
+        width="100%",
+    )
+
+
+def _market_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Subscribe to a market"),
+            rx.form(
+                rx.vstack(
+                    rx.cond(
+                        SubscriptionsTab.market_choices.length() > 0,
+                        rx.el.select(
+                            rx.foreach(
+                                SubscriptionsTab.market_choices,
+                                lambda m: rx.el.option(m["name"], value=m["id"]),
+                            ),
+                            name="market_id",
+                            data_testid="market-choice",
+                            style={
+                                "padding": "6px",
+                                "width": "100%",
+                                "background": "var(--color-surface)",
+                            },
+                        ),
+                        rx.text(
+                            "No markets yet: create one under Markets first.",
+                            size="2",
+                            color_scheme="gray",
+                        ),
+                    ),
+                    rx.text("Reports", size="2", weight="medium"),
+                    rx.foreach(
+                        REPORT_CHOICES,
+                        lambda t: rx.hstack(
+                            rx.checkbox(
+                                name="type_" + t["code"],
+                                default_checked=True,
+                                data_testid="report-" + t["code"],
+                            ),
+                            rx.text(t["label"], size="2"),
+                            align="center",
+                        ),
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Cancel",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=SubscriptionsTab.close_sub_dialog,
+                        ),
+                        rx.button("Save", type="submit", data_testid="save-market"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=SubscriptionsTab.add_market,
+            ),
+        ),
+        open=SubscriptionsTab.sub_dialog == "market",
+        on_open_change=lambda _o: SubscriptionsTab.close_sub_dialog(),
+    )
+
+
+def _campaign_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Subscribe to a campaign"),
+            rx.form(
+                rx.vstack(
+                    rx.cond(
+                        SubscriptionsTab.campaign_choices.length() > 0,
+                        rx.el.select(
+                            rx.foreach(
+                                SubscriptionsTab.campaign_choices,
+                                lambda m: rx.el.option(m["name"], value=m["id"]),
+                            ),
+                            name="campaign_id",
+                            data_testid="campaign-choice",
+                            style={
+                                "padding": "6px",
+                                "width": "100%",
+                                "background": "var(--color-surface)",
+                            },
+                        ),
+                        rx.text(
+                            "No campaign is available for this lead.", size="2", color_scheme="gray"
+                        ),
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Cancel",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=SubscriptionsTab.close_sub_dialog,
+                        ),
+                        rx.button("Save", type="submit", data_testid="save-campaign"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=SubscriptionsTab.add_campaign,
+            ),
+        ),
+        open=SubscriptionsTab.sub_dialog == "campaign",
+        on_open_change=lambda _o: SubscriptionsTab.close_sub_dialog(),
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Deactivate subscription"),
+            rx.alert_dialog.description(SubscriptionsTab.confirm_text, size="2"),
+            rx.hstack(
+                rx.button(
+                    "No",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=SubscriptionsTab.cancel_confirm,
+                ),
+                rx.button(
+                    "Yes, deactivate",
+                    color_scheme="red",
+                    on_click=SubscriptionsTab.confirm_deactivate,
+                    data_testid="confirm-deactivate",
+                ),
+                justify="end",
+                spacing="2",
+                margin_top="12px",
+            ),
+        ),
+        open=SubscriptionsTab.confirm_kind != "",
+    )

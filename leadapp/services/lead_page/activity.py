@@ -1,0 +1,73 @@
+"""The Activity (P5) and Site activity (P16) tabs: the lead's website activity, paged."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from leadapp.models import Activity, Listing, User
+from leadapp.models.enums import ACTIVITY_KINDS
+from leadapp.services import access
+from leadapp.services.errors import ValidationFailed
+
+from .format import PAGE_SIZE, _page, criteria_text, fmt_dt, money, pages_of
+from .types import ActivityPage, ActivityRow
+
+SITE_KINDS = ("search", "listing_view")
+
+
+def activity_page(
+    session: Session, user: User, lead_id, kind: str = "", page=0, kinds=None
+) -> ActivityPage:
+    """P5 / P16: the lead's website activity, newest first, filtered by kind, paged."""
+    lead = access.get_lead(session, user, lead_id)
+    page = _page(page)
+    q = (
+        select(Activity, Listing)
+        .join(Listing, Listing.id == Activity.listing_id, isouter=True)
+        .where(Activity.lead_id == lead.id)
+    )
+    cq = select(sa.func.count()).select_from(Activity).where(Activity.lead_id == lead.id)
+    if kind:
+        if kind not in ACTIVITY_KINDS:
+            raise ValidationFailed({"kind": f"'{kind}' is not an activity type."})
+        q, cq = q.where(Activity.kind == kind), cq.where(Activity.kind == kind)
+    elif kinds:
+        q, cq = q.where(Activity.kind.in_(kinds)), cq.where(Activity.kind.in_(kinds))
+    total = int(session.exec(cq).one())
+    rows = session.exec(
+        q.order_by(Activity.occurred_at.desc(), Activity.id.desc())
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    out: list[ActivityRow] = []
+    for act, listing in rows:
+        what = act.details or ""
+        if listing is not None:
+            what = (
+                f"{listing.street}, {listing.city} · {money(listing.price)}"
+                f" · MLS {listing.mls_number}"
+            )
+        elif act.mls_number:
+            what = f"MLS {act.mls_number}" + (f" · {what}" if what else "")
+        if act.criteria:
+            what = criteria_text(act.criteria) + (f" · {act.details}" if act.details else "")
+        out.append(
+            {
+                "id": act.id,
+                "when": fmt_dt(act.occurred_at, user),
+                "kind": act.kind,
+                "kind_text": ACTIVITY_KINDS.get(act.kind, act.kind),
+                "what": what,
+            }
+        )
+    return {"rows": out, "total": total, "page": page, "pages": pages_of(total)}
+
+
+def site_activity_page(
+    session: Session, user: User, lead_id, kind: str = "", page=0
+) -> ActivityPage:
+    """P16: searches the lead ran and listings they viewed."""
+    if kind and kind not in SITE_KINDS:
+        raise ValidationFailed({"kind": "Site activity is searches or listing views."})
+    return activity_page(session, user, lead_id, kind, page, kinds=SITE_KINDS)

@@ -1,0 +1,193 @@
+"""The lead page's header, contact box and tab counts (P1-P4, R1): what shows before a tab opens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from leadapp.models import (
+    Activity,
+    Brokerage,
+    Favorite,
+    HistoryEntry,
+    Lead,
+    ListingSent,
+    SavedSearch,
+    Task,
+    User,
+    as_utc,
+    utcnow,
+)
+from leadapp.models.enums import (
+    ACTIVITY_KINDS,
+    DEFAULT_QUICK_EVENTS,
+    LEAD_STATUSES,
+    LEAD_TYPES,
+    PRIORITIES,
+    STAGES,
+)
+from leadapp.services import access, leads, rating, speed, tags
+
+from .format import _user_names, fmt_date, fmt_dt, money
+from .types import ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
+
+
+def rating_explanation(session: Session, lead: Lead, now: datetime | None = None) -> RatingInfo:
+    """R1 for one lead: stars and the activities that contribute most to its score."""
+    now = now or utcnow()
+    cutoff = rating.get_cutoff(session, lead.brokerage_id)
+    stars = rating.stars(lead.rating_score or 0.0, as_utc(lead.last_activity_at), cutoff, now)
+    by_kind: dict[str, list] = {}
+    # One row per (kind, day): a lead with 10,000 activities costs a few hundred rows, and a
+    # day's activities are weighted at its middle (within 1.2% of the exact per-event term).
+    if session.get_bind().dialect.name == "sqlite":
+        day = sa.func.date(Activity.occurred_at)
+    else:
+        day = sa.func.to_char(sa.func.timezone("UTC", Activity.occurred_at), "YYYY-MM-DD")
+    rows = session.execute(
+        select(Activity.kind, day, sa.func.count())
+        .where(Activity.lead_id == lead.id, Activity.occurred_at >= now - rating.WINDOW)
+        .group_by(Activity.kind, day)
+    ).all()
+    total = 0.0
+    for kind, d, n in rows:
+        y, m, dd = (int(x) for x in str(d)[:10].split("-"))
+        t = rating.term(kind, datetime(y, m, dd, 12, tzinfo=now.tzinfo)) * n
+        if t <= 0:
+            continue
+        entry = by_kind.setdefault(kind, [0, 0.0])
+        entry[0] += n
+        entry[1] += t
+        total += t
+    top = sorted(by_kind.items(), key=lambda kv: -kv[1][1])[:3]
+    reasons: list[RatingReason] = [
+        {
+            "kind": ACTIVITY_KINDS.get(k, k),
+            "count": n,
+            "share": round(100 * s / total) if total else 0,
+        }
+        for k, (n, s) in top
+    ]
+    if stars == 0:
+        summary = "No website activity in the last six months."
+    else:
+        summary = "Mostly " + ", ".join(
+            f"{r['kind'].lower()} ×{r['count']} ({r['share']}%)" for r in reasons
+        )
+    return {"stars": stars, "reasons": reasons, "summary": summary}
+
+
+def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
+    """Everything the page shows before a tab is opened: header, contact box, pipeline, tags."""
+    lead = access.get_lead(session, user, lead_id)
+    brokerage = session.get(Brokerage, lead.brokerage_id)
+    names = _user_names(session, {lead.assigned_agent_id})
+    lead_tags = tags.tags_of(session, [lead.id])[lead.id]
+    can_change = access.can_change_lead(user, lead)
+    is_broker = access.is_broker(user)
+    agents = []
+    if is_broker:
+        agents = [{"id": str(u.id), "name": u.name} for u in leads.agents_of(session, user)]
+    n_users = session.exec(
+        select(sa.func.count())
+        .select_from(User)
+        .where(User.brokerage_id == lead.brokerage_id, User.is_active)
+    ).one()
+    counts = tab_counts(session, lead)
+    return {
+        # N2: speed to lead beside the agent
+        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, ""))
+        | {"speed": speed.line(session, lead)},
+        "tags": lead_tags,
+        "all_tags": [t.name for t in tags.all_tags(session, user)][:500],
+        "agents": agents,
+        "quick_events": list(brokerage.quick_events or DEFAULT_QUICK_EVENTS),
+        "rating": rating_explanation(session, lead),
+        "can_change": can_change,
+        "can_claim": lead.assigned_agent_id is None
+        and not is_broker
+        and access.pool_enabled(session, user),
+        "can_reject": (not is_broker and lead.assigned_agent_id == user.id and n_users > 1),
+        "counts": counts,
+    }
+
+
+def contact_dict(lead: Lead, user: User, agent_name: str) -> ContactInfo:
+    name = leads.display_name(lead)
+    address = ", ".join(
+        p
+        for p in (lead.street, lead.city, " ".join(p for p in (lead.state, lead.postal_code) if p))
+        if p
+    )
+    return {
+        "id": lead.id,
+        "name": name,
+        "email": lead.email,
+        "phone": lead.phone,
+        "first_name": lead.first_name,
+        "last_name": lead.last_name,
+        "extra_emails": ", ".join(lead.extra_emails or []),
+        "extra_phones": ", ".join(lead.extra_phones or []),
+        "extra_email_list": list(lead.extra_emails or []),
+        "extra_phone_list": list(lead.extra_phones or []),
+        "street": lead.street,
+        "city": lead.city,
+        "state": lead.state,
+        "postal_code": lead.postal_code,
+        "address": address,
+        "birthday": lead.birthday.isoformat() if lead.birthday else "",
+        "birthday_text": fmt_date(lead.birthday),
+        "anniversary": lead.anniversary.isoformat() if lead.anniversary else "",
+        "anniversary_text": fmt_date(lead.anniversary),
+        "lead_type": lead.lead_type or "",
+        "lead_type_text": LEAD_TYPES.get(lead.lead_type or "", "—"),
+        "status": lead.status,
+        "status_text": LEAD_STATUSES.get(lead.status, lead.status),
+        "stage": lead.stage,
+        "stage_text": STAGES.get(lead.stage, lead.stage),
+        "priority": lead.priority,
+        "priority_text": PRIORITIES.get(lead.priority, lead.priority),
+        "source": lead.source,
+        "texting": "Yes" if lead.texting_consent else "No",
+        "agent_id": str(lead.assigned_agent_id or ""),
+        "agent_name": agent_name or "Unassigned",
+        "property_type_wanted": lead.property_type_wanted,
+        "price_min": "" if lead.price_min is None else str(lead.price_min),
+        "price_max": "" if lead.price_max is None else str(lead.price_max),
+        "price_range": (
+            f"{money(lead.price_min) or 'any'} – {money(lead.price_max) or 'any'}"
+            if lead.price_min is not None or lead.price_max is not None
+            else ""
+        ),
+        "move_timeframe": lead.move_timeframe,
+        "closing_date": lead.closing_date.isoformat() if lead.closing_date else "",
+        "closing_date_text": fmt_date(lead.closing_date),
+        "ps_due_date": lead.ps_due_date.isoformat() if lead.ps_due_date else "",
+        "ps_due_date_text": fmt_date(lead.ps_due_date),
+        "created": fmt_dt(lead.created_at, user),
+        "last_activity": fmt_dt(lead.last_activity_at, user),
+        "has_password": bool(lead.website_password_hash),
+        "inactive": lead.status in ("inactive", "deleted"),
+    }
+
+
+def tab_counts(session: Session, lead: Lead) -> TabCounts:
+    """The small numbers on the tabs (each an indexed count)."""
+
+    def count(model, *where) -> int:
+        return int(session.exec(select(sa.func.count()).select_from(model).where(*where)).one())
+
+    return {
+        "activity": count(Activity, Activity.lead_id == lead.id),
+        "history": count(HistoryEntry, HistoryEntry.lead_id == lead.id),
+        "messages": count(
+            HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"
+        ),
+        "tasks": count(Task, Task.lead_id == lead.id, Task.completed_at.is_(None)),
+        "listings_sent": count(ListingSent, ListingSent.lead_id == lead.id),
+        "searches": count(SavedSearch, SavedSearch.lead_id == lead.id),
+        "favorites": count(Favorite, Favorite.lead_id == lead.id),
+        "subscriptions": int(lead.active_subscriptions or 0),
+    }

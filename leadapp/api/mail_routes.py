@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from leadapp.db import session_scope
 from leadapp.models import Brokerage, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_KINDS
-from leadapp.services import mail_inbound, mail_render, mail_tracking
+from leadapp.services import mail_clicks, mail_inbound, mail_render, mail_tracking
 
 from .deps import Ctx, Key
 from .errors import ApiError
@@ -97,7 +97,7 @@ async def click(token: str, ctx: Ctx) -> Response:
     def activity(email_id: int, now):
         try:
             with session_scope(ctx.engine()) as session:
-                mail_tracking.click_activity(session, email_id, now)
+                mail_clicks.click_activity(session, email_id, now)
         except Exception:
             log.exception("email click activity of email %s failed", email_id)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 
 def chunked(ids: Sequence, size: int):
@@ -62,3 +63,9 @@ def reset_sequence(conn: sa.Connection, table: str, column: str = "id") -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
             f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"
         )
+
+
+def insert_ignore(session, table, **values) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a duplicate is no error."""
+    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(mod.insert(table).values(**values).on_conflict_do_nothing())

@@ -19,6 +19,8 @@ from sqlmodel import Session
 from leadapp.models import AppSecret, utcnow
 from leadapp.settings import public_url
 
+from .bulk import insert_ignore
+
 KEY_NAME = "mail_links"
 PURPOSES = {"open": 1, "click": 2, "unsubscribe": 3}
 _PACK = struct.Struct(">QBH")  # email id, purpose, link number
@@ -35,8 +37,6 @@ def _key(session: Session) -> bytes:
     row = session.get(AppSecret, KEY_NAME)
     if row is None:
         # Two processes may create it at once: the second insert does nothing, both read one.
-        from .mail_tracking import insert_ignore
-
         insert_ignore(
             session,
             AppSecret.__table__,

@@ -21,13 +21,13 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from leadapp.models import EmailSuppression, Lead, OutgoingEmail, as_utc, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_KINDS, UNSUBSCRIBE_OF_KIND
 
 from . import mail_tokens
+from .bulk import insert_ignore
 
 log = logging.getLogger("leadapp.mail")
 MACHINE_OPEN_SECONDS = 10
@@ -69,12 +69,6 @@ def is_suppressed(session: Session, brokerage_id: int, address: str, kind: str) 
     kinds = _suppressed_kinds(session, brokerage_id, address or "")
     cat = UNSUBSCRIBE_OF_KIND.get(kind)
     return "bounced" in kinds or (cat is not None and ("all" in kinds or cat in kinds))
-
-
-def insert_ignore(session: Session, table, **values) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a duplicate is no error."""
-    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(mod.insert(table).values(**values).on_conflict_do_nothing())
 
 
 def _add(session: Session, brokerage_id: int, address: str, kind: str, lead_id, reason, source):
@@ -151,37 +145,6 @@ def click(session: Session, token: str, now: datetime | None = None) -> tuple[st
             .values(click_count=t.click_count + 1)
         )
     return links[link], (row.id if first and row.lead_id else 0)
-
-
-def click_activity(session: Session, email_id: int, now: datetime | None = None) -> None:
-    """The email's first click as the lead's `email_click` activity (rating R1, roll-ups)."""
-    from . import activity
-
-    row = session.get(OutgoingEmail, email_id)
-    lead = session.get(Lead, row.lead_id) if row and row.lead_id else None
-    if lead is None or not lead.email:
-        return
-    activity.record_events(
-        session,
-        row.brokerage_id,
-        [
-            {
-                "kind": "email_click",
-                "email": lead.email,
-                "details": f"Clicked in “{row.subject}”"[:2000],
-                "idempotency_key": f"email-click-{row.id}",
-            }
-        ],
-        now=now or utcnow(),
-    )
-
-
-def record_click(session: Session, token: str, now: datetime | None = None) -> str | None:
-    """A click, with its activity in the same transaction; the URL or None."""
-    url, first = click(session, token, now)
-    if first:
-        click_activity(session, first, now)
-    return url
 
 
 def unsubscribe_target(session: Session, token: str) -> OutgoingEmail | None:

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from leadapp.models import Activity, BrokerageMail, EmailSuppression, Lead, OutgoingEmail, utcnow
-from leadapp.services import mail, mail_tracking
+from leadapp.services import mail, mail_clicks, mail_tracking
 
 from .mail_helpers import SmtpServer
 
@@ -92,8 +92,8 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     assert (row.open_count, row.machine_open_count) == (1, 1) and row.opened_at is not None
 
     before = session.get(Lead, lead.id).rating_score
-    urls = {mail_tracking.record_click(session, tok) for tok in clicks}
-    assert mail_tracking.record_click(session, clicks[0]) is not None
+    urls = {mail_clicks.record_click(session, tok) for tok in clicks}
+    assert mail_clicks.record_click(session, clicks[0]) is not None
     session.commit()
     assert urls == {"https://homes.example/listing/12-oak", "https://homes.example/search"}
     session.refresh(row)
@@ -105,8 +105,8 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
 
     # a tampered token or a link number the email does not have changes nothing
     bad = clicks[0][:-2] + ("AA" if clicks[0][-2:] != "AA" else "BB")
-    assert mail_tracking.record_click(session, bad) is None
-    assert mail_tracking.record_click(session, pixel) is None  # an open token is no click
+    assert mail_clicks.record_click(session, bad) is None
+    assert mail_clicks.record_click(session, pixel) is None  # an open token is no click
     assert not mail_tracking.record_open(session, "x" * 30)
 
 

@@ -3,7 +3,8 @@
 `served_app(db_url)` builds and serves this checkout on a free port with that database and
 yields its base URL; the server is stopped (its whole process group) on exit. With
 `LEADAPP_BENCH_BASE` set, an app already running there is used instead (its database URL
-must then be passed the same way, as `REFLEX_DB_URL`).
+must then be passed the same way, as `REFLEX_DB_URL`, and its process group as
+`LEADAPP_BENCH_PGID` for the socket bench's CPU time).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def served_app(db_url: str):
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
+        os.environ["LEADAPP_BENCH_PGID"] = str(proc.pid)  # its CPU time, for the socket bench
         try:
             _wait_up(base, proc, str(log_path))
             yield base

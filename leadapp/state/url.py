@@ -28,7 +28,12 @@ _SCRIPT = """(() => {{
   const key = Math.random().toString(36).slice(2, 10);
   {call}
 }})()"""
-_PUSH = "window.history.pushState({...state, key, idx: (state.idx ?? 0) + 1}, '', url);"
+# Before a push the current entry gets a key of its own too: coming back to it (popstate),
+# React Router then sees a location other than the one it last rendered and runs on_load.
+_PUSH = (
+    "window.history.replaceState({...state, key: key + 'b'}, '');"
+    " window.history.pushState({...state, key, idx: (state.idx ?? 0) + 1}, '', url);"
+)
 _REPLACE = "window.history.replaceState({...state, key}, '', url);"
 
 

@@ -236,17 +236,15 @@ class DashboardState(AuthState):
 
     @rx.event
     async def set_agent(self, agent_id: str):
-        """Brokers narrow every panel to one agent ("all" = the whole team).
-
-        Agents always see their own."""
+        """Brokers narrow every panel to one agent ("all" = the whole team); agents see their own."""
         value = _clean_agent(agent_id)
         if self.user_role != "broker":
             value = ""
         self.agent_id = value
-        # Today's agenda follows in the same reply (both read at once), not as a second event.
-        agenda = await self.get_state(AgendaState)
-        failed, agenda_failed = await asyncio.gather(self._load(), agenda.set_agent(value))
-        return failed if failed is not None else agenda_failed
+        failed = await self._load()
+        if failed is not None:
+            return failed
+        return AgendaState.set_agent(value)
 
     @rx.event
     async def set_kind(self, kind: str):
@@ -327,8 +325,7 @@ class DashboardState(AuthState):
 
     @rx.event(background=True)
     async def live(self):
-        """Keep this tab's dashboard current: re-read the panels when a change it may see
-        arrives."""
+        """Keep this tab's dashboard current: re-read the panels when a change it may see arrives."""
         async with self:
             self._live_gen += 1
             gen = self._live_gen

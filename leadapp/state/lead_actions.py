@@ -3,7 +3,7 @@
 Which leads a bulk change applies to is read from LeadListState on the server (the ticked
 ids of the page on screen, or "all N matching" with the list's current filter), never from
 the client; the services then keep only the leads the user may change. Each change is one
-transaction; the toast gives the count; the list reloads.
+transaction; the toast gives the count; the list is read again in the same reply.
 """
 
 from __future__ import annotations
@@ -82,6 +82,10 @@ class LeadActionsState(AuthState):
     async def _list(self) -> LeadListState:
         return await self.get_state(LeadListState)
 
+    async def _refresh_list(self) -> list:
+        """The list on screen read again, in this same reply (no second round trip)."""
+        return await (await self._list())._refresh()
+
     async def _target(self, lst: LeadListState):
         """The selection as the services take it: the filter for "all matching", else the ids."""
         if lst.all_matching:
@@ -115,7 +119,8 @@ class LeadActionsState(AuthState):
     async def _bulk(self, action: str, value: str = ""):
         lst = await self._list()
         target = await self._target(lst)
-        if not target:
+        # "All N matching" with no filter set is the whole list: an empty filter, not nothing.
+        if not lst.all_matching and not target:
             return rx.toast.error("Select some leads first.")
         self.busy = True
         n, failed = await self._run(lead_bulk.apply, target, action, value)
@@ -131,7 +136,7 @@ class LeadActionsState(AuthState):
             )
         else:
             message = rx.toast.success(f"{_leads(n)} {what}.")
-        return [message, LeadListState.reload]
+        return [message, *(await lst._refresh())]
 
     # ------------------------------------------------------------ the bulk bar (L6, L7, L9)
 
@@ -241,7 +246,7 @@ class LeadActionsState(AuthState):
             rx.toast.success(
                 f"{name} deleted. Filter by status Deleted to see it or bring it back."
             ),
-            LeadListState.reload,
+            *(await self._refresh_list()),
         ]
 
     @rx.event
@@ -252,7 +257,10 @@ class LeadActionsState(AuthState):
         _, failed = await self._run(lead_bulk.one, lid, "reactivate")
         if failed is not None:
             return failed
-        return [rx.toast.success(f"{name or 'The lead'} reactivated."), LeadListState.reload]
+        return [
+            rx.toast.success(f"{name or 'The lead'} reactivated."),
+            *(await self._refresh_list()),
+        ]
 
     @rx.event
     async def claim(self, lead_id):
@@ -262,8 +270,12 @@ class LeadActionsState(AuthState):
             return rx.toast.error("That lead does not exist.")
         _, failed = await self._run(pool.claim, lid)
         if failed is not None:
-            return [failed, LeadListState.reload]  # someone else won: the row leaves the pool view
-        return [rx.toast.success(f"{name or 'The lead'} is yours now."), LeadListState.reload]
+            # someone else won: the row leaves the pool view
+            return [failed, *(await self._refresh_list())]
+        return [
+            rx.toast.success(f"{name or 'The lead'} is yours now."),
+            *(await self._refresh_list()),
+        ]
 
     @rx.event
     async def ask_reject(self, lead_id):
@@ -285,7 +297,7 @@ class LeadActionsState(AuthState):
             rx.toast.success(
                 f"{name} rejected and returned to the unassigned pool; the office was told."
             ),
-            LeadListState.reload,
+            *(await self._refresh_list()),
         ]
 
     # ------------------------------------------------------------ export (I5)

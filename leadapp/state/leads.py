@@ -4,10 +4,12 @@
 &source=<text>&subscribed=yes|no&tags=<name>,<name>&idle=<days>&view=unassigned&sort=<column>
 &dir=asc|desc&page=<n>&size=20|50|100
 
-Every change (a header click, a filter, the search box, paging) writes the URL with a
-redirect (search: replace, so typing does not fill the history); on_load reads it back and
-the service runs it, so a reload or a shared link shows the same view. What the client sends
-is parsed by LeadQuery (bad values dropped) and the service applies the user's visibility.
+Every change (a header click, a filter, the search box, paging) is one event and one reply:
+the handler runs the new view through the service, shows it, and writes its URL into the
+address bar without a navigation (state/url.py; search: replace, so typing does not fill
+the history). A reload, a shared link or the back button runs on_load, which reads the view
+back from the URL. What the client sends is parsed by LeadQuery (bad values dropped) and the
+service applies the user's visibility. A reply carries only the vars that changed.
 
 For bulk actions (L7): `selected` holds the ids ticked on this page, `all_matching` says
 "all N matching the filter" was chosen, and `filters` is the current filter as a plain dict
@@ -26,6 +28,7 @@ from leadapp.services import lead_query as svc
 from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
 
 from .base import AuthState
+from .url import follow_url, set_if_changed
 
 LIST_KEYS = ("type", "status", "stage", "rating", "tags")
 SINGLE_KEYS = ("agent", "source", "subscribed", "email", "idle", "view", "closed_year")
@@ -68,9 +71,7 @@ class LeadListState(AuthState):
     add_errors: dict[str, str] = {}
     add_key: int = 0
     _options_for: int = 0
-    # URLs this state wrote whose on_load has not come back yet (their query strings, in order):
-    # an older one arriving after a newer one was written is a stale echo and is skipped.
-    _pending_urls: list[str] = []
+    # The query string of the view on screen.
     _loaded_url: str = ""
 
     # ------------------------------------------------------------ derived
@@ -158,31 +159,35 @@ class LeadListState(AuthState):
         )
 
     def _apply(self, data: dict) -> None:
+        """Show a page of the service's answer; only what changed is assigned (and resent)."""
         q: svc.LeadQuery = data["query"]
-        self.rows = data["rows"]
-        self.total, self.first, self.last = data["total"], data["first"], data["last"]
-        self.page, self.pages, self.size = data["page"], data["pages"], data["size"]
-        self.sort, self.dir = q.sort, q.dir
+        put = lambda name, value: set_if_changed(self, name, value)  # noqa: E731
+        put("rows", data["rows"])
+        for name in ("total", "first", "last", "page", "pages", "size"):
+            put(name, data[name])
+        put("sort", q.sort)
+        put("dir", q.dir)
         new_filters = q.filters()
         if new_filters != self.filters:
-            self.selected, self.all_matching = [], False
+            put("selected", [])
+            put("all_matching", False)
         else:
-            self.selected = [i for i in self.selected if i in {r["id"] for r in self.rows}]
-        self.filters = new_filters
-        self.filter_count = q.filter_count
+            on_page = {r["id"] for r in self.rows}
+            put("selected", [i for i in self.selected if i in on_page])
+        put("filters", new_filters)
+        put("filter_count", q.filter_count)
         if q.q != svc.LeadQuery.parse({"q": self.search}).q:
             self.search = q.q
             self.search_key += 1  # the search box shows the URL's text
-        self.columns = data["columns"]
+        put("columns", data["columns"])
         if "options" in data:
             o = data["options"]
-            self.agents, self.sources, self.tag_names, self.pool_available = (
-                o["agents"],
-                o["sources"],
-                o["tags"],
-                o["pool"],
-            )
-        self.loaded = True
+            put("agents", o["agents"])
+            put("sources", o["sources"])
+            put("tag_names", o["tags"])
+            put("pool_available", o["pool"])
+        put("loaded", True)
+        self._loaded_url = urlencode(q.to_params())
 
     @rx.event
     async def load(self):
@@ -194,16 +199,6 @@ class LeadListState(AuthState):
             for k, v in self.router.url.query_parameters.items()
             if isinstance(v, str)
         }
-        url = urlencode(svc.LeadQuery.parse(params).to_params())
-        if url in self._pending_urls:
-            i = self._pending_urls.index(url)
-            stale = i < len(self._pending_urls) - 1
-            self._pending_urls = self._pending_urls[i + 1 :]
-            if stale:  # a newer view was written since; its own on_load follows
-                return
-        else:  # a reload, a link or the back button: the URL is the truth
-            self._pending_urls = []
-        self._loaded_url = url
         with_options = self._options_for != self.user_id or not self.loaded
         try:
             data = await self._with_user(_page_data, params, with_options)
@@ -219,33 +214,36 @@ class LeadListState(AuthState):
     @rx.event
     async def reload(self):
         """Refresh the page on screen (after a change made from it)."""
+        return await self._refresh() or None
+
+    async def _refresh(self) -> list:
+        """The page on screen read again, in the caller's reply; [] or the failure's events."""
         if not self.loaded:
-            return
+            return []
         try:
             data = await self._with_user(_page_data, self._query().to_params(), True)
         except ServiceError as exc:
-            return self._fail(exc)
+            return [self._fail(exc)]
         self._apply(data)
+        return []
 
     # ------------------------------------------------------------ URL changes
 
-    def _goto(self, query: svc.LeadQuery, replace: bool = False):
-        """Write the view to the URL (its on_load fetches the rows). The view's settings are
-        taken at once, so a second click before that page arrives builds on this one."""
+    async def _goto(self, query: svc.LeadQuery, replace: bool = False):
+        """Show this view (one service call) and write its URL, in the same reply."""
         params = query.to_params()
         url = urlencode(params)
-        if url == (self._pending_urls[-1] if self._pending_urls else self._loaded_url):
-            return None  # already there (or on its way)
-        self._pending_urls = [*self._pending_urls[-19:], url]
-        filters = query.filters()
-        if filters != self.filters:
-            self.selected, self.all_matching = [], False  # a selection belongs to its filter
-        self.filters, self.filter_count = filters, query.filter_count
-        self.sort, self.dir, self.page, self.size = query.sort, query.dir, query.page, query.size
-        return rx.redirect("/leads" + (f"?{url}" if url else ""), replace=replace)
+        if url == self._loaded_url and self.loaded:
+            return None  # already on screen
+        try:
+            data = await self._with_user(_page_data, params, False)
+        except ServiceError as exc:
+            return self._fail(exc)
+        self._apply(data)
+        return follow_url("/leads", self._loaded_url, replace=replace)
 
     @rx.event
-    def set_sort(self, column: str):
+    async def set_sort(self, column: str):
         """A header click: sort by that column, or flip the direction when it already is."""
         column = str(column or "")[:20]
         if column not in svc.SORT_COLUMNS:
@@ -255,45 +253,45 @@ class LeadListState(AuthState):
             direction = "asc" if q.dir == "desc" else "desc"
         else:
             direction = "desc" if column in ("rating", "last_activity", "created") else "asc"
-        return self._goto(q.with_(sort=column, dir=direction, page=1))
+        return await self._goto(q.with_(sort=column, dir=direction, page=1))
 
     @rx.event
-    def set_page(self, page):
+    async def set_page(self, page):
         try:
             n = int(str(page)[:9])
         except (TypeError, ValueError):
             return
-        return self._goto(self._query().with_(page=max(1, min(n, self.pages, svc.MAX_PAGE))))
+        return await self._goto(self._query().with_(page=max(1, min(n, self.pages, svc.MAX_PAGE))))
 
     @rx.event
-    def next_page(self):
+    async def next_page(self):
         if self.page < self.pages:
-            return self._goto(self._query().with_(page=self.page + 1))
+            return await self._goto(self._query().with_(page=self.page + 1))
 
     @rx.event
-    def prev_page(self):
+    async def prev_page(self):
         if self.page > 1:
-            return self._goto(self._query().with_(page=self.page - 1))
+            return await self._goto(self._query().with_(page=self.page - 1))
 
     @rx.event
-    def set_size(self, size):
+    async def set_size(self, size):
         try:
             n = int(str(size)[:4])
         except (TypeError, ValueError):
             return
         if n not in svc.PAGE_SIZES:
             return
-        return self._goto(self._query().with_(size=n, page=1))
+        return await self._goto(self._query().with_(size=n, page=1))
 
     @rx.event
-    def set_search(self, text: str):
+    async def set_search(self, text: str):
         """The search box (debounced in the page); replaces the URL so typing keeps no history."""
         text = str(text or "")[: svc.MAX_Q]
         self.search = text
         q = svc.LeadQuery.parse(
             {**self.filters, "q": text, "sort": self.sort, "dir": self.dir, "size": str(self.size)}
         )
-        return self._goto(q, replace=True)
+        return await self._goto(q, replace=True)
 
     def _with_filter(self, key: str, value: str) -> svc.LeadQuery:
         params = {**self.filters, "sort": self.sort, "dir": self.dir, "size": str(self.size)}
@@ -304,17 +302,17 @@ class LeadListState(AuthState):
         return svc.LeadQuery.parse(params)
 
     @rx.event
-    def set_filter(self, key: str, value: str):
+    async def set_filter(self, key: str, value: str):
         """Set one filter (value "" or "any" removes it); lists are comma-separated."""
         key, value = str(key or "")[:20], str(value or "")[:400]
         if key not in LIST_KEYS + SINGLE_KEYS:
             return
         if value == "any":
             value = ""
-        return self._goto(self._with_filter(key, value))
+        return await self._goto(self._with_filter(key, value))
 
     @rx.event
-    def toggle_filter(self, key: str, code: str):
+    async def toggle_filter(self, key: str, code: str):
         """Tick or untick one value of a list filter (type, status, stage, rating, tags)."""
         key, code = str(key or "")[:20], str(code or "")[:60].strip()
         if key not in LIST_KEYS or not code:
@@ -324,10 +322,10 @@ class LeadListState(AuthState):
             current = [c for c in current if c.lower() != code.lower()]
         else:
             current.append(code)
-        return self._goto(self._with_filter(key, ",".join(current)))
+        return await self._goto(self._with_filter(key, ",".join(current)))
 
     @rx.event
-    def clear_filters(self):
+    async def clear_filters(self):
         """ "Clear all": drop every filter (the search text, sort and page size stay)."""
         q = svc.LeadQuery.parse(
             {
@@ -337,7 +335,7 @@ class LeadListState(AuthState):
                 "size": str(self.size),
             }
         )
-        return self._goto(q)
+        return await self._goto(q)
 
     # ------------------------------------------------------------ columns (L5)
 

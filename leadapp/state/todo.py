@@ -1,7 +1,9 @@
 """To-do page, the add/edit task dialog, and the lead page's tasks panel (T1-T4, P9, P17).
 
-Filters live in the URL (/todo?kind=call&lead=12&from=2026-11-01&to=2026-11-30&done=all&agent=all);
-changing one navigates, and on_load reads them back.
+Filters live in the URL (/todo?kind=call&lead=12&from=2026-11-01&to=2026-11-30&done=all&agent=all).
+Changing one, or ticking a to-do, is one event and one reply: the handler reads the new list
+and writes the URL without a navigation (state/url.py); a reload, a link or the back button
+runs on_load, which reads the filters back from the URL.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from leadapp.services import tasks as svc
 from leadapp.services.errors import NotSignedIn, ServiceError
 
 from .base import AuthState
+from .url import follow_url, set_if_changed
 
 FILTER_KEYS = ("kind", "lead", "from", "to", "done", "agent")
 
@@ -81,41 +84,57 @@ class TodoState(AuthState):
         self._apply(data)
 
     def _apply(self, data: dict) -> None:
-        self.lead_query, self.lead_results = "", []
-        s = data["sections"]
-        self.overdue, self.today, self.upcoming, self.completed = (
-            s["overdue"],
-            s["today"],
-            s["upcoming"],
-            s["completed"],
-        )
-        self.counts = data["counts"]
-        self.filters = data["filters"]
-        self.filter_count = data["filter_count"]
-        self.filter_lead_name = data["lead_name"]
-        self.agents = data["assignees"]
-        self.loaded = True
+        """Show the service's answer; only what changed is assigned (and resent)."""
+        put = lambda name, value: set_if_changed(self, name, value)  # noqa: E731
+        put("lead_query", "")
+        put("lead_results", [])
+        for key in ("overdue", "today", "upcoming", "completed"):
+            put(key, data["sections"][key])
+        put("counts", data["counts"])
+        put("filters", data["filters"])
+        put("filter_count", data["filter_count"])
+        put("filter_lead_name", data["lead_name"])
+        put("agents", data["assignees"])
+        put("loaded", True)
+
+    async def _refresh_if_here(self) -> list:
+        """After a change: the list again, in this same reply, when it is on screen."""
+        if not self.loaded or not (self.router.url.path or "").startswith("/todo"):
+            return []
+        return await self._refresh()
+
+    async def _refresh(self) -> list:
+        """Read the list again with the filters on screen; [] or the failure's events."""
+        try:
+            data = await self._with_user(_page_data, dict(self.filters))
+        except ServiceError as exc:
+            return [self._fail(exc)]
+        self._apply(data)
+        return []
 
     @rx.event
     async def reload(self):
         """Refresh with the filters already applied (after a change)."""
         if not self.loaded or not (self.router.url.path or "").startswith("/todo"):
             return  # the dialog saved from another page: nothing of ours is on screen
-        try:
-            data = await self._with_user(_page_data, dict(self.filters))
-        except ServiceError as exc:
-            return self._fail(exc)
-        self._apply(data)
+        return await self._refresh() or None
 
-    def _goto(self, params: dict):
+    async def _goto(self, params: dict):
+        """Show the list with these filters and write them to the URL, in one reply."""
         clean = {
             k: str(v)[:40] for k, v in params.items() if k in FILTER_KEYS and v not in (None, "")
         }
-        query = urlencode(clean)
-        return rx.redirect("/todo" + (f"?{query}" if query else ""))
+        if clean == self.filters and self.loaded:
+            return None  # already on screen
+        try:
+            data = await self._with_user(_page_data, clean)
+        except ServiceError as exc:
+            return self._fail(exc)
+        self._apply(data)
+        return follow_url("/todo", urlencode(self.filters))
 
     @rx.event
-    def set_filter(self, key: str, value: str):
+    async def set_filter(self, key: str, value: str):
         """Change one filter; the URL carries it (value "" removes it)."""
         key, value = str(key)[:10], str(value or "")[:40]
         if key not in FILTER_KEYS:
@@ -131,16 +150,16 @@ class TodoState(AuthState):
         else:
             params[key] = value
         parsed = svc.TaskFilters.parse(params).to_params()
-        return self._goto(parsed)
+        return await self._goto(parsed)
 
     @rx.event
-    def apply_range(self, form: dict):
+    async def apply_range(self, form: dict):
         if not isinstance(form, dict):
             return
         params = dict(self.filters)
         for key in ("from", "to"):
             params[key] = str(form.get(key) or "")[:10]
-        return self._goto(svc.TaskFilters.parse(params).to_params())
+        return await self._goto(svc.TaskFilters.parse(params).to_params())
 
     @rx.event
     async def search_filter_leads(self, query: str):
@@ -154,8 +173,8 @@ class TodoState(AuthState):
             return self._fail(exc)
 
     @rx.event
-    def clear_filters(self):
-        return self._goto({})
+    async def clear_filters(self):
+        return await self._goto({})
 
     @rx.event
     async def complete(self, task_id):
@@ -169,7 +188,8 @@ class TodoState(AuthState):
         except ServiceError as exc:
             yield self._fail(exc)
             return
-        yield TodoState.reload
+        for e in await self._refresh_if_here():
+            yield e
         yield rx.toast.success(
             f"Completed: {task.title}",
             action=ToastAction(label="Undo", on_click=TodoState.undo_complete(tid)),
@@ -197,7 +217,8 @@ class TodoState(AuthState):
         except ServiceError as exc:
             yield self._fail(exc)
             return
-        yield TodoState.reload
+        for e in await self._refresh_if_here():
+            yield e
         yield rx.toast.info(f"Reopened: {task.title}")
 
 

@@ -10,6 +10,7 @@ the test engine; the returned list holds whatever the handler returned or yielde
 from __future__ import annotations
 
 import inspect
+import re
 
 import reflex as rx
 
@@ -64,3 +65,19 @@ def event_names(events) -> list[str]:
                 else str(item)
             )
     return names
+
+
+def redirect_url(events) -> str:
+    """The path+query a handler sent the browser to: a redirect, or the URL it wrote into the
+    address bar without a navigation (state/url.py's history call)."""
+    for e in events:
+        for item in e if isinstance(e, (list, tuple)) else [e]:
+            written = re.search(r'const url = \\?"([^"\\]*)\\?"', str(item))
+            if written:
+                return written.group(1)
+            args = getattr(item, "args", None)
+            if args:
+                for name, var in args:
+                    if str(name) == "path" or "path" in str(name):
+                        return str(var).strip('"')
+    return ""

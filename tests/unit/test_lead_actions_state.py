@@ -119,6 +119,24 @@ async def test_all_matching_uses_the_lists_filter_and_brokers_assign_subscribe(
     assert anon.campaigns == []
 
 
+async def test_all_matching_with_no_filter_is_the_whole_visible_list(
+    engine, session, org, make_lead, monkeypatch
+):
+    mine = [make_lead(org.agent) for _ in range(23)]
+    theirs = make_lead(org.agent2)
+    st, lst = await states(engine, session, org.agent, monkeypatch)
+    assert lst.filters == {} and lst.total == 23
+    await call(lst, "select_all_matching")
+    events = await call(st, "bulk", "stage", "nurturing")
+    assert "23 leads moved to Nurturing" in toast_text(events)
+    assert {fresh(session, lead.id).stage for lead in mine} == {"nurturing"}
+    assert fresh(session, theirs.id).stage != "nurturing"  # not the agent's: untouched
+    # Nothing ticked and not "all matching": still refused.
+    events = await call(st, "bulk", "stage", "dead")
+    assert "Select some leads first" in toast_text(events)
+    exact(session, org)
+
+
 @pytest.mark.authz("LeadActionsState.open_tags")
 @pytest.mark.authz("LeadActionsState.close_tags")
 @pytest.mark.authz("LeadActionsState.submit_tags")

@@ -1,0 +1,398 @@
+"""Bench: what a person waits for, in Debian's Chromium driven by Playwright against the served app.
+
+Each action is timed in the page itself: from the input event (pointerdown / keydown / input,
+caught on the document before the app sees it) to the animation frame after the watched
+element's text changed, i.e. the new content is rendered. p50 and p95 over `REPS` repetitions,
+alternating between two views so every repetition changes something. Every websocket frame
+the page sends in an action is counted (socket.io event frames, "42..."): each is one server
+round trip. Beside each row: the service call the same action runs, timed in-process on the
+same database (so the stack's own cost is visible).
+
+Sizes: the demo brokerage (`--leads 2000`, what `leadapp seed` loads); any `--leads N` works
+(1M: seeded once into `--workdir`, ~11 minutes).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+
+from leadapp.bench import BenchContext, Row, bench
+from leadapp.bench.served import CHROMIUM, CHROMIUM_ARGS, served_app
+
+REPS = 30
+PASSWORD = "leadapp-demo"
+BROKER = "broker@demo.leadapp.io"
+
+# Installed in every page: arm(snapshot, done) starts watching; the result lands in __lat.
+TIMER_JS = """
+window.__lat = {
+  t0: null, t1: null,
+  arm(snapshotSrc, doneSrc) {
+    const snap = new Function("return (" + snapshotSrc + ")()");
+    const done = new Function("before", "now", "return (" + doneSrc + ")(before, now)");
+    const before = snap();
+    this.t0 = null; this.t1 = null;
+    const start = () => { if (this.t0 === null) this.t0 = performance.now(); };
+    for (const ev of ["pointerdown", "mousedown", "keydown", "input"]) {
+      document.addEventListener(ev, start, { capture: true, once: true });
+    }
+    const check = () => {
+      if (this.t0 === null || this.t1 !== null) return;
+      if (done(before, snap())) {
+        obs.disconnect();
+        requestAnimationFrame(() => { this.t1 = performance.now(); });
+      }
+    };
+    const obs = new MutationObserver(check);
+    obs.observe(document.body, { subtree: true, childList: true, characterData: true,
+                                 attributes: true });
+  },
+};
+"""
+
+CHANGED = "(b, n) => n !== b"
+FIRST_ROW = "() => (document.querySelector('[data-testid=lead-row]') || {}).textContent || ''"
+RANGE = "() => (document.querySelector('[data-testid=range-text]') || {}).textContent || ''"
+TITLE = "() => (document.querySelector('[data-testid=page-title]') || {}).textContent || ''"
+ACTIVE_PANEL = (
+    "() => (document.querySelector('[role=tabpanel][data-state=active]') || {}).textContent || ''"
+)
+NOT_LOADING = "(b, n) => n !== b && n.trim() !== ''"
+# the tab badges: a quick event adds to the lead's history count
+TAB_COUNTS = "() => (document.querySelector('[role=tablist]') || {}).textContent || ''"
+
+
+class Frames:
+    """Counts the socket.io event frames a page sends and receives."""
+
+    def __init__(self, page):
+        self.sent = 0
+        self.received = 0
+        self.received_bytes = 0
+        page.on("websocket", self._ws)
+
+    def _ws(self, ws):
+        ws.on("framesent", self._sent)
+        ws.on("framereceived", self._received)
+
+    def _sent(self, payload):
+        if isinstance(payload, str) and payload.startswith("42"):
+            self.sent += 1
+
+    def _received(self, payload):
+        if isinstance(payload, str) and payload.startswith("42"):
+            self.received += 1
+            self.received_bytes += len(payload)
+
+    def reset(self):
+        self.sent = self.received = self.received_bytes = 0
+
+
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def time_action(page, frames: Frames, prepare, act, snapshot: str, done: str = CHANGED):
+    """One timed action: prepare() (not timed), arm, act(); seconds, frames sent, bytes in."""
+    if prepare:
+        prepare()
+    page.evaluate("([s, d]) => window.__lat.arm(s, d)", [snapshot, done])
+    frames.reset()
+    act()
+    page.wait_for_function("window.__lat.t1 !== null", timeout=15_000, polling=20)
+    page.wait_for_timeout(250)  # a trailing frame (a second round trip) is counted too
+    took = page.evaluate("window.__lat.t1 - window.__lat.t0") / 1000
+    return took, frames.sent, frames.received_bytes
+
+
+def run_case(page, frames, name, steps, snapshot, done=CHANGED, reps=REPS):
+    """steps: a list of (prepare, act) pairs taken in turn (two views alternating)."""
+    times, sent, size = [], [], []
+    try:
+        for i in range(reps + 2):
+            prepare, act = steps[i % len(steps)]
+            t, n, b = time_action(page, frames, prepare, act, snapshot, done)
+            if i >= 2:  # the first two warm up
+                times.append(t)
+                sent.append(n)
+                size.append(b)
+    except Exception as exc:  # one broken case must not lose the others
+        print(f"  {name}: failed after {len(times)} runs: {str(exc).splitlines()[0]}", flush=True)
+        if not times:
+            return {"name": name, "error": str(exc).splitlines()[0]}
+    print(
+        f"  {name}: p50 {statistics.median(times) * 1000:.0f} ms, {max(sent)} trip(s)", flush=True
+    )
+    return {
+        "name": name,
+        "p50": statistics.median(times),
+        "p95": _pct(times, 0.95),
+        "trips": max(sent),
+        "trips_min": min(sent),
+        "bytes": int(statistics.median(size)),
+    }
+
+
+def _sign_in(page, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", BROKER)
+    page.fill("#password", PASSWORD)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_selector("[data-testid=page-title]", timeout=60_000)
+
+
+def _goto(page, url: str, selector: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(selector, timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def lead_list_cases(page, frames, base: str) -> list[dict]:
+    tid = page.get_by_test_id
+    _goto(page, f"{base}/leads", "[data-testid=lead-row]")
+    out = [
+        run_case(
+            page,
+            frames,
+            "lead list: header sort",
+            [(None, lambda: tid("col-name").click())],
+            FIRST_ROW,
+        ),
+        run_case(
+            page,
+            frames,
+            "lead list: next page",
+            [(None, lambda: tid("next-page").click()), (None, lambda: tid("prev-page").click())],
+            FIRST_ROW,
+        ),
+    ]
+
+    def pick_size(n):
+        return (
+            lambda: tid("page-size").click(),
+            lambda: page.get_by_role("option", name=n).click(),
+        )
+
+    out.append(
+        run_case(
+            page, frames, "lead list: rows per page", [pick_size("50"), pick_size("20")], RANGE
+        )
+    )
+    tid("filters-button").click()
+    page.wait_for_timeout(300)
+    out.append(
+        run_case(
+            page,
+            frames,
+            "lead list: a filter (status)",
+            [(None, lambda: tid("filter-status-active").click())],
+            RANGE,
+        )
+    )
+    page.keyboard.press("Escape")
+    box = tid("lead-search")
+    out.append(
+        run_case(
+            page,
+            frames,
+            "lead list: search (incl. 350 ms debounce)",
+            [(None, lambda: box.fill("an")), (None, lambda: box.fill(""))],
+            RANGE,
+        )
+    )
+    return out
+
+
+def lead_page_cases(page, frames, base: str) -> list[dict]:
+    tid = page.get_by_test_id
+
+    def back_to_list():
+        if not re.search(r"/leads/\d", page.url):
+            return
+        page.go_back()
+        page.wait_for_selector("[data-testid=lead-row]", timeout=30_000)
+        page.wait_for_timeout(300)
+
+    _goto(page, f"{base}/leads", "[data-testid=lead-row]")
+    out = [
+        run_case(
+            page,
+            frames,
+            "lead page: open from the list",
+            [(back_to_list, lambda: tid("lead-name").first.click())],
+            TITLE,
+            reps=REPS,
+        )
+    ]
+    tid("lead-name").first.click()
+    page.wait_for_selector("[data-testid=quick-event]", timeout=30_000)
+    page.wait_for_timeout(500)
+    out.append(
+        run_case(
+            page,
+            frames,
+            "lead page: switch tab",
+            [
+                (None, lambda: tid("tab-history").click()),
+                (None, lambda: tid("tab-activity").click()),
+            ],
+            ACTIVE_PANEL,
+            NOT_LOADING,
+        )
+    )
+    out.append(
+        run_case(
+            page,
+            frames,
+            "lead page: quick event",
+            [(None, lambda: tid("quick-event").first.click())],
+            TAB_COUNTS,
+        )
+    )
+    return out
+
+
+def dashboard_cases(page, frames, base: str) -> list[dict]:
+    tid = page.get_by_test_id
+    _goto(page, f"{base}/", "[data-testid=series-views]")
+    months = "() => (document.querySelector('[data-testid=dash-months-total]') || {}).textContent"
+    return [
+        run_case(
+            page,
+            frames,
+            "dashboard: chart switch",
+            [
+                (None, lambda: tid("series-views").click()),
+                (None, lambda: tid("series-searches").click()),
+            ],
+            months,
+        )
+    ]
+
+
+def todo_cases(page, frames, base: str) -> list[dict]:
+    tid = page.get_by_test_id
+    _goto(page, f"{base}/todo?agent=all", "[data-testid=task-row]")
+    counts = (
+        "() => [...document.querySelectorAll('[data-testid^=count-]')]"
+        ".map(e => e.textContent).join('|')"
+    )
+    first_check = "[data-testid=section-upcoming] [data-testid=task-check]"
+
+    def tick():
+        page.locator(first_check).first.click()
+
+    out = [run_case(page, frames, "to-do: tick", [(None, tick)], counts)]
+
+    def kind(label):
+        def prepare():
+            if not tid("filter-kind").is_visible():
+                tid("filter-button").click()
+            tid("filter-kind").click()
+
+        return prepare, lambda: page.get_by_role("option", name=label, exact=True).click()
+
+    rows = (
+        "() => [...document.querySelectorAll('[data-testid=task-row]')].length + '|' + "
+        + (counts[6:])
+    )
+    out.append(
+        run_case(
+            page,
+            frames,
+            "to-do: filter (kind)",
+            [kind("Call"), kind("Any kind")],
+            rows,
+        )
+    )
+    return out
+
+
+def service_times(engine) -> dict[str, float]:
+    """p50 of the service call behind each action, in-process on the same database."""
+    from sqlmodel import Session, select
+
+    from leadapp.models import User
+    from leadapp.services import lead_query, tasks
+
+    with Session(engine) as s:
+        broker = s.exec(select(User).where(User.email == BROKER)).one()
+
+    def p50(fn, n=31):
+        ts = []
+        for _ in range(n):
+            with Session(engine) as s:
+                t = time.perf_counter()
+                fn(s)
+                ts.append(time.perf_counter() - t)
+        return statistics.median(ts)
+
+    lp = lead_query.list_page
+    return {
+        "lead list: header sort": p50(lambda s: lp(s, broker, {"sort": "name"})),
+        "lead list: next page": p50(lambda s: lp(s, broker, {"page": "2"})),
+        "lead list: rows per page": p50(lambda s: lp(s, broker, {"size": "50"})),
+        "lead list: a filter (status)": p50(lambda s: lp(s, broker, {"status": "active"})),
+        "lead list: search (incl. 350 ms debounce)": p50(lambda s: lp(s, broker, {"q": "an"})),
+        "to-do: filter (kind)": p50(lambda s: tasks.list_tasks(s, broker, {"kind": "call"})),
+        "to-do: tick": p50(lambda s: tasks.list_tasks(s, broker, {"agent": "all"})),
+    }
+
+
+def measure(db_url: str, engine, groups=None) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    groups = groups or (lead_list_cases, lead_page_cases, dashboard_cases, todo_cases)
+    results = []
+    with served_app(db_url) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.add_init_script(TIMER_JS)
+            frames = Frames(page)
+            _sign_in(page, base)
+            for group in groups:
+                results.extend(group(page, frames, base))
+        finally:
+            browser.close()
+    service = service_times(engine)
+    for r in results:
+        r["service"] = service.get(r["name"])
+    return results
+
+
+TARGETS = {
+    "lead page: open from the list": 0.300,
+    "lead list: search (incl. 350 ms debounce)": 0.100 + 0.350,
+}
+
+
+@bench("browser: one action, input to rendered", order=90)
+def browser_latency(ctx: BenchContext) -> list[Row]:
+    from leadapp.bench.databases import demo_database
+
+    engine = demo_database(ctx.workdir, ctx.leads)
+    db_url = str(engine.url)
+    rows = []
+    for r in measure(db_url, engine):
+        if "error" in r:
+            rows.append(Row(r["name"], f"{ctx.leads:,} leads", 0.0, None, "", False, r["error"]))
+            continue
+        target = TARGETS.get(r["name"], 0.100)
+        rows.append(
+            Row(
+                r["name"] + " (p95)",
+                f"{ctx.leads:,} leads",
+                r["p95"],
+                r["service"],
+                f"p95 <= {target * 1000:.0f} ms, 1 trip",
+                ok=r["p95"] <= target and r["trips"] == 1,
+                note=f"p50 {r['p50'] * 1000:.0f} ms; {r['trips']} round trip(s); "
+                f"{r['bytes']:,} B in",
+            )
+        )
+    engine.dispose()
+    return rows

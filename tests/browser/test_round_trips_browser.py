@@ -1,0 +1,154 @@
+"""One event, one reply: a click on the lead list or the to-do page sends one socket.io event
+frame and gets its answer in one reply; the URL follows every change without a navigation, and
+back/forward and reload bring the same view back from the URL."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from leadapp.models import User
+from leadapp.services import lead_query as lq
+
+pytestmark = pytest.mark.multiworker
+T = 20_000
+
+
+class Frames:
+    """socket.io event frames ("42...") the page sends and receives."""
+
+    def __init__(self, page):
+        self.sent: list[str] = []
+        self.received: list[str] = []
+        page.on("websocket", self._ws)
+
+    def _ws(self, ws):
+        ws.on("framesent", lambda p: self._keep(self.sent, p))
+        ws.on("framereceived", lambda p: self._keep(self.received, p))
+
+    @staticmethod
+    def _keep(into, payload):
+        if isinstance(payload, str) and payload.startswith("42"):
+            into.append(payload)
+
+    def clear(self):
+        self.sent.clear()
+        self.received.clear()
+
+
+def view(engine, params):
+    with Session(engine) as s:
+        user = s.exec(select(User).where(User.email == "broker@demo.leadapp.io")).one()
+        return lq.list_page(s, user, params)
+
+
+def range_of(data) -> str:
+    return f"{data['first']:,}–{data['last']:,} of {data['total']:,}"
+
+
+def one_trip(page, frames, name: str):
+    page.wait_for_timeout(400)  # a second round trip would have started by now
+    sent = list(frames.sent)
+    assert len(sent) == 1, f"{name}: {len(sent)} event frames sent: {[f[:160] for f in sent]}"
+    assert "on_load_internal" not in sent[0] and "update_vars_internal" not in sent[0]
+    frames.clear()
+
+
+def test_list_clicks_are_one_round_trip_and_the_url_follows(page, signed_in, engine, shot):
+    frames = Frames(page)
+    signed_in(page, "broker", path="/leads")
+    rng = page.get_by_test_id("range-text")
+    expect(rng).to_have_text(range_of(view(engine, {})), timeout=T)
+    page.wait_for_timeout(500)
+    frames.clear()
+
+    page.get_by_test_id("col-name").click()
+    first = view(engine, {"sort": "name", "dir": "asc"})["rows"][0]["name"]
+    expect(page.get_by_test_id("lead-name").first).to_have_text(first, timeout=T)
+    expect(page).to_have_url(re.compile(r"/leads/?\?sort=name&dir=asc$"))
+    one_trip(page, frames, "sort")
+
+    page.get_by_test_id("filters-button").click()
+    page.get_by_test_id("filter-status-active").click()
+    filtered = view(engine, {"sort": "name", "dir": "asc", "status": "active"})
+    expect(rng).to_have_text(range_of(filtered), timeout=T)
+    expect(page).to_have_url(re.compile(r"status=active"))
+    one_trip(page, frames, "filter")
+    page.keyboard.press("Escape")
+
+    page.get_by_test_id("next-page").click()
+    page2 = view(engine, {"sort": "name", "dir": "asc", "status": "active", "page": "2"})
+    expect(rng).to_have_text(range_of(page2), timeout=T)
+    expect(page).to_have_url(re.compile(r"page=2"))
+    one_trip(page, frames, "next page")
+
+    page.get_by_test_id("page-size").click()
+    page.get_by_role("option", name="50").click()
+    size50 = view(engine, {"sort": "name", "dir": "asc", "status": "active", "size": "50"})
+    expect(rng).to_have_text(range_of(size50), timeout=T)
+    expect(page).to_have_url(re.compile(r"size=50"))
+    assert "page=2" not in page.url
+    one_trip(page, frames, "rows per page")
+
+    page.get_by_test_id("lead-search").fill("an")
+    searched = view(
+        engine, {"sort": "name", "dir": "asc", "status": "active", "size": "50", "q": "an"}
+    )
+    expect(rng).to_have_text(range_of(searched), timeout=T)
+    expect(page).to_have_url(re.compile(r"q=an"))
+    one_trip(page, frames, "search")
+    shot(page, "round_trips_list_after_clicks")
+
+    # reload: the same view from the URL
+    page.reload()
+    expect(rng).to_have_text(range_of(searched), timeout=T)
+    expect(page.get_by_test_id("lead-search")).to_have_value("an", timeout=T)
+    expect(page.get_by_test_id("sorted-name-asc")).to_be_visible(timeout=T)
+
+    # back: the search replaced the rows-per-page entry (typing keeps no history)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(rng).to_have_text(range_of(page2), timeout=T)
+    page.go_back()
+    expect(rng).to_have_text(range_of(filtered), timeout=T)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/leads/?\?sort=name&dir=asc$"))
+    expect(rng).to_have_text(range_of(view(engine, {"sort": "name"})), timeout=T)
+    expect(page.get_by_test_id("filter-count")).to_have_count(0, timeout=T)
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"status=active"))
+    expect(rng).to_have_text(range_of(filtered), timeout=T)
+    expect(page.get_by_test_id("filter-count")).to_have_text("1", timeout=T)
+
+    # a lead opened from the list, then back: the list view it came from
+    page.get_by_test_id("lead-name").first.click()
+    page.wait_for_url(re.compile(r"/leads/\d+"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"status=active"))
+    expect(rng).to_have_text(range_of(filtered), timeout=T)
+
+
+def test_todo_filter_and_tick_are_one_round_trip(page, signed_in, shot):
+    frames = Frames(page)
+    signed_in(page, "broker", path="/todo?agent=all")
+    expect(page.get_by_test_id("task-row").first).to_be_visible(timeout=T)
+    page.wait_for_timeout(500)
+    frames.clear()
+    page.get_by_test_id("filter-button").click()
+    page.get_by_test_id("filter-kind").click()
+    page.get_by_role("option", name="Call", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/todo/?\?.*kind=call"))
+    expect(page.get_by_test_id("filter-count")).to_have_text("2", timeout=T)
+    one_trip(page, frames, "to-do filter")
+    page.keyboard.press("Escape")
+    count = page.get_by_test_id("count-upcoming")
+    before = count.inner_text()
+    page.locator("[data-testid=section-upcoming] [data-testid=task-check]").first.click()
+    expect(count).not_to_have_text(before, timeout=T)
+    one_trip(page, frames, "tick")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/todo/?\?agent=all$"))
+    expect(page.get_by_test_id("filter-count")).to_have_text("1", timeout=T)
+    page.reload()
+    expect(page.get_by_test_id("filter-count")).to_have_text("1", timeout=T)

@@ -3,6 +3,7 @@
 from ._base import as_utc, utcnow
 from .activity import Activity, ActivityMonthly, LeadActivityDay, LeadRollup
 from .email import OutgoingEmail
+from .feed import AlertEmailSearch, AlertItem, CommSettings, ListingChange, SendClaim
 from .history import HistoryDay, HistoryEntry
 from .jobs import JobState
 from .lead import ExportLog, ImportBatch, Lead, LeadTag, RatingBucket, RatingCutoff, Tag
@@ -16,6 +17,11 @@ __all__ = [
     "as_utc",
     "Activity",
     "ActivityMonthly",
+    "AlertEmailSearch",
+    "AlertItem",
+    "CommSettings",
+    "ListingChange",
+    "SendClaim",
     "ApiKey",
     "AuthSession",
     "Brokerage",

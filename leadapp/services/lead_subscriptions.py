@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import (
+    AlertEmailSearch,
     Campaign,
     CampaignStep,
     CampaignSubscription,
@@ -236,6 +237,24 @@ def _emails(session: Session, column, ids: list[int]) -> dict[int, list[Outgoing
     return out
 
 
+def _search_emails(session: Session, ids: list[int]) -> dict[int, list[OutgoingEmail]]:
+    """Emails per saved search: "send all now" links one search on the email; a daily alert
+    answers every search of its lead and transaction (alert_email_search)."""
+    out = _emails(session, OutgoingEmail.saved_search_id, ids)
+    if ids:
+        seen = {(sid, e.id) for sid, rows in out.items() for e in rows}
+        for sid, e in session.exec(
+            select(AlertEmailSearch.saved_search_id, OutgoingEmail)
+            .join(OutgoingEmail, OutgoingEmail.id == AlertEmailSearch.email_id)
+            .where(AlertEmailSearch.saved_search_id.in_(ids))
+            .order_by(OutgoingEmail.created_at.desc())
+            .limit(2000)
+        ).all():
+            if (sid, e.id) not in seen:
+                out[sid].append(e)
+    return out
+
+
 def subscriptions(session: Session, user: User, lead_id) -> dict:
     """The Subscriptions tab: markets, campaigns, email alerts, and what can be added."""
     lead = access.get_lead(session, user, lead_id)
@@ -332,7 +351,7 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
         .where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
         .order_by(SavedSearch.created_at.desc())
     ).all()
-    a_emails = _emails(session, OutgoingEmail.saved_search_id, [s.id for s in searches])
+    a_emails = _search_emails(session, [s.id for s in searches])
     alerts = [
         {
             "id": s.id,

@@ -6,13 +6,18 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from . import campaigns, mail
+from . import alerts, campaigns, mail
 from .jobs import job
 
 
 @job("campaign-steps", every=timedelta(minutes=5))
 def campaign_steps(session: Session, now: datetime) -> str:
     return f"{campaigns.send_due_steps(session, now)} campaign emails queued"
+
+
+@job("daily-alerts", every=timedelta(minutes=5))
+def daily_alerts(session: Session, now: datetime) -> str:
+    return f"{alerts.send_daily(session, now)} email alerts queued"
 
 
 @job("greetings", every=timedelta(hours=1))

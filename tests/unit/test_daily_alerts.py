@@ -162,7 +162,9 @@ def test_24_hour_window_and_no_repeat_unless_changed(session, org, make_lead, sm
     assert "S1" in first.body and "S2" in first.body and "OLD" not in first.body
     # next day: S1 re-sent by the feed unchanged, S2's price drops
     day2 = RUN + timedelta(days=1)
-    listings_feed.upsert(session, [reso("S1"), reso("S2", price=650000)], now=day2 - timedelta(hours=1))
+    listings_feed.upsert(
+        session, [reso("S1"), reso("S2", price=650000)], now=day2 - timedelta(hours=1)
+    )
     assert alerts.send_daily(session, day2) == 1
     second = emails(session, lead)[1]
     assert "S2" in second.body and "$650,000" in second.body and "S1" not in second.body

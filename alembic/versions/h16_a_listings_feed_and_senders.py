@@ -23,6 +23,11 @@ def upgrade() -> None:
     # plain ALTER TABLE ADD COLUMN: no batch copy of the listing table
     op.add_column("listing", sa.Column("listing_key", sa.String(64), nullable=True))
     op.add_column("listing", sa.Column("photo_url", sa.String(500), nullable=True))
+    op.add_column(
+        "market",
+        sa.Column("report_every_days", sa.Integer, nullable=False, server_default="7"),
+    )
+    op.add_column("market", sa.Column("archived_at", ts(), nullable=True))
     op.create_table(
         "listing_change",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -111,3 +116,5 @@ def downgrade() -> None:
     # SQLite 3.35+ drops a column in place (no batch copy)
     op.drop_column("listing", "photo_url")
     op.drop_column("listing", "listing_key")
+    op.drop_column("market", "archived_at")
+    op.drop_column("market", "report_every_days")

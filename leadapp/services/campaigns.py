@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import (
@@ -22,7 +20,6 @@ from leadapp.models import (
     CampaignStep,
     CampaignSubscription,
     Lead,
-    OutgoingEmail,
     User,
 )
 
@@ -128,54 +125,10 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
 
 
 def send_greetings(session: Session, now: datetime) -> int:
-    """C4: birthday and transaction-anniversary greetings, once a day per lead and occasion."""
-    queued = 0
-    for b in session.exec(select(Brokerage)).all():
-        today = now.astimezone(ZoneInfo(b.timezone)).date()
-        md = today.month * 100 + today.day
-        start = datetime.combine(today, datetime.min.time(), ZoneInfo(b.timezone))
-        for field, subject in (
-            ("birthday_md", "Happy birthday, {first_name}!"),
-            ("anniversary_md", "Happy home anniversary, {first_name}!"),
-        ):
-            col = getattr(Lead, field)
-            leads = session.exec(
-                select(Lead).where(
-                    Lead.brokerage_id == b.id, col == md, Lead.status.in_(["new", "active"])
-                )
-            ).all()
-            for lead in leads:
-                already = session.exec(
-                    select(sa.func.count())
-                    .select_from(OutgoingEmail)
-                    .where(
-                        OutgoingEmail.lead_id == lead.id,
-                        OutgoingEmail.kind == "greeting",
-                        OutgoingEmail.created_at >= start,
-                        OutgoingEmail.subject.like(subject.split(",")[0] + "%"),
-                    )
-                ).one()
-                if already:
-                    continue
-                agent = (
-                    session.get(User, lead.assigned_agent_id) if lead.assigned_agent_id else None
-                )
-                mail.queue(
-                    session,
-                    brokerage_id=b.id,
-                    lead_id=lead.id,
-                    to=lead.email,
-                    subject=_render(subject, lead, agent, b),
-                    body=_render(
-                        "Hi {first_name},\n\nWishing you a wonderful day!\n\n— {agent_name}",
-                        lead,
-                        agent,
-                        b,
-                    ),
-                    kind="greeting",
-                )
-                queued += 1
-    return queued
+    """C4: see services/greetings.py (switches, templates, local hour, once a year)."""
+    from .greetings import send_greetings as send
+
+    return send(session, now)
 
 
 def campaigns_of(session: Session, brokerage_id: int) -> list[Campaign]:

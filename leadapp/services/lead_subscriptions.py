@@ -86,6 +86,8 @@ def subscribe_market(session: Session, user: User, lead_id, market_id, report_ty
     market = session.get(Market, _int(market_id, "market"))
     if market is None or market.brokerage_id != lead.brokerage_id:
         raise NotFound("That market does not exist.")
+    if market.archived_at is not None:
+        raise ServiceError(f"{market.name} is archived; it takes no new subscribers.")
     if isinstance(report_types, str):
         report_types = [report_types]
     types = [t for t in dict.fromkeys(str(t) for t in (report_types or [])) if t]
@@ -369,7 +371,9 @@ def subscriptions(session: Session, user: User, lead_id) -> dict:
     market_choices = [
         {"id": str(m.id), "name": m.name}
         for m in session.exec(
-            select(Market).where(Market.brokerage_id == lead.brokerage_id).order_by(Market.name)
+            select(Market)
+            .where(Market.brokerage_id == lead.brokerage_id, Market.archived_at.is_(None))
+            .order_by(Market.name)
         ).all()
     ]
     taken = {c.id for s, c in csubs if s.status in ("active", "completed")}

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from . import alerts, campaigns, mail
+from . import alerts, campaigns, mail, market_reports
 from .jobs import job
 
 
@@ -18,6 +18,11 @@ def campaign_steps(session: Session, now: datetime) -> str:
 @job("daily-alerts", every=timedelta(minutes=5))
 def daily_alerts(session: Session, now: datetime) -> str:
     return f"{alerts.send_daily(session, now)} email alerts queued"
+
+
+@job("market-reports", every=timedelta(minutes=15))
+def market_reports_job(session: Session, now: datetime) -> str:
+    return f"{market_reports.send_reports(session, now)} market reports queued"
 
 
 @job("greetings", every=timedelta(hours=1))

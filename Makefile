@@ -43,12 +43,13 @@ fmt: setup
 check: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(TOOLS)/pyright
+	$(TOOLS)/pyright --level error
 
 db: setup
 	$(BIN)/leadapp db upgrade
 
 test: setup
+	@bash scripts/ensure_chromium.sh
 	@$(BIN)/python scripts/run_tests.py
 
 unit: setup

@@ -47,7 +47,28 @@ def run(label: str, args: list[str], env: dict | None = None) -> int:
     return rc
 
 
+def checks() -> int:
+    """ruff (lint + format) and pyright, before any suite: a failure stops `make test` at once."""
+    root = Path(__file__).resolve().parent.parent
+    bindir = Path(sys.executable).parent
+    steps = [
+        [str(bindir / "ruff"), "format", "--check", "."],
+        [str(bindir / "ruff"), "check", "."],
+        [str(root / ".tools/node_modules/.bin/pyright"), "--level", "error"],
+    ]
+    for cmd in steps:
+        print(f"\n=== check: {Path(cmd[0]).name} {' '.join(cmd[1:])}", flush=True)
+        rc = subprocess.call(cmd, cwd=root)
+        if rc != 0:
+            print(f"=== check FAILED: {' '.join(cmd)} (run `make fmt`, then fix what is left)")
+            return rc
+    return 0
+
+
 def main() -> int:
+    if checks() != 0:
+        print("0 passed, 1 failed")
+        return 1
     results = {}
     results["unit (SQLite)"] = run("unit tests on SQLite", ["-q", "tests/unit"])
     if answers("127.0.0.1", 5432):
@@ -69,7 +90,8 @@ def main() -> int:
         )
     else:
         print(
-            "\n=== Redis does not answer on 127.0.0.1:6379: SKIPPING the Redis (several workers) browser run",
+            "\n=== Redis does not answer on 127.0.0.1:6379: SKIPPING the Redis (several workers) "
+            "browser run",
             flush=True,
         )
     print("\n=== summary")

@@ -199,9 +199,9 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
     def patch_lead(session, key, request, body):
         return 200, api_leads.update(session, user_of(key), lead_id_of(request), body)
 
-    # ------------------------------------------------------------- I5 CSV export (signed-in brokers)
+    # ------------------------------------------------------------ I5 CSV export (signed-in brokers)
     async def export_csv(request: Request) -> Response:
-        """GET /export/<token>.csv: a one-time token minted by the lead list (services/export.py)."""
+        """GET /export/<token>.csv: one-time token minted by the lead list (services/export.py)."""
         token = request.path_params["token"]
 
         def work():

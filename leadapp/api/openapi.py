@@ -57,7 +57,9 @@ EVENT = {
         "kind": {
             "type": "string",
             "enum": list(ACTIVITY_KINDS),
-            "description": "Also accepted: labels and spellings such as 'sign-up' or 'Listing view'.",
+            "description": (
+                "Also accepted: labels and spellings such as 'sign-up' or 'Listing view'."
+            ),
         },
         "email": {
             "type": "string",
@@ -96,7 +98,9 @@ EVENT = {
         "idempotency_key": {
             "type": "string",
             "maxLength": 128,
-            "description": "The same key sent again stores nothing new and answers as the first time.",
+            "description": (
+                "The same key sent again stores nothing new and answers as the first time."
+            ),
         },
     },
 }
@@ -263,7 +267,7 @@ def openapi_document() -> dict:
             "/events": {
                 "post": {
                     "operationId": "postEvents",
-                    "summary": "Report one website event, or a batch of up to %d." % MAX_BATCH,
+                    "summary": f"Report one website event, or a batch of up to {MAX_BATCH}.",
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -291,7 +295,8 @@ def openapi_document() -> dict:
                     },
                     "responses": {
                         "201": _resp(
-                            "Stored (or, for a repeated idempotency key, stored before). A single event "
+                            "Stored (or, for a repeated idempotency key, stored before). A single "
+                            "event "
                             "answers an EventResult, a batch a BatchResult.",
                             {
                                 "oneOf": [
@@ -301,7 +306,8 @@ def openapi_document() -> dict:
                             },
                         ),
                         "422": _resp(
-                            "Invalid event(s): a message per field; for a batch, the valid items are "
+                            "Invalid event(s): a message per field; for a batch, the valid items "
+                            "are "
                             "stored and the invalid ones listed with their errors.",
                             {"oneOf": [_ERRREF, {"$ref": "#/components/schemas/BatchResult"}]},
                         ),
@@ -421,7 +427,9 @@ def openapi_document() -> dict:
                 "patch": {
                     "operationId": "updateLead",
                     "parameters": [lead_id],
-                    "summary": "Change fields, stage, status, priority or agent; the rating cannot be set.",
+                    "summary": (
+                        "Change fields, stage, status, priority or agent; the rating cannot be set."
+                    ),
                     "requestBody": {
                         "required": True,
                         "content": {

@@ -69,7 +69,9 @@ def p95(fn: Callable, repeat: int = 20) -> float:
 
 
 def capture_sql(engine, fn: Callable) -> list[tuple[str, tuple]]:
-    """The SQL statements (with their parameters) that fn() sends to engine: what a raw limit replays."""
+    """The SQL statements (with their parameters) that fn() sends to engine: what a raw limit
+    replays.
+    """
     from sqlalchemy import event
 
     seen: list[tuple[str, tuple]] = []

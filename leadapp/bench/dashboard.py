@@ -11,7 +11,8 @@ skipped with --quick): `services.dashboard.load` (every panel, D9 included) as t
 Fan-out row: 50 subscribers on the live hub (services/live.py; 1 broker + agents, like 50
 open dashboards), a website event recorded and committed through services/activity.py,
 each subscriber then re-reads its panels as the dashboard's live task does (debounce, then
-`dashboard.load` in a worker thread, shared by the dashboards that show the same thing). Time from the start of the event's write to each
+`dashboard.load` in a worker thread, shared by the dashboards that show the same thing). Time from
+the start of the event's write to each
 dashboard's re-read being done; p95 over all dashboards and events. Raw limit: commit to
 the 50 queues woken, with no re-read.
 """
@@ -65,13 +66,15 @@ def _scan(engine, agent_id=None):
                 (),
             ),
             (
-                f"SELECT stage, count(*) FROM lead WHERE {where} AND stage != 'dead' GROUP BY stage",
+                f"SELECT stage, count(*) FROM lead WHERE {where} AND stage != 'dead' GROUP BY "
+                "stage",
                 (),
             ),
             (f"SELECT source, count(*) FROM lead WHERE {where} GROUP BY source", ()),
             (
                 f"SELECT strftime('%Y-%m', a.occurred_at), count(*) FROM activity a{join} "
-                "WHERE a.brokerage_id = 1 AND a.occurred_at >= date('now', 'start of month', '-11 months') GROUP BY 1",
+                "WHERE a.brokerage_id = 1 AND a.occurred_at >= date('now', 'start of month', '-11 "
+                "months') GROUP BY 1",
                 (),
             ),
         ],
@@ -93,7 +96,7 @@ def dashboard_load(ctx: BenchContext) -> list[Row]:
         size = f"{leads:,} leads / {acts:,} activities"
         for label, user in (("broker, whole brokerage", broker), ("agent, own leads", agent)):
 
-            def app(user=user):
+            def app(user=user, engine=engine):
                 with Session(engine) as s:
                     dashboard.load(s, user)
 
@@ -190,7 +193,7 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
                 ]
                 start = time.perf_counter()
 
-                def write():
+                def write(email=email, i=i):
                     with Session(engine) as s:
                         activity.record_events(
                             s,

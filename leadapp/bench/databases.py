@@ -50,7 +50,8 @@ def demo_database(workdir: Path, leads: int, activities: int | None = None):
         eng.dispose()
         tmp.rename(path)
         print(
-            f"  seeded {leads:,} leads / {activities:,} activities in {time.perf_counter() - t:.0f} s -> {path}",
+            f"  seeded {leads:,} leads / {activities:,} activities in "
+            f"{time.perf_counter() - t:.0f} s -> {path}",
             flush=True,
         )
     else:

@@ -267,7 +267,8 @@ def import_vs_raw(ctx: BenchContext) -> list[Row]:
                 raw_s,
                 "<= 3x raw; 100k < 10 s",
                 ok=import_s <= 3 * raw_s and (n > 100_000 or import_s < 10),
-                note=f"{res.leads:,} leads, {res.notes:,} notes, {res.market_enrolments:,} markets, "
+                note=f"{res.leads:,} leads, {res.notes:,} notes, "
+                f"{res.market_enrolments:,} markets, "
                 f"roll-ups {'exact' if exact else 'WRONG'}",
             )
         )

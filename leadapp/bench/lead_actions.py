@@ -54,16 +54,21 @@ def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
             try:
                 cur = conn.cursor()
                 cur.execute(
-                    "SELECT coalesce(assigned_agent_id, 0), status, stage, source, active_subscriptions > 0, "
-                    "count(*) FROM lead WHERE brokerage_id = 1 AND source = ? AND status != 'deleted' "
+                    "SELECT coalesce(assigned_agent_id, 0), status, stage, source, "
+                    "active_subscriptions > 0, "
+                    "count(*) FROM lead WHERE brokerage_id = 1 AND source = ? AND status != "
+                    "'deleted' "
                     "GROUP BY 1, 2, 3, 4, 5",
                     (FILTER["source"],),
                 )
                 cur.fetchall()
                 cur.execute(
-                    f"INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, body, field, "
-                    f"old_value, new_value, created_at) SELECT brokerage_id, id, ?, 'audit', 'changed', '', ?, "
-                    f"{field}, ?, ? FROM lead WHERE brokerage_id = 1 AND source = ? AND status != 'deleted'",
+                    "INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, "
+                    "body, field, "
+                    "old_value, new_value, created_at) SELECT brokerage_id, id, ?, 'audit', "
+                    "'changed', '', ?, "
+                    f"{field}, ?, ? FROM lead WHERE brokerage_id = 1 AND source = ? AND status != "
+                    "'deleted'",
                     (broker_id, field, new_value, now, FILTER["source"]),
                 )
                 cur.execute(

@@ -29,7 +29,7 @@ def database(workdir: Path, leads: int):
 
 
 def _p95_pair(app, raw, repeat: int) -> tuple[float, float, float, float]:
-    """p95 of app() and of raw(), run alternately so both see the same machine load (and medians)."""
+    """p95 of app() and of raw(), alternately, so both see the same machine load (and medians)."""
     times: dict[str, list[float]] = {"app": [], "raw": []}
     for i in range(repeat):
         for name, fn in (
@@ -96,7 +96,7 @@ def _run_size(leads: int, ctx: BenchContext) -> list[Row]:
     for label, params, kind in _cases(engine):
         query = lead_query.LeadQuery.parse(params)
 
-        def app():
+        def app(kind=kind, query=query):
             with Session(engine) as s:
                 user = s.get(User, broker_id)
                 if kind == "count":

@@ -92,7 +92,8 @@ def _busy_lead(engine) -> tuple[int, int]:
         )
         conn.execute(
             sa.text(
-                "UPDATE lead SET rating_score = rating_score + :s, last_activity_at = :t WHERE id = :i"
+                "UPDATE lead SET rating_score = rating_score + :s, last_activity_at = :t WHERE id "
+                "= :i"
             ),
             {"s": score, "t": now.strftime("%Y-%m-%d %H:%M:%S.%f"), "i": lead_id},
         )
@@ -122,7 +123,8 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
         ("SELECT * FROM brokerage WHERE id = 1", ()),
         ("SELECT name FROM app_user WHERE id = ?", (agent_id,)),
         (
-            "SELECT t.name FROM lead_tag lt JOIN tag t ON t.id = lt.tag_id WHERE lt.lead_id = ? ORDER BY t.name",
+            "SELECT t.name FROM lead_tag lt JOIN tag t ON t.id = lt.tag_id WHERE lt.lead_id = ? "
+            "ORDER BY t.name",
             (lead_id,),
         ),
         ("SELECT name FROM tag WHERE brokerage_id = 1 ORDER BY name", ()),
@@ -136,12 +138,14 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
         ("SELECT count(*) FROM favorite WHERE lead_id = ?", (lead_id,)),
         ("SELECT * FROM rating_cutoff WHERE brokerage_id = 1", ()),
         (
-            "SELECT kind, date(occurred_at), count(*) FROM activity WHERE lead_id = ? AND occurred_at >= ? "
+            "SELECT kind, date(occurred_at), count(*) FROM activity WHERE lead_id = ? AND "
+            "occurred_at >= ? "
             "GROUP BY kind, date(occurred_at)",
             (lead_id, since),
         ),
         (
-            "SELECT a.*, l.* FROM activity a LEFT JOIN listing l ON l.id = a.listing_id WHERE a.lead_id = ? "
+            "SELECT a.*, l.* FROM activity a LEFT JOIN listing l ON l.id = a.listing_id WHERE "
+            "a.lead_id = ? "
             "ORDER BY a.occurred_at DESC, a.id DESC LIMIT 20 OFFSET 0",
             (lead_id,),
         ),

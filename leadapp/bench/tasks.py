@@ -50,10 +50,11 @@ def todo_page(ctx: BenchContext) -> list[Row]:
             ("agent", agent, {}, True),
             ("broker, everyone", broker, {"agent": "all"}, False),
         ):
-            app = p95(lambda: svc.list_tasks(s, user, params, now=now), repeat=15)
+            app = p95(lambda u=user, p=params: svc.list_tasks(s, u, p, now=now), repeat=15)
 
             def raw(user=user, owner=owner):
-                # the same three sections through SQLAlchemy Core: rows joined with lead and owner names
+                # the same three sections through SQLAlchemy Core: rows joined with lead and owner
+                # names
                 t, ld, u = Task.__table__, Lead.__table__, User.__table__
                 base = [t.c.brokerage_id == user.brokerage_id, t.c.completed_at.is_(None)]
                 if owner:

@@ -33,7 +33,10 @@ def run(args) -> int:
             bad += len(problems)
             for line in problems[:50]:
                 print(f"{b.name}: {line}")
-            print(
-                f"{b.name}: {'summary tables and ratings match a full recount' if not problems else f'{len(problems)} differences'}"
+            verdict = (
+                f"{len(problems)} differences"
+                if problems
+                else "summary tables and ratings match a full recount"
             )
+            print(f"{b.name}: {verdict}")
     return 1 if bad else 0

@@ -38,7 +38,8 @@ def template_card() -> rx.Component:
             rx.text(
                 rx.cond(
                     AuthState.is_broker,
-                    "Your template has an Agent ID column: fill it to assign each lead to an agent.",
+                    "Your template has an Agent ID column: fill it to assign each lead to an "
+                    "agent.",
                     "Leads you import are assigned to you.",
                 ),
                 size="2",
@@ -52,7 +53,8 @@ def template_card() -> rx.Component:
                 data_testid="download-template",
             ),
             rx.text(
-                "Save your spreadsheet as CSV (UTF-8 or Windows). Only Email is required; headers may be "
+                "Save your spreadsheet as CSV (UTF-8 or Windows). Only Email is required; headers "
+                "may be "
                 'in any order and case, and common names such as "E-mail" or "Zip" are understood.',
                 size="1",
                 color_scheme="gray",

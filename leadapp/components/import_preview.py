@@ -153,7 +153,8 @@ def grid() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            "Red cells have an error: hover over one to see why. Showing up to 200 rows; row numbers are "
+            "Red cells have an error: hover over one to see why. Showing up to 200 rows; row "
+            "numbers are "
             "those of your spreadsheet.",
             size="1",
             color_scheme="gray",

@@ -40,7 +40,9 @@ def _choice_items(choices, action: str, testid: str) -> rx.Component:
 
 
 def bulk_actions() -> rx.Component:
-    """The bulk bar's buttons; an agent's Unassigned view offers none (pool leads change only by claiming)."""
+    """The bulk bar's buttons; an agent's Unassigned view offers none (pool leads change only by
+    claiming).
+    """
     return rx.cond(
         S.unassigned_view & ~S.is_broker,
         rx.text(

@@ -625,7 +625,8 @@ def password_dialog() -> rx.Component:
                 rx.text("The lead's new temporary password:", size="2"),
                 rx.code(LeadState.temp_password, size="5", data_testid="temp-password"),
                 rx.callout(
-                    "The lead is not notified. Tell them their new password yourself; it is shown only now.",
+                    "The lead is not notified. Tell them their new password yourself; it is shown "
+                    "only now.",
                     icon="info",
                     color_scheme="amber",
                     data_testid="password-note",

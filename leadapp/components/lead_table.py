@@ -198,7 +198,9 @@ def lead_table(row_menu: Callable | None = None) -> rx.Component:
 
 
 def selection_bar(*extra: rx.Component) -> rx.Component:
-    """Shown while rows are selected: the count, 'select all N matching', clear, and `extra` actions."""
+    """Shown while rows are selected: the count, 'select all N matching', clear, and `extra`
+    actions.
+    """
     return rx.cond(
         S.selected.length() > 0,
         rx.hstack(

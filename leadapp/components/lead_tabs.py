@@ -815,7 +815,8 @@ def updates_tab() -> rx.Component:
 
     return rx.vstack(
         rx.callout(
-            "At most two emails a day (one for sales, one for rentals), only when a matching listing is new "
+            "At most two emails a day (one for sales, one for rentals), only when a matching "
+            "listing is new "
             "or updated in the last 24 hours. Switching a search off keeps it.",
             icon="info",
             size="1",
@@ -1223,7 +1224,7 @@ def history_tab() -> rx.Component:
 
 # ---------------------------------------------------------------- P9/P17 to-dos and events
 
-# ---------------------------------------------------------------- P11 messages, P18 listings, P15 tools
+# ------------------------------------------------------------ P11 messages, P18 listings, P15 tools
 
 
 def messages_tab() -> rx.Component:

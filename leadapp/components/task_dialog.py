@@ -131,7 +131,8 @@ def task_dialog() -> rx.Component:
                         rx.cond(
                             S.kind != "todo",
                             rx.text(
-                                "An event: it shows on your dashboard that day, with a reminder before it starts.",
+                                "An event: it shows on your dashboard that day, with a reminder "
+                                "before it starts.",
                                 size="1",
                                 color_scheme="gray",
                             ),

@@ -11,7 +11,9 @@ def utcnow() -> datetime:
 
 
 def as_utc(ts: datetime | None) -> datetime | None:
-    """A stored timestamp as an aware datetime: SQLite gives naive UTC values back, PostgreSQL aware ones."""
+    """A stored timestamp as an aware datetime: SQLite gives naive UTC values back, PostgreSQL aware
+    ones.
+    """
     if ts is not None and ts.tzinfo is None:
         return ts.replace(tzinfo=UTC)
     return ts

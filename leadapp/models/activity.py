@@ -57,7 +57,8 @@ class ActivityMonthly(SQLModel, table=True):
 
 
 class LeadRollup(SQLModel, table=True):
-    """D3, D5, D6, L4 roll-up: lead counts per agent, status, stage, source, subscribed flag and type.
+    """D3, D5, D6, L4 roll-up: lead counts per agent, status, stage, source, subscribed flag and
+    type.
 
     closed_year is the calendar year a closed lead closed in (0 for the other stages).
     """

@@ -42,7 +42,8 @@ def lead_view() -> rx.Component:
                     ),
                     h.header(),
                     rx.grid(
-                        # P9/P17: the to-do engineer's panel (issue 7): every owner's tasks on the lead,
+                        # P9/P17: the to-do panel: every owner's tasks on the
+                        # lead,
                         # colour-keyed with the legend; "New" opens the shared task dialog.
                         rx.vstack(
                             h.contact_box(),

@@ -11,7 +11,8 @@ API received them) and, in the caller's one transaction:
   event names one; assigned to the brokerage's default agent, else the unassigned pool),
   with its website password (argon2) when given; a known email attaches to its lead;
 - inserts the activities (a saved listing of a known MLS number also becomes a favourite,
-  a saved search with criteria a saved search, both marked as the lead's own — P7), moves each lead's rating score and last-activity time
+  a saved search with criteria a saved search, both marked as the lead's own — P7), moves each
+  lead's rating score and last-activity time
   (services/rating.py) and the dashboard roll-ups (services/rollups.py).
 
 Results are `{"index", "activity_id", "lead_id", "lead_created"}` per stored item and
@@ -380,7 +381,7 @@ def record_events(
 
     # Activities.
     rows = []
-    for i, ev in to_store:
+    for _, ev in to_store:
         lead = leads[ev["email"]]
         rows.append(
             {
@@ -606,7 +607,9 @@ def website_login(session: Session, brokerage_id: int, email, password) -> Lead 
 
 
 def api_user(brokerage_id: int, key_name: str = "API") -> User:
-    """The acting user of an API key: broker scope in its brokerage, no user row (actor = the website)."""
+    """The acting user of an API key: broker scope in its brokerage, no user row (actor = the
+    website).
+    """
     return User(
         id=None,
         brokerage_id=brokerage_id,

@@ -89,7 +89,7 @@ def revoke_key(session: Session, user: User, key_id) -> ApiKey:
 def authenticate(
     session: Session, presented: str | None, now: datetime | None = None
 ) -> ApiKey | None:
-    """The active key matching `presented`, else None. Notes its last use (at most once a minute)."""
+    """The active key matching `presented`, else None. Notes its last use (once a minute)."""
     if not presented or not presented.startswith(KEY_PREFIX) or len(presented) > 200:
         return None
     key = session.exec(select(ApiKey).where(ApiKey.key_hash == token_hash(presented))).first()

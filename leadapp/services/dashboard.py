@@ -501,7 +501,8 @@ def _overdue_tasks(session: Session, sc: Scope, now: datetime) -> tuple[int, str
 
 
 def funnel(session: Session, user: User, agent_id=None, now: datetime | None = None) -> dict:
-    """D5: leads per pipeline stage; Closed counts leads closed this calendar year; Dead is left out.
+    """D5: leads per pipeline stage; Closed counts leads closed this calendar year; Dead is left
+    out.
 
     Shares are of the funnel's total. Each stage links to the lead list filtered to it.
     """

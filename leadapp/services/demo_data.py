@@ -1258,7 +1258,7 @@ def generate(plan: Plan, pg: bool = False) -> Iterator[tuple[str, tuple, list]]:
 
     # ---- email log: campaign and market emails sent, some opened / clicked
     emails = []
-    for k, row in enumerate(csub):
+    for row in csub:
         li, ci, nxt = row[1], row[2], row[4]
         for p in range(1, nxt):
             sent = now - timedelta(days=7 * (nxt - p) + rnd.randint(0, 3))
@@ -1348,7 +1348,8 @@ def generate(plan: Plan, pg: bool = False) -> Iterator[tuple[str, tuple, list]]:
 
 def fix_email_addresses(conn: sa.Connection) -> None:
     conn.exec_driver_sql(
-        "UPDATE outgoing_email SET to_address = (SELECT email FROM lead WHERE lead.id = outgoing_email.lead_id)"
+        "UPDATE outgoing_email SET to_address = (SELECT email FROM lead WHERE lead.id = "
+        "outgoing_email.lead_id)"
         " WHERE lead_id IS NOT NULL"
     )
 

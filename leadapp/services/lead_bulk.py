@@ -457,7 +457,8 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
         if not types or any(t not in MARKET_REPORT_TYPES for t in types):
             raise ValidationFailed(
                 {
-                    "report_types": "Choose at least one report: listing, open-house or market report."
+                    "report_types": "Choose at least one report: listing, open-house or "
+                    "market report."
                 }
             )
     ids = target_ids(session, user, target)

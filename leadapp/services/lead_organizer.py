@@ -47,7 +47,9 @@ FAVORITE_SORTS = {
 
 
 def check_criteria(form: dict) -> dict:
-    """Property-search criteria from the dialog: {city, property_type, min/max price, beds, baths, transaction}."""
+    """Property-search criteria from the dialog: {city, property_type, min/max price, beds, baths,
+    transaction}.
+    """
     if not isinstance(form, dict):
         raise ValidationFailed({"criteria": "No search criteria."})
     errors: dict[str, str] = {}
@@ -239,7 +241,9 @@ def add_saved_search(
 def update_saved_search(
     session: Session, user: User, lead_id, search_id, form: dict, alerts: bool
 ) -> SavedSearch:
-    """P14 "Update this search criteria": new criteria, name and the daily-update box (agent-made searches)."""
+    """P14 "Update this search criteria": new criteria, name and the daily-update box (agent-made
+    searches).
+    """
     lead = access.get_lead(session, user, lead_id, write=True)
     s = _search(session, lead, search_id)
     if s.created_by == "lead":
@@ -402,7 +406,9 @@ def email_updates(session: Session, user: User, lead_id) -> dict:
 
 
 def send_all_now(session: Session, user: User, lead_id) -> dict:
-    """P14 "Send all searches now": every match (not only new ones), one email for sales, one for rentals."""
+    """P14 "Send all searches now": every match (not only new ones), one email for sales, one for
+    rentals.
+    """
     lead = access.get_lead(session, user, lead_id, write=True)
     if lead.status == "deleted":
         raise ServiceError("This lead is deleted; reactivate it to send listings.")
@@ -432,11 +438,13 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
             continue
         chosen = list(listings.values())[:MAX_SEND]
         lines = [
-            f"- {listing.street}, {listing.city} — {money(listing.price)}, {listing.beds} bd / {listing.baths:g} ba (MLS {listing.mls_number})"
+            f"- {listing.street}, {listing.city} — {money(listing.price)}, {listing.beds} bd / "
+            f"{listing.baths:g} ba (MLS {listing.mls_number})"
             for listing in chosen
         ]
         body = (
-            f"Hi {lead.first_name or 'there'},\n\nHere are all the listings matching your saved searches "
+            f"Hi {lead.first_name or 'there'},\n\nHere are all the listings matching your saved "
+            "searches "
             f"({', '.join(s.name or criteria_text(s.criteria) for s in group)}):\n\n"
             + "\n".join(lines)
         )

@@ -258,7 +258,7 @@ def tab_counts(session: Session, lead: Lead) -> dict[str, int]:
     }
 
 
-# ---------------------------------------------------------------- contact, pipeline, status, tags, agent
+# ----------------------------------------------------------- contact, pipeline, status, tags, agent
 
 CONTACT_FORM_FIELDS = (
     "first_name",
@@ -366,7 +366,7 @@ def assign(session: Session, user: User, lead_id, agent_id) -> Lead:
     return lead
 
 
-# ---------------------------------------------------------------- quick events, notes, calls, messages
+# ------------------------------------------------------------- quick events, notes, calls, messages
 
 
 def quick_event(session: Session, user: User, lead_id, label: str) -> dict:
@@ -410,7 +410,7 @@ def _entry(session: Session, lead: Lead, entry_id) -> HistoryEntry:
 def set_entry_details(
     session: Session, user: User, lead_id, entry_id, details: str
 ) -> HistoryEntry:
-    """P10/P8: add what was said to a quick event, note or call afterwards (its author or a broker)."""
+    """P10/P8: add what was said to a quick event, note or call later (its author or a broker)."""
     lead = access.get_lead(session, user, lead_id, write=True)
     entry = _entry(session, lead, entry_id)
     if entry.kind not in ("quick_event", "note", "call"):
@@ -524,7 +524,8 @@ def activity_page(
     for act, listing in rows:
         what = act.details or ""
         if listing is not None:
-            what = f"{listing.street}, {listing.city} · {money(listing.price)} · MLS {listing.mls_number}"
+            price = money(listing.price)
+            what = f"{listing.street}, {listing.city} · {price} · MLS {listing.mls_number}"
         elif act.mls_number:
             what = f"MLS {act.mls_number}" + (f" · {what}" if what else "")
         if act.criteria:
@@ -741,7 +742,7 @@ def tool_use(session: Session, user: User, lead_id) -> dict:
     }
 
 
-# ---------------------------------------------------------------- criteria (saved searches, markets)
+# --------------------------------------------------------------- criteria (saved searches, markets)
 
 
 def criteria_text(c: dict | None) -> str:

@@ -319,7 +319,8 @@ def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
     recent = Lead.last_activity_at >= since
 
     def above(bound: float):
-        # One lower bound on the score (the tighter of > 0 and >= bound) keeps the index range short.
+        # One lower bound on the score (the tighter of > 0 and >= bound) keeps the index range
+        # short.
         return Lead.rating_score >= bound if bound > 0 else Lead.rating_score > 0
 
     parts = []
@@ -513,7 +514,9 @@ _PAGE_SELECTS: dict[str, Any] = {}
 
 
 def _page_select(dialect: str):
-    """SELECT the list columns, the lead's tags (joined by TAG_SEP) and its agent's name (built once)."""
+    """SELECT the list columns, the lead's tags (joined by TAG_SEP) and its agent's name (built
+    once).
+    """
     if dialect not in _PAGE_SELECTS:
         agg = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
         tag_list = (
@@ -533,7 +536,9 @@ def _page_select(dialect: str):
 def filtered_select(
     session: Session, user: User, query: LeadQuery, *columns, now: datetime | None = None
 ):
-    """SELECT columns (default: Lead.id) of the leads matching `query` that `user` may see, in list order."""
+    """SELECT columns (default: Lead.id) of the leads matching `query` that `user` may see, in list
+    order.
+    """
     plan = _plan(session, user, query, now)
     stmt = select(*(columns or (Lead.id,))).where(*plan.where)
     if plan.empty:
@@ -697,7 +702,8 @@ def list_page(
             )
         else:
             # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
-            # ix_lead_b_created), then those rows with their tags and agent name in the same statement.
+            # ix_lead_b_created), then those rows with their tags and agent name in the same
+            # statement.
             ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
             if offset:
                 ids_q = ids_q.offset(offset)

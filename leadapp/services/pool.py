@@ -170,7 +170,8 @@ def reject(session: Session, user: User, lead_id) -> Lead:
         + (
             ", where agents can claim it."
             if b.unassigned_pool_enabled
-            else "; agents cannot claim from the pool while the setting is off, so assign it in leadapp."
+            else "; agents cannot claim from the pool while the setting is off, "
+            "so assign it in leadapp."
         ),
     )
     return moved

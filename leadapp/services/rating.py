@@ -317,7 +317,8 @@ def maybe_refresh(session: Session, cutoff: RatingCutoff, now: datetime) -> None
 
 
 def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: datetime) -> int:
-    """How many of the brokerage's leads (not deleted) have at least `score` (> 0) and activity in the window.
+    """How many of the brokerage's leads (not deleted) have at least `score` (> 0) and activity in
+    the window.
 
     From the bucket counts, so it stays cheap at a million leads: the buckets above the
     one holding `score`, plus that bucket's leads at or above it, less the deleted ones and

@@ -10,7 +10,8 @@
 Every write that changes a lead's status, stage, source, agent or subscribed flag goes
 through `LeadRollupTracker` (or `lead_created`); every new activity through
 `activities_added` (and `last_activity_moved` when it moves a lead's last activity).
-`recount()` counts the tables from scratch for `leadapp db check` (and `rebuild()` after a bulk load).
+`recount()` counts the tables from scratch for `leadapp db check` (and `rebuild()` after a bulk
+load).
 
 Each of these also notes a live change (services/live.py) that the open dashboards of the
 users allowed to see it receive after the transaction commits (D10).
@@ -70,7 +71,9 @@ def key_of(
 
 
 def lead_key(lead: Lead) -> tuple:
-    """The roll-up dimensions of a lead: (brokerage, agent, status, stage, closed_year, source, subscribed, type)."""
+    """The roll-up dimensions of a lead: (brokerage, agent, status, stage, closed_year, source,
+    subscribed, type).
+    """
     return key_of(
         lead.brokerage_id,
         lead.assigned_agent_id,
@@ -109,7 +112,10 @@ def utc_day(ts: datetime | None) -> date | None:
 def day_key_of(
     brokerage_id: int, agent_id: int | None, status: str, last_activity_at: datetime | None
 ) -> tuple | None:
-    """The D2 dimensions of a lead's values: (brokerage, agent, status, last-activity day), None if no activity."""
+    """The D2 dimensions of a lead's values: (brokerage, agent, status, last-activity day), None if
+    no
+    activity.
+    """
     day = utc_day(last_activity_at)
     return None if day is None else (brokerage_id, agent_id or 0, status, day)
 
@@ -156,7 +162,9 @@ def lead_created(session: Session, leads: Iterable[Lead]) -> None:
 def last_activity_moved(
     session: Session, rows: Iterable[tuple[int, int, str, datetime | None, datetime | None]]
 ) -> None:
-    """D2: leads whose last activity moved: rows of (brokerage_id, agent_key, status, old_last, new_last)."""
+    """D2: leads whose last activity moved: rows of (brokerage_id, agent_key, status, old_last,
+    new_last).
+    """
     deltas: Counter = Counter()
     for brokerage_id, agent_key, status, old, new in rows:
         od, nd = utc_day(old), utc_day(new)
@@ -224,7 +232,8 @@ def _month_of(ym) -> date:
 
 
 def move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, int, int]]) -> None:
-    """D8: leads changed agent — moved = [(lead_id, old_agent_key, new_agent_key)]; their activity counts follow.
+    """D8: leads changed agent — moved = [(lead_id, old_agent_key, new_agent_key)]; their activity
+    counts follow.
 
     Set-based (one GROUP BY per 500 leads): reassigning thousands of leads does not load
     their activities.
@@ -394,7 +403,8 @@ def check(session: Session, brokerage_id: int) -> list[str]:
         for key in sorted(set(want[name]) | set(have[name]), key=str):
             if want[name].get(key, 0) != have[name].get(key, 0):
                 problems.append(
-                    f"{name} {key}: stored {have[name].get(key, 0)}, recount {want[name].get(key, 0)}"
+                    f"{name} {key}: stored {have[name].get(key, 0)}, recount "
+                    f"{want[name].get(key, 0)}"
                 )
     for lead_id, stored_at, latest in session.execute(
         select(Lead.id, Lead.last_contacted_at, _last_contact())

@@ -1,4 +1,5 @@
-"""The lead-list search tables on SQLite (`lead_fts`, `lead_fts_phone`; migration i3_c), for bulk writers.
+"""The lead-list search tables on SQLite (`lead_fts`, `lead_fts_phone`; migration i3_c), for bulk
+writers.
 
 Triggers index each lead as it is inserted. A writer inserting many leads at once does it
 several times faster in bulk:
@@ -21,7 +22,8 @@ import sqlalchemy as sa
 
 # the same text the triggers index (migration i3_c)
 _FILL = [
-    "INSERT INTO lead_fts(rowid, name, email) SELECT id, trim(first_name || ' ' || last_name), email "
+    "INSERT INTO lead_fts(rowid, name, email) SELECT id, trim(first_name || ' ' || last_name), "
+    "email "
     "FROM lead WHERE id BETWEEN ? AND ?",
     "INSERT INTO lead_fts_phone (brokerage_id, suffix, lead_id) "
     "SELECT l.brokerage_id, substr(l.phone_digits, p.i), l.id FROM lead l "

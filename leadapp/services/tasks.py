@@ -474,7 +474,8 @@ def create_task(session: Session, user: User, form: dict, now: datetime | None =
         task,
         user,
         "added",
-        body=f"Due {due_label(task.due_at, user, now or utcnow())}{owner_note}.\n{task.notes}".strip(),
+        body=f"Due {due_label(task.due_at, user, now or utcnow())}{owner_note}.\n"
+        f"{task.notes}".strip(),
     )
     return task
 

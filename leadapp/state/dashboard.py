@@ -236,7 +236,7 @@ class DashboardState(AuthState):
 
     @rx.event
     async def set_agent(self, agent_id: str):
-        """Brokers narrow every panel to one agent ("all" = the whole team); agents see their own."""
+        """Brokers narrow every panel to one agent ("all" = whole team); agents see their own."""
         value = _clean_agent(agent_id)
         if self.user_role != "broker":
             value = ""
@@ -325,7 +325,7 @@ class DashboardState(AuthState):
 
     @rx.event(background=True)
     async def live(self):
-        """Keep this tab's dashboard current: re-read the panels when a change it may see arrives."""
+        """Keep this tab's dashboard current: re-read the panels when a change it may see comes."""
         async with self:
             self._live_gen += 1
             gen = self._live_gen

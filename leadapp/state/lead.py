@@ -296,7 +296,7 @@ class LeadState(AuthState):
             self.undo_id, self.undo_label = 0, ""
         return events
 
-    # ------------------------------------------------------------ dialogs: message (P11), password (P12)
+    # ------------------------------------------------------- dialogs: message (P11), password (P12)
 
     @rx.event
     def open_dialog(self, name: str):

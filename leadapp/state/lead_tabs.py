@@ -462,7 +462,7 @@ class LeadTabsState(AuthState):
         self.tab, self.org_view = "organizer", "searches"
         return LeadTabsState.refresh
 
-    # ------------------------------------------------------------ organizer (P7) and email updates (P14)
+    # ------------------------------------------------------- organizer (P7) and email updates (P14)
 
     @rx.event
     def set_org_view(self, view: str | list[str]):

@@ -1,4 +1,6 @@
-"""Is a browser tab still there? For the background loops that serve one tab (reminders, live dashboard)."""
+"""Is a browser tab still there? For the background loops that serve one tab (reminders, live
+dashboard).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings → API keys: a broker creates a key (shown once) that the API accepts, then revokes it."""
+"""Settings → API keys: a broker creates a key (shown once) the API accepts, then revokes it."""
 
 from __future__ import annotations
 

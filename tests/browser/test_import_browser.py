@@ -187,13 +187,15 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
         "row 4, Phone: '555-0101' is not a 10-digit phone number.",
         "row 4, Address: Address has at most 200 characters.",
         "row 4, City: City has at most 100 characters.",
-        "row 4, State: 'Calif' is not a US state or Canadian province (full name or 2-letter code).",
+        "row 4, State: 'Calif' is not a US state or Canadian province (full name or 2-letter "
+        "code).",
         "row 4, Postal Code: 'ABC' is neither a 5-digit ZIP nor a Canadian postal code (A1A 1A1).",
         "row 4, Birthday: '2/30/1990' is not a real calendar date.",
         "row 4, Transaction Anniversary: 'June 5' is not a date in mm/dd/yyyy form.",
         "row 4, Type: 'investor' is not a lead type (buyer, seller or renter).",
         "row 4, Agent ID: 'ZZZ999' is not an Agent ID of your brokerage (see Settings → Team).",
-        "row 4, Pipeline Stage: 'Hot' is not a pipeline stage (Uncontacted, Attempted Contact, Nurturing, "
+        "row 4, Pipeline Stage: 'Hot' is not a pipeline stage (Uncontacted, Attempted Contact, "
+        "Nurturing, "
         "Under Contract, Closed, Dead).",
         f"row 4, Tags: Tag '{'t' * 20}…' is longer than 60 characters.",
         "row 4, Texting: 'maybe' must be YES or NO.",
@@ -230,7 +232,8 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
     expect(page.get_by_test_id("count-valid")).to_have_text("2")
     page.get_by_test_id("import-button").click()
     expect(page.get_by_test_id("import-success")).to_have_text(
-        "2 leads imported, 2 tags applied (1 new), 1 note, 1 market enrolment, 1 campaign enrolment."
+        "2 leads imported, 2 tags applied (1 new), 1 note, 1 market enrolment, 1 campaign "
+        "enrolment."
     )
     expect(page.get_by_test_id("result-leads")).to_have_text("2")
     shot(page, "import_done")

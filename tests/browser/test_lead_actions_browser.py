@@ -5,6 +5,7 @@ Export CSV of the view, and an agent claiming from the Unassigned view and rejec
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -35,7 +36,7 @@ def user(s, email) -> User:
 def make_leads(
     engine, word: str, n: int, owner: str = "avery@demo.leadapp.io", unassigned: bool = False
 ) -> list[int]:
-    """n fresh leads whose last name is `word` (a unique search term), created through the service."""
+    """n fresh leads whose last name is `word` (a unique search term), made through the service."""
     with Session(engine) as s:
         broker = user(s, "broker@demo.leadapp.io")
         agent = user(s, owner)
@@ -180,7 +181,7 @@ def test_broker_exports_the_view_as_csv(page, signed_in, server, engine, shot):
         page.get_by_test_id("export-csv").click()
     download = info.value
     assert download.suggested_filename.endswith(".csv")
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     got = list(csv.DictReader(io.StringIO(text)))
     assert [r["Email"] for r in got] == [f"exportjay{i}@example.com" for i in (2, 1, 0)]
     assert got[2]["City"] == "'=cmd|' /C calc'!A0"  # a formula cell is defused

@@ -1,4 +1,6 @@
-"""Dashboard panels (D1-D8), their summary tables (exact after random writes) and live fan-out (D10)."""
+"""Dashboard panels (D1-D8), their summary tables (exact after random writes) and live fan-out
+(D10).
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import pytest
 
 from leadapp.services import activity as act_svc
 from leadapp.services import live
+from leadapp.services.errors import NotSignedIn
 from leadapp.state import dashboard as dash_mod
 from leadapp.state import tabs as tabs_mod
 from leadapp.state.dashboard import DashboardState
@@ -208,7 +209,9 @@ async def test_live_task_reloads_on_a_visible_change_only(
 async def test_live_task_stops_when_its_user_loses_access(
     engine, session, org, make_lead, monkeypatch
 ):
-    """A deactivated user's open dashboard gets nothing more, even from another tab's shared re-read."""
+    """A deactivated user's open dashboard gets nothing more, even from another tab's shared re-
+    read.
+    """
     _seed(session, org, make_lead)
     st = make_state(DashboardState, engine, token_for(session, org.agent), monkeypatch)
     st.user_role = "agent"
@@ -306,6 +309,6 @@ async def test_same_dashboards_share_one_reread_per_change(monkeypatch):
     calls.clear()
     monkeypatch.setattr(dash_mod, "_SHARED", {})
     key = k(9, broker_a, "", "actions", "")
-    with pytest.raises(Exception):
+    with pytest.raises(NotSignedIn):
         await dash_mod._shared_load(key, "gone", (None,))
     assert (await dash_mod._shared_load(key, "tb", (None,)))["token"] == "tb"

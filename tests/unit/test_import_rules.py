@@ -296,7 +296,8 @@ def test_accepted_values_are_normalised(session, org):
     pv = preview(
         session,
         org.broker,
-        "Email,Phone,State,Postal Code,Birthday,Transaction Anniversary,Type,Pipeline Stage,Tags,Texting\r\n"
+        "Email,Phone,State,Postal Code,Birthday,Transaction Anniversary,Type,Pipeline "
+        "Stage,Tags,Texting\r\n"
         "A@X.com,1-415-555-0101 ,british columbia,k1a0b1,4/5/1980,12/31/2020,Seller,under contract,"
         '"hot, Hot ,VIP",no\r\n'
         "b@x.com,415-555-0101 ext. 12,ON,V5K 0A1,04/05/1980,,RENTER,Closed,,Y\r\n",

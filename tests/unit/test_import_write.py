@@ -1,4 +1,4 @@
-"""I4: the import writes everything in one transaction (all or nothing); the CLI; private storage."""
+"""I4: the import writes everything in one transaction (all or none); the CLI; private storage."""
 
 import json
 
@@ -39,12 +39,15 @@ def mc(session, org):
 
 def file_for(org, m, c) -> bytes:
     return (
-        "Email,Name,Phone,Address,City,State,Postal Code,Birthday,Transaction Anniversary,Type,Agent ID,"
+        "Email,Name,Phone,Address,City,State,Postal Code,Birthday,Transaction "
+        "Anniversary,Type,Agent ID,"
         "Pipeline Stage,Tags,Texting,Market ID,Campaign ID,Notes\r\n"
-        f"Ann@x.com,Ann Lee,4155550101,1 Elm St,Berkeley,CA,94704,4/5/1980,6/30/2019,buyer,{org.agent.agent_code},"
+        "Ann@x.com,Ann Lee,4155550101,1 Elm "
+        f"St,Berkeley,CA,94704,4/5/1980,6/30/2019,buyer,{org.agent.agent_code},"
         f'Closed,"vip, New tag",YES,{m.id},{c.id},Met at open house\r\n'
         f"bo@x.com,Bo,,,,,,,,,,,,NO,,,\r\n"
-        f"cy@x.com,Cy Dee,,,,ON,K1A 0B1,,,seller,{org.agent2.agent_code},Nurturing,New Tag,,{m.id},,\r\n"
+        f"cy@x.com,Cy Dee,,,,ON,K1A 0B1,,,seller,{org.agent2.agent_code},Nurturing,New "
+        f"Tag,,{m.id},,\r\n"
     ).encode()
 
 

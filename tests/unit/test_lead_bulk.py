@@ -331,7 +331,9 @@ def test_the_bulk_rollup_key_is_rollups_lead_key(session, org, make_lead):
 
 
 def test_list_filters_as_targets_search_and_the_pool_view(session, org, make_lead):
-    """The lead list's own filter dicts (LeadQuery.filters()): search, status, the agent's pool view."""
+    """The lead list's own filter dicts (LeadQuery.filters()): search, status, the agent's pool
+    view.
+    """
     mine = [make_lead(org.agent, first_name="Marisol", last_name=f"Quintero{i}") for i in range(3)]
     make_lead(org.agent2, first_name="Marisol", last_name="Other")
     pool_lead = make_lead(org.broker, first_name="Marisol", last_name="Pool")

@@ -303,26 +303,35 @@ def _migration_roundtrip(url):
     eng = dbmod.make_engine(url)
     with eng.begin() as c:
         c.exec_driver_sql(
-            "INSERT INTO brokerage (id, name, primary_email, unassigned_pool_enabled, quick_events, "
-            "reminder_minutes, timezone, created_at) VALUES (1, 'B', 'b@x.test', true, '[]', 15, 'UTC', "
+            "INSERT INTO brokerage (id, name, primary_email, unassigned_pool_enabled, "
+            "quick_events, "
+            "reminder_minutes, timezone, created_at) VALUES (1, 'B', 'b@x.test', true, '[]', 15, "
+            "'UTC', "
             "'2026-01-01 00:00:00')"
         )
         for i, (fn, ln, lt, st) in enumerate(
             [("Mary", "Lee", "buyer", "closed"), ("Bob", "Ray", None, "dead")]
         ):
             c.exec_driver_sql(
-                "INSERT INTO lead (id, brokerage_id, email, first_name, last_name, phone, phone_digits, extra_emails, "
-                "extra_phones, street, city, state, postal_code, lead_type, status, stage, stage_entered_at, priority, "
-                "source, texting_consent, property_type_wanted, move_timeframe, rating_score, active_subscriptions, "
-                "created_at, updated_at) VALUES (%s, 1, '%s@x.test', '%s', '%s', '', '4155550%03d', '[]', '[]', '', '', "
-                "'', '', %s, 'new', '%s', '2026-03-01 00:00:00', 'normal', 'Zillow', false, '', '', 0, %d, "
+                "INSERT INTO lead (id, brokerage_id, email, first_name, last_name, phone, "  # noqa: UP031
+                "phone_digits, extra_emails, "
+                "extra_phones, street, city, state, postal_code, lead_type, status, stage, "
+                "stage_entered_at, priority, "
+                "source, texting_consent, property_type_wanted, move_timeframe, rating_score, "
+                "active_subscriptions, "
+                "created_at, updated_at) VALUES (%s, 1, '%s@x.test', '%s', '%s', '', "
+                "'4155550%03d', '[]', '[]', '', '', "
+                "'', '', %s, 'new', '%s', '2026-03-01 00:00:00', 'normal', 'Zillow', false, '', "
+                "'', 0, %d, "
                 "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
                 % (i + 1, fn.lower(), fn, ln, i, f"'{lt}'" if lt else "NULL", st, i)
             )
         # history for i6_b's D4 summaries: per-user day counts and each lead's last contact
         c.exec_driver_sql(
-            "INSERT INTO app_user (id, brokerage_id, email, name, role, agent_code, phone, password_hash, "
-            "is_active, timezone, list_columns, created_at) VALUES (1, 1, 'a@x.test', 'A', 'agent', '', "
+            "INSERT INTO app_user (id, brokerage_id, email, name, role, agent_code, phone, "
+            "password_hash, "
+            "is_active, timezone, list_columns, created_at) VALUES (1, 1, 'a@x.test', 'A', "
+            "'agent', '', "
             "'', '', true, 'UTC', '[]', '2026-01-01 00:00:00')"
         )
         for lead, actor, kind, field, at in [
@@ -333,7 +342,8 @@ def _migration_roundtrip(url):
             (2, None, "message", None, "2026-03-03 08:00:00"),
         ]:
             c.exec_driver_sql(
-                "INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, body, field, "
+                "INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, body, "
+                "field, "
                 f"created_at) VALUES (1, {lead}, {actor or 'NULL'}, '{kind}', '', '', "
                 f"{repr(field) if field else 'NULL'}, '{at}')"
             )
@@ -356,7 +366,8 @@ def _migration_roundtrip(url):
         rows = sorted(
             tuple(r)
             for r in c.exec_driver_sql(
-                "SELECT agent_key, stage, closed_year, source, subscribed, lead_type, count FROM lead_rollup"
+                "SELECT agent_key, stage, closed_year, source, subscribed, lead_type, count FROM "
+                "lead_rollup"
             )
         )
         assert rows == [
@@ -412,7 +423,7 @@ def test_migration_backfills_on_postgresql():
 
 
 def test_tags_match_case_insensitively_beyond_ascii(session, org, make_lead):
-    """SQLite's lower() folds ASCII only: 'ÜBER' must still find, reuse and remove the tag 'Über'."""
+    """SQLite's lower() folds ASCII only: 'ÜBER' must still find, reuse, remove the tag 'Über'."""
     a = make_lead(org.agent, first_name="Una")
     b = make_lead(org.agent, first_name="Otto")
     tag_svc.add_tags(session, org.broker, [a.id], ["Über"])

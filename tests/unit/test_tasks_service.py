@@ -394,7 +394,8 @@ def test_owner_keeps_editing_a_task_after_its_lead_moved_to_another_agent(sessio
     )
     session.commit()
     assert t.title == "Follow up (handover)" and t.lead_id == lead.id
-    # the lead's new agent sees it on the lead (P17) and may change it; the old owner cannot move it elsewhere
+    # the lead's new agent sees it on the lead (P17) and may change it; the old owner cannot move it
+    # elsewhere
     assert [r["title"] for r in svc.tasks_for_lead(session, org.agent2, lead.id)] == [
         "Follow up (handover)"
     ]

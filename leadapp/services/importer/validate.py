@@ -80,7 +80,8 @@ class Preview:
             return self.file_errors[0]
         return (
             f"{len(self.errors):,} error{'s' if len(self.errors) != 1 else ''} in "
-            f"{self.error_rows:,} row{'s' if self.error_rows != 1 else ''}: fix the file and upload it again."
+            f"{self.error_rows:,} row{'s' if self.error_rows != 1 else ''}: fix the file and "
+            "upload it again."
         )
 
     def counts(self) -> dict:
@@ -114,7 +115,7 @@ class Preview:
         }
 
     def grid(self, only_errors: bool = False, limit: int = 200) -> dict:
-        """Rows for the preview grid: header labels and cells {value, error} (error '' when fine)."""
+        """Rows for the preview grid: header labels, cells {value, error} ('' when fine)."""
         used = [h for h in self.headers if h["header"] or h["used"]]
         if self.raw is None or not len(self.raw):
             return {"columns": [h["header"] for h in used], "rows": []}
@@ -295,7 +296,8 @@ def existing_emails(session: Session, brokerage_id: int, emails: list[str]) -> s
     found: set[str] = set()
     for start in range(0, len(emails), 900):
         chunk = emails[start : start + 900]
-        sql = f"SELECT email FROM lead WHERE brokerage_id = {mark} AND email IN ({', '.join([mark] * len(chunk))})"
+        marks = ", ".join([mark] * len(chunk))
+        sql = f"SELECT email FROM lead WHERE brokerage_id = {mark} AND email IN ({marks})"
         found.update(r[0].lower() for r in conn.exec_driver_sql(sql, (brokerage_id, *chunk)).all())
     return found
 
@@ -357,7 +359,8 @@ def build_preview(
         for k in ("first_name", "last_name"):
             if k in used:
                 pv.warnings.append(
-                    f"Column '{headers_raw[used[k]]}' is ignored because the file has a Name column."
+                    f"Column '{headers_raw[used[k]]}' is ignored because the file has a Name "
+                    "column."
                 )
                 next(h for h in pv.headers if h["position"] == used.pop(k))["used"] = False
     if "email" not in used:

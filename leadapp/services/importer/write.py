@@ -57,7 +57,8 @@ class ImportResult:
             parts.append(f"{self.notes:,} note{'s' if self.notes != 1 else ''}")
         if self.market_enrolments:
             parts.append(
-                f"{self.market_enrolments:,} market enrolment{'s' if self.market_enrolments != 1 else ''}"
+                f"{self.market_enrolments:,} market "
+                f"enrolment{'s' if self.market_enrolments != 1 else ''}"
             )
         if self.campaign_enrolments:
             parts.append(

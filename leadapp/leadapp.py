@@ -8,7 +8,17 @@ import reflex as rx
 
 from leadapp.api import build_api
 from leadapp.background import job_loop
-from leadapp.pages import dashboard, import_page, lead, leads, login, settings, todo
+from leadapp.pages import (
+    campaigns,
+    dashboard,
+    import_page,
+    lead,
+    leads,
+    login,
+    markets,
+    settings,
+    todo,
+)
 from leadapp.services.live import redis_listener
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -19,7 +29,7 @@ app = rx.App(
     api_transformer=build_api(),  # /api/v1 on the app's own port (W1, W2)
 )
 
-for page in (login, dashboard, leads, lead, todo, import_page, settings):
+for page in (login, dashboard, leads, lead, todo, import_page, markets, campaigns, settings):
     page.register(app)
 
 app.register_lifespan_task(job_loop)

@@ -14,6 +14,7 @@ NAV = [
     ("Dashboard", "/", "layout-dashboard"),
     ("Leads", "/leads", "users"),
     ("To-Do", "/todo", "list-checks"),
+    ("Marketing", "/marketing", "megaphone"),
     ("Import", "/import", "upload"),
     ("Settings", "/settings", "settings"),
 ]

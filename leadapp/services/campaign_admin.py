@@ -280,3 +280,16 @@ def preview(session: Session, user: User, campaign_id, lead_id, position=1) -> d
         "body": _render(step.body, lead, agent, b),
         "channel": step.channel,
     }
+
+
+def preview_leads(session: Session, user: User, limit: int = 50) -> list[dict]:
+    """Leads the user can see, to pick one for a preview (the most recently created)."""
+    from leadapp.models import Lead
+
+    rows = session.exec(
+        select(Lead.id, Lead.first_name, Lead.last_name, Lead.email)
+        .where(access.lead_visibility(user), Lead.status != "deleted")
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(limit)
+    ).all()
+    return [{"id": str(i), "name": (f"{f} {la}".strip() or e) + f" ({e})"} for i, f, la, e in rows]

@@ -52,7 +52,12 @@ def settings_of(session: Session, brokerage_id: int) -> CommSettings:
 def match_statement(brokerage_id: int, since: datetime, until: datetime):
     """(search id, lead id, transaction, listing id, change id) for every alerts-on search of the
     brokerage and every active listing changed in (since, until] that matches it and was not
-    sent for it at that change or later."""
+    sent for it at that change or later; at most MAX_PER_EMAIL listings per lead and
+    transaction.
+
+    Both sides are materialised first (the searches with their criteria read out of the JSON
+    once, the changed listings with their latest change), then joined on transaction and city
+    (an equality join the database can hash or index), plus the searches without a city."""
     lc = ListingChange
     latest = (
         select(lc.listing_id.label("listing_id"), sa.func.max(lc.id).label("change_id"))
@@ -60,44 +65,87 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
         .group_by(lc.listing_id)
         .subquery()
     )
-    crit = SavedSearch.__table__.c.criteria
-    city = crit["city"].as_string()
-    ptype = crit["property_type"].as_string()
-    lo, hi = crit["min_price"].as_integer(), crit["max_price"].as_integer()
-    beds, baths = crit["min_beds"].as_float(), crit["min_baths"].as_float()
-    return (
+    cand = (
         select(
-            SavedSearch.id,
-            SavedSearch.lead_id,
-            SavedSearch.transaction,
-            Listing.id,
+            Listing.id.label("listing_id"),
+            Listing.transaction.label("tr"),
+            sa.func.lower(Listing.city).label("city"),
+            Listing.property_type.label("ptype"),
+            Listing.price.label("price"),
+            Listing.beds.label("beds"),
+            Listing.baths.label("baths"),
             latest.c.change_id,
         )
-        .select_from(latest)
-        .join(Listing, Listing.id == latest.c.listing_id)
-        .join(SavedSearch, SavedSearch.transaction == Listing.transaction)
-        .join(Lead, Lead.id == SavedSearch.lead_id)
-        .outerjoin(
-            AlertItem,
-            sa.and_(
-                AlertItem.saved_search_id == SavedSearch.id, AlertItem.listing_id == Listing.id
-            ),
+        .join(latest, latest.c.listing_id == Listing.id)
+        .where(Listing.status == "active")
+        .cte("alert_cand")
+        .prefix_with("MATERIALIZED")
+    )
+    crit = SavedSearch.__table__.c.criteria
+    sc = (
+        select(
+            SavedSearch.id.label("search_id"),
+            SavedSearch.lead_id.label("lead_id"),
+            SavedSearch.transaction.label("tr"),
+            sa.func.lower(crit["city"].as_string()).label("city"),
+            crit["property_type"].as_string().label("ptype"),
+            crit["min_price"].as_integer().label("lo"),
+            crit["max_price"].as_integer().label("hi"),
+            crit["min_beds"].as_float().label("beds"),
+            crit["min_baths"].as_float().label("baths"),
         )
+        .join(Lead, Lead.id == SavedSearch.lead_id)
         .where(
             SavedSearch.alerts_enabled,
             Lead.brokerage_id == brokerage_id,
             Lead.status.in_(SENDABLE),
             Lead.email != "",
-            Listing.status == "active",
-            sa.or_(city.is_(None), sa.func.lower(Listing.city) == sa.func.lower(city)),
-            sa.or_(ptype.is_(None), Listing.property_type == ptype),
-            sa.or_(lo.is_(None), Listing.price >= lo),
-            sa.or_(hi.is_(None), Listing.price <= hi),
-            sa.or_(beds.is_(None), Listing.beds >= beds),
-            sa.or_(baths.is_(None), Listing.baths >= baths),
-            sa.or_(AlertItem.id.is_(None), AlertItem.change_id < latest.c.change_id),
         )
+        .cte("alert_sc")
+        .prefix_with("MATERIALIZED")
     )
+    rest = (
+        sa.or_(sc.c.ptype.is_(None), cand.c.ptype == sc.c.ptype),
+        sa.or_(sc.c.lo.is_(None), cand.c.price >= sc.c.lo),
+        sa.or_(sc.c.hi.is_(None), cand.c.price <= sc.c.hi),
+        sa.or_(sc.c.beds.is_(None), cand.c.beds >= sc.c.beds),
+        sa.or_(sc.c.baths.is_(None), cand.c.baths >= sc.c.baths),
+    )
+    cols = (sc.c.search_id, sc.c.lead_id, sc.c.tr, cand.c.listing_id, cand.c.change_id)
+    pairs = sa.union_all(
+        select(*cols)
+        .select_from(cand)
+        .join(sc, sa.and_(sc.c.tr == cand.c.tr, sc.c.city == cand.c.city))
+        .where(*rest),
+        select(*cols)
+        .select_from(cand)
+        .join(sc, sa.and_(sc.c.tr == cand.c.tr, sc.c.city.is_(None)))
+        .where(*rest),
+    ).subquery()
+    ranked = (
+        select(
+            pairs.c.search_id,
+            pairs.c.lead_id,
+            pairs.c.tr,
+            pairs.c.listing_id,
+            pairs.c.change_id,
+            sa.func.dense_rank()
+            .over(partition_by=(pairs.c.lead_id, pairs.c.tr), order_by=pairs.c.listing_id)
+            .label("rank"),
+        )
+        .outerjoin(
+            AlertItem,
+            sa.and_(
+                AlertItem.saved_search_id == pairs.c.search_id,
+                AlertItem.listing_id == pairs.c.listing_id,
+            ),
+        )
+        .where(sa.or_(AlertItem.id.is_(None), AlertItem.change_id < pairs.c.change_id))
+        .subquery()
+    )
+    return select(
+        ranked.c.search_id, ranked.c.lead_id, ranked.c.tr, ranked.c.listing_id, ranked.c.change_id
+    ).where(ranked.c.rank <= MAX_PER_EMAIL)
 
 
 def price_text(li: Listing) -> str:
@@ -117,16 +165,16 @@ def _body(lead: Lead, agent_name: str, label: str, listings: list[Listing], name
 
 
 def _upsert_items(session: Session, rows: list[dict]) -> None:
+    """Insert or move forward (search, listing) -> change rows: one executemany."""
     if not rows:
         return
     mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    for i in range(0, len(rows), 500):
-        stmt = mod.insert(AlertItem.__table__).values(rows[i : i + 500])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["saved_search_id", "listing_id"],
-            set_={"change_id": stmt.excluded.change_id, "sent_at": stmt.excluded.sent_at},
-        )
-        session.execute(stmt)
+    stmt = mod.insert(AlertItem.__table__)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["saved_search_id", "listing_id"],
+        set_={"change_id": stmt.excluded.change_id, "sent_at": stmt.excluded.sent_at},
+    )
+    session.execute(stmt, rows)
 
 
 def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: str) -> int:
@@ -155,7 +203,7 @@ def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: st
         ).all():
             leads[lead.id], agents[lead.id] = lead, agent or b.name
     for g in chosen.values():
-        g["sent"] = sorted(g["listings"])[:MAX_PER_EMAIL]
+        g["sent"] = sorted(g["listings"])
     listing_ids = sorted({lid for g in chosen.values() for lid in g["sent"]})
     for i in range(0, len(listing_ids), 500):
         for li in session.exec(select(Listing).where(Listing.id.in_(listing_ids[i : i + 500]))):

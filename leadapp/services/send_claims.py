@@ -38,14 +38,13 @@ def claim(session: Session, keys: Iterable[str], kind: str) -> set[str]:
     now = utcnow()
     table = SendClaim.__table__
     got: set[str] = set()
+    # one executemany of a single-row INSERT ... ON CONFLICT DO NOTHING (compiled once)
+    stmt = _insert(session).on_conflict_do_nothing(index_elements=["key"])
+    session.execute(
+        stmt, [{"key": k, "kind": kind, "run_token": token, "claimed_at": now} for k in keys]
+    )
     for i in range(0, len(keys), CHUNK):
         part = keys[i : i + CHUNK]
-        stmt = (
-            _insert(session)
-            .values([{"key": k, "kind": kind, "run_token": token, "claimed_at": now} for k in part])
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-        session.execute(stmt)
         got.update(
             session.execute(
                 sa.select(table.c.key).where(table.c.key.in_(part), table.c.run_token == token)

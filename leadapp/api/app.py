@@ -18,6 +18,7 @@ from leadapp.db import get_engine, session_scope
 from leadapp.services import activity, api_leads, apikeys, export
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 
+from . import feed_routes
 from .openapi import openapi_document
 from .ratelimit import TokenBucket, from_env, login_limiter
 
@@ -242,6 +243,7 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
         Route("/leads", keyed(post_leads, needs_body=True), methods=["POST"]),
         Route("/leads/{lead_id}", keyed(get_lead), methods=["GET"]),
         Route("/leads/{lead_id}", keyed(patch_lead, needs_body=True), methods=["PATCH"]),
+        *feed_routes.routes(keyed, user_of),  # listings feed, the website's organizer
     ]
     routes = [
         Mount("/api/v1", routes=v1),

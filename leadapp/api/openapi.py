@@ -239,6 +239,8 @@ def _q(name: str, desc: str, schema: dict | None = None) -> dict:
 
 
 def openapi_document() -> dict:
+    from .feed_routes import openapi_paths
+
     lead_id = {"name": "lead_id", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
         "openapi": "3.0.3",
@@ -447,5 +449,6 @@ def openapi_document() -> dict:
                     },
                 },
             },
+            **openapi_paths(),
         },
     }

@@ -22,7 +22,7 @@ def _list() -> rx.Component:
     def row(r):
         return rx.table.row(
             rx.table.cell(
-                rx.link(r["name"], on_click=C.open_campaign(r["id"]), cursor="pointer"),
+                rx.button(r["name"], variant="ghost", size="2", on_click=C.open_campaign(r["id"])),
                 data_testid="campaign-name",
             ),
             rx.table.cell(rx.code(r["id"].to(str)), data_testid="campaign-id"),

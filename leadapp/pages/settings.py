@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.api_keys import api_keys_section
+from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.shell import page_shell
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
+from leadapp.state.greetings import GreetingsState
 from leadapp.state.settings import SettingsState
 
 
@@ -176,6 +178,7 @@ def settings_view() -> rx.Component:
                 _brokerage_form(),
                 rx.callout("Only brokers change the brokerage's lead settings.", icon="info"),
             ),
+            rx.cond(AuthState.is_broker, greetings_section()),
             _team(),
             rx.cond(AuthState.is_broker, api_keys_section()),
             spacing="4",
@@ -190,5 +193,10 @@ def register(app: rx.App) -> None:
         settings_view,
         route="/settings",
         title="Settings · leadapp",
-        on_load=[AuthState.require_login, SettingsState.load, ApiKeysState.load_keys],
+        on_load=[
+            AuthState.require_login,
+            SettingsState.load,
+            ApiKeysState.load_keys,
+            GreetingsState.load,
+        ],
     )

@@ -126,3 +126,40 @@ async def test_campaigns_handlers(engine, session, org, other_org, make_lead, mo
     ).all()
     assert subjects == ["Again", "Hi {first_name}"]
     assert campaign_admin.list_campaigns(session, other_org.broker) == []
+
+
+@pytest.mark.authz("GreetingsState.load")
+@pytest.mark.authz("GreetingsState.set_birthday_on")
+@pytest.mark.authz("GreetingsState.set_anniversary_on")
+@pytest.mark.authz("GreetingsState.save")
+async def test_greetings_settings_handlers(engine, session, org, monkeypatch):
+    from leadapp.models import CommSettings
+    from leadapp.state.greetings import GreetingsState
+
+    form = {
+        "hour": "8",
+        "alert_hour": "6",
+        "birthday_subject": "Happy day {first_name}",
+        "birthday_body": "From {agent_name}",
+        "anniversary_subject": "Anniversary",
+        "anniversary_body": "Cheers",
+    }
+    agent = make_state(GreetingsState, engine, token_for(session, org.agent), monkeypatch)
+    agent.user_role = "broker"
+    await call(agent, "load")
+    await call(agent, "save", form)
+    session.expire_all()
+    assert session.get(CommSettings, org.brokerage.id) is None
+    broker = make_state(GreetingsState, engine, token_for(session, org.broker), monkeypatch)
+    await call(broker, "load")
+    assert broker.hour == "9"
+    await call(broker, "set_anniversary_on", False)
+    await call(broker, "set_birthday_on", True)
+    await call(broker, "save", form | {"birthday_body": "Hi {frist_name}"})
+    assert "birthday" in broker.errors
+    await call(broker, "save", form)
+    session.expire_all()
+    cs = session.get(CommSettings, org.brokerage.id)
+    assert (cs.greeting_hour, cs.alert_hour) == (8, 6)
+    assert cs.greetings["anniversary"]["on"] is False
+    assert cs.greetings["birthday"]["subject"] == "Happy day {first_name}"

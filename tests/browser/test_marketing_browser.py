@@ -107,3 +107,30 @@ def test_agent_sees_marketing_read_only(page, signed_in, shot):
     expect(page.get_by_test_id("campaign-pause")).to_have_count(0)
     expect(page.get_by_test_id("step-up")).to_have_count(0)
     shot(page, "campaigns_agent")
+
+
+def test_broker_edits_greetings_in_settings(page, signed_in, engine, shot):
+    from leadapp.models import CommSettings
+
+    signed_in(page, "broker", path="/settings")
+    section = page.get_by_test_id("greetings-section")
+    expect(section).to_be_visible()
+    section.locator("input[name=hour]").fill("10")
+    section.locator("input[name=birthday_subject]").fill("Happy birthday {firstname}")
+    page.get_by_test_id("greet-save").click()
+    expect(page.get_by_test_id("greet-error-birthday")).to_contain_text("unknown merge field")
+    section.locator("input[name=birthday_subject]").fill("Happy birthday, {first_name}")
+    page.get_by_test_id("greet-anniversary-on").click()
+    page.get_by_test_id("greet-save").click()
+    expect(page.get_by_text("Greetings and alert hours saved.")).to_be_visible()
+    with Session(engine) as s:
+        cs = s.get(CommSettings, 1)
+        assert cs.greeting_hour == 10 and cs.greetings["anniversary"]["on"] is False
+    section.scroll_into_view_if_needed()
+    shot(page, "settings_greetings_broker")
+
+
+def test_agent_sees_no_greetings_settings(page, signed_in):
+    signed_in(page, "agent", path="/settings")
+    expect(page.get_by_text("Only brokers change the brokerage's lead settings.")).to_be_visible()
+    expect(page.get_by_test_id("greetings-section")).to_have_count(0)

@@ -241,3 +241,14 @@ def test_subscriptions_tab_counts_alert_emails_per_search(session, org, make_lea
     tab = lead_subscriptions.subscriptions(session, org.agent, lead.id)
     counts = {r["id"]: r["sent_30"] for r in tab["alerts"]}
     assert counts == {a.id: 1, b.id: 1}
+
+
+def test_an_email_holds_at_most_50_listings(session, org, make_lead):
+    lead = make_lead(org.agent)
+    search(session, lead, "sale", city="Berkeley")
+    search(session, lead, "sale", min_beds=1)
+    listings_feed.upsert(session, [reso(f"C{i:02d}") for i in range(60)], now=FED)
+    assert alerts.send_daily(session, RUN) == 1
+    body = emails(session, lead)[0].body
+    assert body.count("(MLS C") == alerts.MAX_PER_EMAIL
+    assert len(session.exec(select(ListingSent)).all()) == alerts.MAX_PER_EMAIL

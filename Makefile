@@ -12,8 +12,11 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: run test setup db seed unit unit-pg browser bench migration clean fmt check
 
+# DEMO=0: no demo brokerage; an empty database starts with the first-run setup page.
+DEMO ?= 1
 run: setup db
-	$(BIN)/leadapp seed --if-empty
+	@if [ "$(DEMO)" != "0" ]; then $(BIN)/leadapp seed --if-empty; \
+	else echo "DEMO=0: no demo data; an empty database opens the first-run setup page"; fi
 	@echo "Serving leadapp at http://localhost:$(PORT)"
 	$(BIN)/reflex run --env prod --single-port --backend-port $(PORT)
 
@@ -66,8 +69,8 @@ bench: setup
 
 migration: setup
 	rm -f /tmp/leadapp-migration.db
-	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic upgrade head
-	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic revision --autogenerate -m "$(MSG)"
+	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic -c alembic/alembic.ini upgrade head
+	REFLEX_DB_URL=sqlite:////tmp/leadapp-migration.db $(BIN)/alembic -c alembic/alembic.ini revision --autogenerate -m "$(MSG)"
 
 clean:
 	rm -rf .web .states data/leadapp.db* screenshots test-results

@@ -72,7 +72,7 @@ def session_scope(engine: sa.Engine | None = None) -> Iterator[Session]:
 def alembic_config(url: str | None = None):
     from alembic.config import Config
 
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg = Config(str(PROJECT_ROOT / "alembic" / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
     cfg.set_main_option("sqlalchemy.url", (url or database_url()).replace("%", "%%"))
     return cfg

@@ -9,6 +9,7 @@ import reflex as rx
 from leadapp.api import build_api
 from leadapp.background import job_loop
 from leadapp.pages import (
+    account_pages,
     campaigns,
     dashboard,
     import_page,
@@ -16,6 +17,7 @@ from leadapp.pages import (
     leads,
     login,
     markets,
+    profile_audit,
     settings,
     todo,
 )
@@ -29,7 +31,19 @@ app = rx.App(
     api_transformer=build_api(),  # /api/v1 on the app's own port (W1, W2)
 )
 
-for page in (login, dashboard, leads, lead, todo, import_page, markets, campaigns, settings):
+for page in (
+    login,
+    dashboard,
+    leads,
+    lead,
+    todo,
+    import_page,
+    markets,
+    campaigns,
+    settings,
+    account_pages,
+    profile_audit,
+):
     page.register(app)
 
 app.register_lifespan_task(job_loop)

@@ -1,22 +1,59 @@
-"""Process-wide settings read from the environment (REFLEX_* names only)."""
+"""Process-wide settings, read from the environment (REFLEX_* names only) in one place.
+
+`settings()` is the one object every module reads; it is read from the environment each time
+it is asked for (cheap), so a test or a command that changes a variable sees the change.
+README's configuration table lists every variable.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("REFLEX_LEADAPP_DATA_DIR", PROJECT_ROOT / "data"))
-# Uploaded import files are kept here, outside any publicly served folder.
-PRIVATE_UPLOAD_DIR = DATA_DIR / "private-uploads"
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
-SESSION_TTL_HOURS = int(os.environ.get("REFLEX_LEADAPP_SESSION_HOURS", "12"))
+
+class Settings(BaseSettings):
+    """Each field `name` is read from the variable REFLEX_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="REFLEX_", extra="ignore")
+
+    db_url: str = ""  # database URL; empty: the SQLite file in the data directory
+    redis_url: str = ""  # Redis, for several backend workers; empty: one worker
+    leadapp_data_dir: Path = PROJECT_ROOT / "data"
+    leadapp_session_hours: int = 12  # sign-in session lifetime
+    # outgoing mail; without a host, mail stays queued in the outbox
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "leadapp@localhost"
+    smtp_starttls: bool = False
+    # website API rate limit per key: requests per second and burst
+    leadapp_api_rate: float = 20.0
+    leadapp_api_burst: float = 40.0
+    # seconds between a live dashboard's heartbeats and between reminder polls
+    leadapp_live_heartbeat: float = 20.0
+    leadapp_reminder_poll: float = 15.0
+    # where users reach leadapp, for links the command line prints (pages use the browser's)
+    leadapp_public_url: str = "http://localhost:3000"
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+DATA_DIR = settings().leadapp_data_dir
+# Uploaded import files are kept here, outside any publicly served folder.
+PRIVATE_UPLOAD_DIR = DATA_DIR / "private-uploads"
+SESSION_TTL_HOURS = settings().leadapp_session_hours
 
 
 def database_url() -> str:
-    """The database URL: REFLEX_DB_URL, else the embedded SQLite file in ./data."""
-    url = os.environ.get("REFLEX_DB_URL")
+    """The database URL: REFLEX_DB_URL, else the embedded SQLite file in the data directory."""
+    url = settings().db_url
     if url:
         return url
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -24,16 +61,22 @@ def database_url() -> str:
 
 
 def redis_url() -> str | None:
-    return os.environ.get("REFLEX_REDIS_URL") or None
+    return settings().redis_url or None
 
 
 def smtp_settings() -> dict:
     """Outgoing mail server; without REFLEX_SMTP_HOST mail stays queued in the outbox."""
+    s = settings()
     return {
-        "host": os.environ.get("REFLEX_SMTP_HOST", ""),
-        "port": int(os.environ.get("REFLEX_SMTP_PORT", "25")),
-        "user": os.environ.get("REFLEX_SMTP_USER", ""),
-        "password": os.environ.get("REFLEX_SMTP_PASSWORD", ""),
-        "sender": os.environ.get("REFLEX_SMTP_FROM", "leadapp@localhost"),
-        "starttls": os.environ.get("REFLEX_SMTP_STARTTLS", "0") == "1",
+        "host": s.smtp_host,
+        "port": s.smtp_port,
+        "user": s.smtp_user,
+        "password": s.smtp_password,
+        "sender": s.smtp_from,
+        "starttls": s.smtp_starttls,
     }
+
+
+def public_url() -> str:
+    """Where users reach leadapp, for links in emails sent outside a browser request (CLI)."""
+    return settings().leadapp_public_url.rstrip("/")

@@ -36,16 +36,23 @@ def pytest_configure(config):
     )
     config.addinivalue_line("markers", "sqlite_only: needs SQLite")
     config.addinivalue_line(
+        "markers", "pg_only: needs PostgreSQL (runs in the LEADAPP_TEST_PG=1 run)"
+    )
+    config.addinivalue_line(
         "markers", "multiworker: browser test re-run with Redis and several backend workers"
     )
 
 
 def pytest_collection_modifyitems(config, items):
-    if USE_PG:
-        skip = pytest.mark.skip(reason="SQLite-only test (PostgreSQL run)")
-        for item in items:
-            if "sqlite_only" in item.keywords:
-                item.add_marker(skip)
+    unwanted = "sqlite_only" if USE_PG else "pg_only"
+    skip = pytest.mark.skip(
+        reason="SQLite-only test (PostgreSQL run)"
+        if USE_PG
+        else "PostgreSQL-only test (SQLite run)"
+    )
+    for item in items:
+        if unwanted in item.keywords:
+            item.add_marker(skip)
 
 
 def _pg_admin_url() -> str:

@@ -1,7 +1,7 @@
 """listings feed and scheduled senders: listing changes, send claims, alert items (C1-C4, P14)
 
 Revision ID: h16_a
-Revises: i3_c
+Revises: h14_a
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "h16_a"
-down_revision: str | None = "i3_c"
+down_revision: str | None = "h14_a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

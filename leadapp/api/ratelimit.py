@@ -10,9 +10,10 @@ separately per (key, email), in process.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
+
+from leadapp.settings import settings
 
 
 class TokenBucket:
@@ -88,9 +89,8 @@ class RedisBucket:
 
 
 def from_env():
-    rate = float(os.environ.get("REFLEX_LEADAPP_API_RATE", "20"))
-    burst = float(os.environ.get("REFLEX_LEADAPP_API_BURST", "40"))
-    url = os.environ.get("REFLEX_REDIS_URL")
+    s = settings()
+    rate, burst, url = s.leadapp_api_rate, s.leadapp_api_burst, s.redis_url
     return RedisBucket(url, rate, burst) if url else TokenBucket(rate, burst)
 
 

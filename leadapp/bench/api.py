@@ -1,4 +1,4 @@
-"""Bench (issue 5): website events through the service and over HTTP, each beside a raw
+"""Bench (W1): website events through the service and over HTTP, each beside a raw
 executemany of the same activity rows; tercile cut-off refresh at 1M leads."""
 
 from __future__ import annotations

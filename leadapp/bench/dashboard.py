@@ -1,4 +1,4 @@
-"""Bench (issue 6): the whole dashboard load, and the live fan-out to 50 open dashboards.
+"""Bench (D1–D10): the whole dashboard load, and the live fan-out to 50 open dashboards.
 
 Load rows, at 100k leads / 2M activities and 1M leads / 10M activities (the second is
 skipped with --quick): `services.dashboard.load` (every panel, D9 included) as the broker

@@ -1,4 +1,4 @@
-"""Bench (issue 3b): bulk changes on "all N matching", the CSV export, a pool claim.
+"""Bench (L7, I5, G3): bulk changes on "all N matching", the CSV export, a pool claim.
 
 Each row runs the service on the lead-list benchmark database (bench/lead_list.py) beside
 a raw limit measured in the same run:

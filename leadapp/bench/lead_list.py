@@ -1,4 +1,4 @@
-"""Bench (issue 3): the lead list at 100k and 1M leads, beside the same SQL run raw.
+"""Bench (L1–L9): the lead list at 100k and 1M leads, beside the same SQL run raw.
 
 Each case runs `lead_query.list_page` (or `count`) through the service as the broker, the way
 the page does: load the user, count, read one page, the page's tags, the agents and the rating

@@ -1,4 +1,4 @@
-"""Bench (issue 4): opening a lead with 10,000 activities vs the raw queries behind it.
+"""Bench (P1–P18): opening a lead with 10,000 activities vs the raw queries behind it.
 
 "Opening" is what the page does on load: the header (contact, tags, rating with its
 reasons, tab counts) and the first page of the Activity tab, through the services as an

@@ -1,4 +1,4 @@
-"""Bench: demo-data generation and load vs a raw executemany of the same rows (issue 2)."""
+"""Bench: demo-data generation and load vs a raw executemany of the same rows."""
 
 from __future__ import annotations
 

@@ -67,17 +67,23 @@ def _nav_links() -> rx.Component:
 
 
 def sidebar() -> rx.Component:
+    # The outer column runs the page's whole height (its background and border with it);
+    # the navigation inside stays in view while the page scrolls.
     return rx.box(
-        rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+        rx.box(
+            rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+            height="100vh",
+            position="sticky",
+            top="0",
+            padding="16px",
+        ),
         width="220px",
         min_width="220px",
-        height="100vh",
-        position="sticky",
-        top="0",
-        padding="16px",
+        align_self="stretch",
         border_right=f"1px solid {rx.color('gray', 4)}",
         background=rx.color("gray", 1),
         display=["none", "none", "block"],
+        data_testid="sidebar",
     )
 
 
@@ -132,6 +138,16 @@ def header(title: str) -> rx.Component:
                 rx.menu.item(AuthState.user_email, disabled=True),
                 rx.menu.separator(),
                 rx.menu.item(
+                    "Your profile", on_click=rx.redirect("/profile"), data_testid="menu-profile"
+                ),
+                rx.cond(
+                    AuthState.is_broker,
+                    rx.menu.item(
+                        "Audit log", on_click=rx.redirect("/audit"), data_testid="menu-audit"
+                    ),
+                ),
+                rx.menu.separator(),
+                rx.menu.item(
                     "Sign out", on_click=AuthState.sign_out, color="red", data_testid="sign-out"
                 ),
             ),
@@ -170,19 +186,4 @@ def page_shell(title: str, *children: rx.Component) -> rx.Component:
             background=rx.color("gray", 2),
         ),
         rx.center(rx.spinner(size="3"), height="100vh"),
-    )
-
-
-def coming_soon(what: str, issue: str) -> rx.Component:
-    """An honest placeholder for a page a later issue fills; it shows no numbers."""
-    return rx.card(
-        rx.vstack(
-            rx.icon("hammer", size=28, color=rx.color("gray", 9)),
-            rx.heading(f"{what} is on its way", size="4"),
-            rx.text(f"This page is being built ({issue}).", color_scheme="gray"),
-            align="center",
-            spacing="2",
-            padding="32px",
-        ),
-        width="100%",
     )

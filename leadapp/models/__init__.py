@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from ._base import as_utc, utcnow
+from .account import AccountToken, AuditEvent, LeadAccountToken, SignInFailure
 from .activity import Activity, ActivityMonthly, LeadActivityDay, LeadRollup
 from .email import OutgoingEmail
 from .feed import AlertEmailSearch, AlertItem, CommSettings, ListingChange, SendClaim
@@ -15,6 +16,10 @@ from .task import Task
 
 __all__ = [
     "as_utc",
+    "AccountToken",
+    "AuditEvent",
+    "LeadAccountToken",
+    "SignInFailure",
     "Activity",
     "ActivityMonthly",
     "AlertEmailSearch",

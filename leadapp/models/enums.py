@@ -88,6 +88,7 @@ EMAIL_KINDS = {
     "notice": "Notice",
     "greeting": "Greeting",
     "listing": "Listing",
+    "account": "Account",  # invitations and password resets (G1)
 }
 EMAIL_STATUSES = {"queued": "Queued", "sent": "Sent", "failed": "Failed"}
 

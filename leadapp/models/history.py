@@ -44,6 +44,8 @@ class HistoryEntry(SQLModel, table=True):
             sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
         ),
     )
+    # The website API key that made the change (actor empty), so the history names it.
+    api_key_id: int | None = Field(default=None)
     kind: str = Field(max_length=16)  # see enums.HISTORY_KINDS
     title: str = Field(default="", max_length=200)
     body: str = Field(default="", max_length=20000)

@@ -16,7 +16,7 @@ class Lead(SQLModel, table=True):
         sa.UniqueConstraint("brokerage_id", "email", name="uq_lead_brokerage_email"),
         # Lead-list filters and sorts (L1, L4) and dashboard counts (D2, D5-D7).
         # id and status make the default lead-list order (created, id) index-only, so a page
-        # 10,000 rows deep skips rows without reading the table (issue 3).
+        # 10,000 rows deep skips rows without reading the table.
         sa.Index("ix_lead_b_created", "brokerage_id", "created_at", "id", "status"),
         sa.Index(
             "ix_lead_b_agent_created",

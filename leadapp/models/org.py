@@ -39,6 +39,8 @@ class Brokerage(SQLModel, table=True):
     # T4: minutes before an event that its reminder appears.
     reminder_minutes: int = Field(default=15)
     timezone: str = Field(default="America/Los_Angeles", max_length=64)
+    # Shown in the footer of marketing email.
+    postal_address: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -54,6 +56,8 @@ class User(SQLModel, table=True):
     # I2: the Agent ID a broker's import file names.
     agent_code: str = Field(max_length=32, unique=True)
     phone: str = Field(default="", max_length=40)
+    mls_id: str = Field(default="", max_length=32)
+    email_signature: str = Field(default="", max_length=2000)
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True)
     timezone: str = Field(default="America/Los_Angeles", max_length=64)
@@ -80,6 +84,9 @@ class AuthSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     ended_at: datetime | None = None
+    # Shown in the user's list of signed-in sessions.
+    user_agent: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=64)
 
 
 class ApiKey(SQLModel, table=True):

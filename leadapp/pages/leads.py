@@ -1,7 +1,7 @@
 """The lead list (L1-L5, L8): search, filters, sortable columns, paging, Add lead.
 
 Everything on screen is in the URL (see state/leads.py). `leads_toolbar(*extra)` and
-`lead_table(row_menu=...)` take the bulk-action buttons and the row menu of issue 3b.
+`lead_table(row_menu=...)` take the bulk-action buttons and the row menu (L7).
 """
 
 from __future__ import annotations

@@ -86,6 +86,12 @@ def login_page() -> rx.Component:
                         loading=LoginState.busy,
                         data_testid="sign-in",
                     ),
+                    rx.link(
+                        "Forgot your password?",
+                        href="/forgot-password",
+                        size="2",
+                        data_testid="forgot-link",
+                    ),
                     spacing="4",
                     width="100%",
                 ),

@@ -7,10 +7,12 @@ import reflex as rx
 from leadapp.components.api_keys import api_keys_section
 from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.shell import page_shell
+from leadapp.components.team import team_section
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
 from leadapp.state.greetings import GreetingsState
 from leadapp.state.settings import SettingsState
+from leadapp.state.team import TeamState
 
 
 def _field(label: str, control: rx.Component, error_key: str, hint: str = "") -> rx.Component:
@@ -179,7 +181,7 @@ def settings_view() -> rx.Component:
                 rx.callout("Only brokers change the brokerage's lead settings.", icon="info"),
             ),
             rx.cond(AuthState.is_broker, greetings_section()),
-            _team(),
+            rx.cond(AuthState.is_broker, team_section(), _team()),
             rx.cond(AuthState.is_broker, api_keys_section()),
             spacing="4",
             width="100%",
@@ -198,5 +200,6 @@ def register(app: rx.App) -> None:
             SettingsState.load,
             ApiKeysState.load_keys,
             GreetingsState.load,
+            TeamState.load,
         ],
     )

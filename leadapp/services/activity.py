@@ -42,7 +42,7 @@ from leadapp.models import (
 )
 from leadapp.models.enums import ACTIVITY_KINDS
 
-from . import rating, rollups
+from . import passwords, rating, rollups
 from .bulk import insert_rows
 from .errors import ValidationFailed
 from .history import add_entry
@@ -182,8 +182,9 @@ def validate_event(raw, now: datetime) -> tuple[dict | None, dict[str, str]]:
             errors["phone"] = str(exc)
     pw = raw.get("password")
     if pw is not None:
-        if not isinstance(pw, str) or not 8 <= len(pw) <= 200:
-            errors["password"] = "A website password has 8 to 200 characters."
+        reason = passwords.problem(pw, ev.get("email") or str(raw.get("email") or ""))
+        if reason:
+            errors["password"] = reason
         else:
             ev["password"] = pw
     if ev.get("kind") and ev["kind"] != "signup":

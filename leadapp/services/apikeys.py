@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import ApiKey, User, utcnow
 
-from . import access
+from . import access, audit_log
 from .errors import NotFound, ValidationFailed
 from .security import token_hash
 
@@ -42,6 +42,9 @@ def create_key(session: Session, user: User, name) -> tuple[ApiKey, str]:
     )
     session.add(key)
     session.flush()
+    audit_log.record(
+        session, user.brokerage_id, "api_key_created", actor=user, detail=f"{name} ({prefix})"
+    )
     return key, full
 
 
@@ -83,6 +86,13 @@ def revoke_key(session: Session, user: User, key_id) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.add(key)
+        audit_log.record(
+            session,
+            user.brokerage_id,
+            "api_key_revoked",
+            actor=user,
+            detail=f"{key.name} ({key.prefix})",
+        )
     return key
 
 

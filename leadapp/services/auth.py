@@ -1,16 +1,23 @@
-"""Sign-in sessions (G1): server-side, random tokens, ended by sign-out or expiry."""
+"""Sign-in sessions (G1): server-side, random tokens, ended by sign-out or expiry.
+
+Sign-in is throttled per (account, client address) (`throttle.py`) and every sign-in,
+refusal and lock-out goes to the audit log. A session remembers the browser and address
+it started from, for the user's list of signed-in sessions (Profile).
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from leadapp.models import AuthSession, Brokerage, User, utcnow
+from leadapp.models import AuthSession, Brokerage, User, as_utc, utcnow
 from leadapp.settings import SESSION_TTL_HOURS
 
-from .errors import ServiceError
+from . import audit_log, passwords, throttle
+from .errors import NotFound, ServiceError, ValidationFailed
 from .security import hash_password, new_token, token_hash, verify_password
 
 log = logging.getLogger("leadapp.auth")
@@ -18,14 +25,45 @@ log = logging.getLogger("leadapp.auth")
 WRONG_CREDENTIALS = "Wrong email or password."
 
 
-def sign_in(session: Session, email: str, password: str) -> tuple[str, User]:
-    """Check the credentials and start a new session; returns (token, user)."""
-    email = (email or "").strip().lower()
+def account_key(email: str) -> str:
+    return f"user:{(email or '').strip().lower()[:320]}"
+
+
+def sign_in(
+    session: Session, email: str, password: str, address: str = "", user_agent: str = ""
+) -> tuple[str, User]:
+    """Check the credentials and start a new session; returns (token, user).
+
+    A refusal is committed (the failure counts towards the lock) before it is raised.
+    """
+    email = (email or "").strip().lower()[:320]
+    key = account_key(email)
     user = session.exec(select(User).where(User.email == email)).first() if email else None
+    bid = user.brokerage_id if user else None
+    try:
+        throttle.check(session, key, address)
+    except throttle.Locked:
+        log.warning("sign-in refused for %r from %s: locked", email, address)
+        raise
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.is_active:
         log.warning("sign-in refused for %r", email)
+        locked = throttle.record_failure(session, key, address)
+        audit_log.record(session, bid, "sign_in_failed", actor=user, detail=email, address=address)
+        if locked:
+            audit_log.record(session, bid, "locked_out", actor=user, detail=email, address=address)
+        session.commit()
+        if locked:
+            throttle.check(session, key, address)
         raise ServiceError(WRONG_CREDENTIALS)
+    throttle.clear(session, key, address)
+    token = start_session(session, user, address, user_agent)
+    audit_log.record(session, bid, "sign_in", actor=user, address=address)
+    log.info("user %s signed in", user.id)
+    return token, user
+
+
+def start_session(session: Session, user: User, address: str = "", user_agent: str = "") -> str:
     token = new_token()
     now = utcnow()
     session.add(
@@ -34,17 +72,23 @@ def sign_in(session: Session, email: str, password: str) -> tuple[str, User]:
             user_id=user.id,
             created_at=now,
             expires_at=now + timedelta(hours=SESSION_TTL_HOURS),
+            address=str(address or "")[:64],
+            user_agent=str(user_agent or "")[:300],
         )
     )
     user.last_login_at = now
     session.add(user)
     session.flush()
-    log.info("user %s signed in", user.id)
-    return token, user
+    return token
 
 
 def user_for_token(session: Session, token: str | None) -> User | None:
     """The signed-in user behind `token`, or None when it is unknown, ended or expired."""
+    row = _session_row(session, token)
+    return row[1] if row else None
+
+
+def _session_row(session: Session, token: str | None):
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
     row = session.exec(
@@ -57,10 +101,10 @@ def user_for_token(session: Session, token: str | None) -> User | None:
     auth, user = row
     if auth.ended_at is not None or auth.expires_at <= utcnow() or not user.is_active:
         return None
-    return user
+    return row
 
 
-def sign_out(session: Session, token: str | None) -> None:
+def sign_out(session: Session, token: str | None, address: str = "") -> None:
     if not token:
         return
     auth = session.exec(
@@ -69,13 +113,77 @@ def sign_out(session: Session, token: str | None) -> None:
     if auth is not None and auth.ended_at is None:
         auth.ended_at = utcnow()
         session.add(auth)
+        user = session.get(User, auth.user_id)
+        if user is not None:
+            audit_log.record(session, user.brokerage_id, "sign_out", actor=user, address=address)
+
+
+def end_sessions(session: Session, user_id: int, except_token: str | None = None) -> int:
+    """End every open session of a user (deactivation, reset, "sign out everywhere")."""
+    where = [AuthSession.user_id == user_id, AuthSession.ended_at.is_(None)]
+    if except_token:
+        where.append(AuthSession.token_hash != token_hash(except_token))
+    result = session.execute(sa.update(AuthSession).where(*where).values(ended_at=utcnow()))
+    return result.rowcount or 0
 
 
 def set_password(session: Session, user: User, new_password: str) -> None:
-    if len(new_password or "") < 8:
-        raise ServiceError("A password needs at least 8 characters.")
+    """Set a user's password under the one password rule (passwords.py)."""
+    passwords.check(new_password, user.email)
     user.password_hash = hash_password(new_password)
     session.add(user)
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, token: str = "", address: str = ""
+) -> None:
+    """Profile: the current password and a new one; other sessions end."""
+    me = session.get(User, user.id)
+    if not verify_password(me.password_hash, str(current or "")[:200]):
+        raise ValidationFailed({"current": "That is not your current password."})
+    set_password(session, me, str(new or "")[:300])
+    end_sessions(session, me.id, except_token=token)
+    audit_log.record(session, me.brokerage_id, "password_changed", actor=me, address=address)
+
+
+def my_sessions(session: Session, user: User, token: str = "") -> list[dict]:
+    """The user's open sessions, newest first; `current` marks the one asking."""
+    now = utcnow()
+    rows = session.exec(
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user.id,
+            AuthSession.ended_at.is_(None),
+            AuthSession.expires_at > now,
+        )
+        .order_by(AuthSession.created_at.desc())
+        .limit(100)
+    ).all()
+    mine = token_hash(token) if token else ""
+    return [
+        {
+            "id": r.id,
+            "started": as_utc(r.created_at).strftime("%Y-%m-%d %H:%M UTC"),
+            "browser": r.user_agent or "unknown browser",
+            "address": r.address or "unknown address",
+            "current": r.token_hash == mine,
+        }
+        for r in rows
+    ]
+
+
+def end_my_session(session: Session, user: User, session_id) -> None:
+    """Profile: sign out one of your own sessions."""
+    try:
+        sid = int(session_id)
+    except (TypeError, ValueError):
+        raise NotFound("That session does not exist.") from None
+    row = session.get(AuthSession, sid)
+    if row is None or row.user_id != user.id:
+        raise NotFound("That session does not exist.")
+    if row.ended_at is None:
+        row.ended_at = utcnow()
+        session.add(row)
 
 
 def brokerage_of(session: Session, user: User) -> Brokerage:

@@ -3,7 +3,7 @@
 1. `start(session, user, view)` (a state handler calls it): brokers only. Records the export
    in `export_log` (who, when, the view's filters and sort) with the hash of a random
    one-time download token, valid for TOKEN_TTL, and returns the token.
-2. The browser fetches /export/<token>.csv (leadapp/api/app.py). `open_download(session,
+2. The browser fetches /export/<token>.csv (leadapp/api/export.py). `open_download(session,
    token)` spends the token (a conditional UPDATE, so it works once) and checks that its
    user is still an active broker.
 3. `stream_rows(engine, export_id)` yields the CSV in chunks from a server-side cursor
@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from leadapp.models import ExportLog, Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 
-from . import access, lead_query, rating
+from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
 from .security import new_token, token_hash
 
@@ -122,6 +122,13 @@ def start(session: Session, user: User, view) -> str:
         )
     )
     session.flush()
+    audit_log.record(
+        session,
+        user.brokerage_id,
+        "export",
+        actor=user,
+        detail=f"lead list CSV {_recorded(query)}"[:500],
+    )
     return token
 
 

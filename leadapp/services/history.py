@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -9,6 +11,14 @@ from leadapp.models import HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
 
 from . import live, rollups
+
+# The website API key a request acts through: the API sets it for the request's work, so
+# the entries it writes (which have no acting user) name the key.
+acting_api_key: ContextVar[int | None] = ContextVar("acting_api_key", default=None)
+
+
+def _api_key_id(actor: User | None) -> int | None:
+    return acting_api_key.get() if actor is None or actor.id is None else None
 
 
 def add_entry(
@@ -24,6 +34,7 @@ def add_entry(
         brokerage_id=lead.brokerage_id,
         lead_id=lead.id,
         actor_id=actor.id if actor else None,
+        api_key_id=_api_key_id(actor),
         kind=kind,
         title=title,
         body=body,
@@ -109,6 +120,7 @@ def add_audit_rows(
             "brokerage_id": brokerage_id or actor.brokerage_id,
             "lead_id": lead_id,
             "actor_id": actor.id if actor else None,
+            "api_key_id": _api_key_id(actor),
             "kind": "audit",
             "title": title[:200],
             "body": "",

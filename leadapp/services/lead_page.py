@@ -101,6 +101,17 @@ def _user_names(session: Session, ids) -> dict[int, str]:
     return {u.id: u.name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
 
 
+def _key_names(session: Session, ids) -> dict[int, str]:
+    """'API key <name>' for the website API keys that wrote history entries."""
+    from leadapp.models import ApiKey
+
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = session.exec(select(ApiKey).where(ApiKey.id.in_(ids))).all()
+    return {k.id: f"API key {k.name}" for k in rows}
+
+
 def rating_explanation(session: Session, lead: Lead, now: datetime | None = None) -> dict:
     """R1 for one lead: stars and the activities that contribute most to its score."""
     now = now or utcnow()
@@ -577,6 +588,7 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
         .limit(PAGE_SIZE)
     ).all()
     names = _user_names(session, {e.actor_id for e in entries})
+    keys = _key_names(session, {e.api_key_id for e in entries})
     rows = []
     for e in entries:
         change = ""
@@ -590,7 +602,9 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
                 "title": e.title,
                 "body": e.body,
                 "change": change,
-                "who": names.get(e.actor_id, "Website" if e.actor_id is None else "—"),
+                "who": names.get(e.actor_id)
+                or keys.get(e.api_key_id)
+                or ("Website" if e.actor_id is None else "—"),
                 "when": fmt_dt(e.created_at, user),
                 "edited": fmt_dt(e.updated_at, user),
                 "can_edit": e.kind in ("quick_event", "note", "call")

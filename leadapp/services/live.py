@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 from sqlalchemy.orm import Session as _OrmSession
 
+from leadapp.settings import redis_url
+
 log = logging.getLogger("leadapp.live")
 
 CHANNEL = "leadapp:live"
@@ -186,7 +188,7 @@ class Hub:
     def publish(self, changes: list[Change]) -> None:
         """Deliver here, and to the other workers through Redis when configured."""
         self.deliver(changes)
-        url = os.environ.get("REFLEX_REDIS_URL")
+        url = redis_url()
         if url:
             self._publish_redis(url, changes)
 
@@ -227,7 +229,7 @@ def parse_message(data) -> list[Change]:
 
 async def redis_listener() -> None:
     """Lifespan task: deliver the other workers' changes to this worker's dashboards."""
-    url = os.environ.get("REFLEX_REDIS_URL")
+    url = redis_url()
     if not url:
         return
     import redis.asyncio as aredis

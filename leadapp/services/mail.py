@@ -61,18 +61,27 @@ def _message(row: OutgoingEmail, sender: str) -> EmailMessage:
 
 
 def deliver_queued(
-    session: Session, limit: int = 200, settings: dict | None = None
+    session: Session,
+    limit: int = 200,
+    settings: dict | None = None,
+    kinds: tuple[str, ...] | None = None,
+    skip_kinds: tuple[str, ...] = (),
 ) -> tuple[int, int]:
-    """Send up to `limit` queued emails; returns (sent, failed). Commits per email."""
+    """Send up to `limit` queued emails; returns (sent, failed). Commits per email.
+
+    `kinds` / `skip_kinds` split the queue between jobs (account emails go out at once).
+    """
     cfg = settings or smtp_settings()
     if not cfg["host"]:
         return 0, 0
-    rows = session.exec(
-        select(OutgoingEmail)
-        .where(OutgoingEmail.status == "queued", OutgoingEmail.channel == "email")
-        .order_by(OutgoingEmail.id)
-        .limit(limit)
-    ).all()
+    stmt = select(OutgoingEmail).where(
+        OutgoingEmail.status == "queued", OutgoingEmail.channel == "email"
+    )
+    if kinds is not None:
+        stmt = stmt.where(OutgoingEmail.kind.in_(kinds))
+    if skip_kinds:
+        stmt = stmt.where(OutgoingEmail.kind.not_in(skip_kinds))
+    rows = session.exec(stmt.order_by(OutgoingEmail.id).limit(limit)).all()
     if not rows:
         return 0, 0
     sent = failed = 0

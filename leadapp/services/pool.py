@@ -3,7 +3,7 @@
 - claim: when the brokerage allows it, an agent takes an unassigned lead. The change is one
   conditional UPDATE (… WHERE assigned_agent_id IS NULL): when two agents claim the same
   lead at once, the database lets exactly one UPDATE match; the other finds the lead taken
-  and gets a Conflict ("Another agent claimed … first").
+  and gets a Conflict, with the same message as for an id that does not exist.
 - reject: an agent hands a lead assigned to them back to the pool; the brokerage's primary
   email is told through the outgoing-mail table. It needs more than one active user in the
   brokerage (someone else has to be able to take the lead).
@@ -28,7 +28,10 @@ from .leads import display_name
 
 log = logging.getLogger("leadapp.pool")
 
-TAKEN = "Another agent claimed this lead first; it is no longer in the unassigned pool."
+TAKEN = (
+    "That lead is not in the unassigned pool (another agent may have claimed it first, "
+    "or it does not exist)."
+)
 
 
 def _lead_id(lead_id) -> int:
@@ -103,16 +106,11 @@ def claim(session: Session, user: User, lead_id) -> Lead:
                 Lead.id == lid, Lead.brokerage_id == user.brokerage_id
             )
         ).first()
-        if (
-            holder is None
-            and not session.exec(
-                select(Lead.id).where(Lead.id == lid, Lead.brokerage_id == user.brokerage_id)
-            ).first()
-        ):
-            raise NotFound("That lead does not exist.")
         if holder == user.id:
             raise Conflict("This lead is already yours.")
-        log.info("claim of lead %s by user %s lost: already assigned", lid, user.id)
+        # One answer for "another agent holds it" and "no such lead": the message must
+        # not tell an agent which ids exist outside what they may see.
+        log.info("claim of lead %s by user %s refused: not in the pool", lid, user.id)
         raise Conflict(TAKEN)
     rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, user.id)])
     audit(

@@ -178,7 +178,7 @@ def last_activity_moved(
 
 
 class LeadRollupTracker:
-    """Snapshot leads' keys before a change; `commit()` applies the difference.
+    """Snapshot leads' keys before a change; `apply(session)` writes the difference.
 
         tracker = LeadRollupTracker(leads); ...mutate...; tracker.apply(session)
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import Brokerage, User
 
-from . import access
+from . import access, audit_log
 from .errors import ValidationFailed
 from .validation import check_email
 
@@ -22,6 +22,20 @@ def brokerage_settings(session: Session, user: User) -> dict:
     users = session.exec(
         select(User).where(User.brokerage_id == user.brokerage_id).order_by(User.name)
     ).all()
+    team = [
+        {
+            "id": u.id,
+            "name": u.name,
+            "email": u.email,
+            "role": u.role,
+            "agent_code": u.agent_code,
+            "active": u.is_active,
+        }
+        for u in users
+    ]
+    if not access.is_broker(user):
+        # An agent's page shows the team, not the brokerage's settings: send only that.
+        return {"name": b.name, "users": team}
     return {
         "name": b.name,
         "primary_email": b.primary_email,
@@ -29,17 +43,7 @@ def brokerage_settings(session: Session, user: User) -> dict:
         "default_agent_id": str(b.default_agent_id or ""),
         "quick_events": "\n".join(b.quick_events or []),
         "reminder_minutes": b.reminder_minutes,
-        "users": [
-            {
-                "id": u.id,
-                "name": u.name,
-                "email": u.email,
-                "role": u.role,
-                "agent_code": u.agent_code,
-                "active": u.is_active,
-            }
-            for u in users
-        ],
+        "users": team,
     }
 
 
@@ -99,9 +103,14 @@ def update_brokerage(session: Session, user: User, form: dict) -> Brokerage:
             errors["reminder_minutes"] = "Reminder lead time is a number of minutes from 0 to 1440."
     if errors:
         raise ValidationFailed(errors)
+    changed = sorted(k for k, v in values.items() if getattr(b, k) != v)
     for k, v in values.items():
         setattr(b, k, v)
     session.add(b)
+    if changed:
+        audit_log.record(
+            session, b.id, "settings_changed", actor=user, detail=", ".join(changed)[:500]
+        )
     return b
 
 

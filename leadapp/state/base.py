@@ -20,6 +20,8 @@ from leadapp.db import session_scope
 from leadapp.services import auth
 from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
 
+from .request_info import client_address
+
 log = logging.getLogger("leadapp.state")
 
 TOKEN_STORAGE_NAME = "leadapp_session"
@@ -75,7 +77,10 @@ class AuthState(rx.State):
     def _fail(self, exc: Exception):
         """The message (and redirect) for a failed service call."""
         if isinstance(exc, NotSignedIn):
+            had_session = bool(self.session_token)
             self._forget_user()
+            if not had_session:  # nobody was signed in: nothing "ended", just go to sign-in
+                return rx.redirect("/login")
             return [rx.toast.error(str(exc)), rx.redirect("/login")]
         if isinstance(exc, ValidationFailed):
             return rx.toast.error(str(exc))
@@ -83,6 +88,21 @@ class AuthState(rx.State):
             return rx.toast.error(str(exc))
         log.exception("unexpected error in %s", type(self).__name__, exc_info=exc)
         return rx.toast.error("Something went wrong; nothing was changed. Please try again.")
+
+    async def _clear_tab(self) -> None:
+        """Reset every signed-in state of this tab to its defaults.
+
+        Substates are keyed by the tab's client token, which outlives a sign-in: without
+        this, the next person to use the tab would receive the previous user's lead list,
+        lead page, dashboard and to-dos in their first frame.
+        """
+        root = await self.get_state(AuthState)
+        pending = list(AuthState.get_substates())
+        while pending:
+            cls = pending.pop()
+            await self.get_state(cls)  # loads it (from Redis when it is not in this worker)
+            pending.extend(cls.get_substates())
+        root.reset()
 
     def _forget_user(self) -> None:
         self.user_id = 0
@@ -106,11 +126,13 @@ class AuthState(rx.State):
 
         user, bname = await run_db(who, self.session_token)
         if user is None:
+            notice = ""
             if self.session_token:
                 log.info("ended or expired session token presented")
-                self.login_notice = "Your session has ended. Please sign in again."
-                self.session_token = ""
-            self._forget_user()
+                notice = "Your session has ended. Please sign in again."
+            await self._clear_tab()
+            self.session_token = ""
+            self.login_notice = notice
             # Where to go back to after signing in (kept server-side, not in the URL).
             # (with the query, so a shared lead-list view survives signing in)
             query = self.router.url.query
@@ -118,11 +140,17 @@ class AuthState(rx.State):
                 :2000
             ]
             return rx.redirect("/login")
+        if self.user_id and self.user_id != user.id:
+            # Another account signed in (the token is shared by the browser's tabs).
+            token = self.session_token
+            await self._clear_tab()
+            self.session_token = token
         self._remember_user(user, bname)
 
     @rx.event
     async def sign_out(self):
-        await run_db(auth.sign_out, self.session_token)
+        await run_db(auth.sign_out, self.session_token, client_address(self))
+        await self._clear_tab()
         self.session_token = ""
         self._forget_user()
         return rx.redirect("/login")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 
 import plotly.graph_objects as go
@@ -23,6 +22,7 @@ from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.services import access, live
 from leadapp.services import dashboard as svc
 from leadapp.services.errors import NotSignedIn, ServiceError
+from leadapp.settings import settings
 
 from .base import AuthState, _as_user_call
 from .tabs import TabWatch
@@ -31,7 +31,7 @@ from .todo import AgendaState
 log = logging.getLogger("leadapp.dashboard")
 
 # How long the live task waits for a change before checking that its tab is still there.
-HEARTBEAT_S = float(os.environ.get("REFLEX_LEADAPP_LIVE_HEARTBEAT", "20"))
+HEARTBEAT_S = settings().leadapp_live_heartbeat
 # After a change, wait this long for more of the same burst before re-reading the panels.
 DEBOUNCE_S = 0.05
 GONE_AFTER_MISSES = 2

@@ -9,7 +9,7 @@ redirect (search: replace, so typing does not fill the history); on_load reads i
 the service runs it, so a reload or a shared link shows the same view. What the client sends
 is parsed by LeadQuery (bad values dropped) and the service applies the user's visibility.
 
-For bulk actions (issue 3b): `selected` holds the ids ticked on this page, `all_matching` says
+For bulk actions (L7): `selected` holds the ids ticked on this page, `all_matching` says
 "all N matching the filter" was chosen, and `filters` is the current filter as a plain dict
 (LeadQuery.filters()) that services take (lead_query.matching_ids).
 """

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 
 import reflex as rx
@@ -20,13 +19,14 @@ from reflex_components_sonner.toast import ToastAction
 
 from leadapp.services import tasks as svc
 from leadapp.services.errors import NotSignedIn
+from leadapp.settings import settings
 
 from .base import AuthState, _as_user_call
 from .tabs import TabWatch
 
 log = logging.getLogger("leadapp.reminders")
 
-POLL_SECONDS = float(os.environ.get("REFLEX_LEADAPP_REMINDER_POLL", "15"))
+POLL_SECONDS = settings().leadapp_reminder_poll
 # A tab reloading drops its socket for a moment: give up only after this many misses.
 GONE_AFTER_MISSES = 3
 MAX_LIFETIME_S = 24 * 3600

@@ -36,11 +36,12 @@ class SettingsState(AuthState):
         except ServiceError as exc:
             return self._fail(exc)
         self.name = data["name"]
-        self.primary_email = data["primary_email"]
-        self.pool_enabled = data["unassigned_pool_enabled"]
-        self.default_agent_id = data["default_agent_id"] or "none"
-        self.quick_events = data["quick_events"]
-        self.reminder_minutes = data["reminder_minutes"]
+        # Agents get no brokerage settings (the service leaves them out).
+        self.primary_email = data.get("primary_email", "")
+        self.pool_enabled = data.get("unassigned_pool_enabled", False)
+        self.default_agent_id = data.get("default_agent_id") or "none"
+        self.quick_events = data.get("quick_events", "")
+        self.reminder_minutes = data.get("reminder_minutes", 0)
         self.users = data["users"]
         self.timezone = self.user_timezone
         self.errors = {}

@@ -6,6 +6,7 @@ Fixtures:
 - `db_url`: the app's database URL, for arranging data through the services.
 - `signed_in(page, who)`: signs in through the UI; who = "broker" | "agent" | "agent2" or an email.
 - `shot(page, name)`: saves screenshots/<name>.png (look at them!).
+- `mail_sink`: the SMTP server (aiosmtpd) the app delivers its email to.
 """
 
 from __future__ import annotations
@@ -80,14 +81,52 @@ def db_url(tmp_path_factory) -> str:
     return url
 
 
+class _MailSink:
+    """A real SMTP server (aiosmtpd) the app delivers to; `wait_for(to)` returns a message."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.port = _free_port()
+        self.messages: list = []
+        self._ctl = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def wait_for(self, to: str, subject: str = "", timeout: float = 90):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for m in reversed(self.messages):
+                if to.lower() in str(m["To"]).lower() and subject in str(m["Subject"]):
+                    return m
+            time.sleep(0.5)
+        raise AssertionError(f"no email to {to} ({subject!r}) arrived")
+
+
 @pytest.fixture(scope="session")
-def server(db_url, tmp_path_factory):
+def mail_sink():
+    sink = _MailSink()
+    sink._ctl.start()
+    yield sink
+    sink._ctl.stop()
+
+
+@pytest.fixture(scope="session")
+def server(db_url, tmp_path_factory, mail_sink):
     port = int(os.environ.get("LEADAPP_TEST_PORT") or _free_port())
     env = {
         **os.environ,
         "REFLEX_DB_URL": db_url,
         "REFLEX_USE_SYSTEM_BUN": "1",
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
+        # The app's outgoing mail goes to the test's SMTP server (mail_sink).
+        "REFLEX_SMTP_HOST": "127.0.0.1",
+        "REFLEX_SMTP_PORT": str(mail_sink.port),
+        "REFLEX_SMTP_FROM": "leadapp@test.local",
     }
     if os.environ.get("REFLEX_REDIS_URL"):
         import redis

@@ -189,10 +189,11 @@ def test_keys_are_per_brokerage(engine, session, other_org, client, make_lead):
 
 def test_website_login(client, engine):
     client.post(
-        "/api/v1/events", json={"kind": "signup", "email": "w@example.com", "password": "hunter22!"}
+        "/api/v1/events",
+        json={"kind": "signup", "email": "w@example.com", "password": "hunter22!xy"},
     )
     ok = client.post(
-        "/api/v1/accounts/login", json={"email": "W@example.com", "password": "hunter22!"}
+        "/api/v1/accounts/login", json={"email": "W@example.com", "password": "hunter22!xy"}
     )
     assert ok.status_code == 200 and ok.json()["email"] == "w@example.com"
     assert (
@@ -203,7 +204,7 @@ def test_website_login(client, engine):
     )
     assert (
         client.post(
-            "/api/v1/accounts/login", json={"email": "x@example.com", "password": "hunter22!"}
+            "/api/v1/accounts/login", json={"email": "x@example.com", "password": "hunter22!xy"}
         ).status_code
         == 401
     )
@@ -218,7 +219,8 @@ def test_website_login(client, engine):
 
 def test_failed_logins_are_limited_per_email(client):
     client.post(
-        "/api/v1/events", json={"kind": "signup", "email": "v@example.com", "password": "hunter22!"}
+        "/api/v1/events",
+        json={"kind": "signup", "email": "v@example.com", "password": "hunter22!xy"},
     )
     codes = [
         client.post(

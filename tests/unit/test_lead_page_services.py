@@ -203,7 +203,7 @@ def test_tags_assign_claim_and_reject(session, org, make_lead):
     pool.claim(session, org.agent, lead.id)
     session.commit()
     assert session.get(Lead, lead.id).assigned_agent_id == org.agent.id
-    with pytest.raises(Conflict, match="claimed this lead first"):  # not in the pool any more
+    with pytest.raises(Conflict, match="not in the unassigned pool"):  # not in the pool any more
         pool.claim(session, org.agent2, lead.id)
     exact(session, org)
 

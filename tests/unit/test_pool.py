@@ -56,7 +56,7 @@ def test_claim_takes_a_pool_lead_with_history_and_rollups(session, org, make_lea
     exact(session, org)
     with pytest.raises(Conflict, match="already yours"):
         pool.claim(session, org.agent, lead.id)
-    with pytest.raises(Conflict, match="claimed this lead first"):
+    with pytest.raises(Conflict, match="not in the unassigned pool"):
         pool.claim(session, org.agent2, lead.id)
 
 
@@ -65,8 +65,14 @@ def test_who_may_claim(session, org, other_org, make_lead):
     foreign = make_lead(other_org.broker)
     with pytest.raises(ServiceError, match="Brokers assign"):
         pool.claim(session, org.broker, lead.id)
-    with pytest.raises(NotFound):  # another brokerage's pool lead does not exist for this agent
-        pool.claim(session, org.agent, foreign.id)
+    # Another brokerage's lead, another agent's lead and a missing id get one answer.
+    theirs = make_lead(org.agent2)
+    answers = set()
+    for lid in (foreign.id, theirs.id, 10**9):
+        with pytest.raises(ServiceError) as exc:
+            pool.claim(session, org.agent, lid)
+        answers.add(str(exc.value))
+    assert answers == {pool.TAKEN}
     with pytest.raises(NotFound):
         pool.claim(session, org.agent, "12abc")
     b = session.get(Brokerage, org.brokerage.id)
@@ -115,7 +121,7 @@ def test_two_agents_claiming_at_once_exactly_one_wins(engine, session, org, make
     assert outcomes == ["lost", "won"], results
     winner = next(r[1] for r in results if r[0] == "won")
     loser_msg = next(r[1] for r in results if r[0] == "lost")
-    assert "claimed this lead first" in loser_msg
+    assert "not in the unassigned pool" in loser_msg
     assert agent_of(session, lead.id) == winner
     claims = session.exec(
         select(HistoryEntry).where(

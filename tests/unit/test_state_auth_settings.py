@@ -76,7 +76,9 @@ async def test_sign_out_ends_server_session(engine, session, org, monkeypatch):
 async def test_agent_cannot_change_brokerage_settings(engine, session, org, monkeypatch):
     st = make_state(SettingsState, engine, token_for(session, org.agent), monkeypatch)
     await call(st, "load")
-    assert st.primary_email == "office@bayside.test"
+    # An agent receives no brokerage settings, only the team.
+    assert st.primary_email == "" and st.quick_events == "" and st.users
+    assert "office@bayside.test" not in str(st.dict())
     await call(st, "set_pool_enabled", False)
     await call(st, "set_default_agent", str(org.agent.id))
     events = await call(

@@ -1,0 +1,232 @@
+"""Settings → Team for brokers: the users, add/invite, role, deactivate/reactivate."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.team import TeamState
+
+
+def _input(label: str, name: str, **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        rx.input(name=name, width="100%", data_testid=f"team-{name}", **props),
+        rx.cond(
+            TeamState.errors.contains(name),
+            rx.text(TeamState.errors[name], size="1", color_scheme="red"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _add_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(rx.icon("user-plus", size=16), "Add user", data_testid="team-add")
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Add a user"),
+            rx.dialog.description(
+                "They get an email with a link (valid 7 days) to choose their password.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    _input("Name", "name", required=True),
+                    _input("Email", "email", type="email", required=True),
+                    rx.vstack(
+                        rx.text("Role", size="2", weight="medium"),
+                        rx.select(
+                            ["agent", "broker"],
+                            name="role",
+                            default_value="agent",
+                            data_testid="team-role",
+                        ),
+                        spacing="1",
+                    ),
+                    rx.hstack(
+                        _input("Agent ID (blank: one is made)", "agent_code"),
+                        _input("MLS ID", "mls_id"),
+                        width="100%",
+                    ),
+                    _input("Phone", "phone"),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                        rx.button("Add and invite", type="submit", data_testid="team-submit"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=TeamState.add_user,
+                reset_on_submit=False,
+            ),
+        ),
+        open=TeamState.add_open,
+        on_open_change=TeamState.set_add_open,
+    )
+
+
+def _status(m) -> rx.Component:
+    return rx.cond(
+        ~m["active"],
+        rx.badge("deactivated", color_scheme="gray"),
+        rx.cond(
+            m["invited"],
+            rx.badge("invited", color_scheme="amber"),
+            rx.badge("active", color_scheme="green"),
+        ),
+    )
+
+
+def _row(m) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(m["name"], weight="medium"), rx.text(m["email"], size="1")),
+        rx.table.cell(
+            rx.select(
+                ["agent", "broker"],
+                value=m["role"],
+                on_change=lambda v: TeamState.set_role(m["id"], v),
+                disabled=~m["active"],
+                size="1",
+                data_testid=f"role-{m['email']}",
+            )
+        ),
+        rx.table.cell(rx.code(m["agent_code"]), rx.text(m["mls_id"], size="1")),
+        rx.table.cell(m["leads"]),
+        rx.table.cell(_status(m)),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    m["invited"],
+                    rx.button(
+                        "Resend invitation",
+                        size="1",
+                        variant="soft",
+                        on_click=TeamState.resend(m["id"]),
+                        data_testid=f"resend-{m['email']}",
+                    ),
+                ),
+                rx.cond(
+                    m["active"],
+                    rx.cond(
+                        ~m["me"],
+                        rx.button(
+                            "Deactivate",
+                            size="1",
+                            variant="soft",
+                            color_scheme="red",
+                            on_click=TeamState.start_deactivate(m["id"]),
+                            data_testid=f"deactivate-{m['email']}",
+                        ),
+                    ),
+                    rx.button(
+                        "Reactivate",
+                        size="1",
+                        variant="soft",
+                        on_click=TeamState.reactivate(m["id"]),
+                        data_testid=f"reactivate-{m['email']}",
+                    ),
+                ),
+                spacing="2",
+            )
+        ),
+        data_testid=f"member-{m['email']}",
+    )
+
+
+def _deactivate_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Deactivate ", TeamState.deactivate_name),
+            rx.alert_dialog.description(
+                "Their sessions end at once and they can no longer sign in. Their leads go to:",
+                size="2",
+            ),
+            rx.select.root(
+                rx.select.trigger(width="100%", data_testid="leads-to"),
+                rx.select.content(
+                    rx.select.item("The unassigned pool", value="pool"),
+                    rx.foreach(TeamState.heirs, lambda a: rx.select.item(a["name"], value=a["id"])),
+                ),
+                value=TeamState.leads_to,
+                on_change=TeamState.set_leads_to,
+            ),
+            rx.hstack(
+                rx.button(
+                    "Cancel",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=TeamState.cancel_deactivate,
+                ),
+                rx.button(
+                    "Deactivate",
+                    color_scheme="red",
+                    on_click=TeamState.confirm_deactivate,
+                    data_testid="confirm-deactivate",
+                ),
+                justify="end",
+                width="100%",
+                margin_top="16px",
+            ),
+        ),
+        open=TeamState.deactivate_id > 0,
+    )
+
+
+def team_section() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.heading("Team", size="4"), rx.spacer(), _add_dialog(), width="100%"),
+            rx.cond(
+                TeamState.invite_link != "",
+                rx.callout(
+                    rx.vstack(
+                        rx.text(
+                            "No mail server is configured, so no email was sent. Give ",
+                            TeamState.invite_for,
+                            " this link (it works once, for 7 days):",
+                        ),
+                        rx.hstack(
+                            rx.code(TeamState.invite_link, data_testid="invite-link"),
+                            rx.button(
+                                rx.icon("copy", size=14),
+                                "Copy",
+                                size="1",
+                                on_click=rx.set_clipboard(TeamState.invite_link),
+                            ),
+                            wrap="wrap",
+                        ),
+                    ),
+                    icon="link",
+                    width="100%",
+                ),
+            ),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("User"),
+                            rx.table.column_header_cell("Role"),
+                            rx.table.column_header_cell("Agent / MLS ID"),
+                            rx.table.column_header_cell("Leads"),
+                            rx.table.column_header_cell("Status"),
+                            rx.table.column_header_cell(""),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(TeamState.members, _row)),
+                    width="100%",
+                    variant="surface",
+                ),
+                width="100%",
+                overflow_x="auto",
+            ),
+            _deactivate_dialog(),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="team-section",
+    )

@@ -1,0 +1,219 @@
+"""Pages before sign-in (G1): first-run setup, set a password, forgot password."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.account_pages import (
+    FORGOT_ANSWER,
+    ForgotPasswordState,
+    SetPasswordState,
+    SetupState,
+)
+
+
+def _centered(*children, max_width: str = "440px") -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(*children, spacing="4", width="100%"),
+            size="4",
+            width="100%",
+            max_width=max_width,
+        ),
+        min_height="100vh",
+        padding="16px",
+        background=rx.color("gray", 2),
+    )
+
+
+def _title(text: str) -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            rx.icon("house", size=22, color="white"),
+            background=rx.color("accent", 9),
+            padding="8px",
+            border_radius="10px",
+        ),
+        rx.heading(text, size="6"),
+        align="center",
+        spacing="3",
+    )
+
+
+def _field(label: str, name: str, errors, type_: str = "text", **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium", as_="label", html_for=name),
+        rx.input(id=name, name=name, type=type_, size="3", width="100%", **props),
+        rx.cond(
+            errors.contains(name),
+            rx.text(errors[name], size="1", color_scheme="red", data_testid=f"error-{name}"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def setup_page() -> rx.Component:
+    e = SetupState.errors
+    return _centered(
+        _title("Set up leadapp"),
+        rx.text(
+            "Your brokerage and its first broker. This page is shown once, while leadapp has "
+            "no users.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading("Brokerage", size="3"),
+                _field("Brokerage name", "brokerage_name", e, required=True),
+                rx.vstack(
+                    rx.text("Time zone", size="2", weight="medium"),
+                    rx.select(
+                        SetupState.timezones,
+                        value=SetupState.setup_timezone,
+                        on_change=SetupState.set_setup_timezone,
+                        data_testid="setup-timezone",
+                    ),
+                    spacing="1",
+                ),
+                _field(
+                    "Primary email (notices go here)", "primary_email", e, "email", required=True
+                ),
+                _field("Postal address (shown in marketing email footers)", "postal_address", e),
+                rx.divider(),
+                rx.heading("First broker", size="3"),
+                _field("Your name", "name", e, required=True),
+                _field("Your email (your sign-in)", "email", e, "email", required=True),
+                _field(
+                    "Password (at least 10 characters)",
+                    "password",
+                    e,
+                    "password",
+                    auto_complete="new-password",
+                ),
+                rx.button(
+                    "Create brokerage", type="submit", size="3", width="100%", data_testid="setup"
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SetupState.submit,
+            reset_on_submit=False,
+        ),
+        max_width="520px",
+    )
+
+
+def set_password_page() -> rx.Component:
+    e = SetPasswordState.errors
+    return _centered(
+        _title("Choose your password"),
+        rx.cond(
+            SetPasswordState.link_error != "",
+            rx.vstack(
+                rx.callout(
+                    SetPasswordState.link_error,
+                    icon="triangle_alert",
+                    color_scheme="red",
+                    data_testid="link-error",
+                ),
+                rx.link("Back to sign-in", href="/login"),
+                width="100%",
+            ),
+            rx.cond(
+                SetPasswordState.link_purpose != "",
+                rx.form(
+                    rx.vstack(
+                        rx.text(
+                            rx.cond(
+                                SetPasswordState.link_purpose == "invite",
+                                "Welcome, ",
+                                "A new password for ",
+                            ),
+                            rx.text.strong(SetPasswordState.link_name),
+                            " (",
+                            SetPasswordState.link_email,
+                            ")",
+                            size="2",
+                        ),
+                        _field(
+                            "New password (at least 10 characters)",
+                            "password",
+                            e,
+                            "password",
+                            auto_complete="new-password",
+                        ),
+                        _field("Repeat it", "repeat", e, "password", auto_complete="new-password"),
+                        rx.button(
+                            "Set password",
+                            type="submit",
+                            size="3",
+                            width="100%",
+                            data_testid="set-password",
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    on_submit=SetPasswordState.submit,
+                    reset_on_submit=False,
+                ),
+                rx.spinner(),
+            ),
+        ),
+    )
+
+
+def forgot_password_page() -> rx.Component:
+    return _centered(
+        _title("Forgot your password?"),
+        rx.cond(
+            ForgotPasswordState.sent,
+            rx.callout(FORGOT_ANSWER, icon="mail", data_testid="forgot-answer"),
+            rx.form(
+                rx.vstack(
+                    rx.text(
+                        "Enter your sign-in email; we send you a link to choose a new password.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    rx.input(
+                        name="email",
+                        type="email",
+                        required=True,
+                        size="3",
+                        width="100%",
+                        placeholder="you@brokerage.com",
+                        data_testid="forgot-email",
+                    ),
+                    rx.button(
+                        "Email me a link",
+                        type="submit",
+                        size="3",
+                        width="100%",
+                        data_testid="forgot-send",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=ForgotPasswordState.submit,
+            ),
+        ),
+        rx.link("Back to sign-in", href="/login", size="2"),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(setup_page, route="/setup", title="Set up · leadapp", on_load=SetupState.load)
+    app.add_page(
+        set_password_page,
+        route="/set-password",
+        title="Choose your password · leadapp",
+        on_load=SetPasswordState.load,
+    )
+    app.add_page(
+        forgot_password_page,
+        route="/forgot-password",
+        title="Forgot password · leadapp",
+        on_load=ForgotPasswordState.reset_form,
+    )

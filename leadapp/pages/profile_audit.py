@@ -1,0 +1,279 @@
+"""Your profile (everyone) and the audit log (brokers)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.components.shell import page_shell
+from leadapp.state.audit import AuditState
+from leadapp.state.base import AuthState
+from leadapp.state.profile import ProfileState
+
+
+def _err(errors, key: str) -> rx.Component:
+    return rx.cond(
+        errors.contains(key),
+        rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
+    )
+
+
+def _labelled(label: str, control: rx.Component, errors, key: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        control,
+        _err(errors, key),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _details() -> rx.Component:
+    e = ProfileState.errors
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Your details", size="4"),
+                rx.text(AuthState.user_email, size="2", color_scheme="gray"),
+                _labelled(
+                    "Name",
+                    rx.input(
+                        name="name",
+                        default_value=ProfileState.name,
+                        key=ProfileState.name,
+                        width="100%",
+                    ),
+                    e,
+                    "name",
+                ),
+                _labelled(
+                    "Phone",
+                    rx.input(
+                        name="phone",
+                        default_value=ProfileState.phone,
+                        key=ProfileState.phone,
+                        width="100%",
+                    ),
+                    e,
+                    "phone",
+                ),
+                _labelled(
+                    "Email signature",
+                    rx.text_area(
+                        name="email_signature",
+                        default_value=ProfileState.email_signature,
+                        key=ProfileState.email_signature,
+                        rows="4",
+                        width="100%",
+                    ),
+                    e,
+                    "email_signature",
+                ),
+                _labelled(
+                    "Time zone",
+                    rx.select(
+                        ProfileState.timezones,
+                        value=ProfileState.timezone,
+                        on_change=ProfileState.set_profile_timezone,
+                    ),
+                    e,
+                    "timezone",
+                ),
+                rx.button("Save profile", type="submit", data_testid="save-profile"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=ProfileState.save,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )
+
+
+def _password() -> rx.Component:
+    e = ProfileState.password_errors
+    pw = {"type": "password", "width": "100%"}
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Change password", size="4"),
+                _labelled(
+                    "Current password",
+                    rx.input(name="current", auto_complete="current-password", **pw),
+                    e,
+                    "current",
+                ),
+                _labelled(
+                    "New password (at least 10 characters)",
+                    rx.input(name="new", auto_complete="new-password", **pw),
+                    e,
+                    "new",
+                ),
+                _labelled(
+                    "Repeat the new password",
+                    rx.input(name="repeat", auto_complete="new-password", **pw),
+                    e,
+                    "repeat",
+                ),
+                rx.button("Change password", type="submit", data_testid="change-password"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=ProfileState.change_password,
+            reset_on_submit=True,
+        ),
+        width="100%",
+    )
+
+
+def _sessions() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Signed-in sessions", size="4"),
+                rx.spacer(),
+                rx.button(
+                    "Sign out everywhere",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=ProfileState.sign_out_everywhere,
+                    data_testid="sign-out-everywhere",
+                ),
+                width="100%",
+            ),
+            rx.foreach(
+                ProfileState.sessions,
+                lambda s: rx.hstack(
+                    rx.vstack(
+                        rx.text(
+                            s["started"],
+                            rx.cond(s["current"], " · this browser", ""),
+                            size="2",
+                            weight="medium",
+                        ),
+                        rx.text(s["browser"], size="1", color_scheme="gray"),
+                        rx.text(s["address"], size="1", color_scheme="gray"),
+                        spacing="0",
+                        min_width="0",
+                        flex="1",
+                    ),
+                    rx.cond(
+                        ~s["current"],
+                        rx.button(
+                            "Sign out",
+                            size="1",
+                            variant="soft",
+                            on_click=ProfileState.end_session(s["id"]),
+                        ),
+                    ),
+                    width="100%",
+                    align="center",
+                    data_testid="session-row",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def profile_view() -> rx.Component:
+    return page_shell(
+        "Your profile",
+        rx.vstack(_details(), _password(), _sessions(), spacing="4", max_width="720px"),
+    )
+
+
+def audit_view() -> rx.Component:
+    return page_shell(
+        "Audit log",
+        rx.cond(
+            AuthState.is_broker,
+            rx.card(
+                rx.vstack(
+                    rx.hstack(
+                        rx.select.root(
+                            rx.select.trigger(data_testid="audit-filter"),
+                            rx.select.content(
+                                rx.foreach(
+                                    AuditState.action_choices,
+                                    lambda c: rx.select.item(c["label"], value=c["value"]),
+                                )
+                            ),
+                            value=AuditState.action,
+                            on_change=AuditState.set_action,
+                        ),
+                        rx.spacer(),
+                        rx.text(AuditState.total, " events", size="2", color_scheme="gray"),
+                        width="100%",
+                        align="center",
+                    ),
+                    rx.box(
+                        rx.table.root(
+                            rx.table.header(
+                                rx.table.row(
+                                    rx.table.column_header_cell("When"),
+                                    rx.table.column_header_cell("What"),
+                                    rx.table.column_header_cell("Who"),
+                                    rx.table.column_header_cell("Detail"),
+                                    rx.table.column_header_cell("From"),
+                                )
+                            ),
+                            rx.table.body(
+                                rx.foreach(
+                                    AuditState.rows,
+                                    lambda r: rx.table.row(
+                                        rx.table.cell(r["at"], white_space="nowrap"),
+                                        rx.table.cell(r["action"]),
+                                        rx.table.cell(r["actor"]),
+                                        rx.table.cell(r["detail"]),
+                                        rx.table.cell(rx.code(r["address"])),
+                                        data_testid="audit-row",
+                                    ),
+                                )
+                            ),
+                            width="100%",
+                            variant="surface",
+                        ),
+                        width="100%",
+                        overflow_x="auto",
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Newer",
+                            variant="soft",
+                            disabled=AuditState.page_no <= 1,
+                            on_click=AuditState.go_page(-1),
+                        ),
+                        rx.text("Page ", AuditState.page_no, " of ", AuditState.pages, size="2"),
+                        rx.button(
+                            "Older",
+                            variant="soft",
+                            disabled=AuditState.page_no >= AuditState.pages,
+                            on_click=AuditState.go_page(1),
+                        ),
+                        align="center",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+            rx.callout("Only brokers read the audit log.", icon="info"),
+        ),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(
+        profile_view,
+        route="/profile",
+        title="Your profile · leadapp",
+        on_load=[AuthState.require_login, ProfileState.load],
+    )
+    app.add_page(
+        audit_view,
+        route="/audit",
+        title="Audit log · leadapp",
+        on_load=[AuthState.require_login, AuditState.load],
+    )

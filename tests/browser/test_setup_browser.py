@@ -1,0 +1,116 @@
+"""First-run setup in the browser (G1): an empty database opens /setup; once set up, the page
+is gone. Served by one extra app on an empty database, from a copy of the project (its own
+.web build directory, so the shared server's build is not touched)."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ROOT, _free_port
+
+T = 60_000
+COPY = ["leadapp", "alembic", "assets", "rxconfig.py", "pyproject.toml", "reflex.lock"]
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory):
+    work = tmp_path_factory.mktemp("setup-app")
+    for name in COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, work / name)
+    for name in (".venv", ".tools"):
+        (work / name).symlink_to(ROOT / name)
+    if (ROOT / ".web").is_dir():  # reuse the installed node modules, not the build output
+        shutil.copytree(
+            ROOT / ".web",
+            work / ".web",
+            ignore=shutil.ignore_patterns("node_modules", "build", ".next"),
+        )
+        (work / ".web" / "node_modules").symlink_to(ROOT / ".web" / "node_modules")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "REFLEX_DB_URL": f"sqlite:///{work / 'empty.db'}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "PYTHONPATH": str(work),
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
+    }
+    env.pop("REFLEX_REDIS_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "leadapp.cli", "db", "upgrade"], cwd=work, env=env, check=True
+    )
+    log = (work / "reflex.log").open("w")
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--backend-port",
+            str(port),
+        ],
+        cwd=work,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 900
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"reflex exited early; see {log.name}")
+        try:
+            with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except Exception:
+            time.sleep(1)
+    else:
+        raise RuntimeError(f"the app did not start; see {log.name}")
+    yield base
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_setup_on_an_empty_database_then_the_page_is_gone(page, browser, empty_server, shot):
+    page.goto(f"{empty_server}/")
+    page.wait_for_url(re.compile(r".*/setup/?$"), timeout=T)
+    page.fill("#brokerage_name", "Harbor Homes")
+    page.fill("#primary_email", "office@harbor.test")
+    page.fill("#postal_address", "1 Quay Street, Harbor City, CA 94000")
+    page.fill("#name", "Hana Harbor")
+    page.fill("#email", "hana@harbor.test")
+    page.fill("#password", "qwertyuiop")  # too common: refused, nothing created
+    page.get_by_test_id("setup").click()
+    expect(page.get_by_test_id("error-password")).to_contain_text("too common", timeout=T)
+    shot(page, "setup_page")
+    page.fill("#password", "harbor's first broker password")
+    page.get_by_test_id("setup").click()
+    expect(page.get_by_test_id("user-role")).to_have_text("broker", timeout=T)
+    expect(page.get_by_text("Harbor Homes").first).to_be_visible()
+    shot(page, "setup_done_dashboard")
+    # Afterwards the page redirects to sign-in, for everybody.
+    other = browser.new_context().new_page()
+    other.goto(f"{empty_server}/setup")
+    other.wait_for_url(re.compile(r".*/login/?$"), timeout=T)
+    other.fill("#email", "hana@harbor.test")
+    other.fill("#password", "harbor's first broker password")
+    other.click("[data-testid=sign-in]")
+    expect(other.get_by_test_id("user-role")).to_have_text("broker", timeout=T)

@@ -47,6 +47,9 @@ def test_api_fuzz_finds_no_5xx_and_responses_conform(api_schema):
     assert {f"{o.method.upper()} {o.path}" for o in ops} == {
         "POST /events",
         "POST /accounts/login",
+        "POST /accounts/forgot-password",
+        "POST /accounts/reset-password",
+        "POST /accounts/password",
         "GET /leads",
         "POST /leads",
         "GET /leads/{lead_id}",

@@ -66,7 +66,13 @@ def _id(raw: str, what: str) -> int:
     response_description="All stored.",
     responses={
         403: {"model": Error, "description": "The key may not load listings."},
-        422: {"model": FeedResult, "description": "Errors per index; the valid ones stored."},
+        422: {
+            "description": (
+                "A bad request ({error, errors}), or a FeedResult whose errors list each bad"
+                " index (the valid ones stored)."
+            ),
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
         **KEY_ERRORS,
         **BODY_ERRORS,
     },

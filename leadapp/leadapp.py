@@ -10,11 +10,13 @@ from leadapp.api import build_api
 from leadapp.background import job_loop
 from leadapp.pages import (
     account_pages,
+    campaigns,
     dashboard,
     import_page,
     lead,
     leads,
     login,
+    markets,
     outbox,
     profile_audit,
     routing_page,
@@ -42,6 +44,8 @@ for page in (
     todo,
     import_page,
     outbox,
+    markets,
+    campaigns,
     settings,
     account_pages,
     profile_audit,

@@ -9,7 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from leadapp.db import get_engine
 
-from . import accounts, errors, events, export, lead_accounts, leads, mail_routes
+from . import accounts, errors, events, export, lead_accounts, leads, listings, mail_routes
 from .deps import ApiContext
 from .ratelimit import TokenBucket, from_env, login_limiter
 from .schemas import add_doc_only_schemas
@@ -38,6 +38,7 @@ def _v1(ctx: ApiContext) -> FastAPI:
     v1.include_router(lead_accounts.router)
     v1.include_router(leads.router)
     v1.include_router(mail_routes.router)
+    v1.include_router(listings.router)  # listings feed, the website's organizer
 
     def openapi() -> dict:
         if v1.openapi_schema is None:

@@ -15,6 +15,7 @@ NAV = [
     ("Dashboard", "/", "layout-dashboard"),
     ("Leads", "/leads", "users"),
     ("To-Do", "/todo", "list-checks"),
+    ("Marketing", "/marketing", "megaphone"),
     ("Import", "/import", "upload"),
     ("Outbox", "/outbox", "mail"),
     ("Settings", "/settings", "settings"),

@@ -4,6 +4,7 @@ from ._base import as_utc, utcnow
 from .account import AccountToken, AuditEvent, LeadAccountToken, SignInFailure
 from .activity import Activity, ActivityMonthly, LeadActivityDay, LeadRollup
 from .email import OutgoingEmail
+from .feed import AlertEmailSearch, AlertItem, CommSettings, ListingChange, SendClaim
 from .history import HistoryDay, HistoryEntry
 from .jobs import JobState
 from .lead import ExportLog, ImportBatch, Lead, LeadTag, RatingBucket, RatingCutoff, Tag
@@ -44,6 +45,11 @@ __all__ = [
     "SignInFailure",
     "Activity",
     "ActivityMonthly",
+    "AlertEmailSearch",
+    "AlertItem",
+    "CommSettings",
+    "ListingChange",
+    "SendClaim",
     "ApiKey",
     "AppSecret",
     "AuthSession",

@@ -57,7 +57,12 @@ DEFAULT_QUICK_EVENTS = ["Left Voicemail", "Called", "Emailed", "Texted", "Met in
 TASK_KINDS = {"todo": "To-do", "call": "Call", "showing": "Showing", "meeting": "Meeting"}
 EVENT_KINDS = ("call", "showing", "meeting")  # kinds with a start time and a reminder
 
-LISTING_STATUSES = {"active": "Active", "pending": "Pending", "sold": "Sold"}
+LISTING_STATUSES = {
+    "active": "Active",
+    "pending": "Pending",
+    "sold": "Sold",
+    "off_market": "Off market",
+}
 LISTING_TRANSACTIONS = {"sale": "Sale", "rent": "Rent"}
 PROPERTY_TYPES = {
     "single_family": "Single family",

@@ -19,6 +19,8 @@ class Listing(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     mls_number: str = Field(max_length=32, unique=True)
+    listing_key: str | None = Field(default=None, max_length=64)  # RESO ListingKey
+    photo_url: str | None = Field(default=None, max_length=500)
     street: str = Field(max_length=200)
     city: str = Field(max_length=100)
     state: str = Field(max_length=2)
@@ -29,7 +31,7 @@ class Listing(SQLModel, table=True):
     sqft: int | None = None
     property_type: str = Field(default="single_family", max_length=20)
     transaction: str = Field(default="sale", max_length=4)  # sale | rent
-    status: str = Field(default="active", max_length=10)  # active | pending | sold
+    status: str = Field(default="active", max_length=10)  # active | pending | sold | off_market
     list_date: date
     updated_at: datetime = Field(default_factory=utcnow)
     sold_date: date | None = None

@@ -20,6 +20,8 @@ class Market(SQLModel, table=True):
     name: str = Field(max_length=200)
     criteria: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    report_every_days: int = Field(default=7)  # C1: the reports' schedule (weekly by default)
+    archived_at: datetime | None = None  # archived: no new subscriptions, no reports
 
 
 class MarketSubscription(SQLModel, table=True):

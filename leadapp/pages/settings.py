@@ -5,11 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.api_keys import api_keys_section
+from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
 from leadapp.components.shell import page_shell
 from leadapp.components.team import team_section
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
+from leadapp.state.greetings import GreetingsState
 from leadapp.state.mail_settings import MailSettingsState
 from leadapp.state.settings import SettingsState
 from leadapp.state.team import TeamState
@@ -186,6 +188,7 @@ def settings_view() -> rx.Component:
                 rx.callout("Only brokers change the brokerage's lead settings.", icon="info"),
             ),
             rx.cond(AuthState.is_broker, mail_settings_section()),
+            rx.cond(AuthState.is_broker, greetings_section()),
             rx.cond(AuthState.is_broker, team_section(), _team()),
             rx.cond(AuthState.is_broker, api_keys_section()),
             spacing="4",
@@ -204,6 +207,7 @@ def register(app: rx.App) -> None:
             AuthState.require_login,
             SettingsState.load,
             ApiKeysState.load_keys,
+            GreetingsState.load,
             TeamState.load,
             MailSettingsState.load,
         ],

@@ -2,15 +2,16 @@
 
 A lead subscribed to a campaign receives its steps in order, each `delay_days` after the
 previous one, until the last step, when the subscription is completed. Text steps go only
-to leads who consented to texting; others skip them.
+to leads who consented to texting; others skip them. A paused campaign (`active` false)
+sends nothing; on resume each lead continues with the step it was due for. Each step sent
+is claimed under `campaign:<subscription>:<position>` (services/send_claims) first.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import (
@@ -19,11 +20,24 @@ from leadapp.models import (
     CampaignStep,
     CampaignSubscription,
     Lead,
-    OutgoingEmail,
     User,
 )
 
-from . import mail, rollups
+from . import mail, rollups, send_claims
+
+MERGE_FIELDS = {
+    "first_name": "the lead's first name",
+    "last_name": "the lead's last name",
+    "agent_name": "the assigned agent's name",
+    "agent_phone": "the assigned agent's phone",
+    "agent_email": "the assigned agent's email",
+    "brokerage": "the brokerage's name",
+}
+MERGE_RE = re.compile(r"\{([^{}\s]*)\}")
+
+
+def unknown_merge_fields(text: str) -> list[str]:
+    return [m for m in dict.fromkeys(MERGE_RE.findall(text or "")) if m not in MERGE_FIELDS]
 
 
 def _render(text: str, lead: Lead, agent: User | None, brokerage: Brokerage) -> str:
@@ -31,23 +45,31 @@ def _render(text: str, lead: Lead, agent: User | None, brokerage: Brokerage) -> 
         "first_name": lead.first_name or "there",
         "last_name": lead.last_name,
         "agent_name": agent.name if agent else brokerage.name,
+        "agent_phone": (agent.phone if agent else "") or "",
+        "agent_email": agent.email if agent else brokerage.primary_email,
         "brokerage": brokerage.name,
     }
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
-    return text
+    return MERGE_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
     """Queue every campaign email that is due; returns how many were queued."""
     subs = session.exec(
         select(CampaignSubscription)
-        .where(CampaignSubscription.status == "active", CampaignSubscription.next_send_at <= now)
+        .join(Campaign, Campaign.id == CampaignSubscription.campaign_id)
+        .where(
+            CampaignSubscription.status == "active",
+            CampaignSubscription.next_send_at <= now,
+            Campaign.active,
+        )
         .order_by(CampaignSubscription.next_send_at)
         .limit(limit)
     ).all()
     if not subs:
         return 0
+    taken = send_claims.claim(
+        session, [f"campaign:{s.id}:{s.next_position}" for s in subs], "campaign"
+    )
     steps: dict[int, list[CampaignStep]] = {}
     for step in session.exec(
         select(CampaignStep)
@@ -73,7 +95,8 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
             continue
         if pending:
             step = pending[0]
-            if step.channel == "email" or lead.texting_consent:
+            claimed = f"campaign:{sub.id}:{sub.next_position}" in taken
+            if claimed and (step.channel == "email" or lead.texting_consent):
                 b = brokerages[lead.brokerage_id]
                 agent = agents.get(lead.assigned_agent_id)
                 mail.queue(
@@ -102,54 +125,10 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
 
 
 def send_greetings(session: Session, now: datetime) -> int:
-    """C4: birthday and transaction-anniversary greetings, once a day per lead and occasion."""
-    queued = 0
-    for b in session.exec(select(Brokerage)).all():
-        today = now.astimezone(ZoneInfo(b.timezone)).date()
-        md = today.month * 100 + today.day
-        start = datetime.combine(today, datetime.min.time(), ZoneInfo(b.timezone))
-        for field, subject in (
-            ("birthday_md", "Happy birthday, {first_name}!"),
-            ("anniversary_md", "Happy home anniversary, {first_name}!"),
-        ):
-            col = getattr(Lead, field)
-            leads = session.exec(
-                select(Lead).where(
-                    Lead.brokerage_id == b.id, col == md, Lead.status.in_(["new", "active"])
-                )
-            ).all()
-            for lead in leads:
-                already = session.exec(
-                    select(sa.func.count())
-                    .select_from(OutgoingEmail)
-                    .where(
-                        OutgoingEmail.lead_id == lead.id,
-                        OutgoingEmail.kind == "greeting",
-                        OutgoingEmail.created_at >= start,
-                        OutgoingEmail.subject.like(subject.split(",")[0] + "%"),
-                    )
-                ).one()
-                if already:
-                    continue
-                agent = (
-                    session.get(User, lead.assigned_agent_id) if lead.assigned_agent_id else None
-                )
-                mail.queue(
-                    session,
-                    brokerage_id=b.id,
-                    lead_id=lead.id,
-                    to=lead.email,
-                    subject=_render(subject, lead, agent, b),
-                    body=_render(
-                        "Hi {first_name},\n\nWishing you a wonderful day!\n\n— {agent_name}",
-                        lead,
-                        agent,
-                        b,
-                    ),
-                    kind="greeting",
-                )
-                queued += 1
-    return queued
+    """C4: see services/greetings.py (switches, templates, local hour, once a year)."""
+    from .greetings import send_greetings as send
+
+    return send(session, now)
 
 
 def campaigns_of(session: Session, brokerage_id: int) -> list[Campaign]:

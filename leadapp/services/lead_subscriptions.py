@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import (
+    AlertEmailSearch,
     Campaign,
     CampaignStep,
     CampaignSubscription,
@@ -94,6 +95,8 @@ def subscribe_market(session: Session, user: User, lead_id, market_id, report_ty
     market = session.get(Market, _int(market_id, "market"))
     if market is None or market.brokerage_id != lead.brokerage_id:
         raise NotFound("That market does not exist.")
+    if market.archived_at is not None:
+        raise ServiceError(f"{market.name} is archived; it takes no new subscribers.")
     if isinstance(report_types, str):
         report_types = [report_types]
     types = [t for t in dict.fromkeys(str(t) for t in (report_types or [])) if t]
@@ -247,6 +250,24 @@ def _emails(session: Session, column, ids: list[int]) -> dict[int, list[Outgoing
     return out
 
 
+def _search_emails(session: Session, ids: list[int]) -> dict[int, list[OutgoingEmail]]:
+    """Emails per saved search: "send all now" links one search on the email; a daily alert
+    answers every search of its lead and transaction (alert_email_search)."""
+    out = _emails(session, OutgoingEmail.saved_search_id, ids)
+    if ids:
+        seen = {(sid, e.id) for sid, rows in out.items() for e in rows}
+        for sid, e in session.exec(
+            select(AlertEmailSearch.saved_search_id, OutgoingEmail)
+            .join(OutgoingEmail, OutgoingEmail.id == AlertEmailSearch.email_id)
+            .where(AlertEmailSearch.saved_search_id.in_(ids))
+            .order_by(OutgoingEmail.created_at.desc())
+            .limit(2000)
+        ).all():
+            if (sid, e.id) not in seen:
+                out[sid].append(e)
+    return out
+
+
 def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
     """The Subscriptions tab: markets, campaigns, email alerts, and what can be added."""
     lead = access.get_lead(session, user, lead_id)
@@ -343,7 +364,7 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
         .where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
         .order_by(SavedSearch.created_at.desc())
     ).all()
-    a_emails = _emails(session, OutgoingEmail.saved_search_id, [s.id for s in searches])
+    a_emails = _search_emails(session, [s.id for s in searches])
     alerts: list[AlertRow] = [
         {
             "id": s.id,
@@ -361,7 +382,9 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
     market_choices: list[Choice] = [
         {"id": str(m.id), "name": m.name}
         for m in session.exec(
-            select(Market).where(Market.brokerage_id == lead.brokerage_id).order_by(Market.name)
+            select(Market)
+            .where(Market.brokerage_id == lead.brokerage_id, Market.archived_at.is_(None))
+            .order_by(Market.name)
         ).all()
     ]
     taken = {c.id for s, c in csubs if s.status in ("active", "completed")}

@@ -6,13 +6,23 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from . import campaigns, mail
+from . import campaigns, daily_alerts, mail, market_reports
 from .jobs import job
 
 
 @job("campaign-steps", every=timedelta(minutes=5))
 def campaign_steps(session: Session, now: datetime) -> str:
     return f"{campaigns.send_due_steps(session, now)} campaign emails queued"
+
+
+@job("daily-alerts", every=timedelta(minutes=5))
+def daily_alerts_job(session: Session, now: datetime) -> str:
+    return f"{daily_alerts.send_daily(session, now)} email alerts queued"
+
+
+@job("market-reports", every=timedelta(minutes=15))
+def market_reports_job(session: Session, now: datetime) -> str:
+    return f"{market_reports.send_reports(session, now)} market reports queued"
 
 
 @job("greetings", every=timedelta(hours=1))

@@ -1,0 +1,67 @@
+"""Shared pieces of the Marketing pages (markets, campaigns): the tab links, form fields."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.base import AuthState
+
+SEL_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
+
+
+def marketing_tabs(current: str) -> rx.Component:
+    def tab(label: str, href: str, key: str):
+        return rx.link(
+            rx.button(label, variant="solid" if key == current else "soft", size="2"),
+            href=href,
+            data_testid=f"marketing-tab-{key}",
+        )
+
+    return rx.hstack(
+        tab("Markets", "/marketing", "markets"),
+        tab("Campaigns", "/marketing/campaigns", "campaigns"),
+        rx.cond(
+            ~AuthState.is_broker,
+            rx.badge("Read-only: brokers manage these", color_scheme="gray", variant="soft"),
+        ),
+        spacing="2",
+        align="center",
+    )
+
+
+def field(label: str, control: rx.Component, errors, key: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium"),
+        control,
+        rx.cond(
+            errors.contains(key),
+            rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def text_input(form, errors, label: str, name: str, placeholder: str = "") -> rx.Component:
+    return field(
+        label,
+        rx.input(
+            name=name,
+            placeholder=placeholder,
+            default_value=form[name],
+            width="100%",
+            data_testid=f"f-{name}",
+        ),
+        errors,
+        name,
+    )
+
+
+def native_select(name: str, value, options, testid: str) -> rx.Component:
+    return rx.el.select(
+        options,
+        name=name,
+        default_value=value,
+        style=SEL_STYLE,
+        data_testid=testid,
+    )

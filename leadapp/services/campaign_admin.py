@@ -1,0 +1,295 @@
+"""The Campaigns page (C2): list, create, edit, reorder steps, pause/resume, preview.
+
+Brokers manage campaigns; agents see them read-only (they subscribe leads to them from
+the lead page). Subscriber counts and each step's sent/opened/clicked are read in two
+GROUP BY statements, not per campaign.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from leadapp.models import (
+    Brokerage,
+    Campaign,
+    CampaignStep,
+    CampaignSubscription,
+    OutgoingEmail,
+    User,
+)
+
+from . import access
+from .campaigns import MERGE_FIELDS, _render, unknown_merge_fields
+from .errors import NotFound, ValidationFailed
+from .validation import clean
+
+MAX_STEPS = 30
+CHANNELS = {"email": "Email", "text": "Text message"}
+
+
+def _campaign(session: Session, user: User, campaign_id) -> Campaign:
+    try:
+        cid = int(campaign_id)
+    except (TypeError, ValueError):
+        raise NotFound("That campaign does not exist.") from None
+    c = session.get(Campaign, cid)
+    if c is None or c.brokerage_id != user.brokerage_id:
+        raise NotFound("That campaign does not exist.")
+    return c
+
+
+def list_campaigns(session: Session, user: User) -> list[dict]:
+    camps = session.exec(
+        select(Campaign)
+        .where(Campaign.brokerage_id == user.brokerage_id)
+        .order_by(Campaign.name, Campaign.id)
+    ).all()
+    ids = [c.id for c in camps]
+    subs = dict(
+        session.execute(
+            select(CampaignSubscription.campaign_id, sa.func.count())
+            .where(
+                CampaignSubscription.campaign_id.in_(ids), CampaignSubscription.status == "active"
+            )
+            .group_by(CampaignSubscription.campaign_id)
+        ).all()
+    )
+    steps = dict(
+        session.execute(
+            select(CampaignStep.campaign_id, sa.func.count())
+            .where(CampaignStep.campaign_id.in_(ids))
+            .group_by(CampaignStep.campaign_id)
+        ).all()
+    )
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "description": c.description,
+            "active": c.active,
+            "status": "Active" if c.active else "Paused",
+            "subscribers": int(subs.get(c.id, 0)),
+            "steps": int(steps.get(c.id, 0)),
+        }
+        for c in camps
+    ]
+
+
+def campaign_detail(session: Session, user: User, campaign_id) -> dict:
+    c = _campaign(session, user, campaign_id)
+    steps = session.exec(
+        select(CampaignStep).where(CampaignStep.campaign_id == c.id).order_by(CampaignStep.position)
+    ).all()
+    e = OutgoingEmail
+    stats = {
+        sid: (int(sent), int(opened), int(clicked))
+        for sid, sent, opened, clicked in session.execute(
+            select(
+                e.campaign_step_id,
+                sa.func.count().filter(e.status == "sent"),
+                sa.func.count(e.opened_at),
+                sa.func.count(e.clicked_at),
+            )
+            .where(e.campaign_step_id.in_([s.id for s in steps]))
+            .group_by(e.campaign_step_id)
+        ).all()
+    }
+    subscribers = session.execute(
+        select(sa.func.count())
+        .select_from(CampaignSubscription)
+        .where(CampaignSubscription.campaign_id == c.id, CampaignSubscription.status == "active")
+    ).scalar_one()
+    return {
+        "id": c.id,
+        "name": c.name,
+        "description": c.description,
+        "active": c.active,
+        "subscribers": int(subscribers),
+        "steps": [
+            {
+                "id": s.id,
+                "position": s.position,
+                "delay_days": s.delay_days,
+                "channel": s.channel,
+                "channel_label": CHANNELS.get(s.channel, s.channel),
+                "subject": s.subject,
+                "body": s.body,
+                "sent": stats.get(s.id, (0, 0, 0))[0],
+                "opened": stats.get(s.id, (0, 0, 0))[1],
+                "clicked": stats.get(s.id, (0, 0, 0))[2],
+            }
+            for s in steps
+        ],
+    }
+
+
+def check_steps(steps) -> tuple[list[dict], dict[str, str]]:
+    """Steps from the form: [{channel, delay_days, subject, body}] in the order given."""
+    errors: dict[str, str] = {}
+    out: list[dict] = []
+    if not isinstance(steps, list) or not steps:
+        return [], {"steps": "A campaign has at least one step."}
+    if len(steps) > MAX_STEPS:
+        return [], {"steps": f"A campaign has at most {MAX_STEPS} steps."}
+    known = ", ".join("{" + k + "}" for k in MERGE_FIELDS)
+    for i, raw in enumerate(steps, start=1):
+        if not isinstance(raw, dict):
+            errors[f"step_{i}"] = "Not a step."
+            continue
+        channel = clean(raw.get("channel")) or "email"
+        subject = clean(raw.get("subject"))
+        body = str(raw.get("body") or "").strip()
+        try:
+            delay = int(str(raw.get("delay_days") or "0").strip())
+            if not 0 <= delay <= 3650:
+                raise ValueError
+        except ValueError:
+            errors[f"step_{i}"] = f"Step {i}: the delay is a number of days from 0 to 3650."
+            continue
+        if channel not in CHANNELS:
+            errors[f"step_{i}"] = f"Step {i}: choose email or text."
+        elif channel == "email" and not subject:
+            errors[f"step_{i}"] = f"Step {i}: an email needs a subject."
+        elif len(subject) > 200 or len(body) > 20000:
+            errors[f"step_{i}"] = f"Step {i}: the subject or the body is too long."
+        elif not body:
+            errors[f"step_{i}"] = f"Step {i}: the message is empty."
+        else:
+            bad = unknown_merge_fields(subject + " " + body)
+            if bad:
+                errors[f"step_{i}"] = (
+                    f"Step {i}: unknown merge field {', '.join('{' + b + '}' for b in bad)};"
+                    f" use {known}."
+                )
+        out.append(
+            {
+                "position": i,
+                "delay_days": delay,
+                "channel": channel,
+                "subject": subject or (body[:60] if channel == "text" else ""),
+                "body": body,
+            }
+        )
+    return out, errors
+
+
+def save_campaign(session: Session, user: User, campaign_id, form: dict) -> Campaign:
+    """Create (campaign_id None) or edit a campaign and its ordered steps in one transaction.
+    The steps replace the old ones; each lead keeps its position (the step number it is due
+    for), so an edit does not resend what it already received."""
+    access.require_broker(user, "manage campaigns")
+    form = form if isinstance(form, dict) else {}
+    name = clean(form.get("name"))
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "The campaign needs a name."
+    elif len(name) > 200:
+        errors["name"] = "The name has at most 200 characters."
+    description = str(form.get("description") or "").strip()
+    if len(description) > 2000:
+        errors["description"] = "The description has at most 2,000 characters."
+    steps, step_errors = check_steps(form.get("steps"))
+    errors.update(step_errors)
+    if errors:
+        raise ValidationFailed(errors)
+    if campaign_id in (None, ""):
+        c = Campaign(brokerage_id=user.brokerage_id, name=name, description=description)
+        session.add(c)
+        session.flush()
+    else:
+        c = _campaign(session, user, campaign_id)
+        c.name, c.description = name, description
+        session.add(c)
+    old = {
+        s.position: s
+        for s in session.exec(select(CampaignStep).where(CampaignStep.campaign_id == c.id)).all()
+    }
+    # keep the step rows (their sent/opened counts) by position; drop the ones past the end
+    for pos, s in old.items():
+        if pos > len(steps):
+            session.delete(s)
+    session.flush()
+    for st in steps:
+        row = old.get(st["position"]) or CampaignStep(campaign_id=c.id, position=st["position"])
+        row.delay_days, row.channel = st["delay_days"], st["channel"]
+        row.subject, row.body = st["subject"], st["body"]
+        session.add(row)
+    session.flush()
+    return c
+
+
+def move_step(session: Session, user: User, campaign_id, position, direction: int) -> None:
+    """Swap a step with its neighbour (reorder)."""
+    access.require_broker(user, "manage campaigns")
+    c = _campaign(session, user, campaign_id)
+    try:
+        pos = int(position)
+        d = 1 if int(direction) > 0 else -1
+    except (TypeError, ValueError):
+        raise NotFound("That step does not exist.") from None
+    rows = {
+        s.position: s
+        for s in session.exec(select(CampaignStep).where(CampaignStep.campaign_id == c.id)).all()
+    }
+    a, b = rows.get(pos), rows.get(pos + d)
+    if a is None:
+        raise NotFound("That step does not exist.")
+    if b is None:
+        return
+    # through a free position: (campaign, position) is unique
+    a.position = 0
+    session.add(a)
+    session.flush()
+    b.position = pos
+    session.add(b)
+    session.flush()
+    a.position = pos + d
+    session.add(a)
+    session.flush()
+
+
+def set_active(session: Session, user: User, campaign_id, active: bool) -> Campaign:
+    """Pause (every pending send stops: the sender skips paused campaigns) or resume (each
+    lead continues with the step it was due for)."""
+    access.require_broker(user, "pause or resume campaigns")
+    c = _campaign(session, user, campaign_id)
+    c.active = bool(active)
+    session.add(c)
+    return c
+
+
+def preview(session: Session, user: User, campaign_id, lead_id, position=1) -> dict:
+    """One step rendered for a real lead the user can see."""
+    c = _campaign(session, user, campaign_id)
+    lead = access.get_lead(session, user, lead_id)
+    try:
+        pos = int(position)
+    except (TypeError, ValueError):
+        raise NotFound("That step does not exist.") from None
+    step = session.exec(
+        select(CampaignStep).where(CampaignStep.campaign_id == c.id, CampaignStep.position == pos)
+    ).first()
+    if step is None:
+        raise NotFound("That step does not exist.")
+    b = session.get(Brokerage, lead.brokerage_id)
+    agent = session.get(User, lead.assigned_agent_id) if lead.assigned_agent_id else None
+    return {
+        "to": lead.phone if step.channel == "text" else lead.email,
+        "subject": _render(step.subject, lead, agent, b),
+        "body": _render(step.body, lead, agent, b),
+        "channel": step.channel,
+    }
+
+
+def preview_leads(session: Session, user: User, limit: int = 50) -> list[dict]:
+    """Leads the user can see, to pick one for a preview (the most recently created)."""
+    from leadapp.models import Lead
+
+    rows = session.exec(
+        select(Lead.id, Lead.first_name, Lead.last_name, Lead.email)
+        .where(access.lead_visibility(user), Lead.status != "deleted")
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(limit)
+    ).all()
+    return [{"id": str(i), "name": (f"{f} {la}".strip() or e) + f" ({e})"} for i, f, la, e in rows]

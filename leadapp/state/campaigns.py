@@ -1,0 +1,157 @@
+"""Campaigns page state (C2): brokers manage, agents read (and preview for their leads)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.services import campaign_admin as svc
+from leadapp.services.errors import ServiceError
+
+from .base import AuthState
+
+STEP_FIELDS = ("channel", "delay_days", "subject", "body")
+NEW_STEP = {"channel": "email", "delay_days": "0", "subject": "", "body": ""}
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class CampaignsState(AuthState):
+    rows: list[dict] = []
+    detail: dict = {}
+    steps_view: list[dict] = []
+    editing: bool = False
+    edit_id: int = 0
+    name: str = ""
+    description: str = ""
+    steps: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    lead_choices: list[dict] = []
+    preview_lead: str = ""
+    preview_step: str = "1"
+    preview_out: dict[str, str] = {}
+
+    @rx.event
+    async def load(self):
+        try:
+            self.rows = await self._with_user(svc.list_campaigns)
+            self.lead_choices = await self._with_user(svc.preview_leads)
+        except ServiceError as exc:
+            return self._fail(exc)
+        if self.detail:
+            return CampaignsState.open_campaign(self.detail["id"])
+
+    @rx.event
+    async def open_campaign(self, campaign_id: int):
+        cid = _int(campaign_id)
+        if cid is None:
+            return rx.toast.error("That campaign does not exist.")
+        try:
+            self.detail = await self._with_user(svc.campaign_detail, cid)
+        except ServiceError as exc:
+            self.detail = {}
+            return self._fail(exc)
+        self.steps_view = self.detail["steps"]
+        self.preview_out = {}
+
+    @rx.event
+    def new_campaign(self):
+        self.edit_id, self.name, self.description = 0, "", ""
+        self.steps, self.errors, self.editing = [dict(NEW_STEP)], {}, True
+
+    @rx.event
+    def edit_campaign(self):
+        if not self.detail:
+            return
+        self.edit_id = self.detail["id"]
+        self.name, self.description = self.detail["name"], self.detail["description"]
+        self.steps = [{k: str(s[k]) for k in STEP_FIELDS} for s in self.detail["steps"]]
+        self.errors, self.editing = {}, True
+
+    @rx.event
+    def cancel_edit(self):
+        self.editing, self.errors = False, {}
+
+    @rx.event
+    def set_name(self, value: str):
+        self.name = str(value)[:200]
+
+    @rx.event
+    def set_description(self, value: str):
+        self.description = str(value)[:2000]
+
+    @rx.event
+    def set_step(self, index: int, key: str, value: str):
+        i = _int(index)
+        if i is None or not 0 <= i < len(self.steps) or key not in STEP_FIELDS:
+            return
+        steps = [dict(s) for s in self.steps]
+        steps[i][key] = str(value)[:20000]
+        self.steps = steps
+
+    @rx.event
+    def add_step(self):
+        if len(self.steps) < svc.MAX_STEPS:
+            self.steps = [*self.steps, dict(NEW_STEP)]
+
+    @rx.event
+    def remove_step(self, index: int):
+        i = _int(index)
+        if i is not None and 0 <= i < len(self.steps) and len(self.steps) > 1:
+            self.steps = [s for j, s in enumerate(self.steps) if j != i]
+
+    @rx.event
+    async def save(self):
+        form = {"name": self.name, "description": self.description, "steps": self.steps}
+        try:
+            c = await self._with_user(svc.save_campaign, self.edit_id or None, form)
+        except ServiceError as exc:
+            self.errors = dict(getattr(exc, "errors", {}) or {})
+            return self._fail(exc)
+        self.errors, self.editing = {}, False
+        self.detail = {"id": c.id}
+        return [CampaignsState.load, rx.toast.success(f"Campaign saved (ID {c.id}).")]
+
+    @rx.event
+    async def set_active(self, active: bool):
+        if not self.detail:
+            return
+        try:
+            await self._with_user(svc.set_active, self.detail["id"], bool(active))
+        except ServiceError as exc:
+            return self._fail(exc)
+        msg = "Campaign resumed." if active else "Campaign paused: nothing more is sent."
+        return [CampaignsState.load, rx.toast.success(msg)]
+
+    @rx.event
+    async def move(self, position: int, direction: int):
+        pos, d = _int(position), _int(direction)
+        if not self.detail or pos is None or d is None:
+            return
+        try:
+            await self._with_user(svc.move_step, self.detail["id"], pos, d)
+        except ServiceError as exc:
+            return self._fail(exc)
+        return CampaignsState.load
+
+    @rx.event
+    def set_preview_lead(self, value: str):
+        self.preview_lead = str(value)[:20]
+
+    @rx.event
+    def set_preview_step(self, value: str):
+        self.preview_step = str(value)[:4]
+
+    @rx.event
+    async def preview(self):
+        lead, pos = _int(self.preview_lead), _int(self.preview_step)
+        if not self.detail or lead is None or pos is None:
+            return rx.toast.error("Choose a lead and a step to preview.")
+        try:
+            self.preview_out = await self._with_user(svc.preview, self.detail["id"], lead, pos)
+        except ServiceError as exc:
+            return self._fail(exc)

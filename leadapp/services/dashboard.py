@@ -46,10 +46,11 @@ from leadapp.models import (
     utcnow,
 )
 from leadapp.models.enums import ACTIVITY_KINDS, STAGES
+from leadapp.models.timefmt import relative_label, user_zone
 
-from . import access, rating, rollups
+from . import access, people, rating, rollups
 from .errors import ValidationFailed
-from .tasks import overdue_count, user_zone
+from .tasks import overdue_count
 
 FEED_PAGE = 20
 FEED_MAX_PAGE = 50
@@ -124,21 +125,11 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def lead_name(first: str, last: str, email: str) -> str:
-    return f"{first or ''} {last or ''}".strip() or email
+lead_name = people.name_or_email
 
 
 def _local_time(ts: datetime, user: User, now: datetime) -> str:
-    local = as_utc(ts).astimezone(user_zone(user))
-    today = as_utc(now).astimezone(user_zone(user)).date()
-    clock = local.strftime("%I:%M %p").lstrip("0")
-    if local.date() == today:
-        return f"Today {clock}"
-    if local.date() == today - timedelta(days=1):
-        return f"Yesterday {clock}"
-    if local.year == today.year:
-        return f"{local.strftime('%b')} {local.day}, {clock}"
-    return f"{local.strftime('%b')} {local.day}, {local.year}"
+    return relative_label(ts, user_zone(user), now)
 
 
 def _unindexed(session: Session, col):
@@ -706,12 +697,7 @@ def agents(session: Session, user: User) -> list[dict]:
     """The broker's agent selector: active users of the brokerage ([] for agents)."""
     if not access.is_broker(user):
         return []
-    rows = session.exec(
-        select(User.id, User.name)
-        .where(User.brokerage_id == user.brokerage_id, User.is_active)
-        .order_by(User.name)
-    ).all()
-    return [{"id": i, "name": n} for i, n in rows]
+    return [{"id": u.id, "name": u.name} for u in people.active_users(session, user.brokerage_id)]
 
 
 def load(

@@ -54,6 +54,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
+from leadapp.models.timefmt import db_text
 
 WEIGHTS = {
     "info_request": 10.0,
@@ -248,9 +249,7 @@ def apply_terms(
                 [
                     (
                         r["s"],
-                        None
-                        if r["t"] is None
-                        else r["t"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                        None if r["t"] is None else db_text(r["t"]),
                         r["lid"],
                     )
                     for r in rows

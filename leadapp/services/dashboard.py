@@ -25,7 +25,6 @@ UTC calendar months.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -49,6 +48,8 @@ from leadapp.models.enums import ACTIVITY_KINDS, STAGES
 from leadapp.models.timefmt import relative_label, user_zone
 
 from . import access, people, rating, rollups
+from .access import Scope
+from .access import dashboard_scope as scope
 from .errors import ValidationFailed
 from .tasks import overdue_count
 
@@ -78,41 +79,6 @@ ACTION_KINDS = (
 
 
 # ---------------------------------------------------------------- scope
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose leads a panel counts: the brokerage's, or one agent's (agent_id)."""
-
-    user: User
-    brokerage_id: int
-    agent_id: int | None  # None = the whole brokerage (brokers only)
-
-    def lead_clause(self) -> sa.ColumnElement[bool]:
-        clause = sa.and_(access.lead_visibility(self.user), Lead.status != "deleted")
-        if self.agent_id is not None:
-            clause = sa.and_(clause, Lead.assigned_agent_id == self.agent_id)
-        return clause
-
-    def rollup_clause(self, model) -> sa.ColumnElement[bool]:
-        clause = model.brokerage_id == self.brokerage_id
-        if self.agent_id is not None:
-            clause = sa.and_(clause, model.agent_key == self.agent_id)
-        return clause
-
-    def list_params(self) -> dict[str, str]:
-        """The lead-list filter for this scope (agents link to their own leads, not the pool)."""
-        return {} if self.agent_id is None else {"agent": str(self.agent_id)}
-
-
-def scope(session: Session, user: User, agent_id=None) -> Scope:
-    """The panel scope; a broker's agent_id must name an active user of the brokerage."""
-    if not access.is_broker(user):
-        return Scope(user, user.brokerage_id, user.id)
-    if agent_id in (None, "", 0, "0", "all"):
-        return Scope(user, user.brokerage_id, None)
-    agent = access.get_agent(session, user, agent_id)  # NotFound for another brokerage's user
-    return Scope(user, user.brokerage_id, agent.id)
 
 
 def leads_url(sc: Scope, **params) -> str:

@@ -27,6 +27,7 @@ from leadapp.models.timefmt import clock as _fmt_time
 from leadapp.models.timefmt import user_zone
 
 from . import access, history, lead_query, people
+from .access import task_visibility
 from .errors import NotFound, PermissionDenied, ValidationFailed
 from .people import display_name
 
@@ -148,17 +149,6 @@ def default_due(user: User, now: datetime | None = None) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- authorization
-
-
-def task_visibility(user: User) -> sa.ColumnElement[bool]:
-    """WHERE clause for the tasks `user` may see and change."""
-    clause = Task.brokerage_id == user.brokerage_id
-    if access.is_broker(user):
-        return clause
-    my_leads = select(Lead.id).where(
-        Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id
-    )
-    return sa.and_(clause, sa.or_(Task.owner_id == user.id, Task.lead_id.in_(my_leads)))
 
 
 def get_task(session: Session, user: User, task_id, *, lock: bool = False) -> Task:

@@ -40,14 +40,6 @@ def day_label(value: date | datetime | None) -> str:
     return f"{value.strftime('%b')} {value.day}, {value.year}" if value else ""
 
 
-def datetime_label(value: datetime | None, tz: ZoneInfo) -> str:
-    """ "Mar 4, 2026 9:05 AM" in the zone `tz` ('' for None)."""
-    if value is None:
-        return ""
-    v = local(value, tz)
-    return f"{day_label(v)} {clock(v)}"
-
-
 def relative_label(ts: datetime, tz: ZoneInfo, now: datetime) -> str:
     """ "Today 9:05 AM", "Yesterday 9:05 AM", "Mar 4, 9:05 AM" this year, else "Mar 4, 2025"."""
     v = local(ts, tz)

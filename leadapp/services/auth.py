@@ -11,7 +11,7 @@ from leadapp.models import AuthSession, Brokerage, User, utcnow
 from leadapp.settings import SESSION_TTL_HOURS
 
 from .errors import ServiceError
-from .security import hash_password, new_token, token_hash, verify_password
+from .security import new_token, token_hash, verify_password
 
 log = logging.getLogger("leadapp.auth")
 
@@ -69,13 +69,6 @@ def sign_out(session: Session, token: str | None) -> None:
     if auth is not None and auth.ended_at is None:
         auth.ended_at = utcnow()
         session.add(auth)
-
-
-def set_password(session: Session, user: User, new_password: str) -> None:
-    if len(new_password or "") < 8:
-        raise ServiceError("A password needs at least 8 characters.")
-    user.password_hash = hash_password(new_password)
-    session.add(user)
 
 
 def brokerage_of(session: Session, user: User) -> Brokerage:

@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 
 from leadapp.models import (
     Brokerage,
-    Campaign,
     CampaignStep,
     CampaignSubscription,
     Lead,
@@ -150,11 +149,3 @@ def send_greetings(session: Session, now: datetime) -> int:
                 )
                 queued += 1
     return queued
-
-
-def campaigns_of(session: Session, brokerage_id: int) -> list[Campaign]:
-    return list(
-        session.exec(
-            select(Campaign).where(Campaign.brokerage_id == brokerage_id).order_by(Campaign.name)
-        ).all()
-    )

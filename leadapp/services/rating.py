@@ -410,29 +410,6 @@ def expected_scores(session: Session, brokerage_id: int, since: datetime) -> tup
     return scores, last
 
 
-def recompute_all(session: Session, brokerage_id: int, now: datetime | None = None) -> None:
-    """Rebuild every lead's score from its activities in the window (after a bulk load)."""
-    now = now or utcnow()
-    cutoff = lock(session, brokerage_id, now)
-    scores, last = expected_scores(session, brokerage_id, now - WINDOW)
-    session.execute(
-        sa.update(Lead).where(Lead.brokerage_id == brokerage_id).values(rating_score=0.0)
-    )
-    rows = [{"lid": i, "s": scores.get(i, 0.0), "t": t} for i, t in last.items()]
-    for start in range(0, len(rows), 50_000):
-        session.execute(
-            sa.update(Lead.__table__)
-            .where(Lead.__table__.c.id == sa.bindparam("lid"))
-            .values(rating_score=sa.bindparam("s"), last_activity_at=sa.bindparam("t")),
-            rows[start : start + 50_000],
-        )
-    cutoff.aged_until = now - WINDOW
-    session.add(cutoff)
-    session.flush()
-    _rebuild_buckets(session, brokerage_id)
-    refresh_cutoffs(session, brokerage_id, now)
-
-
 def check(session: Session, brokerage_id: int) -> list[str]:
     """Differences between stored scores / buckets and a recomputation (empty when exact)."""
     cutoff = get_cutoff(session, brokerage_id)

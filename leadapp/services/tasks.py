@@ -65,18 +65,6 @@ def day_bounds(user: User, now: datetime) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def due_state(task: Task, user: User, now: datetime) -> str:
-    """overdue | today | upcoming | completed, in `user`'s time zone."""
-    if task.completed_at is not None:
-        return "completed"
-    due = as_utc(task.due_at)
-    now = as_utc(now)
-    if due < now:
-        return "overdue"
-    _, end = day_bounds(user, now)
-    return "today" if due < end else "upcoming"
-
-
 class _Clock:
     """The user's zone and today's bounds, worked out once per listing rather than per row."""
 

@@ -13,11 +13,11 @@ async def job_loop() -> None:
     """Run due jobs every TICK_SECONDS; each job is claimed in the database, so several
     workers share the work without running anything twice."""
     from leadapp.db import get_engine
-    from leadapp.services import jobs
+    from leadapp.services import scheduled
 
     while True:
         try:
-            for name, result in await asyncio.to_thread(jobs.run_due, get_engine()):
+            for name, result in await asyncio.to_thread(scheduled.run_due, get_engine()):
                 log.info("job %s: %s", name, result)
         except asyncio.CancelledError:
             raise

@@ -51,12 +51,6 @@ def get_engine(url: str | None = None) -> sa.Engine:
         return _engines[url]
 
 
-def is_sqlite(bind: sa.Engine | sa.Connection | Session) -> bool:
-    if isinstance(bind, Session):
-        bind = bind.get_bind()
-    return bind.dialect.name == "sqlite"
-
-
 @contextmanager
 def session_scope(engine: sa.Engine | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""

@@ -14,14 +14,12 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from leadapp.db import get_engine
-    from leadapp.services import jobs
+    from leadapp.services import scheduled
 
     if args.action == "list":
-        import leadapp.services.scheduled  # noqa: F401
-
-        for name, (every, _) in sorted(jobs.JOBS.items()):
-            print(f"{name:<20} every {every}")
+        for j in sorted(scheduled.JOBS, key=lambda j: j.name):
+            print(f"{j.name:<20} every {j.every}")
         return 0
-    for name, result in jobs.run_due(get_engine(), only=args.only):
+    for name, result in scheduled.run_due(get_engine(), only=args.only):
         print(f"{name}: {result}")
     return 0

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import AccountToken, Brokerage, User, as_utc, utcnow
 
-from . import audit_log, auth, mail
+from . import audit_log, auth, mail, scheduled
 from .errors import ServiceError
 from .security import new_token, token_hash
 
@@ -165,9 +165,7 @@ def deliver_now() -> None:
     """Send queued account emails now (after the caller's commit)."""
     from leadapp.db import get_engine
 
-    from . import jobs
-
     try:
-        jobs.run_due(get_engine(), only="deliver-account-mail")
+        scheduled.run_due(get_engine(), only="deliver-account-mail")
     except Exception:  # the minute job delivers them anyway
         log.exception("immediate delivery of account mail failed")

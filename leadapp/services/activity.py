@@ -43,6 +43,7 @@ from leadapp.models import (
     utcnow,
 )
 from leadapp.models.enums import ACTIVITY_KINDS
+from leadapp.models.timefmt import db_text
 
 from . import alerts, distribute, passwords, rating, rollups, routing
 from .bulk import insert_rows
@@ -556,7 +557,7 @@ def _new_lead(brokerage: Brokerage, ev: dict, now: datetime) -> Lead:
 
 def _sqlite_ts(ts: datetime) -> str:
     """A timestamp as SQLAlchemy's UTCDateTime stores it on SQLite."""
-    return ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return db_text(ts)
 
 
 _ACT_COLS = (

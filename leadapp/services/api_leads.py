@@ -9,16 +9,15 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import Lead, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
 
-from . import access, distribute, leads, rating, routing
+from . import access, distribute, lead_query, leads, rating, routing
 from .activity import parse_time
 from .errors import ValidationFailed
-from .validation import CONTACT_FIELD_CHECKS, phone_digits
+from .validation import CONTACT_FIELD_CHECKS
 
 EDITABLE = set(CONTACT_FIELD_CHECKS) | {
     "extra_emails",
@@ -137,15 +136,9 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
     if "email" in p:
         stmt = stmt.where(Lead.email == str(p["email"]).strip().lower()[:320])
     if "q" in p:
-        q = str(p["q"]).strip()[:100]
-        like = f"%{q.lower()}%"
-        conds = [
-            sa.func.lower(Lead.first_name + " " + Lead.last_name).like(like),
-            Lead.email.like(like),
-        ]
-        if len(phone_digits(q)) >= 3:
-            conds.append(Lead.phone_digits.like(f"%{phone_digits(q)}%"))
-        stmt = stmt.where(sa.or_(*conds))
+        clause = lead_query.search_clause(session, user.brokerage_id, str(p["q"])[:100])
+        if clause is not None:
+            stmt = stmt.where(clause)
     if "agent_id" in p:
         if str(p["agent_id"]) == "none":
             stmt = stmt.where(Lead.assigned_agent_id.is_(None))

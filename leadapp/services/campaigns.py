@@ -129,11 +129,3 @@ def send_greetings(session: Session, now: datetime) -> int:
     from .greetings import send_greetings as send
 
     return send(session, now)
-
-
-def campaigns_of(session: Session, brokerage_id: int) -> list[Campaign]:
-    return list(
-        session.exec(
-            select(Campaign).where(Campaign.brokerage_id == brokerage_id).order_by(Campaign.name)
-        ).all()
-    )

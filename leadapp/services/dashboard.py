@@ -25,7 +25,6 @@ UTC calendar months.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -46,10 +45,13 @@ from leadapp.models import (
     utcnow,
 )
 from leadapp.models.enums import ACTIVITY_KINDS, STAGES
+from leadapp.models.timefmt import relative_label, user_zone
 
-from . import access, rating, rollups
+from . import access, people, rating, rollups
+from .access import Scope
+from .access import dashboard_scope as scope
 from .errors import ValidationFailed
-from .tasks import overdue_count, user_zone
+from .tasks import overdue_count
 
 FEED_PAGE = 20
 FEED_MAX_PAGE = 50
@@ -79,41 +81,6 @@ ACTION_KINDS = (
 # ---------------------------------------------------------------- scope
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Whose leads a panel counts: the brokerage's, or one agent's (agent_id)."""
-
-    user: User
-    brokerage_id: int
-    agent_id: int | None  # None = the whole brokerage (brokers only)
-
-    def lead_clause(self) -> sa.ColumnElement[bool]:
-        clause = sa.and_(access.lead_visibility(self.user), Lead.status != "deleted")
-        if self.agent_id is not None:
-            clause = sa.and_(clause, Lead.assigned_agent_id == self.agent_id)
-        return clause
-
-    def rollup_clause(self, model) -> sa.ColumnElement[bool]:
-        clause = model.brokerage_id == self.brokerage_id
-        if self.agent_id is not None:
-            clause = sa.and_(clause, model.agent_key == self.agent_id)
-        return clause
-
-    def list_params(self) -> dict[str, str]:
-        """The lead-list filter for this scope (agents link to their own leads, not the pool)."""
-        return {} if self.agent_id is None else {"agent": str(self.agent_id)}
-
-
-def scope(session: Session, user: User, agent_id=None) -> Scope:
-    """The panel scope; a broker's agent_id must name an active user of the brokerage."""
-    if not access.is_broker(user):
-        return Scope(user, user.brokerage_id, user.id)
-    if agent_id in (None, "", 0, "0", "all"):
-        return Scope(user, user.brokerage_id, None)
-    agent = access.get_agent(session, user, agent_id)  # NotFound for another brokerage's user
-    return Scope(user, user.brokerage_id, agent.id)
-
-
 def leads_url(sc: Scope, **params) -> str:
     """A /leads link on the lead-list URL contract, narrowed to the scope's agent."""
     q = sc.list_params() | {k: str(v) for k, v in params.items() if v not in (None, "")}
@@ -124,21 +91,11 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def lead_name(first: str, last: str, email: str) -> str:
-    return f"{first or ''} {last or ''}".strip() or email
+lead_name = people.name_or_email
 
 
 def _local_time(ts: datetime, user: User, now: datetime) -> str:
-    local = as_utc(ts).astimezone(user_zone(user))
-    today = as_utc(now).astimezone(user_zone(user)).date()
-    clock = local.strftime("%I:%M %p").lstrip("0")
-    if local.date() == today:
-        return f"Today {clock}"
-    if local.date() == today - timedelta(days=1):
-        return f"Yesterday {clock}"
-    if local.year == today.year:
-        return f"{local.strftime('%b')} {local.day}, {clock}"
-    return f"{local.strftime('%b')} {local.day}, {local.year}"
+    return relative_label(ts, user_zone(user), now)
 
 
 def _unindexed(session: Session, col):
@@ -706,12 +663,7 @@ def agents(session: Session, user: User) -> list[dict]:
     """The broker's agent selector: active users of the brokerage ([] for agents)."""
     if not access.is_broker(user):
         return []
-    rows = session.exec(
-        select(User.id, User.name)
-        .where(User.brokerage_id == user.brokerage_id, User.is_active)
-        .order_by(User.name)
-    ).all()
-    return [{"id": i, "name": n} for i, n in rows]
+    return [{"id": u.id, "name": u.name} for u in people.active_users(session, user.brokerage_id)]
 
 
 def load(

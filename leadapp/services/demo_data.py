@@ -18,6 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from leadapp.models.enums import ACTIVITY_KINDS, DEFAULT_QUICK_EVENTS, LEAD_SOURCES
+from leadapp.models.timefmt import db_text
 from leadapp.services import rating, rollups, search_index
 from leadapp.services.bulk import insert_rows, reset_sequence
 from leadapp.services.security import hash_password
@@ -598,7 +599,7 @@ def _ts(arr_seconds: np.ndarray, pg: bool) -> list[str]:
 
 
 def _iso(dt: datetime, pg: bool) -> str:
-    s = dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    s = db_text(dt)
     return s + "+00:00" if pg else s
 
 

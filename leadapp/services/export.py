@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import ExportLog, Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
+from leadapp.models.timefmt import user_zone
 
 from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
@@ -179,8 +180,6 @@ def _encode(rows: list[list]) -> bytes:
 
 def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
     """The CSV of a started export, in pieces; records the row count when done."""
-    from .lead_page import _tz
-
     written = 0
     finished = False
     try:
@@ -190,7 +189,7 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
             access.require_broker(user, "export leads")
             query = _view(entry.filters)
             now = utcnow()
-            tz = _tz(user)
+            tz = user_zone(user)
             users = {
                 u.id: u
                 for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))

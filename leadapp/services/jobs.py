@@ -1,14 +1,16 @@
 """Periodic jobs (campaign emails, greetings, mail delivery, rating upkeep ...).
 
-Jobs register with `@job(name, every=timedelta)`; `run_due()` runs those whose interval
-has passed. A job is claimed with one conditional UPDATE on `job_state`, so with several
-backend workers (or a cron'd `leadapp jobs run`) each run happens exactly once.
+The jobs are declared as one list, services/scheduled.JOBS, of `Job(name, every, fn)`;
+`run_due(engine, jobs)` runs those of the list whose interval has passed. A job is claimed
+with one conditional UPDATE on `job_state`, so with several backend workers (or a cron'd
+`leadapp jobs run`) each run happens exactly once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,16 +20,17 @@ from leadapp.models import JobState, utcnow
 
 log = logging.getLogger("leadapp.jobs")
 
-JOBS: dict[str, tuple[timedelta, Callable[[Session, datetime], str]]] = {}
 LEASE = timedelta(minutes=10)
 
 
-def job(name: str, every: timedelta):
-    def deco(fn):
-        JOBS[name] = (every, fn)
-        return fn
+@dataclass(frozen=True)
+class Job:
+    """A periodic job: `fn(session, now)` returns a one-line result; runs at most once per
+    `every` across all workers."""
 
-    return deco
+    name: str
+    every: timedelta
+    fn: Callable[[Session, datetime], str]
 
 
 def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool:
@@ -64,21 +67,23 @@ def _finish(engine: sa.Engine, name: str, now: datetime, result: str) -> None:
 
 
 def run_due(
-    engine: sa.Engine, now: datetime | None = None, only: str | None = None
+    engine: sa.Engine,
+    jobs: Sequence[Job],
+    now: datetime | None = None,
+    only: str | None = None,
 ) -> list[tuple[str, str]]:
-    """Run every due job once; returns (name, result) for the jobs that ran."""
-    import leadapp.services.scheduled  # noqa: F401  (registers the jobs)
-
+    """Run every due job of `jobs` once, by name; returns (name, result) for those that ran."""
     now = now or utcnow()
     done = []
-    for name, (every, fn) in sorted(JOBS.items()):
+    for j in sorted(jobs, key=lambda j: j.name):
+        name = j.name
         if only and name != only:
             continue
-        if not claim(engine, name, every, now):
+        if not claim(engine, name, j.every, now):
             continue
         try:
             with Session(engine, expire_on_commit=False) as session:
-                result = fn(session, now) or "ok"
+                result = j.fn(session, now) or "ok"
                 session.commit()
         except Exception as exc:  # a failing job must not stop the others
             log.exception("job %s failed", name)

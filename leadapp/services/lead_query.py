@@ -41,8 +41,9 @@ from leadapp.models import (
     utcnow,
 )
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
+from leadapp.models.timefmt import day_label, user_zone
 
-from . import access, rating
+from . import access, people, rating
 from . import tags as tag_service
 from .validation import PHONE_PUNCT_RE, phone_digits
 
@@ -274,7 +275,13 @@ _PHONE_SUFFIX = sa.table(
 )
 
 
-def _search_clause(session: Session, brokerage_id: int, q: str, bounds: list | None = None):
+def search_clause(session: Session, brokerage_id: int, q: str, bounds: list | None = None):
+    """The lead search (L3), one rule for the lead list, the HTTP API and the lead pickers.
+
+    Three characters or more: name, email or phone digits containing the text (SQLite: the
+    lead_fts index and the phone suffix table; PostgreSQL: escaped ILIKE served by pg_trgm);
+    one or two characters: name, email or phone starting with them. None for an empty text.
+    """
     text, digits = _search_text(q)
     if not text:
         return None
@@ -461,7 +468,7 @@ def _plan(session: Session, user: User, query: LeadQuery, now: datetime | None =
         plan.where.append(sa.or_(Lead.last_contacted_at.is_(None), Lead.last_contacted_at < since))
         rollup_ok = False
     if query.q:
-        clause = _search_clause(session, user.brokerage_id, query.q, plan.search_bounds)
+        clause = search_clause(session, user.brokerage_id, query.q, plan.search_bounds)
         if clause is not None:
             plan.where.append(clause)
             rollup_ok = False
@@ -702,8 +709,6 @@ def list_page(
     "first": index of the first row shown (1-based, 0 when empty), "last": ...}.
     A page beyond the end shows the last page.
     """
-    from .lead_page import _tz
-
     now = now or utcnow()
     if not isinstance(query, LeadQuery):
         query = LeadQuery.parse(query or {})
@@ -740,16 +745,15 @@ def list_page(
             )
         rows = list(conn.execute(stmt).all())
     cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
-    tz = _tz(user)
+    tz = user_zone(user)
     out = []
     for r in rows:
-        name = f"{r.first_name} {r.last_name}".strip()
         last = as_utc(_dt(r.last_activity_at))
         created = as_utc(_dt(r.created_at))
         out.append(
             {
                 "id": r.id,
-                "name": name or r.email,
+                "name": people.name_or_email(r.first_name, r.last_name, r.email),
                 "email": r.email,
                 "phone": r.phone,
                 "type": LEAD_TYPES.get(r.lead_type or "", ""),
@@ -762,8 +766,8 @@ def list_page(
                 "agent": (r.agent_name or "") if r.assigned_agent_id else "Unassigned",
                 "agent_id": r.assigned_agent_id or 0,
                 "tags": sorted(r.tag_list.split(TAG_SEP), key=str.lower) if r.tag_list else [],
-                "last_activity": last.astimezone(tz).strftime("%b %-d, %Y") if last else "",
-                "created": created.astimezone(tz).strftime("%b %-d, %Y") if created else "",
+                "last_activity": day_label(last.astimezone(tz)) if last else "",
+                "created": day_label(created.astimezone(tz)) if created else "",
             }
         )
     first = (query.page - 1) * query.size + 1 if total else 0
@@ -785,11 +789,7 @@ def filter_options(session: Session, user: User) -> dict:
     if access.is_broker(user):
         agents = [
             {"id": str(u.id), "name": u.name}
-            for u in session.exec(
-                select(User)
-                .where(User.brokerage_id == user.brokerage_id, User.is_active)
-                .order_by(User.name)
-            ).all()
+            for u in people.active_users(session, user.brokerage_id)
         ]
     sources = sorted(
         set(
@@ -907,7 +907,7 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
     data: dict[str, Any] = {k: str(form.get(k) or "")[:2000] for k in ADD_FIELDS if k in form}
     for key in ("extra_emails", "extra_phones"):
         if key in data:
-            data[key] = [p.strip() for p in re.split(r"[,;]", data[key]) if p.strip()]
+            data[key] = people.split_list(data[key])
     if not access.is_broker(user):
         data.pop("assigned_agent_id", None)
     method = data.pop("consent_method", "")

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from leadapp.models import Lead, User, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
 
-from . import access, rollups, speed
+from . import access, people, rollups, speed
 from .errors import NotFound, ValidationFailed
 from .history import add_entry, audit
 from .validation import check_fields, check_optional_email, check_phone, phone_digits
@@ -273,15 +273,7 @@ def _agent_names(session: Session, ids: set) -> dict:
 
 def agents_of(session: Session, user: User) -> list[User]:
     """The active users of the brokerage who can hold leads, by name."""
-    return list(
-        session.exec(
-            select(User)
-            .where(User.brokerage_id == user.brokerage_id, User.is_active)
-            .order_by(User.name)
-        ).all()
-    )
+    return people.active_users(session, user.brokerage_id)
 
 
-def display_name(lead: Lead) -> str:
-    name = f"{lead.first_name} {lead.last_name}".strip()
-    return name or lead.email
+display_name = people.display_name

@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session as _OrmSession
 
 from leadapp.settings import redis_url
 
+from .access.live import may_see
+
 log = logging.getLogger("leadapp.live")
 
 CHANNEL = "leadapp:live"
@@ -90,15 +92,6 @@ def _after_commit(session) -> None:
 @event.listens_for(_OrmSession, "after_rollback")
 def _after_rollback(session) -> None:
     session.info.pop("live_changes", None)
-
-
-def may_see(sub: Subscriber, change: Change) -> bool:
-    """Whether the subscriber's user may see this change (the dashboard's own scope)."""
-    if change.brokerage_id != sub.brokerage_id:
-        return False
-    if change.kind == "notify":  # N1: agent_key is the notified user; only their tabs
-        return change.agent_key == sub.user_id
-    return sub.is_broker or change.agent_key == sub.user_id
 
 
 @dataclass(eq=False)

@@ -21,10 +21,10 @@ from sqlmodel import Session, select
 
 from leadapp.models import Brokerage, ClaimOffer, Lead, User, utcnow
 
-from . import access, mail, notify, rollups, speed
+from . import access, mail, notify, people, rollups, speed
 from .errors import Conflict, NotFound, PermissionDenied, ServiceError
 from .history import audit
-from .leads import display_name
+from .people import display_name
 
 log = logging.getLogger("leadapp.pool")
 
@@ -140,12 +140,7 @@ def reject(session: Session, user: User, lead_id) -> Lead:
     lead = access.get_lead(session, user, lid)  # another agent's lead: "not found"
     if lead.assigned_agent_id != user.id:
         raise ServiceError("Only the lead's own agent can reject it.")
-    n_users = session.exec(
-        select(sa.func.count())
-        .select_from(User)
-        .where(User.brokerage_id == user.brokerage_id, User.is_active)
-    ).one()
-    if n_users < 2:
+    if people.active_user_count(session, user.brokerage_id) < 2:
         raise ServiceError("Rejecting a lead needs more than one user in the brokerage.")
     moved = _move(session, user, lid, user.id, None)
     if moved is None:

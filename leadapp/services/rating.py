@@ -54,6 +54,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
+from leadapp.models.timefmt import db_text
 
 WEIGHTS = {
     "info_request": 10.0,
@@ -248,9 +249,7 @@ def apply_terms(
                 [
                     (
                         r["s"],
-                        None
-                        if r["t"] is None
-                        else r["t"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                        None if r["t"] is None else db_text(r["t"]),
                         r["lid"],
                     )
                     for r in rows
@@ -409,29 +408,6 @@ def expected_scores(session: Session, brokerage_id: int, since: datetime) -> tup
     ):
         last[lead_id] = as_utc(ts)
     return scores, last
-
-
-def recompute_all(session: Session, brokerage_id: int, now: datetime | None = None) -> None:
-    """Rebuild every lead's score from its activities in the window (after a bulk load)."""
-    now = now or utcnow()
-    cutoff = lock(session, brokerage_id, now)
-    scores, last = expected_scores(session, brokerage_id, now - WINDOW)
-    session.execute(
-        sa.update(Lead).where(Lead.brokerage_id == brokerage_id).values(rating_score=0.0)
-    )
-    rows = [{"lid": i, "s": scores.get(i, 0.0), "t": t} for i, t in last.items()]
-    for start in range(0, len(rows), 50_000):
-        session.execute(
-            sa.update(Lead.__table__)
-            .where(Lead.__table__.c.id == sa.bindparam("lid"))
-            .values(rating_score=sa.bindparam("s"), last_activity_at=sa.bindparam("t")),
-            rows[start : start + 50_000],
-        )
-    cutoff.aged_until = now - WINDOW
-    session.add(cutoff)
-    session.flush()
-    _rebuild_buckets(session, brokerage_id)
-    refresh_cutoffs(session, brokerage_id, now)
 
 
 def check(session: Session, brokerage_id: int) -> list[str]:

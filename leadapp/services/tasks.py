@@ -17,17 +17,19 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import Brokerage, HistoryEntry, Lead, Task, User, as_utc, utcnow
 from leadapp.models.enums import EVENT_KINDS, TASK_KINDS
+from leadapp.models.timefmt import clock as _fmt_time
+from leadapp.models.timefmt import user_zone
 
-from . import access, history
+from . import access, history, lead_query, people
+from .access import task_visibility
 from .errors import NotFound, PermissionDenied, ValidationFailed
-from .leads import display_name
+from .people import display_name
 
 SECTIONS = ("overdue", "today", "upcoming", "completed")
 SECTION_LABELS = {
@@ -54,13 +56,6 @@ NOTES_MAX = 5000
 # ---------------------------------------------------------------- time helpers
 
 
-def user_zone(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def day_bounds(user: User, now: datetime) -> tuple[datetime, datetime]:
     """UTC start and end of the user's local day containing `now`."""
     tz = user_zone(user)
@@ -68,22 +63,6 @@ def day_bounds(user: User, now: datetime) -> tuple[datetime, datetime]:
     start = datetime.combine(local.date(), time(0), tz)
     end = datetime.combine(local.date() + timedelta(days=1), time(0), tz)
     return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def due_state(task: Task, user: User, now: datetime) -> str:
-    """overdue | today | upcoming | completed, in `user`'s time zone."""
-    if task.completed_at is not None:
-        return "completed"
-    due = as_utc(task.due_at)
-    now = as_utc(now)
-    if due < now:
-        return "overdue"
-    _, end = day_bounds(user, now)
-    return "today" if due < end else "upcoming"
-
-
-def _fmt_time(local: datetime) -> str:
-    return local.strftime("%I:%M %p").lstrip("0")
 
 
 class _Clock:
@@ -158,17 +137,6 @@ def default_due(user: User, now: datetime | None = None) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- authorization
-
-
-def task_visibility(user: User) -> sa.ColumnElement[bool]:
-    """WHERE clause for the tasks `user` may see and change."""
-    clause = Task.brokerage_id == user.brokerage_id
-    if access.is_broker(user):
-        return clause
-    my_leads = select(Lead.id).where(
-        Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id
-    )
-    return sa.and_(clause, sa.or_(Task.owner_id == user.id, Task.lead_id.in_(my_leads)))
 
 
 def get_task(session: Session, user: User, task_id, *, lock: bool = False) -> Task:
@@ -598,19 +566,12 @@ def tasks_for_lead(
 
 
 def search_leads(session: Session, user: User, q: str, limit: int = 8) -> list[dict]:
-    """Leads the user may attach a task to, matching a name or email fragment."""
+    """Leads the user may attach a task to, found by the lead list's search (lead_query)."""
     q = str(q or "").strip()[:80]
     stmt = select(Lead).where(access.lead_visibility(user), Lead.status != "deleted")
-    if q:
-        like = f"%{q.lower()}%"
-        full = sa.func.lower(Lead.first_name + " " + Lead.last_name)
-        stmt = stmt.where(
-            sa.or_(
-                full.like(like),
-                sa.func.lower(Lead.email).like(like),
-                sa.func.lower(Lead.last_name).like(like),
-            )
-        )
+    clause = lead_query.search_clause(session, user.brokerage_id, q)
+    if clause is not None:
+        stmt = stmt.where(clause)
     rows = session.exec(stmt.order_by(Lead.last_name, Lead.first_name, Lead.id).limit(limit)).all()
     return [{"id": lead.id, "name": display_name(lead), "email": lead.email} for lead in rows]
 
@@ -624,11 +585,7 @@ def assignees(session: Session, user: User) -> list[dict]:
     """Who a broker may give a task to (themselves first); an agent only themselves."""
     if not access.is_broker(user):
         return [{"id": user.id, "name": user.name}]
-    users = session.exec(
-        select(User)
-        .where(User.brokerage_id == user.brokerage_id, User.is_active)
-        .order_by(User.name)
-    ).all()
+    users = people.active_users(session, user.brokerage_id)
     return [
         {"id": u.id, "name": u.name + (" (me)" if u.id == user.id else "")}
         for u in sorted(users, key=lambda u: (u.id != user.id, u.name))

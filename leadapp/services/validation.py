@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
+from leadapp.models.enums import LEAD_TYPES, STAGES
 
 EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
@@ -104,9 +104,6 @@ STATE_LOOKUP["QUÉBEC"] = "QC"
 
 TYPE_LOOKUP = {k: k for k in LEAD_TYPES} | {v.upper(): k for k, v in LEAD_TYPES.items()}
 STAGE_LOOKUP = {v.upper(): k for k, v in STAGES.items()} | {k.upper(): k for k in STAGES}
-STATUS_LOOKUP = {v.upper(): k for k, v in LEAD_STATUSES.items()} | {
-    k.upper(): k for k in LEAD_STATUSES
-}
 YES_NO = {"YES": True, "Y": True, "NO": False, "N": False}
 
 
@@ -220,16 +217,6 @@ def check_stage(value) -> str | None:
     code = STAGE_LOOKUP.get(re.sub(r"[\s_]+", " ", text).upper()) or STAGE_LOOKUP.get(text.upper())
     if code is None:
         raise ValueError(f"'{text}' is not a pipeline stage ({', '.join(STAGES.values())}).")
-    return code
-
-
-def check_status(value) -> str | None:
-    text = clean(value)
-    if not text:
-        return None
-    code = STATUS_LOOKUP.get(text.upper())
-    if code is None:
-        raise ValueError(f"'{text}' is not a status ({', '.join(LEAD_STATUSES.values())}).")
     return code
 
 

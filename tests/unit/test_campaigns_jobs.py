@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from leadapp.models import Campaign, CampaignStep, CampaignSubscription, Lead, OutgoingEmail, utcnow
-from leadapp.services import campaigns, jobs, rollups
+from leadapp.services import campaigns, jobs, rollups, scheduled
 
 
 def _campaign(session, org, channels=("email", "text", "email")):
@@ -95,6 +95,19 @@ def test_a_job_runs_once_per_interval_even_when_claimed_twice(engine):
 
 
 def test_run_due_runs_registered_jobs(engine):
-    ran = dict(jobs.run_due(engine))
+    ran = dict(jobs.run_due(engine, scheduled.JOBS))
     assert {"campaign-steps", "greetings", "deliver-mail"} <= set(ran)
-    assert jobs.run_due(engine) == []  # nothing due again straight away
+    assert jobs.run_due(engine, scheduled.JOBS) == []  # nothing due again straight away
+
+
+def test_run_due_runs_only_the_jobs_it_is_given(engine):
+    calls = []
+
+    def demo(session, now):
+        calls.append(now)
+        return "done"
+
+    listed = [jobs.Job("demo-list", timedelta(minutes=5), demo)]
+    assert jobs.run_due(engine, listed) == [("demo-list", "done")]
+    assert jobs.run_due(engine, listed) == [] and len(calls) == 1  # claimed: not due again
+    assert "demo-list" not in {j.name for j in scheduled.JOBS}

@@ -16,7 +16,7 @@ from leadapp.models import (
     SavedSearch,
 )
 from leadapp.services import daily_alerts as alerts
-from leadapp.services import jobs, listings_feed, mail
+from leadapp.services import listings_feed, mail, scheduled
 
 # 07:30 in Los Angeles (the brokerage's zone) on 1 Dec 2026; alerts go out from 07:00
 RUN = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
@@ -86,7 +86,7 @@ def emails(session, lead=None):
 
 def run_job(engine, now):
     """The real job runner (claim on job_state, own session, commit)."""
-    return dict(jobs.run_due(engine, now=now, only="daily-alerts"))
+    return dict(scheduled.run_due(engine, now=now, only="daily-alerts"))
 
 
 def test_sales_and_rentals_each_one_email_and_only_matches(engine, session, org, make_lead, smtp):

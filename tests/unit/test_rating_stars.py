@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from leadapp.models import Lead, RatingCutoff
-from leadapp.services import activity, rating, rollups
+from leadapp.services import activity, rating, rollups, scheduled
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 KINDS = list(rating.WEIGHTS)
@@ -185,8 +185,6 @@ def test_buckets_match_bucket_low():
 
 
 def test_jobs_refresh_and_age(engine, org):
-    from leadapp.services import jobs
-
     bid = org.brokerage.id
     with Session(engine) as s:
         activity.record_events(
@@ -203,7 +201,7 @@ def test_jobs_refresh_and_age(engine, org):
             now=NOW,
         )
         s.commit()
-    done = dict(jobs.run_due(engine, NOW + timedelta(days=90)))
+    done = dict(scheduled.run_due(engine, NOW + timedelta(days=90)))
     assert "rating-cutoffs" in done and done["rating-ageing"] == "1 leads aged"
     with Session(engine) as s:
         lead = s.exec(select(Lead).where(Lead.email == "j@example.com")).one()

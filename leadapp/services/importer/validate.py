@@ -19,7 +19,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from leadapp.models import Campaign, Market, User
-from leadapp.services import access
+from leadapp.services import access, people
 from leadapp.services import validation as v
 from leadapp.settings import MAX_IMPORT_BYTES
 
@@ -490,9 +490,7 @@ def build_preview(
     if "agent_id" in cols:
         codes = {
             u.agent_code.strip().upper(): u.id
-            for u in session.exec(
-                select(User).where(User.brokerage_id == user.brokerage_id, User.is_active)
-            ).all()
+            for u in people.active_users(session, user.brokerage_id)
         }
 
         def check_agent(text: str):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
+from leadapp.models.timefmt import db_text
 from leadapp.services import distribute, rollups, routing, search_index, speed
 from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
@@ -72,7 +73,7 @@ class ImportResult:
 
 
 def _ts(dt: datetime, pg: bool) -> str:
-    s = dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    s = db_text(dt)
     return s + "+00:00" if pg else s
 
 

@@ -1,4 +1,4 @@
-"""The one authorization layer (G2, G3). Every state handler and API route goes through it.
+"""Who may see and change which leads (G2, G3).
 
 - Brokers see and change every lead of their brokerage, and alone reassign leads.
 - Agents see and change the leads assigned to them; when the brokerage allows it they
@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import Brokerage, Lead, User
-
-from .errors import NotFound, PermissionDenied
+from leadapp.services.errors import NotFound, PermissionDenied
 
 log = logging.getLogger("leadapp.access")
 

@@ -1,0 +1,48 @@
+"""People: a lead's display name, the active users of a brokerage, and the "more emails /
+more phones" lists typed into a form. One rule each, for every page and job."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from leadapp.models import Lead, User
+
+_LIST_SEP = re.compile(r"[,;\n]")
+
+
+def name_or_email(first: str | None, last: str | None, email: str | None) -> str:
+    """ "First Last", or the email when the lead has no name."""
+    return f"{first or ''} {last or ''}".strip() or (email or "")
+
+
+def display_name(lead: Lead) -> str:
+    """A lead as lists and dialogs show it: the name, or the email when there is none."""
+    return name_or_email(lead.first_name, lead.last_name, lead.email)
+
+
+def active_users(session: Session, brokerage_id: int) -> list[User]:
+    """The users of the brokerage who can sign in and hold leads, by name."""
+    return list(
+        session.exec(
+            select(User)
+            .where(User.brokerage_id == brokerage_id, User.is_active)
+            .order_by(User.name, User.id)
+        ).all()
+    )
+
+
+def active_user_count(session: Session, brokerage_id: int) -> int:
+    return session.exec(
+        select(sa.func.count())
+        .select_from(User)
+        .where(User.brokerage_id == brokerage_id, User.is_active)
+    ).one()
+
+
+def split_list(raw) -> list[str]:
+    """A form's "more emails" / "more phones" text: items separated by commas, semicolons or
+    new lines, blanks dropped (the field checks are leads.create_lead's / update_lead's)."""
+    return [p.strip() for p in _LIST_SEP.split(str(raw or "")) if p.strip()]

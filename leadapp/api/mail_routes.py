@@ -23,7 +23,8 @@ from leadapp.models.enums import UNSUBSCRIBE_KINDS
 from leadapp.services import mail_clicks, mail_inbound, mail_render, mail_tracking
 
 from .deps import Ctx, Key
-from .errors import ApiError
+from .errors import KEY_ERRORS, ApiError
+from .schemas import Error
 
 log = logging.getLogger("leadapp.mail")
 NO_STORE = {"Cache-Control": "no-store, private", "X-Robots-Tag": "noindex"}
@@ -142,7 +143,18 @@ async def unsubscribe(token: str, request: Request, ctx: Ctx) -> Response:
     return await run_in_threadpool(work)
 
 
-@router.post("/mail/inbound", status_code=201, summary="File an inbound reply (raw RFC 822)")
+@router.post(
+    "/mail/inbound",
+    status_code=201,
+    summary="File an inbound reply (raw RFC 822)",
+    responses={
+        200: {"description": "This message was filed before; nothing new is stored."},
+        404: {"model": Error, "description": "No lead of this brokerage matches the message."},
+        413: {"model": Error, "description": "The message is larger than 2 MB."},
+        422: {"model": Error, "description": "Not a readable RFC 822 message."},
+        **KEY_ERRORS,
+    },
+)
 async def inbound(key: Key, request: Request, ctx: Ctx) -> Response:
     """The raw message as the body (mail providers' inbound webhooks); the reply is filed on
     the lead it answers, the agent is told and the lead's active campaigns pause."""

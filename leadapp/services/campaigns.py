@@ -122,10 +122,3 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
         session.add(sub)
     tracker.apply(session)
     return queued
-
-
-def send_greetings(session: Session, now: datetime) -> int:
-    """C4: see services/greetings.py (switches, templates, local hour, once a year)."""
-    from .greetings import send_greetings as send
-
-    return send(session, now)

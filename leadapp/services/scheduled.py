@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from leadapp.models import Brokerage
 
 from . import campaigns, claims, daily_alerts, jobs, mail, market_reports, rating
+from . import greetings as greeting_mail
 from . import reminder_notices as notices
 from .jobs import Job
 
@@ -28,7 +29,7 @@ def market_reports_job(session: Session, now: datetime) -> str:
 
 
 def greetings(session: Session, now: datetime) -> str:
-    return f"{campaigns.send_greetings(session, now)} greetings queued"
+    return f"{greeting_mail.send_greetings(session, now)} greetings queued"
 
 
 def deliver_mail(session: Session, now: datetime) -> str:

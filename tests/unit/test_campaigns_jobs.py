@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from leadapp.models import Campaign, CampaignStep, CampaignSubscription, Lead, OutgoingEmail, utcnow
-from leadapp.services import campaigns, jobs, rollups, scheduled
+from leadapp.services import campaigns, greetings, jobs, rollups, scheduled
 
 
 def _campaign(session, org, channels=("email", "text", "email")):
@@ -78,9 +78,9 @@ def test_greetings_once_a_day(session, org, make_lead):
     now = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)  # 11:00 in Los Angeles
     make_lead(org.agent, birthday="7/4/1980", first_name="Sam")
     make_lead(org.agent, birthday="7/5/1980")
-    assert campaigns.send_greetings(session, now) == 1
+    assert greetings.send_greetings(session, now) == 1
     session.commit()
-    assert campaigns.send_greetings(session, now + timedelta(hours=2)) == 0
+    assert greetings.send_greetings(session, now + timedelta(hours=2)) == 0
     assert session.exec(select(OutgoingEmail)).one().subject == "Happy birthday, Sam!"
 
 

@@ -277,46 +277,27 @@ def subscriptions_tab() -> rx.Component:
     )
 
 
-def _market_dialog() -> rx.Component:
+def _choice_select(choices, name: str, testid: str, empty: rx.Component) -> rx.Component:
+    return rx.cond(
+        choices.length() > 0,
+        rx.el.select(
+            rx.foreach(choices, lambda m: rx.el.option(m["name"], value=m["id"])),
+            name=name,
+            data_testid=testid,
+            style={"padding": "6px", "width": "100%", "background": "var(--color-surface)"},
+        ),
+        empty,
+    )
+
+
+def _subscribe_dialog(kind: str, title: str, on_submit, *fields: rx.Component) -> rx.Component:
+    """The add-a-subscription dialog for `kind` ("market" | "campaign"): fields, Cancel, Save."""
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Subscribe to a market"),
+            rx.dialog.title(title),
             rx.form(
                 rx.vstack(
-                    rx.cond(
-                        SubscriptionsTab.market_choices.length() > 0,
-                        rx.el.select(
-                            rx.foreach(
-                                SubscriptionsTab.market_choices,
-                                lambda m: rx.el.option(m["name"], value=m["id"]),
-                            ),
-                            name="market_id",
-                            data_testid="market-choice",
-                            style={
-                                "padding": "6px",
-                                "width": "100%",
-                                "background": "var(--color-surface)",
-                            },
-                        ),
-                        rx.text(
-                            "No markets yet: create one under Markets first.",
-                            size="2",
-                            color_scheme="gray",
-                        ),
-                    ),
-                    rx.text("Reports", size="2", weight="medium"),
-                    rx.foreach(
-                        REPORT_CHOICES,
-                        lambda t: rx.hstack(
-                            rx.checkbox(
-                                name="type_" + t["code"],
-                                default_checked=True,
-                                data_testid="report-" + t["code"],
-                            ),
-                            rx.text(t["label"], size="2"),
-                            align="center",
-                        ),
-                    ),
+                    *fields,
                     rx.hstack(
                         rx.button(
                             "Cancel",
@@ -325,66 +306,65 @@ def _market_dialog() -> rx.Component:
                             color_scheme="gray",
                             on_click=SubscriptionsTab.close_sub_dialog,
                         ),
-                        rx.button("Save", type="submit", data_testid="save-market"),
+                        rx.button("Save", type="submit", data_testid=f"save-{kind}"),
                         justify="end",
                         width="100%",
                     ),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=SubscriptionsTab.add_market,
+                on_submit=on_submit,
             ),
         ),
-        open=SubscriptionsTab.sub_dialog == "market",
+        open=SubscriptionsTab.sub_dialog == kind,
         on_open_change=lambda _o: SubscriptionsTab.close_sub_dialog(),
     )
 
 
-def _campaign_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Subscribe to a campaign"),
-            rx.form(
-                rx.vstack(
-                    rx.cond(
-                        SubscriptionsTab.campaign_choices.length() > 0,
-                        rx.el.select(
-                            rx.foreach(
-                                SubscriptionsTab.campaign_choices,
-                                lambda m: rx.el.option(m["name"], value=m["id"]),
-                            ),
-                            name="campaign_id",
-                            data_testid="campaign-choice",
-                            style={
-                                "padding": "6px",
-                                "width": "100%",
-                                "background": "var(--color-surface)",
-                            },
-                        ),
-                        rx.text(
-                            "No campaign is available for this lead.", size="2", color_scheme="gray"
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=SubscriptionsTab.close_sub_dialog,
-                        ),
-                        rx.button("Save", type="submit", data_testid="save-campaign"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=SubscriptionsTab.add_campaign,
+def _market_dialog() -> rx.Component:
+    return _subscribe_dialog(
+        "market",
+        "Subscribe to a market",
+        SubscriptionsTab.add_market,
+        _choice_select(
+            SubscriptionsTab.market_choices,
+            "market_id",
+            "market-choice",
+            rx.text(
+                "No markets yet: create one under ",
+                rx.link("Marketing", href="/marketing"),
+                " first.",
+                size="2",
+                color_scheme="gray",
             ),
         ),
-        open=SubscriptionsTab.sub_dialog == "campaign",
-        on_open_change=lambda _o: SubscriptionsTab.close_sub_dialog(),
+        rx.text("Reports", size="2", weight="medium"),
+        rx.foreach(
+            REPORT_CHOICES,
+            lambda t: rx.hstack(
+                rx.checkbox(
+                    name="type_" + t["code"],
+                    default_checked=True,
+                    data_testid="report-" + t["code"],
+                ),
+                rx.text(t["label"], size="2"),
+                align="center",
+            ),
+        ),
+    )
+
+
+def _campaign_dialog() -> rx.Component:
+    return _subscribe_dialog(
+        "campaign",
+        "Subscribe to a campaign",
+        SubscriptionsTab.add_campaign,
+        _choice_select(
+            SubscriptionsTab.campaign_choices,
+            "campaign_id",
+            "campaign-choice",
+            rx.text("No campaign is available for this lead.", size="2", color_scheme="gray"),
+        ),
     )
 
 

@@ -33,14 +33,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # The Reflex 0.10 production build: the page's hydration data and the colour-mode snippet are
 # inline <script>s and Radix/emotion inject <style> elements, hence 'unsafe-inline' for
-# scripts and styles (no eval: plotly's SVG charts run without it). The state socket is a
-# websocket to this host: connect-src names ws:// and wss:// of the request's own host
+# scripts and styles; Reflex applies a `call_script` event (state/url.py's follow_url, which
+# writes a list view's URL without a navigation) with eval, hence 'unsafe-eval'. The state
+# socket is a websocket to this host: connect-src names ws:// and wss:// of the request's own host
 # (CSP3 browsers match them with 'self' too; older ones need them spelled out). Images may
 # be data: URIs (plotly's legend icons, favicons) and blob: (downloads).
 CSP_TEMPLATE = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",

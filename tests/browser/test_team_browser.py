@@ -17,7 +17,9 @@ PW = "a browser test password"
 
 
 def _link(message) -> str:
-    body = message.get_payload(decode=True).decode()
+    # account emails are multipart (HTML + text, one template set): read the text part
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    body = part.get_payload(decode=True).decode()
     return re.search(r"https?://\S+/set-password\?token=\S+", body).group(0)
 
 

@@ -626,13 +626,15 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
     are overdue. Brokers may pass agent_id to see one agent's day; agents always see their own.
     """
     now = as_utc(now or utcnow())
-    owner_id = user.id
+    owner = user
     if agent_id not in (None, "", 0, "0") and access.is_broker(user):
         agent = session.get(User, int(agent_id))
         if agent is None or agent.brokerage_id != user.brokerage_id:
             raise NotFound("That agent does not exist.")
-        owner_id = agent.id
-    start, end = day_bounds(user, now)
+        owner = agent
+    owner_id = owner.id
+    # the day of the person whose agenda it is (a broker looking at an agent: the agent's day)
+    start, end = day_bounds(owner, now)
     # owner_id is the user or an agent of their brokerage (checked above): the (owner, due) index
     today = (Task.owner_id == owner_id, Task.due_at >= start, Task.due_at < end)
     is_event = Task.kind.in_(EVENT_KINDS)

@@ -67,11 +67,15 @@ class SetupState(AuthState):
             return
         except ServiceError as exc:
             self.errors = {}
-            return [rx.toast.error(str(exc)), rx.redirect("/login")]
+            yield [rx.toast.error(str(exc)), rx.redirect("/login")]
+            return
         await self._clear_tab()
         self.session_token = token
         self._remember_user(broker, bname)
-        return [rx.toast.success(f"{bname} is set up. Welcome!"), rx.redirect("/")]
+        # As at sign-in: the token reaches the browser's storage in this update, before the
+        # redirect's hydrate reads it back (one reply could send the redirect first).
+        yield rx.toast.success(f"{bname} is set up. Welcome!")
+        yield rx.redirect("/")
 
 
 class SetPasswordState(AuthState):

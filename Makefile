@@ -52,7 +52,7 @@ db: setup
 	$(BIN)/leadapp db upgrade
 
 test: setup
-	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_test_tools.sh
 	@$(BIN)/python scripts/run_tests.py
 
 unit: setup

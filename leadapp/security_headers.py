@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -163,7 +165,15 @@ _HEADER_SET = {name for name, _ in HEADERS} | {b"content-security-policy"}
 
 
 def secure(app: ASGIApp) -> ASGIApp:
-    """The api_transformer: wrap the backend app with the configured origins."""
-    from leadapp.settings import allowed_origins
+    """The api_transformer: wrap the backend app with the configured origins and, behind a
+    configured reverse proxy, take the client's address and scheme from its X-Forwarded-For /
+    X-Forwarded-Proto (uvicorn's middleware, which believes them only from those addresses):
+    the sign-in throttles and the audit log then see the real client, and redirects (the
+    pages' trailing slash) keep https."""
+    from leadapp.settings import allowed_origins, trusted_proxies
 
-    return SecurityMiddleware(app, allowed_origins())
+    secured = SecurityMiddleware(app, allowed_origins())
+    proxies = trusted_proxies()
+    if not proxies:
+        return secured
+    return ProxyHeadersMiddleware(secured, trusted_hosts=list(proxies))

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     leadapp_reminder_poll: float = 15.0
     # other origins allowed to call the backend with credentials, comma separated
     leadapp_origins: str = ""
+    # reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma separated
+    # addresses, e.g. "127.0.0.1"); empty: the socket peer is the client
+    leadapp_trusted_proxies: str = ""
     # where users reach leadapp: links the command line prints and links in email
     leadapp_public_url: str = "http://localhost:3000"
 
@@ -73,6 +76,14 @@ def allowed_origins() -> tuple[str, ...]:
     "*" is ignored (it would let any site act with a signed-in user's cookies)."""
     raw = settings().leadapp_origins
     return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip() not in ("", "*"))
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """Addresses of the reverse proxies in front of the app (REFLEX_LEADAPP_TRUSTED_PROXIES):
+    only a request arriving from one of them has its client address and scheme taken from
+    X-Forwarded-For / X-Forwarded-Proto."""
+    raw = settings().leadapp_trusted_proxies
+    return tuple(a.strip() for a in raw.split(",") if a.strip())
 
 
 def smtp_settings() -> dict:

@@ -19,6 +19,8 @@ export REFLEX_REDIS_URL="${REFLEX_REDIS_URL:-redis://127.0.0.1:6379/5}"
 export LEADAPP_HOST="${LEADAPP_HOST:-localhost}"
 export REFLEX_LEADAPP_ORIGINS="${REFLEX_LEADAPP_ORIGINS:-https://$LEADAPP_HOST}"
 export LEADAPP_WORKERS="127.0.0.1:$APP_PORT"
+# Caddy on this machine: the app takes the client's address and scheme from its X-Forwarded-*.
+export REFLEX_LEADAPP_TRUSTED_PROXIES="${REFLEX_LEADAPP_TRUSTED_PROXIES:-127.0.0.1}"
 # Reflex starts its backend workers itself once Redis holds the state; GRANIAN_WORKERS sets N.
 export GRANIAN_WORKERS="$WORKERS"
 export REFLEX_USE_SYSTEM_BUN=1 PATH="$PWD/.tools/node_modules/.bin:$PATH"

@@ -127,6 +127,8 @@ def server(db_url, tmp_path_factory, mail_sink):
         "REFLEX_SMTP_HOST": "127.0.0.1",
         "REFLEX_SMTP_PORT": str(mail_sink.port),
         "REFLEX_SMTP_FROM": "leadapp@test.local",
+        # test_proxy_browser.py puts Caddy (deploy/Caddyfile) in front, on this machine
+        "REFLEX_LEADAPP_TRUSTED_PROXIES": "127.0.0.1",
     }
     if os.environ.get("REFLEX_REDIS_URL"):
         import redis

@@ -110,3 +110,37 @@ def test_rxconfig_does_not_allow_every_origin():
 
     assert tuple(rxconfig.config.cors_allowed_origins) == allowed_origins()
     assert "*" not in rxconfig.config.cors_allowed_origins
+
+
+async def whoami(request):
+    return PlainTextResponse(f"{request.client.host} {request.url.scheme}")
+
+
+def _behind(proxies: str, monkeypatch) -> TestClient:
+    """The app as `secure()` wraps it, with REFLEX_LEADAPP_TRUSTED_PROXIES set."""
+    from leadapp.security_headers import secure
+
+    monkeypatch.setenv("REFLEX_LEADAPP_TRUSTED_PROXIES", proxies)
+    inner = Starlette(routes=[Route("/who", whoami), Route("/login/", page)])
+    # TestClient's peer address is "testclient"
+    return TestClient(secure(inner), base_url="http://crm.example.com")
+
+
+FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+
+
+def test_a_trusted_proxy_names_the_client_and_the_scheme(monkeypatch):
+    c = _behind("testclient", monkeypatch)
+    assert c.get("/who", headers=FORWARDED).text == "203.0.113.7 https"
+    # the trailing-slash redirect keeps https (Caddy refuses plain http on its TLS port)
+    r = c.get("/login", headers=FORWARDED, follow_redirects=False)
+    assert r.status_code == 307
+    assert r.headers["location"].startswith("https://crm.example.com/login/")
+    # the security headers are still there
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("proxies", ["", "10.0.0.1"])
+def test_forwarded_headers_from_anyone_else_are_ignored(proxies, monkeypatch):
+    c = _behind(proxies, monkeypatch)
+    assert c.get("/who", headers=FORWARDED).text == "testclient http"

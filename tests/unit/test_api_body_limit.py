@@ -32,8 +32,8 @@ def key(session, org):
 def post(
     app, headers: dict[str, str], total: int = FORTY_MB, path: str = "/api/v1/events"
 ) -> tuple[int, dict, int]:
-    """POST `path` (default /api/v1/events) straight through ASGI, the body in 1 MB chunks, counting how many
-    bytes the app pulled. Returns (status, body, bytes read)."""
+    """POST `path` straight through ASGI, the body in 1 MB chunks, counting how many bytes
+    the app pulled. Returns (status, body, bytes read)."""
     pulled = 0
     sent: list[dict] = []
 

@@ -7,9 +7,12 @@ so a withdrawal stops texts from that moment. Every change is an audit history e
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import TypedDict
 
-from leadapp.models import HistoryEntry, Lead, User, utcnow
+from sqlmodel import Session, col, select
+
+from leadapp.models import HistoryEntry, Lead, User, as_utc, utcnow
+from leadapp.models.timefmt import local, user_zone
 
 from . import access
 from .errors import ServiceError, ValidationFailed
@@ -27,6 +30,27 @@ WITHDRAWN_BY = {
     "written": "in writing",
 }
 FIELD = "texting_consent"
+
+
+class ConsentChange(TypedDict):
+    given: bool
+    how: str  # "Texting consent given verbally (phone or in person), noted by the agent"
+    note: str
+    who: str
+    at: str  # in the viewer's time zone
+
+
+class ConsentView(TypedDict, total=False):
+    """The lead page's consent editor: the state, its last change and the next choice.
+
+    The service fills every key; the page state holds {} until the editor opens."""
+
+    given: bool
+    status: str  # "Given" | "Not given"
+    line: str  # the last change: "Given Dec 1, 2026 9:05 AM by Alan Agent, verbally ..."
+    action: str  # what the editor records next: "give" | "withdraw"
+    methods: list[dict[str, str]]  # [{code, label}] of that action
+    changes: list[ConsentChange]  # newest first
 
 
 def _apply(session: Session, user: User | None, lead: Lead, consent, method, note="") -> None:
@@ -68,26 +92,74 @@ def set_consent(session: Session, user: User, lead_id, consent, method, note: st
     _apply(session, user, lead, consent, method, note)
 
 
-def history(session: Session, user: User, lead_id) -> list[dict]:
-    """The consent changes of a lead, newest first (who, when, how)."""
-    lead = access.get_lead(session, user, lead_id)
-    rows = session.exec(
+def _at(value, user: User) -> str:
+    """The lead page's clock format in the viewer's time zone (lead_page.format.fmt_dt)."""
+    return local(as_utc(value), user_zone(user)).strftime("%b %-d, %Y %-I:%M %p")
+
+
+def _changes(session: Session, user: User, lead: Lead, limit: int | None = None):
+    stmt = (
         select(HistoryEntry, User.name)
-        .join(User, User.id == HistoryEntry.actor_id, isouter=True)
+        .join(User, col(User.id) == col(HistoryEntry.actor_id), isouter=True)
         .where(
             HistoryEntry.lead_id == lead.id,
             HistoryEntry.kind == "audit",
             HistoryEntry.field == FIELD,
         )
-        .order_by(HistoryEntry.created_at.desc(), HistoryEntry.id.desc())
-    ).all()
+        .order_by(col(HistoryEntry.created_at).desc(), col(HistoryEntry.id).desc())
+    )
+    if limit:
+        stmt = stmt.limit(limit)
     return [
         {
             "given": e.new_value == "Yes",
             "how": e.title,
-            "note": e.body,
-            "who": name or "Website",
-            "at": e.created_at,
+            "note": e.body or "",
+            "who": name or ("The API" if e.api_key_id else "Website"),
+            "at": _at(e.created_at, user),
         }
-        for e, name in rows
+        for e, name in session.exec(stmt).all()
     ]
+
+
+def history(session: Session, user: User, lead_id) -> list[ConsentChange]:
+    """The consent changes of a lead, newest first (who, when, how)."""
+    lead = access.get_lead(session, user, lead_id)
+    return _changes(session, user, lead)
+
+
+def _line(lead: Lead, last: ConsentChange | None) -> str:
+    if last is None:
+        return (
+            "Recorded before changes were tracked."
+            if lead.texting_consent
+            else "Never given: campaigns send this lead no texts."
+        )
+    how = (
+        last["how"]
+        .removeprefix("Texting consent given ")
+        .removeprefix("Texting consent withdrawn ")
+    )
+    verb = "Given" if last["given"] else "Withdrawn"
+    return f"{verb} {last['at']} by {last['who']}, {how}."
+
+
+def latest_line(session: Session, user: User, lead: Lead) -> str:
+    """The contact box's words for the last change (one indexed read)."""
+    last = _changes(session, user, lead, limit=1)
+    return _line(lead, last[0] if last else None)
+
+
+def view(session: Session, user: User, lead_id) -> ConsentView:
+    lead = access.get_lead(session, user, lead_id)
+    changes = _changes(session, user, lead, limit=50)
+    given = bool(lead.texting_consent)
+    methods = WITHDRAWN_BY if given else GIVEN_BY
+    return {
+        "given": given,
+        "status": "Given" if given else "Not given",
+        "line": _line(lead, changes[0] if changes else None),
+        "action": "withdraw" if given else "give",
+        "methods": [{"code": k, "label": v} for k, v in methods.items()],
+        "changes": changes,
+    }

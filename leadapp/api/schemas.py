@@ -234,7 +234,7 @@ class TextingConsentInput(BaseModel):
         + ". Withdrawn: "
         + ", ".join(f"{k} ({v})" for k, v in WITHDRAWN_BY.items())
         + ".",
-        json_schema_extra={"enum": sorted({*GIVEN_BY, *WITHDRAWN_BY})},
+        json_schema_extra={"enum": [*sorted({*GIVEN_BY, *WITHDRAWN_BY})]},
     )
     note: str | None = Field(None, max_length=500, description="Where, which form, ...")
 

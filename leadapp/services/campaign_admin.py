@@ -69,7 +69,7 @@ def step_stats(session: Session, campaign_ids: list[int]) -> dict[int, dict[str,
     e = OutgoingEmail
     status = col(e.status)
     rows = session.execute(
-        select(
+        sa.select(
             col(e.campaign_step_id),
             sa.func.count().filter(status.in_(("sent", "bounced"))),
             sa.func.count().filter(status == "sent"),
@@ -130,9 +130,9 @@ def list_campaigns(session: Session, user: User) -> list[dict]:
             "description": c.description,
             "active": c.active,
             "status": "Active" if c.active else "Paused",
-            "subscribers": int(subs.get(c.id, 0)),
-            "steps": steps.get(c.id, 0),
-            **_with_rates(totals.get(c.id) or _zero()),
+            "subscribers": int(subs.get(c.id or 0, 0)),
+            "steps": steps.get(c.id or 0, 0),
+            **_with_rates(totals.get(c.id or 0) or _zero()),
         }
         for c in camps
     ]

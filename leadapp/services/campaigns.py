@@ -196,7 +196,7 @@ def pull_back(
     tracker = rollups.LeadRollupTracker(leads.values())
     keys = []
     for sub in subs:
-        pos = earliest[sub.id]
+        pos = earliest[sub.id or 0]
         keys += [f"campaign:{sub.id}:{p}" for p in range(pos, sub.next_position)]
         sub.next_position = min(sub.next_position, pos)
         if sub.status == "completed":

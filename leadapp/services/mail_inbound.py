@@ -146,11 +146,13 @@ def _pause_campaigns(session: Session, lead: Lead) -> int:
         session,
         now,
         "The lead replied",
-        subscription_ids=list(
-            session.exec(
+        subscription_ids=[
+            i
+            for i in session.exec(
                 select(CampaignSubscription.id).where(CampaignSubscription.lead_id == lead.id)
             ).all()
-        ),
+            if i is not None
+        ],
     )
     subs = session.exec(
         select(CampaignSubscription, Campaign)

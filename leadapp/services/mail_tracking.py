@@ -21,7 +21,7 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import EmailSuppression, Lead, OutgoingEmail, as_utc, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_KINDS, UNSUBSCRIBE_OF_KIND
@@ -192,10 +192,9 @@ def one_click(session: Session, token: str) -> bool:
 
 def _mark_unsubscribed(session: Session, row: OutgoingEmail) -> None:
     """The email the lead unsubscribed through (the first time counts), for its statistics."""
-    t = OutgoingEmail.__table__.c
     session.execute(
-        sa.update(OutgoingEmail.__table__)
-        .where(t.id == row.id, t.unsubscribed_at.is_(None))
+        sa.update(OutgoingEmail)
+        .where(col(OutgoingEmail.id) == row.id, col(OutgoingEmail.unsubscribed_at).is_(None))
         .values(unsubscribed_at=utcnow())
     )
 

@@ -7,6 +7,7 @@ so a withdrawal stops texts from that moment. Every change is an audit history e
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TypedDict
 
 from sqlmodel import Session, col, select
@@ -92,9 +93,9 @@ def set_consent(session: Session, user: User, lead_id, consent, method, note: st
     _apply(session, user, lead, consent, method, note)
 
 
-def _at(value, user: User) -> str:
+def _at(value: datetime, user: User) -> str:
     """The lead page's clock format in the viewer's time zone (lead_page.format.fmt_dt)."""
-    return local(as_utc(value), user_zone(user)).strftime("%b %-d, %Y %-I:%M %p")
+    return local(value, user_zone(user)).strftime("%b %-d, %Y %-I:%M %p")
 
 
 def _changes(
@@ -191,7 +192,7 @@ def api_get(session: Session, user: User, lead_id) -> dict:
                 "how": c["how"],
                 "note": c["note"],
                 "by": c["who"],
-                "at": as_utc(e.created_at).isoformat(),
+                "at": (as_utc(e.created_at) or utcnow()).isoformat(),
             }
             for c, e in _changes(session, user, lead)
         ],

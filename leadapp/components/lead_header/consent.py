@@ -10,6 +10,11 @@ from leadapp.state.lead_tabs import ConsentEditor as C
 from .common import L, field_error
 
 
+def V(key: str):
+    """A value of the editor's ConsentView (the service fills every key)."""
+    return C.consent[key]
+
+
 def consent_row() -> rx.Component:
     """ "Texting consent: Yes" with the last change (who, when, how) and, for a user who may
     change the lead, the button that opens the editor."""
@@ -66,7 +71,7 @@ def _change(c) -> rx.Component:
 
 
 def consent_dialog() -> rx.Component:
-    giving = C.consent["action"] == "give"
+    giving = V("action") == "give"
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Texting consent"),
@@ -79,17 +84,17 @@ def consent_dialog() -> rx.Component:
                 rx.hstack(
                     rx.text("Now:", size="2"),
                     rx.badge(
-                        C.consent["status"],
-                        color_scheme=rx.cond(C.consent["given"], "green", "gray"),
+                        V("status"),
+                        color_scheme=rx.cond(V("given"), "green", "gray"),
                         data_testid="consent-dialog-state",
                     ),
-                    rx.text(C.consent["line"], size="1", color_scheme="gray"),
+                    rx.text(V("line"), size="1", color_scheme="gray"),
                     align="center",
                     wrap="wrap",
                 ),
                 rx.form(
                     rx.vstack(
-                        rx.el.input(type="hidden", name="action", value=C.consent["action"]),
+                        rx.el.input(type="hidden", name="action", value=V("action")),
                         rx.text(
                             rx.cond(
                                 giving,
@@ -102,7 +107,7 @@ def consent_dialog() -> rx.Component:
                         rx.el.select(
                             rx.el.option("Choose how", value=""),
                             rx.foreach(
-                                C.consent["methods"],
+                                V("methods"),
                                 lambda m: rx.el.option(m["label"], value=m["code"]),
                             ),
                             name="method",
@@ -142,15 +147,15 @@ def consent_dialog() -> rx.Component:
                         spacing="2",
                         width="100%",
                     ),
-                    key=C.consent_key.to(str),
+                    key=C.consent_key,
                     on_submit=C.record_consent,
                     reset_on_submit=False,
                     width="100%",
                 ),
                 rx.heading("Changes", size="2"),
                 rx.cond(
-                    C.consent["changes"].length() > 0,
-                    rx.vstack(rx.foreach(C.consent["changes"], _change), spacing="0", width="100%"),
+                    V("changes").length() > 0,
+                    rx.vstack(rx.foreach(V("changes"), _change), spacing="0", width="100%"),
                     rx.text("No change recorded yet.", size="2", color_scheme="gray"),
                 ),
                 spacing="3",

@@ -25,7 +25,7 @@ class ConsentEditor(LeadTab, LeadState):
     consent_open: bool = False
     consent: ConsentView = {}
     consent_errors: dict[str, str] = {}
-    consent_key: int = 0  # a new key remounts the form empty
+    consent_key: str = "0"  # a new key remounts the form empty
 
     async def _load(self) -> None:
         data = await self._get(svc.view)
@@ -41,7 +41,7 @@ class ConsentEditor(LeadTab, LeadState):
         except ServiceError as exc:
             return self._fail(exc)
         self._assign(consent=data, consent_errors={}, consent_open=True)
-        self.consent_key += 1
+        self.consent_key = str(int(self.consent_key or 0) + 1)
 
     @rx.event
     def close_consent(self):

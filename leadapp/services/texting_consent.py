@@ -48,7 +48,7 @@ class ConsentView(TypedDict, total=False):
 
     given: bool
     status: str  # "Given" | "Not given"
-    line: str  # the last change: "Given Dec 1, 2026 9:05 AM by Alan Agent, verbally ..."
+    line: str  # the last change: "Given verbally (...) — Dec 1, 2026 9:05 AM, recorded by Al"
     action: str  # what the editor records next: "give" | "withdraw"
     methods: list[dict[str, str]]  # [{code, label}] of that action
     changes: list[ConsentChange]  # newest first
@@ -148,7 +148,7 @@ def _line(lead: Lead, last: ConsentChange | None) -> str:
         .removeprefix("Texting consent withdrawn ")
     )
     verb = "Given" if last["given"] else "Withdrawn"
-    return f"{verb} {last['at']} by {last['who']}, {how}."
+    return f"{verb} {how} — {last['at']}, recorded by {last['who']}."
 
 
 def latest_line(session: Session, user: User, lead: Lead) -> str:

@@ -64,8 +64,8 @@ def test_the_editor_view_shows_state_last_change_and_next_choice(session, org, m
     v = texting_consent.view(session, org.broker, lead.id)
     assert (v["given"], v["status"], v["action"]) == (True, "Given", "withdraw")
     assert {m["code"] for m in v["methods"]} == set(texting_consent.WITHDRAWN_BY)
-    assert v["line"].startswith("Given ") and v["line"].endswith(
-        f"by {org.agent.name}, on a website form."
+    assert v["line"].startswith("Given on a website form — ") and v["line"].endswith(
+        f", recorded by {org.agent.name}."
     )
     assert v["changes"][0]["note"] == "Zillow form"
     assert texting_consent.latest_line(session, org.broker, lead) == v["line"]

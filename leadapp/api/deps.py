@@ -94,18 +94,25 @@ def _too_large() -> ApiError:
     return ApiError(413, f"The body is larger than {MAX_BODY // (1024 * 1024)} MB.")
 
 
-async def json_body(request: Request, key: Key) -> Any:
-    """The body as JSON (None when empty); depends on the key so it is read only after it."""
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The body, read as it streams in and abandoned once it passes `limit` bytes (None)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise _too_large()
+    if declared.isdigit() and int(declared) > limit:
+        return None
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise _too_large()
+        if size > limit:
+            return None
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+async def json_body(request: Request, key: Key) -> Any:
+    """The body as JSON (None when empty); depends on the key so it is read only after it."""
+    raw = await read_capped(request, MAX_BODY)
+    if raw is None:
+        raise _too_large()
     try:
         return json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):

@@ -1,15 +1,27 @@
-"""GET/POST /api/v1/leads and GET/PATCH /api/v1/leads/{lead_id} (services/api_leads.py)."""
+"""GET/POST /api/v1/leads and GET/PATCH /api/v1/leads/{lead_id} (services/api_leads.py);
+GET/PUT /api/v1/leads/{lead_id}/texting-consent (services/texting_consent.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from leadapp.services import api_leads
+from leadapp.services import api_leads, texting_consent
 from leadapp.services.errors import NotFound
 
 from .deps import JsonBody, Key, Tx, acting_user
 from .errors import BODY_ERRORS, KEY_ERRORS
-from .schemas import Error, Lead, LeadCreate, LeadFilters, LeadInput, LeadPage, body_doc, query_doc
+from .schemas import (
+    Error,
+    Lead,
+    LeadCreate,
+    LeadFilters,
+    LeadInput,
+    LeadPage,
+    TextingConsent,
+    TextingConsentInput,
+    body_doc,
+    query_doc,
+)
 
 router = APIRouter(tags=["leads"])
 
@@ -74,3 +86,30 @@ def get_lead(lead_id: str, key: Key, session: Tx):
 )
 def update_lead(lead_id: str, key: Key, body: JsonBody, session: Tx):
     return api_leads.update(session, acting_user(key), _lead_id(lead_id), body)
+
+
+@router.get(
+    "/leads/{lead_id}/texting-consent",
+    operation_id="getTextingConsent",
+    summary="Texting consent (TCPA): whether it is given, and every change with who and how.",
+    response_model=TextingConsent,
+    response_description="The consent and its changes, newest first.",
+    responses={**NOT_FOUND, **KEY_ERRORS},
+)
+def get_texting_consent(lead_id: str, key: Key, session: Tx):
+    return texting_consent.api_get(session, acting_user(key), _lead_id(lead_id))
+
+
+@router.put(
+    "/leads/{lead_id}/texting-consent",
+    operation_id="setTextingConsent",
+    summary="Record that the lead gave or withdrew texting consent, and how.",
+    description="Campaign text steps read the consent when they are due, so a withdrawal "
+    "stops texts at once. Asking for the state the lead is already in records nothing.",
+    response_model=TextingConsent,
+    response_description="The consent and its changes, newest first.",
+    responses={**NOT_FOUND, **INVALID, **KEY_ERRORS, **BODY_ERRORS},
+    openapi_extra=body_doc(TextingConsentInput),
+)
+def put_texting_consent(lead_id: str, key: Key, body: JsonBody, session: Tx):
+    return texting_consent.api_put(session, acting_user(key), _lead_id(lead_id), body)

@@ -22,7 +22,7 @@ from leadapp.models import Brokerage, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_KINDS
 from leadapp.services import mail_clicks, mail_inbound, mail_render, mail_tracking
 
-from .deps import Ctx, Key
+from .deps import Ctx, Key, read_capped
 from .errors import KEY_ERRORS, ApiError
 from .schemas import Error
 
@@ -115,8 +115,8 @@ async def click(token: str, ctx: Ctx) -> Response:
 async def unsubscribe(token: str, request: Request, ctx: Ctx) -> Response:
     form: dict[str, list[str]] = {}
     if request.method == "POST":
-        body = await request.body()
-        if len(body) <= MAX_FORM:
+        body = await read_capped(request, MAX_FORM)
+        if body is not None:
             form = parse_qs(body.decode("utf-8", errors="replace"))
     saved = SAVED.get(request.query_params.get("saved", ""), "")
 
@@ -158,8 +158,9 @@ async def unsubscribe(token: str, request: Request, ctx: Ctx) -> Response:
 async def inbound(key: Key, request: Request, ctx: Ctx) -> Response:
     """The raw message as the body (mail providers' inbound webhooks); the reply is filed on
     the lead it answers, the agent is told and the lead's active campaigns pause."""
-    body = await request.body()
-    if len(body) > mail_inbound.MAX_BYTES:
+    # streamed: a larger message is refused at the cap, never read whole
+    body = await read_capped(request, mail_inbound.MAX_BYTES)
+    if body is None:
         raise ApiError(413, "The message is larger than 2 MB.")
 
     def work():

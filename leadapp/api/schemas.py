@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leadapp.models.enums import ACTIVITY_KINDS, LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
 from leadapp.services.activity import MAX_BATCH
+from leadapp.services.texting_consent import GIVEN_BY, WITHDRAWN_BY
 
 
 def _fmt(fmt: str, desc: str = "") -> Any:
@@ -204,9 +205,50 @@ class LeadFilters(BaseModel):
     cursor: str | None = Field(None, description="next_cursor of the previous page.")
 
 
+# ----------------------------------------------------------------- texting consent (TCPA)
+class ConsentChange(BaseModel):
+    given: bool = Field(description="true: consent given; false: withdrawn.")
+    method: str | None = Field(
+        description="How (the code sent), when the change was recorded with one.",
+        json_schema_extra={"enum": [*GIVEN_BY, *WITHDRAWN_BY, None]},
+    )
+    how: str = Field(description="The change in words, as the lead's history shows it.")
+    note: str
+    by: str = Field(description="Who recorded it: a user, an API key or the website.")
+    at: str = _fmt("date-time")
+
+
+class TextingConsent(BaseModel):
+    lead_id: int
+    given: bool = Field(description="Campaign text messages go only to leads with consent.")
+    changes: list[ConsentChange] = Field(description="Every change, newest first.")
+
+
+class TextingConsentInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    given: bool = Field(description="true: the lead gave consent; false: withdrew it.")
+    method: str = Field(
+        description="How. Given: "
+        + ", ".join(f"{k} ({v})" for k, v in GIVEN_BY.items())
+        + ". Withdrawn: "
+        + ", ".join(f"{k} ({v})" for k, v in WITHDRAWN_BY.items())
+        + ".",
+        json_schema_extra={"enum": [*sorted({*GIVEN_BY, *WITHDRAWN_BY})]},
+    )
+    note: str | None = Field(None, max_length=500, description="Where, which form, ...")
+
+
 # ----------------------------------------------------------------- document helpers
 REF = "#/components/schemas/{model}"
-DOC_ONLY_MODELS: list[type[BaseModel]] = [Event, EventBatch, Login, LeadInput, LeadCreate]
+DOC_ONLY_MODELS: list[type[BaseModel]] = [
+    Event,
+    EventBatch,
+    Login,
+    LeadInput,
+    LeadCreate,
+    TextingConsentInput,
+]
 
 
 def body_doc(*models: type[BaseModel]) -> dict:

@@ -17,6 +17,7 @@ class OutgoingEmail(SQLModel, table=True):
         sa.Index("ix_email_lead_created", "lead_id", "created_at"),
         sa.Index("ix_email_market_sub", "market_subscription_id"),
         sa.Index("ix_email_campaign_sub", "campaign_subscription_id"),
+        sa.Index("ix_email_campaign_step", "campaign_step_id"),
         sa.Index("ix_email_saved_search", "saved_search_id"),
         sa.Index("ix_email_message_id", "message_id"),
         sa.Index("ix_email_b_created", "brokerage_id", "created_at"),
@@ -35,7 +36,7 @@ class OutgoingEmail(SQLModel, table=True):
     body: str = Field(default="", max_length=100000)
     kind: str = Field(max_length=16)  # see enums.EMAIL_KINDS
     channel: str = Field(default="email", max_length=8)  # email | text
-    # queued | sending | sent | failed | bounced | skipped (enums.EMAIL_STATUSES)
+    # queued | sending | sent | failed | bounced | skipped | canceled (enums.EMAIL_STATUSES)
     status: str = Field(default="queued", max_length=8)
     error: str = Field(default="", max_length=1000)
     market_subscription_id: int | None = None
@@ -65,3 +66,6 @@ class OutgoingEmail(SQLModel, table=True):
     # tracking (C6): real opens, and fetches within seconds of delivery (privacy proxies)
     open_count: int = 0
     machine_open_count: int = 0
+    # the lead unsubscribed through this email's link (one-click or the page's choice of
+    # this kind of email or all)
+    unsubscribed_at: datetime | None = None

@@ -98,6 +98,7 @@ EMAIL_STATUSES = {
     "failed": "Failed",
     "bounced": "Bounced",
     "skipped": "Not sent (unsubscribed or bounced)",
+    "canceled": "Canceled (campaign paused)",
 }
 # C5: what a lead can unsubscribe from, and which email kinds each covers
 UNSUBSCRIBE_KINDS = {

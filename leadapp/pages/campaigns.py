@@ -13,6 +13,42 @@ from leadapp.components.shell import page_shell
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
 
+# the email statistics (services/campaign_admin.STATS) as table columns: (key, heading)
+STAT_COLUMNS = (
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("opened", "Opened"),
+    ("clicked", "Clicked"),
+    ("unsubscribed", "Unsubscribed"),
+    ("bounced", "Bounced"),
+)
+STATS_NOTE = (
+    "Delivered and bounced are shares of the emails sent; opened, clicked and unsubscribed"
+    " of those delivered. Opens fetched by mail-privacy proxies right after delivery are not"
+    " counted."
+)
+
+
+def _stat_cells(r) -> list[rx.Component]:
+    """One cell per statistic: the count, with its rate beside it (sent has none)."""
+    return [
+        rx.table.cell(
+            rx.text(
+                r[key].to(str),
+                *(
+                    []
+                    if key == "sent"
+                    else [rx.text.span(" ", r[f"{key}_rate"].to(str), color_scheme="gray")]
+                ),
+                size="2",
+                white_space="nowrap",
+            ),
+            data_testid=f"stat-{key}",
+        )
+        for key, _ in STAT_COLUMNS
+    ]
+
+
 MERGE_HINT = (
     "Merge fields: {first_name} {last_name} {agent_name} {agent_phone} {agent_email} {brokerage}"
 )
@@ -31,10 +67,18 @@ def _list() -> rx.Component:
             ),
             rx.table.cell(r["steps"].to(str)),
             rx.table.cell(r["subscribers"].to(str), data_testid="campaign-subscribers"),
+            *_stat_cells(r),
             data_testid="campaign-row",
         )
 
-    heads = ("Campaign", "Campaign ID", "Status", "Steps", "Subscribers")
+    heads = (
+        "Campaign",
+        "Campaign ID",
+        "Status",
+        "Steps",
+        "Subscribers",
+        *(h for _, h in STAT_COLUMNS),
+    )
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in heads])),
@@ -165,9 +209,7 @@ def _detail() -> rx.Component:
             rx.table.cell(s["channel_label"]),
             rx.table.cell(s["delay_days"].to(str), " days"),
             rx.table.cell(s["subject"], data_testid="step-subject-cell"),
-            rx.table.cell(s["sent"].to(str)),
-            rx.table.cell(s["opened"].to(str)),
-            rx.table.cell(s["clicked"].to(str)),
+            *_stat_cells(s),
             rx.table.cell(
                 rx.cond(
                     AuthState.is_broker,
@@ -192,7 +234,7 @@ def _detail() -> rx.Component:
             data_testid="step-row",
         )
 
-    heads = ("#", "Channel", "Delay", "Subject", "Sent", "Opened", "Clicked", "")
+    heads = ("#", "Channel", "Delay", "Subject", *(h for _, h in STAT_COLUMNS), "")
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -248,6 +290,7 @@ def _detail() -> rx.Component:
                 width="100%",
                 overflow_x="auto",
             ),
+            rx.text(STATS_NOTE, size="1", color_scheme="gray"),
             rx.heading("Preview for a lead", size="3"),
             rx.hstack(
                 rx.el.select(

@@ -1,14 +1,20 @@
 """The Campaigns page (C2): list, create, edit, reorder steps, pause/resume, preview.
 
 Brokers manage campaigns; agents see them read-only (they subscribe leads to them from
-the lead page). Subscriber counts and each step's sent/opened/clicked are read in two
-GROUP BY statements, not per campaign.
+the lead page). Subscriber counts and the email statistics are read with GROUP BY, one
+statement each per page, not per campaign or step.
+
+Statistics (`STATS`), from the email log's own counters (services/mail_tracking.py):
+sent = handed to the SMTP server (delivered + bounced), delivered = accepted, bounced =
+refused for good, opened = opened at least once by a person (a privacy proxy's prefetch,
+`machine_open_count`, does not count), clicked, unsubscribed through the email's link.
+Rates: delivered and bounced of sent; opened, clicked and unsubscribed of delivered.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Brokerage,
@@ -17,10 +23,11 @@ from leadapp.models import (
     CampaignSubscription,
     OutgoingEmail,
     User,
+    utcnow,
 )
 
 from . import access
-from .campaigns import MERGE_FIELDS, _render, unknown_merge_fields
+from .campaigns import MERGE_FIELDS, _render, pull_back, unknown_merge_fields
 from .errors import NotFound, ValidationFailed
 from .validation import clean
 
@@ -39,29 +46,83 @@ def _campaign(session: Session, user: User, campaign_id) -> Campaign:
     return c
 
 
+STATS = ("sent", "delivered", "opened", "clicked", "unsubscribed", "bounced")
+RATE_OF = {"delivered": "sent", "bounced": "sent"}  # the others: of delivered
+
+
+def _rate(n: int, of: int) -> str:
+    return f"{100 * n / of:.0f}%" if of else "—"
+
+
+def _with_rates(counts: dict[str, int]) -> dict:
+    out: dict = dict(counts)
+    for k in STATS:
+        if k != "sent":
+            out[f"{k}_rate"] = _rate(counts[k], counts[RATE_OF.get(k, "delivered")])
+    return out
+
+
+def step_stats(session: Session, campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{step id: {stat: count}} of the campaigns' emails, in one GROUP BY statement."""
+    if not campaign_ids:
+        return {}
+    e = OutgoingEmail
+    status = col(e.status)
+    rows = session.execute(
+        sa.select(
+            col(e.campaign_step_id),
+            sa.func.count().filter(status.in_(("sent", "bounced"))),
+            sa.func.count().filter(status == "sent"),
+            sa.func.count().filter(col(e.open_count) > 0),
+            sa.func.count(col(e.clicked_at)),
+            sa.func.count(col(e.unsubscribed_at)),
+            sa.func.count().filter(status == "bounced"),
+        )
+        .where(
+            col(e.campaign_step_id).in_(
+                select(CampaignStep.id).where(col(CampaignStep.campaign_id).in_(campaign_ids))
+            )
+        )
+        .group_by(col(e.campaign_step_id))
+    ).all()
+    return {sid: dict(zip(STATS, map(int, nums), strict=True)) for sid, *nums in rows}
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(STATS, 0)
+
+
 def list_campaigns(session: Session, user: User) -> list[dict]:
     camps = session.exec(
         select(Campaign)
         .where(Campaign.brokerage_id == user.brokerage_id)
         .order_by(Campaign.name, Campaign.id)
     ).all()
-    ids = [c.id for c in camps]
+    ids = [c.id for c in camps if c.id is not None]
     subs = dict(
         session.execute(
             select(CampaignSubscription.campaign_id, sa.func.count())
             .where(
-                CampaignSubscription.campaign_id.in_(ids), CampaignSubscription.status == "active"
+                col(CampaignSubscription.campaign_id).in_(ids),
+                CampaignSubscription.status == "active",
             )
-            .group_by(CampaignSubscription.campaign_id)
+            .group_by(col(CampaignSubscription.campaign_id))
         ).all()
     )
-    steps = dict(
+    step_of = dict(
         session.execute(
-            select(CampaignStep.campaign_id, sa.func.count())
-            .where(CampaignStep.campaign_id.in_(ids))
-            .group_by(CampaignStep.campaign_id)
+            select(CampaignStep.id, CampaignStep.campaign_id).where(
+                col(CampaignStep.campaign_id).in_(ids)
+            )
         ).all()
     )
+    per_step = step_stats(session, ids)
+    totals = {cid: _zero() for cid in ids}
+    steps = dict.fromkeys(ids, 0)
+    for sid, cid in step_of.items():
+        steps[cid] += 1
+        for k, n in per_step.get(sid, {}).items():
+            totals[cid][k] += n
     return [
         {
             "id": c.id,
@@ -69,8 +130,9 @@ def list_campaigns(session: Session, user: User) -> list[dict]:
             "description": c.description,
             "active": c.active,
             "status": "Active" if c.active else "Paused",
-            "subscribers": int(subs.get(c.id, 0)),
-            "steps": int(steps.get(c.id, 0)),
+            "subscribers": int(subs.get(c.id or 0, 0)),
+            "steps": steps.get(c.id or 0, 0),
+            **_with_rates(totals.get(c.id or 0) or _zero()),
         }
         for c in camps
     ]
@@ -81,20 +143,7 @@ def campaign_detail(session: Session, user: User, campaign_id) -> dict:
     steps = session.exec(
         select(CampaignStep).where(CampaignStep.campaign_id == c.id).order_by(CampaignStep.position)
     ).all()
-    e = OutgoingEmail
-    stats = {
-        sid: (int(sent), int(opened), int(clicked))
-        for sid, sent, opened, clicked in session.execute(
-            select(
-                e.campaign_step_id,
-                sa.func.count().filter(e.status == "sent"),
-                sa.func.count(e.opened_at),
-                sa.func.count(e.clicked_at),
-            )
-            .where(e.campaign_step_id.in_([s.id for s in steps]))
-            .group_by(e.campaign_step_id)
-        ).all()
-    }
+    stats = step_stats(session, [c.id]) if c.id is not None else {}
     subscribers = session.execute(
         select(sa.func.count())
         .select_from(CampaignSubscription)
@@ -115,9 +164,7 @@ def campaign_detail(session: Session, user: User, campaign_id) -> dict:
                 "channel_label": CHANNELS.get(s.channel, s.channel),
                 "subject": s.subject,
                 "body": s.body,
-                "sent": stats.get(s.id, (0, 0, 0))[0],
-                "opened": stats.get(s.id, (0, 0, 0))[1],
-                "clicked": stats.get(s.id, (0, 0, 0))[2],
+                **_with_rates(stats.get(s.id or 0) or _zero()),
             }
             for s in steps
         ],
@@ -249,14 +296,25 @@ def move_step(session: Session, user: User, campaign_id, position, direction: in
     session.flush()
 
 
-def set_active(session: Session, user: User, campaign_id, active: bool) -> Campaign:
-    """Pause (every pending send stops: the sender skips paused campaigns) or resume (each
-    lead continues with the step it was due for)."""
+def set_active(session: Session, user: User, campaign_id, active: bool) -> int:
+    """Pause or resume; returns how many queued emails the pause pulled back.
+
+    Pause: the sender skips paused campaigns, and every email of this campaign still queued
+    is canceled (campaigns.pull_back) — each lead goes back to the step it did not get.
+    Resume: each lead continues with the step it was due for; a sent step is never resent.
+    """
     access.require_broker(user, "pause or resume campaigns")
     c = _campaign(session, user, campaign_id)
+    if c.active == bool(active):
+        return 0
     c.active = bool(active)
     session.add(c)
-    return c
+    # the UPDATE first: it waits for a sender holding the row (FOR SHARE), so the pull-back
+    # below sees what that sender queued
+    session.flush()
+    if active:
+        return 0
+    return pull_back(session, utcnow(), "Campaign paused", campaign_id=c.id)
 
 
 def preview(session: Session, user: User, campaign_id, lead_id, position=1) -> dict:

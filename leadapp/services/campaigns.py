@@ -5,6 +5,12 @@ previous one, until the last step, when the subscription is completed. Text step
 to leads who consented to texting; others skip them. A paused campaign (`active` false)
 sends nothing; on resume each lead continues with the step it was due for. Each step sent
 is claimed under `campaign:<subscription>:<position>` (services/send_claims) first.
+
+Pausing pulls back what is queued and not yet sent (`pull_back`): those emails end as
+`canceled` with the reason, each subscription goes back to the earliest step it did not
+get, and that step's claim is released, so resume queues it once; a step that was sent
+(or is being sent: a delivery worker already claimed it) keeps its claim and is never
+sent again.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Brokerage,
@@ -20,6 +27,8 @@ from leadapp.models import (
     CampaignStep,
     CampaignSubscription,
     Lead,
+    OutgoingEmail,
+    SendClaim,
     User,
 )
 
@@ -65,6 +74,19 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
         .order_by(CampaignSubscription.next_send_at)
         .limit(limit)
     ).all()
+    if not subs:
+        return 0
+    # A pause commits its campaign row before it pulls back the queue: FOR SHARE waits for
+    # a pause under way and reads the campaign as it left it, so nothing is queued for a
+    # campaign whose pull-back already ran (PostgreSQL; SQLite serialises writers).
+    running = set(
+        session.exec(
+            select(Campaign.id)
+            .where(col(Campaign.id).in_({s.campaign_id for s in subs}), col(Campaign.active))
+            .with_for_update(read=True)
+        ).all()
+    )
+    subs = [s for s in subs if s.campaign_id in running]
     if not subs:
         return 0
     taken = send_claims.claim(
@@ -122,3 +144,69 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
         session.add(sub)
     tracker.apply(session)
     return queued
+
+
+def pull_back(
+    session: Session,
+    now: datetime,
+    reason: str,
+    *,
+    campaign_id: int | None = None,
+    subscription_ids: list[int] | None = None,
+) -> int:
+    """Cancel the campaign emails still queued (of one campaign, or of some subscriptions):
+    one conditional UPDATE, so an email a delivery worker claimed first is left to it. Each
+    subscription goes back to the earliest step it did not get, its claim released, due at
+    once (a completed one is active again). Returns how many emails were canceled."""
+    e = OutgoingEmail
+    where = [col(e.status) == "queued", col(e.kind) == "campaign"]
+    if campaign_id is not None:
+        steps_of = select(CampaignStep.id).where(CampaignStep.campaign_id == campaign_id)
+        where.append(col(e.campaign_step_id).in_(steps_of))
+    if subscription_ids is not None:
+        where.append(col(e.campaign_subscription_id).in_(subscription_ids))
+    canceled = session.execute(
+        sa.update(e)
+        .where(*where)
+        .values(status="canceled", error=reason[:1000], claim=None, next_attempt_at=None)
+        .returning(col(e.campaign_subscription_id), col(e.campaign_step_id))
+    ).all()
+    pairs = [(sub_id, step_id) for sub_id, step_id in canceled if sub_id and step_id]
+    if not pairs:
+        return len(canceled)
+    positions = dict(
+        session.execute(
+            select(CampaignStep.id, CampaignStep.position).where(
+                col(CampaignStep.id).in_({st for _, st in pairs})
+            )
+        ).all()
+    )
+    earliest: dict[int, int] = {}
+    for sub_id, step_id in pairs:
+        pos = positions.get(step_id)
+        if pos is not None:
+            earliest[sub_id] = min(pos, earliest.get(sub_id, pos))
+    subs = session.exec(
+        select(CampaignSubscription).where(col(CampaignSubscription.id).in_(list(earliest)))
+    ).all()
+    leads = {
+        lead.id: lead
+        for lead in session.exec(select(Lead).where(col(Lead.id).in_({s.lead_id for s in subs})))
+    }
+    tracker = rollups.LeadRollupTracker(leads.values())
+    keys = []
+    for sub in subs:
+        pos = earliest[sub.id or 0]
+        keys += [f"campaign:{sub.id}:{p}" for p in range(pos, sub.next_position)]
+        sub.next_position = min(sub.next_position, pos)
+        if sub.status == "completed":
+            sub.status, sub.ended_at = "active", None
+            lead = leads[sub.lead_id]
+            lead.active_subscriptions += 1
+            session.add(lead)
+        if sub.status == "active":
+            sub.next_send_at = now
+        session.add(sub)
+    session.execute(sa.delete(SendClaim).where(col(SendClaim.key).in_(keys)))
+    tracker.apply(session)
+    return len(canceled)

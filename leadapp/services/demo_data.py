@@ -1342,8 +1342,10 @@ def generate(plan: Plan, pg: bool = False) -> Iterator[tuple[str, tuple, list]]:
             "clicked_at",
             "click_count",
             "error",
+            "open_count",
         ),
-        [e + ("",) for e in emails],
+        # an opened email was opened once (open_count agrees with opened_at, index 14)
+        [e + ("", 1 if e[14] else 0) for e in emails],
     )
 
 

@@ -30,6 +30,7 @@ from leadapp.models import (
 )
 
 from . import mail
+from .campaigns import pull_back
 from .errors import NotFound, ValidationFailed
 from .history import add_entry, audit
 
@@ -138,12 +139,26 @@ def receive(session: Session, brokerage_id: int, raw: bytes) -> dict:
 def _pause_campaigns(session: Session, lead: Lead) -> int:
     from .lead_subscriptions import recount
 
+    now = utcnow()
+    # what is queued and not yet sent stops too (a completed subscription whose last step
+    # was only queued is active again, then paused below)
+    pull_back(
+        session,
+        now,
+        "The lead replied",
+        subscription_ids=[
+            i
+            for i in session.exec(
+                select(CampaignSubscription.id).where(CampaignSubscription.lead_id == lead.id)
+            ).all()
+            if i is not None
+        ],
+    )
     subs = session.exec(
         select(CampaignSubscription, Campaign)
         .join(Campaign, Campaign.id == CampaignSubscription.campaign_id)
         .where(CampaignSubscription.lead_id == lead.id, CampaignSubscription.status == "active")
     ).all()
-    now = utcnow()
     for sub, campaign in subs:
         sub.status, sub.ended_at, sub.next_send_at = "inactive", now, None
         session.add(sub)

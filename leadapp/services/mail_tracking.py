@@ -21,7 +21,7 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import EmailSuppression, Lead, OutgoingEmail, as_utc, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_KINDS, UNSUBSCRIBE_OF_KIND
@@ -164,8 +164,11 @@ def set_preferences(
     """The lead's own choice: exactly `refused` (subset of UNSUBSCRIBE_KINDS | {'all'})."""
     refused = {k for k in refused if k == "all" or k in UNSUBSCRIBE_KINDS}
     current = _suppressed_kinds(session, row.brokerage_id, row.to_address)
-    for kind in refused - set(current):
+    added = refused - set(current)
+    for kind in added:
         _add(session, row.brokerage_id, row.to_address, kind, row.lead_id, "", source)
+    if row.marketing and added & {"all", UNSUBSCRIBE_OF_KIND.get(row.kind)}:
+        _mark_unsubscribed(session, row)
     gone = [k for k in current if k != "bounced" and k not in refused]
     if gone:
         session.execute(
@@ -183,7 +186,17 @@ def one_click(session: Session, token: str) -> bool:
     if row is None:
         return False
     _add(session, row.brokerage_id, row.to_address, "all", row.lead_id, "", "one_click")
+    _mark_unsubscribed(session, row)
     return True
+
+
+def _mark_unsubscribed(session: Session, row: OutgoingEmail) -> None:
+    """The email the lead unsubscribed through (the first time counts), for its statistics."""
+    session.execute(
+        sa.update(OutgoingEmail)
+        .where(col(OutgoingEmail.id) == row.id, col(OutgoingEmail.unsubscribed_at).is_(None))
+        .values(unsubscribed_at=utcnow())
+    )
 
 
 def lead_mail_status(session: Session, lead: Lead) -> dict:

@@ -7,9 +7,13 @@ so a withdrawal stops texts from that moment. Every change is an audit history e
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import datetime
+from typing import TypedDict
 
-from leadapp.models import HistoryEntry, Lead, User, utcnow
+from sqlmodel import Session, col, select
+
+from leadapp.models import ApiKey, HistoryEntry, Lead, User, as_utc, utcnow
+from leadapp.models.timefmt import local, user_zone
 
 from . import access
 from .errors import ServiceError, ValidationFailed
@@ -27,6 +31,27 @@ WITHDRAWN_BY = {
     "written": "in writing",
 }
 FIELD = "texting_consent"
+
+
+class ConsentChange(TypedDict):
+    given: bool
+    how: str  # "Texting consent given verbally (phone or in person), noted by the agent"
+    note: str
+    who: str
+    at: str  # in the viewer's time zone
+
+
+class ConsentView(TypedDict, total=False):
+    """The lead page's consent editor: the state, its last change and the next choice.
+
+    The service fills every key; the page state holds {} until the editor opens."""
+
+    given: bool
+    status: str  # "Given" | "Not given"
+    line: str  # the last change: "Given verbally (...) — Dec 1, 2026 9:05 AM, recorded by Al"
+    action: str  # what the editor records next: "give" | "withdraw"
+    methods: list[dict[str, str]]  # [{code, label}] of that action
+    changes: list[ConsentChange]  # newest first
 
 
 def _apply(session: Session, user: User | None, lead: Lead, consent, method, note="") -> None:
@@ -68,26 +93,136 @@ def set_consent(session: Session, user: User, lead_id, consent, method, note: st
     _apply(session, user, lead, consent, method, note)
 
 
-def history(session: Session, user: User, lead_id) -> list[dict]:
-    """The consent changes of a lead, newest first (who, when, how)."""
-    lead = access.get_lead(session, user, lead_id)
-    rows = session.exec(
-        select(HistoryEntry, User.name)
-        .join(User, User.id == HistoryEntry.actor_id, isouter=True)
+def _at(value: datetime, user: User) -> str:
+    """The lead page's clock format in the viewer's time zone (lead_page.format.fmt_dt)."""
+    return local(value, user_zone(user)).strftime("%b %-d, %Y %-I:%M %p")
+
+
+def _changes(
+    session: Session, user: User, lead: Lead, limit: int | None = None
+) -> list[tuple[ConsentChange, HistoryEntry]]:
+    stmt = (
+        select(HistoryEntry, User.name, ApiKey.name)
+        .join(User, col(User.id) == col(HistoryEntry.actor_id), isouter=True)
+        .join(ApiKey, col(ApiKey.id) == col(HistoryEntry.api_key_id), isouter=True)
         .where(
             HistoryEntry.lead_id == lead.id,
             HistoryEntry.kind == "audit",
             HistoryEntry.field == FIELD,
         )
-        .order_by(HistoryEntry.created_at.desc(), HistoryEntry.id.desc())
-    ).all()
+        .order_by(col(HistoryEntry.created_at).desc(), col(HistoryEntry.id).desc())
+    )
+    if limit:
+        stmt = stmt.limit(limit)
     return [
-        {
-            "given": e.new_value == "Yes",
-            "how": e.title,
-            "note": e.body,
-            "who": name or "Website",
-            "at": e.created_at,
-        }
-        for e, name in rows
+        (
+            {
+                "given": e.new_value == "Yes",
+                "how": e.title,
+                "note": e.body or "",
+                "who": name or (f"API key {key_name}" if key_name else "Website"),
+                "at": _at(e.created_at, user),
+            },
+            e,
+        )
+        for e, name, key_name in session.exec(stmt).all()
     ]
+
+
+def history(session: Session, user: User, lead_id) -> list[ConsentChange]:
+    """The consent changes of a lead, newest first (who, when, how)."""
+    lead = access.get_lead(session, user, lead_id)
+    return [c for c, _ in _changes(session, user, lead)]
+
+
+def _line(lead: Lead, last: ConsentChange | None) -> str:
+    if last is None:
+        return (
+            "Recorded before changes were tracked."
+            if lead.texting_consent
+            else "Never given: campaigns send this lead no texts."
+        )
+    how = (
+        last["how"]
+        .removeprefix("Texting consent given ")
+        .removeprefix("Texting consent withdrawn ")
+    )
+    verb = "Given" if last["given"] else "Withdrawn"
+    return f"{verb} {how} — {last['at']}, recorded by {last['who']}."
+
+
+def latest_line(session: Session, user: User, lead: Lead) -> str:
+    """The contact box's words for the last change (one indexed read)."""
+    last = _changes(session, user, lead, limit=1)
+    return _line(lead, last[0][0] if last else None)
+
+
+def view(session: Session, user: User, lead_id) -> ConsentView:
+    lead = access.get_lead(session, user, lead_id)
+    changes = [c for c, _ in _changes(session, user, lead, limit=50)]
+    given = bool(lead.texting_consent)
+    methods = WITHDRAWN_BY if given else GIVEN_BY
+    return {
+        "given": given,
+        "status": "Given" if given else "Not given",
+        "line": _line(lead, changes[0] if changes else None),
+        "action": "withdraw" if given else "give",
+        "methods": [{"code": k, "label": v} for k, v in methods.items()],
+        "changes": changes,
+    }
+
+
+def _method_of(given: bool, how: str) -> str | None:
+    """The method code a change's title was written from."""
+    prefix = "Texting consent given " if given else "Texting consent withdrawn "
+    methods = GIVEN_BY if given else WITHDRAWN_BY
+    return next((k for k, v in methods.items() if how == prefix + v), None)
+
+
+def api_get(session: Session, user: User, lead_id) -> dict:
+    """GET /leads/{id}/texting-consent: the state and every change (newest first)."""
+    lead = access.get_lead(session, user, lead_id)
+    return {
+        "lead_id": lead.id,
+        "given": bool(lead.texting_consent),
+        "changes": [
+            {
+                "given": c["given"],
+                "method": _method_of(c["given"], c["how"]),
+                "how": c["how"],
+                "note": c["note"],
+                "by": c["who"],
+                "at": (as_utc(e.created_at) or utcnow()).isoformat(),
+            }
+            for c, e in _changes(session, user, lead)
+        ],
+    }
+
+
+API_FIELDS = ("given", "method", "note")
+
+
+def api_put(session: Session, user: User, lead_id, body) -> dict:
+    """PUT /leads/{id}/texting-consent {given, method, note}: record a change with how.
+
+    Idempotent: asking for the state the lead is already in records nothing."""
+    lead = access.get_lead(session, user, lead_id, write=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed({"body": "Send an object: {given, method, note}."})
+    errors = {k: "Unknown field." for k in body if k not in API_FIELDS}
+    given, method, note = body.get("given"), body.get("method"), body.get("note")
+    if not isinstance(given, bool):
+        errors["given"] = "true (consent given) or false (withdrawn)."
+    if not isinstance(method, str):
+        errors["method"] = "Say how consent was given or withdrawn."
+    if note is not None and (not isinstance(note, str) or len(note) > 500):
+        errors["note"] = "A text of at most 500 characters."
+    if errors:
+        raise ValidationFailed(errors)
+    if bool(lead.texting_consent) != bool(given):
+        try:
+            _apply(session, user, lead, bool(given), method, note or "")
+        except ValidationFailed as exc:
+            raise ValidationFailed({"method": exc.errors.get("consent_method", "")}) from None
+        session.flush()
+    return api_get(session, user, lead.id)

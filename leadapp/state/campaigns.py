@@ -35,15 +35,27 @@ class CampaignsState(AuthState):
     preview_step: str = "1"
     preview_out: dict[str, str] = {}
 
+    async def _reload(self) -> None:
+        """The list and, when one is open, its detail (statistics included), in this reply."""
+        self.rows = await self._with_user(svc.list_campaigns)
+        self.lead_choices = await self._with_user(svc.preview_leads)
+        if self.detail:
+            await self._open(self.detail["id"])
+
+    async def _open(self, cid: int) -> None:
+        try:
+            self.detail = await self._with_user(svc.campaign_detail, cid)
+        except ServiceError:
+            self.detail, self.steps_view = {}, []
+            raise
+        self.steps_view = self.detail["steps"]
+
     @rx.event
     async def load(self):
         try:
-            self.rows = await self._with_user(svc.list_campaigns)
-            self.lead_choices = await self._with_user(svc.preview_leads)
+            await self._reload()
         except ServiceError as exc:
             return self._fail(exc)
-        if self.detail:
-            return CampaignsState.open_campaign(self.detail["id"])
 
     @rx.event
     async def open_campaign(self, campaign_id: int):
@@ -51,11 +63,9 @@ class CampaignsState(AuthState):
         if cid is None:
             return rx.toast.error("That campaign does not exist.")
         try:
-            self.detail = await self._with_user(svc.campaign_detail, cid)
+            await self._open(cid)
         except ServiceError as exc:
-            self.detail = {}
             return self._fail(exc)
-        self.steps_view = self.detail["steps"]
         self.preview_out = {}
 
     @rx.event
@@ -114,18 +124,28 @@ class CampaignsState(AuthState):
             return self._fail(exc)
         self.errors, self.editing = {}, False
         self.detail = {"id": c.id}
-        return [CampaignsState.load, rx.toast.success(f"Campaign saved (ID {c.id}).")]
+        try:
+            await self._reload()
+        except ServiceError as exc:
+            return self._fail(exc)
+        return rx.toast.success(f"Campaign saved (ID {c.id}).")
 
     @rx.event
     async def set_active(self, active: bool):
         if not self.detail:
             return
         try:
-            await self._with_user(svc.set_active, self.detail["id"], bool(active))
+            pulled = await self._with_user(svc.set_active, self.detail["id"], bool(active))
+            await self._reload()
         except ServiceError as exc:
             return self._fail(exc)
-        msg = "Campaign resumed." if active else "Campaign paused: nothing more is sent."
-        return [CampaignsState.load, rx.toast.success(msg)]
+        if active:
+            msg = "Campaign resumed: each lead continues with the step it is due for."
+        else:
+            msg = "Campaign paused: nothing more is sent." + (
+                f" {pulled} queued email{'s' if pulled != 1 else ''} pulled back." if pulled else ""
+            )
+        return rx.toast.success(msg)
 
     @rx.event
     async def move(self, position: int, direction: int):
@@ -134,9 +154,9 @@ class CampaignsState(AuthState):
             return
         try:
             await self._with_user(svc.move_step, self.detail["id"], pos, d)
+            await self._reload()
         except ServiceError as exc:
             return self._fail(exc)
-        return CampaignsState.load
 
     @rx.event
     def set_preview_lead(self, value: str):

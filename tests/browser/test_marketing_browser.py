@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from leadapp.models import Campaign, CampaignStep, Lead, Market, User
+from leadapp.models import Campaign, CampaignStep, Lead, Market, OutgoingEmail, User, utcnow
 from leadapp.services import lead_subscriptions
 
 
@@ -68,14 +68,64 @@ def test_broker_creates_a_two_step_campaign_previews_and_pauses(page, signed_in,
         broker = s.exec(select(User).where(User.role == "broker")).first()
         lead = s.exec(select(Lead).where(Lead.status == "active", Lead.first_name != "")).first()
         lead_subscriptions.subscribe_campaign(s, broker, lead.id, c.id)
+        # the email log of step 1: four sent (one bounced), two opened by a person (one
+        # only by a privacy proxy), one clicked, one unsubscribed; step 2 has one queued
+        now = utcnow()
+        log = [
+            ("sent", 2, 0, 1, True),
+            ("sent", 1, 0, 0, False),
+            ("sent", 0, 1, 0, False),
+            ("bounced", 0, 0, 0, False),
+        ]
+        for status, opens, machine, clicks, unsub in log:
+            s.add(
+                OutgoingEmail(
+                    brokerage_id=c.brokerage_id,
+                    lead_id=lead.id,
+                    to_address=lead.email,
+                    subject="Hello",
+                    kind="campaign",
+                    status=status,
+                    sent_at=now,
+                    campaign_step_id=steps[0].id,
+                    open_count=opens,
+                    opened_at=now if opens else None,
+                    machine_open_count=machine,
+                    click_count=clicks,
+                    clicked_at=now if clicks else None,
+                    unsubscribed_at=now if unsub else None,
+                )
+            )
+        queued = OutgoingEmail(
+            brokerage_id=c.brokerage_id,
+            lead_id=lead.id,
+            to_address=lead.email,
+            subject="Checking in",
+            kind="campaign",
+            campaign_step_id=steps[1].id,
+        )
+        s.add(queued)
         s.commit()
-        cid = c.id
+        cid, queued_id = c.id, queued.id
     page.reload()
     row = page.get_by_test_id("campaign-row").filter(has_text="Browser drip")
     expect(row.get_by_test_id("campaign-id")).to_have_text(str(cid))
     expect(row.get_by_test_id("campaign-subscribers")).to_have_text("1")
+    expect(row.get_by_test_id("stat-opened")).to_have_text("2 67%")
     row.get_by_test_id("campaign-name").locator("button").click()
     expect(page.get_by_test_id("step-row")).to_have_count(2)
+    first_step = page.get_by_test_id("step-row").nth(0)
+    for key, text in [
+        ("sent", "4"),
+        ("delivered", "3 75%"),
+        ("opened", "2 67%"),
+        ("clicked", "1 33%"),
+        ("unsubscribed", "1 33%"),
+        ("bounced", "1 25%"),
+    ]:
+        expect(first_step.get_by_test_id(f"stat-{key}")).to_have_text(text)
+    expect(page.get_by_test_id("step-row").nth(1).get_by_test_id("stat-opened")).to_have_text("0 —")
+    shot(page, "campaigns_broker_stats")
     choice = page.get_by_test_id("preview-lead").locator("option").nth(1)
     lead_id = int(choice.get_attribute("value"))
     page.get_by_test_id("preview-lead").select_option(str(lead_id))
@@ -86,8 +136,10 @@ def test_broker_creates_a_two_step_campaign_previews_and_pauses(page, signed_in,
     shot(page, "campaigns_broker_preview")
     page.get_by_test_id("campaign-pause").click()
     expect(page.get_by_test_id("campaign-status")).to_have_text("Paused")
+    expect(page.get_by_text("1 queued email pulled back")).to_be_visible()
     with Session(engine) as s:
         assert s.get(Campaign, cid).active is False
+        assert s.get(OutgoingEmail, queued_id).status == "canceled"
 
 
 def test_agent_sees_marketing_read_only(page, signed_in, shot):

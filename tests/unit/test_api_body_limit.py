@@ -29,9 +29,11 @@ def key(session, org):
     return full
 
 
-def post(app, headers: dict[str, str], total: int = FORTY_MB) -> tuple[int, dict, int]:
-    """POST /api/v1/events straight through ASGI, the body in 1 MB chunks, counting how many
-    bytes the app pulled. Returns (status, body, bytes read)."""
+def post(
+    app, headers: dict[str, str], total: int = FORTY_MB, path: str = "/api/v1/events"
+) -> tuple[int, dict, int]:
+    """POST `path` straight through ASGI, the body in 1 MB chunks, counting how many bytes
+    the app pulled. Returns (status, body, bytes read)."""
     pulled = 0
     sent: list[dict] = []
 
@@ -51,8 +53,8 @@ def post(app, headers: dict[str, str], total: int = FORTY_MB) -> tuple[int, dict
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/api/v1/events",
-        "raw_path": b"/api/v1/events",
+        "path": path,
+        "raw_path": path.encode(),
         "root_path": "",
         "query_string": b"",
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
@@ -86,6 +88,20 @@ def test_keyed_too_large_body_gets_413_reading_at_most_the_limit(app, key):
     status, body, pulled = post(app, h)  # no length given: read until past the limit
     assert status == 413 and "4 MB" in body["error"]
     assert MAX_BODY < pulled <= MAX_BODY + CHUNK
+
+
+def test_inbound_mail_streams_and_stops_at_two_mb_after_the_key(app, key):
+    from leadapp.services.mail_inbound import MAX_BYTES
+
+    url = "/api/v1/mail/inbound"
+    status, _, pulled = post(app, {}, path=url)
+    assert status == 401 and pulled == 0  # the key first: nothing read
+    h = {"authorization": f"Bearer {key}"}
+    status, body, pulled = post(app, {**h, "content-length": str(FORTY_MB)}, path=url)
+    assert status == 413 and "2 MB" in body["error"] and pulled == 0
+    status, body, pulled = post(app, h, path=url)  # chunked, no length: stops at the cap
+    assert status == 413 and "2 MB" in body["error"]
+    assert MAX_BYTES < pulled <= MAX_BYTES + CHUNK
 
 
 def test_keyed_body_at_the_limit_is_read_and_answered(app, key):

@@ -54,6 +54,8 @@ def test_api_fuzz_finds_no_5xx_and_responses_conform(api_schema):
         "POST /leads",
         "GET /leads/{lead_id}",
         "PATCH /leads/{lead_id}",
+        "GET /leads/{lead_id}/texting-consent",
+        "PUT /leads/{lead_id}/texting-consent",
         "POST /mail/inbound",
         "POST /listings",
         "GET /leads/{lead_id}/organizer",

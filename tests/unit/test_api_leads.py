@@ -136,3 +136,50 @@ def test_list_filters_and_cursor_paging(client, make_lead, org):
 def test_odd_lead_ids_are_not_found(client):
     for raw in ("³", "0x10", "-1", "1" * 30, "%20"):
         assert client.get(f"/api/v1/leads/{raw}").status_code == 404, raw
+
+
+def test_texting_consent_get_and_put_with_who_and_how(client, engine, make_lead, org, other_org):
+    from leadapp.models import Lead
+
+    lead = make_lead(org.agent)
+    url = f"/api/v1/leads/{lead.id}/texting-consent"
+    r = client.get(url)
+    assert r.status_code == 200 and r.json() == {"lead_id": lead.id, "given": False, "changes": []}
+    r = client.put(url, json={"given": True, "method": "web_form", "note": "Sign-up form"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["given"] is True
+    (change,) = body["changes"]
+    assert (change["method"], change["note"], change["by"]) == (
+        "web_form",
+        "Sign-up form",
+        "API key CRM sync",
+    )
+    assert change["how"] == "Texting consent given on a website form" and change["at"]
+    # the same state again records nothing
+    assert len(client.put(url, json={"given": True, "method": "verbal"}).json()["changes"]) == 1
+    r = client.put(url, json={"given": False, "method": "stop"})
+    assert [c["method"] for c in r.json()["changes"]] == ["stop", "web_form"]
+    with Session(engine) as s:
+        assert s.get(Lead, lead.id).texting_consent is False
+    # bad input: a clear message per field, nothing changed
+    for bad, field in [
+        ({"given": True, "method": "telepathy"}, "method"),
+        ({"given": True, "method": "stop"}, "method"),  # a withdrawal's method
+        ({"given": "yes", "method": "verbal"}, "given"),
+        ({"given": True, "method": "verbal", "color": "red"}, "color"),
+        ({"given": True, "method": "verbal", "note": "x" * 501}, "note"),
+        ([1, 2], "body"),
+    ]:
+        r = client.put(url, json=bad)
+        assert r.status_code == 422 and field in r.json()["errors"], (bad, r.text)
+    with Session(engine) as s:
+        assert s.get(Lead, lead.id).texting_consent is False
+    assert len(client.get(url).json()["changes"]) == 2
+    # another brokerage's lead does not exist for this key
+    other = make_lead(other_org.broker)
+    assert client.get(f"/api/v1/leads/{other.id}/texting-consent").status_code == 404
+    r = client.put(
+        f"/api/v1/leads/{other.id}/texting-consent", json={"given": True, "method": "verbal"}
+    )
+    assert r.status_code == 404

@@ -63,6 +63,14 @@ def test_load_is_consistent(tmp_path):
             for lead in s.exec(select(Lead)).all()
         }
         assert stars == {0, 1, 2, 3}
+        # the email log's counters agree with its opened / clicked times
+        from leadapp.models import OutgoingEmail
+
+        emails = s.exec(select(OutgoingEmail)).all()
+        assert any(e.open_count for e in emails) and any(e.click_count for e in emails)
+        for e in emails:
+            assert (e.open_count > 0) == (e.opened_at is not None), e.id
+            assert (e.click_count > 0) == (e.clicked_at is not None), e.id
     engine.dispose()
 
 

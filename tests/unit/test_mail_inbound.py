@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
-from leadapp.models import Campaign, CampaignStep, HistoryEntry, Lead, OutgoingEmail
+from leadapp.models import Campaign, CampaignStep, HistoryEntry, Lead, OutgoingEmail, utcnow
 from leadapp.services import apikeys, lead_page, lead_subscriptions, mail
 
 from .mail_helpers import SmtpServer
@@ -77,6 +77,31 @@ def test_reply_is_filed_paused_and_the_agent_told(session, org, setup):
     # matched by the sender's address when there is no In-Reply-To of ours
     r = post(_reply("<unknown@x>", msgid="<r2@example.com>"))
     assert r.status_code == 201 and r.json()["matched_by"] == "sender"
+
+
+def test_a_reply_cancels_the_campaign_email_still_queued(session, org, setup):
+    from datetime import timedelta
+
+    from leadapp.models import CampaignSubscription
+    from leadapp.services import campaigns
+
+    lead, sent, key, client = setup
+    assert campaigns.send_due_steps(session, utcnow() + timedelta(minutes=1)) == 1
+    session.commit()
+    r = client.post(
+        "/api/v1/mail/inbound",
+        content=_reply(sent.message_id),
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert r.status_code == 201 and r.json()["paused"] == 1
+    session.expire_all()
+    step = session.exec(
+        select(OutgoingEmail).where(OutgoingEmail.campaign_step_id.is_not(None))
+    ).one()
+    assert (step.status, step.error) == ("canceled", "The lead replied")
+    sub = session.exec(select(CampaignSubscription)).one()
+    assert (sub.status, sub.next_position) == ("inactive", 1)
+    assert session.get(Lead, lead.id).active_subscriptions == 0
 
 
 def test_bad_inbound_requests_change_nothing(session, org, other_org, setup):

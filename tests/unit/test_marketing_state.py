@@ -92,6 +92,9 @@ async def test_campaigns_handlers(engine, session, org, other_org, make_lead, mo
     await call(broker, "remove_step", 2)
     await call(broker, "save")
     c = session.exec(select(Campaign)).one()
+    # the save's own reply carries the list (with its statistics) and the saved campaign
+    assert [(r["name"], r["sent"], r["opened_rate"]) for r in broker.rows] == [("Drip", 0, "—")]
+    assert broker.detail["name"] == "Drip" and len(broker.steps_view) == 2
     await call(broker, "load")
     await call(broker, "open_campaign", c.id)
     assert len(broker.steps_view) == 2
@@ -102,6 +105,10 @@ async def test_campaigns_handlers(engine, session, org, other_org, make_lead, mo
     await call(broker, "set_preview_step", "2")
     await call(broker, "preview")
     assert broker.preview_out["subject"] == "Hi Rita"
+    await call(broker, "set_active", False)
+    assert broker.detail["active"] is False and broker.rows[0]["status"] == "Paused"
+    await call(broker, "set_active", True)
+    assert broker.detail["active"] is True
 
     agent2 = make_state(CampaignsState, engine, token_for(session, org.agent2), monkeypatch)
     agent2.user_role = "broker"

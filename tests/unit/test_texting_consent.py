@@ -51,3 +51,69 @@ def test_add_lead_takes_source_and_consent(session, org):
             session, org.agent, {"email": "x@example.com", "consent_method": "psychic"}
         )
     assert "consent_method" in err.value.errors
+
+
+def test_the_editor_view_shows_state_last_change_and_next_choice(session, org, make_lead):
+    lead = make_lead(org.agent)
+    v = texting_consent.view(session, org.agent, lead.id)
+    assert (v["given"], v["status"], v["action"]) == (False, "Not given", "give")
+    assert v["line"].startswith("Never given") and v["changes"] == []
+    assert {m["code"] for m in v["methods"]} == set(texting_consent.GIVEN_BY)
+    texting_consent.set_consent(session, org.agent, lead.id, True, "web_form", "Zillow form")
+    session.commit()
+    v = texting_consent.view(session, org.broker, lead.id)
+    assert (v["given"], v["status"], v["action"]) == (True, "Given", "withdraw")
+    assert {m["code"] for m in v["methods"]} == set(texting_consent.WITHDRAWN_BY)
+    assert v["line"].startswith("Given on a website form — ") and v["line"].endswith(
+        f", recorded by {org.agent.name}."
+    )
+    assert v["changes"][0]["note"] == "Zillow form"
+    assert texting_consent.latest_line(session, org.broker, lead) == v["line"]
+    with pytest.raises(NotFound):
+        texting_consent.view(session, org.agent2, lead.id)
+
+
+@pytest.mark.authz("ConsentEditor.open_consent")
+@pytest.mark.authz("ConsentEditor.close_consent")
+@pytest.mark.authz("ConsentEditor.record_consent")
+async def test_consent_editor_handlers(engine, session, org, make_lead, monkeypatch):
+    from leadapp.state.lead_tabs import ConsentEditor
+
+    from .state_harness import call
+    from .test_lead_page_handlers import as_user
+
+    lead = make_lead(org.agent)
+    session.commit()
+    # another agent: the editor does not open and nothing is recorded
+    other = await as_user(engine, session, org.agent2, lead.id, ConsentEditor, monkeypatch)
+    await call(other, "open_consent")
+    assert other.consent_open is False and other.consent == {}
+    await call(other, "record_consent", {"action": "give", "method": "verbal"})
+    await call(other, "close_consent")
+    session.expire_all()
+    assert session.get(Lead, lead.id).texting_consent is False
+    assert texting_consent.history(session, org.broker, lead.id) == []
+
+    st = await as_user(engine, session, org.agent, lead.id, ConsentEditor, monkeypatch)
+    await call(st, "open_consent")
+    assert st.consent_open and st.consent["action"] == "give"
+    await call(st, "record_consent", {"action": "give", "method": ""})  # how is required
+    assert "consent_method" in st.consent_errors and st.consent_open
+    await call(st, "record_consent", {"action": "maybe", "method": "verbal"})
+    await call(st, "record_consent", "not a form")
+    session.expire_all()
+    assert session.get(Lead, lead.id).texting_consent is False
+    await call(st, "record_consent", {"action": "give", "method": "verbal", "note": "At showing"})
+    assert st.consent_open is False and st.consent["given"] is True
+    page = st.parent_state
+    assert page.lead["texting"] == "Yes" and "verbally" in page.lead["texting_line"]
+    await call(st, "open_consent")
+    await call(st, "record_consent", {"action": "withdraw", "method": "stop"})
+    await call(st, "close_consent")
+    session.expire_all()
+    assert session.get(Lead, lead.id).texting_consent is False
+    got = texting_consent.history(session, org.broker, lead.id)
+    assert [(g["given"], g["who"]) for g in got] == [
+        (False, org.agent.name),
+        (True, org.agent.name),
+    ]

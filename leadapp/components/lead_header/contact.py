@@ -8,6 +8,7 @@ from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
 from .common import L
+from .consent import consent_dialog, consent_row
 
 STATUS_CHOICES = [{"code": k, "label": v} for k, v in LEAD_STATUSES.items()]
 PRIORITY_CHOICES = [{"code": k, "label": v} for k, v in PRIORITIES.items()]
@@ -108,7 +109,8 @@ def contact_box() -> rx.Component:
                 align="center",
             ),
             _row("Source", L("source")),
-            _row("Texting consent", L("texting")),
+            consent_row(),
+            consent_dialog(),
             _row("Created", L("created")),
             _row("Last activity", L("last_activity")),
             spacing="2",

@@ -28,7 +28,7 @@ from leadapp.models.enums import (
     PRIORITIES,
     STAGES,
 )
-from leadapp.services import access, leads, rating, speed, tags
+from leadapp.services import access, leads, rating, speed, tags, texting_consent
 
 from .format import _user_names, fmt_date, fmt_dt, money
 from .types import ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
@@ -99,7 +99,11 @@ def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
     return {
         # N2: speed to lead beside the agent
         "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, ""))
-        | {"speed": speed.line(session, lead)},
+        | {
+            "speed": speed.line(session, lead),
+            # TCPA: the last consent change, who, when and how
+            "texting_line": texting_consent.latest_line(session, user, lead),
+        },
         "tags": lead_tags,
         "all_tags": [t.name for t in tags.all_tags(session, user)][:500],
         "agents": agents,

@@ -44,6 +44,7 @@ class ContactInfo(TypedDict, total=False):
     priority_text: str
     source: str
     texting: str
+    texting_line: str  # the last consent change: "Given verbally (...) — <when>, recorded by ..."
     agent_id: str
     agent_name: str
     speed: str  # N2: "First contact 4 min after assignment"

@@ -8,6 +8,7 @@ import line below, and its component in `components/lead_tabs/` (DEVELOPERS.md).
 from __future__ import annotations
 
 from .activity import ActivityTab, SiteTab
+from .consent import ConsentEditor
 from .history import HistoryTab
 from .messages import NO_MESSAGE, ListingsTab, MessagesTab, ToolsTab
 from .organizer import OrganizerTab, UpdatesTab
@@ -17,6 +18,7 @@ from .subscriptions import SubscriptionsTab
 __all__ = [
     "NO_MESSAGE",
     "ActivityTab",
+    "ConsentEditor",
     "HistoryTab",
     "ListingsTab",
     "MessagesTab",

@@ -1,0 +1,169 @@
+"""The texting-consent (TCPA) row of the contact box and its editor dialog."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import ConsentEditor as C
+
+from .common import L, field_error
+
+
+def V(key: str):
+    """A value of the editor's ConsentView (the service fills every key)."""
+    return C.consent[key]
+
+
+def consent_row() -> rx.Component:
+    """ "Texting consent: Yes" with the last change (who, when, how) and, for a user who may
+    change the lead, the button that opens the editor."""
+    return rx.hstack(
+        rx.text("Texting consent", size="2", color_scheme="gray", min_width="120px"),
+        rx.vstack(
+            rx.hstack(
+                rx.badge(
+                    L("texting"),
+                    color_scheme=rx.cond(L("texting") == "Yes", "green", "gray"),
+                    variant="soft",
+                    data_testid="consent-state",
+                ),
+                rx.cond(
+                    LeadState.can_change,
+                    rx.link(
+                        "Change",
+                        size="2",
+                        cursor="pointer",
+                        on_click=C.open_consent,
+                        data_testid="consent-open",
+                    ),
+                ),
+                spacing="2",
+                align="center",
+            ),
+            rx.text(L("texting_line"), size="1", color_scheme="gray", data_testid="consent-line"),
+            spacing="1",
+            align="start",
+        ),
+        spacing="3",
+        width="100%",
+        align="start",
+    )
+
+
+def _change(c) -> rx.Component:
+    return rx.box(
+        rx.text(
+            rx.text.span(rx.cond(c["given"], "Given", "Withdrawn"), weight="bold"),
+            " · ",
+            c["at"],
+            " · ",
+            c["who"],
+            size="2",
+        ),
+        rx.text(c["how"], size="1", color_scheme="gray"),
+        rx.cond(c["note"] != "", rx.text("“", c["note"], "”", size="1")),
+        padding_y="4px",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+        data_testid="consent-change",
+    )
+
+
+def consent_dialog() -> rx.Component:
+    giving = V("action") == "give"
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Texting consent"),
+            rx.dialog.description(
+                "Campaign text messages go only to leads who consented (TCPA). Every change is"
+                " kept with who recorded it, when, and how the lead gave or withdrew consent.",
+                size="2",
+            ),
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Now:", size="2"),
+                    rx.badge(
+                        V("status"),
+                        color_scheme=rx.cond(V("given"), "green", "gray"),
+                        data_testid="consent-dialog-state",
+                    ),
+                    rx.text(V("line"), size="1", color_scheme="gray"),
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.form(
+                    rx.vstack(
+                        rx.el.input(type="hidden", name="action", value=V("action")),
+                        rx.text(
+                            rx.cond(
+                                giving,
+                                "Record consent: how did the lead give it?",
+                                "Record a withdrawal: how did the lead withdraw?",
+                            ),
+                            size="2",
+                            weight="medium",
+                        ),
+                        rx.el.select(
+                            rx.el.option("Choose how", value=""),
+                            rx.foreach(
+                                V("methods"),
+                                lambda m: rx.el.option(m["label"], value=m["code"]),
+                            ),
+                            name="method",
+                            default_value="",
+                            style={
+                                "padding": "6px",
+                                "width": "100%",
+                                "background": "var(--color-surface)",
+                            },
+                            data_testid="consent-method",
+                        ),
+                        field_error(C.consent_errors, "consent_method"),
+                        rx.text_area(
+                            name="note",
+                            placeholder="Note (optional): where, the form's name, the text ...",
+                            rows="2",
+                            width="100%",
+                            data_testid="consent-note",
+                        ),
+                        rx.hstack(
+                            rx.button(
+                                "Cancel",
+                                variant="soft",
+                                color_scheme="gray",
+                                type="button",
+                                on_click=C.close_consent,
+                            ),
+                            rx.button(
+                                rx.cond(giving, "Record consent", "Record withdrawal"),
+                                type="submit",
+                                color_scheme=rx.cond(giving, "green", "orange"),
+                                data_testid="consent-save",
+                            ),
+                            justify="end",
+                            width="100%",
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    key=C.consent_key,
+                    on_submit=C.record_consent,
+                    reset_on_submit=False,
+                    width="100%",
+                ),
+                rx.heading("Changes", size="2"),
+                rx.cond(
+                    V("changes").length() > 0,
+                    rx.vstack(rx.foreach(V("changes"), _change), spacing="0", width="100%"),
+                    rx.text("No change recorded yet.", size="2", color_scheme="gray"),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="560px",
+            data_testid="consent-dialog",
+        ),
+        open=C.consent_open,
+        on_open_change=lambda _o: C.close_consent(),
+    )

@@ -19,11 +19,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
-    AlertEmailSearch,
     AlertItem,
     Brokerage,
     CommSettings,
@@ -36,6 +34,7 @@ from leadapp.models import (
 )
 
 from . import mail, send_claims
+from .bulk import chunked, db_value, insert_rows
 
 WINDOW = timedelta(hours=24)
 ALERT_CHANGES = ("new", "price", "status", "back_on_market")
@@ -148,37 +147,44 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
     ).where(ranked.c.rank <= MAX_PER_EMAIL)
 
 
-def price_text(li: Listing) -> str:
+def price_text(li) -> str:
+    """A listing's price as shown ("$1,200,000", "$3,500/month"); any object with `price`
+    and `transaction` (a Listing or a row)."""
     return f"${li.price:,}" + ("/month" if li.transaction == "rent" else "")
 
 
-def _body(lead: Lead, agent_name: str, label: str, listings: list[Listing], names) -> str:
-    lines = [
+def _card(li) -> str:
+    """One listing's line in an alert email (built once per listing per run)."""
+    return (
         f"- {li.street}, {li.city} — {price_text(li)}, {li.beds} bd / {li.baths:g} ba"
         f" (MLS {li.mls_number})"
-        for li in listings
-    ]
+    )
+
+
+def _body(first_name: str, agent_name: str, label: str, cards: str, names) -> str:
     return (
-        f"Hi {lead.first_name or 'there'},\n\n{label} new or updated in the last day that match"
-        f" your saved searches ({', '.join(names)}):\n\n" + "\n".join(lines) + f"\n\n— {agent_name}"
+        f"Hi {first_name or 'there'},\n\n{label} new or updated in the last day that match"
+        f" your saved searches ({', '.join(names)}):\n\n" + cards + f"\n\n— {agent_name}"
     )
 
 
-def _upsert_items(session: Session, rows: list[dict]) -> None:
-    """Insert or move forward (search, listing) -> change rows: one executemany."""
-    if not rows:
-        return
-    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = mod.insert(AlertItem.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["saved_search_id", "listing_id"],
-        set_={"change_id": stmt.excluded.change_id, "sent_at": stmt.excluded.sent_at},
-    )
-    session.execute(stmt, rows)
+def _rows_by_id(session: Session, stmt_of, ids: list[int]) -> dict:
+    """{id: row} of `stmt_of(part)` over `ids` in IN-lists of 500."""
+    out = {}
+    for part in chunked(ids, 500):
+        for row in session.execute(stmt_of(part)):
+            out[row[0]] = row
+    return out
 
 
 def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: str) -> int:
-    """Match, claim and queue one brokerage's alerts for `period` (its local date)."""
+    """Match, claim and queue one brokerage's alerts for `period` (its local date).
+
+    Set-based after the match: the claims in one executemany, the leads, listings and
+    search names read in IN-lists, each listing's card built once and each distinct set of
+    cards joined once, the emails in one multi-row INSERT (mail.queue_many), their links,
+    Listings sent rows and alert items in one driver-level executemany each.
+    """
     rows = session.execute(match_statement(b.id, now - WINDOW, now)).all()
     if not rows:
         return 0
@@ -191,72 +197,93 @@ def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: st
     taken = send_claims.claim(session, keys, "alert")
     if not taken:
         return 0
-    chosen = {keys[k]: groups[keys[k]] for k in taken}
+    order = sorted(keys[k] for k in taken)
+    chosen = {lt: groups[lt] for lt in order}
     lead_ids = sorted({lead for lead, _ in chosen})
-    leads, agents, listings, searches = {}, {}, {}, {}
-    for i in range(0, len(lead_ids), 500):
-        part = lead_ids[i : i + 500]
-        for lead, agent in session.execute(
-            select(Lead, User.name)
-            .outerjoin(User, User.id == Lead.assigned_agent_id)
-            .where(Lead.id.in_(part))
-        ).all():
-            leads[lead.id], agents[lead.id] = lead, agent or b.name
-    for g in chosen.values():
-        g["sent"] = sorted(g["listings"])
-    listing_ids = sorted({lid for g in chosen.values() for lid in g["sent"]})
-    for i in range(0, len(listing_ids), 500):
-        for li in session.exec(select(Listing).where(Listing.id.in_(listing_ids[i : i + 500]))):
-            listings[li.id] = li
+    leads = _rows_by_id(
+        session,
+        lambda part: (
+            sa.select(Lead.id, Lead.first_name, Lead.email, User.name)
+            .outerjoin(User, col(User.id) == Lead.assigned_agent_id)
+            .where(col(Lead.id).in_(part))
+        ),
+        lead_ids,
+    )
+    listing_ids = sorted({lid for g in chosen.values() for lid in g["listings"]})
+    listings = _rows_by_id(
+        session,
+        lambda part: sa.select(
+            Listing.id,
+            Listing.street,
+            Listing.city,
+            Listing.price,
+            Listing.transaction,
+            Listing.beds,
+            Listing.baths,
+            Listing.mls_number,
+        ).where(col(Listing.id).in_(part)),
+        listing_ids,
+    )
     search_ids = sorted({sid for g in chosen.values() for sid in g["searches"]})
-    for i in range(0, len(search_ids), 500):
-        for sid, name in session.execute(
-            select(SavedSearch.id, SavedSearch.name).where(
-                SavedSearch.id.in_(search_ids[i : i + 500])
-            )
-        ).all():
-            searches[sid] = name
-    emails = {}
-    for (lead_id, tr), g in chosen.items():
-        lead = leads[lead_id]
-        label = "Rentals" if tr == "rent" else "Homes for sale"
-        sent = [listings[lid] for lid in g["sent"]]
-        sids = sorted(g["searches"])
-        emails[(lead_id, tr)] = mail.queue(
+    names = {
+        sid: row[1] or "your search"
+        for sid, row in _rows_by_id(
             session,
-            brokerage_id=b.id,
-            lead_id=lead_id,
-            to=lead.email,
-            subject=f"{label}: {len(sent)} new or updated listing{'s' if len(sent) != 1 else ''}",
-            body=_body(
-                lead, agents[lead_id], label, sent, [searches[s] or "your search" for s in sids]
+            lambda part: sa.select(SavedSearch.id, SavedSearch.name).where(
+                col(SavedSearch.id).in_(part)
             ),
-            kind="alert",
-            saved_search_id=sids[0],
-        )
-    session.flush()
-    links, sent_rows, items = [], [], []
+            search_ids,
+        ).items()
+    }
+    cards = {lid: _card(row) for lid, row in listings.items()}
+    card_sets: dict[tuple[int, ...], str] = {}  # many leads get the same listings
+    queued = []
     for (lead_id, tr), g in chosen.items():
-        eid = emails[(lead_id, tr)].id
-        links += [{"email_id": eid, "saved_search_id": s} for s in sorted(g["searches"])]
-        for lid in g["sent"]:
-            sent_rows.append(
-                {"lead_id": lead_id, "listing_id": lid, "via": "email", "created_at": now}
-            )
-            items += [
-                {"saved_search_id": sid, "listing_id": lid, "change_id": cid, "sent_at": now}
-                for sid, cid in g["listings"][lid]
-            ]
-    session.execute(AlertEmailSearch.__table__.insert(), links)
-    session.execute(ListingSent.__table__.insert(), sent_rows)
-    _upsert_items(session, items)
-    ss = SavedSearch.__table__
-    for i in range(0, len(search_ids), 500):
-        session.execute(
-            ss.update().where(ss.c.id.in_(search_ids[i : i + 500])).values(last_alert_at=now)
+        sent = tuple(sorted(g["listings"]))
+        text = card_sets.get(sent)
+        if text is None:
+            text = card_sets[sent] = "\n".join(cards[lid] for lid in sent)
+        _, first_name, email, agent = leads[lead_id]
+        label = "Rentals" if tr == "rent" else "Homes for sale"
+        sids = sorted(g["searches"])
+        queued.append(
+            {
+                "brokerage_id": b.id,
+                "lead_id": lead_id,
+                "to_address": email,
+                "subject": f"{label}: {len(sent)} new or updated listing"
+                + ("s" if len(sent) != 1 else ""),
+                "body": _body(first_name, agent or b.name, label, text, [names[s] for s in sids]),
+                "kind": "alert",
+                "saved_search_id": sids[0],
+            }
         )
-    send_claims.note_emails(session, {k: emails[keys[k]].id for k in taken})
-    return len(emails)
+    email_ids = dict(zip(chosen, mail.queue_many(session, queued), strict=True))
+    links, sent_rows, items = [], [], []
+    conn = session.connection()
+    at = db_value(conn, ListingSent.__table__.c.created_at, now)
+    for (lead_id, tr), g in chosen.items():
+        eid = email_ids[(lead_id, tr)]
+        links += [(eid, s) for s in sorted(g["searches"])]
+        for lid in sorted(g["listings"]):
+            sent_rows.append((lead_id, lid, "email", at))
+            items += [(sid, lid, cid, at) for sid, cid in g["listings"][lid]]
+    insert_rows(conn, "alert_email_search", ("email_id", "saved_search_id"), links)
+    insert_rows(conn, "listing_sent", ("lead_id", "listing_id", "via", "created_at"), sent_rows)
+    # a (search, listing) sent before moves forward to the change sent now
+    insert_rows(
+        conn,
+        "alert_item",
+        ("saved_search_id", "listing_id", "change_id", "sent_at"),
+        items,
+        on_conflict="ON CONFLICT (saved_search_id, listing_id) DO UPDATE"
+        " SET change_id = excluded.change_id, sent_at = excluded.sent_at",
+    )
+    ss = SavedSearch.__table__
+    for part in chunked(search_ids, 500):
+        session.execute(ss.update().where(ss.c.id.in_(part)).values(last_alert_at=now))
+    send_claims.note_emails(session, {k: email_ids[keys[k]] for k in taken})
+    return len(email_ids)
 
 
 def send_daily(session: Session, now: datetime) -> int:

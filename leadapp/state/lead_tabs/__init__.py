@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .activity import ActivityTab, SiteTab
 from .history import HistoryTab
+from .listing_mail import ListingMail
 from .messages import NO_MESSAGE, ListingsTab, MessagesTab, ToolsTab
 from .organizer import OrganizerTab, UpdatesTab
 from .search import PropertySearch
@@ -18,6 +19,7 @@ __all__ = [
     "NO_MESSAGE",
     "ActivityTab",
     "HistoryTab",
+    "ListingMail",
     "ListingsTab",
     "MessagesTab",
     "OrganizerTab",

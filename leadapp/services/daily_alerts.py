@@ -14,14 +14,15 @@ recorded in the lead's Listings sent (P18); the email is linked to each search i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from leadapp.models import (
+    AlertEmailSearch,
     AlertItem,
     Brokerage,
     CommSettings,
@@ -34,7 +35,7 @@ from leadapp.models import (
 )
 
 from . import mail, send_claims
-from .bulk import chunked, db_value, insert_rows
+from .bulk import chunked, insert_rows
 
 WINDOW = timedelta(hours=24)
 ALERT_CHANGES = ("new", "price", "status", "back_on_market")
@@ -177,28 +178,82 @@ def _rows_by_id(session: Session, stmt_of, ids: list[int]) -> dict:
     return out
 
 
+# One run's matches and the groups it sends, as temporary tables of the run's connection:
+# the email rows and their links, Listings sent and alert items are written from them by
+# INSERT ... SELECT, not row by row from Python.
+_TEMP = sa.MetaData()
+_MATCH = sa.Table(
+    "alert_match",
+    _TEMP,
+    sa.Column("search_id", sa.Integer),
+    sa.Column("lead_id", sa.Integer),
+    sa.Column("tr", sa.String(4)),
+    sa.Column("listing_id", sa.Integer),
+    sa.Column("change_id", sa.Integer),
+    prefixes=["TEMPORARY"],
+)
+_SENT = sa.Table(
+    "alert_sent",
+    _TEMP,
+    sa.Column("lead_id", sa.Integer),
+    sa.Column("tr", sa.String(4)),
+    sa.Column("email_id", sa.Integer),
+    sa.Index("ix_alert_sent_group", "lead_id", "tr", unique=True),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _ids(text: str | None) -> list[int]:
+    return sorted({int(i) for i in (text or "").split(",") if i})
+
+
 def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: str) -> int:
     """Match, claim and queue one brokerage's alerts for `period` (its local date).
 
-    Set-based after the match: the claims in one executemany, the leads, listings and
-    search names read in IN-lists, each listing's card built once and each distinct set of
-    cards joined once, the emails in one multi-row INSERT (mail.queue_many), their links,
-    Listings sent rows and alert items in one driver-level executemany each.
+    Set-based: the match goes into a temporary table, one row per (lead, sale|rent) comes
+    back with its listing and search ids, the claims go in one executemany, each listing's
+    card is built once and each distinct set of cards joined once, the emails go in one
+    multi-row INSERT (mail.queue_many), and their links, Listings sent rows, alert items and
+    the searches' last-alert time are each one INSERT ... SELECT (or UPDATE) from the tables.
     """
-    rows = session.execute(match_statement(b.id, now - WINDOW, now)).all()
-    if not rows:
+    conn = session.connection()
+    for t in (_MATCH, _SENT):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.name}")
+        t.create(conn)
+    try:
+        return _send(session, conn, b, now, period)
+    finally:
+        for t in (_MATCH, _SENT):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.name}")
+
+
+def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> int:
+    m = _MATCH.c
+    conn.execute(
+        _MATCH.insert().from_select(
+            ["search_id", "lead_id", "tr", "listing_id", "change_id"],
+            match_statement(b.id, now - WINDOW, now),
+        )
+    )
+    as_text = sa.func.aggregate_strings
+    groups = {
+        (lead_id, tr or "sale"): (_ids(lids), _ids(sids))
+        for lead_id, tr, lids, sids in conn.execute(
+            sa.select(
+                m.lead_id,
+                m.tr,
+                as_text(sa.cast(m.listing_id, sa.String), ","),
+                as_text(sa.cast(m.search_id, sa.String), ","),
+            ).group_by(m.lead_id, m.tr)
+        )
+    }
+    if not groups:
         return 0
-    groups: dict[tuple[int, str], dict] = defaultdict(lambda: {"listings": {}, "searches": {}})
-    for sid, lead_id, tr, listing_id, change_id in rows:
-        g = groups[(lead_id, tr or "sale")]
-        g["listings"].setdefault(listing_id, []).append((sid, change_id))
-        g["searches"][sid] = True
     keys = {f"alert:{lead}:{tr}:{period}": (lead, tr) for lead, tr in groups}
     taken = send_claims.claim(session, keys, "alert")
     if not taken:
         return 0
-    order = sorted(keys[k] for k in taken)
-    chosen = {lt: groups[lt] for lt in order}
+    chosen = {lt: groups[lt] for lt in sorted(keys[k] for k in taken)}
     lead_ids = sorted({lead for lead, _ in chosen})
     leads = _rows_by_id(
         session,
@@ -209,7 +264,7 @@ def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: st
         ),
         lead_ids,
     )
-    listing_ids = sorted({lid for g in chosen.values() for lid in g["listings"]})
+    listing_ids = sorted({lid for lids, _ in chosen.values() for lid in lids})
     listings = _rows_by_id(
         session,
         lambda part: sa.select(
@@ -224,7 +279,7 @@ def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: st
         ).where(col(Listing.id).in_(part)),
         listing_ids,
     )
-    search_ids = sorted({sid for g in chosen.values() for sid in g["searches"]})
+    search_ids = sorted({sid for _, sids in chosen.values() for sid in sids})
     names = {
         sid: row[1] or "your search"
         for sid, row in _rows_by_id(
@@ -238,14 +293,13 @@ def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: st
     cards = {lid: _card(row) for lid, row in listings.items()}
     card_sets: dict[tuple[int, ...], str] = {}  # many leads get the same listings
     queued = []
-    for (lead_id, tr), g in chosen.items():
-        sent = tuple(sorted(g["listings"]))
+    for (lead_id, tr), (lids, sids) in chosen.items():
+        sent = tuple(lids)
         text = card_sets.get(sent)
         if text is None:
             text = card_sets[sent] = "\n".join(cards[lid] for lid in sent)
         _, first_name, email, agent = leads[lead_id]
         label = "Rentals" if tr == "rent" else "Homes for sale"
-        sids = sorted(g["searches"])
         queued.append(
             {
                 "brokerage_id": b.id,
@@ -259,29 +313,51 @@ def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: st
             }
         )
     email_ids = dict(zip(chosen, mail.queue_many(session, queued), strict=True))
-    links, sent_rows, items = [], [], []
-    conn = session.connection()
-    at = db_value(conn, ListingSent.__table__.c.created_at, now)
-    for (lead_id, tr), g in chosen.items():
-        eid = email_ids[(lead_id, tr)]
-        links += [(eid, s) for s in sorted(g["searches"])]
-        for lid in sorted(g["listings"]):
-            sent_rows.append((lead_id, lid, "email", at))
-            items += [(sid, lid, cid, at) for sid, cid in g["listings"][lid]]
-    insert_rows(conn, "alert_email_search", ("email_id", "saved_search_id"), links)
-    insert_rows(conn, "listing_sent", ("lead_id", "listing_id", "via", "created_at"), sent_rows)
-    # a (search, listing) sent before moves forward to the change sent now
     insert_rows(
         conn,
-        "alert_item",
-        ("saved_search_id", "listing_id", "change_id", "sent_at"),
-        items,
-        on_conflict="ON CONFLICT (saved_search_id, listing_id) DO UPDATE"
-        " SET change_id = excluded.change_id, sent_at = excluded.sent_at",
+        _SENT.name,
+        ("lead_id", "tr", "email_id"),
+        [(lead, tr, eid) for (lead, tr), eid in email_ids.items()],
+    )
+    t = _SENT.c
+    sent = (
+        sa.select(m.search_id, m.lead_id, m.listing_id, m.change_id, t.email_id)
+        .select_from(_MATCH)
+        .join(_SENT, sa.and_(t.lead_id == m.lead_id, t.tr == sa.func.coalesce(m.tr, "sale")))
+        .subquery()
+    )
+    at = sa.literal(now, ListingSent.__table__.c.created_at.type)
+    conn.execute(
+        AlertEmailSearch.__table__.insert().from_select(
+            ["email_id", "saved_search_id"],
+            sa.select(sent.c.email_id, sent.c.search_id).distinct(),
+        )
+    )
+    conn.execute(
+        ListingSent.__table__.insert().from_select(
+            ["lead_id", "listing_id", "via", "created_at"],
+            sa.select(sent.c.lead_id, sent.c.listing_id, sa.literal("email"), at).distinct(),
+        )
+    )
+    # a (search, listing) sent before moves forward to the change sent now; the WHERE
+    # keeps SQLite from reading ON CONFLICT as a join's ON
+    mod = postgresql if conn.dialect.name == "postgresql" else sqlite
+    items = mod.insert(AlertItem.__table__).from_select(
+        ["saved_search_id", "listing_id", "change_id", "sent_at"],
+        sa.select(sent.c.search_id, sent.c.listing_id, sent.c.change_id, at).where(sa.true()),
+    )
+    conn.execute(
+        items.on_conflict_do_update(
+            index_elements=["saved_search_id", "listing_id"],
+            set_={"change_id": items.excluded.change_id, "sent_at": items.excluded.sent_at},
+        )
     )
     ss = SavedSearch.__table__
-    for part in chunked(search_ids, 500):
-        session.execute(ss.update().where(ss.c.id.in_(part)).values(last_alert_at=now))
+    conn.execute(
+        ss.update()
+        .where(ss.c.id.in_(sa.select(sent.c.search_id).scalar_subquery()))
+        .values(last_alert_at=now)
+    )
     send_claims.note_emails(session, {k: email_ids[keys[k]] for k in taken})
     return len(email_ids)
 

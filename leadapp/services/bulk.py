@@ -23,13 +23,8 @@ def insert_rows(
     columns: Sequence[str],
     rows: Iterable[Sequence],
     chunk: int = 50_000,
-    on_conflict: str = "",
 ) -> int:
-    """Insert `rows` (tuples in `columns` order) into `table` inside conn's transaction.
-
-    Values go to the driver as they are (see `db_value` for dates and JSON). `on_conflict`
-    is an `ON CONFLICT ...` clause appended to the statement (the same text on SQLite and
-    PostgreSQL, e.g. "ON CONFLICT (a, b) DO UPDATE SET c = excluded.c")."""
+    """Insert `rows` (tuples in `columns` order) into `table` inside conn's transaction."""
     dbapi = conn.connection.dbapi_connection
     cur = dbapi.cursor()
     quote = conn.dialect.identifier_preparer.quote
@@ -39,7 +34,7 @@ def insert_rows(
         if conn.dialect.name == "postgresql":
             from psycopg2.extras import execute_values
 
-            sql = f"INSERT INTO {table} ({cols}) VALUES %s {on_conflict}"
+            sql = f"INSERT INTO {table} ({cols}) VALUES %s"
             batch: list = []
             for row in rows:
                 batch.append(row)
@@ -51,8 +46,7 @@ def insert_rows(
                 execute_values(cur, sql, batch, page_size=len(batch))
                 n += len(batch)
         else:
-            marks = ", ".join("?" * len(columns))
-            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks}) {on_conflict}"
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(columns))})"
             if not isinstance(rows, list):
                 rows = list(rows)
             cur.executemany(sql, rows)
@@ -60,14 +54,6 @@ def insert_rows(
     finally:
         cur.close()
     return n
-
-
-def db_value(conn: sa.Connection, column: sa.Column, value):
-    """`value` as SQLAlchemy would hand it to the driver for `column` (a date or datetime on
-    SQLite becomes its stored text, a JSON value its text): convert a value shared by many
-    rows once, then pass it to insert_rows."""
-    processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    return processor(value) if processor else value
 
 
 def reset_sequence(conn: sa.Connection, table: str, column: str = "id") -> None:

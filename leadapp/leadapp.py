@@ -21,6 +21,7 @@ from leadapp.pages import (
     profile_audit,
     routing_page,
     settings,
+    showing_sheet,
     todo,
 )
 from leadapp.security_headers import secure
@@ -50,6 +51,7 @@ for page in (
     account_pages,
     profile_audit,
     routing_page,
+    showing_sheet,
 ):
     page.register(app)
 

@@ -39,13 +39,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # writes a list view's URL without a navigation) with eval, hence 'unsafe-eval'. The state
 # socket is a websocket to this host: connect-src names ws:// and wss:// of the request's own host
 # (CSP3 browsers match them with 'self' too; older ones need them spelled out). Images may
-# be data: URIs (plotly's legend icons, favicons) and blob: (downloads).
+# be data: URIs (plotly's legend icons, favicons) and blob: (downloads), and https: ones: the
+# listing photos (the MLS feed's PhotoURL) and the brokerage logo on the showing sheet live on
+# other hosts (both are checked to be http(s) addresses when stored).
 CSP_TEMPLATE = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
+        "img-src 'self' data: blob: https:",
         "font-src 'self' data:",
         "connect-src 'self' ws://{host} wss://{host}",
         "worker-src 'self' blob:",

@@ -14,13 +14,12 @@ recorded in the lead's Listings sent (P18); the email is linked to each search i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     AlertEmailSearch,
@@ -36,6 +35,7 @@ from leadapp.models import (
 )
 
 from . import mail, send_claims
+from .bulk import chunked, insert_rows
 
 WINDOW = timedelta(hours=24)
 ALERT_CHANGES = ("new", "price", "status", "back_on_market")
@@ -148,115 +148,218 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
     ).where(ranked.c.rank <= MAX_PER_EMAIL)
 
 
-def price_text(li: Listing) -> str:
+def price_text(li) -> str:
+    """A listing's price as shown ("$1,200,000", "$3,500/month"); any object with `price`
+    and `transaction` (a Listing or a row)."""
     return f"${li.price:,}" + ("/month" if li.transaction == "rent" else "")
 
 
-def _body(lead: Lead, agent_name: str, label: str, listings: list[Listing], names) -> str:
-    lines = [
+def _card(li) -> str:
+    """One listing's line in an alert email (built once per listing per run)."""
+    return (
         f"- {li.street}, {li.city} — {price_text(li)}, {li.beds} bd / {li.baths:g} ba"
         f" (MLS {li.mls_number})"
-        for li in listings
-    ]
+    )
+
+
+def _body(first_name: str, agent_name: str, label: str, cards: str, names) -> str:
     return (
-        f"Hi {lead.first_name or 'there'},\n\n{label} new or updated in the last day that match"
-        f" your saved searches ({', '.join(names)}):\n\n" + "\n".join(lines) + f"\n\n— {agent_name}"
+        f"Hi {first_name or 'there'},\n\n{label} new or updated in the last day that match"
+        f" your saved searches ({', '.join(names)}):\n\n" + cards + f"\n\n— {agent_name}"
     )
 
 
-def _upsert_items(session: Session, rows: list[dict]) -> None:
-    """Insert or move forward (search, listing) -> change rows: one executemany."""
-    if not rows:
-        return
-    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = mod.insert(AlertItem.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["saved_search_id", "listing_id"],
-        set_={"change_id": stmt.excluded.change_id, "sent_at": stmt.excluded.sent_at},
-    )
-    session.execute(stmt, rows)
+def _rows_by_id(session: Session, stmt_of, ids: list[int]) -> dict:
+    """{id: row} of `stmt_of(part)` over `ids` in IN-lists of 500."""
+    out = {}
+    for part in chunked(ids, 500):
+        for row in session.execute(stmt_of(part)):
+            out[row[0]] = row
+    return out
+
+
+# One run's matches and the groups it sends, as temporary tables of the run's connection:
+# the email rows and their links, Listings sent and alert items are written from them by
+# INSERT ... SELECT, not row by row from Python.
+_TEMP = sa.MetaData()
+_MATCH = sa.Table(
+    "alert_match",
+    _TEMP,
+    sa.Column("search_id", sa.Integer),
+    sa.Column("lead_id", sa.Integer),
+    sa.Column("tr", sa.String(4)),
+    sa.Column("listing_id", sa.Integer),
+    sa.Column("change_id", sa.Integer),
+    prefixes=["TEMPORARY"],
+)
+_SENT = sa.Table(
+    "alert_sent",
+    _TEMP,
+    sa.Column("lead_id", sa.Integer),
+    sa.Column("tr", sa.String(4)),
+    sa.Column("email_id", sa.Integer),
+    sa.Index("ix_alert_sent_group", "lead_id", "tr", unique=True),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _ids(text: str | None) -> list[int]:
+    return sorted({int(i) for i in (text or "").split(",") if i})
 
 
 def send_for_brokerage(session: Session, b: Brokerage, now: datetime, period: str) -> int:
-    """Match, claim and queue one brokerage's alerts for `period` (its local date)."""
-    rows = session.execute(match_statement(b.id, now - WINDOW, now)).all()
-    if not rows:
+    """Match, claim and queue one brokerage's alerts for `period` (its local date).
+
+    Set-based: the match goes into a temporary table, one row per (lead, sale|rent) comes
+    back with its listing and search ids, the claims go in one executemany, each listing's
+    card is built once and each distinct set of cards joined once, the emails go in one
+    multi-row INSERT (mail.queue_many), and their links, Listings sent rows, alert items and
+    the searches' last-alert time are each one INSERT ... SELECT (or UPDATE) from the tables.
+    """
+    conn = session.connection()
+    for t in (_MATCH, _SENT):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.name}")
+        t.create(conn)
+    try:
+        return _send(session, conn, b, now, period)
+    finally:
+        for t in (_MATCH, _SENT):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t.name}")
+
+
+def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> int:
+    m = _MATCH.c
+    conn.execute(
+        _MATCH.insert().from_select(
+            ["search_id", "lead_id", "tr", "listing_id", "change_id"],
+            match_statement(b.id, now - WINDOW, now),
+        )
+    )
+    as_text = sa.func.aggregate_strings
+    groups = {
+        (lead_id, tr or "sale"): (_ids(lids), _ids(sids))
+        for lead_id, tr, lids, sids in conn.execute(
+            sa.select(
+                m.lead_id,
+                m.tr,
+                as_text(sa.cast(m.listing_id, sa.String), ","),
+                as_text(sa.cast(m.search_id, sa.String), ","),
+            ).group_by(m.lead_id, m.tr)
+        )
+    }
+    if not groups:
         return 0
-    groups: dict[tuple[int, str], dict] = defaultdict(lambda: {"listings": {}, "searches": {}})
-    for sid, lead_id, tr, listing_id, change_id in rows:
-        g = groups[(lead_id, tr or "sale")]
-        g["listings"].setdefault(listing_id, []).append((sid, change_id))
-        g["searches"][sid] = True
     keys = {f"alert:{lead}:{tr}:{period}": (lead, tr) for lead, tr in groups}
     taken = send_claims.claim(session, keys, "alert")
     if not taken:
         return 0
-    chosen = {keys[k]: groups[keys[k]] for k in taken}
+    chosen = {lt: groups[lt] for lt in sorted(keys[k] for k in taken)}
     lead_ids = sorted({lead for lead, _ in chosen})
-    leads, agents, listings, searches = {}, {}, {}, {}
-    for i in range(0, len(lead_ids), 500):
-        part = lead_ids[i : i + 500]
-        for lead, agent in session.execute(
-            select(Lead, User.name)
-            .outerjoin(User, User.id == Lead.assigned_agent_id)
-            .where(Lead.id.in_(part))
-        ).all():
-            leads[lead.id], agents[lead.id] = lead, agent or b.name
-    for g in chosen.values():
-        g["sent"] = sorted(g["listings"])
-    listing_ids = sorted({lid for g in chosen.values() for lid in g["sent"]})
-    for i in range(0, len(listing_ids), 500):
-        for li in session.exec(select(Listing).where(Listing.id.in_(listing_ids[i : i + 500]))):
-            listings[li.id] = li
-    search_ids = sorted({sid for g in chosen.values() for sid in g["searches"]})
-    for i in range(0, len(search_ids), 500):
-        for sid, name in session.execute(
-            select(SavedSearch.id, SavedSearch.name).where(
-                SavedSearch.id.in_(search_ids[i : i + 500])
-            )
-        ).all():
-            searches[sid] = name
-    emails = {}
-    for (lead_id, tr), g in chosen.items():
-        lead = leads[lead_id]
-        label = "Rentals" if tr == "rent" else "Homes for sale"
-        sent = [listings[lid] for lid in g["sent"]]
-        sids = sorted(g["searches"])
-        emails[(lead_id, tr)] = mail.queue(
+    leads = _rows_by_id(
+        session,
+        lambda part: (
+            sa.select(Lead.id, Lead.first_name, Lead.email, User.name)
+            .outerjoin(User, col(User.id) == Lead.assigned_agent_id)
+            .where(col(Lead.id).in_(part))
+        ),
+        lead_ids,
+    )
+    listing_ids = sorted({lid for lids, _ in chosen.values() for lid in lids})
+    listings = _rows_by_id(
+        session,
+        lambda part: sa.select(
+            Listing.id,
+            Listing.street,
+            Listing.city,
+            Listing.price,
+            Listing.transaction,
+            Listing.beds,
+            Listing.baths,
+            Listing.mls_number,
+        ).where(col(Listing.id).in_(part)),
+        listing_ids,
+    )
+    search_ids = sorted({sid for _, sids in chosen.values() for sid in sids})
+    names = {
+        sid: row[1] or "your search"
+        for sid, row in _rows_by_id(
             session,
-            brokerage_id=b.id,
-            lead_id=lead_id,
-            to=lead.email,
-            subject=f"{label}: {len(sent)} new or updated listing{'s' if len(sent) != 1 else ''}",
-            body=_body(
-                lead, agents[lead_id], label, sent, [searches[s] or "your search" for s in sids]
+            lambda part: sa.select(SavedSearch.id, SavedSearch.name).where(
+                col(SavedSearch.id).in_(part)
             ),
-            kind="alert",
-            saved_search_id=sids[0],
+            search_ids,
+        ).items()
+    }
+    cards = {lid: _card(row) for lid, row in listings.items()}
+    card_sets: dict[tuple[int, ...], str] = {}  # many leads get the same listings
+    queued = []
+    for (lead_id, tr), (lids, sids) in chosen.items():
+        sent = tuple(lids)
+        text = card_sets.get(sent)
+        if text is None:
+            text = card_sets[sent] = "\n".join(cards[lid] for lid in sent)
+        _, first_name, email, agent = leads[lead_id]
+        label = "Rentals" if tr == "rent" else "Homes for sale"
+        queued.append(
+            {
+                "brokerage_id": b.id,
+                "lead_id": lead_id,
+                "to_address": email,
+                "subject": f"{label}: {len(sent)} new or updated listing"
+                + ("s" if len(sent) != 1 else ""),
+                "body": _body(first_name, agent or b.name, label, text, [names[s] for s in sids]),
+                "kind": "alert",
+                "saved_search_id": sids[0],
+            }
         )
-    session.flush()
-    links, sent_rows, items = [], [], []
-    for (lead_id, tr), g in chosen.items():
-        eid = emails[(lead_id, tr)].id
-        links += [{"email_id": eid, "saved_search_id": s} for s in sorted(g["searches"])]
-        for lid in g["sent"]:
-            sent_rows.append(
-                {"lead_id": lead_id, "listing_id": lid, "via": "email", "created_at": now}
-            )
-            items += [
-                {"saved_search_id": sid, "listing_id": lid, "change_id": cid, "sent_at": now}
-                for sid, cid in g["listings"][lid]
-            ]
-    session.execute(AlertEmailSearch.__table__.insert(), links)
-    session.execute(ListingSent.__table__.insert(), sent_rows)
-    _upsert_items(session, items)
+    email_ids = dict(zip(chosen, mail.queue_many(session, queued), strict=True))
+    insert_rows(
+        conn,
+        _SENT.name,
+        ("lead_id", "tr", "email_id"),
+        [(lead, tr, eid) for (lead, tr), eid in email_ids.items()],
+    )
+    t = _SENT.c
+    sent = (
+        sa.select(m.search_id, m.lead_id, m.listing_id, m.change_id, t.email_id)
+        .select_from(_MATCH)
+        .join(_SENT, sa.and_(t.lead_id == m.lead_id, t.tr == sa.func.coalesce(m.tr, "sale")))
+        .subquery()
+    )
+    at = sa.literal(now, ListingSent.__table__.c.created_at.type)
+    conn.execute(
+        AlertEmailSearch.__table__.insert().from_select(
+            ["email_id", "saved_search_id"],
+            sa.select(sent.c.email_id, sent.c.search_id).distinct(),
+        )
+    )
+    conn.execute(
+        ListingSent.__table__.insert().from_select(
+            ["lead_id", "listing_id", "via", "created_at"],
+            sa.select(sent.c.lead_id, sent.c.listing_id, sa.literal("email"), at).distinct(),
+        )
+    )
+    # a (search, listing) sent before moves forward to the change sent now; the WHERE
+    # keeps SQLite from reading ON CONFLICT as a join's ON
+    mod = postgresql if conn.dialect.name == "postgresql" else sqlite
+    items = mod.insert(AlertItem.__table__).from_select(
+        ["saved_search_id", "listing_id", "change_id", "sent_at"],
+        sa.select(sent.c.search_id, sent.c.listing_id, sent.c.change_id, at).where(sa.true()),
+    )
+    conn.execute(
+        items.on_conflict_do_update(
+            index_elements=["saved_search_id", "listing_id"],
+            set_={"change_id": items.excluded.change_id, "sent_at": items.excluded.sent_at},
+        )
+    )
     ss = SavedSearch.__table__
-    for i in range(0, len(search_ids), 500):
-        session.execute(
-            ss.update().where(ss.c.id.in_(search_ids[i : i + 500])).values(last_alert_at=now)
-        )
-    send_claims.note_emails(session, {k: emails[keys[k]].id for k in taken})
-    return len(emails)
+    conn.execute(
+        ss.update()
+        .where(ss.c.id.in_(sa.select(sent.c.search_id).scalar_subquery()))
+        .values(last_alert_at=now)
+    )
+    send_claims.note_emails(session, {k: email_ids[keys[k]] for k in taken})
+    return len(email_ids)
 
 
 def send_daily(session: Session, now: datetime) -> int:

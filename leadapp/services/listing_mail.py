@@ -6,6 +6,9 @@
   address, price, beds/baths, MLS number and the lead's details); each listing recorded in
   Listings sent (via "showing_sheet").
 Both reach the lead through access.get_lead(write=True) and refuse deleted leads.
+The lead page's buttons use `listing_brief` (the "Email this listing" dialog's heading),
+`sheet_page` (the printable page at /leads/<id>/listing/<mls>/sheet: read only, any user
+who may see the lead) and `print_sheet` (its Print button: records it, as showing_sheet).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from leadapp.models import Listing, ListingSent, User, utcnow
+from leadapp.models import Brokerage, Listing, ListingSent, User, utcnow
+from leadapp.models.enums import LISTING_STATUSES, PROPERTY_TYPES
 
-from . import access, mail
+from . import access, mail, mail_render
 from .daily_alerts import price_text
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import add_entry
+from .lead_page.types import ListingBrief, SheetListing, SheetPage
 
 MAX_LISTINGS = 20
 
@@ -137,3 +142,84 @@ def showing_sheet(session: Session, user: User, lead_id, listing_ids, day) -> di
             for i, li in enumerate(listings)
         ],
     }
+
+
+def _by_mls(session: Session, mls) -> Listing:
+    mls = str(mls or "").strip()[:32]
+    listing = (
+        session.exec(select(Listing).where(Listing.mls_number == mls)).first() if mls else None
+    )
+    if listing is None:
+        raise NotFound("That listing does not exist.")
+    return listing
+
+
+def _day(day) -> date:
+    if day in (None, ""):
+        return utcnow().date()
+    try:
+        return day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    except ValueError:
+        raise ValidationFailed({"date": "A date (YYYY-MM-DD)."}) from None
+
+
+def listing_brief(session: Session, user: User, lead_id, listing_id) -> ListingBrief:
+    """What the "Email this listing" dialog names (the lead must be one the user may change)."""
+    access.get_lead(session, user, lead_id, write=True)
+    li = _listings(session, [listing_id])[0]
+    return {
+        "id": li.id or 0,
+        "address": f"{li.street}, {li.city}",
+        "price": price_text(li),
+        "mls": li.mls_number,
+    }
+
+
+def _sheet_listing(li: Listing) -> SheetListing:
+    oh = ""
+    if li.open_house_start is not None:
+        oh = f"{li.open_house_start:%a %b %-d, %-I:%M %p} UTC"
+    return {
+        "address": li.street,
+        "place": f"{li.city}, {li.state} {li.postal_code}",
+        "price": price_text(li),
+        "beds": str(li.beds),
+        "baths": f"{li.baths:g}",
+        "sqft": f"{li.sqft:,}" if li.sqft else "",
+        "type": PROPERTY_TYPES.get(li.property_type, li.property_type),
+        "status": LISTING_STATUSES.get(li.status, li.status),
+        "listed": f"{li.list_date:%b %-d, %Y}",
+        "mls": li.mls_number,
+        "photo_url": li.photo_url or "",
+        "open_house": oh,
+    }
+
+
+def sheet_page(session: Session, user: User, lead_id, mls, day=None) -> SheetPage:
+    """The printable showing sheet (P18) of one listing for a lead and a date; reads only."""
+    lead = access.get_lead(session, user, lead_id)
+    when = _day(day)
+    li = _by_mls(session, mls)
+    brokerage = session.get(Brokerage, lead.brokerage_id)
+    ident = mail_render.identity(session, lead.brokerage_id)
+    return {
+        "brokerage": brokerage.name if brokerage else "",
+        "logo_url": ident.logo_url,
+        "postal_address": ident.postal_address,
+        "agent": user.name,
+        "agent_phone": user.phone,
+        "agent_email": user.email,
+        "signature": user.email_signature,
+        "lead": f"{lead.first_name} {lead.last_name}".strip() or lead.email,
+        "lead_phone": lead.phone,
+        "lead_email": lead.email,
+        "day": when.isoformat(),
+        "date": when.strftime("%A, %B %-d, %Y"),
+        "listing": _sheet_listing(li),
+    }
+
+
+def print_sheet(session: Session, user: User, lead_id, mls, day) -> dict:
+    """The sheet's Print button: records the listing as shown on that date (P18)."""
+    listing = _by_mls(session, mls)
+    return showing_sheet(session, user, lead_id, [listing.id], _day(day))

@@ -11,6 +11,7 @@ The caller commits (the API route and the CLI commit once per batch).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -104,15 +105,21 @@ class FeedResult:
         }
 
 
+@functools.lru_cache(maxsize=1024)
+def _norm_text(value: str) -> str:
+    return _KEY_RE.sub("", value).lower()
+
+
 def _norm(value) -> str:
-    return _KEY_RE.sub("", str(value)).lower()
+    # a feed repeats the same few statuses and types: the normal form is cached
+    return _norm_text(str(value))
 
 
 def _text(item: dict, key: str, max_len: int, errors: dict) -> str | None:
     v = item.get(key)
     if v is None:
         return None
-    v = str(v).strip()
+    v = (v if type(v) is str else str(v)).strip()
     if len(v) > max_len:
         errors[key] = f"At most {max_len} characters."
         return None
@@ -121,10 +128,15 @@ def _text(item: dict, key: str, max_len: int, errors: dict) -> str | None:
 
 def _number(item: dict, key: str, errors: dict, *, top: float, integer=True):
     v = item.get(key)
-    if v is None or (isinstance(v, str) and not v.strip()):
+    if v is None:
+        return None
+    t = type(v)
+    if t is int and 0 <= v <= top:  # the common case: a JSON integer in range
+        return v if integer else float(v)
+    if t is str and not v.strip():
         return None
     try:
-        n = float(str(v).replace(",", "").replace("$", "")) if isinstance(v, str) else float(v)
+        n = float(v.replace(",", "").replace("$", "")) if t is str else float(v)
     except (TypeError, ValueError):
         errors[key] = f"'{v}' is not a number."
         return None
@@ -349,20 +361,43 @@ def upsert(session: Session, items, now: datetime | None = None) -> FeedResult:
     changes = list(changes_old)
     if inserts:
         session.execute(table.insert(), inserts)
-        ids = dict(
-            session.execute(
-                sa.select(table.c.mls_number, table.c.id).where(
-                    table.c.mls_number.in_([r["mls_number"] for r in inserts])
+        new_mls = [r["mls_number"] for r in inserts]
+        # the "new" change of every inserted listing in one INSERT ... SELECT (no id round trip)
+        ct = ListingChange.__table__
+        session.execute(
+            ct.insert().from_select(
+                ["listing_id", "kind", "old_value", "new_value", "changed_at"],
+                sa.select(
+                    table.c.id,
+                    sa.literal("new"),
+                    sa.literal(""),
+                    table.c.status,
+                    sa.literal(now, ct.c.changed_at.type),
                 )
-            ).all()
+                .where(table.c.mls_number.in_(new_mls))
+                .order_by(table.c.id),
+            )
         )
-        for r in inserts:
-            lid = ids[r["mls_number"]]
-            changes.append(_change(lid, "new", "", r["status"], now))
-            if r.get("open_house_start"):
+        with_oh = [r for r in inserts if r.get("open_house_start")]
+        if with_oh:
+            ids = dict(
+                session.execute(
+                    sa.select(table.c.mls_number, table.c.id).where(
+                        table.c.mls_number.in_([r["mls_number"] for r in with_oh])
+                    )
+                ).all()
+            )
+            for r in with_oh:
                 changes.append(
-                    _change(lid, "open_house", "", r["open_house_start"].isoformat()[:19], now)
+                    _change(
+                        ids[r["mls_number"]],
+                        "open_house",
+                        "",
+                        r["open_house_start"].isoformat()[:19],
+                        now,
+                    )
                 )
+        result.changes += len(inserts)
     # one executemany per set of changed columns (a feed mostly changes the same few)
     by_cols: dict[tuple, list[dict]] = {}
     for lid, diff in updates:
@@ -376,7 +411,8 @@ def upsert(session: Session, items, now: datetime | None = None) -> FeedResult:
         session.execute(stmt, rows)
     if changes:
         session.execute(ListingChange.__table__.insert(), changes)
-    result.created, result.updated, result.changes = len(inserts), len(updates), len(changes)
+    result.created, result.updated = len(inserts), len(updates)
+    result.changes += len(changes)
     result.errors = [
         {"index": i, "mls_number": mls, "errors": errs} for i, (mls, errs) in sorted(errors.items())
     ]

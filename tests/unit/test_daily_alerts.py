@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import (
     AlertEmailSearch,
+    AlertItem,
     ListingSent,
     OutgoingEmail,
     SavedSearch,
@@ -253,3 +254,32 @@ def test_an_email_holds_at_most_50_listings(session, org, make_lead):
     body = emails(session, lead)[0].body
     assert body.count("(MLS C") == alerts.MAX_PER_EMAIL
     assert len(session.exec(select(ListingSent)).all()) == alerts.MAX_PER_EMAIL
+
+
+def test_many_leads_each_email_is_their_own(session, org, make_lead):
+    """A batch of emails: each one goes to its lead with that lead's listings, its links,
+    Listings sent rows and alert items (the batch's ids matched to the right rows)."""
+    leads = []
+    for i in range(12):
+        lead = make_lead(org.agent, first_name=f"L{i}", email=f"l{i}@example.com")
+        # lead i wants at most 100k*(i+1): listings P0..Pi
+        leads.append((lead, search(session, lead, "sale", max_price=100000 * (i + 1))))
+    listings_feed.upsert(
+        session, [reso(f"P{i}", price=100000 * (i + 1) - 1) for i in range(12)], now=FED
+    )
+    session.commit()
+    assert alerts.send_daily(session, RUN) == 12
+    session.commit()
+    for i, (lead, ss) in enumerate(leads):
+        (mail_row,) = emails(session, lead)
+        assert mail_row.to_address == f"l{i}@example.com" and "Hi L" + str(i) in mail_row.body
+        assert [f"P{j}" in mail_row.body for j in range(12)] == [j <= i for j in range(12)]
+        assert mail_row.saved_search_id == ss.id
+        links = session.exec(
+            select(AlertEmailSearch.saved_search_id).where(AlertEmailSearch.email_id == mail_row.id)
+        ).all()
+        assert links == [ss.id]
+        sent = session.exec(select(ListingSent).where(ListingSent.lead_id == lead.id)).all()
+        assert len(sent) == i + 1
+        items = session.exec(select(AlertItem).where(AlertItem.saved_search_id == ss.id)).all()
+        assert len(items) == i + 1

@@ -15,6 +15,7 @@ from leadapp.state.lead import LeadState
 
 from .activity import activity_tab, site_tab
 from .history import history_tab
+from .listing_actions import listing_mail_dialog
 from .messages import listings_tab, messages_tab, tools_tab
 from .organizer import organizer_tab, updates_tab
 from .search_dialog import search_dialog
@@ -88,6 +89,7 @@ def tabs() -> rx.Component:
             ),
         ),
         search_dialog(),
+        listing_mail_dialog(),
         width="100%",
         min_width="0",
     )

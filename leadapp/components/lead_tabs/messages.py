@@ -9,6 +9,7 @@ from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
 from .common import pager, table
+from .listing_actions import listing_actions
 
 
 def all_mail_panel() -> rx.Component:
@@ -126,7 +127,7 @@ def listings_tab() -> rx.Component:
             align="center",
         ),
         table(
-            ["When", "Listing", "Price", "Beds / baths", "MLS", "How", "By"],
+            ["When", "Listing", "Price", "Beds / baths", "MLS", "How", "By", ""],
             ListingsTab.rows,
             lambda r: rx.table.row(
                 rx.table.cell(r["when"], white_space="nowrap"),
@@ -136,6 +137,7 @@ def listings_tab() -> rx.Component:
                 rx.table.cell(r["mls"]),
                 rx.table.cell(rx.badge(r["via"], variant="soft")),
                 rx.table.cell(r["who"]),
+                rx.table.cell(listing_actions(r["listing_id"], r["mls"])),
                 data_testid="listing-sent-row",
             ),
             "listings-table",

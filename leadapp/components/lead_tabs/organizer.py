@@ -9,6 +9,7 @@ from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
 
 from ..lead_header.common import L
 from .common import _select
+from .listing_actions import listing_actions
 
 
 def _theirs(by_lead) -> rx.Component:
@@ -113,6 +114,7 @@ def _fav_card(f) -> rx.Component:
                 rx.text("Added ", f["added"], size="1", color_scheme="gray"),
                 wrap="wrap",
             ),
+            listing_actions(f["id"], f["mls"]),
             spacing="1",
             width="100%",
         ),

@@ -37,6 +37,7 @@ def listings_sent_page(session: Session, user: User, lead_id, page=0) -> Listing
         "rows": [
             {
                 "id": s.id,
+                "listing_id": s.listing_id,
                 "when": fmt_dt(s.created_at, user),
                 "address": f"{listing.street}, {listing.city}",
                 "price": money(listing.price),

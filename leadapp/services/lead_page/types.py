@@ -169,6 +169,7 @@ class ListingSentRow(TypedDict):
     """P18: a listing emailed or put on a showing sheet."""
 
     id: int
+    listing_id: int
     when: str
     address: str
     price: str
@@ -177,6 +178,50 @@ class ListingSentRow(TypedDict):
     baths: str
     via: str
     who: str
+
+
+class ListingBrief(TypedDict):
+    """The listing an "Email this listing" dialog is about."""
+
+    id: int
+    address: str
+    price: str
+    mls: str
+
+
+class SheetListing(TypedDict):
+    """A listing's facts on the printable showing sheet (P18)."""
+
+    address: str
+    place: str
+    price: str
+    beds: str
+    baths: str
+    sqft: str
+    type: str
+    status: str
+    listed: str
+    mls: str
+    photo_url: str
+    open_house: str
+
+
+class SheetPage(TypedDict):
+    """The showing sheet: brokerage, agent, lead, date and the listing."""
+
+    brokerage: str
+    logo_url: str
+    postal_address: str
+    agent: str
+    agent_phone: str
+    agent_email: str
+    signature: str
+    lead: str
+    lead_phone: str
+    lead_email: str
+    day: str
+    date: str
+    listing: SheetListing
 
 
 class ListingsSentPage(TypedDict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .activity import ActivityTab, SiteTab
 from .consent import ConsentEditor
 from .history import HistoryTab
+from .listing_mail import ListingMail
 from .messages import NO_MESSAGE, ListingsTab, MessagesTab, ToolsTab
 from .organizer import OrganizerTab, UpdatesTab
 from .search import PropertySearch
@@ -20,6 +21,7 @@ __all__ = [
     "ActivityTab",
     "ConsentEditor",
     "HistoryTab",
+    "ListingMail",
     "ListingsTab",
     "MessagesTab",
     "OrganizerTab",

@@ -1,0 +1,111 @@
+"""P18 on every listing the lead page shows: "Email this listing" and "Showing sheet".
+
+`listing_actions(listing_id, mls)` is the pair of buttons; `listing_mail_dialog()` (once, in
+the tab card) the dialog with the optional note. The sheet opens in a new browser tab at
+/leads/<lead>/listing/<mls>/sheet (pages/showing_sheet.py).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import ListingMail
+from leadapp.state.lead_tabs.listing_mail import NOTE_MAX
+
+from ..lead_header.common import L
+
+
+def sheet_href(mls) -> rx.Var:
+    return "/leads/" + LeadState.lead_id.to_string() + "/listing/" + mls + "/sheet"
+
+
+def listing_actions(listing_id, mls) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            LeadState.can_change,
+            rx.button(
+                rx.icon("mail", size=12),
+                "Email this listing",
+                size="1",
+                variant="soft",
+                on_click=ListingMail.open_email(listing_id),
+                data_testid="email-listing",
+            ),
+        ),
+        rx.link(
+            rx.button(
+                rx.icon("printer", size=12),
+                "Showing sheet",
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+            ),
+            href=sheet_href(mls),
+            is_external=True,
+            data_testid="showing-sheet",
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def listing_mail_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Email this listing"),
+            rx.dialog.description(
+                ListingMail.lm_listing["address"],
+                " · ",
+                ListingMail.lm_listing["price"],
+                " · MLS ",
+                ListingMail.lm_listing["mls"],
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.text("To ", L("name"), " (", L("email"), ")", size="2"),
+                    rx.text_area(
+                        name="note",
+                        placeholder="A personal note (optional)",
+                        rows="5",
+                        max_length=NOTE_MAX - 1,
+                        width="100%",
+                        data_testid="listing-note",
+                    ),
+                    rx.cond(
+                        ListingMail.lm_error != "",
+                        rx.text(ListingMail.lm_error, color_scheme="red", size="1"),
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Cancel",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=ListingMail.close_email,
+                        ),
+                        rx.button(
+                            rx.icon("send", size=14),
+                            "Send",
+                            type="submit",
+                            data_testid="send-listing",
+                        ),
+                        justify="end",
+                        width="100%",
+                    ),
+                    width="100%",
+                    margin_top="12px",
+                ),
+                on_submit=ListingMail.send_email,
+                reset_on_submit=False,
+                key=ListingMail.lm_key.to_string(),
+            ),
+            max_width="480px",
+            data_testid="listing-mail-dialog",
+        ),
+        open=ListingMail.lm_listing["id"] > 0,
+        on_open_change=lambda _o: ListingMail.close_email(),
+    )

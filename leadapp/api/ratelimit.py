@@ -3,8 +3,8 @@
 Each API key may make RATE requests a second with bursts of BURST (environment:
 REFLEX_LEADAPP_API_RATE, REFLEX_LEADAPP_API_BURST). With REFLEX_REDIS_URL set (several
 backend workers) the limit is shared through Redis (GCRA in one Lua call, Redis's clock);
-otherwise each process keeps token buckets in memory. Failed website logins are limited
-separately per (key, email), in process.
+otherwise each process keeps token buckets in memory. Refused website passwords are locked
+in the database (services/throttle.py, api/lead_accounts.py), shared by every worker.
 """
 
 from __future__ import annotations
@@ -92,8 +92,3 @@ def from_env():
     s = settings()
     rate, burst, url = s.leadapp_api_rate, s.leadapp_api_burst, s.redis_url
     return RedisBucket(url, rate, burst) if url else TokenBucket(rate, burst)
-
-
-def login_limiter() -> TokenBucket:
-    """10 failed logins per email and key, refilled at one every 90 seconds."""
-    return TokenBucket(1 / 90, 10)

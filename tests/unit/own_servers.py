@@ -7,6 +7,7 @@ tools run as the `postgres` user (initdb refuses root).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -72,10 +73,8 @@ class OwnPostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -73,7 +73,9 @@ def _keys(body: dict) -> list[str]:
     return [e["idempotency_key"] for e in body.get("events", [body])]
 
 
-def test_postgres_restart_under_load_recovers_with_503s_and_nothing_half_written(own_postgres):
+def test_postgres_restart_under_load_recovers_with_503s_and_nothing_half_written(
+    own_postgres,  # noqa: F811  (the fixture imported above)
+):
     pg = own_postgres
     admin = sa.create_engine(pg.url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as c:

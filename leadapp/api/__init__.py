@@ -4,7 +4,8 @@
 so the API answers on the app's own port. One router module per topic:
 
 - events.py     POST /api/v1/events             one website event or {"events": [...]} (up to 500)
-- accounts.py   POST /api/v1/accounts/login     a lead's website sign-in
+- lead_accounts.py POST /api/v1/accounts/login  a lead's website sign-in; also password
+                change, forgot and reset (one database lock for refused passwords)
 - leads.py      GET/POST /api/v1/leads          list (filters, cursor paging) / create
                 GET/PATCH /api/v1/leads/{id}    one lead / update
 - export.py     GET /export/<token>.csv         the lead list's CSV download (I5)

@@ -9,9 +9,9 @@ from fastapi.openapi.utils import get_openapi
 
 from leadapp.db import get_engine
 
-from . import accounts, errors, events, export, lead_accounts, leads, listings, mail_routes
+from . import errors, events, export, lead_accounts, leads, listings, mail_routes
 from .deps import ApiContext
-from .ratelimit import TokenBucket, from_env, login_limiter
+from .ratelimit import TokenBucket, from_env
 from .schemas import add_doc_only_schemas
 
 TITLE = "leadapp website API"
@@ -34,7 +34,6 @@ def _v1(ctx: ApiContext) -> FastAPI:
     v1.state.api = ctx
     errors.install(v1)
     v1.include_router(events.router)
-    v1.include_router(accounts.router)
     v1.include_router(lead_accounts.router)
     v1.include_router(leads.router)
     v1.include_router(mail_routes.router)
@@ -62,7 +61,6 @@ def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = Non
     ctx = ApiContext(
         engine=(lambda: engine) if engine is not None else get_engine,
         limiter=limiter or from_env(),
-        logins=login_limiter(),
     )
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.api = ctx

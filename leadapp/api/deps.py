@@ -38,11 +38,10 @@ MAX_BODY = 4 * 1024 * 1024
 
 @dataclass
 class ApiContext:
-    """What the routes share: the database, the per-key limit, the failed-login limit."""
+    """What the routes share: the database and the per-key limit."""
 
     engine: Callable[[], sa.Engine]
     limiter: Any  # TokenBucket or RedisBucket: take(key) -> seconds to wait
-    logins: TokenBucket
 
 
 def context(request: Request) -> ApiContext:

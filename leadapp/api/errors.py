@@ -1,8 +1,9 @@
 """Error answers of the HTTP API: one body shape, `{"error": ..., "errors": {...}}`.
 
 Routes raise `ApiError` (status, message, headers) or let a service error through; the
-handlers installed by `install(app)` turn each into its status, and its `InternalErrors`
-middleware answers 500 for anything else, after the transaction rolled back.
+handlers installed by `install(app)` turn each into its status (a lost or refused database
+connection: 503 with Retry-After), and its `InternalErrors` middleware answers 500 for
+anything else, after the transaction rolled back.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(409, "The data changed while the request ran; send it again.")
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database dropped or refused the connection (a restart, a failover, too busy):
+    the transaction is gone, nothing of the request was stored, and it may be sent again."""
+    log.warning("database unavailable in %s: %s", request.url.path, str(exc).split("\n")[0])
+    return error_response(
+        503,
+        "The database is not answering; nothing was stored. Send the request again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's own parameter checks answer like the services' ValidationFailed."""
     assert isinstance(exc, RequestValidationError)
@@ -98,6 +110,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(sa.exc.IntegrityError, _integrity_error)
+    app.add_exception_handler(sa.exc.OperationalError, _database_unavailable)
+    app.add_exception_handler(sa.exc.InterfaceError, _database_unavailable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
 

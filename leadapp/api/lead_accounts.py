@@ -1,11 +1,14 @@
-"""W2 routes for a lead's own website account: change password, forgot password, reset.
+"""W2 routes for a lead's own website account: sign-in, change password, forgot, reset.
 
+    POST /api/v1/accounts/login           {"email", "password"}
     POST /api/v1/accounts/password        {"email", "current_password", "new_password"}
     POST /api/v1/accounts/forgot-password {"email", "reset_url"}   -> 202 whatever the email
     POST /api/v1/accounts/reset-password  {"token", "new_password"}
 
-Refused passwords count towards the same lock as users' sign-in (services/throttle.py):
-10 in 15 minutes per (email, client address) answer 429 with Retry-After.
+Refused passwords (sign-in and change password alike) count towards the same lock as users'
+sign-in (services/throttle.py): 10 in 15 minutes per (brokerage + email, client address)
+lock it for 15 minutes, answered 429 with Retry-After. The lock lives in the database, so
+every backend worker sees the same count.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from leadapp.services.errors import ServiceError, ValidationFailed
 
 from .deps import JsonBody, Key, Tx
 from .errors import BODY_ERRORS, KEY_ERRORS, ApiError
-from .schemas import Error
+from .schemas import Error, Login, LoginResult, body_doc
 
 router = APIRouter(tags=["website accounts"])
 
@@ -43,10 +46,48 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def _locked(exc: throttle.Locked) -> ApiError:
+    wait = max(1, math.ceil((exc.until - utcnow()).total_seconds()))
+    return ApiError(429, str(exc), headers={"Retry-After": str(wait)})
+
+
 def _new_password_errors(exc: ValidationFailed) -> ValidationFailed:
     return ValidationFailed(
         {("new_password" if k == "password" else k): v for k, v in exc.errors.items()}
     )
+
+
+@router.post(
+    "/accounts/login",
+    operation_id="websiteLogin",
+    summary="Check a lead's website password (W2).",
+    response_model=LoginResult,
+    response_description="Signed in.",
+    responses={
+        **KEY_ERRORS,
+        401: {"model": Error, "description": "Wrong email or password, or a bad API key."},
+        422: {"model": Error, "description": "Email or password missing."},
+        429: {"model": Error, "description": "Too many wrong passwords: locked for a while."},
+        **BODY_ERRORS,
+    },
+    openapi_extra=body_doc(Login),
+)
+def post_login(request: Request, key: Key, body: JsonBody, session: Tx):
+    f = _fields(body, ("email", "password"))
+    try:
+        lead = lead_accounts.login(
+            session, key.brokerage_id, f["email"][:320], f["password"][:200], _address(request)
+        )
+    except throttle.Locked as exc:
+        raise _locked(exc) from None
+    except ServiceError as exc:
+        raise ApiError(401, str(exc)) from None
+    return {
+        "lead_id": lead.id,
+        "email": lead.email,
+        "first_name": lead.first_name,
+        "last_name": lead.last_name,
+    }
 
 
 @router.post(
@@ -73,8 +114,7 @@ def post_password(request: Request, key: Key, body: JsonBody, session: Tx):
             _address(request),
         )
     except throttle.Locked as exc:
-        wait = max(1, math.ceil((exc.until - utcnow()).total_seconds()))
-        raise ApiError(429, str(exc), headers={"Retry-After": str(wait)}) from None
+        raise _locked(exc) from None
     except ValidationFailed as exc:
         raise _new_password_errors(exc) from None
     except ServiceError as exc:

@@ -3,17 +3,20 @@
 Each API key may make RATE requests a second with bursts of BURST (environment:
 REFLEX_LEADAPP_API_RATE, REFLEX_LEADAPP_API_BURST). With REFLEX_REDIS_URL set (several
 backend workers) the limit is shared through Redis (GCRA in one Lua call, Redis's clock);
-otherwise each process keeps token buckets in memory. Failed website logins are limited
-separately per (key, email), in process.
+otherwise each process keeps token buckets in memory. Refused website passwords are locked
+in the database (services/throttle.py, api/lead_accounts.py), shared by every worker.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 
 from leadapp.settings import settings
+
+log = logging.getLogger("leadapp.api")
 
 
 class TokenBucket:
@@ -67,7 +70,8 @@ return 0
 class RedisBucket:
     """The same limit as TokenBucket, shared by every worker through Redis.
 
-    Falls back to an in-process bucket when Redis does not answer."""
+    Falls back to an in-process bucket while Redis does not answer (each worker then limits
+    on its own), saying so in the log once per outage, and back to Redis when it answers."""
 
     def __init__(self, url: str, rate: float, burst: float, prefix: str = "leadapp:api-rate:"):
         import redis
@@ -76,6 +80,7 @@ class RedisBucket:
         self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._script = self._redis.register_script(_GCRA)
         self._local = TokenBucket(rate, burst)
+        self._down = False
 
     def take(self, key, cost: float = 1.0) -> float:
         interval = 1000.0 / self.rate
@@ -83,8 +88,17 @@ class RedisBucket:
             wait_ms = self._script(
                 keys=[f"{self.prefix}{key}"], args=[interval, interval * self.burst]
             )
-        except Exception:  # Redis down: keep limiting, per process
+        except Exception as exc:  # Redis down: keep limiting, per process
+            if not self._down:
+                self._down = True
+                log.warning(
+                    "API rate limit: Redis does not answer (%s); limiting per worker until it does",
+                    exc,
+                )
             return self._local.take(key, cost)
+        if self._down:
+            self._down = False
+            log.warning("API rate limit: Redis answers again; the limit is shared again")
         return float(wait_ms) / 1000.0
 
 
@@ -92,8 +106,3 @@ def from_env():
     s = settings()
     rate, burst, url = s.leadapp_api_rate, s.leadapp_api_burst, s.redis_url
     return RedisBucket(url, rate, burst) if url else TokenBucket(rate, burst)
-
-
-def login_limiter() -> TokenBucket:
-    """10 failed logins per email and key, refilled at one every 90 seconds."""
-    return TokenBucket(1 / 90, 10)

@@ -17,9 +17,14 @@ BATCH = 500
 KINDS = ["listing_view", "search", "saved_listing", "info_request", "email_click", "saved_search"]
 
 
-def _fresh(path):
+def _fresh(path, postgres: bool = False):
+    """A new SQLite file; with `postgres`, a PostgreSQL database under --db (the ingest
+    benches; the others that share this helper stay on SQLite)."""
     from leadapp import db
+    from leadapp.bench.databases import fresh_database
 
+    if postgres:
+        return fresh_database(path)
     if path.exists():
         path.unlink()
     url = f"sqlite:///{path}"
@@ -153,7 +158,7 @@ def _raw_rows(bid: int, events: list[dict], lead_of: dict) -> list[tuple]:
 def _raw(ctx: BenchContext, name: str, n_leads: int, events: list[dict]) -> float:
     from leadapp.services.bulk import insert_rows
 
-    eng = _fresh(ctx.workdir / name)
+    eng = _fresh(ctx.workdir / name, postgres=True)
     bid, _ = _org(eng, n_leads)
     with eng.connect() as c:
         lead_of = {e: i for i, e in c.exec_driver_sql("SELECT id, email FROM lead")}
@@ -189,7 +194,7 @@ def events_service(ctx: BenchContext) -> list[Row]:
 
     n = 5_000 if ctx.quick else N_EVENTS
     events = _events(n, N_LEADS)
-    eng = _fresh(ctx.workdir / "events_app.db")
+    eng = _fresh(ctx.workdir / "events_app.db", postgres=True)
     bid, _ = _org(eng, N_LEADS)
     t = time.perf_counter()
     for start in range(0, n, BATCH):  # one transaction per batch, as the API does
@@ -224,7 +229,7 @@ def events_http(ctx: BenchContext) -> list[Row]:
 
     n = 5_000 if ctx.quick else N_EVENTS
     events = _events(n, N_LEADS, seed=2)
-    eng = _fresh(ctx.workdir / "http_app.db")
+    eng = _fresh(ctx.workdir / "http_app.db", postgres=True)
     bid, key = _org(eng, N_LEADS)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -9,7 +9,9 @@ Building 1M leads / 10M activities takes several minutes.
 `leadapp bench --db postgresql+psycopg2://...` sets `use_postgres(url)`: the demo brokerage
 of each size then lives in its own PostgreSQL database named after that URL's database plus
 the size (`leadapp_bench_100000`), seeded the same way and ANALYZEd, and the raw limits
-replay the captured SQL through the psycopg2 cursor.
+replay the captured SQL through the psycopg2 cursor. `fresh_database(path)` gives the
+benches that build their own database (import, ingest, lead page) an empty one, on
+PostgreSQL too under --db.
 """
 
 from __future__ import annotations
@@ -40,27 +42,52 @@ def _plan(leads: int, activities: int):
     )
 
 
-def _pg_database(leads: int, activities: int):
-    """The PostgreSQL demo database of this size: created and seeded when missing."""
+def _pg_create(suffix: str, replace: bool = False) -> str:
+    """The URL of the PostgreSQL database `<--db database>_<suffix>`, created when missing
+    (dropped and created empty with `replace`)."""
     import sqlalchemy as sa
 
-    from leadapp import db
-    from leadapp.services import demo_data
-
     base = sa.make_url(_PG["url"])
-    name = f"{base.database}_{leads}" + (
-        "" if activities == activities_for(leads) else f"_{activities}"
-    )
-    url = base.set(database=name).render_as_string(hide_password=False)
+    name = f"{base.database}_{suffix}"
     admin = sa.create_engine(
         base.set(database="postgres").render_as_string(hide_password=False),
         isolation_level="AUTOCOMMIT",
     )
     with admin.connect() as c:
+        if replace:
+            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         exists = c.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first()
         if not exists:
             c.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_database(path: Path):
+    """An empty, migrated database for a bench that builds its own (import, ingest, lead
+    page): the SQLite file `path`, replaced; under --db the PostgreSQL database named after
+    the --db one plus the file's stem (`leadapp_bench_import_app`), dropped and re-created."""
+    from leadapp import db
+
+    path = Path(path)
+    if _PG:
+        url = _pg_create(path.stem, replace=True)
+    else:
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if p.exists():
+                p.unlink()
+        url = f"sqlite:///{path}"
+    db.upgrade(url)
+    return db.make_engine(url)
+
+
+def _pg_database(leads: int, activities: int):
+    """The PostgreSQL demo database of this size: created and seeded when missing."""
+    from leadapp import db
+    from leadapp.services import demo_data
+
+    suffix = f"{leads}" + ("" if activities == activities_for(leads) else f"_{activities}")
+    url = _pg_create(suffix)
     db.upgrade(url)
     eng = db.make_engine(url)
     if demo_data.is_empty(eng):
@@ -70,7 +97,7 @@ def _pg_database(leads: int, activities: int):
             c.exec_driver_sql("VACUUM ANALYZE")
         print(
             f"  seeded {leads:,} leads / {activities:,} activities in "
-            f"{time.perf_counter() - t:.0f} s -> {name}",
+            f"{time.perf_counter() - t:.0f} s -> {eng.url.database}",
             flush=True,
         )
     return eng

@@ -118,15 +118,9 @@ def make_file(n: int, agent_codes: list[str], market_id: int, campaign_id: int) 
 
 
 def _fresh(path):
-    from leadapp import db
+    from leadapp.bench.databases import fresh_database
 
-    for suffix in ("", "-wal", "-shm"):
-        p = path.with_name(path.name + suffix)
-        if p.exists():
-            p.unlink()
-    url = f"sqlite:///{path}"
-    db.upgrade(url)
-    return db.make_engine(url)
+    return fresh_database(path)  # PostgreSQL under --db
 
 
 def _org(engine):

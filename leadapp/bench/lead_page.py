@@ -2,7 +2,8 @@
 
 "Opening" is what the page does on load: the header (contact, tags, rating with its
 reasons, tab counts) and the first page of the Activity tab, through the services as an
-agent. The raw limit runs the same SQL statements directly on the driver connection.
+agent. The raw limit runs the same SQL statements directly on the driver connection (on
+PostgreSQL, under --db: the statements the services sent, captured and replayed).
 """
 
 from __future__ import annotations
@@ -11,16 +12,24 @@ import random
 import shutil
 from datetime import timedelta
 
-from leadapp.bench import BenchContext, Row, bench, p95, replay_sql
+from leadapp.bench import BenchContext, Row, bench, capture_sql, p95, replay_sql
 
 N_ACTIVITIES = 10_000
 
 
 def _database(ctx: BenchContext):
     from leadapp import db
+    from leadapp.bench.databases import fresh_database, postgres_url
     from leadapp.services import demo_data
 
     path = ctx.workdir / "lead_page.db"
+    if postgres_url():  # a PostgreSQL database of its own, seeded like the SQLite fallback
+        engine = fresh_database(path)
+        leads = min(ctx.leads, 5000)
+        demo_data.load(
+            engine, demo_data.Plan(seed=7, leads=leads, activities=leads * 10, listings=500)
+        )
+        return engine
     if path.exists():
         path.unlink()
     seeded = ctx.cache.get("seeded_db")
@@ -104,6 +113,7 @@ def _busy_lead(engine) -> tuple[int, int]:
 def open_busy_lead(ctx: BenchContext) -> list[Row]:
     from sqlmodel import Session
 
+    from leadapp.bench.databases import postgres_url
     from leadapp.models import User, utcnow
     from leadapp.services import lead_page, rating
 
@@ -151,7 +161,11 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
         ),
     ]
 
-    raw = replay_sql(engine, raw_sql)
+    if postgres_url():  # the SQL above is SQLite's: replay what the services sent instead
+        app()
+        raw = replay_sql(engine, capture_sql(engine, app))
+    else:
+        raw = replay_sql(engine, raw_sql)
 
     app()
     raw()  # warm both

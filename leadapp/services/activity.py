@@ -613,27 +613,6 @@ def _insert_activities(session: Session, rows: list[dict]) -> list[int]:
 # ------------------------------------------------------------------ W2: website accounts
 
 
-def website_login(session: Session, brokerage_id: int, email, password) -> Lead | None:
-    """The lead whose website password matches, else None (same time either way)."""
-    from .security import verify_password
-
-    try:
-        email = check_email(email if isinstance(email, str) else "")
-    except ValueError:
-        email = ""
-    lead = (
-        session.exec(
-            select(Lead).where(Lead.brokerage_id == brokerage_id, Lead.email == email)
-        ).first()
-        if email
-        else None
-    )
-    ok = verify_password(
-        lead.website_password_hash if lead else None, password if isinstance(password, str) else ""
-    )
-    return lead if ok and lead is not None and lead.status != "deleted" else None
-
-
 def api_user(brokerage_id: int, key_name: str = "API") -> User:
     """The acting user of an API key: broker scope in its brokerage, no user row (actor =
     the website)."""

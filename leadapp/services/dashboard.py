@@ -554,15 +554,40 @@ def _next_on(md: int, days: list[date]) -> date:
     return days[0]
 
 
+def _md_ranges(days: list[date]) -> list[tuple[int, int]]:
+    """Consecutive days as ranges of month*100+day, in day order: one range, or two when
+    the days pass Dec 31. A range holds the same leads as the list of its days (no lead has
+    an impossible day such as 1132), Feb 29 included where _mds adds it."""
+    runs: list[list[date]] = []
+    for d in days:
+        if runs and d.month * 100 + d.day < runs[-1][-1].month * 100 + runs[-1][-1].day:
+            runs.append([d])
+        elif runs:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    out = []
+    for run in runs:
+        mds = _mds(run)
+        out.append((mds[0], mds[-1]))
+    return out
+
+
 def _dates_on(
     session: Session, sc: Scope, days: list[date], col, limit: int = UPCOMING_LIMIT + 1
 ) -> list[dict]:
-    rows = session.execute(
-        select(Lead.id, Lead.first_name, Lead.last_name, Lead.email, col)
-        .where(sc.lead_clause(), col.in_(_mds(days)))
-        .order_by(col, Lead.id)
-        .limit(limit)
-    ).all()
+    # A range, not IN (...): PostgreSQL then walks the (brokerage_id, <md>, ...) index in
+    # order and stops at the limit; with IN it read the brokerage's whole index in md order.
+    rows: list = []
+    for lo, hi in _md_ranges(days):
+        if len(rows) >= limit:
+            break
+        rows += session.execute(
+            select(Lead.id, Lead.first_name, Lead.last_name, Lead.email, col)
+            .where(sc.lead_clause(), col >= lo, col <= hi)
+            .order_by(col, Lead.id)
+            .limit(limit - len(rows))
+        ).all()
     return [{"lead_id": r[0], "lead_name": lead_name(r[1], r[2], r[3]), "md": r[4]} for r in rows]
 
 

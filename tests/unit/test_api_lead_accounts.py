@@ -106,3 +106,31 @@ def test_api_writes_name_their_key_in_the_history(client, session, org):
     assert "Bea Broker" in {row["who"] for row in shown}
     mine = session.exec(select(HistoryEntry).where(HistoryEntry.actor_id == org.broker.id)).all()
     assert mine and all(e.api_key_id is None for e in mine)
+
+
+def test_login_lock_is_shared_by_workers_on_their_own_engines(client, engine):
+    """Two API apps, each with its own engine (two workers): refusals add up in the database."""
+    from leadapp import db
+
+    url = engine.url.render_as_string(hide_password=False)
+    second_engine = db.make_engine(url)
+    try:
+        with TestClient(build_api(second_engine, TokenBucket(1000, 1000))) as other:
+            other.headers["Authorization"] = client.headers["Authorization"]
+            workers = [client, other]
+            codes = [_login(workers[i % 2], "a wrong guess") for i in range(10)]
+            assert codes == [401] * 9 + [429]
+            # the right password is refused on both workers while the lock lasts
+            for w in workers:
+                r = w.post(
+                    "/api/v1/accounts/login", json={"email": "web@example.com", "password": OLD}
+                )
+                assert r.status_code == 429 and int(r.headers["Retry-After"]) > 800
+    finally:
+        second_engine.dispose()
+
+
+def test_a_good_login_clears_the_refusals(client):
+    assert [_login(client, "a wrong guess") for _ in range(9)] == [401] * 9
+    assert _login(client, OLD) == 200
+    assert [_login(client, "a wrong guess") for _ in range(9)] == [401] * 9

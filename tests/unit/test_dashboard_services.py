@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -498,3 +498,20 @@ def test_check_reports_a_drifted_day_rollup_and_rebuild_repairs_it(session, org,
     rollups.rebuild(session, org.brokerage.id)
     session.commit()
     assert rollups.check(session, org.brokerage.id) == []
+
+
+def test_upcoming_dates_across_new_year_and_feb_29(session, org, make_lead):
+    for i in range(3):
+        make_lead(org.agent, email=f"jan{i}@x.test", first_name=f"Jan{i}", birthday="1980-01-01")
+    make_lead(org.agent, email="dec@x.test", first_name="Dec", birthday="1980-12-30")
+    make_lead(org.agent, email="leap@x.test", first_name="Leap", birthday="1980-02-29")
+    sc = dash.scope(session, org.agent, None)
+    days = [date(2026, 12, 28) + timedelta(days=i) for i in range(7)]
+    # the limit keeps the nearest days: December before January
+    rows = dash._dates_on(session, sc, days, Lead.birthday_md, limit=2)
+    assert [r["lead_name"].split()[0] for r in rows] == ["Dec", "Jan0"]
+    feb = [date(2027, 2, 22) + timedelta(days=i) for i in range(7)]  # ends Feb 28, not a leap year
+    rows = dash._dates_on(session, sc, feb, Lead.birthday_md)
+    assert [r["md"] for r in rows] == [229]
+    leap = [date(2028, 2, 22) + timedelta(days=i) for i in range(7)]  # Feb 29 is its own day
+    assert dash._dates_on(session, sc, leap, Lead.birthday_md) == []

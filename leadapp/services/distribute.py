@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from leadapp.models import ClaimOffer, HistoryEntry, Lead, RoutingSettings, User
+from leadapp.models import Brokerage, ClaimOffer, HistoryEntry, Lead, RoutingSettings, User
 
-from . import notify, speed
+from . import handover, notify, speed
 from .leads import display_name
 from .routing import Decision, Facts, Router
+from .tags import tags_of
 
 
 def record(
@@ -136,10 +137,6 @@ def _tell(session: Session, router: Router, decided, now) -> None:
 
 def _pool_watchers(session: Session, brokerage_id: int) -> list[int]:
     """The agents who may claim from the pool (none when the brokerage switched it off)."""
-    from sqlmodel import select
-
-    from leadapp.models import Brokerage
-
     b = session.get(Brokerage, brokerage_id)
     if not b or not b.unassigned_pool_enabled:
         return []
@@ -172,16 +169,12 @@ def route_returned(session: Session, actor: User, lead: Lead) -> Decision | None
     s = session.get(RoutingSettings, lead.brokerage_id)
     if s is None or not s.route_pool_returns:
         return None
-    from . import claims
-
     router = Router(session, lead.brokerage_id, "pool_return")
-    from .tags import tags_of
-
     d = router.decide(lead_facts(lead, tags_of(session, [lead.id]).get(lead.id, [])))
     if d.agent_id == actor.id:  # never straight back to the agent who rejected it
         d = Decision(None, d.reason + "; the rejecting agent again → unassigned pool", d.rule_id)
     if d.agent_id:
-        claims.give(session, lead.id, lead.brokerage_id, None, d.agent_id)
+        handover.give(session, lead.id, lead.brokerage_id, None, d.agent_id)
     session.refresh(lead)
     record(session, router, [(lead, d)])
     return d

@@ -20,6 +20,7 @@ from leadapp.models import Notification, NotificationPref, User, utcnow
 
 from . import live, mail
 from .errors import NotFound, ValidationFailed
+from .people import display_name
 
 KINDS = {
     "assigned": "New lead assigned to you",
@@ -106,8 +107,6 @@ def brokers_of(session: Session, brokerage_id: int) -> list[int]:
 
 def lead_reply(session: Session, lead, subject: str = "", snippet: str = "") -> int:
     """A lead wrote back (inbound mail): tell the lead's agent, or the brokers for a pool lead."""
-    from .leads import display_name
-
     to = (
         [lead.assigned_agent_id]
         if lead.assigned_agent_id

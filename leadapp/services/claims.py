@@ -37,7 +37,7 @@ from . import distribute, handover, notify
 from .errors import Conflict, NotFound, PermissionDenied
 from .history import audit
 from .leads import display_name
-from .routing import Decision, Router
+from .routing import Decision, Router, Rule
 
 log = logging.getLogger("leadapp.claims")
 
@@ -181,8 +181,14 @@ def _settle_offer_notes(session: Session, lead_id: int, now: datetime) -> None:
     )
 
 
-def _router_rule(session: Session, router: Router, rule_id: int | None) -> RoutingRule | None:
-    return router.rule(rule_id) or (session.get(RoutingRule, rule_id) if rule_id else None)
+def _router_rule(session: Session, router: Router, rule_id: int | None) -> Rule | None:
+    """The rule that routed a lead (an inactive one too: its fallback still applies)."""
+    if rule_id is None:
+        return None
+    found = router.rule(rule_id)
+    if found is None and (row := session.get(RoutingRule, rule_id)) is not None:
+        found = Rule.of(row)
+    return found
 
 
 def expire_due(session: Session, now: datetime) -> int:

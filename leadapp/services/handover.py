@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, utcnow
@@ -30,11 +32,11 @@ BUSY_RETRIES = 3  # further waits of the busy timeout each, after the first one 
 BUSY = "Someone else was changing this lead at the same moment; please try again."
 
 
-def _busy(exc: sa.exc.OperationalError) -> bool:
+def _busy(exc: OperationalError) -> bool:
     return "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower()
 
 
-def first_write(session: Session, stmt, what: str):
+def first_write(session: Session, stmt, what: str) -> sa.CursorResult:
     """Execute the transaction's first write, waiting out a busy SQLite database.
 
     SQLite answers "database is locked" once its busy timeout passed while other writers
@@ -44,8 +46,9 @@ def first_write(session: Session, stmt, what: str):
     """
     for attempt in range(BUSY_RETRIES + 1):
         try:
-            return session.execute(stmt, execution_options={"synchronize_session": False})
-        except sa.exc.OperationalError as exc:
+            result = session.execute(stmt, execution_options={"synchronize_session": False})
+            return cast(sa.CursorResult, result)
+        except OperationalError as exc:
             if not _busy(exc) or attempt == BUSY_RETRIES:
                 log.warning("%s failed: %s", what, exc.orig)
                 if _busy(exc):
@@ -68,7 +71,7 @@ def move(
     holder = (
         col(Lead.assigned_agent_id).is_(None)
         if from_agent is None
-        else Lead.assigned_agent_id == from_agent
+        else col(Lead.assigned_agent_id) == from_agent
     )
     result = first_write(
         session,

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from leadapp.models import (
@@ -29,6 +30,7 @@ from leadapp.services import (
     notify,
     pool,
     rollups,
+    routing,
     routing_admin,
     speed,
 )
@@ -133,6 +135,73 @@ def test_first_matching_rule_wins_and_history_says_why(session, org):
     assert session.get(LeadResponse, c.id).agent_id == org.agent2.id
     session.flush()
     assert rollups.check(session, org.brokerage.id) == []
+
+
+def _statements(engine):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement.split()[0])
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    return seen, lambda: sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_rules_are_read_once_and_again_after_any_change(engine, session, org):
+    team = agents(session, org, 3)
+    gid = group(session, org, team)
+    first = rule(session, org, name="Everyone", target="round_robin", group_id=gid)
+    routing.Router(session, org.brokerage.id, "api").finish()  # reads and keeps the rules
+    session.rollback()
+    bid = org.brokerage.id
+    seen, stop = _statements(engine)
+    try:
+        router = routing.Router(session, bid, "api")
+        d = router.decide(routing.Facts())
+        router.finish()
+    finally:
+        stop()
+    session.rollback()
+    assert d.agent_id == team[0].id
+    # the members' lock with their counters, the users' state, the counters' update
+    assert seen == ["UPDATE", "SELECT", "UPDATE"], seen
+    # another session (another worker) changes the rule: the next Router sees it at once
+    with Session(engine, expire_on_commit=False) as other:
+        routing_admin.save_rule(
+            other,
+            other.get(User, org.broker.id),
+            {"id": first.id, "name": "Alan", "target": "agent", "agent_id": org.agent.id},
+        )
+        other.commit()
+    d = routing.Router(session, org.brokerage.id, "api").decide(routing.Facts())
+    assert (d.agent_id, d.reason) == (org.agent.id, "Rule 'Alan' → Alan Agent")
+    session.rollback()
+    # a change that was rolled back is not kept by the cache
+    with Session(engine, expire_on_commit=False) as other:
+        routing_admin.save_rule(
+            other,
+            other.get(User, org.broker.id),
+            {"id": first.id, "name": "Pool", "target": "pool"},
+        )
+        routing.Router(other, org.brokerage.id, "api")  # sees (and may cache) the change
+        other.rollback()
+    d = routing.Router(session, org.brokerage.id, "api").decide(routing.Facts())
+    assert d.agent_id == org.agent.id
+    session.rollback()
+    # a group's new member takes part from the next lead on
+    new = agents(session, org, 1, prefix="Nw")[0]
+    group_members = {str(u.id): 1 for u in [*team, new]}
+    routing_admin.save_group(
+        session, org.broker, {"id": gid, "name": "Team A", "members": group_members}
+    )
+    routing_admin.save_rule(
+        session,
+        org.broker,
+        {"id": first.id, "name": "Everyone", "target": "round_robin", "group_id": gid},
+    )
+    session.commit()
+    router = routing.Router(session, org.brokerage.id, "api")
+    assert {u for u, _ in router.members[gid]} == {u.id for u in [*team, new]}
 
 
 def test_price_range_and_postal_prefix_and_tags(session, org):

@@ -60,11 +60,14 @@ def record(
 
 
 def _tell(session: Session, router: Router, decided, now) -> None:
+    """Offers for claim decisions, and every notification of the batch in one `send_many`."""
     b_id = router.brokerage_id
     many = len(decided) > 20  # an import: one summary per agent instead of one per lead
     per_agent: dict[int, int] = {}
     pooled = 0
     pooled_lead = None
+    notes: list[notify.Note] = []
+    brokers: list[int] | None = None
     for lead, d in decided:
         if d.offer_group_id:
             offer = ClaimOffer(
@@ -76,63 +79,60 @@ def _tell(session: Session, router: Router, decided, now) -> None:
                 created_at=now,
             )
             session.add(offer)
-            notify.send(
-                session,
-                b_id,
-                d.offer_to,
-                "offer",
-                f"New lead to claim: {display_name(lead)}",
-                f"The first agent to claim it within {d.offer_minutes} minutes gets it.",
-                lead_id=lead.id,
-                now=now,
+            notes.append(
+                notify.Note(
+                    tuple(d.offer_to),
+                    "offer",
+                    f"New lead to claim: {display_name(lead)}",
+                    f"The first agent to claim it within {d.offer_minutes} minutes gets it.",
+                    lead.id,
+                )
             )
         elif d.agent_id:
             if many:
                 per_agent[d.agent_id] = per_agent.get(d.agent_id, 0) + 1
             else:
-                notify.send(
-                    session,
-                    b_id,
-                    [d.agent_id],
-                    "assigned",
-                    f"New lead assigned to you: {display_name(lead)}",
-                    d.reason,
-                    lead_id=lead.id,
-                    now=now,
+                notes.append(
+                    notify.Note(
+                        (d.agent_id,),
+                        "assigned",
+                        f"New lead assigned to you: {display_name(lead)}",
+                        d.reason,
+                        lead.id,
+                    )
                 )
         else:
             pooled += 1
             pooled_lead = lead
         if d.broken:
-            notify.send(
-                session,
-                b_id,
-                notify.brokers_of(session, b_id),
-                "routing",
-                "A routing rule could not be used",
-                f"{d.broken}. {display_name(lead)} went to the default instead.",
-                lead_id=lead.id,
-                now=now,
+            if brokers is None:
+                brokers = notify.brokers_of(session, b_id)
+            notes.append(
+                notify.Note(
+                    tuple(brokers),
+                    "routing",
+                    "A routing rule could not be used",
+                    f"{d.broken}. {display_name(lead)} went to the default instead.",
+                    lead.id,
+                )
             )
     for agent_id, n in per_agent.items():
-        notify.send(
-            session, b_id, [agent_id], "assigned", f"{n} new leads assigned to you", now=now
-        )
+        notes.append(notify.Note((agent_id,), "assigned", f"{n} new leads assigned to you"))
     if pooled and decided:  # one "new leads in the pool" per routing call, not per lead
         agents = _pool_watchers(session, b_id)
         if agents:
             lead = pooled_lead if pooled == 1 else None
-            notify.send(
-                session,
-                b_id,
-                agents,
-                "pool",
-                f"New lead in the pool: {display_name(lead)}"
-                if lead
-                else f"{pooled} new leads in the pool",
-                lead_id=lead.id if lead else None,
-                now=now,
+            notes.append(
+                notify.Note(
+                    tuple(agents),
+                    "pool",
+                    f"New lead in the pool: {display_name(lead)}"
+                    if lead
+                    else f"{pooled} new leads in the pool",
+                    lead_id=lead.id if lead else None,
+                )
             )
+    notify.send_many(session, b_id, notes, now)
 
 
 def _pool_watchers(session: Session, brokerage_id: int) -> list[int]:

@@ -559,6 +559,10 @@ def _new_lead(brokerage: Brokerage, ev: dict, now: datetime) -> Lead:
         last_name=ev.get("last_name", ""),
         phone=ev.get("phone", ""),
         source=ev.get("source") or SIGNUP_SOURCE,
+        # given, not defaulted: pydantic inspects a `list` default factory's signature on
+        # every construction, which costs more than the rest of the lead
+        extra_emails=[],
+        extra_phones=[],
         assigned_agent_id=agent,
         created_at=now,
         updated_at=now,

@@ -7,7 +7,7 @@
 - `AgentGroup` / `AgentGroupMember`: groups of agents; a member's weight and how many leads
   round robin gave them (the fairness state).
 - `RoutingSettings`: per brokerage — idle reassignment hours, whether leads returned to the
-  pool are routed again, which hot-lead alerts are on.
+  pool are routed again, which hot-lead alerts are on, the rules' version stamp.
 - `AgentAvailability`: per user — away, a capacity of open uncontacted leads, and (brokers)
   whether they receive every hot-lead alert.
 - `ClaimOffer`: a lead offered to a group; one conditional UPDATE picks the one winner.
@@ -105,6 +105,9 @@ class RoutingSettings(SQLModel, table=True):
     alerts_off: list[str] = Field(
         default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
     )
+    # A new random stamp at every change of the brokerage's rules or groups
+    # (services/routing_admin.py): the Router's cached copy of them is good while it matches.
+    rules_version: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
 
 
 class AgentAvailability(SQLModel, table=True):

@@ -35,6 +35,7 @@ from leadapp.models import (
     Activity,
     Brokerage,
     Favorite,
+    HistoryEntry,
     Lead,
     Listing,
     SavedSearch,
@@ -48,7 +49,7 @@ from leadapp.models.timefmt import db_text
 from . import alerts, distribute, passwords, rating, rollups, routing
 from .bulk import insert_rows
 from .errors import ValidationFailed
-from .history import add_entry
+from .history import acting_api_key
 from .leads import _derived
 from .security import hash_password
 from .validation import check_email, check_phone, check_text, split_name
@@ -352,10 +353,23 @@ def record_events(
         distribute.record(
             session, decided[0], [(lead, decided[1][e]) for e, lead in new_leads.items()]
         )
+        session.execute(  # what add_entry writes for an entry without an acting user
+            HistoryEntry.__table__.insert(),
+            [
+                {
+                    "brokerage_id": brokerage_id,
+                    "lead_id": lead.id,
+                    "actor_id": None,
+                    "api_key_id": acting_api_key.get(),
+                    "kind": "created",
+                    "title": "Signed up on the website",
+                    "body": "",
+                    "created_at": now,
+                }
+                for lead in new_leads.values()
+            ],
+        )
         for lead in new_leads.values():
-            add_entry(
-                session, lead, None, "created", title="Signed up on the website", created_at=now
-            )
             leads[lead.email] = (
                 lead.id,
                 lead.email,
@@ -545,6 +559,10 @@ def _new_lead(brokerage: Brokerage, ev: dict, now: datetime) -> Lead:
         last_name=ev.get("last_name", ""),
         phone=ev.get("phone", ""),
         source=ev.get("source") or SIGNUP_SOURCE,
+        # given, not defaulted: pydantic inspects a `list` default factory's signature on
+        # every construction, which costs more than the rest of the lead
+        extra_emails=[],
+        extra_phones=[],
         assigned_agent_id=agent,
         created_at=now,
         updated_at=now,

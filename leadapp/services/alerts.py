@@ -12,7 +12,9 @@ stored activity rows and raises, per lead, the first alert that applies:
 Each kind is on by default and can be switched off per brokerage
 (`RoutingSettings.alerts_off`). An alert goes to the lead's agent (nobody for a pool lead)
 and to the brokers who subscribed to every hot lead; at most one per lead per recipient per
-hour (`AlertThrottle`). The view counts are one grouped read over the batch's leads.
+hour (`AlertThrottle`). A batch costs a fixed number of statements whatever its size: the
+view counts are one grouped read over the batch's leads, the throttle one read and one
+upsert, the notifications one `notify.send_many`.
 """
 
 from __future__ import annotations
@@ -134,16 +136,20 @@ def from_events(
     by_lead: dict[int, list[int]] = {}
     for lid, u in pairs:
         by_lead.setdefault(lid, []).append(u)
-    for lid, users in by_lead.items():
-        notify.send(
-            session,
-            brokerage_id,
-            users,
-            "hot_lead",
-            f"Hot lead: {names.get(lid, 'a lead')} {found[lid]}",
-            lead_id=lid,
-            now=now,
-        )
+    notify.send_many(  # one insert for the whole batch
+        session,
+        brokerage_id,
+        [
+            notify.Note(
+                tuple(users),
+                "hot_lead",
+                f"Hot lead: {names.get(lid, 'a lead')} {found[lid]}",
+                lead_id=lid,
+            )
+            for lid, users in by_lead.items()
+        ],
+        now,
+    )
     return len(pairs)
 
 

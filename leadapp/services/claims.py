@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     AgentGroupMember,
@@ -34,26 +33,13 @@ from leadapp.models import (
     utcnow,
 )
 
-from . import notify, pool, rollups
+from . import distribute, handover, notify
 from .errors import Conflict, NotFound, PermissionDenied
 from .history import audit
 from .leads import display_name
-from .routing import Decision, Router
+from .routing import Decision, Router, Rule
 
 log = logging.getLogger("leadapp.claims")
-
-
-def give(
-    session: Session, lead_id: int, brokerage_id: int, from_agent: int | None, to_agent: int | None
-) -> Lead | None:
-    """Move a lead between holders (conditional UPDATE, roll-ups, speed clock); None if it
-    moved meanwhile."""
-    lead = pool._move(
-        session, SimpleNamespace(brokerage_id=brokerage_id, id=None), lead_id, from_agent, to_agent
-    )
-    if lead is not None:
-        rollups.move_activity(session, brokerage_id, [(lead_id, from_agent or 0, to_agent or 0)])
-    return lead
 
 
 def open_offers(session: Session, user: User) -> list[dict]:
@@ -124,17 +110,18 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
         .exists()
     )
     session.flush()
-    won = session.execute(
+    won = handover.first_write(  # SQLite: waits out other claimants holding the lock
+        session,
         sa.update(ClaimOffer)
         .where(
-            ClaimOffer.id == oid,
-            ClaimOffer.brokerage_id == user.brokerage_id,
-            ClaimOffer.status == "open",
-            ClaimOffer.expires_at > now,
+            col(ClaimOffer.id) == oid,
+            col(ClaimOffer.brokerage_id) == user.brokerage_id,
+            col(ClaimOffer.status) == "open",
+            col(ClaimOffer.expires_at) > now,
             in_group,
         )
-        .values(status="claimed", claimed_by_id=user.id, resolved_at=now)
-        .execution_options(synchronize_session=False)
+        .values(status="claimed", claimed_by_id=user.id, resolved_at=now),
+        f"claiming offer {oid}",
     ).rowcount
     if won != 1:
         offer = session.get(ClaimOffer, oid)
@@ -149,7 +136,7 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
             raise Conflict(f"{who.name if who else 'Another agent'} claimed this lead first.")
         raise Conflict("This offer expired; the lead went to the rule's fallback.")
     offer = session.get(ClaimOffer, oid)
-    lead = give(session, offer.lead_id, user.brokerage_id, None, user.id)
+    lead = handover.give(session, offer.lead_id, user.brokerage_id, None, user.id)
     if lead is None:  # a broker assigned it meanwhile: undo the claim with the transaction
         raise Conflict("This lead was assigned a moment ago; it is no longer offered.")
     audit(
@@ -194,8 +181,14 @@ def _settle_offer_notes(session: Session, lead_id: int, now: datetime) -> None:
     )
 
 
-def _router_rule(session: Session, router: Router, rule_id: int | None) -> RoutingRule | None:
-    return router.rule(rule_id) or (session.get(RoutingRule, rule_id) if rule_id else None)
+def _router_rule(session: Session, router: Router, rule_id: int | None) -> Rule | None:
+    """The rule that routed a lead (an inactive one too: its fallback still applies)."""
+    if rule_id is None:
+        return None
+    found = router.rule(rule_id)
+    if found is None and (row := session.get(RoutingRule, rule_id)) is not None:
+        found = Rule.of(row)
+    return found
 
 
 def expire_due(session: Session, now: datetime) -> int:
@@ -236,16 +229,14 @@ def expire_due(session: Session, now: datetime) -> int:
 def _move_to(
     session: Session, router: Router, lead_id: int, from_agent, d: Decision, now
 ) -> Lead | None:
-    from .distribute import record
-
     lead = session.get(Lead, lead_id)
     if lead is None or lead.assigned_agent_id != from_agent:
         return None
     if d.agent_id != from_agent:
-        lead = give(session, lead_id, router.brokerage_id, from_agent, d.agent_id)
+        lead = handover.give(session, lead_id, router.brokerage_id, from_agent, d.agent_id)
         if lead is None:
             return None
-    record(session, router, [(lead, d)], now)
+    distribute.record(session, router, [(lead, d)], now)
     return lead
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from leadapp.models import ClaimOffer, HistoryEntry, Lead, RoutingSettings, User
+from leadapp.models import Brokerage, ClaimOffer, HistoryEntry, Lead, RoutingSettings, User
 
-from . import notify, speed
+from . import handover, notify, speed
 from .leads import display_name
 from .routing import Decision, Facts, Router
+from .tags import tags_of
 
 
 def record(
@@ -59,11 +60,14 @@ def record(
 
 
 def _tell(session: Session, router: Router, decided, now) -> None:
+    """Offers for claim decisions, and every notification of the batch in one `send_many`."""
     b_id = router.brokerage_id
     many = len(decided) > 20  # an import: one summary per agent instead of one per lead
     per_agent: dict[int, int] = {}
     pooled = 0
     pooled_lead = None
+    notes: list[notify.Note] = []
+    brokers: list[int] | None = None
     for lead, d in decided:
         if d.offer_group_id:
             offer = ClaimOffer(
@@ -75,71 +79,64 @@ def _tell(session: Session, router: Router, decided, now) -> None:
                 created_at=now,
             )
             session.add(offer)
-            notify.send(
-                session,
-                b_id,
-                d.offer_to,
-                "offer",
-                f"New lead to claim: {display_name(lead)}",
-                f"The first agent to claim it within {d.offer_minutes} minutes gets it.",
-                lead_id=lead.id,
-                now=now,
+            notes.append(
+                notify.Note(
+                    tuple(d.offer_to),
+                    "offer",
+                    f"New lead to claim: {display_name(lead)}",
+                    f"The first agent to claim it within {d.offer_minutes} minutes gets it.",
+                    lead.id,
+                )
             )
         elif d.agent_id:
             if many:
                 per_agent[d.agent_id] = per_agent.get(d.agent_id, 0) + 1
             else:
-                notify.send(
-                    session,
-                    b_id,
-                    [d.agent_id],
-                    "assigned",
-                    f"New lead assigned to you: {display_name(lead)}",
-                    d.reason,
-                    lead_id=lead.id,
-                    now=now,
+                notes.append(
+                    notify.Note(
+                        (d.agent_id,),
+                        "assigned",
+                        f"New lead assigned to you: {display_name(lead)}",
+                        d.reason,
+                        lead.id,
+                    )
                 )
         else:
             pooled += 1
             pooled_lead = lead
         if d.broken:
-            notify.send(
-                session,
-                b_id,
-                notify.brokers_of(session, b_id),
-                "routing",
-                "A routing rule could not be used",
-                f"{d.broken}. {display_name(lead)} went to the default instead.",
-                lead_id=lead.id,
-                now=now,
+            if brokers is None:
+                brokers = notify.brokers_of(session, b_id)
+            notes.append(
+                notify.Note(
+                    tuple(brokers),
+                    "routing",
+                    "A routing rule could not be used",
+                    f"{d.broken}. {display_name(lead)} went to the default instead.",
+                    lead.id,
+                )
             )
     for agent_id, n in per_agent.items():
-        notify.send(
-            session, b_id, [agent_id], "assigned", f"{n} new leads assigned to you", now=now
-        )
+        notes.append(notify.Note((agent_id,), "assigned", f"{n} new leads assigned to you"))
     if pooled and decided:  # one "new leads in the pool" per routing call, not per lead
         agents = _pool_watchers(session, b_id)
         if agents:
             lead = pooled_lead if pooled == 1 else None
-            notify.send(
-                session,
-                b_id,
-                agents,
-                "pool",
-                f"New lead in the pool: {display_name(lead)}"
-                if lead
-                else f"{pooled} new leads in the pool",
-                lead_id=lead.id if lead else None,
-                now=now,
+            notes.append(
+                notify.Note(
+                    tuple(agents),
+                    "pool",
+                    f"New lead in the pool: {display_name(lead)}"
+                    if lead
+                    else f"{pooled} new leads in the pool",
+                    lead_id=lead.id if lead else None,
+                )
             )
+    notify.send_many(session, b_id, notes, now)
 
 
 def _pool_watchers(session: Session, brokerage_id: int) -> list[int]:
     """The agents who may claim from the pool (none when the brokerage switched it off)."""
-    from sqlmodel import select
-
-    from leadapp.models import Brokerage
-
     b = session.get(Brokerage, brokerage_id)
     if not b or not b.unassigned_pool_enabled:
         return []
@@ -172,16 +169,12 @@ def route_returned(session: Session, actor: User, lead: Lead) -> Decision | None
     s = session.get(RoutingSettings, lead.brokerage_id)
     if s is None or not s.route_pool_returns:
         return None
-    from . import claims
-
     router = Router(session, lead.brokerage_id, "pool_return")
-    from .tags import tags_of
-
     d = router.decide(lead_facts(lead, tags_of(session, [lead.id]).get(lead.id, [])))
     if d.agent_id == actor.id:  # never straight back to the agent who rejected it
         d = Decision(None, d.reason + "; the rejecting agent again → unassigned pool", d.rule_id)
     if d.agent_id:
-        claims.give(session, lead.id, lead.brokerage_id, None, d.agent_id)
+        handover.give(session, lead.id, lead.brokerage_id, None, d.agent_id)
     session.refresh(lead)
     record(session, router, [(lead, d)])
     return d

@@ -1,7 +1,8 @@
 """Notifications (N1): stored per user, shown by the header's bell, optionally e-mailed.
 
 `send(session, brokerage_id, user_ids, kind, title, ...)` writes one row per user in the
-caller's transaction, queues an e-mail (services/mail.queue) for the users who chose e-mail
+caller's transaction (`send_many(session, brokerage_id, [Note, ...])`: many at once, in the
+same few statements), queues an e-mail (services/mail.queue) for the users who chose e-mail
 for that kind, and notes a live change of kind "notify" for each user: after commit it
 reaches every open tab of that user through services/live.py (Redis across workers), where
 the bell re-reads its unread count. A user who signs in later sees the stored rows.
@@ -11,15 +12,17 @@ In-app notifications are always on; e-mail is a per-user choice per kind (`KINDS
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Notification, NotificationPref, User, utcnow
 
 from . import live, mail
 from .errors import NotFound, ValidationFailed
+from .people import display_name
 
 KINDS = {
     "assigned": "New lead assigned to you",
@@ -35,6 +38,17 @@ LIST_SIZE = 30
 MAX_BULK = 5000
 
 
+@dataclass(frozen=True)
+class Note:
+    """One notification to some users (see `send_many`)."""
+
+    user_ids: tuple[int, ...]
+    kind: str
+    title: str
+    body: str = ""
+    lead_id: int | None = None
+
+
 def send(
     session: Session,
     brokerage_id: int,
@@ -46,52 +60,70 @@ def send(
     now: datetime | None = None,
 ) -> int:
     """Notify each of `user_ids` (deduplicated); returns how many rows were written."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown notification kind {kind!r}")
-    ids = sorted({int(u) for u in user_ids if u})[:MAX_BULK]
-    if not ids:
-        return 0
+    return send_many(
+        session, brokerage_id, [Note(tuple(user_ids), kind, title, body, lead_id)], now
+    )
+
+
+def send_many(
+    session: Session, brokerage_id: int, notes: list[Note], now: datetime | None = None
+) -> int:
+    """Many notifications in three statements whatever their number (a batch of events, an
+    import): one insert, one read of who wants which kind by e-mail, the e-mails' insert."""
+    rows, recipients = [], []
     at = now or utcnow()
-    session.execute(
-        sa.insert(Notification.__table__),
-        [
+    for n in notes:
+        if n.kind not in KINDS:
+            raise ValueError(f"unknown notification kind {n.kind!r}")
+        ids = sorted({int(u) for u in n.user_ids if u})[:MAX_BULK]
+        recipients.append(ids)
+        rows += [
             {
                 "brokerage_id": brokerage_id,
                 "user_id": u,
-                "kind": kind,
-                "lead_id": lead_id,
-                "title": title[:200],
-                "body": body[:1000],
+                "kind": n.kind,
+                "lead_id": n.lead_id,
+                "title": n.title[:200],
+                "body": n.body[:1000],
                 "created_at": at,
                 "read_at": None,
             }
             for u in ids
-        ],
-    )
-    for u in ids:
+        ]
+    if not rows:
+        return 0
+    session.execute(sa.insert(Notification.__table__), rows)
+    everyone = sorted({r["user_id"] for r in rows})
+    for u in everyone:
         live.note(session, brokerage_id, u, "notify")
-    emailed = session.execute(
-        select(User.id, User.email)
-        .join(NotificationPref, NotificationPref.user_id == User.id)
-        .where(
-            NotificationPref.user_id.in_(ids),
-            NotificationPref.kind == kind,
-            NotificationPref.email,
-            User.is_active,
-        )
-    ).all()
-    for _uid, email in emailed:
-        mail.queue(
-            session,
-            brokerage_id=brokerage_id,
-            to=email,
-            kind="notice",
-            lead_id=lead_id,
-            subject=title,
-            body=(body + "\n\n" if body else "")
-            + (f"Open the lead in leadapp: /leads/{lead_id}\n" if lead_id else ""),
-        )
-    return len(ids)
+    emailed: dict[tuple[int, str], str] = {}
+    for start in range(0, len(everyone), MAX_BULK):
+        for uid, kind, email in session.execute(
+            select(User.id, NotificationPref.kind, User.email)
+            .join(NotificationPref, NotificationPref.user_id == User.id)
+            .where(
+                col(NotificationPref.user_id).in_(everyone[start : start + MAX_BULK]),
+                col(NotificationPref.kind).in_(sorted({n.kind for n in notes})),
+                col(NotificationPref.email),
+                col(User.is_active),
+            )
+        ):
+            emailed[(uid, kind)] = email
+    if emailed:
+        for n, ids in zip(notes, recipients, strict=True):
+            for u in ids:
+                if (u, n.kind) in emailed:
+                    mail.queue(
+                        session,
+                        brokerage_id=brokerage_id,
+                        to=emailed[(u, n.kind)],
+                        kind="notice",
+                        lead_id=n.lead_id,
+                        subject=n.title,
+                        body=(n.body + "\n\n" if n.body else "")
+                        + (f"Open the lead in leadapp: /leads/{n.lead_id}\n" if n.lead_id else ""),
+                    )
+    return len(rows)
 
 
 def brokers_of(session: Session, brokerage_id: int) -> list[int]:
@@ -106,8 +138,6 @@ def brokers_of(session: Session, brokerage_id: int) -> list[int]:
 
 def lead_reply(session: Session, lead, subject: str = "", snippet: str = "") -> int:
     """A lead wrote back (inbound mail): tell the lead's agent, or the brokers for a pool lead."""
-    from .leads import display_name
-
     to = (
         [lead.assigned_agent_id]
         if lead.assigned_agent_id

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import Brokerage, ClaimOffer, Lead, User, utcnow
 
-from . import access, mail, notify, people, rollups, speed
+from . import access, distribute, handover, mail, notify, people, rollups
 from .errors import Conflict, NotFound, PermissionDenied, ServiceError
 from .history import audit
 from .people import display_name
@@ -44,53 +44,6 @@ def _lead_id(lead_id) -> int:
     return value
 
 
-def _move(
-    session: Session, user: User, lead_id: int, from_agent: int | None, to_agent: int | None
-) -> Lead | None:
-    """Move the lead from one holder to another in one conditional UPDATE; None if it was not there.
-
-    The UPDATE is the first write of the transaction, so on SQLite it waits for a concurrent
-    writer and then sees its result; on PostgreSQL the row lock makes the loser re-check
-    the condition after the winner commits.
-    """
-    session.flush()
-    holder = (
-        Lead.assigned_agent_id.is_(None)
-        if from_agent is None
-        else Lead.assigned_agent_id == from_agent
-    )
-    try:
-        result = session.execute(
-            sa.update(Lead)
-            .where(Lead.id == lead_id, Lead.brokerage_id == user.brokerage_id, holder)
-            .values(assigned_agent_id=to_agent, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-    except (
-        sa.exc.OperationalError
-    ) as exc:  # SQLite: the database stayed locked past the busy timeout
-        log.warning("pool move of lead %s by user %s failed: %s", lead_id, user.id, exc)
-        raise Conflict(
-            "Someone else was changing this lead at the same moment; please try again."
-        ) from None
-    if result.rowcount != 1:
-        return None
-    speed.assigned(session, user.brokerage_id, [(lead_id, to_agent)])
-    # The row is ours until commit (PostgreSQL row lock; SQLite write lock): read it back.
-    lead = session.exec(
-        select(Lead).where(Lead.id == lead_id).execution_options(populate_existing=True)
-    ).one()
-    after = rollups.lead_key(lead)
-    before = (after[0], from_agent or 0, *after[2:])
-    rollups.add_lead_keys(session, {before: -1, after: 1})
-    day_after = rollups.day_key(lead)
-    if day_after:  # D2: the lead's last-activity day moves to its new holder
-        rollups.add_day_keys(
-            session, {(day_after[0], from_agent or 0, *day_after[2:]): -1, day_after: 1}
-        )
-    return lead
-
-
 def claim(session: Session, user: User, lead_id) -> Lead:
     """G3: an agent takes an unassigned lead (brokers assign instead)."""
     if access.is_broker(user):
@@ -100,7 +53,7 @@ def claim(session: Session, user: User, lead_id) -> Lead:
         raise PermissionDenied(
             "The brokerage does not let agents claim leads from the unassigned pool."
         )
-    lead = _move(session, user, lid, None, user.id)
+    lead = handover.move(session, user.brokerage_id, lid, None, user.id)
     if lead is None:
         holder = session.exec(
             select(Lead.assigned_agent_id).where(
@@ -142,7 +95,7 @@ def reject(session: Session, user: User, lead_id) -> Lead:
         raise ServiceError("Only the lead's own agent can reject it.")
     if people.active_user_count(session, user.brokerage_id) < 2:
         raise ServiceError("Rejecting a lead needs more than one user in the brokerage.")
-    moved = _move(session, user, lid, user.id, None)
+    moved = handover.move(session, user.brokerage_id, lid, user.id, None)
     if moved is None:
         raise Conflict("This lead was reassigned a moment ago; it is no longer yours to reject.")
     rollups.move_activity(session, moved.brokerage_id, [(moved.id, user.id, 0)])
@@ -155,9 +108,7 @@ def reject(session: Session, user: User, lead_id) -> Lead:
         "Unassigned",
         title="Rejected; returned to the unassigned pool",
     )
-    from .distribute import route_returned
-
-    routed = route_returned(session, user, moved)  # G5, when the brokerage chose so
+    routed = distribute.route_returned(session, user, moved)  # G5, when the brokerage chose so
     notify.send(
         session,
         user.brokerage_id,

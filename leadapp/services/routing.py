@@ -1,9 +1,9 @@
 """Lead routing (G5): which agent a new lead goes to, decided in the lead's own transaction.
 
-`Router(session, brokerage_id, origin)` reads the brokerage's active rules, the groups they
-name with their members (active users, away flags, capacities) and the open uncontacted
-lead counts once; `decide(facts)` then runs in memory (a batch of sign-ups or an import
-routes every lead from one Router), and `finish()` writes the round-robin counters.
+`Router(session, brokerage_id, origin)` gets the brokerage's active rules, the groups they
+name with their members' counters, and the users' active/away/capacity state once;
+`decide(facts)` then runs in memory (a batch of sign-ups or an import routes every lead
+from one Router), and `finish()` writes the round-robin counters.
 
 - Rules are tried in order (`position`); the first whose every given criterion matches wins
   (sources, lead types, cities, postal-code prefixes, a price range overlapping the lead's,
@@ -20,9 +20,18 @@ routes every lead from one Router), and `finish()` writes the round-robin counte
 - `reason` is the sentence the lead's history gets, e.g.
   "Rule 'Zillow buyers' → group Team A, round robin → Avery".
 
-Concurrency: the Router first touches the brokerage's groups (one UPDATE), which row-locks
-them on PostgreSQL and takes the write lock on SQLite, so two transactions routing at once
-read and advance the counters one after the other.
+What a Router reads (two statements in the common case):
+- The rules and the names of their groups are kept per process (`_CACHE`), valid while the
+  brokerage's `RoutingSettings.rules_version` is the stamp they were read with. Every change
+  of a rule or a group (services/routing_admin.py) sets a new random stamp, so no worker
+  takes a stale copy, nor one of a rolled-back change. No stamp: no rule was ever saved.
+- One UPDATE … RETURNING of the named groups' members: weights and counters, and the lock
+  that orders concurrent routings (row locks on PostgreSQL, the write lock on SQLite), so two
+  transactions routing at once read and advance the counters one after the other.
+- One SELECT of the stamp, the default agent and the users the rules and groups name
+  (active, away, capacity). A stamp other than the cached one reads the rules again.
+- Only when a decision looks at an agent with a capacity: one grouped count of the open
+  uncontacted leads of all such agents.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     AgentAvailability,
@@ -40,6 +49,7 @@ from leadapp.models import (
     Brokerage,
     Lead,
     RoutingRule,
+    RoutingSettings,
     User,
     utcnow,
 )
@@ -102,26 +112,185 @@ def _low(values) -> list[str]:
     return [str(v).strip().lower() for v in values or () if str(v).strip()]
 
 
+@dataclass(frozen=True)
+class Match:
+    """A rule's criteria, normalised once (stripped, lower case); empty = any."""
+
+    sources: frozenset[str]
+    lead_types: frozenset[str]
+    cities: frozenset[str]
+    postal_codes: tuple[str, ...]
+    price_min: int | None
+    price_max: int | None
+    tags: frozenset[str]
+
+    @classmethod
+    def of(cls, match: dict) -> Match:
+        return cls(
+            frozenset(_low(match.get("sources"))),
+            frozenset(_low(match.get("lead_types"))),
+            frozenset(_low(match.get("cities"))),
+            tuple(_low(match.get("postal_codes"))),
+            match.get("price_min"),
+            match.get("price_max"),
+            frozenset(_low(match.get("tags"))),
+        )
+
+    def matches(self, f: Facts) -> bool:
+        if self.sources and f.source.strip().lower() not in self.sources:
+            return False
+        if self.lead_types and (f.lead_type or "") not in self.lead_types:
+            return False
+        if self.cities and f.city.strip().lower() not in self.cities:
+            return False
+        if self.postal_codes and not any(
+            f.postal_code.strip().startswith(p) for p in self.postal_codes
+        ):
+            return False
+        lo, hi = self.price_min, self.price_max
+        if lo is not None or hi is not None:
+            if f.price_min is None and f.price_max is None:
+                return False
+            lead_lo = f.price_min if f.price_min is not None else 0
+            lead_hi = f.price_max if f.price_max is not None else 10**12
+            if (hi is not None and lead_lo > hi) or (lo is not None and lead_hi < lo):
+                return False
+        return not (self.tags and not (self.tags & {t.lower() for t in f.tags}))
+
+
 def rule_matches(match: dict, f: Facts) -> bool:
-    if (m := _low(match.get("sources"))) and f.source.strip().lower() not in m:
-        return False
-    if (m := _low(match.get("lead_types"))) and (f.lead_type or "") not in m:
-        return False
-    if (m := _low(match.get("cities"))) and f.city.strip().lower() not in m:
-        return False
-    if (m := _low(match.get("postal_codes"))) and not any(
-        f.postal_code.strip().startswith(p) for p in m
-    ):
-        return False
-    lo, hi = match.get("price_min"), match.get("price_max")
-    if lo is not None or hi is not None:
-        if f.price_min is None and f.price_max is None:
-            return False
-        lead_lo = f.price_min if f.price_min is not None else 0
-        lead_hi = f.price_max if f.price_max is not None else 10**12
-        if (hi is not None and lead_lo > hi) or (lo is not None and lead_hi < lo):
-            return False
-    return not ((m := _low(match.get("tags"))) and not (set(m) & {t.lower() for t in f.tags}))
+    return Match.of(match).matches(f)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A routing rule as the Router keeps it: a copy of its row, shared across transactions."""
+
+    id: int
+    name: str
+    match: Match
+    target: str
+    agent_id: int | None
+    group_id: int | None
+    claim_minutes: int
+    fallback: str
+    fallback_agent_id: int | None
+    fallback_group_id: int | None
+
+    @classmethod
+    def of(cls, r: RoutingRule | sa.Row) -> Rule:
+        return cls(
+            r.id or 0,
+            r.name,
+            Match.of(r.match or {}),
+            r.target,
+            r.agent_id,
+            r.group_id,
+            r.claim_minutes,
+            r.fallback or "",
+            r.fallback_agent_id,
+            r.fallback_group_id,
+        )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    version: int | None
+    rules: tuple[Rule, ...]
+    groups: dict[int, str]  # the groups the rules name (this brokerage's) -> name
+
+
+# (database, brokerage) -> its rules as last read, valid while the stamp matches
+_CACHE: dict[tuple[str, int], _Rules] = {}
+_NO_RULES = _Rules(None, (), {})
+
+
+def _read_rules(session: Session, brokerage_id: int) -> _Rules:
+    version = session.execute(
+        select(RoutingSettings.rules_version).where(RoutingSettings.brokerage_id == brokerage_id)
+    ).scalar()
+    if version is None:  # no rule or group was ever saved
+        return _NO_RULES
+    t = _table(RoutingRule)  # the rows as stored (not the session's copies of them)
+    rules = tuple(
+        Rule.of(r)
+        for r in session.execute(
+            sa.select(t)
+            .where(t.c.brokerage_id == brokerage_id, t.c.active)
+            .order_by(t.c.position, t.c.id)
+        )
+    )
+    named = {r.group_id for r in rules} | {r.fallback_group_id for r in rules}
+    named.discard(None)
+    groups: dict[int, str] = {}
+    if named:
+        for gid, name in session.execute(
+            select(AgentGroup.id, AgentGroup.name).where(
+                col(AgentGroup.id).in_(named), AgentGroup.brokerage_id == brokerage_id
+            )
+        ):
+            groups[gid] = name
+    return _Rules(version, rules, groups)
+
+
+def _table(model) -> sa.Table:
+    return model.__table__
+
+
+def _statements():
+    """The Router's per-call statements, built once (their compiled form is cached)."""
+    m, b, st = _table(AgentGroupMember), _table(Brokerage), _table(RoutingSettings)
+    u, a, lead = _table(User), _table(AgentAvailability), _table(Lead)
+    lock = (
+        sa.update(m)
+        .where(m.c.group_id.in_(sa.bindparam("gids", expanding=True)))
+        .values(assigned_count=m.c.assigned_count)
+        .returning(m.c.group_id, m.c.user_id, m.c.weight, m.c.assigned_count)
+    )
+    users = (
+        sa.select(
+            b.c.default_agent_id,
+            st.c.rules_version,
+            u.c.id,
+            u.c.name,
+            u.c.is_active,
+            a.c.away,
+            a.c.capacity,
+        )
+        .select_from(
+            b.outerjoin(st, st.c.brokerage_id == b.c.id)
+            .outerjoin(
+                u,
+                sa.and_(
+                    u.c.brokerage_id == b.c.id,
+                    sa.or_(
+                        u.c.id.in_(sa.bindparam("uids", expanding=True)),
+                        u.c.id == b.c.default_agent_id,
+                    ),
+                ),
+            )
+            .outerjoin(a, a.c.user_id == u.c.id)
+        )
+        .where(b.c.id == sa.bindparam("bid"))
+    )
+    open_load = (
+        sa.select(lead.c.assigned_agent_id, sa.func.count())
+        .where(
+            lead.c.assigned_agent_id.in_(sa.bindparam("uids", expanding=True)),
+            lead.c.last_contacted_at.is_(None),
+            lead.c.status.in_(OPEN_STATUSES),
+        )
+        .group_by(lead.c.assigned_agent_id)
+    )
+    advance = (
+        sa.update(m)
+        .where(m.c.group_id == sa.bindparam("g"), m.c.user_id == sa.bindparam("u"))
+        .values(assigned_count=m.c.assigned_count + sa.bindparam("n"))
+    )
+    return lock, users, open_load, advance
+
+
+_LOCK_MEMBERS, _USERS, _OPEN_LOAD, _ADVANCE = _statements()
 
 
 class Router:
@@ -132,85 +301,70 @@ class Router:
         self.brokerage_id = brokerage_id
         self.origin = origin
         self.now = now or utcnow()
-        self.rules = list(
-            session.exec(
-                select(RoutingRule)
-                .where(RoutingRule.brokerage_id == brokerage_id, RoutingRule.active)
-                .order_by(RoutingRule.position, RoutingRule.id)
-            ).all()
-        )
-        b = session.get(Brokerage, brokerage_id)
-        self.default_agent_id = b.default_agent_id if b and origin == "signup" else None
+        self.default_agent_id: int | None = None
+        self.rules: list[Rule] = []
         self.groups: dict[int, str] = {}
         self.members: dict[int, list[tuple[int, int]]] = {}  # group -> [(user, weight)]
         self.counts: dict[tuple[int, int], int] = {}  # (group, user) -> assigned_count
         self.picked: dict[tuple[int, int], int] = {}
         self.users: dict[int, tuple[str, bool]] = {}  # id -> (name, active)
         self.avail: dict[int, tuple[bool, int | None]] = {}  # id -> (away, capacity)
-        self.open_load: dict[int, int] = {}
+        self._open_load: dict[int, int] | None = None  # read on first need
         self.problems: list[str] = []
         self._load()
 
     def _load(self) -> None:
-        s = self.session
-        ids = {r.group_id for r in self.rules} | {r.fallback_group_id for r in self.rules}
-        ids.discard(None)
-        user_ids = {r.agent_id for r in self.rules} | {r.fallback_agent_id for r in self.rules}
-        user_ids |= {self.default_agent_id}
-        if ids:
-            s.execute(  # the lock that orders concurrent routings (see the module docstring)
-                sa.update(AgentGroup)
-                .where(AgentGroup.id.in_(ids), AgentGroup.brokerage_id == self.brokerage_id)
-                .values(name=AgentGroup.name)
-            )
-            for gid, name in s.execute(
-                select(AgentGroup.id, AgentGroup.name).where(
-                    AgentGroup.id.in_(ids), AgentGroup.brokerage_id == self.brokerage_id
-                )
-            ):
-                self.groups[gid] = name
-                self.members[gid] = []
-            for gid, uid, weight, count in s.execute(
-                select(
-                    AgentGroupMember.group_id,
-                    AgentGroupMember.user_id,
-                    AgentGroupMember.weight,
-                    AgentGroupMember.assigned_count,
-                )
-                .where(AgentGroupMember.group_id.in_(list(self.groups)))
-                .order_by(AgentGroupMember.user_id)
-            ):
-                self.members[gid].append((uid, max(1, weight)))
-                self.counts[(gid, uid)] = count
-                user_ids.add(uid)
-        user_ids.discard(None)
-        if not user_ids:
+        key = (str(self.session.get_bind().engine.url), self.brokerage_id)
+        known = _CACHE.get(key) or _read_rules(self.session, self.brokerage_id)
+        self._lock_members(known)
+        if self._read_users(known) != known.version:  # changed since cached: read again
+            known = _read_rules(self.session, self.brokerage_id)
+            self._lock_members(known)
+            self._read_users(known)
+        if known.version is not None:
+            _CACHE[key] = known
+        self.rules = list(known.rules)
+        self.groups = dict(known.groups)
+
+    def _lock_members(self, known: _Rules) -> None:
+        """The named groups' members and counters, locked (see the module docstring)."""
+        self.members = {gid: [] for gid in known.groups}
+        self.counts = {}
+        if not known.groups:
             return
-        for uid, name, active, bid in s.execute(
-            select(User.id, User.name, User.is_active, User.brokerage_id).where(
-                User.id.in_(user_ids)
-            )
-        ):
-            self.users[uid] = (name, bool(active) and bid == self.brokerage_id)
-        for uid, away, cap in s.execute(
-            select(
-                AgentAvailability.user_id, AgentAvailability.away, AgentAvailability.capacity
-            ).where(AgentAvailability.user_id.in_(user_ids))
-        ):
-            self.avail[uid] = (bool(away), cap)
-        capped = [u for u, (_, cap) in self.avail.items() if cap is not None]
-        if capped:
-            self.open_load = dict(
-                s.execute(
-                    select(Lead.assigned_agent_id, sa.func.count())
-                    .where(
-                        Lead.assigned_agent_id.in_(capped),
-                        Lead.last_contacted_at.is_(None),
-                        Lead.status.in_(OPEN_STATUSES),
-                    )
-                    .group_by(Lead.assigned_agent_id)
-                ).all()
-            )
+        rows = self.session.execute(_LOCK_MEMBERS, {"gids": sorted(known.groups)}).all()
+        for gid, uid, weight, count in sorted(rows, key=lambda r: (r[0], r[1])):
+            self.members[gid].append((uid, max(1, weight)))
+            self.counts[(gid, uid)] = count
+
+    def _read_users(self, known: _Rules) -> int | None:
+        """The default agent and the named users' state; returns the brokerage's stamp."""
+        ids = {uid for ms in self.members.values() for uid, _ in ms}
+        for r in known.rules:
+            ids |= {u for u in (r.agent_id, r.fallback_agent_id) if u is not None}
+        rows = self.session.execute(_USERS, {"bid": self.brokerage_id, "uids": sorted(ids)}).all()
+        self.users, self.avail, self._open_load = {}, {}, None
+        version = None
+        for default_agent, stamp, uid, name, active, away, cap in rows:
+            version = stamp
+            self.default_agent_id = default_agent if self.origin == "signup" else None
+            if uid is None:
+                continue
+            self.users[uid] = (name, bool(active))
+            if away is not None:
+                self.avail[uid] = (bool(away), cap)
+        return version
+
+    @property
+    def open_load(self) -> dict[int, int]:
+        """Open uncontacted leads per agent with a capacity (read once, then kept current)."""
+        if self._open_load is None:
+            capped = sorted(u for u, (_, cap) in self.avail.items() if cap is not None)
+            self._open_load = {}
+            if capped:
+                for uid, n in self.session.execute(_OPEN_LOAD, {"uids": capped}):
+                    self._open_load[uid] = n
+        return self._open_load
 
     # ------------------------------------------------------------------ helpers
 
@@ -227,7 +381,8 @@ class Router:
         return not away and (cap is None or self.open_load.get(uid, 0) < cap)
 
     def _took(self, uid: int | None) -> None:
-        if uid:
+        """The agent got one more open lead (it counts against a capacity)."""
+        if uid and self.avail.get(uid, (False, None))[1] is not None:
             self.open_load[uid] = self.open_load.get(uid, 0) + 1
 
     def _round_robin(self, gid: int) -> int | None:
@@ -264,11 +419,11 @@ class Router:
 
     def decide(self, f: Facts) -> Decision:
         for rule in self.rules:
-            if rule_matches(rule.match or {}, f):
+            if rule.match.matches(f):
                 return self._apply(rule)
         return self.default()
 
-    def _apply(self, rule: RoutingRule) -> Decision:
+    def _apply(self, rule: Rule) -> Decision:
         head = f"Rule '{rule.name}' → "
         if rule.target == "pool":
             return Decision(None, head + "unassigned pool", rule.id)
@@ -301,14 +456,14 @@ class Router:
         self._took(uid)
         return Decision(uid, head + f"group {group}, round robin → {self.name(uid)}", rule.id)
 
-    def _broken(self, rule: RoutingRule, why: str) -> Decision:
+    def _broken(self, rule: Rule, why: str) -> Decision:
         msg = f"Rule '{rule.name}' could not be used: {why}"
         self.problems.append(msg)
         d = self.default(msg + "; ")
         d.broken, d.rule_id = msg, rule.id
         return d
 
-    def fallback(self, rule: RoutingRule, why: str, exclude: int | None = None) -> Decision:
+    def fallback(self, rule: Rule, why: str, exclude: int | None = None) -> Decision:
         """The rule's fallback (an unclaimed offer, an idle lead, nobody available)."""
         kind = rule.fallback if rule else ""
         if kind == "pool":
@@ -347,17 +502,13 @@ class Router:
             else:
                 self.avail[exclude] = saved
 
-    def rule(self, rule_id: int | None) -> RoutingRule | None:
+    def rule(self, rule_id: int | None) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def finish(self) -> None:
         """Write the round-robin counters advanced by this Router's decisions."""
         if self.picked:
-            t = AgentGroupMember.__table__
             self.session.execute(
-                sa.update(t)
-                .where(t.c.group_id == sa.bindparam("g"), t.c.user_id == sa.bindparam("u"))
-                .values(assigned_count=t.c.assigned_count + sa.bindparam("n")),
-                [{"g": g, "u": u, "n": n} for (g, u), n in self.picked.items()],
+                _ADVANCE, [{"g": g, "u": u, "n": n} for (g, u), n in self.picked.items()]
             )
             self.picked = {}

@@ -1,10 +1,14 @@
 """Settings → Lead routing (G5): brokers manage rules, groups and the routing settings;
 every user sets their own availability (away, capacity) — brokers anyone's.
 
-Bad input raises ValidationFailed with a message per field and changes nothing.
+Bad input raises ValidationFailed with a message per field and changes nothing. Every change
+of a rule or a group sets a new `RoutingSettings.rules_version` (services/routing.py caches
+the rules by it).
 """
 
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -271,8 +275,16 @@ def save_rule(session: Session, user: User, data: dict) -> RoutingRule:
     rule.fallback, rule.fallback_agent_id, rule.fallback_group_id = fallback, fb_agent, fb_group
     rule.active = bool(data.get("active", True))
     session.add(rule)
+    _changed(session, user.brokerage_id)
     session.flush()
     return rule
+
+
+def _changed(session: Session, brokerage_id: int) -> None:
+    """The rules or groups changed: a new stamp, so every Router reads them again."""
+    st = session.get(RoutingSettings, brokerage_id) or RoutingSettings(brokerage_id=brokerage_id)
+    st.rules_version = secrets.randbits(62)
+    session.add(st)
 
 
 def _count(session: Session, model, user: User) -> int:
@@ -303,6 +315,7 @@ def _rule(session: Session, user: User, rule_id) -> RoutingRule:
 
 def delete_rule(session: Session, user: User, rule_id) -> None:
     session.delete(_rule(session, user, rule_id))
+    _changed(session, user.brokerage_id)
 
 
 def move_rule(session: Session, user: User, rule_id, step: int) -> None:
@@ -322,6 +335,7 @@ def move_rule(session: Session, user: User, rule_id, step: int) -> None:
     for pos, r in enumerate(rules, 1):
         r.position = pos
         session.add(r)
+    _changed(session, user.brokerage_id)
 
 
 def save_group(session: Session, user: User, data: dict) -> AgentGroup:
@@ -372,6 +386,7 @@ def save_group(session: Session, user: User, data: dict) -> AgentGroup:
         if uid not in old:  # a newcomer starts level with the others, not owed a backlog
             m.assigned_count = min((o.assigned_count for o in old.values()), default=0)
         session.add(m)
+    _changed(session, user.brokerage_id)
     return group
 
 
@@ -389,6 +404,7 @@ def delete_group(session: Session, user: User, group_id) -> None:
             {"group": f"Rule '{used}' sends leads to this group; change it first."}
         )
     session.delete(g)
+    _changed(session, user.brokerage_id)
 
 
 def set_availability(session: Session, user: User, agent_id, away, capacity) -> AgentAvailability:

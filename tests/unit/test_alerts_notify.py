@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from leadapp.models import Notification, OutgoingEmail, utcnow
@@ -141,3 +142,27 @@ def test_reminder_for_a_signed_out_user_once(session, org, make_lead):
     assert reminder_notices.send_due(session, now + timedelta(minutes=1)) == 0  # once
     n = session.exec(select(Notification).where(Notification.kind == "reminder")).one()
     assert (n.user_id, n.lead_id, n.title) == (org.agent.id, lead.id, "Call in 10 min: Call back")
+
+
+def test_a_batch_of_alerts_costs_the_same_statements_as_one(engine, session, org, make_lead):
+    leads = [make_lead(org.agent if i % 2 else org.agent2, email=f"b{i}@x.test") for i in range(30)]
+    notify.set_preference(session, org.agent, "hot_lead", True)
+    session.commit()
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()[:3]))
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        events(session, org, [{"kind": "info_request", "email": lead.email} for lead in leads])
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(alerts_of(session, org.agent.id)) == 15
+    assert len(alerts_of(session, org.agent2.id)) == 15
+    assert seen.count("INSERT INTO notification") == 1
+    assert sum(1 for s in seen if "notification_pref" in s or s.startswith("SELECT app_user")) <= 2
+    mails = session.exec(
+        select(OutgoingEmail).where(OutgoingEmail.to_address == org.agent.email)
+    ).all()
+    assert len(mails) == 15  # the agent who chose e-mail for hot leads gets each of theirs

@@ -129,11 +129,7 @@ def test_state_modules_have_no_cycle_and_no_function_level_imports():
 
 
 # Cycles that exist today and are being taken apart elsewhere; remove a line once it is gone.
-KNOWN_CYCLES = [
-    # routing (G5): a claim falls back through distribute, which opens offers, and a lead
-    # returned to the pool is routed again; joined today by imports inside functions
-    ["leadapp.services.claims", "leadapp.services.distribute", "leadapp.services.pool"],
-]
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def test_no_new_cycle_in_the_whole_package():

@@ -8,8 +8,10 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from leadapp import db as dbmod
 from leadapp.models import (
     AgentAvailability,
     ClaimOffer,
@@ -26,14 +28,16 @@ from leadapp.services import (
     activity,
     api_leads,
     claims,
+    handover,
     notify,
     pool,
     rollups,
+    routing,
     routing_admin,
     speed,
 )
 from leadapp.services.errors import Conflict, PermissionDenied, ValidationFailed
-from tests.conftest import _pw
+from tests.conftest import USE_PG, _pw
 
 
 def agents(session, org, n: int, prefix="Rr") -> list[User]:
@@ -133,6 +137,73 @@ def test_first_matching_rule_wins_and_history_says_why(session, org):
     assert session.get(LeadResponse, c.id).agent_id == org.agent2.id
     session.flush()
     assert rollups.check(session, org.brokerage.id) == []
+
+
+def _statements(engine):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement.split()[0])
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    return seen, lambda: sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_rules_are_read_once_and_again_after_any_change(engine, session, org):
+    team = agents(session, org, 3)
+    gid = group(session, org, team)
+    first = rule(session, org, name="Everyone", target="round_robin", group_id=gid)
+    routing.Router(session, org.brokerage.id, "api").finish()  # reads and keeps the rules
+    session.rollback()
+    bid = org.brokerage.id
+    seen, stop = _statements(engine)
+    try:
+        router = routing.Router(session, bid, "api")
+        d = router.decide(routing.Facts())
+        router.finish()
+    finally:
+        stop()
+    session.rollback()
+    assert d.agent_id == team[0].id
+    # the members' lock with their counters, the users' state, the counters' update
+    assert seen == ["UPDATE", "SELECT", "UPDATE"], seen
+    # another session (another worker) changes the rule: the next Router sees it at once
+    with Session(engine, expire_on_commit=False) as other:
+        routing_admin.save_rule(
+            other,
+            other.get(User, org.broker.id),
+            {"id": first.id, "name": "Alan", "target": "agent", "agent_id": org.agent.id},
+        )
+        other.commit()
+    d = routing.Router(session, org.brokerage.id, "api").decide(routing.Facts())
+    assert (d.agent_id, d.reason) == (org.agent.id, "Rule 'Alan' → Alan Agent")
+    session.rollback()
+    # a change that was rolled back is not kept by the cache
+    with Session(engine, expire_on_commit=False) as other:
+        routing_admin.save_rule(
+            other,
+            other.get(User, org.broker.id),
+            {"id": first.id, "name": "Pool", "target": "pool"},
+        )
+        routing.Router(other, org.brokerage.id, "api")  # sees (and may cache) the change
+        other.rollback()
+    d = routing.Router(session, org.brokerage.id, "api").decide(routing.Facts())
+    assert d.agent_id == org.agent.id
+    session.rollback()
+    # a group's new member takes part from the next lead on
+    new = agents(session, org, 1, prefix="Nw")[0]
+    group_members = {str(u.id): 1 for u in [*team, new]}
+    routing_admin.save_group(
+        session, org.broker, {"id": gid, "name": "Team A", "members": group_members}
+    )
+    routing_admin.save_rule(
+        session,
+        org.broker,
+        {"id": first.id, "name": "Everyone", "target": "round_robin", "group_id": gid},
+    )
+    session.commit()
+    router = routing.Router(session, org.brokerage.id, "api")
+    assert {u for u, _ in router.members[gid]} == {u.id for u in [*team, new]}
 
 
 def test_price_range_and_postal_prefix_and_tags(session, org):
@@ -271,6 +342,90 @@ def test_claim_race_with_20_agents_has_one_winner(engine, session, org):
     assert open_offers == []  # the offer is over: no claim buttons left
     session.flush()
     assert rollups.check(session, org.brokerage.id) == []
+
+
+def _impatient(engine):
+    """A second engine on the same SQLite file whose busy timeout is 50 ms."""
+    eng = dbmod.make_engine(str(engine.url))
+
+    @sa.event.listens_for(eng, "connect")
+    def short(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA busy_timeout=50")
+
+    return eng
+
+
+def _hold_write_lock(engine, release: threading.Event, released: threading.Event):
+    """Another writer holding SQLite's write lock until told to let go."""
+    conn = engine.raw_connection()
+    conn.execute("BEGIN IMMEDIATE")
+    taken = threading.Event()
+
+    def hold():
+        taken.set()
+        release.wait(timeout=60)
+        conn.rollback()
+        conn.close()
+        released.set()
+
+    threading.Thread(target=hold).start()
+    taken.wait()
+
+
+@pytest.mark.skipif(USE_PG, reason="SQLite's busy timeout")
+def test_a_claim_waits_out_a_busy_database_instead_of_failing(engine, session, org, monkeypatch):
+    team, lead, offer = claim_setup(session, org, n=2)
+    release, released = threading.Event(), threading.Event()
+    waits: list[str] = []
+    real_info = handover.log.info
+
+    def on_wait(msg, *args):  # the claim found the database locked and waits again
+        waits.append(msg % args)
+        release.set()
+        released.wait(timeout=60)  # the other writer is done before the next try
+        real_info(msg, *args)
+
+    monkeypatch.setattr(handover.log, "info", on_wait)
+    _hold_write_lock(engine, release, released)
+    eng = _impatient(engine)
+    result: list = []
+
+    def go():
+        with Session(eng, expire_on_commit=False) as s:
+            try:
+                result.append(claims.claim(s, s.get(User, team[0].id), offer.id).assigned_agent_id)
+                s.commit()
+            except Exception as exc:  # the assertion below shows it
+                result.append(exc)
+
+    t = threading.Thread(target=go)
+    t.start()
+    t.join()
+    eng.dispose()
+    assert waits and "database busy" in waits[0]
+    assert result == [team[0].id]
+    session.expire_all()
+    assert session.get(Lead, lead.id).assigned_agent_id == team[0].id
+
+
+@pytest.mark.skipif(USE_PG, reason="SQLite's busy timeout")
+def test_a_claim_on_a_database_locked_for_too_long_changes_nothing(engine, session, org):
+    team, lead, offer = claim_setup(session, org, n=2)
+    release, released = threading.Event(), threading.Event()
+    _hold_write_lock(engine, release, released)
+    eng = _impatient(engine)
+    try:
+        with Session(eng, expire_on_commit=False) as s:
+            with pytest.raises(Conflict, match="please try again"):
+                claims.claim(s, s.get(User, team[0].id), offer.id)
+            s.rollback()
+    finally:
+        release.set()
+        released.wait(timeout=60)
+        eng.dispose()
+    session.expire_all()
+    assert session.get(Lead, lead.id).assigned_agent_id is None
+    assert session.get(ClaimOffer, offer.id).status == "open"
 
 
 def test_unclaimed_offer_goes_to_the_fallback_once(engine, session, org):

@@ -29,6 +29,7 @@ async def test_agents_cannot_manage_routing(engine, session, org, monkeypatch):
     session.flush()
     r = routing_admin.save_rule(session, org.broker, {"name": "R", "target": "pool"})
     session.commit()
+    stamp = session.get(RoutingSettings, org.brokerage.id).rules_version
     st = make_state(RoutingState, engine, token_for(session, org.agent), monkeypatch)
     await call(st, "load")
     assert st.rules == [] and st.groups == []  # an agent sees only their own part
@@ -49,7 +50,8 @@ async def test_agents_cannot_manage_routing(engine, session, org, monkeypatch):
     session.expire_all()
     assert len(session.exec(select(RoutingRule)).all()) == 1
     assert len(session.exec(select(AgentGroup)).all()) == 1
-    assert session.get(RoutingSettings, org.brokerage.id) is None
+    settings = session.get(RoutingSettings, org.brokerage.id)
+    assert settings.idle_hours is None and settings.rules_version == stamp
     anon = make_state(RoutingState, engine, "", monkeypatch)
     assert "login" in str(await call(anon, "load"))
 

@@ -1,7 +1,7 @@
 """routing: the version stamp of a brokerage's rules and groups (the Router's cache, G5)
 
 Revision ID: h17_c
-Revises: h16_a
+Revises: h15_c
 Create Date: 2026-12-02 01:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "h17_c"
-down_revision: str | None = "h16_a"
+down_revision: str | None = "h15_c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,12 +1,14 @@
 """Process-wide settings, read from the environment (REFLEX_* names only) in one place.
 
-`settings()` is the one object every module reads; it is read from the environment each time
-it is asked for (cheap), so a test or a command that changes a variable sees the change.
+`settings()` is the one object every module reads. It is built again only when a REFLEX_*
+variable changed (building it takes milliseconds, and every database session asks for the
+URL), so a test or a command that changes a variable still sees the change.
 README's configuration table lists every variable.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,8 +49,17 @@ class Settings(BaseSettings):
     leadapp_public_url: str = "http://localhost:3000"
 
 
+_built: tuple[tuple, Settings] | None = None
+
+
 def settings() -> Settings:
-    return Settings()
+    """The settings for the current REFLEX_* environment (names read case-insensitively)."""
+    global _built
+    key = tuple(sorted((k, v) for k, v in os.environ.items() if k[:7].upper() == "REFLEX_"))
+    built = _built
+    if built is None or built[0] != key:
+        built = _built = (key, Settings())
+    return built[1]
 
 
 DATA_DIR = settings().leadapp_data_dir

@@ -242,9 +242,13 @@ class DashboardState(AuthState):
             value = ""
         self.agent_id = value
         failed = await self._load()
-        if failed is not None:
+        if failed is not None and not self.signed_in:
             return failed
-        return AgendaState.set_agent(value)
+        # D9 follows in the same reply (one event, one reply): the agenda's own loader, with
+        # the agent the panels show (the whole team again when the one asked for is refused).
+        agenda = await self.get_state(AgendaState)
+        agenda_failed = await agenda._narrow(self.agent_id)
+        return failed if failed is not None else agenda_failed
 
     @rx.event
     async def set_kind(self, kind: str):

@@ -21,6 +21,31 @@ from .base import AuthState
 from .url import follow_url, set_if_changed
 
 FILTER_KEYS = ("kind", "lead", "from", "to", "done", "agent")
+# Rows of a section on screen at first, and added by its "Show more" (the service reads up
+# to svc.SECTION_LIMIT; the rest stay on the server, so a tick resends one short page).
+PAGE_ROWS = 25
+# What components/task_list.task_row shows of a row (the rest of the service's row is
+# for the edit dialog and the reminders, and would only make every reply heavier).
+ROW_KEYS = (
+    "id",
+    "title",
+    "notes",
+    "kind",
+    "kind_label",
+    "due_label",
+    "state",
+    "completed",
+    "completed_label",
+    "lead_id",
+    "lead_name",
+    "owner_name",
+    "mine",
+)
+
+
+def light_rows(rows: list[dict]) -> list[dict]:
+    """The rows as the task list shows them (ROW_KEYS only)."""
+    return [{k: r[k] for k in ROW_KEYS} for r in rows]
 
 
 def _int(value) -> int:
@@ -49,6 +74,7 @@ class TodoState(AuthState):
     upcoming: list[dict] = []
     completed: list[dict] = []
     counts: dict[str, int] = {}
+    hidden: dict[str, int] = {}  # per section: rows read but not shown yet ("Show more")
     filters: dict[str, str] = {}
     filter_count: int = 0
     filter_lead_name: str = ""
@@ -56,6 +82,9 @@ class TodoState(AuthState):
     loaded: bool = False
     lead_query: str = ""
     lead_results: list[dict] = []
+
+    _rows: dict[str, list[dict]] = {}  # every row read, per section
+    _shown: dict[str, int] = {}  # rows on screen per section (default PAGE_ROWS)
 
     @rx.var
     def show_completed(self) -> bool:
@@ -81,6 +110,7 @@ class TodoState(AuthState):
         except ServiceError as exc:
             self.loaded = True
             return self._fail(exc)
+        self._shown = {}
         self._apply(data)
 
     def _apply(self, data: dict) -> None:
@@ -88,14 +118,32 @@ class TodoState(AuthState):
         put = lambda name, value: set_if_changed(self, name, value)  # noqa: E731
         put("lead_query", "")
         put("lead_results", [])
-        for key in ("overdue", "today", "upcoming", "completed"):
-            put(key, data["sections"][key])
+        self._rows = {k: light_rows(v) for k, v in data["sections"].items()}
+        self._show_sections()
         put("counts", data["counts"])
         put("filters", data["filters"])
         put("filter_count", data["filter_count"])
         put("filter_lead_name", data["lead_name"])
         put("agents", data["assignees"])
         put("loaded", True)
+
+    def _show_sections(self) -> None:
+        hidden = {}
+        for key in svc.SECTIONS:
+            rows = self._rows.get(key, [])
+            shown = rows[: self._shown.get(key, PAGE_ROWS)]
+            set_if_changed(self, key, shown)
+            hidden[key] = len(rows) - len(shown)
+        set_if_changed(self, "hidden", hidden)
+
+    @rx.event
+    def show_more(self, section: str):
+        """The next PAGE_ROWS rows of one section (already read: no query)."""
+        key = str(section)[:12]
+        if key not in svc.SECTIONS or not self.hidden.get(key):
+            return
+        self._shown = {**self._shown, key: self._shown.get(key, PAGE_ROWS) + PAGE_ROWS}
+        self._show_sections()
 
     async def _refresh_if_here(self) -> list:
         """After a change: the list again, in this same reply, when it is on screen."""
@@ -130,6 +178,7 @@ class TodoState(AuthState):
             data = await self._with_user(_page_data, clean)
         except ServiceError as exc:
             return self._fail(exc)
+        self._shown = {}
         self._apply(data)
         return follow_url("/todo", urlencode(self.filters))
 
@@ -333,12 +382,19 @@ class TaskDialogState(AuthState):
             return self._fail(exc)
         self.open = False
         self.task_id = 0
-        return [
-            TodoState.reload,
-            LeadTasksState.reload,
-            AgendaState.reload,
-            rx.toast.success("Task deleted."),
-        ]
+        return await self._refreshed(rx.toast.success("Task deleted."))
+
+    async def _refreshed(self, toast) -> list:
+        """After a save or delete: the list of the page the dialog is on, read again in this
+        same reply (one event, one reply), then the toast."""
+        path = self.router.url.path or "/"
+        if path.startswith("/todo"):
+            failed = await (await self.get_state(TodoState))._refresh_if_here()
+        elif path.startswith("/leads/"):
+            failed = await (await self.get_state(LeadTasksState))._refresh_if_here()
+        else:
+            failed = await (await self.get_state(AgendaState))._refresh_if_here()
+        return [*(failed if isinstance(failed, list) else [failed] if failed else []), toast]
 
     @rx.event
     def set_open(self, value: bool):
@@ -404,12 +460,7 @@ class TaskDialogState(AuthState):
         was_edit = bool(self.task_id)
         self.open = False
         self.errors = {}
-        return [
-            TodoState.reload,
-            LeadTasksState.reload,
-            AgendaState.reload,
-            rx.toast.success("Task saved." if was_edit else "Task added."),
-        ]
+        return await self._refreshed(rx.toast.success("Task saved." if was_edit else "Task added."))
 
 
 class LeadTasksState(AuthState):
@@ -429,19 +480,29 @@ class LeadTasksState(AuthState):
         return await self._load(self.router.page.params.get("lead_id", ""))
 
     async def _load(self, lead_id):
-        self.lead_tasks, self.lead_tasks_error = [], ""
-        self.lead_tasks_lead_id = _int(lead_id)
+        """The lead's tasks; only the vars whose value changed are assigned (and resent)."""
+        lid = _int(lead_id)
+        if lid != self.lead_tasks_lead_id:
+            self.lead_tasks_lead_id = lid
+            set_if_changed(self, "lead_tasks", [])  # never another lead's rows
+        rows, error = [], ""
         try:
-            self.lead_tasks = await self._with_user(svc.tasks_for_lead, self.lead_tasks_lead_id)
+            rows = light_rows(await self._with_user(svc.tasks_for_lead, lid))
         except NotSignedIn as exc:
+            set_if_changed(self, "lead_tasks", [])
             return self._fail(exc)
         except ServiceError as exc:
-            self.lead_tasks_error = str(exc)
+            error = str(exc)
+        set_if_changed(self, "lead_tasks", rows)
+        set_if_changed(self, "lead_tasks_error", error)
+
+    async def _refresh_if_here(self):
+        if self.lead_tasks_lead_id:
+            return await self._load(self.lead_tasks_lead_id)
 
     @rx.event
     async def reload(self):
-        if self.lead_tasks_lead_id:
-            return await self._load(self.lead_tasks_lead_id)
+        return await self._refresh_if_here()
 
     @rx.event
     async def toggle(self, task_id, done: bool):
@@ -476,30 +537,46 @@ class AgendaState(AuthState):
 
     @rx.event
     async def load(self):
+        return await self._load()
+
+    async def _load(self):
+        """Read the day shown; only the vars whose value changed are assigned (and resent)."""
         try:
             data = await self._with_user(svc.todays_agenda, None, self.agenda_agent_id or None)
         except ServiceError as exc:
             self.agenda_agent_id = ""
             return self._fail(exc)
-        self.agenda_events, self.agenda_tasks, self.agenda_overdue = (
-            data["events"],
-            data["tasks"],
-            data["overdue"],
-        )
-        self.agenda_more_events, self.agenda_more_tasks = data["more_events"], data["more_tasks"]
+        for name, key in (
+            ("agenda_events", "events"),
+            ("agenda_tasks", "tasks"),
+            ("agenda_overdue", "overdue"),
+            ("agenda_more_events", "more_events"),
+            ("agenda_more_tasks", "more_tasks"),
+        ):
+            value = data[key]
+            set_if_changed(self, name, light_rows(value) if isinstance(value, list) else value)
+
+    async def _refresh_if_here(self):
+        """After a change made elsewhere (the task dialog): re-read when the dashboard shows."""
+        if (self.router.url.path or "/") in ("/", ""):
+            return await self._load()
 
     @rx.event
     async def reload(self):
         """After the task dialog saved: refresh when the dashboard is on screen."""
-        if (self.router.url.path or "/") in ("/", ""):
-            return await self.load()
+        return await self._refresh_if_here()
+
+    async def _narrow(self, agent_id) -> list | None:
+        """Show this agent's day ("" = the user's own); the dashboard calls it in its own
+        event, so narrowing every panel is one reply."""
+        value = str(agent_id or "")[:12]
+        set_if_changed(self, "agenda_agent_id", value if value.isdigit() else "")
+        return await self._load()
 
     @rx.event
     async def set_agent(self, agent_id: str):
         """Brokers narrow the panel to one agent ("" = themselves); agents always see their own."""
-        value = str(agent_id or "")[:12]
-        self.agenda_agent_id = value if value.isdigit() else ""
-        return await self.load()
+        return await self._narrow(agent_id)
 
     @rx.event
     async def toggle(self, task_id, checked: bool):
@@ -508,4 +585,4 @@ class AgendaState(AuthState):
             await self._with_user(svc.complete_task if checked is True else svc.reopen_task, tid)
         except ServiceError as exc:
             return self._fail(exc)
-        return await self.load()
+        return await self._load()

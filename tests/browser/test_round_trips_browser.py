@@ -152,3 +152,42 @@ def test_todo_filter_and_tick_are_one_round_trip(page, signed_in, shot):
     expect(page.get_by_test_id("filter-count")).to_have_text("1", timeout=T)
     page.reload()
     expect(page.get_by_test_id("filter-count")).to_have_text("1", timeout=T)
+
+
+def test_dashboard_agent_and_task_dialog_are_one_round_trip(page, signed_in, engine):
+    frames = Frames(page)
+    signed_in(page, "broker")
+    card = page.get_by_test_id("todays-agenda")
+    expect(card).to_be_visible(timeout=T)
+    expect(page.get_by_test_id("dash-agent")).to_be_visible(timeout=T)
+    page.wait_for_timeout(800)
+    with Session(engine) as s:
+        agent = s.exec(select(User).where(User.email == "avery@demo.leadapp.io")).one()
+    page.get_by_test_id("dash-agent").click()
+    frames.clear()
+    page.get_by_role("option", name=agent.name).click()
+    # every panel and the agenda (its links now name the agent) from the one reply
+    expect(card.get_by_role("link", name="To-Do")).to_have_attribute(
+        "href", f"/todo?agent={agent.id}", timeout=T
+    )
+    one_trip(page, frames, "dashboard: narrow to an agent")
+    # the task dialog: a save answers with the refreshed list in the same reply
+    page.goto(re.match(r"https?://[^/]+", page.url).group(0) + "/todo")
+    expect(page.get_by_test_id("add-task")).to_be_visible(timeout=T)
+    page.wait_for_timeout(500)
+    page.get_by_test_id("add-task").click()
+    page.get_by_test_id("task-title-input").fill("One trip to save")
+    page.get_by_test_id("task-date").fill("2030-01-02")
+    page.get_by_test_id("task-time").fill("10:15")
+    frames.clear()
+    page.get_by_test_id("task-save").click()
+    row = page.get_by_test_id("task-row").filter(has_text="One trip to save")
+    expect(row).to_have_count(1, timeout=T)
+    one_trip(page, frames, "task dialog: save")
+    row.get_by_test_id("task-title").click()
+    expect(page.get_by_test_id("task-delete")).to_be_visible(timeout=T)
+    page.wait_for_timeout(300)
+    frames.clear()
+    page.get_by_test_id("task-delete").click()
+    expect(row).to_have_count(0, timeout=T)
+    one_trip(page, frames, "task dialog: delete")

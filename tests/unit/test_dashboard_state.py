@@ -312,3 +312,21 @@ async def test_same_dashboards_share_one_reread_per_change(monkeypatch):
     with pytest.raises(NotSignedIn):
         await dash_mod._shared_load(key, "gone", (None,))
     assert (await dash_mod._shared_load(key, "tb", (None,)))["token"] == "tb"
+
+
+async def test_narrowing_to_an_agent_narrows_the_agenda_in_the_same_reply(
+    engine, session, org, other_org, make_lead, monkeypatch
+):
+    from leadapp.state.todo import AgendaState
+
+    _seed(session, org, make_lead)
+    broker = make_state(DashboardState, engine, token_for(session, org.broker), monkeypatch)
+    broker.user_role = "broker"
+    broker.user_id = org.broker.id
+    agenda = await broker.get_state(AgendaState)
+    events = await call(broker, "set_agent", str(org.agent2.id))
+    # no handler for the browser to send back: D9 is read in this event
+    assert events == [] and agenda.agenda_agent_id == str(org.agent2.id)
+    events = await call(broker, "set_agent", str(other_org.agent.id))  # refused: whole team
+    assert "does not exist" in str(events) and "set_agent" not in str(events)
+    assert broker.agent_id == "" and agenda.agenda_agent_id == ""

@@ -326,3 +326,80 @@ async def test_agenda_shows_an_agent_only_their_own_day(engine, session, org, mo
     assert "login" in str(await call(anon, "load"))
     at_url(anon, "/")
     assert "login" in str(await call(anon, "reload")) and anon.agenda_events == []
+
+
+@pytest.mark.authz("TodoState.show_more")
+async def test_sections_show_one_page_and_a_tick_resends_only_its_section(
+    engine, session, org, monkeypatch
+):
+    from leadapp.state.todo import PAGE_ROWS, ROW_KEYS
+
+    for i in range(PAGE_ROWS + 3):
+        add(session, org.agent, title=f"later {i:02d}", due=utcnow() + timedelta(days=1, minutes=i))
+    add(session, org.agent, title="late", due=utcnow() - timedelta(days=1))
+    st = make_state(TodoState, engine, token_for(session, org.agent), monkeypatch)
+    at_url(st, "/todo")
+    await call(st, "load")
+    assert len(st.upcoming) == PAGE_ROWS and st.hidden["upcoming"] == 3
+    assert st.counts["upcoming"] == PAGE_ROWS + 3 and set(st.upcoming[0]) == set(ROW_KEYS)
+    assert await call(st, "show_more", "<junk>") == [] and len(st.upcoming) == PAGE_ROWS
+    await call(st, "show_more", "upcoming")
+    assert len(st.upcoming) == PAGE_ROWS + 3 and st.hidden["upcoming"] == 0
+    await call(st, "show_more", "upcoming")  # nothing more to show
+    assert len(st.upcoming) == PAGE_ROWS + 3
+    # a tick: the ticked row's section and the counts are resent, the overdue one is not
+    st._clean()
+    first = st.upcoming[0]["id"]
+    await call(st, "toggle", first, True)
+    assert first not in [t["id"] for t in st.upcoming] and st.counts["upcoming"] == PAGE_ROWS + 2
+    assert {"upcoming", "counts"} <= set(st.dirty_vars) and "overdue" not in st.dirty_vars
+    assert len(st.upcoming) == PAGE_ROWS + 2  # "Show more" stays applied after a tick
+    await call(st, "set_filter", "kind", "todo")  # a new view starts at one page again
+    assert len(st.upcoming) == PAGE_ROWS
+    anon = make_state(TodoState, engine, "forged", monkeypatch)
+    await call(anon, "show_more", "upcoming")
+    assert anon.upcoming == []
+
+
+async def test_dialog_save_and_delete_refresh_the_page_in_the_same_reply(
+    engine, session, org, make_lead, monkeypatch
+):
+    from leadapp.state.todo import AgendaState
+
+    st = make_state(TaskDialogState, engine, token_for(session, org.agent), monkeypatch)
+    todo = await st.get_state(TodoState)
+    at_url(st, "/todo")
+    await call(todo, "load")
+    await call(st, "open_new")
+    events = await call(
+        st, "save", {"title": "Fresh", "due_date": "2030-01-02", "due_time": "09:00"}
+    )
+    # the to-do list is re-read in this event: no handler for the browser to send back
+    assert "Task added" in str(events) and "reload" not in str(events)
+    assert [t["title"] for t in todo.upcoming] == ["Fresh"]
+    await call(st, "open_edit", todo.upcoming[0]["id"])
+    events = await call(st, "delete")
+    assert "Task deleted" in str(events) and "reload" not in str(events) and todo.upcoming == []
+    # on a lead page: that lead's panel; on the dashboard: the agenda
+    lead = make_lead(org.agent)
+    panel = await st.get_state(LeadTasksState)
+    at_url(st, f"/leads/{lead.id}")
+    panel.lead_tasks_lead_id = lead.id  # the panel of the lead page on screen
+    await call(st, "open_new", lead.id)
+    await call(st, "save", {"title": "On the lead", "due_date": "2030-01-02", "due_time": "09:00"})
+    assert [t["title"] for t in panel.lead_tasks] == ["On the lead"]
+    agenda = await st.get_state(AgendaState)
+    at_url(st, "/")
+    soon = utcnow() + timedelta(minutes=2)
+    if soon.date() == utcnow().date() and (org.agent.timezone or "UTC") == "UTC":
+        await call(st, "open_new")
+        await call(
+            st,
+            "save",
+            {
+                "title": "Today",
+                "due_date": soon.date().isoformat(),
+                "due_time": soon.strftime("%H:%M"),
+            },
+        )
+        assert "Today" in [t["title"] for t in agenda.agenda_tasks]

@@ -24,6 +24,7 @@ from leadapp.services import distribute, rollups, routing, search_index, speed
 from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
 from leadapp.services.errors import Conflict, ValidationFailed
+from leadapp.services.lead_rows import lead_rows
 from leadapp.settings import MAX_IMPORT_BYTES
 
 from .validate import Preview, build_preview
@@ -143,76 +144,35 @@ def write_preview(
             return [None] * n
         return [int(x) if x else None for x in vals[key + "_md"].tolist()]
 
-    lead_cols = (
-        "id",
-        "brokerage_id",
-        "email",
-        "first_name",
-        "last_name",
-        "phone",
-        "phone_digits",
-        "extra_emails",
-        "extra_phones",
-        "street",
-        "city",
-        "state",
-        "postal_code",
-        "birthday",
-        "birthday_md",
-        "anniversary",
-        "anniversary_md",
-        "lead_type",
-        "status",
-        "stage",
-        "stage_entered_at",
-        "priority",
-        "source",
-        "texting_consent",
-        "assigned_agent_id",
-        "property_type_wanted",
-        "move_timeframe",
-        "rating_score",
-        "active_subscriptions",
-        "created_at",
-        "updated_at",
-        "created_by_id",
-    )
-    rows = list(
-        zip(
-            ids,
-            [b_id] * n,
-            vals["email"].tolist(),
-            _col(vals, "first_name", n),
-            _col(vals, "last_name", n),
-            phones,
-            digits,
-            ["[]"] * n,
-            ["[]"] * n,
-            _col(vals, "address", n),
-            _col(vals, "city", n),
-            [s or "" for s in _col(vals, "state", n, "")],
-            _col(vals, "postal_code", n),
-            _col(vals, "birthday", n, None),
-            md_list("birthday"),
-            _col(vals, "anniversary", n, None),
-            md_list("anniversary"),
-            _col(vals, "type", n, None),
-            ["new"] * n,
-            stages,
-            [ts] * n,
-            ["normal"] * n,
-            [IMPORT_SOURCE] * n,
-            texting,
-            agents,
-            [""] * n,
-            [""] * n,
-            [0.0] * n,
-            subs.tolist(),
-            [ts] * n,
-            [ts] * n,
-            [user.id] * n,
-            strict=False,
-        )
+    lead_cols, rows = lead_rows(
+        n,
+        {
+            "id": ids,
+            "brokerage_id": b_id,
+            "email": vals["email"].tolist(),
+            "first_name": _col(vals, "first_name", n),
+            "last_name": _col(vals, "last_name", n),
+            "phone": phones,
+            "phone_digits": digits,
+            "street": _col(vals, "address", n),
+            "city": _col(vals, "city", n),
+            "state": [s or "" for s in _col(vals, "state", n, "")],
+            "postal_code": _col(vals, "postal_code", n),
+            "birthday": _col(vals, "birthday", n, None),
+            "birthday_md": md_list("birthday"),
+            "anniversary": _col(vals, "anniversary", n, None),
+            "anniversary_md": md_list("anniversary"),
+            "lead_type": _col(vals, "type", n, None),
+            "stage": stages,
+            "stage_entered_at": ts,
+            "source": IMPORT_SOURCE,
+            "texting_consent": texting,
+            "assigned_agent_id": agents,
+            "active_subscriptions": subs.tolist(),
+            "created_at": ts,
+            "updated_at": ts,
+            "created_by_id": user.id,
+        },
     )
     step(0.1, f"Writing {n:,} leads")
     try:

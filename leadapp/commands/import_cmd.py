@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from sqlmodel import col
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("import", help="preview and import a CSV file of leads")
@@ -34,7 +36,7 @@ def _user(session, email: str | None):
     q = (
         q.where(User.email == email.strip().lower())
         if email
-        else q.where(User.role == "broker").order_by(User.id)
+        else q.where(User.role == "broker").order_by(col(User.id))
     )
     return session.exec(q).first()
 

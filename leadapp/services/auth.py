@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import AuthSession, Brokerage, User, as_utc, utcnow
 from leadapp.settings import SESSION_TTL_HOURS
@@ -93,7 +93,7 @@ def _session_row(session: Session, token: str | None):
         return None
     row = session.exec(
         select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
+        .join(User, col(User.id) == AuthSession.user_id)
         .where(AuthSession.token_hash == token_hash(token))
     ).first()
     if row is None:
@@ -120,7 +120,7 @@ def sign_out(session: Session, token: str | None, address: str = "") -> None:
 
 def end_sessions(session: Session, user_id: int, except_token: str | None = None) -> int:
     """End every open session of a user (deactivation, reset, "sign out everywhere")."""
-    where = [AuthSession.user_id == user_id, AuthSession.ended_at.is_(None)]
+    where = [AuthSession.user_id == user_id, col(AuthSession.ended_at).is_(None)]
     if except_token:
         where.append(AuthSession.token_hash != token_hash(except_token))
     result = session.execute(sa.update(AuthSession).where(*where).values(ended_at=utcnow()))
@@ -153,10 +153,10 @@ def my_sessions(session: Session, user: User, token: str = "") -> list[dict]:
         select(AuthSession)
         .where(
             AuthSession.user_id == user.id,
-            AuthSession.ended_at.is_(None),
+            col(AuthSession.ended_at).is_(None),
             AuthSession.expires_at > now,
         )
-        .order_by(AuthSession.created_at.desc())
+        .order_by(col(AuthSession.created_at).desc())
         .limit(100)
     ).all()
     mine = token_hash(token) if token else ""

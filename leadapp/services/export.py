@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import ExportLog, Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
@@ -141,9 +141,9 @@ def open_download(session: Session, token: str) -> tuple[int, str]:
     spent = session.execute(
         sa.update(ExportLog)
         .where(
-            ExportLog.token_hash == token_hash(token),
-            ExportLog.started_at.is_(None),
-            ExportLog.expires_at > now,
+            col(ExportLog.token_hash) == token_hash(token),
+            col(ExportLog.started_at).is_(None),
+            col(ExportLog.expires_at) > now,
         )
         .values(started_at=now)
         .execution_options(synchronize_session=False)
@@ -208,8 +208,8 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
                 tags: dict[int, list[str]] = {}
                 for lead_id, name in session.execute(
                     select(LeadTag.lead_id, Tag.name)
-                    .join(Tag, Tag.id == LeadTag.tag_id)
-                    .where(LeadTag.lead_id.in_(ids))
+                    .join(Tag, col(Tag.id) == LeadTag.tag_id)
+                    .where(col(LeadTag.lead_id).in_(ids))
                     .order_by(Tag.name)
                 ):
                     tags.setdefault(lead_id, []).append(name)
@@ -278,7 +278,7 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
             with Session(engine) as session:
                 session.execute(
                     sa.update(ExportLog)
-                    .where(ExportLog.id == export_id)
+                    .where(col(ExportLog.id) == export_id)
                     .values(row_count=written, finished_at=utcnow() if finished else None)
                 )
                 session.commit()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Campaign,
@@ -121,15 +121,17 @@ def target_ids(session: Session, user: User, target) -> list[int]:
             )
         out: list[int] = []
         for chunk in chunked(ids, CHUNK):
-            out += session.exec(select(Lead.id).where(Lead.id.in_(chunk), writable)).all()
+            out += session.exec(select(Lead.id).where(col(Lead.id).in_(chunk), writable)).all()
         if len(out) != len(ids):
             log.warning(
                 "bulk: user %s sent %d ids outside their reach", user.id, len(ids) - len(out)
             )
         return sorted(out)
     sub = _filter_select(session, user, target).order_by(None).limit(None).offset(None).subquery()
-    col = list(sub.c)[0]
-    return sorted(session.exec(select(Lead.id).where(Lead.id.in_(select(col)), writable)).all())
+    first = list(sub.c)[0]
+    return sorted(
+        session.exec(select(Lead.id).where(col(Lead.id).in_(select(first)), writable)).all()
+    )
 
 
 # --------------------------------------------------------------------------- the engine
@@ -155,7 +157,7 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
             for r in session.execute(
                 # re-checked under the lock: a lead reassigned since target_ids() is left alone
                 select(*_KEY_COLUMNS)
-                .where(Lead.id.in_(chunk), access.lead_visibility(user))
+                .where(col(Lead.id).in_(chunk), access.lead_visibility(user))
                 .order_by(Lead.id)
                 .with_for_update()
             ).all()
@@ -164,7 +166,7 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
         if not changed:
             continue
         total += len(changed)
-        for r in session.execute(select(*_KEY_COLUMNS).where(Lead.id.in_(changed))).all():
+        for r in session.execute(select(*_KEY_COLUMNS).where(col(Lead.id).in_(changed))).all():
             old, new = _key(before[r[0]]), _key(r)
             if old != new:
                 deltas[old] -= 1
@@ -184,7 +186,7 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
 def _update(session: Session, ids: list[int], **values) -> None:
     session.execute(
         sa.update(Lead)
-        .where(Lead.id.in_(ids))
+        .where(col(Lead.id).in_(ids))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -400,7 +402,7 @@ def subscribe_campaign(session: Session, user: User, target, campaign_id) -> int
             s.lead_id: s
             for s in session.exec(
                 select(CampaignSubscription).where(
-                    CampaignSubscription.lead_id.in_(chunk),
+                    col(CampaignSubscription.lead_id).in_(chunk),
                     CampaignSubscription.campaign_id == campaign.id,
                 )
             ).all()
@@ -426,7 +428,7 @@ def subscribe_campaign(session: Session, user: User, target, campaign_id) -> int
         if resume:
             session.execute(
                 sa.update(CampaignSubscription)
-                .where(CampaignSubscription.id.in_(resume))
+                .where(col(CampaignSubscription.id).in_(resume))
                 .values(status="active", ended_at=None, next_send_at=now)
                 .execution_options(synchronize_session=False)
             )
@@ -474,7 +476,8 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
             (s.lead_id, s.report_type): s
             for s in session.exec(
                 select(MarketSubscription).where(
-                    MarketSubscription.lead_id.in_(chunk), MarketSubscription.market_id == market.id
+                    col(MarketSubscription.lead_id).in_(chunk),
+                    MarketSubscription.market_id == market.id,
                 )
             ).all()
         }
@@ -503,7 +506,7 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
         if reopen:
             session.execute(
                 sa.update(MarketSubscription)
-                .where(MarketSubscription.id.in_(reopen))
+                .where(col(MarketSubscription.id).in_(reopen))
                 .values(active=True, deactivated_at=None)
                 .execution_options(synchronize_session=False)
             )

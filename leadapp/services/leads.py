@@ -6,7 +6,7 @@ and the dashboard roll-ups stay in one place.
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from leadapp.models import Lead, User, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
@@ -166,8 +166,8 @@ def _locked(session: Session, ids: list[int]) -> list[Lead]:
     return list(
         session.exec(
             select(Lead)
-            .where(Lead.id.in_(ids))
-            .order_by(Lead.id)
+            .where(col(Lead.id).in_(ids))
+            .order_by(col(Lead.id))
             .with_for_update()
             .execution_options(populate_existing=True)
         ).all()
@@ -268,7 +268,7 @@ def _agent_names(session: Session, ids: set) -> dict:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    return {u.id: u.name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+    return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
 
 
 def agents_of(session: Session, user: User) -> list[User]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Task, as_utc
 from leadapp.models.enums import EVENT_KINDS, TASK_KINDS
@@ -30,9 +30,9 @@ def send_due(session: Session, now: datetime) -> int:
             select(Task.id, Task.owner_id, Task.lead_id, Task.kind, Task.title, Task.due_at)
             .where(
                 Task.brokerage_id == b_id,
-                Task.completed_at.is_(None),
-                Task.reminded_at.is_(None),
-                Task.kind.in_(EVENT_KINDS),
+                col(Task.completed_at).is_(None),
+                col(Task.reminded_at).is_(None),
+                col(Task.kind).in_(EVENT_KINDS),
                 Task.due_at > now,
                 Task.due_at <= horizon,
             )
@@ -41,7 +41,7 @@ def send_due(session: Session, now: datetime) -> int:
         for tid, owner, lead_id, kind, title, due in rows:
             took = session.execute(
                 sa.update(Task)
-                .where(Task.id == tid, Task.reminded_at.is_(None))
+                .where(Task.id == tid, col(Task.reminded_at).is_(None))
                 .values(reminded_at=now)
             ).rowcount
             if took != 1:

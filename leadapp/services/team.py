@@ -15,7 +15,7 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Lead, User
 
@@ -128,8 +128,10 @@ def members(session: Session, actor: User) -> list[dict]:
     counts = dict(
         session.exec(
             select(Lead.assigned_agent_id, sa.func.count())
-            .where(Lead.brokerage_id == actor.brokerage_id, Lead.assigned_agent_id.is_not(None))
-            .group_by(Lead.assigned_agent_id)
+            .where(
+                Lead.brokerage_id == actor.brokerage_id, col(Lead.assigned_agent_id).is_not(None)
+            )
+            .group_by(col(Lead.assigned_agent_id))
         ).all()
     )
     return [
@@ -233,7 +235,7 @@ def deactivate(session: Session, actor: User, user_id, leads_to="pool", address:
     leads = (
         select(Lead.id)
         .where(Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id)
-        .order_by(Lead.id)
+        .order_by(col(Lead.id))
     )
     # One transaction with the caller's: each lead gets a history entry naming `actor`.
     moved = lead_bulk.assign(session, actor, lambda s, u: leads, target or "none")
@@ -279,7 +281,7 @@ def acting_broker(session: Session, brokerage_id: int, besides: int | None = Non
     where = [User.brokerage_id == brokerage_id, User.role == "broker", User.is_active]
     if besides is not None:
         where.append(User.id != besides)
-    broker = session.exec(select(User).where(*where).order_by(User.id)).first()
+    broker = session.exec(select(User).where(*where).order_by(col(User.id))).first()
     if broker is None:
         raise ServiceError(LAST_BROKER)
     return broker

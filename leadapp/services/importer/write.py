@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
@@ -340,8 +340,8 @@ def _first_delays(session: Session, campaign_ids: set[int]) -> dict[int, int]:
     out: dict[int, int] = {}
     for cid, delay in session.exec(
         select(CampaignStep.campaign_id, CampaignStep.delay_days)
-        .where(CampaignStep.campaign_id.in_(campaign_ids))
-        .order_by(CampaignStep.campaign_id, CampaignStep.position)
+        .where(col(CampaignStep.campaign_id).in_(campaign_ids))
+        .order_by(col(CampaignStep.campaign_id), col(CampaignStep.position))
     ).all():
         out.setdefault(cid, delay)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Activity,
@@ -185,7 +185,7 @@ def tab_counts(session: Session, lead: Lead) -> TabCounts:
         "messages": count(
             HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"
         ),
-        "tasks": count(Task, Task.lead_id == lead.id, Task.completed_at.is_(None)),
+        "tasks": count(Task, Task.lead_id == lead.id, col(Task.completed_at).is_(None)),
         "listings_sent": count(ListingSent, ListingSent.lead_id == lead.id),
         "searches": count(SavedSearch, SavedSearch.lead_id == lead.id),
         "favorites": count(Favorite, Favorite.lead_id == lead.id),

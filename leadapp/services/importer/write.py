@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -27,7 +27,8 @@ from leadapp.services.errors import Conflict, ValidationFailed
 from leadapp.services.lead_rows import lead_rows
 from leadapp.settings import MAX_IMPORT_BYTES
 
-from .validate import Preview, build_preview
+from .preview import ImportResultData, Preview
+from .validate import build_preview
 
 IMPORT_SOURCE = "Import"
 # A lead's market enrolment (all three report types) counts once in active_subscriptions,
@@ -69,8 +70,8 @@ class ImportResult:
             )
         return ", ".join(parts) + "."
 
-    def to_dict(self) -> dict:
-        return {**self.__dict__, "message": self.message()}
+    def to_dict(self) -> ImportResultData:
+        return ImportResultData(**asdict(self), message=self.message())
 
 
 def _ts(dt: datetime, pg: bool) -> str:

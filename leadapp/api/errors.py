@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -89,7 +89,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         return error_response(405, "Method not allowed.")
     message = "Not found." if exc.status_code == 404 else str(exc.detail)
-    return error_response(exc.status_code, message, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(exc.status_code, message, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -97,7 +98,7 @@ def install(app: FastAPI) -> None:
     app.add_middleware(InternalErrors)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(ServiceError, _service_error)
-    app.add_exception_handler(sa.exc.IntegrityError, _integrity_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
 

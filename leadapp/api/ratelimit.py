@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from typing import cast
 
 from leadapp.settings import settings
 
@@ -85,7 +86,9 @@ class RedisBucket:
             )
         except Exception:  # Redis down: keep limiting, per process
             return self._local.take(key, cost)
-        return float(wait_ms) / 1000.0
+        # redis-py types a script call for its sync and async clients alike; this (sync) one
+        # returns the script's number
+        return float(cast(int, wait_ms)) / 1000.0
 
 
 def from_env():

@@ -102,6 +102,7 @@ def run_add(args) -> int:
             raise ServiceError("The database has no brokerage yet: name one with --brokerage.")
         if len(found) > 1:
             raise ServiceError("Several brokerages exist: name one with --brokerage.")
+        assert found[0].id is not None  # a stored row
         user = team.create_user(
             session, found[0].id, values, hash_password(password) if password else ""
         )
@@ -121,7 +122,7 @@ def run_list(args) -> int:
         from leadapp.models import Brokerage, User
 
         names = {b.id: b.name for b in session.exec(select(Brokerage))}
-        rows = session.exec(select(User).order_by(col(User.brokerage_id), User.email)).all()
+        rows = session.exec(select(User).order_by(col(User.brokerage_id), col(User.email))).all()
         lines = [f"{'email':<40} {'name':<28} {'role':<7} {'status':<9} brokerage"]
         for u in rows:
             status = (

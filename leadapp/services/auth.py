@@ -18,6 +18,7 @@ from leadapp.settings import SESSION_TTL_HOURS
 
 from . import audit_log, passwords, throttle
 from .errors import NotFound, ServiceError, ValidationFailed
+from .rows import get_row
 from .security import hash_password, new_token, token_hash, verify_password
 
 log = logging.getLogger("leadapp.auth")
@@ -138,7 +139,7 @@ def change_password(
     session: Session, user: User, current: str, new: str, token: str = "", address: str = ""
 ) -> None:
     """Profile: the current password and a new one; other sessions end."""
-    me = session.get(User, user.id)
+    me = get_row(session, User, user.id)
     if not verify_password(me.password_hash, str(current or "")[:200]):
         raise ValidationFailed({"current": "That is not your current password."})
     set_password(session, me, str(new or "")[:300])
@@ -187,4 +188,4 @@ def end_my_session(session: Session, user: User, session_id) -> None:
 
 
 def brokerage_of(session: Session, user: User) -> Brokerage:
-    return session.get(Brokerage, user.brokerage_id)
+    return get_row(session, Brokerage, user.brokerage_id)

@@ -31,6 +31,7 @@ from leadapp.models.timefmt import user_zone
 
 from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
+from .rows import get_row
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.export")
@@ -184,8 +185,8 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
     finished = False
     try:
         with Session(engine, expire_on_commit=False) as session:
-            entry = session.get(ExportLog, export_id)
-            user = session.get(User, entry.user_id)
+            entry = get_row(session, ExportLog, export_id)
+            user = get_row(session, User, entry.user_id)
             access.require_broker(user, "export leads")
             query = _view(entry.filters)
             now = utcnow()

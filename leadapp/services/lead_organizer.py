@@ -33,6 +33,7 @@ from .lead_page.types import (
     SavedSearchRow,
 )
 from .lead_subscriptions import recount
+from .rows import get_row
 from .validation import check_money, clean
 
 SEARCH_PAGE = 12
@@ -394,7 +395,7 @@ def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
         raise PermissionDenied(
             "The lead saved this listing on the website; only they can remove it."
         )
-    listing = session.get(Listing, f.listing_id)
+    listing = get_row(session, Listing, f.listing_id)
     audit(
         session,
         lead,

@@ -6,6 +6,8 @@ and the dashboard roll-ups stay in one place.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, func, select
 
 from leadapp.models import Lead, User, utcnow
@@ -99,6 +101,11 @@ def create_lead(
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
+    # the checked fields (validation.py gives each its model type); None leaves the default
+    fields: dict[str, Any] = {
+        k: v for k, v in values.items() if v is not None or k in ("lead_type",)
+    }
+    source = fields.pop("source", "") or "Manual entry"
     lead = Lead(
         brokerage_id=user.brokerage_id,
         assigned_agent_id=agent_id,
@@ -106,8 +113,8 @@ def create_lead(
         created_at=now,
         updated_at=now,
         stage_entered_at=now,
-        source=values.pop("source", "") or "Manual entry",
-        **{k: v for k, v in values.items() if v is not None or k in ("lead_type",)},
+        source=source,
+        **fields,
     )
     _derived(lead)
     session.add(lead)

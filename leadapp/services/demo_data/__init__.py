@@ -55,10 +55,10 @@ def generate(plan: Plan, pg: bool = False) -> Iterator[Chunk]:
     la = lead_arrays(ctx, plan.leads, max(plan.activities, 0), agent_ids)
     yield from lead_chunks(ctx, la)
     yield from activity_chunks(ctx, la, listings)
-    sent = yield from marketing_chunks(ctx, la, len(listings))
+    subscriptions = yield from marketing_chunks(ctx, la, len(listings))
     yield from history_chunks(ctx, la)
     yield from task_chunks(ctx, la, agent_ids)
-    yield from email_chunks(ctx, sent)
+    yield from email_chunks(ctx, subscriptions)
 
 
 def fix_email_addresses(conn: sa.Connection) -> None:

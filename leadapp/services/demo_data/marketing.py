@@ -193,9 +193,9 @@ def marketing_chunks(ctx: Ctx, la: LeadArrays, nl: int) -> Generator[Chunk, None
     return msub, csub, steps
 
 
-def email_chunks(ctx: Ctx, sent: Sent) -> Iterator[Chunk]:
+def email_chunks(ctx: Ctx, subscriptions: Sent) -> Iterator[Chunk]:
     rnd, now, pg = ctx.rnd, ctx.now, ctx.pg
-    msub, csub, steps = sent
+    msub, csub, steps = subscriptions
     # ---- email log: campaign and market emails sent, some opened / clicked
     emails = []
     for row in csub:

@@ -95,9 +95,9 @@ def col_date(t: pd.Series, past: bool) -> tuple[pd.Series, pd.Series, np.ndarray
     empty = (t == "").to_numpy()
     parts = t.str.extract(v.US_DATE_RE.pattern, expand=True)
     matched = parts[0].notna().to_numpy()
-    mo = pd.to_numeric(parts[0], errors="coerce").to_numpy()
-    d = pd.to_numeric(parts[1], errors="coerce").to_numpy()
-    y = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+    mo = np.asarray(pd.to_numeric(parts[0], errors="coerce"), dtype=float)
+    d = np.asarray(pd.to_numeric(parts[1], errors="coerce"), dtype=float)
+    y = np.asarray(pd.to_numeric(parts[2], errors="coerce"), dtype=float)
     numeric = ~(np.isnan(mo) | np.isnan(d) | np.isnan(y))
     odd = matched & ~numeric  # e.g. non-ASCII digits: leave to the scalar rule
     mo_i = np.where(numeric, mo, 1).astype(np.int64)

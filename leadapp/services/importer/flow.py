@@ -16,7 +16,7 @@ from leadapp.services.errors import ServiceError
 
 from . import storage
 from .columns import guide, template_csv
-from .preview import Template, UploadPreview
+from .preview import ImportResultData, Template, UploadPreview
 from .validate import build_preview
 from .write import Progress, import_file
 
@@ -42,6 +42,7 @@ def template_for(session: Session, user: User) -> Template:
 
 def preview_upload(session: Session, user: User, data: bytes, filename: str) -> UploadPreview:
     """Store the upload privately and check it (I3); nothing is written to the database."""
+    assert user.id is not None
     filename = safe_filename(filename)
     token = storage.save(user.id, data)
     try:
@@ -61,8 +62,9 @@ def preview_upload(session: Session, user: User, data: bytes, filename: str) -> 
 
 def import_upload(
     session: Session, user: User, token: str, filename: str, progress: Progress | None = None
-) -> dict:
+) -> ImportResultData:
     """I4: import the stored upload (checked again, all or nothing); the upload is then removed."""
+    assert user.id is not None
     data = storage.load(user.id, token)
     result = import_file(session, user, data, safe_filename(filename), progress=progress)
     storage.discard(user.id, token)

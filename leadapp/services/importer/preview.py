@@ -187,25 +187,24 @@ class Preview:
     def grid(self, only_errors: bool = False, limit: int = 200) -> GridData:
         """Rows for the preview grid: header labels, cells {value, error} ('' when fine)."""
         used = [h for h in self.headers if h["header"] or h["used"]]
-        if self.raw is None or not len(self.raw):
+        raw, numbers = self.raw, self.row_numbers
+        if raw is None or numbers is None or not len(raw):
             return {"columns": [h["header"] for h in used], "rows": []}
         if only_errors and self.error_rows_mask is not None:
             idx = np.flatnonzero(self.error_rows_mask)[:limit]
         else:
-            idx = np.arange(min(limit, len(self.raw)))
+            idx = np.arange(min(limit, len(raw)))
         by_cell: dict[tuple[int, str], str] = {}
-        wanted = set(int(self.row_numbers.iloc[i]) for i in idx)
+        wanted = set(int(numbers.iloc[i]) for i in idx)
         for e in self.errors:
             if e.row in wanted:
                 by_cell.setdefault((e.row, e.column), e.message)
         rows: list[GridRowData] = []
         for i in idx:
-            rn = int(self.row_numbers.iloc[i])
+            rn = int(numbers.iloc[i])
             cells: list[GridCellData] = []
             for h in used:
-                val = (
-                    str(self.raw.iat[i, h["position"]]) if h["position"] < self.raw.shape[1] else ""
-                )
+                val = str(raw.iat[i, h["position"]]) if h["position"] < raw.shape[1] else ""
                 cells.append({"value": val[:200], "error": by_cell.get((rn, h["header"]), "")})
             rows.append({"row": rn, "cells": cells, "bad": any(c["error"] for c in cells)})
         return {"columns": [h["header"] for h in used], "rows": rows}

@@ -206,6 +206,7 @@ def build_preview(
                 for i in np.flatnonzero(odd).tolist():
                     try:
                         dd = check(cols[key].iat[i])
+                        assert dd is not None  # odd cells matched the pattern: never empty
                         iso.iat[i], md.iat[i] = dd.isoformat(), dd.month * 100 + dd.day
                     except ValueError:
                         bad[i] = True

@@ -11,10 +11,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
@@ -79,7 +81,7 @@ def _ts(dt: datetime, pg: bool) -> str:
     return s + "+00:00" if pg else s
 
 
-def _col(values: pd.DataFrame, key: str, n: int, default=""):
+def _col(values: pd.DataFrame, key: str, n: int, default: Any = "") -> list[Any]:
     """A column as a list; missing cells (None, NaN) become `default`."""
     if key in values:
         return [default if x is None or x != x else x for x in values[key].tolist()]
@@ -105,6 +107,7 @@ def write_preview(
         raise ValidationFailed({"file": pv.verdict}, "Nothing was imported: " + pv.verdict)
     step = progress or (lambda f, m: None)
     vals = pv.values
+    assert vals is not None and user.id is not None  # a checked preview; a stored user
     n = len(vals)
     now = utcnow()
     conn = session.connection()
@@ -117,6 +120,7 @@ def write_preview(
     )
     session.add(batch)
     session.flush()  # also takes the write lock on SQLite before ids are reserved
+    assert batch.id is not None
     step(0.05, "Reserving lead ids")
     ids = _reserve_lead_ids(conn, n)
 
@@ -180,8 +184,8 @@ def write_preview(
         with search_index.bulk_insert(conn, ids[0], ids[-1]):  # ids are contiguous on SQLite
             insert_rows(conn, "lead", lead_cols, rows)
     except (
-        sa.exc.IntegrityError,
-        conn.dialect.dbapi.IntegrityError,
+        IntegrityError,
+        conn.dialect.loaded_dbapi.IntegrityError,
     ) as exc:  # an email added meanwhile
         raise Conflict(
             "Another lead with one of these emails was added while importing; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import col
 
@@ -52,7 +53,7 @@ def run(args) -> int:
     except OSError as exc:
         print(f"cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2
-    out: dict = {}
+    out: dict[str, Any] = {}
     code = 0
     try:
         with db.session_scope() as session:
@@ -66,7 +67,7 @@ def run(args) -> int:
                 )
                 return 2
             pv = importer.build_preview(session, user, data, path.name)
-            out = pv.to_dict()
+            out = dict(pv.to_dict())
             out["user"] = user.email
             if pv.ok and not args.dry_run:
                 result = importer.write_preview(session, user, pv)

@@ -19,6 +19,7 @@ from leadapp.models import AccountToken, Brokerage, User, as_utc, utcnow
 
 from . import audit_log, auth, mail, scheduled
 from .errors import ServiceError
+from .rows import matched
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.accounts")
@@ -95,7 +96,7 @@ def redeem(session: Session, token, new_password, address: str = "") -> User:
         .where(col(AccountToken.id) == tok.id, col(AccountToken.used_at).is_(None))
         .values(used_at=utcnow())
     )
-    if spent.rowcount != 1:
+    if matched(spent) != 1:
         raise ServiceError(BAD_LINK)
     auth.end_sessions(session, user.id)
     action = "invite_accepted" if tok.purpose == "invite" else "password_reset"

@@ -18,7 +18,7 @@ from leadapp.settings import SESSION_TTL_HOURS
 
 from . import audit_log, passwords, throttle
 from .errors import NotFound, ServiceError, ValidationFailed
-from .rows import get_row
+from .rows import get_row, matched
 from .security import hash_password, new_token, token_hash, verify_password
 
 log = logging.getLogger("leadapp.auth")
@@ -125,7 +125,7 @@ def end_sessions(session: Session, user_id: int, except_token: str | None = None
     if except_token:
         where.append(AuthSession.token_hash != token_hash(except_token))
     result = session.execute(sa.update(AuthSession).where(*where).values(ended_at=utcnow()))
-    return result.rowcount or 0
+    return matched(result)
 
 
 def set_password(session: Session, user: User, new_password: str) -> None:

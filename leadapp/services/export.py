@@ -31,7 +31,7 @@ from leadapp.models.timefmt import user_zone
 
 from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
-from .rows import get_row
+from .rows import get_row, matched
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.export")
@@ -149,7 +149,7 @@ def open_download(session: Session, token: str) -> tuple[int, str]:
         .values(started_at=now)
         .execution_options(synchronize_session=False)
     )
-    if spent.rowcount != 1:
+    if matched(spent) != 1:
         raise NotFound(
             "This download link has expired or was already used. Export again from the lead list."
         )

@@ -195,13 +195,14 @@ def _update(session: Session, ids: list[int], **values) -> None:
 def _set_field(
     session: Session,
     user: User,
-    ids: list[int],
+    target,
     field: str,
     value: str,
     labels: dict,
     title: str,
     only_from: Iterable[str] | None = None,
 ) -> int:
+    ids = target_ids(session, user, target)
     only = set(only_from) if only_from is not None else None
     now = utcnow()
 
@@ -281,48 +282,24 @@ def _code(value, allowed: dict, field: str, label: str) -> str:
 
 def set_stage(session: Session, user: User, target, stage) -> int:
     stage = _code(stage, STAGES, "stage", "pipeline stage")
-    return _set_field(
-        session, user, target_ids(session, user, target), "stage", stage, STAGES, "Stage changed"
-    )
+    return _set_field(session, user, target, "stage", stage, STAGES, "Stage changed")
 
 
 def set_type(session: Session, user: User, target, lead_type) -> int:
     lead_type = _code(lead_type, LEAD_TYPES, "lead_type", "lead type")
     return _set_field(
-        session,
-        user,
-        target_ids(session, user, target),
-        "lead_type",
-        lead_type,
-        LEAD_TYPES,
-        "Lead type changed",
+        session, user, target, "lead_type", lead_type, LEAD_TYPES, "Lead type changed"
     )
 
 
 def set_status(session: Session, user: User, target, status) -> int:
     status = _code(status, LEAD_STATUSES, "status", "status")
-    return _set_field(
-        session,
-        user,
-        target_ids(session, user, target),
-        "status",
-        status,
-        LEAD_STATUSES,
-        "Status changed",
-    )
+    return _set_field(session, user, target, "status", status, LEAD_STATUSES, "Status changed")
 
 
 def delete(session: Session, user: User, target) -> int:
     """L6: status Deleted; the lead and everything about it is kept."""
-    return _set_field(
-        session,
-        user,
-        target_ids(session, user, target),
-        "status",
-        "deleted",
-        LEAD_STATUSES,
-        "Lead deleted",
-    )
+    return _set_field(session, user, target, "status", "deleted", LEAD_STATUSES, "Lead deleted")
 
 
 def reactivate(session: Session, user: User, target) -> int:
@@ -330,7 +307,7 @@ def reactivate(session: Session, user: User, target) -> int:
     return _set_field(
         session,
         user,
-        target_ids(session, user, target),
+        target,
         "status",
         "active",
         LEAD_STATUSES,

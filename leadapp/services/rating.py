@@ -55,6 +55,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.models.timefmt import db_text
+from leadapp.services.rows import matched
 
 WEIGHTS = {
     "info_request": 10.0,
@@ -201,7 +202,7 @@ def lock(session: Session, brokerage_id: int, now: datetime | None = None) -> Ra
         .where(table.c.brokerage_id == brokerage_id)
         .values(active_leads=table.c.active_leads)
     )
-    if res.rowcount == 0:
+    if matched(res) == 0:
         ins = (
             postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         )(table)

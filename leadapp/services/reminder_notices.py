@@ -18,6 +18,7 @@ from leadapp.models import Brokerage, Task, as_utc
 from leadapp.models.enums import EVENT_KINDS, TASK_KINDS
 
 from . import notify
+from .rows import matched
 
 GRACE = timedelta(minutes=1)
 
@@ -39,11 +40,13 @@ def send_due(session: Session, now: datetime) -> int:
             .limit(500)
         ).all()
         for tid, owner, lead_id, kind, title, due in rows:
-            took = session.execute(
-                sa.update(Task)
-                .where(Task.id == tid, col(Task.reminded_at).is_(None))
-                .values(reminded_at=now)
-            ).rowcount
+            took = matched(
+                session.execute(
+                    sa.update(Task)
+                    .where(Task.id == tid, col(Task.reminded_at).is_(None))
+                    .values(reminded_at=now)
+                )
+            )
             if took != 1:
                 continue
             mins = max(1, int((as_utc(due) - now).total_seconds() // 60))

@@ -21,6 +21,7 @@ from leadapp.models import Brokerage, Lead, User
 
 from . import access, accounts, audit_log, auth, lead_bulk
 from .errors import Conflict, NotFound, ServiceError, ValidationFailed
+from .rows import get_row
 from .validation import check_email, check_phone
 
 log = logging.getLogger("leadapp.team")
@@ -93,7 +94,7 @@ def create_user(session: Session, brokerage_id: int, values: dict, password_hash
         mls_id=values.get("mls_id", ""),
         phone=values.get("phone", ""),
         password_hash=password_hash,
-        timezone=session.get(Brokerage, brokerage_id).timezone,
+        timezone=get_row(session, Brokerage, brokerage_id).timezone,
     )
     session.add(user)
     session.flush()
@@ -241,7 +242,7 @@ def deactivate(session: Session, actor: User, user_id, leads_to="pool", address:
     moved = lead_bulk.assign(session, actor, lambda s, u: leads, target or "none")
     user.is_active = False
     session.add(user)
-    b = session.get(Brokerage, user.brokerage_id)
+    b = get_row(session, Brokerage, user.brokerage_id)
     if b.default_agent_id == user.id:
         b.default_agent_id = None
         session.add(b)

@@ -35,10 +35,10 @@ def pool_enabled(session: Session, user: User) -> bool:
 
 def lead_visibility(user: User, *, include_pool: bool = False) -> sa.ColumnElement[bool]:
     """WHERE clause for the leads `user` may see (pool only when include_pool)."""
-    clause = Lead.brokerage_id == user.brokerage_id
+    clause = col(Lead.brokerage_id) == user.brokerage_id
     if is_broker(user):
         return clause
-    mine = Lead.assigned_agent_id == user.id
+    mine = col(Lead.assigned_agent_id) == user.id
     if include_pool:
         return sa.and_(clause, sa.or_(mine, col(Lead.assigned_agent_id).is_(None)))
     return sa.and_(clause, mine)

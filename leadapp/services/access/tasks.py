@@ -13,7 +13,7 @@ from .leads import is_broker
 
 def task_visibility(user: User) -> sa.ColumnElement[bool]:
     """WHERE clause for the tasks `user` may see and change."""
-    clause = Task.brokerage_id == user.brokerage_id
+    clause = col(Task.brokerage_id) == user.brokerage_id
     if is_broker(user):
         return clause
     my_leads = select(Lead.id).where(

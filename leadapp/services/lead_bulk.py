@@ -505,29 +505,31 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
 
 # --------------------------------------------------------------------------- one entry point
 
+# ACTIONS by the function that does each: those taking the bar's value, and the others
+_VALUED: dict[str, Callable[[Session, User, Any, Any], int]] = {
+    "add_tags": add_tags,
+    "remove_tags": remove_tags,
+    "stage": set_stage,
+    "type": set_type,
+    "status": set_status,
+    "assign": assign,
+    "campaign": subscribe_campaign,
+    "market": subscribe_market,
+}
+_PLAIN: dict[str, Callable[[Session, User, Any], int]] = {
+    "delete": delete,
+    "reactivate": reactivate,
+}
+assert set(_VALUED) | set(_PLAIN) == set(ACTIONS)
+
 
 def apply(session: Session, user: User, target, action: str, value: Any = None) -> int:
     """The bulk action bar's one call: `action` in ACTIONS with its value; returns the count."""
-    if action == "add_tags":
-        return add_tags(session, user, target, value)
-    if action == "remove_tags":
-        return remove_tags(session, user, target, value)
-    if action == "stage":
-        return set_stage(session, user, target, value)
-    if action == "type":
-        return set_type(session, user, target, value)
-    if action == "status":
-        return set_status(session, user, target, value)
-    if action == "assign":
-        return assign(session, user, target, value)
-    if action == "campaign":
-        return subscribe_campaign(session, user, target, value)
-    if action == "market":
-        return subscribe_market(session, user, target, value)
-    if action == "delete":
-        return delete(session, user, target)
-    if action == "reactivate":
-        return reactivate(session, user, target)
+    if isinstance(action, str):
+        if action in _VALUED:
+            return _VALUED[action](session, user, target, value)
+        if action in _PLAIN:
+            return _PLAIN[action](session, user, target)
     raise ValidationFailed({"action": f"'{str(action)[:40]}' is not a bulk action."})
 
 

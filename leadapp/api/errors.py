@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -101,7 +101,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         return error_response(405, "Method not allowed.")
     message = "Not found." if exc.status_code == 404 else str(exc.detail)
-    return error_response(exc.status_code, message, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(exc.status_code, message, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -109,9 +110,9 @@ def install(app: FastAPI) -> None:
     app.add_middleware(InternalErrors)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(ServiceError, _service_error)
-    app.add_exception_handler(sa.exc.IntegrityError, _integrity_error)
-    app.add_exception_handler(sa.exc.OperationalError, _database_unavailable)
-    app.add_exception_handler(sa.exc.InterfaceError, _database_unavailable)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
 

@@ -13,6 +13,7 @@ import logging
 import math
 import threading
 import time
+from typing import cast
 
 from leadapp.settings import settings
 
@@ -99,7 +100,9 @@ class RedisBucket:
         if self._down:
             self._down = False
             log.warning("API rate limit: Redis answers again; the limit is shared again")
-        return float(wait_ms) / 1000.0
+        # redis-py types a script call for its sync and async clients alike; this (sync) one
+        # returns the script's number
+        return float(cast(int, wait_ms)) / 1000.0
 
 
 def from_env():

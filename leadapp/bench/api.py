@@ -39,6 +39,7 @@ def _org(engine, n_leads: int):
     from leadapp.models import Brokerage, User, utcnow
     from leadapp.services import apikeys
     from leadapp.services.bulk import insert_rows
+    from leadapp.services.lead_rows import lead_rows
 
     with Session(engine, expire_on_commit=False) as s:
         b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=[])
@@ -56,64 +57,21 @@ def _org(engine, n_leads: int):
         s.flush()
         _, key = apikeys.create_key(s, u, "bench")
         now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+        n = n_leads
         insert_rows(
             s.connection(),
             "lead",
-            (
-                "brokerage_id",
-                "email",
-                "first_name",
-                "last_name",
-                "phone",
-                "phone_digits",
-                "extra_emails",
-                "extra_phones",
-                "street",
-                "city",
-                "state",
-                "postal_code",
-                "status",
-                "stage",
-                "stage_entered_at",
-                "priority",
-                "source",
-                "texting_consent",
-                "property_type_wanted",
-                "move_timeframe",
-                "rating_score",
-                "active_subscriptions",
-                "created_at",
-                "updated_at",
+            *lead_rows(
+                n,
+                {
+                    "brokerage_id": b.id,
+                    "email": [f"l{i}@bench.test" for i in range(n)],
+                    "stage_entered_at": now,
+                    "source": "Zillow",
+                    "created_at": now,
+                    "updated_at": now,
+                },
             ),
-            [
-                (
-                    b.id,
-                    f"l{i}@bench.test",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "[]",
-                    "[]",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "new",
-                    "uncontacted",
-                    now,
-                    "normal",
-                    "Zillow",
-                    False,
-                    "",
-                    "",
-                    0.0,
-                    0,
-                    now,
-                    now,
-                )
-                for i in range(n_leads)
-            ],
         )
         s.commit()
         return b.id, key
@@ -289,6 +247,7 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
     from leadapp.models import Lead, utcnow
     from leadapp.services import rating
     from leadapp.services.bulk import insert_rows
+    from leadapp.services.lead_rows import lead_rows
 
     n = max(ctx.leads, 1_000_000) if not ctx.quick else ctx.leads
     eng = _fresh(ctx.workdir / "rating.db")
@@ -302,63 +261,18 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
         insert_rows(
             c,
             "lead",
-            (
-                "brokerage_id",
-                "email",
-                "first_name",
-                "last_name",
-                "phone",
-                "phone_digits",
-                "extra_emails",
-                "extra_phones",
-                "street",
-                "city",
-                "state",
-                "postal_code",
-                "status",
-                "stage",
-                "stage_entered_at",
-                "priority",
-                "source",
-                "texting_consent",
-                "property_type_wanted",
-                "move_timeframe",
-                "rating_score",
-                "last_activity_at",
-                "active_subscriptions",
-                "created_at",
-                "updated_at",
+            *lead_rows(
+                n,
+                {
+                    "brokerage_id": bid,
+                    "email": [f"r{i}@bench.test" for i in range(n)],
+                    "stage_entered_at": now_txt,
+                    "rating_score": scores.tolist(),
+                    "last_activity_at": [now_txt if a else None for a in active.tolist()],
+                    "created_at": now_txt,
+                    "updated_at": now_txt,
+                },
             ),
-            [
-                (
-                    bid,
-                    f"r{i}@bench.test",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "[]",
-                    "[]",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "new",
-                    "uncontacted",
-                    now_txt,
-                    "normal",
-                    "",
-                    False,
-                    "",
-                    "",
-                    float(scores[i]),
-                    now_txt if active[i] else None,
-                    0,
-                    now_txt,
-                    now_txt,
-                )
-                for i in range(n)
-            ],
         )
     with Session(eng) as s:  # first refresh counts the buckets from the stored scores (untimed)
         rating.refresh_cutoffs(s, bid, now)

@@ -37,42 +37,6 @@ HEADERS = [
 ]
 
 
-LEAD_COLS = (
-    "id",
-    "brokerage_id",
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "phone_digits",
-    "extra_emails",
-    "extra_phones",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "birthday",
-    "birthday_md",
-    "anniversary",
-    "anniversary_md",
-    "lead_type",
-    "status",
-    "stage",
-    "stage_entered_at",
-    "priority",
-    "source",
-    "texting_consent",
-    "assigned_agent_id",
-    "property_type_wanted",
-    "move_timeframe",
-    "rating_score",
-    "active_subscriptions",
-    "created_at",
-    "updated_at",
-    "created_by_id",
-)
-
-
 def make_file(n: int, agent_codes: list[str], market_id: int, campaign_id: int) -> bytes:
     """A realistic import file: every column used, some tags, notes and enrolments."""
     import numpy as np
@@ -159,51 +123,32 @@ def _raw(engine, data: bytes) -> float:
     import pandas as pd
 
     from leadapp.services.bulk import insert_rows
+    from leadapp.services.lead_rows import lead_rows
 
     t = time.perf_counter()
     df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     n = len(df)
     ts = "2026-01-01 00:00:00.000000"
-    e = [""] * n
-    rows = list(
-        zip(
-            range(1, n + 1),
-            [1] * n,
-            df["Email"].str.lower().tolist(),
-            df["Name"].tolist(),
-            e,
-            df["Phone"].tolist(),
-            e,
-            ["[]"] * n,
-            ["[]"] * n,
-            df["Address"].tolist(),
-            df["City"].tolist(),
-            df["State"].str[:2].tolist(),
-            df["Postal Code"].tolist(),
-            [None] * n,
-            [None] * n,
-            [None] * n,
-            [None] * n,
-            [None] * n,
-            ["new"] * n,
-            ["uncontacted"] * n,
-            [ts] * n,
-            ["normal"] * n,
-            ["Import"] * n,
-            [False] * n,
-            [None] * n,
-            e,
-            e,
-            [0.0] * n,
-            [0] * n,
-            [ts] * n,
-            [ts] * n,
-            [None] * n,
-            strict=False,
-        )
+    cols, rows = lead_rows(
+        n,
+        {
+            "id": list(range(1, n + 1)),
+            "brokerage_id": 1,
+            "email": df["Email"].str.lower().tolist(),
+            "first_name": df["Name"].tolist(),
+            "phone": df["Phone"].tolist(),
+            "street": df["Address"].tolist(),
+            "city": df["City"].tolist(),
+            "state": df["State"].str[:2].tolist(),
+            "postal_code": df["Postal Code"].tolist(),
+            "stage_entered_at": ts,
+            "source": "Import",
+            "created_at": ts,
+            "updated_at": ts,
+        },
     )
     with engine.begin() as conn:
-        insert_rows(conn, "lead", LEAD_COLS, rows)
+        insert_rows(conn, "lead", cols, rows)
     return time.perf_counter() - t
 
 

@@ -48,6 +48,7 @@ def run(args) -> int:
     with Session(engine) as session:
         bad = 0
         for b in session.exec(select(Brokerage)).all():
+            assert b.id is not None  # a stored row
             if args.action == "rebuild-rollups":
                 rollups.rebuild(session, b.id)
                 session.commit()

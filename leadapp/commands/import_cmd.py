@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
+
+from sqlmodel import col
 
 
 def add_parser(sub) -> None:
@@ -34,7 +37,7 @@ def _user(session, email: str | None):
     q = (
         q.where(User.email == email.strip().lower())
         if email
-        else q.where(User.role == "broker").order_by(User.id)
+        else q.where(User.role == "broker").order_by(col(User.id))
     )
     return session.exec(q).first()
 
@@ -50,7 +53,7 @@ def run(args) -> int:
     except OSError as exc:
         print(f"cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2
-    out: dict = {}
+    out: dict[str, Any] = {}
     code = 0
     try:
         with db.session_scope() as session:
@@ -64,7 +67,7 @@ def run(args) -> int:
                 )
                 return 2
             pv = importer.build_preview(session, user, data, path.name)
-            out = pv.to_dict()
+            out = dict(pv.to_dict())
             out["user"] = user.email
             if pv.ok and not args.dry_run:
                 result = importer.write_preview(session, user, pv)

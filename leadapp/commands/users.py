@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sys
 
+from sqlmodel import col
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("users", help="add, list and deactivate users; set passwords")
@@ -87,7 +89,7 @@ def run_add(args) -> int:
         )
         if password is not None:
             passwords.check(password, values["email"])
-        brokerages = session.exec(select(Brokerage).order_by(Brokerage.id)).all()
+        brokerages = session.exec(select(Brokerage).order_by(col(Brokerage.id))).all()
         wanted = args.brokerage.strip()
         found = [b for b in brokerages if b.name == wanted] if wanted else brokerages
         if wanted and not found:
@@ -100,6 +102,7 @@ def run_add(args) -> int:
             raise ServiceError("The database has no brokerage yet: name one with --brokerage.")
         if len(found) > 1:
             raise ServiceError("Several brokerages exist: name one with --brokerage.")
+        assert found[0].id is not None  # a stored row
         user = team.create_user(
             session, found[0].id, values, hash_password(password) if password else ""
         )
@@ -119,7 +122,7 @@ def run_list(args) -> int:
         from leadapp.models import Brokerage, User
 
         names = {b.id: b.name for b in session.exec(select(Brokerage))}
-        rows = session.exec(select(User).order_by(User.brokerage_id, User.email)).all()
+        rows = session.exec(select(User).order_by(col(User.brokerage_id), col(User.email))).all()
         lines = [f"{'email':<40} {'name':<28} {'role':<7} {'status':<9} brokerage"]
         for u in rows:
             status = (

@@ -168,7 +168,7 @@ def grid() -> rx.Component:
 
 def _error(e: ErrorItem) -> rx.Component:
     return rx.box(
-        rx.text(rx.text.strong("row ", e.row.to(str), ", ", e.column), ": ", e.message, size="2"),
+        rx.text(rx.text.strong("row ", e.row, ", ", e.column), ": ", e.message, size="2"),
         padding="6px 8px",
         border_left=f"3px solid {rx.color('red', 9)}",
         background=rx.color("red", 2),
@@ -306,18 +306,18 @@ def success_card() -> rx.Component:
             ),
             rx.text(ImportState.result_message, size="3", data_testid="import-success"),
             rx.flex(
-                _count("Leads", ImportState.result["leads"], "grass", "result-leads"),
-                _count("Tags", ImportState.result["tags"], "gray", "result-tags"),
-                _count("Notes", ImportState.result["notes"], "gray", "result-notes"),
+                _count("Leads", ImportState.result.leads, "grass", "result-leads"),
+                _count("Tags", ImportState.result.tags, "gray", "result-tags"),
+                _count("Notes", ImportState.result.notes, "gray", "result-notes"),
                 _count(
                     "Market enrolments",
-                    ImportState.result["market_enrolments"],
+                    ImportState.result.market_enrolments,
                     "gray",
                     "result-markets",
                 ),
                 _count(
                     "Campaign enrolments",
-                    ImportState.result["campaign_enrolments"],
+                    ImportState.result.campaign_enrolments,
                     "gray",
                     "result-campaigns",
                 ),

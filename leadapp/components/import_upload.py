@@ -67,7 +67,7 @@ def upload_card() -> rx.Component:
                         rx.text(
                             rx.cond(
                                 ImportState.uploading,
-                                "Uploading… " + ImportState.upload_pct.to(str) + "%",
+                                f"Uploading… {ImportState.upload_pct}%",
                                 "Checking every cell…",
                             ),
                             size="2",

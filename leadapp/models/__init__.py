@@ -1,4 +1,9 @@
-"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata.
+
+Each `__tablename__ = "..."` carries `# pyright: ignore[reportAssignmentType]`: SQLModel
+types the attribute as SQLAlchemy's `declared_attr`, so pyright refuses a plain string
+(fastapi/sqlmodel#98); at runtime a string is what SQLModel expects.
+"""
 
 from ._base import as_utc, utcnow
 from .account import AccountToken, AuditEvent, LeadAccountToken, SignInFailure

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 
 def utcnow() -> datetime:
     """Aware UTC now. Every timestamp column is UTC (timestamptz on PostgreSQL)."""
     return datetime.now(UTC)
+
+
+@overload
+def as_utc(ts: datetime) -> datetime: ...
+@overload
+def as_utc(ts: None) -> None: ...
+@overload
+def as_utc(ts: datetime | None) -> datetime | None: ...
 
 
 def as_utc(ts: datetime | None) -> datetime | None:

@@ -16,7 +16,7 @@ class AccountToken(SQLModel, table=True):
     Only the sha256 of the random token is stored; `used_at` makes it single-use.
     """
 
-    __tablename__ = "account_token"
+    __tablename__ = "account_token"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(
@@ -34,7 +34,7 @@ class AccountToken(SQLModel, table=True):
 class LeadAccountToken(SQLModel, table=True):
     """W2: a one-time password-reset link for a lead's website account (1 hour, hashed)."""
 
-    __tablename__ = "lead_account_token"
+    __tablename__ = "lead_account_token"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     lead_id: int = Field(
@@ -51,7 +51,7 @@ class LeadAccountToken(SQLModel, table=True):
 class SignInFailure(SQLModel, table=True):
     """One refused password for (account, client address); sign-in throttling counts these."""
 
-    __tablename__ = "signin_failure"
+    __tablename__ = "signin_failure"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_signin_failure_pair", "account", "address", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -63,7 +63,7 @@ class SignInFailure(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """A security-relevant event of a brokerage: who, what, when, from which address."""
 
-    __tablename__ = "audit_event"
+    __tablename__ = "audit_event"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index("ix_audit_brokerage_at", "brokerage_id", "at"),
         sa.Index("ix_audit_brokerage_action_at", "brokerage_id", "action", "at"),

@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class Activity(SQLModel, table=True):
-    __tablename__ = "activity"
+    __tablename__ = "activity"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index("ix_activity_lead_time", "lead_id", "occurred_at"),
         sa.Index("ix_activity_b_time", "brokerage_id", "occurred_at"),
@@ -47,7 +47,7 @@ class ActivityMonthly(SQLModel, table=True):
     Kept up to date in the same transaction as the writes that change it.
     """
 
-    __tablename__ = "activity_monthly"
+    __tablename__ = "activity_monthly"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     agent_key: int = Field(primary_key=True)  # assigned agent id, 0 when unassigned
@@ -63,7 +63,7 @@ class LeadRollup(SQLModel, table=True):
     closed_year is the calendar year a closed lead closed in (0 for the other stages).
     """
 
-    __tablename__ = "lead_rollup"
+    __tablename__ = "lead_rollup"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     agent_key: int = Field(primary_key=True)
@@ -85,7 +85,7 @@ class LeadActivityDay(SQLModel, table=True):
     (services/rollups.py), like LeadRollup.
     """
 
-    __tablename__ = "lead_activity_day"
+    __tablename__ = "lead_activity_day"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index(
             "ix_lead_activity_day_b_day", "brokerage_id", "day", "status", "agent_key", "count"

@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class OutgoingEmail(SQLModel, table=True):
-    __tablename__ = "outgoing_email"
+    __tablename__ = "outgoing_email"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index("ix_email_status_created", "status", "created_at"),
         sa.Index("ix_email_lead_created", "lead_id", "created_at"),

@@ -31,7 +31,7 @@ CHANGE_KINDS = {
 
 
 class ListingChange(SQLModel, table=True):
-    __tablename__ = "listing_change"
+    __tablename__ = "listing_change"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index("ix_listing_change_time", "changed_at", "listing_id"),
         sa.Index("ix_listing_change_listing", "listing_id", "changed_at"),
@@ -50,7 +50,7 @@ class ListingChange(SQLModel, table=True):
 
 
 class SendClaim(SQLModel, table=True):
-    __tablename__ = "send_claim"
+    __tablename__ = "send_claim"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=160, unique=True)  # kind:subject:period
@@ -61,7 +61,7 @@ class SendClaim(SQLModel, table=True):
 
 
 class AlertItem(SQLModel, table=True):
-    __tablename__ = "alert_item"
+    __tablename__ = "alert_item"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.UniqueConstraint("saved_search_id", "listing_id", name="uq_alert_item"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -80,7 +80,7 @@ class AlertItem(SQLModel, table=True):
 
 
 class AlertEmailSearch(SQLModel, table=True):
-    __tablename__ = "alert_email_search"
+    __tablename__ = "alert_email_search"  # pyright: ignore[reportAssignmentType]
 
     email_id: int = Field(
         sa_column=sa.Column(
@@ -100,7 +100,7 @@ class AlertEmailSearch(SQLModel, table=True):
 
 
 class CommSettings(SQLModel, table=True):
-    __tablename__ = "comm_settings"
+    __tablename__ = "comm_settings"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(
         sa_column=sa.Column(

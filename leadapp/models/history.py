@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class HistoryEntry(SQLModel, table=True):
-    __tablename__ = "history_entry"
+    __tablename__ = "history_entry"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index("ix_history_lead_time", "lead_id", "created_at"),
         sa.Index("ix_history_actor_time", "actor_id", "created_at"),
@@ -66,7 +66,7 @@ class HistoryDay(SQLModel, table=True):
     days are one range, for the team and for one user.
     """
 
-    __tablename__ = "history_day"
+    __tablename__ = "history_day"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     day: date = Field(primary_key=True)

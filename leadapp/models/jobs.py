@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 
 class JobState(SQLModel, table=True):
-    __tablename__ = "job_state"
+    __tablename__ = "job_state"  # pyright: ignore[reportAssignmentType]
 
     name: str = Field(primary_key=True, max_length=60)
     last_run_at: datetime | None = None

@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class Lead(SQLModel, table=True):
-    __tablename__ = "lead"
+    __tablename__ = "lead"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.UniqueConstraint("brokerage_id", "email", name="uq_lead_brokerage_email"),
         # Lead-list filters and sorts (L1, L4) and dashboard counts (D2, D5-D7).
@@ -164,7 +164,7 @@ class Lead(SQLModel, table=True):
 
 
 class Tag(SQLModel, table=True):
-    __tablename__ = "tag"
+    __tablename__ = "tag"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.UniqueConstraint("brokerage_id", "name", name="uq_tag_brokerage_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -174,7 +174,7 @@ class Tag(SQLModel, table=True):
 
 
 class LeadTag(SQLModel, table=True):
-    __tablename__ = "lead_tag"
+    __tablename__ = "lead_tag"  # pyright: ignore[reportAssignmentType]
 
     lead_id: int = Field(
         sa_column=sa.Column(
@@ -191,7 +191,7 @@ class LeadTag(SQLModel, table=True):
 class RatingCutoff(SQLModel, table=True):
     """R1: the tercile boundaries of a brokerage's rating scores, refreshed cheaply."""
 
-    __tablename__ = "rating_cutoff"
+    __tablename__ = "rating_cutoff"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     low: float = Field(default=0.0)  # score >= low and < high -> 2 stars
@@ -210,7 +210,7 @@ class RatingBucket(SQLModel, table=True):
     few hundred rows and one short index range instead of ranking every lead.
     """
 
-    __tablename__ = "rating_bucket"
+    __tablename__ = "rating_bucket"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     bucket: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
@@ -225,7 +225,7 @@ class ExportLog(SQLModel, table=True):
     it has finished.
     """
 
-    __tablename__ = "export_log"
+    __tablename__ = "export_log"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_export_log_token", "token_hash", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -245,7 +245,7 @@ class ExportLog(SQLModel, table=True):
 class ImportBatch(SQLModel, table=True):
     """I4: one completed import, named in each imported lead's history."""
 
-    __tablename__ = "import_batch"
+    __tablename__ = "import_batch"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id", index=True)

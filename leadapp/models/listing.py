@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class Listing(SQLModel, table=True):
-    __tablename__ = "listing"
+    __tablename__ = "listing"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index("ix_listing_search", "transaction", "status", "city", "price"),
         sa.Index("ix_listing_updated", "updated_at"),
@@ -43,7 +43,7 @@ class Listing(SQLModel, table=True):
 class ListingSent(SQLModel, table=True):
     """P18: a listing emailed to a lead or put on a showing sheet."""
 
-    __tablename__ = "listing_sent"
+    __tablename__ = "listing_sent"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_listing_sent_lead_time", "lead_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -19,7 +19,7 @@ from ._base import utcnow
 
 
 class BrokerageMail(SQLModel, table=True):
-    __tablename__ = "brokerage_mail"
+    __tablename__ = "brokerage_mail"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(
         sa_column=sa.Column(
@@ -42,7 +42,7 @@ class BrokerageMail(SQLModel, table=True):
 
 
 class EmailSuppression(SQLModel, table=True):
-    __tablename__ = "email_suppression"
+    __tablename__ = "email_suppression"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.UniqueConstraint("brokerage_id", "address", "kind", name="uq_email_suppression"),
     )
@@ -65,7 +65,7 @@ class EmailSuppression(SQLModel, table=True):
 
 
 class AppSecret(SQLModel, table=True):
-    __tablename__ = "app_secret"
+    __tablename__ = "app_secret"  # pyright: ignore[reportAssignmentType]
 
     name: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)

@@ -13,7 +13,7 @@ from ._base import utcnow
 class Market(SQLModel, table=True):
     """Named listing criteria, e.g. "Condos in Berkeley under $800K"."""
 
-    __tablename__ = "market"
+    __tablename__ = "market"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id", index=True)
@@ -25,7 +25,7 @@ class Market(SQLModel, table=True):
 
 
 class MarketSubscription(SQLModel, table=True):
-    __tablename__ = "market_subscription"
+    __tablename__ = "market_subscription"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.UniqueConstraint("lead_id", "market_id", "report_type", name="uq_market_sub"),
         sa.Index("ix_market_sub_market", "market_id"),
@@ -50,7 +50,7 @@ class MarketSubscription(SQLModel, table=True):
 
 
 class Campaign(SQLModel, table=True):
-    __tablename__ = "campaign"
+    __tablename__ = "campaign"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id", index=True)
@@ -61,7 +61,7 @@ class Campaign(SQLModel, table=True):
 
 
 class CampaignStep(SQLModel, table=True):
-    __tablename__ = "campaign_step"
+    __tablename__ = "campaign_step"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.UniqueConstraint("campaign_id", "position", name="uq_campaign_step_pos"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -78,7 +78,7 @@ class CampaignStep(SQLModel, table=True):
 
 
 class CampaignSubscription(SQLModel, table=True):
-    __tablename__ = "campaign_subscription"
+    __tablename__ = "campaign_subscription"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.UniqueConstraint("lead_id", "campaign_id", name="uq_campaign_sub"),
         sa.Index("ix_campaign_sub_due", "status", "next_send_at"),

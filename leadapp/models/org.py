@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class Brokerage(SQLModel, table=True):
-    __tablename__ = "brokerage"
+    __tablename__ = "brokerage"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -45,7 +45,7 @@ class Brokerage(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    __tablename__ = "app_user"
+    __tablename__ = "app_user"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_app_user_brokerage_role", "brokerage_id", "role"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -72,7 +72,7 @@ class User(SQLModel, table=True):
 class AuthSession(SQLModel, table=True):
     """A server-side sign-in session; the browser holds only the random token."""
 
-    __tablename__ = "auth_session"
+    __tablename__ = "auth_session"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
@@ -92,7 +92,7 @@ class AuthSession(SQLModel, table=True):
 class ApiKey(SQLModel, table=True):
     """W1: a per-brokerage key for the website integration, stored hashed."""
 
-    __tablename__ = "api_key"
+    __tablename__ = "api_key"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id", index=True)

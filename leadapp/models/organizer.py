@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class SavedSearch(SQLModel, table=True):
-    __tablename__ = "saved_search"
+    __tablename__ = "saved_search"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_saved_search_lead", "lead_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -32,7 +32,7 @@ class SavedSearch(SQLModel, table=True):
 
 
 class Favorite(SQLModel, table=True):
-    __tablename__ = "favorite"
+    __tablename__ = "favorite"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.UniqueConstraint("lead_id", "listing_id", name="uq_favorite"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -37,7 +37,7 @@ def _user_fk(nullable: bool = True, **kw) -> sa.Column:
 
 
 class AgentGroup(SQLModel, table=True):
-    __tablename__ = "agent_group"
+    __tablename__ = "agent_group"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id", index=True)
@@ -46,7 +46,7 @@ class AgentGroup(SQLModel, table=True):
 
 
 class AgentGroupMember(SQLModel, table=True):
-    __tablename__ = "agent_group_member"
+    __tablename__ = "agent_group_member"  # pyright: ignore[reportAssignmentType]
 
     group_id: int = Field(
         sa_column=sa.Column(
@@ -64,7 +64,7 @@ class AgentGroupMember(SQLModel, table=True):
 
 
 class RoutingRule(SQLModel, table=True):
-    __tablename__ = "routing_rule"
+    __tablename__ = "routing_rule"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_routing_rule_b_pos", "brokerage_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -96,7 +96,7 @@ class RoutingRule(SQLModel, table=True):
 
 
 class RoutingSettings(SQLModel, table=True):
-    __tablename__ = "routing_settings"
+    __tablename__ = "routing_settings"  # pyright: ignore[reportAssignmentType]
 
     brokerage_id: int = Field(foreign_key="brokerage.id", primary_key=True)
     idle_hours: int | None = None  # None = no idle reassignment
@@ -111,7 +111,7 @@ class RoutingSettings(SQLModel, table=True):
 
 
 class AgentAvailability(SQLModel, table=True):
-    __tablename__ = "agent_availability"
+    __tablename__ = "agent_availability"  # pyright: ignore[reportAssignmentType]
 
     user_id: int = Field(
         sa_column=sa.Column(
@@ -124,7 +124,7 @@ class AgentAvailability(SQLModel, table=True):
 
 
 class ClaimOffer(SQLModel, table=True):
-    __tablename__ = "claim_offer"
+    __tablename__ = "claim_offer"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_claim_offer_open", "status", "expires_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -154,7 +154,7 @@ class ClaimOffer(SQLModel, table=True):
 
 
 class LeadResponse(SQLModel, table=True):
-    __tablename__ = "lead_response"
+    __tablename__ = "lead_response"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_lead_response_agent", "agent_id", "assigned_at"),)
 
     lead_id: int = Field(
@@ -176,7 +176,7 @@ class LeadResponse(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
-    __tablename__ = "notification"
+    __tablename__ = "notification"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_notification_user", "user_id", "read_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -196,7 +196,7 @@ class Notification(SQLModel, table=True):
 
 
 class NotificationPref(SQLModel, table=True):
-    __tablename__ = "notification_pref"
+    __tablename__ = "notification_pref"  # pyright: ignore[reportAssignmentType]
 
     user_id: int = Field(
         sa_column=sa.Column(
@@ -208,7 +208,7 @@ class NotificationPref(SQLModel, table=True):
 
 
 class AlertThrottle(SQLModel, table=True):
-    __tablename__ = "alert_throttle"
+    __tablename__ = "alert_throttle"  # pyright: ignore[reportAssignmentType]
 
     lead_id: int = Field(
         sa_column=sa.Column(

@@ -11,7 +11,7 @@ from ._base import utcnow
 
 
 class Task(SQLModel, table=True):
-    __tablename__ = "task"
+    __tablename__ = "task"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
         sa.Index("ix_task_owner_open_due", "owner_id", "completed_at", "due_at"),
         sa.Index("ix_task_lead_due", "lead_id", "due_at"),

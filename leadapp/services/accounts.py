@@ -13,12 +13,13 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import AccountToken, Brokerage, User, as_utc, utcnow
 
 from . import audit_log, auth, mail, scheduled
 from .errors import ServiceError
+from .rows import matched
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.accounts")
@@ -41,9 +42,9 @@ def issue(session: Session, user: User, purpose: str) -> str:
     session.execute(
         sa.update(AccountToken)
         .where(
-            AccountToken.user_id == user.id,
-            AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None),
+            col(AccountToken.user_id) == user.id,
+            col(AccountToken.purpose) == purpose,
+            col(AccountToken.used_at).is_(None),
         )
         .values(used_at=now)
     )
@@ -66,7 +67,7 @@ def _valid(session: Session, token) -> tuple[AccountToken, User]:
         raise ServiceError(BAD_LINK)
     row = session.exec(
         select(AccountToken, User)
-        .join(User, User.id == AccountToken.user_id)
+        .join(User, col(User.id) == AccountToken.user_id)
         .where(AccountToken.token_hash == token_hash(token))
     ).first()
     if row is None:
@@ -92,10 +93,10 @@ def redeem(session: Session, token, new_password, address: str = "") -> User:
     # One conditional UPDATE decides a double submit: only one request spends the link.
     spent = session.execute(
         sa.update(AccountToken)
-        .where(AccountToken.id == tok.id, AccountToken.used_at.is_(None))
+        .where(col(AccountToken.id) == tok.id, col(AccountToken.used_at).is_(None))
         .values(used_at=utcnow())
     )
-    if spent.rowcount != 1:
+    if matched(spent) != 1:
         raise ServiceError(BAD_LINK)
     auth.end_sessions(session, user.id)
     action = "invite_accepted" if tok.purpose == "invite" else "password_reset"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
@@ -141,7 +141,7 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
             stmt = stmt.where(clause)
     if "agent_id" in p:
         if str(p["agent_id"]) == "none":
-            stmt = stmt.where(Lead.assigned_agent_id.is_(None))
+            stmt = stmt.where(col(Lead.assigned_agent_id).is_(None))
         else:
             try:
                 stmt = stmt.where(Lead.assigned_agent_id == int(p["agent_id"]))
@@ -156,10 +156,10 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
             stmt = stmt.where(rating.stars_expr(cutoff, now) == n)
         except (TypeError, ValueError):
             errors["stars"] = "0, 1, 2 or 3."
-    for field, col in (("created_since", Lead.created_at), ("updated_since", Lead.updated_at)):
+    for field, column in (("created_since", Lead.created_at), ("updated_since", Lead.updated_at)):
         if field in p:
             try:
-                stmt = stmt.where(col >= parse_time(str(p[field]), _FAR))
+                stmt = stmt.where(column >= parse_time(str(p[field]), _FAR))
             except ValueError as exc:
                 errors[field] = str(exc).replace("occurred_at", field)
     limit = 50
@@ -172,12 +172,12 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
             errors["limit"] = f"A number from 1 to {MAX_LIMIT}."
     if "cursor" in p:
         try:
-            stmt = stmt.where(Lead.id > _cursor_in(str(p["cursor"])))
+            stmt = stmt.where(col(Lead.id) > _cursor_in(str(p["cursor"])))
         except ValidationFailed as exc:
             errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    rows = session.exec(stmt.order_by(Lead.id).limit(limit + 1)).all()
+    rows = session.exec(stmt.order_by(col(Lead.id)).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import ApiKey, User, utcnow
 
@@ -53,7 +53,7 @@ def list_keys(session: Session, user: User) -> list[dict]:
     rows = session.exec(
         select(ApiKey)
         .where(ApiKey.brokerage_id == user.brokerage_id)
-        .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc())
+        .order_by(col(ApiKey.revoked_at).is_not(None), col(ApiKey.created_at).desc())
     ).all()
     names = {
         u.id: u.name

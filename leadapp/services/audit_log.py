@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import ApiKey, AuditEvent, User, as_utc
 
@@ -97,7 +97,7 @@ def page(
     rows = session.exec(
         select(AuditEvent)
         .where(*where)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
         .offset((page_no - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()

@@ -11,13 +11,14 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import AuthSession, Brokerage, User, as_utc, utcnow
 from leadapp.settings import SESSION_TTL_HOURS
 
 from . import audit_log, passwords, throttle
 from .errors import NotFound, ServiceError, ValidationFailed
+from .rows import get_row, matched
 from .security import hash_password, new_token, token_hash, verify_password
 
 log = logging.getLogger("leadapp.auth")
@@ -93,7 +94,7 @@ def _session_row(session: Session, token: str | None):
         return None
     row = session.exec(
         select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
+        .join(User, col(User.id) == AuthSession.user_id)
         .where(AuthSession.token_hash == token_hash(token))
     ).first()
     if row is None:
@@ -120,11 +121,11 @@ def sign_out(session: Session, token: str | None, address: str = "") -> None:
 
 def end_sessions(session: Session, user_id: int, except_token: str | None = None) -> int:
     """End every open session of a user (deactivation, reset, "sign out everywhere")."""
-    where = [AuthSession.user_id == user_id, AuthSession.ended_at.is_(None)]
+    where = [AuthSession.user_id == user_id, col(AuthSession.ended_at).is_(None)]
     if except_token:
         where.append(AuthSession.token_hash != token_hash(except_token))
     result = session.execute(sa.update(AuthSession).where(*where).values(ended_at=utcnow()))
-    return result.rowcount or 0
+    return matched(result)
 
 
 def set_password(session: Session, user: User, new_password: str) -> None:
@@ -138,7 +139,7 @@ def change_password(
     session: Session, user: User, current: str, new: str, token: str = "", address: str = ""
 ) -> None:
     """Profile: the current password and a new one; other sessions end."""
-    me = session.get(User, user.id)
+    me = get_row(session, User, user.id)
     if not verify_password(me.password_hash, str(current or "")[:200]):
         raise ValidationFailed({"current": "That is not your current password."})
     set_password(session, me, str(new or "")[:300])
@@ -153,10 +154,10 @@ def my_sessions(session: Session, user: User, token: str = "") -> list[dict]:
         select(AuthSession)
         .where(
             AuthSession.user_id == user.id,
-            AuthSession.ended_at.is_(None),
+            col(AuthSession.ended_at).is_(None),
             AuthSession.expires_at > now,
         )
-        .order_by(AuthSession.created_at.desc())
+        .order_by(col(AuthSession.created_at).desc())
         .limit(100)
     ).all()
     mine = token_hash(token) if token else ""
@@ -187,4 +188,4 @@ def end_my_session(session: Session, user: User, session_id) -> None:
 
 
 def brokerage_of(session: Session, user: User) -> Brokerage:
-    return session.get(Brokerage, user.brokerage_id)
+    return get_row(session, Brokerage, user.brokerage_id)

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import ExportLog, Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
@@ -31,6 +31,7 @@ from leadapp.models.timefmt import user_zone
 
 from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
+from .rows import get_row, matched
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.export")
@@ -141,14 +142,14 @@ def open_download(session: Session, token: str) -> tuple[int, str]:
     spent = session.execute(
         sa.update(ExportLog)
         .where(
-            ExportLog.token_hash == token_hash(token),
-            ExportLog.started_at.is_(None),
-            ExportLog.expires_at > now,
+            col(ExportLog.token_hash) == token_hash(token),
+            col(ExportLog.started_at).is_(None),
+            col(ExportLog.expires_at) > now,
         )
         .values(started_at=now)
         .execution_options(synchronize_session=False)
     )
-    if spent.rowcount != 1:
+    if matched(spent) != 1:
         raise NotFound(
             "This download link has expired or was already used. Export again from the lead list."
         )
@@ -184,8 +185,8 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
     finished = False
     try:
         with Session(engine, expire_on_commit=False) as session:
-            entry = session.get(ExportLog, export_id)
-            user = session.get(User, entry.user_id)
+            entry = get_row(session, ExportLog, export_id)
+            user = get_row(session, User, entry.user_id)
             access.require_broker(user, "export leads")
             query = _view(entry.filters)
             now = utcnow()
@@ -208,8 +209,8 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
                 tags: dict[int, list[str]] = {}
                 for lead_id, name in session.execute(
                     select(LeadTag.lead_id, Tag.name)
-                    .join(Tag, Tag.id == LeadTag.tag_id)
-                    .where(LeadTag.lead_id.in_(ids))
+                    .join(Tag, col(Tag.id) == LeadTag.tag_id)
+                    .where(col(LeadTag.lead_id).in_(ids))
                     .order_by(Tag.name)
                 ):
                     tags.setdefault(lead_id, []).append(name)
@@ -278,7 +279,7 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
             with Session(engine) as session:
                 session.execute(
                     sa.update(ExportLog)
-                    .where(ExportLog.id == export_id)
+                    .where(col(ExportLog.id) == export_id)
                     .values(row_count=written, finished_at=utcnow() if finished else None)
                 )
                 session.commit()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, CommSettings, Lead, User
 
@@ -87,7 +87,7 @@ def save_greeting_settings(session: Session, user: User, form: dict) -> None:
 
 def send_greetings(session: Session, now: datetime) -> int:
     queued = 0
-    for b in session.exec(select(Brokerage).order_by(Brokerage.id)).all():
+    for b in session.exec(select(Brokerage).order_by(col(Brokerage.id))).all():
         cs = settings_of(session, b.id)
         local = now.astimezone(ZoneInfo(b.timezone))
         if local.hour < cs.greeting_hour:
@@ -96,14 +96,14 @@ def send_greetings(session: Session, now: datetime) -> int:
         for kind, tpl in templates(cs).items():
             if not tpl.get("on"):
                 continue
-            col = getattr(Lead, KINDS[kind][0])
+            day_col = getattr(Lead, KINDS[kind][0])
             rows = session.exec(
                 select(Lead, User)
-                .outerjoin(User, User.id == Lead.assigned_agent_id)
+                .outerjoin(User, col(User.id) == Lead.assigned_agent_id)
                 .where(
                     Lead.brokerage_id == b.id,
-                    col == md,
-                    Lead.status.in_(SENDABLE),
+                    day_col == md,
+                    col(Lead.status).in_(SENDABLE),
                     Lead.email != "",
                 )
             ).all()

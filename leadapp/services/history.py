@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from leadapp.models import HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
@@ -75,7 +75,7 @@ def remove_entry(session: Session, lead: Lead, entry: HistoryEntry) -> None:
         session.flush()
         lead.last_contacted_at = session.execute(
             sa.select(sa.func.max(HistoryEntry.created_at)).where(
-                HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)
+                col(HistoryEntry.lead_id) == lead.id, col(HistoryEntry.kind).in_(CONTACT_KINDS)
             )
         ).scalar()
         session.add(lead)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from leadapp.models import JobState, utcnow
@@ -42,7 +43,7 @@ def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool
             try:
                 with conn.begin_nested():
                     conn.execute(table.insert().values(name=name, last_result=""))
-            except sa.exc.IntegrityError:
+            except IntegrityError:
                 pass
         res = conn.execute(
             table.update()

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Favorite, Lead, Listing, ListingSent, SavedSearch, User, utcnow
 from leadapp.models.enums import PROPERTY_TYPES
@@ -33,6 +33,7 @@ from .lead_page.types import (
     SavedSearchRow,
 )
 from .lead_subscriptions import recount
+from .rows import get_row
 from .validation import check_money, clean
 
 SEARCH_PAGE = 12
@@ -47,10 +48,10 @@ CRITERIA_KEYS = (
 )
 MAX_SEND = 200  # listings per email of "send all now"
 FAVORITE_SORTS = {
-    "newest": (Favorite.created_at.desc(),),
-    "price_asc": (Listing.price.asc(),),
-    "price_desc": (Listing.price.desc(),),
-    "beds": (Listing.beds.desc(), Listing.price.asc()),
+    "newest": (col(Favorite.created_at).desc(),),
+    "price_asc": (col(Listing.price).asc(),),
+    "price_desc": (col(Listing.price).desc(),),
+    "beds": (col(Listing.beds).desc(), col(Listing.price).asc()),
 }
 
 
@@ -142,7 +143,7 @@ def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -
     q = _listing_query(c)
     total = int(session.exec(select(sa.func.count()).select_from(q.subquery())).one())
     rows = session.exec(
-        q.order_by(Listing.updated_at.desc(), Listing.id.desc())
+        q.order_by(col(Listing.updated_at).desc(), col(Listing.id).desc())
         .offset(page * SEARCH_PAGE)
         .limit(SEARCH_PAGE)
     ).all()
@@ -151,7 +152,7 @@ def search_listings(session: Session, user: User, lead_id, form: dict, page=0) -
             session.exec(
                 select(Favorite.listing_id).where(
                     Favorite.lead_id == lead.id,
-                    Favorite.listing_id.in_([listing.id for listing in rows]),
+                    col(Favorite.listing_id).in_([listing.id for listing in rows]),
                 )
             ).all()
         )
@@ -178,7 +179,7 @@ def saved_searches(session: Session, user: User, lead_id) -> list[SavedSearchRow
     rows = session.exec(
         select(SavedSearch)
         .where(SavedSearch.lead_id == lead.id)
-        .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())
+        .order_by(col(SavedSearch.created_at).desc(), col(SavedSearch.id).desc())
         .limit(200)
     ).all()
     can = access.can_change_lead(user, lead)
@@ -336,9 +337,9 @@ def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> li
         raise ValidationFailed({"sort": "Unknown sort."})
     rows = session.exec(
         select(Favorite, Listing)
-        .join(Listing, Listing.id == Favorite.listing_id)
+        .join(Listing, col(Listing.id) == Favorite.listing_id)
         .where(Favorite.lead_id == lead.id)
-        .order_by(*order, Favorite.id.desc())
+        .order_by(*order, col(Favorite.id).desc())
         .limit(200)
     ).all()
     can = access.can_change_lead(user, lead)
@@ -394,7 +395,7 @@ def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
         raise PermissionDenied(
             "The lead saved this listing on the website; only they can remove it."
         )
-    listing = session.get(Listing, f.listing_id)
+    listing = get_row(session, Listing, f.listing_id)
     audit(
         session,
         lead,
@@ -429,7 +430,7 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
     searches = session.exec(
         select(SavedSearch)
         .where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
-        .order_by(SavedSearch.id)
+        .order_by(col(SavedSearch.id))
     ).all()
     if not searches:
         raise ServiceError("No saved search has daily email updates on.")
@@ -445,7 +446,7 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
             c = dict(s.criteria or {})
             c["transaction"] = tr
             for listing in session.exec(
-                _listing_query(c).order_by(Listing.updated_at.desc()).limit(MAX_SEND)
+                _listing_query(c).order_by(col(Listing.updated_at).desc()).limit(MAX_SEND)
             ).all():
                 listings.setdefault(listing.id, listing)
         if not listings:

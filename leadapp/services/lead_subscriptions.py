@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     AlertEmailSearch,
@@ -50,7 +50,7 @@ def active_count_expr(lead_id):
     (once per market, whatever the report types), active campaigns and saved searches with email
     alerts. `lead_id` is a value or a column (`Lead.id` for a set-based UPDATE)."""
     markets = (
-        select(sa.func.count(sa.distinct(MarketSubscription.market_id)))
+        select(sa.func.count(sa.distinct(col(MarketSubscription.market_id))))
         .where(MarketSubscription.lead_id == lead_id, MarketSubscription.active)
         .scalar_subquery()
     )
@@ -243,7 +243,7 @@ def _emails(session: Session, column, ids: list[int]) -> dict[int, list[Outgoing
         for e in session.exec(
             select(OutgoingEmail)
             .where(column.in_(ids))
-            .order_by(OutgoingEmail.created_at.desc())
+            .order_by(col(OutgoingEmail.created_at).desc())
             .limit(2000)
         ).all():
             out[getattr(e, column.key)].append(e)
@@ -258,9 +258,9 @@ def _search_emails(session: Session, ids: list[int]) -> dict[int, list[OutgoingE
         seen = {(sid, e.id) for sid, rows in out.items() for e in rows}
         for sid, e in session.exec(
             select(AlertEmailSearch.saved_search_id, OutgoingEmail)
-            .join(OutgoingEmail, OutgoingEmail.id == AlertEmailSearch.email_id)
-            .where(AlertEmailSearch.saved_search_id.in_(ids))
-            .order_by(OutgoingEmail.created_at.desc())
+            .join(OutgoingEmail, col(OutgoingEmail.id) == AlertEmailSearch.email_id)
+            .where(col(AlertEmailSearch.saved_search_id).in_(ids))
+            .order_by(col(OutgoingEmail.created_at).desc())
             .limit(2000)
         ).all():
             if (sid, e.id) not in seen:
@@ -292,9 +292,11 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
 
     msubs = session.exec(
         select(MarketSubscription, Market)
-        .join(Market, Market.id == MarketSubscription.market_id)
+        .join(Market, col(Market.id) == MarketSubscription.market_id)
         .where(MarketSubscription.lead_id == lead.id)
-        .order_by(MarketSubscription.active.desc(), Market.name, MarketSubscription.report_type)
+        .order_by(
+            col(MarketSubscription.active).desc(), Market.name, MarketSubscription.report_type
+        )
     ).all()
     m_emails = _emails(session, OutgoingEmail.market_subscription_id, [s.id for s, _ in msubs])
     markets: list[MarketSubRow] = [
@@ -313,7 +315,7 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
 
     csubs = session.exec(
         select(CampaignSubscription, Campaign)
-        .join(Campaign, Campaign.id == CampaignSubscription.campaign_id)
+        .join(Campaign, col(Campaign.id) == CampaignSubscription.campaign_id)
         .where(CampaignSubscription.lead_id == lead.id)
         .order_by(Campaign.name)
     ).all()
@@ -321,8 +323,8 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
     if csubs:
         for st in session.exec(
             select(CampaignStep)
-            .where(CampaignStep.campaign_id.in_({c.id for _, c in csubs}))
-            .order_by(CampaignStep.position)
+            .where(col(CampaignStep.campaign_id).in_({c.id for _, c in csubs}))
+            .order_by(col(CampaignStep.position))
         ).all():
             steps.setdefault(st.campaign_id, []).append(st)
     c_emails = _emails(session, OutgoingEmail.campaign_subscription_id, [s.id for s, _ in csubs])
@@ -362,7 +364,7 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
     searches = session.exec(
         select(SavedSearch)
         .where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
-        .order_by(SavedSearch.created_at.desc())
+        .order_by(col(SavedSearch.created_at).desc())
     ).all()
     a_emails = _search_emails(session, [s.id for s in searches])
     alerts: list[AlertRow] = [
@@ -383,7 +385,7 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
         {"id": str(m.id), "name": m.name}
         for m in session.exec(
             select(Market)
-            .where(Market.brokerage_id == lead.brokerage_id, Market.archived_at.is_(None))
+            .where(Market.brokerage_id == lead.brokerage_id, col(Market.archived_at).is_(None))
             .order_by(Market.name)
         ).all()
     ]

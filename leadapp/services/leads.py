@@ -6,7 +6,9 @@ and the dashboard roll-ups stay in one place.
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from typing import Any
+
+from sqlmodel import Session, col, func, select
 
 from leadapp.models import Lead, User, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
@@ -99,6 +101,11 @@ def create_lead(
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
+    # the checked fields (validation.py gives each its model type); None leaves the default
+    fields: dict[str, Any] = {
+        k: v for k, v in values.items() if v is not None or k in ("lead_type",)
+    }
+    source = fields.pop("source", "") or "Manual entry"
     lead = Lead(
         brokerage_id=user.brokerage_id,
         assigned_agent_id=agent_id,
@@ -106,8 +113,8 @@ def create_lead(
         created_at=now,
         updated_at=now,
         stage_entered_at=now,
-        source=values.pop("source", "") or "Manual entry",
-        **{k: v for k, v in values.items() if v is not None or k in ("lead_type",)},
+        source=source,
+        **fields,
     )
     _derived(lead)
     session.add(lead)
@@ -166,8 +173,8 @@ def _locked(session: Session, ids: list[int]) -> list[Lead]:
     return list(
         session.exec(
             select(Lead)
-            .where(Lead.id.in_(ids))
-            .order_by(Lead.id)
+            .where(col(Lead.id).in_(ids))
+            .order_by(col(Lead.id))
             .with_for_update()
             .execution_options(populate_existing=True)
         ).all()
@@ -268,7 +275,7 @@ def _agent_names(session: Session, ids: set) -> dict:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    return {u.id: u.name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+    return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
 
 
 def agents_of(session: Session, user: User) -> list[User]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Market, MarketSubscription, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
@@ -41,24 +41,26 @@ def describe(c: dict) -> str:
 
 def list_markets(session: Session, user: User, archived: bool = False) -> list[dict]:
     q = select(Market).where(Market.brokerage_id == user.brokerage_id)
-    q = q.where(Market.archived_at.is_not(None) if archived else Market.archived_at.is_(None))
-    markets = session.exec(q.order_by(Market.name, Market.id)).all()
+    q = q.where(
+        col(Market.archived_at).is_not(None) if archived else col(Market.archived_at).is_(None)
+    )
+    markets = session.exec(q.order_by(Market.name, col(Market.id))).all()
     ids = [m.id for m in markets]
     counts: dict[int, dict[str, int]] = {}
     for mid, rtype, n in session.execute(
         select(MarketSubscription.market_id, MarketSubscription.report_type, sa.func.count())
-        .where(MarketSubscription.market_id.in_(ids), MarketSubscription.active)
-        .group_by(MarketSubscription.market_id, MarketSubscription.report_type)
+        .where(col(MarketSubscription.market_id).in_(ids), MarketSubscription.active)
+        .group_by(col(MarketSubscription.market_id), MarketSubscription.report_type)
     ).all():
         counts.setdefault(mid, {})[rtype] = int(n)
     leads = dict(
         session.execute(
             select(
                 MarketSubscription.market_id,
-                sa.func.count(sa.distinct(MarketSubscription.lead_id)),
+                sa.func.count(sa.distinct(col(MarketSubscription.lead_id))),
             )
-            .where(MarketSubscription.market_id.in_(ids), MarketSubscription.active)
-            .group_by(MarketSubscription.market_id)
+            .where(col(MarketSubscription.market_id).in_(ids), MarketSubscription.active)
+            .group_by(col(MarketSubscription.market_id))
         ).all()
     )
     return [

@@ -11,7 +11,7 @@ the website) and keeps Lead.active_subscriptions and the roll-ups exact (`recoun
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Favorite, Lead, Listing, SavedSearch, User
 
@@ -40,13 +40,13 @@ def read(session: Session, user: User, lead_id) -> dict:
     searches = session.exec(
         select(SavedSearch)
         .where(SavedSearch.lead_id == lead.id)
-        .order_by(SavedSearch.created_at, SavedSearch.id)
+        .order_by(col(SavedSearch.created_at), col(SavedSearch.id))
     ).all()
     favs = session.exec(
         select(Favorite, Listing)
-        .join(Listing, Listing.id == Favorite.listing_id)
+        .join(Listing, col(Listing.id) == Favorite.listing_id)
         .where(Favorite.lead_id == lead.id)
-        .order_by(Favorite.created_at, Favorite.id)
+        .order_by(col(Favorite.created_at), col(Favorite.id))
     ).all()
     return {
         "lead_id": lead.id,

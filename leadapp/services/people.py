@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User
 
@@ -29,7 +29,7 @@ def active_users(session: Session, brokerage_id: int) -> list[User]:
         session.exec(
             select(User)
             .where(User.brokerage_id == brokerage_id, User.is_active)
-            .order_by(User.name, User.id)
+            .order_by(User.name, col(User.id))
         ).all()
     )
 

@@ -8,12 +8,13 @@ from leadapp.models import User
 
 from . import audit_log
 from .errors import ValidationFailed
+from .rows import get_row
 from .settings import TIMEZONES
 from .validation import check_phone
 
 
 def my_profile(session: Session, user: User) -> dict:
-    me = session.get(User, user.id)
+    me = get_row(session, User, user.id)
     return {
         "name": me.name,
         "email": me.email,
@@ -26,7 +27,7 @@ def my_profile(session: Session, user: User) -> dict:
 def update_profile(session: Session, user: User, form: dict, address: str = "") -> User:
     if not isinstance(form, dict):
         raise ValidationFailed({"name": "Fill in the form."})
-    me = session.get(User, user.id)
+    me = get_row(session, User, user.id)
     errors: dict[str, str] = {}
     name = str(form.get("name") or "").strip()
     if not name or len(name) > 200:

@@ -50,11 +50,12 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.models.timefmt import db_text
+from leadapp.services.rows import matched
 
 WEIGHTS = {
     "info_request": 10.0,
@@ -119,14 +120,14 @@ def stars_expr(cutoff: RatingCutoff | None, now: datetime | None = None):
     return sa.case(
         (
             sa.or_(
-                Lead.last_activity_at.is_(None),
-                Lead.last_activity_at < now - WINDOW,
-                Lead.rating_score <= 0,
+                col(Lead.last_activity_at).is_(None),
+                col(Lead.last_activity_at) < now - WINDOW,
+                col(Lead.rating_score) <= 0,
             ),
             0,
         ),
-        (Lead.rating_score >= high, 3),
-        (Lead.rating_score >= low, 2),
+        (col(Lead.rating_score) >= high, 3),
+        (col(Lead.rating_score) >= low, 2),
         else_=1,
     )
 
@@ -181,7 +182,7 @@ def _rebuild_buckets(session: Session, brokerage_id: int) -> None:
     q = select(Lead.rating_score).where(Lead.brokerage_id == brokerage_id, Lead.rating_score > 0)
     for (s,) in session.execute(q).yield_per(100_000):
         counts[bucket_of(s)] += 1
-    session.execute(sa.delete(RatingBucket).where(RatingBucket.brokerage_id == brokerage_id))
+    session.execute(sa.delete(RatingBucket).where(col(RatingBucket.brokerage_id) == brokerage_id))
     _add_buckets(session, brokerage_id, counts)
 
 
@@ -201,7 +202,7 @@ def lock(session: Session, brokerage_id: int, now: datetime | None = None) -> Ra
         .where(table.c.brokerage_id == brokerage_id)
         .values(active_leads=table.c.active_leads)
     )
-    if res.rowcount == 0:
+    if matched(res) == 0:
         ins = (
             postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         )(table)
@@ -277,7 +278,7 @@ def refresh_cutoffs(
     buckets = session.execute(
         select(RatingBucket.bucket, RatingBucket.count)
         .where(RatingBucket.brokerage_id == brokerage_id, RatingBucket.count > 0)
-        .order_by(RatingBucket.bucket)
+        .order_by(col(RatingBucket.bucket))
     ).all()
     n = sum(c for _, c in buckets)
 
@@ -292,7 +293,7 @@ def refresh_cutoffs(
                             Lead.rating_score >= bucket_low(b),
                             Lead.rating_score < bucket_low(b + 1),
                         )
-                        .order_by(Lead.rating_score)
+                        .order_by(col(Lead.rating_score))
                         .offset(k)
                         .limit(1)
                     ).scalar()
@@ -338,15 +339,15 @@ def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: da
         )
 
     stale = [
-        Lead.last_activity_at < now - WINDOW,
+        col(Lead.last_activity_at) < now - WINDOW,
         Lead.status != "deleted",
         Lead.rating_score >= score,
     ]
     if cutoff.aged_until is not None:
-        stale.append(Lead.last_activity_at >= cutoff.aged_until)
+        stale.append(col(Lead.last_activity_at) >= cutoff.aged_until)
     above = (
         select(sa.func.coalesce(sa.func.sum(RatingBucket.count), 0))
-        .where(RatingBucket.brokerage_id == bid, RatingBucket.bucket > b)
+        .where(RatingBucket.brokerage_id == bid, col(RatingBucket.bucket) > b)
         .scalar_subquery()
     )
     edge = n_leads(Lead.rating_score >= score, Lead.rating_score < bucket_low(b + 1))
@@ -368,7 +369,7 @@ def age_out(session: Session, brokerage_id: int, now: datetime | None = None) ->
         for lead_id, kind, occurred in session.execute(
             select(Activity.lead_id, Activity.kind, Activity.occurred_at).where(
                 Activity.brokerage_id == brokerage_id,
-                Activity.occurred_at >= old_w,
+                col(Activity.occurred_at) >= old_w,
                 Activity.occurred_at < new_w,
             )
         ):
@@ -378,7 +379,7 @@ def age_out(session: Session, brokerage_id: int, now: datetime | None = None) ->
         for start in range(0, len(ids), 500):
             for lid, score, last in session.execute(
                 select(Lead.id, Lead.rating_score, Lead.last_activity_at).where(
-                    Lead.id.in_(ids[start : start + 500])
+                    col(Lead.id).in_(ids[start : start + 500])
                 )
             ):
                 last = as_utc(last)
@@ -404,7 +405,7 @@ def expected_scores(session: Session, brokerage_id: int, since: datetime) -> tup
     for lead_id, ts in session.execute(
         select(Activity.lead_id, sa.func.max(Activity.occurred_at))
         .where(Activity.brokerage_id == brokerage_id)
-        .group_by(Activity.lead_id)
+        .group_by(col(Activity.lead_id))
     ):
         last[lead_id] = as_utc(ts)
     return scores, last

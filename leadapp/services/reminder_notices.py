@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Task, as_utc
 from leadapp.models.enums import EVENT_KINDS, TASK_KINDS
 
 from . import notify
+from .rows import matched
 
 GRACE = timedelta(minutes=1)
 
@@ -30,20 +31,22 @@ def send_due(session: Session, now: datetime) -> int:
             select(Task.id, Task.owner_id, Task.lead_id, Task.kind, Task.title, Task.due_at)
             .where(
                 Task.brokerage_id == b_id,
-                Task.completed_at.is_(None),
-                Task.reminded_at.is_(None),
-                Task.kind.in_(EVENT_KINDS),
+                col(Task.completed_at).is_(None),
+                col(Task.reminded_at).is_(None),
+                col(Task.kind).in_(EVENT_KINDS),
                 Task.due_at > now,
                 Task.due_at <= horizon,
             )
             .limit(500)
         ).all()
         for tid, owner, lead_id, kind, title, due in rows:
-            took = session.execute(
-                sa.update(Task)
-                .where(Task.id == tid, Task.reminded_at.is_(None))
-                .values(reminded_at=now)
-            ).rowcount
+            took = matched(
+                session.execute(
+                    sa.update(Task)
+                    .where(Task.id == tid, col(Task.reminded_at).is_(None))
+                    .values(reminded_at=now)
+                )
+            )
             if took != 1:
                 continue
             mins = max(1, int((as_utc(due) - now).total_seconds() // 60))

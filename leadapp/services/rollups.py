@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Activity,
@@ -246,8 +246,8 @@ def move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, in
     for chunk in chunked(list(by_lead), 500):
         for lead_id, ym, kind, n in session.execute(
             select(Activity.lead_id, month, Activity.kind, sa.func.count())
-            .where(Activity.lead_id.in_(chunk))
-            .group_by(Activity.lead_id, month, Activity.kind)
+            .where(col(Activity.lead_id).in_(chunk))
+            .group_by(col(Activity.lead_id), month, Activity.kind)
         ):
             old, new = by_lead[lead_id]
             m = _month_of(ym)
@@ -307,7 +307,7 @@ def _as_date(d) -> date:
 def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
     """Full recount from the lead, activity and history tables, by summary table."""
     closed_year = sa.case(
-        (Lead.stage == "closed", sa.extract("year", Lead.stage_entered_at)), else_=0
+        (col(Lead.stage) == "closed", sa.extract("year", col(Lead.stage_entered_at))), else_=0
     )
     agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
     subscribed = Lead.active_subscriptions > 0
@@ -330,7 +330,7 @@ def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
     acts: Counter = Counter()
     q = (
         select(sa.func.coalesce(Lead.assigned_agent_id, 0), month, Activity.kind, sa.func.count())
-        .join(Lead, Lead.id == Activity.lead_id)
+        .join(Lead, col(Lead.id) == Activity.lead_id)
         .where(Activity.brokerage_id == brokerage_id)
         .group_by(sa.func.coalesce(Lead.assigned_agent_id, 0), month, Activity.kind)
     )
@@ -340,7 +340,7 @@ def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
     day = _day_expr(session, Lead.last_activity_at)
     for agent_key, status, d, n in session.execute(
         select(agent, Lead.status, day, sa.func.count())
-        .where(Lead.brokerage_id == brokerage_id, Lead.last_activity_at.is_not(None))
+        .where(Lead.brokerage_id == brokerage_id, col(Lead.last_activity_at).is_not(None))
         .group_by(agent, Lead.status, day)
     ):
         days[(brokerage_id, int(agent_key), status, _as_date(d))] += n
@@ -350,10 +350,10 @@ def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
         select(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field, sa.func.count())
         .where(
             HistoryEntry.brokerage_id == brokerage_id,
-            HistoryEntry.actor_id.is_not(None),
+            col(HistoryEntry.actor_id).is_not(None),
             sa.or_(
-                HistoryEntry.kind.in_(DONE_KINDS),
-                sa.and_(HistoryEntry.kind == "audit", HistoryEntry.field == "stage"),
+                col(HistoryEntry.kind).in_(DONE_KINDS),
+                sa.and_(col(HistoryEntry.kind) == "audit", col(HistoryEntry.field) == "stage"),
             ),
         )
         .group_by(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field)
@@ -390,7 +390,7 @@ def _last_contact() -> sa.ScalarSelect:
     """A lead's latest contact from its history (what Lead.last_contacted_at must hold)."""
     return (
         select(sa.func.max(HistoryEntry.created_at))
-        .where(HistoryEntry.lead_id == Lead.id, HistoryEntry.kind.in_(CONTACT_KINDS))
+        .where(HistoryEntry.lead_id == Lead.id, col(HistoryEntry.kind).in_(CONTACT_KINDS))
         .scalar_subquery()
     )
 
@@ -410,7 +410,7 @@ def check(session: Session, brokerage_id: int) -> list[str]:
         select(Lead.id, Lead.last_contacted_at, _last_contact())
         .where(
             Lead.brokerage_id == brokerage_id,
-            Lead.last_contacted_at.is_distinct_from(_last_contact()),
+            col(Lead.last_contacted_at).is_distinct_from(_last_contact()),
         )
         .limit(50)
     ):
@@ -427,10 +427,11 @@ def rebuild(session: Session, brokerage_id: int) -> None:
     session.execute(
         sa.update(Lead)
         .where(
-            Lead.brokerage_id == brokerage_id,
-            Lead.id.in_(
+            col(Lead.brokerage_id) == brokerage_id,
+            col(Lead.id).in_(
                 select(HistoryEntry.lead_id).where(
-                    HistoryEntry.brokerage_id == brokerage_id, HistoryEntry.kind.in_(CONTACT_KINDS)
+                    HistoryEntry.brokerage_id == brokerage_id,
+                    col(HistoryEntry.kind).in_(CONTACT_KINDS),
                 )
             ),
         )

@@ -11,6 +11,7 @@ from leadapp.models import Brokerage, User
 
 from . import access, audit_log
 from .errors import ValidationFailed
+from .rows import get_row
 from .validation import check_email
 
 TIMEZONES = sorted(
@@ -38,7 +39,7 @@ class BrokerageSettings(TypedDict):
 
 
 def brokerage_settings(session: Session, user: User) -> BrokerageSettings:
-    b = session.get(Brokerage, user.brokerage_id)
+    b = get_row(session, Brokerage, user.brokerage_id)
     users = session.exec(
         select(User).where(User.brokerage_id == user.brokerage_id).order_by(User.name)
     ).all()
@@ -70,7 +71,7 @@ def brokerage_settings(session: Session, user: User) -> BrokerageSettings:
 def update_brokerage(session: Session, user: User, form: dict) -> Brokerage:
     """Brokers change the brokerage's settings; bad values change nothing."""
     access.require_broker(user, "change brokerage settings")
-    b = session.get(Brokerage, user.brokerage_id)
+    b = get_row(session, Brokerage, user.brokerage_id)
     errors: dict[str, str] = {}
     values: dict = {}
     if "name" in form:
@@ -137,7 +138,7 @@ def update_brokerage(session: Session, user: User, form: dict) -> Brokerage:
 def set_timezone(session: Session, user: User, tz: str) -> User:
     if tz not in TIMEZONES and tz != "UTC":
         raise ValidationFailed({"timezone": f"'{tz}' is not a known time zone."})
-    me = session.get(User, user.id)
+    me = get_row(session, User, user.id)
     me.timezone = tz
     session.add(me)
     return me

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import LeadTag, Tag, User, utcnow
 
@@ -32,7 +32,7 @@ def ids_by_name(session: Session, brokerage_id: int, names) -> dict[str, int]:
     if not wanted:
         return out
     for tid, name in session.exec(
-        select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id).order_by(Tag.id)
+        select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id).order_by(col(Tag.id))
     ).all():
         if name.lower() in wanted:
             out.setdefault(name.lower(), tid)
@@ -60,8 +60,8 @@ def tags_of(session: Session, lead_ids: list[int]) -> dict[int, list[str]]:
         return out
     rows = session.exec(
         select(LeadTag.lead_id, Tag.name)
-        .join(Tag, Tag.id == LeadTag.tag_id)
-        .where(LeadTag.lead_id.in_(lead_ids))
+        .join(Tag, col(Tag.id) == LeadTag.tag_id)
+        .where(col(LeadTag.lead_id).in_(lead_ids))
         .order_by(Tag.name)
     ).all()
     for lead_id, name in rows:
@@ -97,7 +97,7 @@ def apply_tags(session: Session, user: User, ids: list[int], names: list[str]) -
         have = set(
             session.exec(
                 select(LeadTag.lead_id, LeadTag.tag_id).where(
-                    LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tag_ids.values()))
+                    col(LeadTag.lead_id).in_(chunk), col(LeadTag.tag_id).in_(list(tag_ids.values()))
                 )
             ).all()
         )
@@ -136,7 +136,7 @@ def unapply_tags(session: Session, user: User, ids: list[int], names: list[str])
     for chunk in chunked(ids, CHUNK):
         pairs = session.exec(
             select(LeadTag.lead_id, LeadTag.tag_id).where(
-                LeadTag.lead_id.in_(chunk), LeadTag.tag_id.in_(list(tags_by_id))
+                col(LeadTag.lead_id).in_(chunk), col(LeadTag.tag_id).in_(list(tags_by_id))
             )
         ).all()
         if not pairs:
@@ -146,7 +146,7 @@ def unapply_tags(session: Session, user: User, ids: list[int], names: list[str])
             removed.setdefault(lead_id, []).append(tags_by_id[tag_id])
         session.execute(
             sa.delete(LeadTag).where(
-                LeadTag.lead_id.in_(list(removed)), LeadTag.tag_id.in_(list(tags_by_id))
+                col(LeadTag.lead_id).in_(list(removed)), col(LeadTag.tag_id).in_(list(tags_by_id))
             )
         )
         add_audit_rows(

@@ -15,12 +15,13 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Lead, User
 
 from . import access, accounts, audit_log, auth, lead_bulk
 from .errors import Conflict, NotFound, ServiceError, ValidationFailed
+from .rows import get_row
 from .validation import check_email, check_phone
 
 log = logging.getLogger("leadapp.team")
@@ -93,7 +94,7 @@ def create_user(session: Session, brokerage_id: int, values: dict, password_hash
         mls_id=values.get("mls_id", ""),
         phone=values.get("phone", ""),
         password_hash=password_hash,
-        timezone=session.get(Brokerage, brokerage_id).timezone,
+        timezone=get_row(session, Brokerage, brokerage_id).timezone,
     )
     session.add(user)
     session.flush()
@@ -128,8 +129,10 @@ def members(session: Session, actor: User) -> list[dict]:
     counts = dict(
         session.exec(
             select(Lead.assigned_agent_id, sa.func.count())
-            .where(Lead.brokerage_id == actor.brokerage_id, Lead.assigned_agent_id.is_not(None))
-            .group_by(Lead.assigned_agent_id)
+            .where(
+                Lead.brokerage_id == actor.brokerage_id, col(Lead.assigned_agent_id).is_not(None)
+            )
+            .group_by(col(Lead.assigned_agent_id))
         ).all()
     )
     return [
@@ -233,13 +236,13 @@ def deactivate(session: Session, actor: User, user_id, leads_to="pool", address:
     leads = (
         select(Lead.id)
         .where(Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id)
-        .order_by(Lead.id)
+        .order_by(col(Lead.id))
     )
     # One transaction with the caller's: each lead gets a history entry naming `actor`.
     moved = lead_bulk.assign(session, actor, lambda s, u: leads, target or "none")
     user.is_active = False
     session.add(user)
-    b = session.get(Brokerage, user.brokerage_id)
+    b = get_row(session, Brokerage, user.brokerage_id)
     if b.default_agent_id == user.id:
         b.default_agent_id = None
         session.add(b)
@@ -279,7 +282,7 @@ def acting_broker(session: Session, brokerage_id: int, besides: int | None = Non
     where = [User.brokerage_id == brokerage_id, User.role == "broker", User.is_active]
     if besides is not None:
         where.append(User.id != besides)
-    broker = session.exec(select(User).where(*where).order_by(User.id)).first()
+    broker = session.exec(select(User).where(*where).order_by(col(User.id))).first()
     if broker is None:
         raise ServiceError(LAST_BROKER)
     return broker

@@ -46,12 +46,26 @@ class GuideItem:
     required: str = ""
 
 
-def _grid(g: dict) -> tuple[list[str], list[GridRow]]:
-    return list(g.get("columns", [])), [
+@dataclasses.dataclass
+class ImportCounts:
+    """What the import wrote (I4), shown on the done card."""
+
+    leads: int = 0
+    tags: int = 0
+    new_tags: int = 0
+    notes: int = 0
+    market_enrolments: int = 0
+    campaign_enrolments: int = 0
+    assigned: int = 0
+    batch_id: int = 0
+
+
+def _grid(g: importer.GridData) -> tuple[list[str], list[GridRow]]:
+    return list(g["columns"]), [
         GridRow(
             row=r["row"], bad=r["bad"], cells=[GridCell(c["value"], c["error"]) for c in r["cells"]]
         )
-        for r in g.get("rows", [])
+        for r in g["rows"]
     ]
 
 
@@ -78,7 +92,7 @@ class ImportState(AuthState):
     progress: int = 0
     progress_label: str = ""
     result_message: str = ""
-    result: dict[str, int] = {}
+    result: ImportCounts = ImportCounts()
     _token: str = ""
     _grid_all: list[GridRow] = []
     _grid_errors: list[GridRow] = []
@@ -107,7 +121,7 @@ class ImportState(AuthState):
             [],
             [],
         )
-        self.result = {}
+        self.result = ImportCounts()
         self._token = ""
         self._grid_all, self._grid_errors = [], []
 
@@ -174,7 +188,7 @@ class ImportState(AuthState):
         self.verdict = message
         self.filename = importer.flow.safe_filename(name)
 
-    def _show(self, out: dict) -> None:
+    def _show(self, out: importer.UploadPreview) -> None:
         c = out["counts"]
         self.phase = "preview"
         self.uploading = False
@@ -245,17 +259,14 @@ class ImportState(AuthState):
             return
         self.phase, self.progress = "done", 100
         self.result_message = res["message"]
-        self.result = {
-            k: int(res[k])
-            for k in (
-                "leads",
-                "tags",
-                "new_tags",
-                "notes",
-                "market_enrolments",
-                "campaign_enrolments",
-                "assigned",
-                "batch_id",
-            )
-        }
+        self.result = ImportCounts(
+            leads=res["leads"],
+            tags=res["tags"],
+            new_tags=res["new_tags"],
+            notes=res["notes"],
+            market_enrolments=res["market_enrolments"],
+            campaign_enrolments=res["campaign_enrolments"],
+            assigned=res["assigned"],
+            batch_id=res["batch_id"],
+        )
         yield rx.toast.success(res["message"])

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadapp.services import validation as v
-from leadapp.services.importer import validate as iv
+from leadapp.services.importer import checks as iv
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -109,7 +109,7 @@ def test_date_column_agrees_with_check_date(values, past):
 @given(st.lists(nameish, min_size=1, max_size=6))
 def test_name_split_agrees_with_split_name(values):
     t = column(values)
-    first, last = iv._name_parts(t)
+    first, last = iv.name_parts(t)
     for i, raw in enumerate(t.tolist()):
         assert (first.iloc[i], last.iloc[i]) == v.split_name(raw), raw
 
@@ -126,9 +126,9 @@ def test_name_split_agrees_with_split_name(values):
 )
 def test_per_value_columns_use_the_scalar_check(values):
     t = column(values)
-    out, bad, msgs = iv._by_unique(t, v.check_state)
+    out, bad, msgs = iv.by_unique(t, v.check_state)
     for i, raw in enumerate(t.tolist()):
         ok, want = scalar(v.check_state, raw)
         assert ok == (not bad[i]) and (not ok or out[i] == want)
         if not ok:
-            assert msgs[raw] == iv._message(v.check_state, raw)
+            assert msgs[raw] == iv.check_message(v.check_state, raw)

@@ -101,7 +101,7 @@ async def test_import_uses_the_signed_in_user_and_only_a_clean_preview(
     assert st.phase == "idle" and st._token == ""
     await call(st, "handle_upload", [FakeUpload(b"Email,Agent ID,Notes\r\na@x.com,BAY102,hi\r\n")])
     await call(st, "start_import")
-    assert st.phase == "done" and st.result["leads"] == 1 and st.result["notes"] == 1
+    assert st.phase == "done" and st.result.leads == 1 and st.result.notes == 1
     assert st.result_message == "1 lead imported, 1 note."
     lead = session.exec(select(Lead)).one()
     assert lead.assigned_agent_id == org.agent.id

@@ -21,6 +21,7 @@ from leadapp.models import (
 from leadapp.services import lead_bulk as bulk
 from leadapp.services import lead_subscriptions, rollups
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from leadapp.services.lead_bulk import engine
 
 
 def exact(session, *orgs):
@@ -326,8 +327,8 @@ def test_the_bulk_rollup_key_is_rollups_lead_key(session, org, make_lead):
     bulk.set_stage(session, org.broker, [lead.id], "closed")
     session.commit()
     for lead_id in (lead.id, make_lead(org.broker).id):
-        row = session.execute(select(*bulk._KEY_COLUMNS).where(Lead.id == lead_id)).one()
-        assert bulk._key(row) == rollups.lead_key(fresh(session, lead_id))
+        row = session.execute(select(*engine._KEY_COLUMNS).where(Lead.id == lead_id)).one()
+        assert engine._key(row) == rollups.lead_key(fresh(session, lead_id))
 
 
 def test_list_filters_as_targets_search_and_the_pool_view(session, org, make_lead):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from leadapp.models import Lead, User
 
@@ -22,9 +22,9 @@ class Scope:
     agent_id: int | None  # None = the whole brokerage (brokers only)
 
     def lead_clause(self) -> sa.ColumnElement[bool]:
-        clause = sa.and_(lead_visibility(self.user), Lead.status != "deleted")
+        clause = sa.and_(lead_visibility(self.user), col(Lead.status) != "deleted")
         if self.agent_id is not None:
-            clause = sa.and_(clause, Lead.assigned_agent_id == self.agent_id)
+            clause = sa.and_(clause, col(Lead.assigned_agent_id) == self.agent_id)
         return clause
 
     def rollup_clause(self, model) -> sa.ColumnElement[bool]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Lead, User
 from leadapp.services.errors import NotFound, PermissionDenied
@@ -35,12 +35,12 @@ def pool_enabled(session: Session, user: User) -> bool:
 
 def lead_visibility(user: User, *, include_pool: bool = False) -> sa.ColumnElement[bool]:
     """WHERE clause for the leads `user` may see (pool only when include_pool)."""
-    clause = Lead.brokerage_id == user.brokerage_id
+    clause = col(Lead.brokerage_id) == user.brokerage_id
     if is_broker(user):
         return clause
-    mine = Lead.assigned_agent_id == user.id
+    mine = col(Lead.assigned_agent_id) == user.id
     if include_pool:
-        return sa.and_(clause, sa.or_(mine, Lead.assigned_agent_id.is_(None)))
+        return sa.and_(clause, sa.or_(mine, col(Lead.assigned_agent_id).is_(None)))
     return sa.and_(clause, mine)
 
 
@@ -92,7 +92,7 @@ def visible_lead_ids(session: Session, user: User, lead_ids, *, write: bool = Tr
     if not ids:
         return []
     clause = lead_visibility(user, include_pool=not write and pool_enabled(session, user))
-    found = set(session.exec(select(Lead.id).where(Lead.id.in_(ids), clause)).all())
+    found = set(session.exec(select(Lead.id).where(col(Lead.id).in_(ids), clause)).all())
     if len(found) != len(ids):
         log.warning("refused: user %s asked for leads outside their reach", user.id)
         raise PermissionDenied("Some of those leads are not yours.")

@@ -4,7 +4,7 @@ their own tasks and the tasks on the leads assigned to them."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Lead, Task, User
 
@@ -13,10 +13,10 @@ from .leads import is_broker
 
 def task_visibility(user: User) -> sa.ColumnElement[bool]:
     """WHERE clause for the tasks `user` may see and change."""
-    clause = Task.brokerage_id == user.brokerage_id
+    clause = col(Task.brokerage_id) == user.brokerage_id
     if is_broker(user):
         return clause
     my_leads = select(Lead.id).where(
         Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id
     )
-    return sa.and_(clause, sa.or_(Task.owner_id == user.id, Task.lead_id.in_(my_leads)))
+    return sa.and_(clause, sa.or_(col(Task.owner_id) == user.id, col(Task.lead_id).in_(my_leads)))

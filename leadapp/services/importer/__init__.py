@@ -7,15 +7,36 @@ result = import_file(session, user, data, filename) # checks again, then writes 
 from .columns import COLUMNS, guide, template_columns, template_csv
 from .decode import decode, parse
 from .flow import import_upload, preview_upload, template_for
-from .validate import LOOKS_GOOD, CellError, Preview, build_preview
+from .preview import (
+    LOOKS_GOOD,
+    CellError,
+    Counts,
+    ErrorRow,
+    GridData,
+    GuideRow,
+    ImportResultData,
+    Preview,
+    PreviewData,
+    Template,
+    UploadPreview,
+)
+from .validate import build_preview
 from .write import ImportResult, import_file, preview_file, write_preview
 
 __all__ = [
     "COLUMNS",
     "LOOKS_GOOD",
     "CellError",
+    "Counts",
+    "ErrorRow",
+    "GridData",
+    "GuideRow",
+    "ImportResultData",
     "ImportResult",
     "Preview",
+    "PreviewData",
+    "Template",
+    "UploadPreview",
     "build_preview",
     "decode",
     "guide",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from leadapp.models.enums import STAGES
 
+from .preview import GuideRow
+
 
 @dataclass(frozen=True)
 class Column:
@@ -174,7 +176,7 @@ def template_columns(is_broker: bool) -> list[Column]:
     return [c for c in COLUMNS if c.in_template and (is_broker or not c.broker_only)]
 
 
-def guide(is_broker: bool) -> list[dict]:
+def guide(is_broker: bool) -> list[GuideRow]:
     """The column guide shown beside the template download."""
     return [
         {

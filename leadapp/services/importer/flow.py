@@ -16,6 +16,7 @@ from leadapp.services.errors import ServiceError
 
 from . import storage
 from .columns import guide, template_csv
+from .preview import ImportResultData, Template, UploadPreview
 from .validate import build_preview
 from .write import Progress, import_file
 
@@ -29,7 +30,7 @@ def safe_filename(name: str) -> str:
     return base or "import.csv"
 
 
-def template_for(session: Session, user: User) -> dict:
+def template_for(session: Session, user: User) -> Template:
     """I1: the template and its column guide; a broker's has the Agent ID column."""
     broker = access.is_broker(user)
     return {
@@ -39,8 +40,9 @@ def template_for(session: Session, user: User) -> dict:
     }
 
 
-def preview_upload(session: Session, user: User, data: bytes, filename: str) -> dict:
+def preview_upload(session: Session, user: User, data: bytes, filename: str) -> UploadPreview:
     """Store the upload privately and check it (I3); nothing is written to the database."""
+    assert user.id is not None
     filename = safe_filename(filename)
     token = storage.save(user.id, data)
     try:
@@ -48,21 +50,21 @@ def preview_upload(session: Session, user: User, data: bytes, filename: str) -> 
     except ServiceError:
         storage.discard(user.id, token)
         raise
-    out = pv.to_dict(max_errors=MAX_LISTED_ERRORS)
-    out["token"] = token if pv.ok else ""
     if not pv.ok:
-        storage.discard(
-            user.id, token
-        )  # a file with errors is never imported; the user uploads it again
-    out["grid_all"] = pv.grid(only_errors=False, limit=GRID_ROWS)
-    out["grid_errors"] = pv.grid(only_errors=True, limit=GRID_ROWS)
-    return out
+        storage.discard(user.id, token)  # a file with errors is never imported; it comes again
+    return UploadPreview(
+        **pv.to_dict(max_errors=MAX_LISTED_ERRORS),
+        token=token if pv.ok else "",
+        grid_all=pv.grid(only_errors=False, limit=GRID_ROWS),
+        grid_errors=pv.grid(only_errors=True, limit=GRID_ROWS),
+    )
 
 
 def import_upload(
     session: Session, user: User, token: str, filename: str, progress: Progress | None = None
-) -> dict:
+) -> ImportResultData:
     """I4: import the stored upload (checked again, all or nothing); the upload is then removed."""
+    assert user.id is not None
     data = storage.load(user.id, token)
     result = import_file(session, user, data, safe_filename(filename), progress=progress)
     storage.discard(user.id, token)

@@ -8,11 +8,7 @@ message produced by that function for the offending value. Nothing is written he
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -23,283 +19,25 @@ from leadapp.services import access, people
 from leadapp.services import validation as v
 from leadapp.settings import MAX_IMPORT_BYTES
 
+from .checks import (
+    NAME_PART_MAX,
+    TEXT_LIMITS,
+    by_unique,
+    check_message,
+    col_date,
+    col_email,
+    col_phone,
+    col_postal,
+    existing_emails,
+    id_list,
+    name_message,
+    name_parts,
+)
 from .columns import BY_KEY, HEADER_LOOKUP, norm_header
 from .decode import check_size, decode, parse
+from .preview import LOOKS_GOOD, CellError, HeaderInfo, Preview
 
-log = logging.getLogger("leadapp.importer")
-
-LOOKS_GOOD = "Looks Good!"
-NAME_PART_MAX = 100
-TEXT_LIMITS = {"address": (200, "Address"), "city": (100, "City"), "notes": (20000, "Notes")}
-
-
-@dataclass
-class CellError:
-    row: int  # spreadsheet row (the header is row 1)
-    column: str  # the header as written in the file
-    value: str
-    message: str
-
-    def text(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
-
-
-@dataclass
-class Preview:
-    filename: str
-    encoding: str
-    is_broker: bool
-    headers: list[dict]  # {position, header, key, label, used}
-    total_rows: int
-    errors: list[CellError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    # normalised values by field, one row per lead (for the import); raw cells (for the grid)
-    values: pd.DataFrame | None = None
-    raw: pd.DataFrame | None = None
-    row_numbers: pd.Series | None = None
-    error_rows_mask: np.ndarray | None = None
-
-    @property
-    def error_rows(self) -> int:
-        return int(self.error_rows_mask.sum()) if self.error_rows_mask is not None else 0
-
-    @property
-    def valid_rows(self) -> int:
-        return self.total_rows - self.error_rows if not self.file_errors else 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.file_errors and self.total_rows > 0
-
-    @property
-    def verdict(self) -> str:
-        if self.ok:
-            return LOOKS_GOOD
-        if self.file_errors:
-            return self.file_errors[0]
-        return (
-            f"{len(self.errors):,} error{'s' if len(self.errors) != 1 else ''} in "
-            f"{self.error_rows:,} row{'s' if self.error_rows != 1 else ''}: fix the file and "
-            "upload it again."
-        )
-
-    def counts(self) -> dict:
-        return {
-            "rows": self.total_rows,
-            "valid": self.valid_rows,
-            "error_rows": self.error_rows,
-            "errors": len(self.errors) + len(self.file_errors),
-            "warnings": len(self.warnings),
-        }
-
-    def to_dict(self, max_errors: int | None = None) -> dict:
-        errs = self.errors if max_errors is None else self.errors[:max_errors]
-        return {
-            "filename": self.filename,
-            "encoding": self.encoding,
-            "ok": self.ok,
-            "verdict": self.verdict,
-            "counts": self.counts(),
-            "file_errors": list(self.file_errors),
-            "warnings": list(self.warnings),
-            "columns": [
-                {"header": h["header"], "maps_to": h["label"], "used": h["used"]}
-                for h in self.headers
-            ],
-            "errors": [
-                {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
-                for e in errs
-            ],
-            "errors_shown": len(errs),
-        }
-
-    def grid(self, only_errors: bool = False, limit: int = 200) -> dict:
-        """Rows for the preview grid: header labels, cells {value, error} ('' when fine)."""
-        used = [h for h in self.headers if h["header"] or h["used"]]
-        if self.raw is None or not len(self.raw):
-            return {"columns": [h["header"] for h in used], "rows": []}
-        if only_errors and self.error_rows_mask is not None:
-            idx = np.flatnonzero(self.error_rows_mask)[:limit]
-        else:
-            idx = np.arange(min(limit, len(self.raw)))
-        by_cell: dict[tuple[int, str], str] = {}
-        wanted = set(int(self.row_numbers.iloc[i]) for i in idx)
-        for e in self.errors:
-            if e.row in wanted:
-                by_cell.setdefault((e.row, e.column), e.message)
-        rows = []
-        for i in idx:
-            rn = int(self.row_numbers.iloc[i])
-            cells = []
-            for h in used:
-                val = (
-                    str(self.raw.iat[i, h["position"]]) if h["position"] < self.raw.shape[1] else ""
-                )
-                cells.append({"value": val[:200], "error": by_cell.get((rn, h["header"]), "")})
-            rows.append({"row": rn, "cells": cells, "bad": any(c["error"] for c in cells)})
-        return {"columns": [h["header"] for h in used], "rows": rows}
-
-
-# ---------------------------------------------------------------- column checks
-
-
-def _message(check: Callable, raw: str) -> str:
-    try:
-        check(raw)
-    except ValueError as exc:
-        return str(exc)
-    log.error("importer and %s disagree on %r", getattr(check, "__name__", check), raw)
-    return f"'{raw}' is not accepted."
-
-
-def _by_unique(t: pd.Series, check: Callable) -> tuple[list, np.ndarray, dict[str, str]]:
-    """check() once per distinct value: (value per row, error mask, message by bad value)."""
-    codes, uniques = pd.factorize(t, sort=False)
-    out, bad, msgs = [], [], {}
-    for u in uniques:
-        try:
-            out.append(check(u))
-            bad.append(False)
-        except ValueError as exc:
-            out.append(None)
-            bad.append(True)
-            msgs[u] = str(exc)
-    if not len(uniques):
-        return [], np.zeros(0, dtype=bool), {}
-    arr = np.empty(len(out), dtype=object)
-    arr[:] = out
-    return arr[codes].tolist(), np.asarray(bad, dtype=bool)[codes], msgs
-
-
-def _match(t: pd.Series, rx: re.Pattern) -> pd.Series:
-    return t.str.match(rx.pattern, flags=rx.flags & ~re.UNICODE).fillna(False).astype(bool)
-
-
-def col_email(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    ok = (t != "") & (t.str.len() <= 254) & _match(t, v.EMAIL_RE)
-    return t.str.lower(), ~ok.to_numpy()
-
-
-def col_phone(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    empty = t == ""
-    punct = _match(t, v.PHONE_PUNCT_RE)
-    digits = t.str.replace(r"\D", "", regex=True)
-    eleven = (digits.str.len() == 11) & digits.str.startswith("1")
-    digits = digits.where(~eleven, digits.str.slice(1))
-    bad = ~empty & ((t.str.len() > 60) | (punct & (digits.str.len() != 10)))
-    formatted = (
-        "(" + digits.str.slice(0, 3) + ") " + digits.str.slice(3, 6) + "-" + digits.str.slice(6)
-    )
-    value = t.where(~punct, formatted).where(~empty, "")
-    return value, bad.to_numpy()
-
-
-def col_postal(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    empty = t == ""
-    zip_ok = _match(t, v.US_ZIP_RE)
-    ca = t.str.extract(
-        v.CA_POSTAL_RE.pattern, flags=v.CA_POSTAL_RE.flags & ~re.UNICODE, expand=True
-    )
-    ca_ok = ca[0].notna()
-    ca_val = (ca[0].fillna("") + " " + ca[1].fillna("")).str.upper()
-    value = t.where(zip_ok, ca_val.where(ca_ok, ""))
-    bad = ~empty & ~zip_ok & ~ca_ok
-    return value.where(~empty, ""), bad.to_numpy()
-
-
-_DIM = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def col_date(t: pd.Series, past: bool) -> tuple[pd.Series, pd.Series, np.ndarray, np.ndarray]:
-    """(ISO text or None, month*100+day or None, bad mask, rows that need the scalar check)."""
-    empty = (t == "").to_numpy()
-    parts = t.str.extract(v.US_DATE_RE.pattern, expand=True)
-    matched = parts[0].notna().to_numpy()
-    mo = pd.to_numeric(parts[0], errors="coerce").to_numpy()
-    d = pd.to_numeric(parts[1], errors="coerce").to_numpy()
-    y = pd.to_numeric(parts[2], errors="coerce").to_numpy()
-    numeric = ~(np.isnan(mo) | np.isnan(d) | np.isnan(y))
-    odd = matched & ~numeric  # e.g. non-ASCII digits: leave to the scalar rule
-    mo_i = np.where(numeric, mo, 1).astype(np.int64)
-    d_i = np.where(numeric, d, 1).astype(np.int64)
-    y_i = np.where(numeric, y, 2000).astype(np.int64)
-    leap = (y_i % 4 == 0) & ((y_i % 100 != 0) | (y_i % 400 == 0))
-    mo_c = np.clip(mo_i, 1, 12)
-    dim = _DIM[mo_c - 1] + ((mo_c == 2) & leap)
-    real = (y_i >= 1) & (mo_i >= 1) & (mo_i <= 12) & (d_i >= 1) & (d_i <= dim)
-    good = matched & numeric & real
-    if past:
-        today = datetime.now().date()
-        ymd = y_i * 10000 + mo_i * 100 + d_i
-        good &= (y_i >= 1900) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
-    bad = ~empty & ~good & ~odd
-    iso = pd.Series(
-        np.char.add(
-            np.char.add(
-                np.char.add(np.char.zfill(y_i.astype(str), 4), "-"),
-                np.char.add(np.char.zfill(mo_i.astype(str), 2), "-"),
-            ),
-            np.char.zfill(d_i.astype(str), 2),
-        ),
-        dtype=object,
-    )
-    iso = iso.where(good, None)
-    md = pd.Series(np.where(good, mo_i * 100 + d_i, 0), dtype="int64")
-    return iso, md, bad, odd
-
-
-def _name_parts(t: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """split_name over a column: 'Mary Ann Smith' -> ('Mary Ann', 'Smith')."""
-    norm = t.str.split().str.join(" ").fillna("")
-    parts = norm.str.rsplit(" ", n=1, expand=True)
-    if parts.shape[1] == 1:
-        return norm, pd.Series([""] * len(t), dtype=object, index=t.index)
-    one = parts[1].isna()
-    first = parts[0].where(~one, norm).fillna("")
-    last = parts[1].where(~one, "").fillna("")
-    return first, last
-
-
-def _name_message(raw: str) -> str:
-    first, last = v.split_name(raw)
-    for part, label in ((first, "First name"), (last, "Last name")):
-        try:
-            v.check_text(part, NAME_PART_MAX, label)
-        except ValueError as exc:
-            return str(exc)
-    return f"'{raw}' is not accepted."
-
-
-def _id_list(text: str) -> list[int]:
-    out = []
-    for part in re.split(r"[,;\s]+", text.strip()):
-        if not part:
-            continue
-        if not re.fullmatch(r"#?\d{1,9}", part):
-            raise ValueError(part)
-        out.append(int(part.lstrip("#")))
-    return list(dict.fromkeys(out))
-
-
-# ---------------------------------------------------------------- the preview
-
-
-def existing_emails(session: Session, brokerage_id: int, emails: list[str]) -> set[str]:
-    """The subset of (lower-case) `emails` already leads of the brokerage.
-
-    Emails are stored lower-case (services/leads.py), so the unique index answers; the
-    queries go to the driver directly (no per-parameter SQL compilation for 100k emails).
-    """
-    conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    found: set[str] = set()
-    for start in range(0, len(emails), 900):
-        chunk = emails[start : start + 900]
-        marks = ", ".join([mark] * len(chunk))
-        sql = f"SELECT email FROM lead WHERE brokerage_id = {mark} AND email IN ({marks})"
-        found.update(r[0].lower() for r in conn.exec_driver_sql(sql, (brokerage_id, *chunk)).all())
-    return found
+__all__ = ["LOOKS_GOOD", "CellError", "Preview", "build_preview", "existing_emails"]
 
 
 def build_preview(
@@ -328,7 +66,7 @@ def build_preview(
     used: dict[str, int] = {}
     for pos, header in enumerate(headers_raw):
         key = HEADER_LOOKUP.get(norm_header(header)) if header else None
-        entry = {
+        entry: HeaderInfo = {
             "position": pos,
             "header": header or f"(column {_letters(pos)})",
             "key": key or "",
@@ -400,7 +138,7 @@ def build_preview(
     # Email: required, valid, not already a lead, not repeated in the file.
     t = cols["email"]
     email, bad = col_email(t)
-    flag("email", bad, lambda raw: _message(v.check_email, raw))
+    flag("email", bad, lambda raw: check_message(v.check_email, raw))
     good = ~bad
     lower = email.where(good, "")
     dup = (lower.duplicated(keep="first") & good).to_numpy()
@@ -421,9 +159,9 @@ def build_preview(
 
     # Name (or First Name / Last Name)
     if "name" in cols:
-        first, last = _name_parts(cols["name"])
+        first, last = name_parts(cols["name"])
         bad = ((first.str.len() > NAME_PART_MAX) | (last.str.len() > NAME_PART_MAX)).to_numpy()
-        flag("name", bad, _name_message)
+        flag("name", bad, name_message)
     else:
         first, last = cols.get("first_name", empty), cols.get("last_name", empty)
         for k, part, label in (
@@ -434,7 +172,7 @@ def build_preview(
                 flag(
                     k,
                     (part.str.len() > NAME_PART_MAX).to_numpy(),
-                    lambda raw, label=label: _message(
+                    lambda raw, label=label: check_message(
                         lambda x: v.check_text(x, NAME_PART_MAX, label), raw
                     ),
                 )
@@ -442,21 +180,21 @@ def build_preview(
 
     if "phone" in cols:
         phone, bad = col_phone(cols["phone"])
-        flag("phone", bad, lambda raw: _message(v.check_phone, raw))
+        flag("phone", bad, lambda raw: check_message(v.check_phone, raw))
         vals["phone"] = phone
     for key, (limit, label) in TEXT_LIMITS.items():
         if key in cols:
             flag(
                 key,
                 (cols[key].str.len() > limit).to_numpy(),
-                lambda raw, limit=limit, label=label: _message(
+                lambda raw, limit=limit, label=label: check_message(
                     lambda x: v.check_text(x, limit, label), raw
                 ),
             )
             vals[key] = cols[key]
     if "postal_code" in cols:
         postal, bad = col_postal(cols["postal_code"])
-        flag("postal_code", bad, lambda raw: _message(v.check_postal_code, raw))
+        flag("postal_code", bad, lambda raw: check_message(v.check_postal_code, raw))
         vals["postal_code"] = postal
     for key, past, check in (
         ("birthday", True, v.check_past_date),
@@ -468,10 +206,11 @@ def build_preview(
                 for i in np.flatnonzero(odd).tolist():
                     try:
                         dd = check(cols[key].iat[i])
+                        assert dd is not None  # odd cells matched the pattern: never empty
                         iso.iat[i], md.iat[i] = dd.isoformat(), dd.month * 100 + dd.day
                     except ValueError:
                         bad[i] = True
-            flag(key, bad, lambda raw, check=check: _message(check, raw))
+            flag(key, bad, lambda raw, check=check: check_message(check, raw))
             vals[key], vals[key + "_md"] = iso, md
 
     for key, check in (
@@ -482,7 +221,7 @@ def build_preview(
         ("tags", v.check_tags),
     ):
         if key in cols:
-            out, bad, msgs = _by_unique(cols[key], check)
+            out, bad, msgs = by_unique(cols[key], check)
             flag(key, bad, lambda raw, msgs=msgs: msgs[raw])
             vals[key] = out
 
@@ -502,7 +241,7 @@ def build_preview(
                 )
             return codes[text.upper()]
 
-        out, bad, msgs = _by_unique(cols["agent_id"], check_agent)
+        out, bad, msgs = by_unique(cols["agent_id"], check_agent)
         flag("agent_id", bad, lambda raw: msgs[raw])
         vals["agent_id"] = out
 
@@ -521,7 +260,7 @@ def build_preview(
 
         def check_ids(text: str, known=known, label=label, model=model):
             try:
-                ids = _id_list(text)
+                ids = id_list(text)
             except ValueError as exc:
                 raise ValueError(f"'{exc}' is not a {label} (a number).") from None
             for i in ids:
@@ -531,7 +270,7 @@ def build_preview(
                     raise ValueError(f"Campaign {i} ({known[i].name}) is not active.")
             return ids
 
-        out, bad, msgs = _by_unique(cols[key], check_ids)
+        out, bad, msgs = by_unique(cols[key], check_ids)
         flag(key, bad, lambda raw, msgs=msgs: msgs[raw])
         vals[key] = out
 

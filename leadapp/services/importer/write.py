@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
@@ -24,9 +26,11 @@ from leadapp.services import distribute, rollups, routing, search_index, speed
 from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
 from leadapp.services.errors import Conflict, ValidationFailed
+from leadapp.services.lead_rows import lead_rows
 from leadapp.settings import MAX_IMPORT_BYTES
 
-from .validate import Preview, build_preview
+from .preview import ImportResultData, Preview
+from .validate import build_preview
 
 IMPORT_SOURCE = "Import"
 # A lead's market enrolment (all three report types) counts once in active_subscriptions,
@@ -68,8 +72,8 @@ class ImportResult:
             )
         return ", ".join(parts) + "."
 
-    def to_dict(self) -> dict:
-        return {**self.__dict__, "message": self.message()}
+    def to_dict(self) -> ImportResultData:
+        return ImportResultData(**asdict(self), message=self.message())
 
 
 def _ts(dt: datetime, pg: bool) -> str:
@@ -77,7 +81,7 @@ def _ts(dt: datetime, pg: bool) -> str:
     return s + "+00:00" if pg else s
 
 
-def _col(values: pd.DataFrame, key: str, n: int, default=""):
+def _col(values: pd.DataFrame, key: str, n: int, default: Any = "") -> list[Any]:
     """A column as a list; missing cells (None, NaN) become `default`."""
     if key in values:
         return [default if x is None or x != x else x for x in values[key].tolist()]
@@ -103,6 +107,7 @@ def write_preview(
         raise ValidationFailed({"file": pv.verdict}, "Nothing was imported: " + pv.verdict)
     step = progress or (lambda f, m: None)
     vals = pv.values
+    assert vals is not None and user.id is not None  # a checked preview; a stored user
     n = len(vals)
     now = utcnow()
     conn = session.connection()
@@ -115,6 +120,7 @@ def write_preview(
     )
     session.add(batch)
     session.flush()  # also takes the write lock on SQLite before ids are reserved
+    assert batch.id is not None
     step(0.05, "Reserving lead ids")
     ids = _reserve_lead_ids(conn, n)
 
@@ -143,84 +149,43 @@ def write_preview(
             return [None] * n
         return [int(x) if x else None for x in vals[key + "_md"].tolist()]
 
-    lead_cols = (
-        "id",
-        "brokerage_id",
-        "email",
-        "first_name",
-        "last_name",
-        "phone",
-        "phone_digits",
-        "extra_emails",
-        "extra_phones",
-        "street",
-        "city",
-        "state",
-        "postal_code",
-        "birthday",
-        "birthday_md",
-        "anniversary",
-        "anniversary_md",
-        "lead_type",
-        "status",
-        "stage",
-        "stage_entered_at",
-        "priority",
-        "source",
-        "texting_consent",
-        "assigned_agent_id",
-        "property_type_wanted",
-        "move_timeframe",
-        "rating_score",
-        "active_subscriptions",
-        "created_at",
-        "updated_at",
-        "created_by_id",
-    )
-    rows = list(
-        zip(
-            ids,
-            [b_id] * n,
-            vals["email"].tolist(),
-            _col(vals, "first_name", n),
-            _col(vals, "last_name", n),
-            phones,
-            digits,
-            ["[]"] * n,
-            ["[]"] * n,
-            _col(vals, "address", n),
-            _col(vals, "city", n),
-            [s or "" for s in _col(vals, "state", n, "")],
-            _col(vals, "postal_code", n),
-            _col(vals, "birthday", n, None),
-            md_list("birthday"),
-            _col(vals, "anniversary", n, None),
-            md_list("anniversary"),
-            _col(vals, "type", n, None),
-            ["new"] * n,
-            stages,
-            [ts] * n,
-            ["normal"] * n,
-            [IMPORT_SOURCE] * n,
-            texting,
-            agents,
-            [""] * n,
-            [""] * n,
-            [0.0] * n,
-            subs.tolist(),
-            [ts] * n,
-            [ts] * n,
-            [user.id] * n,
-            strict=False,
-        )
+    lead_cols, rows = lead_rows(
+        n,
+        {
+            "id": ids,
+            "brokerage_id": b_id,
+            "email": vals["email"].tolist(),
+            "first_name": _col(vals, "first_name", n),
+            "last_name": _col(vals, "last_name", n),
+            "phone": phones,
+            "phone_digits": digits,
+            "street": _col(vals, "address", n),
+            "city": _col(vals, "city", n),
+            "state": [s or "" for s in _col(vals, "state", n, "")],
+            "postal_code": _col(vals, "postal_code", n),
+            "birthday": _col(vals, "birthday", n, None),
+            "birthday_md": md_list("birthday"),
+            "anniversary": _col(vals, "anniversary", n, None),
+            "anniversary_md": md_list("anniversary"),
+            "lead_type": _col(vals, "type", n, None),
+            "stage": stages,
+            "stage_entered_at": ts,
+            "source": IMPORT_SOURCE,
+            "texting_consent": texting,
+            "assigned_agent_id": agents,
+            "active_subscriptions": subs.tolist(),
+            "created_at": ts,
+            "updated_at": ts,
+            "created_by_id": user.id,
+        },
     )
     step(0.1, f"Writing {n:,} leads")
     try:
         with search_index.bulk_insert(conn, ids[0], ids[-1]):  # ids are contiguous on SQLite
             insert_rows(conn, "lead", lead_cols, rows)
     except (
-        sa.exc.IntegrityError,
-        conn.dialect.dbapi.IntegrityError,
+        IntegrityError,
+        conn.dialect.loaded_dbapi.IntegrityError,
     ) as exc:  # an email added meanwhile
         raise Conflict(
             "Another lead with one of these emails was added while importing; "
@@ -380,8 +345,8 @@ def _first_delays(session: Session, campaign_ids: set[int]) -> dict[int, int]:
     out: dict[int, int] = {}
     for cid, delay in session.exec(
         select(CampaignStep.campaign_id, CampaignStep.delay_days)
-        .where(CampaignStep.campaign_id.in_(campaign_ids))
-        .order_by(CampaignStep.campaign_id, CampaignStep.position)
+        .where(col(CampaignStep.campaign_id).in_(campaign_ids))
+        .order_by(col(CampaignStep.campaign_id), col(CampaignStep.position))
     ).all():
         out.setdefault(cid, delay)
     return out

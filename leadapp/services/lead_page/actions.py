@@ -16,6 +16,7 @@ from leadapp.models.enums import DEFAULT_QUICK_EVENTS, HISTORY_KINDS
 from leadapp.services import access, leads, mail, tags
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from leadapp.services.history import add_entry, audit, remove_entry
+from leadapp.services.rows import get_row
 from leadapp.services.security import hash_password
 from leadapp.services.validation import check_money, clean
 
@@ -132,7 +133,7 @@ def quick_event(session: Session, user: User, lead_id, label: str) -> QuickEvent
     """P10: one click records the event with the time and the user who clicked."""
     lead = access.get_lead(session, user, lead_id, write=True)
     label = clean(label)[:40]
-    allowed = session.get(Brokerage, lead.brokerage_id).quick_events or DEFAULT_QUICK_EVENTS
+    allowed = get_row(session, Brokerage, lead.brokerage_id).quick_events or DEFAULT_QUICK_EVENTS
     if label not in allowed:
         raise ValidationFailed(
             {"quick_event": f"'{label}' is not one of the brokerage's quick events."}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Listing, User
 from leadapp.models.enums import ACTIVITY_KINDS
@@ -24,7 +24,7 @@ def activity_page(
     page = _page(page)
     q = (
         select(Activity, Listing)
-        .join(Listing, Listing.id == Activity.listing_id, isouter=True)
+        .join(Listing, col(Listing.id) == Activity.listing_id, isouter=True)
         .where(Activity.lead_id == lead.id)
     )
     cq = select(sa.func.count()).select_from(Activity).where(Activity.lead_id == lead.id)
@@ -33,10 +33,10 @@ def activity_page(
             raise ValidationFailed({"kind": f"'{kind}' is not an activity type."})
         q, cq = q.where(Activity.kind == kind), cq.where(Activity.kind == kind)
     elif kinds:
-        q, cq = q.where(Activity.kind.in_(kinds)), cq.where(Activity.kind.in_(kinds))
+        q, cq = q.where(col(Activity.kind).in_(kinds)), cq.where(col(Activity.kind).in_(kinds))
     total = int(session.exec(cq).one())
     rows = session.exec(
-        q.order_by(Activity.occurred_at.desc(), Activity.id.desc())
+        q.order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
         .offset(page * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()

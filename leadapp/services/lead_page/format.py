@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import User, as_utc
 from leadapp.models.enums import PROPERTY_TYPES
@@ -56,7 +56,7 @@ def _user_names(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    return {u.id: u.name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+    return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
 
 
 def criteria_text(c: dict | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Activity,
@@ -29,6 +29,7 @@ from leadapp.models.enums import (
     STAGES,
 )
 from leadapp.services import access, leads, rating, speed, tags, texting_consent
+from leadapp.services.rows import get_row
 
 from .format import _user_names, fmt_date, fmt_dt, money
 from .types import ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
@@ -82,7 +83,7 @@ def rating_explanation(session: Session, lead: Lead, now: datetime | None = None
 def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
     """Everything the page shows before a tab is opened: header, contact box, pipeline, tags."""
     lead = access.get_lead(session, user, lead_id)
-    brokerage = session.get(Brokerage, lead.brokerage_id)
+    brokerage = get_row(session, Brokerage, lead.brokerage_id)
     names = _user_names(session, {lead.assigned_agent_id})
     lead_tags = tags.tags_of(session, [lead.id])[lead.id]
     can_change = access.can_change_lead(user, lead)
@@ -189,7 +190,7 @@ def tab_counts(session: Session, lead: Lead) -> TabCounts:
         "messages": count(
             HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"
         ),
-        "tasks": count(Task, Task.lead_id == lead.id, Task.completed_at.is_(None)),
+        "tasks": count(Task, Task.lead_id == lead.id, col(Task.completed_at).is_(None)),
         "listings_sent": count(ListingSent, ListingSent.lead_id == lead.id),
         "searches": count(SavedSearch, SavedSearch.lead_id == lead.id),
         "favorites": count(Favorite, Favorite.lead_id == lead.id),

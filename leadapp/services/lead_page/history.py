@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import ApiKey, HistoryEntry, OutgoingEmail, User
 from leadapp.models.enums import HISTORY_KINDS
@@ -26,7 +26,7 @@ def _key_names(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    rows = session.exec(select(ApiKey).where(ApiKey.id.in_(ids))).all()
+    rows = session.exec(select(ApiKey).where(col(ApiKey.id).in_(ids))).all()
     return {k.id: f"API key {k.name}" for k in rows}
 
 
@@ -40,12 +40,12 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
     cq = select(sa.func.count()).select_from(HistoryEntry).where(HistoryEntry.lead_id == lead.id)
     if HISTORY_FILTERS[what]:
         q, cq = (
-            q.where(HistoryEntry.kind.in_(HISTORY_FILTERS[what])),
-            cq.where(HistoryEntry.kind.in_(HISTORY_FILTERS[what])),
+            q.where(col(HistoryEntry.kind).in_(HISTORY_FILTERS[what])),
+            cq.where(col(HistoryEntry.kind).in_(HISTORY_FILTERS[what])),
         )
     total = int(session.exec(cq).one())
     entries = session.exec(
-        q.order_by(HistoryEntry.created_at.desc(), HistoryEntry.id.desc())
+        q.order_by(col(HistoryEntry.created_at).desc(), col(HistoryEntry.id).desc())
         .offset(page * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
@@ -91,7 +91,7 @@ def messages_page(session: Session, user: User, lead_id, page=0) -> MessagesPage
                 OutgoingEmail.status,
                 OutgoingEmail.sent_at,
                 OutgoingEmail.opened_at,
-            ).where(OutgoingEmail.history_entry_id.in_(ids))
+            ).where(col(OutgoingEmail.history_entry_id).in_(ids))
         ).all():
             state[hid] = (
                 "Opened"

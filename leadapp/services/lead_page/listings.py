@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, HistoryEntry, Listing, ListingSent, Task, User, as_utc
 from leadapp.models.enums import ACTIVITY_KINDS, CONTACT_KINDS
@@ -26,9 +26,9 @@ def listings_sent_page(session: Session, user: User, lead_id, page=0) -> Listing
     )
     rows = session.exec(
         select(ListingSent, Listing)
-        .join(Listing, Listing.id == ListingSent.listing_id)
+        .join(Listing, col(Listing.id) == ListingSent.listing_id)
         .where(ListingSent.lead_id == lead.id)
-        .order_by(ListingSent.created_at.desc(), ListingSent.id.desc())
+        .order_by(col(ListingSent.created_at).desc(), col(ListingSent.id).desc())
         .offset(page * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
@@ -65,7 +65,7 @@ def tool_use(session: Session, user: User, lead_id) -> ToolUse:
 
     contacts = one(
         select(sa.func.count(), sa.func.max(HistoryEntry.created_at)).where(
-            HistoryEntry.lead_id == lead.id, HistoryEntry.kind.in_(CONTACT_KINDS)
+            HistoryEntry.lead_id == lead.id, col(HistoryEntry.kind).in_(CONTACT_KINDS)
         )
     )
     showings = one(
@@ -85,13 +85,13 @@ def tool_use(session: Session, user: User, lead_id) -> ToolUse:
     )
     forms = one(
         select(sa.func.count(), sa.func.max(Activity.occurred_at)).where(
-            Activity.lead_id == lead.id, Activity.kind.in_(FORM_KINDS)
+            Activity.lead_id == lead.id, col(Activity.kind).in_(FORM_KINDS)
         )
     )
     recent_forms = session.exec(
         select(Activity)
-        .where(Activity.lead_id == lead.id, Activity.kind.in_(FORM_KINDS))
-        .order_by(Activity.occurred_at.desc())
+        .where(Activity.lead_id == lead.id, col(Activity.kind).in_(FORM_KINDS))
+        .order_by(col(Activity.occurred_at).desc())
         .limit(10)
     ).all()
     return {

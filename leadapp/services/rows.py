@@ -1,0 +1,26 @@
+"""Rows by id and the rows a statement changed."""
+
+from __future__ import annotations
+
+from typing import TypeVar, cast
+
+from sqlalchemy import CursorResult, Result
+from sqlmodel import Session, SQLModel
+
+from .errors import NotFound
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def get_row(session: Session, model: type[T], row_id: int | None) -> T:
+    """The row with that id (one the caller trusts, e.g. the signed-in user's own), or
+    NotFound when it is gone (removed meanwhile, or never stored)."""
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def matched(result: Result) -> int:
+    """How many rows an UPDATE or DELETE matched (its result is a CursorResult)."""
+    return cast(CursorResult, result).rowcount or 0

@@ -11,21 +11,30 @@ from __future__ import annotations
 
 import inspect
 import re
+from typing import TypeVar
 
+import pytest
 import reflex as rx
+from reflex.state import BaseState
+from sqlalchemy.engine import Engine
 
 from leadapp import db as dbmod
 from leadapp.services import auth
+from leadapp.state.base import AuthState
+
+S = TypeVar("S", bound=AuthState)
 
 
-def make_state(cls, engine, token: str = "", monkeypatch=None):
+def make_state(
+    cls: type[S], engine: Engine, token: str = "", monkeypatch: pytest.MonkeyPatch | None = None
+) -> S:
     if monkeypatch is not None:
         monkeypatch.setattr(dbmod, "get_engine", lambda url=None: engine)
-    root = rx.State(_reflex_internal_init=True)
-    path = cls.get_full_name().split(".")
+    root: BaseState = rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
     st = root
-    for name in path[1:]:
+    for name in cls.get_full_name().split(".")[1:]:
         st = st.substates[name]
+    assert isinstance(st, cls)
     st.session_token = token
     return st
 

@@ -1,12 +1,9 @@
 """P14/C3 daily email alerts: through the real job runner and a real SMTP server (aiosmtpd)."""
 
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 from sqlmodel import Session, select
 
 from leadapp.models import (
@@ -17,32 +14,17 @@ from leadapp.models import (
 )
 from leadapp.services import daily_alerts as alerts
 from leadapp.services import listings_feed, mail, scheduled
+from tests.unit.mail_helpers import SmtpServer
 
 # 07:30 in Los Angeles (the brokerage's zone) on 1 Dec 2026; alerts go out from 07:00
 RUN = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
 FED = RUN - timedelta(hours=5)
 
 
-class Recorder(Sink):
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Recorder()
-    ctl = Controller(handler, hostname="127.0.0.1", port=port)
-    ctl.start()
-    cfg = {"host": "127.0.0.1", "port": port, "sender": "office@bayside.test", "starttls": False}
-    yield cfg, handler
-    ctl.stop()
+    with SmtpServer() as server:
+        yield server.cfg(), server.handler
 
 
 def deliver(session, cfg) -> None:

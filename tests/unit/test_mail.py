@@ -1,34 +1,16 @@
 """C5: queued email is really delivered over SMTP and marked sent."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 
 from leadapp.models import OutgoingEmail
 from leadapp.services import mail
-
-
-class Recorder(Sink):
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
+from tests.unit.mail_helpers import SmtpServer
 
 
 @pytest.fixture
 def smtp_server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Recorder()
-    ctl = Controller(handler, hostname="127.0.0.1", port=port)
-    ctl.start()
-    yield port, handler
-    ctl.stop()
+    with SmtpServer() as server:
+        yield server.port, server.handler
 
 
 def test_queued_email_is_delivered_and_marked_sent(session, org, make_lead, smtp_server):

@@ -9,28 +9,11 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from leadapp.models import CampaignSubscription, HistoryEntry, ImportBatch, Lead, MarketSubscription
+from tests.import_headers import TEMPLATE_HEADERS
 
 expect.set_options(timeout=20_000)
 
-HEADERS = [
-    "Email",
-    "Name",
-    "Phone",
-    "Address",
-    "City",
-    "State",
-    "Postal Code",
-    "Birthday",
-    "Transaction Anniversary",
-    "Type",
-    "Agent ID",
-    "Pipeline Stage",
-    "Tags",
-    "Texting",
-    "Market ID",
-    "Campaign ID",
-    "Notes",
-]
+HEADERS = TEMPLATE_HEADERS
 
 
 def csv_bytes(rows, headers=HEADERS) -> bytes:

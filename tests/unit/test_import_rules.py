@@ -9,6 +9,7 @@ from leadapp.services import importer
 from leadapp.services.errors import ServiceError
 from leadapp.services.importer.validate import LOOKS_GOOD
 from leadapp.settings import MAX_IMPORT_BYTES
+from tests.import_headers import TEMPLATE_HEADERS
 
 
 def preview(session, user, text: str, **kw):
@@ -23,25 +24,7 @@ def one_error(pv):
 def test_template_has_agent_id_for_brokers_only():
     broker = importer.template_csv(True).splitlines()[0].split(",")
     agent = importer.template_csv(False).splitlines()[0].split(",")
-    assert broker == [
-        "Email",
-        "Name",
-        "Phone",
-        "Address",
-        "City",
-        "State",
-        "Postal Code",
-        "Birthday",
-        "Transaction Anniversary",
-        "Type",
-        "Agent ID",
-        "Pipeline Stage",
-        "Tags",
-        "Texting",
-        "Market ID",
-        "Campaign ID",
-        "Notes",
-    ]
+    assert broker == TEMPLATE_HEADERS
     assert agent == [h for h in broker if h != "Agent ID"]
     assert "Agent ID" in [g["header"] for g in importer.guide(True)]
     assert "Agent ID" not in [g["header"] for g in importer.guide(False)]

@@ -4,25 +4,32 @@ error line, an input that shows a loaded value, a table's header row."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import reflex as rx
 from reflex.vars import ObjectVar, Var
 
+# A state var read on its class (SettingsState.errors) is a Var when the page is built, though
+# the checker sees the plain type it is declared with; these builders take either.
+Errors: TypeAlias = ObjectVar[dict[str, str]] | dict[str, str]
 
-def field_error(errors: ObjectVar[dict[str, str]], key: str, testid: str = "") -> rx.Component:
+
+def field_error(errors: Errors, key: str, testid: str = "") -> rx.Component:
     """The red message under a field while the state's `errors` (field → message) has `key`."""
-    props = {"data_testid": testid} if testid else {}
+    errs = cast(ObjectVar[dict[str, str]], errors)
+    message = errs[key]
     return rx.cond(
-        errors.contains(key),
-        rx.text(errors[key], size="1", color_scheme="red", **props),
+        errs.contains(key),
+        rx.text(message, size="1", color_scheme="red", data_testid=testid)
+        if testid
+        else rx.text(message, size="1", color_scheme="red"),
     )
 
 
 def labelled(
     label: str,
     control: rx.Component,
-    errors: ObjectVar[dict[str, str]],
+    errors: Errors,
     key: str,
     *,
     hint: str = "",
@@ -39,13 +46,13 @@ def labelled(
     )
 
 
-def loaded_input(name: str, value: Var[str], **props: Any) -> rx.Component:
+def loaded_input(name: str, value: Var[str] | str, **props: Any) -> rx.Component:
     """A form input showing a value the state loaded, keyed on it so that a new load shows;
     full width unless `props` say otherwise."""
     return rx.input(name=name, default_value=value, key=value, **{"width": "100%", **props})
 
 
-def loaded_text_area(name: str, value: Var[str], rows: str) -> rx.Component:
+def loaded_text_area(name: str, value: Var[str] | str, rows: str) -> rx.Component:
     """The text-area form of `loaded_input`."""
     return rx.text_area(name=name, default_value=value, key=value, rows=rows, width="100%")
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.vars import ObjectVar
 
-from leadapp.components.forms import data_table, labelled, loaded_input, loaded_text_area
+from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
 from leadapp.components.shell import page_shell
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
 
 
-def _labelled(
-    label: str, control: rx.Component, errors: ObjectVar[dict[str, str]], key: str
-) -> rx.Component:
+def _labelled(label: str, control: rx.Component, errors: Errors, key: str) -> rx.Component:
     return labelled(label, control, errors, key, error_testid=f"error-{key}")
 
 

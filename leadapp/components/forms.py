@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias, cast
 
 import reflex as rx
+from reflex.event import EventType
 from reflex.vars import ObjectVar, Var
 
 # A state var read on its class (SettingsState.errors) is a Var when the page is built, though
@@ -70,4 +71,23 @@ def data_table(headers: Sequence[str], rows: rx.Component, **props: Any) -> rx.C
         ),
         width="100%",
         overflow_x="auto",
+    )
+
+
+def cancel_button(on_click: EventType[()] | None = None) -> rx.Component:
+    """A form's Cancel: never submits it; in a dialog, wrap it in rx.dialog.close."""
+    if on_click is None:
+        return rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+    return rx.button(
+        "Cancel", type="button", variant="soft", color_scheme="gray", on_click=on_click
+    )
+
+
+def form_footer(cancel: rx.Component, submit_label: str, submit_testid: str) -> rx.Component:
+    """A form's buttons on the right: `cancel`, then the submit button."""
+    return rx.hstack(
+        cancel,
+        rx.button(submit_label, type="submit", data_testid=submit_testid),
+        justify="end",
+        width="100%",
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.forms import data_table, labelled
+from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
 from leadapp.state.team import TeamState
 
 
@@ -50,12 +50,7 @@ def _add_dialog() -> rx.Component:
                         width="100%",
                     ),
                     _input("Phone", "phone"),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.button("Add and invite", type="submit", data_testid="team-submit"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    form_footer(rx.dialog.close(cancel_button()), "Add and invite", "team-submit"),
                     spacing="3",
                     width="100%",
                 ),

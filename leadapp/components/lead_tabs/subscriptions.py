@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button, form_footer
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import SubscriptionsTab
@@ -298,17 +299,8 @@ def _subscribe_dialog(kind: str, title: str, on_submit, *fields: rx.Component) -
             rx.form(
                 rx.vstack(
                     *fields,
-                    rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=SubscriptionsTab.close_sub_dialog,
-                        ),
-                        rx.button("Save", type="submit", data_testid=f"save-{kind}"),
-                        justify="end",
-                        width="100%",
+                    form_footer(
+                        cancel_button(SubscriptionsTab.close_sub_dialog), "Save", f"save-{kind}"
                     ),
                     spacing="3",
                     width="100%",

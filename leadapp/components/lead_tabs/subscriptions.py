@@ -52,6 +52,21 @@ def _active_badge(active) -> rx.Component:
     )
 
 
+def _deactivate(kind: str, sub) -> rx.Component:
+    """Asks to confirm ending an active market or campaign subscription (kind)."""
+    return rx.cond(
+        sub["active"] & LeadState.can_change,
+        rx.button(
+            "Deactivate",
+            size="1",
+            color_scheme="red",
+            variant="soft",
+            on_click=SubscriptionsTab.ask_deactivate(kind, sub["id"]),
+            data_testid=f"deactivate-{kind}",
+        ),
+    )
+
+
 def _market_card(m) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -60,17 +75,7 @@ def _market_card(m) -> rx.Component:
                 rx.badge(m["type"], variant="outline"),
                 _active_badge(m["active"]),
                 rx.spacer(),
-                rx.cond(
-                    m["active"] & LeadState.can_change,
-                    rx.button(
-                        "Deactivate",
-                        size="1",
-                        color_scheme="red",
-                        variant="soft",
-                        on_click=SubscriptionsTab.ask_deactivate("market", m["id"]),
-                        data_testid="deactivate-market",
-                    ),
-                ),
+                _deactivate("market", m),
                 wrap="wrap",
                 width="100%",
                 align="center",
@@ -113,17 +118,7 @@ def _campaign_card(c) -> rx.Component:
                     data_testid="campaign-remaining",
                 ),
                 rx.spacer(),
-                rx.cond(
-                    c["active"] & LeadState.can_change,
-                    rx.button(
-                        "Deactivate",
-                        size="1",
-                        color_scheme="red",
-                        variant="soft",
-                        on_click=SubscriptionsTab.ask_deactivate("campaign", c["id"]),
-                        data_testid="deactivate-campaign",
-                    ),
-                ),
+                _deactivate("campaign", c),
                 wrap="wrap",
                 width="100%",
                 align="center",

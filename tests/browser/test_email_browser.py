@@ -120,7 +120,7 @@ def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
     page.get_by_test_id("outbox-dialog").get_by_role("button", name="Retry").click()
     expect(page.get_by_test_id("outbox-dialog")).to_have_count(0)
     with Session(engine) as s:
-        assert s.get(OutgoingEmail, failed_id).status == "queued"
+        assert s.get_one(OutgoingEmail, failed_id).status == "queued"
 
     page.context.clear_cookies()
     page.evaluate("localStorage.clear()")
@@ -185,7 +185,7 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
                 break
             page.wait_for_timeout(200)
         assert [a.kind for a in acts] == ["email_click"]
-        assert s.get(Lead, lead.id).rating_score > 0
+        assert s.get_one(Lead, lead.id).rating_score > 0
         row = s.exec(select(OutgoingEmail).where(OutgoingEmail.lead_id == lead.id)).one()
         assert row.click_count == 1 and row.clicked_at is not None
     signed_in(page, "agent", path=f"/leads/{lead.id}")

@@ -108,7 +108,7 @@ def test_only_brokers_reassign(session, org, make_lead):
         leads.assign(session, org.agent, [lead.id], org.agent2.id)
     leads.assign(session, org.broker, [lead.id], org.agent2.id)
     session.commit()
-    assert session.get(Lead, lead.id).assigned_agent_id == org.agent2.id
+    assert session.get_one(Lead, lead.id).assigned_agent_id == org.agent2.id
     assert rollups.check(session, org.brokerage.id) == []
 
 
@@ -118,4 +118,4 @@ def test_agent_cannot_touch_another_agents_lead_in_bulk(session, org, make_lead)
     with pytest.raises(PermissionDenied):
         leads.set_status(session, org.agent, [a.id, b.id], "deleted")
     session.rollback()
-    assert session.get(Lead, a.id).status == "new"
+    assert session.get_one(Lead, a.id).status == "new"

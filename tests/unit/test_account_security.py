@@ -142,7 +142,7 @@ def test_last_active_broker_stays(session, org):
     team.change_role(session, org.broker, org.agent.id, "broker")
     team.change_role(session, org.broker, org.broker.id, "agent")  # another broker exists now
     session.commit()
-    assert session.get(User, org.broker.id).role == "agent"
+    assert session.get_one(User, org.broker.id).role == "agent"
 
 
 def test_agents_cannot_manage_the_team(session, org):
@@ -155,7 +155,7 @@ def test_agents_cannot_manage_the_team(session, org):
     ):
         with pytest.raises(PermissionDenied):
             call()
-    assert session.get(User, org.agent.id).role == "agent"
+    assert session.get_one(User, org.agent.id).role == "agent"
 
 
 def test_deactivation_moves_leads_in_one_go_and_ends_sessions(session, org, make_lead):
@@ -167,7 +167,7 @@ def test_deactivation_moves_leads_in_one_go_and_ends_sessions(session, org, make
     session.commit()
     assert moved == 3 and auth.user_for_token(session, token) is None
     session.expire_all()
-    assert {session.get(Lead, x.id).assigned_agent_id for x in leads} == {org.agent2.id}
+    assert {session.get_one(Lead, x.id).assigned_agent_id for x in leads} == {org.agent2.id}
     entries = session.exec(
         select(HistoryEntry).where(HistoryEntry.title == "Assigned agent changed")
     ).all()

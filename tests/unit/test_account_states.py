@@ -112,8 +112,8 @@ async def test_agents_cannot_use_the_team_handlers(engine, session, org, monkeyp
     assert "Only brokers" in str(await call(st, "confirm_deactivate"))
     await call(st, "cancel_deactivate")
     session.expire_all()
-    assert session.get(User, org.agent.id).role == "agent"
-    assert session.get(User, org.agent2.id).is_active
+    assert session.get_one(User, org.agent.id).role == "agent"
+    assert session.get_one(User, org.agent2.id).is_active
     assert session.exec(select(User).where(User.email == "x@y.test")).first() is None
 
 
@@ -132,11 +132,11 @@ async def test_broker_team_flow(engine, session, org, make_lead, monkeypatch):
     await call(st, "set_leads_to", str(org.agent2.id))
     await call(st, "confirm_deactivate")
     session.expire_all()
-    assert not session.get(User, org.agent.id).is_active
+    assert not session.get_one(User, org.agent.id).is_active
     await call(st, "reactivate", org.agent.id)
     await call(st, "set_role", org.agent.id, "broker")
     session.expire_all()
-    assert session.get(User, org.agent.id).role == "broker"
+    assert session.get_one(User, org.agent.id).role == "broker"
 
 
 @pytest.mark.authz("ProfileState.load")

@@ -206,10 +206,10 @@ def test_last_contact_follows_history_and_check_finds_a_drift(session, org, make
     history.add_entry(session, lead, org.agent, "call", title="c", created_at=call_at)
     qe = lead_page.quick_event(session, org.agent, lead.id, "Left Voicemail")
     session.commit()
-    assert as_utc(session.get(Lead, lead.id).last_contacted_at) > call_at
+    assert as_utc(session.get_one(Lead, lead.id).last_contacted_at) > call_at
     lead_page.undo_quick_event(session, org.agent, lead.id, qe["id"])
     session.commit()
-    assert as_utc(session.get(Lead, lead.id).last_contacted_at) == call_at  # back to the call
+    assert as_utc(session.get_one(Lead, lead.id).last_contacted_at) == call_at  # back to the call
     assert rollups.check(session, org.brokerage.id) == []
     session.execute(sa.update(Lead).where(Lead.id == lead.id).values(last_contacted_at=None))
     session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Notification, OutgoingEmail, utcnow
 from leadapp.services import activity, live, notify, routing_admin
@@ -22,7 +22,7 @@ def alerts_of(session, user_id) -> list[str]:
         for n in session.exec(
             select(Notification)
             .where(Notification.user_id == user_id, Notification.kind == "hot_lead")
-            .order_by(Notification.id)
+            .order_by(col(Notification.id))
         ).all()
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from leadapp.api import build_api
@@ -333,7 +333,7 @@ def test_saved_listing_and_search_land_in_the_organizer_as_the_leads(
         favs = s.exec(select(Favorite).where(Favorite.lead_id == lead.id)).all()
         assert [(f.created_by, f.created_by_user_id) for f in favs] == [("lead", None)]
         acts = s.exec(
-            select(Activity).where(Activity.lead_id == lead.id).order_by(Activity.id)
+            select(Activity).where(Activity.lead_id == lead.id).order_by(col(Activity.id))
         ).all()
         assert acts[0].listing_id == favs[0].listing_id and acts[2].listing_id is None
         ss = s.exec(select(SavedSearch).where(SavedSearch.lead_id == lead.id)).one()
@@ -370,7 +370,7 @@ def test_stored_activity_reads_back_exactly(client, engine, make_lead):
             lead.id,
         )
         assert as_utc(a.occurred_at).isoformat() == "2026-03-04T05:06:07.123456+00:00"
-        assert s.get(Activity, second["activity_id"]).mls_number == "ML9"
+        assert s.get_one(Activity, second["activity_id"]).mls_number == "ML9"
         ld = s.get(Lead, lead.id)
         assert as_utc(ld.last_activity_at) > as_utc(a.occurred_at) and ld.rating_score > 0
 

@@ -87,7 +87,7 @@ def test_organizer_read_change_delete_with_history(client, session, org, other_o
     assert ok.json()["criteria"] == {"city": "Oakland", "transaction": "sale", "max_price": 900000}
     assert ok.json()["alerts_enabled"] is True
     session.expire_all()
-    assert session.get(Lead, lead.id).active_subscriptions == 1
+    assert session.get_one(Lead, lead.id).active_subscriptions == 1
     d = client.delete(f"/api/v1/leads/{lead.id}/saved-searches/{agents.id}")
     assert d.status_code == 200
     assert client.delete(f"/api/v1/leads/{lead.id}/favorites/{fav.id}").status_code == 200

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import CampaignStep, CampaignSubscription, OutgoingEmail, utcnow
 from leadapp.services import campaign_admin, campaigns, lead_subscriptions, mail
@@ -39,7 +39,9 @@ def setup_campaign(session, org, make_lead):
 
 def campaign_emails(session):
     return session.exec(
-        select(OutgoingEmail).where(OutgoingEmail.kind == "campaign").order_by(OutgoingEmail.id)
+        select(OutgoingEmail)
+        .where(OutgoingEmail.kind == "campaign")
+        .order_by(col(OutgoingEmail.id))
     ).all()
 
 
@@ -128,6 +130,8 @@ def test_preview_for_a_real_lead_and_reorder(session, org, make_lead):
     campaign_admin.move_step(session, org.broker, c.id, 1, +1)
     session.commit()
     rows = session.exec(
-        select(CampaignStep).where(CampaignStep.campaign_id == c.id).order_by(CampaignStep.position)
+        select(CampaignStep)
+        .where(CampaignStep.campaign_id == c.id)
+        .order_by(col(CampaignStep.position))
     ).all()
     assert [r.subject for r in rows] == ["Still looking?", "Welcome {first_name}"]

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Campaign, CampaignStep, CampaignSubscription, Lead, OutgoingEmail, utcnow
 from leadapp.services import campaigns, greetings, jobs, rollups, scheduled
@@ -45,7 +45,7 @@ def test_steps_go_out_in_order_texts_only_with_consent_then_completed(session, o
     assert campaigns.send_due_steps(session, now) == 1
     session.commit()
     assert campaigns.send_due_steps(session, now) == 0  # step 2 is a week away
-    mails = session.exec(select(OutgoingEmail).order_by(OutgoingEmail.id)).all()
+    mails = session.exec(select(OutgoingEmail).order_by(col(OutgoingEmail.id))).all()
     assert [m.subject for m in mails] == ["Step 1 for Dana"] and "Alan Agent" in mails[0].body
     later = now + timedelta(days=8)
     campaigns.send_due_steps(session, later)  # step 2 is a text: no consent, skipped
@@ -54,11 +54,11 @@ def test_steps_go_out_in_order_texts_only_with_consent_then_completed(session, o
     session.commit()
     session.refresh(sub)
     subjects = [
-        m.subject for m in session.exec(select(OutgoingEmail).order_by(OutgoingEmail.id)).all()
+        m.subject for m in session.exec(select(OutgoingEmail).order_by(col(OutgoingEmail.id))).all()
     ]
     assert subjects == ["Step 1 for Dana", "Step 3 for Dana"]
     assert sub.status == "completed"
-    assert session.get(Lead, lead.id).active_subscriptions == 0
+    assert session.get_one(Lead, lead.id).active_subscriptions == 0
     assert rollups.check(session, org.brokerage.id) == []
 
 

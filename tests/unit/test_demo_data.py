@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from leadapp.models import Activity, Lead, Task, User
 from leadapp.services import demo_data, rating, rollups
@@ -42,7 +42,7 @@ def test_load_is_consistent(tmp_path):
 
         broker = s.exec(select(User).where(User.role == "broker")).one()
         lead = s.exec(
-            select(Lead).where(Lead.id > 120, Lead.status != "deleted").order_by(Lead.id)
+            select(Lead).where(Lead.id > 120, Lead.status != "deleted").order_by(col(Lead.id))
         ).first()
         for q in (f"{lead.first_name} {lead.last_name}", lead.phone_digits[2:9]):
             assert lead.id in {

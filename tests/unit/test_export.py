@@ -150,7 +150,7 @@ def test_only_brokers_export_and_tokens_are_one_time_and_short_lived(
     # A broker demoted (or switched off) after minting the token gets nothing.
     token = mint(engine, org.broker, {})
     with Session(engine) as s:
-        s.get(User, org.broker.id).role = "agent"
+        s.get_one(User, org.broker.id).role = "agent"
         s.commit()
     assert client.get(f"/export/{token}.csv").status_code == 403
     # Another brokerage's broker exports only their own leads.
@@ -205,7 +205,7 @@ def _measure(engine, session, org) -> tuple[list[int], int, int]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     session.expire_all()
-    return pieces, peak, session.get(ExportLog, export_id).row_count
+    return pieces, peak, session.get_one(ExportLog, export_id).row_count
 
 
 def test_export_streams_in_chunks_without_holding_the_table(engine, session, org, monkeypatch):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp import db as dbmod
 from leadapp import settings
@@ -129,7 +129,7 @@ def test_broker_import_writes_everything_and_keeps_rollups_exact(session, org, m
         batch.user_id,
     ) == (3, 2, 1, 2, 1, "old-crm.csv", org.broker.id)
     hist = session.exec(
-        select(HistoryEntry).where(HistoryEntry.lead_id == ann.id).order_by(HistoryEntry.id)
+        select(HistoryEntry).where(HistoryEntry.lead_id == ann.id).order_by(col(HistoryEntry.id))
     ).all()
     assert [(h.kind, h.actor_id) for h in hist] == [
         ("import", org.broker.id),

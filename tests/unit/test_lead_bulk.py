@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import (
     Activity,
@@ -52,7 +52,7 @@ def audits(session, lead_id, field=None):
     q = select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "audit")
     if field:
         q = q.where(HistoryEntry.field == field)
-    return session.exec(q.order_by(HistoryEntry.id)).all()
+    return session.exec(q.order_by(col(HistoryEntry.id))).all()
 
 
 def ids_of(leads):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TypeVar, cast
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from leadapp.models import (
     Activity,
@@ -160,15 +160,15 @@ def fingerprint(session, lead_id):
         lead.website_password_hash,
         lead.active_subscriptions,
         n(HistoryEntry),
-        tuple(session.exec(select(HistoryEntry.body).order_by(HistoryEntry.id))),
+        tuple(session.exec(select(HistoryEntry.body).order_by(col(HistoryEntry.id)))),
         n(OutgoingEmail),
         tuple(
             session.exec(
-                select(SavedSearch.id, SavedSearch.alerts_enabled).order_by(SavedSearch.id)
+                select(SavedSearch.id, SavedSearch.alerts_enabled).order_by(col(SavedSearch.id))
             )
         ),
         n(Favorite),
-        tuple(session.exec(select(MarketSubscription.active).order_by(MarketSubscription.id))),
+        tuple(session.exec(select(MarketSubscription.active).order_by(col(MarketSubscription.id)))),
         tuple(session.exec(select(CampaignSubscription.status))),
         n(LeadTag),
         n(ListingSent),
@@ -542,14 +542,15 @@ async def test_reactivate_as_agent_refused_for_another_agent(
     st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadState, monkeypatch)
     await call(st, "reactivate")
     session.expire_all()
-    assert session.get(Lead, ctx.lead.id).status == "deleted"
+    assert session.get_one(Lead, ctx.lead.id).status == "deleted"
     for user in (org.agent, org.broker):
         st = await as_user(engine, session, user, ctx.lead.id, LeadState, monkeypatch)
         assert st.lead["inactive"] is True
         await call(st, "reactivate")
         session.expire_all()
         assert (
-            session.get(Lead, ctx.lead.id).status == "active" and st.lead["status_text"] == "Active"
+            session.get_one(Lead, ctx.lead.id).status == "active"
+            and st.lead["status_text"] == "Active"
         )
         svc.set_status(session, org.broker, ctx.lead.id, "inactive")
         session.commit()
@@ -574,13 +575,13 @@ async def test_claim_only_from_the_pool(engine, session, org, ctx, make_lead, mo
     st = await as_user(engine, session, org.agent2, ctx.lead.id, LeadState, monkeypatch)
     await call(st, "claim")
     session.expire_all()
-    assert session.get(Lead, ctx.lead.id).assigned_agent_id == org.agent.id
+    assert session.get_one(Lead, ctx.lead.id).assigned_agent_id == org.agent.id
     pool = make_lead(org.broker)
     st = await as_user(engine, session, org.agent2, pool.id, LeadState, monkeypatch)
     assert st.can_claim and not st.can_change
     await call(st, "claim")
     session.expire_all()
-    assert session.get(Lead, pool.id).assigned_agent_id == org.agent2.id and st.can_change
+    assert session.get_one(Lead, pool.id).assigned_agent_id == org.agent2.id and st.can_change
     st = await as_user(
         engine, session, org.agent, pool.id, LeadState, monkeypatch
     )  # now agent2's: invisible
@@ -729,5 +730,5 @@ async def test_update_a_saved_search_only_for_the_leads_agent(
     session.expire_all()
     s = session.get(SavedSearch, ctx.ss_id)
     assert (s.name, s.criteria.get("min_beds"), s.alerts_enabled) == ("Bigger Berkeley", 3, False)
-    assert session.get(Lead, ctx.lead.id).active_subscriptions == 1  # the market report only
+    assert session.get_one(Lead, ctx.lead.id).active_subscriptions == 1  # the market report only
     assert rollups.check(session, org.brokerage.id) == []

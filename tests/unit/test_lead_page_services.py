@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import (
     Activity,
@@ -39,7 +39,7 @@ def history(session, lead, kind=None):
     q = select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)
     if kind:
         q = q.where(HistoryEntry.kind == kind)
-    return session.exec(q.order_by(HistoryEntry.id)).all()
+    return session.exec(q.order_by(col(HistoryEntry.id))).all()
 
 
 def exact(session, org):
@@ -192,17 +192,17 @@ def test_tags_assign_claim_and_reject(session, org, make_lead):
         svc.assign(session, org.agent, lead.id, org.agent.id)
     svc.assign(session, org.broker, lead.id, org.agent2.id)
     session.commit()
-    assert session.get(Lead, lead.id).assigned_agent_id == org.agent2.id
+    assert session.get_one(Lead, lead.id).assigned_agent_id == org.agent2.id
     exact(session, org)
     pool.reject(session, org.agent2, lead.id)
     session.commit()
     session.expire_all()
-    assert session.get(Lead, lead.id).assigned_agent_id is None
+    assert session.get_one(Lead, lead.id).assigned_agent_id is None
     notice = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one()
     assert notice.to_address == "office@bayside.test"
     pool.claim(session, org.agent, lead.id)
     session.commit()
-    assert session.get(Lead, lead.id).assigned_agent_id == org.agent.id
+    assert session.get_one(Lead, lead.id).assigned_agent_id == org.agent.id
     with pytest.raises(Conflict, match="not in the unassigned pool"):  # not in the pool any more
         pool.claim(session, org.agent2, lead.id)
     exact(session, org)
@@ -253,7 +253,7 @@ def test_message_is_stored_and_queued_and_password_reset_is_shown_once(session, 
     password = svc.reset_password(session, org.agent, lead.id)
     session.commit()
     assert len(password) == 12 and verify_password(
-        session.get(Lead, lead.id).website_password_hash, password
+        session.get_one(Lead, lead.id).website_password_hash, password
     )
     assert password not in str([(e.title, e.body, e.new_value) for e in history(session, lead)])
     assert (
@@ -366,7 +366,7 @@ def test_market_and_campaign_subscriptions_keep_counts_and_rollups_exact(session
         session, org.agent, lead.id, m.id, ["listing", "open_house", "market"]
     )
     session.commit()
-    assert len(added) == 3 and session.get(Lead, lead.id).active_subscriptions == 1
+    assert len(added) == 3 and session.get_one(Lead, lead.id).active_subscriptions == 1
     exact(session, org)
     with pytest.raises(ServiceError, match="already"):
         subs.subscribe_market(session, org.agent, lead.id, m.id, ["listing"])
@@ -374,7 +374,7 @@ def test_market_and_campaign_subscriptions_keep_counts_and_rollups_exact(session
         subs.subscribe_market(session, org.agent, lead.id, m.id, ["bogus"])
     subs.subscribe_campaign(session, org.agent, lead.id, c.id)
     session.commit()
-    assert session.get(Lead, lead.id).active_subscriptions == 2
+    assert session.get_one(Lead, lead.id).active_subscriptions == 2
     data = subs.subscriptions(session, org.agent, lead.id)
     assert [x["type"] for x in data["markets"]] == [
         "Listing report",
@@ -386,7 +386,7 @@ def test_market_and_campaign_subscriptions_keep_counts_and_rollups_exact(session
         subs.deactivate_market(session, org.agent, lead.id, row["id"])
     subs.deactivate_campaign(session, org.agent, lead.id, data["campaigns"][0]["id"])
     session.commit()
-    assert session.get(Lead, lead.id).active_subscriptions == 0
+    assert session.get_one(Lead, lead.id).active_subscriptions == 0
     exact(session, org)
     assert len([e for e in history(session, lead, "audit") if e.field == "subscriptions"]) == 6
     with pytest.raises(NotFound):
@@ -414,7 +414,7 @@ def test_organizer_saved_searches_favourites_and_lead_items_read_only(session, o
         session, org.agent, lead.id, {"city": "Berkeley", "min_beds": "2", "name": ""}, True
     )
     session.commit()
-    assert session.get(Lead, lead.id).active_subscriptions == 1
+    assert session.get_one(Lead, lead.id).active_subscriptions == 1
     exact(session, org)
     rows = org_svc.saved_searches(session, org.agent, lead.id)
     assert {(r["name"], r["by_lead"], r["can_delete"]) for r in rows} == {
@@ -427,7 +427,7 @@ def test_organizer_saved_searches_favourites_and_lead_items_read_only(session, o
     session.commit()
     assert (
         session.get(SavedSearch, s.id) is not None
-        and session.get(Lead, lead.id).active_subscriptions == 0
+        and session.get_one(Lead, lead.id).active_subscriptions == 0
     )
     exact(session, org)
     org_svc.add_favorite(session, org.agent, lead.id, ls[4].id)
@@ -473,7 +473,7 @@ def test_send_all_searches_now_queues_every_match_and_records_listings_sent(
     assert "ML0000" in emails[0].body + emails[1].body
     sent = svc.listings_sent_page(session, org.agent, lead.id)
     assert sent["total"] == 4 and sent["rows"][0]["via"] == "Emailed"
-    assert session.get(SavedSearch, off.id).last_alert_at is None
+    assert session.get_one(SavedSearch, off.id).last_alert_at is None
     updates = org_svc.email_updates(session, org.agent, lead.id)
     assert len(updates["sales"]) == 2 and len(updates["rentals"]) == 1
     assert any(e.title == "All searches sent now" for e in history(session, lead, "audit"))
@@ -511,7 +511,7 @@ def test_update_saved_search_refuses_the_leads_own(session, org, make_lead):
     session.commit()
     got = session.get(SavedSearch, mine.id)
     assert (got.transaction, got.criteria["city"], got.alerts_enabled) == ("rent", "Albany", True)
-    assert session.get(Lead, lead.id).active_subscriptions == 1
+    assert session.get_one(Lead, lead.id).active_subscriptions == 1
     exact(session, org)
     with pytest.raises(NotFound):
         org_svc.update_saved_search(session, org.agent2, lead.id, mine.id, {"city": "Y"}, True)

@@ -167,10 +167,10 @@ async def test_columns_are_remembered_per_user(engine, session, org, monkeypatch
     await call(st, "toggle_column", "not_a_column")
     await call(st, "toggle_column", "agent")  # agents have no agent column
     session.expire_all()
-    assert session.get(User, org.agent.id).list_columns == [c for c in st.columns]
+    assert session.get_one(User, org.agent.id).list_columns == [c for c in st.columns]
     assert (
-        "email" in session.get(User, org.broker.id).list_columns
-        or not session.get(User, org.broker.id).list_columns
+        "email" in session.get_one(User, org.broker.id).list_columns
+        or not session.get_one(User, org.broker.id).list_columns
     )
     again = await _loaded(engine, session, org.agent, monkeypatch)
     assert "email" not in again.columns and "agent" not in again.columns
@@ -178,7 +178,7 @@ async def test_columns_are_remembered_per_user(engine, session, org, monkeypatch
     anon.columns = ["email"]
     await call(anon, "toggle_column", "email")
     session.expire_all()
-    assert "email" not in session.get(User, org.agent.id).list_columns
+    assert "email" not in session.get_one(User, org.agent.id).list_columns
 
 
 @pytest.mark.authz("LeadListState.toggle_row")

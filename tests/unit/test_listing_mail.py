@@ -1,7 +1,7 @@
 """P18: "Email this listing" with a note and the showing sheet, recorded in Listings sent."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Listing, ListingSent, OutgoingEmail
 from leadapp.services import listing_mail, listings_feed, mail
@@ -14,7 +14,7 @@ def test_email_listings_with_a_note_arrives_and_is_recorded(session, org, make_l
     cfg, inbox = smtp
     lead = make_lead(org.agent, first_name="Rita", email="rita@example.com")
     listings_feed.upsert(session, [reso("E1"), reso("E2")])
-    ids = session.exec(select(Listing.id).order_by(Listing.id)).all()
+    ids = session.exec(select(Listing.id).order_by(col(Listing.id))).all()
     out = listing_mail.email_listings(session, org.agent, lead.id, ids, "These two are lovely.")
     session.commit()
     assert out == {"listings": 2, "subject": "2 listings for you"}
@@ -30,7 +30,7 @@ def test_email_listings_with_a_note_arrives_and_is_recorded(session, org, make_l
 def test_showing_sheet_records_each_listing(session, org, make_lead):
     lead = make_lead(org.agent)
     listings_feed.upsert(session, [reso("H1"), reso("H2")])
-    ids = session.exec(select(Listing.id).order_by(Listing.id)).all()
+    ids = session.exec(select(Listing.id).order_by(col(Listing.id))).all()
     sheet = listing_mail.showing_sheet(
         session, org.agent, lead.id, list(reversed(ids)), "2026-12-05"
     )

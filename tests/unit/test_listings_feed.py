@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.cli import main
 from leadapp.models import Listing, ListingChange
@@ -40,7 +40,9 @@ def kinds(session, mls):
     return [
         (c.kind, c.old_value, c.new_value)
         for c in session.exec(
-            select(ListingChange).where(ListingChange.listing_id == lid).order_by(ListingChange.id)
+            select(ListingChange)
+            .where(ListingChange.listing_id == lid)
+            .order_by(col(ListingChange.id))
         )
     ]
 

@@ -91,7 +91,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     session.refresh(row)
     assert (row.open_count, row.machine_open_count) == (1, 1) and row.opened_at is not None
 
-    before = session.get(Lead, lead.id).rating_score
+    before = session.get_one(Lead, lead.id).rating_score
     urls = {mail_clicks.record_click(session, tok) for tok in clicks}
     assert mail_clicks.record_click(session, clicks[0]) is not None
     session.commit()
@@ -101,7 +101,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     acts = session.exec(select(Activity).where(Activity.lead_id == lead.id)).all()
     assert [a.kind for a in acts] == ["email_click"]  # once per email
     session.expire_all()
-    assert session.get(Lead, lead.id).rating_score > before
+    assert session.get_one(Lead, lead.id).rating_score > before
 
     # a tampered token or a link number the email does not have changes nothing
     bad = clicks[0][:-2] + ("AA" if clicks[0][-2:] != "AA" else "BB")
@@ -230,7 +230,7 @@ def test_temporary_failures_give_up_after_the_limit(session, org, make_lead, smt
     assert row.status == "failed" and row.attempts == mail.MAX_ATTEMPTS and "421" in row.error
     mail.retry_now(session, row)
     session.commit()
-    assert session.get(OutgoingEmail, row.id).status == "queued"
+    assert session.get_one(OutgoingEmail, row.id).status == "queued"
 
 
 def test_unreachable_server_keeps_mail_queued_for_later(session, org, make_lead):

@@ -65,7 +65,7 @@ def test_reply_is_filed_paused_and_the_agent_told(session, org, setup):
     entry = session.exec(select(HistoryEntry).where(HistoryEntry.kind == "reply")).one()
     assert entry.title == "Re: Welcome".join(["Reply: ", ""]) and "Oak Street" in entry.body
     assert "Hello Rae" not in entry.body  # the quoted original is left out
-    assert session.get(Lead, lead.id).active_subscriptions == 0
+    assert session.get_one(Lead, lead.id).active_subscriptions == 0
     notice = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one()
     assert notice.to_address == org.agent.email and "replied" in notice.subject
     msgs = lead_page.messages_page(session, org.agent, lead.id)
@@ -94,4 +94,4 @@ def test_bad_inbound_requests_change_nothing(session, org, other_org, setup):
     assert r.status_code == 404
     session.expire_all()
     assert not session.exec(select(HistoryEntry).where(HistoryEntry.kind == "reply")).all()
-    assert session.get(Lead, lead.id).active_subscriptions == 1
+    assert session.get_one(Lead, lead.id).active_subscriptions == 1

@@ -32,7 +32,7 @@ def test_broker_saves_identity_and_key_is_never_returned(session, org, tmp_path)
     session.commit()
     assert got["sending_address"] == "mail@bayside.test" and got["dkim_key_set"]
     assert "BEGIN" not in str(got)
-    assert session.get(BrokerageMail, org.brokerage.id).dkim_private_key == private.strip()
+    assert session.get_one(BrokerageMail, org.brokerage.id).dkim_private_key == private.strip()
     got = mail_settings.save(session, org.broker, {**got, "dkim_clear": "on"})
     assert not got["dkim_key_set"]
 
@@ -84,5 +84,5 @@ async def test_mail_settings_handlers(engine, session, org, other_org, monkeypat
     assert broker.values["brand_color"] == "#1f4e79"
     await call(broker, "save", {"brand_color": "#222222", "from_name": "brokerage"})
     session.expire_all()
-    assert session.get(BrokerageMail, org.brokerage.id).brand_color == "#222222"
+    assert session.get_one(BrokerageMail, org.brokerage.id).brand_color == "#222222"
     assert broker.values["from_name"] == "brokerage"

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import OutgoingEmail
 from leadapp.services import greetings, lead_subscriptions, listings_feed, mail, market_reports
@@ -29,7 +29,7 @@ def report_emails(session):
     return session.exec(
         select(OutgoingEmail)
         .where(OutgoingEmail.kind == "market_report")
-        .order_by(OutgoingEmail.id)
+        .order_by(col(OutgoingEmail.id))
     ).all()
 
 

@@ -1,7 +1,7 @@
 """Markets and Campaigns page handlers: brokers manage; agents and other brokerages cannot."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Campaign, CampaignStep, Market
 from leadapp.services import campaign_admin, markets
@@ -54,10 +54,10 @@ async def test_markets_handlers(engine, session, org, other_org, monkeypatch):
     await call(make_state(MarketsState, engine, "", monkeypatch), "archive", m.id, True)
     session.expire_all()
     assert sorted(x.name for x in session.exec(select(Market))) == ["Berkeley", "Oakland condos"]
-    assert session.get(Market, m.id).archived_at is None
+    assert session.get_one(Market, m.id).archived_at is None
     await call(broker, "archive", m.id, True)
     session.expire_all()
-    assert session.get(Market, m.id).archived_at is not None
+    assert session.get_one(Market, m.id).archived_at is not None
 
 
 @pytest.mark.authz("CampaignsState.load")
@@ -117,12 +117,12 @@ async def test_campaigns_handlers(engine, session, org, other_org, make_lead, mo
     await call(other, "open_campaign", c.id)
     assert other.detail == {}
     session.expire_all()
-    assert session.get(Campaign, c.id).active is True
+    assert session.get_one(Campaign, c.id).active is True
     assert len(session.exec(select(Campaign)).all()) == 1
     subjects = session.exec(
         select(CampaignStep.subject)
         .where(CampaignStep.campaign_id == c.id)
-        .order_by(CampaignStep.position)
+        .order_by(col(CampaignStep.position))
     ).all()
     assert subjects == ["Again", "Hi {first_name}"]
     assert campaign_admin.list_campaigns(session, other_org.broker) == []

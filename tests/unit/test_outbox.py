@@ -109,7 +109,7 @@ async def test_outbox_handlers_check_the_user(engine, session, org, other_org, e
     other = make_state(OutboxState, engine, token_for(session, other_org.broker), monkeypatch)
     await call(other, "retry", b.id)
     session.expire_all()
-    assert session.get(OutgoingEmail, b.id).status == "failed"
+    assert session.get_one(OutgoingEmail, b.id).status == "failed"
     # the filter/navigation handlers only build an /outbox URL from clean values
     for name, args in (
         ("set_filter", ("kind", "bogus")),
@@ -127,7 +127,7 @@ async def test_outbox_handlers_check_the_user(engine, session, org, other_org, e
     assert broker.email["subject"] == "Hi Theo"
     await call(broker, "retry", b.id)
     session.expire_all()
-    assert session.get(OutgoingEmail, b.id).status == "queued"
+    assert session.get_one(OutgoingEmail, b.id).status == "queued"
     assert broker.open_id == 0
     assert len(session.exec(select(OutgoingEmail)).all()) == 3
 

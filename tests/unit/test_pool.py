@@ -33,7 +33,7 @@ def with_activity(session, lead, n=3):
 
 def agent_of(session, lead_id):
     session.expire_all()
-    return session.get(Lead, lead_id).assigned_agent_id
+    return session.get_one(Lead, lead_id).assigned_agent_id
 
 
 def test_claim_takes_a_pool_lead_with_history_and_rollups(session, org, make_lead):

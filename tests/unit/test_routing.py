@@ -130,7 +130,7 @@ def test_first_matching_rule_wins_and_history_says_why(session, org):
         )
     ).one()  # d went to the pool: the agents who may claim it hear of it
     assert pool_note.lead_id == d.id
-    assert session.get(LeadResponse, c.id).agent_id == org.agent2.id
+    assert session.get_one(LeadResponse, c.id).agent_id == org.agent2.id
     session.flush()
     assert rollups.check(session, org.brokerage.id) == []
 
@@ -213,7 +213,7 @@ def test_pool_return_is_routed_when_chosen(session, org, make_lead):
     pool.reject(session, org.agent, lead.id)
     session.commit()
     session.expire_all()
-    assert session.get(Lead, lead.id).assigned_agent_id == org.agent2.id
+    assert session.get_one(Lead, lead.id).assigned_agent_id == org.agent2.id
 
 
 def claim_setup(session, org, n=20, minutes=10, fallback=None):
@@ -263,8 +263,8 @@ def test_claim_race_with_20_agents_has_one_winner(engine, session, org):
     assert len(won) == 1 and len(results) == 20
     assert all("claimed this lead first" in r[1] for r in results if r[0] == "lost"), results
     session.expire_all()
-    assert session.get(Lead, lead.id).assigned_agent_id == won[0][1]
-    assert session.get(ClaimOffer, offer.id).claimed_by_id == won[0][1]
+    assert session.get_one(Lead, lead.id).assigned_agent_id == won[0][1]
+    assert session.get_one(ClaimOffer, offer.id).claimed_by_id == won[0][1]
     open_offers = session.exec(
         select(Notification).where(Notification.kind == "offer", Notification.read_at.is_(None))
     ).all()
@@ -287,7 +287,7 @@ def test_unclaimed_offer_goes_to_the_fallback_once(engine, session, org):
     session.commit()
     assert claims.expire_due(session, later) == 0  # a second run (another worker) does nothing
     session.expire_all()
-    assert session.get(Lead, lead.id).assigned_agent_id == org.agent.id
+    assert session.get_one(Lead, lead.id).assigned_agent_id == org.agent.id
     assert "Nobody claimed it within 5 min; fallback → Alan Agent" in reasons(session, lead.id)
     with pytest.raises(Conflict, match="expired"):
         claims.claim(session, session.get(User, team[0].id), offer.id)
@@ -321,8 +321,8 @@ def test_idle_lead_moves_to_the_fallback_once_and_both_agents_are_told(session, 
     assert claims.idle_due(session, utcnow() + timedelta(hours=3)) == 1
     session.commit()
     session.expire_all()
-    assert session.get(Lead, lead.id).assigned_agent_id == org.agent2.id
-    assert session.get(Lead, contacted.id).assigned_agent_id == org.agent.id
+    assert session.get_one(Lead, lead.id).assigned_agent_id == org.agent2.id
+    assert session.get_one(Lead, contacted.id).assigned_agent_id == org.agent.id
     kinds = {
         (n.user_id, n.kind)
         for n in session.exec(select(Notification).where(Notification.lead_id == lead.id)).all()

@@ -84,7 +84,7 @@ async def test_agents_set_only_their_own_availability_and_known_kinds(
     assert "capacity" in st.errors
     await call(st, "save_availability", {"agent_id": str(org.agent.id), "away": "on"})
     session.expire_all()
-    assert session.get(AgentAvailability, org.agent.id).away is True
+    assert session.get_one(AgentAvailability, org.agent.id).away is True
     events = await call(st, "set_pref", "nonsense", True)
     assert "not a kind" in str(events)
     await call(st, "set_pref", "assigned", True)
@@ -110,7 +110,7 @@ async def test_the_bell_shows_and_changes_only_the_users_own(
     await call(st, "mark_read", theirs.id)
     await call(st, "mark_all_read")
     session.expire_all()
-    assert session.get(Notification, theirs.id).read_at is None
+    assert session.get_one(Notification, theirs.id).read_at is None
     assert st.unread == 0
     # a claim of a lead not offered to this agent is refused
     routing_admin.save_group(

@@ -117,7 +117,7 @@ async def test_broker_saves_settings_and_bad_values_change_nothing(
     )
     assert "primary_email" in st.errors
     session.expire_all()
-    assert session.get(Brokerage, org.brokerage.id).unassigned_pool_enabled is True
+    assert session.get_one(Brokerage, org.brokerage.id).unassigned_pool_enabled is True
     await call(
         st,
         "save_brokerage",

@@ -4,7 +4,7 @@ history, reminders."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Task
 from leadapp.services import tasks as svc
@@ -279,7 +279,9 @@ def test_complete_keeps_time_undo_takes_back_history_later_reopen_is_recorded(
         return [
             e.title
             for e in session.exec(
-                select(HistoryEntry).where(HistoryEntry.kind == "task").order_by(HistoryEntry.id)
+                select(HistoryEntry)
+                .where(HistoryEntry.kind == "task")
+                .order_by(col(HistoryEntry.id))
             ).all()
         ]
 

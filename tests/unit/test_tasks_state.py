@@ -102,17 +102,17 @@ async def test_agent_cannot_complete_or_reopen_anothers_task(
         events = await call(st, handler, *args)
         assert "not yours" in str(events) or "does not exist" in str(events)
     session.expire_all()
-    assert session.get(Task, theirs.id).completed_at is None
-    assert session.get(Task, done_theirs.id).completed_at is not None
+    assert session.get_one(Task, theirs.id).completed_at is None
+    assert session.get_one(Task, done_theirs.id).completed_at is not None
     events = await call(st, "toggle", mine.id, True)
     assert "Undo" in str(events)
     session.expire_all()
-    assert session.get(Task, mine.id).completed_at is not None
+    assert session.get_one(Task, mine.id).completed_at is not None
     h = session.exec(select(HistoryEntry).where(HistoryEntry.kind == "task")).one()
     assert h.actor_id == org.agent.id
     await call(st, "undo_complete", mine.id)
     session.expire_all()
-    assert session.get(Task, mine.id).completed_at is None
+    assert session.get_one(Task, mine.id).completed_at is None
 
 
 @pytest.mark.authz("TodoState.search_filter_leads")
@@ -227,7 +227,7 @@ async def test_lead_tasks_panel_refuses_another_agents_lead(
     assert st.lead_tasks == [] and "not yours" in st.lead_tasks_error
     events = await call(st, "toggle", t_theirs.id, True)
     assert "not yours" in str(events)
-    assert session.get(Task, t_theirs.id).completed_at is None
+    assert session.get_one(Task, t_theirs.id).completed_at is None
     st.lead_tasks_lead_id = mine.id
     await call(st, "reload")
     assert [t["title"] for t in st.lead_tasks] == [
@@ -235,7 +235,7 @@ async def test_lead_tasks_panel_refuses_another_agents_lead(
     ]  # P17: other agents' tasks too
     await call(st, "toggle", t_other.id, True)
     session.expire_all()
-    assert session.get(Task, t_other.id).completed_at is not None
+    assert session.get_one(Task, t_other.id).completed_at is not None
 
 
 class _Proxy:
@@ -288,7 +288,7 @@ async def test_reminders_only_for_the_signed_in_owner(engine, session, org, make
     events = await _run_watch(st)
     assert len(events) == 1 and "My call" in str(events) and "Agent2" not in str(events)
     session.expire_all()
-    assert session.get(Task, mine.id).reminded_at is not None
+    assert session.get_one(Task, mine.id).reminded_at is not None
     # the same tab does not show it twice; a second tab (its own state) does
     assert await _run_watch(st) == []
     other_tab = make_state(ReminderState, engine, st.session_token, monkeypatch)
@@ -315,10 +315,10 @@ async def test_agenda_shows_an_agent_only_their_own_day(engine, session, org, mo
     await call(st, "set_agent", str(org.agent2.id))  # ignored for agents
     assert [t["title"] for t in st.agenda_events] == ["My showing"]
     await call(st, "toggle", theirs.id, True)
-    assert session.get(Task, theirs.id).completed_at is None
+    assert session.get_one(Task, theirs.id).completed_at is None
     await call(st, "toggle", mine.id, True)
     session.expire_all()
-    assert session.get(Task, mine.id).completed_at is not None
+    assert session.get_one(Task, mine.id).completed_at is not None
     broker = make_state(AgendaState, engine, token_for(session, org.broker), monkeypatch)
     await call(broker, "set_agent", str(org.agent2.id))
     assert [t["title"] for t in broker.agenda_events] == ["Their call"]

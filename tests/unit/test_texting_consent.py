@@ -19,7 +19,7 @@ def test_consent_changes_are_recorded_with_who_and_how(session, org, make_lead):
     assert [g["given"] for g in got] == [False, True]
     assert got[0]["how"] == "Texting consent withdrawn by replying STOP"
     assert got[1]["who"] == org.agent.name and got[1]["note"] == "Asked at showing"
-    assert session.get(Lead, lead.id).texting_consent is False
+    assert session.get_one(Lead, lead.id).texting_consent is False
 
 
 def test_bad_consent_input_changes_nothing(session, org, make_lead):

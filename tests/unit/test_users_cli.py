@@ -91,7 +91,7 @@ def test_users_commands_end_to_end(cli):
     r = cli("deactivate", "ava@acme.test", "--leads-to", "boss@acme.test")
     assert r.returncode == 0 and "1 leads moved" in r.stdout, r.stderr
     with Session(eng) as s:
-        assert s.get(Lead, lead.id).assigned_agent_id == boss.id
+        assert s.get_one(Lead, lead.id).assigned_agent_id == boss.id
         assert auth.user_for_token(s, token) is None
     r = cli("deactivate", "ava@acme.test")
     assert r.returncode == 1 and "already deactivated" in r.stderr

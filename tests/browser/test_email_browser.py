@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from leadapp.models import Activity, EmailSuppression, Lead, OutgoingEmail, User
 from leadapp.services import leads as lead_svc
 from leadapp.services import mail
+from tests.matching import found
 from tests.unit.mail_helpers import SmtpServer
 
 
@@ -135,7 +136,7 @@ def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
 def test_unsubscribe_page_saves_the_leads_choice(page, public_url, signed_in, engine, shot):
     lead, agent = _new_lead(engine, first="Unsubby")
     html, header = _deliver_campaign(engine, lead, agent, f"{public_url}/login")
-    link = re.search(r"<(\S+/api/v1/mail/u/[\w-]+)>", header).group(1)
+    link = found(r"<(\S+/api/v1/mail/u/[\w-]+)>", header)
     assert link in html
     page.goto(link)
     expect(page.get_by_test_id("unsub-address")).to_have_text(lead.email)
@@ -175,7 +176,7 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
     lead, agent = _new_lead(engine, first="Clicky")
     target = f"{public_url}/login?from=email"
     html, _ = _deliver_campaign(engine, lead, agent, target)
-    click = re.search(r'href="(\S+/api/v1/mail/c/[\w-]+)"', html).group(1)
+    click = found(r'href="(\S+/api/v1/mail/c/[\w-]+)"', html)
     page.goto(click)
     expect(page).to_have_url(re.compile(r"/login/?\?from=email"))
     with Session(engine) as s:

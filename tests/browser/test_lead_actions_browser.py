@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Brokerage,
@@ -186,7 +186,7 @@ def test_broker_exports_the_view_as_csv(page, signed_in, server, engine, shot):
     assert [r["Email"] for r in got] == [f"exportjay{i}@example.com" for i in (2, 1, 0)]
     assert got[2]["City"] == "'=cmd|' /C calc'!A0"  # a formula cell is defused
     with Session(engine) as s:
-        entry = s.exec(select(ExportLog).order_by(ExportLog.id.desc())).first()
+        entry = s.exec(select(ExportLog).order_by(col(ExportLog.id).desc())).first()
         assert (
             entry.row_count == 3
             and entry.filters["q"] == "exportjay"

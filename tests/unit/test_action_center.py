@@ -12,7 +12,7 @@ import random
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Lead, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
@@ -150,7 +150,9 @@ def _rated_brokerage(session, org, make_lead):
     rating.refresh_cutoffs(session, org.brokerage.id, now)
     session.commit()
     by_score = session.exec(
-        select(Lead).where(Lead.brokerage_id == org.brokerage.id).order_by(Lead.rating_score.desc())
+        select(Lead)
+        .where(Lead.brokerage_id == org.brokerage.id)
+        .order_by(col(Lead.rating_score).desc())
     ).all()
     # top-rated leads deleted (they leave every count), some contacted lately, some long ago
     lead_svc.set_status(session, org.broker, [by_score[0].id, by_score[3].id], "deleted")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Activity, Lead, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS, LEAD_STATUSES, STAGES
@@ -189,7 +189,7 @@ def test_feed_pages_by_keyset_and_filters_by_kind(session, org, make_lead):
     assert len(seen) == 45 and len(set(seen)) == 45
     rows = (
         session.execute(
-            select(Activity.id).order_by(Activity.occurred_at.desc(), Activity.id.desc())
+            select(Activity.id).order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
         )
         .scalars()
         .all()

@@ -2,6 +2,7 @@
 
 import codecs
 
+import pandas as pd
 import pytest
 
 from leadapp.models import Campaign, Market
@@ -14,6 +15,12 @@ from tests.import_headers import TEMPLATE_HEADERS
 
 def preview(session, user, text: str, **kw):
     return importer.build_preview(session, user, text.encode("utf-8"), "t.csv", **kw)
+
+
+def rows(pv) -> pd.DataFrame:
+    """The checked rows of a preview that has them."""
+    assert pv.values is not None
+    return pv.values
 
 
 def one_error(pv):
@@ -53,7 +60,7 @@ def test_the_template_itself_previews_clean(session, org):
 def test_encodings_are_detected(session, org, data, encoding):
     pv = importer.build_preview(session, org.broker, data, "t.csv")
     assert pv.encoding == encoding and pv.ok
-    assert pv.values.iloc[0]["first_name"] == "José" and pv.values.iloc[0]["last_name"] == "Núñez"
+    assert rows(pv).iloc[0]["first_name"] == "José" and rows(pv).iloc[0]["last_name"] == "Núñez"
 
 
 def test_cp1252_smart_quotes_and_commas_in_quotes(session, org):
@@ -62,7 +69,7 @@ def test_cp1252_smart_quotes_and_commas_in_quotes(session, org):
     )
     pv = importer.build_preview(session, org.broker, data, "t.csv")
     assert pv.encoding == "Windows-1252" and pv.ok
-    row = pv.values.iloc[0]
+    row = rows(pv).iloc[0]
     assert (row["first_name"], row["last_name"]) == ("Doe,", "Jane")
     assert row["notes"] == "She said \u201cyes\u201d, twice"
 
@@ -82,7 +89,7 @@ def test_headers_match_case_space_and_synonyms(session, org):
         "Cell Phone": "Phone",
     }
     assert pv.warnings == ["Column 'Fax' is not a supported column; it is ignored."]
-    assert pv.values.iloc[0]["phone"] == "(415) 555-0101"
+    assert rows(pv).iloc[0]["phone"] == "(415) 555-0101"
 
 
 def test_repeated_and_headerless_columns_warn(session, org):
@@ -92,7 +99,7 @@ def test_repeated_and_headerless_columns_warn(session, org):
         "Column 'E-mail' repeats Email (column A); it is ignored.",
         "Column C has no header; it is ignored.",
     ]
-    assert pv.values.iloc[0]["email"] == "j@x.com"
+    assert rows(pv).iloc[0]["email"] == "j@x.com"
 
 
 def test_agent_id_column_is_ignored_with_a_warning_for_agents(session, org):
@@ -102,7 +109,7 @@ def test_agent_id_column_is_ignored_with_a_warning_for_agents(session, org):
 
 def test_first_and_last_name_columns(session, org):
     pv = preview(session, org.broker, "Email,First Name,Last Name\r\nj@x.com,Mary Ann,Smith\r\n")
-    assert pv.ok and (pv.values.iloc[0]["first_name"], pv.values.iloc[0]["last_name"]) == (
+    assert pv.ok and (rows(pv).iloc[0]["first_name"], rows(pv).iloc[0]["last_name"]) == (
         "Mary Ann",
         "Smith",
     )
@@ -231,8 +238,8 @@ def test_inactive_campaign_is_an_error_and_existing_ids_are_fine(session, org):
     )
     assert (
         pv.ok
-        and pv.values.iloc[0]["market_id"] == [m.id]
-        and pv.values.iloc[0]["campaign_id"] == [c2.id]
+        and rows(pv).iloc[0]["market_id"] == [m.id]
+        and rows(pv).iloc[0]["campaign_id"] == [c2.id]
     )
 
 
@@ -252,7 +259,7 @@ def test_agent_id_of_another_brokerage_is_refused(session, org, other_org):
     pv = preview(
         session, org.broker, f"Email,Agent ID\r\na@x.com,{org.agent.agent_code.lower()}\r\n"
     )
-    assert pv.ok and pv.values.iloc[0]["agent_id"] == org.agent.id
+    assert pv.ok and rows(pv).iloc[0]["agent_id"] == org.agent.id
 
 
 def test_email_already_a_lead_is_an_error_case_insensitive(session, org, make_lead):
@@ -286,7 +293,7 @@ def test_accepted_values_are_normalised(session, org):
         "b@x.com,415-555-0101 ext. 12,ON,V5K 0A1,04/05/1980,,RENTER,Closed,,Y\r\n",
     )
     assert pv.ok, [e.text() for e in pv.errors]
-    a, b = pv.values.iloc[0], pv.values.iloc[1]
+    a, b = rows(pv).iloc[0], rows(pv).iloc[1]
     assert (a["email"], a["phone"], a["state"], a["postal_code"]) == (
         "a@x.com",
         "(415) 555-0101",

@@ -6,17 +6,17 @@ from sqlmodel import select
 from leadapp import settings
 from leadapp.models import HistoryEntry, Lead
 from leadapp.state.import_state import ImportState
+from tests.matching import found
 from tests.unit.state_harness import call, make_state, token_for
 
 
 def downloaded(events) -> tuple[str, str]:
     """(filename, decoded text) of an rx.download event."""
     import base64
-    import re
 
     text = str(events)
-    data = re.search(r"data:text/csv;base64,([A-Za-z0-9+/=]+)", text).group(1)
-    name = re.search(r"_var_value='([^']+\.csv)'", text).group(1)
+    data = found(r"data:text/csv;base64,([A-Za-z0-9+/=]+)", text)
+    name = found(r"_var_value='([^']+\.csv)'", text)
     return name, base64.b64decode(data).decode()
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from leadapp.models import Activity, BrokerageMail, EmailSuppression, Lead, OutgoingEmail, utcnow
 from leadapp.services import mail, mail_clicks, mail_tracking
+from tests.matching import found
 
 from .mail_helpers import SmtpServer
 
@@ -79,7 +80,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     # every link is a signed redirect; the pixel is there; no URL or address in clear
     assert "https://homes.example" not in html
     clicks = re.findall(r"/api/v1/mail/c/([\w-]+)", html)
-    pixel = re.search(r"/api/v1/mail/o/([\w-]+)\.gif", html).group(1)
+    pixel = found(r"/api/v1/mail/o/([\w-]+)\.gif", html)
     assert len(set(clicks)) == 2 and "ann" not in "".join(clicks).lower()
     session.refresh(row)
     assert row.status == "sent" and row.raw_message and row.message_id == msg["Message-ID"]
@@ -246,7 +247,7 @@ def test_unsubscribed_address_gets_no_marketing_but_messages(session, org, make_
     lead = make_lead(org.agent, email="optout@example.com")
     first = _campaign_email(session, org, lead)
     mail.deliver_queued(session, settings=smtp.cfg())
-    token = re.search(r"/mail/u/([\w-]+)", smtp.handler.parsed()["List-Unsubscribe"]).group(1)
+    token = found(r"/mail/u/([\w-]+)", smtp.handler.parsed()["List-Unsubscribe"])
     assert mail_tracking.one_click(session, token)
     session.commit()
     assert mail_tracking.lead_mail_status(session, lead)["unsubscribed"].keys() == {"all"}

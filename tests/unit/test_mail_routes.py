@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -12,6 +10,7 @@ from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import EmailSuppression, OutgoingEmail
 from leadapp.services import mail
+from tests.matching import found
 
 from .mail_helpers import SmtpServer
 
@@ -36,9 +35,9 @@ def sent(session, org, make_lead):
         msg = server.handler.parsed()
     html = msg.get_body(("html",)).get_content()
     return {
-        "click": re.search(r"/api/v1/mail/c/[\w-]+", html).group(0),
-        "pixel": re.search(r"/api/v1/mail/o/[\w-]+\.gif", html).group(0),
-        "unsub": re.search(r"/api/v1/mail/u/[\w-]+", msg["List-Unsubscribe"]).group(0),
+        "click": found(r"/api/v1/mail/c/[\w-]+", html, 0),
+        "pixel": found(r"/api/v1/mail/o/[\w-]+\.gif", html, 0),
+        "unsub": found(r"/api/v1/mail/u/[\w-]+", msg["List-Unsubscribe"], 0),
         "lead": lead,
     }
 

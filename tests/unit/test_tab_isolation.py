@@ -1,17 +1,25 @@
 """A tab keeps nothing of the previous user: sign-out and sign-in reset every substate."""
 
+from typing import TypeVar
+
+from reflex.state import BaseState
+
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import ActivityTab  # noqa: F401 (the lead page's tab substates)
 from leadapp.state.leads import LeadListState
 from leadapp.state.login import LoginState
 from tests.conftest import PASSWORD
 from tests.unit.state_harness import call, make_state
 from tests.unit.test_tasks_state import at_url
 
+S = TypeVar("S", bound=BaseState)
 
-def _sibling(st, cls):
-    root = st._get_root_state()
-    return root.get_substate(cls.get_full_name().split("."))
+
+def _sibling(st: BaseState, cls: type[S]) -> S:
+    sub = st._get_root_state().get_substate(cls.get_full_name().split("."))
+    assert isinstance(sub, cls)
+    return sub
 
 
 async def _broker_tab(engine, org, make_lead, monkeypatch):

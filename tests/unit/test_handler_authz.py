@@ -3,45 +3,17 @@
 A handler added without a test marked `@pytest.mark.authz("State.handler")` fails this test.
 """
 
-import importlib
-import pkgutil
 import re
 from pathlib import Path
 
-import reflex as rx
-
-import leadapp.state as state_pkg
+from tests.state_handlers import public_handlers
 
 TESTS = Path(__file__).resolve().parents[1]
 MARK = re.compile(r"""authz\(\s*["']([A-Za-z_][\w]*\.[A-Za-z_]\w*)["']""")
 
 
 def leadapp_handlers() -> set[str]:
-    for mod in pkgutil.iter_modules(state_pkg.__path__):
-        importlib.import_module(f"leadapp.state.{mod.name}")
-    found = set()
-    seen = set()
-    stack = [rx.State]
-    while stack:
-        cls = stack.pop()
-        for sub in cls.__subclasses__():
-            if sub in seen:
-                continue
-            seen.add(sub)
-            stack.append(sub)
-            if not sub.__module__.startswith("leadapp."):
-                continue
-            for name, handler in sub.event_handlers.items():
-                fn = handler.fn
-                if name.startswith("_"):
-                    continue
-                # A handler from a mixin is bound to each state using it (its qualified name
-                # says so) and needs a test there; one inherited from a parent state is
-                # covered under that parent.
-                if fn.__qualname__.split(".")[0] != sub.__name__:
-                    continue
-                found.add(f"{sub.__name__}.{name}")
-    return found
+    return {f"{cls.__name__}.{name}" for cls, name, _ in public_handlers()}
 
 
 def covered() -> set[str]:

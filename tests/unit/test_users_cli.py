@@ -34,37 +34,20 @@ def cli(tmp_path):
     return run
 
 
+# The first broker, with a new brokerage, the password from stdin.
+ADD_BOSS = ["add", "boss@acme.test", "--name", "Bo Boss", "--role", "broker"]
+ADD_BOSS += ["--brokerage", "Acme Homes", "--password-stdin"]
+
+
 def test_users_commands_end_to_end(cli):
     r = cli("add", "boss@acme.test", "--name", "Bo Boss", "--role", "broker")
     assert r.returncode == 1 and "--brokerage" in r.stderr  # empty database, no brokerage named
-    r = cli(
-        "add",
-        "boss@acme.test",
-        "--name",
-        "Bo Boss",
-        "--role",
-        "broker",
-        "--brokerage",
-        "Acme Homes",
-        "--password-stdin",
-        stdin="short\n",
-    )
+    r = cli(*ADD_BOSS, stdin="short\n")
     assert r.returncode == 1 and "at least 10" in r.stderr
     eng = db.make_engine(cli.url)
     with Session(eng) as s:
         assert s.exec(select(Brokerage)).all() == []  # the weak password created nothing
-    r = cli(
-        "add",
-        "boss@acme.test",
-        "--name",
-        "Bo Boss",
-        "--role",
-        "broker",
-        "--brokerage",
-        "Acme Homes",
-        "--password-stdin",
-        stdin="a very good password\n",
-    )
+    r = cli(*ADD_BOSS, stdin="a very good password\n")
     assert r.returncode == 0, r.stderr
     r = cli("add", "ava@acme.test", "--name", "Ava Agent", "--role", "agent")
     assert r.returncode == 0 and "set-password?token=" in r.stdout

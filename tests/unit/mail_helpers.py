@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import socket
+import subprocess
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
@@ -62,3 +64,19 @@ class SmtpServer:
         }
         cfg.update(over)
         return cfg
+
+
+def dkim_keypair(tmp_path) -> tuple[str, str]:
+    """A new 2048-bit RSA key (PEM text) and its public half as DNS publishes it (base64 DER)."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(
+        ["openssl", "genrsa", "-traditional", "-out", str(key), "2048"],
+        check=True,
+        capture_output=True,
+    )
+    der = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return key.read_text(), base64.b64encode(der).decode()

@@ -15,7 +15,9 @@ from typing import TypeVar
 
 import pytest
 import reflex as rx
+from reflex.istate.data import RouterData
 from reflex.state import BaseState
+from reflex_base import constants
 from sqlalchemy.engine import Engine
 
 from leadapp import db as dbmod
@@ -90,3 +92,14 @@ def redirect_url(events) -> str:
                     if str(name) == "path" or "path" in str(name):
                         return str(var).strip('"')
     return ""
+
+
+def at_url(st, url: str):
+    """Put the state on a page URL (path and query), as the browser would."""
+    st.router = RouterData.from_router_data(
+        {
+            constants.RouteVar.PATH: url.split("?")[0],
+            constants.RouteVar.ORIGIN: url,
+            constants.RouteVar.HEADERS: {"origin": "http://app.test"},
+        }
+    )

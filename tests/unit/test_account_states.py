@@ -10,8 +10,7 @@ from leadapp.state.audit import AuditState
 from leadapp.state.profile import ProfileState
 from leadapp.state.team import TeamState
 from tests.conftest import PASSWORD
-from tests.unit.state_harness import call, make_state, token_for
-from tests.unit.test_tasks_state import at_url
+from tests.unit.state_harness import at_url, call, make_state, token_for
 
 SETUP = {
     "brokerage_name": "Harbor Homes",

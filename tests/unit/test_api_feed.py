@@ -10,8 +10,7 @@ from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import Favorite, HistoryEntry, Lead, Listing, SavedSearch
 from leadapp.services import apikeys, listings_feed
-
-from .test_listings_feed import rec
+from tests.unit.listing_helpers import rec
 
 
 @pytest.fixture

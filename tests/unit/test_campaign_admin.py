@@ -9,8 +9,6 @@ from leadapp.models import CampaignStep, CampaignSubscription, OutgoingEmail, ut
 from leadapp.services import campaign_admin, campaigns, lead_subscriptions, mail
 from leadapp.services.errors import NotFound, PermissionDenied, ValidationFailed
 
-from .test_daily_alerts import smtp  # noqa: F401  (the aiosmtpd fixture)
-
 TWO_STEPS = {
     "name": "New buyer drip",
     "description": "Two emails",

@@ -3,7 +3,6 @@
 import threading
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import Session, select
 
 from leadapp.models import (
@@ -14,36 +13,15 @@ from leadapp.models import (
 )
 from leadapp.services import daily_alerts as alerts
 from leadapp.services import listings_feed, mail, scheduled
-from tests.unit.mail_helpers import SmtpServer
+from tests.unit.listing_helpers import reso
 
 # 07:30 in Los Angeles (the brokerage's zone) on 1 Dec 2026; alerts go out from 07:00
 RUN = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
 FED = RUN - timedelta(hours=5)
 
 
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server.cfg(), server.handler
-
-
 def deliver(session, cfg) -> None:
     mail.deliver_queued(session, settings=cfg)
-
-
-def reso(mls, city="Berkeley", price=700000, rent=False, beds=3, status="Active", **kw):
-    return {
-        "ListingId": mls,
-        "StandardStatus": status,
-        "ListPrice": price,
-        "BedroomsTotal": beds,
-        "BathroomsTotalInteger": 2,
-        "PropertyType": "Residential Lease" if rent else "Residential",
-        "UnparsedAddress": f"{mls} Main St",
-        "City": city,
-        "StateOrProvince": "CA",
-        "PostalCode": "94704",
-    } | kw
 
 
 def search(session, lead, tr="sale", alerts_on=True, **crit):

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
+
 ROWS = 20_000
 
 pytestmark = pytest.mark.sqlite_only

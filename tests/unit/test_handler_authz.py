@@ -4,11 +4,10 @@ A handler added without a test marked `@pytest.mark.authz("State.handler")` fail
 """
 
 import re
-from pathlib import Path
 
+from tests.conftest import TESTS
 from tests.state_handlers import public_handlers
 
-TESTS = Path(__file__).resolve().parents[1]
 MARK = re.compile(r"""authz\(\s*["']([A-Za-z_][\w]*\.[A-Za-z_]\w*)["']""")
 
 

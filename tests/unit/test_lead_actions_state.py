@@ -11,8 +11,7 @@ from leadapp.models import Campaign, ExportLog, HistoryEntry, Lead, Market, Outg
 from leadapp.services import rollups
 from leadapp.state.lead_actions import LeadActionsState
 from leadapp.state.leads import LeadListState
-from tests.unit.state_harness import call, make_state, token_for
-from tests.unit.test_tasks_state import at_url
+from tests.unit.state_harness import at_url, call, make_state, token_for
 
 
 async def states(engine, session, user, monkeypatch, url="/leads"):

@@ -8,8 +8,7 @@ from sqlmodel import select
 from leadapp.models import Lead, User
 from leadapp.state.base import AuthState
 from leadapp.state.leads import LeadListState
-from tests.unit.state_harness import call, make_state, redirect_url, token_for
-from tests.unit.test_tasks_state import at_url
+from tests.unit.state_harness import at_url, call, make_state, redirect_url, token_for
 
 
 def dirty(st) -> set[str]:

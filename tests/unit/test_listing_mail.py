@@ -6,8 +6,7 @@ from sqlmodel import col, select
 from leadapp.models import HistoryEntry, Listing, ListingSent, OutgoingEmail
 from leadapp.services import listing_mail, listings_feed, mail
 from leadapp.services.errors import NotFound, ValidationFailed
-
-from .test_daily_alerts import reso, smtp  # noqa: F401
+from tests.unit.listing_helpers import reso
 
 
 def test_email_listings_with_a_note_arrives_and_is_recorded(session, org, make_lead, smtp):  # noqa: F811

@@ -10,29 +10,7 @@ from leadapp.cli import main
 from leadapp.models import Listing, ListingChange
 from leadapp.services import listings_feed
 from leadapp.services.errors import PermissionDenied, ValidationFailed
-
-
-def rec(mls="M1", **kw):
-    base = {
-        "ListingKey": f"K{mls}",
-        "ListingId": mls,
-        "StandardStatus": "Active",
-        "ListPrice": 500000,
-        "BedroomsTotal": 3,
-        "BathroomsTotalInteger": 2,
-        "LivingArea": 1500,
-        "PropertyType": "Residential",
-        "PropertySubType": "Condominium",
-        "UnparsedAddress": "12 Oak St, Berkeley, CA 94704",
-        "City": "Berkeley",
-        "StateOrProvince": "CA",
-        "PostalCode": "94704",
-        "ListingContractDate": "2026-11-20",
-        "ModificationTimestamp": "2026-11-30T10:00:00Z",
-        "PhotoURL": "https://photos.example.com/m1.jpg",
-    }
-    base.update(kw)
-    return base
+from tests.unit.listing_helpers import rec
 
 
 def kinds(session, mls):

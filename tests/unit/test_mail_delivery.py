@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import re
-import subprocess
 import threading
 from datetime import timedelta
 
@@ -15,8 +13,7 @@ from sqlmodel import Session, select
 from leadapp.models import Activity, BrokerageMail, EmailSuppression, Lead, OutgoingEmail, utcnow
 from leadapp.services import mail, mail_clicks, mail_tracking
 from tests.matching import found
-
-from .mail_helpers import SmtpServer
+from tests.unit.mail_helpers import SmtpServer, dkim_keypair
 
 
 @pytest.fixture
@@ -130,23 +127,8 @@ def test_one_to_one_message_has_no_unsubscribe(session, org, make_lead, smtp):
     assert "Unsubscribe" not in msg.get_body(("html",)).get_content()
 
 
-def _keypair(tmp_path):
-    key = tmp_path / "dkim.pem"
-    subprocess.run(
-        ["openssl", "genrsa", "-traditional", "-out", str(key), "2048"],
-        check=True,
-        capture_output=True,
-    )
-    der = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    return key.read_text(), base64.b64encode(der).decode()
-
-
 def test_dkim_signature_verifies(session, org, make_lead, smtp, tmp_path):
-    private, public = _keypair(tmp_path)
+    private, public = dkim_keypair(tmp_path)
     session.add(
         BrokerageMail(
             brokerage_id=org.brokerage.id,

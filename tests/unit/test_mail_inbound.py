@@ -11,8 +11,7 @@ from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import Campaign, CampaignStep, HistoryEntry, Lead, OutgoingEmail
 from leadapp.services import apikeys, lead_page, lead_subscriptions, mail
-
-from .mail_helpers import SmtpServer
+from tests.unit.mail_helpers import SmtpServer
 
 
 @pytest.fixture

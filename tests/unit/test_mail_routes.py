@@ -11,8 +11,7 @@ from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import EmailSuppression, OutgoingEmail
 from leadapp.services import mail
 from tests.matching import found
-
-from .mail_helpers import SmtpServer
+from tests.unit.mail_helpers import SmtpServer
 
 
 @pytest.fixture

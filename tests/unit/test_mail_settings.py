@@ -8,13 +8,12 @@ from leadapp.models import BrokerageMail
 from leadapp.services import mail_settings
 from leadapp.services.errors import PermissionDenied, ValidationFailed
 from leadapp.state.mail_settings import MailSettingsState
+from tests.unit.mail_helpers import dkim_keypair
 from tests.unit.state_harness import call, make_state, token_for
-
-from .test_mail_delivery import _keypair
 
 
 def test_broker_saves_identity_and_key_is_never_returned(session, org, tmp_path):
-    private, _ = _keypair(tmp_path)
+    private, _ = dkim_keypair(tmp_path)
     got = mail_settings.save(
         session,
         org.broker,

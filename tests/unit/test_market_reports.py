@@ -9,8 +9,7 @@ from leadapp.models import OutgoingEmail
 from leadapp.services import greetings, lead_subscriptions, listings_feed, mail, market_reports
 from leadapp.services import markets as market_svc
 from leadapp.services.errors import PermissionDenied, ServiceError, ValidationFailed
-
-from .test_daily_alerts import reso, smtp  # noqa: F401
+from tests.unit.listing_helpers import reso
 
 # a Monday-period start: find the first local day of a weekly period near 1 Dec 2026
 DAY = date.fromordinal((date(2026, 12, 1).toordinal() // 7) * 7)

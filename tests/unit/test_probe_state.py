@@ -6,8 +6,7 @@ import pytest
 import reflex as rx
 
 from leadapp.state.probe import ProbeState
-
-from .state_harness import call
+from tests.unit.state_harness import call
 
 
 def _root_values(root) -> dict:

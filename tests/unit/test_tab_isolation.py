@@ -10,8 +10,7 @@ from leadapp.state.lead_tabs import ActivityTab  # noqa: F401 (the lead page's t
 from leadapp.state.leads import LeadListState
 from leadapp.state.login import LoginState
 from tests.conftest import PASSWORD
-from tests.unit.state_harness import call, make_state
-from tests.unit.test_tasks_state import at_url
+from tests.unit.state_harness import at_url, call, make_state
 
 S = TypeVar("S", bound=BaseState)
 

@@ -10,7 +10,7 @@ from leadapp.state import reminders as rem_mod
 from leadapp.state import tabs as tabs_mod
 from leadapp.state.reminders import ReminderState
 from leadapp.state.todo import LeadTasksState, TaskDialogState, TodoState
-from tests.unit.state_harness import call, make_state, redirect_url, token_for
+from tests.unit.state_harness import at_url, call, make_state, redirect_url, token_for
 
 
 def add(session, owner, *, lead=None, kind="todo", title="T", due=None, done=None):
@@ -26,20 +26,6 @@ def add(session, owner, *, lead=None, kind="todo", title="T", due=None, done=Non
     session.add(t)
     session.commit()
     return t
-
-
-def at_url(st, url: str):
-    """Put the state on a page URL (path and query), as the browser would."""
-    from reflex.istate.data import RouterData
-    from reflex_base import constants
-
-    st.router = RouterData.from_router_data(
-        {
-            constants.RouteVar.PATH: url.split("?")[0],
-            constants.RouteVar.ORIGIN: url,
-            constants.RouteVar.HEADERS: {"origin": "http://app.test"},
-        }
-    )
 
 
 @pytest.mark.authz("TodoState.load")

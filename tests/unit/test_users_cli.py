@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -10,8 +9,7 @@ from sqlmodel import Session, select
 from leadapp import db
 from leadapp.models import Brokerage, Lead, User
 from leadapp.services import auth, leads
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ card with the brand title, and labelled full-size inputs."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import reflex as rx
 
@@ -39,7 +39,11 @@ def brand_title(text: str) -> rx.Component:
 
 
 def auth_field(
-    label: str, name: str, errors: Errors | None = None, type_: str = "text", **props: Any
+    label: str,
+    name: str,
+    errors: Errors | None = None,
+    type_: Literal["text", "email", "password"] = "text",
+    **props: Any,
 ) -> rx.Component:
     """A label tied to its input (id = name); with `errors`, the field's error line below."""
     return rx.vstack(

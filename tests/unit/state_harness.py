@@ -70,11 +70,8 @@ def event_names(events) -> list[str]:
     names = []
     for e in events:
         for item in e if isinstance(e, (list, tuple)) else [e]:
-            names.append(
-                getattr(getattr(item, "handler", None), "fn", None).__name__
-                if getattr(item, "handler", None) is not None
-                else str(item)
-            )
+            fn = getattr(getattr(item, "handler", None), "fn", None)
+            names.append(fn.__name__ if fn is not None else str(item))
     return names
 
 

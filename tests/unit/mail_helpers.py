@@ -8,6 +8,9 @@ import subprocess
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from sqlmodel import col, select
+
+from leadapp.models import OutgoingEmail
 
 
 class ScriptedHandler:
@@ -80,3 +83,11 @@ def dkim_keypair(tmp_path) -> tuple[str, str]:
         capture_output=True,
     ).stdout
     return key.read_text(), base64.b64encode(der).decode()
+
+
+def emails_of_kind(session, kind: str, lead_id: int | None = None) -> list[OutgoingEmail]:
+    """The queued or sent email of one kind (of one lead), oldest first."""
+    q = select(OutgoingEmail).where(OutgoingEmail.kind == kind)
+    if lead_id is not None:
+        q = q.where(OutgoingEmail.lead_id == lead_id)
+    return list(session.exec(q.order_by(col(OutgoingEmail.id))).all())

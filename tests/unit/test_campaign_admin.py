@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from leadapp.models import CampaignStep, CampaignSubscription, OutgoingEmail, utcnow
+from leadapp.models import CampaignStep, CampaignSubscription, utcnow
 from leadapp.services import campaign_admin, campaigns, lead_subscriptions, mail
 from leadapp.services.errors import NotFound, PermissionDenied, ValidationFailed
+from tests.unit.mail_helpers import emails_of_kind
 
 TWO_STEPS = {
     "name": "New buyer drip",
@@ -36,14 +37,10 @@ def setup_campaign(session, org, make_lead):
 
 
 def campaign_emails(session):
-    return session.exec(
-        select(OutgoingEmail)
-        .where(OutgoingEmail.kind == "campaign")
-        .order_by(col(OutgoingEmail.id))
-    ).all()
+    return emails_of_kind(session, "campaign")
 
 
-def test_steps_render_merge_fields_and_arrive_over_smtp(session, org, make_lead, smtp):  # noqa: F811
+def test_steps_render_merge_fields_and_arrive_over_smtp(session, org, make_lead, smtp):
     cfg, inbox = smtp
     c, lead = setup_campaign(session, org, make_lead)
     now = utcnow() + timedelta(minutes=1)

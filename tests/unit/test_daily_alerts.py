@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 from leadapp.models import (
     AlertEmailSearch,
     ListingSent,
-    OutgoingEmail,
     SavedSearch,
 )
 from leadapp.services import daily_alerts as alerts
 from leadapp.services import listings_feed, mail, scheduled
 from tests.unit.listing_helpers import reso
+from tests.unit.mail_helpers import emails_of_kind
 
 # 07:30 in Los Angeles (the brokerage's zone) on 1 Dec 2026; alerts go out from 07:00
 RUN = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
@@ -38,10 +38,7 @@ def search(session, lead, tr="sale", alerts_on=True, **crit):
 
 
 def emails(session, lead=None):
-    q = select(OutgoingEmail).where(OutgoingEmail.kind == "alert").order_by(OutgoingEmail.id)
-    if lead is not None:
-        q = q.where(OutgoingEmail.lead_id == lead.id)
-    return session.exec(q).all()
+    return emails_of_kind(session, "alert", lead.id if lead is not None else None)
 
 
 def run_job(engine, now):

@@ -9,7 +9,7 @@ from leadapp.services.errors import NotFound, ValidationFailed
 from tests.unit.listing_helpers import reso
 
 
-def test_email_listings_with_a_note_arrives_and_is_recorded(session, org, make_lead, smtp):  # noqa: F811
+def test_email_listings_with_a_note_arrives_and_is_recorded(session, org, make_lead, smtp):
     cfg, inbox = smtp
     lead = make_lead(org.agent, first_name="Rita", email="rita@example.com")
     listings_feed.upsert(session, [reso("E1"), reso("E2")])

@@ -3,13 +3,14 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 
 from leadapp.models import OutgoingEmail
 from leadapp.services import greetings, lead_subscriptions, listings_feed, mail, market_reports
 from leadapp.services import markets as market_svc
 from leadapp.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from tests.unit.listing_helpers import reso
+from tests.unit.mail_helpers import emails_of_kind
 
 # a Monday-period start: find the first local day of a weekly period near 1 Dec 2026
 DAY = date.fromordinal((date(2026, 12, 1).toordinal() // 7) * 7)
@@ -25,14 +26,10 @@ def make_market(session, org, **form):
 
 
 def report_emails(session):
-    return session.exec(
-        select(OutgoingEmail)
-        .where(OutgoingEmail.kind == "market_report")
-        .order_by(col(OutgoingEmail.id))
-    ).all()
+    return emails_of_kind(session, "market_report")
 
 
-def test_three_reports_once_per_period(session, org, make_lead, smtp):  # noqa: F811
+def test_three_reports_once_per_period(session, org, make_lead, smtp):
     cfg, inbox = smtp
     m = make_market(session, org)
     lead = make_lead(org.agent, first_name="Rita", email="rita@example.com")

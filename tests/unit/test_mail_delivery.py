@@ -22,6 +22,22 @@ def smtp():
         yield server
 
 
+def _message(session, org, lead, subject: str, body: str, **kw):
+    """A one-to-one message to the lead, queued and committed."""
+    row = mail.queue(
+        session,
+        brokerage_id=org.brokerage.id,
+        lead_id=lead.id,
+        to=lead.email,
+        subject=subject,
+        body=body,
+        kind="message",
+        **kw,
+    )
+    session.commit()
+    return row
+
+
 def _campaign_email(session, org, lead, **kw):
     row = mail.queue(
         session,
@@ -110,17 +126,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
 
 def test_one_to_one_message_has_no_unsubscribe(session, org, make_lead, smtp):
     lead = make_lead(org.agent, email="bo@example.com")
-    mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="Our call",
-        body="Thanks for the call.",
-        kind="message",
-        created_by_id=org.agent.id,
-    )
-    session.commit()
+    _message(session, org, lead, "Our call", "Thanks for the call.", created_by_id=org.agent.id)
     assert mail.deliver_queued(session, settings=smtp.cfg()) == (1, 0)
     msg = smtp.handler.parsed()
     assert msg["List-Unsubscribe"] is None
@@ -165,16 +171,7 @@ def test_550_refusal_bounces_and_suppresses(session, org, make_lead, smtp):
     assert (sup.address, sup.kind, sup.lead_id) == ("gone@example.com", "bounced", lead.id)
     assert mail_tracking.lead_mail_status(session, lead)["bounced"] is not None
     # nothing more goes to it, not even a one-to-one message
-    again = mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="Hello",
-        body="x",
-        kind="message",
-    )
-    session.commit()
+    again = _message(session, org, lead, "Hello", "x")
     assert mail.deliver_queued(session, settings=smtp.cfg()) == (0, 1)
     session.refresh(again)
     assert again.status == "skipped" and len(smtp.handler.messages) == 0
@@ -234,17 +231,7 @@ def test_unsubscribed_address_gets_no_marketing_but_messages(session, org, make_
     session.commit()
     assert mail_tracking.lead_mail_status(session, lead)["unsubscribed"].keys() == {"all"}
     _campaign_email(session, org, lead)
-    mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="Re: the house",
-        body="Sure.",
-        kind="message",
-        created_by_id=org.agent.id,
-    )
-    session.commit()
+    _message(session, org, lead, "Re: the house", "Sure.", created_by_id=org.agent.id)
     assert mail.deliver_queued(session, settings=smtp.cfg()) == (1, 1)
     statuses = session.exec(
         select(OutgoingEmail.kind, OutgoingEmail.status).where(OutgoingEmail.id > first.id)

@@ -44,6 +44,18 @@ def _clicks(rows) -> rx.Component:
     )
 
 
+def _criteria_and_mail(sub, sent_testid: str = "") -> list[rx.Component]:
+    """A subscription's criteria, the email it got in the last 30 days and their clicks."""
+    sent = ("Emails sent in the last 30 days: ", sub["sent_30"])
+    return [
+        rx.text(sub["criteria"], size="1", color_scheme="gray"),
+        rx.text(*sent, size="1", data_testid=sent_testid)
+        if sent_testid
+        else rx.text(*sent, size="1"),
+        _clicks(sub["clicks"]),
+    ]
+
+
 def _active_badge(active) -> rx.Component:
     return rx.badge(
         rx.cond(active, "Active", "Inactive"),
@@ -80,14 +92,7 @@ def _market_card(m) -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.text(m["criteria"], size="1", color_scheme="gray"),
-            rx.text(
-                "Emails sent in the last 30 days: ",
-                m["sent_30"],
-                size="1",
-                data_testid="market-sent-30",
-            ),
-            _clicks(m["clicks"]),
+            *_criteria_and_mail(m, "market-sent-30"),
             spacing="2",
             width="100%",
         ),
@@ -245,13 +250,7 @@ def subscriptions_tab() -> rx.Component:
                                     wrap="wrap",
                                     align="center",
                                 ),
-                                rx.text(a["criteria"], size="1", color_scheme="gray"),
-                                rx.text(
-                                    "Emails sent in the last 30 days: ",
-                                    a["sent_30"],
-                                    size="1",
-                                ),
-                                _clicks(a["clicks"]),
+                                *_criteria_and_mail(a),
                                 spacing="2",
                                 width="100%",
                             ),

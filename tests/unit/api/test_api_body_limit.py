@@ -11,7 +11,6 @@ from starlette.testclient import TestClient
 from leadapp.api import build_api
 from leadapp.api.deps import MAX_BODY
 from leadapp.api.ratelimit import TokenBucket
-from leadapp.services import apikeys
 
 CHUNK = 1024 * 1024
 FORTY_MB = 40 * CHUNK
@@ -20,13 +19,6 @@ FORTY_MB = 40 * CHUNK
 @pytest.fixture
 def app(engine):
     return build_api(engine, TokenBucket(1000, 1000))
-
-
-@pytest.fixture
-def key(session, org):
-    _, full = apikeys.create_key(session, org.broker, "Website")
-    session.commit()
-    return full
 
 
 def post(app, headers: dict[str, str], total: int = FORTY_MB) -> tuple[int, dict, int]:

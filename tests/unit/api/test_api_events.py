@@ -14,21 +14,6 @@ from leadapp.models import Activity, Brokerage, HistoryEntry, Lead, as_utc
 from leadapp.services import apikeys, rating, rollups
 
 
-@pytest.fixture
-def key(session, org):
-    _, full = apikeys.create_key(session, org.broker, "Website")
-    session.commit()
-    return full
-
-
-@pytest.fixture
-def client(engine, key):
-    app = build_api(engine, TokenBucket(1000, 1000))
-    with TestClient(app) as c:
-        c.headers["Authorization"] = f"Bearer {key}"
-        yield c
-
-
 def test_signup_creates_lead_in_pool_and_history(client, engine, org):
     r = client.post(
         "/api/v1/events",

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import Favorite, HistoryEntry, Lead, Listing, SavedSearch
-from leadapp.services import apikeys, listings_feed
+from leadapp.services import listings_feed
 from tests.unit.listing_helpers import rec
-
-
-@pytest.fixture
-def key(session, org):
-    _, full = apikeys.create_key(session, org.broker, "Website")
-    session.commit()
-    return full
-
-
-@pytest.fixture
-def client(engine, key):
-    app = build_api(engine, TokenBucket(1000, 1000))
-    with TestClient(app) as c:
-        c.headers["Authorization"] = f"Bearer {key}"
-        yield c
 
 
 def test_post_listings_stores_valid_and_reports_each_bad_index(client, engine):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +23,9 @@ from leadapp.models.enums import DEFAULT_QUICK_EVENTS
 from leadapp.services import leads as lead_svc
 from leadapp.services.security import hash_password
 
+# The checkout's root (cwd for the CLI tests' subprocesses) and the tests folder.
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = ROOT / "tests"
 PG_URL = os.environ.get(
     "LEADAPP_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/leadapp_test"
 )

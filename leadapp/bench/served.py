@@ -1,10 +1,11 @@
-"""The real app served for the browser and socket benches: `reflex run --env prod --single-port`.
+"""The real app served for the browser tests and benches: `reflex run --env prod --single-port`.
 
-`served_app(db_url)` builds and serves this checkout on a free port with that database and
-yields its base URL; the server is stopped (its whole process group) on exit. With
-`LEADAPP_BENCH_BASE` set, an app already running there is used instead (its database URL
-must then be passed the same way, as `REFLEX_DB_URL`, and its process group as
-`LEADAPP_BENCH_PGID` for the socket bench's CPU time).
+`reflex_server(db_url, log_path)` serves a checkout (this one by default); the browser tests'
+servers are started with it. `served_app(db_url)` serves this checkout on a free port with
+that database for the benches and yields its base URL; the server is stopped (its whole
+process group) on exit. With `LEADAPP_BENCH_BASE` set, an app already running there is used
+instead (its database URL must then be passed the same way, as `REFLEX_DB_URL`, and its
+process group as `LEADAPP_BENCH_PGID` for the socket bench's CPU time).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,16 +35,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _wait_up(base: str, proc: subprocess.Popen | None, log: str, timeout: float = 900) -> None:
+def _wait_up(base: str, proc: subprocess.Popen, log: str, timeout: float) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if proc is not None and proc.poll() is not None:
+        if proc.poll() is not None:
             raise RuntimeError(f"reflex exited early; see {log}")
         try:
             with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
@@ -54,19 +56,31 @@ def _wait_up(base: str, proc: subprocess.Popen | None, log: str, timeout: float 
 
 
 @contextlib.contextmanager
-def served_app(db_url: str):
-    if os.environ.get("LEADAPP_BENCH_BASE"):
-        yield os.environ["LEADAPP_BENCH_BASE"].rstrip("/")
-        return
-    port = _free_port()
-    env = {
+def reflex_server(
+    db_url: str,
+    log_path: Path,
+    *,
+    cwd: Path = ROOT,
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    unset: Iterable[str] = (),
+    timeout: float = 900,
+) -> Iterator[tuple[str, int]]:
+    """Serves the project in `cwd` with `reflex run --env prod --single-port` on `port` (a free
+    one by default) and that database; yields (base URL, process group id) once /login answers
+    and stops the whole process group on exit. `env` adds variables, `unset` drops inherited
+    ones; the output goes to `log_path`."""
+    port = port or free_port()
+    full_env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(cwd),
         "REFLEX_DB_URL": db_url,
         "REFLEX_USE_SYSTEM_BUN": "1",
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
+        **(env or {}),
     }
-    log_path = Path(tempfile.mkdtemp(prefix="leadapp-bench-serve-")) / "reflex.log"
+    for name in unset:
+        full_env.pop(name, None)
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [
@@ -78,20 +92,30 @@ def served_app(db_url: str):
                 "--backend-port",
                 str(port),
             ],
-            cwd=ROOT,
-            env=env,
+            cwd=cwd,
+            env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        base = f"http://127.0.0.1:{port}"
-        os.environ["LEADAPP_BENCH_PGID"] = str(proc.pid)  # its CPU time, for the socket bench
         try:
-            _wait_up(base, proc, str(log_path))
-            yield base
+            base = f"http://127.0.0.1:{port}"
+            _wait_up(base, proc, str(log_path), timeout)
+            yield base, proc.pid
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def served_app(db_url: str) -> Iterator[str]:
+    if os.environ.get("LEADAPP_BENCH_BASE"):
+        yield os.environ["LEADAPP_BENCH_BASE"].rstrip("/")
+        return
+    log_path = Path(tempfile.mkdtemp(prefix="leadapp-bench-serve-")) / "reflex.log"
+    with reflex_server(db_url, log_path) as (base, pgid):
+        os.environ["LEADAPP_BENCH_PGID"] = str(pgid)  # its CPU time, for the socket bench
+        yield base

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import data_table
 from leadapp.state.api_keys import ApiKeysState
 
 
@@ -125,24 +126,10 @@ def api_keys_section() -> rx.Component:
             ),
             rx.cond(
                 ApiKeysState.keys.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Name"),
-                                rx.table.column_header_cell("Key"),
-                                rx.table.column_header_cell("Created"),
-                                rx.table.column_header_cell("Last used"),
-                                rx.table.column_header_cell(""),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(ApiKeysState.keys, _key_row)),
-                        width="100%",
-                        variant="surface",
-                        data_testid="api-keys-table",
-                    ),
-                    width="100%",
-                    overflow_x="auto",
+                data_table(
+                    ("Name", "Key", "Created", "Last used", ""),
+                    rx.foreach(ApiKeysState.keys, _key_row),
+                    data_testid="api-keys-table",
                 ),
                 rx.text("No keys yet.", size="2", color_scheme="gray"),
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import field_error
 from leadapp.state.greetings import GreetingsState as G
 
 MERGE = (
@@ -12,10 +13,7 @@ MERGE = (
 
 
 def _err(key: str) -> rx.Component:
-    return rx.cond(
-        G.errors.contains(key),
-        rx.text(G.errors[key], size="1", color_scheme="red", data_testid=f"greet-error-{key}"),
-    )
+    return field_error(G.errors, key, f"greet-error-{key}")
 
 
 def _kind(key: str, label: str, on, subject, body, set_on) -> rx.Component:

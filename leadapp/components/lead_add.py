@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button, field_error, form_footer
 from leadapp.state.leads import LeadListState as S
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(
-        S.add_errors.contains(key),
-        rx.text(S.add_errors[key], size="1", color_scheme="red", data_testid=f"add-error-{key}"),
-    )
+    return field_error(S.add_errors, key, f"add-error-{key}")
 
 
 def _input(
@@ -139,19 +137,8 @@ def add_dialog() -> rx.Component:
                         ),
                         _consent(),
                     ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(
-                                "Cancel",
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                                on_click=S.close_add,
-                            )
-                        ),
-                        rx.button("Add lead", type="submit", data_testid="add-save"),
-                        justify="end",
-                        width="100%",
+                    form_footer(
+                        rx.dialog.close(cancel_button(S.close_add)), "Add lead", "add-save"
                     ),
                     spacing="3",
                     width="100%",

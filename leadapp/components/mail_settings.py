@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import labelled
 from leadapp.state.mail_settings import MailSettingsState as S
 
 
 def _field(label: str, control: rx.Component, key: str, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        control,
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        rx.cond(S.errors.contains(key), rx.text(S.errors[key], size="1", color_scheme="red")),
-        spacing="1",
-        width="100%",
-    )
+    return labelled(label, control, S.errors, key, hint=hint)
 
 
 def _input(key: str, placeholder: str = "", **kw) -> rx.Component:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
 from leadapp.state.team import TeamState
 
 
-def _input(label: str, name: str, **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
+def _input(label: str, name: str, **props: Any) -> rx.Component:
+    return labelled(
+        label,
         rx.input(name=name, width="100%", data_testid=f"team-{name}", **props),
-        rx.cond(
-            TeamState.errors.contains(name),
-            rx.text(TeamState.errors[name], size="1", color_scheme="red"),
-        ),
-        spacing="1",
-        width="100%",
+        TeamState.errors,
+        name,
     )
 
 
@@ -51,12 +50,7 @@ def _add_dialog() -> rx.Component:
                         width="100%",
                     ),
                     _input("Phone", "phone"),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.button("Add and invite", type="submit", data_testid="team-submit"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    form_footer(rx.dialog.close(cancel_button()), "Add and invite", "team-submit"),
                     spacing="3",
                     width="100%",
                 ),
@@ -204,24 +198,9 @@ def team_section() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("User"),
-                            rx.table.column_header_cell("Role"),
-                            rx.table.column_header_cell("Agent / MLS ID"),
-                            rx.table.column_header_cell("Leads"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell(""),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(TeamState.members, _row)),
-                    width="100%",
-                    variant="surface",
-                ),
-                width="100%",
-                overflow_x="auto",
+            data_table(
+                ("User", "Role", "Agent / MLS ID", "Leads", "Status", ""),
+                rx.foreach(TeamState.members, _row),
             ),
             _deactivate_dialog(),
             spacing="3",

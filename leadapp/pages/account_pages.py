@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.auth_card import auth_field, brand_title, centered_card
 from leadapp.state.account_pages import (
     FORGOT_ANSWER,
     ForgotPasswordState,
@@ -12,51 +13,10 @@ from leadapp.state.account_pages import (
 )
 
 
-def _centered(*children, max_width: str = "440px") -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(*children, spacing="4", width="100%"),
-            size="4",
-            width="100%",
-            max_width=max_width,
-        ),
-        min_height="100vh",
-        padding="16px",
-        background=rx.color("gray", 2),
-    )
-
-
-def _title(text: str) -> rx.Component:
-    return rx.hstack(
-        rx.box(
-            rx.icon("house", size=22, color="white"),
-            background=rx.color("accent", 9),
-            padding="8px",
-            border_radius="10px",
-        ),
-        rx.heading(text, size="6"),
-        align="center",
-        spacing="3",
-    )
-
-
-def _field(label: str, name: str, errors, type_: str = "text", **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium", as_="label", html_for=name),
-        rx.input(id=name, name=name, type=type_, size="3", width="100%", **props),
-        rx.cond(
-            errors.contains(name),
-            rx.text(errors[name], size="1", color_scheme="red", data_testid=f"error-{name}"),
-        ),
-        spacing="1",
-        width="100%",
-    )
-
-
 def setup_page() -> rx.Component:
     e = SetupState.errors
-    return _centered(
-        _title("Set up leadapp"),
+    return centered_card(
+        brand_title("Set up leadapp"),
         rx.text(
             "Your brokerage and its first broker. This page is shown once, while leadapp has "
             "no users.",
@@ -66,7 +26,7 @@ def setup_page() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Brokerage", size="3"),
-                _field("Brokerage name", "brokerage_name", e, required=True),
+                auth_field("Brokerage name", "brokerage_name", e, required=True),
                 rx.vstack(
                     rx.text("Time zone", size="2", weight="medium"),
                     rx.select(
@@ -77,15 +37,17 @@ def setup_page() -> rx.Component:
                     ),
                     spacing="1",
                 ),
-                _field(
+                auth_field(
                     "Primary email (notices go here)", "primary_email", e, "email", required=True
                 ),
-                _field("Postal address (shown in marketing email footers)", "postal_address", e),
+                auth_field(
+                    "Postal address (shown in marketing email footers)", "postal_address", e
+                ),
                 rx.divider(),
                 rx.heading("First broker", size="3"),
-                _field("Your name", "name", e, required=True),
-                _field("Your email (your sign-in)", "email", e, "email", required=True),
-                _field(
+                auth_field("Your name", "name", e, required=True),
+                auth_field("Your email (your sign-in)", "email", e, "email", required=True),
+                auth_field(
                     "Password (at least 10 characters)",
                     "password",
                     e,
@@ -107,8 +69,8 @@ def setup_page() -> rx.Component:
 
 def set_password_page() -> rx.Component:
     e = SetPasswordState.errors
-    return _centered(
-        _title("Choose your password"),
+    return centered_card(
+        brand_title("Choose your password"),
         rx.cond(
             SetPasswordState.link_error != "",
             rx.vstack(
@@ -137,14 +99,16 @@ def set_password_page() -> rx.Component:
                             ")",
                             size="2",
                         ),
-                        _field(
+                        auth_field(
                             "New password (at least 10 characters)",
                             "password",
                             e,
                             "password",
                             auto_complete="new-password",
                         ),
-                        _field("Repeat it", "repeat", e, "password", auto_complete="new-password"),
+                        auth_field(
+                            "Repeat it", "repeat", e, "password", auto_complete="new-password"
+                        ),
                         rx.button(
                             "Set password",
                             type="submit",
@@ -165,8 +129,8 @@ def set_password_page() -> rx.Component:
 
 
 def forgot_password_page() -> rx.Component:
-    return _centered(
-        _title("Forgot your password?"),
+    return centered_card(
+        brand_title("Forgot your password?"),
         rx.cond(
             ForgotPasswordState.sent,
             rx.callout(FORGOT_ANSWER, icon="mail", data_testid="forgot-answer"),

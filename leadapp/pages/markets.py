@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
 from leadapp.components.shell import page_shell
 from leadapp.state.base import AuthState
@@ -195,29 +196,16 @@ def markets_view() -> rx.Component:
                 align="center",
             ),
             rx.cond(M.editing & AuthState.is_broker, _form()),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(h)
-                                for h in (
-                                    "Market",
-                                    "Market ID",
-                                    "Subscribers",
-                                    "Listing / open-house / market",
-                                    "Schedule",
-                                    "",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(M.rows, _row)),
-                    width="100%",
-                    variant="surface",
+            data_table(
+                (
+                    "Market",
+                    "Market ID",
+                    "Subscribers",
+                    "Listing / open-house / market",
+                    "Schedule",
+                    "",
                 ),
-                width="100%",
-                overflow_x="auto",
+                rx.foreach(M.rows, _row),
             ),
             rx.cond(
                 M.rows.length() == 0,

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
 from leadapp.components.shell import page_shell
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
 
 
-def _err(errors, key: str) -> rx.Component:
-    return rx.cond(
-        errors.contains(key),
-        rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
-    )
+def _labelled(label: str, control: rx.Component, errors: Errors, key: str) -> rx.Component:
+    return labelled(label, control, errors, key, error_testid=f"error-{key}")
 
 
-def _labelled(label: str, control: rx.Component, errors, key: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        control,
-        _err(errors, key),
-        spacing="1",
-        width="100%",
-    )
+def _password_input(name: str, auto_complete: str) -> rx.Component:
+    return rx.input(name=name, type="password", auto_complete=auto_complete, width="100%")
 
 
 def _details() -> rx.Component:
@@ -34,37 +26,11 @@ def _details() -> rx.Component:
             rx.vstack(
                 rx.heading("Your details", size="4"),
                 rx.text(AuthState.user_email, size="2", color_scheme="gray"),
-                _labelled(
-                    "Name",
-                    rx.input(
-                        name="name",
-                        default_value=ProfileState.name,
-                        key=ProfileState.name,
-                        width="100%",
-                    ),
-                    e,
-                    "name",
-                ),
-                _labelled(
-                    "Phone",
-                    rx.input(
-                        name="phone",
-                        default_value=ProfileState.phone,
-                        key=ProfileState.phone,
-                        width="100%",
-                    ),
-                    e,
-                    "phone",
-                ),
+                _labelled("Name", loaded_input("name", ProfileState.name), e, "name"),
+                _labelled("Phone", loaded_input("phone", ProfileState.phone), e, "phone"),
                 _labelled(
                     "Email signature",
-                    rx.text_area(
-                        name="email_signature",
-                        default_value=ProfileState.email_signature,
-                        key=ProfileState.email_signature,
-                        rows="4",
-                        width="100%",
-                    ),
+                    loaded_text_area("email_signature", ProfileState.email_signature, rows="4"),
                     e,
                     "email_signature",
                 ),
@@ -91,26 +57,25 @@ def _details() -> rx.Component:
 
 def _password() -> rx.Component:
     e = ProfileState.password_errors
-    pw = {"type": "password", "width": "100%"}
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading("Change password", size="4"),
                 _labelled(
                     "Current password",
-                    rx.input(name="current", auto_complete="current-password", **pw),
+                    _password_input("current", "current-password"),
                     e,
                     "current",
                 ),
                 _labelled(
                     "New password (at least 10 characters)",
-                    rx.input(name="new", auto_complete="new-password", **pw),
+                    _password_input("new", "new-password"),
                     e,
                     "new",
                 ),
                 _labelled(
                     "Repeat the new password",
-                    rx.input(name="repeat", auto_complete="new-password", **pw),
+                    _password_input("repeat", "new-password"),
                     e,
                     "repeat",
                 ),
@@ -208,35 +173,19 @@ def audit_view() -> rx.Component:
                         width="100%",
                         align="center",
                     ),
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    rx.table.column_header_cell("When"),
-                                    rx.table.column_header_cell("What"),
-                                    rx.table.column_header_cell("Who"),
-                                    rx.table.column_header_cell("Detail"),
-                                    rx.table.column_header_cell("From"),
-                                )
+                    data_table(
+                        ("When", "What", "Who", "Detail", "From"),
+                        rx.foreach(
+                            AuditState.rows,
+                            lambda r: rx.table.row(
+                                rx.table.cell(r["at"], white_space="nowrap"),
+                                rx.table.cell(r["action"]),
+                                rx.table.cell(r["actor"]),
+                                rx.table.cell(r["detail"]),
+                                rx.table.cell(rx.code(r["address"])),
+                                data_testid="audit-row",
                             ),
-                            rx.table.body(
-                                rx.foreach(
-                                    AuditState.rows,
-                                    lambda r: rx.table.row(
-                                        rx.table.cell(r["at"], white_space="nowrap"),
-                                        rx.table.cell(r["action"]),
-                                        rx.table.cell(r["actor"]),
-                                        rx.table.cell(r["detail"]),
-                                        rx.table.cell(rx.code(r["address"])),
-                                        data_testid="audit-row",
-                                    ),
-                                )
-                            ),
-                            width="100%",
-                            variant="surface",
                         ),
-                        width="100%",
-                        overflow_x="auto",
                     ),
                     rx.hstack(
                         rx.button(

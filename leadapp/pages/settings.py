@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.api_keys import api_keys_section
+from leadapp.components.forms import labelled, loaded_input, loaded_text_area, table_header
 from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
 from leadapp.components.shell import page_shell
@@ -17,18 +18,8 @@ from leadapp.state.settings import SettingsState
 from leadapp.state.team import TeamState
 
 
-def _field(label: str, control: rx.Component, error_key: str, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        control,
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        rx.cond(
-            SettingsState.errors.contains(error_key),
-            rx.text(SettingsState.errors[error_key], size="1", color_scheme="red"),
-        ),
-        spacing="1",
-        width="100%",
-    )
+def _field(label: str, control: rx.Component, key: str, hint: str = "") -> rx.Component:
+    return labelled(label, control, SettingsState.errors, key, hint=hint)
 
 
 def _brokerage_form() -> rx.Component:
@@ -36,26 +27,12 @@ def _brokerage_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Lead settings", size="4"),
-                _field(
-                    "Brokerage name",
-                    rx.input(
-                        name="name",
-                        default_value=SettingsState.name,
-                        key=SettingsState.name,
-                        width="100%",
-                    ),
-                    "name",
-                ),
+                _field("Brokerage name", loaded_input("name", SettingsState.name), "name"),
                 _field(
                     "Primary email",
-                    rx.input(
-                        name="primary_email",
-                        default_value=SettingsState.primary_email,
-                        key=SettingsState.primary_email,
-                        width="100%",
-                    ),
+                    loaded_input("primary_email", SettingsState.primary_email),
                     "primary_email",
-                    "Lead rejections and other notices go here.",
+                    hint="Lead rejections and other notices go here.",
                 ),
                 rx.hstack(
                     rx.switch(
@@ -84,24 +61,17 @@ def _brokerage_form() -> rx.Component:
                 ),
                 _field(
                     "Quick-event buttons (one per line)",
-                    rx.text_area(
-                        name="quick_events",
-                        default_value=SettingsState.quick_events,
-                        key=SettingsState.quick_events,
-                        rows="6",
-                        width="100%",
-                    ),
+                    loaded_text_area("quick_events", SettingsState.quick_events, rows="6"),
                     "quick_events",
                 ),
                 _field(
                     "Event reminder lead time (minutes)",
-                    rx.input(
-                        name="reminder_minutes",
+                    loaded_input(
+                        "reminder_minutes",
+                        SettingsState.reminder_minutes.to(str),
                         type="number",
                         min=0,
                         max=1440,
-                        default_value=SettingsState.reminder_minutes.to(str),
-                        key=SettingsState.reminder_minutes.to(str),
                         width="120px",
                     ),
                     "reminder_minutes",
@@ -121,14 +91,7 @@ def _team() -> rx.Component:
         rx.vstack(
             rx.heading("Team", size="4"),
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Name"),
-                        rx.table.column_header_cell("Email"),
-                        rx.table.column_header_cell("Role"),
-                        rx.table.column_header_cell("Agent ID"),
-                    )
-                ),
+                table_header("Name", "Email", "Role", "Agent ID"),
                 rx.table.body(
                     rx.foreach(
                         SettingsState.users,

@@ -12,17 +12,14 @@ Fixtures:
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from leadapp.bench.served import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, reflex_server
+
 SHOTS = ROOT / "screenshots"
 PASSWORD = "leadapp-demo"
 WHO = {
@@ -30,29 +27,11 @@ WHO = {
     "agent": "avery@demo.leadapp.io",
     "agent2": "jordan@demo.leadapp.io",
 }
-CHROMIUM = os.environ.get("LEADAPP_CHROMIUM", "/usr/bin/chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    return {
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
-    }
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +66,7 @@ class _MailSink:
     def __init__(self):
         from aiosmtpd.controller import Controller
 
-        self.port = _free_port()
+        self.port = free_port()
         self.messages: list = []
         self._ctl = Controller(self, hostname="127.0.0.1", port=self.port)
 
@@ -117,61 +96,26 @@ def mail_sink():
 
 @pytest.fixture(scope="session")
 def server(db_url, tmp_path_factory, mail_sink):
-    port = int(os.environ.get("LEADAPP_TEST_PORT") or _free_port())
-    env = {
-        **os.environ,
-        "REFLEX_DB_URL": db_url,
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
-        # The app's outgoing mail goes to the test's SMTP server (mail_sink).
-        "REFLEX_SMTP_HOST": "127.0.0.1",
-        "REFLEX_SMTP_PORT": str(mail_sink.port),
-        "REFLEX_SMTP_FROM": "leadapp@test.local",
-        # test_proxy_browser.py puts Caddy (deploy/Caddyfile) in front, on this machine
-        "REFLEX_LEADAPP_TRUSTED_PROXIES": "127.0.0.1",
-    }
     if os.environ.get("REFLEX_REDIS_URL"):
         import redis
 
-        redis.Redis.from_url(
-            os.environ["REFLEX_REDIS_URL"]
-        ).flushdb()  # no state from an earlier run
-    log = (tmp_path_factory.mktemp("serverlog") / "reflex.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "reflex"),
-            "run",
-            "--env",
-            "prod",
-            "--single-port",
-            "--backend-port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 600
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"reflex exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except Exception:
-            time.sleep(1)
-    else:
-        raise RuntimeError(f"the app did not start; see {log.name}")
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        # no state from an earlier run
+        redis.Redis.from_url(os.environ["REFLEX_REDIS_URL"]).flushdb()
+    with reflex_server(
+        db_url,
+        tmp_path_factory.mktemp("serverlog") / "reflex.log",
+        port=int(os.environ.get("LEADAPP_TEST_PORT") or 0) or None,
+        # The app's outgoing mail goes to the test's SMTP server (mail_sink).
+        env={
+            "REFLEX_SMTP_HOST": "127.0.0.1",
+            "REFLEX_SMTP_PORT": str(mail_sink.port),
+            "REFLEX_SMTP_FROM": "leadapp@test.local",
+            # test_proxy_browser.py puts Caddy (deploy/Caddyfile) in front, on this machine
+            "REFLEX_LEADAPP_TRUSTED_PROXIES": "127.0.0.1",
+        },
+        timeout=600,
+    ) as (base, _pgid):
+        yield base
 
 
 @pytest.fixture

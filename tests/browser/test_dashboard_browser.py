@@ -13,7 +13,7 @@ import uuid
 import httpx
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User
 from leadapp.services import apikeys
@@ -198,7 +198,7 @@ def test_live_update_reaches_allowed_dashboards_only(server, engine, browser, sh
         lead = s.exec(
             select(Lead)
             .where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
-            .order_by(Lead.id)
+            .order_by(col(Lead.id))
         ).first()
         _, key = apikeys.create_key(s, broker, "Live test")
         lead_email = lead.email

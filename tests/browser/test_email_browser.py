@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from leadapp.models import Activity, EmailSuppression, Lead, OutgoingEmail, User
 from leadapp.services import leads as lead_svc
 from leadapp.services import mail
+from tests.matching import found
 from tests.unit.mail_helpers import SmtpServer
 
 
@@ -120,7 +121,7 @@ def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
     page.get_by_test_id("outbox-dialog").get_by_role("button", name="Retry").click()
     expect(page.get_by_test_id("outbox-dialog")).to_have_count(0)
     with Session(engine) as s:
-        assert s.get(OutgoingEmail, failed_id).status == "queued"
+        assert s.get_one(OutgoingEmail, failed_id).status == "queued"
 
     page.context.clear_cookies()
     page.evaluate("localStorage.clear()")
@@ -135,7 +136,7 @@ def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
 def test_unsubscribe_page_saves_the_leads_choice(page, public_url, signed_in, engine, shot):
     lead, agent = _new_lead(engine, first="Unsubby")
     html, header = _deliver_campaign(engine, lead, agent, f"{public_url}/login")
-    link = re.search(r"<(\S+/api/v1/mail/u/[\w-]+)>", header).group(1)
+    link = found(r"<(\S+/api/v1/mail/u/[\w-]+)>", header)
     assert link in html
     page.goto(link)
     expect(page.get_by_test_id("unsub-address")).to_have_text(lead.email)
@@ -175,7 +176,7 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
     lead, agent = _new_lead(engine, first="Clicky")
     target = f"{public_url}/login?from=email"
     html, _ = _deliver_campaign(engine, lead, agent, target)
-    click = re.search(r'href="(\S+/api/v1/mail/c/[\w-]+)"', html).group(1)
+    click = found(r'href="(\S+/api/v1/mail/c/[\w-]+)"', html)
     page.goto(click)
     expect(page).to_have_url(re.compile(r"/login/?\?from=email"))
     with Session(engine) as s:
@@ -185,7 +186,7 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
                 break
             page.wait_for_timeout(200)
         assert [a.kind for a in acts] == ["email_click"]
-        assert s.get(Lead, lead.id).rating_score > 0
+        assert s.get_one(Lead, lead.id).rating_score > 0
         row = s.exec(select(OutgoingEmail).where(OutgoingEmail.lead_id == lead.id)).one()
         assert row.click_count == 1 and row.clicked_at is not None
     signed_in(page, "agent", path=f"/leads/{lead.id}")

@@ -11,21 +11,18 @@ answers (a round trip of ProbeState.ping).
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import json
-import pkgutil
 import re
 
 import pytest
-import reflex as rx
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-import leadapp.state as state_pkg
 from leadapp.loadtest.client import ReflexClient
 from leadapp.models import Lead, User
 from leadapp.services import access
+from tests.state_handlers import public_handlers
 
 from .conftest import PASSWORD, WHO
 
@@ -56,29 +53,12 @@ SKIP = {"AuthState.sign_out"}  # called on purpose below, to make the signed-out
 
 
 def handlers() -> list[tuple[type, str, list[str]]]:
-    for mod in pkgutil.iter_modules(state_pkg.__path__):
-        importlib.import_module(f"leadapp.state.{mod.name}")
-    found, seen, stack = [], set(), [rx.State]
-    while stack:
-        cls = stack.pop()
-        for sub in cls.__subclasses__():
-            if sub in seen:
-                continue
-            seen.add(sub)
-            stack.append(sub)
-            if not sub.__module__.startswith("leadapp."):
-                continue
-            for name, handler in sub.event_handlers.items():
-                fn = handler.fn
-                if name.startswith("_") or getattr(fn, "__module__", "") != sub.__module__:
-                    continue
-                if fn.__qualname__.split(".")[0] != sub.__name__:
-                    continue
-                if f"{sub.__name__}.{name}" in SKIP:
-                    continue
-                params = [p for p in inspect.signature(fn).parameters if p != "self"]
-                found.append((sub, name, params))
-    return sorted(found, key=lambda h: (h[0].__name__, h[1]))
+    """Every public handler defined in its state's own module, with its parameter names."""
+    return [
+        (cls, name, [p for p in inspect.signature(fn).parameters if p != "self"])
+        for cls, name, fn in public_handlers()
+        if getattr(fn, "__module__", "") == cls.__module__ and f"{cls.__name__}.{name}" not in SKIP
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -6,31 +6,14 @@ import csv
 import io
 
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import CampaignSubscription, HistoryEntry, ImportBatch, Lead, MarketSubscription
+from tests.import_headers import TEMPLATE_HEADERS
 
 expect.set_options(timeout=20_000)
 
-HEADERS = [
-    "Email",
-    "Name",
-    "Phone",
-    "Address",
-    "City",
-    "State",
-    "Postal Code",
-    "Birthday",
-    "Transaction Anniversary",
-    "Type",
-    "Agent ID",
-    "Pipeline Stage",
-    "Tags",
-    "Texting",
-    "Market ID",
-    "Campaign ID",
-    "Notes",
-]
+HEADERS = TEMPLATE_HEADERS
 
 
 def csv_bytes(rows, headers=HEADERS) -> bytes:
@@ -246,7 +229,7 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
             ivy.stage,
             ivy.texting_consent,
         ) == ("Ivy", "CA", 2, "nurturing", True)
-        batch = s.exec(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+        batch = s.exec(select(ImportBatch).order_by(col(ImportBatch.id).desc())).first()
         assert (batch.filename, batch.lead_count) == ("old-crm-fixed.csv", 2)
         hist = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == ivy.id)).all()
         assert {h.kind for h in hist} == {"import", "note"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Brokerage,
@@ -100,7 +100,7 @@ def test_broker_bulk_tags_and_stage(page, signed_in, server, engine, shot):
     toast(page, "3 leads moved to Nurturing")
     expect(rows(page).filter(has_text="Nurturing")).to_have_count(3, timeout=T)
     with Session(engine) as s:
-        assert {s.get(Lead, i).stage for i in ids} == {"nurturing"}
+        assert {s.get_one(Lead, i).stage for i in ids} == {"nurturing"}
         vip = s.exec(select(Tag).where(Tag.name == "VIP")).one()
         assert (
             len(
@@ -125,7 +125,7 @@ def test_broker_bulk_tags_and_stage(page, signed_in, server, engine, shot):
     page.get_by_test_id(f"bulk-assign-{jordan.id}").click()
     toast(page, f"3 leads assigned to {jordan.name}")
     with Session(engine) as s:
-        assert {s.get(Lead, i).assigned_agent_id for i in ids} == {jordan.id}
+        assert {s.get_one(Lead, i).assigned_agent_id for i in ids} == {jordan.id}
     check_rollups(engine)
 
 
@@ -152,8 +152,8 @@ def test_delete_leaves_the_default_view_and_reactivate_brings_it_back(
     toast(page, "2 leads deleted")
     expect(page.get_by_test_id("no-leads")).to_be_visible(timeout=T)
     with Session(engine) as s:
-        assert [s.get(Lead, i).status for i in ids] == ["deleted"] * 3
-        assert s.get(Lead, ids[1]).email == "delwren1@example.com"  # the data is kept
+        assert [s.get_one(Lead, i).status for i in ids] == ["deleted"] * 3
+        assert s.get_one(Lead, ids[1]).email == "delwren1@example.com"  # the data is kept
 
     # The status filter finds them; reactivate one from its row, the rest in bulk.
     page.goto(f"{server}/leads?q=delwren&status=deleted")
@@ -186,7 +186,7 @@ def test_broker_exports_the_view_as_csv(page, signed_in, server, engine, shot):
     assert [r["Email"] for r in got] == [f"exportjay{i}@example.com" for i in (2, 1, 0)]
     assert got[2]["City"] == "'=cmd|' /C calc'!A0"  # a formula cell is defused
     with Session(engine) as s:
-        entry = s.exec(select(ExportLog).order_by(ExportLog.id.desc())).first()
+        entry = s.exec(select(ExportLog).order_by(col(ExportLog.id).desc())).first()
         assert (
             entry.row_count == 3
             and entry.filters["q"] == "exportjay"
@@ -225,7 +225,7 @@ def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, serv
     expect(page.get_by_test_id("no-leads")).to_be_visible(timeout=T)  # no longer in the pool
     with Session(engine) as s:
         avery = user(s, "avery@demo.leadapp.io")
-        assert s.get(Lead, lead_id).assigned_agent_id == avery.id
+        assert s.get_one(Lead, lead_id).assigned_agent_id == avery.id
 
     page.goto(f"{server}/leads?q=poolheron")
     expect(rows(page)).to_have_count(1, timeout=T)
@@ -240,7 +240,7 @@ def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, serv
     toast(page, "returned to the unassigned pool")
     expect(page.get_by_test_id("no-leads")).to_be_visible(timeout=T)
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).assigned_agent_id is None
+        assert s.get_one(Lead, lead_id).assigned_agent_id is None
         notice = s.exec(
             select(OutgoingEmail).where(
                 OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "notice"
@@ -263,6 +263,6 @@ def test_agent_bulk_edits_own_leads_on_a_phone(browser, signed_in, server, engin
     page.get_by_test_id("bulk-type-seller").click()
     toast(page, "2 leads set to Seller")
     with Session(engine) as s:
-        assert {s.get(Lead, i).lead_type for i in ids} == {"seller"}
+        assert {s.get_one(Lead, i).lead_type for i in ids} == {"seller"}
     expect(page).to_have_url(re.compile(r"q=phonekite"))
     ctx.close()

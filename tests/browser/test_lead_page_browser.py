@@ -5,7 +5,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from leadapp.models import (
     Activity,
@@ -30,7 +30,7 @@ def _agent_lead(engine, email="avery@demo.leadapp.io", offset=0):
             .join(Activity, Activity.lead_id == Lead.id)
             .where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
             .group_by(Lead.id)
-            .order_by(func.count().desc(), Lead.id)
+            .order_by(func.count().desc(), col(Lead.id))
             .offset(offset)
             .limit(1)
         )
@@ -99,7 +99,7 @@ def test_agent_records_quick_events_changes_stage_tags_contact_and_history(
     page.get_by_test_id("stage-under_contract").click()
     expect(page.get_by_test_id("stage-under_contract")).to_have_attribute("aria-pressed", "true")
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).stage == "under_contract"
+        assert s.get_one(Lead, lead_id).stage == "under_contract"
         assert s.exec(
             select(HistoryEntry).where(
                 HistoryEntry.lead_id == lead_id,
@@ -127,7 +127,7 @@ def test_agent_records_quick_events_changes_stage_tags_contact_and_history(
     expect(page.get_by_test_id("form-price_min")).to_have_value("650000")
     shot(page, "lead_agent_edit_error")
     with Session(engine) as s:
-        original = s.get(Lead, lead_id).email
+        original = s.get_one(Lead, lead_id).email
     page.get_by_test_id("form-email").fill(original)
     page.get_by_test_id("save-contact").click()
     expect(page.get_by_test_id("lead-name")).to_contain_text("Renamed")
@@ -191,7 +191,7 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(
             )
         ).all()
         assert {m.report_type for m in active} >= {"listing", "open_house"}
-        assert s.get(Lead, lead_id).active_subscriptions >= 1
+        assert s.get_one(Lead, lead_id).active_subscriptions >= 1
         assert rollups.check(s, 1) == []
     shot(page, "lead_agent_subscriptions")
     page.get_by_test_id("deactivate-market").first.click()
@@ -248,7 +248,7 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(
     expect(page.get_by_test_id("listing-sent-row").first).to_be_visible()
     shot(page, "lead_agent_listings_sent")
     with Session(engine) as s:
-        assert s.get(SavedSearch, ss.id).alerts_enabled
+        assert s.get_one(SavedSearch, ss.id).alerts_enabled
         assert s.exec(
             select(ListingSent).where(ListingSent.lead_id == lead_id, ListingSent.via == "email")
         ).first()
@@ -273,7 +273,7 @@ def test_broker_reassigns_and_agent_cannot_open_it_afterwards(
         jordan = s.exec(select(User).where(User.email == "jordan@demo.leadapp.io")).one()
     page.wait_for_timeout(800)
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).assigned_agent_id == jordan.id
+        assert s.get_one(Lead, lead_id).assigned_agent_id == jordan.id
         assert rollups.check(s, 1) == []
     expect(page.get_by_test_id("lead-tasks").get_by_test_id("due-legend")).to_be_visible()
     _tab(page, "history")
@@ -299,7 +299,7 @@ def test_agent_rejects_a_lead_back_to_the_pool(page, signed_in, server, engine):
     page.get_by_test_id("confirm-reject").click()
     page.wait_for_url(re.compile(r".*/leads/?$"), timeout=30_000)
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).assigned_agent_id is None
+        assert s.get_one(Lead, lead_id).assigned_agent_id is None
         assert s.exec(
             select(OutgoingEmail).where(
                 OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "notice"

@@ -185,7 +185,7 @@ def test_agent_sees_only_their_leads_whatever_the_url(page, signed_in, engine, s
     expect(page.get_by_test_id("col-agent")).to_have_count(0)
     with Session(engine) as s:
         owners = {
-            lid: s.get(Lead, lid).assigned_agent_id for lid in (r["id"] for r in want["rows"])
+            lid: s.get_one(Lead, lid).assigned_agent_id for lid in (r["id"] for r in want["rows"])
         }
     assert set(owners.values()) == {agent.id}
     expect(names(page).first).to_have_text(want["rows"][0]["name"], timeout=T)

@@ -1,7 +1,7 @@
 """Marketing pages (C1, C2) in the browser: brokers create markets and campaigns, agents read."""
 
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Campaign, CampaignStep, Lead, Market, OutgoingEmail, User, utcnow
 from leadapp.services import lead_subscriptions
@@ -59,7 +59,7 @@ def test_broker_creates_a_two_step_campaign_previews_and_pauses(page, signed_in,
         steps = s.exec(
             select(CampaignStep)
             .where(CampaignStep.campaign_id == c.id)
-            .order_by(CampaignStep.position)
+            .order_by(col(CampaignStep.position))
         ).all()
         assert [(st.position, st.delay_days, st.subject) for st in steps] == [
             (1, 0, "Hello {first_name}"),
@@ -130,7 +130,7 @@ def test_broker_creates_a_two_step_campaign_previews_and_pauses(page, signed_in,
     lead_id = int(choice.get_attribute("value"))
     page.get_by_test_id("preview-lead").select_option(str(lead_id))
     with Session(engine) as s:
-        first = s.get(Lead, lead_id).first_name or "there"
+        first = s.get_one(Lead, lead_id).first_name or "there"
     page.get_by_test_id("campaign-preview").click()
     expect(page.get_by_test_id("preview-out")).to_contain_text(f"Hello {first}")
     shot(page, "campaigns_broker_preview")
@@ -138,8 +138,8 @@ def test_broker_creates_a_two_step_campaign_previews_and_pauses(page, signed_in,
     expect(page.get_by_test_id("campaign-status")).to_have_text("Paused")
     expect(page.get_by_text("1 queued email pulled back")).to_be_visible()
     with Session(engine) as s:
-        assert s.get(Campaign, cid).active is False
-        assert s.get(OutgoingEmail, queued_id).status == "canceled"
+        assert s.get_one(Campaign, cid).active is False
+        assert s.get_one(OutgoingEmail, queued_id).status == "canceled"
 
 
 def test_agent_sees_marketing_read_only(page, signed_in, shot):

@@ -79,7 +79,7 @@ def test_broker_writes_a_rule_and_the_agents_bell_shows_the_lead(
     )
     took = time.monotonic() - t0
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).assigned_agent_id == member.id
+        assert s.get_one(Lead, lead_id).assigned_agent_id == member.id
     agent_page.click("[data-testid=bell]")
     agent_page.wait_for_selector(
         "[data-testid=notification-link]:has-text('Zoe Zillow')", timeout=10_000
@@ -150,6 +150,6 @@ def test_claim_with_timeout_in_two_agent_contexts(server, engine, browser, signe
     p2.wait_for_selector("[data-testid=notification-claim]", state="detached", timeout=10_000)
     shot(pages[1][1], "routing-claim-lost-agent2")
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).assigned_agent_id == first_id
+        assert s.get_one(Lead, lead_id).assigned_agent_id == first_id
     for ctx, _p in pages:
         ctx.close()

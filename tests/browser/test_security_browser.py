@@ -4,14 +4,13 @@ the app itself runs under its policy without a single violation (plotly charts i
 
 from __future__ import annotations
 
-import re
-
 import httpx
 import pytest
 import websocket
 from sqlmodel import Session, select
 
 from leadapp.models import Lead
+from tests.matching import found
 
 T = 30_000
 EVIL = "http://evil.example"
@@ -19,7 +18,7 @@ EVIL = "http://evil.example"
 
 def _asset(server) -> str:
     html = httpx.get(f"{server}/login/").text
-    return re.search(r'"(/assets/[^"]+\.js)"', html).group(1)
+    return found(r'"(/assets/[^"]+\.js)"', html)
 
 
 @pytest.mark.parametrize("path", ["/login/", "/api/v1/openapi.json", "/leadapp.css", "ASSET"])

@@ -31,7 +31,7 @@ def test_broker_sees_field_errors_and_nothing_changes(page, signed_in, engine):
     page.get_by_test_id("save-settings").click()
     expect(page.get_by_text("'not-an-email' is not a valid email address.").first).to_be_visible()
     with Session(engine) as s:
-        assert s.get(Brokerage, 1).primary_email == "office@demo.leadapp.io"
+        assert s.get_one(Brokerage, 1).primary_email == "office@demo.leadapp.io"
 
 
 def test_agent_sees_no_brokerage_form(page, signed_in, shot):

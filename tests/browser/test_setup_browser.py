@@ -5,17 +5,13 @@ is gone. Served by one extra app on an empty database, from a copy of the projec
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port
+from leadapp.bench.served import ROOT, reflex_server
 
 T = 60_000
 COPY = ["leadapp", "alembic", "assets", "rxconfig.py", "pyproject.toml", "reflex.lock"]
@@ -39,54 +35,16 @@ def empty_server(tmp_path_factory):
             ignore=shutil.ignore_patterns("node_modules", "build", ".next"),
         )
         (work / ".web" / "node_modules").symlink_to(ROOT / ".web" / "node_modules")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "REFLEX_DB_URL": f"sqlite:///{work / 'empty.db'}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "PYTHONPATH": str(work),
-        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
-    }
-    env.pop("REFLEX_REDIS_URL", None)
+    db_url = f"sqlite:///{work / 'empty.db'}"
+    env = {**os.environ, "REFLEX_DB_URL": db_url, "PYTHONPATH": str(work)}
     subprocess.run(
         [sys.executable, "-m", "leadapp.cli", "db", "upgrade"], cwd=work, env=env, check=True
     )
-    log = (work / "reflex.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "reflex"),
-            "run",
-            "--env",
-            "prod",
-            "--single-port",
-            "--backend-port",
-            str(port),
-        ],
-        cwd=work,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 900
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"reflex exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except Exception:
-            time.sleep(1)
-    else:
-        raise RuntimeError(f"the app did not start; see {log.name}")
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    with reflex_server(db_url, work / "reflex.log", cwd=work, unset=["REFLEX_REDIS_URL"]) as (
+        base,
+        _pgid,
+    ):
+        yield base
 
 
 def test_setup_on_an_empty_database_then_the_page_is_gone(page, browser, empty_server, shot):

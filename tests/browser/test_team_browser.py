@@ -11,6 +11,7 @@ from leadapp.models import Lead, User
 from leadapp.services import leads as lead_svc
 from leadapp.services import team
 from leadapp.services.security import hash_password
+from tests.matching import found
 
 T = 30_000
 PW = "a browser test password"
@@ -20,7 +21,7 @@ def _link(message) -> str:
     # account emails are multipart (HTML + text, one template set): read the text part
     part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     body = part.get_payload(decode=True).decode()
-    return re.search(r"https?://\S+/set-password\?token=\S+", body).group(0)
+    return found(r"https?://\S+/set-password\?token=\S+", body, 0)
 
 
 def _user(engine, role="agent", leads=0) -> User:

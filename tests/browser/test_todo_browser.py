@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, HistoryEntry, Lead, Task, User
 
@@ -114,11 +114,11 @@ def test_tick_to_complete_then_undo(page, signed_in, engine):
     expect(page.get_by_text("Completed: Tick me please")).to_be_visible()
     expect(page.get_by_test_id("task-row").filter(has_text="Tick me please")).to_have_count(0)
     with Session(engine) as s:
-        assert s.get(Task, tid).completed_at is not None
+        assert s.get_one(Task, tid).completed_at is not None
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_test_id("section-upcoming").get_by_text("Tick me please")).to_be_visible()
     with Session(engine) as s:
-        assert s.get(Task, tid).completed_at is None
+        assert s.get_one(Task, tid).completed_at is None
     # completed tasks keep their completion time and show under the filter
     row = page.get_by_test_id("task-row").filter(has_text="Tick me please")
     row.get_by_test_id("task-check").click()
@@ -138,7 +138,7 @@ def _agent_lead(engine, email):
         lead = s.exec(
             select(Lead)
             .where(Lead.assigned_agent_id == u.id, Lead.first_name != "", Lead.status != "deleted")
-            .order_by(Lead.id)
+            .order_by(col(Lead.id))
         ).first()
         return lead.id, f"{lead.first_name} {lead.last_name}".strip(), lead.first_name
 
@@ -293,7 +293,7 @@ def test_reminder_toast_in_every_open_tab(page, signed_in, engine, shot):
         timeout=20_000
     )
     with Session(engine) as s:
-        assert s.get(Task, tid).reminded_at is not None
+        assert s.get_one(Task, tid).reminded_at is not None
     # an event scheduled while the tab is open is reminded without a reload
     add_task(
         engine,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import socket
+import subprocess
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from sqlmodel import col, select
+
+from leadapp.models import OutgoingEmail
 
 
 class ScriptedHandler:
@@ -62,3 +67,27 @@ class SmtpServer:
         }
         cfg.update(over)
         return cfg
+
+
+def dkim_keypair(tmp_path) -> tuple[str, str]:
+    """A new 2048-bit RSA key (PEM text) and its public half as DNS publishes it (base64 DER)."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(
+        ["openssl", "genrsa", "-traditional", "-out", str(key), "2048"],
+        check=True,
+        capture_output=True,
+    )
+    der = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return key.read_text(), base64.b64encode(der).decode()
+
+
+def emails_of_kind(session, kind: str, lead_id: int | None = None) -> list[OutgoingEmail]:
+    """The queued or sent email of one kind (of one lead), oldest first."""
+    q = select(OutgoingEmail).where(OutgoingEmail.kind == kind)
+    if lead_id is not None:
+        q = q.where(OutgoingEmail.lead_id == lead_id)
+    return list(session.exec(q.order_by(col(OutgoingEmail.id))).all())

@@ -11,21 +11,32 @@ from __future__ import annotations
 
 import inspect
 import re
+from typing import TypeVar
 
+import pytest
 import reflex as rx
+from reflex.istate.data import RouterData
+from reflex.state import BaseState
+from reflex_base import constants
+from sqlalchemy.engine import Engine
 
 from leadapp import db as dbmod
 from leadapp.services import auth
+from leadapp.state.base import AuthState
+
+S = TypeVar("S", bound=AuthState)
 
 
-def make_state(cls, engine, token: str = "", monkeypatch=None):
+def make_state(
+    cls: type[S], engine: Engine, token: str = "", monkeypatch: pytest.MonkeyPatch | None = None
+) -> S:
     if monkeypatch is not None:
         monkeypatch.setattr(dbmod, "get_engine", lambda url=None: engine)
-    root = rx.State(_reflex_internal_init=True)
-    path = cls.get_full_name().split(".")
+    root: BaseState = rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
     st = root
-    for name in path[1:]:
+    for name in cls.get_full_name().split(".")[1:]:
         st = st.substates[name]
+    assert isinstance(st, cls)
     st.session_token = token
     return st
 
@@ -59,11 +70,8 @@ def event_names(events) -> list[str]:
     names = []
     for e in events:
         for item in e if isinstance(e, (list, tuple)) else [e]:
-            names.append(
-                getattr(getattr(item, "handler", None), "fn", None).__name__
-                if getattr(item, "handler", None) is not None
-                else str(item)
-            )
+            fn = getattr(getattr(item, "handler", None), "fn", None)
+            names.append(fn.__name__ if fn is not None else str(item))
     return names
 
 
@@ -81,3 +89,14 @@ def redirect_url(events) -> str:
                     if str(name) == "path" or "path" in str(name):
                         return str(var).strip('"')
     return ""
+
+
+def at_url(st, url: str):
+    """Put the state on a page URL (path and query), as the browser would."""
+    st.router = RouterData.from_router_data(
+        {
+            constants.RouteVar.PATH: url.split("?")[0],
+            constants.RouteVar.ORIGIN: url,
+            constants.RouteVar.HEADERS: {"origin": "http://app.test"},
+        }
+    )

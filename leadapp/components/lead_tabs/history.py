@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button, form_footer
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
@@ -173,18 +174,7 @@ def history_tab() -> rx.Component:
                             data_testid="note-body",
                         ),
                         field_error(HistoryTab.note_errors, "body"),
-                        rx.hstack(
-                            rx.button(
-                                "Cancel",
-                                type="button",
-                                variant="soft",
-                                color_scheme="gray",
-                                on_click=HistoryTab.close_note,
-                            ),
-                            rx.button("Save", type="submit", data_testid="save-note"),
-                            justify="end",
-                            width="100%",
-                        ),
+                        form_footer(cancel_button(HistoryTab.close_note), "Save", "save-note"),
                         width="100%",
                     ),
                     on_submit=HistoryTab.add_note,

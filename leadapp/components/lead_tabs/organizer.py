@@ -123,6 +123,44 @@ def _fav_card(f) -> rx.Component:
     )
 
 
+def _add_new(label: str, kind: str, testid: str, tr: str = "sale", **props) -> rx.Component:
+    """Opens the property search for a new saved search or favourite (kind), for users who may
+    change the lead."""
+    return rx.cond(
+        LeadState.can_change,
+        rx.button(
+            rx.icon("plus", size=14),
+            label,
+            size="1",
+            on_click=PropertySearch.open_search(kind, tr),
+            data_testid=testid,
+            **props,
+        ),
+    )
+
+
+def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
+    """One organizer view: the count of its rows, its tools on the right, then the cards in
+    two columns from medium screens up."""
+    return rx.vstack(
+        rx.hstack(
+            rx.text(rows.length(), noun, size="2", color_scheme="gray"),
+            rx.spacer(),
+            *tools,
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.grid(
+            rx.foreach(rows, card),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def organizer_tab() -> rx.Component:
     return rx.vstack(
         rx.segmented_control.root(
@@ -134,78 +172,29 @@ def organizer_tab() -> rx.Component:
         ),
         rx.cond(
             OrganizerTab.org_view == "searches",
-            rx.vstack(
-                rx.hstack(
-                    rx.text(
-                        OrganizerTab.searches.length(),
-                        " saved searches",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    rx.spacer(),
-                    rx.cond(
-                        LeadState.can_change,
-                        rx.button(
-                            rx.icon("plus", size=14),
-                            "Add new",
-                            size="1",
-                            on_click=PropertySearch.open_search("search", "sale"),
-                            data_testid="add-search",
-                        ),
-                    ),
-                    width="100%",
-                    align="center",
-                ),
-                rx.grid(
-                    rx.foreach(OrganizerTab.searches, _search_card),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                width="100%",
+            _card_grid(
+                " saved searches",
+                OrganizerTab.searches,
+                _search_card,
+                _add_new("Add new", "search", "add-search"),
             ),
-            rx.vstack(
-                rx.hstack(
-                    rx.text(
-                        OrganizerTab.favs.length(),
-                        " favourites",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    rx.spacer(),
-                    _select(
-                        [
-                            {"code": "newest", "label": "Newest first"},
-                            {"code": "price_asc", "label": "Price: low to high"},
-                            {"code": "price_desc", "label": "Price: high to low"},
-                            {"code": "beds", "label": "Most bedrooms"},
-                        ],
-                        OrganizerTab.fav_sort,
-                        OrganizerTab.sort_favorites,
-                        "favorite-sort",
-                        "170px",
-                    ),
-                    rx.cond(
-                        LeadState.can_change,
-                        rx.button(
-                            rx.icon("plus", size=14),
-                            "Add new",
-                            size="1",
-                            on_click=PropertySearch.open_search("favorite", "sale"),
-                            data_testid="add-favorite",
-                        ),
-                    ),
-                    width="100%",
-                    align="center",
-                    wrap="wrap",
+            _card_grid(
+                " favourites",
+                OrganizerTab.favs,
+                _fav_card,
+                _select(
+                    [
+                        {"code": "newest", "label": "Newest first"},
+                        {"code": "price_asc", "label": "Price: low to high"},
+                        {"code": "price_desc", "label": "Price: high to low"},
+                        {"code": "beds", "label": "Most bedrooms"},
+                    ],
+                    OrganizerTab.fav_sort,
+                    OrganizerTab.sort_favorites,
+                    "favorite-sort",
+                    "170px",
                 ),
-                rx.grid(
-                    rx.foreach(OrganizerTab.favs, _fav_card),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                width="100%",
+                _add_new("Add new", "favorite", "add-favorite"),
             ),
         ),
         width="100%",
@@ -219,17 +208,7 @@ def updates_tab() -> rx.Component:
             rx.hstack(
                 rx.heading(title, size="3"),
                 rx.spacer(),
-                rx.cond(
-                    LeadState.can_change,
-                    rx.button(
-                        rx.icon("plus", size=14),
-                        "New daily search",
-                        size="1",
-                        variant="soft",
-                        on_click=PropertySearch.open_search("search", tr),
-                        data_testid=f"new-daily-{tr}",
-                    ),
-                ),
+                _add_new("New daily search", "search", f"new-daily-{tr}", tr, variant="soft"),
                 width="100%",
                 align="center",
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button, form_footer
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import SubscriptionsTab
@@ -43,11 +44,38 @@ def _clicks(rows) -> rx.Component:
     )
 
 
+def _criteria_and_mail(sub, sent_testid: str = "") -> list[rx.Component]:
+    """A subscription's criteria, the email it got in the last 30 days and their clicks."""
+    sent = ("Emails sent in the last 30 days: ", sub["sent_30"])
+    return [
+        rx.text(sub["criteria"], size="1", color_scheme="gray"),
+        rx.text(*sent, size="1", data_testid=sent_testid)
+        if sent_testid
+        else rx.text(*sent, size="1"),
+        _clicks(sub["clicks"]),
+    ]
+
+
 def _active_badge(active) -> rx.Component:
     return rx.badge(
         rx.cond(active, "Active", "Inactive"),
         color_scheme=rx.cond(active, "green", "gray"),
         variant="soft",
+    )
+
+
+def _deactivate(kind: str, sub) -> rx.Component:
+    """Asks to confirm ending an active market or campaign subscription (kind)."""
+    return rx.cond(
+        sub["active"] & LeadState.can_change,
+        rx.button(
+            "Deactivate",
+            size="1",
+            color_scheme="red",
+            variant="soft",
+            on_click=SubscriptionsTab.ask_deactivate(kind, sub["id"]),
+            data_testid=f"deactivate-{kind}",
+        ),
     )
 
 
@@ -59,29 +87,12 @@ def _market_card(m) -> rx.Component:
                 rx.badge(m["type"], variant="outline"),
                 _active_badge(m["active"]),
                 rx.spacer(),
-                rx.cond(
-                    m["active"] & LeadState.can_change,
-                    rx.button(
-                        "Deactivate",
-                        size="1",
-                        color_scheme="red",
-                        variant="soft",
-                        on_click=SubscriptionsTab.ask_deactivate("market", m["id"]),
-                        data_testid="deactivate-market",
-                    ),
-                ),
+                _deactivate("market", m),
                 wrap="wrap",
                 width="100%",
                 align="center",
             ),
-            rx.text(m["criteria"], size="1", color_scheme="gray"),
-            rx.text(
-                "Emails sent in the last 30 days: ",
-                m["sent_30"],
-                size="1",
-                data_testid="market-sent-30",
-            ),
-            _clicks(m["clicks"]),
+            *_criteria_and_mail(m, "market-sent-30"),
             spacing="2",
             width="100%",
         ),
@@ -112,17 +123,7 @@ def _campaign_card(c) -> rx.Component:
                     data_testid="campaign-remaining",
                 ),
                 rx.spacer(),
-                rx.cond(
-                    c["active"] & LeadState.can_change,
-                    rx.button(
-                        "Deactivate",
-                        size="1",
-                        color_scheme="red",
-                        variant="soft",
-                        on_click=SubscriptionsTab.ask_deactivate("campaign", c["id"]),
-                        data_testid="deactivate-campaign",
-                    ),
-                ),
+                _deactivate("campaign", c),
                 wrap="wrap",
                 width="100%",
                 align="center",
@@ -249,13 +250,7 @@ def subscriptions_tab() -> rx.Component:
                                     wrap="wrap",
                                     align="center",
                                 ),
-                                rx.text(a["criteria"], size="1", color_scheme="gray"),
-                                rx.text(
-                                    "Emails sent in the last 30 days: ",
-                                    a["sent_30"],
-                                    size="1",
-                                ),
-                                _clicks(a["clicks"]),
+                                *_criteria_and_mail(a),
                                 spacing="2",
                                 width="100%",
                             ),
@@ -298,17 +293,8 @@ def _subscribe_dialog(kind: str, title: str, on_submit, *fields: rx.Component) -
             rx.form(
                 rx.vstack(
                     *fields,
-                    rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=SubscriptionsTab.close_sub_dialog,
-                        ),
-                        rx.button("Save", type="submit", data_testid=f"save-{kind}"),
-                        justify="end",
-                        width="100%",
+                    form_footer(
+                        cancel_button(SubscriptionsTab.close_sub_dialog), "Save", f"save-{kind}"
                     ),
                     spacing="3",
                     width="100%",

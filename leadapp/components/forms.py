@@ -1,0 +1,93 @@
+"""Small builders the forms, settings sections and tables share: a labelled field with its
+error line, an input that shows a loaded value, a table's header row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeAlias, cast
+
+import reflex as rx
+from reflex.event import EventType
+from reflex.vars import ObjectVar, Var
+
+# A state var read on its class (SettingsState.errors) is a Var when the page is built, though
+# the checker sees the plain type it is declared with; these builders take either.
+Errors: TypeAlias = ObjectVar[dict[str, str]] | dict[str, str]
+
+
+def field_error(errors: Errors, key: str, testid: str = "") -> rx.Component:
+    """The red message under a field while the state's `errors` (field → message) has `key`."""
+    errs = cast(ObjectVar[dict[str, str]], errors)
+    message = errs[key]
+    return rx.cond(
+        errs.contains(key),
+        rx.text(message, size="1", color_scheme="red", data_testid=testid)
+        if testid
+        else rx.text(message, size="1", color_scheme="red"),
+    )
+
+
+def labelled(
+    label: str,
+    control: rx.Component,
+    errors: Errors,
+    key: str,
+    *,
+    hint: str = "",
+    error_testid: str = "",
+) -> rx.Component:
+    """A field: its label above the control, an optional grey hint, then its error line."""
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        control,
+        *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
+        field_error(errors, key, error_testid),
+        spacing="1",
+        width="100%",
+    )
+
+
+def loaded_input(name: str, value: Var[str] | str, **props: Any) -> rx.Component:
+    """A form input showing a value the state loaded, keyed on it so that a new load shows;
+    full width unless `props` say otherwise."""
+    return rx.input(name=name, default_value=value, key=value, **{"width": "100%", **props})
+
+
+def loaded_text_area(name: str, value: Var[str] | str, rows: str) -> rx.Component:
+    """The text-area form of `loaded_input`."""
+    return rx.text_area(name=name, default_value=value, key=value, rows=rows, width="100%")
+
+
+def table_header(*names: str) -> rx.Component:
+    return rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in names]))
+
+
+def data_table(headers: Sequence[str], rows: rx.Component, **props: Any) -> rx.Component:
+    """A full-width surface table: the header row, then `rows` (usually an rx.foreach); it
+    scrolls sideways inside its box where the page is narrower than the table."""
+    return rx.box(
+        rx.table.root(
+            table_header(*headers), rx.table.body(rows), width="100%", variant="surface", **props
+        ),
+        width="100%",
+        overflow_x="auto",
+    )
+
+
+def cancel_button(on_click: EventType[()] | None = None) -> rx.Component:
+    """A form's Cancel: never submits it; in a dialog, wrap it in rx.dialog.close."""
+    if on_click is None:
+        return rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+    return rx.button(
+        "Cancel", type="button", variant="soft", color_scheme="gray", on_click=on_click
+    )
+
+
+def form_footer(cancel: rx.Component, submit_label: str, submit_testid: str) -> rx.Component:
+    """A form's buttons on the right: `cancel`, then the submit button."""
+    return rx.hstack(
+        cancel,
+        rx.button(submit_label, type="submit", data_testid=submit_testid),
+        justify="end",
+        width="100%",
+    )

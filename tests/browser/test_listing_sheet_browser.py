@@ -165,6 +165,10 @@ def test_pick_two_search_results_for_one_sheet_and_one_email(
     dialog = page.get_by_test_id("listing-mail-dialog")
     expect(dialog.get_by_test_id("listing-mail-item")).to_have_count(2)
     expect(dialog).to_contain_text("Email these listings")
+    dialog.get_by_role("button", name="Cancel").click()  # back to the search, picks kept
+    expect(page.get_by_test_id("ps-picked-count")).to_have_text("2 selected:")
+    page.get_by_test_id("ps-email-picked").click()
+    expect(dialog.get_by_test_id("listing-mail-item")).to_have_count(2)
     page.get_by_test_id("listing-note").fill("Two homes for Saturday.")
     shot(page, "lead_email_listings_dialog", full_page=False)
     page.get_by_test_id("send-listing").click()

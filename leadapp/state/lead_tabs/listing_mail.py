@@ -28,6 +28,7 @@ class ListingMail(LeadTab, LeadState):
     lm_listings: list[ListingBrief] = []  # the dialog is open while it names a listing
     lm_error: str = ""
     lm_key: int = 0  # a new key empties the note field
+    lm_from_search: bool = False  # opened from the property search: Cancel goes back to it
 
     async def _open(self, listing_ids: list[int]):
         try:
@@ -36,7 +37,7 @@ class ListingMail(LeadTab, LeadState):
             return rx.toast.error("; ".join(exc.errors.values()))
         except ServiceError as exc:
             return self._fail(exc)
-        self.lm_listings, self.lm_error = briefs, ""
+        self.lm_listings, self.lm_error, self.lm_from_search = briefs, "", False
         self.lm_key += 1
 
     @rx.event
@@ -49,18 +50,21 @@ class ListingMail(LeadTab, LeadState):
 
     @rx.event
     async def open_picked(self):
-        """The property search's "Email these listings": the dialog takes its place."""
+        """The property search's "Email these listings": the dialog takes its place (and
+        gives it back, with the picks, on Cancel)."""
         search = await self.get_state(PropertySearch)
         if not search.ps_picked_ids:
             return rx.toast.error("Pick at least one listing.")
         refused = await self._open(list(search.ps_picked_ids))
         if refused is None:
-            search.ps_open = False
+            search.ps_open, self.lm_from_search = False, True
         return refused
 
     @rx.event
-    def close_email(self):
-        self.lm_listings, self.lm_error = [], ""
+    async def close_email(self):
+        if self.lm_from_search and self.lm_listings:
+            (await self.get_state(PropertySearch)).ps_open = True
+        self.lm_listings, self.lm_error, self.lm_from_search = [], "", False
 
     @rx.event
     async def send_email(self, form: dict):
@@ -81,7 +85,7 @@ class ListingMail(LeadTab, LeadState):
             if len(self.lm_listings) == 1
             else f"{len(self.lm_listings)} listings"
         )
-        self.lm_listings, self.lm_error = [], ""
+        self.lm_listings, self.lm_error, self.lm_from_search = [], "", False
         search = await self.get_state(PropertySearch)
         search.ps_picked_ids, search.ps_picked_mls = [], []
         return await self._changed(f"Emailed {what} to the lead.", header=True)

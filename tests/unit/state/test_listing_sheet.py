@@ -190,6 +190,9 @@ async def test_pick_two_search_results_and_email_them_in_one_message(
     assert (st.ps_picked_ids, st.ps_picked_mls) == ([ids["ML1"], ids["ML2"]], ["ML1", "ML2"])
     await call(mail_st, "open_picked")
     assert [b["mls"] for b in mail_st.lm_listings] == ["ML1", "ML2"] and not st.ps_open
+    await call(mail_st, "close_email")  # Cancel: back to the search with the picks
+    assert st.ps_open and mail_st.lm_listings == [] and len(st.ps_picked_ids) == 2
+    await call(mail_st, "open_picked")
     events = await call(mail_st, "send_email", {"note": "Two to see on Saturday."})
     assert "Emailed 2 listings" in str(events) and mail_st.lm_listings == []
     assert st.ps_picked_ids == []

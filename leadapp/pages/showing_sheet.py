@@ -1,8 +1,9 @@
-"""The printable showing sheet (P18): one listing for one lead on a date.
+"""The printable showing sheet (P18): one or several listings for one lead on a date.
 
-A page of its own (no sidebar, no header) so that it prints as a single sheet: brokerage
-logo and name, the date and the lead, the listing's photo and facts, the agent's name,
-phone, email and signature. The toolbar (back to the lead, date, Print) does not print
+A page of its own (no sidebar, no header) so that it prints as a sheet: brokerage logo
+and name, the date and the lead, each listing's photo, facts and a notes box (numbered,
+in the order picked, each kept whole on a printed page), the agent's name, phone, email
+and signature. The toolbar (back to the lead, date, Print) does not print
 (`.no-print` in assets/leadapp.css).
 """
 
@@ -55,45 +56,20 @@ def _toolbar() -> rx.Component:
     )
 
 
-def _sheet() -> rx.Component:
-    li = S.sheet["listing"]
+def _listing(li, i) -> rx.Component:
     return rx.box(
-        rx.hstack(
-            rx.cond(
-                S.sheet["logo_url"] != "",
-                rx.image(
-                    src=S.sheet["logo_url"],
-                    alt=S.sheet["brokerage"],
-                    height="48px",
-                    data_testid="sheet-logo",
-                ),
+        rx.cond(
+            S.sheet["listings"].length() > 1,
+            rx.text(
+                "Listing ",
+                (i + 1).to_string(),
+                " of ",
+                S.sheet["listings"].length().to_string(),
+                size="1",
+                color_scheme="gray",
+                padding_bottom="4px",
+                data_testid="sheet-listing-n",
             ),
-            rx.vstack(
-                rx.heading(S.sheet["brokerage"], size="5", data_testid="sheet-brokerage"),
-                rx.text(S.sheet["postal_address"], size="1", color_scheme="gray"),
-                spacing="0",
-            ),
-            rx.spacer(),
-            rx.vstack(
-                rx.text("Showing sheet", size="1", color_scheme="gray"),
-                rx.text(S.sheet["date"], size="3", weight="bold", data_testid="sheet-day"),
-                align="end",
-                spacing="0",
-            ),
-            width="100%",
-            align="center",
-            spacing="3",
-            padding_bottom="12px",
-            border_bottom="2px solid #333",
-        ),
-        rx.hstack(
-            rx.text("Prepared for ", rx.text.strong(S.sheet["lead"]), size="2"),
-            rx.text(S.sheet["lead_phone"], size="2", color_scheme="gray"),
-            rx.text(S.sheet["lead_email"], size="2", color_scheme="gray"),
-            spacing="4",
-            wrap="wrap",
-            padding_y="10px",
-            data_testid="sheet-lead",
         ),
         rx.cond(
             li["photo_url"] != "",
@@ -139,6 +115,55 @@ def _sheet() -> rx.Component:
             width="100%",
             spacing="1",
         ),
+        padding_top="10px",
+        padding_bottom="4px",
+        border_top="1px solid #ddd",
+        style={"break_inside": "avoid"},
+        width="100%",
+        data_testid="sheet-listing",
+    )
+
+
+def _sheet() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.cond(
+                S.sheet["logo_url"] != "",
+                rx.image(
+                    src=S.sheet["logo_url"],
+                    alt=S.sheet["brokerage"],
+                    height="48px",
+                    data_testid="sheet-logo",
+                ),
+            ),
+            rx.vstack(
+                rx.heading(S.sheet["brokerage"], size="5", data_testid="sheet-brokerage"),
+                rx.text(S.sheet["postal_address"], size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+            rx.spacer(),
+            rx.vstack(
+                rx.text("Showing sheet", size="1", color_scheme="gray"),
+                rx.text(S.sheet["date"], size="3", weight="bold", data_testid="sheet-day"),
+                align="end",
+                spacing="0",
+            ),
+            width="100%",
+            align="center",
+            spacing="3",
+            padding_bottom="12px",
+            border_bottom="2px solid #333",
+        ),
+        rx.hstack(
+            rx.text("Prepared for ", rx.text.strong(S.sheet["lead"]), size="2"),
+            rx.text(S.sheet["lead_phone"], size="2", color_scheme="gray"),
+            rx.text(S.sheet["lead_email"], size="2", color_scheme="gray"),
+            spacing="4",
+            wrap="wrap",
+            padding_y="10px",
+            data_testid="sheet-lead",
+        ),
+        rx.foreach(S.sheet["listings"], _listing),
         rx.vstack(
             rx.text(S.sheet["agent"], size="3", weight="bold", data_testid="sheet-agent"),
             rx.text(S.sheet["agent_phone"], " · ", S.sheet["agent_email"], size="2"),
@@ -187,9 +212,10 @@ def sheet_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        sheet_view,
-        route="/leads/[lead_id]/listing/[mls]/sheet",
-        title="Showing sheet · leadapp",
-        on_load=[AuthState.require_login, S.load],
-    )
+    for route in ("/leads/[lead_id]/listing/[mls]/sheet", "/leads/[lead_id]/sheet"):
+        app.add_page(
+            sheet_view,
+            route=route,
+            title="Showing sheet · leadapp",
+            on_load=[AuthState.require_login, S.load],
+        )

@@ -7,15 +7,19 @@
   Listings sent (via "showing_sheet").
 Both reach the lead through access.get_lead(write=True) and refuse deleted leads.
 The lead page's buttons use `listing_brief` (the "Email this listing" dialog's heading),
-`sheet_page` (the printable page at /leads/<id>/listing/<mls>/sheet: read only, any user
-who may see the lead) and `print_sheet` (its Print button: records it, as showing_sheet).
+`listing_briefs` (the same for several listings picked in the property search),
+`sheet_page` (the printable page at /leads/<id>/listing/<mls>/sheet, or for several
+listings /leads/<id>/sheet?mls=A,B: read only, any user who may see the lead) and
+`print_sheet` (its Print button: records each listing once, as showing_sheet).
+Listings come from the shared MLS feed (no brokerage owns one); the lead is what access
+checks, the listings only have to exist.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Listing, ListingSent, User, utcnow
 from leadapp.models.enums import LISTING_STATUSES, PROPERTY_TYPES
@@ -144,14 +148,30 @@ def showing_sheet(session: Session, user: User, lead_id, listing_ids, day) -> di
     }
 
 
-def _by_mls(session: Session, mls) -> Listing:
-    mls = str(mls or "").strip()[:32]
-    listing = (
-        session.exec(select(Listing).where(Listing.mls_number == mls)).first() if mls else None
+def mls_list(mls) -> list[str]:
+    """MLS numbers from "A,B" or a list: trimmed, without repeats, in the order given."""
+    items = mls if isinstance(mls, list | tuple) else str(mls or "").split(",")
+    return list(dict.fromkeys(m for m in (str(i or "").strip()[:32] for i in items) if m))
+
+
+def _by_mls(session: Session, mls) -> list[Listing]:
+    """The listings of one or several MLS numbers (at most MAX_LISTINGS), in that order."""
+    numbers = mls_list(mls)
+    if len(numbers) > MAX_LISTINGS:
+        raise ValidationFailed({"listings": f"At most {MAX_LISTINGS} listings at a time."})
+    found = (
+        {
+            li.mls_number: li
+            for li in session.exec(
+                select(Listing).where(col(Listing.mls_number).in_(numbers))
+            ).all()
+        }
+        if numbers
+        else {}
     )
-    if listing is None:
+    if not numbers or len(found) != len(numbers):
         raise NotFound("That listing does not exist.")
-    return listing
+    return [found[m] for m in numbers]
 
 
 def _day(day) -> date:
@@ -165,14 +185,21 @@ def _day(day) -> date:
 
 def listing_brief(session: Session, user: User, lead_id, listing_id) -> ListingBrief:
     """What the "Email this listing" dialog names (the lead must be one the user may change)."""
+    return listing_briefs(session, user, lead_id, [listing_id])[0]
+
+
+def listing_briefs(session: Session, user: User, lead_id, listing_ids) -> list[ListingBrief]:
+    """What the dialog names for several listings (at most MAX_LISTINGS), in that order."""
     access.get_lead(session, user, lead_id, write=True)
-    li = _listings(session, [listing_id])[0]
-    return {
-        "id": li.id or 0,
-        "address": f"{li.street}, {li.city}",
-        "price": price_text(li),
-        "mls": li.mls_number,
-    }
+    return [
+        {
+            "id": li.id or 0,
+            "address": f"{li.street}, {li.city}",
+            "price": price_text(li),
+            "mls": li.mls_number,
+        }
+        for li in _listings(session, listing_ids)
+    ]
 
 
 def _sheet_listing(li: Listing) -> SheetListing:
@@ -196,10 +223,11 @@ def _sheet_listing(li: Listing) -> SheetListing:
 
 
 def sheet_page(session: Session, user: User, lead_id, mls, day=None) -> SheetPage:
-    """The printable showing sheet (P18) of one listing for a lead and a date; reads only."""
+    """The printable showing sheet (P18) of one or several listings (MLS numbers, "A,B" or
+    a list) for a lead and a date; reads only."""
     lead = access.get_lead(session, user, lead_id)
     when = _day(day)
-    li = _by_mls(session, mls)
+    listings = _by_mls(session, mls)
     brokerage = session.get(Brokerage, lead.brokerage_id)
     ident = mail_render.identity(session, lead.brokerage_id)
     return {
@@ -215,11 +243,11 @@ def sheet_page(session: Session, user: User, lead_id, mls, day=None) -> SheetPag
         "lead_email": lead.email,
         "day": when.isoformat(),
         "date": when.strftime("%A, %B %-d, %Y"),
-        "listing": _sheet_listing(li),
+        "listings": [_sheet_listing(li) for li in listings],
     }
 
 
 def print_sheet(session: Session, user: User, lead_id, mls, day) -> dict:
-    """The sheet's Print button: records the listing as shown on that date (P18)."""
-    listing = _by_mls(session, mls)
-    return showing_sheet(session, user, lead_id, [listing.id], _day(day))
+    """The sheet's Print button: records each listing as shown on that date (P18)."""
+    listings = _by_mls(session, mls)
+    return showing_sheet(session, user, lead_id, [li.id for li in listings], _day(day))

@@ -1,11 +1,15 @@
-"""The printable showing sheet (P18): /leads/<lead>/listing/<mls>/sheet[?date=YYYY-MM-DD].
+"""The printable showing sheet (P18): /leads/<lead>/listing/<mls>/sheet[?date=YYYY-MM-DD]
+for one listing, /leads/<lead>/sheet?mls=A,B[&date=YYYY-MM-DD] for several (at most
+listing_mail.MAX_LISTINGS, in that order).
 
 Opening the page only reads (services/listing_mail.sheet_page checks the lead through
-services/access); its Print button records the listing in the lead's Listings sent and
+services/access); its Print button records each listing once in the lead's Listings sent and
 history (listing_mail.print_sheet), then opens the browser's print dialog.
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import reflex as rx
 
@@ -30,32 +34,23 @@ EMPTY_SHEET: SheetPage = {
     "lead_email": "",
     "day": "",
     "date": "",
-    "listing": {
-        "address": "",
-        "place": "",
-        "price": "",
-        "beds": "",
-        "baths": "",
-        "sqft": "",
-        "type": "",
-        "status": "",
-        "listed": "",
-        "mls": "",
-        "photo_url": "",
-        "open_house": "",
-    },
+    "listings": [],
 }
 
 
 class ShowingSheetState(AuthState):
     sheet_lead_id: int = 0
-    sheet_mls: str = ""
+    sheet_mls: str = ""  # one MLS number, or several as "A,B"
+    sheet_several: bool = False  # opened at /leads/<lead>/sheet?mls=...
     sheet: SheetPage = EMPTY_SHEET
     sheet_error: str = ""
     printed: bool = False  # recorded in Listings sent on this page
 
-    def _path(self) -> str:
-        return f"/leads/{self.sheet_lead_id}/listing/{self.sheet_mls}/sheet"
+    def _path(self) -> tuple[str, str]:
+        """The page's address and its query (without the date)."""
+        if self.sheet_several:
+            return f"/leads/{self.sheet_lead_id}/sheet", f"mls={quote(self.sheet_mls, safe=',')}&"
+        return f"/leads/{self.sheet_lead_id}/listing/{self.sheet_mls}/sheet", ""
 
     async def _read(self, day: str):
         try:
@@ -72,12 +67,18 @@ class ShowingSheetState(AuthState):
 
     @rx.event
     async def load(self):
-        """on_load: the sheet for the URL's lead, listing and date (today without one)."""
+        """on_load: the sheet for the URL's lead, listings and date (today without one)."""
         params = self.router.page.params
+        query = self.router.url.query_parameters
         self.sheet_lead_id = _lead_id_from(params.get("lead_id", ""))
-        self.sheet_mls = str(params.get("mls", ""))[:32]
+        # the one-listing route has the MLS number in its path, the other in ?mls=
+        self.sheet_several = "mls" in query or "mls" not in params
+        raw = query.get("mls", "") if self.sheet_several else params.get("mls", "")
+        # more numbers than allowed stay in, so that the service refuses them with its message
+        numbers = listing_mail.mls_list(str(raw)[: 40 * listing_mail.MAX_LISTINGS])
+        self.sheet_mls = ",".join(numbers[: listing_mail.MAX_LISTINGS + 1])
         self.sheet, self.sheet_error, self.printed = EMPTY_SHEET, "", False
-        day = str(self.router.url.query_parameters.get("date", ""))[:10]
+        day = str(query.get("date", ""))[:10]
         got = await self._read(day)
         if isinstance(got, ServiceError):
             self.sheet_error = str(got)
@@ -93,11 +94,12 @@ class ShowingSheetState(AuthState):
             return self._fail(got)
         if got:
             self.printed = False
-            return follow_url(self._path(), f"date={self.sheet['day']}", replace=True)
+            path, query = self._path()
+            return follow_url(path, f"{query}date={self.sheet['day']}", replace=True)
 
     @rx.event
     async def print_sheet(self):
-        """Record the sheet in the lead's Listings sent and history, then print."""
+        """Record each listing in the lead's Listings sent (once) and history, then print."""
         if not self.sheet["day"]:
             return
         if not self.printed:

@@ -108,3 +108,84 @@ def test_another_agent_cannot_open_the_sheet(page, signed_in, server, engine):
     page.goto(f"{server}/leads/{lead_id}/listing/{mls}/sheet")
     expect(page.get_by_test_id("sheet-error")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("showing-sheet-page")).to_have_count(0)
+
+
+def test_pick_two_search_results_for_one_sheet_and_one_email(
+    page, context, signed_in, server, engine, mail_sink, shot
+):
+    with Session(engine) as s:
+        agent = s.exec(select(User).where(User.email == "avery@demo.leadapp.io")).one()
+        lead = s.exec(
+            select(Lead)
+            .where(Lead.assigned_agent_id == agent.id, Lead.status == "active", Lead.email != "")
+            .order_by(Lead.id)
+        ).first()
+        assert lead is not None
+        lead_id, email = lead.id, lead.email
+    signed_in(page, "agent")
+    page.goto(f"{server}/leads/{lead_id}")
+    expect(page.get_by_test_id("lead-name")).to_be_visible(timeout=30_000)
+    page.get_by_test_id("tab-organizer").click()
+    page.get_by_test_id("add-search").click()
+    page.get_by_test_id("ps-search").click()
+    rows = page.get_by_test_id("ps-row")
+    expect(rows.nth(1)).to_be_visible()
+    picked = [rows.nth(i).get_by_role("cell").nth(5).inner_text().strip() for i in (0, 1)]
+    for i in (0, 1):
+        rows.nth(i).get_by_test_id("ps-pick").click()
+    expect(page.get_by_test_id("ps-picked-count")).to_have_text("2 selected:")
+    shot(page, "lead_property_search_picked", full_page=False)
+    with Session(engine) as s:
+        streets = [
+            s.exec(select(Listing).where(Listing.mls_number == m)).one().street for m in picked
+        ]
+
+    # one sheet with both, in the order picked; printing records each once
+    context.add_init_script("window.print = () => { window.__printed = true; }")
+    with context.expect_page() as opened:
+        page.get_by_test_id("ps-sheet-picked").click()
+    sheet = opened.value
+    expect(sheet.get_by_test_id("sheet-address")).to_have_text(streets, timeout=30_000)
+    expect(sheet).to_have_url(f"{server}/leads/{lead_id}/sheet?mls={','.join(picked)}")
+    shot(sheet, "lead_showing_sheet_several")
+    sheet.get_by_test_id("sheet-print").click()
+    sheet.wait_for_function("window.__printed === true")
+    sheet.close()
+    with Session(engine) as s:
+        shown = s.exec(
+            select(ListingSent.listing_id).where(
+                ListingSent.lead_id == lead_id, ListingSent.via == "showing_sheet"
+            )
+        ).all()
+        ids = [s.exec(select(Listing.id).where(Listing.mls_number == m)).one() for m in picked]
+        assert sorted(shown) == sorted(ids)
+
+    # one email with both and the note
+    page.get_by_test_id("ps-email-picked").click()
+    dialog = page.get_by_test_id("listing-mail-dialog")
+    expect(dialog.get_by_test_id("listing-mail-item")).to_have_count(2)
+    expect(dialog).to_contain_text("Email these listings")
+    dialog.get_by_role("button", name="Cancel").click()  # back to the search, picks kept
+    expect(page.get_by_test_id("ps-picked-count")).to_have_text("2 selected:")
+    page.get_by_test_id("ps-email-picked").click()
+    expect(dialog.get_by_test_id("listing-mail-item")).to_have_count(2)
+    page.get_by_test_id("listing-note").fill("Two homes for Saturday.")
+    shot(page, "lead_email_listings_dialog", full_page=False)
+    page.get_by_test_id("send-listing").click()
+    expect(page.get_by_text("Emailed 2 listings")).to_be_visible()
+    assert mail_sink.wait_for(email, "2 listings for you") is not None
+    with Session(engine) as s:
+        [row] = s.exec(
+            select(OutgoingEmail).where(
+                OutgoingEmail.lead_id == lead_id, OutgoingEmail.subject == "2 listings for you"
+            )
+        ).all()
+        assert "Two homes for Saturday." in row.body and all(st in row.body for st in streets)
+        emailed = s.exec(
+            select(ListingSent.listing_id).where(
+                ListingSent.lead_id == lead_id, ListingSent.via == "email"
+            )
+        ).all()
+        assert sorted(emailed) == sorted(ids)
+    page.get_by_test_id("tab-messages").click()
+    expect(page.get_by_test_id("message-row").filter(has_text="2 listings for you")).to_be_visible()

@@ -1,7 +1,8 @@
 """P18 on every listing the lead page shows: "Email this listing" and "Showing sheet".
 
 `listing_actions(listing_id, mls)` is the pair of buttons; `listing_mail_dialog()` (once, in
-the tab card) the dialog with the optional note. The sheet opens in a new browser tab at
+the tab card) the dialog with the optional note, for one listing or the several picked in
+the property search (search_dialog.py). The sheet opens in a new browser tab at
 /leads/<lead>/listing/<mls>/sheet (pages/showing_sheet.py).
 """
 
@@ -54,15 +55,32 @@ def listing_actions(listing_id, mls) -> rx.Component:
 def listing_mail_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Email this listing"),
+            rx.dialog.title(
+                rx.cond(
+                    ListingMail.lm_listings.length() > 1,
+                    "Email these listings",
+                    "Email this listing",
+                )
+            ),
             rx.dialog.description(
-                ListingMail.lm_listing["address"],
-                " · ",
-                ListingMail.lm_listing["price"],
-                " · MLS ",
-                ListingMail.lm_listing["mls"],
-                size="2",
-                color_scheme="gray",
+                rx.vstack(
+                    rx.foreach(
+                        ListingMail.lm_listings,
+                        lambda li: rx.text(
+                            li["address"],
+                            " · ",
+                            li["price"],
+                            " · MLS ",
+                            li["mls"],
+                            size="2",
+                            color_scheme="gray",
+                            as_="div",
+                            data_testid="listing-mail-item",
+                        ),
+                    ),
+                    spacing="1",
+                ),
+                as_child=True,
             ),
             rx.form(
                 rx.vstack(
@@ -106,6 +124,6 @@ def listing_mail_dialog() -> rx.Component:
             max_width="480px",
             data_testid="listing-mail-dialog",
         ),
-        open=ListingMail.lm_listing["id"] > 0,
+        open=ListingMail.lm_listings.length() > 0,
         on_open_change=lambda _o: ListingMail.close_email(),
     )

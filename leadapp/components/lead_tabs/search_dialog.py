@@ -1,11 +1,13 @@
-"""The property-search dialog (P7, P14): search, favourite, save or update a search."""
+"""The property-search dialog (P7, P14): search, favourite, save or update a search; pick
+listings for one email or one showing sheet (P18)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from leadapp.models.enums import PROPERTY_TYPES
-from leadapp.state.lead_tabs import PropertySearch
+from leadapp.state.lead import LeadState
+from leadapp.state.lead_tabs import ListingMail, PropertySearch
 
 from ..lead_header.common import field_error
 from .common import pager
@@ -13,6 +15,67 @@ from .common import pager
 PROPERTY_CHOICES = [{"code": "any", "label": "Any type"}] + [
     {"code": k, "label": v} for k, v in PROPERTY_TYPES.items()
 ]
+
+
+def _picked_bar() -> rx.Component:
+    """ "N selected: Email these listings · Showing sheet" while listings are picked."""
+    sheet = (
+        "/leads/"
+        + LeadState.lead_id.to_string()
+        + "/sheet?mls="
+        + PropertySearch.ps_picked_mls.join(",")
+    )
+    return rx.cond(
+        PropertySearch.ps_picked_ids.length() > 0,
+        rx.hstack(
+            rx.text(
+                PropertySearch.ps_picked_ids.length().to_string(),
+                " selected:",
+                size="2",
+                weight="medium",
+                data_testid="ps-picked-count",
+            ),
+            rx.cond(
+                LeadState.can_change,
+                rx.button(
+                    rx.icon("mail", size=12),
+                    "Email these listings",
+                    size="1",
+                    variant="soft",
+                    on_click=ListingMail.open_picked,
+                    data_testid="ps-email-picked",
+                ),
+            ),
+            rx.link(
+                rx.button(
+                    rx.icon("printer", size=12),
+                    "Showing sheet",
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                href=sheet,
+                is_external=True,
+                data_testid="ps-sheet-picked",
+            ),
+            rx.button(
+                "Clear",
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=PropertySearch.clear_picks,
+                data_testid="ps-clear-picked",
+            ),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+            padding="6px 8px",
+            border_radius="6px",
+            background="var(--accent-a3)",
+            width="100%",
+            data_testid="ps-picked-bar",
+        ),
+    )
 
 
 def search_dialog() -> rx.Component:
@@ -108,13 +171,14 @@ def search_dialog() -> rx.Component:
                 on_submit=PropertySearch.run_search,
                 key=PropertySearch.ps_key.to(str),
             ),
+            _picked_bar(),
             rx.box(
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
                             *[
                                 rx.table.column_header_cell(h)
-                                for h in ("Address", "Price", "Beds", "Baths", "MLS", "")
+                                for h in ("", "Address", "Price", "Beds", "Baths", "MLS", "")
                             ]
                         )
                     ),
@@ -122,6 +186,14 @@ def search_dialog() -> rx.Component:
                         rx.foreach(
                             PropertySearch.ps_rows,
                             lambda r: rx.table.row(
+                                rx.table.cell(
+                                    rx.checkbox(
+                                        checked=PropertySearch.ps_picked_ids.contains(r["id"]),
+                                        on_change=lambda _c: PropertySearch.toggle_pick(r["id"]),
+                                        aria_label="Pick " + r["address"].to(str),
+                                        data_testid="ps-pick",
+                                    )
+                                ),
                                 rx.table.cell(r["address"]),
                                 rx.table.cell(r["price"]),
                                 rx.table.cell(r["beds"]),

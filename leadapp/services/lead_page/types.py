@@ -207,7 +207,7 @@ class SheetListing(TypedDict):
 
 
 class SheetPage(TypedDict):
-    """The showing sheet: brokerage, agent, lead, date and the listing."""
+    """The showing sheet: brokerage, agent, lead, date and the listings."""
 
     brokerage: str
     logo_url: str
@@ -221,7 +221,7 @@ class SheetPage(TypedDict):
     lead_email: str
     day: str
     date: str
-    listing: SheetListing
+    listings: list[SheetListing]
 
 
 class ListingsSentPage(TypedDict):

@@ -1,8 +1,9 @@
 """P18 from the lead page: "Email this listing" (a dialog with an optional note).
 
 Not a tab (TAB is empty): the dialog opens from any listing the lead page shows (property
-organizer favourites, the property search, Listings sent). The showing sheet is its own
-page (state/showing_sheet.py).
+organizer favourites, Listings sent) with one listing, or from the property search with
+the listings picked there (`open_picked`). The showing sheet is its own page
+(state/showing_sheet.py).
 """
 
 from __future__ import annotations
@@ -17,16 +18,27 @@ from leadapp.services.lead_page.types import ListingBrief
 
 from ..lead import LeadState
 from ..lead_tab import LeadTab
+from .search import PropertySearch
 
-NO_LISTING: ListingBrief = {"id": 0, "address": "", "price": "", "mls": ""}
 NOTE_MAX = 5001  # listing_mail refuses a note of more than 5,000 characters
 
 
 class ListingMail(LeadTab, LeadState):
     TAB: ClassVar[str] = ""
-    lm_listing: ListingBrief = NO_LISTING  # the dialog is open while its id is set
+    lm_listings: list[ListingBrief] = []  # the dialog is open while it names a listing
     lm_error: str = ""
     lm_key: int = 0  # a new key empties the note field
+    lm_from_search: bool = False  # opened from the property search: Cancel goes back to it
+
+    async def _open(self, listing_ids: list[int]):
+        try:
+            briefs = await self._with_user(listing_mail.listing_briefs, self.lead_id, listing_ids)
+        except ValidationFailed as exc:
+            return rx.toast.error("; ".join(exc.errors.values()))
+        except ServiceError as exc:
+            return self._fail(exc)
+        self.lm_listings, self.lm_error, self.lm_from_search = briefs, "", False
+        self.lm_key += 1
 
     @rx.event
     async def open_email(self, listing_id: int):
@@ -34,31 +46,46 @@ class ListingMail(LeadTab, LeadState):
             listing_id = int(listing_id)
         except (TypeError, ValueError):
             return
-        try:
-            brief = await self._with_user(listing_mail.listing_brief, self.lead_id, listing_id)
-        except ServiceError as exc:
-            return self._fail(exc)
-        self.lm_listing, self.lm_error = brief, ""
-        self.lm_key += 1
+        return await self._open([listing_id])
 
     @rx.event
-    def close_email(self):
-        self.lm_listing, self.lm_error = NO_LISTING, ""
+    async def open_picked(self):
+        """The property search's "Email these listings": the dialog takes its place (and
+        gives it back, with the picks, on Cancel)."""
+        search = await self.get_state(PropertySearch)
+        if not search.ps_picked_ids:
+            return rx.toast.error("Pick at least one listing.")
+        refused = await self._open(list(search.ps_picked_ids))
+        if refused is None:
+            search.ps_open, self.lm_from_search = False, True
+        return refused
+
+    @rx.event
+    async def close_email(self):
+        if self.lm_from_search and self.lm_listings:
+            (await self.get_state(PropertySearch)).ps_open = True
+        self.lm_listings, self.lm_error, self.lm_from_search = [], "", False
 
     @rx.event
     async def send_email(self, form: dict):
         # cut past the service's limit, so that an overlong note is refused with its message
         note = str((form or {}).get("note", "") if isinstance(form, dict) else "")[:NOTE_MAX]
-        listing_id = self.lm_listing["id"]
-        if not listing_id:
+        listing_ids = [li["id"] for li in self.lm_listings]
+        if not listing_ids:
             return
         try:
-            await self._with_user(listing_mail.email_listings, self.lead_id, [listing_id], note)
+            await self._with_user(listing_mail.email_listings, self.lead_id, listing_ids, note)
         except ValidationFailed as exc:
             self.lm_error = "; ".join(exc.errors.values())
             return rx.toast.error(self.lm_error)
         except ServiceError as exc:
             return self._fail(exc)
-        address = self.lm_listing["address"]
-        self.lm_listing, self.lm_error = NO_LISTING, ""
-        return await self._changed(f"Emailed {address} to the lead.", header=True)
+        what = (
+            self.lm_listings[0]["address"]
+            if len(self.lm_listings) == 1
+            else f"{len(self.lm_listings)} listings"
+        )
+        self.lm_listings, self.lm_error, self.lm_from_search = [], "", False
+        search = await self.get_state(PropertySearch)
+        search.ps_picked_ids, search.ps_picked_mls = [], []
+        return await self._changed(f"Emailed {what} to the lead.", header=True)

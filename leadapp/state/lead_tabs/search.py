@@ -1,7 +1,9 @@
 """The property-search dialog (P7, P14) opened from the organizer and email-update tabs.
 
 Search listings for the lead, favourite one, save the criteria as a saved search, or update
-one of the agent's saved searches. Not a tab: TAB is empty, so the tab bar never opens it.
+one of the agent's saved searches. Listings found can be picked (P18, across result pages)
+for one email (ListingMail.open_picked) or one showing sheet (/leads/<id>/sheet?mls=A,B).
+Not a tab: TAB is empty, so the tab bar never opens it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import reflex as rx
 from leadapp.services import lead_organizer as org
 from leadapp.services.errors import ServiceError, ValidationFailed
 from leadapp.services.lead_page.types import FoundListing
+from leadapp.services.listing_mail import MAX_LISTINGS
 
 from ..lead import LeadState
 from ..lead_tab import LeadTab
@@ -44,6 +47,8 @@ class PropertySearch(LeadTab, LeadState):
     ps_key: int = 0  # a new key remounts the form with the new defaults
     ps_edit_id: int = 0
     ps_name: str = ""
+    ps_picked_ids: list[int] = []  # picked for one email or one showing sheet (P18)
+    ps_picked_mls: list[str] = []  # their MLS numbers, for the sheet's address
 
     @rx.event
     def open_search(self, mode: str, transaction: str = "sale"):
@@ -57,6 +62,7 @@ class PropertySearch(LeadTab, LeadState):
         self.ps_errors, self.ps_rows, self.ps_total, self.ps_page, self.ps_pages = {}, [], 0, 0, 1
         self.ps_criteria = ""
         self.ps_edit_id, self.ps_name = 0, ""
+        self.ps_picked_ids, self.ps_picked_mls = [], []
         self.ps_key += 1
         self.ps_open = True
 
@@ -77,6 +83,7 @@ class PropertySearch(LeadTab, LeadState):
         self.ps_form = {"property_type": "any", **row["form"]}
         self.ps_edit_id, self.ps_name = search_id, str(row["raw_name"])
         self.ps_errors, self.ps_rows, self.ps_page = {}, [], 0
+        self.ps_picked_ids, self.ps_picked_mls = [], []
         self.ps_key += 1
         self.ps_open = True
         return await self._run_search()
@@ -155,3 +162,27 @@ class PropertySearch(LeadTab, LeadState):
             {**r, "favorite": True} if r["id"] == listing_id else r for r in self.ps_rows
         ]
         return rx.toast.success("Added to the lead's favourites.")
+
+    @rx.event
+    def toggle_pick(self, listing_id: int):
+        """Pick a listing of the results shown (or put it back) for email or a sheet."""
+        try:
+            listing_id = int(listing_id)
+        except (TypeError, ValueError):
+            return
+        if listing_id in self.ps_picked_ids:
+            i = self.ps_picked_ids.index(listing_id)
+            self.ps_picked_ids = self.ps_picked_ids[:i] + self.ps_picked_ids[i + 1 :]
+            self.ps_picked_mls = self.ps_picked_mls[:i] + self.ps_picked_mls[i + 1 :]
+            return
+        row = next((r for r in self.ps_rows if r["id"] == listing_id), None)
+        if row is None:
+            return rx.toast.error("That listing is not among the results.")
+        if len(self.ps_picked_ids) >= MAX_LISTINGS:
+            return rx.toast.error(f"At most {MAX_LISTINGS} listings at a time.")
+        self.ps_picked_ids = [*self.ps_picked_ids, listing_id]
+        self.ps_picked_mls = [*self.ps_picked_mls, str(row["mls"])]
+
+    @rx.event
+    def clear_picks(self):
+        self.ps_picked_ids, self.ps_picked_mls = [], []

@@ -18,11 +18,13 @@ checks, the listings only have to exist.
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Listing, ListingSent, User, utcnow
 from leadapp.models.enums import LISTING_STATUSES, PROPERTY_TYPES
+from leadapp.models.timefmt import local, zone
 
 from . import access, mail, mail_render
 from .daily_alerts import price_text
@@ -202,10 +204,11 @@ def listing_briefs(session: Session, user: User, lead_id, listing_ids) -> list[L
     ]
 
 
-def _sheet_listing(li: Listing) -> SheetListing:
+def _sheet_listing(li: Listing, tz: ZoneInfo) -> SheetListing:
     oh = ""
     if li.open_house_start is not None:
-        oh = f"{li.open_house_start:%a %b %-d, %-I:%M %p} UTC"
+        # in the brokerage's zone, where the house is, with the zone's name
+        oh = f"{local(li.open_house_start, tz):%a %b %-d, %-I:%M %p %Z}"
     return {
         "address": li.street,
         "place": f"{li.city}, {li.state} {li.postal_code}",
@@ -243,7 +246,9 @@ def sheet_page(session: Session, user: User, lead_id, mls, day=None) -> SheetPag
         "lead_email": lead.email,
         "day": when.isoformat(),
         "date": when.strftime("%A, %B %-d, %Y"),
-        "listings": [_sheet_listing(li) for li in listings],
+        "listings": [
+            _sheet_listing(li, zone(brokerage.timezone if brokerage else None)) for li in listings
+        ],
     }
 
 

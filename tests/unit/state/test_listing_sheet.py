@@ -1,6 +1,8 @@
 """P18 from the lead page: "Email this listing" (ListingMail) and the printable showing
 sheet (ShowingSheetState, services/listing_mail.sheet_page / print_sheet)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlmodel import select
 
@@ -19,7 +21,10 @@ def test_sheet_page_shows_brokerage_agent_lead_and_listing(session, org, ctx):  
     org.agent.phone = "510-555-0100"
     ctx.listing.photo_url = "https://photos.test/ml1.jpg"
     ctx.listing.sqft = 1250
-    session.add_all([org.agent, ctx.listing])
+    # 20:00 UTC in December is noon in the brokerage's zone (America/Los_Angeles, PST)
+    ctx.listing.open_house_start = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+    org.brokerage.timezone = "America/Los_Angeles"
+    session.add_all([org.agent, ctx.listing, org.brokerage])
     session.commit()
     page = listing_mail.sheet_page(session, org.agent, ctx.lead.id, "ML1", "2026-12-05")
     assert page["brokerage"] == org.brokerage.name and page["logo_url"].endswith("logo.png")
@@ -35,6 +40,7 @@ def test_sheet_page_shows_brokerage_agent_lead_and_listing(session, org, ctx):  
         "1,250",
     )
     assert li["photo_url"].endswith("ml1.jpg") and li["mls"] == "ML1"
+    assert li["open_house"] == "Sun Dec 6, 12:00 PM PST"
     # reading the sheet records nothing; the broker may read it too, another agent not
     assert session.exec(select(ListingSent).where(ListingSent.via == "email")).all() == []
     listing_mail.sheet_page(session, org.broker, ctx.lead.id, "ML1")

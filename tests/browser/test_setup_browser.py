@@ -68,6 +68,10 @@ def test_setup_on_an_empty_database_then_the_page_is_gone(page, browser, empty_s
     other = browser.new_context().new_page()
     other.goto(f"{empty_server}/setup")
     other.wait_for_url(re.compile(r".*/login/?$"), timeout=T)
+    # A fresh load of the sign-in page: the client-side redirect may still be rendering it,
+    # and a render after the fill would empty the fields.
+    other.goto(f"{empty_server}/login")
+    other.wait_for_selector("[data-testid=sign-in]", timeout=T)
     other.fill("#email", "hana@harbor.test")
     other.fill("#password", "harbor's first broker password")
     other.click("[data-testid=sign-in]")

@@ -15,26 +15,10 @@ import io
 import time
 
 from leadapp.bench import BenchContext, Row, bench
+from leadapp.services.importer.columns import template_columns
 
-HEADERS = [
-    "Email",
-    "Name",
-    "Phone",
-    "Address",
-    "City",
-    "State",
-    "Postal Code",
-    "Birthday",
-    "Transaction Anniversary",
-    "Type",
-    "Agent ID",
-    "Pipeline Stage",
-    "Tags",
-    "Texting",
-    "Market ID",
-    "Campaign ID",
-    "Notes",
-]
+# The broker's import template, as the import page offers it (I1).
+HEADERS = [c.header for c in template_columns(is_broker=True)]
 
 
 def make_file(n: int, agent_codes: list[str], market_id: int, campaign_id: int) -> bytes:

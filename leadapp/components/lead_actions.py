@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button
 from leadapp.state.lead_actions import LeadActionsState as A
 from leadapp.state.leads import LeadListState as S
 
@@ -367,13 +368,7 @@ def _tag_dialog() -> rx.Component:
                         ),
                     ),
                     rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=A.close_tags,
-                        ),
+                        cancel_button(A.close_tags),
                         rx.button(
                             rx.cond(adding, "Add tags", "Remove tags"),
                             type="submit",

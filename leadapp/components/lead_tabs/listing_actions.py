@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail
 from leadapp.state.lead_tabs.listing_mail import NOTE_MAX
@@ -98,13 +99,7 @@ def listing_mail_dialog() -> rx.Component:
                         rx.text(ListingMail.lm_error, color_scheme="red", size="1"),
                     ),
                     rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=ListingMail.close_email,
-                        ),
+                        cancel_button(ListingMail.close_email),
                         rx.button(
                             rx.icon("send", size=14),
                             "Send",

@@ -22,6 +22,22 @@ def sheet_href(mls) -> rx.Var:
     return "/leads/" + LeadState.lead_id.to_string() + "/listing/" + mls + "/sheet"
 
 
+def sheet_link(href, testid: str) -> rx.Component:
+    """The "Showing sheet" button: opens the printable sheet at `href` in a new tab."""
+    return rx.link(
+        rx.button(
+            rx.icon("printer", size=12),
+            "Showing sheet",
+            size="1",
+            variant="soft",
+            color_scheme="gray",
+        ),
+        href=href,
+        is_external=True,
+        data_testid=testid,
+    )
+
+
 def listing_actions(listing_id, mls) -> rx.Component:
     return rx.hstack(
         rx.cond(
@@ -35,18 +51,7 @@ def listing_actions(listing_id, mls) -> rx.Component:
                 data_testid="email-listing",
             ),
         ),
-        rx.link(
-            rx.button(
-                rx.icon("printer", size=12),
-                "Showing sheet",
-                size="1",
-                variant="soft",
-                color_scheme="gray",
-            ),
-            href=sheet_href(mls),
-            is_external=True,
-            data_testid="showing-sheet",
-        ),
+        sheet_link(sheet_href(mls), "showing-sheet"),
         spacing="2",
         align="center",
         wrap="wrap",

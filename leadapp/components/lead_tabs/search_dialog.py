@@ -11,6 +11,7 @@ from leadapp.state.lead_tabs import ListingMail, PropertySearch
 
 from ..lead_header.common import field_error
 from .common import pager
+from .listing_actions import sheet_link
 
 PROPERTY_CHOICES = [{"code": "any", "label": "Any type"}] + [
     {"code": k, "label": v} for k, v in PROPERTY_TYPES.items()
@@ -46,18 +47,7 @@ def _picked_bar() -> rx.Component:
                     data_testid="ps-email-picked",
                 ),
             ),
-            rx.link(
-                rx.button(
-                    rx.icon("printer", size=12),
-                    "Showing sheet",
-                    size="1",
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href=sheet,
-                is_external=True,
-                data_testid="ps-sheet-picked",
-            ),
+            sheet_link(sheet, "ps-sheet-picked"),
             rx.button(
                 "Clear",
                 size="1",

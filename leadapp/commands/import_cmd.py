@@ -76,6 +76,8 @@ def run(args) -> int:
     except ServiceError as exc:
         out = {"ok": False, "file_errors": [str(exc)], "errors": [], "warnings": []}
         code = 1
+    if out.get("imported", {}).get("leads", 0) >= db.ANALYZE_AFTER_ROWS:
+        db.analyze(db.get_engine())
     if args.json:
         print(json.dumps(out, indent=2, default=str))
         return code

@@ -8,6 +8,7 @@ import threading
 
 import reflex as rx
 
+from leadapp import db
 from leadapp.services import importer
 from leadapp.services.errors import ServiceError
 from leadapp.settings import MAX_IMPORT_BYTES
@@ -257,6 +258,10 @@ class ImportState(AuthState):
             self.ok = False
             yield self._fail(exc)
             return
+        if res["leads"] >= db.ANALYZE_AFTER_ROWS:
+            self.progress_label = "Updating the database's statistics"
+            yield
+            await asyncio.to_thread(db.analyze, db.get_engine())
         self.phase, self.progress = "done", 100
         self.result_message = res["message"]
         self.result = ImportCounts(

@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 import sqlalchemy as sa
 
+from leadapp import db
 from leadapp.services import rating, rollups, search_index
 from leadapp.services.bulk import insert_rows, reset_sequence
 
@@ -96,6 +97,7 @@ def load(engine: sa.Engine, plan: Plan) -> dict[str, int]:
         rollups.rebuild(session, 1)
         rating.refresh_cutoffs(session, 1, plan.now)
         session.commit()
+    db.analyze(engine)
     return counts
 
 

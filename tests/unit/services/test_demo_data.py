@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, text
 
 from leadapp.models import Activity, Lead, Task, User
 from leadapp.services import demo_data, rating, rollups
@@ -37,6 +37,8 @@ def test_load_is_consistent(tmp_path):
         assert s.exec(select(func.count()).select_from(Activity)).one() >= 6000 * 0.95
         assert {u.role for u in s.exec(select(User)).all()} == {"broker", "agent"}
         assert rollups.check(s, 1) == []
+        # the planner has statistics for the new rows (ANALYZE after the load)
+        assert s.exec(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'activity'")).one()[0]
         # every lead is searchable (indexed in bulk): by name and by a run of its phone digits
         from leadapp.services import lead_query
 

@@ -1,7 +1,7 @@
 """ImportState handlers: every one authorizes through the session; agents get the agent template."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import select, text
 
 from leadapp import settings
 from leadapp.models import HistoryEntry, Lead
@@ -119,3 +119,19 @@ async def test_another_users_upload_token_is_useless(engine, session, org, monke
     b.phase, b.ok, b._token, b.filename = "preview", True, a._token, "x.csv"
     await call(b, "start_import")
     assert session.exec(select(Lead)).all() == [] and b.phase == "preview"
+
+
+async def test_a_large_import_refreshes_the_planner_statistics(engine, session, org, monkeypatch):
+    from leadapp import db
+
+    monkeypatch.setattr(db, "ANALYZE_AFTER_ROWS", 2)
+    st = make_state(ImportState, engine, token_for(session, org.broker), monkeypatch)
+    await call(st, "handle_upload", [FakeUpload(b"Email\r\na@x.com\r\nb@x.com\r\n")])
+    await call(st, "start_import")
+    assert st.phase == "done" and st.result.leads == 2
+    if engine.dialect.name == "postgresql":  # the row estimate ANALYZE sets: the two leads
+        stats = "SELECT reltuples::int FROM pg_class WHERE relname = 'lead'"
+        assert session.exec(text(stats)).one()[0] == 2
+    else:  # SQLite: ANALYZE writes the lead table's indexes into sqlite_stat1
+        stats = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'lead'"
+        assert session.exec(text(stats)).one()[0] > 0

@@ -28,6 +28,10 @@ from urllib.parse import urlencode
 
 import socketio
 
+# Imported here, not in a client's thread: Reflex registers a State class in a context
+# variable of the importing thread, which other threads do not see.
+from leadapp.state.login import LoginState
+
 ROOT = "reflex___state____state"
 NAMESPACE = "/_event"  # Reflex's socket path and socket.io namespace
 PROBE = f"{ROOT}.leadapp___state___probe____probe_state"
@@ -218,8 +222,6 @@ class ReflexClient:
             return self._collect(started, self._seq)
 
     def sign_in(self, email: str, password: str) -> Reply:
-        from leadapp.state.login import LoginState
-
         reply = self.call(LoginState, "sign_in", {"form": {"email": email, "password": password}})
         if not self.session_token:
             raise ClientError(f"sign-in as {email} failed")

@@ -4,8 +4,9 @@ Each simulated user is one browser tab (`ReflexClient`): it signs in through the
 form's event, then loops over a realistic mix with think time between actions — open the
 dashboard, the lead list, filter, sort, search, page, open a lead, switch tabs, add a note,
 log a quick event, tick a to-do (and untick it, so a long run leaves the data as it was,
-apart from the notes and quick events it adds). List changes follow the page's redirect the
-way the browser does (the event, then the new URL's on_load). Meanwhile an optional poster
+apart from the notes and quick events it adds). A list change is one event, as in the browser
+(the page writes its URL itself); a redirect a handler sends is followed the way the browser
+does (the new URL's on_load). Meanwhile an optional poster
 sends website events to the HTTP API with a key. Every action's time is from sending the
 event to its last update; any failure (no answer, a toast error, a dropped socket) counts.
 """
@@ -19,14 +20,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from .client import ClientError, ReflexClient, Reply
+from leadapp.state.lead import TABS, LeadState
+from leadapp.state.lead_tabs.history import HistoryTab
+from leadapp.state.leads import LeadListState
+from leadapp.state.todo import TodoState
 
-AUTH = "reflex___state____state.leadapp___state___base____auth_state"
-LIST = f"{AUTH}.leadapp___state___leads____lead_list_state"
-LEAD = f"{AUTH}.leadapp___state___lead____lead_state"
-LEAD_TABS = f"{AUTH}.leadapp___state___lead_tabs____lead_tabs_state"
-TODO = f"{AUTH}.leadapp___state___todo____todo_state"
-TABS = ("history", "activity", "tasks", "messages", "listings", "organizer")
+from .client import ClientError, ReflexClient, Reply, state_path
+
+# The states' names on the wire, from the classes themselves (the server runs the same code).
+LEAD, HISTORY, LIST, TODO = map(state_path, (LeadState, HistoryTab, LeadListState, TodoState))
 
 
 @dataclass
@@ -94,9 +96,16 @@ class SimUser:
         self.task_ids: list[int] = []
         self.quick: list[str] = []
         self.on_lead = False
+        self.tab = ""
+        self.view = {"status": "", "q": ""}
 
     # -- one timed action ----------------------------------------------------------------
-    def _do(self, action: str, fn) -> Reply | None:
+    def _do(self, action: str, fn, expect: str = "") -> Reply | None:
+        """Time fn(); an error toast, a dropped socket, no answer, or neither an update of the
+        state `expect` nor an event to run (a toast) for an action that must change what the
+        page shows (a navigation need not: a page shown again unchanged gets no update) counts
+        as a failure — the server only logs an event it could not run, e.g. one for a
+        handler it does not have."""
         started = time.perf_counter()
         try:
             reply, events = fn()
@@ -105,6 +114,9 @@ class SimUser:
             return None
         if why := _toast_error(reply):
             self.stats.fail(action, why)
+            return None
+        if expect and not reply.events and not any(k.startswith(expect) for k in reply.merged()):
+            self.stats.fail(action, f"no update of {expect.rsplit('.', 1)[-1]}")
             return None
         self.stats.ok(action, time.perf_counter() - started, events)
         return reply
@@ -146,22 +158,31 @@ class SimUser:
 
     def lead_list(self):
         self.on_lead = False
-        self._remember_rows(self._do("lead list", lambda: (self.client.navigate("/leads"), 1)))
+        self.view = {"status": "", "q": ""}
+        reply = self._do("lead list", lambda: (self.client.navigate("/leads"), 1))
+        self._remember_rows(reply)
+
+    def _list_change(self, action: str, handler: str, payload: dict) -> None:
+        reply = self._do(action, lambda: self._list_event(handler, payload), LIST)
+        self._remember_rows(reply)
 
     def filter(self):
-        value = self.rng.choice(["active", "inactive", "any"])
-        payload = {"key": "status", "value": value}
-        self._remember_rows(self._do("filter", lambda: self._list_event("set_filter", payload)))
+        # another value than the current one ("any" is no status filter), so the view changes
+        choices = [v for v in ("active", "inactive", "any") if v != (self.view["status"] or "any")]
+        value = self.rng.choice(choices)
+        self.view["status"] = "" if value == "any" else value
+        self._list_change("filter", "set_filter", {"key": "status", "value": value})
 
     def sort(self):
         column = self.rng.choice(["name", "created", "rating", "last_activity"])
-        payload = {"column": column}
-        self._remember_rows(self._do("sort", lambda: self._list_event("set_sort", payload)))
+        self._list_change("sort", "set_sort", {"column": column})
 
     def search(self):
-        text = self.rng.choice(["an", "smith", "555", "li", "jo", ""])
-        payload = {"text": text}
-        self._remember_rows(self._do("search", lambda: self._list_event("set_search", payload)))
+        text = self.rng.choice(
+            [t for t in ("an", "smith", "555", "li", "jo", "") if t != self.view["q"]]
+        )
+        self.view["q"] = text
+        self._list_change("search", "set_search", {"text": text})
 
     def page(self):
         self._remember_rows(self._do("page", lambda: self._list_event("next_page", {})))
@@ -176,30 +197,34 @@ class SimUser:
         self.on_lead = reply is not None
         if reply is not None:
             self.quick = _var(reply, LEAD, "quick_events", self.quick) or self.quick
+            self.tab = _var(reply, LEAD, "tab", self.tab) or self.tab
 
     def switch_tab(self):
         if not self.on_lead:
             return self.open_lead()
-        tab = self.rng.choice(TABS)
-        self._do("switch tab", lambda: (self.client.send(f"{LEAD_TABS}.set_tab", {"tab": tab}), 1))
+        tab = self.rng.choice([t for t in TABS if t != self.tab])
+        payload = {"tab": tab}
+        if self._do("switch tab", lambda: (self.client.send(f"{LEAD}.set_tab", payload), 1), LEAD):
+            self.tab = tab
 
     def add_note(self):
         if not self.on_lead:
             return self.open_lead()
 
         def go():
-            self.client.send(f"{LEAD_TABS}.open_note", {"kind": "note"})
+            self.client.send(f"{HISTORY}.open_note", {"kind": "note"})
             form = {"title": "", "body": f"Load test note {self.rng.randrange(10**6)}"}
-            return self.client.send(f"{LEAD_TABS}.add_note", {"form": form}), 2
+            return self.client.send(f"{HISTORY}.add_note", {"form": form}), 2
 
-        self._do("add note", go)
+        if self._do("add note", go, HISTORY):
+            self.tab = "history"
 
     def quick_event(self):
         if not self.on_lead or not self.quick:
             return self.open_lead()
         label = self.rng.choice(self.quick)
         payload = {"label": label}
-        self._do("quick event", lambda: (self.client.send(f"{LEAD}.quick_event", payload), 1))
+        self._do("quick event", lambda: (self.client.send(f"{LEAD}.quick_event", payload), 1), LEAD)
 
     def todo(self):
         self.on_lead = False
@@ -218,7 +243,7 @@ class SimUser:
             self.client.send(f"{TODO}.toggle", {"task_id": task_id, "checked": False})
             return done, 2
 
-        self._do("tick to-do", go)
+        self._do("tick to-do", go, TODO)
 
     MIX = [
         ("dashboard", 2),

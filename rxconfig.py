@@ -16,6 +16,10 @@ config = rx.Config(
     # the websocket checks Origin (leadapp/security_headers.py).
     cors_allowed_origins=allowed_origins(),
     show_built_with_reflex=False,
+    # With Redis, a tab's state lock expires after this many ms (Reflex's default: 10 s). A
+    # sign-in waits for its password hash while holding it; in a sign-in storm (200 agents
+    # at once on 2 cores) that wait passed 10 s and the sign-in failed with "An error occurred".
+    redis_lock_expiration=30_000,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"),

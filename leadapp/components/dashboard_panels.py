@@ -12,10 +12,12 @@ PLAIN_TEMPLATE = go.layout.Template()  # the figures carry their own small layou
 
 
 def _plot(fig, testid: str, on_click=None, height: str = "230px") -> rx.Component:
+    """A chart of a state's figure var: plain JSON (components/dashboard_charts.py), which
+    the plotly component takes as it takes a Figure."""
     props = {"on_click": on_click} if on_click is not None else {}
     return rx.box(
         rx.plotly(
-            data=fig,
+            data=fig.to(go.Figure),
             config=PLOT_CONFIG,
             template=PLAIN_TEMPLATE,
             use_resize_handler=True,

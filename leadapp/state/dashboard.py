@@ -14,7 +14,6 @@ import asyncio
 import logging
 import time
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from leadapp.components import dashboard_charts as charts
@@ -105,8 +104,8 @@ class DashboardState(AuthState):
     # D2, D3
     active: dict = {"part": 0, "total": 0, "pct": 0.0, "days": 30}
     subscribed: dict = {"part": 0, "total": 0, "pct": 0.0, "url": "/leads"}
-    active_fig: go.Figure = go.Figure()
-    subscribed_fig: go.Figure = go.Figure()
+    active_fig: charts.Figure = charts.EMPTY
+    subscribed_fig: charts.Figure = charts.EMPTY
     # D4
     done: list[dict] = []
     done_total: int = 0
@@ -114,9 +113,9 @@ class DashboardState(AuthState):
     # D5, D6
     funnel_rows: list[dict] = []
     funnel_total: int = 0
-    funnel_fig: go.Figure = go.Figure()
+    funnel_fig: charts.Figure = charts.EMPTY
     source_rows: list[dict] = []
-    sources_fig: go.Figure = go.Figure()
+    sources_fig: charts.Figure = charts.EMPTY
     # D7
     upcoming: list[dict] = []
     upcoming_more: bool = False
@@ -124,7 +123,7 @@ class DashboardState(AuthState):
     series: str = "actions"
     months_label: str = "Lead actions"
     months_total: int = 0
-    months_fig: go.Figure = go.Figure()
+    months_fig: charts.Figure = charts.EMPTY
     # D10
     live_updates: int = 0
     updated_at: str = ""

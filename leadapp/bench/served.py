@@ -41,13 +41,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_up(base: str, proc: subprocess.Popen, log: str, timeout: float) -> None:
+def _wait_up(base: str, proc: subprocess.Popen, log: str, timeout: float, path: str) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"reflex exited early; see {log}")
         try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
+            with urllib.request.urlopen(f"{base}{path}", timeout=2) as r:
                 if r.status == 200:
                     return
         except Exception:
@@ -65,11 +65,13 @@ def reflex_server(
     env: Mapping[str, str] | None = None,
     unset: Iterable[str] = (),
     timeout: float = 900,
+    backend_only: bool = False,
 ) -> Iterator[tuple[str, int]]:
     """Serves the project in `cwd` with `reflex run --env prod --single-port` on `port` (a free
     one by default) and that database; yields (base URL, process group id) once /login answers
     and stops the whole process group on exit. `env` adds variables, `unset` drops inherited
-    ones; the output goes to `log_path`."""
+    ones; the output goes to `log_path`. `backend_only`: no frontend build, only the backend
+    (the websocket and the API) for socket clients; up once /ping answers."""
     port = port or free_port()
     full_env = {
         **os.environ,
@@ -88,7 +90,7 @@ def reflex_server(
                 "run",
                 "--env",
                 "prod",
-                "--single-port",
+                "--backend-only" if backend_only else "--single-port",
                 "--backend-port",
                 str(port),
             ],
@@ -100,7 +102,7 @@ def reflex_server(
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_up(base, proc, str(log_path), timeout)
+            _wait_up(base, proc, str(log_path), timeout, "/ping" if backend_only else "/login")
             yield base, proc.pid
         finally:
             os.killpg(proc.pid, signal.SIGTERM)

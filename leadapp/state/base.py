@@ -21,6 +21,7 @@ from leadapp.services import auth
 from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
 
 from .request_info import client_address
+from .url import set_if_changed
 
 log = logging.getLogger("leadapp.state")
 
@@ -109,12 +110,18 @@ class AuthState(rx.State):
         self.user_name = self.user_email = self.user_role = self.brokerage_name = ""
 
     def _remember_user(self, user, brokerage_name: str) -> None:
-        self.user_id = user.id
-        self.user_name = user.name
-        self.user_email = user.email
-        self.user_role = user.role
-        self.user_timezone = user.timezone
-        self.brokerage_name = brokerage_name
+        """The signed-in user's details; only a changed one is assigned (and resent, with the
+        computed vars that read it, e.g. the lead list's column choices): every page's
+        on_load comes through here."""
+        for name, value in (
+            ("user_id", user.id),
+            ("user_name", user.name),
+            ("user_email", user.email),
+            ("user_role", user.role),
+            ("user_timezone", user.timezone),
+            ("brokerage_name", brokerage_name),
+        ):
+            set_if_changed(self, name, value)
 
     @rx.event
     async def require_login(self):

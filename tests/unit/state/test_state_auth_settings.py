@@ -59,6 +59,14 @@ async def test_require_login_redirects_without_a_valid_session(engine, session, 
     assert st.user_id == org.broker.id and st.is_broker
 
 
+async def test_require_login_again_resends_no_user_detail(engine, session, org, monkeypatch):
+    st = make_state(AuthState, engine, token_for(session, org.agent), monkeypatch)
+    await call(st, "require_login")
+    st._clean()
+    await call(st, "require_login")  # the next page's on_load, same user
+    assert not {"user_id", "user_name", "user_role", "brokerage_name"} & set(st.dirty_vars)
+
+
 @pytest.mark.authz("AuthState.sign_out")
 async def test_sign_out_ends_server_session(engine, session, org, monkeypatch):
     token = token_for(session, org.agent)

@@ -65,7 +65,12 @@ def reset_sequence(conn: sa.Connection, table: str, column: str = "id") -> None:
         )
 
 
+def dialect_insert(session, table):
+    """The INSERT of the session's database (SQLite or PostgreSQL), with its ON CONFLICT."""
+    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return mod.insert(table)
+
+
 def insert_ignore(session, table, **values) -> None:
     """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a duplicate is no error."""
-    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(mod.insert(table).values(**values).on_conflict_do_nothing())
+    session.execute(dialect_insert(session, table).values(**values).on_conflict_do_nothing())

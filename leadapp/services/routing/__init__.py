@@ -23,7 +23,7 @@ from one Router), and `finish()` writes the round-robin counters.
 What a Router reads (two statements in the common case):
 - The rules and the names of their groups are kept per process (`reads.CACHE`), valid while the
   brokerage's `RoutingSettings.rules_version` is the stamp they were read with. Every change
-  of a rule or a group (services/routing_admin.py) sets a new random stamp, so no worker
+  of a rule or a group (services/routing_admin/) sets a new random stamp, so no worker
   takes a stale copy, nor one of a rolled-back change. No stamp: no rule was ever saved.
 - One UPDATE … RETURNING of the named groups' members: weights and counters, and the lock
   that orders concurrent routings (row locks on PostgreSQL, the write lock on SQLite), so two

@@ -1,6 +1,6 @@
 """The rating's arithmetic (R1): each activity's term, the score buckets, the stars and the why.
 
-services/rating.py explains the formula and stores the scores; this module only computes.
+services/rating.py explains the formula and writes the scores; nothing here writes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     AgentAvailability,
@@ -29,7 +29,9 @@ def overview(session: Session, user: User) -> dict:
     ).all()
     members: dict[int, list] = {}
     for m in session.exec(
-        select(AgentGroupMember).where(AgentGroupMember.group_id.in_([g.id for g in groups] or [0]))
+        select(AgentGroupMember).where(
+            col(AgentGroupMember.group_id).in_([g.id for g in groups] or [0])
+        )
     ).all():
         members.setdefault(m.group_id, []).append(m)
     gnames = {g.id: g.name for g in groups}
@@ -41,7 +43,7 @@ def overview(session: Session, user: User) -> dict:
     avail = {
         a.user_id: a
         for a in session.exec(
-            select(AgentAvailability).where(AgentAvailability.user_id.in_(list(users) or [0]))
+            select(AgentAvailability).where(col(AgentAvailability.user_id).in_(list(users) or [0]))
         ).all()
     }
     st = session.get(RoutingSettings, user.brokerage_id) or RoutingSettings(

@@ -56,8 +56,8 @@ from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
 from leadapp.models.timefmt import db_text
-from leadapp.services.bulk import dialect_insert
-from leadapp.services.rows import matched
+from leadapp.services.bulk import dialect_insert, driver_cursor
+from leadapp.services.rows import matched, table_of
 
 from .rating_check import check, expected_scores
 from .rating_score import (
@@ -113,7 +113,7 @@ def _add_buckets(session: Session, brokerage_id: int, deltas: Counter) -> None:
     ]
     if not rows:
         return
-    table = RatingBucket.__table__
+    table = table_of(RatingBucket)
     ins = dialect_insert(session, table)
     session.execute(
         ins.on_conflict_do_update(
@@ -143,7 +143,7 @@ def lock(session: Session, brokerage_id: int, now: datetime | None = None) -> Ra
     buckets from the stored scores (demo data and bulk loads write scores directly).
     """
     now = now or utcnow()
-    table = RatingCutoff.__table__
+    table = table_of(RatingCutoff)
     take = (  # a no-op UPDATE: its row lock is the rating lock
         sa.update(table)
         .where(table.c.brokerage_id == brokerage_id)
@@ -183,7 +183,7 @@ def apply_terms(
                 deltas[bn] += 1
         rows.append({"lid": lead_id, "s": new, "t": last})
     if rows and session.get_bind().dialect.name == "sqlite":  # straight to the driver: the hot path
-        cur = session.connection().connection.dbapi_connection.cursor()
+        cur = driver_cursor(session.connection())
         try:
             cur.executemany(
                 "UPDATE lead SET rating_score = ?, last_activity_at = ? WHERE id = ?",
@@ -199,7 +199,7 @@ def apply_terms(
         finally:
             cur.close()
     elif rows:
-        t = Lead.__table__
+        t = table_of(Lead)
         session.execute(
             sa.update(t)
             .where(t.c.id == sa.bindparam("lid"))
@@ -268,6 +268,7 @@ def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: da
     every stored score). One statement.
     """
     b = bucket_of(score)
+    assert b is not None  # a positive score has a bucket
     bid = cutoff.brokerage_id
 
     def n_leads(*where):
@@ -292,7 +293,7 @@ def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: da
     )
     edge = n_leads(Lead.rating_score >= score, Lead.rating_score < bucket_low(b + 1))
     deleted = n_leads(Lead.status == "deleted", Lead.rating_score >= score)
-    return int(session.execute(select(above + edge - deleted - n_leads(*stale))).scalar())
+    return int(session.execute(select(above + edge - deleted - n_leads(*stale))).scalar_one())
 
 
 # ------------------------------------------------------------------ ageing and rebuilding

@@ -12,6 +12,7 @@ from .. import access
 from ..errors import ValidationFailed
 from ..lead_page.format import _page, criteria_text, money
 from ..lead_page.types import FoundListing, ListingRow, ListingSearch
+from ..rows import id_of
 from ..validation import check_money, clean
 
 SEARCH_PAGE = 12
@@ -94,7 +95,7 @@ def listing_query(c: dict):
 
 def listing_row(listing: Listing) -> ListingRow:
     return {
-        "id": listing.id,
+        "id": id_of(listing),
         "address": f"{listing.street}, {listing.city}, {listing.state} {listing.postal_code}",
         "price": money(listing.price),
         "price_value": listing.price,

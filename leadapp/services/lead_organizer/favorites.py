@@ -11,7 +11,7 @@ from ..errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from ..history import audit
 from ..lead_page.format import fmt_dt
 from ..lead_page.types import FavoriteRow
-from ..rows import get_row
+from ..rows import get_row, id_of
 from .criteria import listing_row
 
 FAVORITE_SORTS = {
@@ -38,7 +38,7 @@ def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> li
     return [
         {
             **listing_row(listing),
-            "fav_id": f.id,
+            "fav_id": id_of(f),
             "by_lead": f.created_by == "lead",
             "added": fmt_dt(f.created_at, user),
             "can_delete": can and f.created_by != "lead",
@@ -60,7 +60,10 @@ def add_favorite(session: Session, user: User, lead_id, listing_id) -> Favorite:
     ).first():
         raise ServiceError("That listing is already a favourite.")
     f = Favorite(
-        lead_id=lead.id, listing_id=listing.id, created_by="agent", created_by_user_id=user.id
+        lead_id=id_of(lead),
+        listing_id=id_of(listing),
+        created_by="agent",
+        created_by_user_id=user.id,
     )
     session.add(f)
     audit(

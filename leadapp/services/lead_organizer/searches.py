@@ -13,6 +13,7 @@ from ..history import audit
 from ..lead_page.format import criteria_text, fmt_dt, money
 from ..lead_page.types import EmailUpdates, SavedSearchRow
 from ..lead_subscriptions import recount
+from ..rows import id_of
 from ..validation import clean
 from .criteria import CRITERIA_KEYS, check_criteria, listing_query
 
@@ -30,7 +31,7 @@ def saved_searches(session: Session, user: User, lead_id) -> list[SavedSearchRow
     can = access.can_change_lead(user, lead)
     return [
         {
-            "id": s.id,
+            "id": id_of(s),
             "name": s.name or criteria_text(s.criteria),
             "criteria": criteria_text(s.criteria),
             "created": fmt_dt(s.created_at, user),
@@ -79,7 +80,7 @@ def add_saved_search(
     if n >= 50:
         raise ServiceError("A lead can have at most 50 saved searches.")
     s = SavedSearch(
-        lead_id=lead.id,
+        lead_id=id_of(lead),
         name=name or criteria_text(c),
         criteria=c,
         transaction=c["transaction"],
@@ -213,7 +214,7 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
             for listing in session.exec(
                 listing_query(c).order_by(col(Listing.updated_at).desc()).limit(MAX_SEND)
             ).all():
-                listings.setdefault(listing.id, listing)
+                listings.setdefault(id_of(listing), listing)
         if not listings:
             continue
         chosen = list(listings.values())[:MAX_SEND]
@@ -244,11 +245,11 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
             session.add(s)
         for listing in chosen:
             if listing.id not in sent_ids:
-                sent_ids.add(listing.id)
+                sent_ids.add(id_of(listing))
                 session.add(
                     ListingSent(
-                        lead_id=lead.id,
-                        listing_id=listing.id,
+                        lead_id=id_of(lead),
+                        listing_id=id_of(listing),
                         via="email",
                         user_id=user.id,
                         created_at=now,

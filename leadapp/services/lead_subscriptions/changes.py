@@ -20,6 +20,7 @@ from leadapp.models.enums import MARKET_REPORT_TYPES
 from .. import access, mail_tracking
 from ..errors import NotFound, ServiceError, ValidationFailed
 from ..history import audit
+from ..rows import get_row, id_of
 from .count import recount
 
 _Sub = TypeVar("_Sub", MarketSubscription, CampaignSubscription)
@@ -64,8 +65,8 @@ def subscribe_market(session: Session, user: User, lead_id, market_id, report_ty
         if sub is None:
             session.add(
                 MarketSubscription(
-                    lead_id=lead.id,
-                    market_id=market.id,
+                    lead_id=id_of(lead),
+                    market_id=id_of(market),
                     report_type=t,
                     active=True,
                     created_at=now,
@@ -108,7 +109,7 @@ def deactivate_market(session: Session, user: User, lead_id, sub_id) -> None:
         raise ServiceError("That subscription is already inactive.")
     sub.active, sub.deactivated_at = False, utcnow()
     session.add(sub)
-    market = session.get(Market, sub.market_id)
+    market = get_row(session, Market, sub.market_id)
     audit(
         session,
         lead,
@@ -138,8 +139,8 @@ def subscribe_campaign(session: Session, user: User, lead_id, campaign_id) -> No
     if sub is None:
         session.add(
             CampaignSubscription(
-                lead_id=lead.id,
-                campaign_id=campaign.id,
+                lead_id=id_of(lead),
+                campaign_id=id_of(campaign),
                 status="active",
                 next_position=1,
                 next_send_at=now,
@@ -172,7 +173,7 @@ def deactivate_campaign(session: Session, user: User, lead_id, sub_id) -> None:
         lead,
         user,
         "subscriptions",
-        session.get(Campaign, sub.campaign_id).name,
+        get_row(session, Campaign, sub.campaign_id).name,
         None,
         title="Campaign subscription deactivated",
     )

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import CampaignSubscription, Lead, MarketSubscription, SavedSearch
 
 from .. import rollups
+from ..rows import id_of
 
 
 def active_count_expr(lead_id):
@@ -42,6 +43,6 @@ def recount(session: Session, lead: Lead) -> None:
     """Set lead.active_subscriptions from the tables and move the roll-ups with it."""
     session.flush()
     tracker = rollups.LeadRollupTracker([lead])
-    lead.active_subscriptions = count_active(session, lead.id)
+    lead.active_subscriptions = count_active(session, id_of(lead))
     session.add(lead)
     tracker.apply(session)

@@ -32,6 +32,7 @@ from ..lead_page.types import (
     MarketSubRow,
     Subscriptions,
 )
+from ..rows import id_of
 
 
 def _emails(session: Session, column, ids: list[int]) -> dict[int, list[OutgoingEmail]]:
@@ -70,13 +71,13 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
     lead = access.get_lead(session, user, lead_id)
     since = utcnow() - timedelta(days=30)
 
-    def sent_30(emails):
+    def sent_30(emails: list[OutgoingEmail]) -> int:
         return sum(
             1 for e in emails if e.status == "sent" and e.sent_at and as_utc(e.sent_at) >= since
         )
 
-    def clicks(emails) -> list[ClickRow]:
-        return [
+    def clicks(emails: list[OutgoingEmail]) -> list[ClickRow]:
+        rows: list[ClickRow] = [
             {
                 "subject": e.subject,
                 "sent": fmt_dt(e.sent_at, user),
@@ -85,7 +86,8 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
             }
             for e in emails
             if e.clicked_at
-        ][:20]
+        ]
+        return rows[:20]
 
     msubs = session.exec(
         select(MarketSubscription, Market)
@@ -95,17 +97,17 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
             col(MarketSubscription.active).desc(), Market.name, MarketSubscription.report_type
         )
     ).all()
-    m_emails = _emails(session, OutgoingEmail.market_subscription_id, [s.id for s, _ in msubs])
+    m_emails = _emails(session, OutgoingEmail.market_subscription_id, [id_of(s) for s, _ in msubs])
     markets: list[MarketSubRow] = [
         {
-            "id": s.id,
+            "id": id_of(s),
             "market": m.name,
             "type": MARKET_REPORT_TYPES.get(s.report_type, s.report_type),
             "active": s.active,
             "criteria": criteria_text(m.criteria),
             "since": fmt_dt(s.created_at, user),
-            "sent_30": sent_30(m_emails[s.id]),
-            "clicks": clicks(m_emails[s.id]),
+            "sent_30": sent_30(m_emails[id_of(s)]),
+            "clicks": clicks(m_emails[id_of(s)]),
         }
         for s, m in msubs
     ]
@@ -124,14 +126,16 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
             .order_by(col(CampaignStep.position))
         ).all():
             steps.setdefault(st.campaign_id, []).append(st)
-    c_emails = _emails(session, OutgoingEmail.campaign_subscription_id, [s.id for s, _ in csubs])
+    c_emails = _emails(
+        session, OutgoingEmail.campaign_subscription_id, [id_of(s) for s, _ in csubs]
+    )
     campaigns: list[CampaignSubRow] = []
     for s, c in csubs:
-        seq = steps.get(c.id, [])
+        seq = steps.get(id_of(c), [])
         remaining = (
             0 if s.status == "completed" else sum(1 for st in seq if st.position >= s.next_position)
         )
-        by_step = {e.campaign_step_id: e for e in c_emails[s.id]}
+        by_step = {e.campaign_step_id: e for e in c_emails[id_of(s)]}
         table: list[CampaignEmailRow] = []
         for st in seq:
             e = by_step.get(st.id)
@@ -147,7 +151,7 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
             )
         campaigns.append(
             {
-                "id": s.id,
+                "id": id_of(s),
                 "campaign": c.name,
                 "status": s.status,
                 "status_text": CAMPAIGN_SUB_STATUSES.get(s.status, s.status),
@@ -163,16 +167,16 @@ def subscriptions(session: Session, user: User, lead_id) -> Subscriptions:
         .where(SavedSearch.lead_id == lead.id, SavedSearch.alerts_enabled)
         .order_by(col(SavedSearch.created_at).desc())
     ).all()
-    a_emails = _search_emails(session, [s.id for s in searches])
+    a_emails = _search_emails(session, [id_of(s) for s in searches])
     alerts: list[AlertRow] = [
         {
-            "id": s.id,
+            "id": id_of(s),
             "name": s.name or criteria_text(s.criteria),
             "saved": fmt_dt(s.created_at, user),
             "criteria": criteria_text(s.criteria),
             "active": True,
-            "sent_30": sent_30(a_emails[s.id]),
-            "clicks": clicks(a_emails[s.id]),
+            "sent_30": sent_30(a_emails[id_of(s)]),
+            "clicks": clicks(a_emails[id_of(s)]),
         }
         for s in searches
     ]

@@ -12,6 +12,7 @@ from leadapp.models import Listing, ListingChange, User, utcnow
 
 from .. import access
 from ..errors import ValidationFailed
+from ..rows import table_of
 from .parse import parse_item
 
 MAX_BATCH = 500
@@ -107,7 +108,7 @@ def upsert(session: Session, items, now: datetime | None = None) -> FeedResult:
                     f"MLS number {mls} appears more than once in this batch (also at {others})."
                 )
                 parsed.pop(mls, None)
-    table = Listing.__table__
+    table = table_of(Listing)
     existing = {}
     if parsed:
         for row in session.execute(
@@ -146,7 +147,7 @@ def upsert(session: Session, items, now: datetime | None = None) -> FeedResult:
         session.execute(table.insert(), inserts)
         new_mls = [r["mls_number"] for r in inserts]
         # the "new" change of every inserted listing in one INSERT ... SELECT (no id round trip)
-        ct = ListingChange.__table__
+        ct = table_of(ListingChange)
         session.execute(
             ct.insert().from_select(
                 ["listing_id", "kind", "old_value", "new_value", "changed_at"],
@@ -193,7 +194,7 @@ def upsert(session: Session, items, now: datetime | None = None) -> FeedResult:
         )
         session.execute(stmt, rows)
     if changes:
-        session.execute(ListingChange.__table__.insert(), changes)
+        session.execute(table_of(ListingChange).insert(), changes)
     result.created, result.updated = len(inserts), len(updates)
     result.changes += len(changes)
     result.errors = [

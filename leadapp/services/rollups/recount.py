@@ -48,11 +48,11 @@ def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
         (col(Lead.stage) == "closed", sa.extract("year", col(Lead.stage_entered_at))), else_=0
     )
     agent = sa.func.coalesce(Lead.assigned_agent_id, 0)
-    subscribed = Lead.active_subscriptions > 0
+    subscribed = col(Lead.active_subscriptions) > 0
     dims = (
         agent,
-        Lead.status,
-        Lead.stage,
+        col(Lead.status),
+        col(Lead.stage),
         closed_year,
         sa.func.coalesce(Lead.source, ""),
         subscribed,
@@ -60,7 +60,9 @@ def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
     )
     leads: Counter = Counter()
     for *key, n in session.execute(
-        select(*dims, sa.func.count()).where(Lead.brokerage_id == brokerage_id).group_by(*dims)
+        sa.select(*dims, sa.func.count())
+        .where(col(Lead.brokerage_id) == brokerage_id)
+        .group_by(*dims)
     ):
         a, st, sg, cy, src, sub, lt = key
         leads[(brokerage_id, int(a), st, sg, int(cy or 0), src, bool(sub), lt)] += n
@@ -85,16 +87,22 @@ def recount(session: Session, brokerage_id: int) -> dict[str, dict]:
     done: Counter = Counter()
     hday = _day_expr(session, HistoryEntry.created_at)
     for d, actor, kind, field, n in session.execute(
-        select(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field, sa.func.count())
+        sa.select(
+            hday,
+            col(HistoryEntry.actor_id),
+            col(HistoryEntry.kind),
+            col(HistoryEntry.field),
+            sa.func.count(),
+        )
         .where(
-            HistoryEntry.brokerage_id == brokerage_id,
+            col(HistoryEntry.brokerage_id) == brokerage_id,
             col(HistoryEntry.actor_id).is_not(None),
             sa.or_(
                 col(HistoryEntry.kind).in_(DONE_KINDS),
                 sa.and_(col(HistoryEntry.kind) == "audit", col(HistoryEntry.field) == "stage"),
             ),
         )
-        .group_by(hday, HistoryEntry.actor_id, HistoryEntry.kind, HistoryEntry.field)
+        .group_by(hday, col(HistoryEntry.actor_id), col(HistoryEntry.kind), col(HistoryEntry.field))
     ):
         done[(brokerage_id, _as_date(d), int(actor), done_kind(kind, field))] += n
     return {

@@ -86,7 +86,7 @@ class LeadRollupTracker:
     def apply(self, session: Session) -> None:
         deltas: Counter = Counter()
         days: Counter = Counter()
-        moved: list[tuple[int, int, int]] = []  # (lead_id, old_agent, new_agent)
+        moved: list[tuple[int | None, int, int]] = []  # (lead_id, old_agent, new_agent)
         for lead in self.leads:
             old, new = self.before[id(lead)], lead_key(lead)
             if old != new:
@@ -109,7 +109,9 @@ class LeadRollupTracker:
         self._snap()
 
 
-def move_activity(session: Session, brokerage_id: int, moved: list[tuple[int, int, int]]) -> None:
+def move_activity(
+    session: Session, brokerage_id: int, moved: Iterable[tuple[int | None, int, int]]
+) -> None:
     """D8: leads changed agent — moved = [(lead_id, old_agent_key, new_agent_key)]; their activity
     counts follow.
 

@@ -21,6 +21,7 @@ from leadapp.models import (
     User,
 )
 
+from ..rows import table_of
 from .rules import Rule
 
 OPEN_STATUSES = ("new", "active")
@@ -44,7 +45,7 @@ def read_rules(session: Session, brokerage_id: int) -> Rules:
     ).scalar()
     if version is None:  # no rule or group was ever saved
         return NO_RULES
-    t = _table(RoutingRule)  # the rows as stored (not the session's copies of them)
+    t = table_of(RoutingRule)  # the rows as stored (not the session's copies of them)
     rules = tuple(
         Rule.of(r)
         for r in session.execute(
@@ -66,14 +67,10 @@ def read_rules(session: Session, brokerage_id: int) -> Rules:
     return Rules(version, rules, groups)
 
 
-def _table(model) -> sa.Table:
-    return model.__table__
-
-
 def _statements():
     """The Router's per-call statements, built once (their compiled form is cached)."""
-    m, b, st = _table(AgentGroupMember), _table(Brokerage), _table(RoutingSettings)
-    u, a, lead = _table(User), _table(AgentAvailability), _table(Lead)
+    m, b, st = table_of(AgentGroupMember), table_of(Brokerage), table_of(RoutingSettings)
+    u, a, lead = table_of(User), table_of(AgentAvailability), table_of(Lead)
     lock = (
         sa.update(m)
         .where(m.c.group_id.in_(sa.bindparam("gids", expanding=True)))

@@ -93,8 +93,8 @@ class Router:
     def active(self, uid: int | None) -> bool:
         return bool(uid) and self.users.get(uid, ("", False))[1]
 
-    def eligible(self, uid: int) -> bool:
-        if not self.active(uid):
+    def eligible(self, uid: int | None) -> bool:
+        if uid is None or not self.active(uid):
             return False
         away, cap = self.avail.get(uid, (False, None))
         return not away and (cap is None or self.open_load.get(uid, 0) < cap)
@@ -153,23 +153,25 @@ class Router:
                 self._took(rule.agent_id)
                 return Decision(rule.agent_id, head + self.name(rule.agent_id), rule.id)
             return self.fallback(rule, head + f"{self.name(rule.agent_id)} away or full; ")
-        broken = self._group_broken(rule.group_id)
+        gid = rule.group_id
+        broken = self._group_broken(gid)
         if broken:
             return self._broken(rule, broken)
-        group = self.groups[rule.group_id]
+        assert gid is not None  # not broken: a group of this brokerage
+        group = self.groups[gid]
         if rule.target == "claim":
-            to = [u for u, _ in self.members[rule.group_id] if self.eligible(u)]
+            to = [u for u, _ in self.members[gid] if self.eligible(u)]
             if not to:
                 return self.fallback(rule, head + f"group {group}: nobody available; ")
             return Decision(
                 None,
                 head + f"group {group}, offered to claim for {rule.claim_minutes} min",
                 rule.id,
-                offer_group_id=rule.group_id,
+                offer_group_id=gid,
                 offer_minutes=rule.claim_minutes,
                 offer_to=to,
             )
-        uid = self._round_robin(rule.group_id)
+        uid = self._round_robin(gid)
         if uid is None:
             return self.fallback(rule, head + f"group {group}: nobody available; ")
         self._took(uid)
@@ -194,6 +196,7 @@ class Router:
                 return Decision(uid, why + f"fallback → {self.name(uid)}", rule.id)
         if kind == "group" and not self._group_broken(rule.fallback_group_id):
             gid = rule.fallback_group_id
+            assert gid is not None  # not broken: a group of this brokerage
             uid = self._round_robin_excluding(gid, exclude)
             if uid is not None:
                 self._took(uid)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import AgentGroupMember, RoutingSettings, User
 
 from .. import access
 from ..errors import NotFound, ValidationFailed
+from ..rows import id_of
 
 MAX_RULES, MAX_GROUPS, MAX_LIST = 100, 50, 50
 
@@ -41,7 +42,7 @@ def list_of(value) -> list[str]:
 
 def agents_of(session: Session, user: User) -> dict[int, User]:
     return {
-        u.id: u
+        id_of(u): u
         for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id)).all()
     }
 
@@ -89,6 +90,6 @@ def active_members(session: Session, group_id: int) -> int:
     return session.execute(
         select(sa.func.count())
         .select_from(AgentGroupMember)
-        .join(User, User.id == AgentGroupMember.user_id)
+        .join(User, col(User.id) == AgentGroupMember.user_id)
         .where(AgentGroupMember.group_id == group_id, User.is_active)
     ).scalar_one()

@@ -16,6 +16,7 @@ from leadapp.models import (
 from .. import access
 from ..alerts import ALERTS
 from ..routing import FALLBACKS
+from ..rows import id_of
 from .common import agents_of
 
 
@@ -38,7 +39,7 @@ def overview(session: Session, user: User) -> dict:
     rules = session.exec(
         select(RoutingRule)
         .where(RoutingRule.brokerage_id == user.brokerage_id)
-        .order_by(RoutingRule.position, RoutingRule.id)
+        .order_by(col(RoutingRule.position), col(RoutingRule.id))
     ).all()
     avail = {
         a.user_id: a
@@ -92,7 +93,7 @@ def overview(session: Session, user: User) -> dict:
                 "name": g.name,
                 "members": ", ".join(
                     f"{users[m.user_id].name}" + (f" ×{m.weight}" if m.weight != 1 else "")
-                    for m in members.get(g.id, [])
+                    for m in members.get(id_of(g), [])
                     if m.user_id in users
                 ),
             }
@@ -103,10 +104,10 @@ def overview(session: Session, user: User) -> dict:
                 "id": u.id,
                 "name": u.name,
                 "active": u.is_active,
-                "away": bool(avail.get(u.id) and avail[u.id].away),
+                "away": bool(avail.get(id_of(u)) and avail[id_of(u)].away),
                 "capacity": ""
-                if not avail.get(u.id) or avail[u.id].capacity is None
-                else str(avail[u.id].capacity),
+                if not avail.get(id_of(u)) or avail[id_of(u)].capacity is None
+                else str(avail[id_of(u)].capacity),
             }
             for u in sorted(users.values(), key=lambda u: u.name)
         ],

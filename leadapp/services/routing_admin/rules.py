@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import AgentGroup, AgentGroupMember, RoutingRule, User
 from leadapp.models.enums import LEAD_TYPES
@@ -11,6 +11,7 @@ from leadapp.models.enums import LEAD_TYPES
 from .. import access
 from ..errors import NotFound, ValidationFailed
 from ..routing import FALLBACKS, TARGETS
+from ..rows import id_of
 from .common import (
     MAX_GROUPS,
     MAX_RULES,
@@ -63,7 +64,7 @@ def save_rule(session: Session, user: User, data: dict) -> RoutingRule:
             errors["agent_id"] = "Choose an active agent for this rule."
     elif target in ("round_robin", "claim"):
         group_id = int_of(data.get("group_id"), "group_id", errors, 1)
-        if group_id not in groups:
+        if group_id is None or group_id not in groups:
             errors["group_id"] = "Choose a group for this rule."
         elif not active_members(session, group_id):
             errors["group_id"] = f"Group {groups[group_id].name} has no active agent."
@@ -80,7 +81,7 @@ def save_rule(session: Session, user: User, data: dict) -> RoutingRule:
             errors["fallback_agent_id"] = "Choose an active agent as the fallback."
     elif fallback == "group":
         fb_group = int_of(data.get("fallback_group_id"), "fallback_group_id", errors, 1)
-        if fb_group not in groups or not active_members(session, fb_group):
+        if fb_group is None or fb_group not in groups or not active_members(session, fb_group):
             errors["fallback_group_id"] = "Choose a fallback group with an active agent."
     rule = None
     if data.get("id") not in (None, "", 0):
@@ -91,6 +92,7 @@ def save_rule(session: Session, user: User, data: dict) -> RoutingRule:
         errors["rule"] = f"A brokerage has at most {MAX_RULES} rules."
     if errors:
         raise ValidationFailed(errors)
+    assert minutes is not None  # a bad number is an error above
     if rule is None:
         last = session.execute(
             select(sa.func.max(RoutingRule.position)).where(
@@ -127,7 +129,7 @@ def move_rule(session: Session, user: User, rule_id, step: int) -> None:
         session.exec(
             select(RoutingRule)
             .where(RoutingRule.brokerage_id == user.brokerage_id)
-            .order_by(RoutingRule.position, RoutingRule.id)
+            .order_by(col(RoutingRule.position), col(RoutingRule.id))
             .with_for_update()
         ).all()
     )
@@ -181,7 +183,7 @@ def save_group(session: Session, user: User, data: dict) -> AgentGroup:
         if uid not in members:
             session.delete(m)
     for uid, w in members.items():
-        m = old.get(uid) or AgentGroupMember(group_id=group.id, user_id=uid)
+        m = old.get(uid) or AgentGroupMember(group_id=id_of(group), user_id=uid)
         m.weight = w
         if uid not in old:  # a newcomer starts level with the others, not owed a backlog
             m.assigned_count = min((o.assigned_count for o in old.values()), default=0)
@@ -196,7 +198,7 @@ def delete_group(session: Session, user: User, group_id) -> None:
     g = owned(session, user, AgentGroup, group_id, "group")
     used = session.exec(
         select(RoutingRule.name).where(
-            sa.or_(RoutingRule.group_id == g.id, RoutingRule.fallback_group_id == g.id)
+            sa.or_(col(RoutingRule.group_id) == g.id, col(RoutingRule.fallback_group_id) == g.id)
         )
     ).first()
     if used:

@@ -9,6 +9,7 @@ from leadapp.models import AgentAvailability, RoutingSettings, User
 from .. import access
 from ..alerts import ALERTS
 from ..errors import ValidationFailed
+from ..rows import id_of
 from .common import int_of, list_of
 
 
@@ -27,7 +28,7 @@ def set_availability(session: Session, user: User, agent_id, away, capacity) -> 
         errors["away"] = "On or off."
     if errors:
         raise ValidationFailed(errors)
-    a = session.get(AgentAvailability, target.id) or AgentAvailability(user_id=target.id)
+    a = session.get(AgentAvailability, target.id) or AgentAvailability(user_id=id_of(target))
     a.away, a.capacity = away, cap
     session.add(a)
     return a
@@ -42,7 +43,7 @@ def my_availability(session: Session, user: User) -> tuple[bool, str, bool]:
 
 def set_all_hot_leads(session: Session, user: User, on: bool) -> None:
     access.require_broker(user, "subscribe to every hot-lead alert")
-    a = session.get(AgentAvailability, user.id) or AgentAvailability(user_id=user.id)
+    a = session.get(AgentAvailability, user.id) or AgentAvailability(user_id=id_of(user))
     a.all_hot_leads = bool(on)
     session.add(a)
 

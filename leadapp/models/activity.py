@@ -82,7 +82,7 @@ class LeadActivityDay(SQLModel, table=True):
 
     A lead without any activity is not counted. "Leads with activity in the last 30 days"
     is the sum over the last 30 days' rows. Kept exact in the writing transaction
-    (services/rollups.py), like LeadRollup.
+    (services/rollups/), like LeadRollup.
     """
 
     __tablename__ = "lead_activity_day"  # pyright: ignore[reportAssignmentType]

@@ -106,7 +106,7 @@ class RoutingSettings(SQLModel, table=True):
         default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
     )
     # A new random stamp at every change of the brokerage's rules or groups
-    # (services/routing_admin.py): the Router's cached copy of them is good while it matches.
+    # (services/routing_admin/): the Router's cached copy of them is good while it matches.
     rules_version: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
 
 

@@ -17,6 +17,13 @@ def chunked(ids: Sequence, size: int):
         yield ids[start : start + size]
 
 
+def driver_cursor(conn: sa.Connection):
+    """A cursor of the driver's own connection under `conn` (inside conn's transaction)."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # a connection in use holds its driver connection
+    return dbapi.cursor()
+
+
 def insert_rows(
     conn: sa.Connection,
     table: str,
@@ -25,8 +32,7 @@ def insert_rows(
     chunk: int = 50_000,
 ) -> int:
     """Insert `rows` (tuples in `columns` order) into `table` inside conn's transaction."""
-    dbapi = conn.connection.dbapi_connection
-    cur = dbapi.cursor()
+    cur = driver_cursor(conn)
     quote = conn.dialect.identifier_preparer.quote
     cols = ", ".join(quote(c) for c in columns)
     n = 0
@@ -65,7 +71,12 @@ def reset_sequence(conn: sa.Connection, table: str, column: str = "id") -> None:
         )
 
 
+def dialect_insert(session, table):
+    """The INSERT of the session's database (SQLite or PostgreSQL), with its ON CONFLICT."""
+    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return mod.insert(table)
+
+
 def insert_ignore(session, table, **values) -> None:
     """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a duplicate is no error."""
-    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(mod.insert(table).values(**values).on_conflict_do_nothing())
+    session.execute(dialect_insert(session, table).values(**values).on_conflict_do_nothing())

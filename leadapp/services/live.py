@@ -1,6 +1,6 @@
 """Live dashboard changes (D10): writers note what changed; after commit it is fanned out.
 
-Writers call `note(session, brokerage_id, agent_key, kind, lead_id)` (services/rollups.py
+Writers call `note(session, brokerage_id, agent_key, kind, lead_id)` (services/rollups/
 does it for every lead and activity write, services/history.py for history entries). The
 notes wait in `session.info` and are published only after the transaction commits (a
 rollback drops them), as small `Change`s: brokerage, the lead's agent (0 = unassigned),

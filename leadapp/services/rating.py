@@ -37,6 +37,10 @@ How it stays cheap
 - `age_out` (the hourly "rating-ageing" job) subtracts the terms of activities that have
   just left the window and moves `aged_until` forward.
 
+Modules: `rating_score` (the formula, the buckets, the stars and `explain`), this one (the
+writers: the lock, new terms, the cut-offs, the ageing, `count_at_least`), `rating_check`
+(`check`). Callers import every name from here.
+
 Every writer of scores takes the brokerage's rating lock first (`lock`, an UPDATE of its
 `rating_cutoff` row), so scores, buckets and the watermark change in one order — exact on
 PostgreSQL under concurrent requests, and on SQLite where writers are serialised anyway.
@@ -44,116 +48,61 @@ PostgreSQL under concurrent requests, and on SQLite where writers are serialised
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
-from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.models.timefmt import db_text
-from leadapp.services.rows import matched
+from leadapp.services.bulk import dialect_insert, driver_cursor
+from leadapp.services.rows import matched, table_of
 
-WEIGHTS = {
-    "info_request": 10.0,
-    "showing_request": 10.0,
-    "valuation_request": 8.0,
-    "contact_request": 8.0,
-    "saved_search": 5.0,
-    "saved_listing": 4.0,
-    "email_click": 3.0,
-    "listing_view": 1.0,
-    "signup": 1.0,
-    "search": 0.5,
-}
-HALF_LIFE_DAYS = 30.0
-TAU_SECONDS = HALF_LIFE_DAYS * 86400 / math.log(2)
-EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
-WINDOW = timedelta(days=182)
-BUCKETS_PER_OCTAVE = 16
-REFRESH_EVERY = timedelta(seconds=60)
+from .rating_check import check, expected_scores
+from .rating_score import (
+    BUCKETS_PER_OCTAVE,
+    EPOCH,
+    HALF_LIFE_DAYS,
+    REFRESH_EVERY,
+    TAU_SECONDS,
+    WEIGHTS,
+    WINDOW,
+    bucket_low,
+    bucket_of,
+    decayed,
+    explain,
+    get_cutoff,
+    stars,
+    stars_expr,
+    term,
+)
 
-
-def term(kind: str, occurred_at: datetime) -> float:
-    """One activity's contribution to the forward-decayed score."""
-    return WEIGHTS.get(kind, 0.0) * math.exp(
-        (as_utc(occurred_at) - EPOCH).total_seconds() / TAU_SECONDS
-    )
-
-
-def decayed(score: float, now: datetime | None = None) -> float:
-    """The stored score as an ordinary decayed score at `now` (points, for explanations)."""
-    now = now or utcnow()
-    return score * math.exp(-(now - EPOCH).total_seconds() / TAU_SECONDS)
-
-
-# ------------------------------------------------------------------ stars
-
-
-def stars(
-    score: float,
-    last_activity_at: datetime | None,
-    cutoff: RatingCutoff | None,
-    now: datetime | None = None,
-) -> int:
-    now = now or utcnow()
-    last_activity_at = as_utc(last_activity_at)
-    if last_activity_at is None or last_activity_at < now - WINDOW or score <= 0:
-        return 0
-    if cutoff is None:
-        return 1
-    if score >= cutoff.high:
-        return 3
-    if score >= cutoff.low:
-        return 2
-    return 1
-
-
-def stars_expr(cutoff: RatingCutoff | None, now: datetime | None = None):
-    """SQL expression giving each lead's stars (for sorting and filtering in the database)."""
-    now = now or utcnow()
-    low = cutoff.low if cutoff else float("inf")
-    high = cutoff.high if cutoff else float("inf")
-    return sa.case(
-        (
-            sa.or_(
-                col(Lead.last_activity_at).is_(None),
-                col(Lead.last_activity_at) < now - WINDOW,
-                col(Lead.rating_score) <= 0,
-            ),
-            0,
-        ),
-        (col(Lead.rating_score) >= high, 3),
-        (col(Lead.rating_score) >= low, 2),
-        else_=1,
-    )
-
-
-def get_cutoff(session: Session, brokerage_id: int) -> RatingCutoff | None:
-    return session.get(RatingCutoff, brokerage_id)
-
-
-# ------------------------------------------------------------------ score buckets
-
-
-def bucket_low(b: int) -> float:
-    """Smallest score of bucket b (bucket b holds bucket_low(b) <= score < bucket_low(b + 1))."""
-    return 2.0 ** (b / BUCKETS_PER_OCTAVE)
-
-
-def bucket_of(score: float) -> int | None:
-    """The bucket of a positive score (None for 0), consistent with bucket_low by construction."""
-    if not score or score <= 0:
-        return None
-    b = math.floor(math.log2(score) * BUCKETS_PER_OCTAVE)
-    while score < bucket_low(b):
-        b -= 1
-    while score >= bucket_low(b + 1):
-        b += 1
-    return b
+__all__ = [
+    "BUCKETS_PER_OCTAVE",
+    "EPOCH",
+    "HALF_LIFE_DAYS",
+    "REFRESH_EVERY",
+    "TAU_SECONDS",
+    "WEIGHTS",
+    "WINDOW",
+    "age_out",
+    "apply_terms",
+    "bucket_low",
+    "bucket_of",
+    "check",
+    "count_at_least",
+    "decayed",
+    "expected_scores",
+    "explain",
+    "get_cutoff",
+    "lock",
+    "maybe_refresh",
+    "refresh_cutoffs",
+    "stars",
+    "stars_expr",
+    "term",
+]
 
 
 def _add_buckets(session: Session, brokerage_id: int, deltas: Counter) -> None:
@@ -164,10 +113,8 @@ def _add_buckets(session: Session, brokerage_id: int, deltas: Counter) -> None:
     ]
     if not rows:
         return
-    table = RatingBucket.__table__
-    ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(
-        table
-    )
+    table = table_of(RatingBucket)
+    ins = dialect_insert(session, table)
     session.execute(
         ins.on_conflict_do_update(
             index_elements=["brokerage_id", "bucket"],
@@ -196,27 +143,20 @@ def lock(session: Session, brokerage_id: int, now: datetime | None = None) -> Ra
     buckets from the stored scores (demo data and bulk loads write scores directly).
     """
     now = now or utcnow()
-    table = RatingCutoff.__table__
-    res = session.execute(
+    table = table_of(RatingCutoff)
+    take = (  # a no-op UPDATE: its row lock is the rating lock
         sa.update(table)
         .where(table.c.brokerage_id == brokerage_id)
         .values(active_leads=table.c.active_leads)
     )
-    if matched(res) == 0:
-        ins = (
-            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        )(table)
+    if matched(session.execute(take)) == 0:
         session.execute(
-            ins.values(
-                brokerage_id=brokerage_id, low=0.0, high=0.0, active_leads=0, computed_at=EPOCH
-            ).on_conflict_do_nothing()
+            dialect_insert(session, table)
+            .values(brokerage_id=brokerage_id, low=0.0, high=0.0, active_leads=0, computed_at=EPOCH)
+            .on_conflict_do_nothing()
         )
-        session.execute(
-            sa.update(table)
-            .where(table.c.brokerage_id == brokerage_id)
-            .values(active_leads=table.c.active_leads)
-        )
-    cutoff = session.get(RatingCutoff, brokerage_id, populate_existing=True)
+        session.execute(take)
+    cutoff = session.get_one(RatingCutoff, brokerage_id, populate_existing=True)
     if cutoff.aged_until is None:
         cutoff.aged_until = now - WINDOW
         _rebuild_buckets(session, brokerage_id)
@@ -243,7 +183,7 @@ def apply_terms(
                 deltas[bn] += 1
         rows.append({"lid": lead_id, "s": new, "t": last})
     if rows and session.get_bind().dialect.name == "sqlite":  # straight to the driver: the hot path
-        cur = session.connection().connection.dbapi_connection.cursor()
+        cur = driver_cursor(session.connection())
         try:
             cur.executemany(
                 "UPDATE lead SET rating_score = ?, last_activity_at = ? WHERE id = ?",
@@ -259,7 +199,7 @@ def apply_terms(
         finally:
             cur.close()
     elif rows:
-        t = Lead.__table__
+        t = table_of(Lead)
         session.execute(
             sa.update(t)
             .where(t.c.id == sa.bindparam("lid"))
@@ -328,6 +268,7 @@ def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: da
     every stored score). One statement.
     """
     b = bucket_of(score)
+    assert b is not None  # a positive score has a bucket
     bid = cutoff.brokerage_id
 
     def n_leads(*where):
@@ -352,7 +293,7 @@ def count_at_least(session: Session, cutoff: RatingCutoff, score: float, now: da
     )
     edge = n_leads(Lead.rating_score >= score, Lead.rating_score < bucket_low(b + 1))
     deleted = n_leads(Lead.status == "deleted", Lead.rating_score >= score)
-    return int(session.execute(select(above + edge - deleted - n_leads(*stale))).scalar())
+    return int(session.execute(select(above + edge - deleted - n_leads(*stale))).scalar_one())
 
 
 # ------------------------------------------------------------------ ageing and rebuilding
@@ -363,6 +304,7 @@ def age_out(session: Session, brokerage_id: int, now: datetime | None = None) ->
     now = now or utcnow()
     cutoff = lock(session, brokerage_id, now)
     old_w, new_w = as_utc(cutoff.aged_until), now - WINDOW
+    assert old_w is not None  # lock() set the watermark
     changed = 0
     if new_w > old_w:
         minus: dict[int, float] = {}
@@ -391,82 +333,3 @@ def age_out(session: Session, brokerage_id: int, now: datetime | None = None) ->
         session.add(cutoff)
     refresh_cutoffs(session, brokerage_id, now)
     return changed
-
-
-def expected_scores(session: Session, brokerage_id: int, since: datetime) -> tuple[dict, dict]:
-    """Scores and last-activity times recomputed from the activities (for checks and rebuilds)."""
-    scores: dict[int, float] = {}
-    last: dict[int, datetime] = {}
-    q = select(Activity.lead_id, Activity.kind, Activity.occurred_at).where(
-        Activity.brokerage_id == brokerage_id, Activity.occurred_at >= since
-    )
-    for lead_id, kind, occurred in session.execute(q).yield_per(100_000):
-        scores[lead_id] = scores.get(lead_id, 0.0) + term(kind, occurred)
-    for lead_id, ts in session.execute(
-        select(Activity.lead_id, sa.func.max(Activity.occurred_at))
-        .where(Activity.brokerage_id == brokerage_id)
-        .group_by(col(Activity.lead_id))
-    ):
-        last[lead_id] = as_utc(ts)
-    return scores, last
-
-
-def check(session: Session, brokerage_id: int) -> list[str]:
-    """Differences between stored scores / buckets and a recomputation (empty when exact)."""
-    cutoff = get_cutoff(session, brokerage_id)
-    if cutoff is None or cutoff.aged_until is None:
-        return []
-    want, _ = expected_scores(session, brokerage_id, as_utc(cutoff.aged_until))
-    problems = []
-    have_buckets: Counter = Counter()
-    for lid, score in session.execute(
-        select(Lead.id, Lead.rating_score).where(Lead.brokerage_id == brokerage_id)
-    ):
-        w = want.get(lid, 0.0)
-        if abs(score - w) > 1e-9 * max(abs(w), 1.0):
-            problems.append(f"lead {lid}: stored score {score!r}, recomputed {w!r}")
-        if score > 0:
-            have_buckets[bucket_of(score)] += 1
-    stored = {
-        b: c
-        for b, c in session.execute(
-            select(RatingBucket.bucket, RatingBucket.count).where(
-                RatingBucket.brokerage_id == brokerage_id
-            )
-        )
-        if c
-    }
-    if stored != dict(have_buckets):
-        problems.append(f"buckets: stored {stored}, recount {dict(have_buckets)}")
-    return problems
-
-
-# ------------------------------------------------------------------ why (P4)
-
-
-def explain(session: Session, lead: Lead, now: datetime | None = None, limit: int = 5) -> dict:
-    """The lead's stars and the activities that contributed most, with their points now."""
-    now = now or utcnow()
-    cutoff = get_cutoff(session, lead.brokerage_id)
-    n_stars = stars(lead.rating_score or 0.0, lead.last_activity_at, cutoff, now)
-    rows = session.execute(
-        select(Activity.id, Activity.kind, Activity.occurred_at, Activity.mls_number).where(
-            Activity.lead_id == lead.id, Activity.occurred_at >= now - WINDOW
-        )
-    ).all()
-    scored = [(decayed(term(k, t), now), i, k, as_utc(t), m) for i, k, t, m in rows]
-    total = sum(s[0] for s in scored)
-    scored.sort(key=lambda s: (-s[0], -s[1]))
-    top = [
-        {
-            "activity_id": i,
-            "kind": k,
-            "label": ACTIVITY_KINDS.get(k, k),
-            "occurred_at": t.isoformat(),
-            "mls_number": m,
-            "points": round(p, 2),
-            "share": round(100 * p / total) if total else 0,
-        }
-        for p, i, k, t, m in scored[:limit]
-    ]
-    return {"stars": n_stars, "points": round(total, 2), "activities": len(rows), "top": top}

@@ -1,9 +1,10 @@
-"""Rows by id and the rows a statement changed."""
+"""Rows by id, the rows a statement changed, a stored row's id and a model's Core table."""
 
 from __future__ import annotations
 
 from typing import TypeVar, cast
 
+import sqlalchemy as sa
 from sqlalchemy import CursorResult, Result
 from sqlmodel import Session, SQLModel
 
@@ -24,3 +25,16 @@ def get_row(session: Session, model: type[T], row_id: int | None) -> T:
 def matched(result: Result) -> int:
     """How many rows an UPDATE or DELETE matched (its result is a CursorResult)."""
     return cast(CursorResult, result).rowcount or 0
+
+
+def id_of(row: SQLModel) -> int:
+    """The id of a stored row (read from the database, or added and flushed): never None."""
+    row_id = getattr(row, "id", None)
+    if row_id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never stored")
+    return row_id
+
+
+def table_of(model) -> sa.Table:
+    """A table model's Core table (for statements that skip the ORM's per-row work)."""
+    return model.__table__

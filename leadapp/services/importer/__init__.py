@@ -14,6 +14,7 @@ from .preview import (
     ErrorRow,
     GridData,
     GuideRow,
+    ImportResult,
     ImportResultData,
     Preview,
     PreviewData,
@@ -21,7 +22,7 @@ from .preview import (
     UploadPreview,
 )
 from .validate import build_preview
-from .write import ImportResult, import_file, preview_file, write_preview
+from .write import import_file, preview_file, write_preview
 
 __all__ = [
     "COLUMNS",

@@ -9,6 +9,8 @@ from leadapp.models.enums import STAGES
 
 from .preview import GuideRow
 
+IMPORT_SOURCE = "Import"  # the source of every imported lead
+
 
 @dataclass(frozen=True)
 class Column:

@@ -1,11 +1,12 @@
 """The import preview's result (I3): `Preview`, its cell errors, and the typed payloads the
-Import page receives (`Preview.to_dict`, `Preview.grid`, the template, the import result).
+Import page receives (`Preview.to_dict`, `Preview.grid`, the template, the import result:
+`ImportResult.to_dict`); `column` reads one field of `Preview.values` as a list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TypedDict
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -101,6 +102,42 @@ class ImportResultData(TypedDict):
     campaign_enrolments: int
     assigned: int
     message: str
+
+
+@dataclass
+class ImportResult:
+    batch_id: int
+    leads: int
+    tags: int  # distinct tags applied
+    new_tags: int
+    tag_links: int
+    notes: int
+    market_enrolments: int  # (lead, market) pairs; three report subscriptions each
+    campaign_enrolments: int
+    assigned: int
+
+    def message(self) -> str:
+        parts = [f"{self.leads:,} lead{'s' if self.leads != 1 else ''} imported"]
+        if self.tags:
+            parts.append(
+                f"{self.tags:,} tag{'s' if self.tags != 1 else ''} applied ({self.new_tags:,} new)"
+            )
+        if self.notes:
+            parts.append(f"{self.notes:,} note{'s' if self.notes != 1 else ''}")
+        if self.market_enrolments:
+            parts.append(
+                f"{self.market_enrolments:,} market enrolment"
+                f"{'s' if self.market_enrolments != 1 else ''}"
+            )
+        if self.campaign_enrolments:
+            parts.append(
+                f"{self.campaign_enrolments:,} campaign enrolment"
+                f"{'s' if self.campaign_enrolments != 1 else ''}"
+            )
+        return ", ".join(parts) + "."
+
+    def to_dict(self) -> ImportResultData:
+        return ImportResultData(**asdict(self), message=self.message())
 
 
 @dataclass
@@ -208,3 +245,10 @@ class Preview:
                 cells.append({"value": val[:200], "error": by_cell.get((rn, h["header"]), "")})
             rows.append({"row": rn, "cells": cells, "bad": any(c["error"] for c in cells)})
         return {"columns": [h["header"] for h in used], "rows": rows}
+
+
+def column(values: pd.DataFrame, key: str, n: int, default: Any = "") -> list[Any]:
+    """A column as a list; missing cells (None, NaN) become `default`."""
+    if key in values:
+        return [default if x is None or x != x else x for x in values[key].tolist()]
+    return [default] * n

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,17 +20,18 @@ from sqlmodel import Session, col, select
 from leadapp.models import CampaignStep, ImportBatch, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.models.timefmt import db_text
-from leadapp.services import distribute, rollups, routing, search_index, speed
+from leadapp.services import distribute, rollups, search_index, speed
 from leadapp.services import tags as tag_service
 from leadapp.services.bulk import insert_rows
 from leadapp.services.errors import Conflict, ValidationFailed
 from leadapp.services.lead_rows import lead_rows
 from leadapp.settings import MAX_IMPORT_BYTES
 
-from .preview import ImportResultData, Preview
+from .columns import IMPORT_SOURCE
+from .preview import ImportResult, Preview, column
+from .route import Named, route
 from .validate import build_preview
 
-IMPORT_SOURCE = "Import"
 # A lead's market enrolment (all three report types) counts once in active_subscriptions,
 # as in the demo data; each active campaign enrolment counts once.
 REPORT_TYPES = list(MARKET_REPORT_TYPES)
@@ -40,52 +39,9 @@ REPORT_TYPES = list(MARKET_REPORT_TYPES)
 Progress = Callable[[float, str], None]
 
 
-@dataclass
-class ImportResult:
-    batch_id: int
-    leads: int
-    tags: int  # distinct tags applied
-    new_tags: int
-    tag_links: int
-    notes: int
-    market_enrolments: int  # (lead, market) pairs; three report subscriptions each
-    campaign_enrolments: int
-    assigned: int
-
-    def message(self) -> str:
-        parts = [f"{self.leads:,} lead{'s' if self.leads != 1 else ''} imported"]
-        if self.tags:
-            parts.append(
-                f"{self.tags:,} tag{'s' if self.tags != 1 else ''} applied ({self.new_tags:,} new)"
-            )
-        if self.notes:
-            parts.append(f"{self.notes:,} note{'s' if self.notes != 1 else ''}")
-        if self.market_enrolments:
-            parts.append(
-                f"{self.market_enrolments:,} market enrolment"
-                f"{'s' if self.market_enrolments != 1 else ''}"
-            )
-        if self.campaign_enrolments:
-            parts.append(
-                f"{self.campaign_enrolments:,} campaign enrolment"
-                f"{'s' if self.campaign_enrolments != 1 else ''}"
-            )
-        return ", ".join(parts) + "."
-
-    def to_dict(self) -> ImportResultData:
-        return ImportResultData(**asdict(self), message=self.message())
-
-
 def _ts(dt: datetime, pg: bool) -> str:
     s = db_text(dt)
     return s + "+00:00" if pg else s
-
-
-def _col(values: pd.DataFrame, key: str, n: int, default: Any = "") -> list[Any]:
-    """A column as a list; missing cells (None, NaN) become `default`."""
-    if key in values:
-        return [default if x is None or x != x else x for x in values[key].tolist()]
-    return [default] * n
 
 
 def _reserve_lead_ids(conn: sa.Connection, n: int) -> list[int]:
@@ -124,20 +80,20 @@ def write_preview(
     step(0.05, "Reserving lead ids")
     ids = _reserve_lead_ids(conn, n)
 
-    markets = _col(vals, "market_id", n, None)
-    campaigns = _col(vals, "campaign_id", n, None)
+    markets = column(vals, "market_id", n, None)
+    campaigns = column(vals, "campaign_id", n, None)
     subs = np.array(
         [len(m or ()) + len(c or ()) for m, c in zip(markets, campaigns, strict=False)],
         dtype=np.int64,
     )
     if pv.is_broker:
-        agents = [int(a) if a is not None else None for a in _col(vals, "agent_id", n, None)]
+        agents = [int(a) if a is not None else None for a in column(vals, "agent_id", n, None)]
     else:
         agents = [user.id] * n
-    routed = _route(session, b_id, vals, n, agents, now) if pv.is_broker else None
-    stages = [s or "uncontacted" for s in _col(vals, "stage", n, None)]
-    texting = [bool(t) for t in _col(vals, "texting", n, None)]
-    phones = _col(vals, "phone", n)
+    routed = route(session, b_id, vals, n, agents, now) if pv.is_broker else None
+    stages = [s or "uncontacted" for s in column(vals, "stage", n, None)]
+    texting = [bool(t) for t in column(vals, "texting", n, None)]
+    phones = column(vals, "phone", n)
     digits = (
         pd.Series(phones, dtype=object).str.replace(r"\D", "", regex=True).str.slice(0, 20).tolist()
         if "phone" in vals
@@ -155,19 +111,19 @@ def write_preview(
             "id": ids,
             "brokerage_id": b_id,
             "email": vals["email"].tolist(),
-            "first_name": _col(vals, "first_name", n),
-            "last_name": _col(vals, "last_name", n),
+            "first_name": column(vals, "first_name", n),
+            "last_name": column(vals, "last_name", n),
             "phone": phones,
             "phone_digits": digits,
-            "street": _col(vals, "address", n),
-            "city": _col(vals, "city", n),
-            "state": [s or "" for s in _col(vals, "state", n, "")],
-            "postal_code": _col(vals, "postal_code", n),
-            "birthday": _col(vals, "birthday", n, None),
+            "street": column(vals, "address", n),
+            "city": column(vals, "city", n),
+            "state": [s or "" for s in column(vals, "state", n, "")],
+            "postal_code": column(vals, "postal_code", n),
+            "birthday": column(vals, "birthday", n, None),
             "birthday_md": md_list("birthday"),
-            "anniversary": _col(vals, "anniversary", n, None),
+            "anniversary": column(vals, "anniversary", n, None),
             "anniversary_md": md_list("anniversary"),
-            "lead_type": _col(vals, "type", n, None),
+            "lead_type": column(vals, "type", n, None),
             "stage": stages,
             "stage_entered_at": ts,
             "source": IMPORT_SOURCE,
@@ -216,7 +172,7 @@ def write_preview(
             for i in ids
         ],
     )
-    notes = _col(vals, "notes", n)
+    notes = column(vals, "notes", n)
     note_rows = [
         (b_id, i, user.id, "note", "Note", body, None, None, ts)
         for i, body in zip(ids, notes, strict=False)
@@ -228,7 +184,7 @@ def write_preview(
 
     if routed is not None:  # G5: why each lead without an Agent ID went where it did
         distribute.record(
-            session, routed[0], [(_Named(ids[i], vals, i), d) for i, d in routed[1]], now
+            session, routed[0], [(Named(ids[i], vals, i), d) for i, d in routed[1]], now
         )
     skip = routed[2] if routed else set()
     speed.assigned(
@@ -237,7 +193,7 @@ def write_preview(
 
     # tags, created as needed (case-insensitive), and the lead_tag links
     step(0.65, "Applying tags")
-    tag_lists = _col(vals, "tags", n, None)
+    tag_lists = column(vals, "tags", n, None)
     wanted: dict[str, str] = {}
     for names in tag_lists:
         for name in names or ():
@@ -310,7 +266,7 @@ def write_preview(
             t or "",
         )
         for a, s, k, t in zip(
-            agents, stages, subs.tolist(), _col(vals, "type", n, None), strict=False
+            agents, stages, subs.tolist(), column(vals, "type", n, None), strict=False
         )
     )
     rollups.add_lead_keys(session, keys)
@@ -373,42 +329,3 @@ def preview_file(
     max_bytes: int | None = MAX_IMPORT_BYTES,
 ) -> Preview:
     return build_preview(session, user, data, filename, max_bytes)
-
-
-class _Named:
-    """An imported lead as routing's notifications name it (id, name, email)."""
-
-    def __init__(self, lead_id: int, vals: pd.DataFrame, i: int):
-        self.id = lead_id
-        self.first_name = str(vals["first_name"].iat[i] or "") if "first_name" in vals else ""
-        self.last_name = str(vals["last_name"].iat[i] or "") if "last_name" in vals else ""
-        self.email = str(vals["email"].iat[i])
-
-
-def _route(session: Session, b_id: int, vals: pd.DataFrame, n: int, agents: list, now):
-    """G5: leads of a broker's file without an Agent ID are routed (when rules exist).
-
-    Fills `agents` in place; returns (router, [(row, decision)], rows routed) or None.
-    """
-    todo = [i for i, a in enumerate(agents) if a is None]
-    if not todo:
-        return None
-    router = routing.Router(session, b_id, "import", now)
-    if not router.rules:
-        return None
-    types, cities = _col(vals, "type", n, None), _col(vals, "city", n)
-    postal, tag_lists = _col(vals, "postal_code", n), _col(vals, "tags", n, None)
-    out = []
-    for i in todo:
-        d = router.decide(
-            routing.Facts(
-                source=IMPORT_SOURCE,
-                lead_type=types[i],
-                city=str(cities[i] or ""),
-                postal_code=str(postal[i] or ""),
-                tags=frozenset(tag_lists[i] or ()),
-            )
-        )
-        agents[i] = d.agent_id
-        out.append((i, d))
-    return router, out, set(todo)

@@ -3,7 +3,7 @@
 - `header`: the header, contact box and tab counts (`lead_header`).
 - `actions`: contact edits, stage/status/priority/tags/agent, quick events, notes, messages.
 - `activity`, `history`, `listings`: one page of rows per tab (the organizer and subscription
-  tabs live in `services/lead_organizer.py` and `services/lead_subscriptions.py`).
+  tabs live in `services/lead_organizer/` and `services/lead_subscriptions/`).
 - `format`: times in the user's zone, prices, page arithmetic, criteria texts.
 - `types`: the TypedDict of every payload above.
 

@@ -25,6 +25,7 @@ from leadapp.models import (
     HistoryEntry,
     Lead,
     Listing,
+    RatingCutoff,
     SavedSearch,
     as_utc,
 )
@@ -287,7 +288,7 @@ def organizer(session: Session, rows: list[dict]) -> None:
 
 def after_insert(
     session: Session,
-    cutoff,
+    cutoff: RatingCutoff,
     rows: list[dict],
     leads: dict[str, LeadRow],
     now: datetime,

@@ -41,8 +41,9 @@ def make_engine(url: str) -> sa.Engine:
         return eng
     # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced
     # before use, so the app recovers without a restart of its own. values_plus_batch:
-    # executemany UPDATEs (ingest's per-lead score updates) go in pages, not one round trip
-    # per row; no code reads rowcount of an executemany.
+    # executemany UPDATEs and upserts (INSERT ... ON CONFLICT, e.g. the roll-ups) go in pages,
+    # not one round trip per row; no code reads rowcount of an executemany. (A batch of rows
+    # updated by key in one statement: bulk.update_rows.)
     return sa.create_engine(
         url,
         pool_pre_ping=True,

@@ -9,7 +9,7 @@ skipped with --quick): `services.dashboard.load` (every panel, D9 included) as t
   activity tables without the summary tables, for scale.
 
 Fan-out row: 50 subscribers on the live hub (services/live.py; 1 broker + agents, like 50
-open dashboards), a website event recorded and committed through services/activity.py,
+open dashboards), a website event recorded and committed through services/activity/,
 each subscriber then re-reads its panels as the dashboard's live task does (debounce, then
 `dashboard.load` in a worker thread, shared by the dashboards that show the same thing).
 Time from the start of the event's write to each dashboard's re-read being done; p95 over

@@ -43,28 +43,20 @@ class Lead(SQLModel, table=True):
         # status and created: a list of ids (a search's matches, a tag's leads) is checked and
         # ordered without reading the wide lead rows
         sa.Index("ix_lead_id_cover", "id", "brokerage_id", "status", "created_at"),
-        # last activity, status and type make the lead list's rating filters count index-only.
-        sa.Index(
-            "ix_lead_b_rating",
-            "brokerage_id",
-            "rating_score",
-            "last_activity_at",
-            "status",
-            "lead_type",
-        ),
         # score and status: D4 finds the few leads whose activity just left the window index-only
         sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at", "rating_score", "status"),
         sa.Index("ix_lead_agent_lastact", "assigned_agent_id", "last_activity_at"),
         sa.Index("ix_lead_b_name", "brokerage_id", "last_name", "first_name"),
         sa.Index("ix_lead_b_first", "brokerage_id", "first_name"),  # L2 short-prefix search
-        sa.Index("ix_lead_b_subs", "brokerage_id", "active_subscriptions"),
         # agent and status: one agent's birthdays today (D4) and this week (D7) index-only
         sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md", "assigned_agent_id", "status"),
         sa.Index(
             "ix_lead_b_anniv", "brokerage_id", "anniversary_md", "assigned_agent_id", "status"
         ),
         sa.Index("ix_lead_phone_digits", "brokerage_id", "phone_digits"),
-        # D4 "3-star leads not contacted": an index-only count of the top-rated leads.
+        # D4 "3-star leads not contacted": an index-only count of the top-rated leads; the lead
+        # list's rating filters and sort, and the rating cut-offs and counts (services/rating.py)
+        # read it too (with a type filter: ix_lead_b_type).
         sa.Index(
             "ix_lead_b_rating_cover",
             "brokerage_id",

@@ -9,7 +9,7 @@ answer a neutral page or a 4xx and nothing changes. Each change is one row updat
   (`machine_open_count`) and is not engagement.
 - A click only redirects to a URL that was in that email (`links`); it counts
   `click_count`, and the email's first click is an `email_click` activity of the lead,
-  which feeds the rating (R1) through services/activity.py.
+  which feeds the rating (R1) through services/activity/.
 - Unsubscribe: suppression rows per address and kind (`all` or one of
   enums.UNSUBSCRIBE_KINDS); a bounce is the kind `bounced`. Only the lead (through the
   link's page) can take an unsubscribe back; staff never can.

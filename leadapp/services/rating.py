@@ -27,7 +27,7 @@ Leads without activity in six months have 0 stars. Ratings cannot be set by hand
 
 How it stays cheap
 ------------------
-- `apply_terms` (called by services/activity.py in the event's transaction) adds the new
+- `apply_terms` (called by services/activity/ in the event's transaction) adds the new
   terms to the leads and moves each lead between log-scale score buckets
   (`rating_bucket`, 16 per doubling): a few rows per batch.
 - `refresh_cutoffs` reads the bucket counts (a few hundred rows), finds the bucket holding
@@ -55,8 +55,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Lead, RatingBucket, RatingCutoff, as_utc, utcnow
-from leadapp.models.timefmt import db_text
-from leadapp.services.bulk import dialect_insert, driver_cursor
+from leadapp.services.bulk import dialect_insert, update_rows
 from leadapp.services.rows import matched, table_of
 
 from .rating_check import check, expected_scores
@@ -181,31 +180,11 @@ def apply_terms(
                 deltas[bo] -= 1
             if bn is not None:
                 deltas[bn] += 1
-        rows.append({"lid": lead_id, "s": new, "t": last})
-    if rows and session.get_bind().dialect.name == "sqlite":  # straight to the driver: the hot path
-        cur = driver_cursor(session.connection())
-        try:
-            cur.executemany(
-                "UPDATE lead SET rating_score = ?, last_activity_at = ? WHERE id = ?",
-                [
-                    (
-                        r["s"],
-                        None if r["t"] is None else db_text(r["t"]),
-                        r["lid"],
-                    )
-                    for r in rows
-                ],
-            )
-        finally:
-            cur.close()
-    elif rows:
-        t = table_of(Lead)
-        session.execute(
-            sa.update(t)
-            .where(t.c.id == sa.bindparam("lid"))
-            .values(rating_score=sa.bindparam("s"), last_activity_at=sa.bindparam("t")),
-            rows,
-        )
+        rows.append((lead_id, new, last))
+    # One statement for the batch (a page of VALUES on PostgreSQL, see bulk.update_rows).
+    update_rows(
+        session.connection(), table_of(Lead), "id", ("rating_score", "last_activity_at"), rows
+    )
     _add_buckets(session, brokerage_id, deltas)
 
 

@@ -43,10 +43,12 @@ def rating_explanation(session: Session, lead: Lead, now: datetime | None = None
     by_kind: dict[str, list] = {}
     # One row per (kind, day): a lead with 10,000 activities costs a few hundred rows, and a
     # day's activities are weighted at its middle (within 1.2% of the exact per-event term).
+    # The UTC day: SQLite's date() of the stored text; on PostgreSQL a cast to date (a
+    # fixed-width value grouped by hash, several times cheaper per row than to_char's text).
     if session.get_bind().dialect.name == "sqlite":
         day = sa.func.date(Activity.occurred_at)
     else:
-        day = sa.func.to_char(sa.func.timezone("UTC", Activity.occurred_at), "YYYY-MM-DD")
+        day = sa.cast(sa.func.timezone("UTC", Activity.occurred_at), sa.Date)
     rows = session.execute(
         select(Activity.kind, day, sa.func.count())
         .where(Activity.lead_id == lead.id, Activity.occurred_at >= now - rating.WINDOW)

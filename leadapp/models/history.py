@@ -62,7 +62,7 @@ class HistoryDay(SQLModel, table=True):
 
     kind: note, call, quick_event, message, or stage (an audit entry of a stage change);
     only entries written by a user (actor set). Kept exact in the writing transaction
-    (services/action_rollups.py). The key starts with the day so a brokerage's last seven
+    (services/rollups/). The key starts with the day so a brokerage's last seven
     days are one range, for the team and for one user.
     """
 

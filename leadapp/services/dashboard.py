@@ -9,7 +9,7 @@ shows.
 Where the numbers come from (fast at a million leads / ten million activities):
 - D2 `lead_activity_day`, D3 D5 D6 and "new leads not contacted" `lead_rollup`, D8
   `activity_monthly`: summary tables kept exact in the writing transactions
-  (services/rollups.py), read a few hundred rows at most;
+  (services/rollups/), read a few hundred rows at most;
 - D4 "what you did" `history_day` (per user and UTC day) plus the history of the window's
   first, partial day; "3-star leads not contacted" the rating buckets (services/rating.py)
   less the leads contacted lately (Lead.last_contacted_at, indexed);

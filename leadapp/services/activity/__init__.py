@@ -13,8 +13,8 @@ API received them) and, in the caller's one transaction:
 - inserts the activities (a saved listing of a known MLS number also becomes a favourite,
   a saved search with criteria a saved search, both marked as the lead's own — P7), moves
   each lead's rating score and last-activity time (services/rating.py) and the dashboard
-  roll-ups (services/rollups.py);
-- routes each new lead (services/routing.py, before it is inserted) and raises the batch's
+  roll-ups (services/rollups/);
+- routes each new lead (services/routing/, before it is inserted) and raises the batch's
   hot-lead alerts (services/alerts.py).
 
 

@@ -35,10 +35,11 @@ def labelled(
     *,
     hint: str = "",
     error_testid: str = "",
+    label_size: str = "2",
 ) -> rx.Component:
     """A field: its label above the control, an optional grey hint, then its error line."""
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
+        rx.text(label, size=label_size, weight="medium"),
         control,
         *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
         field_error(errors, key, error_testid),

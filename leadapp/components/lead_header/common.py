@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components import forms
 from leadapp.state.lead import LeadState
 
 
@@ -12,7 +13,5 @@ def L(key: str):
 
 
 def field_error(errors, key: str) -> rx.Component:
-    return rx.cond(
-        errors.contains(key),
-        rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
-    )
+    """The lead page's error line under a field (test id `error-<key>`)."""
+    return forms.field_error(errors, key, f"error-{key}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components import dashboard_lists as lists
 from leadapp.components import dashboard_panels as p
 from leadapp.components.shell import page_shell
 from leadapp.components.task_agenda import todays_agenda_card
@@ -25,8 +26,10 @@ def dashboard_view() -> rx.Component:
             # three stacks side by side on wide screens (no gaps under short cards), two on
             # tablets, one on phones; the 12-month chart takes the full width below
             rx.grid(
-                _stack(p.active_card(), p.subscribed_card(), p.actions_card(), p.upcoming_card()),
-                _stack(p.feed_card()),
+                _stack(
+                    p.active_card(), p.subscribed_card(), p.actions_card(), lists.upcoming_card()
+                ),
+                _stack(lists.feed_card()),
                 _stack(todays_agenda_card(), p.funnel_card(), p.sources_card()),
                 p.months_card(),
                 columns=rx.breakpoints(initial="1", md="2", lg="3"),

@@ -11,7 +11,7 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.forms import table_header
+from leadapp.components.forms import cancel_button, form_footer, table_header
 
 
 def _given(**props: Any) -> dict[str, Any]:
@@ -190,4 +190,27 @@ def option_select(
         value=value,
         on_change=on_change,
         size=size,
+    )
+
+
+def footed_form(
+    on_cancel: Any,
+    submit_label: str,
+    submit_testid: str,
+    on_submit: Any,
+    *fields: Any,
+    spacing: str = "3",
+    **form_props: Any,
+) -> rx.Component:
+    """A form of `fields` in a full-width column, ending with Cancel (`on_cancel`) and the
+    submit button."""
+    return rx.form(
+        rx.vstack(
+            *fields,
+            form_footer(cancel_button(on_cancel), submit_label, submit_testid),
+            spacing=spacing,
+            width="100%",
+        ),
+        on_submit=on_submit,
+        **form_props,
     )

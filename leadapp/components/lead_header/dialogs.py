@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer, labelled
-from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog
+from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog, footed_form
 from leadapp.state.lead import LeadState
 
 from .common import field_error
@@ -105,30 +105,28 @@ def message_dialog() -> rx.Component:
         LeadState.dialog == "message",
         LeadState.close_dialog,
         "New lead message",
-        rx.form(
-            rx.vstack(
-                rx.input(
-                    name="title",
-                    placeholder="Title",
-                    default_value=LeadState.msg_draft["title"],
-                    width="100%",
-                    data_testid="message-title",
-                ),
-                field_error(LeadState.msg_errors, "title"),
-                rx.text_area(
-                    name="body",
-                    placeholder="Message",
-                    rows="8",
-                    default_value=LeadState.msg_draft["body"],
-                    width="100%",
-                    data_testid="message-body",
-                ),
-                field_error(LeadState.msg_errors, "body"),
-                form_footer(cancel_button(LeadState.close_dialog), "Send message", "send-message"),
-                spacing="3",
+        footed_form(
+            LeadState.close_dialog,
+            "Send message",
+            "send-message",
+            LeadState.send_message,
+            rx.input(
+                name="title",
+                placeholder="Title",
+                default_value=LeadState.msg_draft["title"],
                 width="100%",
+                data_testid="message-title",
             ),
-            on_submit=LeadState.send_message,
+            field_error(LeadState.msg_errors, "title"),
+            rx.text_area(
+                name="body",
+                placeholder="Message",
+                rows="8",
+                default_value=LeadState.msg_draft["body"],
+                width="100%",
+                data_testid="message-body",
+            ),
+            field_error(LeadState.msg_errors, "body"),
         ),
         description="Sent by email and kept on the Messages tab.",
     )

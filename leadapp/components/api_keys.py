@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import data_table
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.api_keys import ApiKeysState
 
 
@@ -19,12 +20,12 @@ def _new_key_callout() -> rx.Component:
                     data_testid="new-api-key",
                     style={"word_break": "break-all"},
                 ),
-                rx.button(
-                    rx.icon("copy", size=14),
+                icon_text_button(
+                    "copy",
                     "Copy",
+                    [rx.set_clipboard(ApiKeysState.new_key), rx.toast.info("Copied.")],
                     size="1",
                     variant="soft",
-                    on_click=[rx.set_clipboard(ApiKeysState.new_key), rx.toast.info("Copied.")],
                 ),
                 align="center",
                 spacing="2",
@@ -45,7 +46,7 @@ def _key_row(k) -> rx.Component:
         rx.table.cell(rx.code(k["prefix"])),
         rx.table.cell(
             rx.text(k["created_at"], size="1"),
-            rx.text(k["created_by"], size="1", color_scheme="gray"),
+            muted(k["created_by"], size="1"),
         ),
         rx.table.cell(rx.text(k["last_used_at"], size="1")),
         rx.table.cell(
@@ -93,14 +94,12 @@ def api_keys_section() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Website API keys", size="4"),
-            rx.text(
+            muted(
                 "Your property-search website reports sign-ups and activity to ",
                 rx.code("/api/v1/events"),
                 " with one of these keys (",
                 rx.link("API reference", href="/api/v1/openapi.json", is_external=True),
                 ").",
-                size="2",
-                color_scheme="gray",
             ),
             rx.cond(ApiKeysState.new_key != "", _new_key_callout()),
             rx.form(
@@ -131,7 +130,7 @@ def api_keys_section() -> rx.Component:
                     rx.foreach(ApiKeysState.keys, _key_row),
                     data_testid="api-keys-table",
                 ),
-                rx.text("No keys yet.", size="2", color_scheme="gray"),
+                muted("No keys yet."),
             ),
             spacing="3",
             width="100%",

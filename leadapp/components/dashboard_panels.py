@@ -220,9 +220,9 @@ def _suggestion(s) -> rx.Component:
 def actions_card() -> rx.Component:
     return panel_card(
         "Action Center",
-        rx.text("Done in the last 7 days", size="1", weight="bold", color_scheme="gray"),
+        muted("Done in the last 7 days", size="1", weight="bold"),
         rx.grid(rx.foreach(S.done, _done_item), columns="3", spacing="2", width="100%"),
-        rx.text("Suggested for today", size="1", weight="bold", color_scheme="gray"),
+        muted("Suggested for today", size="1", weight="bold"),
         rx.vstack(rx.foreach(S.suggestions, _suggestion), spacing="1", width="100%"),
         testid="dash-actions",
         icon="zap",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.import_state import GuideItem, ImportState
 
@@ -22,7 +23,7 @@ def _guide_row(g: GuideItem) -> rx.Component:
             white_space="nowrap",
         ),
         rx.table.cell(rx.text(g.accepted, size="2")),
-        rx.table.cell(rx.text(g.about, size="2", color_scheme="gray")),
+        rx.table.cell(muted(g.about)),
     )
 
 
@@ -35,29 +36,27 @@ def template_card() -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            rx.text(
+            muted(
                 rx.cond(
                     AuthState.is_broker,
                     "Your template has an Agent ID column: fill it to assign each lead to an "
                     "agent.",
                     "Leads you import are assigned to you.",
-                ),
-                size="2",
-                color_scheme="gray",
+                )
             ),
-            rx.button(
-                rx.icon("download", size=16),
+            icon_text_button(
+                "download",
                 "Download template",
-                on_click=ImportState.download_template,
+                ImportState.download_template,
+                testid="download-template",
+                icon_size=16,
                 variant="soft",
-                data_testid="download-template",
             ),
-            rx.text(
+            muted(
                 "Save your spreadsheet as CSV (UTF-8 or Windows). Only Email is required; headers "
                 "may be "
                 'in any order and case, and common names such as "E-mail" or "Zip" are understood.',
                 size="1",
-                color_scheme="gray",
             ),
             spacing="3",
             width="100%",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import muted
 from leadapp.state.import_state import UPLOAD_ID, ImportState
 
 
@@ -12,9 +13,9 @@ def dropzone() -> rx.Component:
         rx.vstack(
             rx.icon("cloud-upload", size=36, color=rx.color("accent", 9)),
             rx.text("Drag and drop your CSV file here", weight="medium"),
-            rx.text("or", size="2", color_scheme="gray"),
+            muted("or"),
             rx.button("Browse file", variant="outline", type="button", data_testid="browse-file"),
-            rx.text("CSV, up to ", ImportState.max_mb, " MB", size="1", color_scheme="gray"),
+            muted("CSV, up to ", ImportState.max_mb, " MB", size="1"),
             align="center",
             spacing="2",
             padding="28px",

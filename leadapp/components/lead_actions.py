@@ -18,6 +18,7 @@ from leadapp.components.ui import (
     error_line,
     icon_action,
     icon_text_button,
+    muted,
 )
 from leadapp.state.lead_actions import LeadActionsState as A
 from leadapp.state.leads import LeadListState as S
@@ -90,11 +91,8 @@ def bulk_actions() -> rx.Component:
     """
     return rx.cond(
         S.unassigned_view & ~S.is_broker,
-        rx.text(
-            "Pool leads are read-only: claim a lead to work with it.",
-            size="2",
-            color_scheme="gray",
-            data_testid="bulk-pool-note",
+        muted(
+            "Pool leads are read-only: claim a lead to work with it.", data_testid="bulk-pool-note"
         ),
         _bulk_buttons(),
     )
@@ -230,13 +228,14 @@ def _row_menu(row) -> rx.Component:
 def export_button() -> rx.Component:
     return rx.cond(
         S.is_broker,
-        rx.button(
-            rx.icon("download", size=16),
+        icon_text_button(
+            "download",
             "Export CSV",
+            A.export_csv,
+            testid="export-csv",
+            icon_size=16,
             variant="outline",
-            on_click=A.export_csv,
             disabled=S.total == 0,
-            data_testid="export-csv",
             title="Download every lead of this view (all pages) as CSV",
         ),
     )
@@ -297,7 +296,7 @@ def _tag_dialog() -> rx.Component:
                 rx.cond(
                     S.tag_names.length() > 0,
                     rx.flex(
-                        rx.text("Existing:", size="1", color_scheme="gray"),
+                        muted("Existing:", size="1"),
                         rx.foreach(
                             S.tag_names[:24],
                             lambda t: rx.badge(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, field_error, form_footer
+from leadapp.components.ui import icon_text_button
 from leadapp.state.leads import LeadListState as S
 
 
@@ -67,9 +68,7 @@ def _consent() -> rx.Component:
 
 
 def add_button() -> rx.Component:
-    return rx.button(
-        rx.icon("user-plus", size=16), "Add lead", on_click=S.open_add, data_testid="add-lead"
-    )
+    return icon_text_button("user-plus", "Add lead", S.open_add, testid="add-lead", icon_size=16)
 
 
 def add_dialog() -> rx.Component:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.leads import LeadListState as S
 
 
@@ -118,9 +119,7 @@ def filter_panel() -> rx.Component:
                 ),
                 _section("Lead type", _checks("type", S.type_options, "filter-type")),
                 _section("Status", _checks("status", S.status_options, "filter-status")),
-                rx.text(
-                    "Deleted leads show only when Deleted is ticked.", size="1", color_scheme="gray"
-                ),
+                muted("Deleted leads show only when Deleted is ticked.", size="1"),
                 _section("Rating", _checks("rating", _rating_options(), "filter-rating")),
                 _section("Pipeline stage", _checks("stage", S.stage_options, "filter-stage")),
                 _section(
@@ -162,7 +161,7 @@ def filter_panel() -> rx.Component:
                     rx.cond(
                         S.tag_names.length() > 0,
                         _checks("tags", S.tag_options, "filter-tag"),
-                        rx.text("No tags yet.", size="2", color_scheme="gray"),
+                        muted("No tags yet."),
                     ),
                 ),
                 spacing="3",
@@ -179,16 +178,17 @@ def filter_panel() -> rx.Component:
 def columns_menu() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(
-            rx.button(
-                rx.icon("columns-3", size=16),
+            icon_text_button(
+                "columns-3",
                 "Show columns",
+                testid="columns-button",
+                icon_size=16,
                 variant="outline",
-                data_testid="columns-button",
             )
         ),
         rx.popover.content(
             rx.vstack(
-                rx.text("Name is always shown.", size="1", color_scheme="gray"),
+                muted("Name is always shown.", size="1"),
                 rx.foreach(
                     S.column_options,
                     lambda c: rx.el.label(

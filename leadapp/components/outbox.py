@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import muted
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -43,7 +44,7 @@ def filter_bar() -> rx.Component:
                     key=S.filters.get("from", "") + "f",
                     data_testid="outbox-from",
                 ),
-                rx.text("to", size="2", color_scheme="gray"),
+                muted("to"),
                 rx.input(
                     type="date",
                     name="to",
@@ -66,7 +67,7 @@ def filter_bar() -> rx.Component:
             rx.button("Clear filters", variant="ghost", on_click=S.clear_filters),
         ),
         rx.spacer(),
-        rx.text(S.total, " emails", size="2", color_scheme="gray", data_testid="outbox-total"),
+        muted(S.total, " emails", data_testid="outbox-total"),
         gap="3",
         wrap="wrap",
         align="center",
@@ -98,7 +99,7 @@ def _row(r) -> rx.Component:
                     weight="medium",
                     data_testid="outbox-open",
                 ),
-                rx.text(r["sent_by"], size="1", color_scheme="gray"),
+                muted(r["sent_by"], size="1"),
                 spacing="0",
             )
         ),
@@ -108,7 +109,7 @@ def _row(r) -> rx.Component:
                     r["lead_id"].to(int) > 0,
                     rx.link(r["lead_name"], href="/leads/" + r["lead_id"].to_string(), size="2"),
                 ),
-                rx.text(r["to"], size="1", color_scheme="gray"),
+                muted(r["to"], size="1"),
                 spacing="0",
             )
         ),
@@ -201,7 +202,7 @@ def _fact(label: str, value) -> rx.Component:
     return rx.cond(
         value != "",
         rx.hstack(
-            rx.text(label, size="2", color_scheme="gray", min_width="90px"),
+            muted(label, min_width="90px"),
             rx.text(value, size="2"),
             spacing="2",
         ),
@@ -222,7 +223,7 @@ def email_dialog() -> rx.Component:
                 _fact("Clicked", e["clicked"]),
                 rx.hstack(
                     status_badge(e["status"], e["status_label"]),
-                    rx.text(
+                    muted(
                         e["opens"],
                         " opens · ",
                         e["clicks"],
@@ -230,7 +231,6 @@ def email_dialog() -> rx.Component:
                         e["machine_opens"],
                         " privacy-proxy fetches",
                         size="1",
-                        color_scheme="gray",
                     ),
                     align="center",
                 ),

@@ -9,6 +9,7 @@ import reflex as rx
 
 from leadapp.components.notifications import bell
 from leadapp.components.reminders import reminder_watcher
+from leadapp.components.ui import muted
 from leadapp.state.base import AuthState
 
 NAV = [
@@ -56,7 +57,7 @@ def _brand() -> rx.Component:
         ),
         rx.vstack(
             rx.text("leadapp", weight="bold", size="4", line_height="1"),
-            rx.text(AuthState.brokerage_name, size="1", color_scheme="gray", line_height="1.2"),
+            muted(AuthState.brokerage_name, size="1", line_height="1.2"),
             spacing="0",
         ),
         align="center",

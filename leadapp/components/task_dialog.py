@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import icon_action, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
 
@@ -38,14 +39,7 @@ def _lead_picker() -> rx.Component:
                 ),
                 rx.cond(
                     ~S.lead_locked,
-                    rx.icon_button(
-                        rx.icon("x", size=14),
-                        size="1",
-                        variant="ghost",
-                        on_click=S.clear_lead,
-                        aria_label="Remove lead",
-                        type="button",
-                    ),
+                    icon_action("x", "Remove lead", S.clear_lead, variant="ghost", type="button"),
                 ),
                 align="center",
             ),
@@ -64,7 +58,7 @@ def _lead_picker() -> rx.Component:
                             S.lead_results,
                             lambda ld: rx.box(
                                 rx.text(ld["name"], size="2", weight="medium"),
-                                rx.text(ld["email"], size="1", color_scheme="gray"),
+                                muted(ld["email"], size="1"),
                                 on_click=S.pick_lead(ld["id"]),
                                 padding="6px 10px",
                                 cursor="pointer",
@@ -130,11 +124,10 @@ def task_dialog() -> rx.Component:
                         ),
                         rx.cond(
                             S.kind != "todo",
-                            rx.text(
+                            muted(
                                 "An event: it shows on your dashboard that day, with a reminder "
                                 "before it starts.",
                                 size="1",
-                                color_scheme="gray",
                             ),
                         ),
                         spacing="1",
@@ -211,14 +204,14 @@ def task_dialog() -> rx.Component:
                     rx.hstack(
                         rx.cond(
                             S.is_edit,
-                            rx.button(
-                                rx.icon("trash-2", size=14),
+                            icon_text_button(
+                                "trash-2",
                                 "Delete",
+                                S.delete,
+                                testid="task-delete",
                                 color_scheme="red",
                                 variant="ghost",
                                 type="button",
-                                on_click=S.delete,
-                                data_testid="task-delete",
                             ),
                         ),
                         rx.spacer(),

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
+from leadapp.components.ui import icon_text_button
 from leadapp.state.team import TeamState
 
 
@@ -22,7 +23,7 @@ def _input(label: str, name: str, **props: Any) -> rx.Component:
 def _add_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
-            rx.button(rx.icon("user-plus", size=16), "Add user", data_testid="team-add")
+            icon_text_button("user-plus", "Add user", testid="team-add", icon_size=16)
         ),
         rx.dialog.content(
             rx.dialog.title("Add a user"),
@@ -185,11 +186,8 @@ def team_section() -> rx.Component:
                         ),
                         rx.hstack(
                             rx.code(TeamState.invite_link, data_testid="invite-link"),
-                            rx.button(
-                                rx.icon("copy", size=14),
-                                "Copy",
-                                size="1",
-                                on_click=rx.set_clipboard(TeamState.invite_link),
+                            icon_text_button(
+                                "copy", "Copy", rx.set_clipboard(TeamState.invite_link), size="1"
                             ),
                             wrap="wrap",
                         ),

@@ -10,6 +10,7 @@ import reflex as rx
 
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
 from leadapp.components.shell import page_shell
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
 
@@ -179,16 +180,10 @@ def _editor() -> rx.Component:
                 rows="2",
                 width="100%",
             ),
-            rx.text(MERGE_HINT, size="1", color_scheme="gray"),
+            muted(MERGE_HINT, size="1"),
             rx.foreach(C.steps, _step_editor),
             rx.hstack(
-                rx.button(
-                    rx.icon("plus", size=14),
-                    "Add step",
-                    variant="soft",
-                    on_click=C.add_step,
-                    data_testid="step-add",
-                ),
+                icon_text_button("plus", "Add step", C.add_step, testid="step-add", variant="soft"),
                 rx.button("Save campaign", on_click=C.save, data_testid="campaign-save"),
                 rx.button("Cancel", variant="soft", color_scheme="gray", on_click=C.cancel_edit),
             ),
@@ -290,7 +285,7 @@ def _detail() -> rx.Component:
                 width="100%",
                 overflow_x="auto",
             ),
-            rx.text(STATS_NOTE, size="1", color_scheme="gray"),
+            muted(STATS_NOTE, size="1"),
             rx.heading("Preview for a lead", size="3"),
             rx.hstack(
                 rx.el.select(
@@ -342,20 +337,13 @@ def campaigns_view() -> rx.Component:
         "Campaigns",
         rx.vstack(
             marketing_tabs("campaigns"),
-            rx.text(
+            muted(
                 "A campaign sends its steps in order, each the given number of days after the"
-                " previous one. Import files name a campaign by its Campaign ID.",
-                size="2",
-                color_scheme="gray",
+                " previous one. Import files name a campaign by its Campaign ID."
             ),
             rx.cond(
                 AuthState.is_broker,
-                rx.button(
-                    rx.icon("plus", size=14),
-                    "New campaign",
-                    on_click=C.new_campaign,
-                    data_testid="campaign-new",
-                ),
+                icon_text_button("plus", "New campaign", C.new_campaign, testid="campaign-new"),
             ),
             rx.cond(C.editing & AuthState.is_broker, _editor()),
             _list(),

@@ -8,6 +8,7 @@ from leadapp.components.import_guide import column_guide, template_card
 from leadapp.components.import_preview import preview_card, success_card
 from leadapp.components.import_upload import upload_card
 from leadapp.components.shell import page_shell
+from leadapp.components.ui import muted
 from leadapp.state.base import AuthState
 from leadapp.state.import_state import ImportState
 
@@ -16,11 +17,9 @@ def import_page_view() -> rx.Component:
     return page_shell(
         "Import leads",
         rx.vstack(
-            rx.text(
+            muted(
                 "Bring your leads from another CRM or a spreadsheet. Nothing is written until the "
-                "preview looks good and you click Import; then everything goes in together.",
-                color_scheme="gray",
-                size="2",
+                "preview looks good and you click Import; then everything goes in together."
             ),
             rx.cond(
                 ImportState.phase == "done",

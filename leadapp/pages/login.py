@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
+from leadapp.components.ui import muted
 from leadapp.state.login import LoginState
 
 
@@ -13,7 +14,7 @@ def login_page() -> rx.Component:
         rx.form(
             rx.vstack(
                 brand_title("Sign in to leadapp"),
-                rx.text("Your leads, live.", color_scheme="gray", size="2"),
+                muted("Your leads, live."),
                 auth_field(
                     "Email",
                     "email",

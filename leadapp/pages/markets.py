@@ -10,6 +10,7 @@ import reflex as rx
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
 from leadapp.components.shell import page_shell
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
 
@@ -170,22 +171,15 @@ def markets_view() -> rx.Component:
         "Markets",
         rx.vstack(
             marketing_tabs("markets"),
-            rx.text(
+            muted(
                 "A market is a set of listing criteria; leads subscribed to it receive its"
                 " listing report, open-house report and market report. Import files name a"
-                " market by its Market ID.",
-                size="2",
-                color_scheme="gray",
+                " market by its Market ID."
             ),
             rx.hstack(
                 rx.cond(
                     AuthState.is_broker,
-                    rx.button(
-                        rx.icon("plus", size=14),
-                        "New market",
-                        on_click=M.new_market,
-                        data_testid="market-new",
-                    ),
+                    icon_text_button("plus", "New market", M.new_market, testid="market-new"),
                 ),
                 rx.hstack(
                     rx.switch(checked=M.show_archived, on_change=M.toggle_archived),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
 from leadapp.components.shell import page_shell
+from leadapp.components.ui import muted
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
@@ -25,7 +26,7 @@ def _details() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Your details", size="4"),
-                rx.text(AuthState.user_email, size="2", color_scheme="gray"),
+                muted(AuthState.user_email),
                 _labelled("Name", loaded_input("name", ProfileState.name), e, "name"),
                 _labelled("Phone", loaded_input("phone", ProfileState.phone), e, "phone"),
                 _labelled(
@@ -115,8 +116,8 @@ def _sessions() -> rx.Component:
                             size="2",
                             weight="medium",
                         ),
-                        rx.text(s["browser"], size="1", color_scheme="gray"),
-                        rx.text(s["address"], size="1", color_scheme="gray"),
+                        muted(s["browser"], size="1"),
+                        muted(s["address"], size="1"),
                         spacing="0",
                         min_width="0",
                         flex="1",
@@ -169,7 +170,7 @@ def audit_view() -> rx.Component:
                             on_change=AuditState.set_action,
                         ),
                         rx.spacer(),
-                        rx.text(AuditState.total, " events", size="2", color_scheme="gray"),
+                        muted(AuditState.total, " events"),
                         width="100%",
                         align="center",
                     ),

@@ -10,6 +10,7 @@ from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
 from leadapp.components.shell import page_shell
 from leadapp.components.team import team_section
+from leadapp.components.ui import muted
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
 from leadapp.state.greetings import GreetingsState
@@ -118,11 +119,7 @@ def _me() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Your preferences", size="4"),
-            rx.text(
-                'Due dates, "today" and "overdue" follow your time zone.',
-                size="2",
-                color_scheme="gray",
-            ),
+            muted('Due dates, "today" and "overdue" follow your time zone.'),
             rx.select(
                 SettingsState.timezones,
                 value=SettingsState.timezone,

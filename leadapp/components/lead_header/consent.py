@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -19,7 +20,7 @@ def consent_row() -> rx.Component:
     """ "Texting consent: Yes" with the last change (who, when, how) and, for a user who may
     change the lead, the button that opens the editor."""
     return rx.hstack(
-        rx.text("Texting consent", size="2", color_scheme="gray", min_width="120px"),
+        muted("Texting consent", min_width="120px"),
         rx.vstack(
             rx.hstack(
                 rx.badge(
@@ -41,7 +42,7 @@ def consent_row() -> rx.Component:
                 spacing="2",
                 align="center",
             ),
-            rx.text(L("texting_line"), size="1", color_scheme="gray", data_testid="consent-line"),
+            muted(L("texting_line"), size="1", data_testid="consent-line"),
             spacing="1",
             align="start",
         ),
@@ -61,7 +62,7 @@ def _change(c) -> rx.Component:
             c["who"],
             size="2",
         ),
-        rx.text(c["how"], size="1", color_scheme="gray"),
+        muted(c["how"], size="1"),
         rx.cond(c["note"] != "", rx.text("“", c["note"], "”", size="1")),
         padding_y="4px",
         border_bottom="1px solid var(--gray-a4)",
@@ -88,7 +89,7 @@ def consent_dialog() -> rx.Component:
                         color_scheme=rx.cond(V("given"), "green", "gray"),
                         data_testid="consent-dialog-state",
                     ),
-                    rx.text(V("line"), size="1", color_scheme="gray"),
+                    muted(V("line"), size="1"),
                     align="center",
                     wrap="wrap",
                 ),
@@ -156,7 +157,7 @@ def consent_dialog() -> rx.Component:
                 rx.cond(
                     V("changes").length() > 0,
                     rx.vstack(rx.foreach(V("changes"), _change), spacing="0", width="100%"),
-                    rx.text("No change recorded yet.", size="2", color_scheme="gray"),
+                    muted("No change recorded yet."),
                 ),
                 spacing="3",
                 width="100%",

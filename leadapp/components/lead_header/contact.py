@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import muted
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -16,7 +17,7 @@ PRIORITY_CHOICES = [{"code": k, "label": v} for k, v in PRIORITIES.items()]
 
 def _row(label: str, value, testid: str = "") -> rx.Component:
     return rx.hstack(
-        rx.text(label, size="2", color_scheme="gray", min_width="120px"),
+        muted(label, min_width="120px"),
         rx.text(
             value, size="2", weight="medium", data_testid=testid or None, word_break="break-word"
         ),
@@ -57,7 +58,7 @@ def contact_box() -> rx.Component:
             _row("Anniversary", L("anniversary_text")),
             _row("Type", L("lead_type_text"), "contact-type"),
             rx.hstack(
-                rx.text("Status", size="2", color_scheme="gray", min_width="120px"),
+                muted("Status", min_width="120px"),
                 rx.cond(
                     LeadState.can_change,
                     rx.select.root(
@@ -88,7 +89,7 @@ def contact_box() -> rx.Component:
                 align="center",
             ),
             rx.hstack(
-                rx.text("Priority", size="2", color_scheme="gray", min_width="120px"),
+                muted("Priority", min_width="120px"),
                 rx.cond(
                     LeadState.can_change,
                     rx.select.root(

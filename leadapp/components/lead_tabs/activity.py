@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import muted
 from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.state.lead_tabs import ActivityTab, SiteTab
 
@@ -18,13 +19,7 @@ def activity_tab() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             _select(ACTIVITY_CHOICES, ActivityTab.filter, ActivityTab.filter_by, "activity-filter"),
-            rx.text(
-                ActivityTab.total,
-                " activities",
-                size="2",
-                color_scheme="gray",
-                data_testid="activity-total",
-            ),
+            muted(ActivityTab.total, " activities", data_testid="activity-total"),
             rx.spacer(),
             pager(ActivityTab.page, ActivityTab.pages, ActivityTab.goto, "activity"),
             wrap="wrap",
@@ -61,7 +56,7 @@ def site_tab() -> rx.Component:
                 SiteTab.filter_by,
                 "site-filter",
             ),
-            rx.text(SiteTab.total, " items", size="2", color_scheme="gray"),
+            muted(SiteTab.total, " items"),
             rx.spacer(),
             pager(SiteTab.page, SiteTab.pages, SiteTab.goto, "site"),
             wrap="wrap",

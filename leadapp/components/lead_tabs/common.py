@@ -4,35 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import icon_action, muted
+
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
     return rx.hstack(
-        rx.icon_button(
-            rx.icon("chevron-left", size=16),
-            size="1",
-            variant="soft",
+        icon_action(
+            "chevron-left",
+            "Previous page",
+            goto(page - 1),
+            testid=f"{testid}-prev",
+            icon_size=16,
             disabled=page <= 0,
-            on_click=goto(page - 1),
-            aria_label="Previous page",
-            data_testid=f"{testid}-prev",
         ),
-        rx.text(
-            "Page ",
-            page + 1,
-            " of ",
-            pages,
-            size="1",
-            color_scheme="gray",
-            data_testid=f"{testid}-page",
-        ),
-        rx.icon_button(
-            rx.icon("chevron-right", size=16),
-            size="1",
-            variant="soft",
+        muted("Page ", page + 1, " of ", pages, size="1", data_testid=f"{testid}-page"),
+        icon_action(
+            "chevron-right",
+            "Next page",
+            goto(page + 1),
+            testid=f"{testid}-next",
+            icon_size=16,
             disabled=page >= pages - 1,
-            on_click=goto(page + 1),
-            aria_label="Next page",
-            data_testid=f"{testid}-next",
         ),
         align="center",
         spacing="2",
@@ -54,9 +46,7 @@ def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Compo
             overflow_x="auto",
             width="100%",
         ),
-        rx.text(
-            empty, size="2", color_scheme="gray", padding_y="12px", data_testid=f"{testid}-empty"
-        ),
+        muted(empty, padding_y="12px", data_testid=f"{testid}-empty"),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
@@ -30,9 +31,9 @@ def history_tab() -> rx.Component:
                         ),
                     ),
                     rx.text(e["title"], weight="bold", size="2"),
-                    rx.cond(e["change"] != "", rx.text(e["change"], size="2", color_scheme="gray")),
+                    rx.cond(e["change"] != "", muted(e["change"])),
                     rx.spacer(),
-                    rx.text(e["who"], " · ", e["when"], size="1", color_scheme="gray"),
+                    muted(e["who"], " · ", e["when"], size="1"),
                     width="100%",
                     wrap="wrap",
                     align="center",
@@ -121,9 +122,7 @@ def history_tab() -> rx.Component:
                 LeadState.can_change,
                 rx.menu.root(
                     rx.menu.trigger(
-                        rx.button(
-                            rx.icon("plus", size=14), "Add new", size="2", data_testid="history-add"
-                        )
+                        icon_text_button("plus", "Add new", testid="history-add", size="2")
                     ),
                     rx.menu.content(
                         rx.menu.item(
@@ -185,7 +184,7 @@ def history_tab() -> rx.Component:
         rx.cond(
             HistoryTab.rows.length() > 0,
             rx.vstack(rx.foreach(HistoryTab.rows, entry), spacing="0", width="100%"),
-            rx.text("No history yet.", size="2", color_scheme="gray"),
+            muted("No history yet."),
         ),
         width="100%",
         spacing="3",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.models.enums import PROPERTY_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail, PropertySearch
@@ -38,13 +39,14 @@ def _picked_bar() -> rx.Component:
             ),
             rx.cond(
                 LeadState.can_change,
-                rx.button(
-                    rx.icon("mail", size=12),
+                icon_text_button(
+                    "mail",
                     "Email these listings",
+                    ListingMail.open_picked,
+                    testid="ps-email-picked",
+                    icon_size=12,
                     size="1",
                     variant="soft",
-                    on_click=ListingMail.open_picked,
-                    data_testid="ps-email-picked",
                 ),
             ),
             sheet_link(sheet, "ps-sheet-picked"),
@@ -140,19 +142,8 @@ def search_dialog() -> rx.Component:
                         width="100%",
                     ),
                     rx.hstack(
-                        rx.button(
-                            rx.icon("search", size=14),
-                            "Search",
-                            type="submit",
-                            data_testid="ps-search",
-                        ),
-                        rx.text(
-                            PropertySearch.ps_total,
-                            " matches",
-                            size="2",
-                            color_scheme="gray",
-                            data_testid="ps-total",
-                        ),
+                        icon_text_button("search", "Search", testid="ps-search", type="submit"),
+                        muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
                         align="center",
                     ),
                     spacing="3",

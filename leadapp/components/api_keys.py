@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import data_table
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import card_stack, icon_text_button, muted
 from leadapp.state.api_keys import ApiKeysState
 
 
@@ -91,49 +91,45 @@ def _key_row(k) -> rx.Component:
 
 
 def api_keys_section() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Website API keys", size="4"),
-            muted(
-                "Your property-search website reports sign-ups and activity to ",
-                rx.code("/api/v1/events"),
-                " with one of these keys (",
-                rx.link("API reference", href="/api/v1/openapi.json", is_external=True),
-                ").",
-            ),
-            rx.cond(ApiKeysState.new_key != "", _new_key_callout()),
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="name",
-                        placeholder="Key name, e.g. bayviewhomes.com",
-                        max_length=100,
-                        width="100%",
-                        data_testid="api-key-name",
-                    ),
-                    rx.button("Create key", type="submit", data_testid="create-api-key"),
+    return card_stack(
+        rx.heading("Website API keys", size="4"),
+        muted(
+            "Your property-search website reports sign-ups and activity to ",
+            rx.code("/api/v1/events"),
+            " with one of these keys (",
+            rx.link("API reference", href="/api/v1/openapi.json", is_external=True),
+            ").",
+        ),
+        rx.cond(ApiKeysState.new_key != "", _new_key_callout()),
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="name",
+                    placeholder="Key name, e.g. bayviewhomes.com",
+                    max_length=100,
                     width="100%",
-                    spacing="2",
+                    data_testid="api-key-name",
                 ),
-                rx.cond(
-                    ApiKeysState.name_error != "",
-                    rx.text(ApiKeysState.name_error, size="1", color_scheme="red"),
-                ),
-                on_submit=ApiKeysState.create_key,
-                reset_on_submit=True,
+                rx.button("Create key", type="submit", data_testid="create-api-key"),
                 width="100%",
+                spacing="2",
             ),
             rx.cond(
-                ApiKeysState.keys.length() > 0,
-                data_table(
-                    ("Name", "Key", "Created", "Last used", ""),
-                    rx.foreach(ApiKeysState.keys, _key_row),
-                    data_testid="api-keys-table",
-                ),
-                muted("No keys yet."),
+                ApiKeysState.name_error != "",
+                rx.text(ApiKeysState.name_error, size="1", color_scheme="red"),
             ),
-            spacing="3",
+            on_submit=ApiKeysState.create_key,
+            reset_on_submit=True,
             width="100%",
         ),
-        width="100%",
+        rx.cond(
+            ApiKeysState.keys.length() > 0,
+            data_table(
+                ("Name", "Key", "Created", "Last used", ""),
+                rx.foreach(ApiKeysState.keys, _key_row),
+                data_testid="api-keys-table",
+            ),
+            muted("No keys yet."),
+        ),
+        spacing="3",
     )

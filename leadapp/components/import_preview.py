@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import icon_text_button, muted, notice
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
@@ -36,20 +36,20 @@ def counts() -> rx.Component:
 def verdict() -> rx.Component:
     return rx.cond(
         ImportState.ok,
-        rx.callout(
+        notice(
             ImportState.verdict,
-            icon="circle-check",
-            color_scheme="grass",
+            "circle-check",
+            "grass",
+            testid="looks-good",
             size="2",
-            data_testid="looks-good",
             width="100%",
         ),
-        rx.callout(
+        notice(
             ImportState.verdict,
-            icon="circle-alert",
-            color_scheme="red",
+            "circle-alert",
+            "red",
+            testid="verdict-errors",
             size="2",
-            data_testid="verdict-errors",
             width="100%",
         ),
     )
@@ -58,7 +58,7 @@ def verdict() -> rx.Component:
 def warnings() -> rx.Component:
     return rx.cond(
         ImportState.warnings.length() > 0,
-        rx.callout(
+        notice(
             rx.vstack(
                 rx.text("Warnings (these do not block the import):", weight="medium"),
                 rx.foreach(
@@ -67,8 +67,8 @@ def warnings() -> rx.Component:
                 ),
                 spacing="1",
             ),
-            icon="triangle-alert",
-            color_scheme="amber",
+            "triangle-alert",
+            "amber",
             size="1",
             width="100%",
         ),

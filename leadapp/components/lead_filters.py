@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import empty_or, icon_text_button, muted
 from leadapp.state.leads import LeadListState as S
 
 
@@ -158,10 +158,8 @@ def filter_panel() -> rx.Component:
                 ),
                 _section(
                     "Tags (any of)",
-                    rx.cond(
-                        S.tag_names.length() > 0,
-                        _checks("tags", S.tag_options, "filter-tag"),
-                        muted("No tags yet."),
+                    empty_or(
+                        S.tag_names, _checks("tags", S.tag_options, "filter-tag"), "No tags yet."
                     ),
                 ),
                 spacing="3",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import muted
+from leadapp.components.ui import empty_or, muted
 from leadapp.state.notifications import NotificationState
 
 
@@ -99,8 +99,8 @@ def bell() -> rx.Component:
                     width="100%",
                     align="center",
                 ),
-                rx.cond(
-                    NotificationState.items.length() > 0,
+                empty_or(
+                    NotificationState.items,
                     rx.vstack(
                         rx.foreach(NotificationState.items, _item),
                         spacing="0",
@@ -108,7 +108,7 @@ def bell() -> rx.Component:
                         max_height="60vh",
                         overflow_y="auto",
                     ),
-                    muted("Nothing yet."),
+                    "Nothing yet.",
                 ),
                 spacing="2",
                 width="340px",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import muted
+from leadapp.components.ui import muted, notice
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -168,15 +168,15 @@ def email_table() -> rx.Component:
             overflow_x="auto",
             width="100%",
         ),
-        rx.callout(
+        notice(
             rx.cond(
                 S.loaded,
                 "No email matches these filters.",
                 "Loading…",
             ),
-            icon="inbox",
-            color_scheme="gray",
-            data_testid="outbox-empty",
+            "inbox",
+            "gray",
+            testid="outbox-empty",
         ),
     )
 

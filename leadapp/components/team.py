@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
-from leadapp.components.ui import icon_text_button
+from leadapp.components.ui import card_stack, icon_text_button
 from leadapp.state.team import TeamState
 
 
@@ -172,38 +172,34 @@ def _deactivate_dialog() -> rx.Component:
 
 
 def team_section() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(rx.heading("Team", size="4"), rx.spacer(), _add_dialog(), width="100%"),
-            rx.cond(
-                TeamState.invite_link != "",
-                rx.callout(
-                    rx.vstack(
-                        rx.text(
-                            "No mail server is configured, so no email was sent. Give ",
-                            TeamState.invite_for,
-                            " this link (it works once, for 7 days):",
-                        ),
-                        rx.hstack(
-                            rx.code(TeamState.invite_link, data_testid="invite-link"),
-                            icon_text_button(
-                                "copy", "Copy", rx.set_clipboard(TeamState.invite_link), size="1"
-                            ),
-                            wrap="wrap",
-                        ),
+    return card_stack(
+        rx.hstack(rx.heading("Team", size="4"), rx.spacer(), _add_dialog(), width="100%"),
+        rx.cond(
+            TeamState.invite_link != "",
+            rx.callout(
+                rx.vstack(
+                    rx.text(
+                        "No mail server is configured, so no email was sent. Give ",
+                        TeamState.invite_for,
+                        " this link (it works once, for 7 days):",
                     ),
-                    icon="link",
-                    width="100%",
+                    rx.hstack(
+                        rx.code(TeamState.invite_link, data_testid="invite-link"),
+                        icon_text_button(
+                            "copy", "Copy", rx.set_clipboard(TeamState.invite_link), size="1"
+                        ),
+                        wrap="wrap",
+                    ),
                 ),
+                icon="link",
+                width="100%",
             ),
-            data_table(
-                ("User", "Role", "Agent / MLS ID", "Leads", "Status", ""),
-                rx.foreach(TeamState.members, _row),
-            ),
-            _deactivate_dialog(),
-            spacing="3",
-            width="100%",
         ),
-        width="100%",
-        data_testid="team-section",
+        data_table(
+            ("User", "Role", "Agent / MLS ID", "Leads", "Status", ""),
+            rx.foreach(TeamState.members, _row),
+        ),
+        _deactivate_dialog(),
+        spacing="3",
+        testid="team-section",
     )

@@ -214,3 +214,12 @@ def footed_form(
         on_submit=on_submit,
         **form_props,
     )
+
+
+def notice(
+    message: Any, icon: str, color_scheme: str, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A callout: `message` with its icon, in `color_scheme`."""
+    return rx.callout(
+        message, icon=icon, color_scheme=color_scheme, **_given(data_testid=testid), **props
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
-from leadapp.components.ui import muted
+from leadapp.components.ui import muted, notice
 from leadapp.state.account_pages import (
     FORGOT_ANSWER,
     ForgotPasswordState,
@@ -73,12 +73,7 @@ def set_password_page() -> rx.Component:
         rx.cond(
             SetPasswordState.link_error != "",
             rx.vstack(
-                rx.callout(
-                    SetPasswordState.link_error,
-                    icon="triangle_alert",
-                    color_scheme="red",
-                    data_testid="link-error",
-                ),
+                notice(SetPasswordState.link_error, "triangle_alert", "red", testid="link-error"),
                 rx.link("Back to sign-in", href="/login"),
                 width="100%",
             ),

@@ -13,6 +13,7 @@ from leadapp.components.lead_tabs import tabs
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import lead_tasks_panel
+from leadapp.components.ui import notice
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
 from leadapp.state.todo import LeadTasksState
@@ -23,9 +24,7 @@ def lead_view() -> rx.Component:
         "Lead",
         rx.cond(
             LeadState.error != "",
-            rx.callout(
-                LeadState.error, icon="shield_alert", color_scheme="red", data_testid="lead-error"
-            ),
+            notice(LeadState.error, "shield_alert", "red", testid="lead-error"),
             rx.cond(
                 LeadState.lead.length() > 0,
                 rx.vstack(

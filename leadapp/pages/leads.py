@@ -13,6 +13,7 @@ from leadapp.components.lead_add import add_button, add_dialog
 from leadapp.components.lead_filters import columns_menu, filter_panel, search_box
 from leadapp.components.lead_table import lead_table, pager, selection_bar
 from leadapp.components.shell import page_shell
+from leadapp.components.ui import card_stack
 from leadapp.state.base import AuthState
 from leadapp.state.leads import LeadListState as S
 
@@ -50,11 +51,7 @@ def leads_view() -> rx.Component:
             _view_tabs(),
             leads_toolbar(export_button()),
             selection_bar(bulk_actions()),
-            rx.card(
-                rx.vstack(lead_table(row_menu=row_menu), pager(), spacing="3", width="100%"),
-                width="100%",
-                data_testid="lead-list",
-            ),
+            card_stack(lead_table(row_menu=row_menu), pager(), spacing="3", testid="lead-list"),
             add_dialog(),
             action_dialogs(),
             spacing="3",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
 from leadapp.components.shell import page_shell
-from leadapp.components.ui import muted
+from leadapp.components.ui import card_stack, muted
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
@@ -92,54 +92,50 @@ def _password() -> rx.Component:
 
 
 def _sessions() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Signed-in sessions", size="4"),
-                rx.spacer(),
-                rx.button(
-                    "Sign out everywhere",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=ProfileState.sign_out_everywhere,
-                    data_testid="sign-out-everywhere",
-                ),
-                width="100%",
+    return card_stack(
+        rx.hstack(
+            rx.heading("Signed-in sessions", size="4"),
+            rx.spacer(),
+            rx.button(
+                "Sign out everywhere",
+                variant="soft",
+                color_scheme="red",
+                on_click=ProfileState.sign_out_everywhere,
+                data_testid="sign-out-everywhere",
             ),
-            rx.foreach(
-                ProfileState.sessions,
-                lambda s: rx.hstack(
-                    rx.vstack(
-                        rx.text(
-                            s["started"],
-                            rx.cond(s["current"], " · this browser", ""),
-                            size="2",
-                            weight="medium",
-                        ),
-                        muted(s["browser"], size="1"),
-                        muted(s["address"], size="1"),
-                        spacing="0",
-                        min_width="0",
-                        flex="1",
-                    ),
-                    rx.cond(
-                        ~s["current"],
-                        rx.button(
-                            "Sign out",
-                            size="1",
-                            variant="soft",
-                            on_click=ProfileState.end_session(s["id"]),
-                        ),
-                    ),
-                    width="100%",
-                    align="center",
-                    data_testid="session-row",
-                ),
-            ),
-            spacing="3",
             width="100%",
         ),
-        width="100%",
+        rx.foreach(
+            ProfileState.sessions,
+            lambda s: rx.hstack(
+                rx.vstack(
+                    rx.text(
+                        s["started"],
+                        rx.cond(s["current"], " · this browser", ""),
+                        size="2",
+                        weight="medium",
+                    ),
+                    muted(s["browser"], size="1"),
+                    muted(s["address"], size="1"),
+                    spacing="0",
+                    min_width="0",
+                    flex="1",
+                ),
+                rx.cond(
+                    ~s["current"],
+                    rx.button(
+                        "Sign out",
+                        size="1",
+                        variant="soft",
+                        on_click=ProfileState.end_session(s["id"]),
+                    ),
+                ),
+                width="100%",
+                align="center",
+                data_testid="session-row",
+            ),
+        ),
+        spacing="3",
     )
 
 
@@ -155,59 +151,55 @@ def audit_view() -> rx.Component:
         "Audit log",
         rx.cond(
             AuthState.is_broker,
-            rx.card(
-                rx.vstack(
-                    rx.hstack(
-                        rx.select.root(
-                            rx.select.trigger(data_testid="audit-filter"),
-                            rx.select.content(
-                                rx.foreach(
-                                    AuditState.action_choices,
-                                    lambda c: rx.select.item(c["label"], value=c["value"]),
-                                )
-                            ),
-                            value=AuditState.action,
-                            on_change=AuditState.set_action,
+            card_stack(
+                rx.hstack(
+                    rx.select.root(
+                        rx.select.trigger(data_testid="audit-filter"),
+                        rx.select.content(
+                            rx.foreach(
+                                AuditState.action_choices,
+                                lambda c: rx.select.item(c["label"], value=c["value"]),
+                            )
                         ),
-                        rx.spacer(),
-                        muted(AuditState.total, " events"),
-                        width="100%",
-                        align="center",
+                        value=AuditState.action,
+                        on_change=AuditState.set_action,
                     ),
-                    data_table(
-                        ("When", "What", "Who", "Detail", "From"),
-                        rx.foreach(
-                            AuditState.rows,
-                            lambda r: rx.table.row(
-                                rx.table.cell(r["at"], white_space="nowrap"),
-                                rx.table.cell(r["action"]),
-                                rx.table.cell(r["actor"]),
-                                rx.table.cell(r["detail"]),
-                                rx.table.cell(rx.code(r["address"])),
-                                data_testid="audit-row",
-                            ),
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            "Newer",
-                            variant="soft",
-                            disabled=AuditState.page_no <= 1,
-                            on_click=AuditState.go_page(-1),
-                        ),
-                        rx.text("Page ", AuditState.page_no, " of ", AuditState.pages, size="2"),
-                        rx.button(
-                            "Older",
-                            variant="soft",
-                            disabled=AuditState.page_no >= AuditState.pages,
-                            on_click=AuditState.go_page(1),
-                        ),
-                        align="center",
-                    ),
-                    spacing="3",
+                    rx.spacer(),
+                    muted(AuditState.total, " events"),
                     width="100%",
+                    align="center",
                 ),
-                width="100%",
+                data_table(
+                    ("When", "What", "Who", "Detail", "From"),
+                    rx.foreach(
+                        AuditState.rows,
+                        lambda r: rx.table.row(
+                            rx.table.cell(r["at"], white_space="nowrap"),
+                            rx.table.cell(r["action"]),
+                            rx.table.cell(r["actor"]),
+                            rx.table.cell(r["detail"]),
+                            rx.table.cell(rx.code(r["address"])),
+                            data_testid="audit-row",
+                        ),
+                    ),
+                ),
+                rx.hstack(
+                    rx.button(
+                        "Newer",
+                        variant="soft",
+                        disabled=AuditState.page_no <= 1,
+                        on_click=AuditState.go_page(-1),
+                    ),
+                    rx.text("Page ", AuditState.page_no, " of ", AuditState.pages, size="2"),
+                    rx.button(
+                        "Older",
+                        variant="soft",
+                        disabled=AuditState.page_no >= AuditState.pages,
+                        on_click=AuditState.go_page(1),
+                    ),
+                    align="center",
+                ),
+                spacing="3",
             ),
             rx.callout("Only brokers read the audit log.", icon="info"),
         ),

@@ -10,7 +10,7 @@ from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
 from leadapp.components.shell import page_shell
 from leadapp.components.team import team_section
-from leadapp.components.ui import muted
+from leadapp.components.ui import card_stack, muted
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
 from leadapp.state.greetings import GreetingsState
@@ -88,30 +88,26 @@ def _brokerage_form() -> rx.Component:
 
 
 def _team() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Team", size="4"),
-            rx.table.root(
-                table_header("Name", "Email", "Role", "Agent ID"),
-                rx.table.body(
-                    rx.foreach(
-                        SettingsState.users,
-                        lambda u: rx.table.row(
-                            rx.table.cell(u["name"]),
-                            rx.table.cell(u["email"]),
-                            rx.table.cell(rx.badge(u["role"], variant="soft")),
-                            rx.table.cell(rx.code(u["agent_code"])),
-                        ),
-                    )
-                ),
-                width="100%",
-                variant="surface",
+    return card_stack(
+        rx.heading("Team", size="4"),
+        rx.table.root(
+            table_header("Name", "Email", "Role", "Agent ID"),
+            rx.table.body(
+                rx.foreach(
+                    SettingsState.users,
+                    lambda u: rx.table.row(
+                        rx.table.cell(u["name"]),
+                        rx.table.cell(u["email"]),
+                        rx.table.cell(rx.badge(u["role"], variant="soft")),
+                        rx.table.cell(rx.code(u["agent_code"])),
+                    ),
+                )
             ),
-            spacing="3",
             width="100%",
-            overflow_x="auto",
+            variant="surface",
         ),
-        width="100%",
+        spacing="3",
+        overflow_x="auto",
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import icon_text_button, muted, notice
 from leadapp.state.base import AuthState
 from leadapp.state.showing_sheet import ShowingSheetState as S
 
@@ -190,12 +190,7 @@ def sheet_view() -> rx.Component:
             _toolbar(),
             rx.cond(
                 S.sheet_error != "",
-                rx.callout(
-                    S.sheet_error,
-                    icon="shield_alert",
-                    color_scheme="red",
-                    data_testid="sheet-error",
-                ),
+                notice(S.sheet_error, "shield_alert", "red", testid="sheet-error"),
                 rx.cond(S.sheet["day"] != "", _sheet(), rx.center(rx.spinner(size="3"))),
             ),
             max_width="860px",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import muted
+from leadapp.components.ui import empty_or, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -154,10 +154,10 @@ def consent_dialog() -> rx.Component:
                     width="100%",
                 ),
                 rx.heading("Changes", size="2"),
-                rx.cond(
-                    V("changes").length() > 0,
+                empty_or(
+                    V("changes"),
                     rx.vstack(rx.foreach(V("changes"), _change), spacing="0", width="100%"),
-                    muted("No change recorded yet."),
+                    "No change recorded yet.",
                 ),
                 spacing="3",
                 width="100%",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import muted
+from leadapp.components.ui import card_stack, muted
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -28,112 +28,104 @@ def _row(label: str, value, testid: str = "") -> rx.Component:
 
 
 def contact_box() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Contact", size="4"),
-                rx.spacer(),
-                rx.cond(
-                    LeadState.can_change,
-                    rx.button(
-                        "Edit",
-                        size="1",
-                        variant="ghost",
-                        on_click=LeadState.start_edit,
-                        data_testid="edit-contact",
-                    ),
-                ),
-                width="100%",
-                align="center",
-            ),
-            _row("Email", L("email"), "contact-email"),
+    return card_stack(
+        rx.hstack(
+            rx.heading("Contact", size="4"),
+            rx.spacer(),
             rx.cond(
-                L("extra_emails") != "",
-                _row("More emails", L("extra_emails"), "contact-extra-emails"),
-            ),
-            _row("Phone", L("phone"), "contact-phone"),
-            rx.cond(L("extra_phones") != "", _row("More phones", L("extra_phones"))),
-            _row("Address", L("address"), "contact-address"),
-            _row("Birthday", L("birthday_text"), "contact-birthday"),
-            _row("Anniversary", L("anniversary_text")),
-            _row("Type", L("lead_type_text"), "contact-type"),
-            rx.hstack(
-                muted("Status", min_width="120px"),
-                rx.cond(
-                    LeadState.can_change,
-                    rx.select.root(
-                        rx.select.trigger(size="1", data_testid="status-select"),
-                        rx.select.content(
-                            rx.foreach(
-                                STATUS_CHOICES,
-                                lambda s: rx.select.item(s["label"], value=s["code"]),
-                            )
-                        ),
-                        value=L("status"),
-                        on_change=LeadState.set_status,
-                        size="1",
-                    ),
-                    rx.text(L("status_text"), size="2", weight="medium"),
+                LeadState.can_change,
+                rx.button(
+                    "Edit",
+                    size="1",
+                    variant="ghost",
+                    on_click=LeadState.start_edit,
+                    data_testid="edit-contact",
                 ),
-                rx.cond(
-                    L("inactive") & LeadState.can_change,
-                    rx.link(
-                        "Reactivate",
-                        on_click=LeadState.reactivate,
-                        size="2",
-                        cursor="pointer",
-                        data_testid="reactivate-link",
-                    ),
-                ),
-                spacing="3",
-                align="center",
             ),
-            rx.hstack(
-                muted("Priority", min_width="120px"),
-                rx.cond(
-                    LeadState.can_change,
-                    rx.select.root(
-                        rx.select.trigger(size="1", data_testid="priority-select"),
-                        rx.select.content(
-                            rx.foreach(
-                                PRIORITY_CHOICES,
-                                lambda s: rx.select.item(s["label"], value=s["code"]),
-                            )
-                        ),
-                        value=L("priority"),
-                        on_change=LeadState.set_priority,
-                        size="1",
-                    ),
-                    rx.text(L("priority_text"), size="2", weight="medium"),
-                ),
-                spacing="3",
-                align="center",
-            ),
-            _row("Source", L("source")),
-            consent_row(),
-            consent_dialog(),
-            _row("Created", L("created")),
-            _row("Last activity", L("last_activity")),
-            spacing="2",
             width="100%",
+            align="center",
         ),
-        width="100%",
-        data_testid="contact-box",
+        _row("Email", L("email"), "contact-email"),
+        rx.cond(
+            L("extra_emails") != "",
+            _row("More emails", L("extra_emails"), "contact-extra-emails"),
+        ),
+        _row("Phone", L("phone"), "contact-phone"),
+        rx.cond(L("extra_phones") != "", _row("More phones", L("extra_phones"))),
+        _row("Address", L("address"), "contact-address"),
+        _row("Birthday", L("birthday_text"), "contact-birthday"),
+        _row("Anniversary", L("anniversary_text")),
+        _row("Type", L("lead_type_text"), "contact-type"),
+        rx.hstack(
+            muted("Status", min_width="120px"),
+            rx.cond(
+                LeadState.can_change,
+                rx.select.root(
+                    rx.select.trigger(size="1", data_testid="status-select"),
+                    rx.select.content(
+                        rx.foreach(
+                            STATUS_CHOICES,
+                            lambda s: rx.select.item(s["label"], value=s["code"]),
+                        )
+                    ),
+                    value=L("status"),
+                    on_change=LeadState.set_status,
+                    size="1",
+                ),
+                rx.text(L("status_text"), size="2", weight="medium"),
+            ),
+            rx.cond(
+                L("inactive") & LeadState.can_change,
+                rx.link(
+                    "Reactivate",
+                    on_click=LeadState.reactivate,
+                    size="2",
+                    cursor="pointer",
+                    data_testid="reactivate-link",
+                ),
+            ),
+            spacing="3",
+            align="center",
+        ),
+        rx.hstack(
+            muted("Priority", min_width="120px"),
+            rx.cond(
+                LeadState.can_change,
+                rx.select.root(
+                    rx.select.trigger(size="1", data_testid="priority-select"),
+                    rx.select.content(
+                        rx.foreach(
+                            PRIORITY_CHOICES,
+                            lambda s: rx.select.item(s["label"], value=s["code"]),
+                        )
+                    ),
+                    value=L("priority"),
+                    on_change=LeadState.set_priority,
+                    size="1",
+                ),
+                rx.text(L("priority_text"), size="2", weight="medium"),
+            ),
+            spacing="3",
+            align="center",
+        ),
+        _row("Source", L("source")),
+        consent_row(),
+        consent_dialog(),
+        _row("Created", L("created")),
+        _row("Last activity", L("last_activity")),
+        spacing="2",
+        testid="contact-box",
     )
 
 
 def sales_info() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Sales info", size="4"),
-            _row("Property type", L("property_type_wanted"), "sales-property-type"),
-            _row("Price range", L("price_range"), "sales-price-range"),
-            _row("Move-in", L("move_timeframe")),
-            _row("Closing date", L("closing_date_text"), "sales-closing"),
-            _row("P&S due date", L("ps_due_date_text"), "sales-ps-due"),
-            spacing="2",
-            width="100%",
-        ),
-        width="100%",
-        data_testid="sales-info",
+    return card_stack(
+        rx.heading("Sales info", size="4"),
+        _row("Property type", L("property_type_wanted"), "sales-property-type"),
+        _row("Price range", L("price_range"), "sales-price-range"),
+        _row("Move-in", L("move_timeframe")),
+        _row("Closing date", L("closing_date_text"), "sales-closing"),
+        _row("P&S due date", L("ps_due_date_text"), "sales-ps-due"),
+        spacing="2",
+        testid="sales-info",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer, labelled
-from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog, footed_form
+from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog, footed_form, notice
 from leadapp.state.lead import LeadState
 
 from .common import field_error
@@ -37,9 +37,7 @@ def edit_dialog() -> rx.Component:
             rx.vstack(
                 rx.cond(
                     LeadState.form_errors.contains("form"),
-                    rx.callout(
-                        LeadState.form_errors["form"], color_scheme="red", icon="triangle_alert"
-                    ),
+                    notice(LeadState.form_errors["form"], "triangle_alert", "red"),
                 ),
                 rx.text("Contact", weight="bold", size="2"),
                 grid(
@@ -140,12 +138,12 @@ def password_dialog() -> rx.Component:
         rx.vstack(
             rx.text("The lead's new temporary password:", size="2"),
             rx.code(LeadState.temp_password, size="5", data_testid="temp-password"),
-            rx.callout(
+            notice(
                 "The lead is not notified. Tell them their new password yourself; "
                 "it is shown only now.",
-                icon="info",
-                color_scheme="amber",
-                data_testid="password-note",
+                "info",
+                "amber",
+                testid="password-note",
             ),
             rx.hstack(
                 rx.button("Done", on_click=LeadState.close_dialog, data_testid="password-done"),

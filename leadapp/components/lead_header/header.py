@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import icon_action, icon_text_button, muted
+from leadapp.components.ui import card_stack, icon_action, icon_text_button, muted
 from leadapp.models.enums import STAGES
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
@@ -208,77 +208,73 @@ def _assign() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.flex(
-                rx.vstack(
-                    rx.hstack(
-                        rx.heading(L("name"), size="7", data_testid="lead-name"),
-                        stars(),
-                        _status_badge(),
-                        rx.cond(
-                            L("inactive") & LeadState.can_change,
-                            rx.button(
-                                "Reactivate",
-                                size="1",
-                                color_scheme="green",
-                                on_click=LeadState.reactivate,
-                                data_testid="reactivate",
-                            ),
+    return card_stack(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(L("name"), size="7", data_testid="lead-name"),
+                    stars(),
+                    _status_badge(),
+                    rx.cond(
+                        L("inactive") & LeadState.can_change,
+                        rx.button(
+                            "Reactivate",
+                            size="1",
+                            color_scheme="green",
+                            on_click=LeadState.reactivate,
+                            data_testid="reactivate",
                         ),
-                        wrap="wrap",
-                        align="center",
-                        spacing="3",
                     ),
-                    muted(LeadState.rating_summary, size="1", data_testid="rating-reason"),
-                    rx.hstack(
+                    wrap="wrap",
+                    align="center",
+                    spacing="3",
+                ),
+                muted(LeadState.rating_summary, size="1", data_testid="rating-reason"),
+                rx.hstack(
+                    rx.link(
+                        rx.hstack(
+                            rx.icon("mail", size=14),
+                            rx.text(L("email")),
+                            spacing="1",
+                            align="center",
+                        ),
+                        href="mailto:" + L("email"),
+                        size="2",
+                        data_testid="mailto",
+                    ),
+                    rx.cond(
+                        L("phone") != "",
                         rx.link(
                             rx.hstack(
-                                rx.icon("mail", size=14),
-                                rx.text(L("email")),
+                                rx.icon("phone", size=14),
+                                rx.text(L("phone")),
                                 spacing="1",
                                 align="center",
                             ),
-                            href="mailto:" + L("email"),
+                            href="tel:" + L("phone"),
                             size="2",
-                            data_testid="mailto",
+                            data_testid="tel",
                         ),
-                        rx.cond(
-                            L("phone") != "",
-                            rx.link(
-                                rx.hstack(
-                                    rx.icon("phone", size=14),
-                                    rx.text(L("phone")),
-                                    spacing="1",
-                                    align="center",
-                                ),
-                                href="tel:" + L("phone"),
-                                size="2",
-                                data_testid="tel",
-                            ),
-                        ),
-                        _assign(),
-                        wrap="wrap",
-                        spacing="4",
-                        align="center",
                     ),
-                    _tags(),
-                    spacing="2",
-                    align="start",
-                    min_width="0",
-                    flex="1",
+                    _assign(),
+                    wrap="wrap",
+                    spacing="4",
+                    align="center",
                 ),
-                _actions(),
-                direction=rx.breakpoints(initial="column", md="row"),
-                gap="3",
-                width="100%",
+                _tags(),
+                spacing="2",
+                align="start",
+                min_width="0",
+                flex="1",
             ),
-            rx.cond(LeadState.can_change, quick_events()),
-            pipeline(),
-            spacing="3",
+            _actions(),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="3",
             width="100%",
         ),
-        width="100%",
+        rx.cond(LeadState.can_change, quick_events()),
+        pipeline(),
+        spacing="3",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import icon_action, muted
+from leadapp.components.ui import empty_or, icon_action, muted
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
@@ -32,8 +32,8 @@ def pager(page, pages, goto, testid: str) -> rx.Component:
 
 
 def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Component:
-    return rx.cond(
-        rows.length() > 0,
+    return empty_or(
+        rows,
         rx.box(
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
@@ -46,7 +46,9 @@ def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Compo
             overflow_x="auto",
             width="100%",
         ),
-        muted(empty, padding_y="12px", data_testid=f"{testid}-empty"),
+        empty,
+        padding_y="12px",
+        data_testid=f"{testid}-empty",
     )
 
 

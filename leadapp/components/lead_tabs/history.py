@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import empty_or, icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
@@ -181,10 +181,10 @@ def history_tab() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.cond(
-            HistoryTab.rows.length() > 0,
+        empty_or(
+            HistoryTab.rows,
             rx.vstack(rx.foreach(HistoryTab.rows, entry), spacing="0", width="100%"),
-            muted("No history yet."),
+            "No history yet.",
         ),
         width="100%",
         spacing="3",

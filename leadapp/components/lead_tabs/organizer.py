@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, empty_or, icon_action, muted
+from leadapp.components.ui import card_stack, delete_action, empty_or, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
 
@@ -27,23 +27,20 @@ def _theirs(by_lead) -> rx.Component:
     )
 
 
+def _delete(row, label: str, on_click, testid: str) -> rx.Component:
+    """The bin button of a card, for a row the user may delete."""
+    return rx.cond(
+        row["can_delete"], delete_action(label, on_click, testid=testid, variant="ghost")
+    )
+
+
 def _search_card(s) -> rx.Component:
     return card_stack(
         rx.hstack(
             rx.text(s["name"], weight="bold", size="2"),
             _theirs(s["by_lead"]),
             rx.spacer(),
-            rx.cond(
-                s["can_delete"],
-                icon_action(
-                    "trash-2",
-                    "Delete search",
-                    OrganizerTab.delete_search(s["id"]),
-                    testid="delete-search",
-                    variant="ghost",
-                    color_scheme="red",
-                ),
-            ),
+            _delete(s, "Delete search", OrganizerTab.delete_search(s["id"]), "delete-search"),
             width="100%",
             align="center",
             wrap="wrap",
@@ -82,16 +79,8 @@ def _fav_card(f) -> rx.Component:
         rx.hstack(
             rx.text(f["address"], weight="bold", size="2"),
             rx.spacer(),
-            rx.cond(
-                f["can_delete"],
-                icon_action(
-                    "trash-2",
-                    "Remove favourite",
-                    OrganizerTab.delete_favorite(f["fav_id"]),
-                    testid="delete-favorite",
-                    variant="ghost",
-                    color_scheme="red",
-                ),
+            _delete(
+                f, "Remove favourite", OrganizerTab.delete_favorite(f["fav_id"]), "delete-favorite"
             ),
             width="100%",
             align="center",

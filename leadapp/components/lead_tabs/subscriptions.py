@@ -14,6 +14,7 @@ from leadapp.components.ui import (
     footed_form,
     icon_text_button,
     muted,
+    notice,
 )
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
@@ -166,13 +167,7 @@ def subscriptions_tab() -> rx.Component:
             rx.vstack(
                 rx.foreach(
                     SubscriptionsTab.email_status,
-                    lambda line: rx.callout(
-                        line,
-                        icon="mail-x",
-                        color_scheme="orange",
-                        size="1",
-                        data_testid="email-status",
-                    ),
+                    lambda line: notice(line, "mail-x", "orange", testid="email-status", size="1"),
                 ),
                 spacing="1",
             ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import data_table
-from leadapp.components.ui import card_stack, icon_text_button, muted
+from leadapp.components.ui import card_stack, empty_or, icon_text_button, muted, soft_button
 from leadapp.state.api_keys import ApiKeysState
 
 
@@ -54,13 +54,7 @@ def _key_row(k) -> rx.Component:
                 k["active"],
                 rx.alert_dialog.root(
                     rx.alert_dialog.trigger(
-                        rx.button(
-                            "Revoke",
-                            size="1",
-                            color_scheme="red",
-                            variant="soft",
-                            data_testid="revoke-api-key",
-                        )
+                        soft_button("Revoke", testid="revoke-api-key", color_scheme="red")
                     ),
                     rx.alert_dialog.content(
                         rx.alert_dialog.title("Revoke this key?"),
@@ -122,14 +116,14 @@ def api_keys_section() -> rx.Component:
             reset_on_submit=True,
             width="100%",
         ),
-        rx.cond(
-            ApiKeysState.keys.length() > 0,
+        empty_or(
+            ApiKeysState.keys,
             data_table(
                 ("Name", "Key", "Created", "Last used", ""),
                 rx.foreach(ApiKeysState.keys, _key_row),
                 data_testid="api-keys-table",
             ),
-            muted("No keys yet."),
+            "No keys yet.",
         ),
         spacing="3",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import muted, notice
+from leadapp.components.ui import muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -131,13 +131,7 @@ def _row(r) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 r["can_retry"],
-                rx.button(
-                    "Retry",
-                    size="1",
-                    variant="soft",
-                    on_click=S.retry(r["id"]),
-                    data_testid="outbox-retry",
-                ),
+                soft_button("Retry", S.retry(r["id"]), testid="outbox-retry"),
             )
         ),
         data_testid="outbox-row",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button
 from leadapp.components.ui import icon_action, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
@@ -215,9 +216,7 @@ def task_dialog() -> rx.Component:
                             ),
                         ),
                         rx.spacer(),
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
+                        rx.dialog.close(cancel_button()),
                         rx.button("Save", type="submit", data_testid="task-save"),
                         justify="end",
                         width="100%",

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
-from leadapp.components.ui import card_stack, icon_text_button
+from leadapp.components.ui import card_stack, icon_text_button, soft_button
 from leadapp.state.team import TeamState
 
 
@@ -96,33 +96,27 @@ def _row(m) -> rx.Component:
             rx.hstack(
                 rx.cond(
                     m["invited"],
-                    rx.button(
+                    soft_button(
                         "Resend invitation",
-                        size="1",
-                        variant="soft",
-                        on_click=TeamState.resend(m["id"]),
-                        data_testid=f"resend-{m['email']}",
+                        TeamState.resend(m["id"]),
+                        testid=f"resend-{m['email']}",
                     ),
                 ),
                 rx.cond(
                     m["active"],
                     rx.cond(
                         ~m["me"],
-                        rx.button(
+                        soft_button(
                             "Deactivate",
-                            size="1",
-                            variant="soft",
+                            TeamState.start_deactivate(m["id"]),
+                            testid=f"deactivate-{m['email']}",
                             color_scheme="red",
-                            on_click=TeamState.start_deactivate(m["id"]),
-                            data_testid=f"deactivate-{m['email']}",
                         ),
                     ),
-                    rx.button(
+                    soft_button(
                         "Reactivate",
-                        size="1",
-                        variant="soft",
-                        on_click=TeamState.reactivate(m["id"]),
-                        data_testid=f"reactivate-{m['email']}",
+                        TeamState.reactivate(m["id"]),
+                        testid=f"reactivate-{m['email']}",
                     ),
                 ),
                 spacing="2",

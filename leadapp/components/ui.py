@@ -200,14 +200,18 @@ def footed_form(
     on_submit: Any,
     *fields: Any,
     spacing: str = "3",
+    in_dialog: bool = False,
     **form_props: Any,
 ) -> rx.Component:
-    """A form of `fields` in a full-width column, ending with Cancel (`on_cancel`) and the
-    submit button."""
+    """A form of `fields` in a full-width column, ending with Cancel (`on_cancel`; with
+    `in_dialog` it also closes the dialog) and the submit button."""
+    cancel = cancel_button(on_cancel)
     return rx.form(
         rx.vstack(
             *fields,
-            form_footer(cancel_button(on_cancel), submit_label, submit_testid),
+            form_footer(
+                rx.dialog.close(cancel) if in_dialog else cancel, submit_label, submit_testid
+            ),
             spacing=spacing,
             width="100%",
         ),
@@ -222,4 +226,22 @@ def notice(
     """A callout: `message` with its icon, in `color_scheme`."""
     return rx.callout(
         message, icon=icon, color_scheme=color_scheme, **_given(data_testid=testid), **props
+    )
+
+
+def soft_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A small soft button (a row's or a card's action)."""
+    return rx.button(
+        label, size="1", variant="soft", **_given(on_click=on_click, data_testid=testid), **props
+    )
+
+
+def action_link(
+    label: Any, on_click: Any, *, testid: str = "", size: str = "1", **props: Any
+) -> rx.Component:
+    """A link that runs an event instead of leading to a page."""
+    return rx.link(
+        label, size=size, cursor="pointer", on_click=on_click, **_given(data_testid=testid), **props
     )

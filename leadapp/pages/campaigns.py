@@ -10,7 +10,7 @@ import reflex as rx
 
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
 from leadapp.components.shell import page_shell
-from leadapp.components.ui import card_stack, icon_text_button, muted
+from leadapp.components.ui import card_stack, icon_text_button, muted, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
 
@@ -236,13 +236,7 @@ def _detail() -> rx.Component:
             rx.cond(
                 AuthState.is_broker,
                 rx.hstack(
-                    rx.button(
-                        "Edit",
-                        size="1",
-                        variant="soft",
-                        on_click=C.edit_campaign,
-                        data_testid="campaign-edit",
-                    ),
+                    soft_button("Edit", C.edit_campaign, testid="campaign-edit"),
                     rx.cond(
                         d["active"].to(bool),
                         rx.button(

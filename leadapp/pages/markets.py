@@ -10,7 +10,7 @@ import reflex as rx
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
 from leadapp.components.shell import page_shell
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import icon_text_button, muted, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
 
@@ -104,30 +104,16 @@ def _row(r) -> rx.Component:
         rx.table.cell(r["every"].to(str), " days"),
         rx.table.cell(
             rx.hstack(
-                rx.button(
-                    "Preview",
-                    size="1",
-                    variant="soft",
-                    on_click=M.preview(r["id"]),
-                    data_testid="market-preview",
-                ),
+                soft_button("Preview", M.preview(r["id"]), testid="market-preview"),
                 rx.cond(
                     AuthState.is_broker,
                     rx.hstack(
-                        rx.button(
-                            "Edit",
-                            size="1",
-                            variant="soft",
-                            on_click=M.edit_market(r["id"]),
-                            data_testid="market-edit",
-                        ),
-                        rx.button(
+                        soft_button("Edit", M.edit_market(r["id"]), testid="market-edit"),
+                        soft_button(
                             rx.cond(r["archived"], "Restore", "Archive"),
-                            size="1",
-                            variant="soft",
+                            M.archive(r["id"], ~r["archived"].to(bool)),
+                            testid="market-archive",
                             color_scheme="gray",
-                            on_click=M.archive(r["id"], ~r["archived"].to(bool)),
-                            data_testid="market-archive",
                         ),
                     ),
                 ),

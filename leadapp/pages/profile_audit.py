@@ -6,7 +6,7 @@ import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
 from leadapp.components.shell import page_shell
-from leadapp.components.ui import card_stack, muted
+from leadapp.components.ui import card_stack, muted, soft_button
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
@@ -123,12 +123,7 @@ def _sessions() -> rx.Component:
                 ),
                 rx.cond(
                     ~s["current"],
-                    rx.button(
-                        "Sign out",
-                        size="1",
-                        variant="soft",
-                        on_click=ProfileState.end_session(s["id"]),
-                    ),
+                    soft_button("Sign out", ProfileState.end_session(s["id"])),
                 ),
                 width="100%",
                 align="center",

@@ -7,7 +7,14 @@ import reflex as rx
 
 from leadapp.components.forms import field_error, labelled, table_header
 from leadapp.components.shell import page_shell
-from leadapp.components.ui import card_stack, delete_action, icon_action, muted, section_card
+from leadapp.components.ui import (
+    card_stack,
+    delete_action,
+    icon_action,
+    muted,
+    section_card,
+    soft_button,
+)
 from leadapp.services.routing import FALLBACKS, TARGETS
 from leadapp.state.base import AuthState
 from leadapp.state.routing import RoutingState
@@ -202,7 +209,7 @@ def _availability_form(agent_id, checkbox: rx.Component, capacity, key, *head) -
                 size="1",
                 key=key,
             ),
-            rx.button("Save", size="1", variant="soft", type="submit"),
+            soft_button("Save", type="submit"),
             align="center",
         ),
         on_submit=RoutingState.save_availability,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import empty_or, muted
+from leadapp.components.forms import cancel_button
+from leadapp.components.ui import action_link, empty_or, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -31,13 +32,7 @@ def consent_row() -> rx.Component:
                 ),
                 rx.cond(
                     LeadState.can_change,
-                    rx.link(
-                        "Change",
-                        size="2",
-                        cursor="pointer",
-                        on_click=C.open_consent,
-                        data_testid="consent-open",
-                    ),
+                    action_link("Change", C.open_consent, testid="consent-open", size="2"),
                 ),
                 spacing="2",
                 align="center",
@@ -129,13 +124,7 @@ def consent_dialog() -> rx.Component:
                             data_testid="consent-note",
                         ),
                         rx.hstack(
-                            rx.button(
-                                "Cancel",
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                                on_click=C.close_consent,
-                            ),
+                            cancel_button(C.close_consent),
                             rx.button(
                                 rx.cond(giving, "Record consent", "Record withdrawal"),
                                 type="submit",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, muted
+from leadapp.components.ui import action_link, card_stack, muted
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -76,13 +76,7 @@ def contact_box() -> rx.Component:
             ),
             rx.cond(
                 L("inactive") & LeadState.can_change,
-                rx.link(
-                    "Reactivate",
-                    on_click=LeadState.reactivate,
-                    size="2",
-                    cursor="pointer",
-                    data_testid="reactivate-link",
-                ),
+                action_link("Reactivate", LeadState.reactivate, testid="reactivate-link", size="2"),
             ),
             spacing="3",
             align="center",

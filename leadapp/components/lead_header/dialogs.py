@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button, form_footer, labelled
+from leadapp.components.forms import labelled, lead_type_options
 from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog, footed_form, notice
 from leadapp.state.lead import LeadState
 
@@ -33,65 +33,57 @@ def edit_dialog() -> rx.Component:
         LeadState.dialog == "edit",
         LeadState.close_dialog,
         "Edit lead",
-        rx.form(
-            rx.vstack(
-                rx.cond(
-                    LeadState.form_errors.contains("form"),
-                    notice(LeadState.form_errors["form"], "triangle_alert", "red"),
-                ),
-                rx.text("Contact", weight="bold", size="2"),
-                grid(
-                    _input("First name", "first_name"),
-                    _input("Last name", "last_name"),
-                    _input("Email", "email"),
-                    _input("Phone", "phone"),
-                    _input("More emails (comma-separated)", "extra_emails"),
-                    _input("More phones (comma-separated)", "extra_phones"),
-                    _input("Street", "street"),
-                    _input("City", "city"),
-                    _input("State", "state"),
-                    _input("Postal code", "postal_code"),
-                    _input("Birthday", "birthday", "date"),
-                    _input("Transaction anniversary", "anniversary", "date"),
-                ),
-                rx.vstack(
-                    rx.text("Type", size="1", weight="medium"),
-                    rx.el.select(
-                        rx.el.option("—", value=""),
-                        rx.el.option("Buyer", value="buyer"),
-                        rx.el.option("Seller", value="seller"),
-                        rx.el.option("Renter", value="renter"),
-                        name="lead_type",
-                        default_value=LeadState.form["lead_type"],
-                        style={
-                            "padding": "6px",
-                            "border_radius": "6px",
-                            "border": "1px solid var(--gray-7)",
-                            "background": "var(--color-surface)",
-                        },
-                        data_testid="form-lead_type",
-                    ),
-                    field_error(LeadState.form_errors, "lead_type"),
-                    spacing="1",
-                ),
-                rx.text("Sales info", weight="bold", size="2"),
-                grid(
-                    _input("Property type wanted", "property_type_wanted"),
-                    _input("Move-in timeframe", "move_timeframe"),
-                    _input("Minimum price", "price_min", placeholder="$"),
-                    _input("Maximum price", "price_max", placeholder="$"),
-                    _input("Closing date", "closing_date", "date"),
-                    _input("P&S due date", "ps_due_date", "date"),
-                ),
-                form_footer(
-                    rx.dialog.close(cancel_button(LeadState.close_dialog)),
-                    "Save",
-                    "save-contact",
-                ),
-                spacing="3",
-                width="100%",
+        footed_form(
+            LeadState.close_dialog,
+            "Save",
+            "save-contact",
+            LeadState.save_contact,
+            rx.cond(
+                LeadState.form_errors.contains("form"),
+                notice(LeadState.form_errors["form"], "triangle_alert", "red"),
             ),
-            on_submit=LeadState.save_contact,
+            rx.text("Contact", weight="bold", size="2"),
+            grid(
+                _input("First name", "first_name"),
+                _input("Last name", "last_name"),
+                _input("Email", "email"),
+                _input("Phone", "phone"),
+                _input("More emails (comma-separated)", "extra_emails"),
+                _input("More phones (comma-separated)", "extra_phones"),
+                _input("Street", "street"),
+                _input("City", "city"),
+                _input("State", "state"),
+                _input("Postal code", "postal_code"),
+                _input("Birthday", "birthday", "date"),
+                _input("Transaction anniversary", "anniversary", "date"),
+            ),
+            rx.vstack(
+                rx.text("Type", size="1", weight="medium"),
+                rx.el.select(
+                    *lead_type_options(),
+                    name="lead_type",
+                    default_value=LeadState.form["lead_type"],
+                    style={
+                        "padding": "6px",
+                        "border_radius": "6px",
+                        "border": "1px solid var(--gray-7)",
+                        "background": "var(--color-surface)",
+                    },
+                    data_testid="form-lead_type",
+                ),
+                field_error(LeadState.form_errors, "lead_type"),
+                spacing="1",
+            ),
+            rx.text("Sales info", weight="bold", size="2"),
+            grid(
+                _input("Property type wanted", "property_type_wanted"),
+                _input("Move-in timeframe", "move_timeframe"),
+                _input("Minimum price", "price_min", placeholder="$"),
+                _input("Maximum price", "price_max", placeholder="$"),
+                _input("Closing date", "closing_date", "date"),
+                _input("P&S due date", "ps_due_date", "date"),
+            ),
+            in_dialog=True,
             key=LeadState.form_key.to(str),
         ),
         max_width="720px",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import empty_or, icon_text_button, muted
+from leadapp.components.ui import action_link, empty_or, icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
@@ -50,14 +50,7 @@ def history_tab() -> rx.Component:
                                 data_testid="details-input",
                             ),
                             rx.hstack(
-                                rx.button(
-                                    "Cancel",
-                                    size="1",
-                                    variant="soft",
-                                    color_scheme="gray",
-                                    type="button",
-                                    on_click=HistoryTab.cancel_details,
-                                ),
+                                cancel_button(HistoryTab.cancel_details, size="1"),
                                 rx.button(
                                     "Save details",
                                     size="1",
@@ -82,12 +75,10 @@ def history_tab() -> rx.Component:
                         ),
                         rx.cond(
                             e["can_edit"],
-                            rx.link(
+                            action_link(
                                 rx.cond(e["body"] != "", "Edit details", "Add details"),
-                                size="1",
-                                cursor="pointer",
-                                on_click=HistoryTab.start_details(e["id"]),
-                                data_testid="add-details",
+                                HistoryTab.start_details(e["id"]),
+                                testid="add-details",
                             ),
                         ),
                         spacing="3",

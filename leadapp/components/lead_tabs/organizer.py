@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, delete_action, empty_or, muted
+from leadapp.components.ui import action_link, card_stack, delete_action, empty_or, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
 
@@ -48,12 +48,8 @@ def _search_card(s) -> rx.Component:
         muted(s["criteria"], size="1"),
         rx.cond(
             s["can_delete"],
-            rx.link(
-                "Update this search",
-                size="1",
-                cursor="pointer",
-                on_click=PropertySearch.edit_search(s["id"]),
-                data_testid="edit-search",
+            action_link(
+                "Update this search", PropertySearch.edit_search(s["id"]), testid="edit-search"
             ),
         ),
         rx.hstack(
@@ -209,12 +205,10 @@ def updates_tab() -> rx.Component:
                                     muted("Last sent: ", s["last_sent"], size="1"),
                                     rx.cond(
                                         s["can_delete"],
-                                        rx.link(
+                                        action_link(
                                             "Update this search criteria",
-                                            size="1",
-                                            cursor="pointer",
-                                            on_click=PropertySearch.edit_search(s["id"]),
-                                            data_testid="edit-daily",
+                                            PropertySearch.edit_search(s["id"]),
+                                            testid="edit-daily",
                                         ),
                                     ),
                                     spacing="1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.ui import (
+    action_link,
     card_stack,
     compact_table,
     confirm_buttons,
@@ -15,6 +16,7 @@ from leadapp.components.ui import (
     icon_text_button,
     muted,
     notice,
+    soft_button,
 )
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
@@ -66,13 +68,11 @@ def _deactivate(kind: str, sub) -> rx.Component:
     """Asks to confirm ending an active market or campaign subscription (kind)."""
     return rx.cond(
         sub["active"] & LeadState.can_change,
-        rx.button(
+        soft_button(
             "Deactivate",
-            size="1",
+            SubscriptionsTab.ask_deactivate(kind, sub["id"]),
+            testid=f"deactivate-{kind}",
             color_scheme="red",
-            variant="soft",
-            on_click=SubscriptionsTab.ask_deactivate(kind, sub["id"]),
-            data_testid=f"deactivate-{kind}",
         ),
     )
 
@@ -194,12 +194,11 @@ def subscriptions_tab() -> rx.Component:
         ),
         _section(
             "Email alerts",
-            rx.link(
+            action_link(
                 "Manage email alerts / saved searches",
-                on_click=SubscriptionsTab.manage_alerts,
+                SubscriptionsTab.manage_alerts,
+                testid="manage-alerts",
                 size="2",
-                cursor="pointer",
-                data_testid="manage-alerts",
             ),
             empty_or(
                 SubscriptionsTab.alerts,

@@ -8,7 +8,7 @@ from leadapp.components.forms import labelled, lead_type_options
 from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog, footed_form, notice
 from leadapp.state.lead import LeadState
 
-from .common import field_error
+from .common import field_error, title_and_body
 
 
 def _input(label: str, name: str, type_: str = "text", placeholder: str = "") -> rx.Component:
@@ -100,23 +100,9 @@ def message_dialog() -> rx.Component:
             "Send message",
             "send-message",
             LeadState.send_message,
-            rx.input(
-                name="title",
-                placeholder="Title",
-                default_value=LeadState.msg_draft["title"],
-                width="100%",
-                data_testid="message-title",
+            *title_and_body(
+                LeadState.msg_draft, LeadState.msg_errors, "message", "Title", "Message", "8"
             ),
-            field_error(LeadState.msg_errors, "title"),
-            rx.text_area(
-                name="body",
-                placeholder="Message",
-                rows="8",
-                default_value=LeadState.msg_draft["body"],
-                width="100%",
-                data_testid="message-body",
-            ),
-            field_error(LeadState.msg_errors, "body"),
         ),
         description="Sent by email and kept on the Messages tab.",
     )

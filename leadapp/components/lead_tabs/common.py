@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from leadapp.components.ui import empty_or, icon_action, muted
@@ -60,3 +62,24 @@ def _select(items, value, on_change, testid: str, width: str = "200px") -> rx.Co
         on_change=on_change,
         size="2",
     )
+
+
+def tab_body(
+    tools: list[rx.Component],
+    paged: Any,
+    testid: str,
+    *body: rx.Component,
+    wrap: bool = False,
+    spacing: str = "3",
+) -> rx.Component:
+    """A paged tab: its tools on the left and `paged`'s pager (a Pager substate) on the right,
+    then `body`."""
+    bar = rx.hstack(
+        *tools,
+        rx.spacer(),
+        pager(paged.page, paged.pages, paged.goto, testid),
+        **({"wrap": "wrap"} if wrap else {}),
+        width="100%",
+        align="center",
+    )
+    return rx.vstack(bar, *body, width="100%", spacing=spacing)

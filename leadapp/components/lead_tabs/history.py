@@ -9,8 +9,15 @@ from leadapp.components.ui import action_link, empty_or, icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
-from ..lead_header.common import field_error
-from .common import _select, pager
+from ..lead_header.common import title_and_body
+from .common import _select, tab_body
+
+HISTORY_CHOICES = [
+    {"code": "all", "label": "Everything"},
+    {"code": "notes", "label": "Notes, calls, quick events"},
+    {"code": "messages", "label": "Messages"},
+    {"code": "changes", "label": "Changes (audit trail)"},
+]
 
 
 def history_tab() -> rx.Component:
@@ -95,15 +102,10 @@ def history_tab() -> rx.Component:
             data_testid="history-row",
         )
 
-    return rx.vstack(
-        rx.hstack(
+    return tab_body(
+        [
             _select(
-                [
-                    {"code": "all", "label": "Everything"},
-                    {"code": "notes", "label": "Notes, calls, quick events"},
-                    {"code": "messages", "label": "Messages"},
-                    {"code": "changes", "label": "Changes (audit trail)"},
-                ],
+                HISTORY_CHOICES,
                 HistoryTab.filter,
                 HistoryTab.filter_by,
                 "history-filter",
@@ -127,12 +129,9 @@ def history_tab() -> rx.Component:
                     ),
                 ),
             ),
-            rx.spacer(),
-            pager(HistoryTab.page, HistoryTab.pages, HistoryTab.goto, "history"),
-            wrap="wrap",
-            width="100%",
-            align="center",
-        ),
+        ],
+        HistoryTab,
+        "history",
         rx.cond(
             HistoryTab.note_kind != "",
             rx.card(
@@ -145,25 +144,14 @@ def history_tab() -> rx.Component:
                             weight="bold",
                             size="2",
                         ),
-                        rx.input(
-                            name="title",
-                            placeholder="Title (optional)",
-                            default_value=HistoryTab.note_draft["title"],
-                            width="100%",
-                            data_testid="note-title",
+                        *title_and_body(
+                            HistoryTab.note_draft,
+                            HistoryTab.note_errors,
+                            "note",
+                            "Title (optional)",
+                            rx.cond(HistoryTab.note_kind == "call", "What was said", "Note"),
+                            "4",
                         ),
-                        field_error(HistoryTab.note_errors, "title"),
-                        rx.text_area(
-                            name="body",
-                            placeholder=rx.cond(
-                                HistoryTab.note_kind == "call", "What was said", "Note"
-                            ),
-                            rows="4",
-                            default_value=HistoryTab.note_draft["body"],
-                            width="100%",
-                            data_testid="note-body",
-                        ),
-                        field_error(HistoryTab.note_errors, "body"),
                         form_footer(cancel_button(HistoryTab.close_note), "Save", "save-note"),
                         width="100%",
                     ),
@@ -177,6 +165,5 @@ def history_tab() -> rx.Component:
             rx.vstack(rx.foreach(HistoryTab.rows, entry), spacing="0", width="100%"),
             "No history yet.",
         ),
-        width="100%",
-        spacing="3",
+        wrap=True,
     )

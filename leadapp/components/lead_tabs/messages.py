@@ -9,7 +9,7 @@ from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
-from .common import pager, table
+from .common import tab_body, table
 from .listing_actions import listing_actions
 
 
@@ -54,19 +54,17 @@ def all_mail_panel() -> rx.Component:
 
 
 def messages_tab() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return tab_body(
+        [
             rx.cond(
                 LeadState.can_change,
                 icon_text_button(
                     "mail-plus", "New message", LeadState.open_dialog("message"), size="2"
                 ),
-            ),
-            rx.spacer(),
-            pager(MessagesTab.page, MessagesTab.pages, MessagesTab.goto, "messages"),
-            width="100%",
-            align="center",
-        ),
+            )
+        ],
+        MessagesTab,
+        "messages",
         table(
             ["Sent", "Subject", "From", "Delivery"],
             MessagesTab.rows,
@@ -104,20 +102,14 @@ def messages_tab() -> rx.Component:
             open=MessagesTab.open_msg["id"] > 0,
             on_open_change=lambda _o: MessagesTab.close_message(),
         ),
-        width="100%",
-        spacing="3",
     )
 
 
 def listings_tab() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            muted(ListingsTab.total, " listings sent"),
-            rx.spacer(),
-            pager(ListingsTab.page, ListingsTab.pages, ListingsTab.goto, "listings"),
-            width="100%",
-            align="center",
-        ),
+    return tab_body(
+        [muted(ListingsTab.total, " listings sent")],
+        ListingsTab,
+        "listings",
         table(
             ["When", "Listing", "Price", "Beds / baths", "MLS", "How", "By", ""],
             ListingsTab.rows,
@@ -135,8 +127,6 @@ def listings_tab() -> rx.Component:
             "listings-table",
             "No listings have been emailed or put on a showing sheet for this lead.",
         ),
-        width="100%",
-        spacing="3",
     )
 
 

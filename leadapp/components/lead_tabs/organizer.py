@@ -12,6 +12,13 @@ from ..lead_header.common import L
 from .common import _select
 from .listing_actions import listing_actions
 
+FAVORITE_SORTS = [
+    {"code": "newest", "label": "Newest first"},
+    {"code": "price_asc", "label": "Price: low to high"},
+    {"code": "price_desc", "label": "Price: high to low"},
+    {"code": "beds", "label": "Most bedrooms"},
+]
+
 
 def _theirs(by_lead) -> rx.Component:
     return rx.cond(
@@ -159,12 +166,7 @@ def organizer_tab() -> rx.Component:
                 OrganizerTab.favs,
                 _fav_card,
                 _select(
-                    [
-                        {"code": "newest", "label": "Newest first"},
-                        {"code": "price_asc", "label": "Price: low to high"},
-                        {"code": "price_desc", "label": "Price: high to low"},
-                        {"code": "beds", "label": "Most bedrooms"},
-                    ],
+                    FAVORITE_SORTS,
                     OrganizerTab.fav_sort,
                     OrganizerTab.sort_favorites,
                     "favorite-sort",

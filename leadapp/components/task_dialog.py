@@ -8,16 +8,35 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button
+from leadapp.components.forms import cancel_button, field_error, labelled
 from leadapp.components.ui import icon_action, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
 
 
 def _error(field: str) -> rx.Component:
-    return rx.cond(
-        S.errors.contains(field),
-        rx.text(S.errors[field], color_scheme="red", size="1", data_testid=f"task-error-{field}"),
+    return field_error(S.errors, field, f"task-error-{field}")
+
+
+def _field(label: str, control: rx.Component, field: str) -> rx.Component:
+    return labelled(label, control, S.errors, field, error_testid=f"task-error-{field}")
+
+
+def _when(label, type_: str, name: str, value, testid: str) -> rx.Component:
+    """The date or the time of the task, half the row."""
+    return rx.vstack(
+        _label(label),
+        rx.input(
+            type=type_,
+            name=name,
+            default_value=value,
+            width="100%",
+            data_testid=testid,
+            key=S.task_id.to(str) + value,
+        ),
+        _error(name),
+        spacing="1",
+        flex="1",
     )
 
 
@@ -91,8 +110,8 @@ def task_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(S.is_edit, "Edit task", "New task")),
             rx.form(
                 rx.vstack(
-                    rx.vstack(
-                        _label("Title"),
+                    _field(
+                        "Title",
                         rx.input(
                             name="title",
                             default_value=S.title,
@@ -102,9 +121,7 @@ def task_dialog() -> rx.Component:
                             data_testid="task-title-input",
                             key=S.task_id,
                         ),
-                        _error("title"),
-                        spacing="1",
-                        width="100%",
+                        "title",
                     ),
                     rx.vstack(
                         _label("Kind"),
@@ -135,33 +152,19 @@ def task_dialog() -> rx.Component:
                         width="100%",
                     ),
                     rx.hstack(
-                        rx.vstack(
-                            _label(rx.cond(S.kind == "todo", "Due date", "Date")),
-                            rx.input(
-                                type="date",
-                                name="due_date",
-                                default_value=S.due_date,
-                                width="100%",
-                                data_testid="task-date",
-                                key=S.task_id.to(str) + S.due_date,
-                            ),
-                            _error("due_date"),
-                            spacing="1",
-                            flex="1",
+                        _when(
+                            rx.cond(S.kind == "todo", "Due date", "Date"),
+                            "date",
+                            "due_date",
+                            S.due_date,
+                            "task-date",
                         ),
-                        rx.vstack(
-                            _label(rx.cond(S.kind == "todo", "Due time", "Start time")),
-                            rx.input(
-                                type="time",
-                                name="due_time",
-                                default_value=S.due_time,
-                                width="100%",
-                                data_testid="task-time",
-                                key=S.task_id.to(str) + S.due_time,
-                            ),
-                            _error("due_time"),
-                            spacing="1",
-                            flex="1",
+                        _when(
+                            rx.cond(S.kind == "todo", "Due time", "Start time"),
+                            "time",
+                            "due_time",
+                            S.due_time,
+                            "task-time",
                         ),
                         width="100%",
                         spacing="3",
@@ -169,8 +172,8 @@ def task_dialog() -> rx.Component:
                     _lead_picker(),
                     rx.cond(
                         AuthState.is_broker,
-                        rx.vstack(
-                            _label("Assigned to"),
+                        _field(
+                            "Assigned to",
                             rx.select.root(
                                 rx.select.trigger(width="100%", data_testid="task-owner-select"),
                                 rx.select.content(
@@ -182,13 +185,11 @@ def task_dialog() -> rx.Component:
                                 value=S.owner_id,
                                 on_change=S.set_owner,
                             ),
-                            _error("owner"),
-                            spacing="1",
-                            width="100%",
+                            "owner",
                         ),
                     ),
-                    rx.vstack(
-                        _label("Notes"),
+                    _field(
+                        "Notes",
                         rx.text_area(
                             name="notes",
                             default_value=S.notes,
@@ -198,9 +199,7 @@ def task_dialog() -> rx.Component:
                             data_testid="task-notes",
                             key=S.task_id,
                         ),
-                        _error("notes"),
-                        spacing="1",
-                        width="100%",
+                        "notes",
                     ),
                     rx.hstack(
                         rx.cond(

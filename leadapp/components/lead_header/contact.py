@@ -27,6 +27,30 @@ def _row(label: str, value, testid: str = "") -> rx.Component:
     )
 
 
+def _choice_row(label: str, choices, key: str, on_change, *extra: rx.Component) -> rx.Component:
+    """A contact-box row the user who may change the lead picks from `choices` (test id
+    `<key>-select`); others read the label (`<key>_text`)."""
+    return rx.hstack(
+        muted(label, min_width="120px"),
+        rx.cond(
+            LeadState.can_change,
+            rx.select.root(
+                rx.select.trigger(size="1", data_testid=f"{key}-select"),
+                rx.select.content(
+                    rx.foreach(choices, lambda s: rx.select.item(s["label"], value=s["code"]))
+                ),
+                value=L(key),
+                on_change=on_change,
+                size="1",
+            ),
+            rx.text(L(f"{key}_text"), size="2", weight="medium"),
+        ),
+        *extra,
+        spacing="3",
+        align="center",
+    )
+
+
 def contact_box() -> rx.Component:
     return card_stack(
         rx.hstack(
@@ -56,52 +80,17 @@ def contact_box() -> rx.Component:
         _row("Birthday", L("birthday_text"), "contact-birthday"),
         _row("Anniversary", L("anniversary_text")),
         _row("Type", L("lead_type_text"), "contact-type"),
-        rx.hstack(
-            muted("Status", min_width="120px"),
-            rx.cond(
-                LeadState.can_change,
-                rx.select.root(
-                    rx.select.trigger(size="1", data_testid="status-select"),
-                    rx.select.content(
-                        rx.foreach(
-                            STATUS_CHOICES,
-                            lambda s: rx.select.item(s["label"], value=s["code"]),
-                        )
-                    ),
-                    value=L("status"),
-                    on_change=LeadState.set_status,
-                    size="1",
-                ),
-                rx.text(L("status_text"), size="2", weight="medium"),
-            ),
+        _choice_row(
+            "Status",
+            STATUS_CHOICES,
+            "status",
+            LeadState.set_status,
             rx.cond(
                 L("inactive") & LeadState.can_change,
                 action_link("Reactivate", LeadState.reactivate, testid="reactivate-link", size="2"),
             ),
-            spacing="3",
-            align="center",
         ),
-        rx.hstack(
-            muted("Priority", min_width="120px"),
-            rx.cond(
-                LeadState.can_change,
-                rx.select.root(
-                    rx.select.trigger(size="1", data_testid="priority-select"),
-                    rx.select.content(
-                        rx.foreach(
-                            PRIORITY_CHOICES,
-                            lambda s: rx.select.item(s["label"], value=s["code"]),
-                        )
-                    ),
-                    value=L("priority"),
-                    on_change=LeadState.set_priority,
-                    size="1",
-                ),
-                rx.text(L("priority_text"), size="2", weight="medium"),
-            ),
-            spacing="3",
-            align="center",
-        ),
+        _choice_row("Priority", PRIORITY_CHOICES, "priority", LeadState.set_priority),
         _row("Source", L("source")),
         consent_row(),
         consent_dialog(),

@@ -245,3 +245,29 @@ def action_link(
     return rx.link(
         label, size=size, cursor="pointer", on_click=on_click, **_given(data_testid=testid), **props
     )
+
+
+def form_card(
+    title: str,
+    on_submit: Any,
+    submit_label: str,
+    submit_testid: str,
+    *fields: Any,
+    spacing: str = "3",
+    **form_props: Any,
+) -> rx.Component:
+    """A settings card that is one form: its heading, `fields`, then the submit button."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(title, size="4"),
+                *fields,
+                rx.button(submit_label, type="submit", data_testid=submit_testid),
+                spacing=spacing,
+                width="100%",
+            ),
+            on_submit=on_submit,
+            **form_props,
+        ),
+        width="100%",
+    )

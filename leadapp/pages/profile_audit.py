@@ -6,7 +6,7 @@ import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
 from leadapp.components.shell import page_shell
-from leadapp.components.ui import card_stack, muted, soft_button
+from leadapp.components.ui import card_stack, form_card, muted, soft_button
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
@@ -22,72 +22,60 @@ def _password_input(name: str, auto_complete: str) -> rx.Component:
 
 def _details() -> rx.Component:
     e = ProfileState.errors
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Your details", size="4"),
-                muted(AuthState.user_email),
-                _labelled("Name", loaded_input("name", ProfileState.name), e, "name"),
-                _labelled("Phone", loaded_input("phone", ProfileState.phone), e, "phone"),
-                _labelled(
-                    "Email signature",
-                    loaded_text_area("email_signature", ProfileState.email_signature, rows="4"),
-                    e,
-                    "email_signature",
-                ),
-                _labelled(
-                    "Time zone",
-                    rx.select(
-                        ProfileState.timezones,
-                        value=ProfileState.timezone,
-                        on_change=ProfileState.set_profile_timezone,
-                    ),
-                    e,
-                    "timezone",
-                ),
-                rx.button("Save profile", type="submit", data_testid="save-profile"),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=ProfileState.save,
-            reset_on_submit=False,
+    return form_card(
+        "Your details",
+        ProfileState.save,
+        "Save profile",
+        "save-profile",
+        muted(AuthState.user_email),
+        _labelled("Name", loaded_input("name", ProfileState.name), e, "name"),
+        _labelled("Phone", loaded_input("phone", ProfileState.phone), e, "phone"),
+        _labelled(
+            "Email signature",
+            loaded_text_area("email_signature", ProfileState.email_signature, rows="4"),
+            e,
+            "email_signature",
         ),
-        width="100%",
+        _labelled(
+            "Time zone",
+            rx.select(
+                ProfileState.timezones,
+                value=ProfileState.timezone,
+                on_change=ProfileState.set_profile_timezone,
+            ),
+            e,
+            "timezone",
+        ),
+        reset_on_submit=False,
     )
 
 
 def _password() -> rx.Component:
     e = ProfileState.password_errors
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Change password", size="4"),
-                _labelled(
-                    "Current password",
-                    _password_input("current", "current-password"),
-                    e,
-                    "current",
-                ),
-                _labelled(
-                    "New password (at least 10 characters)",
-                    _password_input("new", "new-password"),
-                    e,
-                    "new",
-                ),
-                _labelled(
-                    "Repeat the new password",
-                    _password_input("repeat", "new-password"),
-                    e,
-                    "repeat",
-                ),
-                rx.button("Change password", type="submit", data_testid="change-password"),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=ProfileState.change_password,
-            reset_on_submit=True,
+    return form_card(
+        "Change password",
+        ProfileState.change_password,
+        "Change password",
+        "change-password",
+        _labelled(
+            "Current password",
+            _password_input("current", "current-password"),
+            e,
+            "current",
         ),
-        width="100%",
+        _labelled(
+            "New password (at least 10 characters)",
+            _password_input("new", "new-password"),
+            e,
+            "new",
+        ),
+        _labelled(
+            "Repeat the new password",
+            _password_input("repeat", "new-password"),
+            e,
+            "repeat",
+        ),
+        reset_on_submit=True,
     )
 
 

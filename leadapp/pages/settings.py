@@ -10,7 +10,7 @@ from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
 from leadapp.components.shell import page_shell
 from leadapp.components.team import team_section
-from leadapp.components.ui import card_stack, muted
+from leadapp.components.ui import card_stack, form_card, muted
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
 from leadapp.state.greetings import GreetingsState
@@ -24,66 +24,61 @@ def _field(label: str, control: rx.Component, key: str, hint: str = "") -> rx.Co
 
 
 def _brokerage_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Lead settings", size="4"),
-                _field("Brokerage name", loaded_input("name", SettingsState.name), "name"),
-                _field(
-                    "Primary email",
-                    loaded_input("primary_email", SettingsState.primary_email),
-                    "primary_email",
-                    hint="Lead rejections and other notices go here.",
-                ),
-                rx.hstack(
-                    rx.switch(
-                        checked=SettingsState.pool_enabled,
-                        on_change=SettingsState.set_pool_enabled,
-                        data_testid="pool-switch",
-                    ),
-                    rx.text("Let agents claim unassigned leads", size="2"),
-                    align="center",
-                ),
-                _field(
-                    "Default agent for website sign-ups",
-                    rx.select.root(
-                        rx.select.trigger(width="100%"),
-                        rx.select.content(
-                            rx.select.item("Unassigned pool", value="none"),
-                            rx.foreach(
-                                SettingsState.agent_choices,
-                                lambda a: rx.select.item(a["name"], value=a["id"]),
-                            ),
-                        ),
-                        value=SettingsState.default_agent_id,
-                        on_change=SettingsState.set_default_agent,
-                    ),
-                    "default_agent_id",
-                ),
-                _field(
-                    "Quick-event buttons (one per line)",
-                    loaded_text_area("quick_events", SettingsState.quick_events, rows="6"),
-                    "quick_events",
-                ),
-                _field(
-                    "Event reminder lead time (minutes)",
-                    loaded_input(
-                        "reminder_minutes",
-                        SettingsState.reminder_minutes.to(str),
-                        type="number",
-                        min=0,
-                        max=1440,
-                        width="120px",
-                    ),
-                    "reminder_minutes",
-                ),
-                rx.button("Save settings", type="submit", data_testid="save-settings"),
-                spacing="4",
-                width="100%",
-            ),
-            on_submit=SettingsState.save_brokerage,
+    return form_card(
+        "Lead settings",
+        SettingsState.save_brokerage,
+        "Save settings",
+        "save-settings",
+        _field("Brokerage name", loaded_input("name", SettingsState.name), "name"),
+        _field(
+            "Primary email",
+            loaded_input("primary_email", SettingsState.primary_email),
+            "primary_email",
+            hint="Lead rejections and other notices go here.",
         ),
-        width="100%",
+        rx.hstack(
+            rx.switch(
+                checked=SettingsState.pool_enabled,
+                on_change=SettingsState.set_pool_enabled,
+                data_testid="pool-switch",
+            ),
+            rx.text("Let agents claim unassigned leads", size="2"),
+            align="center",
+        ),
+        _field(
+            "Default agent for website sign-ups",
+            rx.select.root(
+                rx.select.trigger(width="100%"),
+                rx.select.content(
+                    rx.select.item("Unassigned pool", value="none"),
+                    rx.foreach(
+                        SettingsState.agent_choices,
+                        lambda a: rx.select.item(a["name"], value=a["id"]),
+                    ),
+                ),
+                value=SettingsState.default_agent_id,
+                on_change=SettingsState.set_default_agent,
+            ),
+            "default_agent_id",
+        ),
+        _field(
+            "Quick-event buttons (one per line)",
+            loaded_text_area("quick_events", SettingsState.quick_events, rows="6"),
+            "quick_events",
+        ),
+        _field(
+            "Event reminder lead time (minutes)",
+            loaded_input(
+                "reminder_minutes",
+                SettingsState.reminder_minutes.to(str),
+                type="number",
+                min=0,
+                max=1440,
+                width="120px",
+            ),
+            "reminder_minutes",
+        ),
+        spacing="4",
     )
 
 

@@ -41,6 +41,16 @@ def _delete(row, label: str, on_click, testid: str) -> rx.Component:
     )
 
 
+def _alert_switch(s, testid: str) -> rx.Component:
+    """A saved search's email alerts on or off (greyed where the user may not toggle it)."""
+    return rx.switch(
+        checked=s["alerts"],
+        disabled=~s["can_toggle"],
+        on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
+        data_testid=testid,
+    )
+
+
 def _search_card(s) -> rx.Component:
     return card_stack(
         rx.hstack(
@@ -63,12 +73,7 @@ def _search_card(s) -> rx.Component:
             muted("Created ", s["created"], size="1"),
             rx.spacer(),
             rx.text("Email alerts", size="1"),
-            rx.switch(
-                checked=s["alerts"],
-                disabled=~s["can_toggle"],
-                on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
-                data_testid="alert-switch",
-            ),
+            _alert_switch(s, "alert-switch"),
             width="100%",
             align="center",
         ),
@@ -218,12 +223,7 @@ def updates_tab() -> rx.Component:
                                 rx.spacer(),
                                 rx.vstack(
                                     rx.text("Send daily email updates", size="1"),
-                                    rx.switch(
-                                        checked=s["alerts"],
-                                        disabled=~s["can_toggle"],
-                                        on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
-                                        data_testid="daily-switch",
-                                    ),
+                                    _alert_switch(s, "daily-switch"),
                                     align="end",
                                     spacing="1",
                                 ),

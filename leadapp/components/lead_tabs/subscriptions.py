@@ -142,6 +142,10 @@ def _campaign_card(c) -> rx.Component:
     )
 
 
+def _cards(rows, card, empty: str) -> rx.Component:
+    return empty_or(rows, rx.vstack(rx.foreach(rows, card), width="100%"), empty)
+
+
 def _section(title: str, add, *children, testid: str) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.heading(title, size="3"), rx.spacer(), add, width="100%", align="center"),
@@ -175,21 +179,13 @@ def subscriptions_tab() -> rx.Component:
         _section(
             "Market subscriptions",
             add("market", "add-market"),
-            empty_or(
-                SubscriptionsTab.markets,
-                rx.vstack(rx.foreach(SubscriptionsTab.markets, _market_card), width="100%"),
-                "No market reports.",
-            ),
+            _cards(SubscriptionsTab.markets, _market_card, "No market reports."),
             testid="markets-section",
         ),
         _section(
             "Marketing automation campaigns",
             add("campaign", "add-campaign"),
-            empty_or(
-                SubscriptionsTab.campaigns,
-                rx.vstack(rx.foreach(SubscriptionsTab.campaigns, _campaign_card), width="100%"),
-                "No campaigns.",
-            ),
+            _cards(SubscriptionsTab.campaigns, _campaign_card, "No campaigns."),
             testid="campaigns-section",
         ),
         _section(

@@ -64,6 +64,12 @@ def _select(key: str, items: list, testid: str) -> rx.Component:
     )
 
 
+def _choice_section(label: str, key: str, choices: dict[str, str]) -> rx.Component:
+    """A filter picked from fixed `choices` (value: label), test id `filter-<key>`."""
+    items = [rx.select.item(text, value=value) for value, text in choices.items()]
+    return _section(label, _select(key, items, f"filter-{key}"))
+
+
 def _rating_options() -> list[list[str]]:
     return [["3", "★★★"], ["2", "★★"], ["1", "★"], ["0", "No stars"]]
 
@@ -133,29 +139,12 @@ def filter_panel() -> rx.Component:
                         "filter-source",
                     ),
                 ),
-                _section(
+                _choice_section(
                     "Subscribed",
-                    _select(
-                        "subscribed",
-                        [
-                            rx.select.item("Any", value="any"),
-                            rx.select.item("Subscribed", value="yes"),
-                            rx.select.item("Not subscribed", value="no"),
-                        ],
-                        "filter-subscribed",
-                    ),
+                    "subscribed",
+                    {"any": "Any", "yes": "Subscribed", "no": "Not subscribed"},
                 ),
-                _section(
-                    "Email",
-                    _select(
-                        "email",
-                        [
-                            rx.select.item("Any", value="any"),
-                            rx.select.item("Email bounced", value="bounced"),
-                        ],
-                        "filter-email",
-                    ),
-                ),
+                _choice_section("Email", "email", {"any": "Any", "bounced": "Email bounced"}),
                 _section(
                     "Tags (any of)",
                     empty_or(

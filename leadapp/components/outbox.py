@@ -31,27 +31,27 @@ def _select(key: str, label: str, options: dict[str, str]) -> rx.Component:
     )
 
 
+def _date(name: str, key_suffix: str) -> rx.Component:
+    """One end of the date range, keyed on the filter so that a new view shows it."""
+    value = S.filters.get(name, "")
+    return rx.input(
+        type="date",
+        name=name,
+        default_value=value,
+        key=value + key_suffix,
+        data_testid=f"outbox-{name}",
+    )
+
+
 def filter_bar() -> rx.Component:
     return rx.flex(
         _select("kind", "Kind", EMAIL_KINDS),
         _select("status", "Status", STATUS_FILTERS),
         rx.form(
             rx.hstack(
-                rx.input(
-                    type="date",
-                    name="from",
-                    default_value=S.filters.get("from", ""),
-                    key=S.filters.get("from", "") + "f",
-                    data_testid="outbox-from",
-                ),
+                _date("from", "f"),
                 muted("to"),
-                rx.input(
-                    type="date",
-                    name="to",
-                    default_value=S.filters.get("to", ""),
-                    key=S.filters.get("to", "") + "t",
-                    data_testid="outbox-to",
-                ),
+                _date("to", "t"),
                 rx.button("Apply", type="submit", variant="soft", data_testid="outbox-apply"),
                 align="center",
                 spacing="2",

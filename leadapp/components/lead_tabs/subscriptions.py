@@ -142,6 +142,21 @@ def _campaign_card(c) -> rx.Component:
     )
 
 
+def _alert_card(a) -> rx.Component:
+    return card_stack(
+        rx.hstack(
+            rx.text(a["name"], weight="bold", size="2"),
+            _active_badge(a["active"]),
+            muted("Saved ", a["saved"], size="1"),
+            wrap="wrap",
+            align="center",
+        ),
+        *_criteria_and_mail(a),
+        spacing="2",
+        testid="alert-sub",
+    )
+
+
 def _cards(rows, card, empty: str) -> rx.Component:
     return empty_or(rows, rx.vstack(rx.foreach(rows, card), width="100%"), empty)
 
@@ -196,28 +211,7 @@ def subscriptions_tab() -> rx.Component:
                 testid="manage-alerts",
                 size="2",
             ),
-            empty_or(
-                SubscriptionsTab.alerts,
-                rx.vstack(
-                    rx.foreach(
-                        SubscriptionsTab.alerts,
-                        lambda a: card_stack(
-                            rx.hstack(
-                                rx.text(a["name"], weight="bold", size="2"),
-                                _active_badge(a["active"]),
-                                muted("Saved ", a["saved"], size="1"),
-                                wrap="wrap",
-                                align="center",
-                            ),
-                            *_criteria_and_mail(a),
-                            spacing="2",
-                            testid="alert-sub",
-                        ),
-                    ),
-                    width="100%",
-                ),
-                "No saved search has email alerts on.",
-            ),
+            _cards(SubscriptionsTab.alerts, _alert_card, "No saved search has email alerts on."),
             testid="alerts-section",
         ),
         _market_dialog(),

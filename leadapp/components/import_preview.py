@@ -33,25 +33,15 @@ def counts() -> rx.Component:
     )
 
 
+def _verdict(icon: str, color: str, testid: str) -> rx.Component:
+    return notice(ImportState.verdict, icon, color, testid=testid, size="2", width="100%")
+
+
 def verdict() -> rx.Component:
     return rx.cond(
         ImportState.ok,
-        notice(
-            ImportState.verdict,
-            "circle-check",
-            "grass",
-            testid="looks-good",
-            size="2",
-            width="100%",
-        ),
-        notice(
-            ImportState.verdict,
-            "circle-alert",
-            "red",
-            testid="verdict-errors",
-            size="2",
-            width="100%",
-        ),
+        _verdict("circle-check", "grass", "looks-good"),
+        _verdict("circle-alert", "red", "verdict-errors"),
     )
 
 

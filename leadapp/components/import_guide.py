@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import table_header
 from leadapp.components.ui import card_stack, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.import_state import GuideItem, ImportState
@@ -65,13 +66,7 @@ def column_guide() -> rx.Component:
         rx.heading("Columns and accepted values", size="3"),
         rx.box(
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Column"),
-                        rx.table.column_header_cell("Accepted values"),
-                        rx.table.column_header_cell("What it does"),
-                    )
-                ),
+                table_header("Column", "Accepted values", "What it does"),
                 rx.table.body(rx.foreach(ImportState.guide, _guide_row)),
                 size="1",
                 variant="ghost",

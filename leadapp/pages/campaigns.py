@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import data_table, table_header
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
 from leadapp.components.shell import page_shell
 from leadapp.components.ui import card_stack, icon_text_button, muted, soft_button
@@ -82,7 +83,7 @@ def _list() -> rx.Component:
     )
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in heads])),
+            table_header(*heads),
             rx.table.body(rx.foreach(C.rows, row)),
             width="100%",
             variant="surface",
@@ -260,16 +261,7 @@ def _detail() -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in heads])),
-                rx.table.body(rx.foreach(C.steps_view, step)),
-                width="100%",
-                variant="surface",
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
+        data_table(heads, rx.foreach(C.steps_view, step)),
         muted(STATS_NOTE, size="1"),
         rx.heading("Preview for a lead", size="3"),
         rx.hstack(

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from leadapp.components.forms import table_header
 from leadapp.components.ui import empty_or, icon_action, muted
 
 
@@ -38,7 +39,7 @@ def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Compo
         rows,
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                table_header(*headers),
                 rx.table.body(rx.foreach(rows, row_fn)),
                 size="1",
                 variant="surface",

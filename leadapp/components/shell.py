@@ -191,3 +191,11 @@ def page_shell(title: str, *children: rx.Component) -> rx.Component:
         ),
         rx.center(rx.spinner(size="3"), height="100vh"),
     )
+
+
+def add_signed_in_page(app: rx.App, view, route: str, title: str, *on_load) -> None:
+    """Adds a page for signed-in users: titled "<title> · leadapp", its on_load events run
+    after AuthState.require_login (which sends a signed-out visitor to sign in)."""
+    app.add_page(
+        view, route=route, title=f"{title} · leadapp", on_load=[AuthState.require_login, *on_load]
+    )

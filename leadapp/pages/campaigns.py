@@ -10,7 +10,7 @@ import reflex as rx
 
 from leadapp.components.forms import data_table, table_header
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import card_stack, icon_text_button, muted, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
@@ -329,9 +329,4 @@ def campaigns_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        campaigns_view,
-        route="/marketing/campaigns",
-        title="Campaigns · leadapp",
-        on_load=[AuthState.require_login, C.load],
-    )
+    add_signed_in_page(app, campaigns_view, "/marketing/campaigns", "Campaigns", C.load)

@@ -6,10 +6,9 @@ import reflex as rx
 
 from leadapp.components import dashboard_lists as lists
 from leadapp.components import dashboard_panels as p
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.task_agenda import todays_agenda_card
 from leadapp.components.task_dialog import task_dialog
-from leadapp.state.base import AuthState
 from leadapp.state.dashboard import DashboardState
 from leadapp.state.todo import AgendaState
 
@@ -46,9 +45,4 @@ def dashboard_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        dashboard_view,
-        route="/",
-        title="Dashboard · leadapp",
-        on_load=[AuthState.require_login, AgendaState.load, DashboardState.load],
-    )
+    add_signed_in_page(app, dashboard_view, "/", "Dashboard", AgendaState.load, DashboardState.load)

@@ -12,9 +12,8 @@ from leadapp.components.lead_actions import action_dialogs, bulk_actions, export
 from leadapp.components.lead_add import add_button, add_dialog
 from leadapp.components.lead_filters import columns_menu, filter_panel, search_box
 from leadapp.components.lead_table import lead_table, pager, selection_bar
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import card_stack
-from leadapp.state.base import AuthState
 from leadapp.state.leads import LeadListState as S
 
 
@@ -61,9 +60,4 @@ def leads_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        leads_view,
-        route="/leads",
-        title="Leads · leadapp",
-        on_load=[AuthState.require_login, S.load],
-    )
+    add_signed_in_page(app, leads_view, "/leads", "Leads", S.load)

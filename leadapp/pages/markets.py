@@ -9,7 +9,7 @@ import reflex as rx
 
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import icon_text_button, muted, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
@@ -199,9 +199,4 @@ def markets_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        markets_view,
-        route="/marketing",
-        title="Markets · leadapp",
-        on_load=[AuthState.require_login, M.load],
-    )
+    add_signed_in_page(app, markets_view, "/marketing", "Markets", M.load)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import card_stack, form_card, muted, soft_button
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
@@ -190,15 +190,5 @@ def audit_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        profile_view,
-        route="/profile",
-        title="Your profile · leadapp",
-        on_load=[AuthState.require_login, ProfileState.load],
-    )
-    app.add_page(
-        audit_view,
-        route="/audit",
-        title="Audit log · leadapp",
-        on_load=[AuthState.require_login, AuditState.load],
-    )
+    add_signed_in_page(app, profile_view, "/profile", "Your profile", ProfileState.load)
+    add_signed_in_page(app, audit_view, "/audit", "Audit log", AuditState.load)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import field_error, labelled, table_header
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
     delete_action,
@@ -327,9 +327,4 @@ def routing_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        routing_view,
-        route="/settings/routing",
-        title="Lead routing · leadapp",
-        on_load=[AuthState.require_login, RoutingState.load],
-    )
+    add_signed_in_page(app, routing_view, "/settings/routing", "Lead routing", RoutingState.load)

@@ -8,7 +8,7 @@ from leadapp.components.api_keys import api_keys_section
 from leadapp.components.forms import labelled, loaded_input, loaded_text_area, table_header
 from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.team import team_section
 from leadapp.components.ui import card_stack, form_card, muted
 from leadapp.state.api_keys import ApiKeysState
@@ -150,16 +150,14 @@ def settings_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
+    add_signed_in_page(
+        app,
         settings_view,
-        route="/settings",
-        title="Settings · leadapp",
-        on_load=[
-            AuthState.require_login,
-            SettingsState.load,
-            ApiKeysState.load_keys,
-            GreetingsState.load,
-            TeamState.load,
-            MailSettingsState.load,
-        ],
+        "/settings",
+        "Settings",
+        SettingsState.load,
+        ApiKeysState.load_keys,
+        GreetingsState.load,
+        TeamState.load,
+        MailSettingsState.load,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.shell import add_signed_in_page
 from leadapp.components.ui import icon_text_button, muted, notice
 from leadapp.state.base import AuthState
 from leadapp.state.showing_sheet import ShowingSheetState as S
@@ -203,9 +204,4 @@ def sheet_view() -> rx.Component:
 
 def register(app: rx.App) -> None:
     for route in ("/leads/[lead_id]/listing/[mls]/sheet", "/leads/[lead_id]/sheet"):
-        app.add_page(
-            sheet_view,
-            route=route,
-            title="Showing sheet · leadapp",
-            on_load=[AuthState.require_login, S.load],
-        )
+        add_signed_in_page(app, sheet_view, route, "Showing sheet", S.load)

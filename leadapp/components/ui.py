@@ -1,8 +1,8 @@
-"""Small building blocks the pages and components share: grey notes, empty-list lines, icon
-buttons, red error lines, cards with a heading, dialog shells and their button rows.
+"""Small building blocks the pages and components share: grey notes, empty-list lines,
+callouts, icon buttons, cards with a heading, tables, forms with their buttons, dialogs.
 
-Each builder renders exactly what the pages wrote by hand before (the same props); an
-optional test id or handler is left out of the element when not given."""
+Each builder sets the props written in it and those passed on; a test id or a handler that
+is not given is left out of the element (no empty data-testid, no empty on_click)."""
 
 from __future__ import annotations
 
@@ -38,14 +38,23 @@ def error_line(message: Any, testid: str, size: str = "2") -> rx.Component:
     )
 
 
+def notice(
+    message: Any, icon: str, color_scheme: str, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A callout: `message` with its icon, in `color_scheme`."""
+    return rx.callout(
+        message, icon=icon, color_scheme=color_scheme, **_given(data_testid=testid), **props
+    )
+
+
 def icon_action(
     icon: str,
     label: str,
     on_click: Any = None,
     *,
     testid: str = "",
-    variant: str = "soft",
-    color_scheme: str = "",
+    variant: Any = "soft",
+    color_scheme: Any = "",
     icon_size: int = 14,
     **props: Any,
 ) -> rx.Component:
@@ -87,6 +96,24 @@ def icon_text_button(
     )
 
 
+def soft_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A small soft button (a row's or a card's action)."""
+    return rx.button(
+        label, size="1", variant="soft", **_given(on_click=on_click, data_testid=testid), **props
+    )
+
+
+def action_link(
+    label: Any, on_click: Any, *, testid: str = "", size: str = "1", **props: Any
+) -> rx.Component:
+    """A link that runs an event instead of leading to a page."""
+    return rx.link(
+        label, size=size, cursor="pointer", on_click=on_click, **_given(data_testid=testid), **props
+    )
+
+
 def card_stack(*children: Any, spacing: str = "2", testid: str = "", **props: Any) -> rx.Component:
     """A full-width card holding a full-width column of `children`."""
     return rx.card(
@@ -101,82 +128,38 @@ def section_card(title: str, note: str, *children: Any, spacing: str = "3") -> r
     return card_stack(rx.heading(title, size="4"), muted(note), *children, spacing=spacing)
 
 
+def form_card(
+    title: str,
+    on_submit: Any,
+    submit_label: str,
+    submit_testid: str,
+    *fields: Any,
+    spacing: str = "3",
+    **form_props: Any,
+) -> rx.Component:
+    """A settings card that is one form: its heading, `fields`, then the submit button."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(title, size="4"),
+                *fields,
+                rx.button(submit_label, type="submit", data_testid=submit_testid),
+                spacing=spacing,
+                width="100%",
+            ),
+            on_submit=on_submit,
+            **form_props,
+        ),
+        width="100%",
+    )
+
+
 def compact_table(headers: Sequence[str], rows: rx.Component, **props: Any) -> rx.Component:
     """A small full-width table (size 1) that scrolls sideways inside its box."""
     return rx.box(
         rx.table.root(table_header(*headers), rx.table.body(rows), size="1", width="100%", **props),
         overflow_x="auto",
         width="100%",
-    )
-
-
-def confirm_buttons(
-    cancel_label: str,
-    on_cancel: Any,
-    confirm_label: Any,
-    on_confirm: Any,
-    confirm_testid: str,
-    *,
-    cancel_testid: str = "",
-) -> rx.Component:
-    """An alert dialog's grey cancel and red confirm buttons, on the right."""
-    return rx.hstack(
-        rx.button(
-            cancel_label,
-            variant="soft",
-            color_scheme="gray",
-            on_click=on_cancel,
-            **_given(data_testid=cancel_testid),
-        ),
-        rx.button(
-            confirm_label, color_scheme="red", on_click=on_confirm, data_testid=confirm_testid
-        ),
-        justify="end",
-        spacing="2",
-        margin_top="12px",
-    )
-
-
-def confirm_dialog(
-    open_: Any,
-    title: Any,
-    description: Any,
-    buttons: rx.Component,
-    *,
-    on_close: Any = None,
-    **content_props: Any,
-) -> rx.Component:
-    """An alert dialog: title, description, `buttons`; `on_close` also runs on Escape."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description, size="2"),
-            buttons,
-            **content_props,
-        ),
-        open=open_,
-        **({} if on_close is None else {"on_open_change": lambda _o: on_close()}),
-    )
-
-
-def dialog(
-    open_: Any,
-    on_close: Any,
-    title: Any,
-    *body: Any,
-    description: Any = None,
-    **content_props: Any,
-) -> rx.Component:
-    """A dialog: its title, an optional description (one child or a tuple of them), then
-    `body`; closing it (Escape, a click outside) runs `on_close`."""
-    head = [rx.dialog.title(title)]
-    if description is not None:
-        parts = description if isinstance(description, tuple) else (description,)
-        head.append(rx.dialog.description(*parts, size="2"))
-    return rx.dialog.root(
-        rx.dialog.content(*head, *body, **content_props),
-        open=open_,
-        on_open_change=lambda _o: on_close(),
     )
 
 
@@ -220,54 +203,71 @@ def footed_form(
     )
 
 
-def notice(
-    message: Any, icon: str, color_scheme: str, *, testid: str = "", **props: Any
+def dialog(
+    open_: Any,
+    on_close: Any,
+    title: Any,
+    *body: Any,
+    description: Any = None,
+    **content_props: Any,
 ) -> rx.Component:
-    """A callout: `message` with its icon, in `color_scheme`."""
-    return rx.callout(
-        message, icon=icon, color_scheme=color_scheme, **_given(data_testid=testid), **props
+    """A dialog: its title, an optional description (one child or a tuple of them), then
+    `body`; closing it (Escape, a click outside) runs `on_close`."""
+    head = [rx.dialog.title(title)]
+    if description is not None:
+        parts = description if isinstance(description, tuple) else (description,)
+        head.append(rx.dialog.description(*parts, size="2"))
+    return rx.dialog.root(
+        rx.dialog.content(*head, *body, **content_props),
+        open=open_,
+        on_open_change=lambda _o: on_close(),
     )
 
 
-def soft_button(
-    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+def confirm_dialog(
+    open_: Any,
+    title: Any,
+    description: Any,
+    buttons: rx.Component,
+    *,
+    on_close: Any = None,
+    **content_props: Any,
 ) -> rx.Component:
-    """A small soft button (a row's or a card's action)."""
-    return rx.button(
-        label, size="1", variant="soft", **_given(on_click=on_click, data_testid=testid), **props
-    )
-
-
-def action_link(
-    label: Any, on_click: Any, *, testid: str = "", size: str = "1", **props: Any
-) -> rx.Component:
-    """A link that runs an event instead of leading to a page."""
-    return rx.link(
-        label, size=size, cursor="pointer", on_click=on_click, **_given(data_testid=testid), **props
-    )
-
-
-def form_card(
-    title: str,
-    on_submit: Any,
-    submit_label: str,
-    submit_testid: str,
-    *fields: Any,
-    spacing: str = "3",
-    **form_props: Any,
-) -> rx.Component:
-    """A settings card that is one form: its heading, `fields`, then the submit button."""
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(title, size="4"),
-                *fields,
-                rx.button(submit_label, type="submit", data_testid=submit_testid),
-                spacing=spacing,
-                width="100%",
-            ),
-            on_submit=on_submit,
-            **form_props,
+    """An alert dialog: title, description, `buttons`; `on_close` also runs on Escape."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description, size="2"),
+            buttons,
+            **content_props,
         ),
-        width="100%",
+        open=open_,
+        **({} if on_close is None else {"on_open_change": lambda _o: on_close()}),
+    )
+
+
+def confirm_buttons(
+    cancel_label: str,
+    on_cancel: Any,
+    confirm_label: Any,
+    on_confirm: Any,
+    confirm_testid: str,
+    *,
+    cancel_testid: str = "",
+) -> rx.Component:
+    """An alert dialog's grey cancel and red confirm buttons, on the right."""
+    return rx.hstack(
+        rx.button(
+            cancel_label,
+            variant="soft",
+            color_scheme="gray",
+            on_click=on_cancel,
+            **_given(data_testid=cancel_testid),
+        ),
+        rx.button(
+            confirm_label, color_scheme="red", on_click=on_confirm, data_testid=confirm_testid
+        ),
+        justify="end",
+        spacing="2",
+        margin_top="12px",
     )

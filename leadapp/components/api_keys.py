@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import data_table
+from leadapp.components.ui import card_stack, empty_or, icon_text_button, muted, soft_button
 from leadapp.state.api_keys import ApiKeysState
 
 
@@ -19,12 +20,12 @@ def _new_key_callout() -> rx.Component:
                     data_testid="new-api-key",
                     style={"word_break": "break-all"},
                 ),
-                rx.button(
-                    rx.icon("copy", size=14),
+                icon_text_button(
+                    "copy",
                     "Copy",
+                    [rx.set_clipboard(ApiKeysState.new_key), rx.toast.info("Copied.")],
                     size="1",
                     variant="soft",
-                    on_click=[rx.set_clipboard(ApiKeysState.new_key), rx.toast.info("Copied.")],
                 ),
                 align="center",
                 spacing="2",
@@ -45,7 +46,7 @@ def _key_row(k) -> rx.Component:
         rx.table.cell(rx.code(k["prefix"])),
         rx.table.cell(
             rx.text(k["created_at"], size="1"),
-            rx.text(k["created_by"], size="1", color_scheme="gray"),
+            muted(k["created_by"], size="1"),
         ),
         rx.table.cell(rx.text(k["last_used_at"], size="1")),
         rx.table.cell(
@@ -53,13 +54,7 @@ def _key_row(k) -> rx.Component:
                 k["active"],
                 rx.alert_dialog.root(
                     rx.alert_dialog.trigger(
-                        rx.button(
-                            "Revoke",
-                            size="1",
-                            color_scheme="red",
-                            variant="soft",
-                            data_testid="revoke-api-key",
-                        )
+                        soft_button("Revoke", testid="revoke-api-key", color_scheme="red")
                     ),
                     rx.alert_dialog.content(
                         rx.alert_dialog.title("Revoke this key?"),
@@ -90,51 +85,45 @@ def _key_row(k) -> rx.Component:
 
 
 def api_keys_section() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Website API keys", size="4"),
-            rx.text(
-                "Your property-search website reports sign-ups and activity to ",
-                rx.code("/api/v1/events"),
-                " with one of these keys (",
-                rx.link("API reference", href="/api/v1/openapi.json", is_external=True),
-                ").",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.cond(ApiKeysState.new_key != "", _new_key_callout()),
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="name",
-                        placeholder="Key name, e.g. bayviewhomes.com",
-                        max_length=100,
-                        width="100%",
-                        data_testid="api-key-name",
-                    ),
-                    rx.button("Create key", type="submit", data_testid="create-api-key"),
+    return card_stack(
+        rx.heading("Website API keys", size="4"),
+        muted(
+            "Your property-search website reports sign-ups and activity to ",
+            rx.code("/api/v1/events"),
+            " with one of these keys (",
+            rx.link("API reference", href="/api/v1/openapi.json", is_external=True),
+            ").",
+        ),
+        rx.cond(ApiKeysState.new_key != "", _new_key_callout()),
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="name",
+                    placeholder="Key name, e.g. bayviewhomes.com",
+                    max_length=100,
                     width="100%",
-                    spacing="2",
+                    data_testid="api-key-name",
                 ),
-                rx.cond(
-                    ApiKeysState.name_error != "",
-                    rx.text(ApiKeysState.name_error, size="1", color_scheme="red"),
-                ),
-                on_submit=ApiKeysState.create_key,
-                reset_on_submit=True,
+                rx.button("Create key", type="submit", data_testid="create-api-key"),
                 width="100%",
+                spacing="2",
             ),
             rx.cond(
-                ApiKeysState.keys.length() > 0,
-                data_table(
-                    ("Name", "Key", "Created", "Last used", ""),
-                    rx.foreach(ApiKeysState.keys, _key_row),
-                    data_testid="api-keys-table",
-                ),
-                rx.text("No keys yet.", size="2", color_scheme="gray"),
+                ApiKeysState.name_error != "",
+                rx.text(ApiKeysState.name_error, size="1", color_scheme="red"),
             ),
-            spacing="3",
+            on_submit=ApiKeysState.create_key,
+            reset_on_submit=True,
             width="100%",
         ),
-        width="100%",
+        empty_or(
+            ApiKeysState.keys,
+            data_table(
+                ("Name", "Key", "Created", "Last used", ""),
+                rx.foreach(ApiKeysState.keys, _key_row),
+                data_testid="api-keys-table",
+            ),
+            "No keys yet.",
+        ),
+        spacing="3",
     )

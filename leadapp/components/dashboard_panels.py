@@ -1,10 +1,12 @@
-"""The dashboard's cards (D1-D8, D10 status); D9 is components/task_agenda.py."""
+"""The dashboard's cards (D2-D6, D8, D10 status); D1 and D7 are components/dashboard_lists.py,
+D9 is components/task_agenda.py."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import reflex as rx
 
+from leadapp.components.ui import empty_or, muted, option_select
 from leadapp.state.dashboard import DashboardState as S
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
@@ -30,7 +32,9 @@ def _plot(fig, testid: str, on_click=None, height: str = "230px") -> rx.Componen
     )
 
 
-def _card(title: str, *children, testid: str, icon: str, right=None, **props) -> rx.Component:
+def panel_card(title: str, *children, testid: str, icon: str, right=None, **props) -> rx.Component:
+    """A dashboard card: its icon and title, `right` (one component or a list) at the end of
+    the title row, then `children`."""
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -60,16 +64,14 @@ def dashboard_toolbar() -> rx.Component:
     return rx.hstack(
         rx.cond(
             S.is_broker,
-            rx.select.root(
+            option_select(
+                S.agent_options,
+                rx.cond(S.agent_id == "", "all", S.agent_id),
+                S.set_agent,
                 rx.select.trigger(placeholder="Whole team", data_testid="dash-agent"),
-                rx.select.content(
-                    rx.foreach(S.agent_options, lambda o: rx.select.item(o[1], value=o[0]))
-                ),
-                value=rx.cond(S.agent_id == "", "all", S.agent_id),
-                on_change=S.set_agent,
-                size="2",
+                "2",
             ),
-            rx.text("Your leads", size="2", color_scheme="gray"),
+            muted("Your leads"),
         ),
         rx.spacer(),
         rx.hstack(
@@ -80,7 +82,7 @@ def dashboard_toolbar() -> rx.Component:
                 background=rx.color("grass", 9),
                 class_name="live-dot",
             ),
-            rx.text("Live · updated ", S.updated_at, size="1", color_scheme="gray"),
+            muted("Live · updated ", S.updated_at, size="1"),
             rx.text(S.live_updates, data_testid="dash-live-count", display="none"),
             align="center",
             spacing="2",
@@ -99,16 +101,14 @@ def dashboard_toolbar() -> rx.Component:
 def _share_card(
     title: str, icon: str, data, fig, testid: str, note: str, href=None
 ) -> rx.Component:
-    count = rx.text(
+    count = muted(
         data["part"].to(int),
         " of ",
         data["total"].to(int),
         " leads",
-        size="2",
-        color_scheme="gray",
         data_testid=f"{testid}-counts",
     )
-    return _card(
+    return panel_card(
         title,
         rx.hstack(
             rx.box(
@@ -133,7 +133,7 @@ def _share_card(
                 rx.link(count, href=href, data_testid=f"{testid}-link")
                 if href is not None
                 else count,
-                rx.text(note, size="1", color_scheme="gray"),
+                muted(note, size="1"),
                 spacing="1",
             ),
             align="center",
@@ -174,7 +174,7 @@ def subscribed_card() -> rx.Component:
 def _done_item(d) -> rx.Component:
     return rx.vstack(
         rx.text(d["count"], size="5", weight="bold"),
-        rx.text(d["label"], size="1", color_scheme="gray"),
+        muted(d["label"], size="1"),
         spacing="0",
         align="center",
         padding="6px",
@@ -184,8 +184,20 @@ def _done_item(d) -> rx.Component:
     )
 
 
-def _suggestion(s) -> rx.Component:
+def _plain_link(body: rx.Component, href, testid) -> rx.Component:
+    """A full-width link around a row, in the text colour and not underlined."""
     return rx.link(
+        body,
+        href=href,
+        underline="none",
+        color=rx.color("gray", 12),
+        width="100%",
+        data_testid=testid,
+    )
+
+
+def _suggestion(s) -> rx.Component:
+    return _plain_link(
         rx.hstack(
             rx.badge(
                 s["count"],
@@ -202,20 +214,17 @@ def _suggestion(s) -> rx.Component:
             width="100%",
             padding_y="4px",
         ),
-        href=s["url"].to(str),
-        underline="none",
-        color=rx.color("gray", 12),
-        width="100%",
-        data_testid="suggest-" + s["key"].to(str),
+        s["url"].to(str),
+        "suggest-" + s["key"].to(str),
     )
 
 
 def actions_card() -> rx.Component:
-    return _card(
+    return panel_card(
         "Action Center",
-        rx.text("Done in the last 7 days", size="1", weight="bold", color_scheme="gray"),
+        muted("Done in the last 7 days", size="1", weight="bold"),
         rx.grid(rx.foreach(S.done, _done_item), columns="3", spacing="2", width="100%"),
-        rx.text("Suggested for today", size="1", weight="bold", color_scheme="gray"),
+        muted("Suggested for today", size="1", weight="bold"),
         rx.vstack(rx.foreach(S.suggestions, _suggestion), spacing="1", width="100%"),
         testid="dash-actions",
         icon="zap",
@@ -234,198 +243,52 @@ def _legend_row(r, testid_prefix: str, color) -> rx.Component:
         ),
         rx.spacer(),
         rx.text(r["count"], size="2", weight="medium"),
-        rx.text(r["pct"], "%", size="1", color_scheme="gray", min_width="44px", text_align="right"),
+        muted(r["pct"], "%", size="1", min_width="44px", text_align="right"),
         align="center",
         width="100%",
         spacing="2",
     )
     return rx.cond(
         r["url"].to(str) != "",
-        rx.link(
+        _plain_link(
             body,
-            href=r["url"].to(str),
-            underline="none",
-            color=rx.color("gray", 12),
-            width="100%",
-            data_testid=testid_prefix
-            + r[("stage" if testid_prefix == "funnel-" else "label")].to(str),
+            r["url"].to(str),
+            testid_prefix + r[("stage" if testid_prefix == "funnel-" else "label")].to(str),
         ),
         body,
     )
 
 
+def _legend(rows, testid_prefix: str) -> rx.Component:
+    return rx.vstack(
+        rx.foreach(rows, lambda r: _legend_row(r, testid_prefix, r["color"].to(str))),
+        spacing="1",
+        width="100%",
+    )
+
+
 def funnel_card() -> rx.Component:
-    return _card(
+    return panel_card(
         "Pipeline",
         _plot(S.funnel_fig, "dash-funnel-chart", on_click=S.funnel_click, height="250px"),
-        rx.vstack(
-            rx.foreach(S.funnel_rows, lambda r: _legend_row(r, "funnel-", r["color"].to(str))),
-            spacing="1",
-            width="100%",
-        ),
+        _legend(S.funnel_rows, "funnel-"),
         testid="dash-funnel",
         icon="filter",
-        right=rx.text(S.funnel_total, " leads", size="1", color_scheme="gray"),
+        right=muted(S.funnel_total, " leads", size="1"),
     )
 
 
 def sources_card() -> rx.Component:
-    return _card(
+    return panel_card(
         "Lead sources",
-        rx.cond(
-            S.source_rows.length() > 0,
+        empty_or(
+            S.source_rows,
             _plot(S.sources_fig, "dash-sources-chart", on_click=S.source_click, height="230px"),
-            rx.text("No leads yet.", size="2", color_scheme="gray"),
+            "No leads yet.",
         ),
-        rx.vstack(
-            rx.foreach(S.source_rows, lambda r: _legend_row(r, "source-", r["color"].to(str))),
-            spacing="1",
-            width="100%",
-        ),
+        _legend(S.source_rows, "source-"),
         testid="dash-sources",
         icon="pie-chart",
-    )
-
-
-# ---------------------------------------------------------------- D7
-
-
-def _upcoming_row(i) -> rx.Component:
-    return rx.hstack(
-        rx.icon(
-            rx.cond(i["what"] == "Birthday", "cake", "key-round"),
-            size=16,
-            color=rx.cond(i["what"] == "Birthday", rx.color("pink", 9), rx.color("amber", 9)),
-        ),
-        rx.link(
-            i["lead_name"],
-            href="/leads/" + i["lead_id"].to(str),
-            size="2",
-            weight="medium",
-            data_testid="upcoming-lead",
-        ),
-        rx.text(i["what"], size="1", color_scheme="gray"),
-        rx.spacer(),
-        rx.badge(i["when"], variant=rx.cond(i["when"] == "Today", "solid", "soft"), size="1"),
-        align="center",
-        width="100%",
-        spacing="2",
-    )
-
-
-def upcoming_card() -> rx.Component:
-    return _card(
-        "Upcoming dates",
-        rx.cond(
-            S.upcoming.length() > 0,
-            rx.vstack(
-                rx.foreach(S.upcoming, _upcoming_row),
-                spacing="2",
-                width="100%",
-                max_height="260px",
-                overflow_y="auto",
-            ),
-            rx.text(
-                "No birthdays or anniversaries in the next 7 days.", size="2", color_scheme="gray"
-            ),
-        ),
-        rx.cond(S.upcoming_more, rx.text("Showing the first 50.", size="1", color_scheme="gray")),
-        testid="dash-upcoming",
-        icon="calendar-heart",
-        id="upcoming-dates",
-    )
-
-
-# ---------------------------------------------------------------- D1
-
-
-def _feed_row(r) -> rx.Component:
-    ellipsis = {
-        "overflow": "hidden",
-        "text_overflow": "ellipsis",
-        "white_space": "nowrap",
-        "max_width": "100%",
-    }
-    return rx.hstack(
-        rx.vstack(
-            rx.link(
-                r["lead_name"],
-                href="/leads/" + r["lead_id"].to(str),
-                size="2",
-                weight="medium",
-                data_testid="feed-lead",
-                **ellipsis,
-            ),
-            rx.hstack(
-                rx.badge(r["kind_label"], variant="soft", size="1", data_testid="feed-kind-label"),
-                rx.cond(
-                    r["detail"].to(str) != "",
-                    rx.text(r["detail"], size="1", color_scheme="gray", **ellipsis),
-                ),
-                spacing="2",
-                align="center",
-                min_width="0",
-                width="100%",
-            ),
-            spacing="1",
-            min_width="0",
-            flex="1",
-        ),
-        rx.text(r["when"], size="1", color_scheme="gray", white_space="nowrap"),
-        align="start",
-        width="100%",
-        spacing="3",
-        padding_y="6px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        data_testid="feed-row",
-    )
-
-
-def feed_card() -> rx.Component:
-    return _card(
-        "Latest activity",
-        rx.cond(
-            S.feed_rows.length() > 0,
-            rx.vstack(rx.foreach(S.feed_rows, _feed_row), spacing="0", width="100%"),
-            rx.text(
-                "No website activity yet.", size="2", color_scheme="gray", data_testid="feed-empty"
-            ),
-        ),
-        rx.hstack(
-            rx.button(
-                rx.icon("chevron-left", size=14),
-                "Newer",
-                size="1",
-                variant="soft",
-                disabled=S.feed_page <= 1,
-                on_click=S.newer,
-                data_testid="feed-newer",
-            ),
-            rx.text("Page ", S.feed_page, size="1", color_scheme="gray", data_testid="feed-page"),
-            rx.button(
-                "Older",
-                rx.icon("chevron-right", size=14),
-                size="1",
-                variant="soft",
-                disabled=~S.feed_has_older,
-                on_click=S.older,
-                data_testid="feed-older",
-            ),
-            justify="between",
-            align="center",
-            width="100%",
-        ),
-        testid="dash-feed",
-        icon="radio",
-        right=rx.select.root(
-            rx.select.trigger(data_testid="feed-kind"),
-            rx.select.content(
-                rx.foreach(S.kind_options, lambda o: rx.select.item(o[1], value=o[0]))
-            ),
-            value=rx.cond(S.feed_kind == "", "all", S.feed_kind),
-            on_change=S.set_kind,
-            size="1",
-        ),
     )
 
 
@@ -433,7 +296,7 @@ def feed_card() -> rx.Component:
 
 
 def months_card() -> rx.Component:
-    return _card(
+    return panel_card(
         "Past 12 months",
         rx.segmented_control.root(
             rx.segmented_control.item(
@@ -451,13 +314,8 @@ def months_card() -> rx.Component:
         _plot(S.months_fig, "dash-months-chart", height="230px"),
         testid="dash-months",
         icon="chart-column",
-        right=rx.text(
-            S.months_total,
-            " ",
-            S.months_label.lower(),
-            size="1",
-            color_scheme="gray",
-            data_testid="dash-months-total",
+        right=muted(
+            S.months_total, " ", S.months_label.lower(), size="1", data_testid="dash-months-total"
         ),
         grid_column=rx.breakpoints(initial="auto", md="1 / -1"),
     )

@@ -10,6 +10,8 @@ import reflex as rx
 from reflex.event import EventType
 from reflex.vars import ObjectVar, Var
 
+from leadapp.models.enums import LEAD_TYPES
+
 # A state var read on its class (SettingsState.errors) is a Var when the page is built, though
 # the checker sees the plain type it is declared with; these builders take either.
 Errors: TypeAlias = ObjectVar[dict[str, str]] | dict[str, str]
@@ -35,10 +37,11 @@ def labelled(
     *,
     hint: str = "",
     error_testid: str = "",
+    label_size: str = "2",
 ) -> rx.Component:
     """A field: its label above the control, an optional grey hint, then its error line."""
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
+        rx.text(label, size=label_size, weight="medium"),
         control,
         *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
         field_error(errors, key, error_testid),
@@ -74,12 +77,12 @@ def data_table(headers: Sequence[str], rows: rx.Component, **props: Any) -> rx.C
     )
 
 
-def cancel_button(on_click: EventType[()] | None = None) -> rx.Component:
+def cancel_button(on_click: EventType[()] | None = None, **props: Any) -> rx.Component:
     """A form's Cancel: never submits it; in a dialog, wrap it in rx.dialog.close."""
     if on_click is None:
-        return rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+        return rx.button("Cancel", type="button", variant="soft", color_scheme="gray", **props)
     return rx.button(
-        "Cancel", type="button", variant="soft", color_scheme="gray", on_click=on_click
+        "Cancel", type="button", variant="soft", color_scheme="gray", on_click=on_click, **props
     )
 
 
@@ -91,3 +94,8 @@ def form_footer(cancel: rx.Component, submit_label: str, submit_testid: str) -> 
         justify="end",
         width="100%",
     )
+
+
+def lead_type_options() -> list[rx.Component]:
+    """The options of a lead-type select: none ("—"), then every type."""
+    return [rx.el.option("—", value=""), *[rx.el.option(v, value=k) for k, v in LEAD_TYPES.items()]]

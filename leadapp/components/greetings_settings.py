@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import field_error
+from leadapp.components.ui import muted
 from leadapp.state.greetings import GreetingsState as G
 
 MERGE = (
@@ -36,11 +37,9 @@ def greetings_section() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Greetings and email alerts", size="4"),
-                rx.text(
+                muted(
                     "Greetings go out once a year per lead and occasion, from this hour in the"
-                    " brokerage's time zone; daily email alerts from saved searches from theirs.",
-                    size="2",
-                    color_scheme="gray",
+                    " brokerage's time zone; daily email alerts from saved searches from theirs."
                 ),
                 rx.hstack(
                     rx.vstack(
@@ -71,7 +70,7 @@ def greetings_section() -> rx.Component:
                     G.anniversary_body,
                     G.set_anniversary_on,
                 ),
-                rx.text(MERGE, size="1", color_scheme="gray"),
+                muted(MERGE, size="1"),
                 rx.button("Save greetings", type="submit", data_testid="greet-save"),
                 spacing="3",
                 width="100%",

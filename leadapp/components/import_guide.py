@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import table_header
+from leadapp.components.ui import card_stack, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.import_state import GuideItem, ImportState
 
@@ -22,75 +24,58 @@ def _guide_row(g: GuideItem) -> rx.Component:
             white_space="nowrap",
         ),
         rx.table.cell(rx.text(g.accepted, size="2")),
-        rx.table.cell(rx.text(g.about, size="2", color_scheme="gray")),
+        rx.table.cell(muted(g.about)),
     )
 
 
 def template_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.icon("file-spreadsheet", size=22, color=rx.color("accent", 9)),
-                rx.heading("1. Start from the template", size="4"),
-                align="center",
-                spacing="2",
-            ),
-            rx.text(
-                rx.cond(
-                    AuthState.is_broker,
-                    "Your template has an Agent ID column: fill it to assign each lead to an "
-                    "agent.",
-                    "Leads you import are assigned to you.",
-                ),
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.button(
-                rx.icon("download", size=16),
-                "Download template",
-                on_click=ImportState.download_template,
-                variant="soft",
-                data_testid="download-template",
-            ),
-            rx.text(
-                "Save your spreadsheet as CSV (UTF-8 or Windows). Only Email is required; headers "
-                "may be "
-                'in any order and case, and common names such as "E-mail" or "Zip" are understood.',
-                size="1",
-                color_scheme="gray",
-            ),
-            spacing="3",
-            width="100%",
+    return card_stack(
+        rx.hstack(
+            rx.icon("file-spreadsheet", size=22, color=rx.color("accent", 9)),
+            rx.heading("1. Start from the template", size="4"),
+            align="center",
+            spacing="2",
         ),
-        width="100%",
+        muted(
+            rx.cond(
+                AuthState.is_broker,
+                "Your template has an Agent ID column: fill it to assign each lead to an agent.",
+                "Leads you import are assigned to you.",
+            )
+        ),
+        icon_text_button(
+            "download",
+            "Download template",
+            ImportState.download_template,
+            testid="download-template",
+            icon_size=16,
+            variant="soft",
+        ),
+        muted(
+            "Save your spreadsheet as CSV (UTF-8 or Windows). Only Email is required; headers "
+            "may be "
+            'in any order and case, and common names such as "E-mail" or "Zip" are understood.',
+            size="1",
+        ),
+        spacing="3",
     )
 
 
 def column_guide() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Columns and accepted values", size="3"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Column"),
-                            rx.table.column_header_cell("Accepted values"),
-                            rx.table.column_header_cell("What it does"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(ImportState.guide, _guide_row)),
-                    size="1",
-                    variant="ghost",
-                    width="100%",
-                ),
-                max_height="420px",
-                overflow_y="auto",
+    return card_stack(
+        rx.heading("Columns and accepted values", size="3"),
+        rx.box(
+            rx.table.root(
+                table_header("Column", "Accepted values", "What it does"),
+                rx.table.body(rx.foreach(ImportState.guide, _guide_row)),
+                size="1",
+                variant="ghost",
                 width="100%",
             ),
-            spacing="2",
+            max_height="420px",
+            overflow_y="auto",
             width="100%",
         ),
-        width="100%",
-        data_testid="column-guide",
+        spacing="2",
+        testid="column-guide",
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import icon_text_button, muted, notice
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
 def _count(label: str, value, color: str, testid: str) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text(label, size="1", color_scheme="gray", weight="medium"),
+            muted(label, size="1", weight="medium"),
             rx.text(value, size="6", weight="bold", color=rx.color(color, 11), data_testid=testid),
             spacing="0",
         ),
@@ -32,32 +33,22 @@ def counts() -> rx.Component:
     )
 
 
+def _verdict(icon: str, color: str, testid: str) -> rx.Component:
+    return notice(ImportState.verdict, icon, color, testid=testid, size="2", width="100%")
+
+
 def verdict() -> rx.Component:
     return rx.cond(
         ImportState.ok,
-        rx.callout(
-            ImportState.verdict,
-            icon="circle-check",
-            color_scheme="grass",
-            size="2",
-            data_testid="looks-good",
-            width="100%",
-        ),
-        rx.callout(
-            ImportState.verdict,
-            icon="circle-alert",
-            color_scheme="red",
-            size="2",
-            data_testid="verdict-errors",
-            width="100%",
-        ),
+        _verdict("circle-check", "grass", "looks-good"),
+        _verdict("circle-alert", "red", "verdict-errors"),
     )
 
 
 def warnings() -> rx.Component:
     return rx.cond(
         ImportState.warnings.length() > 0,
-        rx.callout(
+        notice(
             rx.vstack(
                 rx.text("Warnings (these do not block the import):", weight="medium"),
                 rx.foreach(
@@ -66,8 +57,8 @@ def warnings() -> rx.Component:
                 ),
                 spacing="1",
             ),
-            icon="triangle-alert",
-            color_scheme="amber",
+            "triangle-alert",
+            "amber",
             size="1",
             width="100%",
         ),
@@ -105,7 +96,7 @@ def _cell(c: GridCell) -> rx.Component:
 def _row(r: GridRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.text(r.row, size="1", color_scheme="gray"),
+            muted(r.row, size="1"),
             background=rx.cond(r.bad, rx.color("red", 3), "transparent"),
         ),
         rx.foreach(r.cells, _cell),
@@ -152,12 +143,11 @@ def grid() -> rx.Component:
             max_height="560px",
             width="100%",
         ),
-        rx.text(
+        muted(
             "Red cells have an error: hover over one to see why. Showing up to 200 rows; row "
             "numbers are "
             "those of your spreadsheet.",
             size="1",
-            color_scheme="gray",
         ),
         spacing="2",
         width="100%",
@@ -191,12 +181,11 @@ def error_list() -> rx.Component:
             ),
             rx.cond(
                 ImportState.errors_hidden > 0,
-                rx.text(
+                muted(
                     "… and ",
                     ImportState.errors_hidden,
                     " more (the first 500 are listed).",
                     size="1",
-                    color_scheme="gray",
                 ),
             ),
             spacing="2",
@@ -223,14 +212,15 @@ def actions() -> rx.Component:
                 data_testid="import-button",
             ),
         ),
-        rx.button(
-            rx.icon("refresh-cw", size=16),
+        icon_text_button(
+            "refresh-cw",
             "Upload again",
+            ImportState.upload_again,
+            testid="upload-again",
+            icon_size=16,
             size="3",
             variant="soft",
             color_scheme="gray",
-            on_click=ImportState.upload_again,
-            data_testid="upload-again",
             disabled=ImportState.phase == "importing",
         ),
         spacing="3",
@@ -257,12 +247,11 @@ def preview_card() -> rx.Component:
                 rx.icon("table", size=22, color=rx.color("accent", 9)),
                 rx.heading("3. Check the preview", size="4"),
                 rx.spacer(),
-                rx.text(
+                muted(
                     ImportState.filename,
                     " · ",
                     ImportState.encoding,
                     size="1",
-                    color_scheme="gray",
                     data_testid="preview-file",
                 ),
                 align="center",
@@ -325,9 +314,7 @@ def success_card() -> rx.Component:
                 wrap="wrap",
                 width="100%",
             ),
-            rx.text(
-                "Each lead's history says it came from this import.", size="2", color_scheme="gray"
-            ),
+            muted("Each lead's history says it came from this import."),
             rx.hstack(
                 rx.link(rx.button("See your leads", size="3"), href="/leads"),
                 rx.button(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import card_stack, muted, notice
 from leadapp.state.import_state import UPLOAD_ID, ImportState
 
 
@@ -12,9 +13,9 @@ def dropzone() -> rx.Component:
         rx.vstack(
             rx.icon("cloud-upload", size=36, color=rx.color("accent", 9)),
             rx.text("Drag and drop your CSV file here", weight="medium"),
-            rx.text("or", size="2", color_scheme="gray"),
+            muted("or"),
             rx.button("Browse file", variant="outline", type="button", data_testid="browse-file"),
-            rx.text("CSV, up to ", ImportState.max_mb, " MB", size="1", color_scheme="gray"),
+            muted("CSV, up to ", ImportState.max_mb, " MB", size="1"),
             align="center",
             spacing="2",
             padding="28px",
@@ -40,47 +41,37 @@ def dropzone() -> rx.Component:
 
 
 def upload_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.icon("upload", size=22, color=rx.color("accent", 9)),
-                rx.heading("2. Upload your file", size="4"),
-                align="center",
-                spacing="2",
-            ),
-            dropzone(),
-            rx.cond(
-                (ImportState.phase == "idle") & (ImportState.file_errors.length() > 0),
-                rx.callout(
-                    ImportState.verdict,
-                    icon="circle-x",
-                    color_scheme="red",
-                    width="100%",
-                    data_testid="file-refused",
-                ),
-            ),
-            rx.cond(
-                ImportState.uploading | (ImportState.phase == "checking"),
-                rx.vstack(
-                    rx.hstack(
-                        rx.spinner(size="2"),
-                        rx.text(
-                            rx.cond(
-                                ImportState.uploading,
-                                f"Uploading… {ImportState.upload_pct}%",
-                                "Checking every cell…",
-                            ),
-                            size="2",
-                        ),
-                        align="center",
-                    ),
-                    rx.progress(value=ImportState.upload_pct, max=100, width="100%"),
-                    width="100%",
-                    data_testid="upload-progress",
-                ),
-            ),
-            spacing="3",
-            width="100%",
+    return card_stack(
+        rx.hstack(
+            rx.icon("upload", size=22, color=rx.color("accent", 9)),
+            rx.heading("2. Upload your file", size="4"),
+            align="center",
+            spacing="2",
         ),
-        width="100%",
+        dropzone(),
+        rx.cond(
+            (ImportState.phase == "idle") & (ImportState.file_errors.length() > 0),
+            notice(ImportState.verdict, "circle-x", "red", testid="file-refused", width="100%"),
+        ),
+        rx.cond(
+            ImportState.uploading | (ImportState.phase == "checking"),
+            rx.vstack(
+                rx.hstack(
+                    rx.spinner(size="2"),
+                    rx.text(
+                        rx.cond(
+                            ImportState.uploading,
+                            f"Uploading… {ImportState.upload_pct}%",
+                            "Checking every cell…",
+                        ),
+                        size="2",
+                    ),
+                    align="center",
+                ),
+                rx.progress(value=ImportState.upload_pct, max=100, width="100%"),
+                width="100%",
+                data_testid="upload-progress",
+            ),
+        ),
+        spacing="3",
     )

@@ -11,6 +11,15 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
+from leadapp.components.ui import (
+    confirm_buttons,
+    confirm_dialog,
+    dialog,
+    error_line,
+    icon_action,
+    icon_text_button,
+    muted,
+)
 from leadapp.state.lead_actions import LeadActionsState as A
 from leadapp.state.leads import LeadListState as S
 
@@ -32,11 +41,47 @@ def _menu(label: str, icon: str, testid: str, *items: rx.Component, on_open=None
     )
 
 
+def _item(icon: str, label: str, on_click, testid: str, **props) -> rx.Component:
+    return rx.menu.item(
+        rx.icon(icon, size=14), label, on_click=on_click, data_testid=testid, **props
+    )
+
+
 def _choice_items(choices, action: str, testid: str) -> rx.Component:
     """Menu items from a list of [code, label]."""
     return rx.foreach(
         choices,
         lambda c: rx.menu.item(c[1], on_click=A.bulk(action, c[0]), data_testid=f"{testid}-{c[0]}"),
+    )
+
+
+def _sub_menu(label: str, action: str, rows, empty: str) -> rx.Component:
+    """A submenu of the Subscribe menu: one item per row (id, name) of `rows`."""
+    return rx.menu.sub(
+        rx.menu.sub_trigger(label, data_testid=f"bulk-{action}"),
+        rx.menu.sub_content(
+            rx.foreach(
+                rows,
+                lambda r: rx.menu.item(
+                    r["name"],
+                    on_click=A.bulk(action, r["id"]),
+                    data_testid=f"bulk-{action}-" + r["id"],
+                ),
+            ),
+            rx.cond(rows.length() == 0, rx.menu.item(empty, disabled=True)),
+        ),
+    )
+
+
+def _bulk_button(icon: str, label: str, on_click, color: str, testid: str) -> rx.Component:
+    return icon_text_button(
+        icon,
+        label,
+        on_click,
+        testid=f"bulk-{testid}",
+        variant="soft",
+        size="1",
+        color_scheme=color,
     )
 
 
@@ -46,11 +91,8 @@ def bulk_actions() -> rx.Component:
     """
     return rx.cond(
         S.unassigned_view & ~S.is_broker,
-        rx.text(
-            "Pool leads are read-only: claim a lead to work with it.",
-            size="2",
-            color_scheme="gray",
-            data_testid="bulk-pool-note",
+        muted(
+            "Pool leads are read-only: claim a lead to work with it.", data_testid="bulk-pool-note"
         ),
         _bulk_buttons(),
     )
@@ -62,18 +104,8 @@ def _bulk_buttons() -> rx.Component:
             "Tags",
             "tag",
             "bulk-tags",
-            rx.menu.item(
-                rx.icon("plus", size=14),
-                "Add tags…",
-                on_click=A.open_tags("add_tags"),
-                data_testid="bulk-add-tags",
-            ),
-            rx.menu.item(
-                rx.icon("minus", size=14),
-                "Remove tags…",
-                on_click=A.open_tags("remove_tags"),
-                data_testid="bulk-remove-tags",
-            ),
+            _item("plus", "Add tags…", A.open_tags("add_tags"), "bulk-add-tags"),
+            _item("minus", "Remove tags…", A.open_tags("remove_tags"), "bulk-remove-tags"),
         ),
         _menu(
             "Stage",
@@ -116,57 +148,12 @@ def _bulk_buttons() -> rx.Component:
             "Subscribe",
             "mail-plus",
             "bulk-subscribe",
-            rx.menu.sub(
-                rx.menu.sub_trigger("Campaign", data_testid="bulk-campaign"),
-                rx.menu.sub_content(
-                    rx.foreach(
-                        A.campaigns,
-                        lambda c: rx.menu.item(
-                            c["name"],
-                            on_click=A.bulk("campaign", c["id"]),
-                            data_testid="bulk-campaign-" + c["id"],
-                        ),
-                    ),
-                    rx.cond(
-                        A.campaigns.length() == 0,
-                        rx.menu.item("No active campaigns", disabled=True),
-                    ),
-                ),
-            ),
-            rx.menu.sub(
-                rx.menu.sub_trigger("Market reports", data_testid="bulk-market"),
-                rx.menu.sub_content(
-                    rx.foreach(
-                        A.markets,
-                        lambda m: rx.menu.item(
-                            m["name"],
-                            on_click=A.bulk("market", m["id"]),
-                            data_testid="bulk-market-" + m["id"],
-                        ),
-                    ),
-                    rx.cond(A.markets.length() == 0, rx.menu.item("No markets yet", disabled=True)),
-                ),
-            ),
+            _sub_menu("Campaign", "campaign", A.campaigns, "No active campaigns"),
+            _sub_menu("Market reports", "market", A.markets, "No markets yet"),
             on_open=lambda _o: A.load_choices(),
         ),
-        rx.button(
-            rx.icon("rotate-ccw", size=14),
-            "Reactivate",
-            variant="soft",
-            size="1",
-            color_scheme="green",
-            on_click=A.bulk("reactivate", ""),
-            data_testid="bulk-reactivate",
-        ),
-        rx.button(
-            rx.icon("trash-2", size=14),
-            "Delete",
-            variant="soft",
-            size="1",
-            color_scheme="red",
-            on_click=A.ask_bulk_delete,
-            data_testid="bulk-delete",
-        ),
+        _bulk_button("rotate-ccw", "Reactivate", A.bulk("reactivate", ""), "green", "reactivate"),
+        _bulk_button("trash-2", "Delete", A.ask_bulk_delete, "red", "delete"),
         spacing="2",
         wrap="wrap",
         align="center",
@@ -179,13 +166,8 @@ def row_menu(row) -> rx.Component:
     return rx.hstack(
         rx.cond(
             S.unassigned_view & ~S.is_broker,
-            rx.button(
-                rx.icon("hand", size=14),
-                "Claim",
-                size="1",
-                variant="soft",
-                on_click=A.claim(lid),
-                data_testid="row-claim-button",
+            icon_text_button(
+                "hand", "Claim", A.claim(lid), testid="row-claim-button", size="1", variant="soft"
             ),
         ),
         _row_menu(row),
@@ -202,13 +184,13 @@ def _row_menu(row) -> rx.Component:
     can_change = S.is_broker | mine
     return rx.menu.root(
         rx.menu.trigger(
-            rx.icon_button(
-                rx.icon("ellipsis", size=16),
+            icon_action(
+                "ellipsis",
+                "Lead actions",
+                testid="row-menu",
                 variant="ghost",
-                size="1",
                 color_scheme="gray",
-                aria_label="Lead actions",
-                data_testid="row-menu",
+                icon_size=16,
             ),
         ),
         rx.menu.content(
@@ -219,41 +201,22 @@ def _row_menu(row) -> rx.Component:
             ),
             rx.cond(
                 S.unassigned_view & ~S.is_broker,
-                rx.menu.item(
-                    rx.icon("hand", size=14),
-                    "Claim",
-                    on_click=A.claim(lid),
-                    data_testid="row-claim",
-                ),
+                _item("hand", "Claim", A.claim(lid), "row-claim"),
             ),
             rx.cond(
                 ~S.is_broker & mine,
-                rx.menu.item(
-                    rx.icon("undo-2", size=14),
-                    "Reject (back to the pool)",
-                    on_click=A.ask_reject(lid),
-                    data_testid="row-reject",
-                ),
+                _item("undo-2", "Reject (back to the pool)", A.ask_reject(lid), "row-reject"),
             ),
             rx.cond(
                 can_change & ((status == "inactive") | (status == "deleted")),
-                rx.menu.item(
-                    rx.icon("rotate-ccw", size=14),
-                    "Reactivate",
-                    on_click=A.reactivate(lid),
-                    data_testid="row-reactivate",
-                ),
+                _item("rotate-ccw", "Reactivate", A.reactivate(lid), "row-reactivate"),
             ),
             rx.cond(
                 can_change & (status != "deleted"),
                 rx.fragment(
                     rx.menu.separator(),
-                    rx.menu.item(
-                        rx.icon("trash-2", size=14),
-                        "Delete…",
-                        color_scheme="red",
-                        on_click=A.ask_delete(lid),
-                        data_testid="row-delete",
+                    _item(
+                        "trash-2", "Delete…", A.ask_delete(lid), "row-delete", color_scheme="red"
                     ),
                 ),
             ),
@@ -265,13 +228,14 @@ def _row_menu(row) -> rx.Component:
 def export_button() -> rx.Component:
     return rx.cond(
         S.is_broker,
-        rx.button(
-            rx.icon("download", size=16),
+        icon_text_button(
+            "download",
             "Export CSV",
+            A.export_csv,
+            testid="export-csv",
+            icon_size=16,
             variant="outline",
-            on_click=A.export_csv,
             disabled=S.total == 0,
-            data_testid="export-csv",
             title="Download every lead of this view (all pages) as CSV",
         ),
     )
@@ -280,115 +244,96 @@ def export_button() -> rx.Component:
 def _confirm(
     open_, title, description, confirm_label: str, on_confirm, testid: str
 ) -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description, size="2"),
-            rx.hstack(
-                rx.button(
-                    "Cancel",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=A.cancel,
-                    data_testid=f"cancel-{testid}",
-                ),
-                rx.button(
-                    confirm_label,
-                    color_scheme="red",
-                    on_click=on_confirm,
-                    data_testid=f"confirm-{testid}",
-                ),
-                justify="end",
-                spacing="2",
-                margin_top="12px",
-            ),
-            max_width="440px",
+    return confirm_dialog(
+        open_,
+        title,
+        description,
+        confirm_buttons(
+            "Cancel",
+            A.cancel,
+            confirm_label,
+            on_confirm,
+            f"confirm-{testid}",
+            cancel_testid=f"cancel-{testid}",
         ),
-        open=open_,
-        on_open_change=lambda _o: A.cancel(),  # Escape
+        on_close=A.cancel,  # Escape
+        max_width="440px",
     )
 
 
 def _tag_dialog() -> rx.Component:
     adding = A.tag_mode == "add_tags"
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(adding, "Add tags", "Remove tags")),
-            rx.dialog.description(
-                rx.cond(
-                    adding,
-                    "Tags are created as needed. Separate several with commas.",
-                    "Separate several tags with commas.",
-                ),
-                " Applies to ",
-                rx.cond(
-                    S.all_matching,
-                    "all " + S.total.to(str) + " matching leads",
-                    S.selected.length().to(str) + " selected leads",
-                ),
-                ".",
-                size="2",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.input(
-                        name="tags",
-                        placeholder="e.g. Hot, Spring 2027",
-                        value=A.tag_text,
-                        on_change=A.set_tag_text,
-                        max_length=1000,
-                        auto_focus=True,
-                        width="100%",
-                        data_testid="bulk-tags-input",
-                    ),
-                    rx.cond(
-                        S.tag_names.length() > 0,
-                        rx.flex(
-                            rx.text("Existing:", size="1", color_scheme="gray"),
-                            rx.foreach(
-                                S.tag_names[:24],
-                                lambda t: rx.badge(
-                                    t,
-                                    variant="surface",
-                                    size="1",
-                                    cursor="pointer",
-                                    on_click=A.pick_tag(t),
-                                    data_testid="bulk-tag-choice",
-                                ),
-                            ),
-                            wrap="wrap",
-                            gap="1",
-                            align="center",
-                        ),
-                    ),
-                    rx.cond(
-                        A.tag_error != "",
-                        rx.text(
-                            A.tag_error, color_scheme="red", size="2", data_testid="bulk-tags-error"
-                        ),
-                    ),
-                    rx.hstack(
-                        cancel_button(A.close_tags),
-                        rx.button(
-                            rx.cond(adding, "Add tags", "Remove tags"),
-                            type="submit",
-                            color_scheme=rx.cond(adding, "indigo", "red"),
-                            loading=A.busy,
-                            data_testid="bulk-tags-save",
-                        ),
-                        justify="end",
-                        spacing="2",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=A.submit_tags,
-                reset_on_submit=False,
-            ),
-            max_width="440px",
+    applies = (
+        rx.cond(
+            adding,
+            "Tags are created as needed. Separate several with commas.",
+            "Separate several tags with commas.",
         ),
-        open=A.tag_mode != "",
-        on_open_change=lambda _o: A.close_tags(),  # Escape
+        " Applies to ",
+        rx.cond(
+            S.all_matching,
+            "all " + S.total.to(str) + " matching leads",
+            S.selected.length().to(str) + " selected leads",
+        ),
+        ".",
+    )
+    return dialog(
+        A.tag_mode != "",
+        A.close_tags,  # Escape
+        rx.cond(adding, "Add tags", "Remove tags"),
+        rx.form(
+            rx.vstack(
+                rx.input(
+                    name="tags",
+                    placeholder="e.g. Hot, Spring 2027",
+                    value=A.tag_text,
+                    on_change=A.set_tag_text,
+                    max_length=1000,
+                    auto_focus=True,
+                    width="100%",
+                    data_testid="bulk-tags-input",
+                ),
+                rx.cond(
+                    S.tag_names.length() > 0,
+                    rx.flex(
+                        muted("Existing:", size="1"),
+                        rx.foreach(
+                            S.tag_names[:24],
+                            lambda t: rx.badge(
+                                t,
+                                variant="surface",
+                                size="1",
+                                cursor="pointer",
+                                on_click=A.pick_tag(t),
+                                data_testid="bulk-tag-choice",
+                            ),
+                        ),
+                        wrap="wrap",
+                        gap="1",
+                        align="center",
+                    ),
+                ),
+                error_line(A.tag_error, "bulk-tags-error"),
+                rx.hstack(
+                    cancel_button(A.close_tags),
+                    rx.button(
+                        rx.cond(adding, "Add tags", "Remove tags"),
+                        type="submit",
+                        color_scheme=rx.cond(adding, "indigo", "red"),
+                        loading=A.busy,
+                        data_testid="bulk-tags-save",
+                    ),
+                    justify="end",
+                    spacing="2",
+                    width="100%",
+                ),
+                spacing="3",
+            ),
+            on_submit=A.submit_tags,
+            reset_on_submit=False,
+        ),
+        description=applies,
+        max_width="440px",
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button, field_error, form_footer
+from leadapp.components.forms import field_error, labelled, lead_type_options
+from leadapp.components.ui import dialog, footed_form, icon_text_button
 from leadapp.state.leads import LeadListState as S
 
 
@@ -37,6 +38,19 @@ def _input(
     )
 
 
+def _select(label: str, name: str, *options: rx.Component) -> rx.Component:
+    control = rx.el.select(
+        *options,
+        name=name,
+        default_value=S.add_form.get(name, "").to(str),
+        style=_SELECT_STYLE,
+        data_testid=f"add-{name}",
+    )
+    return labelled(
+        label, control, S.add_errors, name, error_testid=f"add-error-{name}", label_size="1"
+    )
+
+
 _SELECT_STYLE = {
     "padding": "6px",
     "border_radius": "6px",
@@ -50,106 +64,62 @@ def _consent() -> rx.Component:
     """TCPA: texting consent with how it was given (recorded in the lead's history)."""
     from leadapp.services.texting_consent import GIVEN_BY
 
-    return rx.vstack(
-        rx.text("Texting consent", size="1", weight="medium"),
-        rx.el.select(
-            rx.el.option("No consent to texts", value=""),
-            *[rx.el.option(f"Given {label}", value=code) for code, label in GIVEN_BY.items()],
-            name="consent_method",
-            default_value=S.add_form.get("consent_method", "").to(str),
-            style=_SELECT_STYLE,
-            data_testid="add-consent_method",
-        ),
-        _error("consent_method"),
-        spacing="1",
-        width="100%",
+    return _select(
+        "Texting consent",
+        "consent_method",
+        rx.el.option("No consent to texts", value=""),
+        *[rx.el.option(f"Given {label}", value=code) for code, label in GIVEN_BY.items()],
     )
 
 
 def add_button() -> rx.Component:
-    return rx.button(
-        rx.icon("user-plus", size=16), "Add lead", on_click=S.open_add, data_testid="add-lead"
-    )
+    return icon_text_button("user-plus", "Add lead", S.open_add, testid="add-lead", icon_size=16)
 
 
 def add_dialog() -> rx.Component:
     def grid(*c):
         return rx.grid(*c, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")  # noqa: E731
 
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Add lead"),
-            rx.dialog.description(
-                "Email is the only required field.", size="2", color_scheme="gray"
-            ),
-            rx.form(
-                rx.vstack(
-                    grid(
-                        _input("Email", "email", "email", required=True),
-                        _input("Phone", "phone"),
-                        _input("First name", "first_name"),
-                        _input("Last name", "last_name"),
-                        _input("Second email(s), comma-separated", "extra_emails"),
-                        _input("More phones, comma-separated", "extra_phones"),
-                        _input("Street", "street"),
-                        _input("City", "city"),
-                        _input("State or province", "state", placeholder="CA or California"),
-                        _input("ZIP or postal code", "postal_code", placeholder="94110 or K1A 0B1"),
-                        _input("Birthday", "birthday", "date"),
-                        _input("Transaction anniversary", "anniversary", "date"),
-                        rx.vstack(
-                            rx.text("Type", size="1", weight="medium"),
-                            rx.el.select(
-                                rx.el.option("—", value=""),
-                                rx.el.option("Buyer", value="buyer"),
-                                rx.el.option("Seller", value="seller"),
-                                rx.el.option("Renter", value="renter"),
-                                name="lead_type",
-                                default_value=S.add_form.get("lead_type", "").to(str),
-                                style=_SELECT_STYLE,
-                                data_testid="add-lead_type",
-                            ),
-                            _error("lead_type"),
-                            spacing="1",
-                            width="100%",
-                        ),
-                        rx.cond(
-                            S.is_broker,
-                            rx.vstack(
-                                rx.text("Agent", size="1", weight="medium"),
-                                rx.el.select(
-                                    rx.el.option("Unassigned", value=""),
-                                    rx.foreach(
-                                        S.agents, lambda a: rx.el.option(a["name"], value=a["id"])
-                                    ),
-                                    name="assigned_agent_id",
-                                    default_value=S.add_form.get("assigned_agent_id", "").to(str),
-                                    style=_SELECT_STYLE,
-                                    data_testid="add-assigned_agent_id",
-                                ),
-                                _error("assigned_agent_id"),
-                                spacing="1",
-                                width="100%",
-                            ),
-                        ),
-                        _input(
-                            "Lead source", "source", placeholder="Open house, referral, Zillow…"
-                        ),
-                        _consent(),
+    return dialog(
+        S.add_open,
+        S.close_add,
+        "Add lead",
+        rx.dialog.description("Email is the only required field.", size="2", color_scheme="gray"),
+        footed_form(
+            S.close_add,
+            "Add lead",
+            "add-save",
+            S.save_add,
+            grid(
+                _input("Email", "email", "email", required=True),
+                _input("Phone", "phone"),
+                _input("First name", "first_name"),
+                _input("Last name", "last_name"),
+                _input("Second email(s), comma-separated", "extra_emails"),
+                _input("More phones, comma-separated", "extra_phones"),
+                _input("Street", "street"),
+                _input("City", "city"),
+                _input("State or province", "state", placeholder="CA or California"),
+                _input("ZIP or postal code", "postal_code", placeholder="94110 or K1A 0B1"),
+                _input("Birthday", "birthday", "date"),
+                _input("Transaction anniversary", "anniversary", "date"),
+                _select("Type", "lead_type", *lead_type_options()),
+                rx.cond(
+                    S.is_broker,
+                    _select(
+                        "Agent",
+                        "assigned_agent_id",
+                        rx.el.option("Unassigned", value=""),
+                        rx.foreach(S.agents, lambda a: rx.el.option(a["name"], value=a["id"])),
                     ),
-                    form_footer(
-                        rx.dialog.close(cancel_button(S.close_add)), "Add lead", "add-save"
-                    ),
-                    spacing="3",
-                    width="100%",
                 ),
-                on_submit=S.save_add,
-                reset_on_submit=False,
-                key=S.add_key.to(str),
+                _input("Lead source", "source", placeholder="Open house, referral, Zillow…"),
+                _consent(),
             ),
-            max_width="680px",
-            data_testid="add-dialog",
+            in_dialog=True,
+            reset_on_submit=False,
+            key=S.add_key.to(str),
         ),
-        open=S.add_open,
-        on_open_change=lambda _o: S.close_add(),
+        max_width="680px",
+        data_testid="add-dialog",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import empty_or, icon_text_button, muted
 from leadapp.state.leads import LeadListState as S
 
 
@@ -63,6 +64,12 @@ def _select(key: str, items: list, testid: str) -> rx.Component:
     )
 
 
+def _choice_section(label: str, key: str, choices: dict[str, str]) -> rx.Component:
+    """A filter picked from fixed `choices` (value: label), test id `filter-<key>`."""
+    items = [rx.select.item(text, value=value) for value, text in choices.items()]
+    return _section(label, _select(key, items, f"filter-{key}"))
+
+
 def _rating_options() -> list[list[str]]:
     return [["3", "★★★"], ["2", "★★"], ["1", "★"], ["0", "No stars"]]
 
@@ -118,9 +125,7 @@ def filter_panel() -> rx.Component:
                 ),
                 _section("Lead type", _checks("type", S.type_options, "filter-type")),
                 _section("Status", _checks("status", S.status_options, "filter-status")),
-                rx.text(
-                    "Deleted leads show only when Deleted is ticked.", size="1", color_scheme="gray"
-                ),
+                muted("Deleted leads show only when Deleted is ticked.", size="1"),
                 _section("Rating", _checks("rating", _rating_options(), "filter-rating")),
                 _section("Pipeline stage", _checks("stage", S.stage_options, "filter-stage")),
                 _section(
@@ -134,35 +139,16 @@ def filter_panel() -> rx.Component:
                         "filter-source",
                     ),
                 ),
-                _section(
+                _choice_section(
                     "Subscribed",
-                    _select(
-                        "subscribed",
-                        [
-                            rx.select.item("Any", value="any"),
-                            rx.select.item("Subscribed", value="yes"),
-                            rx.select.item("Not subscribed", value="no"),
-                        ],
-                        "filter-subscribed",
-                    ),
+                    "subscribed",
+                    {"any": "Any", "yes": "Subscribed", "no": "Not subscribed"},
                 ),
-                _section(
-                    "Email",
-                    _select(
-                        "email",
-                        [
-                            rx.select.item("Any", value="any"),
-                            rx.select.item("Email bounced", value="bounced"),
-                        ],
-                        "filter-email",
-                    ),
-                ),
+                _choice_section("Email", "email", {"any": "Any", "bounced": "Email bounced"}),
                 _section(
                     "Tags (any of)",
-                    rx.cond(
-                        S.tag_names.length() > 0,
-                        _checks("tags", S.tag_options, "filter-tag"),
-                        rx.text("No tags yet.", size="2", color_scheme="gray"),
+                    empty_or(
+                        S.tag_names, _checks("tags", S.tag_options, "filter-tag"), "No tags yet."
                     ),
                 ),
                 spacing="3",
@@ -179,16 +165,17 @@ def filter_panel() -> rx.Component:
 def columns_menu() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(
-            rx.button(
-                rx.icon("columns-3", size=16),
+            icon_text_button(
+                "columns-3",
                 "Show columns",
+                testid="columns-button",
+                icon_size=16,
                 variant="outline",
-                data_testid="columns-button",
             )
         ),
         rx.popover.content(
             rx.vstack(
-                rx.text("Name is always shown.", size="1", color_scheme="gray"),
+                muted("Name is always shown.", size="1"),
                 rx.foreach(
                     S.column_options,
                     lambda c: rx.el.label(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import labelled
+from leadapp.components.ui import muted
 from leadapp.state.mail_settings import MailSettingsState as S
 
 
@@ -42,11 +43,9 @@ def mail_settings_section() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Email", size="4"),
-                rx.text(
+                muted(
                     "Every email leadapp sends (messages, campaigns, alerts, reports, greetings) "
-                    "uses these settings.",
-                    size="2",
-                    color_scheme="gray",
+                    "uses these settings."
                 ),
                 rx.grid(
                     _field(

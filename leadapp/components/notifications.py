@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import empty_or, muted
 from leadapp.state.notifications import NotificationState
 
 
@@ -30,7 +31,7 @@ def _item(n) -> rx.Component:
                 ),
                 rx.text(n["title"], size="2", weight="medium"),
             ),
-            rx.cond(n["body"] != "", rx.text(n["body"], size="1", color_scheme="gray")),
+            rx.cond(n["body"] != "", muted(n["body"], size="1")),
             rx.cond(
                 (n["kind"] == "offer") & n["unread"],
                 rx.button(
@@ -98,8 +99,8 @@ def bell() -> rx.Component:
                     width="100%",
                     align="center",
                 ),
-                rx.cond(
-                    NotificationState.items.length() > 0,
+                empty_or(
+                    NotificationState.items,
                     rx.vstack(
                         rx.foreach(NotificationState.items, _item),
                         spacing="0",
@@ -107,7 +108,7 @@ def bell() -> rx.Component:
                         max_height="60vh",
                         overflow_y="auto",
                     ),
-                    rx.text("Nothing yet.", size="2", color_scheme="gray"),
+                    "Nothing yet.",
                 ),
                 spacing="2",
                 width="340px",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -30,27 +31,27 @@ def _select(key: str, label: str, options: dict[str, str]) -> rx.Component:
     )
 
 
+def _date(name: str, key_suffix: str) -> rx.Component:
+    """One end of the date range, keyed on the filter so that a new view shows it."""
+    value = S.filters.get(name, "")
+    return rx.input(
+        type="date",
+        name=name,
+        default_value=value,
+        key=value + key_suffix,
+        data_testid=f"outbox-{name}",
+    )
+
+
 def filter_bar() -> rx.Component:
     return rx.flex(
         _select("kind", "Kind", EMAIL_KINDS),
         _select("status", "Status", STATUS_FILTERS),
         rx.form(
             rx.hstack(
-                rx.input(
-                    type="date",
-                    name="from",
-                    default_value=S.filters.get("from", ""),
-                    key=S.filters.get("from", "") + "f",
-                    data_testid="outbox-from",
-                ),
-                rx.text("to", size="2", color_scheme="gray"),
-                rx.input(
-                    type="date",
-                    name="to",
-                    default_value=S.filters.get("to", ""),
-                    key=S.filters.get("to", "") + "t",
-                    data_testid="outbox-to",
-                ),
+                _date("from", "f"),
+                muted("to"),
+                _date("to", "t"),
                 rx.button("Apply", type="submit", variant="soft", data_testid="outbox-apply"),
                 align="center",
                 spacing="2",
@@ -66,7 +67,7 @@ def filter_bar() -> rx.Component:
             rx.button("Clear filters", variant="ghost", on_click=S.clear_filters),
         ),
         rx.spacer(),
-        rx.text(S.total, " emails", size="2", color_scheme="gray", data_testid="outbox-total"),
+        muted(S.total, " emails", data_testid="outbox-total"),
         gap="3",
         wrap="wrap",
         align="center",
@@ -98,7 +99,7 @@ def _row(r) -> rx.Component:
                     weight="medium",
                     data_testid="outbox-open",
                 ),
-                rx.text(r["sent_by"], size="1", color_scheme="gray"),
+                muted(r["sent_by"], size="1"),
                 spacing="0",
             )
         ),
@@ -108,7 +109,7 @@ def _row(r) -> rx.Component:
                     r["lead_id"].to(int) > 0,
                     rx.link(r["lead_name"], href="/leads/" + r["lead_id"].to_string(), size="2"),
                 ),
-                rx.text(r["to"], size="1", color_scheme="gray"),
+                muted(r["to"], size="1"),
                 spacing="0",
             )
         ),
@@ -130,13 +131,7 @@ def _row(r) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 r["can_retry"],
-                rx.button(
-                    "Retry",
-                    size="1",
-                    variant="soft",
-                    on_click=S.retry(r["id"]),
-                    data_testid="outbox-retry",
-                ),
+                soft_button("Retry", S.retry(r["id"]), testid="outbox-retry"),
             )
         ),
         data_testid="outbox-row",
@@ -167,15 +162,15 @@ def email_table() -> rx.Component:
             overflow_x="auto",
             width="100%",
         ),
-        rx.callout(
+        notice(
             rx.cond(
                 S.loaded,
                 "No email matches these filters.",
                 "Loading…",
             ),
-            icon="inbox",
-            color_scheme="gray",
-            data_testid="outbox-empty",
+            "inbox",
+            "gray",
+            testid="outbox-empty",
         ),
     )
 
@@ -201,7 +196,7 @@ def _fact(label: str, value) -> rx.Component:
     return rx.cond(
         value != "",
         rx.hstack(
-            rx.text(label, size="2", color_scheme="gray", min_width="90px"),
+            muted(label, min_width="90px"),
             rx.text(value, size="2"),
             spacing="2",
         ),
@@ -222,7 +217,7 @@ def email_dialog() -> rx.Component:
                 _fact("Clicked", e["clicked"]),
                 rx.hstack(
                     status_badge(e["status"], e["status_label"]),
-                    rx.text(
+                    muted(
                         e["opens"],
                         " opens · ",
                         e["clicks"],
@@ -230,7 +225,6 @@ def email_dialog() -> rx.Component:
                         e["machine_opens"],
                         " privacy-proxy fetches",
                         size="1",
-                        color_scheme="gray",
                     ),
                     align="center",
                 ),

@@ -9,6 +9,7 @@ import reflex as rx
 
 from leadapp.components.notifications import bell
 from leadapp.components.reminders import reminder_watcher
+from leadapp.components.ui import muted
 from leadapp.state.base import AuthState
 
 NAV = [
@@ -56,7 +57,7 @@ def _brand() -> rx.Component:
         ),
         rx.vstack(
             rx.text("leadapp", weight="bold", size="4", line_height="1"),
-            rx.text(AuthState.brokerage_name, size="1", color_scheme="gray", line_height="1.2"),
+            muted(AuthState.brokerage_name, size="1", line_height="1.2"),
             spacing="0",
         ),
         align="center",
@@ -189,4 +190,12 @@ def page_shell(title: str, *children: rx.Component) -> rx.Component:
             background=rx.color("gray", 2),
         ),
         rx.center(rx.spinner(size="3"), height="100vh"),
+    )
+
+
+def add_signed_in_page(app: rx.App, view, route: str, title: str, *on_load) -> None:
+    """Adds a page for signed-in users: titled "<title> · leadapp", its on_load events run
+    after AuthState.require_login (which sends a signed-out visitor to sign in)."""
+    app.add_page(
+        view, route=route, title=f"{title} · leadapp", on_load=[AuthState.require_login, *on_load]
     )

@@ -8,14 +8,35 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button, field_error, labelled
+from leadapp.components.ui import icon_action, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
 
 
 def _error(field: str) -> rx.Component:
-    return rx.cond(
-        S.errors.contains(field),
-        rx.text(S.errors[field], color_scheme="red", size="1", data_testid=f"task-error-{field}"),
+    return field_error(S.errors, field, f"task-error-{field}")
+
+
+def _field(label: str, control: rx.Component, field: str) -> rx.Component:
+    return labelled(label, control, S.errors, field, error_testid=f"task-error-{field}")
+
+
+def _when(label, type_: str, name: str, value, testid: str) -> rx.Component:
+    """The date or the time of the task, half the row."""
+    return rx.vstack(
+        _label(label),
+        rx.input(
+            type=type_,
+            name=name,
+            default_value=value,
+            width="100%",
+            data_testid=testid,
+            key=S.task_id.to(str) + value,
+        ),
+        _error(name),
+        spacing="1",
+        flex="1",
     )
 
 
@@ -38,14 +59,7 @@ def _lead_picker() -> rx.Component:
                 ),
                 rx.cond(
                     ~S.lead_locked,
-                    rx.icon_button(
-                        rx.icon("x", size=14),
-                        size="1",
-                        variant="ghost",
-                        on_click=S.clear_lead,
-                        aria_label="Remove lead",
-                        type="button",
-                    ),
+                    icon_action("x", "Remove lead", S.clear_lead, variant="ghost", type="button"),
                 ),
                 align="center",
             ),
@@ -64,7 +78,7 @@ def _lead_picker() -> rx.Component:
                             S.lead_results,
                             lambda ld: rx.box(
                                 rx.text(ld["name"], size="2", weight="medium"),
-                                rx.text(ld["email"], size="1", color_scheme="gray"),
+                                muted(ld["email"], size="1"),
                                 on_click=S.pick_lead(ld["id"]),
                                 padding="6px 10px",
                                 cursor="pointer",
@@ -96,8 +110,8 @@ def task_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(S.is_edit, "Edit task", "New task")),
             rx.form(
                 rx.vstack(
-                    rx.vstack(
-                        _label("Title"),
+                    _field(
+                        "Title",
                         rx.input(
                             name="title",
                             default_value=S.title,
@@ -107,9 +121,7 @@ def task_dialog() -> rx.Component:
                             data_testid="task-title-input",
                             key=S.task_id,
                         ),
-                        _error("title"),
-                        spacing="1",
-                        width="100%",
+                        "title",
                     ),
                     rx.vstack(
                         _label("Kind"),
@@ -130,44 +142,29 @@ def task_dialog() -> rx.Component:
                         ),
                         rx.cond(
                             S.kind != "todo",
-                            rx.text(
+                            muted(
                                 "An event: it shows on your dashboard that day, with a reminder "
                                 "before it starts.",
                                 size="1",
-                                color_scheme="gray",
                             ),
                         ),
                         spacing="1",
                         width="100%",
                     ),
                     rx.hstack(
-                        rx.vstack(
-                            _label(rx.cond(S.kind == "todo", "Due date", "Date")),
-                            rx.input(
-                                type="date",
-                                name="due_date",
-                                default_value=S.due_date,
-                                width="100%",
-                                data_testid="task-date",
-                                key=S.task_id.to(str) + S.due_date,
-                            ),
-                            _error("due_date"),
-                            spacing="1",
-                            flex="1",
+                        _when(
+                            rx.cond(S.kind == "todo", "Due date", "Date"),
+                            "date",
+                            "due_date",
+                            S.due_date,
+                            "task-date",
                         ),
-                        rx.vstack(
-                            _label(rx.cond(S.kind == "todo", "Due time", "Start time")),
-                            rx.input(
-                                type="time",
-                                name="due_time",
-                                default_value=S.due_time,
-                                width="100%",
-                                data_testid="task-time",
-                                key=S.task_id.to(str) + S.due_time,
-                            ),
-                            _error("due_time"),
-                            spacing="1",
-                            flex="1",
+                        _when(
+                            rx.cond(S.kind == "todo", "Due time", "Start time"),
+                            "time",
+                            "due_time",
+                            S.due_time,
+                            "task-time",
                         ),
                         width="100%",
                         spacing="3",
@@ -175,8 +172,8 @@ def task_dialog() -> rx.Component:
                     _lead_picker(),
                     rx.cond(
                         AuthState.is_broker,
-                        rx.vstack(
-                            _label("Assigned to"),
+                        _field(
+                            "Assigned to",
                             rx.select.root(
                                 rx.select.trigger(width="100%", data_testid="task-owner-select"),
                                 rx.select.content(
@@ -188,13 +185,11 @@ def task_dialog() -> rx.Component:
                                 value=S.owner_id,
                                 on_change=S.set_owner,
                             ),
-                            _error("owner"),
-                            spacing="1",
-                            width="100%",
+                            "owner",
                         ),
                     ),
-                    rx.vstack(
-                        _label("Notes"),
+                    _field(
+                        "Notes",
                         rx.text_area(
                             name="notes",
                             default_value=S.notes,
@@ -204,27 +199,23 @@ def task_dialog() -> rx.Component:
                             data_testid="task-notes",
                             key=S.task_id,
                         ),
-                        _error("notes"),
-                        spacing="1",
-                        width="100%",
+                        "notes",
                     ),
                     rx.hstack(
                         rx.cond(
                             S.is_edit,
-                            rx.button(
-                                rx.icon("trash-2", size=14),
+                            icon_text_button(
+                                "trash-2",
                                 "Delete",
+                                S.delete,
+                                testid="task-delete",
                                 color_scheme="red",
                                 variant="ghost",
                                 type="button",
-                                on_click=S.delete,
-                                data_testid="task-delete",
                             ),
                         ),
                         rx.spacer(),
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
+                        rx.dialog.close(cancel_button()),
                         rx.button("Save", type="submit", data_testid="task-save"),
                         justify="end",
                         width="100%",

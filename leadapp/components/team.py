@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
+from leadapp.components.ui import card_stack, icon_text_button, soft_button
 from leadapp.state.team import TeamState
 
 
@@ -22,7 +23,7 @@ def _input(label: str, name: str, **props: Any) -> rx.Component:
 def _add_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
-            rx.button(rx.icon("user-plus", size=16), "Add user", data_testid="team-add")
+            icon_text_button("user-plus", "Add user", testid="team-add", icon_size=16)
         ),
         rx.dialog.content(
             rx.dialog.title("Add a user"),
@@ -95,33 +96,27 @@ def _row(m) -> rx.Component:
             rx.hstack(
                 rx.cond(
                     m["invited"],
-                    rx.button(
+                    soft_button(
                         "Resend invitation",
-                        size="1",
-                        variant="soft",
-                        on_click=TeamState.resend(m["id"]),
-                        data_testid=f"resend-{m['email']}",
+                        TeamState.resend(m["id"]),
+                        testid=f"resend-{m['email']}",
                     ),
                 ),
                 rx.cond(
                     m["active"],
                     rx.cond(
                         ~m["me"],
-                        rx.button(
+                        soft_button(
                             "Deactivate",
-                            size="1",
-                            variant="soft",
+                            TeamState.start_deactivate(m["id"]),
+                            testid=f"deactivate-{m['email']}",
                             color_scheme="red",
-                            on_click=TeamState.start_deactivate(m["id"]),
-                            data_testid=f"deactivate-{m['email']}",
                         ),
                     ),
-                    rx.button(
+                    soft_button(
                         "Reactivate",
-                        size="1",
-                        variant="soft",
-                        on_click=TeamState.reactivate(m["id"]),
-                        data_testid=f"reactivate-{m['email']}",
+                        TeamState.reactivate(m["id"]),
+                        testid=f"reactivate-{m['email']}",
                     ),
                 ),
                 spacing="2",
@@ -171,41 +166,34 @@ def _deactivate_dialog() -> rx.Component:
 
 
 def team_section() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(rx.heading("Team", size="4"), rx.spacer(), _add_dialog(), width="100%"),
-            rx.cond(
-                TeamState.invite_link != "",
-                rx.callout(
-                    rx.vstack(
-                        rx.text(
-                            "No mail server is configured, so no email was sent. Give ",
-                            TeamState.invite_for,
-                            " this link (it works once, for 7 days):",
-                        ),
-                        rx.hstack(
-                            rx.code(TeamState.invite_link, data_testid="invite-link"),
-                            rx.button(
-                                rx.icon("copy", size=14),
-                                "Copy",
-                                size="1",
-                                on_click=rx.set_clipboard(TeamState.invite_link),
-                            ),
-                            wrap="wrap",
-                        ),
+    return card_stack(
+        rx.hstack(rx.heading("Team", size="4"), rx.spacer(), _add_dialog(), width="100%"),
+        rx.cond(
+            TeamState.invite_link != "",
+            rx.callout(
+                rx.vstack(
+                    rx.text(
+                        "No mail server is configured, so no email was sent. Give ",
+                        TeamState.invite_for,
+                        " this link (it works once, for 7 days):",
                     ),
-                    icon="link",
-                    width="100%",
+                    rx.hstack(
+                        rx.code(TeamState.invite_link, data_testid="invite-link"),
+                        icon_text_button(
+                            "copy", "Copy", rx.set_clipboard(TeamState.invite_link), size="1"
+                        ),
+                        wrap="wrap",
+                    ),
                 ),
+                icon="link",
+                width="100%",
             ),
-            data_table(
-                ("User", "Role", "Agent / MLS ID", "Leads", "Status", ""),
-                rx.foreach(TeamState.members, _row),
-            ),
-            _deactivate_dialog(),
-            spacing="3",
-            width="100%",
         ),
-        width="100%",
-        data_testid="team-section",
+        data_table(
+            ("User", "Role", "Agent / MLS ID", "Leads", "Status", ""),
+            rx.foreach(TeamState.members, _row),
+        ),
+        _deactivate_dialog(),
+        spacing="3",
+        testid="team-section",
     )

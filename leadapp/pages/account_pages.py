@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
+from leadapp.components.ui import muted, notice
 from leadapp.state.account_pages import (
     FORGOT_ANSWER,
     ForgotPasswordState,
@@ -17,11 +18,9 @@ def setup_page() -> rx.Component:
     e = SetupState.errors
     return centered_card(
         brand_title("Set up leadapp"),
-        rx.text(
+        muted(
             "Your brokerage and its first broker. This page is shown once, while leadapp has "
-            "no users.",
-            size="2",
-            color_scheme="gray",
+            "no users."
         ),
         rx.form(
             rx.vstack(
@@ -74,12 +73,7 @@ def set_password_page() -> rx.Component:
         rx.cond(
             SetPasswordState.link_error != "",
             rx.vstack(
-                rx.callout(
-                    SetPasswordState.link_error,
-                    icon="triangle_alert",
-                    color_scheme="red",
-                    data_testid="link-error",
-                ),
+                notice(SetPasswordState.link_error, "triangle_alert", "red", testid="link-error"),
                 rx.link("Back to sign-in", href="/login"),
                 width="100%",
             ),
@@ -136,11 +130,7 @@ def forgot_password_page() -> rx.Component:
             rx.callout(FORGOT_ANSWER, icon="mail", data_testid="forgot-answer"),
             rx.form(
                 rx.vstack(
-                    rx.text(
-                        "Enter your sign-in email; we send you a link to choose a new password.",
-                        size="2",
-                        color_scheme="gray",
-                    ),
+                    muted("Enter your sign-in email; we send you a link to choose a new password."),
                     rx.input(
                         name="email",
                         type="email",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import data_table, table_header
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.ui import card_stack, icon_text_button, muted, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
 
@@ -81,7 +83,7 @@ def _list() -> rx.Component:
     )
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in heads])),
+            table_header(*heads),
             rx.table.body(rx.foreach(C.rows, row)),
             width="100%",
             variant="surface",
@@ -93,110 +95,96 @@ def _list() -> rx.Component:
 
 
 def _step_editor(s, i) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text("Step ", (i + 1).to(str), weight="bold"),
-                rx.el.select(
-                    rx.el.option("Email", value="email"),
-                    rx.el.option("Text message", value="text"),
-                    value=s["channel"],
-                    on_change=lambda v: C.set_step(i, "channel", v),
-                    style=SEL_STYLE | {"width": "160px"},
-                    data_testid="step-channel",
-                ),
-                rx.text("after", size="2"),
-                rx.input(
-                    value=s["delay_days"],
-                    on_change=lambda v: C.set_step(i, "delay_days", v),
-                    width="70px",
-                    data_testid="step-delay",
-                ),
-                rx.text("days", size="2"),
-                rx.spacer(),
-                rx.icon_button(
-                    rx.icon("trash-2", size=14),
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=C.remove_step(i),
-                    type="button",
-                ),
-                align="center",
-                width="100%",
-                wrap="wrap",
+    return card_stack(
+        rx.hstack(
+            rx.text("Step ", (i + 1).to(str), weight="bold"),
+            rx.el.select(
+                rx.el.option("Email", value="email"),
+                rx.el.option("Text message", value="text"),
+                value=s["channel"],
+                on_change=lambda v: C.set_step(i, "channel", v),
+                style=SEL_STYLE | {"width": "160px"},
+                data_testid="step-channel",
             ),
+            rx.text("after", size="2"),
             rx.input(
-                placeholder="Subject",
-                value=s["subject"],
-                on_change=lambda v: C.set_step(i, "subject", v),
-                width="100%",
-                data_testid="step-subject",
+                value=s["delay_days"],
+                on_change=lambda v: C.set_step(i, "delay_days", v),
+                width="70px",
+                data_testid="step-delay",
             ),
-            rx.text_area(
-                placeholder="Message",
-                value=s["body"],
-                on_change=lambda v: C.set_step(i, "body", v),
-                rows="4",
-                width="100%",
-                data_testid="step-body",
+            rx.text("days", size="2"),
+            rx.spacer(),
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=C.remove_step(i),
+                type="button",
             ),
-            rx.cond(
-                C.errors.contains("step_" + (i + 1).to(str)),
-                rx.text(
-                    C.errors["step_" + (i + 1).to(str)],
-                    size="1",
-                    color_scheme="red",
-                    data_testid="step-error",
-                ),
-            ),
-            spacing="2",
+            align="center",
             width="100%",
+            wrap="wrap",
         ),
-        width="100%",
+        rx.input(
+            placeholder="Subject",
+            value=s["subject"],
+            on_change=lambda v: C.set_step(i, "subject", v),
+            width="100%",
+            data_testid="step-subject",
+        ),
+        rx.text_area(
+            placeholder="Message",
+            value=s["body"],
+            on_change=lambda v: C.set_step(i, "body", v),
+            rows="4",
+            width="100%",
+            data_testid="step-body",
+        ),
+        rx.cond(
+            C.errors.contains("step_" + (i + 1).to(str)),
+            rx.text(
+                C.errors["step_" + (i + 1).to(str)],
+                size="1",
+                color_scheme="red",
+                data_testid="step-error",
+            ),
+        ),
+        spacing="2",
     )
 
 
 def _editor() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(rx.cond(C.edit_id > 0, "Edit campaign", "New campaign"), size="4"),
-            rx.input(
-                placeholder="Name",
-                value=C.name,
-                on_change=C.set_name,
-                width="100%",
-                data_testid="campaign-name-input",
-            ),
-            rx.cond(
-                C.errors.contains("name"),
-                rx.text(C.errors["name"], size="1", color_scheme="red"),
-            ),
-            rx.text_area(
-                placeholder="Description",
-                value=C.description,
-                on_change=C.set_description,
-                rows="2",
-                width="100%",
-            ),
-            rx.text(MERGE_HINT, size="1", color_scheme="gray"),
-            rx.foreach(C.steps, _step_editor),
-            rx.hstack(
-                rx.button(
-                    rx.icon("plus", size=14),
-                    "Add step",
-                    variant="soft",
-                    on_click=C.add_step,
-                    data_testid="step-add",
-                ),
-                rx.button("Save campaign", on_click=C.save, data_testid="campaign-save"),
-                rx.button("Cancel", variant="soft", color_scheme="gray", on_click=C.cancel_edit),
-            ),
-            spacing="3",
+    return card_stack(
+        rx.heading(rx.cond(C.edit_id > 0, "Edit campaign", "New campaign"), size="4"),
+        rx.input(
+            placeholder="Name",
+            value=C.name,
+            on_change=C.set_name,
+            width="100%",
+            data_testid="campaign-name-input",
+        ),
+        rx.cond(
+            C.errors.contains("name"),
+            rx.text(C.errors["name"], size="1", color_scheme="red"),
+        ),
+        rx.text_area(
+            placeholder="Description",
+            value=C.description,
+            on_change=C.set_description,
+            rows="2",
             width="100%",
         ),
-        width="100%",
-        data_testid="campaign-editor",
+        muted(MERGE_HINT, size="1"),
+        rx.foreach(C.steps, _step_editor),
+        rx.hstack(
+            icon_text_button("plus", "Add step", C.add_step, testid="step-add", variant="soft"),
+            rx.button("Save campaign", on_click=C.save, data_testid="campaign-save"),
+            rx.button("Cancel", variant="soft", color_scheme="gray", on_click=C.cancel_edit),
+        ),
+        spacing="3",
+        testid="campaign-editor",
     )
 
 
@@ -235,105 +223,86 @@ def _detail() -> rx.Component:
         )
 
     heads = ("#", "Channel", "Delay", "Subject", *(h for _, h in STAT_COLUMNS), "")
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(d["name"].to(str), size="4"),
-                rx.text("Campaign ID ", rx.code(d["id"].to(str)), size="2"),
-                rx.badge(
-                    rx.cond(d["active"].to(bool), "Active", "Paused"),
-                    color_scheme=rx.cond(d["active"].to(bool), "green", "orange"),
-                    data_testid="campaign-status",
-                ),
-                rx.text(d["subscribers"].to(str), " subscribers", size="2"),
-                rx.spacer(),
-                rx.cond(
-                    AuthState.is_broker,
-                    rx.hstack(
-                        rx.button(
-                            "Edit",
-                            size="1",
-                            variant="soft",
-                            on_click=C.edit_campaign,
-                            data_testid="campaign-edit",
-                        ),
-                        rx.cond(
-                            d["active"].to(bool),
-                            rx.button(
-                                "Pause",
-                                size="1",
-                                color_scheme="orange",
-                                on_click=C.set_active(False),
-                                data_testid="campaign-pause",
-                            ),
-                            rx.button(
-                                "Resume",
-                                size="1",
-                                color_scheme="green",
-                                on_click=C.set_active(True),
-                                data_testid="campaign-resume",
-                            ),
-                        ),
-                    ),
-                ),
-                align="center",
-                width="100%",
-                wrap="wrap",
+    return card_stack(
+        rx.hstack(
+            rx.heading(d["name"].to(str), size="4"),
+            rx.text("Campaign ID ", rx.code(d["id"].to(str)), size="2"),
+            rx.badge(
+                rx.cond(d["active"].to(bool), "Active", "Paused"),
+                color_scheme=rx.cond(d["active"].to(bool), "green", "orange"),
+                data_testid="campaign-status",
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in heads])),
-                    rx.table.body(rx.foreach(C.steps_view, step)),
-                    width="100%",
-                    variant="surface",
-                ),
-                width="100%",
-                overflow_x="auto",
-            ),
-            rx.text(STATS_NOTE, size="1", color_scheme="gray"),
-            rx.heading("Preview for a lead", size="3"),
-            rx.hstack(
-                rx.el.select(
-                    rx.el.option("Choose a lead", value=""),
-                    rx.foreach(C.lead_choices, lambda c: rx.el.option(c["name"], value=c["id"])),
-                    value=C.preview_lead,
-                    on_change=C.set_preview_lead,
-                    style=SEL_STYLE | {"width": "320px"},
-                    data_testid="preview-lead",
-                ),
-                rx.el.select(
-                    rx.foreach(
-                        C.steps_view,
-                        lambda s: rx.el.option(
-                            "Step " + s["position"].to(str), value=s["position"].to(str)
-                        ),
-                    ),
-                    value=C.preview_step,
-                    on_change=C.set_preview_step,
-                    style=SEL_STYLE | {"width": "120px"},
-                    data_testid="preview-step",
-                ),
-                rx.button("Preview", size="2", on_click=C.preview, data_testid="campaign-preview"),
-                wrap="wrap",
-            ),
+            rx.text(d["subscribers"].to(str), " subscribers", size="2"),
+            rx.spacer(),
             rx.cond(
-                C.preview_out.contains("subject"),
-                rx.card(
-                    rx.text("To: ", C.preview_out["to"], size="2"),
-                    rx.text("Subject: ", C.preview_out["subject"], weight="bold", size="2"),
-                    rx.el.pre(
-                        C.preview_out["body"],
-                        style={"white_space": "pre-wrap", "font_size": "13px"},
+                AuthState.is_broker,
+                rx.hstack(
+                    soft_button("Edit", C.edit_campaign, testid="campaign-edit"),
+                    rx.cond(
+                        d["active"].to(bool),
+                        rx.button(
+                            "Pause",
+                            size="1",
+                            color_scheme="orange",
+                            on_click=C.set_active(False),
+                            data_testid="campaign-pause",
+                        ),
+                        rx.button(
+                            "Resume",
+                            size="1",
+                            color_scheme="green",
+                            on_click=C.set_active(True),
+                            data_testid="campaign-resume",
+                        ),
                     ),
-                    width="100%",
-                    data_testid="preview-out",
                 ),
             ),
-            spacing="3",
+            align="center",
             width="100%",
+            wrap="wrap",
         ),
-        width="100%",
-        data_testid="campaign-detail",
+        data_table(heads, rx.foreach(C.steps_view, step)),
+        muted(STATS_NOTE, size="1"),
+        rx.heading("Preview for a lead", size="3"),
+        rx.hstack(
+            rx.el.select(
+                rx.el.option("Choose a lead", value=""),
+                rx.foreach(C.lead_choices, lambda c: rx.el.option(c["name"], value=c["id"])),
+                value=C.preview_lead,
+                on_change=C.set_preview_lead,
+                style=SEL_STYLE | {"width": "320px"},
+                data_testid="preview-lead",
+            ),
+            rx.el.select(
+                rx.foreach(
+                    C.steps_view,
+                    lambda s: rx.el.option(
+                        "Step " + s["position"].to(str), value=s["position"].to(str)
+                    ),
+                ),
+                value=C.preview_step,
+                on_change=C.set_preview_step,
+                style=SEL_STYLE | {"width": "120px"},
+                data_testid="preview-step",
+            ),
+            rx.button("Preview", size="2", on_click=C.preview, data_testid="campaign-preview"),
+            wrap="wrap",
+        ),
+        rx.cond(
+            C.preview_out.contains("subject"),
+            rx.card(
+                rx.text("To: ", C.preview_out["to"], size="2"),
+                rx.text("Subject: ", C.preview_out["subject"], weight="bold", size="2"),
+                rx.el.pre(
+                    C.preview_out["body"],
+                    style={"white_space": "pre-wrap", "font_size": "13px"},
+                ),
+                width="100%",
+                data_testid="preview-out",
+            ),
+        ),
+        spacing="3",
+        testid="campaign-detail",
     )
 
 
@@ -342,20 +311,13 @@ def campaigns_view() -> rx.Component:
         "Campaigns",
         rx.vstack(
             marketing_tabs("campaigns"),
-            rx.text(
+            muted(
                 "A campaign sends its steps in order, each the given number of days after the"
-                " previous one. Import files name a campaign by its Campaign ID.",
-                size="2",
-                color_scheme="gray",
+                " previous one. Import files name a campaign by its Campaign ID."
             ),
             rx.cond(
                 AuthState.is_broker,
-                rx.button(
-                    rx.icon("plus", size=14),
-                    "New campaign",
-                    on_click=C.new_campaign,
-                    data_testid="campaign-new",
-                ),
+                icon_text_button("plus", "New campaign", C.new_campaign, testid="campaign-new"),
             ),
             rx.cond(C.editing & AuthState.is_broker, _editor()),
             _list(),
@@ -367,9 +329,4 @@ def campaigns_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        campaigns_view,
-        route="/marketing/campaigns",
-        title="Campaigns · leadapp",
-        on_load=[AuthState.require_login, C.load],
-    )
+    add_signed_in_page(app, campaigns_view, "/marketing/campaigns", "Campaigns", C.load)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components import dashboard_lists as lists
 from leadapp.components import dashboard_panels as p
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.task_agenda import todays_agenda_card
 from leadapp.components.task_dialog import task_dialog
-from leadapp.state.base import AuthState
 from leadapp.state.dashboard import DashboardState
 from leadapp.state.todo import AgendaState
 
@@ -25,8 +25,10 @@ def dashboard_view() -> rx.Component:
             # three stacks side by side on wide screens (no gaps under short cards), two on
             # tablets, one on phones; the 12-month chart takes the full width below
             rx.grid(
-                _stack(p.active_card(), p.subscribed_card(), p.actions_card(), p.upcoming_card()),
-                _stack(p.feed_card()),
+                _stack(
+                    p.active_card(), p.subscribed_card(), p.actions_card(), lists.upcoming_card()
+                ),
+                _stack(lists.feed_card()),
                 _stack(todays_agenda_card(), p.funnel_card(), p.sources_card()),
                 p.months_card(),
                 columns=rx.breakpoints(initial="1", md="2", lg="3"),
@@ -43,9 +45,4 @@ def dashboard_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        dashboard_view,
-        route="/",
-        title="Dashboard · leadapp",
-        on_load=[AuthState.require_login, AgendaState.load, DashboardState.load],
-    )
+    add_signed_in_page(app, dashboard_view, "/", "Dashboard", AgendaState.load, DashboardState.load)

@@ -7,8 +7,8 @@ import reflex as rx
 from leadapp.components.import_guide import column_guide, template_card
 from leadapp.components.import_preview import preview_card, success_card
 from leadapp.components.import_upload import upload_card
-from leadapp.components.shell import page_shell
-from leadapp.state.base import AuthState
+from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.ui import muted
 from leadapp.state.import_state import ImportState
 
 
@@ -16,11 +16,9 @@ def import_page_view() -> rx.Component:
     return page_shell(
         "Import leads",
         rx.vstack(
-            rx.text(
+            muted(
                 "Bring your leads from another CRM or a spreadsheet. Nothing is written until the "
-                "preview looks good and you click Import; then everything goes in together.",
-                color_scheme="gray",
-                size="2",
+                "preview looks good and you click Import; then everything goes in together."
             ),
             rx.cond(
                 ImportState.phase == "done",
@@ -55,9 +53,4 @@ def import_page_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        import_page_view,
-        route="/import",
-        title="Import leads · leadapp",
-        on_load=[AuthState.require_login, ImportState.load],
-    )
+    add_signed_in_page(app, import_page_view, "/import", "Import leads", ImportState.load)

@@ -10,10 +10,10 @@ import reflex as rx
 
 from leadapp.components import lead_header as h
 from leadapp.components.lead_tabs import tabs
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import lead_tasks_panel
-from leadapp.state.base import AuthState
+from leadapp.components.ui import notice
 from leadapp.state.lead import LeadState
 from leadapp.state.todo import LeadTasksState
 
@@ -23,9 +23,7 @@ def lead_view() -> rx.Component:
         "Lead",
         rx.cond(
             LeadState.error != "",
-            rx.callout(
-                LeadState.error, icon="shield_alert", color_scheme="red", data_testid="lead-error"
-            ),
+            notice(LeadState.error, "shield_alert", "red", testid="lead-error"),
             rx.cond(
                 LeadState.lead.length() > 0,
                 rx.vstack(
@@ -73,9 +71,6 @@ def lead_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        lead_view,
-        route="/leads/[lead_id]",
-        title="Lead · leadapp",
-        on_load=[AuthState.require_login, LeadState.load, LeadTasksState.load],
+    add_signed_in_page(
+        app, lead_view, "/leads/[lead_id]", "Lead", LeadState.load, LeadTasksState.load
     )

@@ -12,8 +12,8 @@ from leadapp.components.lead_actions import action_dialogs, bulk_actions, export
 from leadapp.components.lead_add import add_button, add_dialog
 from leadapp.components.lead_filters import columns_menu, filter_panel, search_box
 from leadapp.components.lead_table import lead_table, pager, selection_bar
-from leadapp.components.shell import page_shell
-from leadapp.state.base import AuthState
+from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.ui import card_stack
 from leadapp.state.leads import LeadListState as S
 
 
@@ -50,11 +50,7 @@ def leads_view() -> rx.Component:
             _view_tabs(),
             leads_toolbar(export_button()),
             selection_bar(bulk_actions()),
-            rx.card(
-                rx.vstack(lead_table(row_menu=row_menu), pager(), spacing="3", width="100%"),
-                width="100%",
-                data_testid="lead-list",
-            ),
+            card_stack(lead_table(row_menu=row_menu), pager(), spacing="3", testid="lead-list"),
             add_dialog(),
             action_dialogs(),
             spacing="3",
@@ -64,9 +60,4 @@ def leads_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        leads_view,
-        route="/leads",
-        title="Leads · leadapp",
-        on_load=[AuthState.require_login, S.load],
-    )
+    add_signed_in_page(app, leads_view, "/leads", "Leads", S.load)

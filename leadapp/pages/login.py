@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
+from leadapp.components.ui import muted, notice
 from leadapp.state.login import LoginState
 
 
@@ -13,7 +14,7 @@ def login_page() -> rx.Component:
         rx.form(
             rx.vstack(
                 brand_title("Sign in to leadapp"),
-                rx.text("Your leads, live.", color_scheme="gray", size="2"),
+                muted("Your leads, live."),
                 auth_field(
                     "Email",
                     "email",
@@ -32,24 +33,24 @@ def login_page() -> rx.Component:
                 ),
                 rx.cond(
                     (LoginState.login_notice != "") & (LoginState.error == ""),
-                    rx.callout(
+                    notice(
                         LoginState.login_notice,
-                        icon="clock",
-                        color_scheme="amber",
+                        "clock",
+                        "amber",
+                        testid="login-notice",
                         size="1",
                         width="100%",
-                        data_testid="login-notice",
                     ),
                 ),
                 rx.cond(
                     LoginState.error != "",
-                    rx.callout(
+                    notice(
                         LoginState.error,
-                        icon="triangle_alert",
-                        color_scheme="red",
+                        "triangle_alert",
+                        "red",
+                        testid="login-error",
                         size="1",
                         width="100%",
-                        data_testid="login-error",
                     ),
                 ),
                 rx.button(

@@ -9,7 +9,8 @@ import reflex as rx
 
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.ui import icon_text_button, muted, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
 
@@ -103,30 +104,16 @@ def _row(r) -> rx.Component:
         rx.table.cell(r["every"].to(str), " days"),
         rx.table.cell(
             rx.hstack(
-                rx.button(
-                    "Preview",
-                    size="1",
-                    variant="soft",
-                    on_click=M.preview(r["id"]),
-                    data_testid="market-preview",
-                ),
+                soft_button("Preview", M.preview(r["id"]), testid="market-preview"),
                 rx.cond(
                     AuthState.is_broker,
                     rx.hstack(
-                        rx.button(
-                            "Edit",
-                            size="1",
-                            variant="soft",
-                            on_click=M.edit_market(r["id"]),
-                            data_testid="market-edit",
-                        ),
-                        rx.button(
+                        soft_button("Edit", M.edit_market(r["id"]), testid="market-edit"),
+                        soft_button(
                             rx.cond(r["archived"], "Restore", "Archive"),
-                            size="1",
-                            variant="soft",
+                            M.archive(r["id"], ~r["archived"].to(bool)),
+                            testid="market-archive",
                             color_scheme="gray",
-                            on_click=M.archive(r["id"], ~r["archived"].to(bool)),
-                            data_testid="market-archive",
                         ),
                     ),
                 ),
@@ -170,22 +157,15 @@ def markets_view() -> rx.Component:
         "Markets",
         rx.vstack(
             marketing_tabs("markets"),
-            rx.text(
+            muted(
                 "A market is a set of listing criteria; leads subscribed to it receive its"
                 " listing report, open-house report and market report. Import files name a"
-                " market by its Market ID.",
-                size="2",
-                color_scheme="gray",
+                " market by its Market ID."
             ),
             rx.hstack(
                 rx.cond(
                     AuthState.is_broker,
-                    rx.button(
-                        rx.icon("plus", size=14),
-                        "New market",
-                        on_click=M.new_market,
-                        data_testid="market-new",
-                    ),
+                    icon_text_button("plus", "New market", M.new_market, testid="market-new"),
                 ),
                 rx.hstack(
                     rx.switch(checked=M.show_archived, on_change=M.toggle_archived),
@@ -219,9 +199,4 @@ def markets_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        markets_view,
-        route="/marketing",
-        title="Markets · leadapp",
-        on_load=[AuthState.require_login, M.load],
-    )
+    add_signed_in_page(app, markets_view, "/marketing", "Markets", M.load)

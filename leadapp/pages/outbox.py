@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.outbox import email_dialog, email_table, filter_bar, pager
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.ui import muted
 from leadapp.state.base import AuthState
 from leadapp.state.outbox import OutboxState
 
@@ -14,14 +15,12 @@ def outbox_page() -> rx.Component:
     return page_shell(
         "Outbox",
         rx.vstack(
-            rx.text(
+            muted(
                 rx.cond(
                     AuthState.is_broker,
                     "Every email your brokerage's leadapp sent or will send.",
                     "Every email sent or queued to your leads.",
-                ),
-                size="2",
-                color_scheme="gray",
+                )
             ),
             filter_bar(),
             email_table(),
@@ -34,9 +33,4 @@ def outbox_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        outbox_page,
-        route="/outbox",
-        title="Outbox · leadapp",
-        on_load=[AuthState.require_login, OutboxState.load],
-    )
+    add_signed_in_page(app, outbox_page, "/outbox", "Outbox", OutboxState.load)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.ui import card_stack, form_card, muted, soft_button
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
@@ -21,124 +22,103 @@ def _password_input(name: str, auto_complete: str) -> rx.Component:
 
 def _details() -> rx.Component:
     e = ProfileState.errors
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Your details", size="4"),
-                rx.text(AuthState.user_email, size="2", color_scheme="gray"),
-                _labelled("Name", loaded_input("name", ProfileState.name), e, "name"),
-                _labelled("Phone", loaded_input("phone", ProfileState.phone), e, "phone"),
-                _labelled(
-                    "Email signature",
-                    loaded_text_area("email_signature", ProfileState.email_signature, rows="4"),
-                    e,
-                    "email_signature",
-                ),
-                _labelled(
-                    "Time zone",
-                    rx.select(
-                        ProfileState.timezones,
-                        value=ProfileState.timezone,
-                        on_change=ProfileState.set_profile_timezone,
-                    ),
-                    e,
-                    "timezone",
-                ),
-                rx.button("Save profile", type="submit", data_testid="save-profile"),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=ProfileState.save,
-            reset_on_submit=False,
+    return form_card(
+        "Your details",
+        ProfileState.save,
+        "Save profile",
+        "save-profile",
+        muted(AuthState.user_email),
+        _labelled("Name", loaded_input("name", ProfileState.name), e, "name"),
+        _labelled("Phone", loaded_input("phone", ProfileState.phone), e, "phone"),
+        _labelled(
+            "Email signature",
+            loaded_text_area("email_signature", ProfileState.email_signature, rows="4"),
+            e,
+            "email_signature",
         ),
-        width="100%",
+        _labelled(
+            "Time zone",
+            rx.select(
+                ProfileState.timezones,
+                value=ProfileState.timezone,
+                on_change=ProfileState.set_profile_timezone,
+            ),
+            e,
+            "timezone",
+        ),
+        reset_on_submit=False,
     )
 
 
 def _password() -> rx.Component:
     e = ProfileState.password_errors
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Change password", size="4"),
-                _labelled(
-                    "Current password",
-                    _password_input("current", "current-password"),
-                    e,
-                    "current",
-                ),
-                _labelled(
-                    "New password (at least 10 characters)",
-                    _password_input("new", "new-password"),
-                    e,
-                    "new",
-                ),
-                _labelled(
-                    "Repeat the new password",
-                    _password_input("repeat", "new-password"),
-                    e,
-                    "repeat",
-                ),
-                rx.button("Change password", type="submit", data_testid="change-password"),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=ProfileState.change_password,
-            reset_on_submit=True,
+    return form_card(
+        "Change password",
+        ProfileState.change_password,
+        "Change password",
+        "change-password",
+        _labelled(
+            "Current password",
+            _password_input("current", "current-password"),
+            e,
+            "current",
         ),
-        width="100%",
+        _labelled(
+            "New password (at least 10 characters)",
+            _password_input("new", "new-password"),
+            e,
+            "new",
+        ),
+        _labelled(
+            "Repeat the new password",
+            _password_input("repeat", "new-password"),
+            e,
+            "repeat",
+        ),
+        reset_on_submit=True,
     )
 
 
 def _sessions() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Signed-in sessions", size="4"),
-                rx.spacer(),
-                rx.button(
-                    "Sign out everywhere",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=ProfileState.sign_out_everywhere,
-                    data_testid="sign-out-everywhere",
-                ),
-                width="100%",
+    return card_stack(
+        rx.hstack(
+            rx.heading("Signed-in sessions", size="4"),
+            rx.spacer(),
+            rx.button(
+                "Sign out everywhere",
+                variant="soft",
+                color_scheme="red",
+                on_click=ProfileState.sign_out_everywhere,
+                data_testid="sign-out-everywhere",
             ),
-            rx.foreach(
-                ProfileState.sessions,
-                lambda s: rx.hstack(
-                    rx.vstack(
-                        rx.text(
-                            s["started"],
-                            rx.cond(s["current"], " · this browser", ""),
-                            size="2",
-                            weight="medium",
-                        ),
-                        rx.text(s["browser"], size="1", color_scheme="gray"),
-                        rx.text(s["address"], size="1", color_scheme="gray"),
-                        spacing="0",
-                        min_width="0",
-                        flex="1",
-                    ),
-                    rx.cond(
-                        ~s["current"],
-                        rx.button(
-                            "Sign out",
-                            size="1",
-                            variant="soft",
-                            on_click=ProfileState.end_session(s["id"]),
-                        ),
-                    ),
-                    width="100%",
-                    align="center",
-                    data_testid="session-row",
-                ),
-            ),
-            spacing="3",
             width="100%",
         ),
-        width="100%",
+        rx.foreach(
+            ProfileState.sessions,
+            lambda s: rx.hstack(
+                rx.vstack(
+                    rx.text(
+                        s["started"],
+                        rx.cond(s["current"], " · this browser", ""),
+                        size="2",
+                        weight="medium",
+                    ),
+                    muted(s["browser"], size="1"),
+                    muted(s["address"], size="1"),
+                    spacing="0",
+                    min_width="0",
+                    flex="1",
+                ),
+                rx.cond(
+                    ~s["current"],
+                    soft_button("Sign out", ProfileState.end_session(s["id"])),
+                ),
+                width="100%",
+                align="center",
+                data_testid="session-row",
+            ),
+        ),
+        spacing="3",
     )
 
 
@@ -154,59 +134,55 @@ def audit_view() -> rx.Component:
         "Audit log",
         rx.cond(
             AuthState.is_broker,
-            rx.card(
-                rx.vstack(
-                    rx.hstack(
-                        rx.select.root(
-                            rx.select.trigger(data_testid="audit-filter"),
-                            rx.select.content(
-                                rx.foreach(
-                                    AuditState.action_choices,
-                                    lambda c: rx.select.item(c["label"], value=c["value"]),
-                                )
-                            ),
-                            value=AuditState.action,
-                            on_change=AuditState.set_action,
+            card_stack(
+                rx.hstack(
+                    rx.select.root(
+                        rx.select.trigger(data_testid="audit-filter"),
+                        rx.select.content(
+                            rx.foreach(
+                                AuditState.action_choices,
+                                lambda c: rx.select.item(c["label"], value=c["value"]),
+                            )
                         ),
-                        rx.spacer(),
-                        rx.text(AuditState.total, " events", size="2", color_scheme="gray"),
-                        width="100%",
-                        align="center",
+                        value=AuditState.action,
+                        on_change=AuditState.set_action,
                     ),
-                    data_table(
-                        ("When", "What", "Who", "Detail", "From"),
-                        rx.foreach(
-                            AuditState.rows,
-                            lambda r: rx.table.row(
-                                rx.table.cell(r["at"], white_space="nowrap"),
-                                rx.table.cell(r["action"]),
-                                rx.table.cell(r["actor"]),
-                                rx.table.cell(r["detail"]),
-                                rx.table.cell(rx.code(r["address"])),
-                                data_testid="audit-row",
-                            ),
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            "Newer",
-                            variant="soft",
-                            disabled=AuditState.page_no <= 1,
-                            on_click=AuditState.go_page(-1),
-                        ),
-                        rx.text("Page ", AuditState.page_no, " of ", AuditState.pages, size="2"),
-                        rx.button(
-                            "Older",
-                            variant="soft",
-                            disabled=AuditState.page_no >= AuditState.pages,
-                            on_click=AuditState.go_page(1),
-                        ),
-                        align="center",
-                    ),
-                    spacing="3",
+                    rx.spacer(),
+                    muted(AuditState.total, " events"),
                     width="100%",
+                    align="center",
                 ),
-                width="100%",
+                data_table(
+                    ("When", "What", "Who", "Detail", "From"),
+                    rx.foreach(
+                        AuditState.rows,
+                        lambda r: rx.table.row(
+                            rx.table.cell(r["at"], white_space="nowrap"),
+                            rx.table.cell(r["action"]),
+                            rx.table.cell(r["actor"]),
+                            rx.table.cell(r["detail"]),
+                            rx.table.cell(rx.code(r["address"])),
+                            data_testid="audit-row",
+                        ),
+                    ),
+                ),
+                rx.hstack(
+                    rx.button(
+                        "Newer",
+                        variant="soft",
+                        disabled=AuditState.page_no <= 1,
+                        on_click=AuditState.go_page(-1),
+                    ),
+                    rx.text("Page ", AuditState.page_no, " of ", AuditState.pages, size="2"),
+                    rx.button(
+                        "Older",
+                        variant="soft",
+                        disabled=AuditState.page_no >= AuditState.pages,
+                        on_click=AuditState.go_page(1),
+                    ),
+                    align="center",
+                ),
+                spacing="3",
             ),
             rx.callout("Only brokers read the audit log.", icon="info"),
         ),
@@ -214,15 +190,5 @@ def audit_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        profile_view,
-        route="/profile",
-        title="Your profile · leadapp",
-        on_load=[AuthState.require_login, ProfileState.load],
-    )
-    app.add_page(
-        audit_view,
-        route="/audit",
-        title="Audit log · leadapp",
-        on_load=[AuthState.require_login, AuditState.load],
-    )
+    add_signed_in_page(app, profile_view, "/profile", "Your profile", ProfileState.load)
+    add_signed_in_page(app, audit_view, "/audit", "Audit log", AuditState.load)

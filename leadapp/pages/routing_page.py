@@ -5,43 +5,45 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.shell import page_shell
+from leadapp.components.forms import field_error, labelled, table_header
+from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.ui import (
+    card_stack,
+    delete_action,
+    icon_action,
+    muted,
+    section_card,
+    soft_button,
+)
 from leadapp.services.routing import FALLBACKS, TARGETS
 from leadapp.state.base import AuthState
 from leadapp.state.routing import RoutingState
 
 
 def _err(key: str) -> rx.Component:
-    return rx.cond(
-        RoutingState.errors.contains(key),
-        rx.text(RoutingState.errors[key], size="1", color_scheme="red", data_testid=f"err-{key}"),
+    return field_error(RoutingState.errors, key, f"err-{key}")
+
+
+def _field(label: str, control: rx.Component, key: str) -> rx.Component:
+    return labelled(
+        label, control, RoutingState.errors, key, error_testid=f"err-{key}", label_size="1"
     )
 
 
 def _input(name: str, label: str, placeholder: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
-        rx.input(name=name, placeholder=placeholder, width="100%", data_testid=f"rule-{name}"),
-        _err(name),
-        spacing="1",
-        width="100%",
-    )
+    control = rx.input(name=name, placeholder=placeholder, width="100%", data_testid=f"rule-{name}")
+    return _field(label, control, name)
 
 
 def _people(name: str, items, label: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
-        rx.el.select(
-            rx.el.option("—", value=""),
-            rx.foreach(items, lambda a: rx.el.option(a["name"], value=a["id"].to(str))),
-            name=name,
-            data_testid=f"rule-{name}",
-            style={"padding": "6px", "width": "100%"},
-        ),
-        _err(name),
-        spacing="1",
-        width="100%",
+    control = rx.el.select(
+        rx.el.option("—", value=""),
+        rx.foreach(items, lambda a: rx.el.option(a["name"], value=a["id"].to(str))),
+        name=name,
+        data_testid=f"rule-{name}",
+        style={"padding": "6px", "width": "100%"},
     )
+    return _field(label, control, name)
 
 
 def _rule_row(r) -> rx.Component:
@@ -53,28 +55,9 @@ def _rule_row(r) -> rx.Component:
         rx.table.cell(r["fallback"]),
         rx.table.cell(
             rx.hstack(
-                rx.icon_button(
-                    rx.icon("arrow-up", size=14),
-                    size="1",
-                    variant="soft",
-                    aria_label="Up",
-                    on_click=RoutingState.move_rule(r["id"], -1),
-                ),
-                rx.icon_button(
-                    rx.icon("arrow-down", size=14),
-                    size="1",
-                    variant="soft",
-                    aria_label="Down",
-                    on_click=RoutingState.move_rule(r["id"], 1),
-                ),
-                rx.icon_button(
-                    rx.icon("trash-2", size=14),
-                    size="1",
-                    color_scheme="red",
-                    variant="soft",
-                    aria_label="Delete",
-                    on_click=RoutingState.delete_rule(r["id"]),
-                ),
+                icon_action("arrow-up", "Up", RoutingState.move_rule(r["id"], -1)),
+                icon_action("arrow-down", "Down", RoutingState.move_rule(r["id"], 1)),
+                delete_action("Delete", RoutingState.delete_rule(r["id"])),
                 spacing="1",
             )
         ),
@@ -83,298 +66,248 @@ def _rule_row(r) -> rx.Component:
 
 
 def _rules() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Rules", size="4"),
-            rx.text(
-                "Tried from the top; the first whose every filled criterion matches decides. "
-                "No match: website sign-ups go to the default agent (Settings), "
-                "other leads to the pool.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("#", "Rule", "Matches", "Goes to", "Fallback", "")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(RoutingState.rules, _rule_row)),
-                width="100%",
-                data_testid="rules-table",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.heading("Add a rule", size="3"),
-                    rx.grid(
-                        _input("name", "Name", "Zillow buyers"),
-                        _input("sources", "Sources (comma-separated)", "Zillow, Realtor.com"),
-                        _input("lead_types", "Lead types", "buyer, seller"),
-                        _input("cities", "Cities", "Oakland, Berkeley"),
-                        _input("postal_codes", "Postal codes (prefixes)", "946, 94110"),
-                        _input("tags", "Tags", "VIP"),
-                        _input("price_min", "Lowest price", "500000"),
-                        _input("price_max", "Highest price", "1500000"),
-                        columns=rx.breakpoints(initial="1", sm="2", md="4"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.grid(
-                        rx.vstack(
-                            rx.text("Goes to", size="1", weight="medium"),
-                            rx.select.root(
-                                rx.select.trigger(data_testid="rule-target"),
-                                rx.select.content(
-                                    *[rx.select.item(v, value=k) for k, v in TARGETS.items()]
-                                ),
-                                value=RoutingState.target,
-                                on_change=RoutingState.set_target,
-                            ),
-                            _err("target"),
-                            spacing="1",
-                        ),
-                        _people("agent_id", RoutingState.agents, "Agent (one agent)"),
-                        _people("group_id", RoutingState.groups, "Group"),
-                        _input("claim_minutes", "Minutes to claim", "10"),
-                        rx.vstack(
-                            rx.text("Fallback", size="1", weight="medium"),
-                            rx.select.root(
-                                rx.select.trigger(data_testid="rule-fallback"),
-                                rx.select.content(
-                                    *[
-                                        rx.select.item(v, value=k or "default")
-                                        for k, v in FALLBACKS.items()
-                                    ]
-                                ),
-                                value=rx.cond(
-                                    RoutingState.fallback == "", "default", RoutingState.fallback
-                                ),
-                                on_change=RoutingState.set_fallback,
-                            ),
-                            _err("fallback"),
-                            spacing="1",
-                        ),
-                        _people("fallback_agent_id", RoutingState.agents, "Fallback agent"),
-                        _people("fallback_group_id", RoutingState.groups, "Fallback group"),
-                        columns=rx.breakpoints(initial="1", sm="2", md="4"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.button("Add rule", type="submit", data_testid="rule-save"),
+    return section_card(
+        "Rules",
+        "Tried from the top; the first whose every filled criterion matches decides. "
+        "No match: website sign-ups go to the default agent (Settings), "
+        "other leads to the pool.",
+        rx.table.root(
+            table_header("#", "Rule", "Matches", "Goes to", "Fallback", ""),
+            rx.table.body(rx.foreach(RoutingState.rules, _rule_row)),
+            width="100%",
+            data_testid="rules-table",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading("Add a rule", size="3"),
+                rx.grid(
+                    _input("name", "Name", "Zillow buyers"),
+                    _input("sources", "Sources (comma-separated)", "Zillow, Realtor.com"),
+                    _input("lead_types", "Lead types", "buyer, seller"),
+                    _input("cities", "Cities", "Oakland, Berkeley"),
+                    _input("postal_codes", "Postal codes (prefixes)", "946, 94110"),
+                    _input("tags", "Tags", "VIP"),
+                    _input("price_min", "Lowest price", "500000"),
+                    _input("price_max", "Highest price", "1500000"),
+                    columns=rx.breakpoints(initial="1", sm="2", md="4"),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=RoutingState.save_rule,
-                reset_on_submit=False,
+                rx.grid(
+                    rx.vstack(
+                        rx.text("Goes to", size="1", weight="medium"),
+                        rx.select.root(
+                            rx.select.trigger(data_testid="rule-target"),
+                            rx.select.content(
+                                *[rx.select.item(v, value=k) for k, v in TARGETS.items()]
+                            ),
+                            value=RoutingState.target,
+                            on_change=RoutingState.set_target,
+                        ),
+                        _err("target"),
+                        spacing="1",
+                    ),
+                    _people("agent_id", RoutingState.agents, "Agent (one agent)"),
+                    _people("group_id", RoutingState.groups, "Group"),
+                    _input("claim_minutes", "Minutes to claim", "10"),
+                    rx.vstack(
+                        rx.text("Fallback", size="1", weight="medium"),
+                        rx.select.root(
+                            rx.select.trigger(data_testid="rule-fallback"),
+                            rx.select.content(
+                                *[
+                                    rx.select.item(v, value=k or "default")
+                                    for k, v in FALLBACKS.items()
+                                ]
+                            ),
+                            value=rx.cond(
+                                RoutingState.fallback == "", "default", RoutingState.fallback
+                            ),
+                            on_change=RoutingState.set_fallback,
+                        ),
+                        _err("fallback"),
+                        spacing="1",
+                    ),
+                    _people("fallback_agent_id", RoutingState.agents, "Fallback agent"),
+                    _people("fallback_group_id", RoutingState.groups, "Fallback group"),
+                    columns=rx.breakpoints(initial="1", sm="2", md="4"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.button("Add rule", type="submit", data_testid="rule-save"),
+                spacing="3",
                 width="100%",
             ),
-            spacing="3",
+            on_submit=RoutingState.save_rule,
+            reset_on_submit=False,
             width="100%",
         ),
-        width="100%",
     )
 
 
 def _groups() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Groups", size="4"),
-            rx.foreach(
-                RoutingState.groups,
-                lambda g: rx.hstack(
-                    rx.text(g["name"], weight="medium"),
-                    rx.text(g["members"], size="2", color_scheme="gray"),
-                    rx.spacer(),
-                    rx.icon_button(
-                        rx.icon("trash-2", size=14),
-                        size="1",
-                        color_scheme="red",
-                        variant="soft",
-                        aria_label="Delete group",
-                        on_click=RoutingState.delete_group(g["id"]),
-                    ),
-                    width="100%",
-                    data_testid="group-row",
-                ),
+    return card_stack(
+        rx.heading("Groups", size="4"),
+        rx.foreach(
+            RoutingState.groups,
+            lambda g: rx.hstack(
+                rx.text(g["name"], weight="medium"),
+                muted(g["members"]),
+                rx.spacer(),
+                delete_action("Delete group", RoutingState.delete_group(g["id"])),
+                width="100%",
+                data_testid="group-row",
             ),
-            rx.form(
-                rx.vstack(
-                    rx.heading("Add a group", size="3"),
-                    rx.input(name="name", placeholder="Team A", data_testid="group-name"),
-                    _err("name"),
-                    rx.foreach(
-                        RoutingState.agents,
-                        lambda a: rx.cond(
-                            a["active"],
-                            rx.hstack(
-                                rx.checkbox(
-                                    name="member_" + a["id"].to(str), data_testid="group-member"
-                                ),
-                                rx.text(a["name"], size="2", min_width="160px"),
-                                rx.input(
-                                    name="weight_" + a["id"].to(str),
-                                    placeholder="weight 1",
-                                    width="90px",
-                                    size="1",
-                                ),
-                                align="center",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading("Add a group", size="3"),
+                rx.input(name="name", placeholder="Team A", data_testid="group-name"),
+                _err("name"),
+                rx.foreach(
+                    RoutingState.agents,
+                    lambda a: rx.cond(
+                        a["active"],
+                        rx.hstack(
+                            rx.checkbox(
+                                name="member_" + a["id"].to(str), data_testid="group-member"
                             ),
+                            rx.text(a["name"], size="2", min_width="160px"),
+                            rx.input(
+                                name="weight_" + a["id"].to(str),
+                                placeholder="weight 1",
+                                width="90px",
+                                size="1",
+                            ),
+                            align="center",
                         ),
                     ),
-                    _err("members"),
-                    rx.button("Add group", type="submit", data_testid="group-save"),
-                    spacing="2",
                 ),
-                on_submit=RoutingState.save_group,
-                reset_on_submit=True,
+                _err("members"),
+                rx.button("Add group", type="submit", data_testid="group-save"),
+                spacing="2",
             ),
-            spacing="3",
-            width="100%",
+            on_submit=RoutingState.save_group,
+            reset_on_submit=True,
         ),
-        width="100%",
+        spacing="3",
     )
 
 
-def _availability_row(a) -> rx.Component:
+def _availability_form(agent_id, checkbox: rx.Component, capacity, key, *head) -> rx.Component:
+    """One agent's away switch and capacity, saved together."""
     return rx.form(
         rx.hstack(
-            rx.input(type="hidden", name="agent_id", value=a["id"].to(str)),
-            rx.text(a["name"], size="2", min_width="160px"),
-            rx.checkbox(
-                "Away",
-                name="away",
-                default_checked=a["away"],
-                key=a["id"].to(str) + a["away"].to(str),
-            ),
+            rx.input(type="hidden", name="agent_id", value=agent_id),
+            *head,
+            checkbox,
             rx.input(
                 name="capacity",
-                default_value=a["capacity"],
+                default_value=capacity,
                 placeholder="no limit",
                 width="110px",
                 size="1",
-                key=a["id"].to(str) + a["capacity"].to(str),
+                key=key,
             ),
-            rx.button("Save", size="1", variant="soft", type="submit"),
+            soft_button("Save", type="submit"),
             align="center",
         ),
         on_submit=RoutingState.save_availability,
     )
 
 
-def _settings() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Availability, idle leads and hot-lead alerts", size="4"),
-            rx.text(
-                "Capacity: open leads not yet contacted an agent may hold "
-                "before round robin skips them.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.foreach(RoutingState.agents, lambda a: rx.cond(a["active"], _availability_row(a))),
-            _err("capacity"),
-            rx.form(
-                rx.vstack(
-                    rx.hstack(
-                        rx.text("Move a lead not contacted within", size="2"),
-                        rx.input(
-                            name="idle_hours",
-                            default_value=RoutingState.idle_hours,
-                            key=RoutingState.idle_hours,
-                            placeholder="off",
-                            width="80px",
-                            size="1",
-                        ),
-                        rx.text("hours of assignment to its rule's fallback (once)", size="2"),
-                        align="center",
-                        wrap="wrap",
-                    ),
-                    _err("idle_hours"),
-                    rx.checkbox(
-                        "Route leads returned to the pool again",
-                        name="route_pool_returns",
-                        default_checked=RoutingState.route_pool_returns,
-                        key=RoutingState.route_pool_returns.to(str),
-                    ),
-                    rx.text("Hot-lead alerts to the lead's agent:", size="2", weight="medium"),
-                    rx.foreach(
-                        RoutingState.alerts,
-                        lambda al: rx.checkbox(
-                            al["label"],
-                            name="alert_" + al["kind"].to(str),
-                            default_checked=al["on"],
-                            key=al["kind"].to(str) + al["on"].to(str),
-                        ),
-                    ),
-                    rx.button("Save settings", type="submit", size="2"),
-                    spacing="2",
-                ),
-                on_submit=RoutingState.save_settings,
-            ),
-            rx.hstack(
-                rx.switch(
-                    checked=RoutingState.all_hot_leads, on_change=RoutingState.set_all_hot_leads
-                ),
-                rx.text("Send me every hot-lead alert of the brokerage", size="2"),
-                align="center",
-            ),
-            spacing="3",
-            width="100%",
+def _availability_row(a) -> rx.Component:
+    return _availability_form(
+        a["id"].to(str),
+        rx.checkbox(
+            "Away", name="away", default_checked=a["away"], key=a["id"].to(str) + a["away"].to(str)
         ),
-        width="100%",
+        a["capacity"],
+        a["id"].to(str) + a["capacity"].to(str),
+        rx.text(a["name"], size="2", min_width="160px"),
+    )
+
+
+def _settings() -> rx.Component:
+    return section_card(
+        "Availability, idle leads and hot-lead alerts",
+        "Capacity: open leads not yet contacted an agent may hold before round robin skips them.",
+        rx.foreach(RoutingState.agents, lambda a: rx.cond(a["active"], _availability_row(a))),
+        _err("capacity"),
+        rx.form(
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Move a lead not contacted within", size="2"),
+                    rx.input(
+                        name="idle_hours",
+                        default_value=RoutingState.idle_hours,
+                        key=RoutingState.idle_hours,
+                        placeholder="off",
+                        width="80px",
+                        size="1",
+                    ),
+                    rx.text("hours of assignment to its rule's fallback (once)", size="2"),
+                    align="center",
+                    wrap="wrap",
+                ),
+                _err("idle_hours"),
+                rx.checkbox(
+                    "Route leads returned to the pool again",
+                    name="route_pool_returns",
+                    default_checked=RoutingState.route_pool_returns,
+                    key=RoutingState.route_pool_returns.to(str),
+                ),
+                rx.text("Hot-lead alerts to the lead's agent:", size="2", weight="medium"),
+                rx.foreach(
+                    RoutingState.alerts,
+                    lambda al: rx.checkbox(
+                        al["label"],
+                        name="alert_" + al["kind"].to(str),
+                        default_checked=al["on"],
+                        key=al["kind"].to(str) + al["on"].to(str),
+                    ),
+                ),
+                rx.button("Save settings", type="submit", size="2"),
+                spacing="2",
+            ),
+            on_submit=RoutingState.save_settings,
+        ),
+        rx.hstack(
+            rx.switch(checked=RoutingState.all_hot_leads, on_change=RoutingState.set_all_hot_leads),
+            rx.text("Send me every hot-lead alert of the brokerage", size="2"),
+            align="center",
+        ),
     )
 
 
 def _mine() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("My notifications", size="4"),
-            rx.text(
-                "The bell shows every kind; tick the ones you also want by e-mail.",
-                size="2",
-                color_scheme="gray",
+    return section_card(
+        "My notifications",
+        "The bell shows every kind; tick the ones you also want by e-mail.",
+        rx.foreach(
+            RoutingState.prefs,
+            lambda p: rx.checkbox(
+                p["label"],
+                checked=p["email"],
+                on_change=lambda v: RoutingState.set_pref(p["kind"], v),
+                data_testid="pref-" + p["kind"].to(str),
             ),
-            rx.foreach(
-                RoutingState.prefs,
-                lambda p: rx.checkbox(
-                    p["label"],
-                    checked=p["email"],
-                    on_change=lambda v: RoutingState.set_pref(p["kind"], v),
-                    data_testid="pref-" + p["kind"].to(str),
-                ),
-            ),
-            rx.cond(
-                ~AuthState.is_broker,
-                rx.form(
-                    rx.hstack(
-                        rx.input(type="hidden", name="agent_id", value=AuthState.user_id.to(str)),
-                        rx.checkbox(
-                            "I am away (no new leads)",
-                            name="away",
-                            default_checked=RoutingState.my_away,
-                            key=RoutingState.my_away.to(str),
-                        ),
-                        rx.input(
-                            name="capacity",
-                            default_value=RoutingState.my_capacity,
-                            key=RoutingState.my_capacity,
-                            placeholder="no limit",
-                            width="110px",
-                            size="1",
-                        ),
-                        rx.button("Save", size="1", variant="soft", type="submit"),
-                        align="center",
-                    ),
-                    on_submit=RoutingState.save_availability,
-                ),
-            ),
-            spacing="2",
-            width="100%",
         ),
-        width="100%",
+        rx.cond(
+            ~AuthState.is_broker,
+            _availability_form(
+                AuthState.user_id.to(str),
+                rx.checkbox(
+                    "I am away (no new leads)",
+                    name="away",
+                    default_checked=RoutingState.my_away,
+                    key=RoutingState.my_away.to(str),
+                ),
+                RoutingState.my_capacity,
+                RoutingState.my_capacity,
+            ),
+        ),
+        spacing="2",
     )
 
 
@@ -394,9 +327,4 @@ def routing_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
-        routing_view,
-        route="/settings/routing",
-        title="Lead routing · leadapp",
-        on_load=[AuthState.require_login, RoutingState.load],
-    )
+    add_signed_in_page(app, routing_view, "/settings/routing", "Lead routing", RoutingState.load)

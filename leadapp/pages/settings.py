@@ -8,8 +8,9 @@ from leadapp.components.api_keys import api_keys_section
 from leadapp.components.forms import labelled, loaded_input, loaded_text_area, table_header
 from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
-from leadapp.components.shell import page_shell
+from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.team import team_section
+from leadapp.components.ui import card_stack, form_card, muted
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
 from leadapp.state.greetings import GreetingsState
@@ -23,94 +24,85 @@ def _field(label: str, control: rx.Component, key: str, hint: str = "") -> rx.Co
 
 
 def _brokerage_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Lead settings", size="4"),
-                _field("Brokerage name", loaded_input("name", SettingsState.name), "name"),
-                _field(
-                    "Primary email",
-                    loaded_input("primary_email", SettingsState.primary_email),
-                    "primary_email",
-                    hint="Lead rejections and other notices go here.",
-                ),
-                rx.hstack(
-                    rx.switch(
-                        checked=SettingsState.pool_enabled,
-                        on_change=SettingsState.set_pool_enabled,
-                        data_testid="pool-switch",
-                    ),
-                    rx.text("Let agents claim unassigned leads", size="2"),
-                    align="center",
-                ),
-                _field(
-                    "Default agent for website sign-ups",
-                    rx.select.root(
-                        rx.select.trigger(width="100%"),
-                        rx.select.content(
-                            rx.select.item("Unassigned pool", value="none"),
-                            rx.foreach(
-                                SettingsState.agent_choices,
-                                lambda a: rx.select.item(a["name"], value=a["id"]),
-                            ),
-                        ),
-                        value=SettingsState.default_agent_id,
-                        on_change=SettingsState.set_default_agent,
-                    ),
-                    "default_agent_id",
-                ),
-                _field(
-                    "Quick-event buttons (one per line)",
-                    loaded_text_area("quick_events", SettingsState.quick_events, rows="6"),
-                    "quick_events",
-                ),
-                _field(
-                    "Event reminder lead time (minutes)",
-                    loaded_input(
-                        "reminder_minutes",
-                        SettingsState.reminder_minutes.to(str),
-                        type="number",
-                        min=0,
-                        max=1440,
-                        width="120px",
-                    ),
-                    "reminder_minutes",
-                ),
-                rx.button("Save settings", type="submit", data_testid="save-settings"),
-                spacing="4",
-                width="100%",
-            ),
-            on_submit=SettingsState.save_brokerage,
+    return form_card(
+        "Lead settings",
+        SettingsState.save_brokerage,
+        "Save settings",
+        "save-settings",
+        _field("Brokerage name", loaded_input("name", SettingsState.name), "name"),
+        _field(
+            "Primary email",
+            loaded_input("primary_email", SettingsState.primary_email),
+            "primary_email",
+            hint="Lead rejections and other notices go here.",
         ),
-        width="100%",
+        rx.hstack(
+            rx.switch(
+                checked=SettingsState.pool_enabled,
+                on_change=SettingsState.set_pool_enabled,
+                data_testid="pool-switch",
+            ),
+            rx.text("Let agents claim unassigned leads", size="2"),
+            align="center",
+        ),
+        _field(
+            "Default agent for website sign-ups",
+            rx.select.root(
+                rx.select.trigger(width="100%"),
+                rx.select.content(
+                    rx.select.item("Unassigned pool", value="none"),
+                    rx.foreach(
+                        SettingsState.agent_choices,
+                        lambda a: rx.select.item(a["name"], value=a["id"]),
+                    ),
+                ),
+                value=SettingsState.default_agent_id,
+                on_change=SettingsState.set_default_agent,
+            ),
+            "default_agent_id",
+        ),
+        _field(
+            "Quick-event buttons (one per line)",
+            loaded_text_area("quick_events", SettingsState.quick_events, rows="6"),
+            "quick_events",
+        ),
+        _field(
+            "Event reminder lead time (minutes)",
+            loaded_input(
+                "reminder_minutes",
+                SettingsState.reminder_minutes.to(str),
+                type="number",
+                min=0,
+                max=1440,
+                width="120px",
+            ),
+            "reminder_minutes",
+        ),
+        spacing="4",
     )
 
 
 def _team() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Team", size="4"),
-            rx.table.root(
-                table_header("Name", "Email", "Role", "Agent ID"),
-                rx.table.body(
-                    rx.foreach(
-                        SettingsState.users,
-                        lambda u: rx.table.row(
-                            rx.table.cell(u["name"]),
-                            rx.table.cell(u["email"]),
-                            rx.table.cell(rx.badge(u["role"], variant="soft")),
-                            rx.table.cell(rx.code(u["agent_code"])),
-                        ),
-                    )
-                ),
-                width="100%",
-                variant="surface",
+    return card_stack(
+        rx.heading("Team", size="4"),
+        rx.table.root(
+            table_header("Name", "Email", "Role", "Agent ID"),
+            rx.table.body(
+                rx.foreach(
+                    SettingsState.users,
+                    lambda u: rx.table.row(
+                        rx.table.cell(u["name"]),
+                        rx.table.cell(u["email"]),
+                        rx.table.cell(rx.badge(u["role"], variant="soft")),
+                        rx.table.cell(rx.code(u["agent_code"])),
+                    ),
+                )
             ),
-            spacing="3",
             width="100%",
-            overflow_x="auto",
+            variant="surface",
         ),
-        width="100%",
+        spacing="3",
+        overflow_x="auto",
     )
 
 
@@ -118,11 +110,7 @@ def _me() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Your preferences", size="4"),
-            rx.text(
-                'Due dates, "today" and "overdue" follow your time zone.',
-                size="2",
-                color_scheme="gray",
-            ),
+            muted('Due dates, "today" and "overdue" follow your time zone.'),
             rx.select(
                 SettingsState.timezones,
                 value=SettingsState.timezone,
@@ -162,16 +150,14 @@ def settings_view() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(
+    add_signed_in_page(
+        app,
         settings_view,
-        route="/settings",
-        title="Settings · leadapp",
-        on_load=[
-            AuthState.require_login,
-            SettingsState.load,
-            ApiKeysState.load_keys,
-            GreetingsState.load,
-            TeamState.load,
-            MailSettingsState.load,
-        ],
+        "/settings",
+        "Settings",
+        SettingsState.load,
+        ApiKeysState.load_keys,
+        GreetingsState.load,
+        TeamState.load,
+        MailSettingsState.load,
     )

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.shell import add_signed_in_page
+from leadapp.components.ui import icon_text_button, muted, notice
 from leadapp.state.base import AuthState
 from leadapp.state.showing_sheet import ShowingSheetState as S
 
 
 def _fact(label: str, value) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray"),
+        muted(label, size="1"),
         rx.text(value, size="3", weight="bold"),
         spacing="0",
         min_width="110px",
@@ -41,12 +43,7 @@ def _toolbar() -> rx.Component:
             width="170px",
             data_testid="sheet-date",
         ),
-        rx.button(
-            rx.icon("printer", size=14),
-            "Print",
-            on_click=S.print_sheet,
-            data_testid="sheet-print",
-        ),
+        icon_text_button("printer", "Print", S.print_sheet, testid="sheet-print"),
         width="100%",
         align="center",
         spacing="3",
@@ -60,13 +57,12 @@ def _listing(li, i) -> rx.Component:
     return rx.box(
         rx.cond(
             S.sheet["listings"].length() > 1,
-            rx.text(
+            muted(
                 "Listing ",
                 (i + 1).to_string(),
                 " of ",
                 S.sheet["listings"].length().to_string(),
                 size="1",
-                color_scheme="gray",
                 padding_bottom="4px",
                 data_testid="sheet-listing-n",
             ),
@@ -110,7 +106,7 @@ def _listing(li, i) -> rx.Component:
             data_testid="sheet-facts",
         ),
         rx.vstack(
-            rx.text("Notes", size="1", color_scheme="gray"),
+            muted("Notes", size="1"),
             rx.box(height="90px", width="100%", border="1px solid #bbb", border_radius="4px"),
             width="100%",
             spacing="1",
@@ -138,12 +134,12 @@ def _sheet() -> rx.Component:
             ),
             rx.vstack(
                 rx.heading(S.sheet["brokerage"], size="5", data_testid="sheet-brokerage"),
-                rx.text(S.sheet["postal_address"], size="1", color_scheme="gray"),
+                muted(S.sheet["postal_address"], size="1"),
                 spacing="0",
             ),
             rx.spacer(),
             rx.vstack(
-                rx.text("Showing sheet", size="1", color_scheme="gray"),
+                muted("Showing sheet", size="1"),
                 rx.text(S.sheet["date"], size="3", weight="bold", data_testid="sheet-day"),
                 align="end",
                 spacing="0",
@@ -156,8 +152,8 @@ def _sheet() -> rx.Component:
         ),
         rx.hstack(
             rx.text("Prepared for ", rx.text.strong(S.sheet["lead"]), size="2"),
-            rx.text(S.sheet["lead_phone"], size="2", color_scheme="gray"),
-            rx.text(S.sheet["lead_email"], size="2", color_scheme="gray"),
+            muted(S.sheet["lead_phone"]),
+            muted(S.sheet["lead_email"]),
             spacing="4",
             wrap="wrap",
             padding_y="10px",
@@ -195,12 +191,7 @@ def sheet_view() -> rx.Component:
             _toolbar(),
             rx.cond(
                 S.sheet_error != "",
-                rx.callout(
-                    S.sheet_error,
-                    icon="shield_alert",
-                    color_scheme="red",
-                    data_testid="sheet-error",
-                ),
+                notice(S.sheet_error, "shield_alert", "red", testid="sheet-error"),
                 rx.cond(S.sheet["day"] != "", _sheet(), rx.center(rx.spinner(size="3"))),
             ),
             max_width="860px",
@@ -213,9 +204,4 @@ def sheet_view() -> rx.Component:
 
 def register(app: rx.App) -> None:
     for route in ("/leads/[lead_id]/listing/[mls]/sheet", "/leads/[lead_id]/sheet"):
-        app.add_page(
-            sheet_view,
-            route=route,
-            title="Showing sheet · leadapp",
-            on_load=[AuthState.require_login, S.load],
-        )
+        add_signed_in_page(app, sheet_view, route, "Showing sheet", S.load)

@@ -30,6 +30,7 @@ from leadapp.services.lead_page.types import (
 )
 
 from .base import AuthState
+from .lead_tabbar import LeadTabBar
 
 DIALOGS = ("message", "password", "reject", "edit")
 # The tabs in the order shown; each key is the TAB of one substate in state/lead_tabs/.
@@ -54,7 +55,9 @@ def _lead_id_from(raw) -> int:
     return value if value > 0 else 0
 
 
-class LeadState(AuthState):
+class LeadState(LeadTabBar, AuthState):
+    """The lead page; the tab bar's vars and loading come from LeadTabBar."""
+
     lead_id: int = 0
     # The contact fields, or {} when no lead is shown (signed out, refused, loading).
     lead: ContactInfo = {}
@@ -70,12 +73,6 @@ class LeadState(AuthState):
     can_claim: bool = False
     can_reject: bool = False
     counts: TabCounts = {}
-    # The tab bar: the open tab and the one error a tab's load met.
-    tab: str = "activity"
-    tab_error: str = ""
-    # Tabs whose rows are current, and tabs that hold rows at all (reset on another lead).
-    _fresh_tabs: list[str] = []
-    _filled_tabs: list[str] = []
     # Edit info (P1, P13): the form keeps what was typed when a save fails.
     form: dict[str, str] = {}
     form_errors: dict[str, str] = {}
@@ -165,34 +162,6 @@ class LeadState(AuthState):
             return failed if failed is not None else await self._tabs_changed()
 
     # ------------------------------------------------------------ the tab bar
-
-    async def _tab_state(self, name: str) -> Any:
-        """The substate showing tab `name` (a LeadTab, see state/lead_tab.py)."""
-        for cls in type(self).get_substates():
-            if getattr(cls, "TAB", None) == name:
-                return await self.get_state(cls)
-        raise KeyError(name)
-
-    async def _load_tab(self, name: str):
-        """Load one tab's rows; a refusal is shown above the tabs and in a toast."""
-        self._assign(tab_error="")
-        await (await self._tab_state(name))._load()
-        if self.tab_error:
-            return rx.toast.error(self.tab_error)
-        if name not in self._fresh_tabs:
-            self._fresh_tabs = [*self._fresh_tabs, name]
-        if name not in self._filled_tabs:
-            self._filled_tabs = [*self._filled_tabs, name]
-
-    async def _tabs_changed(self):
-        """After a change: the open tab reloads now, the others when next opened."""
-        self._fresh_tabs = []
-        return await self._load_tab(self.tab)
-
-    async def _open_tab(self, name: str):
-        self._assign(tab=name)
-        if name not in self._fresh_tabs:
-            return await self._load_tab(name)
 
     @rx.event
     async def set_tab(self, tab: str):

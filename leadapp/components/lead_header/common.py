@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components import forms
 from leadapp.state.lead import LeadState
 
 
@@ -12,7 +13,31 @@ def L(key: str):
 
 
 def field_error(errors, key: str) -> rx.Component:
-    return rx.cond(
-        errors.contains(key),
-        rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
-    )
+    """The lead page's error line under a field (test id `error-<key>`)."""
+    return forms.field_error(errors, key, f"error-{key}")
+
+
+def title_and_body(
+    draft, errors, testid: str, title_placeholder: str, body_placeholder, rows: str
+) -> list[rx.Component]:
+    """A title input and a body text area (test ids `<testid>-title`, `<testid>-body`) showing
+    `draft`, each with its error line."""
+    return [
+        rx.input(
+            name="title",
+            placeholder=title_placeholder,
+            default_value=draft["title"],
+            width="100%",
+            data_testid=f"{testid}-title",
+        ),
+        field_error(errors, "title"),
+        rx.text_area(
+            name="body",
+            placeholder=body_placeholder,
+            rows=rows,
+            default_value=draft["body"],
+            width="100%",
+            data_testid=f"{testid}-body",
+        ),
+        field_error(errors, "body"),
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import cancel_button
+from leadapp.components.ui import action_link, empty_or, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -19,7 +21,7 @@ def consent_row() -> rx.Component:
     """ "Texting consent: Yes" with the last change (who, when, how) and, for a user who may
     change the lead, the button that opens the editor."""
     return rx.hstack(
-        rx.text("Texting consent", size="2", color_scheme="gray", min_width="120px"),
+        muted("Texting consent", min_width="120px"),
         rx.vstack(
             rx.hstack(
                 rx.badge(
@@ -30,18 +32,12 @@ def consent_row() -> rx.Component:
                 ),
                 rx.cond(
                     LeadState.can_change,
-                    rx.link(
-                        "Change",
-                        size="2",
-                        cursor="pointer",
-                        on_click=C.open_consent,
-                        data_testid="consent-open",
-                    ),
+                    action_link("Change", C.open_consent, testid="consent-open", size="2"),
                 ),
                 spacing="2",
                 align="center",
             ),
-            rx.text(L("texting_line"), size="1", color_scheme="gray", data_testid="consent-line"),
+            muted(L("texting_line"), size="1", data_testid="consent-line"),
             spacing="1",
             align="start",
         ),
@@ -61,7 +57,7 @@ def _change(c) -> rx.Component:
             c["who"],
             size="2",
         ),
-        rx.text(c["how"], size="1", color_scheme="gray"),
+        muted(c["how"], size="1"),
         rx.cond(c["note"] != "", rx.text("“", c["note"], "”", size="1")),
         padding_y="4px",
         border_bottom="1px solid var(--gray-a4)",
@@ -88,7 +84,7 @@ def consent_dialog() -> rx.Component:
                         color_scheme=rx.cond(V("given"), "green", "gray"),
                         data_testid="consent-dialog-state",
                     ),
-                    rx.text(V("line"), size="1", color_scheme="gray"),
+                    muted(V("line"), size="1"),
                     align="center",
                     wrap="wrap",
                 ),
@@ -128,13 +124,7 @@ def consent_dialog() -> rx.Component:
                             data_testid="consent-note",
                         ),
                         rx.hstack(
-                            rx.button(
-                                "Cancel",
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                                on_click=C.close_consent,
-                            ),
+                            cancel_button(C.close_consent),
                             rx.button(
                                 rx.cond(giving, "Record consent", "Record withdrawal"),
                                 type="submit",
@@ -153,10 +143,10 @@ def consent_dialog() -> rx.Component:
                     width="100%",
                 ),
                 rx.heading("Changes", size="2"),
-                rx.cond(
-                    V("changes").length() > 0,
+                empty_or(
+                    V("changes"),
                     rx.vstack(rx.foreach(V("changes"), _change), spacing="0", width="100%"),
-                    rx.text("No change recorded yet.", size="2", color_scheme="gray"),
+                    "No change recorded yet.",
                 ),
                 spacing="3",
                 width="100%",

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import labelled, lead_type_options
+from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog, footed_form, notice
 from leadapp.state.lead import LeadState
 
-from .common import field_error
+from .common import field_error, title_and_body
 
 
 def _input(label: str, name: str, type_: str = "text", placeholder: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
-        rx.input(
-            name=name,
-            type=type_,
-            default_value=LeadState.form[name],
-            placeholder=placeholder,
-            width="100%",
-            data_testid=f"form-{name}",
-        ),
-        field_error(LeadState.form_errors, name),
-        spacing="1",
+    control = rx.input(
+        name=name,
+        type=type_,
+        default_value=LeadState.form[name],
+        placeholder=placeholder,
         width="100%",
+        data_testid=f"form-{name}",
+    )
+    return labelled(
+        label, control, LeadState.form_errors, name, error_testid=f"error-{name}", label_size="1"
     )
 
 
@@ -30,184 +29,116 @@ def edit_dialog() -> rx.Component:
     def grid(*c):
         return rx.grid(*c, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")  # noqa: E731
 
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Edit lead"),
-            rx.form(
-                rx.vstack(
-                    rx.cond(
-                        LeadState.form_errors.contains("form"),
-                        rx.callout(
-                            LeadState.form_errors["form"], color_scheme="red", icon="triangle_alert"
-                        ),
-                    ),
-                    rx.text("Contact", weight="bold", size="2"),
-                    grid(
-                        _input("First name", "first_name"),
-                        _input("Last name", "last_name"),
-                        _input("Email", "email"),
-                        _input("Phone", "phone"),
-                        _input("More emails (comma-separated)", "extra_emails"),
-                        _input("More phones (comma-separated)", "extra_phones"),
-                        _input("Street", "street"),
-                        _input("City", "city"),
-                        _input("State", "state"),
-                        _input("Postal code", "postal_code"),
-                        _input("Birthday", "birthday", "date"),
-                        _input("Transaction anniversary", "anniversary", "date"),
-                    ),
-                    rx.vstack(
-                        rx.text("Type", size="1", weight="medium"),
-                        rx.el.select(
-                            rx.el.option("—", value=""),
-                            rx.el.option("Buyer", value="buyer"),
-                            rx.el.option("Seller", value="seller"),
-                            rx.el.option("Renter", value="renter"),
-                            name="lead_type",
-                            default_value=LeadState.form["lead_type"],
-                            style={
-                                "padding": "6px",
-                                "border_radius": "6px",
-                                "border": "1px solid var(--gray-7)",
-                                "background": "var(--color-surface)",
-                            },
-                            data_testid="form-lead_type",
-                        ),
-                        field_error(LeadState.form_errors, "lead_type"),
-                        spacing="1",
-                    ),
-                    rx.text("Sales info", weight="bold", size="2"),
-                    grid(
-                        _input("Property type wanted", "property_type_wanted"),
-                        _input("Move-in timeframe", "move_timeframe"),
-                        _input("Minimum price", "price_min", placeholder="$"),
-                        _input("Maximum price", "price_max", placeholder="$"),
-                        _input("Closing date", "closing_date", "date"),
-                        _input("P&S due date", "ps_due_date", "date"),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(
-                                "Cancel",
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                                on_click=LeadState.close_dialog,
-                            )
-                        ),
-                        rx.button("Save", type="submit", data_testid="save-contact"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=LeadState.save_contact,
-                key=LeadState.form_key.to(str),
+    return dialog(
+        LeadState.dialog == "edit",
+        LeadState.close_dialog,
+        "Edit lead",
+        footed_form(
+            LeadState.close_dialog,
+            "Save",
+            "save-contact",
+            LeadState.save_contact,
+            rx.cond(
+                LeadState.form_errors.contains("form"),
+                notice(LeadState.form_errors["form"], "triangle_alert", "red"),
             ),
-            max_width="720px",
+            rx.text("Contact", weight="bold", size="2"),
+            grid(
+                _input("First name", "first_name"),
+                _input("Last name", "last_name"),
+                _input("Email", "email"),
+                _input("Phone", "phone"),
+                _input("More emails (comma-separated)", "extra_emails"),
+                _input("More phones (comma-separated)", "extra_phones"),
+                _input("Street", "street"),
+                _input("City", "city"),
+                _input("State", "state"),
+                _input("Postal code", "postal_code"),
+                _input("Birthday", "birthday", "date"),
+                _input("Transaction anniversary", "anniversary", "date"),
+            ),
+            rx.vstack(
+                rx.text("Type", size="1", weight="medium"),
+                rx.el.select(
+                    *lead_type_options(),
+                    name="lead_type",
+                    default_value=LeadState.form["lead_type"],
+                    style={
+                        "padding": "6px",
+                        "border_radius": "6px",
+                        "border": "1px solid var(--gray-7)",
+                        "background": "var(--color-surface)",
+                    },
+                    data_testid="form-lead_type",
+                ),
+                field_error(LeadState.form_errors, "lead_type"),
+                spacing="1",
+            ),
+            rx.text("Sales info", weight="bold", size="2"),
+            grid(
+                _input("Property type wanted", "property_type_wanted"),
+                _input("Move-in timeframe", "move_timeframe"),
+                _input("Minimum price", "price_min", placeholder="$"),
+                _input("Maximum price", "price_max", placeholder="$"),
+                _input("Closing date", "closing_date", "date"),
+                _input("P&S due date", "ps_due_date", "date"),
+            ),
+            in_dialog=True,
+            key=LeadState.form_key.to(str),
         ),
-        open=LeadState.dialog == "edit",
-        on_open_change=lambda _o: LeadState.close_dialog(),
+        max_width="720px",
     )
 
 
 def message_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("New lead message"),
-            rx.dialog.description("Sent by email and kept on the Messages tab.", size="2"),
-            rx.form(
-                rx.vstack(
-                    rx.input(
-                        name="title",
-                        placeholder="Title",
-                        default_value=LeadState.msg_draft["title"],
-                        width="100%",
-                        data_testid="message-title",
-                    ),
-                    field_error(LeadState.msg_errors, "title"),
-                    rx.text_area(
-                        name="body",
-                        placeholder="Message",
-                        rows="8",
-                        default_value=LeadState.msg_draft["body"],
-                        width="100%",
-                        data_testid="message-body",
-                    ),
-                    field_error(LeadState.msg_errors, "body"),
-                    rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            variant="soft",
-                            color_scheme="gray",
-                            type="button",
-                            on_click=LeadState.close_dialog,
-                        ),
-                        rx.button("Send message", type="submit", data_testid="send-message"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=LeadState.send_message,
+    return dialog(
+        LeadState.dialog == "message",
+        LeadState.close_dialog,
+        "New lead message",
+        footed_form(
+            LeadState.close_dialog,
+            "Send message",
+            "send-message",
+            LeadState.send_message,
+            *title_and_body(
+                LeadState.msg_draft, LeadState.msg_errors, "message", "Title", "Message", "8"
             ),
         ),
-        open=LeadState.dialog == "message",
-        on_open_change=lambda _o: LeadState.close_dialog(),
+        description="Sent by email and kept on the Messages tab.",
     )
 
 
 def password_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Website password reset"),
-            rx.vstack(
-                rx.text("The lead's new temporary password:", size="2"),
-                rx.code(LeadState.temp_password, size="5", data_testid="temp-password"),
-                rx.callout(
-                    "The lead is not notified. Tell them their new password yourself; "
-                    "it is shown only now.",
-                    icon="info",
-                    color_scheme="amber",
-                    data_testid="password-note",
-                ),
-                rx.hstack(
-                    rx.button("Done", on_click=LeadState.close_dialog, data_testid="password-done"),
-                    justify="end",
-                    width="100%",
-                ),
-                spacing="3",
+    return dialog(
+        (LeadState.dialog == "password") & (LeadState.temp_password != ""),
+        LeadState.close_dialog,
+        "Website password reset",
+        rx.vstack(
+            rx.text("The lead's new temporary password:", size="2"),
+            rx.code(LeadState.temp_password, size="5", data_testid="temp-password"),
+            notice(
+                "The lead is not notified. Tell them their new password yourself; "
+                "it is shown only now.",
+                "info",
+                "amber",
+                testid="password-note",
             ),
+            rx.hstack(
+                rx.button("Done", on_click=LeadState.close_dialog, data_testid="password-done"),
+                justify="end",
+                width="100%",
+            ),
+            spacing="3",
         ),
-        open=(LeadState.dialog == "password") & (LeadState.temp_password != ""),
-        on_open_change=lambda _o: LeadState.close_dialog(),
     )
 
 
 def reject_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Reject this lead?"),
-            rx.alert_dialog.description(
-                "It goes back to the unassigned pool and the brokerage's primary email is told.",
-                size="2",
-            ),
-            rx.hstack(
-                rx.button(
-                    "Cancel", variant="soft", color_scheme="gray", on_click=LeadState.close_dialog
-                ),
-                rx.button(
-                    "Reject lead",
-                    color_scheme="red",
-                    on_click=LeadState.reject,
-                    data_testid="confirm-reject",
-                ),
-                justify="end",
-                spacing="2",
-                margin_top="12px",
-            ),
+    return confirm_dialog(
+        LeadState.dialog == "reject",
+        "Reject this lead?",
+        "It goes back to the unassigned pool and the brokerage's primary email is told.",
+        confirm_buttons(
+            "Cancel", LeadState.close_dialog, "Reject lead", LeadState.reject, "confirm-reject"
         ),
-        open=LeadState.dialog == "reject",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import card_stack, icon_action, icon_text_button, muted
 from leadapp.models.enums import STAGES
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
@@ -97,14 +98,7 @@ def _tags() -> rx.Component:
                         rx.foreach(LeadState.all_tags, lambda t: rx.el.option(value=t)),
                         id="all-tags",
                     ),
-                    rx.icon_button(
-                        rx.icon("plus", size=14),
-                        size="1",
-                        variant="soft",
-                        type="submit",
-                        aria_label="Add tag",
-                        data_testid="tag-add",
-                    ),
+                    icon_action("plus", "Add tag", testid="tag-add", type="submit"),
                     spacing="1",
                 ),
                 on_submit=LeadState.add_tag,
@@ -121,50 +115,55 @@ def _actions() -> rx.Component:
     return rx.hstack(
         rx.cond(
             LeadState.can_claim,
-            rx.button(
-                rx.icon("hand", size=16),
+            icon_text_button(
+                "hand",
                 "Claim lead",
-                on_click=LeadState.claim,
+                LeadState.claim,
+                testid="claim-lead",
+                icon_size=16,
                 color_scheme="green",
-                data_testid="claim-lead",
             ),
         ),
         rx.cond(
             LeadState.can_change,
             rx.fragment(
-                rx.button(
-                    rx.icon("pencil", size=16),
+                icon_text_button(
+                    "pencil",
                     "Edit info",
+                    LeadState.start_edit,
+                    testid="edit-info",
+                    icon_size=16,
                     variant="soft",
-                    on_click=LeadState.start_edit,
-                    data_testid="edit-info",
                 ),
-                rx.button(
-                    rx.icon("mail-plus", size=16),
+                icon_text_button(
+                    "mail-plus",
                     "New message",
+                    LeadState.open_dialog("message"),
+                    testid="new-message",
+                    icon_size=16,
                     variant="soft",
-                    on_click=LeadState.open_dialog("message"),
-                    data_testid="new-message",
                 ),
-                rx.button(
-                    rx.icon("key-round", size=16),
+                icon_text_button(
+                    "key-round",
                     "Reset password",
+                    LeadState.reset_password,
+                    testid="reset-password",
+                    icon_size=16,
                     variant="soft",
                     color_scheme="gray",
-                    on_click=LeadState.reset_password,
-                    data_testid="reset-password",
                 ),
             ),
         ),
         rx.cond(
             LeadState.can_reject,
-            rx.button(
-                rx.icon("undo-2", size=16),
+            icon_text_button(
+                "undo-2",
                 "Reject",
+                LeadState.open_dialog("reject"),
+                testid="reject-lead",
+                icon_size=16,
                 variant="soft",
                 color_scheme="red",
-                on_click=LeadState.open_dialog("reject"),
-                data_testid="reject-lead",
             ),
         ),
         wrap="wrap",
@@ -179,7 +178,7 @@ def _assign() -> rx.Component:
     return rx.cond(
         AuthState.is_broker,
         rx.hstack(
-            rx.text("Agent", size="2", color_scheme="gray"),
+            muted("Agent"),
             rx.select.root(
                 rx.select.trigger(placeholder="Unassigned", data_testid="assign-select"),
                 rx.select.content(
@@ -195,11 +194,11 @@ def _assign() -> rx.Component:
             spacing="2",
         ),
         rx.hstack(
-            rx.text("Agent", size="2", color_scheme="gray"),
+            muted("Agent"),
             rx.text(L("agent_name"), size="2", weight="medium", data_testid="lead-agent"),
             rx.cond(  # N2
                 L("speed") != "",
-                rx.text(L("speed"), size="1", color_scheme="gray", data_testid="speed-to-lead"),
+                muted(L("speed"), size="1", data_testid="speed-to-lead"),
             ),
             spacing="2",
             align="center",
@@ -209,82 +208,73 @@ def _assign() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.flex(
-                rx.vstack(
-                    rx.hstack(
-                        rx.heading(L("name"), size="7", data_testid="lead-name"),
-                        stars(),
-                        _status_badge(),
-                        rx.cond(
-                            L("inactive") & LeadState.can_change,
-                            rx.button(
-                                "Reactivate",
-                                size="1",
-                                color_scheme="green",
-                                on_click=LeadState.reactivate,
-                                data_testid="reactivate",
-                            ),
+    return card_stack(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(L("name"), size="7", data_testid="lead-name"),
+                    stars(),
+                    _status_badge(),
+                    rx.cond(
+                        L("inactive") & LeadState.can_change,
+                        rx.button(
+                            "Reactivate",
+                            size="1",
+                            color_scheme="green",
+                            on_click=LeadState.reactivate,
+                            data_testid="reactivate",
                         ),
-                        wrap="wrap",
-                        align="center",
-                        spacing="3",
                     ),
-                    rx.text(
-                        LeadState.rating_summary,
-                        size="1",
-                        color_scheme="gray",
-                        data_testid="rating-reason",
+                    wrap="wrap",
+                    align="center",
+                    spacing="3",
+                ),
+                muted(LeadState.rating_summary, size="1", data_testid="rating-reason"),
+                rx.hstack(
+                    rx.link(
+                        rx.hstack(
+                            rx.icon("mail", size=14),
+                            rx.text(L("email")),
+                            spacing="1",
+                            align="center",
+                        ),
+                        href="mailto:" + L("email"),
+                        size="2",
+                        data_testid="mailto",
                     ),
-                    rx.hstack(
+                    rx.cond(
+                        L("phone") != "",
                         rx.link(
                             rx.hstack(
-                                rx.icon("mail", size=14),
-                                rx.text(L("email")),
+                                rx.icon("phone", size=14),
+                                rx.text(L("phone")),
                                 spacing="1",
                                 align="center",
                             ),
-                            href="mailto:" + L("email"),
+                            href="tel:" + L("phone"),
                             size="2",
-                            data_testid="mailto",
+                            data_testid="tel",
                         ),
-                        rx.cond(
-                            L("phone") != "",
-                            rx.link(
-                                rx.hstack(
-                                    rx.icon("phone", size=14),
-                                    rx.text(L("phone")),
-                                    spacing="1",
-                                    align="center",
-                                ),
-                                href="tel:" + L("phone"),
-                                size="2",
-                                data_testid="tel",
-                            ),
-                        ),
-                        _assign(),
-                        wrap="wrap",
-                        spacing="4",
-                        align="center",
                     ),
-                    _tags(),
-                    spacing="2",
-                    align="start",
-                    min_width="0",
-                    flex="1",
+                    _assign(),
+                    wrap="wrap",
+                    spacing="4",
+                    align="center",
                 ),
-                _actions(),
-                direction=rx.breakpoints(initial="column", md="row"),
-                gap="3",
-                width="100%",
+                _tags(),
+                spacing="2",
+                align="start",
+                min_width="0",
+                flex="1",
             ),
-            rx.cond(LeadState.can_change, quick_events()),
-            pipeline(),
-            spacing="3",
+            _actions(),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="3",
             width="100%",
         ),
-        width="100%",
+        rx.cond(LeadState.can_change, quick_events()),
+        pipeline(),
+        spacing="3",
     )
 
 
@@ -325,7 +315,7 @@ def pipeline() -> rx.Component:
         )
 
     return rx.vstack(
-        rx.text("Pipeline stage", size="1", color_scheme="gray", weight="medium"),
+        muted("Pipeline stage", size="1", weight="medium"),
         rx.flex(
             rx.foreach(STAGE_CHOICES, stage),
             wrap="wrap",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from leadapp.components.ui import notice
 from leadapp.state.lead import LeadState
 
 from .activity import activity_tab, site_tab
@@ -81,12 +82,7 @@ def tabs() -> rx.Component:
         ),
         rx.cond(
             LeadState.tab_error != "",
-            rx.callout(
-                LeadState.tab_error,
-                color_scheme="red",
-                icon="shield_alert",
-                data_testid="tab-error",
-            ),
+            notice(LeadState.tab_error, "shield_alert", "red", testid="tab-error"),
         ),
         search_dialog(),
         listing_mail_dialog(),

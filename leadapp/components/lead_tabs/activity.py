@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import muted
 from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.state.lead_tabs import ActivityTab, SiteTab
 
-from .common import _select, pager, table
+from .common import _select, tab_body, table
 
 ACTIVITY_CHOICES = [{"code": "all", "label": "All activity"}] + [
     {"code": k, "label": v} for k, v in ACTIVITY_KINDS.items()
 ]
 
+SITE_CHOICES = [
+    {"code": "all", "label": "Searches and views"},
+    {"code": "search", "label": "Searches run"},
+    {"code": "listing_view", "label": "Listings viewed"},
+]
+
 
 def activity_tab() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return tab_body(
+        [
             _select(ACTIVITY_CHOICES, ActivityTab.filter, ActivityTab.filter_by, "activity-filter"),
-            rx.text(
-                ActivityTab.total,
-                " activities",
-                size="2",
-                color_scheme="gray",
-                data_testid="activity-total",
-            ),
-            rx.spacer(),
-            pager(ActivityTab.page, ActivityTab.pages, ActivityTab.goto, "activity"),
-            wrap="wrap",
-            width="100%",
-            align="center",
-        ),
+            muted(ActivityTab.total, " activities", data_testid="activity-total"),
+        ],
+        ActivityTab,
+        "activity",
         table(
             ["When", "Activity", "Details"],
             ActivityTab.rows,
@@ -43,31 +41,23 @@ def activity_tab() -> rx.Component:
             "activity-table",
             "No website activity yet.",
         ),
-        width="100%",
-        spacing="3",
+        wrap=True,
     )
 
 
 def site_tab() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return tab_body(
+        [
             _select(
-                [
-                    {"code": "all", "label": "Searches and views"},
-                    {"code": "search", "label": "Searches run"},
-                    {"code": "listing_view", "label": "Listings viewed"},
-                ],
+                SITE_CHOICES,
                 SiteTab.filter,
                 SiteTab.filter_by,
                 "site-filter",
             ),
-            rx.text(SiteTab.total, " items", size="2", color_scheme="gray"),
-            rx.spacer(),
-            pager(SiteTab.page, SiteTab.pages, SiteTab.goto, "site"),
-            wrap="wrap",
-            width="100%",
-            align="center",
-        ),
+            muted(SiteTab.total, " items"),
+        ],
+        SiteTab,
+        "site",
         table(
             ["When", "What", "Details"],
             SiteTab.rows,
@@ -86,6 +76,5 @@ def site_tab() -> rx.Component:
             "site-table",
             "No searches or listing views yet.",
         ),
-        width="100%",
-        spacing="3",
+        wrap=True,
     )

@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+
+from leadapp.components.forms import table_header
+from leadapp.components.ui import empty_or, icon_action, muted
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
     return rx.hstack(
-        rx.icon_button(
-            rx.icon("chevron-left", size=16),
-            size="1",
-            variant="soft",
+        icon_action(
+            "chevron-left",
+            "Previous page",
+            goto(page - 1),
+            testid=f"{testid}-prev",
+            icon_size=16,
             disabled=page <= 0,
-            on_click=goto(page - 1),
-            aria_label="Previous page",
-            data_testid=f"{testid}-prev",
         ),
-        rx.text(
-            "Page ",
-            page + 1,
-            " of ",
-            pages,
-            size="1",
-            color_scheme="gray",
-            data_testid=f"{testid}-page",
-        ),
-        rx.icon_button(
-            rx.icon("chevron-right", size=16),
-            size="1",
-            variant="soft",
+        muted("Page ", page + 1, " of ", pages, size="1", data_testid=f"{testid}-page"),
+        icon_action(
+            "chevron-right",
+            "Next page",
+            goto(page + 1),
+            testid=f"{testid}-next",
+            icon_size=16,
             disabled=page >= pages - 1,
-            on_click=goto(page + 1),
-            aria_label="Next page",
-            data_testid=f"{testid}-next",
         ),
         align="center",
         spacing="2",
@@ -40,11 +35,11 @@ def pager(page, pages, goto, testid: str) -> rx.Component:
 
 
 def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Component:
-    return rx.cond(
-        rows.length() > 0,
+    return empty_or(
+        rows,
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                table_header(*headers),
                 rx.table.body(rx.foreach(rows, row_fn)),
                 size="1",
                 variant="surface",
@@ -54,9 +49,9 @@ def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Compo
             overflow_x="auto",
             width="100%",
         ),
-        rx.text(
-            empty, size="2", color_scheme="gray", padding_y="12px", data_testid=f"{testid}-empty"
-        ),
+        empty,
+        padding_y="12px",
+        data_testid=f"{testid}-empty",
     )
 
 
@@ -68,3 +63,24 @@ def _select(items, value, on_change, testid: str, width: str = "200px") -> rx.Co
         on_change=on_change,
         size="2",
     )
+
+
+def tab_body(
+    tools: list[rx.Component],
+    paged: Any,
+    testid: str,
+    *body: rx.Component,
+    wrap: bool = False,
+    spacing: str = "3",
+) -> rx.Component:
+    """A paged tab: its tools on the left and `paged`'s pager (a Pager substate) on the right,
+    then `body`."""
+    bar = rx.hstack(
+        *tools,
+        rx.spacer(),
+        pager(paged.page, paged.pages, paged.goto, testid),
+        **({"wrap": "wrap"} if wrap else {}),
+        width="100%",
+        align="center",
+    )
+    return rx.vstack(bar, *body, width="100%", spacing=spacing)

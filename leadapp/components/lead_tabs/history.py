@@ -5,11 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
+from leadapp.components.ui import action_link, empty_or, icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
-from ..lead_header.common import field_error
-from .common import _select, pager
+from ..lead_header.common import title_and_body
+from .common import _select, tab_body
+
+HISTORY_CHOICES = [
+    {"code": "all", "label": "Everything"},
+    {"code": "notes", "label": "Notes, calls, quick events"},
+    {"code": "messages", "label": "Messages"},
+    {"code": "changes", "label": "Changes (audit trail)"},
+]
 
 
 def history_tab() -> rx.Component:
@@ -30,9 +38,9 @@ def history_tab() -> rx.Component:
                         ),
                     ),
                     rx.text(e["title"], weight="bold", size="2"),
-                    rx.cond(e["change"] != "", rx.text(e["change"], size="2", color_scheme="gray")),
+                    rx.cond(e["change"] != "", muted(e["change"])),
                     rx.spacer(),
-                    rx.text(e["who"], " · ", e["when"], size="1", color_scheme="gray"),
+                    muted(e["who"], " · ", e["when"], size="1"),
                     width="100%",
                     wrap="wrap",
                     align="center",
@@ -49,14 +57,7 @@ def history_tab() -> rx.Component:
                                 data_testid="details-input",
                             ),
                             rx.hstack(
-                                rx.button(
-                                    "Cancel",
-                                    size="1",
-                                    variant="soft",
-                                    color_scheme="gray",
-                                    type="button",
-                                    on_click=HistoryTab.cancel_details,
-                                ),
+                                cancel_button(HistoryTab.cancel_details, size="1"),
                                 rx.button(
                                     "Save details",
                                     size="1",
@@ -81,12 +82,10 @@ def history_tab() -> rx.Component:
                         ),
                         rx.cond(
                             e["can_edit"],
-                            rx.link(
+                            action_link(
                                 rx.cond(e["body"] != "", "Edit details", "Add details"),
-                                size="1",
-                                cursor="pointer",
-                                on_click=HistoryTab.start_details(e["id"]),
-                                data_testid="add-details",
+                                HistoryTab.start_details(e["id"]),
+                                testid="add-details",
                             ),
                         ),
                         spacing="3",
@@ -103,15 +102,10 @@ def history_tab() -> rx.Component:
             data_testid="history-row",
         )
 
-    return rx.vstack(
-        rx.hstack(
+    return tab_body(
+        [
             _select(
-                [
-                    {"code": "all", "label": "Everything"},
-                    {"code": "notes", "label": "Notes, calls, quick events"},
-                    {"code": "messages", "label": "Messages"},
-                    {"code": "changes", "label": "Changes (audit trail)"},
-                ],
+                HISTORY_CHOICES,
                 HistoryTab.filter,
                 HistoryTab.filter_by,
                 "history-filter",
@@ -121,9 +115,7 @@ def history_tab() -> rx.Component:
                 LeadState.can_change,
                 rx.menu.root(
                     rx.menu.trigger(
-                        rx.button(
-                            rx.icon("plus", size=14), "Add new", size="2", data_testid="history-add"
-                        )
+                        icon_text_button("plus", "Add new", testid="history-add", size="2")
                     ),
                     rx.menu.content(
                         rx.menu.item(
@@ -137,12 +129,9 @@ def history_tab() -> rx.Component:
                     ),
                 ),
             ),
-            rx.spacer(),
-            pager(HistoryTab.page, HistoryTab.pages, HistoryTab.goto, "history"),
-            wrap="wrap",
-            width="100%",
-            align="center",
-        ),
+        ],
+        HistoryTab,
+        "history",
         rx.cond(
             HistoryTab.note_kind != "",
             rx.card(
@@ -155,25 +144,14 @@ def history_tab() -> rx.Component:
                             weight="bold",
                             size="2",
                         ),
-                        rx.input(
-                            name="title",
-                            placeholder="Title (optional)",
-                            default_value=HistoryTab.note_draft["title"],
-                            width="100%",
-                            data_testid="note-title",
+                        *title_and_body(
+                            HistoryTab.note_draft,
+                            HistoryTab.note_errors,
+                            "note",
+                            "Title (optional)",
+                            rx.cond(HistoryTab.note_kind == "call", "What was said", "Note"),
+                            "4",
                         ),
-                        field_error(HistoryTab.note_errors, "title"),
-                        rx.text_area(
-                            name="body",
-                            placeholder=rx.cond(
-                                HistoryTab.note_kind == "call", "What was said", "Note"
-                            ),
-                            rows="4",
-                            default_value=HistoryTab.note_draft["body"],
-                            width="100%",
-                            data_testid="note-body",
-                        ),
-                        field_error(HistoryTab.note_errors, "body"),
                         form_footer(cancel_button(HistoryTab.close_note), "Save", "save-note"),
                         width="100%",
                     ),
@@ -182,11 +160,10 @@ def history_tab() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.cond(
-            HistoryTab.rows.length() > 0,
+        empty_or(
+            HistoryTab.rows,
             rx.vstack(rx.foreach(HistoryTab.rows, entry), spacing="0", width="100%"),
-            rx.text("No history yet.", size="2", color_scheme="gray"),
+            "No history yet.",
         ),
-        width="100%",
-        spacing="3",
+        wrap=True,
     )

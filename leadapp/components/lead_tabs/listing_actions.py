@@ -11,6 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail
 from leadapp.state.lead_tabs.listing_mail import NOTE_MAX
@@ -25,12 +26,8 @@ def sheet_href(mls) -> rx.Var:
 def sheet_link(href, testid: str) -> rx.Component:
     """The "Showing sheet" button: opens the printable sheet at `href` in a new tab."""
     return rx.link(
-        rx.button(
-            rx.icon("printer", size=12),
-            "Showing sheet",
-            size="1",
-            variant="soft",
-            color_scheme="gray",
+        icon_text_button(
+            "printer", "Showing sheet", icon_size=12, size="1", variant="soft", color_scheme="gray"
         ),
         href=href,
         is_external=True,
@@ -42,13 +39,14 @@ def listing_actions(listing_id, mls) -> rx.Component:
     return rx.hstack(
         rx.cond(
             LeadState.can_change,
-            rx.button(
-                rx.icon("mail", size=12),
+            icon_text_button(
+                "mail",
                 "Email this listing",
+                ListingMail.open_email(listing_id),
+                testid="email-listing",
+                icon_size=12,
                 size="1",
                 variant="soft",
-                on_click=ListingMail.open_email(listing_id),
-                data_testid="email-listing",
             ),
         ),
         sheet_link(sheet_href(mls), "showing-sheet"),
@@ -72,14 +70,12 @@ def listing_mail_dialog() -> rx.Component:
                 rx.vstack(
                     rx.foreach(
                         ListingMail.lm_listings,
-                        lambda li: rx.text(
+                        lambda li: muted(
                             li["address"],
                             " · ",
                             li["price"],
                             " · MLS ",
                             li["mls"],
-                            size="2",
-                            color_scheme="gray",
                             as_="div",
                             data_testid="listing-mail-item",
                         ),
@@ -105,12 +101,7 @@ def listing_mail_dialog() -> rx.Component:
                     ),
                     rx.hstack(
                         cancel_button(ListingMail.close_email),
-                        rx.button(
-                            rx.icon("send", size=14),
-                            "Send",
-                            type="submit",
-                            data_testid="send-listing",
-                        ),
+                        icon_text_button("send", "Send", testid="send-listing", type="submit"),
                         justify="end",
                         width="100%",
                     ),

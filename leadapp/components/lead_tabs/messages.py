@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.outbox import status_badge
+from leadapp.components.ui import icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
-from .common import pager, table
+from .common import tab_body, table
 from .listing_actions import listing_actions
 
 
@@ -36,7 +37,7 @@ def all_mail_panel() -> rx.Component:
                 rx.table.cell(
                     rx.vstack(
                         rx.link(m["subject"], href="/outbox?lead=" + m["lead_id"].to_string()),
-                        rx.text(m["sent_by"], size="1", color_scheme="gray"),
+                        muted(m["sent_by"], size="1"),
                         spacing="0",
                     )
                 ),
@@ -53,22 +54,17 @@ def all_mail_panel() -> rx.Component:
 
 
 def messages_tab() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return tab_body(
+        [
             rx.cond(
                 LeadState.can_change,
-                rx.button(
-                    rx.icon("mail-plus", size=14),
-                    "New message",
-                    size="2",
-                    on_click=LeadState.open_dialog("message"),
+                icon_text_button(
+                    "mail-plus", "New message", LeadState.open_dialog("message"), size="2"
                 ),
-            ),
-            rx.spacer(),
-            pager(MessagesTab.page, MessagesTab.pages, MessagesTab.goto, "messages"),
-            width="100%",
-            align="center",
-        ),
+            )
+        ],
+        MessagesTab,
+        "messages",
         table(
             ["Sent", "Subject", "From", "Delivery"],
             MessagesTab.rows,
@@ -93,13 +89,7 @@ def messages_tab() -> rx.Component:
         rx.dialog.root(
             rx.dialog.content(
                 rx.dialog.title(MessagesTab.open_msg["title"]),
-                rx.text(
-                    MessagesTab.open_msg["who"],
-                    " · ",
-                    MessagesTab.open_msg["when"],
-                    size="1",
-                    color_scheme="gray",
-                ),
+                muted(MessagesTab.open_msg["who"], " · ", MessagesTab.open_msg["when"], size="1"),
                 rx.text(
                     MessagesTab.open_msg["body"],
                     white_space="pre-wrap",
@@ -112,20 +102,14 @@ def messages_tab() -> rx.Component:
             open=MessagesTab.open_msg["id"] > 0,
             on_open_change=lambda _o: MessagesTab.close_message(),
         ),
-        width="100%",
-        spacing="3",
     )
 
 
 def listings_tab() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.text(ListingsTab.total, " listings sent", size="2", color_scheme="gray"),
-            rx.spacer(),
-            pager(ListingsTab.page, ListingsTab.pages, ListingsTab.goto, "listings"),
-            width="100%",
-            align="center",
-        ),
+    return tab_body(
+        [muted(ListingsTab.total, " listings sent")],
+        ListingsTab,
+        "listings",
         table(
             ["When", "Listing", "Price", "Beds / baths", "MLS", "How", "By", ""],
             ListingsTab.rows,
@@ -143,8 +127,6 @@ def listings_tab() -> rx.Component:
             "listings-table",
             "No listings have been emailed or put on a showing sheet for this lead.",
         ),
-        width="100%",
-        spacing="3",
     )
 
 
@@ -155,13 +137,9 @@ def tools_tab() -> rx.Component:
                 ToolsTab.rows,
                 lambda r: rx.card(
                     rx.vstack(
-                        rx.text(r["label"], size="1", color_scheme="gray"),
+                        muted(r["label"], size="1"),
                         rx.heading(r["count"], size="6"),
-                        rx.text(
-                            rx.cond(r["last"] != "", "Last: " + r["last"], "Never"),
-                            size="1",
-                            color_scheme="gray",
-                        ),
+                        muted(rx.cond(r["last"] != "", "Last: " + r["last"], "Never"), size="1"),
                         spacing="1",
                     ),
                     data_testid="tool-" + r["key"],

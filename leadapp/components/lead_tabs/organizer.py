@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import action_link, card_stack, delete_action, empty_or, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
 
 from ..lead_header.common import L
 from .common import _select
 from .listing_actions import listing_actions
+
+FAVORITE_SORTS = [
+    {"code": "newest", "label": "Newest first"},
+    {"code": "price_asc", "label": "Price: low to high"},
+    {"code": "price_desc", "label": "Price: high to low"},
+    {"code": "beds", "label": "Most bedrooms"},
+]
 
 
 def _theirs(by_lead) -> rx.Component:
@@ -26,100 +34,80 @@ def _theirs(by_lead) -> rx.Component:
     )
 
 
+def _delete(row, label: str, on_click, testid: str) -> rx.Component:
+    """The bin button of a card, for a row the user may delete."""
+    return rx.cond(
+        row["can_delete"], delete_action(label, on_click, testid=testid, variant="ghost")
+    )
+
+
+def _alert_switch(s, testid: str) -> rx.Component:
+    """A saved search's email alerts on or off (greyed where the user may not toggle it)."""
+    return rx.switch(
+        checked=s["alerts"],
+        disabled=~s["can_toggle"],
+        on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
+        data_testid=testid,
+    )
+
+
 def _search_card(s) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(s["name"], weight="bold", size="2"),
-                _theirs(s["by_lead"]),
-                rx.spacer(),
-                rx.cond(
-                    s["can_delete"],
-                    rx.icon_button(
-                        rx.icon("trash-2", size=14),
-                        size="1",
-                        variant="ghost",
-                        color_scheme="red",
-                        on_click=OrganizerTab.delete_search(s["id"]),
-                        aria_label="Delete search",
-                        data_testid="delete-search",
-                    ),
-                ),
-                width="100%",
-                align="center",
-                wrap="wrap",
-            ),
-            rx.text(s["criteria"], size="1", color_scheme="gray"),
-            rx.cond(
-                s["can_delete"],
-                rx.link(
-                    "Update this search",
-                    size="1",
-                    cursor="pointer",
-                    on_click=PropertySearch.edit_search(s["id"]),
-                    data_testid="edit-search",
-                ),
-            ),
-            rx.hstack(
-                rx.text("Created ", s["created"], size="1", color_scheme="gray"),
-                rx.spacer(),
-                rx.text("Email alerts", size="1"),
-                rx.switch(
-                    checked=s["alerts"],
-                    disabled=~s["can_toggle"],
-                    on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
-                    data_testid="alert-switch",
-                ),
-                width="100%",
-                align="center",
-            ),
-            spacing="1",
+    return card_stack(
+        rx.hstack(
+            rx.text(s["name"], weight="bold", size="2"),
+            _theirs(s["by_lead"]),
+            rx.spacer(),
+            _delete(s, "Delete search", OrganizerTab.delete_search(s["id"]), "delete-search"),
             width="100%",
+            align="center",
+            wrap="wrap",
         ),
-        width="100%",
-        data_testid="saved-search",
+        muted(s["criteria"], size="1"),
+        rx.cond(
+            s["can_delete"],
+            action_link(
+                "Update this search", PropertySearch.edit_search(s["id"]), testid="edit-search"
+            ),
+        ),
+        rx.hstack(
+            muted("Created ", s["created"], size="1"),
+            rx.spacer(),
+            rx.text("Email alerts", size="1"),
+            _alert_switch(s, "alert-switch"),
+            width="100%",
+            align="center",
+        ),
+        spacing="1",
+        testid="saved-search",
     )
 
 
 def _fav_card(f) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(f["address"], weight="bold", size="2"),
-                rx.spacer(),
-                rx.cond(
-                    f["can_delete"],
-                    rx.icon_button(
-                        rx.icon("trash-2", size=14),
-                        size="1",
-                        variant="ghost",
-                        color_scheme="red",
-                        on_click=OrganizerTab.delete_favorite(f["fav_id"]),
-                        aria_label="Remove favourite",
-                        data_testid="delete-favorite",
-                    ),
-                ),
-                width="100%",
-                align="center",
+    return card_stack(
+        rx.hstack(
+            rx.text(f["address"], weight="bold", size="2"),
+            rx.spacer(),
+            _delete(
+                f, "Remove favourite", OrganizerTab.delete_favorite(f["fav_id"]), "delete-favorite"
             ),
-            rx.hstack(
-                rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),
-                rx.text(f["beds"], " bd · ", f["baths"], " ba", size="2"),
-                rx.text("MLS ", f["mls"], size="1", color_scheme="gray"),
-                wrap="wrap",
-                align="center",
-            ),
-            rx.hstack(
-                _theirs(f["by_lead"]),
-                rx.text("Added ", f["added"], size="1", color_scheme="gray"),
-                wrap="wrap",
-            ),
-            listing_actions(f["id"], f["mls"]),
-            spacing="1",
             width="100%",
+            align="center",
         ),
-        width="100%",
-        data_testid="favorite",
+        rx.hstack(
+            rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),
+            rx.text(f["beds"], " bd · ", f["baths"], " ba", size="2"),
+            muted("MLS ", f["mls"], size="1"),
+            wrap="wrap",
+            align="center",
+        ),
+        rx.hstack(
+            _theirs(f["by_lead"]),
+            muted("Added ", f["added"], size="1"),
+            wrap="wrap",
+        ),
+        listing_actions(f["id"], f["mls"]),
+        spacing="1",
+        testid="favorite",
     )
 
 
@@ -144,7 +132,7 @@ def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
     two columns from medium screens up."""
     return rx.vstack(
         rx.hstack(
-            rx.text(rows.length(), noun, size="2", color_scheme="gray"),
+            muted(rows.length(), noun),
             rx.spacer(),
             *tools,
             width="100%",
@@ -183,12 +171,7 @@ def organizer_tab() -> rx.Component:
                 OrganizerTab.favs,
                 _fav_card,
                 _select(
-                    [
-                        {"code": "newest", "label": "Newest first"},
-                        {"code": "price_asc", "label": "Price: low to high"},
-                        {"code": "price_desc", "label": "Price: high to low"},
-                        {"code": "beds", "label": "Most bedrooms"},
-                    ],
+                    FAVORITE_SORTS,
                     OrganizerTab.fav_sort,
                     OrganizerTab.sort_favorites,
                     "favorite-sort",
@@ -212,8 +195,8 @@ def updates_tab() -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.cond(
-                rows.length() > 0,
+            empty_or(
+                rows,
                 rx.vstack(
                     rx.foreach(
                         rows,
@@ -225,18 +208,14 @@ def updates_tab() -> rx.Component:
                                         _theirs(s["by_lead"]),
                                         wrap="wrap",
                                     ),
-                                    rx.text(s["criteria"], size="1", color_scheme="gray"),
-                                    rx.text(
-                                        "Last sent: ", s["last_sent"], size="1", color_scheme="gray"
-                                    ),
+                                    muted(s["criteria"], size="1"),
+                                    muted("Last sent: ", s["last_sent"], size="1"),
                                     rx.cond(
                                         s["can_delete"],
-                                        rx.link(
+                                        action_link(
                                             "Update this search criteria",
-                                            size="1",
-                                            cursor="pointer",
-                                            on_click=PropertySearch.edit_search(s["id"]),
-                                            data_testid="edit-daily",
+                                            PropertySearch.edit_search(s["id"]),
+                                            testid="edit-daily",
                                         ),
                                     ),
                                     spacing="1",
@@ -244,12 +223,7 @@ def updates_tab() -> rx.Component:
                                 rx.spacer(),
                                 rx.vstack(
                                     rx.text("Send daily email updates", size="1"),
-                                    rx.switch(
-                                        checked=s["alerts"],
-                                        disabled=~s["can_toggle"],
-                                        on_change=lambda v: OrganizerTab.toggle_alert(s["id"], v),
-                                        data_testid="daily-switch",
-                                    ),
+                                    _alert_switch(s, "daily-switch"),
                                     align="end",
                                     spacing="1",
                                 ),
@@ -262,7 +236,7 @@ def updates_tab() -> rx.Component:
                     ),
                     width="100%",
                 ),
-                rx.text("No daily searches.", size="2", color_scheme="gray"),
+                "No daily searches.",
             ),
             width="100%",
             spacing="2",

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import labelled, table_header
+from leadapp.components.ui import dialog, icon_text_button, muted
 from leadapp.models.enums import PROPERTY_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail, PropertySearch
 
-from ..lead_header.common import field_error
 from .common import pager
 from .listing_actions import sheet_link
 
@@ -38,13 +39,14 @@ def _picked_bar() -> rx.Component:
             ),
             rx.cond(
                 LeadState.can_change,
-                rx.button(
-                    rx.icon("mail", size=12),
+                icon_text_button(
+                    "mail",
                     "Email these listings",
+                    ListingMail.open_picked,
+                    testid="ps-email-picked",
+                    icon_size=12,
                     size="1",
                     variant="soft",
-                    on_click=ListingMail.open_picked,
-                    data_testid="ps-email-picked",
                 ),
             ),
             sheet_link(sheet, "ps-sheet-picked"),
@@ -70,211 +72,184 @@ def _picked_bar() -> rx.Component:
 
 def search_dialog() -> rx.Component:
     def inp(label, name, placeholder="", type_="text"):
-        return rx.vstack(
-            rx.text(label, size="1", weight="medium"),
-            rx.input(
-                name=name,
-                placeholder=placeholder,
-                type=type_,
-                default_value=PropertySearch.ps_form[name],
-                width="100%",
-                data_testid=f"ps-{name}",
-            ),
-            field_error(PropertySearch.ps_errors, name),
-            spacing="1",
+        control = rx.input(
+            name=name,
+            placeholder=placeholder,
+            type=type_,
+            default_value=PropertySearch.ps_form[name],
             width="100%",
+            data_testid=f"ps-{name}",
         )
+        errors = PropertySearch.ps_errors
+        return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")
 
     sel_style = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(
-                rx.cond(
-                    PropertySearch.ps_mode == "search",
-                    rx.cond(
-                        PropertySearch.ps_edit_id > 0,
-                        "Update this search",
-                        "Property search: save a search for the lead",
-                    ),
-                    "Property search: add favourites",
-                )
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.grid(
-                        inp("City", "city", "e.g. Berkeley"),
-                        rx.vstack(
-                            rx.text("For", size="1", weight="medium"),
-                            rx.el.select(
-                                rx.el.option("Sale", value="sale"),
-                                rx.el.option("Rent", value="rent"),
-                                name="transaction",
-                                default_value=PropertySearch.ps_form["transaction"],
-                                style=sel_style,
-                                data_testid="ps-transaction",
-                            ),
-                            spacing="1",
-                            width="100%",
+    title = rx.cond(
+        PropertySearch.ps_mode == "search",
+        rx.cond(
+            PropertySearch.ps_edit_id > 0,
+            "Update this search",
+            "Property search: save a search for the lead",
+        ),
+        "Property search: add favourites",
+    )
+    return dialog(
+        PropertySearch.ps_open,
+        PropertySearch.close_search,
+        title,
+        rx.form(
+            rx.vstack(
+                rx.grid(
+                    inp("City", "city", "e.g. Berkeley"),
+                    rx.vstack(
+                        rx.text("For", size="1", weight="medium"),
+                        rx.el.select(
+                            rx.el.option("Sale", value="sale"),
+                            rx.el.option("Rent", value="rent"),
+                            name="transaction",
+                            default_value=PropertySearch.ps_form["transaction"],
+                            style=sel_style,
+                            data_testid="ps-transaction",
                         ),
-                        rx.vstack(
-                            rx.text("Property type", size="1", weight="medium"),
-                            rx.el.select(
-                                rx.foreach(
-                                    PROPERTY_CHOICES,
-                                    lambda p: rx.el.option(p["label"], value=p["code"]),
-                                ),
-                                name="property_type",
-                                default_value=PropertySearch.ps_form["property_type"],
-                                style=sel_style,
-                                data_testid="ps-property_type",
-                            ),
-                            spacing="1",
-                            width="100%",
-                        ),
-                        inp("Min price", "min_price", "$"),
-                        inp("Max price", "max_price", "$"),
-                        inp("Min beds", "min_beds", "any"),
-                        inp("Min baths", "min_baths", "any"),
-                        columns=rx.breakpoints(initial="2", md="4"),
-                        spacing="2",
+                        spacing="1",
                         width="100%",
                     ),
-                    rx.hstack(
-                        rx.button(
-                            rx.icon("search", size=14),
-                            "Search",
-                            type="submit",
-                            data_testid="ps-search",
+                    rx.vstack(
+                        rx.text("Property type", size="1", weight="medium"),
+                        rx.el.select(
+                            rx.foreach(
+                                PROPERTY_CHOICES,
+                                lambda p: rx.el.option(p["label"], value=p["code"]),
+                            ),
+                            name="property_type",
+                            default_value=PropertySearch.ps_form["property_type"],
+                            style=sel_style,
+                            data_testid="ps-property_type",
                         ),
-                        rx.text(
-                            PropertySearch.ps_total,
-                            " matches",
-                            size="2",
-                            color_scheme="gray",
-                            data_testid="ps-total",
-                        ),
-                        align="center",
+                        spacing="1",
+                        width="100%",
                     ),
-                    spacing="3",
+                    inp("Min price", "min_price", "$"),
+                    inp("Max price", "max_price", "$"),
+                    inp("Min beds", "min_beds", "any"),
+                    inp("Min baths", "min_baths", "any"),
+                    columns=rx.breakpoints(initial="2", md="4"),
+                    spacing="2",
                     width="100%",
                 ),
-                on_submit=PropertySearch.run_search,
+                rx.hstack(
+                    icon_text_button("search", "Search", testid="ps-search", type="submit"),
+                    muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
+                    align="center",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=PropertySearch.run_search,
+            key=PropertySearch.ps_key.to(str),
+        ),
+        _picked_bar(),
+        rx.box(
+            rx.table.root(
+                table_header("", "Address", "Price", "Beds", "Baths", "MLS", ""),
+                rx.table.body(
+                    rx.foreach(
+                        PropertySearch.ps_rows,
+                        lambda r: rx.table.row(
+                            rx.table.cell(
+                                rx.checkbox(
+                                    checked=PropertySearch.ps_picked_ids.contains(r["id"]),
+                                    on_change=lambda _c: PropertySearch.toggle_pick(r["id"]),
+                                    aria_label="Pick " + r["address"].to(str),
+                                    data_testid="ps-pick",
+                                )
+                            ),
+                            rx.table.cell(r["address"]),
+                            rx.table.cell(r["price"]),
+                            rx.table.cell(r["beds"]),
+                            rx.table.cell(r["baths"]),
+                            rx.table.cell(r["mls"]),
+                            rx.table.cell(
+                                rx.cond(
+                                    PropertySearch.ps_mode == "favorite",
+                                    rx.icon_button(
+                                        rx.icon(
+                                            "heart",
+                                            size=14,
+                                            fill=rx.cond(r["favorite"], "currentColor", "none"),
+                                        ),
+                                        size="1",
+                                        variant="ghost",
+                                        color_scheme="red",
+                                        disabled=r["favorite"],
+                                        on_click=PropertySearch.favorite_listing(r["id"]),
+                                        aria_label="Add to favourites",
+                                        data_testid="ps-heart",
+                                    ),
+                                )
+                            ),
+                            data_testid="ps-row",
+                        ),
+                    )
+                ),
+                size="1",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+            max_height="45vh",
+            overflow_y="auto",
+            margin_y="8px",
+        ),
+        rx.cond(
+            PropertySearch.ps_total > 0,
+            pager(
+                PropertySearch.ps_page,
+                PropertySearch.ps_pages,
+                PropertySearch.search_goto,
+                "ps",
+            ),
+        ),
+        rx.cond(
+            PropertySearch.ps_mode == "search",
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        name="name",
+                        placeholder="Name the search (optional)",
+                        default_value=PropertySearch.ps_name,
+                        width="100%",
+                        data_testid="ps-name",
+                    ),
+                    rx.hstack(
+                        rx.checkbox(name="alerts", default_checked=True, data_testid="ps-alerts"),
+                        rx.text("Send daily email updates", size="2", white_space="nowrap"),
+                        align="center",
+                    ),
+                    rx.button(
+                        rx.cond(PropertySearch.ps_edit_id > 0, "Update search", "Save search"),
+                        type="submit",
+                        data_testid="ps-save",
+                    ),
+                    width="100%",
+                    align="center",
+                    wrap="wrap",
+                ),
+                on_submit=PropertySearch.save_search,
                 key=PropertySearch.ps_key.to(str),
             ),
-            _picked_bar(),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(h)
-                                for h in ("", "Address", "Price", "Beds", "Baths", "MLS", "")
-                            ]
-                        )
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            PropertySearch.ps_rows,
-                            lambda r: rx.table.row(
-                                rx.table.cell(
-                                    rx.checkbox(
-                                        checked=PropertySearch.ps_picked_ids.contains(r["id"]),
-                                        on_change=lambda _c: PropertySearch.toggle_pick(r["id"]),
-                                        aria_label="Pick " + r["address"].to(str),
-                                        data_testid="ps-pick",
-                                    )
-                                ),
-                                rx.table.cell(r["address"]),
-                                rx.table.cell(r["price"]),
-                                rx.table.cell(r["beds"]),
-                                rx.table.cell(r["baths"]),
-                                rx.table.cell(r["mls"]),
-                                rx.table.cell(
-                                    rx.cond(
-                                        PropertySearch.ps_mode == "favorite",
-                                        rx.icon_button(
-                                            rx.icon(
-                                                "heart",
-                                                size=14,
-                                                fill=rx.cond(r["favorite"], "currentColor", "none"),
-                                            ),
-                                            size="1",
-                                            variant="ghost",
-                                            color_scheme="red",
-                                            disabled=r["favorite"],
-                                            on_click=PropertySearch.favorite_listing(r["id"]),
-                                            aria_label="Add to favourites",
-                                            data_testid="ps-heart",
-                                        ),
-                                    )
-                                ),
-                                data_testid="ps-row",
-                            ),
-                        )
-                    ),
-                    size="1",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
-                max_height="45vh",
-                overflow_y="auto",
-                margin_y="8px",
-            ),
-            rx.cond(
-                PropertySearch.ps_total > 0,
-                pager(
-                    PropertySearch.ps_page,
-                    PropertySearch.ps_pages,
-                    PropertySearch.search_goto,
-                    "ps",
-                ),
-            ),
-            rx.cond(
-                PropertySearch.ps_mode == "search",
-                rx.form(
-                    rx.hstack(
-                        rx.input(
-                            name="name",
-                            placeholder="Name the search (optional)",
-                            default_value=PropertySearch.ps_name,
-                            width="100%",
-                            data_testid="ps-name",
-                        ),
-                        rx.hstack(
-                            rx.checkbox(
-                                name="alerts", default_checked=True, data_testid="ps-alerts"
-                            ),
-                            rx.text("Send daily email updates", size="2", white_space="nowrap"),
-                            align="center",
-                        ),
-                        rx.button(
-                            rx.cond(PropertySearch.ps_edit_id > 0, "Update search", "Save search"),
-                            type="submit",
-                            data_testid="ps-save",
-                        ),
-                        width="100%",
-                        align="center",
-                        wrap="wrap",
-                    ),
-                    on_submit=PropertySearch.save_search,
-                    key=PropertySearch.ps_key.to(str),
-                ),
-            ),
-            rx.hstack(
-                rx.button(
-                    "Close",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=PropertySearch.close_search,
-                    data_testid="ps-close",
-                ),
-                justify="end",
-                width="100%",
-                margin_top="8px",
-            ),
-            max_width="900px",
         ),
-        open=PropertySearch.ps_open,
-        on_open_change=lambda _o: PropertySearch.close_search(),
+        rx.hstack(
+            rx.button(
+                "Close",
+                variant="soft",
+                color_scheme="gray",
+                on_click=PropertySearch.close_search,
+                data_testid="ps-close",
+            ),
+            justify="end",
+            width="100%",
+            margin_top="8px",
+        ),
+        max_width="900px",
     )

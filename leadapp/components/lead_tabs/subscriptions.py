@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button, form_footer
+from leadapp.components.ui import (
+    action_link,
+    card_stack,
+    compact_table,
+    confirm_buttons,
+    confirm_dialog,
+    dialog,
+    empty_or,
+    footed_form,
+    icon_text_button,
+    muted,
+    notice,
+    soft_button,
+)
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import SubscriptionsTab
@@ -13,34 +26,21 @@ REPORT_CHOICES = [{"code": k, "label": v} for k, v in MARKET_REPORT_TYPES.items(
 
 
 def _clicks(rows) -> rx.Component:
-    return rx.cond(
-        rows.length() > 0,
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Email"),
-                        rx.table.column_header_cell("Sent"),
-                        rx.table.column_header_cell("Clicked"),
-                    )
+    return empty_or(
+        rows,
+        compact_table(
+            ["Email", "Sent", "Clicked"],
+            rx.foreach(
+                rows,
+                lambda c: rx.table.row(
+                    rx.table.cell(c["subject"]),
+                    rx.table.cell(c["sent"]),
+                    rx.table.cell(c["clicked"]),
                 ),
-                rx.table.body(
-                    rx.foreach(
-                        rows,
-                        lambda c: rx.table.row(
-                            rx.table.cell(c["subject"]),
-                            rx.table.cell(c["sent"]),
-                            rx.table.cell(c["clicked"]),
-                        ),
-                    )
-                ),
-                size="1",
-                width="100%",
             ),
-            overflow_x="auto",
-            width="100%",
         ),
-        rx.text("No click-throughs.", size="1", color_scheme="gray"),
+        "No click-throughs.",
+        size="1",
     )
 
 
@@ -48,7 +48,7 @@ def _criteria_and_mail(sub, sent_testid: str = "") -> list[rx.Component]:
     """A subscription's criteria, the email it got in the last 30 days and their clicks."""
     sent = ("Emails sent in the last 30 days: ", sub["sent_30"])
     return [
-        rx.text(sub["criteria"], size="1", color_scheme="gray"),
+        muted(sub["criteria"], size="1"),
         rx.text(*sent, size="1", data_testid=sent_testid)
         if sent_testid
         else rx.text(*sent, size="1"),
@@ -68,103 +68,97 @@ def _deactivate(kind: str, sub) -> rx.Component:
     """Asks to confirm ending an active market or campaign subscription (kind)."""
     return rx.cond(
         sub["active"] & LeadState.can_change,
-        rx.button(
+        soft_button(
             "Deactivate",
-            size="1",
+            SubscriptionsTab.ask_deactivate(kind, sub["id"]),
+            testid=f"deactivate-{kind}",
             color_scheme="red",
-            variant="soft",
-            on_click=SubscriptionsTab.ask_deactivate(kind, sub["id"]),
-            data_testid=f"deactivate-{kind}",
         ),
     )
 
 
 def _market_card(m) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(m["market"], weight="bold", size="2"),
-                rx.badge(m["type"], variant="outline"),
-                _active_badge(m["active"]),
-                rx.spacer(),
-                _deactivate("market", m),
-                wrap="wrap",
-                width="100%",
-                align="center",
-            ),
-            *_criteria_and_mail(m, "market-sent-30"),
-            spacing="2",
+    return card_stack(
+        rx.hstack(
+            rx.text(m["market"], weight="bold", size="2"),
+            rx.badge(m["type"], variant="outline"),
+            _active_badge(m["active"]),
+            rx.spacer(),
+            _deactivate("market", m),
+            wrap="wrap",
             width="100%",
+            align="center",
         ),
-        width="100%",
-        data_testid="market-sub",
+        *_criteria_and_mail(m, "market-sent-30"),
+        spacing="2",
+        testid="market-sub",
     )
 
 
 def _campaign_card(c) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(c["campaign"], weight="bold", size="2"),
-                rx.badge(
-                    c["status_text"],
-                    variant="soft",
-                    color_scheme=rx.match(
-                        c["status"], ("active", "green"), ("completed", "blue"), "gray"
-                    ),
+    return card_stack(
+        rx.hstack(
+            rx.text(c["campaign"], weight="bold", size="2"),
+            rx.badge(
+                c["status_text"],
+                variant="soft",
+                color_scheme=rx.match(
+                    c["status"], ("active", "green"), ("completed", "blue"), "gray"
                 ),
-                rx.text(
-                    c["remaining"],
-                    " of ",
-                    c["total"],
-                    " emails remaining",
-                    size="1",
-                    color_scheme="gray",
-                    data_testid="campaign-remaining",
-                ),
-                rx.spacer(),
-                _deactivate("campaign", c),
-                wrap="wrap",
-                width="100%",
-                align="center",
             ),
-            rx.cond(
-                c["emails"].length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(h)
-                                    for h in ("Email", "Sent", "Opened", "Clicked")
-                                ]
-                            )
-                        ),
-                        rx.table.body(
-                            rx.foreach(
-                                c["emails"],
-                                lambda e: rx.table.row(
-                                    rx.table.cell(e["subject"]),
-                                    rx.table.cell(e["sent"]),
-                                    rx.table.cell(e["opened"]),
-                                    rx.table.cell(e["clicked"]),
-                                ),
-                            )
-                        ),
-                        size="1",
-                        width="100%",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
-                ),
-                rx.text("No emails sent yet.", size="1", color_scheme="gray"),
+            muted(
+                c["remaining"],
+                " of ",
+                c["total"],
+                " emails remaining",
+                size="1",
+                data_testid="campaign-remaining",
             ),
-            spacing="2",
+            rx.spacer(),
+            _deactivate("campaign", c),
+            wrap="wrap",
             width="100%",
+            align="center",
         ),
-        width="100%",
-        data_testid="campaign-sub",
+        empty_or(
+            c["emails"],
+            compact_table(
+                ["Email", "Sent", "Opened", "Clicked"],
+                rx.foreach(
+                    c["emails"],
+                    lambda e: rx.table.row(
+                        rx.table.cell(e["subject"]),
+                        rx.table.cell(e["sent"]),
+                        rx.table.cell(e["opened"]),
+                        rx.table.cell(e["clicked"]),
+                    ),
+                ),
+            ),
+            "No emails sent yet.",
+            size="1",
+        ),
+        spacing="2",
+        testid="campaign-sub",
     )
+
+
+def _alert_card(a) -> rx.Component:
+    return card_stack(
+        rx.hstack(
+            rx.text(a["name"], weight="bold", size="2"),
+            _active_badge(a["active"]),
+            muted("Saved ", a["saved"], size="1"),
+            wrap="wrap",
+            align="center",
+        ),
+        *_criteria_and_mail(a),
+        spacing="2",
+        testid="alert-sub",
+    )
+
+
+def _cards(rows, card, empty: str) -> rx.Component:
+    return empty_or(rows, rx.vstack(rx.foreach(rows, card), width="100%"), empty)
 
 
 def _section(title: str, add, *children, testid: str) -> rx.Component:
@@ -181,12 +175,8 @@ def subscriptions_tab() -> rx.Component:
     def add(what, testid):
         return rx.cond(
             LeadState.can_change,
-            rx.button(  # noqa: E731
-                rx.icon("plus", size=14),
-                "Add new",
-                size="1",
-                on_click=SubscriptionsTab.open_sub_dialog(what),
-                data_testid=testid,
+            icon_text_button(
+                "plus", "Add new", SubscriptionsTab.open_sub_dialog(what), testid=testid, size="1"
             ),
         )
 
@@ -196,13 +186,7 @@ def subscriptions_tab() -> rx.Component:
             rx.vstack(
                 rx.foreach(
                     SubscriptionsTab.email_status,
-                    lambda line: rx.callout(
-                        line,
-                        icon="mail-x",
-                        color_scheme="orange",
-                        size="1",
-                        data_testid="email-status",
-                    ),
+                    lambda line: notice(line, "mail-x", "orange", testid="email-status", size="1"),
                 ),
                 spacing="1",
             ),
@@ -210,58 +194,24 @@ def subscriptions_tab() -> rx.Component:
         _section(
             "Market subscriptions",
             add("market", "add-market"),
-            rx.cond(
-                SubscriptionsTab.markets.length() > 0,
-                rx.vstack(rx.foreach(SubscriptionsTab.markets, _market_card), width="100%"),
-                rx.text("No market reports.", size="2", color_scheme="gray"),
-            ),
+            _cards(SubscriptionsTab.markets, _market_card, "No market reports."),
             testid="markets-section",
         ),
         _section(
             "Marketing automation campaigns",
             add("campaign", "add-campaign"),
-            rx.cond(
-                SubscriptionsTab.campaigns.length() > 0,
-                rx.vstack(rx.foreach(SubscriptionsTab.campaigns, _campaign_card), width="100%"),
-                rx.text("No campaigns.", size="2", color_scheme="gray"),
-            ),
+            _cards(SubscriptionsTab.campaigns, _campaign_card, "No campaigns."),
             testid="campaigns-section",
         ),
         _section(
             "Email alerts",
-            rx.link(
+            action_link(
                 "Manage email alerts / saved searches",
-                on_click=SubscriptionsTab.manage_alerts,
+                SubscriptionsTab.manage_alerts,
+                testid="manage-alerts",
                 size="2",
-                cursor="pointer",
-                data_testid="manage-alerts",
             ),
-            rx.cond(
-                SubscriptionsTab.alerts.length() > 0,
-                rx.vstack(
-                    rx.foreach(
-                        SubscriptionsTab.alerts,
-                        lambda a: rx.card(
-                            rx.vstack(
-                                rx.hstack(
-                                    rx.text(a["name"], weight="bold", size="2"),
-                                    _active_badge(a["active"]),
-                                    rx.text("Saved ", a["saved"], size="1", color_scheme="gray"),
-                                    wrap="wrap",
-                                    align="center",
-                                ),
-                                *_criteria_and_mail(a),
-                                spacing="2",
-                                width="100%",
-                            ),
-                            width="100%",
-                            data_testid="alert-sub",
-                        ),
-                    ),
-                    width="100%",
-                ),
-                rx.text("No saved search has email alerts on.", size="2", color_scheme="gray"),
-            ),
+            _cards(SubscriptionsTab.alerts, _alert_card, "No saved search has email alerts on."),
             testid="alerts-section",
         ),
         _market_dialog(),
@@ -287,23 +237,12 @@ def _choice_select(choices, name: str, testid: str, empty: rx.Component) -> rx.C
 
 def _subscribe_dialog(kind: str, title: str, on_submit, *fields: rx.Component) -> rx.Component:
     """The add-a-subscription dialog for `kind` ("market" | "campaign"): fields, Cancel, Save."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(title),
-            rx.form(
-                rx.vstack(
-                    *fields,
-                    form_footer(
-                        cancel_button(SubscriptionsTab.close_sub_dialog), "Save", f"save-{kind}"
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=on_submit,
-            ),
-        ),
-        open=SubscriptionsTab.sub_dialog == kind,
-        on_open_change=lambda _o: SubscriptionsTab.close_sub_dialog(),
+    close = SubscriptionsTab.close_sub_dialog
+    return dialog(
+        SubscriptionsTab.sub_dialog == kind,
+        close,
+        title,
+        footed_form(close, "Save", f"save-{kind}", on_submit, *fields),
     )
 
 
@@ -316,12 +255,10 @@ def _market_dialog() -> rx.Component:
             SubscriptionsTab.market_choices,
             "market_id",
             "market-choice",
-            rx.text(
+            muted(
                 "No markets yet: create one under ",
                 rx.link("Marketing", href="/marketing"),
                 " first.",
-                size="2",
-                color_scheme="gray",
             ),
         ),
         rx.text("Reports", size="2", weight="medium"),
@@ -349,33 +286,21 @@ def _campaign_dialog() -> rx.Component:
             SubscriptionsTab.campaign_choices,
             "campaign_id",
             "campaign-choice",
-            rx.text("No campaign is available for this lead.", size="2", color_scheme="gray"),
+            muted("No campaign is available for this lead."),
         ),
     )
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Deactivate subscription"),
-            rx.alert_dialog.description(SubscriptionsTab.confirm_text, size="2"),
-            rx.hstack(
-                rx.button(
-                    "No",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=SubscriptionsTab.cancel_confirm,
-                ),
-                rx.button(
-                    "Yes, deactivate",
-                    color_scheme="red",
-                    on_click=SubscriptionsTab.confirm_deactivate,
-                    data_testid="confirm-deactivate",
-                ),
-                justify="end",
-                spacing="2",
-                margin_top="12px",
-            ),
+    return confirm_dialog(
+        SubscriptionsTab.confirm_kind != "",
+        "Deactivate subscription",
+        SubscriptionsTab.confirm_text,
+        confirm_buttons(
+            "No",
+            SubscriptionsTab.cancel_confirm,
+            "Yes, deactivate",
+            SubscriptionsTab.confirm_deactivate,
+            "confirm-deactivate",
         ),
-        open=SubscriptionsTab.confirm_kind != "",
     )

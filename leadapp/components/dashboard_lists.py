@@ -1,0 +1,145 @@
+"""The dashboard's two lists: the latest website activity (D1) and the upcoming dates (D7)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leadapp.components.dashboard_panels import panel_card
+from leadapp.components.ui import empty_or, icon_text_button, muted, option_select
+from leadapp.state.dashboard import DashboardState as S
+
+# ---------------------------------------------------------------- D7
+
+
+def _upcoming_row(i) -> rx.Component:
+    return rx.hstack(
+        rx.icon(
+            rx.cond(i["what"] == "Birthday", "cake", "key-round"),
+            size=16,
+            color=rx.cond(i["what"] == "Birthday", rx.color("pink", 9), rx.color("amber", 9)),
+        ),
+        rx.link(
+            i["lead_name"],
+            href="/leads/" + i["lead_id"].to(str),
+            size="2",
+            weight="medium",
+            data_testid="upcoming-lead",
+        ),
+        muted(i["what"], size="1"),
+        rx.spacer(),
+        rx.badge(i["when"], variant=rx.cond(i["when"] == "Today", "solid", "soft"), size="1"),
+        align="center",
+        width="100%",
+        spacing="2",
+    )
+
+
+def upcoming_card() -> rx.Component:
+    return panel_card(
+        "Upcoming dates",
+        empty_or(
+            S.upcoming,
+            rx.vstack(
+                rx.foreach(S.upcoming, _upcoming_row),
+                spacing="2",
+                width="100%",
+                max_height="260px",
+                overflow_y="auto",
+            ),
+            "No birthdays or anniversaries in the next 7 days.",
+        ),
+        rx.cond(S.upcoming_more, muted("Showing the first 50.", size="1")),
+        testid="dash-upcoming",
+        icon="calendar-heart",
+        id="upcoming-dates",
+    )
+
+
+# ---------------------------------------------------------------- D1
+
+
+def _feed_row(r) -> rx.Component:
+    ellipsis = {
+        "overflow": "hidden",
+        "text_overflow": "ellipsis",
+        "white_space": "nowrap",
+        "max_width": "100%",
+    }
+    return rx.hstack(
+        rx.vstack(
+            rx.link(
+                r["lead_name"],
+                href="/leads/" + r["lead_id"].to(str),
+                size="2",
+                weight="medium",
+                data_testid="feed-lead",
+                **ellipsis,
+            ),
+            rx.hstack(
+                rx.badge(r["kind_label"], variant="soft", size="1", data_testid="feed-kind-label"),
+                rx.cond(
+                    r["detail"].to(str) != "",
+                    muted(r["detail"], size="1", **ellipsis),
+                ),
+                spacing="2",
+                align="center",
+                min_width="0",
+                width="100%",
+            ),
+            spacing="1",
+            min_width="0",
+            flex="1",
+        ),
+        muted(r["when"], size="1", white_space="nowrap"),
+        align="start",
+        width="100%",
+        spacing="3",
+        padding_y="6px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_testid="feed-row",
+    )
+
+
+def feed_card() -> rx.Component:
+    return panel_card(
+        "Latest activity",
+        empty_or(
+            S.feed_rows,
+            rx.vstack(rx.foreach(S.feed_rows, _feed_row), spacing="0", width="100%"),
+            "No website activity yet.",
+            data_testid="feed-empty",
+        ),
+        rx.hstack(
+            icon_text_button(
+                "chevron-left",
+                "Newer",
+                S.newer,
+                testid="feed-newer",
+                size="1",
+                variant="soft",
+                disabled=S.feed_page <= 1,
+            ),
+            muted("Page ", S.feed_page, size="1", data_testid="feed-page"),
+            rx.button(
+                "Older",
+                rx.icon("chevron-right", size=14),
+                size="1",
+                variant="soft",
+                disabled=~S.feed_has_older,
+                on_click=S.older,
+                data_testid="feed-older",
+            ),
+            justify="between",
+            align="center",
+            width="100%",
+        ),
+        testid="dash-feed",
+        icon="radio",
+        right=option_select(
+            S.kind_options,
+            rx.cond(S.feed_kind == "", "all", S.feed_kind),
+            S.set_kind,
+            rx.select.trigger(data_testid="feed-kind"),
+            "1",
+        ),
+    )

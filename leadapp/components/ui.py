@@ -1,0 +1,273 @@
+"""Small building blocks the pages and components share: grey notes, empty-list lines,
+callouts, icon buttons, cards with a heading, tables, forms with their buttons, dialogs.
+
+Each builder sets the props written in it and those passed on; a test id or a handler that
+is not given is left out of the element (no empty data-testid, no empty on_click)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import reflex as rx
+
+from leadapp.components.forms import cancel_button, form_footer, table_header
+
+
+def _given(**props: Any) -> dict[str, Any]:
+    """The props that were given (a test id of "" and a handler of None are left out)."""
+    return {
+        k: v for k, v in props.items() if v is not None and not (isinstance(v, str) and v == "")
+    }
+
+
+def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
+    """Grey secondary text: a note under a heading, a count, a date."""
+    return rx.text(*children, size=size, color_scheme="gray", **props)
+
+
+def empty_or(rows: Any, body: rx.Component, empty: str, **props: Any) -> rx.Component:
+    """`body` while `rows` (a list var) has rows, else the grey line `empty`."""
+    return rx.cond(rows.length() > 0, body, muted(empty, **props))
+
+
+def error_line(message: Any, testid: str, size: str = "2") -> rx.Component:
+    """A red line while the state var `message` is not empty."""
+    return rx.cond(
+        message != "", rx.text(message, color_scheme="red", size=size, data_testid=testid)
+    )
+
+
+def notice(
+    message: Any, icon: str, color_scheme: str, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A callout: `message` with its icon, in `color_scheme`."""
+    return rx.callout(
+        message, icon=icon, color_scheme=color_scheme, **_given(data_testid=testid), **props
+    )
+
+
+def icon_action(
+    icon: str,
+    label: str,
+    on_click: Any = None,
+    *,
+    testid: str = "",
+    variant: Any = "soft",
+    color_scheme: Any = "",
+    icon_size: int = 14,
+    **props: Any,
+) -> rx.Component:
+    """A small icon button; `label` is its accessible name."""
+    return rx.icon_button(
+        rx.icon(icon, size=icon_size),
+        size="1",
+        variant=variant,
+        aria_label=label,
+        **_given(color_scheme=color_scheme, on_click=on_click, data_testid=testid),
+        **props,
+    )
+
+
+def delete_action(
+    label: str, on_click: Any, *, testid: str = "", variant: str = "soft"
+) -> rx.Component:
+    """The red bin icon button of a row or a card."""
+    return icon_action(
+        "trash-2", label, on_click, testid=testid, variant=variant, color_scheme="red"
+    )
+
+
+def icon_text_button(
+    icon: str,
+    label: Any,
+    on_click: Any = None,
+    *,
+    testid: str = "",
+    icon_size: int = 14,
+    **props: Any,
+) -> rx.Component:
+    """A button with an icon before its label."""
+    return rx.button(
+        rx.icon(icon, size=icon_size),
+        label,
+        **_given(on_click=on_click, data_testid=testid),
+        **props,
+    )
+
+
+def soft_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A small soft button (a row's or a card's action)."""
+    return rx.button(
+        label, size="1", variant="soft", **_given(on_click=on_click, data_testid=testid), **props
+    )
+
+
+def action_link(
+    label: Any, on_click: Any, *, testid: str = "", size: str = "1", **props: Any
+) -> rx.Component:
+    """A link that runs an event instead of leading to a page."""
+    return rx.link(
+        label, size=size, cursor="pointer", on_click=on_click, **_given(data_testid=testid), **props
+    )
+
+
+def card_stack(*children: Any, spacing: str = "2", testid: str = "", **props: Any) -> rx.Component:
+    """A full-width card holding a full-width column of `children`."""
+    return rx.card(
+        rx.vstack(*children, spacing=spacing, width="100%", **props),
+        width="100%",
+        **_given(data_testid=testid),
+    )
+
+
+def section_card(title: str, note: str, *children: Any, spacing: str = "3") -> rx.Component:
+    """A settings section: its heading, a grey note, then its content."""
+    return card_stack(rx.heading(title, size="4"), muted(note), *children, spacing=spacing)
+
+
+def form_card(
+    title: str,
+    on_submit: Any,
+    submit_label: str,
+    submit_testid: str,
+    *fields: Any,
+    spacing: str = "3",
+    **form_props: Any,
+) -> rx.Component:
+    """A settings card that is one form: its heading, `fields`, then the submit button."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(title, size="4"),
+                *fields,
+                rx.button(submit_label, type="submit", data_testid=submit_testid),
+                spacing=spacing,
+                width="100%",
+            ),
+            on_submit=on_submit,
+            **form_props,
+        ),
+        width="100%",
+    )
+
+
+def compact_table(headers: Sequence[str], rows: rx.Component, **props: Any) -> rx.Component:
+    """A small full-width table (size 1) that scrolls sideways inside its box."""
+    return rx.box(
+        rx.table.root(table_header(*headers), rx.table.body(rows), size="1", width="100%", **props),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
+def option_select(
+    options: Any, value: Any, on_change: Any, trigger: rx.Component, size: str
+) -> rx.Component:
+    """A select from a list var of [value, label] pairs."""
+    return rx.select.root(
+        trigger,
+        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
+        value=value,
+        on_change=on_change,
+        size=size,
+    )
+
+
+def footed_form(
+    on_cancel: Any,
+    submit_label: str,
+    submit_testid: str,
+    on_submit: Any,
+    *fields: Any,
+    spacing: str = "3",
+    in_dialog: bool = False,
+    **form_props: Any,
+) -> rx.Component:
+    """A form of `fields` in a full-width column, ending with Cancel (`on_cancel`; with
+    `in_dialog` it also closes the dialog) and the submit button."""
+    cancel = cancel_button(on_cancel)
+    return rx.form(
+        rx.vstack(
+            *fields,
+            form_footer(
+                rx.dialog.close(cancel) if in_dialog else cancel, submit_label, submit_testid
+            ),
+            spacing=spacing,
+            width="100%",
+        ),
+        on_submit=on_submit,
+        **form_props,
+    )
+
+
+def dialog(
+    open_: Any,
+    on_close: Any,
+    title: Any,
+    *body: Any,
+    description: Any = None,
+    **content_props: Any,
+) -> rx.Component:
+    """A dialog: its title, an optional description (one child or a tuple of them), then
+    `body`; closing it (Escape, a click outside) runs `on_close`."""
+    head = [rx.dialog.title(title)]
+    if description is not None:
+        parts = description if isinstance(description, tuple) else (description,)
+        head.append(rx.dialog.description(*parts, size="2"))
+    return rx.dialog.root(
+        rx.dialog.content(*head, *body, **content_props),
+        open=open_,
+        on_open_change=lambda _o: on_close(),
+    )
+
+
+def confirm_dialog(
+    open_: Any,
+    title: Any,
+    description: Any,
+    buttons: rx.Component,
+    *,
+    on_close: Any = None,
+    **content_props: Any,
+) -> rx.Component:
+    """An alert dialog: title, description, `buttons`; `on_close` also runs on Escape."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description, size="2"),
+            buttons,
+            **content_props,
+        ),
+        open=open_,
+        **({} if on_close is None else {"on_open_change": lambda _o: on_close()}),
+    )
+
+
+def confirm_buttons(
+    cancel_label: str,
+    on_cancel: Any,
+    confirm_label: Any,
+    on_confirm: Any,
+    confirm_testid: str,
+    *,
+    cancel_testid: str = "",
+) -> rx.Component:
+    """An alert dialog's grey cancel and red confirm buttons, on the right."""
+    return rx.hstack(
+        rx.button(
+            cancel_label,
+            variant="soft",
+            color_scheme="gray",
+            on_click=on_cancel,
+            **_given(data_testid=cancel_testid),
+        ),
+        rx.button(
+            confirm_label, color_scheme="red", on_click=on_confirm, data_testid=confirm_testid
+        ),
+        justify="end",
+        spacing="2",
+        margin_top="12px",
+    )

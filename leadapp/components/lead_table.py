@@ -87,8 +87,8 @@ def stars(n) -> rx.Component:
 
 
 # A page of rows is drawn with plain elements carrying Radix Themes' own classes (the same
-# look as rx.table.cell / rx.text / rx.badge): each row is then a handful of DOM elements
-# and no component work, so a new page, a sort or 50 rows render in a few milliseconds.
+# look as rx.table.cell / rx.text / rx.badge / rx.link, the link a bare ReactRouterLink):
+# each row is then a handful of DOM elements and almost no component work.
 # Styles live in assets/leadapp.css (no per-element style props: each would be serialized
 # by emotion on every render).
 CELL = "rt-TableCell"

@@ -255,11 +255,40 @@ def lead_page_cases(page, frames, base: str) -> list[dict]:
     return out
 
 
+# The dashboard's loads counter (data-loads on the live line): it moves when an on_load's
+# reply, with every panel's numbers, has been rendered.
+DASH_LOADS = (
+    "() => (document.querySelector('[data-testid=dash-live]') || {dataset: {}}).dataset.loads || ''"
+)
+DASH_LOADED = "(b, n) => n !== '' && n !== String(window.__dashLoads)"
+
+
 def dashboard_cases(page, frames, base: str) -> list[dict]:
     tid = page.get_by_test_id
+
+    def to_list():
+        """Back on the lead list, remembering the loads counter the dashboard showed."""
+        if page.url.rstrip("/") == base:
+            loads = page.evaluate(DASH_LOADS)
+            page.go_back()
+            page.wait_for_selector("[data-testid=lead-row]", timeout=30_000)
+            page.evaluate("(n) => { window.__dashLoads = n; }", loads)
+        page.wait_for_timeout(300)
+
+    _goto(page, f"{base}/leads", "[data-testid=lead-row]")
+    out = [
+        run_case(
+            page,
+            frames,
+            "dashboard: first render after navigation",
+            [(to_list, lambda: tid("nav-dashboard").click())],
+            DASH_LOADS,
+            DASH_LOADED,
+        )
+    ]
     _goto(page, f"{base}/", "[data-testid=series-views]")
     months = "() => (document.querySelector('[data-testid=dash-months-total]') || {}).textContent"
-    return [
+    out.append(
         run_case(
             page,
             frames,
@@ -270,7 +299,8 @@ def dashboard_cases(page, frames, base: str) -> list[dict]:
             ],
             months,
         )
-    ]
+    )
+    return out
 
 
 def todo_cases(page, frames, base: str) -> list[dict]:
@@ -366,8 +396,11 @@ def measure(db_url: str, engine, groups=None) -> list[dict]:
 
 TARGETS = {
     "lead page: open from the list": 0.300,
+    "dashboard: first render after navigation": 0.500,
     "lead list: search (incl. 350 ms debounce)": 0.100 + 0.350,
 }
+# Navigations: the route's hydrate and on_load are their round trips (no "1 trip" rule).
+NAVIGATIONS = ("lead page: open from the list", "dashboard: first render after navigation")
 
 
 @bench("browser: one action, input to rendered", order=90)
@@ -382,14 +415,15 @@ def browser_latency(ctx: BenchContext) -> list[Row]:
             rows.append(Row(r["name"], f"{ctx.leads:,} leads", 0.0, None, "", False, r["error"]))
             continue
         target = TARGETS.get(r["name"], 0.100)
+        one_trip = r["name"] in NAVIGATIONS or r["trips"] == 1
         rows.append(
             Row(
                 r["name"] + " (p95)",
                 f"{ctx.leads:,} leads",
                 r["p95"],
                 r["service"],
-                f"p95 <= {target * 1000:.0f} ms, 1 trip",
-                ok=r["p95"] <= target and r["trips"] == 1,
+                f"p95 <= {target * 1000:.0f} ms" + ("" if r["name"] in NAVIGATIONS else ", 1 trip"),
+                ok=r["p95"] <= target and one_trip,
                 note=f"p50 {r['p50'] * 1000:.0f} ms; {r['trips']} round trip(s); "
                 f"{r['bytes']:,} B in",
             )

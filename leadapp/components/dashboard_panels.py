@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import reflex as rx
 
+from leadapp.components import dashboard_charts as charts
 from leadapp.components.ui import empty_or, muted, option_select
 from leadapp.state.dashboard import DashboardState as S
 
@@ -87,6 +88,7 @@ def dashboard_toolbar() -> rx.Component:
             align="center",
             spacing="2",
             data_testid="dash-live",
+            data_loads=S.loads,
         ),
         width="100%",
         align="center",
@@ -311,7 +313,7 @@ def months_card() -> rx.Component:
             size="1",
             width="100%",
         ),
-        _plot(S.months_fig, "dash-months-chart", height="230px"),
+        charts.months_chart(S.months_bars, S.months_ticks),
         testid="dash-months",
         icon="chart-column",
         right=muted(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 from leadapp.state.leads import LeadListState as S
 
@@ -73,76 +74,91 @@ def _header(column: str, label: str, sortable: bool) -> rx.Component:
 
 def stars(n) -> rx.Component:
     """0-3 stars as three characters in one element (a page of rows draws no icon per star)."""
-    return rx.text(
+    return rx.el.span(
         *[
-            rx.el.span("★", color=rx.cond(n >= i, rx.color("amber", 9), rx.color("gray", 7)))
+            rx.el.span("★", class_name=rx.cond(n >= i, "lt-star lt-on", "lt-star"))
             for i in (1, 2, 3)
         ],
-        size="2",
-        white_space="nowrap",
+        class_name=TEXT,
         aria_label=n.to(str) + " of 3 stars",
         title=n.to(str) + " of 3 stars",
         role="img",
     )
 
 
+# A page of rows is drawn with plain elements carrying Radix Themes' own classes (the same
+# look as rx.table.cell / rx.text / rx.badge / rx.link, the link a bare ReactRouterLink):
+# each row is then a handful of DOM elements and almost no component work.
+# Styles live in assets/leadapp.css (no per-element style props: each would be serialized
+# by emotion on every render).
+CELL = "rt-TableCell"
+TEXT = "rt-Text rt-r-size-2"
+BADGE = "rt-reset rt-Badge rt-r-size-1"
+
+
 def _cell(column: str, content: rx.Component) -> rx.Component:
-    return rx.cond(S.columns.contains(column), rx.table.cell(content, white_space="nowrap"))
+    return rx.cond(S.columns.contains(column), rx.el.td(content, class_name=CELL))
+
+
+def _text(value, gray: bool = False) -> rx.Component:
+    return rx.el.p(value, class_name=TEXT, data_accent_color="gray" if gray else None)
 
 
 def _row(row, row_menu: Callable | None) -> rx.Component:
     lid = row["id"].to(int)
-    return rx.table.row(
-        rx.table.cell(
-            rx.checkbox(
+    return rx.el.tr(
+        rx.el.td(
+            rx.el.input(
+                type="checkbox",
                 checked=S.selected.contains(lid) | S.all_matching,
                 on_change=lambda c: S.toggle_row(lid, c),
+                class_name="lt-check",
                 aria_label="Select lead",
                 data_testid="row-select",
             ),
-            width="36px",
+            class_name=CELL,
         ),
-        rx.table.row_header_cell(
-            rx.link(
+        rx.el.th(
+            ReactRouterLink.create(
                 row["name"].to(str),
-                href="/leads/" + row["id"].to(str),
-                weight="medium",
+                to="/leads/" + row["id"].to(str),
+                class_name="rt-Text rt-reset rt-Link rt-r-weight-medium rt-underline-auto lt-link",
+                data_accent_color="",
                 data_testid="lead-name",
             ),
-            white_space="nowrap",
+            scope="row",
+            class_name="rt-TableCell rt-TableRowHeaderCell",
         ),
-        _cell("email", rx.text(row["email"].to(str), size="2")),
-        _cell("phone", rx.text(row["phone"].to(str), size="2")),
-        _cell("type", rx.text(row["type"].to(str), size="2")),
+        _cell("email", _text(row["email"].to(str))),
+        _cell("phone", _text(row["phone"].to(str))),
+        _cell("type", _text(row["type"].to(str))),
         _cell(
             "status",
-            rx.badge(
+            rx.el.span(
                 row["status"].to(str),
-                variant="soft",
-                color_scheme=rx.match(row["status_code"].to(str), *STATUS_COLORS),
+                class_name=BADGE + " rt-variant-soft",
+                data_accent_color=rx.match(row["status_code"].to(str), *STATUS_COLORS),
             ),
         ),
-        _cell("stage", rx.text(row["stage"].to(str), size="2")),
+        _cell("stage", _text(row["stage"].to(str))),
         _cell("rating", stars(row["stars"].to(int))),
-        _cell("source", rx.text(row["source"].to(str), size="2")),
-        _cell("agent", rx.text(row["agent"].to(str), size="2")),
+        _cell("source", _text(row["source"].to(str))),
+        _cell("agent", _text(row["agent"].to(str))),
         _cell(
             "tags",
-            rx.hstack(
+            rx.el.span(
                 rx.foreach(
-                    row["tags"].to(list[str]), lambda t: rx.badge(t, variant="surface", size="1")
+                    row["tags"].to(list[str]),
+                    lambda t: rx.el.span(t, class_name=BADGE + " rt-variant-surface"),
                 ),
-                spacing="1",
-                wrap="nowrap",
+                class_name="lt-tags",
             ),
         ),
-        _cell(
-            "last_activity", rx.text(row["last_activity"].to(str), size="2", color_scheme="gray")
-        ),
-        _cell("created", rx.text(row["created"].to(str), size="2", color_scheme="gray")),
-        rx.table.cell(row_menu(row) if row_menu else rx.fragment(), width="40px"),
+        _cell("last_activity", _text(row["last_activity"].to(str), gray=True)),
+        _cell("created", _text(row["created"].to(str), gray=True)),
+        rx.el.td(row_menu(row) if row_menu else rx.fragment(), class_name=CELL),
+        class_name="rt-TableRow rt-r-va-middle",
         data_testid="lead-row",
-        align="center",
     )
 
 
@@ -152,9 +168,11 @@ def lead_table(row_menu: Callable | None = None) -> rx.Component:
             rx.table.header(
                 rx.table.row(
                     rx.table.column_header_cell(
-                        rx.checkbox(
+                        rx.el.input(
+                            type="checkbox",
                             checked=S.page_all_selected | S.all_matching,
                             on_change=S.toggle_page,
+                            class_name="lt-check",
                             aria_label="Select this page",
                             data_testid="select-page",
                         ),

@@ -4,6 +4,7 @@ to-dos and events panel (P9, P17). Shared by the to-do page and the lead page.""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 from leadapp.services.tasks import DUE_STATES
 from leadapp.state.todo import LeadTasksState, TaskDialogState
@@ -40,124 +41,103 @@ def due_legend() -> rx.Component:
     )
 
 
-def _state_color(state, shade: int):
-    return rx.match(
-        state,
-        *[(s, rx.color(c, shade)) for s, (_, c) in DUE_STATES.items()],
-        rx.color("gray", shade),
-    )
+# A task row is plain elements with Radix Themes' classes and the styles in
+# assets/leadapp.css (`.task-*`): a list of rows renders without per-element style props
+# (each would be serialized by emotion on every render). The due state's colour is the
+# row's `color` (services/tasks.DUE_STATES) as Radix's data-accent-color, which sets the
+# --accent-* colours the bar and the due time use. Rows are keyed by task id, so a tick
+# removes one row instead of redrawing every row below it.
+TEXT = "rt-Text rt-r-size-"
 
 
 def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Component:
     """One task block: tick box, title (opens the edit dialog), due time coloured by state,
     kind, lead link, owner. `on_toggle(task_id, checked)` is the tick handler."""
-    return rx.hstack(
-        rx.box(
-            width="4px",
-            align_self="stretch",
-            border_radius="4px",
-            background=_state_color(task["state"], 9),
-        ),
-        rx.checkbox(
-            checked=task["completed"].to(bool),
+    done = task["completed"].to(bool)
+    return rx.el.div(
+        rx.el.span(class_name="task-bar", data_accent_color=task["color"].to(str)),
+        rx.el.input(
+            type="checkbox",
+            checked=done,
             on_change=lambda checked: on_toggle(task["id"], checked),
-            size="3",
+            class_name="task-check",
             aria_label="Done",
             data_testid="task-check",
-            margin_top="2px",
         ),
-        rx.vstack(
-            rx.hstack(
-                rx.link(
-                    rx.text(
-                        task["title"],
-                        weight="medium",
-                        size="3",
-                        text_decoration=rx.cond(task["completed"].to(bool), "line-through", "none"),
-                    ),
+        rx.el.div(
+            rx.el.div(
+                rx.el.button(
+                    task["title"].to(str),
+                    type="button",
                     on_click=TaskDialogState.open_edit(task["id"]),
-                    cursor="pointer",
-                    underline="hover",
-                    color=rx.color("gray", 12),
+                    class_name=rx.cond(done, "task-title task-done", "task-title"),
                     data_testid="task-title",
                 ),
-                rx.badge(
+                rx.el.span(
                     _kind_icon(task["kind"]),
-                    task["kind_label"],
-                    variant="soft",
-                    color_scheme="gray",
-                    size="1",
+                    task["kind_label"].to(str),
+                    class_name="rt-reset rt-Badge rt-r-size-1 rt-variant-soft",
+                    data_accent_color="gray",
                 ),
-                spacing="2",
-                align="center",
-                wrap="wrap",
+                class_name="task-line",
             ),
-            rx.hstack(
-                rx.hstack(
+            rx.el.div(
+                rx.el.span(
                     rx.icon("clock", size=13),
-                    rx.text(task["due_label"], size="2", weight="medium", data_testid="task-due"),
-                    spacing="1",
-                    align="center",
-                    color=_state_color(task["state"], 11),
-                    data_state=task["state"],
+                    rx.el.span(
+                        task["due_label"].to(str),
+                        class_name=TEXT + "2 rt-r-weight-medium",
+                        data_testid="task-due",
+                    ),
+                    class_name="task-due",
+                    data_accent_color=task["color"].to(str),
+                    data_state=task["state"].to(str),
                     data_testid="task-due-wrap",
                 ),
                 rx.cond(
-                    task["completed"].to(bool),
-                    rx.text(
+                    done,
+                    rx.el.span(
                         "Done " + task["completed_label"].to(str),
-                        size="1",
-                        color_scheme="green",
+                        class_name=TEXT + "1",
+                        data_accent_color="green",
                         data_testid="task-completed-at",
                     ),
                 ),
                 rx.cond(
                     show_lead & (task["lead_id"].to(int) > 0),
-                    rx.link(
-                        rx.hstack(
-                            rx.icon("user", size=13),
-                            rx.text(task["lead_name"], size="2"),
-                            spacing="1",
-                            align="center",
-                        ),
-                        href="/leads/" + task["lead_id"].to(str),
+                    ReactRouterLink.create(
+                        rx.icon("user", size=13),
+                        task["lead_name"].to(str),
+                        to="/leads/" + task["lead_id"].to(str),
+                        class_name="rt-Text rt-reset rt-Link rt-r-size-2 rt-underline-auto "
+                        "lt-link task-lead",
+                        data_accent_color="",
                         data_testid="task-lead-link",
                     ),
                 ),
                 rx.cond(
                     show_owner | ~task["mine"].to(bool),
-                    rx.text(
+                    rx.el.span(
                         "· " + task["owner_name"].to(str),
-                        size="1",
-                        color_scheme="gray",
+                        class_name=TEXT + "1",
+                        data_accent_color="gray",
                         data_testid="task-owner",
                     ),
                 ),
-                spacing="3",
-                align="center",
-                wrap="wrap",
+                class_name="task-meta",
             ),
             rx.cond(
                 task["notes"].to(str) != "",
-                rx.text(
-                    task["notes"],
-                    size="1",
-                    color_scheme="gray",
-                    trim="both",
-                    style={"white-space": "pre-wrap", "overflow-wrap": "anywhere"},
+                rx.el.p(
+                    task["notes"].to(str),
+                    class_name=TEXT + "1 task-notes",
+                    data_accent_color="gray",
                 ),
             ),
-            spacing="1",
-            min_width="0",
-            flex="1",
+            class_name="task-main",
         ),
-        width="100%",
-        align="start",
-        spacing="3",
-        padding="10px 12px",
-        border_radius="8px",
-        background=rx.color("gray", 1),
-        border=f"1px solid {rx.color('gray', 4)}",
+        class_name="task-row",
+        key=task["id"].to(str),
         data_testid="task-row",
         data_task_id=task["id"].to(str),
     )

@@ -26,6 +26,7 @@ from leadapp.settings import settings
 from .base import AuthState, _as_user_call
 from .tabs import TabWatch
 from .todo import AgendaState
+from .url import set_if_changed
 
 log = logging.getLogger("leadapp.dashboard")
 
@@ -123,9 +124,11 @@ class DashboardState(AuthState):
     series: str = "actions"
     months_label: str = "Lead actions"
     months_total: int = 0
-    months_fig: charts.Figure = charts.EMPTY
+    months_bars: list[dict] = []  # dashboard_charts.month_bars: one dict per month
+    months_ticks: list[str] = []
     # D10
     live_updates: int = 0
+    loads: int = 0  # on_loads shown (the page marks it, so a reader knows the reply landed)
     updated_at: str = ""
     loaded: bool = False
 
@@ -198,7 +201,9 @@ class DashboardState(AuthState):
         self.series = months["series"]
         self.months_label = months["label"]
         self.months_total = months["total"]
-        self.months_fig = charts.months_figure(months["months"], months["label"])
+        chart = charts.month_bars(months["months"], months["label"])
+        set_if_changed(self, "months_bars", chart["bars"])
+        set_if_changed(self, "months_ticks", chart["ticks"])
 
     def _apply_feed(self, feed: dict, first: bool) -> None:
         self._sigs = {**self._sigs, "feed": repr(feed) if first else ""}
@@ -231,6 +236,7 @@ class DashboardState(AuthState):
         failed = await self._load()
         if failed is not None:
             return failed
+        self.loads += 1
         return DashboardState.live
 
     @rx.event

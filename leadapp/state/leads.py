@@ -25,9 +25,10 @@ import reflex as rx
 
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 from leadapp.services import lead_query as svc
-from leadapp.services.errors import NotSignedIn, ServiceError, ValidationFailed
+from leadapp.services.errors import NotSignedIn, ServiceError
 
 from .base import AuthState
+from .lead_add import LeadAdd
 from .url import follow_url, set_if_changed
 
 LIST_KEYS = ("type", "status", "stage", "rating", "tags")
@@ -42,7 +43,7 @@ def _page_data(session, user, params: dict, with_options: bool) -> dict:
     return data
 
 
-class LeadListState(AuthState):
+class LeadListState(LeadAdd, AuthState):
     rows: list[dict[str, Any]] = []
     total: int = 0
     first: int = 0
@@ -65,11 +66,6 @@ class LeadListState(AuthState):
     # Row selection for bulk actions.
     selected: list[int] = []
     all_matching: bool = False
-    # Add lead (L8)
-    add_open: bool = False
-    add_form: dict[str, str] = {}
-    add_errors: dict[str, str] = {}
-    add_key: int = 0
     _options_for: int = 0
     # The query string of the view on screen.
     _loaded_url: str = ""
@@ -383,34 +379,3 @@ class LeadListState(AuthState):
     @rx.event
     def clear_selection(self):
         self.selected, self.all_matching = [], False
-
-    # ------------------------------------------------------------ add lead (L8)
-
-    @rx.event
-    def open_add(self):
-        self.add_form, self.add_errors = {}, {}
-        self.add_key += 1
-        self.add_open = True
-
-    @rx.event
-    def close_add(self):
-        self.add_open = False
-        self.add_errors = {}
-
-    @rx.event
-    async def save_add(self, form: dict):
-        if not isinstance(form, dict):
-            return rx.toast.error("Nothing to save.")
-        keep = {k: str(form.get(k) or "")[:2000] for k in svc.ADD_FIELDS if k in form}
-        try:
-            lead_id = await self._with_user(svc.add_lead, keep)
-        except ValidationFailed as exc:
-            self.add_form = keep  # what was typed stays
-            self.add_errors = exc.errors
-            self.add_key += 1
-            return
-        except ServiceError as exc:
-            return self._fail(exc)
-        self.add_open = False
-        self.add_form, self.add_errors = {}, {}
-        return [rx.redirect(f"/leads/{lead_id}"), rx.toast.success("Lead added.")]

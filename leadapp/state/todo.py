@@ -1,14 +1,10 @@
 """To-do page, the add/edit task dialog, and the lead page's tasks panel (T1-T4, P9, P17).
 
-Filters live in the URL (/todo?kind=call&lead=12&from=2026-11-01&to=2026-11-30&done=all&agent=all).
-Changing one, or ticking a to-do, is one event and one reply: the handler reads the new list
-and writes the URL without a navigation (state/url.py); a reload, a link or the back button
-runs on_load, which reads the filters back from the URL.
+The to-do page's list (sections, filters in the URL, "Show more") is the TodoQuery mixin
+(state/todo_query.py); ticking a to-do is one event and one reply with the list read again.
 """
 
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 import reflex as rx
 from reflex_components_sonner.toast import ToastAction
@@ -18,212 +14,14 @@ from leadapp.services import tasks as svc
 from leadapp.services.errors import NotSignedIn, ServiceError
 
 from .base import AuthState
-from .url import follow_url, set_if_changed
+from .todo_query import PAGE_ROWS, ROW_KEYS, TodoQuery, int_arg, light_rows
+from .url import set_if_changed
 
-FILTER_KEYS = ("kind", "lead", "from", "to", "done", "agent")
-# Rows of a section on screen at first, and added by its "Show more" (the service reads up
-# to svc.SECTION_LIMIT; the rest stay on the server, so a tick resends one short page).
-PAGE_ROWS = 25
-# What components/task_list.task_row shows of a row (the rest of the service's row is
-# for the edit dialog and the reminders, and would only make every reply heavier).
-ROW_KEYS = (
-    "id",
-    "title",
-    "notes",
-    "kind",
-    "kind_label",
-    "due_label",
-    "state",
-    "completed",
-    "completed_label",
-    "lead_id",
-    "lead_name",
-    "owner_name",
-    "mine",
-)
+__all__ = ["PAGE_ROWS", "ROW_KEYS", "AgendaState", "LeadTasksState", "TaskDialogState", "TodoState"]
 
 
-def light_rows(rows: list[dict]) -> list[dict]:
-    """The rows as the task list shows them (ROW_KEYS only)."""
-    return [{k: r[k] for k in ROW_KEYS} for r in rows]
-
-
-def _int(value) -> int:
-    try:
-        return int(str(value)[:12])
-    except (TypeError, ValueError):
-        return 0
-
-
-def _page_data(session, user, params):
-    data = svc.list_tasks(session, user, params)
-    data["assignees"] = svc.assignees(session, user)
-    lead_id = data["filters"].get("lead")
-    data["lead_name"] = ""
-    if lead_id:
-        try:
-            data["lead_name"] = svc.lead_choice(session, user, lead_id)["name"]
-        except ServiceError:
-            data["lead_name"] = "(not yours)"
-    return data
-
-
-class TodoState(AuthState):
-    overdue: list[dict] = []
-    today: list[dict] = []
-    upcoming: list[dict] = []
-    completed: list[dict] = []
-    counts: dict[str, int] = {}
-    hidden: dict[str, int] = {}  # per section: rows read but not shown yet ("Show more")
-    filters: dict[str, str] = {}
-    filter_count: int = 0
-    filter_lead_name: str = ""
-    agents: list[dict] = []
-    loaded: bool = False
-    lead_query: str = ""
-    lead_results: list[dict] = []
-
-    _rows: dict[str, list[dict]] = {}  # every row read, per section
-    _shown: dict[str, int] = {}  # rows on screen per section (default PAGE_ROWS)
-
-    @rx.var
-    def show_completed(self) -> bool:
-        return self.filters.get("done", "open") in ("all", "done")
-
-    @rx.var
-    def show_open(self) -> bool:
-        return self.filters.get("done", "open") != "done"
-
-    @rx.var
-    def total_open(self) -> int:
-        return sum(self.counts.get(k, 0) for k in ("overdue", "today", "upcoming"))
-
-    @rx.var
-    def agent_options(self) -> list[list[str]]:
-        return [[str(a["id"]), a["name"]] for a in self.agents]
-
-    @rx.event
-    async def load(self):
-        params = {k: v for k, v in self.router.url.query_parameters.items() if k in FILTER_KEYS}
-        try:
-            data = await self._with_user(_page_data, params)
-        except ServiceError as exc:
-            self.loaded = True
-            return self._fail(exc)
-        self._shown = {}
-        self._apply(data)
-
-    def _apply(self, data: dict) -> None:
-        """Show the service's answer; only what changed is assigned (and resent)."""
-        put = lambda name, value: set_if_changed(self, name, value)  # noqa: E731
-        put("lead_query", "")
-        put("lead_results", [])
-        self._rows = {k: light_rows(v) for k, v in data["sections"].items()}
-        self._show_sections()
-        put("counts", data["counts"])
-        put("filters", data["filters"])
-        put("filter_count", data["filter_count"])
-        put("filter_lead_name", data["lead_name"])
-        put("agents", data["assignees"])
-        put("loaded", True)
-
-    def _show_sections(self) -> None:
-        hidden = {}
-        for key in svc.SECTIONS:
-            rows = self._rows.get(key, [])
-            shown = rows[: self._shown.get(key, PAGE_ROWS)]
-            set_if_changed(self, key, shown)
-            hidden[key] = len(rows) - len(shown)
-        set_if_changed(self, "hidden", hidden)
-
-    @rx.event
-    def show_more(self, section: str):
-        """The next PAGE_ROWS rows of one section (already read: no query)."""
-        key = str(section)[:12]
-        if key not in svc.SECTIONS or not self.hidden.get(key):
-            return
-        self._shown = {**self._shown, key: self._shown.get(key, PAGE_ROWS) + PAGE_ROWS}
-        self._show_sections()
-
-    async def _refresh_if_here(self) -> list:
-        """After a change: the list again, in this same reply, when it is on screen."""
-        if not self.loaded or not (self.router.url.path or "").startswith("/todo"):
-            return []
-        return await self._refresh()
-
-    async def _refresh(self) -> list:
-        """Read the list again with the filters on screen; [] or the failure's events."""
-        try:
-            data = await self._with_user(_page_data, dict(self.filters))
-        except ServiceError as exc:
-            return [self._fail(exc)]
-        self._apply(data)
-        return []
-
-    @rx.event
-    async def reload(self):
-        """Refresh with the filters already applied (after a change)."""
-        if not self.loaded or not (self.router.url.path or "").startswith("/todo"):
-            return  # the dialog saved from another page: nothing of ours is on screen
-        return await self._refresh() or None
-
-    async def _goto(self, params: dict):
-        """Show the list with these filters and write them to the URL, in one reply."""
-        clean = {
-            k: str(v)[:40] for k, v in params.items() if k in FILTER_KEYS and v not in (None, "")
-        }
-        if clean == self.filters and self.loaded:
-            return None  # already on screen
-        try:
-            data = await self._with_user(_page_data, clean)
-        except ServiceError as exc:
-            return self._fail(exc)
-        self._shown = {}
-        self._apply(data)
-        return follow_url("/todo", urlencode(self.filters))
-
-    @rx.event
-    async def set_filter(self, key: str, value: str):
-        """Change one filter; the URL carries it (value "" removes it)."""
-        key, value = str(key)[:10], str(value or "")[:40]
-        if key not in FILTER_KEYS:
-            return
-        params = dict(self.filters)
-        if (
-            value in ("", "any", "open")
-            and key in ("kind", "done", "lead")
-            or key == "agent"
-            and value == "me"
-        ):
-            params.pop(key, None)
-        else:
-            params[key] = value
-        parsed = svc.TaskFilters.parse(params).to_params()
-        return await self._goto(parsed)
-
-    @rx.event
-    async def apply_range(self, form: dict):
-        if not isinstance(form, dict):
-            return
-        params = dict(self.filters)
-        for key in ("from", "to"):
-            params[key] = str(form.get(key) or "")[:10]
-        return await self._goto(svc.TaskFilters.parse(params).to_params())
-
-    @rx.event
-    async def search_filter_leads(self, query: str):
-        self.lead_query = str(query or "")[:80]
-        if not self.lead_query.strip():
-            self.lead_results = []
-            return
-        try:
-            self.lead_results = await self._with_user(svc.search_leads, self.lead_query)
-        except ServiceError as exc:
-            return self._fail(exc)
-
-    @rx.event
-    async def clear_filters(self):
-        return await self._goto({})
+class TodoState(TodoQuery, AuthState):
+    """The to-do board: the list (TodoQuery) and the tick box."""
 
     @rx.event
     async def complete(self, task_id):
@@ -231,7 +29,7 @@ class TodoState(AuthState):
             yield e
 
     async def _complete(self, task_id):
-        tid = _int(task_id)
+        tid = int_arg(task_id)
         try:
             task = await self._with_user(svc.complete_task, tid)
         except ServiceError as exc:
@@ -262,7 +60,7 @@ class TodoState(AuthState):
 
     async def _reopen(self, task_id):
         try:
-            task = await self._with_user(svc.reopen_task, _int(task_id))
+            task = await self._with_user(svc.reopen_task, int_arg(task_id))
         except ServiceError as exc:
             yield self._fail(exc)
             return
@@ -330,7 +128,7 @@ class TaskDialogState(AuthState):
             return out
 
         try:
-            data = await self._with_user(prepare, _int(lead_id))
+            data = await self._with_user(prepare, int_arg(lead_id))
         except ServiceError as exc:
             return self._fail(exc)
         self.assignees = data["assignees"]
@@ -353,7 +151,7 @@ class TaskDialogState(AuthState):
             }
 
         try:
-            data = await self._with_user(prepare, _int(task_id))
+            data = await self._with_user(prepare, int_arg(task_id))
         except ServiceError as exc:
             return self._fail(exc)
         t = data["task"]
@@ -424,7 +222,7 @@ class TaskDialogState(AuthState):
     @rx.event
     async def pick_lead(self, lead_id):
         try:
-            lead = await self._with_user(svc.lead_choice, _int(lead_id))
+            lead = await self._with_user(svc.lead_choice, int_arg(lead_id))
         except ServiceError as exc:
             return self._fail(exc)
         self.lead_id, self.lead_name = lead["id"], lead["name"]
@@ -481,7 +279,7 @@ class LeadTasksState(AuthState):
 
     async def _load(self, lead_id):
         """The lead's tasks; only the vars whose value changed are assigned (and resent)."""
-        lid = _int(lead_id)
+        lid = int_arg(lead_id)
         if lid != self.lead_tasks_lead_id:
             self.lead_tasks_lead_id = lid
             set_if_changed(self, "lead_tasks", [])  # never another lead's rows
@@ -506,7 +304,7 @@ class LeadTasksState(AuthState):
 
     @rx.event
     async def toggle(self, task_id, done: bool):
-        tid = _int(task_id)
+        tid = int_arg(task_id)
         try:
             await self._with_user(svc.complete_task if done else svc.reopen_task, tid)
         except ServiceError as exc:
@@ -580,7 +378,7 @@ class AgendaState(AuthState):
 
     @rx.event
     async def toggle(self, task_id, checked: bool):
-        tid = _int(task_id)
+        tid = int_arg(task_id)
         try:
             await self._with_user(svc.complete_task if checked is True else svc.reopen_task, tid)
         except ServiceError as exc:

@@ -1,4 +1,4 @@
-"""The dashboard's figures are the JSON plotly.py itself makes of them: plotly accepts each
+"""The dashboard's plotly figures are the JSON plotly.py itself makes of them: plotly accepts each
 one and serialises it back unchanged."""
 
 import json
@@ -12,13 +12,11 @@ STAGES = [
     {"label": "Uncontacted", "count": 1200, "pct": 60.0},
     {"label": "Nurturing", "count": 800, "pct": 40.0},
 ]
-MONTHS = [{"label": "January 2026", "count": 3}, {"label": "February 2026", "count": 0}]
 FIGURES = {
     "share": charts.share_figure(3, 10, charts.PALETTE[1]),
     "share of nothing": charts.share_figure(0, 0, charts.PALETTE[0]),
     "funnel": charts.funnel_figure(STAGES),
     "sources": charts.sources_figure(STAGES),
-    "months": charts.months_figure(MONTHS, "Lead actions"),
 }
 
 

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from leadapp.components.dashboard_charts import month_bars
 from leadapp.services import activity as act_svc
 from leadapp.services import live
 from leadapp.services.errors import NotSignedIn
@@ -330,3 +331,27 @@ async def test_narrowing_to_an_agent_narrows_the_agenda_in_the_same_reply(
     events = await call(broker, "set_agent", str(other_org.agent.id))  # refused: whole team
     assert "does not exist" in str(events) and "set_agent" not in str(events)
     assert broker.agent_id == "" and agenda.agenda_agent_id == ""
+
+
+def test_month_bars_scale_to_a_round_top():
+    rows = [{"label": f"M{i:02d} 2026", "count": 0} for i in range(11)]
+    out = month_bars([*rows, {"label": "Dec 2026", "count": 1234}], "Lead actions")
+    assert out["ticks"] == ["1,500", "1,000", "500", "0"]
+    assert out["bars"][-1] == {
+        "label": "Dec 26",
+        "h": 82.27,
+        "y": 17.73,
+        "title": "Dec 2026: 1,234 lead actions",
+    }
+
+
+def test_month_bars_of_an_empty_series_have_an_axis():
+    out = month_bars([{"label": "Jan 2026", "count": 0}], "Site searches")
+    assert out["ticks"] == ["1", "0"] and out["bars"][0]["h"] == 0
+
+
+async def test_set_series_sends_twelve_bars(engine, session, org, make_lead, monkeypatch):
+    _seed(session, org, make_lead)
+    st = make_state(DashboardState, engine, token_for(session, org.agent), monkeypatch)
+    await call(st, "set_series", "views")
+    assert len(st.months_bars) == 12 and st.months_ticks[-1] == "0"

@@ -1,0 +1,233 @@
+"""The to-do page's list (T1-T4): its sections, filters and "Show more", as a mixin of TodoState.
+
+The filters live in the URL (/todo?kind=call&lead=12&from=2026-11-01&to=2026-11-30&done=all
+&agent=all). A change of filter is one event and one reply: the handler reads the new list
+and writes the URL without a navigation (state/url.py); a reload, a link or the back button
+runs `load` (on_load), which reads the filters back from the URL. Each section sends
+PAGE_ROWS rows, and "Show more" adds the next ones from the rows the server holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from leadapp.services import tasks as svc
+from leadapp.services.errors import ServiceError
+
+from .base import AuthState
+from .url import follow_url, set_if_changed
+
+FILTER_KEYS = ("kind", "lead", "from", "to", "done", "agent")
+# Rows of a section on screen at first, and added by its "Show more" (the service reads up
+# to svc.SECTION_LIMIT; the rest stay on the server, so a tick resends one short page).
+PAGE_ROWS = 25
+# What components/task_list.task_row shows of a row (the rest of the service's row is
+# for the edit dialog and the reminders, and would only make every reply heavier).
+ROW_KEYS = (
+    "id",
+    "title",
+    "notes",
+    "kind",
+    "kind_label",
+    "due_label",
+    "state",
+    "color",
+    "completed",
+    "completed_label",
+    "lead_id",
+    "lead_name",
+    "owner_name",
+    "mine",
+)
+
+
+def light_rows(rows: list[dict]) -> list[dict]:
+    """The rows as the task list shows them (ROW_KEYS only)."""
+    return [{k: r[k] for k in ROW_KEYS} for r in rows]
+
+
+def int_arg(value) -> int:
+    try:
+        return int(str(value)[:12])
+    except (TypeError, ValueError):
+        return 0
+
+
+def _page_data(session, user, params):
+    data = svc.list_tasks(session, user, params)
+    data["assignees"] = svc.assignees(session, user)
+    lead_id = data["filters"].get("lead")
+    data["lead_name"] = ""
+    if lead_id:
+        try:
+            data["lead_name"] = svc.lead_choice(session, user, lead_id)["name"]
+        except ServiceError:
+            data["lead_name"] = "(not yours)"
+    return data
+
+
+# A mixin is no substate of its own; for the type checker it is the AuthState it mixes into.
+_Base = AuthState if TYPE_CHECKING else rx.State
+
+
+class TodoQuery(_Base, mixin=True):
+    """The list on screen: one page per section, the filters, the lead picker's results."""
+
+    overdue: list[dict] = []
+    today: list[dict] = []
+    upcoming: list[dict] = []
+    completed: list[dict] = []
+    counts: dict[str, int] = {}
+    hidden: dict[str, int] = {}  # per section: rows read but not shown yet ("Show more")
+    filters: dict[str, str] = {}
+    filter_count: int = 0
+    filter_lead_name: str = ""
+    agents: list[dict] = []
+    loaded: bool = False
+    lead_query: str = ""
+    lead_results: list[dict] = []
+
+    _rows: dict[str, list[dict]] = {}  # every row read, per section
+    _shown: dict[str, int] = {}  # rows on screen per section (default PAGE_ROWS)
+
+    @rx.event
+    async def load(self):
+        params = {k: v for k, v in self.router.url.query_parameters.items() if k in FILTER_KEYS}
+        try:
+            data = await self._with_user(_page_data, params)
+        except ServiceError as exc:
+            self.loaded = True
+            return self._fail(exc)
+        self._shown = {}
+        self._apply(data)
+
+    def _apply(self, data: dict) -> None:
+        """Show the service's answer; only what changed is assigned (and resent)."""
+        put = lambda name, value: set_if_changed(self, name, value)  # noqa: E731
+        put("lead_query", "")
+        put("lead_results", [])
+        self._rows = {k: light_rows(v) for k, v in data["sections"].items()}
+        self._show_sections()
+        put("counts", data["counts"])
+        put("filters", data["filters"])
+        put("filter_count", data["filter_count"])
+        put("filter_lead_name", data["lead_name"])
+        put("agents", data["assignees"])
+        put("loaded", True)
+
+    def _show_sections(self) -> None:
+        hidden = {}
+        for key in svc.SECTIONS:
+            rows = self._rows.get(key, [])
+            shown = rows[: self._shown.get(key, PAGE_ROWS)]
+            set_if_changed(self, key, shown)
+            hidden[key] = len(rows) - len(shown)
+        set_if_changed(self, "hidden", hidden)
+
+    @rx.event
+    def show_more(self, section: str):
+        """The next PAGE_ROWS rows of one section (already read: no query)."""
+        key = str(section)[:12]
+        if key not in svc.SECTIONS or not self.hidden.get(key):
+            return
+        self._shown = {**self._shown, key: self._shown.get(key, PAGE_ROWS) + PAGE_ROWS}
+        self._show_sections()
+
+    async def _refresh_if_here(self) -> list:
+        """After a change: the list again, in this same reply, when it is on screen."""
+        if not self.loaded or not (self.router.url.path or "").startswith("/todo"):
+            return []
+        return await self._refresh()
+
+    async def _refresh(self) -> list:
+        """Read the list again with the filters on screen; [] or the failure's events."""
+        try:
+            data = await self._with_user(_page_data, dict(self.filters))
+        except ServiceError as exc:
+            return [self._fail(exc)]
+        self._apply(data)
+        return []
+
+    @rx.event
+    async def reload(self):
+        """Refresh with the filters already applied (after a change)."""
+        if not self.loaded or not (self.router.url.path or "").startswith("/todo"):
+            return  # the dialog saved from another page: nothing of ours is on screen
+        return await self._refresh() or None
+
+    async def _goto(self, params: dict):
+        """Show the list with these filters and write them to the URL, in one reply."""
+        clean = {
+            k: str(v)[:40] for k, v in params.items() if k in FILTER_KEYS and v not in (None, "")
+        }
+        if clean == self.filters and self.loaded:
+            return None  # already on screen
+        try:
+            data = await self._with_user(_page_data, clean)
+        except ServiceError as exc:
+            return self._fail(exc)
+        self._shown = {}
+        self._apply(data)
+        return follow_url("/todo", urlencode(self.filters))
+
+    @rx.event
+    async def set_filter(self, key: str, value: str):
+        """Change one filter; the URL carries it (value "" removes it)."""
+        key, value = str(key)[:10], str(value or "")[:40]
+        if key not in FILTER_KEYS:
+            return
+        params = dict(self.filters)
+        if (
+            value in ("", "any", "open")
+            and key in ("kind", "done", "lead")
+            or key == "agent"
+            and value == "me"
+        ):
+            params.pop(key, None)
+        else:
+            params[key] = value
+        parsed = svc.TaskFilters.parse(params).to_params()
+        return await self._goto(parsed)
+
+    @rx.event
+    async def apply_range(self, form: dict):
+        if not isinstance(form, dict):
+            return
+        params = dict(self.filters)
+        for key in ("from", "to"):
+            params[key] = str(form.get(key) or "")[:10]
+        return await self._goto(svc.TaskFilters.parse(params).to_params())
+
+    @rx.event
+    async def search_filter_leads(self, query: str):
+        self.lead_query = str(query or "")[:80]
+        if not self.lead_query.strip():
+            self.lead_results = []
+            return
+        try:
+            self.lead_results = await self._with_user(svc.search_leads, self.lead_query)
+        except ServiceError as exc:
+            return self._fail(exc)
+
+    @rx.event
+    async def clear_filters(self):
+        return await self._goto({})
+
+    @rx.var
+    def show_completed(self) -> bool:
+        return self.filters.get("done", "open") in ("all", "done")
+
+    @rx.var
+    def show_open(self) -> bool:
+        return self.filters.get("done", "open") != "done"
+
+    @rx.var
+    def total_open(self) -> int:
+        return sum(self.counts.get(k, 0) for k in ("overdue", "today", "upcoming"))
+
+    @rx.var
+    def agent_options(self) -> list[list[str]]:
+        return [[str(a["id"]), a["name"]] for a in self.agents]

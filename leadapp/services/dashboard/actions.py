@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import HistoryDay, HistoryEntry, Lead, LeadRollup, Task, User, as_utc, utcnow
 from leadapp.models.timefmt import user_zone
@@ -56,13 +56,13 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
     tq = (
         select(sa.func.count())
         .select_from(Task)
-        .where(Task.brokerage_id == sc.brokerage_id, Task.completed_at >= since)
+        .where(col(Task.brokerage_id) == sc.brokerage_id, col(Task.completed_at) >= since)
     )
     if sc.agent_id is not None:
         tq = (
             select(sa.func.count())
             .select_from(Task)
-            .where(Task.owner_id == sc.agent_id, Task.completed_at >= since)
+            .where(col(Task.owner_id) == sc.agent_id, col(Task.completed_at) >= since)
         )
     counts["task_done"] = int(session.exec(tq).one())
     done = [{"kind": k, "label": label, "count": counts[k]} for k, label in ACTION_KINDS]
@@ -72,8 +72,8 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
         session.exec(
             select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(
                 sc.rollup_clause(LeadRollup),
-                LeadRollup.status == "new",
-                LeadRollup.stage == "uncontacted",
+                col(LeadRollup.status) == "new",
+                col(LeadRollup.stage) == "uncontacted",
             )
         ).one()
     )
@@ -84,7 +84,7 @@ def action_center(session: Session, user: User, agent_id=None, now: datetime | N
         session.exec(
             select(sa.func.count())
             .select_from(Lead)
-            .where(sc.lead_clause(), Lead.birthday_md.in_(_mds([today])))
+            .where(sc.lead_clause(), col(Lead.birthday_md).in_(_mds([today])))
         ).one()
     )
     bdays = _dates_on(session, sc, [today], Lead.birthday_md, limit=1) if n_bdays == 1 else []
@@ -124,28 +124,31 @@ def done_counts(session: Session, sc: Scope, since: datetime) -> list[tuple[str,
     falls inside the window is counted in the history itself (the covering indexes), so
     the window is exactly the last 7 x 24 hours.
     """
-    first_day = rollups.utc_day(since) + timedelta(days=1)
+    since_day = rollups.utc_day(since)
+    assert since_day is not None  # since is a datetime
+    first_day = since_day + timedelta(days=1)
     edge_end = datetime.combine(first_day, time(0), UTC)
     q = (
         select(HistoryDay.kind, sa.func.sum(HistoryDay.count))
-        .where(HistoryDay.brokerage_id == sc.brokerage_id, HistoryDay.day >= first_day)
+        .where(col(HistoryDay.brokerage_id) == sc.brokerage_id, col(HistoryDay.day) >= first_day)
         .group_by(HistoryDay.kind)
     )
     e = (
         select(HistoryEntry.kind, HistoryEntry.field, sa.func.count())
         .where(
-            HistoryEntry.created_at >= since,
-            HistoryEntry.created_at < edge_end,
-            HistoryEntry.kind.in_((*rollups.DONE_KINDS, "audit")),
+            col(HistoryEntry.created_at) >= since,
+            col(HistoryEntry.created_at) < edge_end,
+            col(HistoryEntry.kind).in_((*rollups.DONE_KINDS, "audit")),
         )
-        .group_by(HistoryEntry.kind, HistoryEntry.field)
+        .group_by(col(HistoryEntry.kind), col(HistoryEntry.field))
     )
     if sc.agent_id is not None:  # scope() checked the agent is of this brokerage
-        q = q.where(HistoryDay.actor_id == sc.agent_id)
-        e = e.where(HistoryEntry.actor_id == sc.agent_id)
+        q = q.where(col(HistoryDay.actor_id) == sc.agent_id)
+        e = e.where(col(HistoryEntry.actor_id) == sc.agent_id)
     else:
         e = e.where(
-            HistoryEntry.brokerage_id == sc.brokerage_id, HistoryEntry.actor_id.is_not(None)
+            col(HistoryEntry.brokerage_id) == sc.brokerage_id,
+            col(HistoryEntry.actor_id).is_not(None),
         )
     out = [(kind, int(n or 0)) for kind, n in session.execute(q)]
     for kind, field, n in session.execute(e):
@@ -167,7 +170,7 @@ def three_star_not_contacted(session: Session, sc: Scope, now: datetime) -> int:
         return 0
     high = max(cutoff.high, 1e-300)  # 3 stars needs a positive score
     window = now - rating.WINDOW
-    three_star = (Lead.rating_score >= high, Lead.last_activity_at >= window)
+    three_star = (col(Lead.rating_score) >= high, col(Lead.last_activity_at) >= window)
     if sc.agent_id is None:
         total = rating.count_at_least(session, cutoff, high, now)
     else:
@@ -185,7 +188,7 @@ def three_star_not_contacted(session: Session, sc: Scope, now: datetime) -> int:
                 sc.lead_clause(),
                 _unindexed(session, Lead.rating_score) >= high,
                 _unindexed(session, Lead.last_activity_at) >= window,
-                Lead.last_contacted_at >= now - timedelta(days=IDLE_DAYS_3STAR),
+                col(Lead.last_contacted_at) >= now - timedelta(days=IDLE_DAYS_3STAR),
             )
         ).one()
     )
@@ -194,8 +197,8 @@ def three_star_not_contacted(session: Session, sc: Scope, now: datetime) -> int:
 
 def _overdue_tasks(session: Session, sc: Scope, now: datetime) -> tuple[int, str]:
     if sc.agent_id is not None:  # scope() checked the agent is of this brokerage
-        whose = Task.owner_id == sc.agent_id
+        whose = col(Task.owner_id) == sc.agent_id
         url = "/todo" if sc.agent_id == sc.user.id else f"/todo?agent={sc.agent_id}"
     else:
-        whose, url = Task.brokerage_id == sc.brokerage_id, "/todo?agent=all"
+        whose, url = col(Task.brokerage_id) == sc.brokerage_id, "/todo?agent=all"
     return overdue_count(session, now, whose), url

@@ -3,6 +3,7 @@ and SQLite's unindexed column."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -25,8 +26,9 @@ def _pct(part: int, whole: int) -> float:
 lead_name = people.name_or_email
 
 
-def _unindexed(session: Session, col):
-    """`col` as SQLite's "+col": the same value, but the planner will not pick an index for it."""
+def _unindexed(session: Session, column: Any) -> sa.ColumnElement[Any]:
+    """`column` as SQLite's "+column": the same value, but the planner will not pick an index
+    for it."""
     if session.get_bind().dialect.name != "sqlite":
-        return col
-    return sa.literal_column(f"+{col.table.name}.{col.name}", type_=col.type)
+        return column
+    return sa.literal_column(f"+{column.table.name}.{column.name}", type_=column.type)

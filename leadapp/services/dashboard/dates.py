@@ -6,7 +6,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from leadapp.models import Lead, User, as_utc, utcnow
 from leadapp.models.timefmt import user_zone
@@ -56,7 +57,7 @@ def _md_ranges(days: list[date]) -> list[tuple[int, int]]:
 
 
 def _dates_on(
-    session: Session, sc: Scope, days: list[date], col, limit: int = UPCOMING_LIMIT + 1
+    session: Session, sc: Scope, days: list[date], column, limit: int = UPCOMING_LIMIT + 1
 ) -> list[dict]:
     # A range, not IN (...): PostgreSQL then walks the (brokerage_id, <md>, ...) index in
     # order and stops at the limit; with IN it read the brokerage's whole index in md order.
@@ -65,9 +66,11 @@ def _dates_on(
         if len(rows) >= limit:
             break
         rows += session.execute(
-            select(Lead.id, Lead.first_name, Lead.last_name, Lead.email, col)
-            .where(sc.lead_clause(), col >= lo, col <= hi)
-            .order_by(col, Lead.id)
+            sa.select(
+                col(Lead.id), col(Lead.first_name), col(Lead.last_name), col(Lead.email), column
+            )
+            .where(sc.lead_clause(), column >= lo, column <= hi)
+            .order_by(column, col(Lead.id))
             .limit(limit - len(rows))
         ).all()
     return [{"lead_id": r[0], "lead_name": lead_name(r[1], r[2], r[3]), "md": r[4]} for r in rows]
@@ -83,11 +86,11 @@ def upcoming_dates(
     days = [today + timedelta(days=i) for i in range(UPCOMING_DAYS)]
     items = []
     more = False
-    for what, col, _src in (
+    for what, column, _src in (
         ("Birthday", Lead.birthday_md, Lead.birthday),
         ("Anniversary", Lead.anniversary_md, Lead.anniversary),
     ):
-        rows = _dates_on(session, sc, days, col)
+        rows = _dates_on(session, sc, days, column)
         if len(rows) > UPCOMING_LIMIT:
             more, rows = True, rows[:UPCOMING_LIMIT]
         for r in rows:

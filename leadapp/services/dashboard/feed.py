@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Lead, LeadRollup, User, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
@@ -29,9 +29,9 @@ def _small_share(session: Session, sc: Scope) -> bool:
     """Whether the scope's agent holds under 5% of the brokerage's leads (from the roll-up)."""
     rows = dict(
         session.execute(
-            select(LeadRollup.agent_key == sc.agent_id, sa.func.sum(LeadRollup.count))
-            .where(LeadRollup.brokerage_id == sc.brokerage_id)
-            .group_by(LeadRollup.agent_key == sc.agent_id)
+            sa.select(col(LeadRollup.agent_key) == sc.agent_id, sa.func.sum(LeadRollup.count))
+            .where(col(LeadRollup.brokerage_id) == sc.brokerage_id)
+            .group_by(col(LeadRollup.agent_key) == sc.agent_id)
         ).all()
     )
     mine, total = int(rows.get(True) or 0), int(rows.get(True) or 0) + int(rows.get(False) or 0)
@@ -80,12 +80,12 @@ def activity_feed(
     now = as_utc(now or utcnow())
     after = parse_cursor(cursor)
     cols = (
-        Activity.id,
-        Activity.kind,
-        Activity.occurred_at,
-        Activity.mls_number,
-        Activity.details,
-        Activity.lead_id,
+        col(Activity.id),
+        col(Activity.kind),
+        col(Activity.occurred_at),
+        col(Activity.mls_number),
+        col(Activity.details),
+        col(Activity.lead_id),
     )
     if sc.agent_id is not None and _small_share(session, sc):
         # An agent with few of the brokerage's leads: start from their leads and read their
@@ -96,27 +96,30 @@ def activity_feed(
             _unindexed(session, Activity.id).desc(),
         )
         q = (
-            select(*cols)
-            .join(Lead, Lead.id == Activity.lead_id)
-            .where(Activity.brokerage_id == sc.brokerage_id, sc.lead_clause())
+            sa.select(*cols)
+            .join(Lead, col(Lead.id) == Activity.lead_id)
+            .where(col(Activity.brokerage_id) == sc.brokerage_id, sc.lead_clause())
         )
     else:
         # Walk the brokerage's timeline newest first and keep the rows of visible leads: a
         # correlated EXISTS stops after `limit` rows (a join would first build a filter
         # over every lead).
-        order = (Activity.occurred_at.desc(), Activity.id.desc())
+        order = (col(Activity.occurred_at).desc(), col(Activity.id).desc())
         visible = (
-            select(Lead.id).where(Lead.id == Activity.lead_id, sc.lead_clause()).correlate(Activity)
+            select(Lead.id)
+            .where(col(Lead.id) == Activity.lead_id, sc.lead_clause())
+            .correlate(Activity)
         )
-        q = select(*cols).where(Activity.brokerage_id == sc.brokerage_id, visible.exists())
+        q = sa.select(*cols).where(col(Activity.brokerage_id) == sc.brokerage_id, visible.exists())
     q = q.order_by(*order).limit(limit + 1)
     if kind:
-        q = q.where(Activity.kind == kind)
+        q = q.where(col(Activity.kind) == kind)
     if after is not None:
         ts, aid = after
         q = q.where(
             sa.or_(
-                Activity.occurred_at < ts, sa.and_(Activity.occurred_at == ts, Activity.id < aid)
+                col(Activity.occurred_at) < ts,
+                sa.and_(col(Activity.occurred_at) == ts, col(Activity.id) < aid),
             )
         )
     rows = session.execute(q).all()
@@ -127,7 +130,7 @@ def activity_feed(
             i: lead_name(f, last, e)
             for i, f, last, e in session.execute(
                 select(Lead.id, Lead.first_name, Lead.last_name, Lead.email).where(
-                    Lead.id.in_({r.lead_id for r in rows})
+                    col(Lead.id).in_({r.lead_id for r in rows})
                 )
             )
         }

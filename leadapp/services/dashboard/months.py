@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import ActivityMonthly, User, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
@@ -44,13 +44,13 @@ def past_months(
     months = months_back(now)
     label, kinds = SERIES[series]
     rows = session.execute(
-        select(ActivityMonthly.month, sa.func.sum(ActivityMonthly.count))
+        select(col(ActivityMonthly.month), sa.func.sum(ActivityMonthly.count))
         .where(
             sc.rollup_clause(ActivityMonthly),
-            ActivityMonthly.month >= months[0],
-            ActivityMonthly.kind.in_(kinds),
+            col(ActivityMonthly.month) >= months[0],
+            col(ActivityMonthly.kind).in_(kinds),
         )
-        .group_by(ActivityMonthly.month)
+        .group_by(col(ActivityMonthly.month))
     ).all()
     by = {
         (m if isinstance(m, date) else date.fromisoformat(str(m)[:10])): int(n or 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import LeadActivityDay, LeadRollup, User, as_utc, utcnow
 from leadapp.models.enums import STAGES
@@ -24,7 +24,7 @@ def _total_leads(session: Session, sc: Scope) -> int:
     return int(
         session.exec(
             select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(
-                sc.rollup_clause(LeadRollup), LeadRollup.status != "deleted"
+                sc.rollup_clause(LeadRollup), col(LeadRollup.status) != "deleted"
             )
         ).one()
     )
@@ -41,8 +41,8 @@ def activity_share(
         session.exec(
             select(sa.func.coalesce(sa.func.sum(LeadActivityDay.count), 0)).where(
                 sc.rollup_clause(LeadActivityDay),
-                LeadActivityDay.status != "deleted",
-                LeadActivityDay.day >= since,
+                col(LeadActivityDay.status) != "deleted",
+                col(LeadActivityDay.day) >= since,
             )
         ).one()
     )
@@ -54,9 +54,9 @@ def subscribed_share(session: Session, user: User, agent_id=None) -> dict:
     """D3: share of the scope's leads with at least one active subscription."""
     sc = scope(session, user, agent_id)
     rows = session.execute(
-        select(LeadRollup.subscribed, sa.func.sum(LeadRollup.count))
-        .where(sc.rollup_clause(LeadRollup), LeadRollup.status != "deleted")
-        .group_by(LeadRollup.subscribed)
+        select(col(LeadRollup.subscribed), sa.func.sum(LeadRollup.count))
+        .where(sc.rollup_clause(LeadRollup), col(LeadRollup.status) != "deleted")
+        .group_by(col(LeadRollup.subscribed))
     ).all()
     by = {bool(s): int(n or 0) for s, n in rows}
     total = by.get(True, 0) + by.get(False, 0)
@@ -81,10 +81,10 @@ def funnel(session: Session, user: User, agent_id=None, now: datetime | None = N
         select(LeadRollup.stage, LeadRollup.closed_year, sa.func.sum(LeadRollup.count))
         .where(
             sc.rollup_clause(LeadRollup),
-            LeadRollup.status != "deleted",
-            LeadRollup.stage.in_(FUNNEL),
+            col(LeadRollup.status) != "deleted",
+            col(LeadRollup.stage).in_(FUNNEL),
         )
-        .group_by(LeadRollup.stage, LeadRollup.closed_year)
+        .group_by(col(LeadRollup.stage), col(LeadRollup.closed_year))
     ).all()
     counts = {s: 0 for s in FUNNEL}
     for stage, cy, n in rows:
@@ -113,7 +113,7 @@ def sources(session: Session, user: User, agent_id=None, top: int = 9) -> dict:
     sc = scope(session, user, agent_id)
     rows = session.execute(
         select(LeadRollup.source, sa.func.sum(LeadRollup.count))
-        .where(sc.rollup_clause(LeadRollup), LeadRollup.status != "deleted")
+        .where(sc.rollup_clause(LeadRollup), col(LeadRollup.status) != "deleted")
         .group_by(LeadRollup.source)
     ).all()
     counts = sorted(((src or "", int(n or 0)) for src, n in rows if n), key=lambda r: (-r[1], r[0]))

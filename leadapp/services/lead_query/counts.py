@@ -29,7 +29,7 @@ def _count(session: Session, plan: _Plan) -> int:
     if plan.empty:
         return 0
     if plan.stars_at is not None:
-        return _count_stars(session, plan)
+        return _count_stars(session, plan, plan.stars_at)
     if plan.rollup is not None:
         stmt = sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(*plan.rollup)
     else:
@@ -37,13 +37,13 @@ def _count(session: Session, plan: _Plan) -> int:
     return int(session.connection().execute(stmt).scalar_one())
 
 
-def _count_stars(session: Session, plan: _Plan) -> int:
+def _count_stars(session: Session, plan: _Plan, now: datetime) -> int:
     """A rating-only count of the brokerage's (not deleted) leads, from the rating buckets.
 
     With C(x) = leads with score >= x and activity in the window: 3 stars = C(high),
     2 = C(low) - C(high), 1 = C(> 0) - C(low), 0 = all - C(> 0) — the ranges _rating_clause reads.
     """
-    cutoff, now = plan.cutoff, plan.stars_at
+    cutoff = plan.cutoff
     smallest = 5e-324  # score >= smallest <=> score > 0
     seen: dict[float, int] = {}
 

@@ -64,4 +64,5 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
     if consent:  # TCPA: recorded with who, when and how
         session.flush()
         texting_consent._apply(session, user, lead, True, method)
+    assert lead.id is not None  # create_lead flushed it
     return lead.id

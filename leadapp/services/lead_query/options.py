@@ -3,11 +3,12 @@ visible columns (L5)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import LeadRollup, Tag, User
 from leadapp.services import access, people
 from leadapp.services.errors import ValidationFailed
+from leadapp.services.rows import get_row
 
 
 def filter_options(session: Session, user: User) -> dict:
@@ -22,7 +23,7 @@ def filter_options(session: Session, user: User) -> dict:
         set(
             session.exec(
                 select(LeadRollup.source)
-                .where(LeadRollup.brokerage_id == user.brokerage_id, LeadRollup.count > 0)
+                .where(col(LeadRollup.brokerage_id) == user.brokerage_id, col(LeadRollup.count) > 0)
                 .distinct()
             ).all()
         )
@@ -30,7 +31,7 @@ def filter_options(session: Session, user: User) -> dict:
     )
     tags = list(
         session.exec(
-            select(Tag.name).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)
+            select(Tag.name).where(col(Tag.brokerage_id) == user.brokerage_id).order_by(Tag.name)
         ).all()
     )
     return {
@@ -86,7 +87,7 @@ def set_columns(session: Session, user: User, columns) -> list[str]:
         raise ValidationFailed({"columns": "Choose columns from the list."})
     wanted = {str(c)[:20] for c in columns[:50]}
     cols = [c for c in COLUMNS if c in wanted and (c != "agent" or access.is_broker(user))]
-    db_user = session.get(User, user.id)
+    db_user = get_row(session, User, user.id)
     # Remember "none but the name" too: an empty list means the default set, so keep a marker.
     db_user.list_columns = cols or ["name"]
     session.add(db_user)

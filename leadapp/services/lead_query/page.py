@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
@@ -38,8 +38,8 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
     if query.sort == "agent":
         names = session.exec(
             select(User.id)
-            .where(User.brokerage_id == user.brokerage_id)
-            .order_by(User.name, User.id)
+            .where(col(User.brokerage_id) == user.brokerage_id)
+            .order_by(col(User.name), col(User.id))
         ).all()
         # Unassigned sorts after every agent; a CASE over the few users avoids a join.
         cols = [
@@ -60,7 +60,7 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
         if pg and getattr(getattr(c, "expression", c), "nullable", True):
             o = o.nulls_last() if desc else o.nulls_first()
         out.append(o)
-    out.append(Lead.id.desc() if desc else Lead.id.asc())
+    out.append(col(Lead.id).desc() if desc else col(Lead.id).asc())
     return out
 
 
@@ -70,19 +70,19 @@ TAG_SEP = "\x1f"  # joins a lead's tag names in one column (never typed in a tag
 # Timestamps come back as the driver gives them (text on SQLite, parsed below with the C
 # fromisoformat) instead of through the ORM type's per-value processing.
 LIST_COLUMNS = (
-    Lead.id,
-    Lead.first_name,
-    Lead.last_name,
-    Lead.email,
-    Lead.phone,
-    Lead.lead_type,
-    Lead.status,
-    Lead.stage,
-    Lead.rating_score,
-    sa.type_coerce(Lead.last_activity_at, sa.String).label("last_activity_at"),
-    Lead.source,
-    Lead.assigned_agent_id,
-    sa.type_coerce(Lead.created_at, sa.String).label("created_at"),
+    col(Lead.id),
+    col(Lead.first_name),
+    col(Lead.last_name),
+    col(Lead.email),
+    col(Lead.phone),
+    col(Lead.lead_type),
+    col(Lead.status),
+    col(Lead.stage),
+    col(Lead.rating_score),
+    sa.type_coerce(col(Lead.last_activity_at), sa.String).label("last_activity_at"),
+    col(Lead.source),
+    col(Lead.assigned_agent_id),
+    sa.type_coerce(col(Lead.created_at), sa.String).label("created_at"),
 )
 
 
@@ -98,11 +98,15 @@ def _page_select(dialect: str):
         tag_list = (
             sa.select(agg(Tag.name, TAG_SEP))
             .select_from(LeadTag)
-            .join(Tag, Tag.id == LeadTag.tag_id)
-            .where(LeadTag.lead_id == Lead.id)
+            .join(Tag, col(Tag.id) == LeadTag.tag_id)
+            .where(col(LeadTag.lead_id) == Lead.id)
             .scalar_subquery()
         )
-        agent_name = sa.select(User.name).where(User.id == Lead.assigned_agent_id).scalar_subquery()
+        agent_name = (
+            sa.select(col(User.name))
+            .where(col(User.id) == Lead.assigned_agent_id)
+            .scalar_subquery()
+        )
         _PAGE_SELECTS[dialect] = sa.select(
             *LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name")
         )
@@ -116,7 +120,7 @@ def filtered_select(
     order.
     """
     plan = _plan(session, user, query, now)
-    stmt = select(*(columns or (Lead.id,))).where(*plan.where)
+    stmt = select(*(columns or (col(Lead.id),))).where(*plan.where)
     if plan.empty:
         stmt = stmt.where(sa.false())
     return stmt.order_by(*_order_by(session, user, plan.query))
@@ -135,7 +139,7 @@ ORDERED_MAX = 20_000  # a search matching at most this many leads is counted and
 
 def _search_page(
     session: Session, plan: _Plan, order: list, size: int, offset: int
-) -> tuple[int, list[int]] | None:
+) -> tuple[int, list[int | None]] | None:
     """(total, the page's ids) of a small search in one statement, or None: count and page as usual.
 
     A search (SQLite) would count its matches and then order them for the page: two passes
@@ -149,7 +153,12 @@ def _search_page(
     conn = session.connection()
     if sum(int(conn.execute(b).scalar_one()) for b in plan.search_bounds) > ORDERED_MAX:
         return None
-    q = sa.select(Lead.id, sa.func.count().over()).where(*plan.where).order_by(*order).limit(size)
+    q = (
+        sa.select(col(Lead.id), sa.func.count().over())
+        .where(*plan.where)
+        .order_by(*order)
+        .limit(size)
+    )
     rows = conn.execute(q.offset(offset)).all()
     if not rows and offset:
         total = _count(session, plan)
@@ -194,19 +203,19 @@ def list_page(
         if searched is not None:  # the page's ids came with the count
             stmt = (
                 _page_select(session.get_bind().dialect.name)
-                .where(Lead.id.in_(searched[1]))
+                .where(col(Lead.id).in_(searched[1]))
                 .order_by(*order)
             )
         else:
             # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
             # ix_lead_b_created), then those rows with their tags and agent name in the same
             # statement.
-            ids_q = sa.select(Lead.id).where(*plan.where).order_by(*order).limit(query.size)
+            ids_q = sa.select(col(Lead.id)).where(*plan.where).order_by(*order).limit(query.size)
             if offset:
                 ids_q = ids_q.offset(offset)
             stmt = (
                 _page_select(session.get_bind().dialect.name)
-                .where(Lead.id.in_(ids_q.scalar_subquery()))
+                .where(col(Lead.id).in_(ids_q.scalar_subquery()))
                 .order_by(*order)
             )
         rows = list(conn.execute(stmt).all())

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from leadapp.models import Lead
 from leadapp.services.validation import PHONE_PUNCT_RE, phone_digits
@@ -31,9 +31,9 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix_range(col, prefix: str):
-    """col starts with prefix, as an index range (case-sensitive)."""
-    return sa.and_(col >= prefix, col < prefix + "\U0010ffff")
+def _prefix_range(column, prefix: str):
+    """column starts with prefix, as an index range (case-sensitive)."""
+    return sa.and_(column >= prefix, column < prefix + "\U0010ffff")
 
 
 NAME_EXPR_PG = "(first_name || ' ' || last_name)"
@@ -60,15 +60,18 @@ def search_clause(session: Session, brokerage_id: int, q: str, bounds: list | No
     if pg and not short:
         pat = "%" + _like_escape(text) + "%"
         name = sa.literal_column(NAME_EXPR_PG)
-        parts = [name.ilike(pat, escape="\\"), Lead.email.ilike(pat, escape="\\")]
+        parts = [name.ilike(pat, escape="\\"), col(Lead.email).ilike(pat, escape="\\")]
         if len(digits) >= 3:
-            parts.append(Lead.phone_digits.like("%" + digits + "%"))
+            parts.append(col(Lead.phone_digits).like("%" + digits + "%"))
         return sa.or_(*parts)
     if pg:  # one or two characters: names, email or phone starting with them
         pat = _like_escape(text) + "%"
-        parts = [c.ilike(pat, escape="\\") for c in (Lead.first_name, Lead.last_name, Lead.email)]
+        parts = [
+            c.ilike(pat, escape="\\")
+            for c in (col(Lead.first_name), col(Lead.last_name), col(Lead.email))
+        ]
         if digits:
-            parts.append(Lead.phone_digits.like(digits + "%"))
+            parts.append(col(Lead.phone_digits).like(digits + "%"))
         return sa.or_(*parts)
     if not short:
         parts, subqueries = [], []
@@ -90,7 +93,7 @@ def search_clause(session: Session, brokerage_id: int, q: str, bounds: list | No
                 )
             )
         for sub in subqueries:
-            parts.append(Lead.id.in_(sub))
+            parts.append(col(Lead.id).in_(sub))
             if bounds is not None:
                 bounds.append(sa.select(sa.func.count()).select_from(sub.subquery()))
         return sa.or_(*parts)

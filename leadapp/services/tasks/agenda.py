@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Task, User, as_utc, utcnow
 from leadapp.models.enums import EVENT_KINDS
@@ -23,7 +23,7 @@ def overdue_count(session: Session, now: datetime, whose) -> int:
         session.exec(
             select(sa.func.count())
             .select_from(Task)
-            .where(whose, Task.completed_at.is_(None), Task.due_at < now)
+            .where(whose, col(Task.completed_at).is_(None), col(Task.due_at) < now)
         ).one()
     )
 
@@ -50,18 +50,21 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
     # the day of the person whose agenda it is (a broker looking at an agent: the agent's day)
     start, end = day_bounds(owner, now)
     # owner_id is the user or an agent of their brokerage (checked above): the (owner, due) index
-    today = (Task.owner_id == owner_id, Task.due_at >= start, Task.due_at < end)
-    is_event = Task.kind.in_(EVENT_KINDS)
+    today = (col(Task.owner_id) == owner_id, col(Task.due_at) >= start, col(Task.due_at) < end)
+    is_event = col(Task.kind).in_(EVENT_KINDS)
     totals = dict(
         session.execute(select(is_event, sa.func.count()).where(*today).group_by(is_event)).all()
     )
     sections = {}
     for key, which in (("events", is_event), ("tasks", sa.not_(is_event))):
         rows = session.exec(
-            select(Task).where(*today, which).order_by(Task.due_at, Task.id).limit(AGENDA_LIMIT)
+            select(Task)
+            .where(*today, which)
+            .order_by(col(Task.due_at), col(Task.id))
+            .limit(AGENDA_LIMIT)
         ).all()
         sections[key] = rows
-    overdue = overdue_count(session, now, Task.owner_id == owner_id)
+    overdue = overdue_count(session, now, col(Task.owner_id) == owner_id)
     ctx = _row_context(session, sections["events"] + sections["tasks"])
     out = {k: [task_row(t, user, now, ctx) for t in rows] for k, rows in sections.items()}
     return {
@@ -90,19 +93,19 @@ def due_reminders(session: Session, user: User, now: datetime | None = None) -> 
     rows = session.exec(
         select(Task)
         .where(
-            Task.owner_id == user.id,
-            Task.completed_at.is_(None),
-            Task.kind.in_(EVENT_KINDS),
-            Task.due_at > now,
-            Task.due_at <= now + lead_time,
+            col(Task.owner_id) == user.id,
+            col(Task.completed_at).is_(None),
+            col(Task.kind).in_(EVENT_KINDS),
+            col(Task.due_at) > now,
+            col(Task.due_at) <= now + lead_time,
         )
-        .order_by(Task.due_at, Task.id)
+        .order_by(col(Task.due_at), col(Task.id))
     ).all()
     fresh = [t.id for t in rows if t.reminded_at is None]
     if fresh:
         session.exec(
             sa.update(Task)
-            .where(Task.id.in_(fresh), Task.reminded_at.is_(None))
+            .where(col(Task.id).in_(fresh), col(Task.reminded_at).is_(None))
             .values(reminded_at=now)
         )
     ctx = _row_context(session, rows)

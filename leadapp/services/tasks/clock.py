@@ -65,7 +65,7 @@ def due_label(dt: datetime, user: User, now: datetime) -> str:
     return _Clock(user, now).label(dt)
 
 
-def parse_local(day: str, clock: str, user: User) -> datetime:
+def parse_local(day: str | None, clock: str | None, user: User) -> datetime:
     """The UTC instant of date 'YYYY-MM-DD' and time 'HH:MM' in the user's time zone."""
     errors = {}
     try:
@@ -78,7 +78,7 @@ def parse_local(day: str, clock: str, user: User) -> datetime:
     except ValueError:
         errors["due_time"] = "Pick a due time."
         t = None
-    if errors:
+    if errors or d is None or t is None:
         raise ValidationFailed(errors)
     local = datetime.combine(d, t.replace(second=0, microsecond=0), user_zone(user))
     # Normalise non-existent local times (spring-forward gap) through UTC.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Task, User, as_utc, utcnow
 from leadapp.models.enums import TASK_KINDS
@@ -91,13 +92,13 @@ class TaskFilters:
 def _owner_clause(session: Session, user: User, f: TaskFilters):
     """Whose tasks the to-do page lists: agents their own; brokers theirs, one agent's, or all."""
     if not access.is_broker(user) or not f.agent:
-        return Task.owner_id == user.id
+        return col(Task.owner_id) == user.id
     if f.agent == "all":
         return None
     agent = session.get(User, int(f.agent))
     if agent is None or agent.brokerage_id != user.brokerage_id:
         raise NotFound("That agent does not exist.")
-    return Task.owner_id == agent.id
+    return col(Task.owner_id) == agent.id
 
 
 def list_tasks(
@@ -117,38 +118,41 @@ def list_tasks(
     if owner is not None:
         where.append(owner)
     if f.kind:
-        where.append(Task.kind == f.kind)
+        where.append(col(Task.kind) == f.kind)
     if f.lead_id:
-        where.append(Task.lead_id == f.lead_id)
+        where.append(col(Task.lead_id) == f.lead_id)
     tz = user_zone(user)
     if f.due_from:
-        where.append(Task.due_at >= datetime.combine(f.due_from, time(0), tz).astimezone(UTC))
+        where.append(col(Task.due_at) >= datetime.combine(f.due_from, time(0), tz).astimezone(UTC))
     if f.due_to:
         where.append(
-            Task.due_at
+            col(Task.due_at)
             < datetime.combine(f.due_to + timedelta(days=1), time(0), tz).astimezone(UTC)
         )
     _, end = day_bounds(user, now)
-    open_ = Task.completed_at.is_(None)
-    sections: dict[str, list] = {s: [] for s in SECTIONS}
+    open_ = col(Task.completed_at).is_(None)
+    sections: dict[str, Sequence] = {s: [] for s in SECTIONS}
     counts = {s: 0 for s in SECTIONS}
     queries = {}
     if f.completed in ("open", "all"):
-        queries["overdue"] = (sa.and_(open_, Task.due_at < now), [Task.due_at, Task.id])
+        queries["overdue"] = (sa.and_(open_, col(Task.due_at) < now), [Task.due_at, Task.id])
         queries["today"] = (
-            sa.and_(open_, Task.due_at >= now, Task.due_at < end),
+            sa.and_(open_, col(Task.due_at) >= now, col(Task.due_at) < end),
             [Task.due_at, Task.id],
         )
-        queries["upcoming"] = (sa.and_(open_, Task.due_at >= end), [Task.due_at, Task.id])
+        queries["upcoming"] = (sa.and_(open_, col(Task.due_at) >= end), [Task.due_at, Task.id])
     if f.completed in ("all", "done"):
         queries["completed"] = (
-            Task.completed_at.is_not(None),
-            [Task.completed_at.desc(), Task.id.desc()],
+            col(Task.completed_at).is_not(None),
+            [col(Task.completed_at).desc(), col(Task.id).desc()],
         )
     for name, (cond, order) in queries.items():
         # Core rows of the task table (attribute access like a Task, without ORM identity work)
         rows = session.execute(
-            sa.select(*Task.__table__.c).where(*where, cond).order_by(*order).limit(SECTION_LIMIT)
+            sa.select(*sa.inspect(Task).local_table.c)
+            .where(*where, cond)
+            .order_by(*order)
+            .limit(SECTION_LIMIT)
         ).all()
         counts[name] = (
             len(rows)
@@ -175,20 +179,17 @@ def tasks_for_lead(
     (and their own tasks on a pool lead)."""
     lead = access.get_lead(session, user, lead_id)
     now = as_utc(now or utcnow())
-    where = [Task.lead_id == lead.id, Task.brokerage_id == user.brokerage_id]
+    where = [col(Task.lead_id) == lead.id, col(Task.brokerage_id) == user.brokerage_id]
     if not access.can_change_lead(user, lead):
-        where.append(Task.owner_id == user.id)
+        where.append(col(Task.owner_id) == user.id)
     rows = session.exec(
         select(Task)
         .where(*where)
-        .order_by(Task.completed_at.is_not(None), Task.due_at, Task.id)
+        .order_by(col(Task.completed_at).is_not(None), col(Task.due_at), col(Task.id))
         .limit(500)
     ).all()
     open_rows = [t for t in rows if t.completed_at is None]
-    done_rows = sorted(
-        (t for t in rows if t.completed_at is not None),
-        key=lambda t: as_utc(t.completed_at),
-        reverse=True,
-    )
+    done = [(as_utc(t.completed_at), t) for t in rows if t.completed_at is not None]
+    done_rows = [t for _, t in sorted(done, key=lambda d: d[0], reverse=True)]
     ctx = _row_context(session, rows)
     return [task_row(t, user, now, ctx) for t in open_rows + done_rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User, utcnow
 from leadapp.services import access, lead_query, people
@@ -14,11 +14,13 @@ from .view import _row_context, get_task, task_row
 def search_leads(session: Session, user: User, q: str, limit: int = 8) -> list[dict]:
     """Leads the user may attach a task to, found by the lead list's search (lead_query)."""
     q = str(q or "").strip()[:80]
-    stmt = select(Lead).where(access.lead_visibility(user), Lead.status != "deleted")
+    stmt = select(Lead).where(access.lead_visibility(user), col(Lead.status) != "deleted")
     clause = lead_query.search_clause(session, user.brokerage_id, q)
     if clause is not None:
         stmt = stmt.where(clause)
-    rows = session.exec(stmt.order_by(Lead.last_name, Lead.first_name, Lead.id).limit(limit)).all()
+    rows = session.exec(
+        stmt.order_by(col(Lead.last_name), col(Lead.first_name), col(Lead.id)).limit(limit)
+    ).all()
     return [{"id": lead.id, "name": display_name(lead), "email": lead.email} for lead in rows]
 
 

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, Task, User, as_utc
 from leadapp.models.enums import EVENT_KINDS, TASK_KINDS
@@ -30,7 +31,7 @@ def get_task(session: Session, user: User, task_id, *, lock: bool = False) -> Ta
         task_id = int(task_id)
     except (TypeError, ValueError):
         raise NotFound("That task does not exist.") from None
-    stmt = select(Task).where(Task.id == task_id, task_visibility(user))
+    stmt = select(Task).where(col(Task.id) == task_id, task_visibility(user))
     if lock:
         stmt = stmt.with_for_update()
     task = session.exec(stmt).first()
@@ -39,19 +40,19 @@ def get_task(session: Session, user: User, task_id, *, lock: bool = False) -> Ta
     return task
 
 
-def _row_context(session: Session, tasks: list[Task]) -> dict:
+def _row_context(session: Session, tasks: Sequence) -> dict:
     lead_ids = {t.lead_id for t in tasks if t.lead_id}
     user_ids = {t.owner_id for t in tasks}
     leads = {}
     if lead_ids:
         for lid, first, last, email in session.exec(
             select(Lead.id, Lead.first_name, Lead.last_name, Lead.email).where(
-                Lead.id.in_(lead_ids)
+                col(Lead.id).in_(lead_ids)
             )
         ).all():
             leads[lid] = name_or_email(first, last, email)
     users = (
-        {u.id: u.name for u in session.exec(select(User).where(User.id.in_(user_ids))).all()}
+        {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(user_ids))).all()}
         if user_ids
         else {}
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import HistoryEntry, Lead, Task, User, as_utc, utcnow
 from leadapp.models.enums import TASK_KINDS
 from leadapp.services import access, history
 from leadapp.services.errors import PermissionDenied, ValidationFailed
+from leadapp.services.rows import get_row
 
 from .clock import due_label, parse_local
 from .view import get_task
@@ -52,6 +53,7 @@ def _lead_for_task(session: Session, user: User, raw) -> Lead | None:
 
 
 def _owner_for_task(session: Session, user: User, raw, current: int | None) -> int:
+    assert user.id is not None  # the signed-in user, a stored row
     if raw in (None, "", 0, "0"):
         return current or user.id
     try:
@@ -64,7 +66,7 @@ def _owner_for_task(session: Session, user: User, raw, current: int | None) -> i
     agent = session.get(User, wanted)
     if agent is None or agent.brokerage_id != user.brokerage_id or not agent.is_active:
         raise ValidationFailed({"owner": "That user does not exist."})
-    return agent.id
+    return wanted  # the id of the agent checked above
 
 
 def _record(
@@ -72,7 +74,7 @@ def _record(
 ) -> HistoryEntry | None:
     if not task.lead_id:
         return None
-    lead = session.get(Lead, task.lead_id)
+    lead = get_row(session, Lead, task.lead_id)
     label = TASK_KINDS.get(task.kind, "Task")
     return history.add_entry(
         session,
@@ -112,7 +114,7 @@ def create_task(session: Session, user: User, form: dict, now: datetime | None =
     session.flush()
     owner_note = ""
     if owner_id != user.id:
-        owner = session.get(User, owner_id)
+        owner = get_row(session, User, owner_id)
         owner_note = f" for {owner.name}"
     _record(
         session,
@@ -185,14 +187,16 @@ def reopen_task(session: Session, user: User, task_id, now: datetime | None = No
         entry = session.exec(
             select(HistoryEntry)
             .where(
-                HistoryEntry.lead_id == task.lead_id,
-                HistoryEntry.kind == "task",
-                HistoryEntry.field == "task",
-                HistoryEntry.new_value == str(task.id),
-                HistoryEntry.actor_id == user.id,
-                HistoryEntry.title.startswith(f"{TASK_KINDS.get(task.kind, 'Task')} completed"),
+                col(HistoryEntry.lead_id) == task.lead_id,
+                col(HistoryEntry.kind) == "task",
+                col(HistoryEntry.field) == "task",
+                col(HistoryEntry.new_value) == str(task.id),
+                col(HistoryEntry.actor_id) == user.id,
+                col(HistoryEntry.title).startswith(
+                    f"{TASK_KINDS.get(task.kind, 'Task')} completed"
+                ),
             )
-            .order_by(HistoryEntry.created_at.desc())
+            .order_by(col(HistoryEntry.created_at).desc())
         ).first()
     task.completed_at = None
     session.add(task)

@@ -12,8 +12,6 @@ from leadapp.services import access, people, texting_consent
 from leadapp.services import leads as lead_svc
 from leadapp.services.errors import ValidationFailed
 
-# --------------------------------------------------------------------------- add a lead (L8)
-
 ADD_FIELDS = (
     "email",
     "first_name",

@@ -11,6 +11,7 @@ from leadapp.models import User
 from leadapp.services import access, people, texting_consent
 from leadapp.services import leads as lead_svc
 from leadapp.services.errors import ValidationFailed
+from leadapp.services.rows import id_of
 
 ADD_FIELDS = (
     "email",
@@ -62,5 +63,4 @@ def add_lead(session: Session, user: User, form: Mapping[str, Any]) -> int:
     if consent:  # TCPA: recorded with who, when and how
         session.flush()
         texting_consent._apply(session, user, lead, True, method)
-    assert lead.id is not None  # create_lead flushed it
-    return lead.id
+    return id_of(lead)

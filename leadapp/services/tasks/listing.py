@@ -16,6 +16,7 @@ from leadapp.models.timefmt import user_zone
 from leadapp.services import access
 from leadapp.services.access import task_visibility
 from leadapp.services.errors import NotFound
+from leadapp.services.rows import table_of
 
 from .clock import _Clock, day_bounds
 from .view import _row_context, task_row
@@ -149,10 +150,7 @@ def list_tasks(
     for name, (cond, order) in queries.items():
         # Core rows of the task table (attribute access like a Task, without ORM identity work)
         rows = session.execute(
-            sa.select(*sa.inspect(Task).local_table.c)
-            .where(*where, cond)
-            .order_by(*order)
-            .limit(SECTION_LIMIT)
+            sa.select(*table_of(Task).c).where(*where, cond).order_by(*order).limit(SECTION_LIMIT)
         ).all()
         counts[name] = (
             len(rows)

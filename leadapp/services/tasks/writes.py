@@ -14,7 +14,7 @@ from leadapp.models import HistoryEntry, Lead, Task, User, as_utc, utcnow
 from leadapp.models.enums import TASK_KINDS
 from leadapp.services import access, history
 from leadapp.services.errors import PermissionDenied, ValidationFailed
-from leadapp.services.rows import get_row
+from leadapp.services.rows import get_row, id_of
 
 from .clock import due_label, parse_local
 from .view import get_task
@@ -53,14 +53,13 @@ def _lead_for_task(session: Session, user: User, raw) -> Lead | None:
 
 
 def _owner_for_task(session: Session, user: User, raw, current: int | None) -> int:
-    assert user.id is not None  # the signed-in user, a stored row
     if raw in (None, "", 0, "0"):
-        return current or user.id
+        return current or id_of(user)
     try:
         wanted = int(raw)
     except (TypeError, ValueError):
         raise ValidationFailed({"owner": "Pick who the task is for."}) from None
-    if wanted == (current or user.id):
+    if wanted == (current or id_of(user)):
         return wanted
     access.require_broker(user, "assign tasks to someone else")
     agent = session.get(User, wanted)
@@ -94,7 +93,7 @@ def create_task(session: Session, user: User, form: dict, now: datetime | None =
     if not isinstance(form, dict):
         raise ValidationFailed({"title": "Nothing to save."})
     data, errors = _clean(form, user)
-    owner_id = user.id
+    owner_id = id_of(user)
     try:
         owner_id = _owner_for_task(session, user, form.get("owner_id"), None)
     except ValidationFailed as exc:

@@ -21,6 +21,7 @@ from leadapp.services import dashboard as dash
 from leadapp.services import history, lead_bulk, lead_page, rating, rollups
 from leadapp.services import lead_query as lq
 from leadapp.services import leads as lead_svc
+from leadapp.services.lead_query import plan as lq_plan
 
 
 def _done_by_hand(session, org, agent_id, now) -> dict[str, int]:
@@ -227,7 +228,7 @@ def test_lead_list_rating_counts_from_the_buckets_equal_the_direct_count(session
     for at in (now, now + timedelta(hours=2)):
         for ratings in ("3", "2", "1", "0", "3,2", "2,1,0", "3,2,1,0", "3,0"):
             query = lq.LeadQuery.parse({"rating": ratings})
-            plan = lq._plan(session, org.broker, query, now=at)
+            plan = lq_plan._plan(session, org.broker, query, now=at)
             assert (
                 plan.stars_at is not None
             )  # the brokerage-wide rating filter counts from the buckets
@@ -237,17 +238,18 @@ def test_lead_list_rating_counts_from_the_buckets_equal_the_direct_count(session
             assert lq.count(session, org.broker, query, now=at) == direct, (ratings, at - now)
     # any other filter (or an agent's view) counts the leads themselves
     assert (
-        lq._plan(
+        lq_plan._plan(
             session, org.broker, lq.LeadQuery.parse({"rating": "3", "type": "buyer"}), now=now
         ).stars_at
         is None
     )
     assert (
-        lq._plan(
+        lq_plan._plan(
             session, org.broker, lq.LeadQuery.parse({"rating": "3", "status": "deleted"}), now=now
         ).stars_at
         is None
     )
     assert (
-        lq._plan(session, org.agent, lq.LeadQuery.parse({"rating": "3"}), now=now).stars_at is None
+        lq_plan._plan(session, org.agent, lq.LeadQuery.parse({"rating": "3"}), now=now).stars_at
+        is None
     )

@@ -18,6 +18,8 @@ from leadapp.services import activity as act_svc
 from leadapp.services import dashboard as dash
 from leadapp.services import leads as lead_svc
 from leadapp.services import live, rating, rollups, tasks
+from leadapp.services.dashboard import dates as dash_dates
+from leadapp.services.dashboard import feed as dash_feed
 from leadapp.services.errors import NotFound, ValidationFailed
 
 
@@ -468,7 +470,7 @@ def test_feed_of_an_agent_with_few_leads_reads_through_their_leads(session, org,
             for i in range(30)
         ],
     )
-    assert dash._small_share(session, dash.scope(session, org.agent))
+    assert dash_feed._small_share(session, dash.scope(session, org.agent))
     seen, cursor = [], None
     while True:
         page = dash.activity_feed(session, org.agent, cursor=cursor, limit=7)
@@ -508,10 +510,10 @@ def test_upcoming_dates_across_new_year_and_feb_29(session, org, make_lead):
     sc = dash.scope(session, org.agent, None)
     days = [date(2026, 12, 28) + timedelta(days=i) for i in range(7)]
     # the limit keeps the nearest days: December before January
-    rows = dash._dates_on(session, sc, days, Lead.birthday_md, limit=2)
+    rows = dash_dates._dates_on(session, sc, days, Lead.birthday_md, limit=2)
     assert [r["lead_name"].split()[0] for r in rows] == ["Dec", "Jan0"]
     feb = [date(2027, 2, 22) + timedelta(days=i) for i in range(7)]  # ends Feb 28, not a leap year
-    rows = dash._dates_on(session, sc, feb, Lead.birthday_md)
+    rows = dash_dates._dates_on(session, sc, feb, Lead.birthday_md)
     assert [r["md"] for r in rows] == [229]
     leap = [date(2028, 2, 22) + timedelta(days=i) for i in range(7)]  # Feb 29 is its own day
-    assert dash._dates_on(session, sc, leap, Lead.birthday_md) == []
+    assert dash_dates._dates_on(session, sc, leap, Lead.birthday_md) == []

@@ -13,6 +13,8 @@ from leadapp.services import lead_query as lq
 from leadapp.services import leads as lead_svc
 from leadapp.services import tags as tag_svc
 from leadapp.services.lead_query import LeadQuery
+from leadapp.services.lead_query import page as lq_page
+from leadapp.services.lead_query import plan as lq_plan
 
 
 def names(page) -> list[str]:
@@ -263,7 +265,7 @@ def test_rollup_count_equals_direct_count(session, org, make_lead):
             {"agent": "unassigned"},
             {"agent": str(org.agent.id), "stage": "uncontacted,closed"},
         ):
-            plan = lq._plan(session, user, LeadQuery.parse(params))
+            plan = lq_plan._plan(session, user, LeadQuery.parse(params))
             assert plan.rollup is not None, params
             direct = session.exec(
                 select(sa.func.count()).select_from(Lead).where(*plan.where)
@@ -468,7 +470,7 @@ def test_small_search_read_in_one_pass_pages_like_count_then_page(
         for size, page in (("20", "1"), ("20", "2"), ("20", "3"), ("20", "9")):
             p = params | {"size": size, "page": page}
             one_pass = lq.list_page(session, user, p)
-            monkeypatch.setattr(lq, "ORDERED_MAX", -1)
+            monkeypatch.setattr(lq_page, "ORDERED_MAX", -1)
             usual = lq.list_page(session, user, p)
             monkeypatch.undo()
             assert one_pass["total"] > 0, p
@@ -477,6 +479,6 @@ def test_small_search_read_in_one_pass_pages_like_count_then_page(
                 usual["page"],
                 [r["id"] for r in usual["rows"]],
             ), (p, user.role)
-    plan = lq._plan(session, org.broker, LeadQuery.parse({"q": "555 12"}))
+    plan = lq_plan._plan(session, org.broker, LeadQuery.parse({"q": "555 12"}))
     if session.get_bind().dialect.name == "sqlite":
         assert plan.search_bounds  # the one-pass path was the one compared above

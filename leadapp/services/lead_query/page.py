@@ -1,0 +1,258 @@
+"""Running a query: the list order (sort), one page of rows with the exact total, and the
+SELECT of every matching lead that bulk edit and export act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from leadapp.models import Lead, LeadTag, Tag, User, as_utc, utcnow
+from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
+from leadapp.models.timefmt import day_label, user_zone
+from leadapp.services import people, rating
+
+from .counts import _count
+from .params import LeadQuery
+from .plan import _cutoff, _Plan, _plan
+
+
+def _order_by(session: Session, user: User, query: LeadQuery) -> list:
+    pg = session.get_bind().dialect.name == "postgresql"
+    desc = query.dir == "desc"
+    cols: list = {
+        "name": [Lead.last_name, Lead.first_name],
+        "email": [Lead.email],
+        "phone": [Lead.phone_digits],
+        "type": [Lead.lead_type],
+        "status": [Lead.status],
+        "stage": [Lead.stage],
+        "rating": [Lead.rating_score],
+        "source": [Lead.source],
+        "last_activity": [Lead.last_activity_at],
+        "created": [Lead.created_at],
+    }.get(query.sort, [])
+    if query.sort == "agent":
+        names = session.exec(
+            select(User.id)
+            .where(col(User.brokerage_id) == user.brokerage_id)
+            .order_by(col(User.name), col(User.id))
+        ).all()
+        # Unassigned sorts after every agent; a CASE over the few users avoids a join.
+        cols = [
+            sa.case(
+                {uid: i for i, uid in enumerate(names)},
+                value=Lead.assigned_agent_id,
+                else_=len(names),
+            )
+            if names
+            else Lead.assigned_agent_id
+        ]
+    out = []
+    for c in cols:
+        o = c.desc() if desc else c.asc()
+        # SQLite's order: NULLs first ascending, last descending. Only for a column that
+        # can hold NULL: on a NOT NULL one the clause changes nothing but stops PostgreSQL
+        # from walking an ascending index backwards (that scan gives DESC NULLS FIRST).
+        if pg and getattr(getattr(c, "expression", c), "nullable", True):
+            o = o.nulls_last() if desc else o.nulls_first()
+        out.append(o)
+    out.append(col(Lead.id).desc() if desc else col(Lead.id).asc())
+    return out
+
+
+# --------------------------------------------------------------------------- running it
+
+TAG_SEP = "\x1f"  # joins a lead's tag names in one column (never typed in a tag)
+# Timestamps come back as the driver gives them (text on SQLite, parsed below with the C
+# fromisoformat) instead of through the ORM type's per-value processing.
+LIST_COLUMNS = (
+    col(Lead.id),
+    col(Lead.first_name),
+    col(Lead.last_name),
+    col(Lead.email),
+    col(Lead.phone),
+    col(Lead.lead_type),
+    col(Lead.status),
+    col(Lead.stage),
+    col(Lead.rating_score),
+    sa.type_coerce(col(Lead.last_activity_at), sa.String).label("last_activity_at"),
+    col(Lead.source),
+    col(Lead.assigned_agent_id),
+    sa.type_coerce(col(Lead.created_at), sa.String).label("created_at"),
+)
+
+
+_PAGE_SELECTS: dict[str, Any] = {}
+
+
+def _page_select(dialect: str):
+    """SELECT the list columns, the lead's tags (joined by TAG_SEP) and its agent's name (built
+    once).
+    """
+    if dialect not in _PAGE_SELECTS:
+        agg = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
+        tag_list = (
+            sa.select(agg(Tag.name, TAG_SEP))
+            .select_from(LeadTag)
+            .join(Tag, col(Tag.id) == LeadTag.tag_id)
+            .where(col(LeadTag.lead_id) == Lead.id)
+            .scalar_subquery()
+        )
+        agent_name = (
+            sa.select(col(User.name))
+            .where(col(User.id) == Lead.assigned_agent_id)
+            .scalar_subquery()
+        )
+        _PAGE_SELECTS[dialect] = sa.select(
+            *LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name")
+        )
+    return _PAGE_SELECTS[dialect]
+
+
+def filtered_select(
+    session: Session, user: User, query: LeadQuery, *columns, now: datetime | None = None
+):
+    """SELECT columns (default: Lead.id) of the leads matching `query` that `user` may see, in list
+    order.
+    """
+    plan = _plan(session, user, query, now)
+    stmt = select(*(columns or (col(Lead.id),))).where(*plan.where)
+    if plan.empty:
+        stmt = stmt.where(sa.false())
+    return stmt.order_by(*_order_by(session, user, plan.query))
+
+
+def matching_ids(
+    session: Session, user: User, filters: Mapping[str, Any], limit: int = 100_000
+) -> list[int]:
+    """Ids of all leads matching a filter dict (LeadQuery.filters()) that `user` may see."""
+    query = LeadQuery.parse(filters)
+    return list(session.exec(filtered_select(session, user, query).limit(limit)).all())
+
+
+ORDERED_MAX = 20_000  # a search matching at most this many leads is counted and paged in one pass
+
+
+def _search_page(
+    session: Session, plan: _Plan, order: list, size: int, offset: int
+) -> tuple[int, list[int | None]] | None:
+    """(total, the page's ids) of a small search in one statement, or None: count and page as usual.
+
+    A search (SQLite) would count its matches and then order them for the page: two passes
+    over the same leads. When cheap upper bounds (the FTS matches and the phone-suffix range,
+    before status and visibility) say there are at most ORDERED_MAX, one statement orders
+    them and carries the total (a window count) on each row of the page. A page beyond the
+    end has no rows to carry it: the last page is read again.
+    """
+    if not plan.search_bounds or plan.empty:
+        return None
+    conn = session.connection()
+    if sum(int(conn.execute(b).scalar_one()) for b in plan.search_bounds) > ORDERED_MAX:
+        return None
+    q = (
+        sa.select(col(Lead.id), sa.func.count().over())
+        .where(*plan.where)
+        .order_by(*order)
+        .limit(size)
+    )
+    rows = conn.execute(q.offset(offset)).all()
+    if not rows and offset:
+        total = _count(session, plan)
+        rows = conn.execute(q.offset(max(0, (total - 1) // size) * size)).all() if total else []
+    return (int(rows[0][1]) if rows else 0), [r[0] for r in rows]
+
+
+def _dt(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def list_page(
+    session: Session,
+    user: User,
+    query: LeadQuery | Mapping | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """One page of the lead list, the exact total, and the query as applied.
+
+    Returns {"rows": [...], "total": N, "page": p, "size": s, "pages": P, "query": LeadQuery,
+    "first": index of the first row shown (1-based, 0 when empty), "last": ...}.
+    A page beyond the end shows the last page.
+    """
+    now = now or utcnow()
+    if not isinstance(query, LeadQuery):
+        query = LeadQuery.parse(query or {})
+    plan = _plan(session, user, query, now)
+    query = plan.query
+    conn = session.connection()
+    order = _order_by(session, user, query)
+    searched = _search_page(session, plan, order, query.size, (query.page - 1) * query.size)
+    total = searched[0] if searched is not None else _count(session, plan)
+    pages = max(1, -(-total // query.size))
+    if query.page > pages:
+        query = query.with_(page=pages)
+        plan.query = query
+    rows = []
+    if total:
+        offset = (query.page - 1) * query.size
+        if searched is not None:  # the page's ids came with the count
+            stmt = (
+                _page_select(session.get_bind().dialect.name)
+                .where(col(Lead.id).in_(searched[1]))
+                .order_by(*order)
+            )
+        else:
+            # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
+            # ix_lead_b_created), then those rows with their tags and agent name in the same
+            # statement.
+            ids_q = sa.select(col(Lead.id)).where(*plan.where).order_by(*order).limit(query.size)
+            if offset:
+                ids_q = ids_q.offset(offset)
+            stmt = (
+                _page_select(session.get_bind().dialect.name)
+                .where(col(Lead.id).in_(ids_q.scalar_subquery()))
+                .order_by(*order)
+            )
+        rows = list(conn.execute(stmt).all())
+    cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
+    tz = user_zone(user)
+    out = []
+    for r in rows:
+        last = as_utc(_dt(r.last_activity_at))
+        created = as_utc(_dt(r.created_at))
+        out.append(
+            {
+                "id": r.id,
+                "name": people.name_or_email(r.first_name, r.last_name, r.email),
+                "email": r.email,
+                "phone": r.phone,
+                "type": LEAD_TYPES.get(r.lead_type or "", ""),
+                "status": LEAD_STATUSES.get(r.status, r.status),
+                "status_code": r.status,
+                "stage": STAGES.get(r.stage, r.stage),
+                "stage_code": r.stage,
+                "stars": rating.stars(r.rating_score, last, cutoff, now),
+                "source": r.source,
+                "agent": (r.agent_name or "") if r.assigned_agent_id else "Unassigned",
+                "agent_id": r.assigned_agent_id or 0,
+                "tags": sorted(r.tag_list.split(TAG_SEP), key=str.lower) if r.tag_list else [],
+                "last_activity": day_label(last.astimezone(tz)) if last else "",
+                "created": day_label(created.astimezone(tz)) if created else "",
+            }
+        )
+    first = (query.page - 1) * query.size + 1 if total else 0
+    return {
+        "rows": out,
+        "total": total,
+        "page": query.page,
+        "size": query.size,
+        "pages": pages,
+        "query": query,
+        "first": first,
+        "last": first + len(out) - 1 if out else 0,
+    }

@@ -13,9 +13,8 @@ from sqlmodel import Session, select
 
 from leadapp.models import Activity, EmailSuppression, Lead, OutgoingEmail, User
 from leadapp.services import leads as lead_svc
-from leadapp.services import mail
 from tests.matching import found
-from tests.unit.mail_helpers import SmtpServer
+from tests.unit.mail_helpers import SmtpServer, queue_for_lead
 
 
 @pytest.fixture
@@ -43,13 +42,11 @@ def _new_lead(engine, agent_email="avery@demo.leadapp.io", first="Casey"):
 def _deliver_campaign(engine, lead, agent, target: str) -> str:
     """Queue and deliver one campaign email to `lead`; returns its HTML."""
     with Session(engine, expire_on_commit=False) as s:
-        row = mail.queue(
+        row = queue_for_lead(
             s,
-            brokerage_id=lead.brokerage_id,
-            lead_id=lead.id,
-            to=lead.email,
-            subject="Homes picked for you",
-            body=f"Hi {lead.first_name},\n\nThree homes came on the market near you.",
+            lead,
+            "Homes picked for you",
+            f"Hi {lead.first_name},\n\nThree homes came on the market near you.",
             kind="campaign",
             template="listings",
             context={
@@ -70,7 +67,7 @@ def _deliver_campaign(engine, lead, agent, target: str) -> str:
         with SmtpServer() as smtp:
             # only this email: deliver from a session that sees just it
             s.exec(select(OutgoingEmail).where(OutgoingEmail.id == row.id)).one()
-            mail.deliver_queued(s, settings=smtp.cfg(), limit=10_000)
+            smtp.deliver(s, limit=10_000)
             msgs = [smtp.handler.parsed(i) for i in range(len(smtp.handler.messages))]
         mine = next(m for m in msgs if m["To"] == lead.email)
         return mine.get_body(("html",)).get_content(), mine["List-Unsubscribe"]
@@ -80,23 +77,12 @@ def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
     lead, agent = _new_lead(engine, first="Outboxa")
     other, _ = _new_lead(engine, agent_email="jordan@demo.leadapp.io", first="Outboxj")
     with Session(engine) as s:
-        mail.queue(
+        queue_for_lead(s, other, "Jordan's note to Outboxj", "See you Saturday.")
+        failed = queue_for_lead(
             s,
-            brokerage_id=lead.brokerage_id,
-            lead_id=other.id,
-            to=other.email,
-            subject="Jordan's note to Outboxj",
-            body="See you Saturday.",
-            kind="message",
-        )
-        failed = mail.queue(
-            s,
-            brokerage_id=lead.brokerage_id,
-            lead_id=lead.id,
-            to=lead.email,
-            subject="Avery's note to Outboxa",
-            body="Here is the disclosure packet.\n\nBest,\nAvery",
-            kind="message",
+            lead,
+            "Avery's note to Outboxa",
+            "Here is the disclosure packet.\n\nBest,\nAvery",
             created_by_id=agent.id,
         )
         s.commit()

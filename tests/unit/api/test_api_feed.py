@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from sqlmodel import Session, select
-from starlette.testclient import TestClient
 
-from leadapp.api import build_api
-from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import Favorite, HistoryEntry, Lead, Listing, SavedSearch
 from leadapp.services import listings_feed
 from tests.unit.listing_helpers import rec
@@ -28,9 +25,8 @@ def test_post_listings_stores_valid_and_reports_each_bad_index(client, engine):
         assert s.exec(select(Listing.mls_number, Listing.price)).all() == [("A1", 1)]
 
 
-def test_post_listings_needs_a_key(engine):
-    with TestClient(build_api(engine, TokenBucket(1000, 1000))) as c:
-        assert c.post("/api/v1/listings", json=[rec()]).status_code == 401
+def test_post_listings_needs_a_key(anon):
+    assert anon.post("/api/v1/listings", json=[rec()]).status_code == 401
 
 
 def test_organizer_read_change_delete_with_history(client, session, org, other_org, make_lead):

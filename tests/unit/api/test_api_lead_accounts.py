@@ -7,22 +7,19 @@ from starlette.testclient import TestClient
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import OutgoingEmail
-from leadapp.services import apikeys
 from leadapp.services.security import hash_password
 
 OLD = "the lead's first password"
 
 
-@pytest.fixture
-def client(engine, session, org, make_lead):
-    _, full = apikeys.create_key(session, org.broker, "Website")
+@pytest.fixture(autouse=True)
+def web_lead(session, org, make_lead):
+    """A lead with a website account (password OLD)."""
     lead = make_lead(org.agent, email="web@example.com")
     lead.website_password_hash = hash_password(OLD)
     session.add(lead)
     session.commit()
-    with TestClient(build_api(engine, TokenBucket(1000, 1000))) as c:
-        c.headers["Authorization"] = f"Bearer {full}"
-        yield c
+    return lead
 
 
 def _login(client, password):

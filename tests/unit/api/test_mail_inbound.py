@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from starlette.testclient import TestClient
 
-from leadapp.api import build_api
-from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import Campaign, CampaignStep, HistoryEntry, Lead, OutgoingEmail, utcnow
-from leadapp.services import apikeys, lead_page, lead_subscriptions, mail
-from tests.unit.mail_helpers import SmtpServer
+from leadapp.services import apikeys, lead_page, lead_subscriptions
+from tests.unit.mail_helpers import queue_for_lead
 
 
 @pytest.fixture
-def setup(session, org, make_lead, engine):
+def setup(session, org, make_lead, smtp, key, anon):
+    """Rae, subscribed to a one-step campaign, got its welcome email; the API (no key sent
+    by itself) and the brokerage's key."""
     lead = make_lead(org.agent, email="rae@example.com", first_name="Rae")
     camp = Campaign(brokerage_id=org.brokerage.id, name="Welcome drip")
     session.add(camp)
@@ -23,23 +22,11 @@ def setup(session, org, make_lead, engine):
     session.add(CampaignStep(campaign_id=camp.id, position=1, subject="Hi", body="Hello"))
     session.commit()
     lead_subscriptions.subscribe_campaign(session, org.agent, lead.id, camp.id)
-    mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="Welcome",
-        body="Hello Rae",
-        kind="campaign",
-    )
+    queue_for_lead(session, lead, "Welcome", "Hello Rae", kind="campaign")
     session.commit()
-    with SmtpServer() as smtp:
-        mail.deliver_queued(session, settings=smtp.cfg())
+    smtp.deliver(session)
     sent = session.exec(select(OutgoingEmail)).one()
-    _, key = apikeys.create_key(session, org.broker, "inbound")
-    session.commit()
-    client = TestClient(build_api(engine, TokenBucket(1000, 1000)))
-    return lead, sent, key, client
+    return lead, sent, key, anon
 
 
 def _reply(in_reply_to: str, sender="Rae <rae@example.com>", msgid="<r1@example.com>") -> bytes:

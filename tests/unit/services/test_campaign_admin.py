@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import col, select
 
 from leadapp.models import CampaignStep, CampaignSubscription, utcnow
-from leadapp.services import campaign_admin, campaigns, lead_subscriptions, mail
+from leadapp.services import campaign_admin, campaigns, lead_subscriptions
 from leadapp.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.unit.mail_helpers import emails_of_kind
 
@@ -41,15 +41,14 @@ def campaign_emails(session):
 
 
 def test_steps_render_merge_fields_and_arrive_over_smtp(session, org, make_lead, smtp):
-    cfg, inbox = smtp
     c, lead = setup_campaign(session, org, make_lead)
     now = utcnow() + timedelta(minutes=1)
     assert campaigns.send_due_steps(session, now) == 1
     session.commit()
     # run again at once: the second step is 3 days away, the first is not sent twice
     assert campaigns.send_due_steps(session, now) == 0
-    mail.deliver_queued(session, settings=cfg)
-    assert len(inbox.messages) == 1
+    smtp.deliver(session)
+    assert len(smtp.handler.messages) == 1
     e = campaign_emails(session)[0]
     assert e.subject == "Welcome Rita"
     assert e.body == "Hi Rita, I'm Alan Agent (510-555-0101)."

@@ -4,13 +4,12 @@ import pytest
 from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Listing, ListingSent, OutgoingEmail
-from leadapp.services import listing_mail, listings_feed, mail
+from leadapp.services import listing_mail, listings_feed
 from leadapp.services.errors import NotFound, ValidationFailed
 from tests.unit.listing_helpers import reso
 
 
 def test_email_listings_with_a_note_arrives_and_is_recorded(session, org, make_lead, smtp):
-    cfg, inbox = smtp
     lead = make_lead(org.agent, first_name="Rita", email="rita@example.com")
     listings_feed.upsert(session, [reso("E1"), reso("E2")])
     ids = session.exec(select(Listing.id).order_by(col(Listing.id))).all()
@@ -22,8 +21,8 @@ def test_email_listings_with_a_note_arrives_and_is_recorded(session, org, make_l
     assert e.history_entry_id is not None
     sent = session.exec(select(ListingSent.via).where(ListingSent.lead_id == lead.id)).all()
     assert sent == ["email", "email"]
-    mail.deliver_queued(session, settings=cfg)
-    assert inbox.messages[0].rcpt_tos == ["rita@example.com"]
+    smtp.deliver(session)
+    assert smtp.handler.messages[0].rcpt_tos == ["rita@example.com"]
 
 
 def test_showing_sheet_records_each_listing(session, org, make_lead):

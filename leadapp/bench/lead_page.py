@@ -13,6 +13,7 @@ import shutil
 from datetime import timedelta
 
 from leadapp.bench import BenchContext, Row, bench, capture_sql, p95, replay_sql
+from leadapp.bench.common import insert_activities
 
 N_ACTIVITIES = 10_000
 
@@ -55,7 +56,6 @@ def _busy_lead(engine) -> tuple[int, int]:
     from leadapp.models import Lead, Listing, User, utcnow
     from leadapp.models.enums import ACTIVITY_KINDS
     from leadapp.services import rating
-    from leadapp.services.bulk import insert_rows
 
     with Session(engine) as s:
         agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
@@ -85,20 +85,7 @@ def _busy_lead(engine) -> tuple[int, int]:
             )
         )
     with engine.begin() as conn:
-        insert_rows(
-            conn,
-            "activity",
-            (
-                "brokerage_id",
-                "lead_id",
-                "kind",
-                "occurred_at",
-                "received_at",
-                "listing_id",
-                "details",
-            ),
-            rows,
-        )
+        insert_activities(conn, ("listing_id", "details"), rows)
         conn.execute(
             sa.text(
                 "UPDATE lead SET rating_score = rating_score + :s, last_activity_at = :t WHERE id "

@@ -9,7 +9,8 @@ import statistics
 import time
 
 from leadapp.bench import BenchContext, Row, bench
-from leadapp.bench.api import BATCH, N_LEADS, _events, _fresh, _org
+from leadapp.bench.api import BATCH, N_LEADS, _events
+from leadapp.bench.common import bench_org, fresh_engine
 
 N_AGENTS = 12
 
@@ -22,8 +23,8 @@ def _routing_org(ctx: BenchContext, name: str, rules: bool = True):
     from leadapp.models import User
     from leadapp.services import routing_admin
 
-    eng = _fresh(ctx.workdir / name)
-    bid, _ = _org(eng, N_LEADS)
+    eng = fresh_engine(ctx.workdir / name)
+    bid, _ = bench_org(eng, N_LEADS)
     with Session(eng, expire_on_commit=False) as s:
         broker = s.exec(select(User).where(User.brokerage_id == bid)).one()
         agents = []

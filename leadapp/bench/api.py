@@ -142,7 +142,7 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
     (count + two OFFSET scans of the score index) as the raw limit."""
     import numpy as np
     import sqlalchemy as sa
-    from sqlmodel import Session
+    from sqlmodel import Session, col
 
     from leadapp.bench import timed
     from leadapp.models import Lead, utcnow
@@ -186,13 +186,13 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
 
     def naive():
         with Session(eng) as s:
-            cond = sa.and_(Lead.brokerage_id == bid, Lead.rating_score > 0)
+            cond = sa.and_(col(Lead.brokerage_id) == bid, col(Lead.rating_score) > 0)
             k = s.execute(sa.select(sa.func.count()).select_from(Lead).where(cond)).scalar_one()
             for pos in (k // 3, 2 * k // 3):
                 s.execute(
-                    sa.select(Lead.rating_score)
+                    sa.select(col(Lead.rating_score))
                     .where(cond)
-                    .order_by(Lead.rating_score)
+                    .order_by(col(Lead.rating_score))
                     .offset(pos)
                     .limit(1)
                 ).scalar()

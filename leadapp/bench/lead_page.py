@@ -51,18 +51,20 @@ def _database(ctx: BenchContext):
 def _busy_lead(engine) -> tuple[int, int]:
     """The agent's lead given 10,000 activities (ids: lead, agent)."""
     import sqlalchemy as sa
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import Lead, Listing, User, utcnow
     from leadapp.models.enums import ACTIVITY_KINDS
     from leadapp.services import rating
 
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
+        agent = s.exec(select(User).where(col(User.role) == "agent").order_by(col(User.id))).first()
+        assert agent is not None and agent.id is not None  # the demo brokerage has agents
         lead = s.exec(
-            select(Lead).where(Lead.assigned_agent_id == agent.id).order_by(Lead.id)
+            select(Lead).where(col(Lead.assigned_agent_id) == agent.id).order_by(col(Lead.id))
         ).first()
-        listing_ids = list(s.exec(select(Listing.id).limit(500)).all())
+        assert lead is not None and lead.id is not None  # ... each holding leads
+        listing_ids = list(s.exec(select(col(Listing.id)).limit(500)).all())
         lead_id, brokerage_id = lead.id, lead.brokerage_id
     rnd = random.Random(4)
     now = utcnow()
@@ -109,7 +111,7 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
 
     def app():
         with Session(engine) as s:
-            user = s.get(User, agent_id)
+            user = s.get_one(User, agent_id)
             lead_page.lead_header(s, user, lead_id)
             lead_page.activity_page(s, user, lead_id, "", 0)
 

@@ -18,7 +18,7 @@ N_AGENTS = 12
 def _routing_org(ctx: BenchContext, name: str, rules: bool = True):
     """The api bench's brokerage plus agents holding its leads (so hot-lead alerts go out),
     two groups and eight rules (the last matches); without rules: just the agents."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import User
     from leadapp.services import routing_admin
@@ -26,7 +26,7 @@ def _routing_org(ctx: BenchContext, name: str, rules: bool = True):
     eng = fresh_engine(ctx.workdir / name)
     bid, _ = bench_org(eng, N_LEADS)
     with Session(eng, expire_on_commit=False) as s:
-        broker = s.exec(select(User).where(User.brokerage_id == bid)).one()
+        broker = s.exec(select(User).where(col(User.brokerage_id) == bid)).one()
         agents = []
         for i in range(N_AGENTS):
             u = User(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar, cast
 
 from sqlalchemy import CursorResult, Result
@@ -24,3 +25,9 @@ def get_row(session: Session, model: type[T], row_id: int | None) -> T:
 def matched(result: Result) -> int:
     """How many rows an UPDATE or DELETE matched (its result is a CursorResult)."""
     return cast(CursorResult, result).rowcount or 0
+
+
+def stored_ids(ids: Iterable[int | None]) -> list[int]:
+    """Ids read back from a key column of stored rows (the model types them `int | None`
+    for rows not yet inserted; a stored one is never None)."""
+    return [i for i in ids if i is not None]

@@ -103,7 +103,7 @@ def queue_for_lead(
 
 def emails_of_kind(session, kind: str, lead_id: int | None = None) -> list[OutgoingEmail]:
     """The queued or sent email of one kind (of one lead), oldest first."""
-    q = select(OutgoingEmail).where(OutgoingEmail.kind == kind)
+    q = select(OutgoingEmail).where(col(OutgoingEmail.kind) == kind)
     if lead_id is not None:
-        q = q.where(OutgoingEmail.lead_id == lead_id)
+        q = q.where(col(OutgoingEmail.lead_id) == lead_id)
     return list(session.exec(q.order_by(col(OutgoingEmail.id))).all())

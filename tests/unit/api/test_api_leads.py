@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import HistoryEntry
 from leadapp.services import rollups
@@ -42,6 +42,7 @@ def test_create_validates_like_the_form(client, engine, org):
 def test_patch_updates_with_history_and_refuses_rating(
     client, make_lead, engine, org, other_org, session
 ):
+
     lead = make_lead(email="q@example.com")
     r = client.patch(
         f"/api/v1/leads/{lead.id}",
@@ -56,7 +57,7 @@ def test_patch_updates_with_history_and_refuses_rating(
     with Session(engine) as s:
         fields = {
             e.field
-            for e in s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)).all()
+            for e in s.exec(select(HistoryEntry).where(col(HistoryEntry.lead_id) == lead.id)).all()
         }
         assert {"stage", "assigned_agent", "contact"} <= fields
         assert rollups.check(s, org.brokerage.id) == []
@@ -148,7 +149,7 @@ def test_texting_consent_get_and_put_with_who_and_how(client, engine, make_lead,
     r = client.put(url, json={"given": False, "method": "stop"})
     assert [c["method"] for c in r.json()["changes"]] == ["stop", "web_form"]
     with Session(engine) as s:
-        assert s.get(Lead, lead.id).texting_consent is False
+        assert s.get_one(Lead, lead.id).texting_consent is False
     # bad input: a clear message per field, nothing changed
     for bad, field in [
         ({"given": True, "method": "telepathy"}, "method"),
@@ -161,7 +162,7 @@ def test_texting_consent_get_and_put_with_who_and_how(client, engine, make_lead,
         r = client.put(url, json=bad)
         assert r.status_code == 422 and field in r.json()["errors"], (bad, r.text)
     with Session(engine) as s:
-        assert s.get(Lead, lead.id).texting_consent is False
+        assert s.get_one(Lead, lead.id).texting_consent is False
     assert len(client.get(url).json()["changes"]) == 2
     # another brokerage's lead does not exist for this key
     other = make_lead(other_org.broker)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import ExportLog, Lead, User, utcnow
 from leadapp.services import export, lead_bulk, rollups
@@ -41,6 +41,7 @@ def test_safe_cell_defuses_formulas():
 
 
 def test_broker_downloads_the_view_all_pages_in_view_order(anon, engine, session, org, make_lead):
+
     for i in range(45):
         make_lead(
             org.agent if i % 2 else org.agent2,
@@ -54,7 +55,7 @@ def test_broker_downloads_the_view_all_pages_in_view_order(anon, engine, session
     lead_bulk.add_tags(
         session,
         org.broker,
-        lambda s, u: select(Lead.id).where(Lead.first_name == "N01"),
+        lambda s, u: select(col(Lead.id)).where(col(Lead.first_name) == "N01"),
         "VIP, Spring",
     )
     session.commit()
@@ -72,7 +73,7 @@ def test_broker_downloads_the_view_all_pages_in_view_order(anon, engine, session
         [
             lead
             for lead in session.exec(
-                select(Lead).where(Lead.source == "Zillow", Lead.status != "deleted")
+                select(Lead).where(col(Lead.source) == "Zillow", col(Lead.status) != "deleted")
             )
         ],
         key=lambda lead: (lead.last_name, lead.first_name, lead.id),

@@ -3,7 +3,7 @@
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     AlertEmailSearch,
@@ -44,6 +44,7 @@ def run_job(engine, now):
 
 
 def test_sales_and_rentals_each_one_email_and_only_matches(engine, session, org, make_lead, smtp):
+
     lead = make_lead(org.agent, first_name="Rita", email="rita@example.com")
     search(session, lead, "sale", city="Berkeley", max_price=800000)
     search(session, lead, "sale", city="Berkeley", min_beds=4)
@@ -72,7 +73,7 @@ def test_sales_and_rentals_each_one_email_and_only_matches(engine, session, org,
     assert "R1" in rent.body and "S1" not in rent.body
     assert "Albany" not in sale.body and "P1" not in sale.body
     # P18: recorded in Listings sent; linked to both sale searches (30-day counts)
-    sent = session.exec(select(ListingSent).where(ListingSent.lead_id == lead.id)).all()
+    sent = session.exec(select(ListingSent).where(col(ListingSent.lead_id) == lead.id)).all()
     assert len(sent) == 3
     assert len(session.exec(select(AlertEmailSearch)).all()) == 3
     smtp.deliver(session)
@@ -158,9 +159,10 @@ def test_two_workers_at_once_send_one_email(engine, session, org, make_lead):
     results, errors = [], []
 
     def worker():
+
         try:
             with Session(engine) as s:
-                s.exec(select(SavedSearch.id)).all()
+                s.exec(select(col(SavedSearch.id))).all()
                 barrier.wait()
                 results.append(alerts.send_daily(s, RUN))
                 s.commit()
@@ -208,6 +210,7 @@ def test_an_email_holds_at_most_50_listings(session, org, make_lead):
 def test_many_leads_each_email_is_their_own(session, org, make_lead):
     """A batch of emails: each one goes to its lead with that lead's listings, its links,
     Listings sent rows and alert items (the batch's ids matched to the right rows)."""
+
     leads = []
     for i in range(12):
         lead = make_lead(org.agent, first_name=f"L{i}", email=f"l{i}@example.com")
@@ -225,10 +228,12 @@ def test_many_leads_each_email_is_their_own(session, org, make_lead):
         assert [f"P{j}" in mail_row.body for j in range(12)] == [j <= i for j in range(12)]
         assert mail_row.saved_search_id == ss.id
         links = session.exec(
-            select(AlertEmailSearch.saved_search_id).where(AlertEmailSearch.email_id == mail_row.id)
+            select(col(AlertEmailSearch.saved_search_id)).where(
+                col(AlertEmailSearch.email_id) == mail_row.id
+            )
         ).all()
         assert links == [ss.id]
-        sent = session.exec(select(ListingSent).where(ListingSent.lead_id == lead.id)).all()
+        sent = session.exec(select(ListingSent).where(col(ListingSent.lead_id) == lead.id)).all()
         assert len(sent) == i + 1
-        items = session.exec(select(AlertItem).where(AlertItem.saved_search_id == ss.id)).all()
+        items = session.exec(select(AlertItem).where(col(AlertItem.saved_search_id) == ss.id)).all()
         assert len(items) == i + 1

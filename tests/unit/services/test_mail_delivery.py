@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import dkim
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, BrokerageMail, EmailSuppression, Lead, OutgoingEmail, utcnow
 from leadapp.services import mail, mail_clicks, mail_tracking
@@ -83,6 +83,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     assert row.status == "sent" and row.raw_message and row.message_id == msg["Message-ID"]
 
     # a fetch within seconds of delivery is a proxy's, later one a real open
+    assert row.sent_at is not None
     assert mail_tracking.record_open(session, pixel, now=row.sent_at + timedelta(seconds=2))
     assert mail_tracking.record_open(session, pixel, now=row.sent_at + timedelta(minutes=5))
     session.commit()
@@ -96,7 +97,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     assert urls == {"https://homes.example/listing/12-oak", "https://homes.example/search"}
     session.refresh(row)
     assert row.click_count == 3 and row.clicked_at is not None
-    acts = session.exec(select(Activity).where(Activity.lead_id == lead.id)).all()
+    acts = session.exec(select(Activity).where(col(Activity.lead_id) == lead.id)).all()
     assert [a.kind for a in acts] == ["email_click"]  # once per email
     session.expire_all()
     assert session.get_one(Lead, lead.id).rating_score > before
@@ -218,7 +219,9 @@ def test_unsubscribed_address_gets_no_marketing_but_messages(session, org, make_
     _message(session, lead, "Re: the house", "Sure.", created_by_id=org.agent.id)
     assert smtp.deliver(session) == (1, 1)
     statuses = session.exec(
-        select(OutgoingEmail.kind, OutgoingEmail.status).where(OutgoingEmail.id > first.id)
+        select(col(OutgoingEmail.kind), col(OutgoingEmail.status)).where(
+            col(OutgoingEmail.id) > first.id
+        )
     ).all()
     assert sorted(statuses) == [("campaign", "skipped"), ("message", "sent")]
     # the lead's own page choice: only greetings refused, campaigns welcome again

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+if TYPE_CHECKING:
+    from uvicorn._types import ASGI3Application
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -178,4 +181,6 @@ def secure(app: ASGIApp) -> ASGIApp:
     proxies = trusted_proxies()
     if not proxies:
         return secured
-    return ProxyHeadersMiddleware(secured, trusted_hosts=list(proxies))
+    # uvicorn types the ASGI scope as TypedDicts, this module as plain dicts: the same objects
+    proxied = ProxyHeadersMiddleware(cast("ASGI3Application", secured), trusted_hosts=list(proxies))
+    return cast(ASGIApp, proxied)

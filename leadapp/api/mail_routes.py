@@ -108,6 +108,7 @@ async def click(token: str, ctx: Ctx) -> Response:
         # the lead is redirected at once; the activity and rating follow after the answer
         tasks = BackgroundTask(run_in_threadpool, activity, first, now) if first else None
         return RedirectResponse(url, status_code=302, headers=NO_STORE, background=tasks)
+    assert page is not None  # work() renders the page whenever there is no URL
     return page
 
 

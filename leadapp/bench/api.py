@@ -4,77 +4,16 @@ executemany of the same activity rows; tercile cut-off refresh at 1M leads."""
 from __future__ import annotations
 
 import random
-import socket
-import threading
 import time
 from datetime import timedelta
 
 from leadapp.bench import BenchContext, Row, bench
+from leadapp.bench.common import bench_org, fresh_engine, insert_activities, served_api
 
 N_LEADS = 5_000
 N_EVENTS = 20_000
 BATCH = 500
 KINDS = ["listing_view", "search", "saved_listing", "info_request", "email_click", "saved_search"]
-
-
-def _fresh(path, postgres: bool = False):
-    """A new SQLite file; with `postgres`, a PostgreSQL database under --db (the ingest
-    benches; the others that share this helper stay on SQLite)."""
-    from leadapp import db
-    from leadapp.bench.databases import fresh_database
-
-    if postgres:
-        return fresh_database(path)
-    if path.exists():
-        path.unlink()
-    url = f"sqlite:///{path}"
-    db.upgrade(url)
-    return db.make_engine(url)
-
-
-def _org(engine, n_leads: int):
-    """A brokerage with a broker and n_leads leads (bulk), and an API key."""
-    from sqlmodel import Session
-
-    from leadapp.models import Brokerage, User, utcnow
-    from leadapp.services import apikeys
-    from leadapp.services.bulk import insert_rows
-    from leadapp.services.lead_rows import lead_rows
-
-    with Session(engine, expire_on_commit=False) as s:
-        b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=[])
-        s.add(b)
-        s.flush()
-        u = User(
-            brokerage_id=b.id,
-            email="broker@bench.test",
-            name="Broker",
-            role="broker",
-            agent_code="B1",
-            password_hash="x",
-        )
-        s.add(u)
-        s.flush()
-        _, key = apikeys.create_key(s, u, "bench")
-        now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
-        n = n_leads
-        insert_rows(
-            s.connection(),
-            "lead",
-            *lead_rows(
-                n,
-                {
-                    "brokerage_id": b.id,
-                    "email": [f"l{i}@bench.test" for i in range(n)],
-                    "stage_entered_at": now,
-                    "source": "Zillow",
-                    "created_at": now,
-                    "updated_at": now,
-                },
-            ),
-        )
-        s.commit()
-        return b.id, key
 
 
 def _events(n: int, n_leads: int, seed: int = 1) -> list[dict]:
@@ -114,31 +53,14 @@ def _raw_rows(bid: int, events: list[dict], lead_of: dict) -> list[tuple]:
 
 
 def _raw(ctx: BenchContext, name: str, n_leads: int, events: list[dict]) -> float:
-    from leadapp.services.bulk import insert_rows
-
-    eng = _fresh(ctx.workdir / name, postgres=True)
-    bid, _ = _org(eng, n_leads)
+    eng = fresh_engine(ctx.workdir / name, postgres=True)
+    bid, _ = bench_org(eng, n_leads)
     with eng.connect() as c:
         lead_of = {e: i for i, e in c.exec_driver_sql("SELECT id, email FROM lead")}
     rows = _raw_rows(bid, events, lead_of)
     t = time.perf_counter()
     with eng.begin() as conn:
-        for start in range(0, len(rows), BATCH):
-            insert_rows(
-                conn,
-                "activity",
-                (
-                    "brokerage_id",
-                    "lead_id",
-                    "kind",
-                    "occurred_at",
-                    "received_at",
-                    "mls_number",
-                    "details",
-                    "idempotency_key",
-                ),
-                rows[start : start + BATCH],
-            )
+        insert_activities(conn, ("mls_number", "details", "idempotency_key"), rows, BATCH)
     raw_s = time.perf_counter() - t
     eng.dispose()
     return raw_s
@@ -152,8 +74,8 @@ def events_service(ctx: BenchContext) -> list[Row]:
 
     n = 5_000 if ctx.quick else N_EVENTS
     events = _events(n, N_LEADS)
-    eng = _fresh(ctx.workdir / "events_app.db", postgres=True)
-    bid, _ = _org(eng, N_LEADS)
+    eng = fresh_engine(ctx.workdir / "events_app.db", postgres=True)
+    bid, _ = bench_org(eng, N_LEADS)
     t = time.perf_counter()
     for start in range(0, n, BATCH):  # one transaction per batch, as the API does
         with Session(eng, expire_on_commit=False) as s:
@@ -180,45 +102,24 @@ def events_service(ctx: BenchContext) -> list[Row]:
 @bench("api: events over HTTP", order=51)
 def events_http(ctx: BenchContext) -> list[Row]:
     import httpx
-    import uvicorn
-
-    from leadapp.api import build_api
-    from leadapp.api.ratelimit import TokenBucket
 
     n = 5_000 if ctx.quick else N_EVENTS
     events = _events(n, N_LEADS, seed=2)
-    eng = _fresh(ctx.workdir / "http_app.db", postgres=True)
-    bid, key = _org(eng, N_LEADS)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            build_api(eng, TokenBucket(1000, 1000)),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
-        )
-    )
-    th = threading.Thread(target=server.run, daemon=True)
-    th.start()
-    while not server.started:
-        time.sleep(0.05)
+    eng = fresh_engine(ctx.workdir / "http_app.db", postgres=True)
+    _, key = bench_org(eng, N_LEADS)
     try:
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}",
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=60,
-        ) as client:
+        with (
+            served_api(eng) as base,
+            httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60
+            ) as client,
+        ):
             t = time.perf_counter()
             for start in range(0, n, BATCH):
                 r = client.post("/api/v1/events", json={"events": events[start : start + BATCH]})
                 assert r.status_code == 201, r.text[:300]
             app_s = time.perf_counter() - t
     finally:
-        server.should_exit = True
-        th.join(10)
         eng.dispose()
     raw_s = _raw(ctx, "http_raw.db", N_LEADS, events)
     rate = n / app_s
@@ -241,7 +142,7 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
     (count + two OFFSET scans of the score index) as the raw limit."""
     import numpy as np
     import sqlalchemy as sa
-    from sqlmodel import Session
+    from sqlmodel import Session, col
 
     from leadapp.bench import timed
     from leadapp.models import Lead, utcnow
@@ -250,8 +151,8 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
     from leadapp.services.lead_rows import lead_rows
 
     n = max(ctx.leads, 1_000_000) if not ctx.quick else ctx.leads
-    eng = _fresh(ctx.workdir / "rating.db")
-    bid, _ = _org(eng, 0)
+    eng = fresh_engine(ctx.workdir / "rating.db")
+    bid, _ = bench_org(eng, 0)
     rng = np.random.default_rng(3)
     now = utcnow()
     now_txt = now.strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -285,13 +186,13 @@ def tercile_refresh(ctx: BenchContext) -> list[Row]:
 
     def naive():
         with Session(eng) as s:
-            cond = sa.and_(Lead.brokerage_id == bid, Lead.rating_score > 0)
-            k = s.execute(sa.select(sa.func.count()).select_from(Lead).where(cond)).scalar()
+            cond = sa.and_(col(Lead.brokerage_id) == bid, col(Lead.rating_score) > 0)
+            k = s.execute(sa.select(sa.func.count()).select_from(Lead).where(cond)).scalar_one()
             for pos in (k // 3, 2 * k // 3):
                 s.execute(
-                    sa.select(Lead.rating_score)
+                    sa.select(col(Lead.rating_score))
                     .where(cond)
-                    .order_by(Lead.rating_score)
+                    .order_by(col(Lead.rating_score))
                     .offset(pos)
                     .limit(1)
                 ).scalar()

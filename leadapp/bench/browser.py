@@ -343,13 +343,13 @@ def todo_cases(page, frames, base: str) -> list[dict]:
 
 def service_times(engine) -> dict[str, float]:
     """p50 of the service call behind each action, in-process on the same database."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import User
     from leadapp.services import lead_query, tasks
 
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.email == BROKER)).one()
+        broker = s.exec(select(User).where(col(User.email) == BROKER)).one()
 
     def p50(fn, n=31):
         ts = []

@@ -36,13 +36,17 @@ def _database(ctx: BenchContext, leads: int, activities: int):
 
 
 def _users(engine):
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import User
 
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.role == "broker").order_by(User.id)).first()
-        agents = list(s.exec(select(User).where(User.role == "agent").order_by(User.id)).all())
+        broker = s.exec(
+            select(User).where(col(User.role) == "broker").order_by(col(User.id))
+        ).first()
+        agents = list(
+            s.exec(select(User).where(col(User.role) == "agent").order_by(col(User.id))).all()
+        )
         return broker, agents
 
 
@@ -147,7 +151,7 @@ def _t(fn) -> float:
 
 @bench("dashboard: live fan-out to 50 dashboards", order=51)
 def live_fanout(ctx: BenchContext) -> list[Row]:
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp import db as dbmod
     from leadapp.models import Lead
@@ -169,8 +173,8 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
         emails = [
             e
             for (e,) in s.execute(
-                select(Lead.email)
-                .where(Lead.assigned_agent_id == agents[0].id, Lead.status != "deleted")
+                select(col(Lead.email))
+                .where(col(Lead.assigned_agent_id) == agents[0].id, col(Lead.status) != "deleted")
                 .limit(N_EVENTS)
             )
         ]
@@ -185,7 +189,7 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
     real_engine = dbmod.get_engine
     dbmod.get_engine = lambda url=None: engine
 
-    async def run() -> tuple[list[float], list[float]]:
+    async def run() -> tuple[list[float], list[float], list[float]]:
         subs = [(live.HUB.subscribe(u.brokerage_id, u.id, u.role == "broker"), u) for u in viewers]
         full: list[float] = []
         woken: list[float] = []

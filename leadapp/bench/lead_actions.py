@@ -18,25 +18,29 @@ FILTER = {"source": "Zillow"}
 
 
 def _broker_and_agent(engine):
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import User
 
     with Session(engine) as s:
-        broker = s.exec(select(User.id).where(User.role == "broker").order_by(User.id)).first()
-        agent = s.exec(select(User.id).where(User.role == "agent").order_by(User.id)).first()
+        broker = s.exec(
+            select(col(User.id)).where(col(User.role) == "broker").order_by(col(User.id))
+        ).first()
+        agent = s.exec(
+            select(col(User.id)).where(col(User.role) == "agent").order_by(col(User.id))
+        ).first()
     return broker, agent
 
 
 def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import Lead, User, utcnow
     from leadapp.services import lead_bulk
 
     broker_id, agent_id = _broker_and_agent(engine)
     with Session(engine) as s:
-        n = len(s.exec(select(Lead.id).where(Lead.source == FILTER["source"])).all())
+        n = len(s.exec(select(col(Lead.id)).where(col(Lead.source) == FILTER["source"])).all())
     now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def run_app(action, value):
@@ -121,7 +125,7 @@ def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
 
 
 def _export_row(engine, leads: int) -> Row:
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import LeadTag, Tag, User, utcnow
     from leadapp.services import export, lead_query
@@ -148,9 +152,9 @@ def _export_row(engine, leads: int) -> Row:
         )
         sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
         tag_sql = str(
-            select(LeadTag.lead_id, Tag.name)
-            .join(Tag, Tag.id == LeadTag.tag_id)
-            .where(LeadTag.lead_id.in_([0]))
+            select(col(LeadTag.lead_id), col(Tag.name))
+            .join(Tag, col(Tag.id) == col(LeadTag.tag_id))
+            .where(col(LeadTag.lead_id).in_([0]))
             .compile(engine, compile_kwargs={"literal_binds": True})
         )
 
@@ -189,7 +193,7 @@ def _export_row(engine, leads: int) -> Row:
 
 def _claim_row(engine, leads: int, repeat: int) -> Row:
     import sqlalchemy as sa
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import Lead, User
     from leadapp.services import pool
@@ -197,7 +201,7 @@ def _claim_row(engine, leads: int, repeat: int) -> Row:
     _, agent_id = _broker_and_agent(engine)
     with Session(engine) as s:
         lead_id = s.exec(
-            select(Lead.id).where(Lead.assigned_agent_id.is_(None)).order_by(Lead.id)
+            select(col(Lead.id)).where(col(Lead.assigned_agent_id).is_(None)).order_by(col(Lead.id))
         ).first()
         s.execute(sa.text("UPDATE brokerage SET unassigned_pool_enabled = 1"))
         s.commit()

@@ -46,13 +46,13 @@ def _p95_pair(app, raw, repeat: int) -> tuple[float, float, float, float]:
 
 
 def _cases(engine) -> list[tuple[str, dict, str]]:
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import Lead, User
 
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
-        sample = s.get(Lead, 4242) or s.exec(select(Lead).order_by(Lead.id.desc())).first()
+        agent = s.exec(select(User).where(col(User.role) == "agent").order_by(col(User.id))).first()
+        sample = s.get(Lead, 4242) or s.exec(select(Lead).order_by(col(Lead.id).desc())).first()
     fragment = (
         f"{sample.first_name[-3:]} {sample.last_name[:4]}".lower()
     )  # across first and last name
@@ -83,14 +83,14 @@ def _cases(engine) -> list[tuple[str, dict, str]]:
 
 
 def _run_size(leads: int, ctx: BenchContext) -> list[Row]:
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import User, utcnow
     from leadapp.services import lead_query
 
     engine = database(ctx.workdir, leads)
     with Session(engine) as s:
-        broker_id = s.exec(select(User.id).where(User.role == "broker")).first()
+        broker_id = s.exec(select(col(User.id)).where(col(User.role) == "broker")).first()
     now = utcnow()
     rows = []
     for label, params, kind in _cases(engine):

@@ -13,6 +13,7 @@ import shutil
 from datetime import timedelta
 
 from leadapp.bench import BenchContext, Row, bench, capture_sql, p95, replay_sql
+from leadapp.bench.common import insert_activities
 
 N_ACTIVITIES = 10_000
 
@@ -50,19 +51,20 @@ def _database(ctx: BenchContext):
 def _busy_lead(engine) -> tuple[int, int]:
     """The agent's lead given 10,000 activities (ids: lead, agent)."""
     import sqlalchemy as sa
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import Lead, Listing, User, utcnow
     from leadapp.models.enums import ACTIVITY_KINDS
     from leadapp.services import rating
-    from leadapp.services.bulk import insert_rows
 
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.role == "agent").order_by(User.id)).first()
+        agent = s.exec(select(User).where(col(User.role) == "agent").order_by(col(User.id))).first()
+        assert agent is not None and agent.id is not None  # the demo brokerage has agents
         lead = s.exec(
-            select(Lead).where(Lead.assigned_agent_id == agent.id).order_by(Lead.id)
+            select(Lead).where(col(Lead.assigned_agent_id) == agent.id).order_by(col(Lead.id))
         ).first()
-        listing_ids = list(s.exec(select(Listing.id).limit(500)).all())
+        assert lead is not None and lead.id is not None  # ... each holding leads
+        listing_ids = list(s.exec(select(col(Listing.id)).limit(500)).all())
         lead_id, brokerage_id = lead.id, lead.brokerage_id
     rnd = random.Random(4)
     now = utcnow()
@@ -85,20 +87,7 @@ def _busy_lead(engine) -> tuple[int, int]:
             )
         )
     with engine.begin() as conn:
-        insert_rows(
-            conn,
-            "activity",
-            (
-                "brokerage_id",
-                "lead_id",
-                "kind",
-                "occurred_at",
-                "received_at",
-                "listing_id",
-                "details",
-            ),
-            rows,
-        )
+        insert_activities(conn, ("listing_id", "details"), rows)
         conn.execute(
             sa.text(
                 "UPDATE lead SET rating_score = rating_score + :s, last_activity_at = :t WHERE id "
@@ -125,7 +114,7 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
 
     def app():
         with Session(engine) as s:
-            user = s.get(User, agent_id)
+            user = s.get_one(User, agent_id)
             lead_page.lead_header(s, user, lead_id)
             lead_page.activity_page(s, user, lead_id, "", 0)
 

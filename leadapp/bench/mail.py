@@ -5,13 +5,10 @@ statements the service sends, replayed straight on the driver."""
 from __future__ import annotations
 
 import random
-import socket
-import threading
 import time
 
 from leadapp.bench import BenchContext, Row, bench, capture_sql, p95, replay_sql
-
-from .api import _fresh, _org
+from leadapp.bench.common import bench_org, fresh_engine, served_api
 
 N_LEADS = 2_000
 TARGET_S = 0.020
@@ -79,16 +76,13 @@ def _emails(eng, bid: int, n: int) -> None:
 @bench("mail: pixel, click, one-click unsubscribe", order=60)
 def mail_links(ctx: BenchContext) -> list[Row]:
     import httpx
-    import uvicorn
     from sqlmodel import Session
 
-    from leadapp.api import build_api
-    from leadapp.api.ratelimit import TokenBucket
     from leadapp.services import mail_tokens, mail_tracking
 
     n = 20_000 if ctx.quick else max(ctx.leads, 100_000)
-    eng = _fresh(ctx.workdir / "mail_links.db")
-    bid, _ = _org(eng, N_LEADS)
+    eng = fresh_engine(ctx.workdir / "mail_links.db")
+    bid, _ = bench_org(eng, N_LEADS)
     _emails(eng, bid, n)
     rng = random.Random(3)
     ids = iter(rng.sample(range(1, n + 1), 600))
@@ -98,25 +92,9 @@ def mail_links(ctx: BenchContext) -> list[Row]:
             for p in ("open", "click", "unsubscribe")
         }
         s.commit()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            build_api(eng, TokenBucket(1000, 1000)),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
-        )
-    )
-    th = threading.Thread(target=server.run, daemon=True)
-    th.start()
-    while not server.started:
-        time.sleep(0.05)
     rows = []
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        with served_api(eng) as base, httpx.Client(base_url=base, timeout=30) as client:
             cases = {
                 "open": (
                     lambda t: client.get(f"/api/v1/mail/o/{t}.gif"),
@@ -170,7 +148,5 @@ def mail_links(ctx: BenchContext) -> list[Row]:
                     )
                 )
     finally:
-        server.should_exit = True
-        th.join(timeout=10)
         eng.dispose()
     return rows

@@ -9,7 +9,8 @@ import statistics
 import time
 
 from leadapp.bench import BenchContext, Row, bench
-from leadapp.bench.api import BATCH, N_LEADS, _events, _fresh, _org
+from leadapp.bench.api import BATCH, N_LEADS, _events
+from leadapp.bench.common import bench_org, fresh_engine
 
 N_AGENTS = 12
 
@@ -17,15 +18,15 @@ N_AGENTS = 12
 def _routing_org(ctx: BenchContext, name: str, rules: bool = True):
     """The api bench's brokerage plus agents holding its leads (so hot-lead alerts go out),
     two groups and eight rules (the last matches); without rules: just the agents."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import User
     from leadapp.services import routing_admin
 
-    eng = _fresh(ctx.workdir / name)
-    bid, _ = _org(eng, N_LEADS)
+    eng = fresh_engine(ctx.workdir / name)
+    bid, _ = bench_org(eng, N_LEADS)
     with Session(eng, expire_on_commit=False) as s:
-        broker = s.exec(select(User).where(User.brokerage_id == bid)).one()
+        broker = s.exec(select(User).where(col(User.brokerage_id) == bid)).one()
         agents = []
         for i in range(N_AGENTS):
             u = User(

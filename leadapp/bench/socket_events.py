@@ -143,13 +143,13 @@ def measure(base: str, engine, clients: int = 4, seconds: float = 10.0, reps: in
 
 
 def service_p50(engine) -> float:
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from leadapp.models import User
     from leadapp.services import lead_query
 
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.email == "broker@demo.leadapp.io")).one()
+        broker = s.exec(select(User).where(col(User.email) == "broker@demo.leadapp.io")).one()
     ts = []
     for i in range(41):
         with Session(engine) as s:

@@ -38,14 +38,16 @@ def _engine(ctx: BenchContext):
 
 @bench("to-do page: sections", order=70)
 def todo_page(ctx: BenchContext) -> list[Row]:
+    from sqlmodel import col
+
     from leadapp.models import Lead, Task, User, utcnow
     from leadapp.services import tasks as svc
 
     eng = _engine(ctx)
     rows = []
     with Session(eng) as s:
-        broker = s.exec(select(User).where(User.role == "broker")).first()
-        agent = s.exec(select(User).where(User.role == "agent")).first()
+        broker = s.exec(select(User).where(col(User.role) == "broker")).first()
+        agent = s.exec(select(User).where(col(User.role) == "agent")).first()
         n_tasks = s.exec(select(sa.func.count()).select_from(Task)).one()
         now = utcnow()
         _, end = svc.day_bounds(agent, now)

@@ -67,8 +67,8 @@ def _valid(session: Session, token) -> tuple[AccountToken, User]:
         raise ServiceError(BAD_LINK)
     row = session.exec(
         select(AccountToken, User)
-        .join(User, col(User.id) == AccountToken.user_id)
-        .where(AccountToken.token_hash == token_hash(token))
+        .join(User, col(User.id) == col(AccountToken.user_id))
+        .where(col(AccountToken.token_hash) == token_hash(token))
     ).first()
     if row is None:
         log.warning("unknown account link presented")
@@ -129,7 +129,7 @@ def request_reset(session: Session, email, base_url: str, address: str = "") -> 
     an email has an account.
     """
     email = str(email or "").strip().lower()[:320]
-    user = session.exec(select(User).where(User.email == email)).first() if email else None
+    user = session.exec(select(User).where(col(User.email) == email)).first() if email else None
     if user is None or not user.is_active:
         log.info("password reset asked for unknown or inactive %r", email)
         return
@@ -137,9 +137,9 @@ def request_reset(session: Session, email, base_url: str, address: str = "") -> 
         select(sa.func.count())
         .select_from(AccountToken)
         .where(
-            AccountToken.user_id == user.id,
-            AccountToken.purpose == "reset",
-            AccountToken.created_at > utcnow() - timedelta(hours=1),
+            col(AccountToken.user_id) == user.id,
+            col(AccountToken.purpose) == "reset",
+            col(AccountToken.created_at) > utcnow() - timedelta(hours=1),
         )
     ).one()
     if recent >= RESETS_PER_HOUR:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Activity,
@@ -36,6 +36,7 @@ from leadapp.models import (
 )
 
 from . import notify
+from .rows import stored_ids
 
 ALERTS = {
     "request": "Showing or info request",
@@ -51,15 +52,15 @@ THROTTLE = timedelta(hours=1)
 
 
 def _subscribers(session: Session, brokerage_id: int) -> list[int]:
-    return list(
+    return stored_ids(
         session.exec(
-            select(User.id)
-            .join(AgentAvailability, AgentAvailability.user_id == User.id)
+            select(col(User.id))
+            .join(AgentAvailability, col(AgentAvailability.user_id) == col(User.id))
             .where(
-                User.brokerage_id == brokerage_id,
-                User.is_active,
-                User.role == "broker",
-                AgentAvailability.all_hot_leads,
+                col(User.brokerage_id) == brokerage_id,
+                col(User.is_active),
+                col(User.role) == "broker",
+                col(AgentAvailability.all_hot_leads),
             )
         ).all()
     )
@@ -107,8 +108,9 @@ def from_events(
         return 0
     recent = set(
         session.execute(
-            select(AlertThrottle.lead_id, AlertThrottle.user_id).where(
-                AlertThrottle.lead_id.in_(list(targets)), AlertThrottle.last_at > now - THROTTLE
+            select(col(AlertThrottle.lead_id), col(AlertThrottle.user_id)).where(
+                col(AlertThrottle.lead_id).in_(list(targets)),
+                col(AlertThrottle.last_at) > now - THROTTLE,
             )
         ).all()
     )
@@ -128,8 +130,8 @@ def from_events(
     names = {
         i: (f"{fn} {ln}".strip() or e)
         for i, fn, ln, e in session.execute(
-            select(Lead.id, Lead.first_name, Lead.last_name, Lead.email).where(
-                Lead.id.in_(list({lid for lid, _ in pairs}))
+            select(col(Lead.id), col(Lead.first_name), col(Lead.last_name), col(Lead.email)).where(
+                col(Lead.id).in_(list({lid for lid, _ in pairs}))
             )
         )
     }
@@ -158,13 +160,13 @@ def _view_alerts(session: Session, views: dict, off: set, found: dict, now: date
     since = now - WINDOW
     counts: dict[int, dict] = {}
     for lid, mls, n in session.execute(
-        select(Activity.lead_id, Activity.mls_number, sa.func.count())
+        select(col(Activity.lead_id), col(Activity.mls_number), sa.func.count())
         .where(
-            Activity.lead_id.in_(list(views)),
-            Activity.kind == "listing_view",
-            Activity.occurred_at >= since,
+            col(Activity.lead_id).in_(list(views)),
+            col(Activity.kind) == "listing_view",
+            col(Activity.occurred_at) >= since,
         )
-        .group_by(Activity.lead_id, Activity.mls_number)
+        .group_by(col(Activity.lead_id), col(Activity.mls_number))
     ):
         counts.setdefault(lid, {})[mls] = n
     for lid, batch in views.items():

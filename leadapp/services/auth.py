@@ -39,7 +39,7 @@ def sign_in(
     """
     email = (email or "").strip().lower()[:320]
     key = account_key(email)
-    user = session.exec(select(User).where(User.email == email)).first() if email else None
+    user = session.exec(select(User).where(col(User.email) == email)).first() if email else None
     bid = user.brokerage_id if user else None
     try:
         throttle.check(session, key, address)
@@ -94,8 +94,8 @@ def _session_row(session: Session, token: str | None):
         return None
     row = session.exec(
         select(AuthSession, User)
-        .join(User, col(User.id) == AuthSession.user_id)
-        .where(AuthSession.token_hash == token_hash(token))
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(col(AuthSession.token_hash) == token_hash(token))
     ).first()
     if row is None:
         return None
@@ -109,7 +109,7 @@ def sign_out(session: Session, token: str | None, address: str = "") -> None:
     if not token:
         return
     auth = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == token_hash(token))
+        select(AuthSession).where(col(AuthSession.token_hash) == token_hash(token))
     ).first()
     if auth is not None and auth.ended_at is None:
         auth.ended_at = utcnow()
@@ -121,9 +121,9 @@ def sign_out(session: Session, token: str | None, address: str = "") -> None:
 
 def end_sessions(session: Session, user_id: int, except_token: str | None = None) -> int:
     """End every open session of a user (deactivation, reset, "sign out everywhere")."""
-    where = [AuthSession.user_id == user_id, col(AuthSession.ended_at).is_(None)]
+    where = [col(AuthSession.user_id) == user_id, col(AuthSession.ended_at).is_(None)]
     if except_token:
-        where.append(AuthSession.token_hash != token_hash(except_token))
+        where.append(col(AuthSession.token_hash) != token_hash(except_token))
     result = session.execute(sa.update(AuthSession).where(*where).values(ended_at=utcnow()))
     return matched(result)
 
@@ -153,9 +153,9 @@ def my_sessions(session: Session, user: User, token: str = "") -> list[dict]:
     rows = session.exec(
         select(AuthSession)
         .where(
-            AuthSession.user_id == user.id,
+            col(AuthSession.user_id) == user.id,
             col(AuthSession.ended_at).is_(None),
-            AuthSession.expires_at > now,
+            col(AuthSession.expires_at) > now,
         )
         .order_by(col(AuthSession.created_at).desc())
         .limit(100)

@@ -80,7 +80,7 @@ def step_stats(session: Session, campaign_ids: list[int]) -> dict[int, dict[str,
         )
         .where(
             col(e.campaign_step_id).in_(
-                select(CampaignStep.id).where(col(CampaignStep.campaign_id).in_(campaign_ids))
+                select(col(CampaignStep.id)).where(col(CampaignStep.campaign_id).in_(campaign_ids))
             )
         )
         .group_by(col(e.campaign_step_id))
@@ -95,23 +95,23 @@ def _zero() -> dict[str, int]:
 def list_campaigns(session: Session, user: User) -> list[dict]:
     camps = session.exec(
         select(Campaign)
-        .where(Campaign.brokerage_id == user.brokerage_id)
-        .order_by(Campaign.name, Campaign.id)
+        .where(col(Campaign.brokerage_id) == user.brokerage_id)
+        .order_by(col(Campaign.name), col(Campaign.id))
     ).all()
     ids = [c.id for c in camps if c.id is not None]
     subs = dict(
         session.execute(
-            select(CampaignSubscription.campaign_id, sa.func.count())
+            select(col(CampaignSubscription.campaign_id), sa.func.count())
             .where(
                 col(CampaignSubscription.campaign_id).in_(ids),
-                CampaignSubscription.status == "active",
+                col(CampaignSubscription.status) == "active",
             )
             .group_by(col(CampaignSubscription.campaign_id))
         ).all()
     )
     step_of = dict(
         session.execute(
-            select(CampaignStep.id, CampaignStep.campaign_id).where(
+            select(col(CampaignStep.id), col(CampaignStep.campaign_id)).where(
                 col(CampaignStep.campaign_id).in_(ids)
             )
         ).all()
@@ -141,13 +141,18 @@ def list_campaigns(session: Session, user: User) -> list[dict]:
 def campaign_detail(session: Session, user: User, campaign_id) -> dict:
     c = _campaign(session, user, campaign_id)
     steps = session.exec(
-        select(CampaignStep).where(CampaignStep.campaign_id == c.id).order_by(CampaignStep.position)
+        select(CampaignStep)
+        .where(col(CampaignStep.campaign_id) == c.id)
+        .order_by(col(CampaignStep.position))
     ).all()
     stats = step_stats(session, [c.id]) if c.id is not None else {}
     subscribers = session.execute(
         select(sa.func.count())
         .select_from(CampaignSubscription)
-        .where(CampaignSubscription.campaign_id == c.id, CampaignSubscription.status == "active")
+        .where(
+            col(CampaignSubscription.campaign_id) == c.id,
+            col(CampaignSubscription.status) == "active",
+        )
     ).scalar_one()
     return {
         "id": c.id,
@@ -250,7 +255,9 @@ def save_campaign(session: Session, user: User, campaign_id, form: dict) -> Camp
         session.add(c)
     old = {
         s.position: s
-        for s in session.exec(select(CampaignStep).where(CampaignStep.campaign_id == c.id)).all()
+        for s in session.exec(
+            select(CampaignStep).where(col(CampaignStep.campaign_id) == c.id)
+        ).all()
     }
     # keep the step rows (their sent/opened counts) by position; drop the ones past the end
     for pos, s in old.items():
@@ -258,7 +265,9 @@ def save_campaign(session: Session, user: User, campaign_id, form: dict) -> Camp
             session.delete(s)
     session.flush()
     for st in steps:
-        row = old.get(st["position"]) or CampaignStep(campaign_id=c.id, position=st["position"])
+        row = old.get(st["position"]) or CampaignStep(
+            campaign_id=c.id, position=st["position"], subject=st["subject"]
+        )
         row.delay_days, row.channel = st["delay_days"], st["channel"]
         row.subject, row.body = st["subject"], st["body"]
         session.add(row)
@@ -277,7 +286,9 @@ def move_step(session: Session, user: User, campaign_id, position, direction: in
         raise NotFound("That step does not exist.") from None
     rows = {
         s.position: s
-        for s in session.exec(select(CampaignStep).where(CampaignStep.campaign_id == c.id)).all()
+        for s in session.exec(
+            select(CampaignStep).where(col(CampaignStep.campaign_id) == c.id)
+        ).all()
     }
     a, b = rows.get(pos), rows.get(pos + d)
     if a is None:
@@ -326,7 +337,9 @@ def preview(session: Session, user: User, campaign_id, lead_id, position=1) -> d
     except (TypeError, ValueError):
         raise NotFound("That step does not exist.") from None
     step = session.exec(
-        select(CampaignStep).where(CampaignStep.campaign_id == c.id, CampaignStep.position == pos)
+        select(CampaignStep).where(
+            col(CampaignStep.campaign_id) == c.id, col(CampaignStep.position) == pos
+        )
     ).first()
     if step is None:
         raise NotFound("That step does not exist.")
@@ -345,9 +358,9 @@ def preview_leads(session: Session, user: User, limit: int = 50) -> list[dict]:
     from leadapp.models import Lead
 
     rows = session.exec(
-        select(Lead.id, Lead.first_name, Lead.last_name, Lead.email)
-        .where(access.lead_visibility(user), Lead.status != "deleted")
-        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        select(col(Lead.id), col(Lead.first_name), col(Lead.last_name), col(Lead.email))
+        .where(access.lead_visibility(user), col(Lead.status) != "deleted")
+        .order_by(col(Lead.created_at).desc(), col(Lead.id).desc())
         .limit(limit)
     ).all()
     return [{"id": str(i), "name": (f"{f} {la}".strip() or e) + f" ({e})"} for i, f, la, e in rows]

@@ -65,13 +65,13 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
     """Queue every campaign email that is due; returns how many were queued."""
     subs = session.exec(
         select(CampaignSubscription)
-        .join(Campaign, Campaign.id == CampaignSubscription.campaign_id)
+        .join(Campaign, col(Campaign.id) == col(CampaignSubscription.campaign_id))
         .where(
-            CampaignSubscription.status == "active",
-            CampaignSubscription.next_send_at <= now,
-            Campaign.active,
+            col(CampaignSubscription.status) == "active",
+            col(CampaignSubscription.next_send_at) <= now,
+            col(Campaign.active),
         )
-        .order_by(CampaignSubscription.next_send_at)
+        .order_by(col(CampaignSubscription.next_send_at))
         .limit(limit)
     ).all()
     if not subs:
@@ -81,7 +81,7 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
     # campaign whose pull-back already ran (PostgreSQL; SQLite serialises writers).
     running = set(
         session.exec(
-            select(Campaign.id)
+            select(col(Campaign.id))
             .where(col(Campaign.id).in_({s.campaign_id for s in subs}), col(Campaign.active))
             .with_for_update(read=True)
         ).all()
@@ -95,13 +95,15 @@ def send_due_steps(session: Session, now: datetime, limit: int = 5000) -> int:
     steps: dict[int, list[CampaignStep]] = {}
     for step in session.exec(
         select(CampaignStep)
-        .where(CampaignStep.campaign_id.in_({s.campaign_id for s in subs}))
-        .order_by(CampaignStep.position)
+        .where(col(CampaignStep.campaign_id).in_({s.campaign_id for s in subs}))
+        .order_by(col(CampaignStep.position))
     ).all():
         steps.setdefault(step.campaign_id, []).append(step)
     leads = {
         lead.id: lead
-        for lead in session.exec(select(Lead).where(Lead.id.in_({s.lead_id for s in subs}))).all()
+        for lead in session.exec(
+            select(Lead).where(col(Lead.id).in_({s.lead_id for s in subs}))
+        ).all()
     }
     agents = {u.id: u for u in session.exec(select(User)).all()}
     brokerages = {b.id: b for b in session.exec(select(Brokerage)).all()}
@@ -161,7 +163,7 @@ def pull_back(
     e = OutgoingEmail
     where = [col(e.status) == "queued", col(e.kind) == "campaign"]
     if campaign_id is not None:
-        steps_of = select(CampaignStep.id).where(CampaignStep.campaign_id == campaign_id)
+        steps_of = select(col(CampaignStep.id)).where(col(CampaignStep.campaign_id) == campaign_id)
         where.append(col(e.campaign_step_id).in_(steps_of))
     if subscription_ids is not None:
         where.append(col(e.campaign_subscription_id).in_(subscription_ids))
@@ -176,7 +178,7 @@ def pull_back(
         return len(canceled)
     positions = dict(
         session.execute(
-            select(CampaignStep.id, CampaignStep.position).where(
+            select(col(CampaignStep.id), col(CampaignStep.position)).where(
                 col(CampaignStep.id).in_({st for _, st in pairs})
             )
         ).all()

@@ -38,6 +38,7 @@ from .errors import Conflict, NotFound, PermissionDenied
 from .history import audit
 from .leads import display_name
 from .routing import Decision, Router, Rule
+from .rows import matched
 
 log = logging.getLogger("leadapp.claims")
 
@@ -46,23 +47,23 @@ def open_offers(session: Session, user: User) -> list[dict]:
     """The open offers made to this agent's groups (the lead page and the bell link to them)."""
     now = utcnow()
     rows = session.execute(
-        select(
-            ClaimOffer.id,
-            ClaimOffer.lead_id,
-            ClaimOffer.expires_at,
-            Lead.first_name,
-            Lead.last_name,
-            Lead.email,
+        sa.select(
+            col(ClaimOffer.id),
+            col(ClaimOffer.lead_id),
+            col(ClaimOffer.expires_at),
+            col(Lead.first_name),
+            col(Lead.last_name),
+            col(Lead.email),
         )
-        .join(Lead, Lead.id == ClaimOffer.lead_id)
-        .join(AgentGroupMember, AgentGroupMember.group_id == ClaimOffer.group_id)
+        .join(Lead, col(Lead.id) == col(ClaimOffer.lead_id))
+        .join(AgentGroupMember, col(AgentGroupMember.group_id) == col(ClaimOffer.group_id))
         .where(
-            ClaimOffer.brokerage_id == user.brokerage_id,
-            ClaimOffer.status == "open",
-            ClaimOffer.expires_at > now,
-            AgentGroupMember.user_id == user.id,
+            col(ClaimOffer.brokerage_id) == user.brokerage_id,
+            col(ClaimOffer.status) == "open",
+            col(ClaimOffer.expires_at) > now,
+            col(AgentGroupMember.user_id) == user.id,
         )
-        .order_by(ClaimOffer.expires_at)
+        .order_by(col(ClaimOffer.expires_at))
     ).all()
     return [
         {
@@ -87,9 +88,9 @@ def claim_lead(session: Session, user: User, lead_id, now: datetime | None = Non
     except (TypeError, ValueError):
         raise NotFound("That offer does not exist.") from None
     oid = session.execute(
-        select(ClaimOffer.id)
-        .where(ClaimOffer.lead_id == lid, ClaimOffer.brokerage_id == user.brokerage_id)
-        .order_by(ClaimOffer.id.desc())
+        select(col(ClaimOffer.id))
+        .where(col(ClaimOffer.lead_id) == lid, col(ClaimOffer.brokerage_id) == user.brokerage_id)
+        .order_by(col(ClaimOffer.id).desc())
         .limit(1)
     ).scalar()
     if oid is None:
@@ -106,7 +107,7 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
     member = AgentGroupMember.__table__
     in_group = (
         select(member.c.group_id)
-        .where(member.c.group_id == ClaimOffer.group_id, member.c.user_id == user.id)
+        .where(member.c.group_id == col(ClaimOffer.group_id), member.c.user_id == user.id)
         .exists()
     )
     session.flush()
@@ -152,7 +153,9 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
     others = [
         u
         for u in session.exec(
-            select(AgentGroupMember.user_id).where(AgentGroupMember.group_id == offer.group_id)
+            select(col(AgentGroupMember.user_id)).where(
+                col(AgentGroupMember.group_id) == offer.group_id
+            )
         ).all()
         if u != user.id
     ]
@@ -173,9 +176,9 @@ def _settle_offer_notes(session: Session, lead_id: int, now: datetime) -> None:
     session.execute(
         sa.update(Notification)
         .where(
-            Notification.lead_id == lead_id,
-            Notification.kind == "offer",
-            Notification.read_at.is_(None),
+            col(Notification.lead_id) == lead_id,
+            col(Notification.kind) == "offer",
+            col(Notification.read_at).is_(None),
         )
         .values(read_at=now)
     )
@@ -194,19 +197,21 @@ def _router_rule(session: Session, router: Router, rule_id: int | None) -> Rule 
 def expire_due(session: Session, now: datetime) -> int:
     """Apply the fallback of every offer that ran out unclaimed; returns how many."""
     due = session.execute(
-        select(ClaimOffer.id, ClaimOffer.brokerage_id)
-        .where(ClaimOffer.status == "open", ClaimOffer.expires_at <= now)
-        .order_by(ClaimOffer.id)
+        select(col(ClaimOffer.id), col(ClaimOffer.brokerage_id))
+        .where(col(ClaimOffer.status) == "open", col(ClaimOffer.expires_at) <= now)
+        .order_by(col(ClaimOffer.id))
         .limit(500)
     ).all()
     done = 0
     routers: dict[int, Router] = {}
     for oid, b_id in due:
-        closed = session.execute(
-            sa.update(ClaimOffer)
-            .where(ClaimOffer.id == oid, ClaimOffer.status == "open")
-            .values(status="expired", resolved_at=now)
-        ).rowcount
+        closed = matched(
+            session.execute(
+                sa.update(ClaimOffer)
+                .where(col(ClaimOffer.id) == oid, col(ClaimOffer.status) == "open")
+                .values(status="expired", resolved_at=now)
+            )
+        )
         if closed != 1:
             continue  # another worker took it
         offer = session.get(ClaimOffer, oid)
@@ -244,20 +249,20 @@ def idle_due(session: Session, now: datetime) -> int:
     """Move leads not contacted within the brokerage's idle hours of assignment (once each)."""
     moved = 0
     for st in session.exec(
-        select(RoutingSettings).where(RoutingSettings.idle_hours.is_not(None))
+        select(RoutingSettings).where(col(RoutingSettings.idle_hours).is_not(None))
     ).all():
         cutoff = now - timedelta(hours=st.idle_hours)
         rows = session.execute(
-            select(LeadResponse.lead_id, LeadResponse.agent_id, LeadResponse.rule_id)
-            .join(Lead, Lead.id == LeadResponse.lead_id)
+            select(col(LeadResponse.lead_id), col(LeadResponse.agent_id), col(LeadResponse.rule_id))
+            .join(Lead, col(Lead.id) == col(LeadResponse.lead_id))
             .where(
-                LeadResponse.brokerage_id == st.brokerage_id,
-                LeadResponse.idle_moved.is_(False),
-                LeadResponse.first_contact_at.is_(None),
-                LeadResponse.agent_id.is_not(None),
-                LeadResponse.assigned_at <= cutoff,
-                Lead.assigned_agent_id == LeadResponse.agent_id,
-                Lead.status.in_(("new", "active")),
+                col(LeadResponse.brokerage_id) == st.brokerage_id,
+                col(LeadResponse.idle_moved).is_(False),
+                col(LeadResponse.first_contact_at).is_(None),
+                col(LeadResponse.agent_id).is_not(None),
+                col(LeadResponse.assigned_at) <= cutoff,
+                col(Lead.assigned_agent_id) == col(LeadResponse.agent_id),
+                col(Lead.status).in_(("new", "active")),
             )
             .limit(500)
         ).all()
@@ -265,11 +270,16 @@ def idle_due(session: Session, now: datetime) -> int:
             continue
         router = Router(session, st.brokerage_id, "api", now)
         for lead_id, agent_id, rule_id in rows:
-            taken = session.execute(
-                sa.update(LeadResponse)
-                .where(LeadResponse.lead_id == lead_id, LeadResponse.idle_moved.is_(False))
-                .values(idle_moved=True)
-            ).rowcount
+            taken = matched(
+                session.execute(
+                    sa.update(LeadResponse)
+                    .where(
+                        col(LeadResponse.lead_id) == lead_id,
+                        col(LeadResponse.idle_moved).is_(False),
+                    )
+                    .values(idle_moved=True)
+                )
+            )
             if taken != 1:
                 continue
             rule = _router_rule(session, router, rule_id)
@@ -282,7 +292,7 @@ def idle_due(session: Session, now: datetime) -> int:
                 continue
             session.execute(  # the move counts as the one idle move of this lead
                 sa.update(LeadResponse)
-                .where(LeadResponse.lead_id == lead_id)
+                .where(col(LeadResponse.lead_id) == lead_id)
                 .values(idle_moved=True)
             )
             notify.send(

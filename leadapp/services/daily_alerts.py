@@ -60,33 +60,37 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
     (an equality join the database can hash or index), plus the searches without a city."""
     lc = ListingChange
     latest = (
-        select(lc.listing_id.label("listing_id"), sa.func.max(lc.id).label("change_id"))
-        .where(lc.changed_at > since, lc.changed_at <= until, lc.kind.in_(ALERT_CHANGES))
-        .group_by(lc.listing_id)
+        sa.select(
+            col(lc.listing_id).label("listing_id"), sa.func.max(col(lc.id)).label("change_id")
+        )
+        .where(
+            col(lc.changed_at) > since, col(lc.changed_at) <= until, col(lc.kind).in_(ALERT_CHANGES)
+        )
+        .group_by(col(lc.listing_id))
         .subquery()
     )
     cand = (
-        select(
-            Listing.id.label("listing_id"),
-            Listing.transaction.label("tr"),
-            sa.func.lower(Listing.city).label("city"),
-            Listing.property_type.label("ptype"),
-            Listing.price.label("price"),
-            Listing.beds.label("beds"),
-            Listing.baths.label("baths"),
+        sa.select(
+            col(Listing.id).label("listing_id"),
+            col(Listing.transaction).label("tr"),
+            sa.func.lower(col(Listing.city)).label("city"),
+            col(Listing.property_type).label("ptype"),
+            col(Listing.price).label("price"),
+            col(Listing.beds).label("beds"),
+            col(Listing.baths).label("baths"),
             latest.c.change_id,
         )
-        .join(latest, latest.c.listing_id == Listing.id)
-        .where(Listing.status == "active")
+        .join(latest, latest.c.listing_id == col(Listing.id))
+        .where(col(Listing.status) == "active")
         .cte("alert_cand")
         .prefix_with("MATERIALIZED")
     )
     crit = SavedSearch.__table__.c.criteria
     sc = (
-        select(
-            SavedSearch.id.label("search_id"),
-            SavedSearch.lead_id.label("lead_id"),
-            SavedSearch.transaction.label("tr"),
+        sa.select(
+            col(SavedSearch.id).label("search_id"),
+            col(SavedSearch.lead_id).label("lead_id"),
+            col(SavedSearch.transaction).label("tr"),
             sa.func.lower(crit["city"].as_string()).label("city"),
             crit["property_type"].as_string().label("ptype"),
             crit["min_price"].as_integer().label("lo"),
@@ -94,12 +98,12 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
             crit["min_beds"].as_float().label("beds"),
             crit["min_baths"].as_float().label("baths"),
         )
-        .join(Lead, Lead.id == SavedSearch.lead_id)
+        .join(Lead, col(Lead.id) == col(SavedSearch.lead_id))
         .where(
-            SavedSearch.alerts_enabled,
-            Lead.brokerage_id == brokerage_id,
-            Lead.status.in_(SENDABLE),
-            Lead.email != "",
+            col(SavedSearch.alerts_enabled),
+            col(Lead.brokerage_id) == brokerage_id,
+            col(Lead.status).in_(SENDABLE),
+            col(Lead.email) != "",
         )
         .cte("alert_sc")
         .prefix_with("MATERIALIZED")
@@ -113,17 +117,17 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
     )
     cols = (sc.c.search_id, sc.c.lead_id, sc.c.tr, cand.c.listing_id, cand.c.change_id)
     pairs = sa.union_all(
-        select(*cols)
+        sa.select(*cols)
         .select_from(cand)
         .join(sc, sa.and_(sc.c.tr == cand.c.tr, sc.c.city == cand.c.city))
         .where(*rest),
-        select(*cols)
+        sa.select(*cols)
         .select_from(cand)
         .join(sc, sa.and_(sc.c.tr == cand.c.tr, sc.c.city.is_(None)))
         .where(*rest),
     ).subquery()
     ranked = (
-        select(
+        sa.select(
             pairs.c.search_id,
             pairs.c.lead_id,
             pairs.c.tr,
@@ -136,14 +140,14 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
         .outerjoin(
             AlertItem,
             sa.and_(
-                AlertItem.saved_search_id == pairs.c.search_id,
-                AlertItem.listing_id == pairs.c.listing_id,
+                col(AlertItem.saved_search_id) == pairs.c.search_id,
+                col(AlertItem.listing_id) == pairs.c.listing_id,
             ),
         )
-        .where(sa.or_(AlertItem.id.is_(None), AlertItem.change_id < pairs.c.change_id))
+        .where(sa.or_(col(AlertItem.id).is_(None), col(AlertItem.change_id) < pairs.c.change_id))
         .subquery()
     )
-    return select(
+    return sa.select(
         ranked.c.search_id, ranked.c.lead_id, ranked.c.tr, ranked.c.listing_id, ranked.c.change_id
     ).where(ranked.c.rank <= MAX_PER_EMAIL)
 
@@ -258,8 +262,8 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
     leads = _rows_by_id(
         session,
         lambda part: (
-            sa.select(Lead.id, Lead.first_name, Lead.email, User.name)
-            .outerjoin(User, col(User.id) == Lead.assigned_agent_id)
+            sa.select(col(Lead.id), col(Lead.first_name), col(Lead.email), col(User.name))
+            .outerjoin(User, col(User.id) == col(Lead.assigned_agent_id))
             .where(col(Lead.id).in_(part))
         ),
         lead_ids,
@@ -268,14 +272,14 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
     listings = _rows_by_id(
         session,
         lambda part: sa.select(
-            Listing.id,
-            Listing.street,
-            Listing.city,
-            Listing.price,
-            Listing.transaction,
-            Listing.beds,
-            Listing.baths,
-            Listing.mls_number,
+            col(Listing.id),
+            col(Listing.street),
+            col(Listing.city),
+            col(Listing.price),
+            col(Listing.transaction),
+            col(Listing.beds),
+            col(Listing.baths),
+            col(Listing.mls_number),
         ).where(col(Listing.id).in_(part)),
         listing_ids,
     )
@@ -284,7 +288,7 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
         sid: row[1] or "your search"
         for sid, row in _rows_by_id(
             session,
-            lambda part: sa.select(SavedSearch.id, SavedSearch.name).where(
+            lambda part: sa.select(col(SavedSearch.id), col(SavedSearch.name)).where(
                 col(SavedSearch.id).in_(part)
             ),
             search_ids,
@@ -365,7 +369,7 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
 def send_daily(session: Session, now: datetime) -> int:
     """The job: every brokerage whose local alert hour has come and that has not run today."""
     total = 0
-    for b in session.exec(select(Brokerage).order_by(Brokerage.id)).all():
+    for b in session.exec(select(Brokerage).order_by(col(Brokerage.id))).all():
         local = now.astimezone(ZoneInfo(b.timezone))
         if local.hour < settings_of(session, b.id).alert_hour:
             continue

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, ClaimOffer, HistoryEntry, Lead, RoutingSettings, User
 
 from . import handover, notify, speed
 from .leads import display_name
 from .routing import Decision, Facts, Router
+from .rows import stored_ids
 from .tags import tags_of
 
 
@@ -140,10 +141,12 @@ def _pool_watchers(session: Session, brokerage_id: int) -> list[int]:
     b = session.get(Brokerage, brokerage_id)
     if not b or not b.unassigned_pool_enabled:
         return []
-    return list(
+    return stored_ids(
         session.exec(
-            select(User.id).where(
-                User.brokerage_id == brokerage_id, User.is_active, User.role == "agent"
+            select(col(User.id)).where(
+                col(User.brokerage_id) == brokerage_id,
+                col(User.is_active),
+                col(User.role) == "agent",
             )
         ).all()
     )
@@ -169,6 +172,7 @@ def route_returned(session: Session, actor: User, lead: Lead) -> Decision | None
     s = session.get(RoutingSettings, lead.brokerage_id)
     if s is None or not s.route_pool_returns:
         return None
+    assert lead.id is not None  # a stored lead
     router = Router(session, lead.brokerage_id, "pool_return")
     d = router.decide(lead_facts(lead, tags_of(session, [lead.id]).get(lead.id, [])))
     if d.agent_id == actor.id:  # never straight back to the agent who rejected it

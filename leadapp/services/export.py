@@ -67,26 +67,26 @@ HEADERS = [
     "Created",
 ]
 COLUMNS = (
-    Lead.id,
-    Lead.email,
-    Lead.first_name,
-    Lead.last_name,
-    Lead.phone,
-    Lead.street,
-    Lead.city,
-    Lead.state,
-    Lead.postal_code,
-    Lead.birthday,
-    Lead.anniversary,
-    Lead.lead_type,
-    Lead.status,
-    Lead.stage,
-    Lead.rating_score,
-    Lead.last_activity_at,
-    Lead.source,
-    Lead.assigned_agent_id,
-    Lead.texting_consent,
-    Lead.created_at,
+    col(Lead.id),
+    col(Lead.email),
+    col(Lead.first_name),
+    col(Lead.last_name),
+    col(Lead.phone),
+    col(Lead.street),
+    col(Lead.city),
+    col(Lead.state),
+    col(Lead.postal_code),
+    col(Lead.birthday),
+    col(Lead.anniversary),
+    col(Lead.lead_type),
+    col(Lead.status),
+    col(Lead.stage),
+    col(Lead.rating_score),
+    col(Lead.last_activity_at),
+    col(Lead.source),
+    col(Lead.assigned_agent_id),
+    col(Lead.texting_consent),
+    col(Lead.created_at),
 )
 
 
@@ -153,11 +153,14 @@ def open_download(session: Session, token: str) -> tuple[int, str]:
         raise NotFound(
             "This download link has expired or was already used. Export again from the lead list."
         )
-    row = session.exec(select(ExportLog).where(ExportLog.token_hash == token_hash(token))).one()
+    row = session.exec(
+        select(ExportLog).where(col(ExportLog.token_hash) == token_hash(token))
+    ).one()
     user = session.get(User, row.user_id)
     if user is None or not user.is_active or user.brokerage_id != row.brokerage_id:
         raise PermissionDenied("This export's user can no longer sign in.")
     access.require_broker(user, "export leads")
+    assert row.id is not None  # a stored row
     return row.id, f"leads-{now.strftime('%Y-%m-%d-%H%M')}.csv"
 
 
@@ -193,7 +196,9 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
             tz = user_zone(user)
             users = {
                 u.id: u
-                for u in session.exec(select(User).where(User.brokerage_id == user.brokerage_id))
+                for u in session.exec(
+                    select(User).where(col(User.brokerage_id) == user.brokerage_id)
+                )
             }
             cutoff = rating.get_cutoff(session, user.brokerage_id)
             stmt = lead_query.filtered_select(session, user, query, *COLUMNS, now=now)
@@ -208,10 +213,10 @@ def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
                 ids = [r[0] for r in part]
                 tags: dict[int, list[str]] = {}
                 for lead_id, name in session.execute(
-                    select(LeadTag.lead_id, Tag.name)
-                    .join(Tag, col(Tag.id) == LeadTag.tag_id)
+                    select(col(LeadTag.lead_id), col(Tag.name))
+                    .join(Tag, col(Tag.id) == col(LeadTag.tag_id))
                     .where(col(LeadTag.lead_id).in_(ids))
-                    .order_by(Tag.name)
+                    .order_by(col(Tag.name))
                 ):
                     tags.setdefault(lead_id, []).append(name)
                 out = []

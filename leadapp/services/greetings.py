@@ -99,12 +99,12 @@ def send_greetings(session: Session, now: datetime) -> int:
             day_col = getattr(Lead, KINDS[kind][0])
             rows = session.exec(
                 select(Lead, User)
-                .outerjoin(User, col(User.id) == Lead.assigned_agent_id)
+                .outerjoin(User, col(User.id) == col(Lead.assigned_agent_id))
                 .where(
-                    Lead.brokerage_id == b.id,
+                    col(Lead.brokerage_id) == b.id,
                     day_col == md,
                     col(Lead.status).in_(SENDABLE),
-                    Lead.email != "",
+                    col(Lead.email) != "",
                 )
             ).all()
             keys = {

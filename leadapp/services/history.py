@@ -74,7 +74,7 @@ def remove_entry(session: Session, lead: Lead, entry: HistoryEntry) -> None:
     if entry.kind in CONTACT_KINDS:
         session.flush()
         lead.last_contacted_at = session.execute(
-            sa.select(sa.func.max(HistoryEntry.created_at)).where(
+            sa.select(sa.func.max(col(HistoryEntry.created_at))).where(
                 col(HistoryEntry.lead_id) == lead.id, col(HistoryEntry.kind).in_(CONTACT_KINDS)
             )
         ).scalar()

@@ -16,12 +16,13 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Lead, LeadAccountToken, as_utc, utcnow
 
 from . import mail, passwords, throttle
 from .errors import ServiceError, ValidationFailed
+from .rows import matched
 from .security import hash_password, new_token, token_hash, verify_password
 from .validation import check_email
 
@@ -48,7 +49,7 @@ def _lead(session: Session, brokerage_id: int, email: str) -> Lead | None:
     if not email:
         return None
     lead = session.exec(
-        select(Lead).where(Lead.brokerage_id == brokerage_id, Lead.email == email)
+        select(Lead).where(col(Lead.brokerage_id) == brokerage_id, col(Lead.email) == email)
     ).first()
     return lead if lead is not None and lead.status != "deleted" else None
 
@@ -95,8 +96,8 @@ def request_reset(session: Session, brokerage_id: int, email, reset_url: str) ->
         select(sa.func.count())
         .select_from(LeadAccountToken)
         .where(
-            LeadAccountToken.lead_id == lead.id,
-            LeadAccountToken.created_at > utcnow() - timedelta(hours=1),
+            col(LeadAccountToken.lead_id) == lead.id,
+            col(LeadAccountToken.created_at) > utcnow() - timedelta(hours=1),
         )
     ).one()
     if recent >= RESETS_PER_HOUR:
@@ -105,7 +106,7 @@ def request_reset(session: Session, brokerage_id: int, email, reset_url: str) ->
     now = utcnow()
     session.execute(
         sa.update(LeadAccountToken)
-        .where(LeadAccountToken.lead_id == lead.id, LeadAccountToken.used_at.is_(None))
+        .where(col(LeadAccountToken.lead_id) == lead.id, col(LeadAccountToken.used_at).is_(None))
         .values(used_at=now)
     )
     token = new_token()
@@ -136,8 +137,11 @@ def reset(session: Session, brokerage_id: int, token, new) -> Lead:
         raise ServiceError(BAD_LINK)
     row = session.exec(
         select(LeadAccountToken, Lead)
-        .join(Lead, Lead.id == LeadAccountToken.lead_id)
-        .where(LeadAccountToken.token_hash == token_hash(token), Lead.brokerage_id == brokerage_id)
+        .join(Lead, col(Lead.id) == col(LeadAccountToken.lead_id))
+        .where(
+            col(LeadAccountToken.token_hash) == token_hash(token),
+            col(Lead.brokerage_id) == brokerage_id,
+        )
     ).first()
     if row is None:
         raise ServiceError(BAD_LINK)
@@ -147,10 +151,10 @@ def reset(session: Session, brokerage_id: int, token, new) -> Lead:
     passwords.check(new, lead.email)
     spent = session.execute(
         sa.update(LeadAccountToken)
-        .where(LeadAccountToken.id == tok.id, LeadAccountToken.used_at.is_(None))
+        .where(col(LeadAccountToken.id) == tok.id, col(LeadAccountToken.used_at).is_(None))
         .values(used_at=utcnow())
     )
-    if spent.rowcount != 1:
+    if matched(spent) != 1:
         raise ServiceError(BAD_LINK)
     lead.website_password_hash = hash_password(new)
     session.add(lead)

@@ -44,7 +44,9 @@ def _listings(session: Session, listing_ids) -> list[Listing]:
         ids = list(dict.fromkeys(int(i) for i in listing_ids))
     except (TypeError, ValueError):
         raise NotFound("That listing does not exist.") from None
-    found = {li.id: li for li in session.exec(select(Listing).where(Listing.id.in_(ids))).all()}
+    found = {
+        li.id: li for li in session.exec(select(Listing).where(col(Listing.id).in_(ids))).all()
+    }
     if len(found) != len(ids):
         raise NotFound("That listing does not exist.")
     return [found[i] for i in ids]

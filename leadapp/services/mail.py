@@ -26,7 +26,7 @@ import ssl
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import OutgoingEmail, utcnow
 from leadapp.models.enums import UNSUBSCRIBE_OF_KIND
@@ -158,32 +158,39 @@ def _claim(
 ) -> list[OutgoingEmail]:
     session.execute(
         sa.update(OutgoingEmail)
-        .where(OutgoingEmail.status == "sending", OutgoingEmail.claimed_at < now - CLAIM_TIMEOUT)
+        .where(
+            col(OutgoingEmail.status) == "sending",
+            col(OutgoingEmail.claimed_at) < now - CLAIM_TIMEOUT,
+        )
         .values(status="queued", claim=None)
     )
-    stmt = select(OutgoingEmail.id).where(
-        OutgoingEmail.status == "queued",
-        OutgoingEmail.channel == "email",
-        sa.or_(OutgoingEmail.next_attempt_at.is_(None), OutgoingEmail.next_attempt_at <= now),
+    stmt = select(col(OutgoingEmail.id)).where(
+        col(OutgoingEmail.status) == "queued",
+        col(OutgoingEmail.channel) == "email",
+        sa.or_(
+            col(OutgoingEmail.next_attempt_at).is_(None), col(OutgoingEmail.next_attempt_at) <= now
+        ),
     )
     if kinds is not None:
-        stmt = stmt.where(OutgoingEmail.kind.in_(kinds))
+        stmt = stmt.where(col(OutgoingEmail.kind).in_(kinds))
     if skip_kinds:
-        stmt = stmt.where(OutgoingEmail.kind.not_in(skip_kinds))
-    ids = session.exec(stmt.order_by(OutgoingEmail.id).limit(limit)).all()
+        stmt = stmt.where(col(OutgoingEmail.kind).not_in(skip_kinds))
+    ids = session.exec(stmt.order_by(col(OutgoingEmail.id)).limit(limit)).all()
     if not ids:
         session.commit()
         return []
     claim = secrets.token_hex(8)
     session.execute(
         sa.update(OutgoingEmail)
-        .where(OutgoingEmail.id.in_(ids), OutgoingEmail.status == "queued")
+        .where(col(OutgoingEmail.id).in_(ids), col(OutgoingEmail.status) == "queued")
         .values(status="sending", claim=claim, claimed_at=now)
     )
     session.commit()
     return list(
         session.exec(
-            select(OutgoingEmail).where(OutgoingEmail.claim == claim).order_by(OutgoingEmail.id)
+            select(OutgoingEmail)
+            .where(col(OutgoingEmail.claim) == claim)
+            .order_by(col(OutgoingEmail.id))
         ).all()
     )
 
@@ -316,7 +323,10 @@ def _release(session: Session, rows: list[OutgoingEmail]) -> None:
     if rows:
         session.execute(
             sa.update(OutgoingEmail)
-            .where(OutgoingEmail.id.in_([r.id for r in rows]), OutgoingEmail.status == "sending")
+            .where(
+                col(OutgoingEmail.id).in_([r.id for r in rows]),
+                col(OutgoingEmail.status) == "sending",
+            )
             .values(status="queued", claim=None)
         )
         session.commit()

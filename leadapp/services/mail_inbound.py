@@ -16,7 +16,7 @@ from email import message_from_bytes, policy
 from email.utils import parseaddr
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Brokerage,
@@ -79,11 +79,11 @@ def receive(session: Session, brokerage_id: int, raw: bytes) -> dict:
         row = session.exec(
             select(OutgoingEmail)
             .where(
-                OutgoingEmail.brokerage_id == brokerage_id,
-                OutgoingEmail.message_id.in_(refs[-20:]),
-                OutgoingEmail.lead_id.is_not(None),
+                col(OutgoingEmail.brokerage_id) == brokerage_id,
+                col(OutgoingEmail.message_id).in_(refs[-20:]),
+                col(OutgoingEmail.lead_id).is_not(None),
             )
-            .order_by(OutgoingEmail.id.desc())
+            .order_by(col(OutgoingEmail.id).desc())
         ).first()
         if row is not None:
             lead, matched = session.get(Lead, row.lead_id), "in_reply_to"
@@ -91,11 +91,11 @@ def receive(session: Session, brokerage_id: int, raw: bytes) -> dict:
         lead = session.exec(
             select(Lead)
             .where(
-                Lead.brokerage_id == brokerage_id,
-                sa.func.lower(Lead.email) == sender,
-                Lead.status != "deleted",
+                col(Lead.brokerage_id) == brokerage_id,
+                sa.func.lower(col(Lead.email)) == sender,
+                col(Lead.status) != "deleted",
             )
-            .order_by(Lead.id.desc())
+            .order_by(col(Lead.id).desc())
         ).first()
         matched = "sender" if lead else ""
     if lead is None:
@@ -104,11 +104,11 @@ def receive(session: Session, brokerage_id: int, raw: bytes) -> dict:
 
     if own_id:
         dup = session.exec(
-            select(HistoryEntry.id).where(
-                HistoryEntry.lead_id == lead.id,
-                HistoryEntry.kind == "reply",
-                HistoryEntry.field == "message_id",
-                HistoryEntry.new_value == own_id,
+            select(col(HistoryEntry.id)).where(
+                col(HistoryEntry.lead_id) == lead.id,
+                col(HistoryEntry.kind) == "reply",
+                col(HistoryEntry.field) == "message_id",
+                col(HistoryEntry.new_value) == own_id,
             )
         ).first()
         if dup:
@@ -149,15 +149,20 @@ def _pause_campaigns(session: Session, lead: Lead) -> int:
         subscription_ids=[
             i
             for i in session.exec(
-                select(CampaignSubscription.id).where(CampaignSubscription.lead_id == lead.id)
+                select(col(CampaignSubscription.id)).where(
+                    col(CampaignSubscription.lead_id) == lead.id
+                )
             ).all()
             if i is not None
         ],
     )
     subs = session.exec(
         select(CampaignSubscription, Campaign)
-        .join(Campaign, Campaign.id == CampaignSubscription.campaign_id)
-        .where(CampaignSubscription.lead_id == lead.id, CampaignSubscription.status == "active")
+        .join(Campaign, col(Campaign.id) == col(CampaignSubscription.campaign_id))
+        .where(
+            col(CampaignSubscription.lead_id) == lead.id,
+            col(CampaignSubscription.status) == "active",
+        )
     ).all()
     for sub, campaign in subs:
         sub.status, sub.ended_at, sub.next_send_at = "inactive", now, None

@@ -28,6 +28,7 @@ from leadapp.models.enums import UNSUBSCRIBE_KINDS, UNSUBSCRIBE_OF_KIND
 
 from . import mail_tokens
 from .bulk import insert_ignore
+from .rows import matched, stored_ids
 
 log = logging.getLogger("leadapp.mail")
 MACHINE_OPEN_SECONDS = 10
@@ -40,9 +41,9 @@ PIXEL = (
 
 def _suppressed_kinds(session: Session, brokerage_id: int, address: str) -> dict[str, datetime]:
     rows = session.exec(
-        select(EmailSuppression.kind, EmailSuppression.created_at).where(
-            EmailSuppression.brokerage_id == brokerage_id,
-            EmailSuppression.address == address.strip().lower(),
+        select(col(EmailSuppression.kind), col(EmailSuppression.created_at)).where(
+            col(EmailSuppression.brokerage_id) == brokerage_id,
+            col(EmailSuppression.address) == address.strip().lower(),
         )
     ).all()
     return {k: as_utc(at) for k, at in rows}
@@ -133,18 +134,20 @@ def click(session: Session, token: str, now: datetime | None = None) -> tuple[st
         return None, 0
     now = now or utcnow()
     t = OutgoingEmail.__table__.c
-    first = session.execute(
-        sa.update(OutgoingEmail.__table__)
-        .where(t.id == row.id, t.clicked_at.is_(None))
-        .values(click_count=t.click_count + 1, clicked_at=now)
-    ).rowcount
+    first = matched(
+        session.execute(
+            sa.update(OutgoingEmail.__table__)
+            .where(t.id == row.id, t.clicked_at.is_(None))
+            .values(click_count=t.click_count + 1, clicked_at=now)
+        )
+    )
     if not first:
         session.execute(
             sa.update(OutgoingEmail.__table__)
             .where(t.id == row.id)
             .values(click_count=t.click_count + 1)
         )
-    return links[link], (row.id if first and row.lead_id else 0)
+    return links[link], ((row.id or 0) if first and row.lead_id else 0)
 
 
 def unsubscribe_target(session: Session, token: str) -> OutgoingEmail | None:
@@ -173,9 +176,9 @@ def set_preferences(
     if gone:
         session.execute(
             sa.delete(EmailSuppression).where(
-                EmailSuppression.brokerage_id == row.brokerage_id,
-                EmailSuppression.address == row.to_address.strip().lower(),
-                EmailSuppression.kind.in_(gone),
+                col(EmailSuppression.brokerage_id) == row.brokerage_id,
+                col(EmailSuppression.address) == row.to_address.strip().lower(),
+                col(EmailSuppression.kind).in_(gone),
             )
         )
 
@@ -205,8 +208,8 @@ def lead_mail_status(session: Session, lead: Lead) -> dict:
         return {"bounced": None, "unsubscribed": {}}
     rows = session.exec(
         select(EmailSuppression).where(
-            EmailSuppression.brokerage_id == lead.brokerage_id,
-            EmailSuppression.address == lead.email.strip().lower(),
+            col(EmailSuppression.brokerage_id) == lead.brokerage_id,
+            col(EmailSuppression.address) == lead.email.strip().lower(),
         )
     ).all()
     bounced = next(((as_utc(r.created_at), r.reason) for r in rows if r.kind == "bounced"), None)
@@ -261,14 +264,16 @@ def refused_lead_ids(session: Session, brokerage_id: int, lead_ids, kind: str) -
     if not ids:
         return set()
     return set(
-        session.exec(
-            select(Lead.id).where(
-                Lead.id.in_(ids),
-                sa.exists().where(
-                    EmailSuppression.brokerage_id == brokerage_id,
-                    EmailSuppression.address == sa.func.lower(Lead.email),
-                    EmailSuppression.kind.in_(["all", kind]),
-                ),
-            )
-        ).all()
+        stored_ids(
+            session.exec(
+                select(col(Lead.id)).where(
+                    col(Lead.id).in_(ids),
+                    sa.exists().where(
+                        col(EmailSuppression.brokerage_id) == brokerage_id,
+                        col(EmailSuppression.address) == sa.func.lower(col(Lead.email)),
+                        col(EmailSuppression.kind).in_(["all", kind]),
+                    ),
+                )
+            ).all()
+        )
     )

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Brokerage,
@@ -41,21 +41,21 @@ MAX_LISTINGS = 50
 
 def listing_filters(c: dict) -> list:
     """The market's criteria as WHERE clauses on Listing (status left to the caller)."""
-    out = [Listing.transaction == (c.get("transaction") or "sale")]
+    out = [col(Listing.transaction) == (c.get("transaction") or "sale")]
     if c.get("city"):
-        out.append(sa.func.lower(Listing.city) == str(c["city"]).lower())
+        out.append(sa.func.lower(col(Listing.city)) == str(c["city"]).lower())
     if c.get("postal_code"):
-        out.append(Listing.postal_code == str(c["postal_code"]))
+        out.append(col(Listing.postal_code) == str(c["postal_code"]))
     if c.get("property_type"):
-        out.append(Listing.property_type == c["property_type"])
+        out.append(col(Listing.property_type) == c["property_type"])
     if c.get("min_price"):
-        out.append(Listing.price >= c["min_price"])
+        out.append(col(Listing.price) >= c["min_price"])
     if c.get("max_price"):
-        out.append(Listing.price <= c["max_price"])
+        out.append(col(Listing.price) <= c["max_price"])
     if c.get("min_beds"):
-        out.append(Listing.beds >= c["min_beds"])
+        out.append(col(Listing.beds) >= c["min_beds"])
     if c.get("min_baths"):
-        out.append(Listing.baths >= c["min_baths"])
+        out.append(col(Listing.baths) >= c["min_baths"])
     return out
 
 
@@ -68,11 +68,11 @@ def _line(li: Listing, extra: str = "") -> str:
 
 def new_listings(session: Session, market: Market, since: datetime, until: datetime) -> list:
     came = (
-        select(ListingChange.listing_id)
+        select(col(ListingChange.listing_id))
         .where(
-            ListingChange.changed_at > since,
-            ListingChange.changed_at <= until,
-            ListingChange.kind.in_(("new", "back_on_market")),
+            col(ListingChange.changed_at) > since,
+            col(ListingChange.changed_at) <= until,
+            col(ListingChange.kind).in_(("new", "back_on_market")),
         )
         .distinct()
     )
@@ -80,9 +80,11 @@ def new_listings(session: Session, market: Market, since: datetime, until: datet
         session.exec(
             select(Listing)
             .where(
-                Listing.id.in_(came), Listing.status == "active", *listing_filters(market.criteria)
+                col(Listing.id).in_(came),
+                col(Listing.status) == "active",
+                *listing_filters(market.criteria),
             )
-            .order_by(Listing.price)
+            .order_by(col(Listing.price))
             .limit(MAX_LISTINGS)
         ).all()
     )
@@ -93,12 +95,12 @@ def open_houses(session: Session, market: Market, now: datetime) -> list:
         session.exec(
             select(Listing)
             .where(
-                Listing.status == "active",
-                Listing.open_house_start >= now,
-                Listing.open_house_start < now + timedelta(days=7),
+                col(Listing.status) == "active",
+                col(Listing.open_house_start) >= now,
+                col(Listing.open_house_start) < now + timedelta(days=7),
                 *listing_filters(market.criteria),
             )
-            .order_by(Listing.open_house_start)
+            .order_by(col(Listing.open_house_start))
             .limit(MAX_LISTINGS)
         ).all()
     )
@@ -107,11 +109,16 @@ def open_houses(session: Session, market: Market, now: datetime) -> list:
 def sold_stats(session: Session, market: Market, today: date) -> dict:
     """Last 30 days against the 30 before: count, median price, median days, sale-to-list."""
     rows = session.execute(
-        select(Listing.sold_date, Listing.sold_price, Listing.price, Listing.list_date).where(
-            Listing.status == "sold",
-            Listing.sold_date > today - timedelta(days=60),
-            Listing.sold_date <= today,
-            Listing.sold_price.is_not(None),
+        select(
+            col(Listing.sold_date),
+            col(Listing.sold_price),
+            col(Listing.price),
+            col(Listing.list_date),
+        ).where(
+            col(Listing.status) == "sold",
+            col(Listing.sold_date) > today - timedelta(days=60),
+            col(Listing.sold_date) <= today,
+            col(Listing.sold_price).is_not(None),
             *listing_filters(market.criteria),
         )
     ).all()
@@ -192,13 +199,15 @@ def period_of(market: Market, local_day: date) -> tuple[int, date]:
 def send_reports(session: Session, now: datetime) -> int:
     """The job: each live market's reports on the first day of its period, once."""
     queued = 0
-    for b in session.exec(select(Brokerage).order_by(Brokerage.id)).all():
+    for b in session.exec(select(Brokerage).order_by(col(Brokerage.id))).all():
         zone = ZoneInfo(b.timezone)
         local = now.astimezone(zone)
         if local.hour < settings_of(session, b.id).alert_hour:
             continue
         for market in session.exec(
-            select(Market).where(Market.brokerage_id == b.id, Market.archived_at.is_(None))
+            select(Market).where(
+                col(Market.brokerage_id) == b.id, col(Market.archived_at).is_(None)
+            )
         ).all():
             n, first = period_of(market, local.date())
             if local.date() != first:
@@ -212,14 +221,16 @@ def send_reports(session: Session, now: datetime) -> int:
 
 def _send_market(session, b: Brokerage, market: Market, now, since, period: int) -> int:
     subs = session.execute(
-        select(MarketSubscription.id, MarketSubscription.report_type, Lead, User.name)
-        .join(Lead, Lead.id == MarketSubscription.lead_id)
-        .outerjoin(User, User.id == Lead.assigned_agent_id)
+        select(
+            col(MarketSubscription.id), col(MarketSubscription.report_type), Lead, col(User.name)
+        )
+        .join(Lead, col(Lead.id) == col(MarketSubscription.lead_id))
+        .outerjoin(User, col(User.id) == col(Lead.assigned_agent_id))
         .where(
-            MarketSubscription.market_id == market.id,
-            MarketSubscription.active,
-            Lead.status.in_(SENDABLE),
-            Lead.email != "",
+            col(MarketSubscription.market_id) == market.id,
+            col(MarketSubscription.active),
+            col(Lead.status).in_(SENDABLE),
+            col(Lead.email) != "",
         )
     ).all()
     if not subs:

@@ -40,26 +40,28 @@ def describe(c: dict) -> str:
 
 
 def list_markets(session: Session, user: User, archived: bool = False) -> list[dict]:
-    q = select(Market).where(Market.brokerage_id == user.brokerage_id)
+    q = select(Market).where(col(Market.brokerage_id) == user.brokerage_id)
     q = q.where(
         col(Market.archived_at).is_not(None) if archived else col(Market.archived_at).is_(None)
     )
-    markets = session.exec(q.order_by(Market.name, col(Market.id))).all()
+    markets = session.exec(q.order_by(col(Market.name), col(Market.id))).all()
     ids = [m.id for m in markets]
     counts: dict[int, dict[str, int]] = {}
     for mid, rtype, n in session.execute(
-        select(MarketSubscription.market_id, MarketSubscription.report_type, sa.func.count())
-        .where(col(MarketSubscription.market_id).in_(ids), MarketSubscription.active)
-        .group_by(col(MarketSubscription.market_id), MarketSubscription.report_type)
+        select(
+            col(MarketSubscription.market_id), col(MarketSubscription.report_type), sa.func.count()
+        )
+        .where(col(MarketSubscription.market_id).in_(ids), col(MarketSubscription.active))
+        .group_by(col(MarketSubscription.market_id), col(MarketSubscription.report_type))
     ).all():
         counts.setdefault(mid, {})[rtype] = int(n)
     leads = dict(
         session.execute(
             select(
-                MarketSubscription.market_id,
+                col(MarketSubscription.market_id),
                 sa.func.count(sa.distinct(col(MarketSubscription.lead_id))),
             )
-            .where(col(MarketSubscription.market_id).in_(ids), MarketSubscription.active)
+            .where(col(MarketSubscription.market_id).in_(ids), col(MarketSubscription.active))
             .group_by(col(MarketSubscription.market_id))
         ).all()
     )
@@ -69,9 +71,9 @@ def list_markets(session: Session, user: User, archived: bool = False) -> list[d
             "name": m.name,
             "criteria": describe(m.criteria),
             "subscribers": int(leads.get(m.id, 0)),
-            "listing": counts.get(m.id, {}).get("listing", 0),
-            "open_house": counts.get(m.id, {}).get("open_house", 0),
-            "market": counts.get(m.id, {}).get("market", 0),
+            "listing": counts.get(m.id or 0, {}).get("listing", 0),
+            "open_house": counts.get(m.id or 0, {}).get("open_house", 0),
+            "market": counts.get(m.id or 0, {}).get("market", 0),
             "every": m.report_every_days,
             "archived": m.archived_at is not None,
         }

@@ -23,6 +23,7 @@ from leadapp.models import Notification, NotificationPref, User, utcnow
 from . import live, mail
 from .errors import NotFound, ValidationFailed
 from .people import display_name
+from .rows import stored_ids
 
 KINDS = {
     "assigned": "New lead assigned to you",
@@ -99,8 +100,8 @@ def send_many(
     emailed: dict[tuple[int, str], str] = {}
     for start in range(0, len(everyone), MAX_BULK):
         for uid, kind, email in session.execute(
-            select(User.id, NotificationPref.kind, User.email)
-            .join(NotificationPref, NotificationPref.user_id == User.id)
+            select(col(User.id), col(NotificationPref.kind), col(User.email))
+            .join(NotificationPref, col(NotificationPref.user_id) == col(User.id))
             .where(
                 col(NotificationPref.user_id).in_(everyone[start : start + MAX_BULK]),
                 col(NotificationPref.kind).in_(sorted({n.kind for n in notes})),
@@ -127,10 +128,12 @@ def send_many(
 
 
 def brokers_of(session: Session, brokerage_id: int) -> list[int]:
-    return list(
+    return stored_ids(
         session.exec(
-            select(User.id).where(
-                User.brokerage_id == brokerage_id, User.role == "broker", User.is_active
+            select(col(User.id)).where(
+                col(User.brokerage_id) == brokerage_id,
+                col(User.role) == "broker",
+                col(User.is_active),
             )
         ).all()
     )
@@ -161,15 +164,15 @@ def unread_count(session: Session, user: User) -> int:
     return session.execute(
         select(sa.func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
     ).scalar_one()
 
 
 def recent(session: Session, user: User, limit: int = LIST_SIZE) -> list[dict]:
     rows = session.exec(
         select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.id.desc())
+        .where(col(Notification.user_id) == user.id)
+        .order_by(col(Notification.id).desc())
         .limit(limit)
     ).all()
     return [
@@ -190,14 +193,14 @@ def recent(session: Session, user: User, limit: int = LIST_SIZE) -> list[dict]:
 def mark_read(session: Session, user: User, notification_id=None) -> int:
     """Mark one of the user's notifications read (or all of them when no id is given)."""
     q = sa.update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
+        col(Notification.user_id) == user.id, col(Notification.read_at).is_(None)
     )
     if notification_id is not None:
         try:
             nid = int(notification_id)
         except (TypeError, ValueError):
             raise NotFound("That notification does not exist.") from None
-        q = q.where(Notification.id == nid)
+        q = q.where(col(Notification.id) == nid)
     n = session.execute(q.values(read_at=utcnow())).rowcount
     if n:
         live.note(session, user.brokerage_id, user.id, "notify")
@@ -207,8 +210,8 @@ def mark_read(session: Session, user: User, notification_id=None) -> int:
 def preferences(session: Session, user: User) -> list[dict]:
     chosen = dict(
         session.execute(
-            select(NotificationPref.kind, NotificationPref.email).where(
-                NotificationPref.user_id == user.id
+            select(col(NotificationPref.kind), col(NotificationPref.email)).where(
+                col(NotificationPref.user_id) == user.id
             )
         ).all()
     )

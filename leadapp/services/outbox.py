@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, OutgoingEmail, User, as_utc
 from leadapp.models.enums import EMAIL_KINDS, EMAIL_STATUSES
@@ -67,12 +67,12 @@ def clean_filters(raw: dict) -> dict[str, str]:
 def _visible(user: User):
     """WHERE clause: the emails `user` may see."""
     if access.is_broker(user):
-        return OutgoingEmail.brokerage_id == user.brokerage_id
+        return col(OutgoingEmail.brokerage_id) == user.brokerage_id
     return sa.and_(
-        OutgoingEmail.brokerage_id == user.brokerage_id,
-        OutgoingEmail.lead_id.in_(
-            select(Lead.id).where(
-                Lead.brokerage_id == user.brokerage_id, Lead.assigned_agent_id == user.id
+        col(OutgoingEmail.brokerage_id) == user.brokerage_id,
+        col(OutgoingEmail.lead_id).in_(
+            select(col(Lead.id)).where(
+                col(Lead.brokerage_id) == user.brokerage_id, col(Lead.assigned_agent_id) == user.id
             )
         ),
     )
@@ -84,31 +84,34 @@ def list_emails(session: Session, user: User, raw_filters: dict) -> dict:
     if "lead" in f:
         # one lead's email: whoever may see the lead (an agent also a pool lead's)
         lead = access.get_lead(session, user, int(f["lead"]))
-        where = [OutgoingEmail.brokerage_id == lead.brokerage_id]
+        where = [col(OutgoingEmail.brokerage_id) == lead.brokerage_id]
     if "kind" in f:
-        where.append(OutgoingEmail.kind == f["kind"])
+        where.append(col(OutgoingEmail.kind) == f["kind"])
     status = f.get("status")
     if status == "opened":
-        where.append(OutgoingEmail.opened_at.is_not(None))
+        where.append(col(OutgoingEmail.opened_at).is_not(None))
     elif status == "clicked":
-        where.append(OutgoingEmail.clicked_at.is_not(None))
+        where.append(col(OutgoingEmail.clicked_at).is_not(None))
     elif status:
-        where.append(OutgoingEmail.status == status)
+        where.append(col(OutgoingEmail.status) == status)
     tz = _tz(user)
     if "from" in f:
-        where.append(OutgoingEmail.created_at >= datetime.combine(_date(f["from"]), time.min, tz))
+        where.append(
+            col(OutgoingEmail.created_at)
+            >= datetime.combine(date.fromisoformat(f["from"]), time.min, tz)
+        )
     if "to" in f:
-        end = datetime.combine(_date(f["to"]) + timedelta(days=1), time.min, tz)
-        where.append(OutgoingEmail.created_at < end)
+        end = datetime.combine(date.fromisoformat(f["to"]) + timedelta(days=1), time.min, tz)
+        where.append(col(OutgoingEmail.created_at) < end)
     if "lead" in f:
-        where.append(OutgoingEmail.lead_id == int(f["lead"]))
+        where.append(col(OutgoingEmail.lead_id) == int(f["lead"]))
     total = session.exec(select(sa.func.count()).select_from(OutgoingEmail).where(*where)).one()
     page = int(f.get("page", "1"))
     rows = session.exec(
-        select(OutgoingEmail, Lead.first_name, Lead.last_name)
-        .join(Lead, Lead.id == OutgoingEmail.lead_id, isouter=True)
+        select(OutgoingEmail, col(Lead.first_name), col(Lead.last_name))
+        .join(Lead, col(Lead.id) == col(OutgoingEmail.lead_id), isouter=True)
         .where(*where)
-        .order_by(OutgoingEmail.created_at.desc(), OutgoingEmail.id.desc())
+        .order_by(col(OutgoingEmail.created_at).desc(), col(OutgoingEmail.id).desc())
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
@@ -126,7 +129,8 @@ def _senders(session: Session, rows: list[OutgoingEmail]) -> dict[int, str]:
     ids = {r.sender_user_id or r.created_by_id for r in rows} - {None}
     if not ids:
         return {}
-    return dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())
+    named = session.exec(select(col(User.id), col(User.name)).where(col(User.id).in_(ids))).all()
+    return {uid: name for uid, name in named if uid is not None}
 
 
 def sent_by(row: OutgoingEmail, senders: dict[int, str]) -> str:

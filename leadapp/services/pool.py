@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, ClaimOffer, Lead, User, utcnow
 
@@ -56,8 +56,8 @@ def claim(session: Session, user: User, lead_id) -> Lead:
     lead = handover.move(session, user.brokerage_id, lid, None, user.id)
     if lead is None:
         holder = session.exec(
-            select(Lead.assigned_agent_id).where(
-                Lead.id == lid, Lead.brokerage_id == user.brokerage_id
+            select(col(Lead.assigned_agent_id)).where(
+                col(Lead.id) == lid, col(Lead.brokerage_id) == user.brokerage_id
             )
         ).first()
         if holder == user.id:
@@ -79,7 +79,7 @@ def claim(session: Session, user: User, lead_id) -> Lead:
     # G5: a lead on offer to a group is settled by this claim too
     session.execute(
         sa.update(ClaimOffer)
-        .where(ClaimOffer.lead_id == lead.id, ClaimOffer.status == "open")
+        .where(col(ClaimOffer.lead_id) == lead.id, col(ClaimOffer.status) == "open")
         .values(status="claimed", claimed_by_id=user.id, resolved_at=utcnow())
     )
     return lead

@@ -25,17 +25,26 @@ GRACE = timedelta(minutes=1)
 
 def send_due(session: Session, now: datetime) -> int:
     sent = 0
-    for b_id, minutes in session.execute(select(Brokerage.id, Brokerage.reminder_minutes)).all():
+    for b_id, minutes in session.execute(
+        select(col(Brokerage.id), col(Brokerage.reminder_minutes))
+    ).all():
         horizon = now + timedelta(minutes=minutes or 15) - GRACE
         rows = session.execute(
-            select(Task.id, Task.owner_id, Task.lead_id, Task.kind, Task.title, Task.due_at)
+            sa.select(
+                col(Task.id),
+                col(Task.owner_id),
+                col(Task.lead_id),
+                col(Task.kind),
+                col(Task.title),
+                col(Task.due_at),
+            )
             .where(
-                Task.brokerage_id == b_id,
+                col(Task.brokerage_id) == b_id,
                 col(Task.completed_at).is_(None),
                 col(Task.reminded_at).is_(None),
                 col(Task.kind).in_(EVENT_KINDS),
-                Task.due_at > now,
-                Task.due_at <= horizon,
+                col(Task.due_at) > now,
+                col(Task.due_at) <= horizon,
             )
             .limit(500)
         ).all()
@@ -43,7 +52,7 @@ def send_due(session: Session, now: datetime) -> int:
             took = matched(
                 session.execute(
                     sa.update(Task)
-                    .where(Task.id == tid, col(Task.reminded_at).is_(None))
+                    .where(col(Task.id) == tid, col(Task.reminded_at).is_(None))
                     .values(reminded_at=now)
                 )
             )

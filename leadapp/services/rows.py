@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar, cast
 
 import sqlalchemy as sa
@@ -38,3 +39,9 @@ def id_of(row: SQLModel) -> int:
 def table_of(model) -> sa.Table:
     """A table model's Core table (for statements that skip the ORM's per-row work)."""
     return model.__table__
+
+
+def stored_ids(ids: Iterable[int | None]) -> list[int]:
+    """Ids read back from a key column of stored rows (the model types them `int | None`
+    for rows not yet inserted; a stored one is never None)."""
+    return [i for i in ids if i is not None]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage
 
@@ -45,7 +45,7 @@ def deliver_account_mail(session: Session, now: datetime) -> str:
 
 
 def rating_cutoffs(session: Session, now: datetime) -> str:
-    ids = session.exec(select(Brokerage.id)).all()
+    ids = session.exec(select(col(Brokerage.id))).all()
     for bid in ids:
         rating.refresh_cutoffs(session, bid, now)
     return f"cut-offs of {len(ids)} brokerages refreshed"
@@ -53,7 +53,7 @@ def rating_cutoffs(session: Session, now: datetime) -> str:
 
 def rating_ageing(session: Session, now: datetime) -> str:
     changed = sum(
-        rating.age_out(session, bid, now) for bid in session.exec(select(Brokerage.id)).all()
+        rating.age_out(session, bid, now) for bid in session.exec(select(col(Brokerage.id))).all()
     )
     return f"{changed} leads aged"
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 from zoneinfo import available_timezones
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, User
 
@@ -29,23 +29,25 @@ class UserRow(TypedDict):
 
 
 class BrokerageSettings(TypedDict):
+    """The Settings page; an agent gets only `name` and `users`."""
+
     name: str
-    primary_email: str
-    unassigned_pool_enabled: bool
-    default_agent_id: str
-    quick_events: str
-    reminder_minutes: int
+    primary_email: NotRequired[str]
+    unassigned_pool_enabled: NotRequired[bool]
+    default_agent_id: NotRequired[str]
+    quick_events: NotRequired[str]
+    reminder_minutes: NotRequired[int]
     users: list[UserRow]
 
 
 def brokerage_settings(session: Session, user: User) -> BrokerageSettings:
     b = get_row(session, Brokerage, user.brokerage_id)
     users = session.exec(
-        select(User).where(User.brokerage_id == user.brokerage_id).order_by(User.name)
+        select(User).where(col(User.brokerage_id) == user.brokerage_id).order_by(col(User.name))
     ).all()
-    team = [
+    team: list[UserRow] = [
         {
-            "id": u.id,
+            "id": u.id or 0,  # a stored user: its id is never None
             "name": u.name,
             "email": u.email,
             "role": u.role,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, LeadResponse, User, as_utc, utcnow
 
@@ -97,7 +97,7 @@ def line(session: Session, lead: Lead, now: datetime | None = None) -> str:
     """for_lead without the access check (the caller has the lead already)."""
     r = session.exec(
         select(LeadResponse)
-        .where(LeadResponse.lead_id == lead.id)
+        .where(col(LeadResponse.lead_id) == lead.id)
         .execution_options(populate_existing=True)
     ).first()
     if r is None or r.agent_id is None or lead.assigned_agent_id != r.agent_id:
@@ -111,24 +111,24 @@ def line(session: Session, lead: Lead, now: datetime | None = None) -> str:
 def uncontacted_new(session: Session, user: User, limit: int = 5) -> dict:
     """The Action Center's 'new leads not yet contacted': assigned, open, no contact since."""
     q = (
-        select(
-            LeadResponse.lead_id,
-            LeadResponse.assigned_at,
-            Lead.first_name,
-            Lead.last_name,
-            Lead.email,
+        sa.select(
+            col(LeadResponse.lead_id),
+            col(LeadResponse.assigned_at),
+            col(Lead.first_name),
+            col(Lead.last_name),
+            col(Lead.email),
         )
-        .join(Lead, Lead.id == LeadResponse.lead_id)
+        .join(Lead, col(Lead.id) == col(LeadResponse.lead_id))
         .where(
-            LeadResponse.brokerage_id == user.brokerage_id,
-            LeadResponse.first_contact_at.is_(None),
-            LeadResponse.agent_id == Lead.assigned_agent_id,
-            Lead.status.in_(("new", "active")),
+            col(LeadResponse.brokerage_id) == user.brokerage_id,
+            col(LeadResponse.first_contact_at).is_(None),
+            col(LeadResponse.agent_id) == col(Lead.assigned_agent_id),
+            col(Lead.status).in_(("new", "active")),
             access.lead_visibility(user),
         )
     )
     total = session.execute(select(sa.func.count()).select_from(q.subquery())).scalar_one()
-    rows = session.execute(q.order_by(LeadResponse.assigned_at).limit(limit)).all()
+    rows = session.execute(q.order_by(col(LeadResponse.assigned_at)).limit(limit)).all()
     return {
         "total": total,
         "leads": [
@@ -149,19 +149,27 @@ def per_agent(
     minutes to first contact and the share contacted within 5 minutes (for the reports)."""
     access.require_broker(user, "see every agent's speed to lead")
     q = select(
-        LeadResponse.agent_id, LeadResponse.assigned_at, LeadResponse.first_contact_at
-    ).where(LeadResponse.brokerage_id == user.brokerage_id, LeadResponse.agent_id.is_not(None))
+        col(LeadResponse.agent_id),
+        col(LeadResponse.assigned_at),
+        col(LeadResponse.first_contact_at),
+    ).where(
+        col(LeadResponse.brokerage_id) == user.brokerage_id, col(LeadResponse.agent_id).is_not(None)
+    )
     if since is not None:
-        q = q.where(LeadResponse.assigned_at >= since)
+        q = q.where(col(LeadResponse.assigned_at) >= since)
     if until is not None:
-        q = q.where(LeadResponse.assigned_at < until)
+        q = q.where(col(LeadResponse.assigned_at) < until)
     by: dict[int, list] = {}
     for aid, at, first in session.execute(q):
         by.setdefault(aid, []).append(
             None if first is None else (as_utc(first) - as_utc(at)).total_seconds() / 60
         )
     names = (
-        dict(session.execute(select(User.id, User.name).where(User.id.in_(list(by)))).all())
+        dict(
+            session.execute(
+                select(col(User.id), col(User.name)).where(col(User.id).in_(list(by)))
+            ).all()
+        )
         if by
         else {}
     )

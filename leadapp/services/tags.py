@@ -17,7 +17,7 @@ from .validation import check_tags
 def all_tags(session: Session, user: User) -> list[Tag]:
     return list(
         session.exec(
-            select(Tag).where(Tag.brokerage_id == user.brokerage_id).order_by(Tag.name)
+            select(Tag).where(col(Tag.brokerage_id) == user.brokerage_id).order_by(col(Tag.name))
         ).all()
     )
 
@@ -32,7 +32,9 @@ def ids_by_name(session: Session, brokerage_id: int, names) -> dict[str, int]:
     if not wanted:
         return out
     for tid, name in session.exec(
-        select(Tag.id, Tag.name).where(Tag.brokerage_id == brokerage_id).order_by(col(Tag.id))
+        select(col(Tag.id), col(Tag.name))
+        .where(col(Tag.brokerage_id) == brokerage_id)
+        .order_by(col(Tag.id))
     ).all():
         if name.lower() in wanted:
             out.setdefault(name.lower(), tid)
@@ -59,10 +61,10 @@ def tags_of(session: Session, lead_ids: list[int]) -> dict[int, list[str]]:
     if not lead_ids:
         return out
     rows = session.exec(
-        select(LeadTag.lead_id, Tag.name)
-        .join(Tag, col(Tag.id) == LeadTag.tag_id)
+        select(col(LeadTag.lead_id), col(Tag.name))
+        .join(Tag, col(Tag.id) == col(LeadTag.tag_id))
         .where(col(LeadTag.lead_id).in_(lead_ids))
-        .order_by(Tag.name)
+        .order_by(col(Tag.name))
     ).all()
     for lead_id, name in rows:
         out[lead_id].append(name)
@@ -96,7 +98,7 @@ def apply_tags(session: Session, user: User, ids: list[int], names: list[str]) -
     for chunk in chunked(ids, CHUNK):
         have = set(
             session.exec(
-                select(LeadTag.lead_id, LeadTag.tag_id).where(
+                select(col(LeadTag.lead_id), col(LeadTag.tag_id)).where(
                     col(LeadTag.lead_id).in_(chunk), col(LeadTag.tag_id).in_(list(tag_ids.values()))
                 )
             ).all()
@@ -135,7 +137,7 @@ def unapply_tags(session: Session, user: User, ids: list[int], names: list[str])
     now = utcnow()
     for chunk in chunked(ids, CHUNK):
         pairs = session.exec(
-            select(LeadTag.lead_id, LeadTag.tag_id).where(
+            select(col(LeadTag.lead_id), col(LeadTag.tag_id)).where(
                 col(LeadTag.lead_id).in_(chunk), col(LeadTag.tag_id).in_(list(tags_by_id))
             )
         ).all()

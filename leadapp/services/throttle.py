@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import SignInFailure, as_utc, utcnow
 
@@ -50,13 +50,13 @@ def locked_until(session: Session, account: str, address: str) -> datetime | Non
     times = [
         as_utc(t)
         for t in session.exec(
-            select(SignInFailure.at)
+            select(col(SignInFailure.at))
             .where(
-                SignInFailure.account == account,
-                SignInFailure.address == address,
-                SignInFailure.at > now - WINDOW - LOCK,
+                col(SignInFailure.account) == account,
+                col(SignInFailure.address) == address,
+                col(SignInFailure.at) > now - WINDOW - LOCK,
             )
-            .order_by(SignInFailure.at.desc())
+            .order_by(col(SignInFailure.at).desc())
             .limit(MAX_FAILURES)
         ).all()
     ]
@@ -81,9 +81,9 @@ def record_failure(session: Session, account: str, address: str) -> bool:
     now = utcnow()
     session.execute(  # old rows no longer matter to any lock
         sa.delete(SignInFailure).where(
-            SignInFailure.account == account,
-            SignInFailure.address == address,
-            SignInFailure.at < now - WINDOW - LOCK,
+            col(SignInFailure.account) == account,
+            col(SignInFailure.address) == address,
+            col(SignInFailure.at) < now - WINDOW - LOCK,
         )
     )
     locked = locked_until(session, account, address) is not None
@@ -96,6 +96,6 @@ def clear(session: Session, account: str, address: str) -> None:
     account, address = _clean(account, address)
     session.execute(
         sa.delete(SignInFailure).where(
-            SignInFailure.account == account, SignInFailure.address == address
+            col(SignInFailure.account) == account, col(SignInFailure.address) == address
         )
     )

@@ -125,7 +125,7 @@ class LeadActionsState(AuthState):
         self.busy = True
         n, failed = await self._run(lead_bulk.apply, target, action, value)
         self.busy = False
-        if failed is not None:
+        if failed is not None or n is None:
             return failed
         lst.selected, lst.all_matching = [], False
         what = DONE[action].format(v=self._label(action, value, lst))
@@ -144,7 +144,7 @@ class LeadActionsState(AuthState):
     async def load_choices(self):
         """The campaigns and markets the Subscribe menu offers."""
         result, failed = await self._run(lead_bulk.choices)
-        if failed is not None:
+        if failed is not None or result is None:
             return failed
         self.campaigns, self.markets = result["campaigns"], result["markets"]
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import httpx
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import User
 from leadapp.services import apikeys
 
 
 def test_signup_posted_to_api_shows_on_lead_page(server, engine, page, signed_in, shot):
+
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.email == "broker@demo.leadapp.io")).one()
+        broker = s.exec(select(User).where(col(User.email) == "broker@demo.leadapp.io")).one()
         _, key = apikeys.create_key(s, broker, "Browser test")
         s.commit()
     h = {"Authorization": f"Bearer {key}"}

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User
 
@@ -57,9 +57,10 @@ def test_signed_out_visitor_is_sent_to_sign_in_and_back(page, server):
 
 
 def test_agent_cannot_open_another_agents_lead_by_url(page, signed_in, server, engine):
+
     with Session(engine) as s:
-        other = s.exec(select(User).where(User.email == "jordan@demo.leadapp.io")).one()
-        lead = s.exec(select(Lead).where(Lead.assigned_agent_id == other.id)).first()
+        other = s.exec(select(User).where(col(User.email) == "jordan@demo.leadapp.io")).one()
+        lead = s.exec(select(Lead).where(col(Lead.assigned_agent_id) == other.id)).first()
     signed_in(page, "agent")
     page.goto(f"{server}/leads/{lead.id}")
     expect(page.get_by_text("does not exist or is not yours")).to_be_visible(timeout=30_000)

@@ -2,28 +2,30 @@
 how; every change is listed with who and when; another agent's view has no editor."""
 
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import HistoryEntry, Lead, User
 
 
 def _lead_without_consent(engine, email="avery@demo.leadapp.io"):
+
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.email == email)).one()
+        agent = s.exec(select(User).where(col(User.email) == email)).one()
         lead = s.exec(
             select(Lead)
             .where(
-                Lead.assigned_agent_id == agent.id,
-                Lead.status == "active",
-                Lead.texting_consent == False,  # noqa: E712
+                col(Lead.assigned_agent_id) == agent.id,
+                col(Lead.status) == "active",
+                col(Lead.texting_consent) == False,  # noqa: E712
             )
-            .order_by(Lead.id)
+            .order_by(col(Lead.id))
         ).first()
         assert lead is not None
         return lead.id, agent.name
 
 
 def test_agent_records_and_withdraws_texting_consent(page, signed_in, server, engine, shot):
+
     lead_id, agent_name = _lead_without_consent(engine)
     signed_in(page, "agent")
     page.goto(f"{server}/leads/{lead_id}")
@@ -46,7 +48,7 @@ def test_agent_records_and_withdraws_texting_consent(page, signed_in, server, en
     expect(page.get_by_test_id("consent-line")).to_contain_text(f"recorded by {agent_name}")
     shot(page, "lead_consent_given")
     with Session(engine) as s:
-        assert s.get(Lead, lead_id).texting_consent is True
+        assert s.get_one(Lead, lead_id).texting_consent is True
     # withdraw: the dialog offers the withdrawal methods and lists the change made
     page.get_by_test_id("consent-open").click()
     expect(page.get_by_test_id("consent-change")).to_have_count(1)
@@ -60,9 +62,11 @@ def test_agent_records_and_withdraws_texting_consent(page, signed_in, server, en
     shot(page, "lead_consent_history")
     with Session(engine) as s:
         titles = s.exec(
-            select(HistoryEntry.title)
-            .where(HistoryEntry.lead_id == lead_id, HistoryEntry.field == "texting_consent")
-            .order_by(HistoryEntry.id)
+            select(col(HistoryEntry.title))
+            .where(
+                col(HistoryEntry.lead_id) == lead_id, col(HistoryEntry.field) == "texting_consent"
+            )
+            .order_by(col(HistoryEntry.id))
         ).all()
         assert titles == [
             "Texting consent given verbally (phone or in person), noted by the agent",

@@ -27,12 +27,12 @@ LIVE_WITHIN_MS = 6_000  # "within a few seconds" on a slow CI machine (target: 2
 
 def _user(engine, who: str) -> User:
     with Session(engine) as s:
-        return s.exec(select(User).where(User.email == WHO[who])).one()
+        return s.exec(select(User).where(col(User.email) == WHO[who])).one()
 
 
 def _expected(engine, who: str, agent_id=None, series="actions") -> dict:
     with Session(engine) as s:
-        user = s.exec(select(User).where(User.email == WHO[who])).one()
+        user = s.exec(select(User).where(col(User.email) == WHO[who])).one()
         return dash.load(s, user, agent_id, series, agenda=False)
 
 
@@ -158,7 +158,10 @@ def test_agent_dashboard_shows_only_their_leads(server, engine, page, signed_in,
     agent = _user(engine, "agent")
     with Session(engine) as s:
         theirs = {
-            lid for (lid,) in s.execute(select(Lead.id).where(Lead.assigned_agent_id == agent.id))
+            lid
+            for (lid,) in s.execute(
+                select(col(Lead.id)).where(col(Lead.assigned_agent_id) == agent.id)
+            )
         }
     hrefs = [h.get_attribute("href") for h in page.locator("[data-testid=feed-lead]").all()]
     assert hrefs and all(int(h.rsplit("/", 1)[1]) in theirs for h in hrefs)
@@ -193,11 +196,11 @@ def test_live_update_reaches_allowed_dashboards_only(server, engine, browser, sh
     from .conftest import sign_in
 
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.email == WHO["broker"])).one()
-        agent = s.exec(select(User).where(User.email == WHO["agent"])).one()
+        broker = s.exec(select(User).where(col(User.email) == WHO["broker"])).one()
+        agent = s.exec(select(User).where(col(User.email) == WHO["agent"])).one()
         lead = s.exec(
             select(Lead)
-            .where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
+            .where(col(Lead.assigned_agent_id) == agent.id, col(Lead.status) != "deleted")
             .order_by(col(Lead.id))
         ).first()
         _, key = apikeys.create_key(s, broker, "Live test")

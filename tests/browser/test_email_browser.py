@@ -9,13 +9,12 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, EmailSuppression, Lead, OutgoingEmail, User
 from leadapp.services import leads as lead_svc
-from leadapp.services import mail
 from tests.matching import found
-from tests.unit.mail_helpers import SmtpServer
+from tests.unit.mail_helpers import SmtpServer, queue_for_lead
 
 
 @pytest.fixture
@@ -25,7 +24,8 @@ def public_url(server, monkeypatch):
 
 
 def _user(s, email):
-    return s.exec(select(User).where(User.email == email)).one()
+
+    return s.exec(select(User).where(col(User.email) == email)).one()
 
 
 def _new_lead(engine, agent_email="avery@demo.leadapp.io", first="Casey"):
@@ -40,16 +40,16 @@ def _new_lead(engine, agent_email="avery@demo.leadapp.io", first="Casey"):
         return lead, agent
 
 
-def _deliver_campaign(engine, lead, agent, target: str) -> str:
-    """Queue and deliver one campaign email to `lead`; returns its HTML."""
+def _deliver_campaign(engine, lead, agent, target: str) -> tuple[str, str]:
+    """Queue and deliver one campaign email to `lead`; returns its HTML and its
+    List-Unsubscribe header."""
+
     with Session(engine, expire_on_commit=False) as s:
-        row = mail.queue(
+        row = queue_for_lead(
             s,
-            brokerage_id=lead.brokerage_id,
-            lead_id=lead.id,
-            to=lead.email,
-            subject="Homes picked for you",
-            body=f"Hi {lead.first_name},\n\nThree homes came on the market near you.",
+            lead,
+            "Homes picked for you",
+            f"Hi {lead.first_name},\n\nThree homes came on the market near you.",
             kind="campaign",
             template="listings",
             context={
@@ -69,34 +69,25 @@ def _deliver_campaign(engine, lead, agent, target: str) -> str:
         s.commit()
         with SmtpServer() as smtp:
             # only this email: deliver from a session that sees just it
-            s.exec(select(OutgoingEmail).where(OutgoingEmail.id == row.id)).one()
-            mail.deliver_queued(s, settings=smtp.cfg(), limit=10_000)
+            s.exec(select(OutgoingEmail).where(col(OutgoingEmail.id) == row.id)).one()
+            smtp.deliver(s, limit=10_000)
             msgs = [smtp.handler.parsed(i) for i in range(len(smtp.handler.messages))]
         mine = next(m for m in msgs if m["To"] == lead.email)
-        return mine.get_body(("html",)).get_content(), mine["List-Unsubscribe"]
+        html = mine.get_body(("html",))
+        assert html is not None
+        return html.get_content(), mine["List-Unsubscribe"]
 
 
 def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
     lead, agent = _new_lead(engine, first="Outboxa")
     other, _ = _new_lead(engine, agent_email="jordan@demo.leadapp.io", first="Outboxj")
     with Session(engine) as s:
-        mail.queue(
+        queue_for_lead(s, other, "Jordan's note to Outboxj", "See you Saturday.")
+        failed = queue_for_lead(
             s,
-            brokerage_id=lead.brokerage_id,
-            lead_id=other.id,
-            to=other.email,
-            subject="Jordan's note to Outboxj",
-            body="See you Saturday.",
-            kind="message",
-        )
-        failed = mail.queue(
-            s,
-            brokerage_id=lead.brokerage_id,
-            lead_id=lead.id,
-            to=lead.email,
-            subject="Avery's note to Outboxa",
-            body="Here is the disclosure packet.\n\nBest,\nAvery",
-            kind="message",
+            lead,
+            "Avery's note to Outboxa",
+            "Here is the disclosure packet.\n\nBest,\nAvery",
             created_by_id=agent.id,
         )
         s.commit()
@@ -134,6 +125,7 @@ def test_outbox_as_broker_and_agent(page, signed_in, server, engine, shot):
 
 
 def test_unsubscribe_page_saves_the_leads_choice(page, public_url, signed_in, engine, shot):
+
     lead, agent = _new_lead(engine, first="Unsubby")
     html, header = _deliver_campaign(engine, lead, agent, f"{public_url}/login")
     link = found(r"<(\S+/api/v1/mail/u/[\w-]+)>", header)
@@ -151,7 +143,7 @@ def test_unsubscribe_page_saves_the_leads_choice(page, public_url, signed_in, en
         kinds = {
             r.kind
             for r in s.exec(
-                select(EmailSuppression).where(EmailSuppression.address == lead.email)
+                select(EmailSuppression).where(col(EmailSuppression.address) == lead.email)
             ).all()
         }
     assert kinds == {"greeting", "market_report"}
@@ -173,6 +165,7 @@ def test_unsubscribe_page_saves_the_leads_choice(page, public_url, signed_in, en
 
 
 def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed_in, engine, shot):
+
     lead, agent = _new_lead(engine, first="Clicky")
     target = f"{public_url}/login?from=email"
     html, _ = _deliver_campaign(engine, lead, agent, target)
@@ -181,13 +174,13 @@ def test_campaign_email_click_moves_activity_and_rating(page, public_url, signed
     expect(page).to_have_url(re.compile(r"/login/?\?from=email"))
     with Session(engine) as s:
         for _ in range(50):
-            acts = s.exec(select(Activity).where(Activity.lead_id == lead.id)).all()
+            acts = s.exec(select(Activity).where(col(Activity.lead_id) == lead.id)).all()
             if acts:
                 break
             page.wait_for_timeout(200)
         assert [a.kind for a in acts] == ["email_click"]
         assert s.get_one(Lead, lead.id).rating_score > 0
-        row = s.exec(select(OutgoingEmail).where(OutgoingEmail.lead_id == lead.id)).one()
+        row = s.exec(select(OutgoingEmail).where(col(OutgoingEmail.lead_id) == lead.id)).one()
         assert row.click_count == 1 and row.clicked_at is not None
     signed_in(page, "agent", path=f"/leads/{lead.id}")
     expect(page.get_by_test_id("activity-row").filter(has_text="Email click")).to_be_visible(

@@ -17,7 +17,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.loadtest.client import ReflexClient
 from leadapp.models import Lead, User
@@ -105,10 +105,11 @@ def changed(before: dict, after: dict) -> list[str]:
 def world(server, db, write_log):
     """The agent, the ids and e-mails of leads outside its view (other agents', another
     brokerage's), and a second brokerage to own some of them."""
+
     from tests.conftest import create_org
 
     with Session(db) as s:
-        if not s.exec(select(User).where(User.email == "bea@forged.test")).first():
+        if not s.exec(select(User).where(col(User.email) == "bea@forged.test")).first():
             other = create_org(s, "Forged Realty", "forged.test")
             from leadapp.services import leads as lead_svc
 
@@ -117,11 +118,11 @@ def world(server, db, write_log):
                     s, other.broker, {"email": f"secret{i}@forged.test", "first_name": "Secret"}
                 )
             s.commit()
-        agent = s.exec(select(User).where(User.email == WHO["agent"])).one()
-        cols = (Lead.id, Lead.email, Lead.first_name, Lead.last_name)
+        agent = s.exec(select(User).where(col(User.email) == WHO["agent"])).one()
+        cols = (col(Lead.id), col(Lead.email), col(Lead.first_name), col(Lead.last_name))
         hidden = s.exec(select(*cols).where(sa.not_(access.lead_visibility(agent)))).all()
         seen = s.exec(select(*cols).where(access.lead_visibility(agent))).all()
-        others = s.exec(select(User.id).where(User.id != agent.id)).all()
+        others = s.exec(select(col(User.id)).where(col(User.id) != agent.id)).all()
     ids = [r[0] for r in hidden]
     assert len(ids) > 50
     return {
@@ -225,8 +226,11 @@ def test_forged_events_as_a_signed_in_agent(server, db, world):
 
 
 def test_forged_events_without_a_token_and_with_a_signed_out_one(server, db, world):
+
     with Session(db) as s:
-        every = _marks(s.exec(select(Lead.id, Lead.email, Lead.first_name, Lead.last_name)))
+        every = _marks(
+            s.exec(select(col(Lead.id), col(Lead.email), col(Lead.first_name), col(Lead.last_name)))
+        )
     anonymous = _client(server, "/")
     try:
         problems = run_suite(anonymous, db, world, every, full=False)

@@ -97,7 +97,7 @@ def test_clean_file_looks_good(page, signed_in, shot):
 
 def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, shot):
     with Session(engine) as s:
-        taken = s.exec(select(Lead.email).order_by(Lead.id)).first()
+        taken = s.exec(select(col(Lead.email)).order_by(col(Lead.id))).first()
     bad_row = [
         "not-an-email",
         "x" * 101,
@@ -221,7 +221,7 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
     expect(page.get_by_test_id("result-leads")).to_have_text("2")
     shot(page, "import_done")
     with Session(engine) as s:
-        ivy = s.exec(select(Lead).where(Lead.email == "ivy.import@example.org")).one()
+        ivy = s.exec(select(Lead).where(col(Lead.email) == "ivy.import@example.org")).one()
         assert (
             ivy.first_name,
             ivy.state,
@@ -231,17 +231,19 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
         ) == ("Ivy", "CA", 2, "nurturing", True)
         batch = s.exec(select(ImportBatch).order_by(col(ImportBatch.id).desc())).first()
         assert (batch.filename, batch.lead_count) == ("old-crm-fixed.csv", 2)
-        hist = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == ivy.id)).all()
+        hist = s.exec(select(HistoryEntry).where(col(HistoryEntry.lead_id) == ivy.id)).all()
         assert {h.kind for h in hist} == {"import", "note"}
         assert any(f"import #{batch.id}" in h.body for h in hist)
         assert (
             len(
-                s.exec(select(MarketSubscription).where(MarketSubscription.lead_id == ivy.id)).all()
+                s.exec(
+                    select(MarketSubscription).where(col(MarketSubscription.lead_id) == ivy.id)
+                ).all()
             )
             == 3
         )
         assert s.exec(
-            select(CampaignSubscription).where(CampaignSubscription.lead_id == ivy.id)
+            select(CampaignSubscription).where(col(CampaignSubscription.lead_id) == ivy.id)
         ).one()
     # the same file again is refused: the emails are leads now
     page.get_by_test_id("import-another").click()

@@ -30,7 +30,7 @@ T = 20_000
 
 
 def user(s, email) -> User:
-    return s.exec(select(User).where(User.email == email)).one()
+    return s.exec(select(User).where(col(User.email) == email)).one()
 
 
 def make_leads(
@@ -101,18 +101,22 @@ def test_broker_bulk_tags_and_stage(page, signed_in, server, engine, shot):
     expect(rows(page).filter(has_text="Nurturing")).to_have_count(3, timeout=T)
     with Session(engine) as s:
         assert {s.get_one(Lead, i).stage for i in ids} == {"nurturing"}
-        vip = s.exec(select(Tag).where(Tag.name == "VIP")).one()
+        vip = s.exec(select(Tag).where(col(Tag.name) == "VIP")).one()
         assert (
             len(
                 s.exec(
-                    select(LeadTag).where(LeadTag.tag_id == vip.id, LeadTag.lead_id.in_(ids))
+                    select(LeadTag).where(
+                        col(LeadTag.tag_id) == vip.id, col(LeadTag.lead_id).in_(ids)
+                    )
                 ).all()
             )
             == 3
         )
         broker = user(s, "broker@demo.leadapp.io")
         stage_entries = s.exec(
-            select(HistoryEntry).where(HistoryEntry.lead_id.in_(ids), HistoryEntry.field == "stage")
+            select(HistoryEntry).where(
+                col(HistoryEntry.lead_id).in_(ids), col(HistoryEntry.field) == "stage"
+            )
         ).all()
         assert len(stage_entries) == 3 and {e.actor_id for e in stage_entries} == {broker.id}
     check_rollups(engine)
@@ -243,7 +247,7 @@ def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, serv
         assert s.get_one(Lead, lead_id).assigned_agent_id is None
         notice = s.exec(
             select(OutgoingEmail).where(
-                OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "notice"
+                col(OutgoingEmail.lead_id) == lead_id, col(OutgoingEmail.kind) == "notice"
             )
         ).one()
         assert notice.to_address == s.exec(select(Brokerage)).first().primary_email

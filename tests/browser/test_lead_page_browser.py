@@ -24,12 +24,12 @@ from leadapp.services import rollups
 def _agent_lead(engine, email="avery@demo.leadapp.io", offset=0):
     """One of the agent's leads with plenty of activity."""
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.email == email)).one()
+        agent = s.exec(select(User).where(col(User.email) == email)).one()
         q = (
-            select(Lead.id)
-            .join(Activity, Activity.lead_id == Lead.id)
-            .where(Lead.assigned_agent_id == agent.id, Lead.status != "deleted")
-            .group_by(Lead.id)
+            select(col(Lead.id))
+            .join(Activity, col(Activity.lead_id) == col(Lead.id))
+            .where(col(Lead.assigned_agent_id) == agent.id, col(Lead.status) != "deleted")
+            .group_by(col(Lead.id))
             .order_by(func.count().desc(), col(Lead.id))
             .offset(offset)
             .limit(1)
@@ -68,10 +68,10 @@ def test_agent_records_quick_events_changes_stage_tags_contact_and_history(
     ).to_be_visible()
     with Session(engine) as s:
         kinds = s.exec(
-            select(HistoryEntry.title).where(
-                HistoryEntry.lead_id == lead_id,
-                HistoryEntry.kind == "quick_event",
-                HistoryEntry.actor_id == agent_id,
+            select(col(HistoryEntry.title)).where(
+                col(HistoryEntry.lead_id) == lead_id,
+                col(HistoryEntry.kind) == "quick_event",
+                col(HistoryEntry.actor_id) == agent_id,
             )
         ).all()
         assert kinds.count("Left Voicemail") >= 1 and "Called" not in kinds[-1:]
@@ -102,9 +102,9 @@ def test_agent_records_quick_events_changes_stage_tags_contact_and_history(
         assert s.get_one(Lead, lead_id).stage == "under_contract"
         assert s.exec(
             select(HistoryEntry).where(
-                HistoryEntry.lead_id == lead_id,
-                HistoryEntry.field == "stage",
-                HistoryEntry.actor_id == agent_id,
+                col(HistoryEntry.lead_id) == lead_id,
+                col(HistoryEntry.field) == "stage",
+                col(HistoryEntry.actor_id) == agent_id,
             )
         ).first()
 
@@ -156,7 +156,7 @@ def test_agent_sends_a_message_and_resets_the_password(page, signed_in, server, 
     with Session(engine) as s:
         email = s.exec(
             select(OutgoingEmail).where(
-                OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "message"
+                col(OutgoingEmail.lead_id) == lead_id, col(OutgoingEmail.kind) == "message"
             )
         ).one()
         assert email.subject == "Homes for this weekend" and email.history_entry_id
@@ -187,7 +187,7 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(
     with Session(engine) as s:
         active = s.exec(
             select(MarketSubscription).where(
-                MarketSubscription.lead_id == lead_id, MarketSubscription.active
+                col(MarketSubscription.lead_id) == lead_id, col(MarketSubscription.active)
             )
         ).all()
         assert {m.report_type for m in active} >= {"listing", "open_house"}
@@ -220,7 +220,9 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(
     shot(page, "lead_agent_favorites")
     with Session(engine) as s:
         assert s.exec(
-            select(Favorite).where(Favorite.lead_id == lead_id, Favorite.created_by == "agent")
+            select(Favorite).where(
+                col(Favorite.lead_id) == lead_id, col(Favorite.created_by) == "agent"
+            )
         ).first()
 
     # P14 email updates: off without deleting, then send all now
@@ -236,7 +238,8 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(
     with Session(engine) as s:
         ss = s.exec(
             select(SavedSearch).where(
-                SavedSearch.lead_id == lead_id, SavedSearch.name == "Berkeley from the browser"
+                col(SavedSearch.lead_id) == lead_id,
+                col(SavedSearch.name) == "Berkeley from the browser",
             )
         ).one()
     expect(row.get_by_test_id("daily-switch")).to_have_attribute("data-state", "unchecked")
@@ -250,7 +253,9 @@ def test_agent_manages_subscriptions_organizer_and_email_updates(
     with Session(engine) as s:
         assert s.get_one(SavedSearch, ss.id).alerts_enabled
         assert s.exec(
-            select(ListingSent).where(ListingSent.lead_id == lead_id, ListingSent.via == "email")
+            select(ListingSent).where(
+                col(ListingSent.lead_id) == lead_id, col(ListingSent.via) == "email"
+            )
         ).first()
         assert rollups.check(s, 1) == []
     for key in ("site", "tools"):
@@ -270,7 +275,7 @@ def test_broker_reassigns_and_agent_cannot_open_it_afterwards(
     page.get_by_test_id("assign-select").click()
     page.get_by_role("option", name="Jordan", exact=False).click()
     with Session(engine) as s:
-        jordan = s.exec(select(User).where(User.email == "jordan@demo.leadapp.io")).one()
+        jordan = s.exec(select(User).where(col(User.email) == "jordan@demo.leadapp.io")).one()
     page.wait_for_timeout(800)
     with Session(engine) as s:
         assert s.get_one(Lead, lead_id).assigned_agent_id == jordan.id
@@ -302,7 +307,7 @@ def test_agent_rejects_a_lead_back_to_the_pool(page, signed_in, server, engine):
         assert s.get_one(Lead, lead_id).assigned_agent_id is None
         assert s.exec(
             select(OutgoingEmail).where(
-                OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "notice"
+                col(OutgoingEmail.lead_id) == lead_id, col(OutgoingEmail.kind) == "notice"
             )
         ).first()
     _open(page, server, lead_id)  # still visible from the pool, read-only until claimed

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, Task, utcnow
 
@@ -108,6 +108,7 @@ def test_each_lead_page_action_is_one_event_and_one_reply(page, signed_in, serve
     page.wait_for_timeout(800)
 
     def tab_names(replies):
+
         names = _states(replies)
         return {k for k, v in TABS.items() if any(n.endswith(v) for n in names)}
 
@@ -189,7 +190,7 @@ def test_each_lead_page_action_is_one_event_and_one_reply(page, signed_in, serve
     assert len(sent) == 1, sent
     assert tab_names(got) == set() and not any(n.endswith(LEAD) for n in _states(got)), _states(got)
     with Session(engine) as s:
-        task = s.exec(select(Task).where(Task.title == "Frame-count call back")).one()
+        task = s.exec(select(Task).where(col(Task.title) == "Frame-count call back")).one()
         assert task.completed_at is not None
     shot(page, "lead_frames_after_actions")
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User
 from leadapp.services import lead_query as lq
@@ -17,13 +17,15 @@ T = 20_000
 
 
 def who(engine, email):
+
     with Session(engine) as s:
-        return s.exec(select(User).where(User.email == email)).one()
+        return s.exec(select(User).where(col(User.email) == email)).one()
 
 
 def expected(engine, email, params):
+
     with Session(engine) as s:
-        user = s.exec(select(User).where(User.email == email)).one()
+        user = s.exec(select(User).where(col(User.email) == email)).one()
         return lq.list_page(s, user, params)
 
 
@@ -145,6 +147,7 @@ def test_show_columns_is_remembered(page, signed_in, engine, shot):
 
 
 def test_add_lead_shows_errors_by_field_then_opens_the_lead(page, signed_in, engine, shot):
+
     signed_in(page, "broker", path="/leads")
     page.get_by_test_id("add-lead").click()
     dialog = page.get_by_test_id("add-dialog")
@@ -168,7 +171,7 @@ def test_add_lead_shows_errors_by_field_then_opens_the_lead(page, signed_in, eng
     expect(page).to_have_url(re.compile(r"/leads/\d+$"), timeout=T)
     expect(page.get_by_text("Quinn Newlead").first).to_be_visible(timeout=T)
     with Session(engine) as s:
-        lead = s.exec(select(Lead).where(Lead.email == "quinn.newlead@example.com")).one()
+        lead = s.exec(select(Lead).where(col(Lead.email) == "quinn.newlead@example.com")).one()
         assert (lead.state, lead.postal_code, lead.first_name) == ("OR", "97201", "Quinn")
         assert page.url.endswith(f"/leads/{lead.id}")
 

@@ -3,7 +3,7 @@ note, toast, the Messages tab and Listings sent show it, the email arrives) and 
 printable showing sheet (new tab; Print records it; another agent is refused)."""
 
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Favorite, Lead, Listing, ListingSent, OutgoingEmail, User, utcnow
 
@@ -16,15 +16,20 @@ PHOTO = (
 
 def _lead_with_favourite(engine):
     """One of the agent's leads with one favourite listing (added here, with a photo)."""
+
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.email == "avery@demo.leadapp.io")).one()
+        agent = s.exec(select(User).where(col(User.email) == "avery@demo.leadapp.io")).one()
         lead = s.exec(
             select(Lead)
-            .where(Lead.assigned_agent_id == agent.id, Lead.status == "active", Lead.email != "")
-            .order_by(Lead.id.desc())
+            .where(
+                col(Lead.assigned_agent_id) == agent.id,
+                col(Lead.status) == "active",
+                col(Lead.email) != "",
+            )
+            .order_by(col(Lead.id).desc())
         ).first()
         assert lead is not None
-        listing = s.exec(select(Listing).where(Listing.status == "active")).first()
+        listing = s.exec(select(Listing).where(col(Listing.status) == "active")).first()
         assert listing is not None
         listing.photo_url = PHOTO
         s.add(listing)
@@ -40,6 +45,7 @@ def _lead_with_favourite(engine):
 def test_email_a_listing_and_print_its_showing_sheet(
     page, context, signed_in, server, engine, mail_sink, shot
 ):
+
     lead_id, email, listing_id, mls, street = _lead_with_favourite(engine)
     signed_in(page, "agent")
     page.goto(f"{server}/leads/{lead_id}")
@@ -58,7 +64,7 @@ def test_email_a_listing_and_print_its_showing_sheet(
     with Session(engine) as s:
         row = s.exec(
             select(OutgoingEmail).where(
-                OutgoingEmail.lead_id == lead_id, OutgoingEmail.kind == "message"
+                col(OutgoingEmail.lead_id) == lead_id, col(OutgoingEmail.kind) == "message"
             )
         ).all()[-1]
         assert "garden you asked about" in row.body and street in row.body
@@ -88,9 +94,9 @@ def test_email_a_listing_and_print_its_showing_sheet(
     with Session(engine) as s:
         assert s.exec(
             select(ListingSent).where(
-                ListingSent.lead_id == lead_id,
-                ListingSent.listing_id == listing_id,
-                ListingSent.via == "showing_sheet",
+                col(ListingSent.lead_id) == lead_id,
+                col(ListingSent.listing_id) == listing_id,
+                col(ListingSent.via) == "showing_sheet",
             )
         ).one()
     sheet.emulate_media(media="print")
@@ -100,10 +106,13 @@ def test_email_a_listing_and_print_its_showing_sheet(
 
 
 def test_another_agent_cannot_open_the_sheet(page, signed_in, server, engine):
+
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.email == "avery@demo.leadapp.io")).one()
-        lead_id = s.exec(select(Lead.id).where(Lead.assigned_agent_id == agent.id)).first()
-        mls = s.exec(select(Listing.mls_number)).first()
+        agent = s.exec(select(User).where(col(User.email) == "avery@demo.leadapp.io")).one()
+        lead_id = s.exec(
+            select(col(Lead.id)).where(col(Lead.assigned_agent_id) == agent.id)
+        ).first()
+        mls = s.exec(select(col(Listing.mls_number))).first()
     signed_in(page, "agent2")
     page.goto(f"{server}/leads/{lead_id}/listing/{mls}/sheet")
     expect(page.get_by_test_id("sheet-error")).to_be_visible(timeout=30_000)
@@ -113,12 +122,17 @@ def test_another_agent_cannot_open_the_sheet(page, signed_in, server, engine):
 def test_pick_two_search_results_for_one_sheet_and_one_email(
     page, context, signed_in, server, engine, mail_sink, shot
 ):
+
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.email == "avery@demo.leadapp.io")).one()
+        agent = s.exec(select(User).where(col(User.email) == "avery@demo.leadapp.io")).one()
         lead = s.exec(
             select(Lead)
-            .where(Lead.assigned_agent_id == agent.id, Lead.status == "active", Lead.email != "")
-            .order_by(Lead.id)
+            .where(
+                col(Lead.assigned_agent_id) == agent.id,
+                col(Lead.status) == "active",
+                col(Lead.email) != "",
+            )
+            .order_by(col(Lead.id))
         ).first()
         assert lead is not None
         lead_id, email = lead.id, lead.email
@@ -137,7 +151,7 @@ def test_pick_two_search_results_for_one_sheet_and_one_email(
     shot(page, "lead_property_search_picked", full_page=False)
     with Session(engine) as s:
         streets = [
-            s.exec(select(Listing).where(Listing.mls_number == m)).one().street for m in picked
+            s.exec(select(Listing).where(col(Listing.mls_number) == m)).one().street for m in picked
         ]
 
     # one sheet with both, in the order picked; printing records each once
@@ -153,11 +167,14 @@ def test_pick_two_search_results_for_one_sheet_and_one_email(
     sheet.close()
     with Session(engine) as s:
         shown = s.exec(
-            select(ListingSent.listing_id).where(
-                ListingSent.lead_id == lead_id, ListingSent.via == "showing_sheet"
+            select(col(ListingSent.listing_id)).where(
+                col(ListingSent.lead_id) == lead_id, col(ListingSent.via) == "showing_sheet"
             )
         ).all()
-        ids = [s.exec(select(Listing.id).where(Listing.mls_number == m)).one() for m in picked]
+        ids = [
+            s.exec(select(col(Listing.id)).where(col(Listing.mls_number) == m)).one()
+            for m in picked
+        ]
         assert sorted(shown) == sorted(ids)
 
     # one email with both and the note
@@ -177,13 +194,14 @@ def test_pick_two_search_results_for_one_sheet_and_one_email(
     with Session(engine) as s:
         [row] = s.exec(
             select(OutgoingEmail).where(
-                OutgoingEmail.lead_id == lead_id, OutgoingEmail.subject == "2 listings for you"
+                col(OutgoingEmail.lead_id) == lead_id,
+                col(OutgoingEmail.subject) == "2 listings for you",
             )
         ).all()
         assert "Two homes for Saturday." in row.body and all(st in row.body for st in streets)
         emailed = s.exec(
-            select(ListingSent.listing_id).where(
-                ListingSent.lead_id == lead_id, ListingSent.via == "email"
+            select(col(ListingSent.listing_id)).where(
+                col(ListingSent.lead_id) == lead_id, col(ListingSent.via) == "email"
             )
         ).all()
         assert sorted(emailed) == sorted(ids)

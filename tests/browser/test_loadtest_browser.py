@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.cli import main
 from leadapp.models import Activity, User
@@ -16,11 +16,12 @@ from .conftest import WHO
 
 
 def test_a_short_load_test_runs_clean(server, engine, capsys):
+
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.email == WHO["broker"])).one()
+        broker = s.exec(select(User).where(col(User.email) == WHO["broker"])).one()
         _, key = apikeys.create_key(s, broker, "Load test")
         s.commit()
-        activities = len(s.exec(select(Activity.id)).all())
+        activities = len(s.exec(select(col(Activity.id))).all())
     code = main(
         [
             "loadtest",
@@ -43,4 +44,4 @@ def test_a_short_load_test_runs_clean(server, engine, capsys):
         assert re.search(rf"^{action}\s+[1-9]", out, re.M), f"{action} never ran:\n{out}"
     assert re.search(r"events in \d+ s = [\d.]+ events/s; 0 errors", out)
     with Session(engine) as s:  # the website events the API took are stored
-        assert len(s.exec(select(Activity.id)).all()) > activities
+        assert len(s.exec(select(col(Activity.id))).all()) > activities

@@ -19,10 +19,10 @@ def test_broker_creates_a_market_subscribes_a_lead_and_previews(page, signed_in,
     page.get_by_test_id("market-save").click()
     expect(page.get_by_text("Market saved: Browser test market")).to_be_visible()
     with Session(engine) as s:
-        m = s.exec(select(Market).where(Market.name == "Browser test market")).one()
+        m = s.exec(select(Market).where(col(Market.name) == "Browser test market")).one()
         assert m.criteria == {"city": "Berkeley", "transaction": "sale", "max_price": 2000000}
-        broker = s.exec(select(User).where(User.role == "broker")).first()
-        lead = s.exec(select(Lead).where(Lead.status == "active")).first()
+        broker = s.exec(select(User).where(col(User.role) == "broker")).first()
+        lead = s.exec(select(Lead).where(col(Lead.status) == "active")).first()
         lead_subscriptions.subscribe_market(s, broker, lead.id, m.id, ["listing", "market"])
         s.commit()
         mid = m.id
@@ -50,23 +50,25 @@ def test_broker_creates_a_two_step_campaign_previews_and_pauses(page, signed_in,
     expect(page.get_by_test_id("step-error")).to_contain_text("unknown merge field {firstname}")
     shot(page, "campaigns_broker_error")
     with Session(engine) as s:
-        assert s.exec(select(Campaign).where(Campaign.name == "Browser drip")).first() is None
+        assert s.exec(select(Campaign).where(col(Campaign.name) == "Browser drip")).first() is None
     page.get_by_test_id("step-body").nth(0).fill("Hi {first_name}, this is {agent_name}.")
     page.get_by_test_id("campaign-save").click()
     expect(page.get_by_text("Campaign saved")).to_be_visible()
     with Session(engine) as s:
-        c = s.exec(select(Campaign).where(Campaign.name == "Browser drip")).one()
+        c = s.exec(select(Campaign).where(col(Campaign.name) == "Browser drip")).one()
         steps = s.exec(
             select(CampaignStep)
-            .where(CampaignStep.campaign_id == c.id)
+            .where(col(CampaignStep.campaign_id) == c.id)
             .order_by(col(CampaignStep.position))
         ).all()
         assert [(st.position, st.delay_days, st.subject) for st in steps] == [
             (1, 0, "Hello {first_name}"),
             (2, 3, "Checking in"),
         ]
-        broker = s.exec(select(User).where(User.role == "broker")).first()
-        lead = s.exec(select(Lead).where(Lead.status == "active", Lead.first_name != "")).first()
+        broker = s.exec(select(User).where(col(User.role) == "broker")).first()
+        lead = s.exec(
+            select(Lead).where(col(Lead.status) == "active", col(Lead.first_name) != "")
+        ).first()
         lead_subscriptions.subscribe_campaign(s, broker, lead.id, c.id)
         # the email log of step 1: four sent (one bounced), two opened by a person (one
         # only by a privacy proxy), one clicked, one unsubscribed; step 2 has one queued

@@ -22,18 +22,13 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from leadapp.bench.served import free_port
 from tests.browser.conftest import PASSWORD, ROOT, WHO
 
 pytestmark = [
     pytest.mark.multiworker,
     pytest.mark.skipif(shutil.which("caddy") is None, reason="caddy is not installed"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _https_port_free() -> bool:
@@ -58,8 +53,8 @@ def proxy(server, tmp_path_factory):
         "XDG_CONFIG_HOME": str(home / "config"),
         "LEADAPP_HOST": "localhost",
         "LEADAPP_HTTPS_PORT": "443",
-        "LEADAPP_HTTP_PORT": str(_free_port()),
-        "LEADAPP_CADDY_ADMIN": f"127.0.0.1:{_free_port()}",
+        "LEADAPP_HTTP_PORT": str(free_port()),
+        "LEADAPP_CADDY_ADMIN": f"127.0.0.1:{free_port()}",
         "LEADAPP_WORKERS": server.removeprefix("http://"),
     }
     log = (home / "caddy.log").open("w")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import User
 from leadapp.services import lead_query as lq
@@ -38,8 +38,9 @@ class Frames:
 
 
 def view(engine, params):
+
     with Session(engine) as s:
-        user = s.exec(select(User).where(User.email == "broker@demo.leadapp.io")).one()
+        user = s.exec(select(User).where(col(User.email) == "broker@demo.leadapp.io")).one()
         return lq.list_page(s, user, params)
 
 
@@ -155,6 +156,7 @@ def test_todo_filter_and_tick_are_one_round_trip(page, signed_in, shot):
 
 
 def test_dashboard_agent_and_task_dialog_are_one_round_trip(page, signed_in, engine):
+
     frames = Frames(page)
     signed_in(page, "broker")
     card = page.get_by_test_id("todays-agenda")
@@ -162,7 +164,7 @@ def test_dashboard_agent_and_task_dialog_are_one_round_trip(page, signed_in, eng
     expect(page.get_by_test_id("dash-agent")).to_be_visible(timeout=T)
     page.wait_for_timeout(800)
     with Session(engine) as s:
-        agent = s.exec(select(User).where(User.email == "avery@demo.leadapp.io")).one()
+        agent = s.exec(select(User).where(col(User.email) == "avery@demo.leadapp.io")).one()
     page.get_by_test_id("dash-agent").click()
     frames.clear()
     page.get_by_role("option", name=agent.name).click()

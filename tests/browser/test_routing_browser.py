@@ -7,15 +7,16 @@ from __future__ import annotations
 import time
 
 import httpx
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User
 from leadapp.services import apikeys, routing_admin
 
 
 def _key(engine) -> str:
+
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.email == "broker@demo.leadapp.io")).one()
+        broker = s.exec(select(User).where(col(User.email) == "broker@demo.leadapp.io")).one()
         _, key = apikeys.create_key(s, broker, "Routing browser test")
         s.commit()
     return key
@@ -32,6 +33,7 @@ def _post(server, key, **event):
 def test_broker_writes_a_rule_and_the_agents_bell_shows_the_lead(
     server, engine, page, browser, signed_in, shot
 ):
+
     signed_in(page, "broker", path="/settings/routing")
     page.wait_for_selector("[data-testid=group-name]", timeout=30_000)
     page.fill("[data-testid=group-name]", "Team A")
@@ -54,7 +56,7 @@ def test_broker_writes_a_rule_and_the_agents_bell_shows_the_lead(
     shot(page, "routing-settings-broker")
 
     with Session(engine) as s:
-        member = s.exec(select(User).where(User.name.like("Avery%"))).first()
+        member = s.exec(select(User).where(col(User.name).like("Avery%"))).first()
     agent_ctx = browser.new_context()
     agent_page = agent_ctx.new_page()
     signed_in(agent_page, member.email)
@@ -92,10 +94,11 @@ def test_broker_writes_a_rule_and_the_agents_bell_shows_the_lead(
 
 
 def test_claim_with_timeout_in_two_agent_contexts(server, engine, browser, signed_in, shot):
+
     with Session(engine) as s:
-        broker = s.exec(select(User).where(User.email == "broker@demo.leadapp.io")).one()
-        a1 = s.exec(select(User).where(User.email == "avery@demo.leadapp.io")).one()
-        a2 = s.exec(select(User).where(User.email == "jordan@demo.leadapp.io")).one()
+        broker = s.exec(select(User).where(col(User.email) == "broker@demo.leadapp.io")).one()
+        a1 = s.exec(select(User).where(col(User.email) == "avery@demo.leadapp.io")).one()
+        a2 = s.exec(select(User).where(col(User.email) == "jordan@demo.leadapp.io")).one()
         g = routing_admin.save_group(
             s, broker, {"name": "Claimers", "members": {str(a1.id): 1, str(a2.id): 1}}
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 import websocket
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead
 from tests.matching import found
@@ -69,6 +69,7 @@ def test_another_site_cannot_frame_the_login_page(server, page):
 
 
 def test_the_app_runs_under_its_policy(server, page, signed_in, shot, engine):
+
     violations: list[str] = []
     page.on(
         "console",
@@ -86,7 +87,7 @@ def test_the_app_runs_under_its_policy(server, page, signed_in, shot, engine):
         page.goto(f"{server}{path}")
         page.wait_for_selector("[data-testid=page-title]", timeout=T)
     with Session(engine) as s:
-        lead_id = s.exec(select(Lead.id).where(Lead.status != "deleted").limit(1)).one()
+        lead_id = s.exec(select(col(Lead.id)).where(col(Lead.status) != "deleted").limit(1)).one()
     page.goto(f"{server}/leads/{lead_id}")
     page.get_by_test_id("lead-name").wait_for(timeout=T)
     shot(page, "security-lead-page-under-csp")

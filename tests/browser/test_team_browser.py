@@ -5,7 +5,7 @@ import re
 import secrets
 
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User
 from leadapp.services import leads as lead_svc
@@ -26,9 +26,10 @@ def _link(message) -> str:
 
 def _user(engine, role="agent", leads=0) -> User:
     """A fresh user of the demo brokerage (other tests keep theirs untouched)."""
+
     tag = secrets.token_hex(3)
     with Session(engine, expire_on_commit=False) as s:
-        broker = s.exec(select(User).where(User.email == "broker@demo.leadapp.io")).one()
+        broker = s.exec(select(User).where(col(User.email) == "broker@demo.leadapp.io")).one()
         user = team.create_user(
             s,
             broker.brokerage_id,
@@ -104,6 +105,7 @@ def test_broker_invites_an_agent_who_sets_a_password_and_signs_in(
 def test_deactivated_agent_lands_on_sign_in_and_leads_move(
     page, browser, signed_in, server, engine, shot
 ):
+
     leaving = _user(engine, leads=3)
     heir = _user(engine)
     other = browser.new_context()
@@ -128,7 +130,9 @@ def test_deactivated_agent_lands_on_sign_in_and_leads_move(
     other.close()
     with Session(engine) as s:
         moved = s.exec(
-            select(Lead).where(Lead.last_name.like("Lead%"), Lead.assigned_agent_id == heir.id)
+            select(Lead).where(
+                col(Lead.last_name).like("Lead%"), col(Lead.assigned_agent_id) == heir.id
+            )
         ).all()
         assert len(moved) == 3
     # The heir sees them in their list.

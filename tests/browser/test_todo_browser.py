@@ -18,7 +18,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def user(s, email):
-    return s.exec(select(User).where(User.email == email)).one()
+    return s.exec(select(User).where(col(User.email) == email)).one()
 
 
 def add_task(engine, email, due, title, *, kind="todo", lead_id=None, done=None):
@@ -137,7 +137,11 @@ def _agent_lead(engine, email):
         u = user(s, email)
         lead = s.exec(
             select(Lead)
-            .where(Lead.assigned_agent_id == u.id, Lead.first_name != "", Lead.status != "deleted")
+            .where(
+                col(Lead.assigned_agent_id) == u.id,
+                col(Lead.first_name) != "",
+                col(Lead.status) != "deleted",
+            )
             .order_by(col(Lead.id))
         ).first()
         return lead.id, f"{lead.first_name} {lead.last_name}".strip(), lead.first_name
@@ -166,10 +170,12 @@ def test_add_a_call_from_the_page_with_a_searched_lead(page, signed_in, engine, 
     row = page.get_by_test_id("task-row").filter(has_text="Call about financing")
     expect(row.get_by_test_id("task-lead-link")).to_have_text(name)
     with Session(engine) as s:
-        t = s.exec(select(Task).where(Task.title == "Call about financing")).one()
+        t = s.exec(select(Task).where(col(Task.title) == "Call about financing")).one()
         assert (t.kind, t.lead_id) == ("call", lead_id)
         h = s.exec(
-            select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "task")
+            select(HistoryEntry).where(
+                col(HistoryEntry.lead_id) == lead_id, col(HistoryEntry.kind) == "task"
+            )
         ).all()
         assert any(
             e.title == "Call added: Call about financing" and e.actor_id == t.owner_id for e in h
@@ -355,9 +361,11 @@ def test_edit_delete_and_the_lead_and_date_filters(page, signed_in, engine, serv
     expect(page.get_by_text("Task deleted.")).to_be_visible()
     expect(page.get_by_test_id("todo-empty")).to_be_visible()
     with Session(engine) as s:
-        assert s.exec(select(Task).where(Task.title.startswith("Far-off"))).all() == []
+        assert s.exec(select(Task).where(col(Task.title).startswith("Far-off"))).all() == []
         h = s.exec(
-            select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "task")
+            select(HistoryEntry).where(
+                col(HistoryEntry.lead_id) == lead_id, col(HistoryEntry.kind) == "task"
+            )
         ).all()
         assert any(e.title.startswith("To-do deleted: Far-off follow-up (edited)") for e in h)
     page.get_by_test_id("filter-button").click()
@@ -406,8 +414,10 @@ def test_a_full_day_shows_its_first_rows_and_links_to_the_rest(page, signed_in, 
     with Session(engine) as s:
         u = user(s, who)
         day = s.exec(
-            select(Task.kind).where(
-                Task.owner_id == u.id, Task.due_at >= start, Task.due_at < start + timedelta(days=1)
+            select(col(Task.kind)).where(
+                col(Task.owner_id) == u.id,
+                col(Task.due_at) >= start,
+                col(Task.due_at) < start + timedelta(days=1),
             )
         ).all()
     todos, events = sum(k == "todo" for k in day), sum(k != "todo" for k in day)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.unit.mail_helpers import SmtpServer
 
 
 @pytest.fixture
-def smtp():
-    """A running SMTP server: (its settings for mail.deliver_queued, its handler)."""
+def smtp() -> Iterator[SmtpServer]:
+    """A running SMTP server (`smtp.deliver(session)`, what it got in `smtp.handler`)."""
     with SmtpServer() as server:
-        yield server.cfg(), server.handler
+        yield server

@@ -127,7 +127,7 @@ def ctx(session, org, make_lead):
     )
     session.commit()
     msub = session.exec(
-        select(MarketSubscription).where(MarketSubscription.lead_id == lead.id)
+        select(MarketSubscription).where(col(MarketSubscription.lead_id) == lead.id)
     ).one()
     return Ctx(lead, m, c, listing, qe["id"], ss.id, fav.id, msub.id, msg.id)
 
@@ -148,16 +148,22 @@ def fingerprint(session, lead_id):
         lead.website_password_hash,
         lead.active_subscriptions,
         n(HistoryEntry),
-        tuple(session.exec(select(HistoryEntry.body).order_by(col(HistoryEntry.id)))),
+        tuple(session.exec(select(col(HistoryEntry.body)).order_by(col(HistoryEntry.id)))),
         n(OutgoingEmail),
         tuple(
             session.exec(
-                select(SavedSearch.id, SavedSearch.alerts_enabled).order_by(col(SavedSearch.id))
+                select(col(SavedSearch.id), col(SavedSearch.alerts_enabled)).order_by(
+                    col(SavedSearch.id)
+                )
             )
         ),
         n(Favorite),
-        tuple(session.exec(select(MarketSubscription.active).order_by(col(MarketSubscription.id)))),
-        tuple(session.exec(select(CampaignSubscription.status))),
+        tuple(
+            session.exec(
+                select(col(MarketSubscription.active)).order_by(col(MarketSubscription.id))
+            )
+        ),
+        tuple(session.exec(select(col(CampaignSubscription.status)))),
         n(LeadTag),
         n(ListingSent),
     )

@@ -1,16 +1,18 @@
-"""A real SMTP server (aiosmtpd) for mail tests, with scripted answers per recipient."""
+"""Mail tests' helpers: a real SMTP server (aiosmtpd) with scripted answers per recipient,
+an email queued to a lead, the queued email of one kind, a DKIM key pair."""
 
 from __future__ import annotations
 
 import base64
-import socket
 import subprocess
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 from sqlmodel import col, select
 
-from leadapp.models import OutgoingEmail
+from leadapp.bench.served import free_port
+from leadapp.models import Lead, OutgoingEmail
+from leadapp.services import mail
 
 
 class ScriptedHandler:
@@ -35,12 +37,6 @@ class ScriptedHandler:
 
     def parsed(self, i=-1):
         return message_from_bytes(self.messages[i].original_content, policy=policy.default)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SmtpServer:
@@ -68,6 +64,10 @@ class SmtpServer:
         cfg.update(over)
         return cfg
 
+    def deliver(self, session, **kw) -> tuple[int, int]:
+        """`mail.deliver_queued` through this server: (sent, failed)."""
+        return mail.deliver_queued(session, settings=self.cfg(), **kw)
+
 
 def dkim_keypair(tmp_path) -> tuple[str, str]:
     """A new 2048-bit RSA key (PEM text) and its public half as DNS publishes it (base64 DER)."""
@@ -85,9 +85,25 @@ def dkim_keypair(tmp_path) -> tuple[str, str]:
     return key.read_text(), base64.b64encode(der).decode()
 
 
+def queue_for_lead(
+    session, lead: Lead, subject: str = "Hello", body: str = "Hello", kind: str = "message", **kw
+) -> OutgoingEmail:
+    """One email to the lead's address through `mail.queue` (not committed)."""
+    return mail.queue(
+        session,
+        brokerage_id=lead.brokerage_id,
+        lead_id=lead.id,
+        to=lead.email,
+        subject=subject,
+        body=body,
+        kind=kind,
+        **kw,
+    )
+
+
 def emails_of_kind(session, kind: str, lead_id: int | None = None) -> list[OutgoingEmail]:
     """The queued or sent email of one kind (of one lead), oldest first."""
-    q = select(OutgoingEmail).where(OutgoingEmail.kind == kind)
+    q = select(OutgoingEmail).where(col(OutgoingEmail.kind) == kind)
     if lead_id is not None:
-        q = q.where(OutgoingEmail.lead_id == lead_id)
+        q = q.where(col(OutgoingEmail.lead_id) == lead_id)
     return list(session.exec(q.order_by(col(OutgoingEmail.id))).all())

@@ -19,11 +19,7 @@ from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from leadapp.bench.served import free_port
 
 
 def _pg_bindir() -> Path | None:

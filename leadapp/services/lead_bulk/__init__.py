@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Campaign, Market, User
 from leadapp.services import access
@@ -93,11 +93,13 @@ def choices(session: Session, user: User) -> dict:
     """What the bulk bar offers: the brokerage's active campaigns and its markets."""
     campaigns = session.exec(
         select(Campaign)
-        .where(Campaign.brokerage_id == user.brokerage_id, Campaign.active)
-        .order_by(Campaign.name)
+        .where(col(Campaign.brokerage_id) == user.brokerage_id, col(Campaign.active))
+        .order_by(col(Campaign.name))
     ).all()
     markets = session.exec(
-        select(Market).where(Market.brokerage_id == user.brokerage_id).order_by(Market.name)
+        select(Market)
+        .where(col(Market.brokerage_id) == user.brokerage_id)
+        .order_by(col(Market.name))
     ).all()
     return {
         "campaigns": [{"id": str(c.id), "name": c.name} for c in campaigns],

@@ -19,6 +19,7 @@ from leadapp.services import access, lead_subscriptions, rollups, tags
 from leadapp.services.bulk import chunked
 from leadapp.services.errors import NotFound, ServiceError, ValidationFailed
 from leadapp.services.history import add_audit_rows
+from leadapp.services.rows import stored_ids
 
 log = logging.getLogger("leadapp.bulk")
 
@@ -41,16 +42,16 @@ REACTIVATABLE = ("inactive", "deleted")
 
 # The columns a change may read: the roll-up dimensions (rollups.lead_key) and the edited fields.
 _KEY_COLUMNS = (
-    Lead.id,
-    Lead.brokerage_id,
-    Lead.assigned_agent_id,
-    Lead.status,
-    Lead.stage,
-    Lead.stage_entered_at,
-    Lead.source,
-    Lead.active_subscriptions,
-    Lead.lead_type,
-    Lead.last_activity_at,
+    col(Lead.id),
+    col(Lead.brokerage_id),
+    col(Lead.assigned_agent_id),
+    col(Lead.status),
+    col(Lead.stage),
+    col(Lead.stage_entered_at),
+    col(Lead.source),
+    col(Lead.active_subscriptions),
+    col(Lead.lead_type),
+    col(Lead.last_activity_at),
 )
 
 
@@ -106,7 +107,9 @@ def target_ids(session: Session, user: User, target) -> list[int]:
             )
         out: list[int] = []
         for chunk in chunked(ids, CHUNK):
-            out += session.exec(select(Lead.id).where(col(Lead.id).in_(chunk), writable)).all()
+            out += stored_ids(
+                session.exec(select(col(Lead.id)).where(col(Lead.id).in_(chunk), writable)).all()
+            )
         if len(out) != len(ids):
             log.warning(
                 "bulk: user %s sent %d ids outside their reach", user.id, len(ids) - len(out)
@@ -115,7 +118,11 @@ def target_ids(session: Session, user: User, target) -> list[int]:
     sub = _filter_select(session, user, target).order_by(None).limit(None).offset(None).subquery()
     first = list(sub.c)[0]
     return sorted(
-        session.exec(select(Lead.id).where(col(Lead.id).in_(select(first)), writable)).all()
+        stored_ids(
+            session.exec(
+                select(col(Lead.id)).where(col(Lead.id).in_(select(first)), writable)
+            ).all()
+        )
     )
 
 
@@ -141,9 +148,9 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
             r[0]: r
             for r in session.execute(
                 # re-checked under the lock: a lead reassigned since target_ids() is left alone
-                select(*_KEY_COLUMNS)
+                sa.select(*_KEY_COLUMNS)
                 .where(col(Lead.id).in_(chunk), access.lead_visibility(user))
-                .order_by(Lead.id)
+                .order_by(col(Lead.id))
                 .with_for_update()
             ).all()
         }
@@ -151,7 +158,7 @@ def _run(session: Session, user: User, ids: list[int], change: Callable[[dict], 
         if not changed:
             continue
         total += len(changed)
-        for r in session.execute(select(*_KEY_COLUMNS).where(col(Lead.id).in_(changed))).all():
+        for r in session.execute(sa.select(*_KEY_COLUMNS).where(col(Lead.id).in_(changed))).all():
             old, new = _key(before[r[0]]), _key(r)
             if old != new:
                 deltas[old] -= 1
@@ -220,7 +227,7 @@ def _set_field(
 
 def _recount_subscriptions(session: Session, ids: list[int]) -> None:
     """Lead.active_subscriptions from the tables, set-based (the same rule as the lead page)."""
-    _update(session, ids, active_subscriptions=lead_subscriptions.active_count_expr(Lead.id))
+    _update(session, ids, active_subscriptions=lead_subscriptions.active_count_expr(col(Lead.id)))
 
 
 def _int_id(value, what: str) -> int:

@@ -6,6 +6,7 @@ import json
 
 import anyio
 import pytest
+from sqlmodel import col
 from starlette.testclient import TestClient
 
 from leadapp.api import build_api
@@ -118,6 +119,7 @@ def test_an_unexpected_error_answers_500_in_the_error_shape_and_stores_nothing(
     real_create = api_leads.create
 
     def create_then_fail(session, user, data):
+
         real_create(session, user, data)
         session.flush()
         raise RuntimeError("boom")
@@ -131,4 +133,4 @@ def test_an_unexpected_error_answers_500_in_the_error_shape_and_stores_nothing(
         )
     assert r.status_code == 500 and r.json() == {"error": "Internal error; nothing was stored."}
     with Session(engine) as s:
-        assert s.exec(select(Lead).where(Lead.email == "half@example.com")).first() is None
+        assert s.exec(select(Lead).where(col(Lead.email) == "half@example.com")).first() is None

@@ -41,7 +41,7 @@ def test_signup_creates_lead_in_pool_and_history(client, engine, org):
             and lead.last_activity_at is not None
             and lead.rating_score > 0
         )
-        h = s.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)).all()
+        h = s.exec(select(HistoryEntry).where(col(HistoryEntry.lead_id) == lead.id)).all()
         assert [e.kind for e in h] == ["created"] and h[0].actor_id is None
         assert rollups.check(s, org.brokerage.id) == []
         assert rating.check(s, org.brokerage.id) == []
@@ -265,7 +265,9 @@ def test_concurrent_resends_store_once(engine, key, make_lead):
     assert len({str(a.json()["results"]) for a in answers}) == 1
     with Session(engine) as s:
         assert len(s.exec(select(Activity)).all()) == 51
-        assert len(s.exec(select(Lead).where(Lead.email == "brand-new@example.com")).all()) == 1
+        assert (
+            len(s.exec(select(Lead).where(col(Lead.email) == "brand-new@example.com")).all()) == 1
+        )
         assert rating.check(s, 1) == [] and rollups.check(s, 1) == []
 
 
@@ -315,13 +317,13 @@ def test_saved_listing_and_search_land_in_the_organizer_as_the_leads(
     )
     assert r.status_code == 201 and r.json()["stored"] == 4
     with Session(engine) as s:
-        favs = s.exec(select(Favorite).where(Favorite.lead_id == lead.id)).all()
+        favs = s.exec(select(Favorite).where(col(Favorite.lead_id) == lead.id)).all()
         assert [(f.created_by, f.created_by_user_id) for f in favs] == [("lead", None)]
         acts = s.exec(
-            select(Activity).where(Activity.lead_id == lead.id).order_by(col(Activity.id))
+            select(Activity).where(col(Activity.lead_id) == lead.id).order_by(col(Activity.id))
         ).all()
         assert acts[0].listing_id == favs[0].listing_id and acts[2].listing_id is None
-        ss = s.exec(select(SavedSearch).where(SavedSearch.lead_id == lead.id)).one()
+        ss = s.exec(select(SavedSearch).where(col(SavedSearch.lead_id) == lead.id)).one()
         assert ss.created_by == "lead" and ss.name == "Berkeley · 2+ beds · up to $800,000"
         assert ss.criteria["min_beds"] == 2 and not ss.alerts_enabled
 
@@ -356,7 +358,8 @@ def test_stored_activity_reads_back_exactly(client, engine, make_lead):
         )
         assert as_utc(a.occurred_at).isoformat() == "2026-03-04T05:06:07.123456+00:00"
         assert s.get_one(Activity, second["activity_id"]).mls_number == "ML9"
-        ld = s.get(Lead, lead.id)
+        ld = s.get_one(Lead, lead.id)
+        assert ld.last_activity_at is not None
         assert as_utc(ld.last_activity_at) > as_utc(a.occurred_at) and ld.rating_score > 0
 
 

@@ -1,28 +1,25 @@
 """W2 over HTTP: a lead changes their website password, asks for a reset link, resets."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.testclient import TestClient
 
 from leadapp.api import build_api
 from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import OutgoingEmail
-from leadapp.services import apikeys
 from leadapp.services.security import hash_password
 
 OLD = "the lead's first password"
 
 
-@pytest.fixture
-def client(engine, session, org, make_lead):
-    _, full = apikeys.create_key(session, org.broker, "Website")
+@pytest.fixture(autouse=True)
+def web_lead(session, org, make_lead):
+    """A lead with a website account (password OLD)."""
     lead = make_lead(org.agent, email="web@example.com")
     lead.website_password_hash = hash_password(OLD)
     session.add(lead)
     session.commit()
-    with TestClient(build_api(engine, TokenBucket(1000, 1000))) as c:
-        c.headers["Authorization"] = f"Bearer {full}"
-        yield c
+    return lead
 
 
 def _login(client, password):
@@ -84,6 +81,7 @@ def test_forgot_and_reset_over_http(client, session):
 
 
 def test_api_writes_name_their_key_in_the_history(client, session, org):
+
     from leadapp.models import ApiKey, HistoryEntry
     from leadapp.services import lead_page
 
@@ -93,7 +91,7 @@ def test_api_writes_name_their_key_in_the_history(client, session, org):
     r = client.patch(f"/api/v1/leads/{lead_id}", json={"stage": "nurturing"})
     assert r.status_code == 200, r.text
     key = session.exec(select(ApiKey)).one()
-    entries = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead_id)).all()
+    entries = session.exec(select(HistoryEntry).where(col(HistoryEntry.lead_id) == lead_id)).all()
     assert entries and {e.api_key_id for e in entries} == {key.id}
     shown = lead_page.history_page(session, org.broker, lead_id)["rows"]
     assert {row["who"] for row in shown} == {"API key Website"}
@@ -104,7 +102,9 @@ def test_api_writes_name_their_key_in_the_history(client, session, org):
     session.commit()
     shown = lead_page.history_page(session, org.broker, lead_id)["rows"]
     assert "Bea Broker" in {row["who"] for row in shown}
-    mine = session.exec(select(HistoryEntry).where(HistoryEntry.actor_id == org.broker.id)).all()
+    mine = session.exec(
+        select(HistoryEntry).where(col(HistoryEntry.actor_id) == org.broker.id)
+    ).all()
     assert mine and all(e.api_key_id is None for e in mine)
 
 

@@ -4,18 +4,17 @@ pauses the lead's campaigns; bad input changes nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
-from starlette.testclient import TestClient
+from sqlmodel import col, select
 
-from leadapp.api import build_api
-from leadapp.api.ratelimit import TokenBucket
 from leadapp.models import Campaign, CampaignStep, HistoryEntry, Lead, OutgoingEmail, utcnow
-from leadapp.services import apikeys, lead_page, lead_subscriptions, mail
-from tests.unit.mail_helpers import SmtpServer
+from leadapp.services import apikeys, lead_page, lead_subscriptions
+from tests.unit.mail_helpers import queue_for_lead
 
 
 @pytest.fixture
-def setup(session, org, make_lead, engine):
+def setup(session, org, make_lead, smtp, key, anon):
+    """Rae, subscribed to a one-step campaign, got its welcome email; the API (no key sent
+    by itself) and the brokerage's key."""
     lead = make_lead(org.agent, email="rae@example.com", first_name="Rae")
     camp = Campaign(brokerage_id=org.brokerage.id, name="Welcome drip")
     session.add(camp)
@@ -23,23 +22,11 @@ def setup(session, org, make_lead, engine):
     session.add(CampaignStep(campaign_id=camp.id, position=1, subject="Hi", body="Hello"))
     session.commit()
     lead_subscriptions.subscribe_campaign(session, org.agent, lead.id, camp.id)
-    mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="Welcome",
-        body="Hello Rae",
-        kind="campaign",
-    )
+    queue_for_lead(session, lead, "Welcome", "Hello Rae", kind="campaign")
     session.commit()
-    with SmtpServer() as smtp:
-        mail.deliver_queued(session, settings=smtp.cfg())
+    smtp.deliver(session)
     sent = session.exec(select(OutgoingEmail)).one()
-    _, key = apikeys.create_key(session, org.broker, "inbound")
-    session.commit()
-    client = TestClient(build_api(engine, TokenBucket(1000, 1000)))
-    return lead, sent, key, client
+    return lead, sent, key, anon
 
 
 def _reply(in_reply_to: str, sender="Rae <rae@example.com>", msgid="<r1@example.com>") -> bytes:
@@ -53,6 +40,7 @@ def _reply(in_reply_to: str, sender="Rae <rae@example.com>", msgid="<r1@example.
 
 
 def test_reply_is_filed_paused_and_the_agent_told(session, org, setup):
+
     lead, sent, key, client = setup
     post = lambda raw, k=key: client.post(  # noqa: E731
         "/api/v1/mail/inbound", content=raw, headers={"Authorization": f"Bearer {k}"}
@@ -61,18 +49,20 @@ def test_reply_is_filed_paused_and_the_agent_told(session, org, setup):
     assert r.status_code == 201 and r.json()["matched_by"] == "in_reply_to"
     assert r.json()["paused"] == 1
     session.expire_all()
-    entry = session.exec(select(HistoryEntry).where(HistoryEntry.kind == "reply")).one()
+    entry = session.exec(select(HistoryEntry).where(col(HistoryEntry.kind) == "reply")).one()
     assert entry.title == "Re: Welcome".join(["Reply: ", ""]) and "Oak Street" in entry.body
     assert "Hello Rae" not in entry.body  # the quoted original is left out
     assert session.get_one(Lead, lead.id).active_subscriptions == 0
-    notice = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one()
+    notice = session.exec(select(OutgoingEmail).where(col(OutgoingEmail.kind) == "notice")).one()
     assert notice.to_address == org.agent.email and "replied" in notice.subject
     msgs = lead_page.messages_page(session, org.agent, lead.id)
     assert any(m["kind"] == "reply" and m["who"] == "The lead" for m in msgs["rows"])
     # the provider delivering it again files nothing new
     assert post(_reply(sent.message_id)).status_code == 200
     session.expire_all()
-    assert len(session.exec(select(HistoryEntry).where(HistoryEntry.kind == "reply")).all()) == 1
+    assert (
+        len(session.exec(select(HistoryEntry).where(col(HistoryEntry.kind) == "reply")).all()) == 1
+    )
     # matched by the sender's address when there is no In-Reply-To of ours
     r = post(_reply("<unknown@x>", msgid="<r2@example.com>"))
     assert r.status_code == 201 and r.json()["matched_by"] == "sender"
@@ -95,15 +85,16 @@ def test_a_reply_cancels_the_campaign_email_still_queued(session, org, setup):
     assert r.status_code == 201 and r.json()["paused"] == 1
     session.expire_all()
     step = session.exec(
-        select(OutgoingEmail).where(OutgoingEmail.campaign_step_id.is_not(None))
+        select(OutgoingEmail).where(col(OutgoingEmail.campaign_step_id).is_not(None))
     ).one()
     assert (step.status, step.error) == ("canceled", "The lead replied")
     sub = session.exec(select(CampaignSubscription)).one()
     assert (sub.status, sub.next_position) == ("inactive", 1)
-    assert session.get(Lead, lead.id).active_subscriptions == 0
+    assert session.get_one(Lead, lead.id).active_subscriptions == 0
 
 
 def test_bad_inbound_requests_change_nothing(session, org, other_org, setup):
+
     lead, sent, key, client = setup
     _, other_key = apikeys.create_key(session, other_org.broker, "x")
     session.commit()
@@ -117,5 +108,5 @@ def test_bad_inbound_requests_change_nothing(session, org, other_org, setup):
     r = client.post(url, content=_reply(sent.message_id), headers={"X-Api-Key": other_key})
     assert r.status_code == 404
     session.expire_all()
-    assert not session.exec(select(HistoryEntry).where(HistoryEntry.kind == "reply")).all()
+    assert not session.exec(select(HistoryEntry).where(col(HistoryEntry.kind) == "reply")).all()
     assert session.get_one(Lead, lead.id).active_subscriptions == 1

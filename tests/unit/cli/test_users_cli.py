@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp import db
 from leadapp.models import Brokerage, Lead, User
@@ -38,6 +38,7 @@ ADD_BOSS += ["--brokerage", "Acme Homes", "--password-stdin"]
 
 
 def test_users_commands_end_to_end(cli):
+
     r = cli("add", "boss@acme.test", "--name", "Bo Boss", "--role", "broker")
     assert r.returncode == 1 and "--brokerage" in r.stderr  # empty database, no brokerage named
     r = cli(*ADD_BOSS, stdin="short\n")
@@ -58,8 +59,8 @@ def test_users_commands_end_to_end(cli):
     r = cli("set-password", "nobody@acme.test", "--password-stdin", stdin="whatever long one\n")
     assert r.returncode == 1 and "No user has the email" in r.stderr
     with Session(eng, expire_on_commit=False) as s:
-        ava = s.exec(select(User).where(User.email == "ava@acme.test")).one()
-        boss = s.exec(select(User).where(User.email == "boss@acme.test")).one()
+        ava = s.exec(select(User).where(col(User.email) == "ava@acme.test")).one()
+        boss = s.exec(select(User).where(col(User.email) == "boss@acme.test")).one()
         lead = leads.create_lead(s, ava, {"email": "buyer@example.com"})
         token, _ = auth.sign_in(s, "ava@acme.test", "ava has a password")
         s.commit()

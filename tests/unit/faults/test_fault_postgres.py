@@ -129,7 +129,7 @@ def test_postgres_restart_under_load_recovers_with_503s_and_nothing_half_written
         assert down.status_code == 503 and down.headers["Retry-After"] == "5"
         assert "nothing was stored" in down.json()["error"]
         with pytest.raises(sa.exc.OperationalError), db.session_scope(engine) as s:
-            s.exec(select(Lead.id)).first()
+            s.exec(select(col(Lead.id))).first()
         time.sleep(1)  # the clients keep sending into the outage
         pg.start()
         for t in clients:
@@ -148,14 +148,14 @@ def test_postgres_restart_under_load_recovers_with_503s_and_nothing_half_written
     keys = [k for body in bodies for k in _keys(body)]
     with Session(engine) as s:
         stored = s.exec(
-            select(Activity.idempotency_key, sa.func.count())
+            select(col(Activity.idempotency_key), sa.func.count())
             .where(col(Activity.idempotency_key).in_(keys))
             .group_by(col(Activity.idempotency_key))
         ).all()
         assert len(stored) == len(keys) and all(n == 1 for _, n in stored)
-        assert len(s.exec(select(Lead.id).where(Lead.brokerage_id == brokerage_id)).all()) == (
-            LEADS
-        )
-        assert s.exec(select(Brokerage.id)).all() == [brokerage_id]
+        assert len(
+            s.exec(select(col(Lead.id)).where(col(Lead.brokerage_id) == brokerage_id)).all()
+        ) == (LEADS)
+        assert s.exec(select(col(Brokerage.id))).all() == [brokerage_id]
         assert rollups.check(s, brokerage_id) + rating.check(s, brokerage_id) == []
     engine.dispose()

@@ -1,7 +1,7 @@
 """G2, G4, L8, P2: who may see and change which lead; creation and audit trail."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Lead
 from leadapp.services import access, leads, rollups
@@ -58,6 +58,7 @@ def test_create_lead_validates_every_field_and_email_uniqueness(session, org, ma
 
 
 def test_create_lead_normalises_and_records_creator(session, org):
+
     lead = leads.create_lead(
         session,
         org.agent,
@@ -80,16 +81,19 @@ def test_create_lead_normalises_and_records_creator(session, org):
     assert (
         lead.status == "new" and lead.assigned_agent_id == org.agent.id and lead.birthday_md == 704
     )
-    h = session.exec(select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)).one()
+    h = session.exec(select(HistoryEntry).where(col(HistoryEntry.lead_id) == lead.id)).one()
     assert h.kind == "created" and h.actor_id == org.agent.id
 
 
 def test_stage_change_is_audited_and_rolled_up(session, org, make_lead):
+
     lead = make_lead(org.agent)
     leads.set_stage(session, org.agent, [lead.id], "nurturing")
     session.commit()
     h = session.exec(
-        select(HistoryEntry).where(HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "audit")
+        select(HistoryEntry).where(
+            col(HistoryEntry.lead_id) == lead.id, col(HistoryEntry.kind) == "audit"
+        )
     ).one()
     assert (h.field, h.old_value, h.new_value, h.actor_id) == (
         "stage",

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import AccountToken, AuditEvent, AuthSession, HistoryEntry, Lead, User
 from leadapp.services import accounts, auth, passwords, team, throttle
@@ -74,6 +74,7 @@ def test_unknown_accounts_are_throttled_alike(session, org):
 
 
 def test_invitation_link_rules(session, org):
+
     user, url = team.add_user(
         session,
         org.broker,
@@ -83,7 +84,7 @@ def test_invitation_link_rules(session, org):
     session.commit()
     token = url.split("token=")[1]
     assert url.startswith("http://app.test/set-password?token=") and len(token) >= 22
-    stored = session.exec(select(AccountToken).where(AccountToken.user_id == user.id)).one()
+    stored = session.exec(select(AccountToken).where(col(AccountToken.user_id) == user.id)).one()
     assert stored.token_hash == token_hash(token) and token not in stored.token_hash
     assert stored.expires_at - stored.created_at == timedelta(days=7)
     with pytest.raises(ServiceError, match="Wrong email"):  # no password chosen yet
@@ -102,13 +103,14 @@ def test_invitation_link_rules(session, org):
 
 
 def test_expired_and_replaced_links_are_refused(session, org):
+
     first = accounts.issue(session, org.agent, "reset")
     second = accounts.issue(session, org.agent, "reset")
     session.commit()
     with pytest.raises(ServiceError):
         accounts.redeem(session, first, "a brand new password")
     row = session.exec(
-        select(AccountToken).where(AccountToken.token_hash == token_hash(second))
+        select(AccountToken).where(col(AccountToken.token_hash) == token_hash(second))
     ).one()
     assert row.expires_at - row.created_at == timedelta(hours=1)
     row.expires_at = row.created_at - timedelta(seconds=1)
@@ -159,6 +161,7 @@ def test_agents_cannot_manage_the_team(session, org):
 
 
 def test_deactivation_moves_leads_in_one_go_and_ends_sessions(session, org, make_lead):
+
     leads = [make_lead(org.agent) for _ in range(3)]
     token, _ = auth.sign_in(session, org.agent.email, PASSWORD)
     with pytest.raises(ValidationFailed):
@@ -169,12 +172,12 @@ def test_deactivation_moves_leads_in_one_go_and_ends_sessions(session, org, make
     session.expire_all()
     assert {session.get_one(Lead, x.id).assigned_agent_id for x in leads} == {org.agent2.id}
     entries = session.exec(
-        select(HistoryEntry).where(HistoryEntry.title == "Assigned agent changed")
+        select(HistoryEntry).where(col(HistoryEntry.title) == "Assigned agent changed")
     ).all()
     assert len(entries) == 3 and {e.old_value for e in entries} == {"Alan Agent"}
     assert all(
         s.ended_at is not None
-        for s in session.exec(select(AuthSession).where(AuthSession.user_id == org.agent.id))
+        for s in session.exec(select(AuthSession).where(col(AuthSession.user_id) == org.agent.id))
     )
     with pytest.raises(ServiceError):
         auth.sign_in(session, org.agent.email, PASSWORD)

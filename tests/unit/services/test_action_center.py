@@ -29,7 +29,10 @@ def _done_by_hand(session, org, agent_id, now) -> dict[str, int]:
     out: dict[str, int] = {}
     for kind, field, actor, at in session.execute(
         select(
-            HistoryEntry.kind, HistoryEntry.field, HistoryEntry.actor_id, HistoryEntry.created_at
+            col(HistoryEntry.kind),
+            col(HistoryEntry.field),
+            col(HistoryEntry.actor_id),
+            col(HistoryEntry.created_at),
         )
     ):
         what = "stage" if kind == "audit" and field == "stage" else kind
@@ -88,15 +91,17 @@ def _three_star_idle_by_hand(session, org, agent_id, now) -> set[int]:
     contacted = {
         lid
         for lid, at in session.execute(
-            select(HistoryEntry.lead_id, HistoryEntry.created_at).where(
-                HistoryEntry.kind.in_(CONTACT_KINDS)
+            select(col(HistoryEntry.lead_id), col(HistoryEntry.created_at)).where(
+                col(HistoryEntry.kind).in_(CONTACT_KINDS)
             )
         )
         if as_utc(at) >= since
     }
     out = set()
     for lead in session.exec(
-        select(Lead).where(Lead.brokerage_id == org.brokerage.id, Lead.status != "deleted")
+        select(Lead).where(
+            col(Lead.brokerage_id) == org.brokerage.id, col(Lead.status) != "deleted"
+        )
     ):
         if agent_id is not None and lead.assigned_agent_id != agent_id:
             continue
@@ -152,7 +157,7 @@ def _rated_brokerage(session, org, make_lead):
     session.commit()
     by_score = session.exec(
         select(Lead)
-        .where(Lead.brokerage_id == org.brokerage.id)
+        .where(col(Lead.brokerage_id) == org.brokerage.id)
         .order_by(col(Lead.rating_score).desc())
     ).all()
     # top-rated leads deleted (they leave every count), some contacted lately, some long ago
@@ -195,7 +200,7 @@ def test_three_star_not_contacted_equals_a_recount_and_the_linked_list(session, 
             params = {"rating": "3", "idle": "7"} | ({"agent": str(agent_id)} if agent_id else {})
             assert lq.count(session, user, lq.LeadQuery.parse(params), now=at) == len(want)
     assert len(_three_star_idle_by_hand(session, org, None, now)) > 0  # the case is not empty
-    stale_lead = session.exec(select(Lead).where(Lead.email == stale)).one()
+    stale_lead = session.exec(select(Lead).where(col(Lead.email) == stale)).one()
     cutoff = rating.get_cutoff(session, org.brokerage.id)
     assert stale_lead.rating_score >= cutoff.high  # counted by the buckets, left out as stale
 
@@ -214,7 +219,7 @@ def test_last_contact_follows_history_and_check_finds_a_drift(session, org, make
     session.commit()
     assert as_utc(session.get_one(Lead, lead.id).last_contacted_at) == call_at  # back to the call
     assert rollups.check(session, org.brokerage.id) == []
-    session.execute(sa.update(Lead).where(Lead.id == lead.id).values(last_contacted_at=None))
+    session.execute(sa.update(Lead).where(col(Lead.id) == lead.id).values(last_contacted_at=None))
     session.commit()
     problems = rollups.check(session, org.brokerage.id)
     assert len(problems) == 1 and problems[0].startswith(f"last contact of lead {lead.id}")

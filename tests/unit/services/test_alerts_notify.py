@@ -22,7 +22,7 @@ def alerts_of(session, user_id) -> list[str]:
         n.title
         for n in session.exec(
             select(Notification)
-            .where(Notification.user_id == user_id, Notification.kind == "hot_lead")
+            .where(col(Notification.user_id) == user_id, col(Notification.kind) == "hot_lead")
             .order_by(col(Notification.id))
         ).all()
     ]
@@ -92,7 +92,7 @@ def test_email_per_kind_and_live_note_per_user(session, org, make_lead):
     assert live.Change(org.brokerage.id, org.agent.id, "notify", None) in notes
     session.commit()
     mails = session.exec(
-        select(OutgoingEmail).where(OutgoingEmail.to_address == org.agent.email)
+        select(OutgoingEmail).where(col(OutgoingEmail.to_address) == org.agent.email)
     ).all()
     assert [m.subject for m in mails] == ["Hot"]  # e-mail only for the kind chosen
     assert notify.unread_count(session, org.agent) == 2
@@ -116,7 +116,7 @@ def test_reply_from_a_lead_tells_its_agent(session, org, make_lead):
     lead = make_lead(org.agent, first_name="Rita")
     notify.lead_reply(session, lead, "Re: the house", "Can we see it Sunday?")
     session.commit()
-    n = session.exec(select(Notification).where(Notification.kind == "reply")).one()
+    n = session.exec(select(Notification).where(col(Notification.kind) == "reply")).one()
     assert (n.user_id, n.title, n.lead_id) == (org.agent.id, "Rita replied: Re: the house", lead.id)
 
 
@@ -140,7 +140,7 @@ def test_reminder_for_a_signed_out_user_once(session, org, make_lead):
     assert reminder_notices.send_due(session, now) == 1
     session.commit()
     assert reminder_notices.send_due(session, now + timedelta(minutes=1)) == 0  # once
-    n = session.exec(select(Notification).where(Notification.kind == "reminder")).one()
+    n = session.exec(select(Notification).where(col(Notification.kind) == "reminder")).one()
     assert (n.user_id, n.lead_id, n.title) == (org.agent.id, lead.id, "Call in 10 min: Call back")
 
 
@@ -163,6 +163,6 @@ def test_a_batch_of_alerts_costs_the_same_statements_as_one(engine, session, org
     assert seen.count("INSERT INTO notification") == 1
     assert sum(1 for s in seen if "notification_pref" in s or s.startswith("SELECT app_user")) <= 2
     mails = session.exec(
-        select(OutgoingEmail).where(OutgoingEmail.to_address == org.agent.email)
+        select(OutgoingEmail).where(col(OutgoingEmail.to_address) == org.agent.email)
     ).all()
     assert len(mails) == 15  # the agent who chose e-mail for hot leads gets each of theirs

@@ -3,7 +3,7 @@
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     AlertEmailSearch,
@@ -12,17 +12,13 @@ from leadapp.models import (
     SavedSearch,
 )
 from leadapp.services import daily_alerts as alerts
-from leadapp.services import listings_feed, mail, scheduled
+from leadapp.services import listings_feed, scheduled
 from tests.unit.listing_helpers import reso
 from tests.unit.mail_helpers import emails_of_kind
 
 # 07:30 in Los Angeles (the brokerage's zone) on 1 Dec 2026; alerts go out from 07:00
 RUN = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
 FED = RUN - timedelta(hours=5)
-
-
-def deliver(session, cfg) -> None:
-    mail.deliver_queued(session, settings=cfg)
 
 
 def search(session, lead, tr="sale", alerts_on=True, **crit):
@@ -48,7 +44,7 @@ def run_job(engine, now):
 
 
 def test_sales_and_rentals_each_one_email_and_only_matches(engine, session, org, make_lead, smtp):
-    cfg, inbox = smtp
+
     lead = make_lead(org.agent, first_name="Rita", email="rita@example.com")
     search(session, lead, "sale", city="Berkeley", max_price=800000)
     search(session, lead, "sale", city="Berkeley", min_beds=4)
@@ -77,16 +73,15 @@ def test_sales_and_rentals_each_one_email_and_only_matches(engine, session, org,
     assert "R1" in rent.body and "S1" not in rent.body
     assert "Albany" not in sale.body and "P1" not in sale.body
     # P18: recorded in Listings sent; linked to both sale searches (30-day counts)
-    sent = session.exec(select(ListingSent).where(ListingSent.lead_id == lead.id)).all()
+    sent = session.exec(select(ListingSent).where(col(ListingSent.lead_id) == lead.id)).all()
     assert len(sent) == 3
     assert len(session.exec(select(AlertEmailSearch)).all()) == 3
-    deliver(session, cfg)
-    assert sorted(m.rcpt_tos[0] for m in inbox.messages) == ["rita@example.com"] * 2
+    smtp.deliver(session)
+    assert sorted(m.rcpt_tos[0] for m in smtp.handler.messages) == ["rita@example.com"] * 2
     assert all(e.status == "sent" for e in emails(session, lead))
 
 
 def test_job_run_twice_or_a_restart_sends_once(engine, session, org, make_lead, smtp):
-    cfg, inbox = smtp
     lead = make_lead(org.agent)
     search(session, lead, "sale", city="Berkeley")
     listings_feed.upsert(session, [reso("S1")], now=FED)
@@ -97,8 +92,8 @@ def test_job_run_twice_or_a_restart_sends_once(engine, session, org, make_lead, 
     assert alerts.send_daily(session, RUN + timedelta(minutes=10)) == 0
     session.commit()
     assert run_job(engine, RUN + timedelta(hours=2)) == {"daily-alerts": "0 email alerts queued"}
-    deliver(session, cfg)
-    assert len(inbox.messages) == 1
+    smtp.deliver(session)
+    assert len(smtp.handler.messages) == 1
 
 
 def test_before_the_send_hour_nothing_goes(session, org, make_lead):
@@ -110,7 +105,6 @@ def test_before_the_send_hour_nothing_goes(session, org, make_lead):
 
 
 def test_24_hour_window_and_no_repeat_unless_changed(session, org, make_lead, smtp):
-    cfg, inbox = smtp
     lead = make_lead(org.agent)
     search(session, lead, "sale", city="Berkeley")
     listings_feed.upsert(session, [reso("OLD")], now=RUN - timedelta(hours=25))
@@ -131,8 +125,8 @@ def test_24_hour_window_and_no_repeat_unless_changed(session, org, make_lead, sm
     assert alerts.send_daily(session, day2 + timedelta(days=1)) == 0
     # the window still holds S2's change when the job runs late on day 2: not re-sent
     session.commit()
-    deliver(session, cfg)
-    assert len(inbox.messages) == 2
+    smtp.deliver(session)
+    assert len(smtp.handler.messages) == 2
 
 
 def test_inactive_and_deleted_leads_get_nothing(session, org, make_lead):
@@ -165,9 +159,10 @@ def test_two_workers_at_once_send_one_email(engine, session, org, make_lead):
     results, errors = [], []
 
     def worker():
+
         try:
             with Session(engine) as s:
-                s.exec(select(SavedSearch.id)).all()
+                s.exec(select(col(SavedSearch.id))).all()
                 barrier.wait()
                 results.append(alerts.send_daily(s, RUN))
                 s.commit()
@@ -188,14 +183,13 @@ def test_two_workers_at_once_send_one_email(engine, session, org, make_lead):
 def test_subscriptions_tab_counts_alert_emails_per_search(session, org, make_lead, smtp):
     from leadapp.services import lead_subscriptions
 
-    cfg, _ = smtp
     lead = make_lead(org.agent)
     a = search(session, lead, "sale", city="Berkeley")
     b = search(session, lead, "sale", min_beds=2)
     listings_feed.upsert(session, [reso("S1")], now=FED)
     assert alerts.send_daily(session, RUN) == 1
     session.commit()
-    deliver(session, cfg)
+    smtp.deliver(session)
     # sent_30 counts sent emails within 30 days of now: mark the delivery as just now
     tab = lead_subscriptions.subscriptions(session, org.agent, lead.id)
     counts = {r["id"]: r["sent_30"] for r in tab["alerts"]}
@@ -216,6 +210,7 @@ def test_an_email_holds_at_most_50_listings(session, org, make_lead):
 def test_many_leads_each_email_is_their_own(session, org, make_lead):
     """A batch of emails: each one goes to its lead with that lead's listings, its links,
     Listings sent rows and alert items (the batch's ids matched to the right rows)."""
+
     leads = []
     for i in range(12):
         lead = make_lead(org.agent, first_name=f"L{i}", email=f"l{i}@example.com")
@@ -233,10 +228,12 @@ def test_many_leads_each_email_is_their_own(session, org, make_lead):
         assert [f"P{j}" in mail_row.body for j in range(12)] == [j <= i for j in range(12)]
         assert mail_row.saved_search_id == ss.id
         links = session.exec(
-            select(AlertEmailSearch.saved_search_id).where(AlertEmailSearch.email_id == mail_row.id)
+            select(col(AlertEmailSearch.saved_search_id)).where(
+                col(AlertEmailSearch.email_id) == mail_row.id
+            )
         ).all()
         assert links == [ss.id]
-        sent = session.exec(select(ListingSent).where(ListingSent.lead_id == lead.id)).all()
+        sent = session.exec(select(ListingSent).where(col(ListingSent.lead_id) == lead.id)).all()
         assert len(sent) == i + 1
-        items = session.exec(select(AlertItem).where(AlertItem.saved_search_id == ss.id)).all()
+        items = session.exec(select(AlertItem).where(col(AlertItem.saved_search_id) == ss.id)).all()
         assert len(items) == i + 1

@@ -33,9 +33,9 @@ def _direct_counts(session, org, agent_id=None, now=None):
     """The numbers straight from the lead and activity tables (what the lead list counts)."""
     now = now or utcnow()
     session.expire_all()  # scores and last activity were written with plain SQL
-    clause = sa.and_(Lead.brokerage_id == org.brokerage.id, Lead.status != "deleted")
+    clause = sa.and_(col(Lead.brokerage_id) == org.brokerage.id, col(Lead.status) != "deleted")
     if agent_id is not None:
-        clause = sa.and_(clause, Lead.assigned_agent_id == agent_id)
+        clause = sa.and_(clause, col(Lead.assigned_agent_id) == agent_id)
     leads = session.exec(select(Lead).where(clause)).all()
     since = now.date() - timedelta(days=dash.ACTIVE_DAYS - 1)
 
@@ -52,17 +52,17 @@ def _direct_counts(session, org, agent_id=None, now=None):
     for lead in leads:
         sources[lead.source] = sources.get(lead.source, 0) + 1
     q = (
-        select(Activity.kind, Activity.occurred_at)
-        .join(Lead, Lead.id == Activity.lead_id)
-        .where(Lead.brokerage_id == org.brokerage.id)
+        select(col(Activity.kind), col(Activity.occurred_at))
+        .join(Lead, col(Lead.id) == col(Activity.lead_id))
+        .where(col(Lead.brokerage_id) == org.brokerage.id)
     )
     if agent_id is not None:
-        q = q.where(Lead.assigned_agent_id == agent_id)
+        q = q.where(col(Lead.assigned_agent_id) == agent_id)
     month0 = dash.months_back(now)[0]
     actions = sum(1 for _, ts in session.execute(q) if rollups.month_start(ts) >= month0)
     return {
         "total": len(leads),
-        "active": sum(1 for lead in leads if last_day(lead) and last_day(lead) >= since),
+        "active": sum(1 for lead in leads if (day := last_day(lead)) and day >= since),
         "subscribed": sum(1 for lead in leads if lead.active_subscriptions > 0),
         "stages": stages,
         "sources": sources,
@@ -191,7 +191,9 @@ def test_feed_pages_by_keyset_and_filters_by_kind(session, org, make_lead):
     assert len(seen) == 45 and len(set(seen)) == 45
     rows = (
         session.execute(
-            select(Activity.id).order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
+            select(col(Activity.id)).order_by(
+                col(Activity.occurred_at).desc(), col(Activity.id).desc()
+            )
         )
         .scalars()
         .all()
@@ -334,7 +336,7 @@ def test_random_writes_keep_rollups_equal_to_a_recount(session, org, make_lead):
         ids = [
             i
             for (i,) in session.execute(
-                select(Lead.id).where(Lead.brokerage_id == org.brokerage.id)
+                select(col(Lead.id)).where(col(Lead.brokerage_id) == org.brokerage.id)
             )
         ]
         if op < 0.2 or not ids:
@@ -510,10 +512,10 @@ def test_upcoming_dates_across_new_year_and_feb_29(session, org, make_lead):
     sc = dash.scope(session, org.agent, None)
     days = [date(2026, 12, 28) + timedelta(days=i) for i in range(7)]
     # the limit keeps the nearest days: December before January
-    rows = dash_dates._dates_on(session, sc, days, Lead.birthday_md, limit=2)
+    rows = dash_dates._dates_on(session, sc, days, col(Lead.birthday_md), limit=2)
     assert [r["lead_name"].split()[0] for r in rows] == ["Dec", "Jan0"]
     feb = [date(2027, 2, 22) + timedelta(days=i) for i in range(7)]  # ends Feb 28, not a leap year
-    rows = dash_dates._dates_on(session, sc, feb, Lead.birthday_md)
+    rows = dash_dates._dates_on(session, sc, feb, col(Lead.birthday_md))
     assert [r["md"] for r in rows] == [229]
     leap = [date(2028, 2, 22) + timedelta(days=i) for i in range(7)]  # Feb 29 is its own day
-    assert dash_dates._dates_on(session, sc, leap, Lead.birthday_md) == []
+    assert dash_dates._dates_on(session, sc, leap, col(Lead.birthday_md)) == []

@@ -42,21 +42,26 @@ def test_load_is_consistent(tmp_path):
         # every lead is searchable (indexed in bulk): by name and by a run of its phone digits
         from leadapp.services import lead_query
 
-        broker = s.exec(select(User).where(User.role == "broker")).one()
+        broker = s.exec(select(User).where(col(User.role) == "broker")).one()
         lead = s.exec(
-            select(Lead).where(Lead.id > 120, Lead.status != "deleted").order_by(col(Lead.id))
+            select(Lead)
+            .where(col(Lead.id) > 120, col(Lead.status) != "deleted")
+            .order_by(col(Lead.id))
         ).first()
+        assert lead is not None
         for q in (f"{lead.first_name} {lead.last_name}", lead.phone_digits[2:9]):
             assert lead.id in {
                 r["id"] for r in lead_query.list_page(s, broker, {"q": q, "size": "100"})["rows"]
             }, q
         # skewed activity: the busiest lead has far more than the median lead
         counts = sorted(
-            s.exec(select(func.count()).select_from(Activity).group_by(Activity.lead_id)).all()
+            s.exec(select(func.count()).select_from(Activity).group_by(col(Activity.lead_id))).all()
         )
         assert counts[-1] > 10 * counts[len(counts) // 2]
         # tasks: some overdue, some due today, some later
-        dues = [t.due_at for t in s.exec(select(Task).where(Task.completed_at.is_(None))).all()]
+        dues = [
+            t.due_at for t in s.exec(select(Task).where(col(Task.completed_at).is_(None))).all()
+        ]
         assert any(d < NOW for d in dues) and any(d > NOW for d in dues)
         # stars are spread over 0-3
         cutoff = rating.get_cutoff(s, 1)

@@ -129,7 +129,9 @@ def test_broker_import_writes_everything_and_keeps_rollups_exact(session, org, m
         batch.user_id,
     ) == (3, 2, 1, 2, 1, "old-crm.csv", org.broker.id)
     hist = session.exec(
-        select(HistoryEntry).where(HistoryEntry.lead_id == ann.id).order_by(col(HistoryEntry.id))
+        select(HistoryEntry)
+        .where(col(HistoryEntry.lead_id) == ann.id)
+        .order_by(col(HistoryEntry.id))
     ).all()
     assert [(h.kind, h.actor_id) for h in hist] == [
         ("import", org.broker.id),
@@ -143,16 +145,18 @@ def test_broker_import_writes_everything_and_keeps_rollups_exact(session, org, m
     assert all(
         session.exec(
             select(HistoryEntry).where(
-                HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "import"
+                col(HistoryEntry.lead_id) == lead.id, col(HistoryEntry.kind) == "import"
             )
         ).one()
         for lead in leads.values()
     )
     tags = {t.name: t.id for t in session.exec(select(Tag)).all()}
     assert set(tags) == {"VIP", "New tag"}  # 'vip' reused the existing tag; 'New Tag' = 'New tag'
-    links = set(session.exec(select(LeadTag.lead_id, LeadTag.tag_id)).all())
+    links = set(session.exec(select(col(LeadTag.lead_id), col(LeadTag.tag_id))).all())
     assert links == {(ann.id, tags["VIP"]), (ann.id, tags["New tag"]), (cy.id, tags["New tag"])}
-    subs = session.exec(select(MarketSubscription.lead_id, MarketSubscription.report_type)).all()
+    subs = session.exec(
+        select(col(MarketSubscription.lead_id), col(MarketSubscription.report_type))
+    ).all()
     assert sorted(subs) == sorted(
         [(ann.id, t) for t in ("listing", "open_house", "market")]
         + [(cy.id, t) for t in ("listing", "open_house", "market")]

@@ -50,9 +50,11 @@ def fresh(session, lead_id):
 
 def audits(session, lead_id, field=None):
     session.expire_all()
-    q = select(HistoryEntry).where(HistoryEntry.lead_id == lead_id, HistoryEntry.kind == "audit")
+    q = select(HistoryEntry).where(
+        col(HistoryEntry.lead_id) == lead_id, col(HistoryEntry.kind) == "audit"
+    )
     if field:
-        q = q.where(HistoryEntry.field == field)
+        q = q.where(col(HistoryEntry.field) == field)
     return session.exec(q.order_by(col(HistoryEntry.id))).all()
 
 
@@ -121,7 +123,7 @@ def test_agents_touch_only_their_own_leads_whatever_ids_are_sent(
     session.commit()
     assert fresh(session, mine.id).status == "deleted"
     assert [fresh(session, i).status for i in (theirs.id, pool_lead.id, foreign.id)] == ["new"] * 3
-    assert session.exec(select(LeadTag.lead_id)).all() == [mine.id]
+    assert session.exec(select(col(LeadTag.lead_id))).all() == [mine.id]
     # A broker reaches the whole brokerage but never another brokerage's leads.
     assert bulk.set_stage(session, org.broker, sent, "dead") == 3
     session.commit()
@@ -139,7 +141,7 @@ def test_filter_targets_are_limited_to_what_the_user_may_change(session, org, ma
     pool_lead = make_lead(org.broker, source="Zillow")
 
     def zillow(session, user):  # a filter that forgets visibility: the service still applies it
-        return select(Lead.id).where(Lead.source == "Zillow")
+        return select(col(Lead.id)).where(col(Lead.source) == "Zillow")
 
     assert bulk.set_stage(session, org.agent, zillow, "nurturing") == 3
     session.commit()
@@ -230,7 +232,7 @@ def test_subscribe_campaign_and_market_keep_subscribed_counts_exact(session, org
     assert len(session.exec(select(CampaignSubscription)).all()) == 3
     # An inactive enrolment resumes; active ones are skipped.
     sub = session.exec(
-        select(CampaignSubscription).where(CampaignSubscription.lead_id == leads[1].id)
+        select(CampaignSubscription).where(col(CampaignSubscription.lead_id) == leads[1].id)
     ).one()
     lead_subscriptions.deactivate_campaign(session, org.agent, leads[1].id, sub.id)
     session.commit()
@@ -305,7 +307,7 @@ def test_thousands_of_leads_in_chunks_with_exact_rollups(session, org, monkeypat
     session.commit()
 
     def zillow(session, user):
-        return select(Lead.id).where(Lead.source == "Zillow")
+        return select(col(Lead.id)).where(col(Lead.source) == "Zillow")
 
     n_zillow = sum(1 for i in range(2500) if i % 3)
     assert bulk.set_stage(session, org.broker, zillow, "closed") == n_zillow
@@ -327,7 +329,7 @@ def test_the_bulk_rollup_key_is_rollups_lead_key(session, org, make_lead):
     bulk.set_stage(session, org.broker, [lead.id], "closed")
     session.commit()
     for lead_id in (lead.id, make_lead(org.broker).id):
-        row = session.execute(select(*engine._KEY_COLUMNS).where(Lead.id == lead_id)).one()
+        row = session.execute(sa.select(*engine._KEY_COLUMNS).where(col(Lead.id) == lead_id)).one()
         assert engine._key(row) == rollups.lead_key(fresh(session, lead_id))
 
 

@@ -36,9 +36,9 @@ from leadapp.services.security import verify_password
 
 def history(session, lead, kind=None):
     session.expire_all()
-    q = select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)
+    q = select(HistoryEntry).where(col(HistoryEntry.lead_id) == lead.id)
     if kind:
-        q = q.where(HistoryEntry.kind == kind)
+        q = q.where(col(HistoryEntry.kind) == kind)
     return session.exec(q.order_by(col(HistoryEntry.id))).all()
 
 
@@ -86,13 +86,13 @@ def test_header_shows_contact_rating_and_what_the_user_may_do(session, org, make
     session.add(lead)
     session.commit()
     data = svc.lead_header(session, org.agent, lead.id)
-    assert data["lead"]["name"] == "Dana Diaz" and data["lead"]["status_text"] == "New"
+    assert data["lead"].get("name") == "Dana Diaz" and data["lead"].get("status_text") == "New"
     assert data["can_change"] and not data["can_claim"] and data["can_reject"]
     assert data["agents"] == []  # agents get no reassign choices
     assert data["rating"]["stars"] >= 1
     assert data["rating"]["reasons"][0]["kind"] == "Info request"
     assert "info request ×1" in data["rating"]["summary"]
-    assert data["counts"]["activity"] == 4
+    assert data["counts"].get("activity") == 4
     broker = svc.lead_header(session, org.broker, lead.id)
     assert {a["name"] for a in broker["agents"]} >= {"Alan Agent", "Ana Second"} and not broker[
         "can_reject"
@@ -198,7 +198,7 @@ def test_tags_assign_claim_and_reject(session, org, make_lead):
     session.commit()
     session.expire_all()
     assert session.get_one(Lead, lead.id).assigned_agent_id is None
-    notice = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one()
+    notice = session.exec(select(OutgoingEmail).where(col(OutgoingEmail.kind) == "notice")).one()
     assert notice.to_address == "office@bayside.test"
     pool.claim(session, org.agent, lead.id)
     session.commit()
@@ -239,7 +239,7 @@ def test_message_is_stored_and_queued_and_password_reset_is_shown_once(session, 
     assert set(exc.value.errors) == {"title", "body"}
     entry = svc.send_message(session, org.agent, lead.id, "Saturday showing", "See you at 10.")
     session.commit()
-    mail = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "message")).one()
+    mail = session.exec(select(OutgoingEmail).where(col(OutgoingEmail.kind) == "message")).one()
     assert (mail.to_address, mail.history_entry_id, mail.created_by_id, mail.status) == (
         "dana@example.com",
         entry.id,
@@ -257,7 +257,7 @@ def test_message_is_stored_and_queued_and_password_reset_is_shown_once(session, 
     )
     assert password not in str([(e.title, e.body, e.new_value) for e in history(session, lead)])
     assert (
-        session.exec(select(OutgoingEmail).where(OutgoingEmail.kind != "message")).all() == []
+        session.exec(select(OutgoingEmail).where(col(OutgoingEmail.kind) != "message")).all() == []
     )  # lead not told
     with pytest.raises(NotFound):
         svc.reset_password(session, org.agent2, lead.id)
@@ -468,7 +468,9 @@ def test_send_all_searches_now_queues_every_match_and_records_listings_sent(
         "emails": 2,
         "listings": 4,
     }  # 3 Berkeley sales + 1 rental; the switched-off search is skipped
-    emails = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "daily_update")).all()
+    emails = session.exec(
+        select(OutgoingEmail).where(col(OutgoingEmail.kind) == "daily_update")
+    ).all()
     assert len(emails) == 2 and all(e.to_address == lead.email for e in emails)
     assert "ML0000" in emails[0].body + emails[1].body
     sent = svc.listings_sent_page(session, org.agent, lead.id)

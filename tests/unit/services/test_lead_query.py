@@ -5,7 +5,7 @@ from itertools import product
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Brokerage, Lead, utcnow
 from leadapp.services import history, rating, rollups
@@ -70,13 +70,14 @@ def _mk(make_lead, user, **kw):
 
 
 def test_agent_never_sees_another_agents_leads_whatever_is_sent(session, org, other_org, make_lead):
+
     mine = make_lead(org.agent, first_name="Mine", last_name="Lead", phone="415-555-0101")
     theirs = make_lead(org.agent2, first_name="Theirs", last_name="Lead", phone="415-555-0102")
     pool = make_lead(org.broker, first_name="Pool", last_name="Lead")
     make_lead(other_org.broker, first_name="Other", last_name="Org")
     session.exec(
         sa.update(Brokerage)
-        .where(Brokerage.id == org.brokerage.id)
+        .where(col(Brokerage.id) == org.brokerage.id)
         .values(unassigned_pool_enabled=True)
     )
     session.commit()
@@ -100,7 +101,7 @@ def test_agent_never_sees_another_agents_leads_whatever_is_sent(session, org, ot
     # pool switched off: view=unassigned falls back to the agent's own leads
     session.exec(
         sa.update(Brokerage)
-        .where(Brokerage.id == org.brokerage.id)
+        .where(col(Brokerage.id) == org.brokerage.id)
         .values(unassigned_pool_enabled=False)
     )
     session.commit()
@@ -116,6 +117,7 @@ def test_agent_never_sees_another_agents_leads_whatever_is_sent(session, org, ot
 
 
 def test_search_by_name_email_and_phone_digits_however_typed(session, org, make_lead):
+
     make_lead(
         first_name="Mary Ann", last_name="O'Neil", email="mao@example.com", phone="(415) 555-0199"
     )
@@ -144,7 +146,7 @@ def test_search_by_name_email_and_phone_digits_however_typed(session, org, make_
         assert names(page) == want, q
         assert page["total"] == len(want), q
     # renaming is searchable at once (triggers / live expression index)
-    lead = session.exec(select(Lead).where(Lead.first_name == "Bob")).one()
+    lead = session.exec(select(Lead).where(col(Lead.first_name) == "Bob")).one()
     lead_svc.update_lead(
         session, org.broker, lead.id, {"first_name": "Robert", "phone": "707 555 9876"}
     )
@@ -156,6 +158,7 @@ def test_search_by_name_email_and_phone_digits_however_typed(session, org, make_
 
 
 def test_filters_sort_and_paging(session, org, make_lead):
+
     now = utcnow()
     a = make_lead(org.agent, first_name="Ann", last_name="Able", lead_type="buyer", source="Zillow")
     b = make_lead(
@@ -170,16 +173,16 @@ def test_filters_sort_and_paging(session, org, make_lead):
     tag_svc.add_tags(session, org.broker, [a.id, c.id], ["Hot"])
     session.exec(
         sa.update(Lead)
-        .where(Lead.id == a.id)
+        .where(col(Lead.id) == a.id)
         .values(rating_score=50.0, last_activity_at=now, active_subscriptions=2)
     )
     session.exec(
-        sa.update(Lead).where(Lead.id == b.id).values(rating_score=5.0, last_activity_at=now)
+        sa.update(Lead).where(col(Lead.id) == b.id).values(rating_score=5.0, last_activity_at=now)
     )
     # c's activity left the six-month window long ago: the hourly ageing took its score to 0
     session.exec(
         sa.update(Lead)
-        .where(Lead.id == c.id)
+        .where(col(Lead.id) == c.id)
         .values(rating_score=0.0, last_activity_at=now - timedelta(days=400))
     )
     rollups.rebuild(session, org.brokerage.id)  # the raw updates above bypassed the roll-ups
@@ -442,6 +445,7 @@ def test_small_search_read_in_one_pass_pages_like_count_then_page(
 ):
     """A search with few matches reads its ordered ids once (SQLite); every page, total and
     order equals the usual count-then-page result."""
+
     for i in range(45):
         who = [org.agent, org.agent2, None][i % 3]
         data = {
@@ -455,7 +459,7 @@ def test_small_search_read_in_one_pass_pages_like_count_then_page(
     lead_svc.set_status(
         session,
         org.broker,
-        [session.exec(select(Lead.id).where(Lead.email == "pager4@x.test")).one()],
+        [session.exec(select(col(Lead.id)).where(col(Lead.email) == "pager4@x.test")).one()],
         "deleted",
     )
     session.commit()

@@ -14,12 +14,12 @@ from tests.unit.listing_helpers import rec
 
 
 def kinds(session, mls):
-    lid = session.exec(select(Listing.id).where(Listing.mls_number == mls)).one()
+    lid = session.exec(select(col(Listing.id)).where(col(Listing.mls_number) == mls)).one()
     return [
         (c.kind, c.old_value, c.new_value)
         for c in session.exec(
             select(ListingChange)
-            .where(ListingChange.listing_id == lid)
+            .where(col(ListingChange.listing_id) == lid)
             .order_by(col(ListingChange.id))
         )
     ]
@@ -70,7 +70,7 @@ def test_every_change_is_recorded_with_its_kind(session):
         ("back_on_market", "pending", "active"),
         ("open_house", "", "2026-12-05T21:00:00"),
     ]
-    ch = session.exec(select(ListingChange).where(ListingChange.kind == "price")).one()
+    ch = session.exec(select(ListingChange).where(col(ListingChange.kind) == "price")).one()
     assert ch.changed_at.replace(tzinfo=UTC) == t1
 
 
@@ -98,7 +98,7 @@ def test_bad_items_get_a_message_per_index_and_valid_ones_are_stored(session):
     assert "more than once" in by_index[5]["ListingId"]
     assert "not a date" in by_index[6]["ListingContractDate"]
     assert "UnparsedAddress" in by_index[8]
-    assert session.exec(select(Listing.mls_number)).all() == ["A1"]
+    assert session.exec(select(col(Listing.mls_number))).all() == ["A1"]
 
 
 def test_more_than_500_is_refused_whole(session):
@@ -132,7 +132,7 @@ def test_cli_imports_csv_and_json(engine, tmp_path, monkeypatch, capsys):
     from sqlmodel import Session
 
     with Session(engine) as s:
-        assert s.exec(select(Listing.price).where(Listing.mls_number == "C0")).one() == 1
+        assert s.exec(select(col(Listing.price)).where(col(Listing.mls_number) == "C0")).one() == 1
         assert len(s.exec(select(Listing)).all()) == 3
 
 

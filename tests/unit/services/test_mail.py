@@ -1,55 +1,24 @@
 """C5: queued email is really delivered over SMTP and marked sent."""
 
-import pytest
+from sqlmodel import select
 
 from leadapp.models import OutgoingEmail
 from leadapp.services import mail
-from tests.unit.mail_helpers import SmtpServer
+from tests.unit.mail_helpers import SmtpServer, queue_for_lead
 
 
-@pytest.fixture
-def smtp_server():
-    with SmtpServer() as server:
-        yield server.port, server.handler
-
-
-def test_queued_email_is_delivered_and_marked_sent(session, org, make_lead, smtp_server):
-    port, handler = smtp_server
+def test_queued_email_is_delivered_and_marked_sent(session, org, make_lead, smtp: SmtpServer):
     lead = make_lead(org.agent, email="buyer@example.com")
-    mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="Homes you may like",
-        body="Three new listings.",
-        kind="message",
-        created_by_id=org.agent.id,
+    queue_for_lead(
+        session, lead, "Homes you may like", "Three new listings.", created_by_id=org.agent.id
     )
-    mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="text",
-        body="hi",
-        kind="campaign",
-        channel="text",
-    )
+    queue_for_lead(session, lead, "text", "hi", kind="campaign", channel="text")
     session.commit()
-    cfg = {
-        "host": "127.0.0.1",
-        "port": port,
-        "user": "",
-        "password": "",
-        "sender": "office@bayside.test",
-        "starttls": False,
-    }
-    assert mail.deliver_queued(session, settings=cfg) == (1, 0)
-    assert len(handler.messages) == 1
-    env = handler.messages[0]
+    assert smtp.deliver(session) == (1, 0)
+    assert len(smtp.handler.messages) == 1
+    env = smtp.handler.messages[0]
     assert env.rcpt_tos == ["buyer@example.com"] and b"Three new listings." in env.content
-    rows = {r.channel: r for r in session.exec(__import__("sqlmodel").select(OutgoingEmail)).all()}
+    rows = {r.channel: r for r in session.exec(select(OutgoingEmail)).all()}
     assert rows["email"].status == "sent" and rows["email"].sent_at is not None
     assert rows["text"].status == "queued"  # texts wait for an SMS gateway
 

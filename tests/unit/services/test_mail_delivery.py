@@ -8,44 +8,28 @@ from datetime import timedelta
 
 import dkim
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, BrokerageMail, EmailSuppression, Lead, OutgoingEmail, utcnow
 from leadapp.services import mail, mail_clicks, mail_tracking
 from tests.matching import found
-from tests.unit.mail_helpers import SmtpServer, dkim_keypair
+from tests.unit.mail_helpers import dkim_keypair, queue_for_lead
 
 
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
-
-
-def _message(session, org, lead, subject: str, body: str, **kw):
+def _message(session, lead, subject: str, body: str, **kw):
     """A one-to-one message to the lead, queued and committed."""
-    row = mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject=subject,
-        body=body,
-        kind="message",
-        **kw,
-    )
+    row = queue_for_lead(session, lead, subject, body, **kw)
     session.commit()
     return row
 
 
-def _campaign_email(session, org, lead, **kw):
-    row = mail.queue(
+def _campaign_email(session, lead, **kw):
+    """A marketing email with a listing and a button, queued and committed."""
+    row = queue_for_lead(
         session,
-        brokerage_id=org.brokerage.id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject="Spring market update",
-        body="Hi Ann,\n\nPrices rose 3% this month.",
+        lead,
+        "Spring market update",
+        "Hi Ann,\n\nPrices rose 3% this month.",
         kind="campaign",
         template="listings",
         context={
@@ -77,8 +61,8 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
         )
     )
     lead = make_lead(org.agent, email="ann@example.com", first_name="Ann")
-    row = _campaign_email(session, org, lead)
-    assert mail.deliver_queued(session, settings=smtp.cfg()) == (1, 0)
+    row = _campaign_email(session, lead)
+    assert smtp.deliver(session) == (1, 0)
     msg = smtp.handler.parsed()
     assert smtp.handler.messages[0].mail_from == "mail@bayside.test"
     assert org.agent.name in msg["From"] and "mail@bayside.test" in msg["From"]
@@ -99,6 +83,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     assert row.status == "sent" and row.raw_message and row.message_id == msg["Message-ID"]
 
     # a fetch within seconds of delivery is a proxy's, later one a real open
+    assert row.sent_at is not None
     assert mail_tracking.record_open(session, pixel, now=row.sent_at + timedelta(seconds=2))
     assert mail_tracking.record_open(session, pixel, now=row.sent_at + timedelta(minutes=5))
     session.commit()
@@ -112,7 +97,7 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
     assert urls == {"https://homes.example/listing/12-oak", "https://homes.example/search"}
     session.refresh(row)
     assert row.click_count == 3 and row.clicked_at is not None
-    acts = session.exec(select(Activity).where(Activity.lead_id == lead.id)).all()
+    acts = session.exec(select(Activity).where(col(Activity.lead_id) == lead.id)).all()
     assert [a.kind for a in acts] == ["email_click"]  # once per email
     session.expire_all()
     assert session.get_one(Lead, lead.id).rating_score > before
@@ -126,8 +111,8 @@ def test_marketing_email_has_both_parts_headers_and_working_tracking(session, or
 
 def test_one_to_one_message_has_no_unsubscribe(session, org, make_lead, smtp):
     lead = make_lead(org.agent, email="bo@example.com")
-    _message(session, org, lead, "Our call", "Thanks for the call.", created_by_id=org.agent.id)
-    assert mail.deliver_queued(session, settings=smtp.cfg()) == (1, 0)
+    _message(session, lead, "Our call", "Thanks for the call.", created_by_id=org.agent.id)
+    assert smtp.deliver(session) == (1, 0)
     msg = smtp.handler.parsed()
     assert msg["List-Unsubscribe"] is None
     assert "Unsubscribe" not in msg.get_body(("html",)).get_content()
@@ -145,8 +130,8 @@ def test_dkim_signature_verifies(session, org, make_lead, smtp, tmp_path):
         )
     )
     lead = make_lead(org.agent, email="cy@example.com")
-    _campaign_email(session, org, lead)
-    assert mail.deliver_queued(session, settings=smtp.cfg()) == (1, 0)
+    _campaign_email(session, lead)
+    assert smtp.deliver(session) == (1, 0)
     raw = smtp.handler.messages[0].original_content
     assert raw.startswith(b"DKIM-Signature:")
     sig = raw.split(b"\r\n\r\n")[0]
@@ -163,16 +148,16 @@ def test_dkim_signature_verifies(session, org, make_lead, smtp, tmp_path):
 def test_550_refusal_bounces_and_suppresses(session, org, make_lead, smtp):
     lead = make_lead(org.agent, email="gone@example.com")
     smtp.handler.script["gone@example.com"] = ["550 5.1.1 No such user"]
-    row = _campaign_email(session, org, lead)
-    assert mail.deliver_queued(session, settings=smtp.cfg()) == (0, 1)
+    row = _campaign_email(session, lead)
+    assert smtp.deliver(session) == (0, 1)
     session.refresh(row)
     assert row.status == "bounced" and "550" in row.error
     sup = session.exec(select(EmailSuppression)).one()
     assert (sup.address, sup.kind, sup.lead_id) == ("gone@example.com", "bounced", lead.id)
     assert mail_tracking.lead_mail_status(session, lead)["bounced"] is not None
     # nothing more goes to it, not even a one-to-one message
-    again = _message(session, org, lead, "Hello", "x")
-    assert mail.deliver_queued(session, settings=smtp.cfg()) == (0, 1)
+    again = _message(session, lead, "Hello", "x")
+    assert smtp.deliver(session) == (0, 1)
     session.refresh(again)
     assert again.status == "skipped" and len(smtp.handler.messages) == 0
 
@@ -180,17 +165,17 @@ def test_550_refusal_bounces_and_suppresses(session, org, make_lead, smtp):
 def test_451_retries_with_backoff_then_succeeds(session, org, make_lead, smtp):
     lead = make_lead(org.agent, email="busy@example.com")
     smtp.handler.script["busy@example.com"] = ["451 4.7.1 Try again later"]
-    row = _campaign_email(session, org, lead)
+    row = _campaign_email(session, lead)
     t0 = utcnow()
-    assert mail.deliver_queued(session, settings=smtp.cfg(), now=t0) == (0, 1)
+    assert smtp.deliver(session, now=t0) == (0, 1)
     session.refresh(row)
     assert row.status == "queued" and row.attempts == 1 and "451" in row.error
     # not due yet: nothing happens
-    assert mail.deliver_queued(session, settings=smtp.cfg(), now=t0 + timedelta(seconds=10)) == (
+    assert smtp.deliver(session, now=t0 + timedelta(seconds=10)) == (
         0,
         0,
     )
-    assert mail.deliver_queued(session, settings=smtp.cfg(), now=t0 + timedelta(minutes=2)) == (
+    assert smtp.deliver(session, now=t0 + timedelta(minutes=2)) == (
         1,
         0,
     )
@@ -201,10 +186,10 @@ def test_451_retries_with_backoff_then_succeeds(session, org, make_lead, smtp):
 def test_temporary_failures_give_up_after_the_limit(session, org, make_lead, smtp):
     lead = make_lead(org.agent, email="never@example.com")
     smtp.handler.script["never@example.com"] = ["421 4.3.0 Not now"] * 10
-    row = _campaign_email(session, org, lead)
+    row = _campaign_email(session, lead)
     t = utcnow()
     for _ in range(mail.MAX_ATTEMPTS):
-        mail.deliver_queued(session, settings=smtp.cfg(), now=t)
+        smtp.deliver(session, now=t)
         t += timedelta(hours=3)
     session.refresh(row)
     assert row.status == "failed" and row.attempts == mail.MAX_ATTEMPTS and "421" in row.error
@@ -215,7 +200,7 @@ def test_temporary_failures_give_up_after_the_limit(session, org, make_lead, smt
 
 def test_unreachable_server_keeps_mail_queued_for_later(session, org, make_lead):
     lead = make_lead(org.agent, email="d@example.com")
-    row = _campaign_email(session, org, lead)
+    row = _campaign_email(session, lead)
     cfg = {"host": "127.0.0.1", "port": 9, "user": "", "password": "", "sender": "x@y.test"}
     assert mail.deliver_queued(session, settings=cfg) == (0, 1)
     session.refresh(row)
@@ -224,17 +209,19 @@ def test_unreachable_server_keeps_mail_queued_for_later(session, org, make_lead)
 
 def test_unsubscribed_address_gets_no_marketing_but_messages(session, org, make_lead, smtp):
     lead = make_lead(org.agent, email="optout@example.com")
-    first = _campaign_email(session, org, lead)
-    mail.deliver_queued(session, settings=smtp.cfg())
+    first = _campaign_email(session, lead)
+    smtp.deliver(session)
     token = found(r"/mail/u/([\w-]+)", smtp.handler.parsed()["List-Unsubscribe"])
     assert mail_tracking.one_click(session, token)
     session.commit()
     assert mail_tracking.lead_mail_status(session, lead)["unsubscribed"].keys() == {"all"}
-    _campaign_email(session, org, lead)
-    _message(session, org, lead, "Re: the house", "Sure.", created_by_id=org.agent.id)
-    assert mail.deliver_queued(session, settings=smtp.cfg()) == (1, 1)
+    _campaign_email(session, lead)
+    _message(session, lead, "Re: the house", "Sure.", created_by_id=org.agent.id)
+    assert smtp.deliver(session) == (1, 1)
     statuses = session.exec(
-        select(OutgoingEmail.kind, OutgoingEmail.status).where(OutgoingEmail.id > first.id)
+        select(col(OutgoingEmail.kind), col(OutgoingEmail.status)).where(
+            col(OutgoingEmail.id) > first.id
+        )
     ).all()
     assert sorted(statuses) == [("campaign", "skipped"), ("message", "sent")]
     # the lead's own page choice: only greetings refused, campaigns welcome again
@@ -260,7 +247,7 @@ def test_two_workers_delivering_at_once_send_each_email_once(engine, org, make_l
     def work():
         try:
             with Session(engine) as s:
-                results.append(mail.deliver_queued(s, settings=smtp.cfg(), limit=30))
+                results.append(smtp.deliver(s, limit=30))
         except Exception as exc:  # pragma: no cover - surfaced below
             errors.append(exc)
 
@@ -281,8 +268,8 @@ def test_lead_list_filter_email_bounced(session, org, make_lead, smtp):
     gone = make_lead(org.agent, email="Bounce.Me@example.com")
     make_lead(org.agent, email="fine@example.com")
     smtp.handler.script["bounce.me@example.com"] = ["550 5.1.1 unknown"]
-    _campaign_email(session, org, gone)
-    mail.deliver_queued(session, settings=smtp.cfg())
+    _campaign_email(session, gone)
+    smtp.deliver(session)
     q = lead_query.LeadQuery.parse({"email": "bounced"})
     assert q.filters() == {"email": "bounced"} and q.filter_count == 1
     ids = lead_query.matching_ids(session, org.broker, q.filters())
@@ -301,7 +288,7 @@ def test_staff_cannot_resubscribe_a_lead_who_unsubscribed(session, org, make_lea
     camp = Campaign(brokerage_id=org.brokerage.id, name="Welcome")
     session.add(camp)
     session.commit()
-    row = _campaign_email(session, org, lead)
+    row = _campaign_email(session, lead)
     mail_tracking.set_preferences(session, row, {"campaign"})
     session.commit()
     with pytest.raises(ServiceError, match="unsubscribed from campaign emails"):

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from leadapp.models import OutgoingEmail
-from leadapp.services import greetings, lead_subscriptions, listings_feed, mail, market_reports
+from leadapp.services import greetings, lead_subscriptions, listings_feed, market_reports
 from leadapp.services import markets as market_svc
 from leadapp.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from tests.unit.listing_helpers import reso
@@ -30,7 +30,6 @@ def report_emails(session):
 
 
 def test_three_reports_once_per_period(session, org, make_lead, smtp):
-    cfg, inbox = smtp
     m = make_market(session, org)
     lead = make_lead(org.agent, first_name="Rita", email="rita@example.com")
     lead_subscriptions.subscribe_market(
@@ -82,8 +81,8 @@ def test_three_reports_once_per_period(session, org, make_lead, smtp):
     assert "Median sale price: $990,000 (+24% vs the 30 days before)" in report
     assert "Median days on market: 20 (+100% vs the 30 days before)" in report
     assert "Sale-to-list price: 99.0%" in report
-    mail.deliver_queued(session, settings=cfg)
-    assert [m.rcpt_tos for m in inbox.messages] == [["rita@example.com"]] * 3
+    smtp.deliver(session)
+    assert [m.rcpt_tos for m in smtp.handler.messages] == [["rita@example.com"]] * 3
 
 
 def test_market_needs_criteria_and_brokers_manage(session, org):

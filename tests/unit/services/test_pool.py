@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Brokerage, HistoryEntry, Lead, OutgoingEmail, User, utcnow
 from leadapp.services import pool, rollups
@@ -37,6 +37,7 @@ def agent_of(session, lead_id):
 
 
 def test_claim_takes_a_pool_lead_with_history_and_rollups(session, org, make_lead):
+
     lead = make_lead(org.broker)  # unassigned
     with_activity(session, lead)
     claimed = pool.claim(session, org.agent, lead.id)
@@ -44,7 +45,7 @@ def test_claim_takes_a_pool_lead_with_history_and_rollups(session, org, make_lea
     assert claimed.assigned_agent_id == org.agent.id == agent_of(session, lead.id)
     entry = session.exec(
         select(HistoryEntry).where(
-            HistoryEntry.lead_id == lead.id, HistoryEntry.field == "assigned_agent"
+            col(HistoryEntry.lead_id) == lead.id, col(HistoryEntry.field) == "assigned_agent"
         )
     ).one()
     assert (entry.title, entry.old_value, entry.new_value, entry.actor_id) == (
@@ -105,6 +106,7 @@ def _claim_in_thread(engine, user_id, lead_id, barrier, results, hold=0.3):
 
 @pytest.mark.parametrize("round_", range(3))
 def test_two_agents_claiming_at_once_exactly_one_wins(engine, session, org, make_lead, round_):
+
     lead = make_lead(org.broker)
     with_activity(session, lead, n=2)
     barrier = threading.Barrier(2)
@@ -125,7 +127,7 @@ def test_two_agents_claiming_at_once_exactly_one_wins(engine, session, org, make
     assert agent_of(session, lead.id) == winner
     claims = session.exec(
         select(HistoryEntry).where(
-            HistoryEntry.lead_id == lead.id, HistoryEntry.field == "assigned_agent"
+            col(HistoryEntry.lead_id) == lead.id, col(HistoryEntry.field) == "assigned_agent"
         )
     ).all()
     assert len(claims) == 1 and claims[0].actor_id == winner
@@ -133,18 +135,19 @@ def test_two_agents_claiming_at_once_exactly_one_wins(engine, session, org, make
 
 
 def test_reject_returns_the_lead_and_tells_the_brokerage(session, org, make_lead):
+
     lead = make_lead(org.agent, first_name="Robin", last_name="Reyes")
     with_activity(session, lead)
     back = pool.reject(session, org.agent, lead.id)
     session.commit()
     assert back.assigned_agent_id is None and agent_of(session, lead.id) is None
-    notice = session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one()
+    notice = session.exec(select(OutgoingEmail).where(col(OutgoingEmail.kind) == "notice")).one()
     assert notice.to_address == "office@bayside.test" and notice.status == "queued"
     assert notice.subject == "Alan Agent rejected the lead Robin Reyes"
     assert notice.lead_id == lead.id and notice.created_by_id == org.agent.id
     entry = session.exec(
         select(HistoryEntry).where(
-            HistoryEntry.lead_id == lead.id, HistoryEntry.field == "assigned_agent"
+            col(HistoryEntry.lead_id) == lead.id, col(HistoryEntry.field) == "assigned_agent"
         )
     ).one()
     assert (entry.title, entry.old_value, entry.new_value, entry.actor_id) == (

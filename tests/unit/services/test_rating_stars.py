@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, RatingCutoff
 from leadapp.services import activity, rating, rollups, scheduled
@@ -39,10 +39,11 @@ def brute_stars(
 
 
 def stored_stars(s: Session, brokerage_id: int, now: datetime) -> dict[str, int]:
+
     cutoff = s.get(RatingCutoff, brokerage_id)
     return {
         lead.email: rating.stars(lead.rating_score, lead.last_activity_at, cutoff, now)
-        for lead in s.exec(select(Lead).where(Lead.brokerage_id == brokerage_id))
+        for lead in s.exec(select(Lead).where(col(Lead.brokerage_id) == brokerage_id))
     }
 
 
@@ -99,6 +100,7 @@ def test_stars_match_brute_force_on_random_data(engine, org):
 
 
 def test_a_new_event_moves_the_lead_at_once(engine, org):
+
     bid = org.brokerage.id
     with Session(engine) as s:
         activity.record_events(
@@ -116,7 +118,7 @@ def test_a_new_event_moves_the_lead_at_once(engine, org):
         )
         rating.refresh_cutoffs(s, bid, NOW)
         s.commit()
-        weakest = s.exec(select(Lead).where(Lead.email == "m8@example.com")).one()
+        weakest = s.exec(select(Lead).where(col(Lead.email) == "m8@example.com")).one()
         assert stored_stars(s, bid, NOW)["m8@example.com"] == 1
         activity.record_events(
             s,
@@ -135,6 +137,7 @@ def test_a_new_event_moves_the_lead_at_once(engine, org):
 
 
 def test_explain_lists_the_top_activities(engine, org):
+
     bid = org.brokerage.id
     with Session(engine) as s:
         activity.record_events(
@@ -161,7 +164,7 @@ def test_explain_lists_the_top_activities(engine, org):
             now=NOW,
         )
         s.commit()
-        lead = s.exec(select(Lead).where(Lead.email == "x@example.com")).one()
+        lead = s.exec(select(Lead).where(col(Lead.email) == "x@example.com")).one()
         why = rating.explain(s, lead, NOW)
         assert [t["kind"] for t in why["top"]] == ["info_request", "listing_view", "signup"]
         assert why["top"][0]["mls_number"] == "ML42" and why["top"][0]["share"] > 80
@@ -180,11 +183,13 @@ def test_explain_lists_the_top_activities(engine, org):
 def test_buckets_match_bucket_low():
     for s in [1e-3, 0.5, 1.0, 1.0000001, 2.0, 3.7, 2 ** (5 / 16), 4.2e10, 123456.789]:
         b = rating.bucket_of(s)
+        assert b is not None
         assert rating.bucket_low(b) <= s < rating.bucket_low(b + 1)
     assert rating.bucket_of(0.0) is None
 
 
 def test_jobs_refresh_and_age(engine, org):
+
     bid = org.brokerage.id
     with Session(engine) as s:
         activity.record_events(
@@ -204,5 +209,5 @@ def test_jobs_refresh_and_age(engine, org):
     done = dict(scheduled.run_due(engine, NOW + timedelta(days=90)))
     assert "rating-cutoffs" in done and done["rating-ageing"] == "1 leads aged"
     with Session(engine) as s:
-        lead = s.exec(select(Lead).where(Lead.email == "j@example.com")).one()
+        lead = s.exec(select(Lead).where(col(Lead.email) == "j@example.com")).one()
         assert lead.rating_score == 0.0 and rating.check(s, bid) == []

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp import db as dbmod
 from leadapp.models import (
@@ -64,6 +64,7 @@ def group(session, org, users, name="Team A", weights=None) -> int:
         {"name": name, "members": {str(u.id): (weights or {}).get(u.id, 1) for u in users}},
     )
     session.commit()
+    assert g.id is not None
     return g.id
 
 
@@ -85,16 +86,18 @@ def signup(session, org, email, **extra):
 
 
 def reasons(session, lead_id) -> list[str]:
+
     return list(
         session.exec(
-            select(HistoryEntry.body).where(
-                HistoryEntry.lead_id == lead_id, HistoryEntry.field == "routing"
+            select(col(HistoryEntry.body)).where(
+                col(HistoryEntry.lead_id) == lead_id, col(HistoryEntry.field) == "routing"
             )
         ).all()
     )
 
 
 def test_first_matching_rule_wins_and_history_says_why(session, org):
+
     team = agents(session, org, 2)
     gid = group(session, org, team)
     rule(
@@ -124,13 +127,13 @@ def test_first_matching_rule_wins_and_history_says_why(session, org):
     # the agent is told, and the clock of speed to lead runs
     n = session.exec(
         select(Notification).where(
-            Notification.user_id == org.agent2.id, Notification.kind == "assigned"
+            col(Notification.user_id) == org.agent2.id, col(Notification.kind) == "assigned"
         )
     ).one()
     assert n.lead_id == c.id
     pool_note = session.exec(
         select(Notification).where(
-            Notification.user_id == org.agent2.id, Notification.kind == "pool"
+            col(Notification.user_id) == org.agent2.id, col(Notification.kind) == "pool"
         )
     ).one()  # d went to the pool: the agents who may claim it hear of it
     assert pool_note.lead_id == d.id
@@ -217,6 +220,7 @@ def test_price_range_and_postal_prefix_and_tags(session, org):
 
 
 def test_round_robin_is_fair_over_1000_leads(session, org):
+
     team = agents(session, org, 7)
     gid = group(session, org, team)
     rule(session, org, name="Everyone", target="round_robin", group_id=gid)
@@ -228,7 +232,7 @@ def test_round_robin_is_fair_over_1000_leads(session, org):
         )
         session.commit()
     counts = Counter(
-        session.exec(select(Lead.assigned_agent_id).where(Lead.email.like("rr%"))).all()
+        session.exec(select(col(Lead.assigned_agent_id)).where(col(Lead.email).like("rr%"))).all()
     )
     assert sum(counts.values()) == 1000 and set(counts) == {u.id for u in team}
     assert max(counts.values()) - min(counts.values()) <= 1
@@ -253,6 +257,7 @@ def test_weights_capacity_away_and_deactivated_are_respected(session, org):
 
 
 def test_broken_rule_uses_the_default_and_tells_the_brokers(session, org):
+
     org.brokerage.default_agent_id = org.agent2.id
     session.add(org.brokerage)
     rule(session, org, name="Alan's", target="agent", agent_id=org.agent.id)
@@ -262,7 +267,7 @@ def test_broken_rule_uses_the_default_and_tells_the_brokers(session, org):
     lead = signup(session, org, "b@x.test")
     assert lead.assigned_agent_id == org.agent2.id
     assert "could not be used" in reasons(session, lead.id)[0]
-    n = session.exec(select(Notification).where(Notification.user_id == org.broker.id)).one()
+    n = session.exec(select(Notification).where(col(Notification.user_id) == org.broker.id)).one()
     assert n.kind == "routing" and n.lead_id == lead.id
 
 
@@ -288,6 +293,7 @@ def test_pool_return_is_routed_when_chosen(session, org, make_lead):
 
 
 def claim_setup(session, org, n=20, minutes=10, fallback=None):
+
     team = agents(session, org, n, prefix="Cl")
     gid = group(session, org, team)
     rule(
@@ -300,7 +306,7 @@ def claim_setup(session, org, n=20, minutes=10, fallback=None):
         **(fallback or {}),
     )
     lead = signup(session, org, "hot@x.test")
-    offer = session.exec(select(ClaimOffer).where(ClaimOffer.lead_id == lead.id)).one()
+    offer = session.exec(select(ClaimOffer).where(col(ClaimOffer.lead_id) == lead.id)).one()
     return team, lead, offer
 
 
@@ -308,7 +314,8 @@ def test_claim_race_with_20_agents_has_one_winner(engine, session, org):
     team, lead, offer = claim_setup(session, org)
     assert lead.assigned_agent_id is None
     assert (
-        session.exec(select(Notification).where(Notification.kind == "offer")).all().__len__() == 20
+        session.exec(select(Notification).where(col(Notification.kind) == "offer")).all().__len__()
+        == 20
     )
     barrier = threading.Barrier(len(team))
     results: list = []
@@ -337,7 +344,9 @@ def test_claim_race_with_20_agents_has_one_winner(engine, session, org):
     assert session.get_one(Lead, lead.id).assigned_agent_id == won[0][1]
     assert session.get_one(ClaimOffer, offer.id).claimed_by_id == won[0][1]
     open_offers = session.exec(
-        select(Notification).where(Notification.kind == "offer", Notification.read_at.is_(None))
+        select(Notification).where(
+            col(Notification.kind) == "offer", col(Notification.read_at).is_(None)
+        )
     ).all()
     assert open_offers == []  # the offer is over: no claim buttons left
     session.flush()
@@ -405,7 +414,7 @@ def test_a_claim_waits_out_a_busy_database_instead_of_failing(engine, session, o
     assert waits and "database busy" in waits[0]
     assert result == [team[0].id]
     session.expire_all()
-    assert session.get(Lead, lead.id).assigned_agent_id == team[0].id
+    assert session.get_one(Lead, lead.id).assigned_agent_id == team[0].id
 
 
 @pytest.mark.skipif(USE_PG, reason="SQLite's busy timeout")
@@ -424,8 +433,8 @@ def test_a_claim_on_a_database_locked_for_too_long_changes_nothing(engine, sessi
         released.wait(timeout=60)
         eng.dispose()
     session.expire_all()
-    assert session.get(Lead, lead.id).assigned_agent_id is None
-    assert session.get(ClaimOffer, offer.id).status == "open"
+    assert session.get_one(Lead, lead.id).assigned_agent_id is None
+    assert session.get_one(ClaimOffer, offer.id).status == "open"
 
 
 def test_unclaimed_offer_goes_to_the_fallback_once(engine, session, org):
@@ -480,7 +489,9 @@ def test_idle_lead_moves_to_the_fallback_once_and_both_agents_are_told(session, 
     assert session.get_one(Lead, contacted.id).assigned_agent_id == org.agent.id
     kinds = {
         (n.user_id, n.kind)
-        for n in session.exec(select(Notification).where(Notification.lead_id == lead.id)).all()
+        for n in session.exec(
+            select(Notification).where(col(Notification.lead_id) == lead.id)
+        ).all()
     }
     assert {(org.agent.id, "claim"), (org.agent2.id, "assigned")} <= kinds
     assert claims.idle_due(session, utcnow() + timedelta(hours=30)) == 0  # once

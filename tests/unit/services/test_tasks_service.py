@@ -196,7 +196,7 @@ def test_create_validates_and_records_history_naming_the_user(session, org, make
     session.commit()
     assert t.due_at.replace(tzinfo=UTC) == datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # 15:30 PST
     assert t.owner_id == a.id and t.lead_id == lead.id
-    h = session.exec(select(HistoryEntry).where(HistoryEntry.kind == "task")).all()
+    h = session.exec(select(HistoryEntry).where(col(HistoryEntry.kind) == "task")).all()
     assert [(e.actor_id, e.title, e.new_value) for e in h] == [
         (a.id, "Showing added: Showing at 12 Elm", str(t.id))
     ]
@@ -280,7 +280,7 @@ def test_complete_keeps_time_undo_takes_back_history_later_reopen_is_recorded(
             e.title
             for e in session.exec(
                 select(HistoryEntry)
-                .where(HistoryEntry.kind == "task")
+                .where(col(HistoryEntry.kind) == "task")
                 .order_by(col(HistoryEntry.id))
             ).all()
         ]

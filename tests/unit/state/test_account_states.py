@@ -1,7 +1,7 @@
 """Handlers of setup, set-password, forgot-password, team, profile and audit pages (G1)."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import AuditEvent, AuthSession, Brokerage, OutgoingEmail, User
 from leadapp.services import accounts, auth
@@ -97,6 +97,7 @@ async def test_forgot_password_answers_alike(engine, session, org, monkeypatch):
 @pytest.mark.authz("TeamState.set_leads_to")
 @pytest.mark.authz("TeamState.cancel_deactivate")
 async def test_agents_cannot_use_the_team_handlers(engine, session, org, monkeypatch):
+
     st = make_state(TeamState, engine, token_for(session, org.agent), monkeypatch)
     st.user_role = "broker"  # a forged client-side role changes nothing: the service decides
     await call(st, "load")
@@ -113,17 +114,18 @@ async def test_agents_cannot_use_the_team_handlers(engine, session, org, monkeyp
     session.expire_all()
     assert session.get_one(User, org.agent.id).role == "agent"
     assert session.get_one(User, org.agent2.id).is_active
-    assert session.exec(select(User).where(User.email == "x@y.test")).first() is None
+    assert session.exec(select(User).where(col(User.email) == "x@y.test")).first() is None
 
 
 async def test_broker_team_flow(engine, session, org, make_lead, monkeypatch):
+
     st = make_state(TeamState, engine, token_for(session, org.broker), monkeypatch)
     st.user_role = "broker"
     await call(st, "load")
     assert {m["email"] for m in st.members} >= {org.agent.email}
     await call(st, "add_user", {"name": "Neo New", "email": "neo@bayside.test", "role": "agent"})
     assert st.invite_link.count("token=") == 1  # no SMTP server in tests: the link is shown
-    neo = session.exec(select(User).where(User.email == "neo@bayside.test")).one()
+    neo = session.exec(select(User).where(col(User.email) == "neo@bayside.test")).one()
     await call(st, "resend", neo.id)
     make_lead(org.agent)
     st.members = st.members  # as loaded
@@ -145,6 +147,7 @@ async def test_broker_team_flow(engine, session, org, make_lead, monkeypatch):
 @pytest.mark.authz("ProfileState.end_session")
 @pytest.mark.authz("ProfileState.sign_out_everywhere")
 async def test_profile_is_your_own(engine, session, org, monkeypatch):
+
     other_token = token_for(session, org.agent2)
     mine = token_for(session, org.agent)
     second = token_for(session, org.agent)
@@ -157,7 +160,9 @@ async def test_profile_is_your_own(engine, session, org, monkeypatch):
     me = session.get(User, org.agent.id)
     assert (me.name, me.timezone, me.email_signature) == ("Alan A.", "Europe/Paris", "-- Alan")
     # Another user's session cannot be ended from here.
-    theirs = session.exec(select(AuthSession).where(AuthSession.user_id == org.agent2.id)).first()
+    theirs = session.exec(
+        select(AuthSession).where(col(AuthSession.user_id) == org.agent2.id)
+    ).first()
     assert "does not exist" in str(await call(st, "end_session", theirs.id))
     assert auth.user_for_token(session, other_token) is not None
     await call(st, "change_password", {"current": "wrong", "new": "x" * 12, "repeat": "x" * 12})

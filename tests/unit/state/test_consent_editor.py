@@ -22,7 +22,7 @@ async def test_consent_editor_handlers(engine, session, org, make_lead, monkeypa
     await call(other, "record_consent", {"action": "give", "method": "verbal"})
     await call(other, "close_consent")
     session.expire_all()
-    assert session.get(Lead, lead.id).texting_consent is False
+    assert session.get_one(Lead, lead.id).texting_consent is False
     assert texting_consent.history(session, org.broker, lead.id) == []
 
     st = await as_user(engine, session, org.agent, lead.id, ConsentEditor, monkeypatch)
@@ -33,7 +33,7 @@ async def test_consent_editor_handlers(engine, session, org, make_lead, monkeypa
     await call(st, "record_consent", {"action": "maybe", "method": "verbal"})
     await call(st, "record_consent", "not a form")
     session.expire_all()
-    assert session.get(Lead, lead.id).texting_consent is False
+    assert session.get_one(Lead, lead.id).texting_consent is False
     await call(st, "record_consent", {"action": "give", "method": "verbal", "note": "At showing"})
     assert st.consent_open is False and st.consent["given"] is True
     page = st.parent_state
@@ -42,7 +42,7 @@ async def test_consent_editor_handlers(engine, session, org, make_lead, monkeypa
     await call(st, "record_consent", {"action": "withdraw", "method": "stop"})
     await call(st, "close_consent")
     session.expire_all()
-    assert session.get(Lead, lead.id).texting_consent is False
+    assert session.get_one(Lead, lead.id).texting_consent is False
     got = texting_consent.history(session, org.broker, lead.id)
     assert [(g["given"], g["who"]) for g in got] == [
         (False, org.agent.name),

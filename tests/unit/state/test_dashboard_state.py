@@ -161,10 +161,10 @@ async def test_live_task_reloads_on_a_visible_change_only(
     await call(st, "load")
 
     class _Ctx:  # background tasks use `async with self`; the harness state needs no lock
-        async def __aenter__(self_):
+        async def __aenter__(self):
             return st
 
-        async def __aexit__(self_, *a):
+        async def __aexit__(self, *a):
             return False
 
     monkeypatch.setattr(

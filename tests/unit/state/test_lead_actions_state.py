@@ -5,7 +5,7 @@ changes only their own leads, only brokers assign and export, only the pool is c
 """
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Campaign, ExportLog, HistoryEntry, Lead, Market, OutgoingEmail
 from leadapp.services import rollups
@@ -142,6 +142,7 @@ async def test_all_matching_with_no_filter_is_the_whole_visible_list(
 @pytest.mark.authz("LeadActionsState.set_tag_text")
 @pytest.mark.authz("LeadActionsState.pick_tag")
 async def test_tag_dialog_adds_and_removes(engine, session, org, make_lead, monkeypatch):
+
     mine = [make_lead(org.agent) for _ in range(2)]
     theirs = make_lead(org.agent2)
     st, lst = await states(engine, session, org.agent, monkeypatch)
@@ -157,7 +158,8 @@ async def test_tag_dialog_adds_and_removes(engine, session, org, make_lead, monk
     assert "2 leads tagged" in toast_text(events) and st.tag_mode == ""
     session.expire_all()
     tagged = {
-        e.lead_id for e in session.exec(select(HistoryEntry).where(HistoryEntry.field == "tags"))
+        e.lead_id
+        for e in session.exec(select(HistoryEntry).where(col(HistoryEntry.field) == "tags"))
     }
     assert tagged == {lead.id for lead in mine}
     await call(lst, "toggle_page", True)
@@ -177,7 +179,7 @@ async def test_tag_dialog_adds_and_removes(engine, session, org, make_lead, monk
     await call(st, "pick_tag", "Spring")
     await call(st, "pick_tag", "spring")
     assert st.tag_text == "Hot, Spring"
-    assert session.exec(select(HistoryEntry).where(HistoryEntry.field == "tags")).all() != []
+    assert session.exec(select(HistoryEntry).where(col(HistoryEntry.field) == "tags")).all() != []
 
 
 @pytest.mark.authz("LeadActionsState.ask_bulk_delete")
@@ -254,6 +256,7 @@ async def test_row_delete_and_reactivate_only_the_users_own_leads(
 async def test_claim_from_the_pool_view_and_reject_back(
     engine, session, org, make_lead, monkeypatch
 ):
+
     pool_lead = make_lead(org.broker, first_name="Pat", last_name="Pool")
     theirs = make_lead(org.agent2)
     st, lst = await states(engine, session, org.agent, monkeypatch, "/leads?view=unassigned")
@@ -282,7 +285,9 @@ async def test_claim_from_the_pool_view_and_reject_back(
     assert fresh(session, pool_lead.id).assigned_agent_id is None
     session.expire_all()
     assert (
-        session.exec(select(OutgoingEmail).where(OutgoingEmail.kind == "notice")).one().to_address
+        session.exec(select(OutgoingEmail).where(col(OutgoingEmail.kind) == "notice"))
+        .one()
+        .to_address
         == "office@bayside.test"
     )
     exact(session, org)

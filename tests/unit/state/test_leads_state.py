@@ -3,7 +3,7 @@
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Lead, User
 from leadapp.state.base import AuthState
@@ -206,6 +206,7 @@ async def test_only_rows_on_screen_can_be_selected(engine, session, org, make_le
 @pytest.mark.authz("LeadListState.close_add")
 @pytest.mark.authz("LeadListState.save_add")
 async def test_add_lead_errors_by_field_then_success(engine, session, org, make_lead, monkeypatch):
+
     make_lead(org.agent, email="taken@example.com")
     st = await _loaded(engine, session, org.agent, monkeypatch)
     await call(st, "open_add")
@@ -240,7 +241,7 @@ async def test_add_lead_errors_by_field_then_success(engine, session, org, make_
             "assigned_agent_id": str(org.agent2.id),
         },
     )
-    lead = session.exec(select(Lead).where(Lead.email == "new@example.com")).one()
+    lead = session.exec(select(Lead).where(col(Lead.email) == "new@example.com")).one()
     assert (
         lead.assigned_agent_id == org.agent.id
         and lead.state == "ON"
@@ -249,7 +250,7 @@ async def test_add_lead_errors_by_field_then_success(engine, session, org, make_
     assert f"/leads/{lead.id}" in redirect_url(ev) and not st.add_open
     anon = make_state(LeadListState, engine, "forged", monkeypatch)
     await call(anon, "save_add", {"email": "sneaky@example.com"})
-    assert session.exec(select(Lead).where(Lead.email == "sneaky@example.com")).first() is None
+    assert session.exec(select(Lead).where(col(Lead.email) == "sneaky@example.com")).first() is None
     assert await call(anon, "save_add", "junk") != []
     await call(st, "close_add")
     assert not st.add_open

@@ -4,7 +4,7 @@ sheet (ShowingSheetState, services/listing_mail.sheet_page / print_sheet)."""
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import BrokerageMail, HistoryEntry, Listing, ListingSent, OutgoingEmail
 from leadapp.services import listing_mail
@@ -42,7 +42,7 @@ def test_sheet_page_shows_brokerage_agent_lead_and_listing(session, org, ctx):  
     assert li["photo_url"].endswith("ml1.jpg") and li["mls"] == "ML1"
     assert li["open_house"] == "Sun Dec 6, 12:00 PM PST"
     # reading the sheet records nothing; the broker may read it too, another agent not
-    assert session.exec(select(ListingSent).where(ListingSent.via == "email")).all() == []
+    assert session.exec(select(ListingSent).where(col(ListingSent.via) == "email")).all() == []
     listing_mail.sheet_page(session, org.broker, ctx.lead.id, "ML1")
     with pytest.raises(NotFound):
         listing_mail.sheet_page(session, org.agent2, ctx.lead.id, "ML1")
@@ -83,11 +83,15 @@ async def test_email_this_listing_refused_for_another_agent_sent_for_the_agent(
     await call(st.parent_state, "set_tab", "messages")
     events = await call(st, "send_email", {"note": "Worth a look on Saturday."})
     assert "Emailed 1 Main St" in str(events) and st.lm_listings == []
-    mail = session.exec(select(OutgoingEmail).where(OutgoingEmail.subject == "1 Main St, Berkeley"))
+    mail = session.exec(
+        select(OutgoingEmail).where(col(OutgoingEmail.subject) == "1 Main St, Berkeley")
+    )
     assert "Worth a look on Saturday." in mail.one().body
     # the open Messages tab shows it in the same reply
     assert any("1 Main St" in r["title"] for r in sub(st, MessagesTab).rows)
-    vias = session.exec(select(ListingSent.via).where(ListingSent.lead_id == ctx.lead.id)).all()
+    vias = session.exec(
+        select(col(ListingSent.via)).where(col(ListingSent.lead_id) == ctx.lead.id)
+    ).all()
     assert sorted(vias) == ["email", "showing_sheet"]
 
 
@@ -127,12 +131,12 @@ async def test_sheet_page_refused_for_another_agent_printed_once_for_the_agent(
         assert "window.print()" in str(events)
     sent = session.exec(
         select(ListingSent).where(
-            ListingSent.lead_id == ctx.lead.id, ListingSent.via == "showing_sheet"
+            col(ListingSent.lead_id) == ctx.lead.id, col(ListingSent.via) == "showing_sheet"
         )
     ).all()
     assert len(sent) == 2  # the fixture's one and this print
     assert session.exec(
-        select(HistoryEntry).where(HistoryEntry.title == "Showing sheet for Dec 6, 2026")
+        select(HistoryEntry).where(col(HistoryEntry.title) == "Showing sheet for Dec 6, 2026")
     ).one()
     # a forged lead id in the URL is checked like every lead route
     st = await sheet_as(engine, session, org.agent, "../1", "ML1", monkeypatch)
@@ -154,7 +158,7 @@ def test_sheet_of_several_listings_in_order_each_recorded_once(session, org, ctx
     before = session.exec(select(ListingSent)).all()
     listing_mail.print_sheet(session, org.agent, ctx.lead.id, "ML1,ML2,ML1", "2026-12-05")
     session.commit()
-    new = session.exec(select(ListingSent).where(ListingSent.via == "showing_sheet")).all()
+    new = session.exec(select(ListingSent).where(col(ListingSent.via) == "showing_sheet")).all()
     assert len(new) == len([r for r in before if r.via == "showing_sheet"]) + 2
     briefs = listing_mail.listing_briefs(session, org.agent, ctx.lead.id, [ctx.listing.id])
     assert [b["mls"] for b in briefs] == ["ML1"]
@@ -203,12 +207,12 @@ async def test_pick_two_search_results_and_email_them_in_one_message(
     assert "Emailed 2 listings" in str(events) and mail_st.lm_listings == []
     assert st.ps_picked_ids == []
     [mail] = session.exec(
-        select(OutgoingEmail).where(OutgoingEmail.subject == "2 listings for you")
+        select(OutgoingEmail).where(col(OutgoingEmail.subject) == "2 listings for you")
     ).all()
     assert "1 Main St" in mail.body and "2 Main St" in mail.body and "Saturday" in mail.body
     sent = session.exec(
-        select(ListingSent.listing_id).where(
-            ListingSent.lead_id == ctx.lead.id, ListingSent.via == "email"
+        select(col(ListingSent.listing_id)).where(
+            col(ListingSent.lead_id) == ctx.lead.id, col(ListingSent.via) == "email"
         )
     ).all()
     assert sorted(sent) == sorted([ids["ML1"], ids["ML2"]])
@@ -238,7 +242,7 @@ async def test_sheet_of_several_at_its_own_address(engine, session, org, ctx, mo
     await call(st, "print_sheet")
     shown = session.exec(
         select(ListingSent).where(
-            ListingSent.lead_id == ctx.lead.id, ListingSent.via == "showing_sheet"
+            col(ListingSent.lead_id) == ctx.lead.id, col(ListingSent.via) == "showing_sheet"
         )
     ).all()
     assert len(shown) == 3  # the fixture's one and one for each listing

@@ -127,8 +127,8 @@ async def test_campaigns_handlers(engine, session, org, other_org, make_lead, mo
     assert session.get_one(Campaign, c.id).active is True
     assert len(session.exec(select(Campaign)).all()) == 1
     subjects = session.exec(
-        select(CampaignStep.subject)
-        .where(CampaignStep.campaign_id == c.id)
+        select(col(CampaignStep.subject))
+        .where(col(CampaignStep.campaign_id) == c.id)
         .order_by(col(CampaignStep.position))
     ).all()
     assert subjects == ["Again", "Hi {first_name}"]

@@ -9,6 +9,7 @@ from leadapp.models import OutgoingEmail
 from leadapp.services import mail, outbox
 from leadapp.services.errors import NotFound
 from leadapp.state.outbox import OutboxState
+from tests.unit.mail_helpers import queue_for_lead
 from tests.unit.state_harness import call, make_state, token_for
 
 
@@ -16,25 +17,8 @@ from tests.unit.state_harness import call, make_state, token_for
 def emails(session, org, make_lead):
     mine = make_lead(org.agent, email="mine@example.com", first_name="Mia")
     theirs = make_lead(org.agent2, email="theirs@example.com", first_name="Theo")
-    a = mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=mine.id,
-        to=mine.email,
-        subject="Welcome Mia",
-        body="Hello Mia",
-        kind="campaign",
-    )
-    b = mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=theirs.id,
-        to=theirs.email,
-        subject="Hi Theo",
-        body="Hello",
-        kind="message",
-        created_by_id=org.agent2.id,
-    )
+    a = queue_for_lead(session, mine, "Welcome Mia", "Hello Mia", kind="campaign")
+    b = queue_for_lead(session, theirs, "Hi Theo", created_by_id=org.agent2.id)
     c = mail.queue(
         session,
         brokerage_id=org.brokerage.id,
@@ -135,15 +119,7 @@ async def test_outbox_handlers_check_the_user(engine, session, org, other_org, e
 def test_lead_emails_lists_every_kind_for_whoever_sees_the_lead(session, org, make_lead, emails):
     a, b, _ = emails
     pool = make_lead(org.broker, email="pool@example.com")  # unassigned: in the pool
-    mail.queue(
-        session,
-        brokerage_id=org.brokerage.id,
-        lead_id=pool.id,
-        to=pool.email,
-        subject="Your market report",
-        body="r",
-        kind="market_report",
-    )
+    queue_for_lead(session, pool, "Your market report", "r", kind="market_report")
     session.commit()
     got = outbox.lead_emails(session, org.agent, pool.id)
     assert [r["subject"] for r in got["rows"]] == ["Your market report"] and got["total"] == 1

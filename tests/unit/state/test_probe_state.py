@@ -15,8 +15,9 @@ def _root_values(root) -> dict:
 
 @pytest.mark.authz("ProbeState.ping")
 async def test_ping_echoes_only_a_number_and_changes_nothing_else():
-    root = rx.State(_reflex_internal_init=True)
+    root = rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
     st = root.substates[ProbeState.get_name()]
+    assert isinstance(st, ProbeState)
     before = _root_values(root)
     await call(st, "ping", 7)
     assert st.seq == 7

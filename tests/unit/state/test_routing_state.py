@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import AgentAvailability, AgentGroup, Notification, RoutingRule, RoutingSettings
 from leadapp.services import activity, notify, routing_admin
@@ -29,7 +29,7 @@ async def test_agents_cannot_manage_routing(engine, session, org, monkeypatch):
     session.flush()
     r = routing_admin.save_rule(session, org.broker, {"name": "R", "target": "pool"})
     session.commit()
-    stamp = session.get(RoutingSettings, org.brokerage.id).rules_version
+    stamp = session.get_one(RoutingSettings, org.brokerage.id).rules_version
     st = make_state(RoutingState, engine, token_for(session, org.agent), monkeypatch)
     await call(st, "load")
     assert st.rules == [] and st.groups == []  # an agent sees only their own part
@@ -101,6 +101,7 @@ async def test_agents_set_only_their_own_availability_and_known_kinds(
 async def test_the_bell_shows_and_changes_only_the_users_own(
     engine, session, org, make_lead, monkeypatch
 ):
+
     lead = make_lead(org.agent)
     notify.send(session, org.brokerage.id, [org.agent.id], "assigned", "Yours", lead_id=lead.id)
     notify.send(session, org.brokerage.id, [org.agent2.id], "assigned", "Theirs")
@@ -108,7 +109,9 @@ async def test_the_bell_shows_and_changes_only_the_users_own(
     st = make_state(NotificationState, engine, token_for(session, org.agent), monkeypatch)
     await call(st, "toggle", True)
     assert st.unread == 1 and [i["title"] for i in st.items] == ["Yours"]
-    theirs = session.exec(select(Notification).where(Notification.user_id == org.agent2.id)).one()
+    theirs = session.exec(
+        select(Notification).where(col(Notification.user_id) == org.agent2.id)
+    ).one()
     await call(st, "mark_read", theirs.id)
     await call(st, "mark_all_read")
     session.expire_all()

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Task, utcnow
 from leadapp.state import reminders as rem_mod
@@ -73,6 +73,7 @@ async def test_filters_go_into_the_url_and_junk_is_dropped(engine, session, org,
 async def test_agent_cannot_complete_or_reopen_anothers_task(
     engine, session, org, make_lead, monkeypatch
 ):
+
     theirs = add(session, org.agent2, title="theirs")
     done_theirs = add(session, org.agent2, title="done", done=utcnow())
     lead = make_lead(org.agent)
@@ -94,7 +95,7 @@ async def test_agent_cannot_complete_or_reopen_anothers_task(
     assert "Undo" in str(events)
     session.expire_all()
     assert session.get_one(Task, mine.id).completed_at is not None
-    h = session.exec(select(HistoryEntry).where(HistoryEntry.kind == "task")).one()
+    h = session.exec(select(HistoryEntry).where(col(HistoryEntry.kind) == "task")).one()
     assert h.actor_id == org.agent.id
     await call(st, "undo_complete", mine.id)
     session.expire_all()

@@ -12,7 +12,7 @@ from leadapp.state.todo import LeadTasksState, TaskDialogState
 KIND_ICONS = {"todo": "square-check", "call": "phone", "showing": "house", "meeting": "users"}
 
 
-def _kind_icon(kind) -> rx.Component:
+def _kind_icon(kind):
     return rx.match(
         kind,
         *[(k, rx.icon(icon, size=16)) for k, icon in KIND_ICONS.items()],

@@ -174,12 +174,12 @@ class LeadState(LeadTabBar, AuthState):
         try:
             result = await self._with_user(fn, self.lead_id, *args)
         except ServiceError as exc:
-            return False, self._fail(exc)
+            return False, [self._fail(exc)]
         events = []
         if refresh:
             failed = await self._refresh()
             if failed is not None:
-                return False, failed
+                return False, [failed]
         if tabs:
             failed = await self._tabs_changed()
             if failed is not None:

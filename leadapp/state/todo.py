@@ -238,7 +238,7 @@ class TaskDialogState(AuthState):
     async def save(self, form: dict):
         if not isinstance(form, dict):
             return rx.toast.error("Nothing to save.")
-        data = {
+        data: dict[str, str | int | None] = {
             k: str(form.get(k) or "")[:5000] for k in ("title", "notes", "due_date", "due_time")
         }
         data["kind"] = self.kind
@@ -364,7 +364,7 @@ class AgendaState(AuthState):
         """After the task dialog saved: refresh when the dashboard is on screen."""
         return await self._refresh_if_here()
 
-    async def _narrow(self, agent_id) -> list | None:
+    async def _narrow(self, agent_id):
         """Show this agent's day ("" = the user's own); the dashboard calls it in its own
         event, so narrowing every panel is one reply."""
         value = str(agent_id or "")[:12]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Brokerage, Lead, as_utc, utcnow
 
@@ -46,13 +46,13 @@ def _stored_answers(
     seen: dict[str, dict] = {}
     for start in range(0, len(keys), 500):
         for act_id, lead_id, kind, key, received, lead_created in session.execute(
-            select(
-                Activity.id,
-                Activity.lead_id,
-                Activity.kind,
-                Activity.idempotency_key,
-                Activity.received_at,
-                Lead.created_at,
+            sa.select(
+                col(Activity.id),
+                col(Activity.lead_id),
+                col(Activity.kind),
+                col(Activity.idempotency_key),
+                col(Activity.received_at),
+                col(Lead.created_at),
             )
             .join(Lead, Lead.id == Activity.lead_id)
             .where(
@@ -84,19 +84,19 @@ def _locked_leads(
     emails = list({ev["email"] for _, ev in fresh})
     leads: dict[str, LeadRow] = {}
     lcols = (
-        Lead.id,
-        Lead.email,
-        Lead.assigned_agent_id,
-        Lead.rating_score,
-        Lead.last_activity_at,
-        Lead.website_password_hash,
-        Lead.status,
+        col(Lead.id),
+        col(Lead.email),
+        col(Lead.assigned_agent_id),
+        col(Lead.rating_score),
+        col(Lead.last_activity_at),
+        col(Lead.website_password_hash),
+        col(Lead.status),
     )
     for start in range(0, len(emails), 500):
         # Locked (PostgreSQL; SQLite serialises writers anyway) so that a concurrent bulk change
         # cannot move the lead's agent or status between this read and the roll-up writes below.
         for row in session.execute(
-            select(*lcols)
+            sa.select(*lcols)
             .where(Lead.brokerage_id == brokerage_id, Lead.email.in_(emails[start : start + 500]))
             .order_by(Lead.id)
             .with_for_update()

@@ -206,7 +206,7 @@ def insert_activities(session: Session, rows: list[dict]) -> list[int]:
         return []
     if session.get_bind().dialect.name == "sqlite":
         conn = session.connection()
-        start = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM activity").scalar()
+        start = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM activity").scalar_one()
         received = db_text(rows[0]["received_at"])
         tuples = [
             (

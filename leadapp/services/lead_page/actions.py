@@ -16,7 +16,7 @@ from leadapp.models.enums import DEFAULT_QUICK_EVENTS, HISTORY_KINDS
 from leadapp.services import access, leads, mail, tags
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from leadapp.services.history import add_entry, audit, remove_entry
-from leadapp.services.rows import get_row
+from leadapp.services.rows import get_row, id_of
 from leadapp.services.security import hash_password
 from leadapp.services.validation import check_money, clean
 
@@ -142,7 +142,7 @@ def quick_event(session: Session, user: User, lead_id, label: str) -> QuickEvent
     lead.updated_at = utcnow()
     session.add(lead)
     session.flush()
-    return {"id": entry.id, "title": label}
+    return {"id": id_of(entry), "title": label}
 
 
 def undo_quick_event(session: Session, user: User, lead_id, entry_id) -> None:

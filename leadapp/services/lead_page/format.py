@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from leadapp.models import User, as_utc
 from leadapp.models.enums import PROPERTY_TYPES
+from leadapp.services.rows import id_of
 
 PAGE_SIZE = 20
 
@@ -56,7 +57,8 @@ def _user_names(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+    users = session.exec(select(User).where(col(User.id).in_(ids))).all()
+    return {id_of(u): u.name for u in users}
 
 
 def criteria_text(c: dict | None) -> str:

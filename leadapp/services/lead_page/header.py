@@ -29,10 +29,10 @@ from leadapp.models.enums import (
     STAGES,
 )
 from leadapp.services import access, leads, rating, speed, tags, texting_consent
-from leadapp.services.rows import get_row
+from leadapp.services.rows import get_row, id_of
 
 from .format import _user_names, fmt_date, fmt_dt, money
-from .types import ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
+from .types import AgentChoice, ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
 
 
 def rating_explanation(session: Session, lead: Lead, now: datetime | None = None) -> RatingInfo:
@@ -90,9 +90,9 @@ def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
     lead_tags = tags.tags_of(session, [lead.id])[lead.id]
     can_change = access.can_change_lead(user, lead)
     is_broker = access.is_broker(user)
-    agents = []
+    agents: list[AgentChoice] = []
     if is_broker:
-        agents = [{"id": str(u.id), "name": u.name} for u in leads.agents_of(session, user)]
+        agents = [AgentChoice(id=str(u.id), name=u.name) for u in leads.agents_of(session, user)]
     n_users = session.exec(
         select(sa.func.count())
         .select_from(User)
@@ -101,7 +101,7 @@ def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
     counts = tab_counts(session, lead)
     return {
         # N2: speed to lead beside the agent
-        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id, ""))
+        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id or 0, ""))
         | {
             "speed": speed.line(session, lead),
             # TCPA: the last consent change, who, when and how
@@ -129,7 +129,7 @@ def contact_dict(lead: Lead, user: User, agent_name: str) -> ContactInfo:
         if p
     )
     return {
-        "id": lead.id,
+        "id": id_of(lead),
         "name": name,
         "email": lead.email,
         "phone": lead.phone,

@@ -9,6 +9,7 @@ from leadapp.models import ApiKey, HistoryEntry, OutgoingEmail, User
 from leadapp.models.enums import HISTORY_KINDS
 from leadapp.services import access
 from leadapp.services.errors import ValidationFailed
+from leadapp.services.rows import id_of
 
 from .format import PAGE_SIZE, _page, _user_names, fmt_dt, pages_of
 from .types import HistoryPage, HistoryRow, MessageRow, MessagesPage
@@ -27,7 +28,7 @@ def _key_names(session: Session, ids) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.exec(select(ApiKey).where(col(ApiKey.id).in_(ids))).all()
-    return {k.id: f"API key {k.name}" for k in rows}
+    return {id_of(k): f"API key {k.name}" for k in rows}
 
 
 def history_page(session: Session, user: User, lead_id, what: str = "", page=0) -> HistoryPage:

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Activity, HistoryEntry, Listing, ListingSent, Task, User, as_utc
 from leadapp.models.enums import ACTIVITY_KINDS, CONTACT_KINDS
 from leadapp.services import access
+from leadapp.services.rows import id_of
 
 from .format import PAGE_SIZE, _page, _user_names, fmt_dt, money, pages_of
 from .types import ListingsSentPage, ToolUse
@@ -36,7 +37,7 @@ def listings_sent_page(session: Session, user: User, lead_id, page=0) -> Listing
     return {
         "rows": [
             {
-                "id": s.id,
+                "id": id_of(s),
                 "listing_id": s.listing_id,
                 "when": fmt_dt(s.created_at, user),
                 "address": f"{listing.street}, {listing.city}",
@@ -45,7 +46,7 @@ def listings_sent_page(session: Session, user: User, lead_id, page=0) -> Listing
                 "beds": listing.beds,
                 "baths": f"{listing.baths:g}",
                 "via": "Showing sheet" if s.via == "showing_sheet" else "Emailed",
-                "who": names.get(s.user_id, "System"),
+                "who": names.get(s.user_id or 0, "System"),
             }
             for s, listing in rows
         ],

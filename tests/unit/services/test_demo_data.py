@@ -38,7 +38,9 @@ def test_load_is_consistent(tmp_path):
         assert {u.role for u in s.exec(select(User)).all()} == {"broker", "agent"}
         assert rollups.check(s, 1) == []
         # the planner has statistics for the new rows (ANALYZE after the load)
-        assert s.exec(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'activity'")).one()[0]
+        assert s.execute(
+            text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'activity'")
+        ).scalar_one()
         # every lead is searchable (indexed in bulk): by name and by a run of its phone digits
         from leadapp.services import lead_query
 

@@ -131,7 +131,7 @@ async def test_a_large_import_refreshes_the_planner_statistics(engine, session, 
     assert st.phase == "done" and st.result.leads == 2
     if engine.dialect.name == "postgresql":  # the row estimate ANALYZE sets: the two leads
         stats = "SELECT reltuples::int FROM pg_class WHERE relname = 'lead'"
-        assert session.exec(text(stats)).one()[0] == 2
+        assert session.execute(text(stats)).scalar_one() == 2
     else:  # SQLite: ANALYZE writes the lead table's indexes into sqlite_stat1
         stats = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'lead'"
-        assert session.exec(text(stats)).one()[0] > 0
+        assert session.execute(text(stats)).scalar_one() > 0

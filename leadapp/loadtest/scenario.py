@@ -197,7 +197,7 @@ class SimUser:
         self.on_lead = reply is not None
         if reply is not None:
             self.quick = _var(reply, LEAD, "quick_events", self.quick) or self.quick
-            self.tab = _var(reply, LEAD, "tab", self.tab) or self.tab
+            self.tab = "activity"  # the page's on_load opens the Activity tab
 
     def switch_tab(self):
         if not self.on_lead:

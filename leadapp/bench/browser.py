@@ -4,8 +4,9 @@ Each action is timed in the page itself (bench/browser_timing.py): from the inpu
 the animation frame after the watched element's text changed, i.e. the new content is
 rendered. p50 and p95 over `REPS` repetitions, alternating between two views so every
 repetition changes something. Every websocket frame the page sends in an action is counted
-(socket.io event frames, "42..."): each is one server round trip. Beside each row: the service call the same action runs, timed in-process on the
-same database (so the stack's own cost is visible).
+(socket.io event frames, "42..."): each is one server round trip. Beside each row: the
+service call the same action runs, timed in-process on the same database (so the stack's
+own cost is visible).
 
 Sizes: the demo brokerage (`--leads 2000`, what `leadapp seed` loads); any `--leads N` works
 (1M: seeded once into `--workdir`, ~11 minutes).

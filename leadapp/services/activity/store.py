@@ -182,7 +182,8 @@ def activity_rows(
     ]
 
 
-_ACT_COLS = (
+# The activity columns a bulk writer fills (the ingest here, the demo loader with the ids).
+ACTIVITY_COLUMNS = (
     "brokerage_id",
     "lead_id",
     "kind",
@@ -225,7 +226,7 @@ def insert_activities(session: Session, rows: list[dict]) -> list[int]:
             )
             for r in rows
         ]
-        insert_rows(conn, "activity", _ACT_COLS, tuples)
+        insert_rows(conn, "activity", ACTIVITY_COLUMNS, tuples)
         return list(range(start + 1, start + 1 + len(rows)))
     t = Activity.__table__
     res = session.execute(sa.insert(t).returning(t.c.id, sort_by_parameter_order=True), rows)

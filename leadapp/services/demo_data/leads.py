@@ -11,6 +11,7 @@ import numpy as np
 
 from leadapp.models.enums import LEAD_SOURCES
 from leadapp.services import rating
+from leadapp.services.activity.store import ACTIVITY_COLUMNS
 from leadapp.services.lead_rows import lead_rows
 
 from .common import DAY, Chunk, Ctx, _ts
@@ -224,19 +225,7 @@ def activity_chunks(ctx: Ctx, la: LeadArrays, listing_rows: list[tuple]) -> Iter
     rng, pg, nl = ctx.rng, ctx.pg, len(listing_rows)
     all_s, all_lead, all_kind, kind_names = la.all_s, la.all_lead, la.all_kind, la.kind_names
     # activities, in chunks
-    cols = (
-        "id",
-        "brokerage_id",
-        "lead_id",
-        "kind",
-        "occurred_at",
-        "received_at",
-        "mls_number",
-        "listing_id",
-        "criteria",
-        "details",
-        "idempotency_key",
-    )
+    cols = ("id", *ACTIVITY_COLUMNS)
     listing_pick = rng.integers(0, nl, len(all_s)) if nl else np.zeros(len(all_s), dtype=int)
     needs_listing = np.isin(
         all_kind,

@@ -58,10 +58,7 @@ def lead_list_cases(page, frames, base: str) -> list[dict]:
     ]
 
     def pick_size(n):
-        return (
-            lambda: tid("page-size").click(),
-            lambda: page.get_by_role("option", name=n).click(),
-        )
+        return (None, lambda: tid("page-size").select_option(n))
 
     out.append(
         run_case(

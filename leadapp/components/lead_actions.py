@@ -16,9 +16,9 @@ from leadapp.components.ui import (
     confirm_dialog,
     dialog,
     error_line,
-    icon_action,
     icon_text_button,
     muted,
+    plain_icon,
 )
 from leadapp.state.lead_actions import LeadActionsState as A
 from leadapp.state.leads import LeadListState as S
@@ -162,8 +162,13 @@ def _bulk_buttons() -> rx.Component:
 
 
 def row_menu(row) -> rx.Component:
+    """The last cell of a row: Claim (an agent's Unassigned view) and the "⋯" menu.
+
+    Plain elements with Radix Themes' classes (see lead_table.py): a page of rows mounts one
+    Radix menu root per row and nothing else; the menu's content is mounted only when opened.
+    """
     lid = row["id"].to(int)
-    return rx.hstack(
+    return rx.el.div(
         rx.cond(
             S.unassigned_view & ~S.is_broker,
             icon_text_button(
@@ -171,9 +176,7 @@ def row_menu(row) -> rx.Component:
             ),
         ),
         _row_menu(row),
-        spacing="1",
-        align="center",
-        justify="end",
+        class_name="lt-row-actions",
     )
 
 
@@ -184,13 +187,13 @@ def _row_menu(row) -> rx.Component:
     can_change = S.is_broker | mine
     return rx.menu.root(
         rx.menu.trigger(
-            icon_action(
-                "ellipsis",
-                "Lead actions",
-                testid="row-menu",
-                variant="ghost",
-                color_scheme="gray",
-                icon_size=16,
+            rx.el.button(
+                plain_icon("ellipsis"),
+                type="button",
+                aria_label="Lead actions",
+                data_testid="row-menu",
+                data_accent_color="gray",
+                class_name="rt-reset rt-BaseButton rt-r-size-1 rt-variant-ghost rt-IconButton",
             ),
         ),
         rx.menu.content(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from leadapp.components.ui import plain_icon
 from leadapp.state.leads import LeadListState as S
 
 # (column key, header, sortable); "name" is always shown.
@@ -42,10 +43,10 @@ def _sort_icon(column: str) -> rx.Component:
         S.sort == column,
         rx.cond(
             S.dir == "asc",
-            rx.icon("arrow-up", size=14, data_testid=f"sorted-{column}-asc"),
-            rx.icon("arrow-down", size=14, data_testid=f"sorted-{column}-desc"),
+            plain_icon("arrow-up", 14, data_testid=f"sorted-{column}-asc"),
+            plain_icon("arrow-down", 14, data_testid=f"sorted-{column}-desc"),
         ),
-        rx.icon("chevrons-up-down", size=12, color=rx.color("gray", 8)),
+        plain_icon("chevrons-up-down", 12, class_name="lt-unsorted"),
     )
 
 
@@ -263,12 +264,15 @@ def pager() -> rx.Component:
     return rx.hstack(
         rx.hstack(
             rx.text("Rows per page", size="2", color_scheme="gray"),
-            rx.select.root(
-                rx.select.trigger(data_testid="page-size", aria_label="Rows per page"),
-                rx.select.content(*[rx.select.item(n, value=n) for n in ("20", "50", "100")]),
+            # a native select: no popup to mount and position, keyboard and screen readers
+            # as the platform does them
+            rx.el.select(
+                *[rx.el.option(n, value=n) for n in ("20", "50", "100")],
                 value=S.size_text,
                 on_change=S.set_size,
-                size="1",
+                aria_label="Rows per page",
+                data_testid="page-size",
+                class_name="lt-select",
             ),
             spacing="2",
             align="center",

@@ -47,6 +47,37 @@ def notice(
     )
 
 
+# A few lucide icons as plain SVG elements, for what a page of rows repeats (a lucide icon
+# component per row costs more script per render than the rest of the row).
+LUCIDE_PATHS = {
+    "arrow-up": ("m5 12 7-7 7 7", "M12 19V5"),
+    "arrow-down": ("M12 5v14", "m19 12-7 7-7-7"),
+    "chevrons-up-down": ("m7 15 5 5 5-5", "m7 9 5-5 5 5"),
+}
+
+
+def plain_icon(name: str, size: int = 16, **props: Any) -> rx.Component:
+    """lucide's `name` (one of LUCIDE_PATHS, or "ellipsis") drawn as a plain <svg>."""
+    shapes = (
+        [rx.el.svg.circle(cx=str(x), cy="12", r="1") for x in (5, 12, 19)]
+        if name == "ellipsis"
+        else [rx.el.svg.path(d=d) for d in LUCIDE_PATHS[name]]
+    )
+    return rx.el.svg(
+        *shapes,
+        width=str(size),
+        height=str(size),
+        view_box="0 0 24 24",
+        fill="none",
+        stroke="currentColor",
+        stroke_width="2",
+        stroke_linecap="round",
+        stroke_linejoin="round",
+        aria_hidden="true",
+        **props,
+    )
+
+
 def icon_action(
     icon: str,
     label: str,

@@ -27,7 +27,10 @@ def test_wrong_password_is_refused_with_a_message(page, server):
     page.fill("#email", "broker@demo.leadapp.io")
     page.fill("#password", "not the password")
     page.click("[data-testid=sign-in]")
-    expect(page.get_by_test_id("login-error")).to_have_text("Wrong email or password.")
+    # the first event of a fresh page waits for its socket and hydration: as long as a sign-in
+    expect(page.get_by_test_id("login-error")).to_have_text(
+        "Wrong email or password.", timeout=30_000
+    )
     assert "/login" in page.url
 
 

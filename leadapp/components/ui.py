@@ -48,32 +48,28 @@ def notice(
 
 
 # A few lucide icons as plain SVG elements, for what a page of rows repeats (a lucide icon
-# component per row costs more script per render than the rest of the row).
-LUCIDE_PATHS = {
-    "arrow-up": ("m5 12 7-7 7 7", "M12 19V5"),
-    "arrow-down": ("M12 5v14", "m19 12-7 7-7-7"),
-    "chevrons-up-down": ("m7 15 5 5 5-5", "m7 9 5-5 5 5"),
+# component per row costs more script per render than the rest of the row): each icon is
+# its shapes, (SVG element, attributes), on lucide's 24 x 24 grid.
+LUCIDE_SHAPES: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
+    "arrow-up": (("path", {"d": "m5 12 7-7 7 7"}), ("path", {"d": "M12 19V5"})),
+    "arrow-down": (("path", {"d": "M12 5v14"}), ("path", {"d": "m19 12-7 7-7-7"})),
+    "chevrons-up-down": (("path", {"d": "m7 15 5 5 5-5"}), ("path", {"d": "m7 9 5-5 5 5"})),
+    "ellipsis": tuple(("circle", {"cx": x, "cy": "12", "r": "1"}) for x in ("5", "12", "19")),
 }
 
 
-def plain_icon(name: str, size: int = 16, **props: Any) -> rx.Component:
-    """lucide's `name` (one of LUCIDE_PATHS, or "ellipsis") drawn as a plain <svg>."""
-    shapes = (
-        [rx.el.svg.circle(cx=str(x), cy="12", r="1") for x in (5, 12, 19)]
-        if name == "ellipsis"
-        else [rx.el.svg.path(d=d) for d in LUCIDE_PATHS[name]]
-    )
+def plain_icon(name: str, size: int = 16, class_name: str = "", **props: Any) -> rx.Component:
+    """lucide's `name` (one of LUCIDE_SHAPES) drawn as a plain <svg>; its stroke comes from
+    the `lt-icon` class in assets/leadapp.css (as props, Reflex would make them an emotion
+    style per element).
+    """
     return rx.el.svg(
-        *shapes,
+        *[getattr(rx.el.svg, tag)(**attrs) for tag, attrs in LUCIDE_SHAPES[name]],
         width=str(size),
         height=str(size),
         view_box="0 0 24 24",
-        fill="none",
-        stroke="currentColor",
-        stroke_width="2",
-        stroke_linecap="round",
-        stroke_linejoin="round",
         aria_hidden="true",
+        class_name=f"lt-icon {class_name}".strip(),
         **props,
     )
 

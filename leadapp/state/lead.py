@@ -31,6 +31,7 @@ from leadapp.services.lead_page.types import (
 
 from .base import AuthState
 from .lead_tabbar import LeadTabBar
+from .url import route_args
 
 DIALOGS = ("message", "password", "reject", "edit")
 # The tabs in the order shown; each key is the TAB of one substate in state/lead_tabs/.
@@ -139,7 +140,7 @@ class LeadState(LeadTabBar, AuthState):
         """on_load: this lead's header, and its Activity tab open (one event)."""
         self._clear()
         self.error = ""
-        self.lead_id = _lead_id_from(self.router.page.params.get("lead_id", ""))
+        self.lead_id = _lead_id_from(route_args(self.router).get("lead_id", ""))
         for name in self._filled_tabs:  # the previous lead's rows go
             (await self._tab_state(name)).reset()
         self._fresh_tabs, self._filled_tabs = [], []

@@ -19,7 +19,7 @@ from leadapp.services.lead_page.types import SheetPage
 
 from .base import AuthState
 from .lead import _lead_id_from
-from .url import follow_url
+from .url import follow_url, route_args
 
 EMPTY_SHEET: SheetPage = {
     "brokerage": "",
@@ -68,7 +68,7 @@ class ShowingSheetState(AuthState):
     @rx.event
     async def load(self):
         """on_load: the sheet for the URL's lead, listings and date (today without one)."""
-        params = self.router.page.params
+        params = route_args(self.router)
         query = self.router.url.query_parameters
         self.sheet_lead_id = _lead_id_from(params.get("lead_id", ""))
         # the one-listing route has the MLS number in its path, the other in ?mls=

@@ -15,7 +15,7 @@ from leadapp.services.errors import NotSignedIn, ServiceError
 
 from .base import AuthState
 from .todo_query import PAGE_ROWS, ROW_KEYS, TodoQuery, int_arg, light_rows
-from .url import set_if_changed
+from .url import route_args, set_if_changed
 
 __all__ = ["PAGE_ROWS", "ROW_KEYS", "AgendaState", "LeadTasksState", "TaskDialogState", "TodoState"]
 
@@ -275,7 +275,7 @@ class LeadTasksState(AuthState):
     @rx.event
     async def load(self):
         """on_load of the lead page: reads lead_id from the route."""
-        return await self._load(self.router.page.params.get("lead_id", ""))
+        return await self._load(route_args(self.router).get("lead_id", ""))
 
     async def _load(self, lead_id):
         """The lead's tasks; only the vars whose value changed are assigned (and resent)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote
 
 import reflex as rx
 
@@ -41,6 +42,26 @@ def follow_url(path: str, query: str = "", replace: bool = False) -> rx.event.Ev
     """The client-side event that shows path?query in the address bar (no navigation)."""
     url = path + (f"?{query}" if query else "")
     return rx.call_script(_SCRIPT.format(url=json.dumps(url), call=_REPLACE if replace else _PUSH))
+
+
+def route_args(router: Any) -> dict[str, str]:
+    """The dynamic segments of the page's route (`/leads/[lead_id]` → {"lead_id": "12"}).
+
+    `router.route_id` is the matched route pattern and `router.url.path` the address the
+    browser shows; a configured frontend prefix only adds leading segments, so the pattern is
+    matched against the path's last segments. A path that does not fit gives {}.
+    """
+    pattern = [p for p in str(router.route_id).split("/") if p]
+    parts = [p for p in str(router.url.path).split("/") if p]
+    if not pattern or len(parts) < len(pattern):
+        return {}
+    args: dict[str, str] = {}
+    for want, got in zip(pattern, parts[len(parts) - len(pattern) :], strict=True):
+        if want.startswith("[") and want.endswith("]"):
+            args[want[1:-1].removeprefix("...")] = unquote(got)
+        elif want != got:
+            return {}
+    return args
 
 
 def set_if_changed(state: Any, name: str, value: Any) -> bool:

@@ -31,7 +31,7 @@ from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
 from leadapp.services import rollups
 from leadapp.state.lead import LeadState
-from tests.unit.state_harness import call, make_state, token_for
+from tests.unit.state_harness import at_lead, call, make_state, token_for
 
 T = TypeVar("T")
 
@@ -173,7 +173,7 @@ async def as_user(engine, session, user, lead_id, cls, monkeypatch):
     """The page opened by `user` (LeadState.load, as on_load), then the `cls` substate."""
     st = make_state(cls, engine, token_for(session, user), monkeypatch)
     page = st if cls is LeadState else st.parent_state
-    page.router.page.params["lead_id"] = str(lead_id)
+    at_lead(page, lead_id)
     await call(page, "load")
     return st
 

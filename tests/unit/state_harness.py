@@ -91,12 +91,18 @@ def redirect_url(events) -> str:
     return ""
 
 
-def at_url(st, url: str):
-    """Put the state on a page URL (path and query), as the browser would."""
+def at_url(st, url: str, route: str = ""):
+    """Put the state on a page URL (path and query), as the browser would; `route` is the
+    matched pattern of a dynamic page (`/leads/[lead_id]`), the path itself by default."""
     st.router = RouterData.from_router_data(
         {
-            constants.RouteVar.PATH: url.split("?")[0],
+            constants.RouteVar.PATH: route or url.split("?")[0],
             constants.RouteVar.ORIGIN: url,
             constants.RouteVar.HEADERS: {"origin": "http://app.test"},
         }
     )
+
+
+def at_lead(st, lead_id) -> None:
+    """Put the state on the lead page of `lead_id` (/leads/[lead_id])."""
+    at_url(st, f"/leads/{lead_id}", route="/leads/[lead_id]")

@@ -2,6 +2,7 @@
 sheet (ShowingSheetState, services/listing_mail.sheet_page / print_sheet)."""
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pytest
 from sqlmodel import col, select
@@ -97,7 +98,11 @@ async def test_email_this_listing_refused_for_another_agent_sent_for_the_agent(
 
 async def sheet_as(engine, session, user, lead_id, mls, monkeypatch):
     st = make_state(ShowingSheetState, engine, token_for(session, user), monkeypatch)
-    st.router.page.params.update({"lead_id": str(lead_id), "mls": mls})
+    at_url(
+        st,
+        f"http://app.test/leads/{lead_id}/listing/{quote(str(mls), safe='')}/sheet",
+        route="/leads/[lead_id]/listing/[mls]/sheet",
+    )
     await call(st, "load")
     return st
 
@@ -227,8 +232,7 @@ async def test_pick_two_search_results_and_email_them_in_one_message(
 
 async def sheet_at(st, lead_id, mls):
     """The several-listings route, as the browser opens it."""
-    at_url(st, f"http://app.test/leads/{lead_id}/sheet?mls={mls}")
-    st.router.page.params.update({"lead_id": str(lead_id)})
+    at_url(st, f"http://app.test/leads/{lead_id}/sheet?mls={mls}", route="/leads/[lead_id]/sheet")
     await call(st, "load")
 
 

@@ -9,7 +9,7 @@ from leadapp.state.lead import LeadState
 from leadapp.state.login import LoginState
 from leadapp.state.settings import SettingsState
 from tests.conftest import PASSWORD
-from tests.unit.state_harness import call, make_state, token_for
+from tests.unit.state_harness import at_lead, call, make_state, token_for
 
 
 def redirects(events) -> list[str]:
@@ -161,6 +161,6 @@ async def test_timezone_is_the_users_own_and_validated(engine, session, org, mon
 async def test_lead_page_refuses_another_agents_lead(engine, session, org, make_lead, monkeypatch):
     theirs = make_lead(org.agent2)
     st = make_state(LeadState, engine, token_for(session, org.agent), monkeypatch)
-    st.router.page.params["lead_id"] = str(theirs.id)
+    at_lead(st, theirs.id)
     await call(st, "load")
     assert st.lead == {} and "not yours" in st.error

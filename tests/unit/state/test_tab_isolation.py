@@ -10,7 +10,7 @@ from leadapp.state.lead_tabs import ActivityTab  # noqa: F401 (the lead page's t
 from leadapp.state.leads import LeadListState
 from leadapp.state.login import LoginState
 from tests.conftest import PASSWORD
-from tests.unit.state_harness import at_url, call, make_state
+from tests.unit.state_harness import at_lead, at_url, call, make_state
 
 S = TypeVar("S", bound=BaseState)
 
@@ -32,7 +32,7 @@ async def _broker_tab(engine, org, make_lead, monkeypatch):
     await call(lst, "load")
     assert any("Secret" in str(r) for r in lst.rows)
     page = _sibling(login, LeadState)
-    page.router.page.params["lead_id"] = str(lead.id)
+    at_lead(page, lead.id)
     await call(page, "load")
     assert page.lead
     return login, lst, page

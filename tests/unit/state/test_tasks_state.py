@@ -10,7 +10,7 @@ from leadapp.state import reminders as rem_mod
 from leadapp.state import tabs as tabs_mod
 from leadapp.state.reminders import ReminderState
 from leadapp.state.todo import LeadTasksState, TaskDialogState, TodoState
-from tests.unit.state_harness import at_url, call, make_state, redirect_url, token_for
+from tests.unit.state_harness import at_lead, at_url, call, make_state, redirect_url, token_for
 
 
 def add(session, owner, *, lead=None, kind="todo", title="T", due=None, done=None):
@@ -209,7 +209,7 @@ async def test_lead_tasks_panel_refuses_another_agents_lead(
     t_other = add(session, org.agent2, lead=mine, title="by the old agent")
     t_theirs = add(session, org.agent2, lead=theirs, title="theirs")
     st = make_state(LeadTasksState, engine, token_for(session, org.agent), monkeypatch)
-    st.router.page.params["lead_id"] = str(theirs.id)
+    at_lead(st, theirs.id)
     await call(st, "load")
     assert st.lead_tasks == [] and "not yours" in st.lead_tasks_error
     events = await call(st, "toggle", t_theirs.id, True)

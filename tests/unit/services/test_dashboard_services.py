@@ -4,88 +4,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from leadapp.models import Activity, Lead, utcnow
-from leadapp.models.enums import ACTIVITY_KINDS, LEAD_STATUSES, STAGES
-from leadapp.services import activity as act_svc
 from leadapp.services import dashboard as dash
 from leadapp.services import leads as lead_svc
-from leadapp.services import live, rating, rollups, tasks
+from leadapp.services import rating, rollups, tasks
 from leadapp.services.dashboard import dates as dash_dates
 from leadapp.services.dashboard import feed as dash_feed
 from leadapp.services.errors import NotFound, ValidationFailed
-
-
-def _events(session, org, items, now=None):
-    out = act_svc.record_events(session, org.brokerage.id, items, now=now)
-    session.commit()
-    return out
-
-
-def _direct_counts(session, org, agent_id=None, now=None):
-    """The numbers straight from the lead and activity tables (what the lead list counts)."""
-    now = now or utcnow()
-    session.expire_all()  # scores and last activity were written with plain SQL
-    clause = sa.and_(col(Lead.brokerage_id) == org.brokerage.id, col(Lead.status) != "deleted")
-    if agent_id is not None:
-        clause = sa.and_(clause, col(Lead.assigned_agent_id) == agent_id)
-    leads = session.exec(select(Lead).where(clause)).all()
-    since = now.date() - timedelta(days=dash.ACTIVE_DAYS - 1)
-
-    def last_day(lead):
-        return rollups.utc_day(lead.last_activity_at)
-
-    stages = {s: 0 for s in dash.FUNNEL}
-    for lead in leads:
-        if lead.stage == "closed" and rollups.utc_day(lead.stage_entered_at).year != now.year:
-            continue
-        if lead.stage in stages:
-            stages[lead.stage] += 1
-    sources: dict = {}
-    for lead in leads:
-        sources[lead.source] = sources.get(lead.source, 0) + 1
-    q = (
-        select(col(Activity.kind), col(Activity.occurred_at))
-        .join(Lead, col(Lead.id) == col(Activity.lead_id))
-        .where(col(Lead.brokerage_id) == org.brokerage.id)
-    )
-    if agent_id is not None:
-        q = q.where(col(Lead.assigned_agent_id) == agent_id)
-    month0 = dash.months_back(now)[0]
-    actions = sum(1 for _, ts in session.execute(q) if rollups.month_start(ts) >= month0)
-    return {
-        "total": len(leads),
-        "active": sum(1 for lead in leads if (day := last_day(lead)) and day >= since),
-        "subscribed": sum(1 for lead in leads if lead.active_subscriptions > 0),
-        "stages": stages,
-        "sources": sources,
-        "new_uncontacted": sum(
-            1 for lead in leads if lead.status == "new" and lead.stage == "uncontacted"
-        ),
-        "actions_12m": actions,
-    }
-
-
-def _panel_counts(session, user, agent_id=None, now=None):
-    d = dash.load(session, user, agent_id, now=now)
-    return {
-        "total": d["subscribed"]["total"],
-        "active": d["active"]["part"],
-        "subscribed": d["subscribed"]["part"],
-        "stages": {s["stage"]: s["count"] for s in d["funnel"]["stages"]},
-        "sources": {s["source"]: s["count"] for s in d["sources"]["sources"]},
-        "new_uncontacted": next(
-            s["count"] for s in d["actions"]["suggestions"] if s["key"] == "new"
-        ),
-        "actions_12m": d["months"]["total"],
-    }
+from tests.unit.dashboard_helpers import direct_counts, panel_counts, post_events
 
 
 def test_panels_for_broker_and_agent(session, org, make_lead):
@@ -96,7 +27,7 @@ def test_panels_for_broker_and_agent(session, org, make_lead):
     lead_svc.set_status(session, org.broker, [gone.id], "deleted")
     lead_svc.set_stage(session, org.agent, [a2.id], "nurturing")
     session.commit()
-    _events(
+    post_events(
         session,
         org,
         [
@@ -132,7 +63,7 @@ def test_panels_for_broker_and_agent(session, org, make_lead):
     assert all(f"agent={org.agent2.id}" in s["url"] for s in narrowed["funnel"]["stages"])
     assert all(f"agent={org.agent.id}" in s["url"] for s in agent["funnel"]["stages"])
     for who, aid in ((org.broker, None), (org.agent, None), (org.broker, org.agent.id)):
-        assert _panel_counts(session, who, aid) == _direct_counts(
+        assert panel_counts(session, who, aid) == direct_counts(
             session, org, aid if who.role == "broker" else who.id
         )
 
@@ -180,7 +111,7 @@ def test_feed_pages_by_keyset_and_filters_by_kind(session, org, make_lead):
         }
         for i in range(45)
     ]
-    _events(session, org, items)
+    post_events(session, org, items)
     seen, cursor = [], None
     while True:
         page = dash.activity_feed(session, org.agent, cursor=cursor, limit=20)
@@ -243,7 +174,7 @@ def test_action_center_counts_and_links(session, org, make_lead):
     session.flush()
     tasks.complete_task(session, org.agent, t.id)
     session.commit()
-    _events(
+    post_events(
         session,
         org,
         [
@@ -305,7 +236,7 @@ def test_past_months_series(session, org, make_lead):
     make_lead(email="m@x.test", assigned_agent_id=org.agent.id)
     now = utcnow()
     old = (now - timedelta(days=400)).isoformat()
-    _events(
+    post_events(
         session,
         org,
         [
@@ -324,135 +255,12 @@ def test_past_months_series(session, org, make_lead):
         dash.past_months(session, org.broker, series="bogus")
 
 
-def test_random_writes_keep_rollups_equal_to_a_recount(session, org, make_lead):
-    """Property: any mix of lead, stage, status, assignment and activity writes leaves the
-    summary tables equal to a full recount, and every panel equal to the raw counts."""
-    rnd = random.Random(1234)
-    now = utcnow()
-    emails: list[str] = []
-    agents = [None, org.agent.id, org.agent2.id]
-    for step in range(160):
-        op = rnd.random()
-        ids = [
-            i
-            for (i,) in session.execute(
-                select(col(Lead.id)).where(col(Lead.brokerage_id) == org.brokerage.id)
-            )
-        ]
-        if op < 0.2 or not ids:
-            email = f"r{step}@x.test"
-            make_lead(
-                email=email,
-                assigned_agent_id=rnd.choice(agents) or "",
-                source=rnd.choice(["Zillow", "Referral", ""]),
-            )
-            emails.append(email)
-        elif op < 0.35:
-            lead_svc.set_stage(
-                session,
-                org.broker,
-                rnd.sample(ids, min(len(ids), rnd.randint(1, 3))),
-                rnd.choice(list(STAGES)),
-            )
-        elif op < 0.45:
-            lead_svc.set_status(
-                session, org.broker, rnd.sample(ids, 1), rnd.choice(list(LEAD_STATUSES))
-            )
-        elif op < 0.55:
-            lead_svc.assign(
-                session, org.broker, rnd.sample(ids, min(len(ids), 2)), rnd.choice(agents)
-            )
-        else:
-            n = rnd.randint(1, 6)
-            items = []
-            for _ in range(n):
-                if emails and rnd.random() < 0.8:
-                    e = rnd.choice(emails)
-                    kind = rnd.choice(list(ACTIVITY_KINDS))
-                else:
-                    e, kind = f"web{step}-{rnd.randint(0, 3)}@x.test", "signup"
-                    emails.append(e)
-                ago = timedelta(
-                    days=rnd.choice([0, 1, 10, 29, 31, 45, 200, 500]), minutes=rnd.randint(0, 600)
-                )
-                items.append({"kind": kind, "email": e, "occurred_at": (now - ago).isoformat()})
-            act_svc.record_events(session, org.brokerage.id, items, now=now)
-        session.commit()
-        if step % 40 == 39:
-            assert rollups.check(session, org.brokerage.id) == []
-    assert rollups.check(session, org.brokerage.id) == []
-    for who, aid in ((org.broker, None), (org.broker, org.agent.id), (org.agent2, None)):
-        want = _direct_counts(session, org, aid if who.role == "broker" else who.id, now=now)
-        assert _panel_counts(session, who, aid, now=now) == want
-
-
-# ---------------------------------------------------------------- live (D10)
-
-
-def test_changes_are_published_after_commit_only(session, org, make_lead):
-    got: list = []
-    orig = live.HUB.publish
-    live.HUB.publish = lambda changes: got.extend(changes)
-    try:
-        lead = make_lead(email="live@x.test", assigned_agent_id=org.agent.id)
-        assert live.Change(org.brokerage.id, org.agent.id, "lead", lead.id) in got
-        got.clear()
-        lead_svc.set_stage(session, org.broker, [lead.id], "nurturing")
-        session.rollback()
-        assert got == []
-        lead_svc.assign(session, org.broker, [lead.id], org.agent2.id)
-        session.commit()
-        assert {(c.agent_key, c.kind) for c in got} >= {
-            (org.agent.id, "lead"),
-            (org.agent2.id, "lead"),
-        }
-        got.clear()
-        _events(session, org, [{"kind": "search", "email": "live@x.test"}])
-        assert live.Change(org.brokerage.id, org.agent2.id, "activity", lead.id) in got
-    finally:
-        live.HUB.publish = orig
-
-
-def test_hub_delivers_only_what_each_user_may_see(org, other_org):
-    async def run():
-        hub = live.Hub()
-        broker = hub.subscribe(org.brokerage.id, org.broker.id, True)
-        agent = hub.subscribe(org.brokerage.id, org.agent.id, False)
-        agent2 = hub.subscribe(org.brokerage.id, org.agent2.id, False)
-        stranger = hub.subscribe(other_org.brokerage.id, other_org.broker.id, True)
-        change = live.Change(org.brokerage.id, org.agent.id, "activity", 7)
-        pool = live.Change(org.brokerage.id, 0, "lead", 8)
-        await asyncio.to_thread(
-            hub.deliver, [change, pool]
-        )  # from a worker thread, as after a commit
-        assert await broker.next(2) == [change, pool]
-        assert await agent.next(2) == [change]
-        assert await agent2.next(0.2) is None
-        assert await stranger.next(0.2) is None
-        hub.unsubscribe(agent)
-        hub.deliver([change])
-        assert agent.queue.empty() and hub.subscriber_count() == 3
-
-    asyncio.run(run())
-
-
-def test_redis_messages_round_trip_and_skip_our_own():
-    import json
-
-    c = live.Change(1, 2, "activity", 3)
-    mine = json.dumps({"o": live.origin(), "c": [c.to_json()]})
-    theirs = json.dumps({"o": "other", "c": [c.to_json()]})
-    assert live.parse_message(mine) == []
-    assert live.parse_message(theirs) == [c]
-    assert live.parse_message("not json") == []
-
-
 def test_feed_of_an_agent_with_few_leads_reads_through_their_leads(session, org, make_lead):
     for i in range(25):
         make_lead(email=f"big{i}@x.test", assigned_agent_id=org.agent2.id)
     make_lead(email="small@x.test", first_name="Small", assigned_agent_id=org.agent.id)
     base = utcnow() - timedelta(hours=3)
-    _events(
+    post_events(
         session,
         org,
         [
@@ -481,27 +289,6 @@ def test_feed_of_an_agent_with_few_leads_reads_through_their_leads(session, org,
             break
     assert len(seen) == 30 and {n for n, _ in seen} == {"Small"}
     assert [a for _, a in seen] == sorted((a for _, a in seen), reverse=True)
-
-
-def test_check_reports_a_drifted_day_rollup_and_rebuild_repairs_it(session, org, make_lead):
-    from leadapp.models import LeadActivityDay
-
-    make_lead(email="d@x.test")
-    _events(session, org, [{"kind": "search", "email": "d@x.test"}])
-    assert rollups.check(session, org.brokerage.id) == []
-    row = session.exec(select(LeadActivityDay)).one()
-    row.count += 2
-    session.add(row)
-    session.commit()
-    problems = rollups.check(session, org.brokerage.id)
-    assert (
-        len(problems) == 1
-        and problems[0].startswith("last-activity day")
-        and "stored 3, recount 1" in problems[0]
-    )
-    rollups.rebuild(session, org.brokerage.id)
-    session.commit()
-    assert rollups.check(session, org.brokerage.id) == []
 
 
 def test_upcoming_dates_across_new_year_and_feb_29(session, org, make_lead):

@@ -7,6 +7,8 @@ PostgreSQL is used when REFLEX_DB_URL points at it. The schema is owned by Alemb
 
 from __future__ import annotations
 
+import math
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +32,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.execute("PRAGMA cache_size=-65536")
+    try:  # SQLite's math functions are a build option; the rating's reasons use exp()
+        cur.execute("SELECT exp(0)")
+    except sqlite3.OperationalError:
+        dbapi_conn.create_function("exp", 1, math.exp, deterministic=True)
     cur.close()
 
 

@@ -2,8 +2,8 @@
 
 "Opening" is what the page does on load: the header (contact, tags, rating with its
 reasons, tab counts) and the first page of the Activity tab, through the services as an
-agent. The raw limit runs the same SQL statements directly on the driver connection (on
-PostgreSQL, under --db: the statements the services sent, captured and replayed).
+agent. The raw limit runs the same SQL statements (the ones the services sent, captured
+and replayed) directly on the driver connection, fetching every row.
 """
 
 from __future__ import annotations
@@ -103,8 +103,8 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
     from sqlmodel import Session
 
     from leadapp.bench.databases import postgres_url
-    from leadapp.models import User, utcnow
-    from leadapp.services import lead_page, rating
+    from leadapp.models import User
+    from leadapp.services import lead_page
 
     engine = _database(ctx)
     lead_id, agent_id = _busy_lead(engine)
@@ -118,46 +118,8 @@ def open_busy_lead(ctx: BenchContext) -> list[Row]:
             lead_page.lead_header(s, user, lead_id)
             lead_page.activity_page(s, user, lead_id, "", 0)
 
-    since = (utcnow() - rating.WINDOW).strftime("%Y-%m-%d %H:%M:%S.%f")
-    raw_sql = [
-        ("SELECT * FROM app_user WHERE id = ?", (agent_id,)),
-        ("SELECT * FROM lead WHERE id = ?", (lead_id,)),
-        ("SELECT * FROM brokerage WHERE id = 1", ()),
-        ("SELECT name FROM app_user WHERE id = ?", (agent_id,)),
-        (
-            "SELECT t.name FROM lead_tag lt JOIN tag t ON t.id = lt.tag_id WHERE lt.lead_id = ? "
-            "ORDER BY t.name",
-            (lead_id,),
-        ),
-        ("SELECT name FROM tag WHERE brokerage_id = 1 ORDER BY name", ()),
-        ("SELECT count(*) FROM app_user WHERE brokerage_id = 1 AND is_active", ()),
-        ("SELECT count(*) FROM activity WHERE lead_id = ?", (lead_id,)),
-        ("SELECT count(*) FROM history_entry WHERE lead_id = ?", (lead_id,)),
-        ("SELECT count(*) FROM history_entry WHERE lead_id = ? AND kind = 'message'", (lead_id,)),
-        ("SELECT count(*) FROM task WHERE lead_id = ? AND completed_at IS NULL", (lead_id,)),
-        ("SELECT count(*) FROM listing_sent WHERE lead_id = ?", (lead_id,)),
-        ("SELECT count(*) FROM saved_search WHERE lead_id = ?", (lead_id,)),
-        ("SELECT count(*) FROM favorite WHERE lead_id = ?", (lead_id,)),
-        ("SELECT * FROM rating_cutoff WHERE brokerage_id = 1", ()),
-        (
-            "SELECT kind, date(occurred_at), count(*) FROM activity WHERE lead_id = ? AND "
-            "occurred_at >= ? "
-            "GROUP BY kind, date(occurred_at)",
-            (lead_id, since),
-        ),
-        (
-            "SELECT a.*, l.* FROM activity a LEFT JOIN listing l ON l.id = a.listing_id WHERE "
-            "a.lead_id = ? "
-            "ORDER BY a.occurred_at DESC, a.id DESC LIMIT 20 OFFSET 0",
-            (lead_id,),
-        ),
-    ]
-
-    if postgres_url():  # the SQL above is SQLite's: replay what the services sent instead
-        app()
-        raw = replay_sql(engine, capture_sql(engine, app))
-    else:
-        raw = replay_sql(engine, raw_sql)
+    app()  # the raw limit replays the statements the services sent, on the driver's cursor
+    raw = replay_sql(engine, capture_sql(engine, app))
 
     app()
     raw()  # warm both

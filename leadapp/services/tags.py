@@ -14,10 +14,14 @@ from .history import add_audit_rows
 from .validation import check_tags
 
 
-def all_tags(session: Session, user: User) -> list[Tag]:
+def tag_names(session: Session, user: User, limit: int = 500) -> list[str]:
+    """The brokerage's tag names, alphabetically (the first `limit`)."""
     return list(
         session.exec(
-            select(Tag).where(col(Tag.brokerage_id) == user.brokerage_id).order_by(col(Tag.name))
+            select(col(Tag.name))
+            .where(col(Tag.brokerage_id) == user.brokerage_id)
+            .order_by(col(Tag.name))
+            .limit(limit)
         ).all()
     )
 

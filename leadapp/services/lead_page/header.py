@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -34,36 +34,38 @@ from leadapp.services.rows import get_row, id_of
 from .format import _user_names, fmt_date, fmt_dt, money
 from .types import AgentChoice, ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
 
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _age_seconds(session: Session, now: datetime):
+    """SQL: each activity's age at `now` in seconds (negative in the past)."""
+    if session.get_bind().dialect.name == "sqlite":  # the stored text, read as a Julian day
+        now_jd = (as_utc(now) - _UNIX_EPOCH).total_seconds() / 86400 + 2440587.5
+        return (sa.func.julianday(col(Activity.occurred_at)) - now_jd) * 86400.0
+    return (
+        sa.extract("epoch", col(Activity.occurred_at)) - (as_utc(now) - _UNIX_EPOCH).total_seconds()
+    )
+
 
 def rating_explanation(session: Session, lead: Lead, now: datetime | None = None) -> RatingInfo:
     """R1 for one lead: stars and the activities that contribute most to its score."""
     now = now or utcnow()
     cutoff = rating.get_cutoff(session, lead.brokerage_id)
     stars = rating.stars(lead.rating_score or 0.0, as_utc(lead.last_activity_at), cutoff, now)
-    by_kind: dict[str, list] = {}
-    # One row per (kind, day): a lead with 10,000 activities costs a few hundred rows, and a
-    # day's activities are weighted at its middle (within 1.2% of the exact per-event term).
-    # The UTC day: SQLite's date() of the stored text; on PostgreSQL a cast to date (a
-    # fixed-width value grouped by hash, several times cheaper per row than to_char's text).
-    if session.get_bind().dialect.name == "sqlite":
-        day = sa.func.date(Activity.occurred_at)
-    else:
-        day = sa.cast(sa.func.timezone("UTC", Activity.occurred_at), sa.Date)
+    # One row per kind, summed in the database: each activity's term rating.term(), divided
+    # by the same factor for `now` (the shares are ratios), so a lead with 10,000 activities
+    # sends a handful of rows.
+    weight = sa.case(rating.WEIGHTS, value=Activity.kind, else_=0.0)
+    share = sa.func.sum(weight * sa.func.exp(_age_seconds(session, now) / rating.TAU_SECONDS))
     rows = session.execute(
-        select(Activity.kind, day, sa.func.count())
+        select(Activity.kind, sa.func.count(), share)
         .where(Activity.lead_id == lead.id, Activity.occurred_at >= now - rating.WINDOW)
-        .group_by(Activity.kind, day)
+        .group_by(Activity.kind)
     ).all()
-    total = 0.0
-    for kind, d, n in rows:
-        y, m, dd = (int(x) for x in str(d)[:10].split("-"))
-        t = rating.term(kind, datetime(y, m, dd, 12, tzinfo=now.tzinfo)) * n
-        if t <= 0:
-            continue
-        entry = by_kind.setdefault(kind, [0, 0.0])
-        entry[0] += n
-        entry[1] += t
-        total += t
+    by_kind: dict[str, tuple[int, float]] = {
+        str(kind): (int(n), float(t)) for kind, n, t in rows if t and t > 0
+    }
+    total = sum(t for _, t in by_kind.values())
     top = sorted(by_kind.items(), key=lambda kv: -kv[1][1])[:3]
     reasons: list[RatingReason] = [
         {
@@ -86,29 +88,29 @@ def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
     """Everything the page shows before a tab is opened: header, contact box, pipeline, tags."""
     lead = access.get_lead(session, user, lead_id)
     brokerage = get_row(session, Brokerage, lead.brokerage_id)
-    names = _user_names(session, {lead.assigned_agent_id})
+    if lead.assigned_agent_id == user.id:  # an agent's own lead: no lookup
+        agent_name = user.name
+    else:
+        agent_name = _user_names(session, {lead.assigned_agent_id}).get(
+            lead.assigned_agent_id or 0, ""
+        )
     lead_tags = tags.tags_of(session, [lead.id])[lead.id]
     can_change = access.can_change_lead(user, lead)
     is_broker = access.is_broker(user)
     agents: list[AgentChoice] = []
     if is_broker:
         agents = [AgentChoice(id=str(u.id), name=u.name) for u in leads.agents_of(session, user)]
-    n_users = session.exec(
-        select(sa.func.count())
-        .select_from(User)
-        .where(User.brokerage_id == lead.brokerage_id, User.is_active)
-    ).one()
-    counts = tab_counts(session, lead)
+    counts, n_users = _counts(session, lead)
     return {
         # N2: speed to lead beside the agent
-        "lead": contact_dict(lead, user, names.get(lead.assigned_agent_id or 0, ""))
+        "lead": contact_dict(lead, user, agent_name)
         | {
             "speed": speed.line(session, lead),
             # TCPA: the last consent change, who, when and how
             "texting_line": texting_consent.latest_line(session, user, lead),
         },
         "tags": lead_tags,
-        "all_tags": [t.name for t in tags.all_tags(session, user)][:500],
+        "all_tags": tags.tag_names(session, user),
         "agents": agents,
         "quick_events": list(brokerage.quick_events or DEFAULT_QUICK_EVENTS),
         "rating": rating_explanation(session, lead),
@@ -181,20 +183,38 @@ def contact_dict(lead: Lead, user: User, agent_name: str) -> ContactInfo:
 
 
 def tab_counts(session: Session, lead: Lead) -> TabCounts:
-    """The small numbers on the tabs (each an indexed count)."""
+    """The small numbers on the tabs."""
+    return _counts(session, lead)[0]
 
-    def count(model, *where) -> int:
-        return int(session.exec(select(sa.func.count()).select_from(model).where(*where)).one())
 
-    return {
-        "activity": count(Activity, Activity.lead_id == lead.id),
-        "history": count(HistoryEntry, HistoryEntry.lead_id == lead.id),
-        "messages": count(
-            HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"
-        ),
-        "tasks": count(Task, Task.lead_id == lead.id, col(Task.completed_at).is_(None)),
-        "listings_sent": count(ListingSent, ListingSent.lead_id == lead.id),
-        "searches": count(SavedSearch, SavedSearch.lead_id == lead.id),
-        "favorites": count(Favorite, Favorite.lead_id == lead.id),
+def _counts(session: Session, lead: Lead) -> tuple[TabCounts, int]:
+    """The tab counts and the brokerage's number of active users: one statement of indexed
+    counts."""
+
+    def count(model, *where):
+        return select(sa.func.count()).select_from(model).where(*where).scalar_subquery()
+
+    row = session.execute(
+        sa.select(
+            count(Activity, Activity.lead_id == lead.id),
+            count(HistoryEntry, HistoryEntry.lead_id == lead.id),
+            count(HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"),
+            count(Task, Task.lead_id == lead.id, col(Task.completed_at).is_(None)),
+            count(ListingSent, ListingSent.lead_id == lead.id),
+            count(SavedSearch, SavedSearch.lead_id == lead.id),
+            count(Favorite, Favorite.lead_id == lead.id),
+            count(User, User.brokerage_id == lead.brokerage_id, col(User.is_active)),
+        )
+    ).one()
+    activity, history, messages, tasks, sent, searches, favorites, users = (int(n) for n in row)
+    counts: TabCounts = {
+        "activity": activity,
+        "history": history,
+        "messages": messages,
+        "tasks": tasks,
+        "listings_sent": sent,
+        "searches": searches,
+        "favorites": favorites,
         "subscriptions": int(lead.active_subscriptions or 0),
     }
+    return counts, users

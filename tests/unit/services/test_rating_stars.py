@@ -211,3 +211,44 @@ def test_jobs_refresh_and_age(engine, org):
     with Session(engine) as s:
         lead = s.exec(select(Lead).where(col(Lead.email) == "j@example.com")).one()
         assert lead.rating_score == 0.0 and rating.check(s, bid) == []
+
+
+def test_the_lead_pages_reasons_are_each_kinds_share_of_the_decayed_score(engine, org):
+    from leadapp.services.lead_page import rating_explanation
+
+    # Weights x half-lives by hand: info request 10 x 0.5 = 5; two listing views 1 + 0.5;
+    # a saved listing 4 x 0.125 = 0.5; a search 0.5 x 0.25 = 0.125 (total 7.125); a sign-up
+    # 200 days ago is outside the six-month window and counts for nothing.
+    events = [
+        ("signup", 200),  # first: it creates the lead
+        ("info_request", 30),
+        ("listing_view", 0),
+        ("listing_view", 30),
+        ("saved_listing", 90),
+        ("search", 60),
+    ]
+    with Session(engine) as s:
+        activity.record_events(
+            s,
+            org.brokerage.id,
+            [
+                {
+                    "kind": kind,
+                    "email": "why@example.com",
+                    "occurred_at": (NOW - timedelta(days=days)).isoformat(),
+                }
+                for kind, days in events
+            ],
+            now=NOW,
+        )
+        s.commit()
+        lead = s.exec(select(Lead).where(col(Lead.email) == "why@example.com")).one()
+        info = rating_explanation(s, lead, NOW)
+    assert info["reasons"] == [
+        {"kind": "Info request", "count": 1, "share": 70},  # 5 / 7.125
+        {"kind": "Listing view", "count": 2, "share": 21},  # 1.5 / 7.125
+        {"kind": "Saved listing", "count": 1, "share": 7},  # 0.5 / 7.125
+    ]
+    assert info["summary"] == (
+        "Mostly info request ×1 (70%), listing view ×2 (21%), saved listing ×1 (7%)"
+    )

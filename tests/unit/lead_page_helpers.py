@@ -1,6 +1,6 @@
 """The lead page's unit-test fixtures and helpers: a lead with one of everything (`ctx`),
-a fingerprint of what a forbidden call must not change, a state opened as a user, a lead's
-history, the roll-up check and a few listings."""
+a fingerprint of what a forbidden call must not change, a state opened as a user (`WHO`
+names the users), a lead's history, the roll-up check and a few listings."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,6 +35,13 @@ from leadapp.state.lead import LeadState
 from tests.unit.state_harness import at_lead, call, make_state, token_for
 
 T = TypeVar("T")
+
+# `org`'s users by the name a test gives them: the lead's agent, another agent, the broker
+WHO = {
+    "agent": lambda org: org.agent,
+    "agent2": lambda org: org.agent2,
+    "broker": lambda org: org.broker,
+}
 
 
 @dataclass

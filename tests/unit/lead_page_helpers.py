@@ -1,5 +1,6 @@
 """The lead page's unit-test fixtures and helpers: a lead with one of everything (`ctx`),
-a fingerprint of what a forbidden call must not change, a state opened as a user."""
+a fingerprint of what a forbidden call must not change, a state opened as a user (`WHO`
+names the users), a lead's history, the roll-up check and a few listings."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,6 +35,13 @@ from leadapp.state.lead import LeadState
 from tests.unit.state_harness import at_lead, call, make_state, token_for
 
 T = TypeVar("T")
+
+# `org`'s users by the name a test gives them: the lead's agent, another agent, the broker
+WHO = {
+    "agent": lambda org: org.agent,
+    "agent2": lambda org: org.agent2,
+    "broker": lambda org: org.broker,
+}
 
 
 @dataclass
@@ -182,3 +190,38 @@ def sub(st, cls: type[T]) -> T:
     """The `cls` tab substate of the page state `st` (or of its LeadState)."""
     page = st if type(st) is LeadState else st.parent_state
     return cast(T, page.substates[cls.get_name()])
+
+
+def history(session, lead, kind=None):
+    session.expire_all()
+    q = select(HistoryEntry).where(col(HistoryEntry.lead_id) == lead.id)
+    if kind:
+        q = q.where(col(HistoryEntry.kind) == kind)
+    return session.exec(q.order_by(col(HistoryEntry.id))).all()
+
+
+def exact(session, org):
+    session.flush()
+    assert rollups.check(session, org.brokerage.id) == []
+
+
+def listings(session, n=6):
+    out = []
+    for i in range(n):
+        listing = Listing(
+            mls_number=f"ML{i:04d}",
+            street=f"{i + 1} Main St",
+            city="Berkeley" if i % 2 == 0 else "Oakland",
+            state="CA",
+            postal_code="94704",
+            price=500_000 + i * 100_000,
+            beds=1 + i % 4,
+            baths=1 + i % 2,
+            property_type="condo" if i % 3 == 0 else "single_family",
+            transaction="rent" if i == 5 else "sale",
+            list_date=date(2026, 1, 1),
+        )
+        session.add(listing)
+        out.append(listing)
+    session.commit()
+    return out

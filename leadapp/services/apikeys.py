@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import ApiKey, User, utcnow
 
 from . import access, audit_log
-from .errors import NotFound, ValidationFailed
+from .errors import ValidationFailed, get_owned
 from .security import token_hash
 
 KEY_PREFIX = "lk_"
@@ -76,13 +76,13 @@ def list_keys(session: Session, user: User) -> list[dict]:
 
 def revoke_key(session: Session, user: User, key_id) -> ApiKey:
     access.require_broker(user, "manage API keys")
-    try:
-        key_id = int(key_id)
-    except (TypeError, ValueError):
-        raise NotFound("That API key does not exist.") from None
-    key = session.get(ApiKey, key_id)
-    if key is None or key.brokerage_id != user.brokerage_id:
-        raise NotFound("That API key does not exist.")
+    key = get_owned(
+        session,
+        ApiKey,
+        key_id,
+        lambda k: k.brokerage_id == user.brokerage_id,
+        "That API key does not exist.",
+    )
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.add(key)

@@ -17,7 +17,7 @@ from leadapp.models import AuthSession, Brokerage, User, as_utc, utcnow
 from leadapp.settings import SESSION_TTL_HOURS
 
 from . import audit_log, passwords, throttle
-from .errors import NotFound, ServiceError, ValidationFailed
+from .errors import ServiceError, ValidationFailed, get_owned
 from .rows import get_row, matched
 from .security import hash_password, new_token, token_hash, verify_password
 
@@ -175,13 +175,13 @@ def my_sessions(session: Session, user: User, token: str = "") -> list[dict]:
 
 def end_my_session(session: Session, user: User, session_id) -> None:
     """Profile: sign out one of your own sessions."""
-    try:
-        sid = int(session_id)
-    except (TypeError, ValueError):
-        raise NotFound("That session does not exist.") from None
-    row = session.get(AuthSession, sid)
-    if row is None or row.user_id != user.id:
-        raise NotFound("That session does not exist.")
+    row = get_owned(
+        session,
+        AuthSession,
+        session_id,
+        lambda r: r.user_id == user.id,
+        "That session does not exist.",
+    )
     if row.ended_at is None:
         row.ended_at = utcnow()
         session.add(row)

@@ -28,7 +28,7 @@ from leadapp.models import (
 
 from . import access
 from .campaigns import MERGE_FIELDS, _render, pull_back, unknown_merge_fields
-from .errors import NotFound, ValidationFailed
+from .errors import NotFound, ValidationFailed, get_owned
 from .validation import clean
 
 MAX_STEPS = 30
@@ -36,14 +36,13 @@ CHANNELS = {"email": "Email", "text": "Text message"}
 
 
 def _campaign(session: Session, user: User, campaign_id) -> Campaign:
-    try:
-        cid = int(campaign_id)
-    except (TypeError, ValueError):
-        raise NotFound("That campaign does not exist.") from None
-    c = session.get(Campaign, cid)
-    if c is None or c.brokerage_id != user.brokerage_id:
-        raise NotFound("That campaign does not exist.")
-    return c
+    return get_owned(
+        session,
+        Campaign,
+        campaign_id,
+        lambda c: c.brokerage_id == user.brokerage_id,
+        "That campaign does not exist.",
+    )
 
 
 STATS = ("sent", "delivered", "opened", "clicked", "unsubscribed", "bounced")

@@ -17,21 +17,20 @@ from leadapp.models import Brokerage, Market, MarketSubscription, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
 
 from . import access, market_reports
-from .errors import NotFound, ServiceError, ValidationFailed
+from .errors import ServiceError, ValidationFailed, get_owned
 from .lead_organizer import CRITERIA_KEYS, check_criteria
 from .lead_page import criteria_text
 from .validation import clean
 
 
 def _market(session: Session, user: User, market_id) -> Market:
-    try:
-        mid = int(market_id)
-    except (TypeError, ValueError):
-        raise NotFound("That market does not exist.") from None
-    m = session.get(Market, mid)
-    if m is None or m.brokerage_id != user.brokerage_id:
-        raise NotFound("That market does not exist.")
-    return m
+    return get_owned(
+        session,
+        Market,
+        market_id,
+        lambda m: m.brokerage_id == user.brokerage_id,
+        "That market does not exist.",
+    )
 
 
 def describe(c: dict) -> str:

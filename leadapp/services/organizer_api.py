@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Favorite, Lead, Listing, SavedSearch, User
 
 from . import access
-from .errors import NotFound, ValidationFailed
+from .errors import NotFound, ValidationFailed, get_owned
 from .history import audit
 from .lead_organizer import CRITERIA_KEYS, check_criteria
 from .lead_page import criteria_text
@@ -79,13 +79,13 @@ def read(session: Session, user: User, lead_id) -> dict:
 
 
 def _search(session: Session, lead: Lead, search_id) -> SavedSearch:
-    try:
-        s = session.get(SavedSearch, int(search_id))
-    except (TypeError, ValueError):
-        s = None
-    if s is None or s.lead_id != lead.id:
-        raise NotFound("That saved search does not exist.")
-    return s
+    return get_owned(
+        session,
+        SavedSearch,
+        search_id,
+        lambda s: s.lead_id == lead.id,
+        "That saved search does not exist.",
+    )
 
 
 def update_search(session: Session, user: User, lead_id, search_id, body) -> dict:
@@ -153,12 +153,9 @@ def delete_search(session: Session, user: User, lead_id, search_id) -> None:
 
 def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
     lead = _lead(session, user, lead_id)
-    try:
-        f = session.get(Favorite, int(fav_id))
-    except (TypeError, ValueError):
-        f = None
-    if f is None or f.lead_id != lead.id:
-        raise NotFound("That favourite does not exist.")
+    f = get_owned(
+        session, Favorite, fav_id, lambda f: f.lead_id == lead.id, "That favourite does not exist."
+    )
     li = session.get(Listing, f.listing_id)
     audit(
         session,

@@ -18,7 +18,7 @@ from leadapp.models import Lead, OutgoingEmail, User, as_utc
 from leadapp.models.enums import EMAIL_KINDS, EMAIL_STATUSES
 
 from . import access, mail
-from .errors import NotFound
+from .errors import NotFound, get_owned
 
 PAGE_SIZE = 50
 STATUS_FILTERS = {**EMAIL_STATUSES, "opened": "Opened", "clicked": "Clicked"}
@@ -179,13 +179,13 @@ def _row(row: OutgoingEmail, first, last, senders, user: User) -> dict:
 
 
 def _get(session: Session, user: User, email_id) -> OutgoingEmail:
-    try:
-        email_id = int(email_id)
-    except (TypeError, ValueError):
-        raise NotFound("That email does not exist.") from None
-    row = session.get(OutgoingEmail, email_id)
-    if row is None or row.brokerage_id != user.brokerage_id:
-        raise NotFound("That email does not exist.")
+    row = get_owned(
+        session,
+        OutgoingEmail,
+        email_id,
+        lambda r: r.brokerage_id == user.brokerage_id,
+        "That email does not exist.",
+    )
     if not access.is_broker(user):
         lead = session.get(Lead, row.lead_id) if row.lead_id else None
         if lead is None or not access.can_view_lead(session, user, lead):

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Brokerage, Lead, User
 
 from . import access, accounts, audit_log, auth, lead_bulk
-from .errors import Conflict, NotFound, ServiceError, ValidationFailed
+from .errors import Conflict, ServiceError, ValidationFailed, get_owned
 from .rows import get_row
 from .validation import check_email, check_phone
 
@@ -102,14 +102,13 @@ def create_user(session: Session, brokerage_id: int, values: dict, password_hash
 
 
 def _member(session: Session, actor: User, user_id) -> User:
-    try:
-        uid = int(user_id)
-    except (TypeError, ValueError):
-        raise NotFound("That user does not exist.") from None
-    user = session.get(User, uid)
-    if user is None or user.brokerage_id != actor.brokerage_id:
-        raise NotFound("That user does not exist.")
-    return user
+    return get_owned(
+        session,
+        User,
+        user_id,
+        lambda u: u.brokerage_id == actor.brokerage_id,
+        "That user does not exist.",
+    )
 
 
 def _active_brokers(session: Session, brokerage_id: int) -> int:

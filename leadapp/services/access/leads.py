@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Lead, User
-from leadapp.services.errors import NotFound, PermissionDenied
+from leadapp.services.errors import NotFound, PermissionDenied, get_owned
 
 log = logging.getLogger("leadapp.access")
 
@@ -101,11 +101,10 @@ def visible_lead_ids(session: Session, user: User, lead_ids, *, write: bool = Tr
 
 def get_agent(session: Session, user: User, agent_id) -> User:
     """An active user of `user`'s brokerage who can hold leads."""
-    try:
-        agent_id = int(agent_id)
-    except (TypeError, ValueError):
-        raise NotFound("That agent does not exist.") from None
-    agent = session.get(User, agent_id)
-    if agent is None or agent.brokerage_id != user.brokerage_id or not agent.is_active:
-        raise NotFound("That agent does not exist.")
-    return agent
+    return get_owned(
+        session,
+        User,
+        agent_id,
+        lambda a: a.brokerage_id == user.brokerage_id and a.is_active,
+        "That agent does not exist.",
+    )

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Favorite, Listing, User
 
 from .. import access
-from ..errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from ..errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
 from ..history import audit
 from ..lead_page.format import fmt_dt
 from ..lead_page.types import FavoriteRow
@@ -49,12 +49,10 @@ def favorites(session: Session, user: User, lead_id, sort: str = "newest") -> li
 
 def add_favorite(session: Session, user: User, lead_id, listing_id) -> Favorite:
     lead = access.get_lead(session, user, lead_id, write=True)
-    try:
-        listing = session.get(Listing, int(listing_id))
-    except (TypeError, ValueError):
-        listing = None
-    if listing is None:
-        raise NotFound("That listing does not exist.")
+    # listings are the shared feed: any stored one may be added
+    listing = get_owned(
+        session, Listing, listing_id, lambda _: True, "That listing does not exist."
+    )
     if session.exec(
         select(Favorite).where(Favorite.lead_id == lead.id, Favorite.listing_id == listing.id)
     ).first():
@@ -80,12 +78,9 @@ def add_favorite(session: Session, user: User, lead_id, listing_id) -> Favorite:
 
 def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
     lead = access.get_lead(session, user, lead_id, write=True)
-    try:
-        f = session.get(Favorite, int(fav_id))
-    except (TypeError, ValueError):
-        f = None
-    if f is None or f.lead_id != lead.id:
-        raise NotFound("That favourite does not exist.")
+    f = get_owned(
+        session, Favorite, fav_id, lambda f: f.lead_id == lead.id, "That favourite does not exist."
+    )
     if f.created_by == "lead":
         raise PermissionDenied(
             "The lead saved this listing on the website; only they can remove it."

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Lead, Listing, ListingSent, SavedSearch, User, utcnow
 
 from .. import access, mail
-from ..errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from ..errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
 from ..history import audit
 from ..lead_page.format import criteria_text, fmt_dt, money
 from ..lead_page.types import EmailUpdates, SavedSearchRow
@@ -57,14 +57,13 @@ def _name(form) -> str:
 
 
 def _search(session: Session, lead: Lead, search_id) -> SavedSearch:
-    try:
-        sid = int(search_id)
-    except (TypeError, ValueError):
-        raise NotFound("That saved search does not exist.") from None
-    s = session.get(SavedSearch, sid)
-    if s is None or s.lead_id != lead.id:
-        raise NotFound("That saved search does not exist.")
-    return s
+    return get_owned(
+        session,
+        SavedSearch,
+        search_id,
+        lambda s: s.lead_id == lead.id,
+        "That saved search does not exist.",
+    )
 
 
 def add_saved_search(

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from leadapp.models import Brokerage, HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import DEFAULT_QUICK_EVENTS, HISTORY_KINDS
 from leadapp.services import access, leads, mail, tags
-from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from leadapp.services.errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
 from leadapp.services.history import add_entry, audit, remove_entry
 from leadapp.services.rows import get_row, id_of
 from leadapp.services.security import hash_password
@@ -157,14 +157,13 @@ def undo_quick_event(session: Session, user: User, lead_id, entry_id) -> None:
 
 
 def _entry(session: Session, lead: Lead, entry_id) -> HistoryEntry:
-    try:
-        entry_id = int(entry_id)
-    except (TypeError, ValueError):
-        raise NotFound("That history entry does not exist.") from None
-    entry = session.get(HistoryEntry, entry_id)
-    if entry is None or entry.lead_id != lead.id:
-        raise NotFound("That history entry does not exist.")
-    return entry
+    return get_owned(
+        session,
+        HistoryEntry,
+        entry_id,
+        lambda e: e.lead_id == lead.id,
+        "That history entry does not exist.",
+    )
 
 
 def set_entry_details(

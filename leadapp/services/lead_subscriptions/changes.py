@@ -18,7 +18,7 @@ from leadapp.models import (
 from leadapp.models.enums import MARKET_REPORT_TYPES
 
 from .. import access, mail_tracking
-from ..errors import NotFound, ServiceError, ValidationFailed
+from ..errors import ServiceError, ValidationFailed, get_owned
 from ..history import audit
 from ..rows import get_row, id_of
 from .count import recount
@@ -26,19 +26,16 @@ from .count import recount
 _Sub = TypeVar("_Sub", MarketSubscription, CampaignSubscription)
 
 
-def _int(value, what: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound(f"That {what} does not exist.") from None
-
-
 def subscribe_market(session: Session, user: User, lead_id, market_id, report_types) -> list[str]:
     """Add (pick a market; all three report types preselected) — one row per chosen type."""
     lead = access.get_lead(session, user, lead_id, write=True)
-    market = session.get(Market, _int(market_id, "market"))
-    if market is None or market.brokerage_id != lead.brokerage_id:
-        raise NotFound("That market does not exist.")
+    market = get_owned(
+        session,
+        Market,
+        market_id,
+        lambda m: m.brokerage_id == lead.brokerage_id,
+        "That market does not exist.",
+    )
     if market.archived_at is not None:
         raise ServiceError(f"{market.name} is archived; it takes no new subscribers.")
     if isinstance(report_types, str):
@@ -96,10 +93,9 @@ def subscribe_market(session: Session, user: User, lead_id, market_id, report_ty
 
 def _own_sub(session: Session, lead: Lead, model: type[_Sub], sub_id) -> _Sub:
     """The lead's subscription row of `model` by an id from the client (NotFound otherwise)."""
-    sub = session.get(model, _int(sub_id, "subscription"))
-    if sub is None or sub.lead_id != lead.id:
-        raise NotFound("That subscription does not exist.")
-    return sub
+    return get_owned(
+        session, model, sub_id, lambda s: s.lead_id == lead.id, "That subscription does not exist."
+    )
 
 
 def deactivate_market(session: Session, user: User, lead_id, sub_id) -> None:
@@ -124,9 +120,13 @@ def deactivate_market(session: Session, user: User, lead_id, sub_id) -> None:
 
 def subscribe_campaign(session: Session, user: User, lead_id, campaign_id) -> None:
     lead = access.get_lead(session, user, lead_id, write=True)
-    campaign = session.get(Campaign, _int(campaign_id, "campaign"))
-    if campaign is None or campaign.brokerage_id != lead.brokerage_id:
-        raise NotFound("That campaign does not exist.")
+    campaign = get_owned(
+        session,
+        Campaign,
+        campaign_id,
+        lambda c: c.brokerage_id == lead.brokerage_id,
+        "That campaign does not exist.",
+    )
     if not campaign.active:
         raise ServiceError(f"The campaign {campaign.name} is switched off.")
     mail_tracking.refuse_resubscribe(session, lead, "campaign")

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import AgentGroupMember, RoutingSettings, User
 
 from .. import access
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed, get_owned
 from ..rows import id_of
 
 MAX_RULES, MAX_GROUPS, MAX_LIST = 100, 50, 50
@@ -49,13 +49,13 @@ def agents_of(session: Session, user: User) -> dict[int, User]:
 
 def owned(session: Session, user: User, model, row_id, what: str):
     """The brokerage's row of `model` by an id from the client (NotFound otherwise)."""
-    try:
-        row = session.get(model, int(row_id))
-    except (TypeError, ValueError):
-        row = None
-    if row is None or row.brokerage_id != user.brokerage_id:
-        raise NotFound(f"That {what} does not exist.")
-    return row
+    return get_owned(
+        session,
+        model,
+        row_id,
+        lambda r: r.brokerage_id == user.brokerage_id,
+        f"That {what} does not exist.",
+    )
 
 
 def start_save(user: User, data, what: str) -> tuple[dict[str, str], str]:

@@ -101,8 +101,31 @@ def _cell(column: str, content: rx.Component) -> rx.Component:
     return rx.cond(S.columns.contains(column), rx.el.td(content, class_name=CELL))
 
 
-def _text(value, gray: bool = False) -> rx.Component:
-    return rx.el.p(value, class_name=TEXT, data_accent_color="gray" if gray else None)
+def _text(value, gray: bool = False, clip: bool = False) -> rx.Component:
+    """A cell's text; clip: cut with an ellipsis at the column's width, whole on hover."""
+    return rx.el.p(
+        value,
+        class_name=TEXT + (" lt-clip" if clip else ""),
+        title=value if clip else None,
+        data_accent_color="gray" if gray else None,
+    )
+
+
+def _tags(tags) -> rx.Component:
+    """The first two tags, then "+N" for the rest (all of them on hover)."""
+    return rx.el.span(
+        rx.foreach(tags[:2], lambda t: rx.el.span(t, class_name=BADGE + " rt-variant-surface")),
+        rx.cond(
+            tags.length() > 2,
+            rx.el.span(
+                "+" + (tags.length() - 2).to_string(),
+                class_name=BADGE + " rt-variant-soft",
+                data_accent_color="gray",
+            ),
+        ),
+        class_name="lt-tags",
+        title=tags.join(", "),
+    )
 
 
 def _row(row, row_menu: Callable | None) -> rx.Component:
@@ -130,7 +153,7 @@ def _row(row, row_menu: Callable | None) -> rx.Component:
             scope="row",
             class_name="rt-TableCell rt-TableRowHeaderCell",
         ),
-        _cell("email", _text(row["email"].to(str))),
+        _cell("email", _text(row["email"].to(str), clip=True)),
         _cell("phone", _text(row["phone"].to(str))),
         _cell("type", _text(row["type"].to(str))),
         _cell(
@@ -143,17 +166,11 @@ def _row(row, row_menu: Callable | None) -> rx.Component:
         ),
         _cell("stage", _text(row["stage"].to(str))),
         _cell("rating", stars(row["stars"].to(int))),
-        _cell("source", _text(row["source"].to(str))),
+        _cell("source", _text(row["source"].to(str), clip=True)),
         _cell("agent", _text(row["agent"].to(str))),
         _cell(
             "tags",
-            rx.el.span(
-                rx.foreach(
-                    row["tags"].to(list[str]),
-                    lambda t: rx.el.span(t, class_name=BADGE + " rt-variant-surface"),
-                ),
-                class_name="lt-tags",
-            ),
+            _tags(row["tags"].to(list[str])),
         ),
         _cell("last_activity", _text(row["last_activity"].to(str), gray=True)),
         _cell("created", _text(row["created"].to(str), gray=True)),
@@ -187,7 +204,10 @@ def lead_table(row_menu: Callable | None = None) -> rx.Component:
             rx.table.body(rx.foreach(S.rows, lambda r: _row(r, row_menu))),
             variant="surface",
             size="1",
-            width="100%",
+            # as wide as its columns (at least the box): the header's background and the
+            # border follow the table when it scrolls sideways
+            width="max-content",
+            min_width="100%",
             data_testid="lead-table",
         ),
         rx.cond(
@@ -210,7 +230,9 @@ def lead_table(row_menu: Callable | None = None) -> rx.Component:
             ),
         ),
         width="100%",
-        overflow_x="auto",
+        # The table scrolls in its own box no taller than the window, so its sideways
+        # scrollbar is always on screen and the header stays on top (.lt-scroll).
+        class_name="lt-scroll",
     )
 
 

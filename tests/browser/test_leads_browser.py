@@ -202,3 +202,31 @@ def test_agent_sees_only_their_leads_whatever_the_url(page, signed_in, engine, s
     page.reload()
     expect(names(page).first).to_be_visible(timeout=T)
     shot(page, "leads-agent-phone", full_page=False)
+
+
+def test_wide_list_scrolls_in_its_box_with_the_header_on_top(browser, signed_in, server, shot):
+    """At 1440 px the broker's columns are wider than the card: the table scrolls sideways
+    in a box no taller than the window (its scrollbar and the pager on screen), the last
+    column is reachable, and the header row sticks to the top and spans the whole table."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = ctx.new_page()
+    signed_in(page, "broker", path="/leads")
+    expect(names(page).first).to_be_visible(timeout=T)
+    box = page.locator(".lt-scroll")
+    m = box.evaluate("b => ({sw: b.scrollWidth, cw: b.clientWidth, sh: b.scrollHeight})")
+    assert m["sw"] > m["cw"], m  # wider than the card: it scrolls ...
+    pager = page.get_by_test_id("range-text").bounding_box()
+    assert pager is not None and pager["y"] + pager["height"] <= 900, pager  # ... on screen
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.scrollTop = 200; }")
+    page.wait_for_timeout(200)
+    outer = box.bounding_box()
+    created = page.locator("[data-testid^=col-]").last.bounding_box()  # the last column
+    assert outer is not None and created is not None
+    assert created["x"] + created["width"] <= outer["x"] + outer["width"] + 1, (created, outer)
+    assert abs(created["y"] - outer["y"]) <= 2, (created, outer)  # stuck to the top
+    widths = page.locator("[data-testid=lead-table] table").evaluate(
+        "t => [t.getBoundingClientRect().width, t.tHead.rows[0].getBoundingClientRect().width]"
+    )
+    assert abs(widths[0] - widths[1]) <= 1, widths
+    shot(page, "leads-broker-1440-scrolled", full_page=False)
+    ctx.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import empty_or, icon_text_button, muted
+from leadapp.components.ui import empty_or, ghost_button, icon_text_button, muted
 from leadapp.state.leads import LeadListState as S
 
 
@@ -95,13 +95,11 @@ def filter_panel() -> rx.Component:
                 rx.hstack(
                     rx.heading("Filters", size="3"),
                     rx.spacer(),
-                    rx.button(
+                    ghost_button(
                         "Clear all",
-                        variant="ghost",
-                        size="1",
-                        on_click=S.clear_filters,
+                        S.clear_filters,
+                        testid="clear-filters",
                         disabled=S.filter_count == 0,
-                        data_testid="clear-filters",
                     ),
                     width="100%",
                     align="center",

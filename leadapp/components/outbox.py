@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import muted, notice, soft_button
+from leadapp.components.ui import gray_button, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -257,7 +257,7 @@ def email_dialog() -> rx.Component:
                         e["can_retry"],
                         rx.button("Retry", on_click=S.retry(e["id"]), variant="soft"),
                     ),
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                    rx.dialog.close(gray_button("Close")),
                     justify="end",
                     width="100%",
                 ),

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
-from leadapp.components.ui import card_stack, icon_text_button, soft_button
+from leadapp.components.ui import card_stack, gray_button, icon_text_button, soft_button
 from leadapp.state.team import TeamState
 
 
@@ -144,12 +144,7 @@ def _deactivate_dialog() -> rx.Component:
                 on_change=TeamState.set_leads_to,
             ),
             rx.hstack(
-                rx.button(
-                    "Cancel",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=TeamState.cancel_deactivate,
-                ),
+                gray_button("Cancel", TeamState.cancel_deactivate),
                 rx.button(
                     "Deactivate",
                     color_scheme="red",

@@ -123,13 +123,43 @@ def icon_text_button(
     )
 
 
+def small_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A small (size 1) button; `props` give its variant, colour and the rest."""
+    return rx.button(label, size="1", **_given(on_click=on_click, data_testid=testid), **props)
+
+
 def soft_button(
     label: Any, on_click: Any = None, *, testid: str = "", **props: Any
 ) -> rx.Component:
     """A small soft button (a row's or a card's action)."""
+    return small_button(label, on_click, testid=testid, variant="soft", **props)
+
+
+def ghost_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A small ghost button: a quiet action beside a heading ("Clear all", "Edit")."""
+    return small_button(label, on_click, testid=testid, variant="ghost", **props)
+
+
+def gray_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A grey soft button: a dialog's Cancel or Close that does not submit anything."""
     return rx.button(
-        label, size="1", variant="soft", **_given(on_click=on_click, data_testid=testid), **props
+        label,
+        variant="soft",
+        color_scheme="gray",
+        **_given(on_click=on_click, data_testid=testid),
+        **props,
     )
+
+
+def wide_submit(label: Any, testid: str, **props: Any) -> rx.Component:
+    """The large full-width submit button of a sign-in or account form."""
+    return rx.button(label, type="submit", size="3", width="100%", data_testid=testid, **props)
 
 
 def action_link(
@@ -284,13 +314,7 @@ def confirm_buttons(
 ) -> rx.Component:
     """An alert dialog's grey cancel and red confirm buttons, on the right."""
     return rx.hstack(
-        rx.button(
-            cancel_label,
-            variant="soft",
-            color_scheme="gray",
-            on_click=on_cancel,
-            **_given(data_testid=cancel_testid),
-        ),
+        gray_button(cancel_label, on_cancel, testid=cancel_testid),
         rx.button(
             confirm_label, color_scheme="red", on_click=on_confirm, data_testid=confirm_testid
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
-from leadapp.components.ui import muted, notice
+from leadapp.components.ui import muted, notice, wide_submit
 from leadapp.state.account_pages import (
     FORGOT_ANSWER,
     ForgotPasswordState,
@@ -53,9 +53,7 @@ def setup_page() -> rx.Component:
                     "password",
                     auto_complete="new-password",
                 ),
-                rx.button(
-                    "Create brokerage", type="submit", size="3", width="100%", data_testid="setup"
-                ),
+                wide_submit("Create brokerage", "setup"),
                 spacing="3",
                 width="100%",
             ),
@@ -103,13 +101,7 @@ def set_password_page() -> rx.Component:
                         auth_field(
                             "Repeat it", "repeat", e, "password", auto_complete="new-password"
                         ),
-                        rx.button(
-                            "Set password",
-                            type="submit",
-                            size="3",
-                            width="100%",
-                            data_testid="set-password",
-                        ),
+                        wide_submit("Set password", "set-password"),
                         spacing="3",
                         width="100%",
                     ),
@@ -140,13 +132,7 @@ def forgot_password_page() -> rx.Component:
                         placeholder="you@brokerage.com",
                         data_testid="forgot-email",
                     ),
-                    rx.button(
-                        "Email me a link",
-                        type="submit",
-                        size="3",
-                        width="100%",
-                        data_testid="forgot-send",
-                    ),
+                    wide_submit("Email me a link", "forgot-send"),
                     spacing="3",
                     width="100%",
                 ),

@@ -11,7 +11,14 @@ import reflex as rx
 from leadapp.components.forms import data_table, table_header
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import card_stack, icon_text_button, muted, soft_button
+from leadapp.components.ui import (
+    card_stack,
+    gray_button,
+    icon_text_button,
+    muted,
+    small_button,
+    soft_button,
+)
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
 
@@ -181,7 +188,7 @@ def _editor() -> rx.Component:
         rx.hstack(
             icon_text_button("plus", "Add step", C.add_step, testid="step-add", variant="soft"),
             rx.button("Save campaign", on_click=C.save, data_testid="campaign-save"),
-            rx.button("Cancel", variant="soft", color_scheme="gray", on_click=C.cancel_edit),
+            gray_button("Cancel", C.cancel_edit),
         ),
         spacing="3",
         testid="campaign-editor",
@@ -240,19 +247,17 @@ def _detail() -> rx.Component:
                     soft_button("Edit", C.edit_campaign, testid="campaign-edit"),
                     rx.cond(
                         d["active"].to(bool),
-                        rx.button(
+                        small_button(
                             "Pause",
-                            size="1",
+                            C.set_active(False),
+                            testid="campaign-pause",
                             color_scheme="orange",
-                            on_click=C.set_active(False),
-                            data_testid="campaign-pause",
                         ),
-                        rx.button(
+                        small_button(
                             "Resume",
-                            size="1",
+                            C.set_active(True),
+                            testid="campaign-resume",
                             color_scheme="green",
-                            on_click=C.set_active(True),
-                            data_testid="campaign-resume",
                         ),
                     ),
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
-from leadapp.components.ui import muted, notice
+from leadapp.components.ui import muted, notice, wide_submit
 from leadapp.state.login import LoginState
 
 
@@ -53,14 +53,7 @@ def login_page() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.button(
-                    "Sign in",
-                    type="submit",
-                    size="3",
-                    width="100%",
-                    loading=LoginState.busy,
-                    data_testid="sign-in",
-                ),
+                wide_submit("Sign in", "sign-in", loading=LoginState.busy),
                 rx.link(
                     "Forgot your password?",
                     href="/forgot-password",

@@ -7,6 +7,7 @@ import reflex as rx
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
+from leadapp.components.ui import ghost_button, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
@@ -45,13 +46,7 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
-                rx.button(
-                    "Show more",
-                    size="1",
-                    variant="soft",
-                    on_click=S.show_more(key),
-                    data_testid=f"more-{key}",
-                ),
+                soft_button("Show more", S.show_more(key), testid=f"more-{key}"),
                 align="center",
                 spacing="3",
             ),
@@ -170,13 +165,7 @@ def _range_filter() -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.button(
-                "Apply dates",
-                size="1",
-                variant="soft",
-                type="submit",
-                data_testid="filter-range-apply",
-            ),
+            soft_button("Apply dates", testid="filter-range-apply", type="submit"),
             spacing="1",
             width="100%",
         ),
@@ -241,13 +230,8 @@ def _filters() -> rx.Component:
                 _lead_filter(),
                 _range_filter(),
                 rx.hstack(
-                    rx.button(
-                        "Clear all",
-                        variant="ghost",
-                        color_scheme="gray",
-                        size="1",
-                        on_click=S.clear_filters,
-                        data_testid="filter-clear",
+                    ghost_button(
+                        "Clear all", S.clear_filters, testid="filter-clear", color_scheme="gray"
                     ),
                     justify="end",
                     width="100%",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import action_link, card_stack, muted
+from leadapp.components.ui import action_link, card_stack, ghost_button, muted
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -58,13 +58,7 @@ def contact_box() -> rx.Component:
             rx.spacer(),
             rx.cond(
                 LeadState.can_change,
-                rx.button(
-                    "Edit",
-                    size="1",
-                    variant="ghost",
-                    on_click=LeadState.start_edit,
-                    data_testid="edit-contact",
-                ),
+                ghost_button("Edit", LeadState.start_edit, testid="edit-contact"),
             ),
             width="100%",
             align="center",

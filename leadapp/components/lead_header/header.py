@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, icon_action, icon_text_button, muted
+from leadapp.components.ui import card_stack, icon_action, icon_text_button, muted, small_button
 from leadapp.models.enums import STAGES
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
@@ -217,12 +217,11 @@ def header() -> rx.Component:
                     _status_badge(),
                     rx.cond(
                         L("inactive") & LeadState.can_change,
-                        rx.button(
+                        small_button(
                             "Reactivate",
-                            size="1",
+                            LeadState.reactivate,
+                            testid="reactivate",
                             color_scheme="green",
-                            on_click=LeadState.reactivate,
-                            data_testid="reactivate",
                         ),
                     ),
                     wrap="wrap",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import action_link, empty_or, icon_text_button, muted
+from leadapp.components.ui import action_link, empty_or, icon_text_button, muted, small_button
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
@@ -58,12 +58,7 @@ def history_tab() -> rx.Component:
                             ),
                             rx.hstack(
                                 cancel_button(HistoryTab.cancel_details, size="1"),
-                                rx.button(
-                                    "Save details",
-                                    size="1",
-                                    type="submit",
-                                    data_testid="save-details",
-                                ),
+                                small_button("Save details", testid="save-details", type="submit"),
                             ),
                             width="100%",
                         ),

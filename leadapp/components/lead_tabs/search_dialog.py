@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import labelled, table_header
-from leadapp.components.ui import dialog, icon_text_button, muted
+from leadapp.components.ui import dialog, ghost_button, gray_button, icon_text_button, muted
 from leadapp.models.enums import PROPERTY_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail, PropertySearch
@@ -50,13 +50,8 @@ def _picked_bar() -> rx.Component:
                 ),
             ),
             sheet_link(sheet, "ps-sheet-picked"),
-            rx.button(
-                "Clear",
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
-                on_click=PropertySearch.clear_picks,
-                data_testid="ps-clear-picked",
+            ghost_button(
+                "Clear", PropertySearch.clear_picks, testid="ps-clear-picked", color_scheme="gray"
             ),
             align="center",
             spacing="2",
@@ -240,13 +235,7 @@ def search_dialog() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.button(
-                "Close",
-                variant="soft",
-                color_scheme="gray",
-                on_click=PropertySearch.close_search,
-                data_testid="ps-close",
-            ),
+            gray_button("Close", PropertySearch.close_search, testid="ps-close"),
             justify="end",
             width="100%",
             margin_top="8px",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import empty_or, ghost_button, icon_text_button, muted
+from leadapp.components.ui import empty_or, filters_button, ghost_button, icon_text_button, muted
 from leadapp.state.leads import LeadListState as S
 
 
@@ -77,17 +77,8 @@ def _rating_options() -> list[list[str]]:
 def filter_panel() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(
-            rx.button(
-                rx.icon("list-filter", size=16),
-                "Filters",
-                rx.cond(
-                    S.filter_count > 0,
-                    rx.badge(
-                        S.filter_count, variant="solid", radius="full", data_testid="filter-count"
-                    ),
-                ),
-                variant=rx.cond(S.filter_count > 0, "soft", "outline"),
-                data_testid="filters-button",
+            filters_button(
+                S.filter_count, "filters-button", rx.cond(S.filter_count > 0, "soft", "outline")
             )
         ),
         rx.popover.content(

@@ -123,6 +123,21 @@ def icon_text_button(
     )
 
 
+def filters_button(count: Any, testid: str, variant: Any) -> rx.Component:
+    """The "Filters" button that opens a filter popover, with the number of filters set
+    (`count`, an int var) in a badge while there are any."""
+    return rx.button(
+        rx.icon("list-filter", size=16),
+        "Filters",
+        rx.cond(
+            count > 0,
+            rx.badge(count, variant="solid", radius="full", data_testid="filter-count"),
+        ),
+        variant=variant,
+        data_testid=testid,
+    )
+
+
 def small_button(
     label: Any, on_click: Any = None, *, testid: str = "", **props: Any
 ) -> rx.Component:

@@ -7,7 +7,7 @@ import reflex as rx
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
-from leadapp.components.ui import ghost_button, soft_button
+from leadapp.components.ui import filters_button, ghost_button, soft_button
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
@@ -176,20 +176,7 @@ def _range_filter() -> rx.Component:
 
 def _filters() -> rx.Component:
     return rx.popover.root(
-        rx.popover.trigger(
-            rx.button(
-                rx.icon("list-filter", size=16),
-                "Filters",
-                rx.cond(
-                    S.filter_count > 0,
-                    rx.badge(
-                        S.filter_count, variant="solid", radius="full", data_testid="filter-count"
-                    ),
-                ),
-                variant="soft",
-                data_testid="filter-button",
-            )
-        ),
+        rx.popover.trigger(filters_button(S.filter_count, "filter-button", "soft")),
         rx.popover.content(
             rx.vstack(
                 _select(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.dashboard_panels import panel_card
-from leadapp.components.ui import empty_or, icon_text_button, muted, option_select
+from leadapp.components.ui import icon_text_button, muted, option_select, rows_or
 from leadapp.state.dashboard import DashboardState as S
 
 # ---------------------------------------------------------------- D7
@@ -37,16 +37,13 @@ def _upcoming_row(i) -> rx.Component:
 def upcoming_card() -> rx.Component:
     return panel_card(
         "Upcoming dates",
-        empty_or(
+        rows_or(
             S.upcoming,
-            rx.vstack(
-                rx.foreach(S.upcoming, _upcoming_row),
-                spacing="2",
-                width="100%",
-                max_height="260px",
-                overflow_y="auto",
-            ),
+            _upcoming_row,
             "No birthdays or anniversaries in the next 7 days.",
+            spacing="2",
+            max_height="260px",
+            overflow_y="auto",
         ),
         rx.cond(S.upcoming_more, muted("Showing the first 50.", size="1")),
         testid="dash-upcoming",
@@ -103,11 +100,12 @@ def _feed_row(r) -> rx.Component:
 def feed_card() -> rx.Component:
     return panel_card(
         "Latest activity",
-        empty_or(
+        rows_or(
             S.feed_rows,
-            rx.vstack(rx.foreach(S.feed_rows, _feed_row), spacing="0", width="100%"),
+            _feed_row,
             "No website activity yet.",
-            data_testid="feed-empty",
+            spacing="0",
+            empty_testid="feed-empty",
         ),
         rx.hstack(
             icon_text_button(

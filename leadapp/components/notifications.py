@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import empty_or, ghost_button, muted, small_button
+from leadapp.components.ui import ghost_button, muted, rows_or, small_button
 from leadapp.state.notifications import NotificationState
 
 
@@ -94,16 +94,13 @@ def bell() -> rx.Component:
                     width="100%",
                     align="center",
                 ),
-                empty_or(
+                rows_or(
                     NotificationState.items,
-                    rx.vstack(
-                        rx.foreach(NotificationState.items, _item),
-                        spacing="0",
-                        width="100%",
-                        max_height="60vh",
-                        overflow_y="auto",
-                    ),
+                    _item,
                     "Nothing yet.",
+                    spacing="0",
+                    max_height="60vh",
+                    overflow_y="auto",
                 ),
                 spacing="2",
                 width="340px",

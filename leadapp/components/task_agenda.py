@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import rows_or
 from leadapp.state.todo import AgendaState as S
 
 from .task_list import task_row
@@ -41,25 +42,19 @@ def todays_agenda_card() -> rx.Component:
                 align="center",
             ),
             rx.text("Events", size="2", weight="bold", color_scheme="gray"),
-            rx.cond(
-                S.agenda_events.length() > 0,
-                rx.vstack(
-                    rx.foreach(S.agenda_events, lambda t: task_row(t, S.toggle)),
-                    spacing="2",
-                    width="100%",
-                ),
-                rx.text("No calls, showings or meetings today.", size="2", color_scheme="gray"),
+            rows_or(
+                S.agenda_events,
+                lambda t: task_row(t, S.toggle),
+                "No calls, showings or meetings today.",
+                spacing="2",
             ),
             _more(S.agenda_more_events, "more events today", "agenda-more-events"),
             rx.text("To-dos", size="2", weight="bold", color_scheme="gray"),
-            rx.cond(
-                S.agenda_tasks.length() > 0,
-                rx.vstack(
-                    rx.foreach(S.agenda_tasks, lambda t: task_row(t, S.toggle)),
-                    spacing="2",
-                    width="100%",
-                ),
-                rx.text("Nothing else due today.", size="2", color_scheme="gray"),
+            rows_or(
+                S.agenda_tasks,
+                lambda t: task_row(t, S.toggle),
+                "Nothing else due today.",
+                spacing="2",
             ),
             _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
             spacing="2",

@@ -31,6 +31,19 @@ def empty_or(rows: Any, body: rx.Component, empty: str, **props: Any) -> rx.Comp
     return rx.cond(rows.length() > 0, body, muted(empty, **props))
 
 
+def rows_or(
+    rows: Any, render: Any, empty: str, *, empty_testid: str = "", **props: Any
+) -> rx.Component:
+    """A full-width column of `render(row)` for each row of the list var `rows`, or the grey
+    line `empty` while it has none; `props` (spacing, a max height) go on the column."""
+    return empty_or(
+        rows,
+        rx.vstack(rx.foreach(rows, render), width="100%", **props),
+        empty,
+        **_given(data_testid=empty_testid),
+    )
+
+
 def error_line(message: Any, testid: str, size: str = "2") -> rx.Component:
     """A red line while the state var `message` is not empty."""
     return rx.cond(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
-from leadapp.components.ui import action_link, empty_or, muted
+from leadapp.components.ui import action_link, muted, rows_or
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -143,10 +143,11 @@ def consent_dialog() -> rx.Component:
                     width="100%",
                 ),
                 rx.heading("Changes", size="2"),
-                empty_or(
+                rows_or(
                     V("changes"),
-                    rx.vstack(rx.foreach(V("changes"), _change), spacing="0", width="100%"),
+                    _change,
                     "No change recorded yet.",
+                    spacing="0",
                 ),
                 spacing="3",
                 width="100%",

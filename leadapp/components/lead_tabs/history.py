@@ -5,7 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import action_link, empty_or, icon_text_button, muted, small_button
+from leadapp.components.ui import (
+    action_link,
+    icon_text_button,
+    muted,
+    rows_or,
+    small_button,
+)
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
@@ -155,10 +161,11 @@ def history_tab() -> rx.Component:
                 width="100%",
             ),
         ),
-        empty_or(
+        rows_or(
             HistoryTab.rows,
-            rx.vstack(rx.foreach(HistoryTab.rows, entry), spacing="0", width="100%"),
+            entry,
             "No history yet.",
+            spacing="0",
         ),
         wrap=True,
     )

@@ -16,6 +16,7 @@ from leadapp.components.ui import (
     icon_text_button,
     muted,
     notice,
+    rows_or,
     soft_button,
 )
 from leadapp.models.enums import MARKET_REPORT_TYPES
@@ -158,7 +159,7 @@ def _alert_card(a) -> rx.Component:
 
 
 def _cards(rows, card, empty: str) -> rx.Component:
-    return empty_or(rows, rx.vstack(rx.foreach(rows, card), width="100%"), empty)
+    return rows_or(rows, card, empty)
 
 
 def _section(title: str, add, *children, testid: str) -> rx.Component:

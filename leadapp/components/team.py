@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
-from leadapp.components.ui import card_stack, gray_button, icon_text_button, soft_button
+from leadapp.components.ui import card_stack, gray_button, icon_text_button, soft_button, stack_form
 from leadapp.state.team import TeamState
 
 
@@ -31,31 +31,27 @@ def _add_dialog() -> rx.Component:
                 "They get an email with a link (valid 7 days) to choose their password.",
                 size="2",
             ),
-            rx.form(
+            stack_form(
+                TeamState.add_user,
+                _input("Name", "name", required=True),
+                _input("Email", "email", type="email", required=True),
                 rx.vstack(
-                    _input("Name", "name", required=True),
-                    _input("Email", "email", type="email", required=True),
-                    rx.vstack(
-                        rx.text("Role", size="2", weight="medium"),
-                        rx.select(
-                            ["agent", "broker"],
-                            name="role",
-                            default_value="agent",
-                            data_testid="team-role",
-                        ),
-                        spacing="1",
+                    rx.text("Role", size="2", weight="medium"),
+                    rx.select(
+                        ["agent", "broker"],
+                        name="role",
+                        default_value="agent",
+                        data_testid="team-role",
                     ),
-                    rx.hstack(
-                        _input("Agent ID (blank: one is made)", "agent_code"),
-                        _input("MLS ID", "mls_id"),
-                        width="100%",
-                    ),
-                    _input("Phone", "phone"),
-                    form_footer(rx.dialog.close(cancel_button()), "Add and invite", "team-submit"),
-                    spacing="3",
+                    spacing="1",
+                ),
+                rx.hstack(
+                    _input("Agent ID (blank: one is made)", "agent_code"),
+                    _input("MLS ID", "mls_id"),
                     width="100%",
                 ),
-                on_submit=TeamState.add_user,
+                _input("Phone", "phone"),
+                form_footer(rx.dialog.close(cancel_button()), "Add and invite", "team-submit"),
                 reset_on_submit=False,
             ),
         ),

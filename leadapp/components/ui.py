@@ -213,6 +213,15 @@ def section_card(title: str, note: str, *children: Any, spacing: str = "3") -> r
     return card_stack(rx.heading(title, size="4"), muted(note), *children, spacing=spacing)
 
 
+def stack_form(
+    on_submit: Any, *children: Any, spacing: str = "3", **form_props: Any
+) -> rx.Component:
+    """A form whose `children` stand in one full-width column."""
+    return rx.form(
+        rx.vstack(*children, spacing=spacing, width="100%"), on_submit=on_submit, **form_props
+    )
+
+
 def form_card(
     title: str,
     on_submit: Any,
@@ -224,15 +233,12 @@ def form_card(
 ) -> rx.Component:
     """A settings card that is one form: its heading, `fields`, then the submit button."""
     return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(title, size="4"),
-                *fields,
-                rx.button(submit_label, type="submit", data_testid=submit_testid),
-                spacing=spacing,
-                width="100%",
-            ),
-            on_submit=on_submit,
+        stack_form(
+            on_submit,
+            rx.heading(title, size="4"),
+            *fields,
+            rx.button(submit_label, type="submit", data_testid=submit_testid),
+            spacing=spacing,
             **form_props,
         ),
         width="100%",
@@ -274,16 +280,11 @@ def footed_form(
     """A form of `fields` in a full-width column, ending with Cancel (`on_cancel`; with
     `in_dialog` it also closes the dialog) and the submit button."""
     cancel = cancel_button(on_cancel)
-    return rx.form(
-        rx.vstack(
-            *fields,
-            form_footer(
-                rx.dialog.close(cancel) if in_dialog else cancel, submit_label, submit_testid
-            ),
-            spacing=spacing,
-            width="100%",
-        ),
-        on_submit=on_submit,
+    return stack_form(
+        on_submit,
+        *fields,
+        form_footer(rx.dialog.close(cancel) if in_dialog else cancel, submit_label, submit_testid),
+        spacing=spacing,
         **form_props,
     )
 

@@ -7,7 +7,7 @@ import reflex as rx
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
-from leadapp.components.ui import filters_button, ghost_button, soft_button
+from leadapp.components.ui import filters_button, ghost_button, soft_button, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
@@ -142,34 +142,31 @@ def _lead_filter() -> rx.Component:
 
 
 def _range_filter() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text("Due between", size="2", weight="medium"),
-            rx.hstack(
-                rx.input(
-                    type="date",
-                    name="from",
-                    default_value=S.filters.get("from", ""),
-                    key=S.filters.get("from", "") + "f",
-                    data_testid="filter-from",
-                ),
-                rx.text("and", size="2"),
-                rx.input(
-                    type="date",
-                    name="to",
-                    default_value=S.filters.get("to", ""),
-                    key=S.filters.get("to", "") + "t",
-                    data_testid="filter-to",
-                ),
-                align="center",
-                spacing="2",
-                wrap="wrap",
+    return stack_form(
+        S.apply_range,
+        rx.text("Due between", size="2", weight="medium"),
+        rx.hstack(
+            rx.input(
+                type="date",
+                name="from",
+                default_value=S.filters.get("from", ""),
+                key=S.filters.get("from", "") + "f",
+                data_testid="filter-from",
             ),
-            soft_button("Apply dates", testid="filter-range-apply", type="submit"),
-            spacing="1",
-            width="100%",
+            rx.text("and", size="2"),
+            rx.input(
+                type="date",
+                name="to",
+                default_value=S.filters.get("to", ""),
+                key=S.filters.get("to", "") + "t",
+                data_testid="filter-to",
+            ),
+            align="center",
+            spacing="2",
+            wrap="wrap",
         ),
-        on_submit=S.apply_range,
+        soft_button("Apply dates", testid="filter-range-apply", type="submit"),
+        spacing="1",
         reset_on_submit=False,
     )
 

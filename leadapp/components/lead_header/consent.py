@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
-from leadapp.components.ui import action_link, muted, rows_or
+from leadapp.components.ui import action_link, muted, rows_or, stack_form
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -88,57 +88,54 @@ def consent_dialog() -> rx.Component:
                     align="center",
                     wrap="wrap",
                 ),
-                rx.form(
-                    rx.vstack(
-                        rx.el.input(type="hidden", name="action", value=V("action")),
-                        rx.text(
-                            rx.cond(
-                                giving,
-                                "Record consent: how did the lead give it?",
-                                "Record a withdrawal: how did the lead withdraw?",
-                            ),
-                            size="2",
-                            weight="medium",
+                stack_form(
+                    C.record_consent,
+                    rx.el.input(type="hidden", name="action", value=V("action")),
+                    rx.text(
+                        rx.cond(
+                            giving,
+                            "Record consent: how did the lead give it?",
+                            "Record a withdrawal: how did the lead withdraw?",
                         ),
-                        rx.el.select(
-                            rx.el.option("Choose how", value=""),
-                            rx.foreach(
-                                V("methods"),
-                                lambda m: rx.el.option(m["label"], value=m["code"]),
-                            ),
-                            name="method",
-                            default_value="",
-                            style={
-                                "padding": "6px",
-                                "width": "100%",
-                                "background": "var(--color-surface)",
-                            },
-                            data_testid="consent-method",
+                        size="2",
+                        weight="medium",
+                    ),
+                    rx.el.select(
+                        rx.el.option("Choose how", value=""),
+                        rx.foreach(
+                            V("methods"),
+                            lambda m: rx.el.option(m["label"], value=m["code"]),
                         ),
-                        field_error(C.consent_errors, "consent_method"),
-                        rx.text_area(
-                            name="note",
-                            placeholder="Note (optional): where, the form's name, the text ...",
-                            rows="2",
-                            width="100%",
-                            data_testid="consent-note",
+                        name="method",
+                        default_value="",
+                        style={
+                            "padding": "6px",
+                            "width": "100%",
+                            "background": "var(--color-surface)",
+                        },
+                        data_testid="consent-method",
+                    ),
+                    field_error(C.consent_errors, "consent_method"),
+                    rx.text_area(
+                        name="note",
+                        placeholder="Note (optional): where, the form's name, the text ...",
+                        rows="2",
+                        width="100%",
+                        data_testid="consent-note",
+                    ),
+                    rx.hstack(
+                        cancel_button(C.close_consent),
+                        rx.button(
+                            rx.cond(giving, "Record consent", "Record withdrawal"),
+                            type="submit",
+                            color_scheme=rx.cond(giving, "green", "orange"),
+                            data_testid="consent-save",
                         ),
-                        rx.hstack(
-                            cancel_button(C.close_consent),
-                            rx.button(
-                                rx.cond(giving, "Record consent", "Record withdrawal"),
-                                type="submit",
-                                color_scheme=rx.cond(giving, "green", "orange"),
-                                data_testid="consent-save",
-                            ),
-                            justify="end",
-                            width="100%",
-                        ),
-                        spacing="2",
+                        justify="end",
                         width="100%",
                     ),
+                    spacing="2",
                     key=C.consent_key,
-                    on_submit=C.record_consent,
                     reset_on_submit=False,
                     width="100%",
                 ),

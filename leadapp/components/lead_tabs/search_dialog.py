@@ -6,7 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import labelled, table_header
-from leadapp.components.ui import dialog, ghost_button, gray_button, icon_text_button, muted
+from leadapp.components.ui import (
+    dialog,
+    ghost_button,
+    gray_button,
+    icon_text_button,
+    muted,
+    stack_form,
+)
 from leadapp.models.enums import PROPERTY_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail, PropertySearch
@@ -92,55 +99,51 @@ def search_dialog() -> rx.Component:
         PropertySearch.ps_open,
         PropertySearch.close_search,
         title,
-        rx.form(
-            rx.vstack(
-                rx.grid(
-                    inp("City", "city", "e.g. Berkeley"),
-                    rx.vstack(
-                        rx.text("For", size="1", weight="medium"),
-                        rx.el.select(
-                            rx.el.option("Sale", value="sale"),
-                            rx.el.option("Rent", value="rent"),
-                            name="transaction",
-                            default_value=PropertySearch.ps_form["transaction"],
-                            style=sel_style,
-                            data_testid="ps-transaction",
-                        ),
-                        spacing="1",
-                        width="100%",
+        stack_form(
+            PropertySearch.run_search,
+            rx.grid(
+                inp("City", "city", "e.g. Berkeley"),
+                rx.vstack(
+                    rx.text("For", size="1", weight="medium"),
+                    rx.el.select(
+                        rx.el.option("Sale", value="sale"),
+                        rx.el.option("Rent", value="rent"),
+                        name="transaction",
+                        default_value=PropertySearch.ps_form["transaction"],
+                        style=sel_style,
+                        data_testid="ps-transaction",
                     ),
-                    rx.vstack(
-                        rx.text("Property type", size="1", weight="medium"),
-                        rx.el.select(
-                            rx.foreach(
-                                PROPERTY_CHOICES,
-                                lambda p: rx.el.option(p["label"], value=p["code"]),
-                            ),
-                            name="property_type",
-                            default_value=PropertySearch.ps_form["property_type"],
-                            style=sel_style,
-                            data_testid="ps-property_type",
-                        ),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    inp("Min price", "min_price", "$"),
-                    inp("Max price", "max_price", "$"),
-                    inp("Min beds", "min_beds", "any"),
-                    inp("Min baths", "min_baths", "any"),
-                    columns=rx.breakpoints(initial="2", md="4"),
-                    spacing="2",
+                    spacing="1",
                     width="100%",
                 ),
-                rx.hstack(
-                    icon_text_button("search", "Search", testid="ps-search", type="submit"),
-                    muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
-                    align="center",
+                rx.vstack(
+                    rx.text("Property type", size="1", weight="medium"),
+                    rx.el.select(
+                        rx.foreach(
+                            PROPERTY_CHOICES,
+                            lambda p: rx.el.option(p["label"], value=p["code"]),
+                        ),
+                        name="property_type",
+                        default_value=PropertySearch.ps_form["property_type"],
+                        style=sel_style,
+                        data_testid="ps-property_type",
+                    ),
+                    spacing="1",
+                    width="100%",
                 ),
-                spacing="3",
+                inp("Min price", "min_price", "$"),
+                inp("Max price", "max_price", "$"),
+                inp("Min beds", "min_beds", "any"),
+                inp("Min baths", "min_baths", "any"),
+                columns=rx.breakpoints(initial="2", md="4"),
+                spacing="2",
                 width="100%",
             ),
-            on_submit=PropertySearch.run_search,
+            rx.hstack(
+                icon_text_button("search", "Search", testid="ps-search", type="submit"),
+                muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
+                align="center",
+            ),
             key=PropertySearch.ps_key.to(str),
         ),
         _picked_bar(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button
+from leadapp.components.forms import cancel_button, form_footer
 from leadapp.components.ui import action_link, muted, rows_or, stack_form
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
@@ -123,16 +123,11 @@ def consent_dialog() -> rx.Component:
                         width="100%",
                         data_testid="consent-note",
                     ),
-                    rx.hstack(
+                    form_footer(
                         cancel_button(C.close_consent),
-                        rx.button(
-                            rx.cond(giving, "Record consent", "Record withdrawal"),
-                            type="submit",
-                            color_scheme=rx.cond(giving, "green", "orange"),
-                            data_testid="consent-save",
-                        ),
-                        justify="end",
-                        width="100%",
+                        rx.cond(giving, "Record consent", "Record withdrawal"),
+                        "consent-save",
+                        color_scheme=rx.cond(giving, "green", "orange"),
                     ),
                     spacing="2",
                     key=C.consent_key,

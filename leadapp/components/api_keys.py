@@ -8,6 +8,7 @@ import reflex as rx
 from leadapp.components.forms import data_table
 from leadapp.components.ui import (
     card_stack,
+    column,
     empty_or,
     ghost_button,
     gray_button,
@@ -20,7 +21,7 @@ from leadapp.state.api_keys import ApiKeysState
 
 def _new_key_callout() -> rx.Component:
     return rx.callout.root(
-        rx.vstack(
+        column(
             rx.text("Copy this key now — it is shown only once.", weight="bold", size="2"),
             rx.hstack(
                 rx.code(
@@ -40,8 +41,6 @@ def _new_key_callout() -> rx.Component:
                 wrap="wrap",
             ),
             ghost_button("Done", ApiKeysState.dismiss_new_key),
-            spacing="2",
-            width="100%",
         ),
         color_scheme="green",
         width="100%",

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from leadapp.components import dashboard_charts as charts
-from leadapp.components.ui import empty_or, muted, option_select
+from leadapp.components.ui import column, empty_or, muted, option_select
 from leadapp.state.dashboard import DashboardState as S
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
@@ -37,7 +37,7 @@ def panel_card(title: str, *children, testid: str, icon: str, right=None, **prop
     """A dashboard card: its icon and title, `right` (one component or a list) at the end of
     the title row, then `children`."""
     return rx.card(
-        rx.vstack(
+        column(
             rx.hstack(
                 rx.icon(icon, size=16, color=rx.color("accent", 10)),
                 rx.heading(title, size="3", weight="medium"),
@@ -49,7 +49,6 @@ def panel_card(title: str, *children, testid: str, icon: str, right=None, **prop
             ),
             *children,
             spacing="3",
-            width="100%",
         ),
         width="100%",
         min_width="0",
@@ -227,7 +226,7 @@ def actions_card() -> rx.Component:
         muted("Done in the last 7 days", size="1", weight="bold"),
         rx.grid(rx.foreach(S.done, _done_item), columns="3", spacing="2", width="100%"),
         muted("Suggested for today", size="1", weight="bold"),
-        rx.vstack(rx.foreach(S.suggestions, _suggestion), spacing="1", width="100%"),
+        column(rx.foreach(S.suggestions, _suggestion), spacing="1"),
         testid="dash-actions",
         icon="zap",
         right=rx.badge(S.done_total, " actions", variant="soft", data_testid="dash-done-total"),
@@ -262,10 +261,8 @@ def _legend_row(r, testid_prefix: str, color) -> rx.Component:
 
 
 def _legend(rows, testid_prefix: str) -> rx.Component:
-    return rx.vstack(
-        rx.foreach(rows, lambda r: _legend_row(r, testid_prefix, r["color"].to(str))),
-        spacing="1",
-        width="100%",
+    return column(
+        rx.foreach(rows, lambda r: _legend_row(r, testid_prefix, r["color"].to(str))), spacing="1"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import field_error
-from leadapp.components.ui import muted, stack_form
+from leadapp.components.ui import column, muted, stack_form
 from leadapp.state.greetings import GreetingsState as G
 
 MERGE = (
@@ -18,7 +18,7 @@ def _err(key: str) -> rx.Component:
 
 
 def _kind(key: str, label: str, on, subject, body, set_on) -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.hstack(
             rx.switch(checked=on, on_change=set_on, data_testid=f"greet-{key}-on"),
             rx.text(label, weight="medium", size="2"),
@@ -27,8 +27,6 @@ def _kind(key: str, label: str, on, subject, body, set_on) -> rx.Component:
         rx.input(name=f"{key}_subject", default_value=subject, width="100%"),
         rx.text_area(name=f"{key}_body", default_value=body, rows="4", width="100%"),
         _err(key),
-        spacing="2",
-        width="100%",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import icon_text_button, muted, notice
+from leadapp.components.ui import column, icon_text_button, muted, notice
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
@@ -242,7 +242,7 @@ def import_progress() -> rx.Component:
 
 def preview_card() -> rx.Component:
     return rx.card(
-        rx.vstack(
+        column(
             rx.hstack(
                 rx.icon("table", size=22, color=rx.color("accent", 9)),
                 rx.heading("3. Check the preview", size="4"),
@@ -276,7 +276,6 @@ def preview_card() -> rx.Component:
             import_progress(),
             actions(),
             spacing="4",
-            width="100%",
         ),
         width="100%",
         id="import-preview",
@@ -286,7 +285,7 @@ def preview_card() -> rx.Component:
 
 def success_card() -> rx.Component:
     return rx.card(
-        rx.vstack(
+        column(
             rx.hstack(
                 rx.icon("party-popper", size=28, color=rx.color("grass", 9)),
                 rx.heading("Import complete", size="5"),
@@ -327,7 +326,6 @@ def success_card() -> rx.Component:
                 spacing="3",
             ),
             spacing="3",
-            width="100%",
         ),
         width="100%",
         border=f"1px solid {rx.color('grass', 7)}",

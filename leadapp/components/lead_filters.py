@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import empty_or, filters_button, ghost_button, icon_text_button, muted
+from leadapp.components.ui import (
+    column,
+    empty_or,
+    filters_button,
+    ghost_button,
+    icon_text_button,
+    muted,
+)
 from leadapp.state.leads import LeadListState as S
 
 
@@ -51,7 +58,7 @@ def _checks(key: str, options, testid: str) -> rx.Component:
 
 
 def _section(label: str, body: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="bold"), body, spacing="1", width="100%")
+    return column(rx.text(label, size="2", weight="bold"), body, spacing="1")
 
 
 def _select(key: str, items: list, testid: str) -> rx.Component:
@@ -82,7 +89,7 @@ def filter_panel() -> rx.Component:
             )
         ),
         rx.popover.content(
-            rx.vstack(
+            column(
                 rx.hstack(
                     rx.heading("Filters", size="3"),
                     rx.spacer(),
@@ -141,7 +148,6 @@ def filter_panel() -> rx.Component:
                     ),
                 ),
                 spacing="3",
-                width="100%",
             ),
             width=["92vw", "380px"],
             max_height="70vh",

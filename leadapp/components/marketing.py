@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import column
 from leadapp.state.base import AuthState
 
 SEL_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
@@ -30,7 +31,7 @@ def marketing_tabs(current: str) -> rx.Component:
 
 
 def field(label: str, control: rx.Component, errors, key: str) -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.text(label, size="1", weight="medium"),
         control,
         rx.cond(
@@ -38,7 +39,6 @@ def field(label: str, control: rx.Component, errors, key: str) -> rx.Component:
             rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
         ),
         spacing="1",
-        width="100%",
     )
 
 

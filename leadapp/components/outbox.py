@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import gray_button, muted, notice, soft_button
+from leadapp.components.ui import column, gray_button, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -208,7 +208,7 @@ def email_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(e["subject"]),
-            rx.vstack(
+            column(
                 _fact("To", e["to"]),
                 _fact("Sent by", e["sent_by"]),
                 _fact("Queued", e["created"]),
@@ -261,8 +261,6 @@ def email_dialog() -> rx.Component:
                     justify="end",
                     width="100%",
                 ),
-                spacing="2",
-                width="100%",
             ),
             max_width="760px",
             data_testid="outbox-dialog",

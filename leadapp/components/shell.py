@@ -9,7 +9,7 @@ import reflex as rx
 
 from leadapp.components.notifications import bell
 from leadapp.components.reminders import reminder_watcher
-from leadapp.components.ui import muted
+from leadapp.components.ui import column, muted
 from leadapp.state.base import AuthState
 
 NAV = [
@@ -66,7 +66,7 @@ def _brand() -> rx.Component:
 
 
 def _nav_links() -> rx.Component:
-    return rx.vstack(*[_nav_item(*n) for n in NAV], spacing="1", width="100%")
+    return column(*[_nav_item(*n) for n in NAV], spacing="1")
 
 
 def sidebar() -> rx.Component:
@@ -74,7 +74,7 @@ def sidebar() -> rx.Component:
     # the navigation inside stays in view while the page scrolls.
     return rx.box(
         rx.box(
-            rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+            column(_brand(), rx.divider(), _nav_links(), spacing="4"),
             height="100vh",
             position="sticky",
             top="0",
@@ -97,7 +97,7 @@ def _mobile_menu() -> rx.Component:
             rx.drawer.overlay(z_index="50"),
             rx.drawer.portal(
                 rx.drawer.content(
-                    rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+                    column(_brand(), rx.divider(), _nav_links(), spacing="4"),
                     padding="16px",
                     width="240px",
                     height="100%",

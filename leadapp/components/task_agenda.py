@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import rows_or
+from leadapp.components.ui import column, rows_or
 from leadapp.state.todo import AgendaState as S
 
 from .task_list import task_row
@@ -25,7 +25,7 @@ def _more(count, label: str, testid: str) -> rx.Component:
 
 def todays_agenda_card() -> rx.Component:
     return rx.card(
-        rx.vstack(
+        column(
             rx.hstack(
                 rx.heading("Today", size="4"),
                 rx.spacer(),
@@ -57,8 +57,6 @@ def todays_agenda_card() -> rx.Component:
                 spacing="2",
             ),
             _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
-            spacing="2",
-            width="100%",
         ),
         width="100%",
         data_testid="todays-agenda",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, field_error, labelled
-from leadapp.components.ui import icon_action, icon_text_button, muted, stack_form
+from leadapp.components.ui import column, icon_action, icon_text_button, muted, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
 
@@ -45,7 +45,7 @@ def _label(text: str) -> rx.Component:
 
 
 def _lead_picker() -> rx.Component:
-    return rx.vstack(
+    return column(
         _label("Lead (optional)"),
         rx.cond(
             S.lead_id > 0,
@@ -100,7 +100,6 @@ def _lead_picker() -> rx.Component:
             ),
         ),
         spacing="1",
-        width="100%",
     )
 
 
@@ -123,7 +122,7 @@ def task_dialog() -> rx.Component:
                     ),
                     "title",
                 ),
-                rx.vstack(
+                column(
                     _label("Kind"),
                     rx.segmented_control.root(
                         *[
@@ -149,7 +148,6 @@ def task_dialog() -> rx.Component:
                         ),
                     ),
                     spacing="1",
-                    width="100%",
                 ),
                 rx.hstack(
                     _when(

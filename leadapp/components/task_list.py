@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from leadapp.components.ui import column
 from leadapp.services.tasks import DUE_STATES
 from leadapp.state.todo import LeadTasksState, TaskDialogState
 
@@ -147,7 +148,7 @@ def lead_tasks_panel() -> rx.Component:
     """The lead page's To-dos & events card (P9, P17). Its state loads with
     LeadTasksState.load in the lead page's on_load; "New" opens the shared dialog."""
     return rx.card(
-        rx.vstack(
+        column(
             rx.hstack(
                 rx.heading("To-dos & events", size="4", white_space="nowrap"),
                 rx.badge(LeadTasksState.open_lead_tasks, " open", variant="soft"),
@@ -176,15 +177,13 @@ def lead_tasks_panel() -> rx.Component:
                 rx.text(LeadTasksState.lead_tasks_error, color_scheme="red", size="2"),
                 rx.cond(
                     LeadTasksState.lead_tasks.length() > 0,
-                    rx.vstack(
+                    column(
                         rx.foreach(
                             LeadTasksState.lead_tasks,
                             lambda t: task_row(
                                 t, LeadTasksState.toggle, show_owner=True, show_lead=False
                             ),
-                        ),
-                        spacing="2",
-                        width="100%",
+                        )
                     ),
                     rx.text(
                         "No to-dos or events for this lead yet.", color_scheme="gray", size="2"
@@ -192,7 +191,6 @@ def lead_tasks_panel() -> rx.Component:
                 ),
             ),
             spacing="3",
-            width="100%",
         ),
         width="100%",
         data_testid="lead-tasks",

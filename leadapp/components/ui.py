@@ -21,6 +21,11 @@ def _given(**props: Any) -> dict[str, Any]:
     }
 
 
+def column(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
+    """A full-width vertical stack of `children`."""
+    return rx.vstack(*children, spacing=spacing, width="100%", **props)
+
+
 def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)

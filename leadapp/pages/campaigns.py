@@ -13,6 +13,7 @@ from leadapp.components.marketing import SEL_STYLE, marketing_tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
+    column,
     gray_button,
     icon_text_button,
     muted,
@@ -314,7 +315,7 @@ def _detail() -> rx.Component:
 def campaigns_view() -> rx.Component:
     return page_shell(
         "Campaigns",
-        rx.vstack(
+        column(
             marketing_tabs("campaigns"),
             muted(
                 "A campaign sends its steps in order, each the given number of days after the"
@@ -328,7 +329,6 @@ def campaigns_view() -> rx.Component:
             _list(),
             rx.cond(C.detail.contains("name"), _detail()),
             spacing="4",
-            width="100%",
         ),
     )
 

@@ -10,7 +10,7 @@ import reflex as rx
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import icon_text_button, muted, soft_button, stack_form
+from leadapp.components.ui import column, icon_text_button, muted, soft_button, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
 
@@ -151,7 +151,7 @@ def _preview() -> rx.Component:
 def markets_view() -> rx.Component:
     return page_shell(
         "Markets",
-        rx.vstack(
+        column(
             marketing_tabs("markets"),
             muted(
                 "A market is a set of listing criteria; leads subscribed to it receive its"
@@ -189,7 +189,6 @@ def markets_view() -> rx.Component:
             ),
             _preview(),
             spacing="4",
-            width="100%",
         ),
     )
 

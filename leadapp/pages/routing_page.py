@@ -9,6 +9,7 @@ from leadapp.components.forms import field_error, labelled, table_header
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
+    column,
     delete_action,
     icon_action,
     muted,
@@ -308,14 +309,13 @@ def _mine() -> rx.Component:
 def routing_view() -> rx.Component:
     return page_shell(
         "Lead routing",
-        rx.vstack(
+        column(
             rx.cond(
                 AuthState.is_broker,
-                rx.vstack(_rules(), _groups(), _settings(), spacing="4", width="100%"),
+                column(_rules(), _groups(), _settings(), spacing="4"),
             ),
             _mine(),
             spacing="4",
-            width="100%",
         ),
     )
 

@@ -7,7 +7,7 @@ import reflex as rx
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
-from leadapp.components.ui import filters_button, ghost_button, soft_button, stack_form
+from leadapp.components.ui import column, filters_button, ghost_button, soft_button, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
@@ -21,7 +21,7 @@ SECTIONS = [
 
 
 def _section(key: str, label: str, color: str, rows) -> rx.Component:
-    body = rx.vstack(
+    body = column(
         rx.hstack(
             rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),
             rx.heading(label, size="3"),
@@ -63,8 +63,6 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
                 ),
             ),
         ),
-        spacing="2",
-        width="100%",
         data_testid=f"section-{key}",
     )
     visible = rows.length() > 0
@@ -79,7 +77,7 @@ def _select(
     items = [rx.select.item(text, value=val) for val, text in options or []]
     if dynamic is not None:
         items.append(rx.foreach(dynamic, lambda o: rx.select.item(o[1], value=o[0])))
-    return rx.vstack(
+    return column(
         rx.text(label, size="2", weight="medium"),
         rx.select.root(
             rx.select.trigger(width="100%", data_testid=testid),
@@ -88,12 +86,11 @@ def _select(
             on_change=lambda v: S.set_filter(key, v),
         ),
         spacing="1",
-        width="100%",
     )
 
 
 def _lead_filter() -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.text("Lead", size="2", weight="medium"),
         rx.cond(
             S.filters.contains("lead"),
@@ -137,7 +134,6 @@ def _lead_filter() -> rx.Component:
             ),
         ),
         spacing="1",
-        width="100%",
     )
 
 
@@ -175,7 +171,7 @@ def _filters() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(filters_button(S.filter_count, "filter-button", "soft")),
         rx.popover.content(
-            rx.vstack(
+            column(
                 _select(
                     "Kind",
                     S.filters.get("kind", "any"),
@@ -221,7 +217,6 @@ def _filters() -> rx.Component:
                     width="100%",
                 ),
                 spacing="3",
-                width="100%",
             ),
             width="320px",
             max_width="92vw",
@@ -269,7 +264,7 @@ def todo_view() -> rx.Component:
                 align="center",
             ),
             due_legend(),
-            rx.vstack(*[_section(*s) for s in SECTIONS], _empty(), spacing="5", width="100%"),
+            column(*[_section(*s) for s in SECTIONS], _empty(), spacing="5"),
             task_dialog(),
             spacing="4",
             width="100%",

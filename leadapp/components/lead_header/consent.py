@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import action_link, muted, rows_or, stack_form
+from leadapp.components.ui import action_link, column, muted, rows_or, stack_form
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -76,7 +76,7 @@ def consent_dialog() -> rx.Component:
                 " kept with who recorded it, when, and how the lead gave or withdrew consent.",
                 size="2",
             ),
-            rx.vstack(
+            column(
                 rx.hstack(
                     rx.text("Now:", size="2"),
                     rx.badge(
@@ -142,7 +142,6 @@ def consent_dialog() -> rx.Component:
                     spacing="0",
                 ),
                 spacing="3",
-                width="100%",
             ),
             max_width="560px",
             data_testid="consent-dialog",

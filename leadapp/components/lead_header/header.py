@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, icon_action, icon_text_button, muted, small_button
+from leadapp.components.ui import (
+    card_stack,
+    column,
+    icon_action,
+    icon_text_button,
+    muted,
+    small_button,
+)
 from leadapp.models.enums import STAGES
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
@@ -313,7 +320,7 @@ def pipeline() -> rx.Component:
             custom_attrs={"aria-pressed": rx.cond(current, "true", "false")},
         )
 
-    return rx.vstack(
+    return column(
         muted("Pipeline stage", size="1", weight="medium"),
         rx.flex(
             rx.foreach(STAGE_CHOICES, stage),
@@ -325,5 +332,4 @@ def pipeline() -> rx.Component:
             data_testid="pipeline",
         ),
         spacing="1",
-        width="100%",
     )

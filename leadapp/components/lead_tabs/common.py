@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import table_header
-from leadapp.components.ui import empty_or, icon_action, muted
+from leadapp.components.ui import column, empty_or, icon_action, muted
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
@@ -83,4 +83,4 @@ def tab_body(
         width="100%",
         align="center",
     )
-    return rx.vstack(bar, *body, width="100%", spacing=spacing)
+    return column(bar, *body, spacing=spacing)

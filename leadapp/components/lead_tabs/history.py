@@ -7,6 +7,7 @@ import reflex as rx
 from leadapp.components.forms import cancel_button, form_footer
 from leadapp.components.ui import (
     action_link,
+    column,
     icon_text_button,
     muted,
     rows_or,
@@ -29,7 +30,7 @@ HISTORY_CHOICES = [
 def history_tab() -> rx.Component:
     def entry(e) -> rx.Component:
         return rx.box(
-            rx.vstack(
+            column(
                 rx.hstack(
                     rx.badge(
                         e["kind_text"],
@@ -95,7 +96,6 @@ def history_tab() -> rx.Component:
                     ),
                 ),
                 spacing="1",
-                width="100%",
             ),
             padding_y="8px",
             border_bottom=f"1px solid {rx.color('gray', 4)}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.outbox import status_badge
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import column, icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
@@ -15,7 +15,7 @@ from .listing_actions import listing_actions
 
 def all_mail_panel() -> rx.Component:
     """C5/G4: every email sent to the lead (campaigns, alerts, reports, greetings too)."""
-    return rx.vstack(
+    return column(
         rx.hstack(
             rx.heading("All email to this lead", size="3"),
             rx.badge(MessagesTab.all_mail_total, variant="soft"),
@@ -48,8 +48,6 @@ def all_mail_panel() -> rx.Component:
             "lead-mail-table",
             "No email sent to this lead yet.",
         ),
-        width="100%",
-        spacing="2",
     )
 
 
@@ -131,7 +129,7 @@ def listings_tab() -> rx.Component:
 
 
 def tools_tab() -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.grid(
             rx.foreach(
                 ToolsTab.rows,
@@ -161,6 +159,5 @@ def tools_tab() -> rx.Component:
             "forms-table",
             "No contact or dynamic form submissions.",
         ),
-        width="100%",
         spacing="3",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import action_link, card_stack, delete_action, empty_or, muted
+from leadapp.components.ui import action_link, card_stack, column, delete_action, empty_or, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
 
@@ -150,7 +150,7 @@ def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
 
 
 def organizer_tab() -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.segmented_control.root(
             rx.segmented_control.item("Saved searches", value="searches"),
             rx.segmented_control.item("Favourites", value="favorites"),
@@ -180,14 +180,13 @@ def organizer_tab() -> rx.Component:
                 _add_new("Add new", "favorite", "add-favorite"),
             ),
         ),
-        width="100%",
         spacing="3",
     )
 
 
 def updates_tab() -> rx.Component:
     def group(title: str, rows, tr: str) -> rx.Component:
-        return rx.vstack(
+        return column(
             rx.hstack(
                 rx.heading(title, size="3"),
                 rx.spacer(),
@@ -238,11 +237,9 @@ def updates_tab() -> rx.Component:
                 ),
                 "No daily searches.",
             ),
-            width="100%",
-            spacing="2",
         )
 
-    return rx.vstack(
+    return column(
         rx.callout(
             "At most two emails a day (one for sales, one for rentals), only when a matching "
             "listing is new or updated in the last 24 hours. Switching a search off keeps it.",
@@ -262,6 +259,5 @@ def updates_tab() -> rx.Component:
                 data_testid="send-all-now",
             ),
         ),
-        width="100%",
         spacing="4",
     )

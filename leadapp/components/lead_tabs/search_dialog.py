@@ -7,6 +7,7 @@ import reflex as rx
 
 from leadapp.components.forms import labelled, table_header
 from leadapp.components.ui import (
+    column,
     dialog,
     ghost_button,
     gray_button,
@@ -103,7 +104,7 @@ def search_dialog() -> rx.Component:
             PropertySearch.run_search,
             rx.grid(
                 inp("City", "city", "e.g. Berkeley"),
-                rx.vstack(
+                column(
                     rx.text("For", size="1", weight="medium"),
                     rx.el.select(
                         rx.el.option("Sale", value="sale"),
@@ -114,9 +115,8 @@ def search_dialog() -> rx.Component:
                         data_testid="ps-transaction",
                     ),
                     spacing="1",
-                    width="100%",
                 ),
-                rx.vstack(
+                column(
                     rx.text("Property type", size="1", weight="medium"),
                     rx.el.select(
                         rx.foreach(
@@ -129,7 +129,6 @@ def search_dialog() -> rx.Component:
                         data_testid="ps-property_type",
                     ),
                     spacing="1",
-                    width="100%",
                 ),
                 inp("Min price", "min_price", "$"),
                 inp("Max price", "max_price", "$"),

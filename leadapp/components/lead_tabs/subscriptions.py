@@ -7,6 +7,7 @@ import reflex as rx
 from leadapp.components.ui import (
     action_link,
     card_stack,
+    column,
     compact_table,
     confirm_buttons,
     confirm_dialog,
@@ -163,11 +164,9 @@ def _cards(rows, card, empty: str) -> rx.Component:
 
 
 def _section(title: str, add, *children, testid: str) -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.hstack(rx.heading(title, size="3"), rx.spacer(), add, width="100%", align="center"),
         *children,
-        spacing="2",
-        width="100%",
         data_testid=testid,
     )
 
@@ -181,7 +180,7 @@ def subscriptions_tab() -> rx.Component:
             ),
         )
 
-    return rx.vstack(
+    return column(
         rx.cond(  # C5: bounced / unsubscribed, with dates
             SubscriptionsTab.email_status.length() > 0,
             rx.vstack(
@@ -219,7 +218,6 @@ def subscriptions_tab() -> rx.Component:
         _campaign_dialog(),
         _confirm_dialog(),
         spacing="5",
-        width="100%",
     )
 
 

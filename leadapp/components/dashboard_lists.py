@@ -5,14 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.dashboard_panels import panel_card
-from leadapp.components.ui import icon_text_button, muted, option_select, rows_or
+from leadapp.components.ui import icon_text_button, muted, option_select, rows_or, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 # ---------------------------------------------------------------- D7
 
 
 def _upcoming_row(i) -> rx.Component:
-    return rx.hstack(
+    return wide_row(
         rx.icon(
             rx.cond(i["what"] == "Birthday", "cake", "key-round"),
             size=16,
@@ -28,8 +28,6 @@ def _upcoming_row(i) -> rx.Component:
         muted(i["what"], size="1"),
         rx.spacer(),
         rx.badge(i["when"], variant=rx.cond(i["when"] == "Today", "solid", "soft"), size="1"),
-        align="center",
-        width="100%",
         spacing="2",
     )
 
@@ -107,7 +105,7 @@ def feed_card() -> rx.Component:
             spacing="0",
             empty_testid="feed-empty",
         ),
-        rx.hstack(
+        wide_row(
             icon_text_button(
                 "chevron-left",
                 "Newer",
@@ -128,8 +126,6 @@ def feed_card() -> rx.Component:
                 data_testid="feed-older",
             ),
             justify="between",
-            align="center",
-            width="100%",
         ),
         testid="dash-feed",
         icon="radio",

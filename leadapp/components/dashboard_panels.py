@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from leadapp.components import dashboard_charts as charts
-from leadapp.components.ui import column, empty_or, muted, option_select
+from leadapp.components.ui import column, empty_or, muted, option_select, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
@@ -38,13 +38,11 @@ def panel_card(title: str, *children, testid: str, icon: str, right=None, **prop
     the title row, then `children`."""
     return rx.card(
         column(
-            rx.hstack(
+            wide_row(
                 rx.icon(icon, size=16, color=rx.color("accent", 10)),
                 rx.heading(title, size="3", weight="medium"),
                 rx.spacer(),
                 *(right if isinstance(right, list) else [right] if right is not None else []),
-                align="center",
-                width="100%",
                 spacing="2",
             ),
             *children,
@@ -61,7 +59,7 @@ def panel_card(title: str, *children, testid: str, icon: str, right=None, **prop
 
 
 def dashboard_toolbar() -> rx.Component:
-    return rx.hstack(
+    return wide_row(
         rx.cond(
             S.is_broker,
             option_select(
@@ -89,8 +87,6 @@ def dashboard_toolbar() -> rx.Component:
             data_testid="dash-live",
             data_loads=S.loads,
         ),
-        width="100%",
-        align="center",
         wrap="wrap",
         spacing="3",
     )
@@ -111,7 +107,7 @@ def _share_card(
     )
     return panel_card(
         title,
-        rx.hstack(
+        wide_row(
             rx.box(
                 _plot(fig, f"{testid}-chart", height="110px"),
                 rx.center(
@@ -137,9 +133,7 @@ def _share_card(
                 muted(note, size="1"),
                 spacing="1",
             ),
-            align="center",
             spacing="4",
-            width="100%",
         ),
         testid=testid,
         icon=icon,
@@ -237,7 +231,7 @@ def actions_card() -> rx.Component:
 
 
 def _legend_row(r, testid_prefix: str, color) -> rx.Component:
-    body = rx.hstack(
+    body = wide_row(
         rx.box(width="10px", height="10px", border_radius="3px", background=color, flex_shrink="0"),
         rx.text(
             r["label"], size="2", overflow="hidden", text_overflow="ellipsis", white_space="nowrap"
@@ -245,8 +239,6 @@ def _legend_row(r, testid_prefix: str, color) -> rx.Component:
         rx.spacer(),
         rx.text(r["count"], size="2", weight="medium"),
         muted(r["pct"], "%", size="1", min_width="44px", text_align="right"),
-        align="center",
-        width="100%",
         spacing="2",
     )
     return rx.cond(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column, icon_text_button, muted, notice
+from leadapp.components.ui import column, icon_text_button, muted, notice, wide_row
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
@@ -105,7 +105,7 @@ def _row(r: GridRow) -> rx.Component:
 
 def grid() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
+        wide_row(
             rx.heading("Your file", size="3"),
             rx.spacer(),
             rx.cond(
@@ -120,8 +120,6 @@ def grid() -> rx.Component:
                     align="center",
                 ),
             ),
-            width="100%",
-            align="center",
         ),
         rx.box(
             rx.table.root(
@@ -243,7 +241,7 @@ def import_progress() -> rx.Component:
 def preview_card() -> rx.Component:
     return rx.card(
         column(
-            rx.hstack(
+            wide_row(
                 rx.icon("table", size=22, color=rx.color("accent", 9)),
                 rx.heading("3. Check the preview", size="4"),
                 rx.spacer(),
@@ -254,9 +252,7 @@ def preview_card() -> rx.Component:
                     size="1",
                     data_testid="preview-file",
                 ),
-                align="center",
                 spacing="2",
-                width="100%",
                 wrap="wrap",
             ),
             verdict(),

@@ -11,6 +11,7 @@ from leadapp.components.ui import (
     ghost_button,
     icon_text_button,
     muted,
+    wide_row,
 )
 from leadapp.state.leads import LeadListState as S
 
@@ -90,7 +91,7 @@ def filter_panel() -> rx.Component:
         ),
         rx.popover.content(
             column(
-                rx.hstack(
+                wide_row(
                     rx.heading("Filters", size="3"),
                     rx.spacer(),
                     ghost_button(
@@ -99,8 +100,6 @@ def filter_panel() -> rx.Component:
                         testid="clear-filters",
                         disabled=S.filter_count == 0,
                     ),
-                    width="100%",
-                    align="center",
                 ),
                 rx.cond(
                     S.is_broker,

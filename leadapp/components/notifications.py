@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import ghost_button, muted, rows_or, small_button
+from leadapp.components.ui import ghost_button, muted, rows_or, small_button, wide_row
 from leadapp.state.notifications import NotificationState
 
 
@@ -83,7 +83,7 @@ def bell() -> rx.Component:
         ),
         rx.popover.content(
             rx.vstack(
-                rx.hstack(
+                wide_row(
                     rx.text("Notifications", weight="bold", size="3"),
                     rx.spacer(),
                     ghost_button(
@@ -91,8 +91,6 @@ def bell() -> rx.Component:
                         NotificationState.mark_all_read,
                         testid="notifications-read-all",
                     ),
-                    width="100%",
-                    align="center",
                 ),
                 rows_or(
                     NotificationState.items,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column, rows_or
+from leadapp.components.ui import column, rows_or, wide_row
 from leadapp.state.todo import AgendaState as S
 
 from .task_list import task_row
@@ -26,7 +26,7 @@ def _more(count, label: str, testid: str) -> rx.Component:
 def todays_agenda_card() -> rx.Component:
     return rx.card(
         column(
-            rx.hstack(
+            wide_row(
                 rx.heading("Today", size="4"),
                 rx.spacer(),
                 rx.cond(
@@ -38,8 +38,6 @@ def todays_agenda_card() -> rx.Component:
                     ),
                 ),
                 rx.link("To-Do", href=S.agenda_todo_url, size="2"),
-                width="100%",
-                align="center",
             ),
             rx.text("Events", size="2", weight="bold", color_scheme="gray"),
             rows_or(

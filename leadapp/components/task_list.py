@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from leadapp.components.ui import column
+from leadapp.components.ui import column, wide_row
 from leadapp.services.tasks import DUE_STATES
 from leadapp.state.todo import LeadTasksState, TaskDialogState
 
@@ -149,7 +149,7 @@ def lead_tasks_panel() -> rx.Component:
     LeadTasksState.load in the lead page's on_load; "New" opens the shared dialog."""
     return rx.card(
         column(
-            rx.hstack(
+            wide_row(
                 rx.heading("To-dos & events", size="4", white_space="nowrap"),
                 rx.badge(LeadTasksState.open_lead_tasks, " open", variant="soft"),
                 rx.spacer(),
@@ -167,8 +167,6 @@ def lead_tasks_panel() -> rx.Component:
                     on_click=TaskDialogState.open_new(LeadTasksState.lead_tasks_lead_id),
                     data_testid="lead-task-new",
                 ),
-                width="100%",
-                align="center",
                 wrap="wrap",
             ),
             due_legend(),

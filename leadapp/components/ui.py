@@ -26,6 +26,11 @@ def column(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
     return rx.vstack(*children, spacing=spacing, width="100%", **props)
 
 
+def wide_row(*children: Any, **props: Any) -> rx.Component:
+    """A full-width row of `children`, centred on one line: a heading and its actions."""
+    return rx.hstack(*children, align="center", width="100%", **props)
+
+
 def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)

@@ -19,6 +19,7 @@ from leadapp.components.ui import (
     muted,
     small_button,
     soft_button,
+    wide_row,
 )
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
@@ -104,7 +105,7 @@ def _list() -> rx.Component:
 
 def _step_editor(s, i) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text("Step ", (i + 1).to(str), weight="bold"),
             rx.el.select(
                 rx.el.option("Email", value="email"),
@@ -131,8 +132,6 @@ def _step_editor(s, i) -> rx.Component:
                 on_click=C.remove_step(i),
                 type="button",
             ),
-            align="center",
-            width="100%",
             wrap="wrap",
         ),
         rx.input(
@@ -232,7 +231,7 @@ def _detail() -> rx.Component:
 
     heads = ("#", "Channel", "Delay", "Subject", *(h for _, h in STAT_COLUMNS), "")
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.heading(d["name"].to(str), size="4"),
             rx.text("Campaign ID ", rx.code(d["id"].to(str)), size="2"),
             rx.badge(
@@ -263,8 +262,6 @@ def _detail() -> rx.Component:
                     ),
                 ),
             ),
-            align="center",
-            width="100%",
             wrap="wrap",
         ),
         data_table(heads, rx.foreach(C.steps_view, step)),

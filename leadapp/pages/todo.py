@@ -7,7 +7,14 @@ import reflex as rx
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
-from leadapp.components.ui import column, filters_button, ghost_button, soft_button, stack_form
+from leadapp.components.ui import (
+    column,
+    filters_button,
+    ghost_button,
+    soft_button,
+    stack_form,
+    wide_row,
+)
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
@@ -251,7 +258,7 @@ def todo_view() -> rx.Component:
     return page_shell(
         "To-Do",
         rx.vstack(
-            rx.hstack(
+            wide_row(
                 rx.button(
                     rx.icon("plus", size=16),
                     "Add task",
@@ -260,8 +267,6 @@ def todo_view() -> rx.Component:
                 ),
                 rx.spacer(),
                 _filters(),
-                width="100%",
-                align="center",
             ),
             due_legend(),
             column(*[_section(*s) for s in SECTIONS], _empty(), spacing="5"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import action_link, card_stack, ghost_button, muted
+from leadapp.components.ui import action_link, card_stack, ghost_button, muted, wide_row
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -53,15 +53,13 @@ def _choice_row(label: str, choices, key: str, on_change, *extra: rx.Component) 
 
 def contact_box() -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.heading("Contact", size="4"),
             rx.spacer(),
             rx.cond(
                 LeadState.can_change,
                 ghost_button("Edit", LeadState.start_edit, testid="edit-contact"),
             ),
-            width="100%",
-            align="center",
         ),
         _row("Email", L("email"), "contact-email"),
         rx.cond(

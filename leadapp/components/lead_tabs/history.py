@@ -12,6 +12,7 @@ from leadapp.components.ui import (
     muted,
     rows_or,
     small_button,
+    wide_row,
 )
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
@@ -31,7 +32,7 @@ def history_tab() -> rx.Component:
     def entry(e) -> rx.Component:
         return rx.box(
             column(
-                rx.hstack(
+                wide_row(
                     rx.badge(
                         e["kind_text"],
                         variant="soft",
@@ -48,9 +49,7 @@ def history_tab() -> rx.Component:
                     rx.cond(e["change"] != "", muted(e["change"])),
                     rx.spacer(),
                     muted(e["who"], " · ", e["when"], size="1"),
-                    width="100%",
                     wrap="wrap",
-                    align="center",
                 ),
                 rx.cond(
                     HistoryTab.details_id == e["id"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.outbox import status_badge
-from leadapp.components.ui import column, icon_text_button, muted
+from leadapp.components.ui import column, icon_text_button, muted, wide_row
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
@@ -16,7 +16,7 @@ from .listing_actions import listing_actions
 def all_mail_panel() -> rx.Component:
     """C5/G4: every email sent to the lead (campaigns, alerts, reports, greetings too)."""
     return column(
-        rx.hstack(
+        wide_row(
             rx.heading("All email to this lead", size="3"),
             rx.badge(MessagesTab.all_mail_total, variant="soft"),
             rx.spacer(),
@@ -26,8 +26,6 @@ def all_mail_panel() -> rx.Component:
                 size="2",
                 data_testid="lead-outbox-link",
             ),
-            width="100%",
-            align="center",
         ),
         table(
             ["Queued", "Subject", "Kind", "Status"],

@@ -14,6 +14,7 @@ from leadapp.components.ui import (
     icon_text_button,
     muted,
     stack_form,
+    wide_row,
 )
 from leadapp.models.enums import PROPERTY_TYPES
 from leadapp.state.lead import LeadState
@@ -210,7 +211,7 @@ def search_dialog() -> rx.Component:
         rx.cond(
             PropertySearch.ps_mode == "search",
             rx.form(
-                rx.hstack(
+                wide_row(
                     rx.input(
                         name="name",
                         placeholder="Name the search (optional)",
@@ -228,8 +229,6 @@ def search_dialog() -> rx.Component:
                         type="submit",
                         data_testid="ps-save",
                     ),
-                    width="100%",
-                    align="center",
                     wrap="wrap",
                 ),
                 on_submit=PropertySearch.save_search,

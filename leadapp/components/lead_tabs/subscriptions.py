@@ -19,6 +19,7 @@ from leadapp.components.ui import (
     notice,
     rows_or,
     soft_button,
+    wide_row,
 )
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
@@ -81,15 +82,13 @@ def _deactivate(kind: str, sub) -> rx.Component:
 
 def _market_card(m) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text(m["market"], weight="bold", size="2"),
             rx.badge(m["type"], variant="outline"),
             _active_badge(m["active"]),
             rx.spacer(),
             _deactivate("market", m),
             wrap="wrap",
-            width="100%",
-            align="center",
         ),
         *_criteria_and_mail(m, "market-sent-30"),
         spacing="2",
@@ -99,7 +98,7 @@ def _market_card(m) -> rx.Component:
 
 def _campaign_card(c) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text(c["campaign"], weight="bold", size="2"),
             rx.badge(
                 c["status_text"],
@@ -119,8 +118,6 @@ def _campaign_card(c) -> rx.Component:
             rx.spacer(),
             _deactivate("campaign", c),
             wrap="wrap",
-            width="100%",
-            align="center",
         ),
         empty_or(
             c["emails"],
@@ -165,7 +162,7 @@ def _cards(rows, card, empty: str) -> rx.Component:
 
 def _section(title: str, add, *children, testid: str) -> rx.Component:
     return column(
-        rx.hstack(rx.heading(title, size="3"), rx.spacer(), add, width="100%", align="center"),
+        wide_row(rx.heading(title, size="3"), rx.spacer(), add),
         *children,
         data_testid=testid,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column, rows_or, wide_row
+from leadapp.components.ui import card_stack, rows_or, wide_row
 from leadapp.state.todo import AgendaState as S
 
 from .task_list import task_row
@@ -24,38 +24,35 @@ def _more(count, label: str, testid: str) -> rx.Component:
 
 
 def todays_agenda_card() -> rx.Component:
-    return rx.card(
-        column(
-            wide_row(
-                rx.heading("Today", size="4"),
-                rx.spacer(),
-                rx.cond(
-                    S.agenda_overdue > 0,
-                    rx.link(
-                        rx.badge(S.agenda_overdue, " overdue", color_scheme="red", variant="soft"),
-                        href=S.agenda_todo_url,
-                        data_testid="agenda-overdue",
-                    ),
+    return card_stack(
+        wide_row(
+            rx.heading("Today", size="4"),
+            rx.spacer(),
+            rx.cond(
+                S.agenda_overdue > 0,
+                rx.link(
+                    rx.badge(S.agenda_overdue, " overdue", color_scheme="red", variant="soft"),
+                    href=S.agenda_todo_url,
+                    data_testid="agenda-overdue",
                 ),
-                rx.link("To-Do", href=S.agenda_todo_url, size="2"),
             ),
-            rx.text("Events", size="2", weight="bold", color_scheme="gray"),
-            rows_or(
-                S.agenda_events,
-                lambda t: task_row(t, S.toggle),
-                "No calls, showings or meetings today.",
-                spacing="2",
-            ),
-            _more(S.agenda_more_events, "more events today", "agenda-more-events"),
-            rx.text("To-dos", size="2", weight="bold", color_scheme="gray"),
-            rows_or(
-                S.agenda_tasks,
-                lambda t: task_row(t, S.toggle),
-                "Nothing else due today.",
-                spacing="2",
-            ),
-            _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
+            rx.link("To-Do", href=S.agenda_todo_url, size="2"),
         ),
-        width="100%",
-        data_testid="todays-agenda",
+        rx.text("Events", size="2", weight="bold", color_scheme="gray"),
+        rows_or(
+            S.agenda_events,
+            lambda t: task_row(t, S.toggle),
+            "No calls, showings or meetings today.",
+            spacing="2",
+        ),
+        _more(S.agenda_more_events, "more events today", "agenda-more-events"),
+        rx.text("To-dos", size="2", weight="bold", color_scheme="gray"),
+        rows_or(
+            S.agenda_tasks,
+            lambda t: task_row(t, S.toggle),
+            "Nothing else due today.",
+            spacing="2",
+        ),
+        _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
+        testid="todays-agenda",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column, icon_text_button, muted, notice, wide_row
+from leadapp.components.ui import column, heading_row, icon_text_button, muted, notice, wide_row
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
@@ -105,9 +105,8 @@ def _row(r: GridRow) -> rx.Component:
 
 def grid() -> rx.Component:
     return rx.vstack(
-        wide_row(
-            rx.heading("Your file", size="3"),
-            rx.spacer(),
+        heading_row(
+            "Your file",
             rx.cond(
                 ImportState.error_rows > 0,
                 rx.hstack(
@@ -120,6 +119,7 @@ def grid() -> rx.Component:
                     align="center",
                 ),
             ),
+            size="3",
         ),
         rx.box(
             rx.table.root(

@@ -9,9 +9,9 @@ from leadapp.components.ui import (
     empty_or,
     filters_button,
     ghost_button,
+    heading_row,
     icon_text_button,
     muted,
-    wide_row,
 )
 from leadapp.state.leads import LeadListState as S
 
@@ -91,15 +91,15 @@ def filter_panel() -> rx.Component:
         ),
         rx.popover.content(
             column(
-                wide_row(
-                    rx.heading("Filters", size="3"),
-                    rx.spacer(),
+                heading_row(
+                    "Filters",
                     ghost_button(
                         "Clear all",
                         S.clear_filters,
                         testid="clear-filters",
                         disabled=S.filter_count == 0,
                     ),
+                    size="3",
                 ),
                 rx.cond(
                     S.is_broker,

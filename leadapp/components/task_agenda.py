@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, rows_or, wide_row
+from leadapp.components.ui import card_stack, heading_row, rows_or
 from leadapp.state.todo import AgendaState as S
 
 from .task_list import task_row
@@ -25,9 +25,8 @@ def _more(count, label: str, testid: str) -> rx.Component:
 
 def todays_agenda_card() -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.heading("Today", size="4"),
-            rx.spacer(),
+        heading_row(
+            "Today",
             rx.cond(
                 S.agenda_overdue > 0,
                 rx.link(

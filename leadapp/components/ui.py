@@ -31,6 +31,11 @@ def wide_row(*children: Any, **props: Any) -> rx.Component:
     return rx.hstack(*children, align="center", width="100%", **props)
 
 
+def heading_row(title: Any, *actions: Any, size: str = "4", **props: Any) -> rx.Component:
+    """A card's or a section's heading with its `actions` pushed to the right."""
+    return wide_row(rx.heading(title, size=size), rx.spacer(), *actions, **props)
+
+
 def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import action_link, card_stack, ghost_button, muted, wide_row
+from leadapp.components.ui import (
+    action_link,
+    card_stack,
+    ghost_button,
+    heading_row,
+    muted,
+)
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -53,9 +59,8 @@ def _choice_row(label: str, choices, key: str, on_change, *extra: rx.Component) 
 
 def contact_box() -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.heading("Contact", size="4"),
-            rx.spacer(),
+        heading_row(
+            "Contact",
             rx.cond(
                 LeadState.can_change,
                 ghost_button("Edit", LeadState.start_edit, testid="edit-contact"),

@@ -10,6 +10,7 @@ from leadapp.components.ui import (
     column,
     delete_action,
     empty_or,
+    heading_row,
     muted,
     wide_row,
 )
@@ -182,10 +183,10 @@ def organizer_tab() -> rx.Component:
 def updates_tab() -> rx.Component:
     def group(title: str, rows, tr: str) -> rx.Component:
         return column(
-            wide_row(
-                rx.heading(title, size="3"),
-                rx.spacer(),
+            heading_row(
+                title,
                 _add_new("New daily search", "search", f"new-daily-{tr}", tr, variant="soft"),
+                size="3",
             ),
             empty_or(
                 rows,

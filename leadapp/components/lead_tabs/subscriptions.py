@@ -14,6 +14,7 @@ from leadapp.components.ui import (
     dialog,
     empty_or,
     footed_form,
+    heading_row,
     icon_text_button,
     muted,
     notice,
@@ -162,7 +163,7 @@ def _cards(rows, card, empty: str) -> rx.Component:
 
 def _section(title: str, add, *children, testid: str) -> rx.Component:
     return column(
-        wide_row(rx.heading(title, size="3"), rx.spacer(), add),
+        heading_row(title, add, size="3"),
         *children,
         data_testid=testid,
     )

@@ -65,6 +65,15 @@ def warnings() -> rx.Component:
     )
 
 
+# A grid cell keeps to one line, cut with an ellipsis past 240px.
+_CELL = {
+    "white_space": "nowrap",
+    "max_width": "240px",
+    "overflow": "hidden",
+    "text_overflow": "ellipsis",
+}
+
+
 def _cell(c: GridCell) -> rx.Component:
     return rx.cond(
         c.error != "",
@@ -78,17 +87,11 @@ def _cell(c: GridCell) -> rx.Component:
             box_shadow=f"inset 0 0 0 1px {rx.color('red', 8)}",
             title=c.error,
             data_testid="cell-error",
-            white_space="nowrap",
-            max_width="240px",
-            overflow="hidden",
-            text_overflow="ellipsis",
+            **_CELL,
         ),
         rx.table.cell(
             rx.text(c.value, size="2"),
-            white_space="nowrap",
-            max_width="240px",
-            overflow="hidden",
-            text_overflow="ellipsis",
+            **_CELL,
         ),
     )
 

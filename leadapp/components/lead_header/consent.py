@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import action_link, column, muted, rows_or, stack_form
+from leadapp.components.ui import action_link, column, dialog, muted, rows_or, stack_form
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -68,84 +68,79 @@ def _change(c) -> rx.Component:
 
 def consent_dialog() -> rx.Component:
     giving = V("action") == "give"
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Texting consent"),
-            rx.dialog.description(
-                "Campaign text messages go only to leads who consented (TCPA). Every change is"
-                " kept with who recorded it, when, and how the lead gave or withdrew consent.",
-                size="2",
-            ),
-            column(
-                rx.hstack(
-                    rx.text("Now:", size="2"),
-                    rx.badge(
-                        V("status"),
-                        color_scheme=rx.cond(V("given"), "green", "gray"),
-                        data_testid="consent-dialog-state",
-                    ),
-                    muted(V("line"), size="1"),
-                    align="center",
-                    wrap="wrap",
+    return dialog(
+        C.consent_open,
+        C.close_consent,
+        "Texting consent",
+        column(
+            rx.hstack(
+                rx.text("Now:", size="2"),
+                rx.badge(
+                    V("status"),
+                    color_scheme=rx.cond(V("given"), "green", "gray"),
+                    data_testid="consent-dialog-state",
                 ),
-                stack_form(
-                    C.record_consent,
-                    rx.el.input(type="hidden", name="action", value=V("action")),
-                    rx.text(
-                        rx.cond(
-                            giving,
-                            "Record consent: how did the lead give it?",
-                            "Record a withdrawal: how did the lead withdraw?",
-                        ),
-                        size="2",
-                        weight="medium",
+                muted(V("line"), size="1"),
+                align="center",
+                wrap="wrap",
+            ),
+            stack_form(
+                C.record_consent,
+                rx.el.input(type="hidden", name="action", value=V("action")),
+                rx.text(
+                    rx.cond(
+                        giving,
+                        "Record consent: how did the lead give it?",
+                        "Record a withdrawal: how did the lead withdraw?",
                     ),
-                    rx.el.select(
-                        rx.el.option("Choose how", value=""),
-                        rx.foreach(
-                            V("methods"),
-                            lambda m: rx.el.option(m["label"], value=m["code"]),
-                        ),
-                        name="method",
-                        default_value="",
-                        style={
-                            "padding": "6px",
-                            "width": "100%",
-                            "background": "var(--color-surface)",
-                        },
-                        data_testid="consent-method",
+                    size="2",
+                    weight="medium",
+                ),
+                rx.el.select(
+                    rx.el.option("Choose how", value=""),
+                    rx.foreach(
+                        V("methods"),
+                        lambda m: rx.el.option(m["label"], value=m["code"]),
                     ),
-                    field_error(C.consent_errors, "consent_method"),
-                    rx.text_area(
-                        name="note",
-                        placeholder="Note (optional): where, the form's name, the text ...",
-                        rows="2",
-                        width="100%",
-                        data_testid="consent-note",
-                    ),
-                    form_footer(
-                        cancel_button(C.close_consent),
-                        rx.cond(giving, "Record consent", "Record withdrawal"),
-                        "consent-save",
-                        color_scheme=rx.cond(giving, "green", "orange"),
-                    ),
-                    spacing="2",
-                    key=C.consent_key,
-                    reset_on_submit=False,
+                    name="method",
+                    default_value="",
+                    style={
+                        "padding": "6px",
+                        "width": "100%",
+                        "background": "var(--color-surface)",
+                    },
+                    data_testid="consent-method",
+                ),
+                field_error(C.consent_errors, "consent_method"),
+                rx.text_area(
+                    name="note",
+                    placeholder="Note (optional): where, the form's name, the text ...",
+                    rows="2",
                     width="100%",
+                    data_testid="consent-note",
                 ),
-                rx.heading("Changes", size="2"),
-                rows_or(
-                    V("changes"),
-                    _change,
-                    "No change recorded yet.",
-                    spacing="0",
+                form_footer(
+                    cancel_button(C.close_consent),
+                    rx.cond(giving, "Record consent", "Record withdrawal"),
+                    "consent-save",
+                    color_scheme=rx.cond(giving, "green", "orange"),
                 ),
-                spacing="3",
+                spacing="2",
+                key=C.consent_key,
+                reset_on_submit=False,
+                width="100%",
             ),
-            max_width="560px",
-            data_testid="consent-dialog",
+            rx.heading("Changes", size="2"),
+            rows_or(
+                V("changes"),
+                _change,
+                "No change recorded yet.",
+                spacing="0",
+            ),
+            spacing="3",
         ),
-        open=C.consent_open,
-        on_open_change=lambda _o: C.close_consent(),
+        description="Campaign text messages go only to leads who consented (TCPA). Every change is"
+        " kept with who recorded it, when, and how the lead gave or withdrew consent.",
+        max_width="560px",
+        data_testid="consent-dialog",
     )

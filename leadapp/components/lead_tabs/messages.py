@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.outbox import status_badge
-from leadapp.components.ui import column, icon_text_button, muted, wide_row
+from leadapp.components.ui import column, dialog, icon_text_button, muted, wide_row
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
@@ -82,21 +82,19 @@ def messages_tab() -> rx.Component:
             "No messages yet.",
         ),
         all_mail_panel(),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title(MessagesTab.open_msg["title"]),
-                muted(MessagesTab.open_msg["who"], " · ", MessagesTab.open_msg["when"], size="1"),
-                rx.text(
-                    MessagesTab.open_msg["body"],
-                    white_space="pre-wrap",
-                    size="2",
-                    margin_y="12px",
-                    data_testid="message-full",
-                ),
-                rx.hstack(rx.button("Close", on_click=MessagesTab.close_message), justify="end"),
+        dialog(
+            MessagesTab.open_msg["id"] > 0,
+            MessagesTab.close_message,
+            MessagesTab.open_msg["title"],
+            muted(MessagesTab.open_msg["who"], " · ", MessagesTab.open_msg["when"], size="1"),
+            rx.text(
+                MessagesTab.open_msg["body"],
+                white_space="pre-wrap",
+                size="2",
+                margin_y="12px",
+                data_testid="message-full",
             ),
-            open=MessagesTab.open_msg["id"] > 0,
-            on_open_change=lambda _o: MessagesTab.close_message(),
+            rx.hstack(rx.button("Close", on_click=MessagesTab.close_message), justify="end"),
         ),
     )
 

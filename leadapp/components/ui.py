@@ -244,6 +244,7 @@ def form_card(
     submit_testid: str,
     *fields: Any,
     spacing: str = "3",
+    testid: str = "",
     **form_props: Any,
 ) -> rx.Component:
     """A settings card that is one form: its heading, `fields`, then the submit button."""
@@ -257,6 +258,7 @@ def form_card(
             **form_props,
         ),
         width="100%",
+        **_given(data_testid=testid),
     )
 
 

@@ -36,6 +36,16 @@ def heading_row(title: Any, *actions: Any, size: str = "4", **props: Any) -> rx.
     return wide_row(rx.heading(title, size=size), rx.spacer(), *actions, **props)
 
 
+def icon_heading(icon: str, title: Any) -> rx.Component:
+    """A step's heading after its accent-coloured icon."""
+    return rx.hstack(
+        rx.icon(icon, size=22, color=rx.color("accent", 9)),
+        rx.heading(title, size="4"),
+        align="center",
+        spacing="2",
+    )
+
+
 def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)

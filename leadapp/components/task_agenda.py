@@ -23,6 +23,15 @@ def _more(count, label: str, testid: str) -> rx.Component:
     )
 
 
+def _group(title: str, rows, empty: str, more: rx.Component) -> tuple[rx.Component, ...]:
+    """One part of the card: its grey title, its rows (or `empty`), then the "+ N more" link."""
+    return (
+        rx.text(title, size="2", weight="bold", color_scheme="gray"),
+        rows_or(rows, lambda t: task_row(t, S.toggle), empty, spacing="2"),
+        more,
+    )
+
+
 def todays_agenda_card() -> rx.Component:
     return card_stack(
         heading_row(
@@ -37,21 +46,17 @@ def todays_agenda_card() -> rx.Component:
             ),
             rx.link("To-Do", href=S.agenda_todo_url, size="2"),
         ),
-        rx.text("Events", size="2", weight="bold", color_scheme="gray"),
-        rows_or(
+        *_group(
+            "Events",
             S.agenda_events,
-            lambda t: task_row(t, S.toggle),
             "No calls, showings or meetings today.",
-            spacing="2",
+            _more(S.agenda_more_events, "more events today", "agenda-more-events"),
         ),
-        _more(S.agenda_more_events, "more events today", "agenda-more-events"),
-        rx.text("To-dos", size="2", weight="bold", color_scheme="gray"),
-        rows_or(
+        *_group(
+            "To-dos",
             S.agenda_tasks,
-            lambda t: task_row(t, S.toggle),
             "Nothing else due today.",
-            spacing="2",
+            _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
         ),
-        _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
         testid="todays-agenda",
     )

@@ -17,7 +17,7 @@ from leadapp.models.enums import LEAD_TYPES
 Errors: TypeAlias = ObjectVar[dict[str, str]] | dict[str, str]
 
 
-def field_error(errors: Errors, key: str, testid: str = "") -> rx.Component:
+def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Component:
     """The red message under a field while the state's `errors` (field → message) has `key`."""
     errs = cast(ObjectVar[dict[str, str]], errors)
     message = errs[key]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column
+from leadapp.components.forms import labelled
 from leadapp.state.base import AuthState
 
 SEL_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
@@ -31,15 +31,7 @@ def marketing_tabs(current: str) -> rx.Component:
 
 
 def field(label: str, control: rx.Component, errors, key: str) -> rx.Component:
-    return column(
-        rx.text(label, size="1", weight="medium"),
-        control,
-        rx.cond(
-            errors.contains(key),
-            rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
-        ),
-        spacing="1",
-    )
+    return labelled(label, control, errors, key, error_testid=f"error-{key}", label_size="1")
 
 
 def text_input(form, errors, label: str, name: str, placeholder: str = "") -> rx.Component:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import data_table, table_header
+from leadapp.components.forms import data_table, field_error, table_header
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
@@ -149,15 +149,7 @@ def _step_editor(s, i) -> rx.Component:
             width="100%",
             data_testid="step-body",
         ),
-        rx.cond(
-            C.errors.contains("step_" + (i + 1).to(str)),
-            rx.text(
-                C.errors["step_" + (i + 1).to(str)],
-                size="1",
-                color_scheme="red",
-                data_testid="step-error",
-            ),
-        ),
+        field_error(C.errors, "step_" + (i + 1).to(str), "step-error"),
         spacing="2",
     )
 
@@ -172,10 +164,7 @@ def _editor() -> rx.Component:
             width="100%",
             data_testid="campaign-name-input",
         ),
-        rx.cond(
-            C.errors.contains("name"),
-            rx.text(C.errors["name"], size="1", color_scheme="red"),
-        ),
+        field_error(C.errors, "name"),
         rx.text_area(
             placeholder="Description",
             value=C.description,

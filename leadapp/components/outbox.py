@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column, gray_button, muted, notice, soft_button
+from leadapp.components.ui import column, end_row, gray_button, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -252,14 +252,12 @@ def email_dialog() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.hstack(
+                end_row(
                     rx.cond(
                         e["can_retry"],
                         rx.button("Retry", on_click=S.retry(e["id"]), variant="soft"),
                     ),
                     rx.dialog.close(gray_button("Close")),
-                    justify="end",
-                    width="100%",
                 ),
             ),
             max_width="760px",

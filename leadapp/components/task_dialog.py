@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, field_error, labelled
-from leadapp.components.ui import column, icon_action, icon_text_button, muted, stack_form
+from leadapp.components.ui import column, end_row, icon_action, icon_text_button, muted, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
 
@@ -199,7 +199,7 @@ def task_dialog() -> rx.Component:
                     ),
                     "notes",
                 ),
-                rx.hstack(
+                end_row(
                     rx.cond(
                         S.is_edit,
                         icon_text_button(
@@ -215,8 +215,6 @@ def task_dialog() -> rx.Component:
                     rx.spacer(),
                     rx.dialog.close(cancel_button()),
                     rx.button("Save", type="submit", data_testid="task-save"),
-                    justify="end",
-                    width="100%",
                     spacing="3",
                 ),
                 spacing="4",

@@ -7,7 +7,14 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
-from leadapp.components.ui import card_stack, gray_button, icon_text_button, soft_button, stack_form
+from leadapp.components.ui import (
+    card_stack,
+    end_row,
+    gray_button,
+    icon_text_button,
+    soft_button,
+    stack_form,
+)
 from leadapp.state.team import TeamState
 
 
@@ -139,7 +146,7 @@ def _deactivate_dialog() -> rx.Component:
                 value=TeamState.leads_to,
                 on_change=TeamState.set_leads_to,
             ),
-            rx.hstack(
+            end_row(
                 gray_button("Cancel", TeamState.cancel_deactivate),
                 rx.button(
                     "Deactivate",
@@ -147,8 +154,6 @@ def _deactivate_dialog() -> rx.Component:
                     on_click=TeamState.confirm_deactivate,
                     data_testid="confirm-deactivate",
                 ),
-                justify="end",
-                width="100%",
                 margin_top="16px",
             ),
         ),

@@ -46,6 +46,11 @@ def icon_heading(icon: str, title: Any) -> rx.Component:
     )
 
 
+def end_row(*children: Any, **props: Any) -> rx.Component:
+    """A full-width row with `children` on the right: a dialog's or a panel's buttons."""
+    return rx.hstack(*children, justify="end", width="100%", **props)
+
+
 def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)

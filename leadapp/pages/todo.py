@@ -9,6 +9,7 @@ from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
 from leadapp.components.ui import (
     column,
+    end_row,
     filters_button,
     ghost_button,
     soft_button,
@@ -216,12 +217,10 @@ def _filters() -> rx.Component:
                 ),
                 _lead_filter(),
                 _range_filter(),
-                rx.hstack(
+                end_row(
                     ghost_button(
                         "Clear all", S.clear_filters, testid="filter-clear", color_scheme="gray"
-                    ),
-                    justify="end",
-                    width="100%",
+                    )
                 ),
                 spacing="3",
             ),

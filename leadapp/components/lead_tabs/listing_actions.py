@@ -11,7 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
-from leadapp.components.ui import dialog, icon_text_button, muted
+from leadapp.components.ui import dialog, end_row, icon_text_button, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail
 from leadapp.state.lead_tabs.listing_mail import NOTE_MAX
@@ -98,11 +98,9 @@ def listing_mail_dialog() -> rx.Component:
                     ListingMail.lm_error != "",
                     rx.text(ListingMail.lm_error, color_scheme="red", size="1"),
                 ),
-                rx.hstack(
+                end_row(
                     cancel_button(ListingMail.close_email),
                     icon_text_button("send", "Send", testid="send-listing", type="submit"),
-                    justify="end",
-                    width="100%",
                 ),
                 width="100%",
                 margin_top="12px",

@@ -9,6 +9,7 @@ from leadapp.components.forms import labelled, table_header
 from leadapp.components.ui import (
     column,
     dialog,
+    end_row,
     ghost_button,
     gray_button,
     icon_text_button,
@@ -235,11 +236,8 @@ def search_dialog() -> rx.Component:
                 key=PropertySearch.ps_key.to(str),
             ),
         ),
-        rx.hstack(
-            gray_button("Close", PropertySearch.close_search, testid="ps-close"),
-            justify="end",
-            width="100%",
-            margin_top="8px",
+        end_row(
+            gray_button("Close", PropertySearch.close_search, testid="ps-close"), margin_top="8px"
         ),
         max_width="900px",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, heading_row, rows_or
+from leadapp.components.ui import card_stack, heading_row, muted, rows_or
 from leadapp.state.todo import AgendaState as S
 
 from .task_list import task_row
@@ -26,7 +26,7 @@ def _more(count, label: str, testid: str) -> rx.Component:
 def _group(title: str, rows, empty: str, more: rx.Component) -> tuple[rx.Component, ...]:
     """One part of the card: its grey title, its rows (or `empty`), then the "+ N more" link."""
     return (
-        rx.text(title, size="2", weight="bold", color_scheme="gray"),
+        muted(title, weight="bold"),
         rows_or(rows, lambda t: task_row(t, S.toggle), empty, spacing="2"),
         more,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from leadapp.components.ui import card_stack, column, wide_row
+from leadapp.components.ui import card_stack, column, muted, wide_row
 from leadapp.services.tasks import DUE_STATES
 from leadapp.state.todo import LeadTasksState, TaskDialogState
 
@@ -29,7 +29,7 @@ def due_legend() -> rx.Component:
                 rx.box(
                     width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)
                 ),
-                rx.text(label, size="1", color_scheme="gray"),
+                muted(label, size="1"),
                 spacing="1",
                 align="center",
                 data_testid=f"legend-{state}",
@@ -182,7 +182,7 @@ def lead_tasks_panel() -> rx.Component:
                         ),
                     )
                 ),
-                rx.text("No to-dos or events for this lead yet.", color_scheme="gray", size="2"),
+                muted("No to-dos or events for this lead yet."),
             ),
         ),
         spacing="3",

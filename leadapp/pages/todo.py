@@ -12,6 +12,7 @@ from leadapp.components.ui import (
     end_row,
     filters_button,
     ghost_button,
+    muted,
     soft_button,
     stack_form,
     wide_row,
@@ -46,28 +47,20 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
         rx.cond(
             S.hidden[key].to(int) > 0,
             rx.hstack(
-                rx.text(
-                    "Showing ",
-                    rows.length(),
-                    " of ",
-                    S.counts[key].to(int),
-                    size="1",
-                    color_scheme="gray",
-                ),
+                muted("Showing ", rows.length(), " of ", S.counts[key].to(int), size="1"),
                 soft_button("Show more", S.show_more(key), testid=f"more-{key}"),
                 align="center",
                 spacing="3",
             ),
             rx.cond(
                 S.counts[key].to(int) > rows.length(),
-                rx.text(
+                muted(
                     "Showing the first ",
                     rows.length(),
                     " of ",
                     S.counts[key].to(int),
                     " — narrow the list with the filters.",
                     size="1",
-                    color_scheme="gray",
                 ),
             ),
         ),

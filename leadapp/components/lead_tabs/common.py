@@ -6,8 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.forms import table_header
-from leadapp.components.ui import column, empty_or, icon_action, muted
+from leadapp.components.ui import column, compact_table, empty_or, icon_action, muted
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
@@ -37,18 +36,7 @@ def pager(page, pages, goto, testid: str) -> rx.Component:
 def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Component:
     return empty_or(
         rows,
-        rx.box(
-            rx.table.root(
-                table_header(*headers),
-                rx.table.body(rx.foreach(rows, row_fn)),
-                size="1",
-                variant="surface",
-                width="100%",
-                data_testid=testid,
-            ),
-            overflow_x="auto",
-            width="100%",
-        ),
+        compact_table(headers, rx.foreach(rows, row_fn), variant="surface", data_testid=testid),
         empty,
         padding_y="12px",
         data_testid=f"{testid}-empty",

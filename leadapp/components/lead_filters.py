@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from leadapp.components.ui import (
@@ -33,24 +35,28 @@ def search_box() -> rx.Component:
     )
 
 
+def _tick(label, spacing: str, **checkbox: Any) -> rx.Component:
+    """A tick box and its label, the whole label clickable."""
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(**checkbox), rx.text(label, size="2"), spacing=spacing, align="center"
+        ),
+        cursor="pointer",
+    )
+
+
 def _checks(key: str, options, testid: str) -> rx.Component:
     """Tick boxes for a list filter; options: list of [code, label]."""
     current = S.ticked[key]
     return rx.flex(
         rx.foreach(
             options,
-            lambda o: rx.el.label(
-                rx.hstack(
-                    rx.checkbox(
-                        checked=current.contains(o[0].lower() if key == "tags" else o[0]),
-                        on_change=lambda _c: S.toggle_filter(key, o[0]),
-                        data_testid=f"{testid}-{o[0]}",
-                    ),
-                    rx.text(o[1], size="2"),
-                    spacing="1",
-                    align="center",
-                ),
-                cursor="pointer",
+            lambda o: _tick(
+                o[1],
+                "1",
+                checked=current.contains(o[0].lower() if key == "tags" else o[0]),
+                on_change=lambda _c: S.toggle_filter(key, o[0]),
+                data_testid=f"{testid}-{o[0]}",
             ),
         ),
         wrap="wrap",
@@ -172,18 +178,12 @@ def columns_menu() -> rx.Component:
                 muted("Name is always shown.", size="1"),
                 rx.foreach(
                     S.column_options,
-                    lambda c: rx.el.label(
-                        rx.hstack(
-                            rx.checkbox(
-                                checked=S.columns.contains(c[0]),
-                                on_change=lambda _v: S.toggle_column(c[0]),
-                                data_testid="show-col-" + c[0],
-                            ),
-                            rx.text(c[1], size="2"),
-                            spacing="2",
-                            align="center",
-                        ),
-                        cursor="pointer",
+                    lambda c: _tick(
+                        c[1],
+                        "2",
+                        checked=S.columns.contains(c[0]),
+                        on_change=lambda _v: S.toggle_column(c[0]),
+                        data_testid="show-col-" + c[0],
                     ),
                 ),
                 spacing="2",

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import reflex as rx
 
 from leadapp.components.forms import Errors, field_error
-from leadapp.components.ui import column
+from leadapp.components.ui import brand_mark, column
 
 
 def centered_card(*children: rx.Component, max_width: str = "440px") -> rx.Component:
@@ -27,12 +27,7 @@ def centered_card(*children: rx.Component, max_width: str = "440px") -> rx.Compo
 
 def brand_title(text: str) -> rx.Component:
     return rx.hstack(
-        rx.box(
-            rx.icon("house", size=22, color="white"),
-            background=rx.color("accent", 9),
-            padding="8px",
-            border_radius="10px",
-        ),
+        brand_mark(22, "8px", "10px"),
         rx.heading(text, size="6"),
         align="center",
         spacing="3",

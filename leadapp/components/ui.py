@@ -51,6 +51,16 @@ def end_row(*children: Any, **props: Any) -> rx.Component:
     return rx.hstack(*children, justify="end", width="100%", **props)
 
 
+def brand_mark(icon_size: int, padding: str, radius: str) -> rx.Component:
+    """leadapp's mark: the white house on an accent-coloured square."""
+    return rx.box(
+        rx.icon("house", size=icon_size, color="white"),
+        background=rx.color("accent", 9),
+        padding=padding,
+        border_radius=radius,
+    )
+
+
 def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)

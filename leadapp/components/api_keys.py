@@ -13,6 +13,7 @@ from leadapp.components.ui import (
     ghost_button,
     gray_button,
     icon_text_button,
+    inline,
     muted,
     soft_button,
 )
@@ -23,7 +24,7 @@ def _new_key_callout() -> rx.Component:
     return rx.callout.root(
         column(
             rx.text("Copy this key now — it is shown only once.", weight="bold", size="2"),
-            rx.hstack(
+            inline(
                 rx.code(
                     ApiKeysState.new_key,
                     data_testid="new-api-key",
@@ -36,8 +37,6 @@ def _new_key_callout() -> rx.Component:
                     size="1",
                     variant="soft",
                 ),
-                align="center",
-                spacing="2",
                 wrap="wrap",
             ),
             ghost_button("Done", ApiKeysState.dismiss_new_key),

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import reflex as rx
 
 from leadapp.components.forms import Errors, field_error
-from leadapp.components.ui import brand_mark, column
+from leadapp.components.ui import brand_mark, column, inline
 
 
 def centered_card(*children: rx.Component, max_width: str = "440px") -> rx.Component:
@@ -26,12 +26,7 @@ def centered_card(*children: rx.Component, max_width: str = "440px") -> rx.Compo
 
 
 def brand_title(text: str) -> rx.Component:
-    return rx.hstack(
-        brand_mark(22, "8px", "10px"),
-        rx.heading(text, size="6"),
-        align="center",
-        spacing="3",
-    )
+    return inline(brand_mark(22, "8px", "10px"), rx.heading(text, size="6"), spacing="3")
 
 
 def auth_field(

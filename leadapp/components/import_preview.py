@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column, heading_row, icon_text_button, muted, notice, wide_row
+from leadapp.components.ui import (
+    column,
+    heading_row,
+    icon_text_button,
+    inline,
+    muted,
+    notice,
+    wide_row,
+)
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
@@ -285,10 +293,9 @@ def preview_card() -> rx.Component:
 def success_card() -> rx.Component:
     return rx.card(
         column(
-            rx.hstack(
+            inline(
                 rx.icon("party-popper", size=28, color=rx.color("grass", 9)),
                 rx.heading("Import complete", size="5"),
-                align="center",
                 spacing="3",
             ),
             rx.text(ImportState.result_message, size="3", data_testid="import-success"),

@@ -13,6 +13,7 @@ from leadapp.components.ui import (
     ghost_button,
     heading_row,
     icon_text_button,
+    inline,
     muted,
 )
 from leadapp.state.leads import LeadListState as S
@@ -38,9 +39,7 @@ def search_box() -> rx.Component:
 def _tick(label, spacing: str, **checkbox: Any) -> rx.Component:
     """A tick box and its label, the whole label clickable."""
     return rx.el.label(
-        rx.hstack(
-            rx.checkbox(**checkbox), rx.text(label, size="2"), spacing=spacing, align="center"
-        ),
+        inline(rx.checkbox(**checkbox), rx.text(label, size="2"), spacing=spacing),
         cursor="pointer",
     )
 

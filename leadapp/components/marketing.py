@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import labelled
+from leadapp.components.ui import inline
 from leadapp.state.base import AuthState
 
 SEL_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
@@ -18,15 +19,13 @@ def marketing_tabs(current: str) -> rx.Component:
             data_testid=f"marketing-tab-{key}",
         )
 
-    return rx.hstack(
+    return inline(
         tab("Markets", "/marketing", "markets"),
         tab("Campaigns", "/marketing/campaigns", "campaigns"),
         rx.cond(
             ~AuthState.is_broker,
             rx.badge("Read-only: brokers manage these", color_scheme="gray", variant="soft"),
         ),
-        spacing="2",
-        align="center",
     )
 
 

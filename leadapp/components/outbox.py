@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import column, end_row, gray_button, muted, notice, soft_button
+from leadapp.components.ui import column, end_row, gray_button, inline, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -48,13 +48,11 @@ def filter_bar() -> rx.Component:
         _select("kind", "Kind", EMAIL_KINDS),
         _select("status", "Status", STATUS_FILTERS),
         rx.form(
-            rx.hstack(
+            inline(
                 _date("from", "f"),
                 muted("to"),
                 _date("to", "t"),
                 rx.button("Apply", type="submit", variant="soft", data_testid="outbox-apply"),
-                align="center",
-                spacing="2",
             ),
             on_submit=S.apply_range,
         ),
@@ -178,7 +176,7 @@ def email_table() -> rx.Component:
 def pager() -> rx.Component:
     return rx.cond(
         S.pages > 1,
-        rx.hstack(
+        inline(
             rx.button(
                 "Previous", variant="soft", disabled=S.page <= 1, on_click=S.go_page(S.page - 1)
             ),
@@ -186,7 +184,6 @@ def pager() -> rx.Component:
             rx.button(
                 "Next", variant="soft", disabled=S.page >= S.pages, on_click=S.go_page(S.page + 1)
             ),
-            align="center",
             spacing="3",
         ),
     )

@@ -9,7 +9,7 @@ import reflex as rx
 
 from leadapp.components.notifications import bell
 from leadapp.components.reminders import reminder_watcher
-from leadapp.components.ui import brand_mark, column, muted
+from leadapp.components.ui import brand_mark, column, inline, muted
 from leadapp.state.base import AuthState
 
 NAV = [
@@ -48,15 +48,13 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
 
 
 def _brand() -> rx.Component:
-    return rx.hstack(
+    return inline(
         brand_mark(18, "6px", "8px"),
         rx.vstack(
             rx.text("leadapp", weight="bold", size="4", line_height="1"),
             muted(AuthState.brokerage_name, size="1", line_height="1.2"),
             spacing="0",
         ),
-        align="center",
-        spacing="2",
     )
 
 

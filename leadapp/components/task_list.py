@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from leadapp.components.ui import card_stack, column, muted, wide_row
+from leadapp.components.ui import card_stack, column, inline, muted, wide_row
 from leadapp.services.tasks import DUE_STATES
 from leadapp.state.todo import LeadTasksState, TaskDialogState
 
@@ -25,13 +25,12 @@ def due_legend() -> rx.Component:
     """The colour key by due state, shown above every task list."""
     return rx.hstack(
         *[
-            rx.hstack(
+            inline(
                 rx.box(
                     width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)
                 ),
                 muted(label, size="1"),
                 spacing="1",
-                align="center",
                 data_testid=f"legend-{state}",
             )
             for state, (label, color) in DUE_STATES.items()

@@ -26,6 +26,11 @@ def column(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
     return rx.vstack(*children, spacing=spacing, width="100%", **props)
 
 
+def inline(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
+    """A row of `children` centred on one line (an icon and its text, a few badges)."""
+    return rx.hstack(*children, spacing=spacing, align="center", **props)
+
+
 def wide_row(*children: Any, **props: Any) -> rx.Component:
     """A full-width row of `children`, centred on one line: a heading and its actions."""
     return rx.hstack(*children, align="center", width="100%", **props)

@@ -13,7 +13,7 @@ from leadapp.components.lead_tabs import tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import lead_tasks_panel
-from leadapp.components.ui import column, notice
+from leadapp.components.ui import column, inline, notice
 from leadapp.state.lead import LeadState
 from leadapp.state.todo import LeadTasksState
 
@@ -28,12 +28,7 @@ def lead_view() -> rx.Component:
                 LeadState.lead.length() > 0,
                 column(
                     rx.link(
-                        rx.hstack(
-                            rx.icon("arrow-left", size=14),
-                            rx.text("All leads"),
-                            spacing="1",
-                            align="center",
-                        ),
+                        inline(rx.icon("arrow-left", size=14), rx.text("All leads"), spacing="1"),
                         href="/leads",
                         size="2",
                     ),

@@ -10,7 +10,7 @@ import reflex as rx
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import column, icon_text_button, muted, soft_button, stack_form
+from leadapp.components.ui import column, icon_text_button, inline, muted, soft_button, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
 
@@ -158,7 +158,7 @@ def markets_view() -> rx.Component:
                 " listing report, open-house report and market report. Import files name a"
                 " market by its Market ID."
             ),
-            rx.hstack(
+            inline(
                 rx.cond(
                     AuthState.is_broker,
                     icon_text_button("plus", "New market", M.new_market, testid="market-new"),
@@ -169,7 +169,6 @@ def markets_view() -> rx.Component:
                     align="center",
                 ),
                 spacing="4",
-                align="center",
             ),
             rx.cond(M.editing & AuthState.is_broker, _form()),
             data_table(

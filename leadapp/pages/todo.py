@@ -12,6 +12,7 @@ from leadapp.components.ui import (
     end_row,
     filters_button,
     ghost_button,
+    inline,
     muted,
     soft_button,
     stack_form,
@@ -31,7 +32,7 @@ SECTIONS = [
 
 def _section(key: str, label: str, color: str, rows) -> rx.Component:
     body = column(
-        rx.hstack(
+        inline(
             rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),
             rx.heading(label, size="3"),
             rx.badge(
@@ -40,16 +41,13 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
                 color_scheme=color,
                 data_testid=f"count-{key}",
             ),
-            align="center",
-            spacing="2",
         ),
         rx.foreach(rows, lambda t: task_row(t, S.toggle, show_owner=S.filters.contains("agent"))),
         rx.cond(
             S.hidden[key].to(int) > 0,
-            rx.hstack(
+            inline(
                 muted("Showing ", rows.length(), " of ", S.counts[key].to(int), size="1"),
                 soft_button("Show more", S.show_more(key), testid=f"more-{key}"),
-                align="center",
                 spacing="3",
             ),
             rx.cond(
@@ -142,7 +140,7 @@ def _range_filter() -> rx.Component:
     return stack_form(
         S.apply_range,
         rx.text("Due between", size="2", weight="medium"),
-        rx.hstack(
+        inline(
             rx.input(
                 type="date",
                 name="from",
@@ -158,8 +156,6 @@ def _range_filter() -> rx.Component:
                 key=S.filters.get("to", "") + "t",
                 data_testid="filter-to",
             ),
-            align="center",
-            spacing="2",
             wrap="wrap",
         ),
         soft_button("Apply dates", testid="filter-range-apply", type="submit"),

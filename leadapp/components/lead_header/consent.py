@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import action_link, column, dialog, muted, rows_or, stack_form
+from leadapp.components.ui import action_link, column, dialog, inline, muted, rows_or, stack_form
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -23,7 +23,7 @@ def consent_row() -> rx.Component:
     return rx.hstack(
         muted("Texting consent", min_width="120px"),
         rx.vstack(
-            rx.hstack(
+            inline(
                 rx.badge(
                     L("texting"),
                     color_scheme=rx.cond(L("texting") == "Yes", "green", "gray"),
@@ -34,8 +34,6 @@ def consent_row() -> rx.Component:
                     LeadState.can_change,
                     action_link("Change", C.open_consent, testid="consent-open", size="2"),
                 ),
-                spacing="2",
-                align="center",
             ),
             muted(L("texting_line"), size="1", data_testid="consent-line"),
             spacing="1",

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import (
-    action_link,
-    card_stack,
-    ghost_button,
-    heading_row,
-    muted,
-)
+from leadapp.components.ui import action_link, card_stack, ghost_button, heading_row, inline, muted
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -36,7 +30,7 @@ def _row(label: str, value, testid: str = "") -> rx.Component:
 def _choice_row(label: str, choices, key: str, on_change, *extra: rx.Component) -> rx.Component:
     """A contact-box row the user who may change the lead picks from `choices` (test id
     `<key>-select`); others read the label (`<key>_text`)."""
-    return rx.hstack(
+    return inline(
         muted(label, min_width="120px"),
         rx.cond(
             LeadState.can_change,
@@ -53,7 +47,6 @@ def _choice_row(label: str, choices, key: str, on_change, *extra: rx.Component) 
         ),
         *extra,
         spacing="3",
-        align="center",
     )
 
 

@@ -10,6 +10,7 @@ from leadapp.components.ui import (
     column,
     icon_action,
     icon_text_button,
+    inline,
     muted,
     small_button,
 )
@@ -63,7 +64,7 @@ def _status_badge() -> rx.Component:
 
 
 def _tags() -> rx.Component:
-    return rx.hstack(
+    return inline(
         rx.foreach(
             LeadState.tags,
             lambda t: rx.badge(
@@ -113,8 +114,6 @@ def _tags() -> rx.Component:
             ),
         ),
         wrap="wrap",
-        spacing="2",
-        align="center",
     )
 
 
@@ -184,7 +183,7 @@ def _actions() -> rx.Component:
 def _assign() -> rx.Component:
     return rx.cond(
         AuthState.is_broker,
-        rx.hstack(
+        inline(
             muted("Agent"),
             rx.select.root(
                 rx.select.trigger(placeholder="Unassigned", data_testid="assign-select"),
@@ -197,18 +196,14 @@ def _assign() -> rx.Component:
                 value=rx.cond(L("agent_id") == "", "none", L("agent_id")),
                 on_change=LeadState.assign,
             ),
-            align="center",
-            spacing="2",
         ),
-        rx.hstack(
+        inline(
             muted("Agent"),
             rx.text(L("agent_name"), size="2", weight="medium", data_testid="lead-agent"),
             rx.cond(  # N2
                 L("speed") != "",
                 muted(L("speed"), size="1", data_testid="speed-to-lead"),
             ),
-            spacing="2",
-            align="center",
             wrap="wrap",
         ),
     )
@@ -218,7 +213,7 @@ def header() -> rx.Component:
     return card_stack(
         rx.flex(
             rx.vstack(
-                rx.hstack(
+                inline(
                     rx.heading(L("name"), size="7", data_testid="lead-name"),
                     stars(),
                     _status_badge(),
@@ -232,11 +227,10 @@ def header() -> rx.Component:
                         ),
                     ),
                     wrap="wrap",
-                    align="center",
                     spacing="3",
                 ),
                 muted(LeadState.rating_summary, size="1", data_testid="rating-reason"),
-                rx.hstack(
+                inline(
                     rx.link(
                         rx.hstack(
                             rx.icon("mail", size=14),
@@ -265,7 +259,6 @@ def header() -> rx.Component:
                     _assign(),
                     wrap="wrap",
                     spacing="4",
-                    align="center",
                 ),
                 _tags(),
                 spacing="2",

@@ -6,11 +6,11 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.ui import column, compact_table, empty_or, icon_action, muted
+from leadapp.components.ui import column, compact_table, empty_or, icon_action, inline, muted
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
-    return rx.hstack(
+    return inline(
         icon_action(
             "chevron-left",
             "Previous page",
@@ -28,8 +28,6 @@ def pager(page, pages, goto, testid: str) -> rx.Component:
             icon_size=16,
             disabled=page >= pages - 1,
         ),
-        align="center",
-        spacing="2",
     )
 
 

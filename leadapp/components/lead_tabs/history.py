@@ -9,6 +9,7 @@ from leadapp.components.ui import (
     action_link,
     column,
     icon_text_button,
+    inline,
     muted,
     rows_or,
     small_button,
@@ -71,7 +72,7 @@ def history_tab() -> rx.Component:
                         on_submit=HistoryTab.save_details,
                         width="100%",
                     ),
-                    rx.hstack(
+                    inline(
                         rx.cond(
                             e["body"] != "",
                             rx.text(
@@ -90,7 +91,6 @@ def history_tab() -> rx.Component:
                             ),
                         ),
                         spacing="3",
-                        align="center",
                         wrap="wrap",
                     ),
                 ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
-from leadapp.components.ui import dialog, end_row, icon_text_button, muted
+from leadapp.components.ui import dialog, end_row, icon_text_button, inline, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail
 from leadapp.state.lead_tabs.listing_mail import NOTE_MAX
@@ -36,7 +36,7 @@ def sheet_link(href, testid: str) -> rx.Component:
 
 
 def listing_actions(listing_id, mls) -> rx.Component:
-    return rx.hstack(
+    return inline(
         rx.cond(
             LeadState.can_change,
             icon_text_button(
@@ -50,8 +50,6 @@ def listing_actions(listing_id, mls) -> rx.Component:
             ),
         ),
         sheet_link(sheet_href(mls), "showing-sheet"),
-        spacing="2",
-        align="center",
         wrap="wrap",
     )
 

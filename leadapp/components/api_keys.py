@@ -6,15 +6,25 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import data_table
-from leadapp.components.ui import card_stack, empty_or, icon_text_button, muted, soft_button
+from leadapp.components.ui import (
+    card_stack,
+    column,
+    empty_or,
+    ghost_button,
+    gray_button,
+    icon_text_button,
+    inline,
+    muted,
+    soft_button,
+)
 from leadapp.state.api_keys import ApiKeysState
 
 
 def _new_key_callout() -> rx.Component:
     return rx.callout.root(
-        rx.vstack(
+        column(
             rx.text("Copy this key now — it is shown only once.", weight="bold", size="2"),
-            rx.hstack(
+            inline(
                 rx.code(
                     ApiKeysState.new_key,
                     data_testid="new-api-key",
@@ -27,13 +37,9 @@ def _new_key_callout() -> rx.Component:
                     size="1",
                     variant="soft",
                 ),
-                align="center",
-                spacing="2",
                 wrap="wrap",
             ),
-            rx.button("Done", size="1", variant="ghost", on_click=ApiKeysState.dismiss_new_key),
-            spacing="2",
-            width="100%",
+            ghost_button("Done", ApiKeysState.dismiss_new_key),
         ),
         color_scheme="green",
         width="100%",
@@ -62,9 +68,7 @@ def _key_row(k) -> rx.Component:
                             "The website using it will get 401 errors at once."
                         ),
                         rx.hstack(
-                            rx.alert_dialog.cancel(
-                                rx.button("Cancel", variant="soft", color_scheme="gray")
-                            ),
+                            rx.alert_dialog.cancel(gray_button("Cancel")),
                             rx.alert_dialog.action(
                                 rx.button(
                                     "Revoke",

@@ -8,12 +8,13 @@ from typing import Any, Literal
 import reflex as rx
 
 from leadapp.components.forms import Errors, field_error
+from leadapp.components.ui import brand_mark, column, inline
 
 
 def centered_card(*children: rx.Component, max_width: str = "440px") -> rx.Component:
     return rx.center(
         rx.card(
-            rx.vstack(*children, spacing="4", width="100%"),
+            column(*children, spacing="4"),
             size="4",
             width="100%",
             max_width=max_width,
@@ -25,17 +26,7 @@ def centered_card(*children: rx.Component, max_width: str = "440px") -> rx.Compo
 
 
 def brand_title(text: str) -> rx.Component:
-    return rx.hstack(
-        rx.box(
-            rx.icon("house", size=22, color="white"),
-            background=rx.color("accent", 9),
-            padding="8px",
-            border_radius="10px",
-        ),
-        rx.heading(text, size="6"),
-        align="center",
-        spacing="3",
-    )
+    return inline(brand_mark(22, "8px", "10px"), rx.heading(text, size="6"), spacing="3")
 
 
 def auth_field(
@@ -46,10 +37,9 @@ def auth_field(
     **props: Any,
 ) -> rx.Component:
     """A label tied to its input (id = name); with `errors`, the field's error line below."""
-    return rx.vstack(
+    return column(
         rx.text(label, size="2", weight="medium", as_="label", html_for=name),
         rx.input(id=name, name=name, type=type_, size="3", width="100%", **props),
         *([field_error(errors, name, f"error-{name}")] if errors is not None else []),
         spacing="1",
-        width="100%",
     )

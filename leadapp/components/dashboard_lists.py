@@ -5,14 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.dashboard_panels import panel_card
-from leadapp.components.ui import empty_or, icon_text_button, muted, option_select
+from leadapp.components.ui import icon_text_button, muted, option_select, rows_or, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 # ---------------------------------------------------------------- D7
 
 
 def _upcoming_row(i) -> rx.Component:
-    return rx.hstack(
+    return wide_row(
         rx.icon(
             rx.cond(i["what"] == "Birthday", "cake", "key-round"),
             size=16,
@@ -28,8 +28,6 @@ def _upcoming_row(i) -> rx.Component:
         muted(i["what"], size="1"),
         rx.spacer(),
         rx.badge(i["when"], variant=rx.cond(i["when"] == "Today", "solid", "soft"), size="1"),
-        align="center",
-        width="100%",
         spacing="2",
     )
 
@@ -37,16 +35,13 @@ def _upcoming_row(i) -> rx.Component:
 def upcoming_card() -> rx.Component:
     return panel_card(
         "Upcoming dates",
-        empty_or(
+        rows_or(
             S.upcoming,
-            rx.vstack(
-                rx.foreach(S.upcoming, _upcoming_row),
-                spacing="2",
-                width="100%",
-                max_height="260px",
-                overflow_y="auto",
-            ),
+            _upcoming_row,
             "No birthdays or anniversaries in the next 7 days.",
+            spacing="2",
+            max_height="260px",
+            overflow_y="auto",
         ),
         rx.cond(S.upcoming_more, muted("Showing the first 50.", size="1")),
         testid="dash-upcoming",
@@ -103,13 +98,14 @@ def _feed_row(r) -> rx.Component:
 def feed_card() -> rx.Component:
     return panel_card(
         "Latest activity",
-        empty_or(
+        rows_or(
             S.feed_rows,
-            rx.vstack(rx.foreach(S.feed_rows, _feed_row), spacing="0", width="100%"),
+            _feed_row,
             "No website activity yet.",
-            data_testid="feed-empty",
+            spacing="0",
+            empty_testid="feed-empty",
         ),
-        rx.hstack(
+        wide_row(
             icon_text_button(
                 "chevron-left",
                 "Newer",
@@ -130,8 +126,6 @@ def feed_card() -> rx.Component:
                 data_testid="feed-older",
             ),
             justify="between",
-            align="center",
-            width="100%",
         ),
         testid="dash-feed",
         icon="radio",

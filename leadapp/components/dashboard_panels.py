@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from leadapp.components import dashboard_charts as charts
-from leadapp.components.ui import empty_or, muted, option_select
+from leadapp.components.ui import column, empty_or, muted, option_select, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
@@ -37,19 +37,16 @@ def panel_card(title: str, *children, testid: str, icon: str, right=None, **prop
     """A dashboard card: its icon and title, `right` (one component or a list) at the end of
     the title row, then `children`."""
     return rx.card(
-        rx.vstack(
-            rx.hstack(
+        column(
+            wide_row(
                 rx.icon(icon, size=16, color=rx.color("accent", 10)),
                 rx.heading(title, size="3", weight="medium"),
                 rx.spacer(),
                 *(right if isinstance(right, list) else [right] if right is not None else []),
-                align="center",
-                width="100%",
                 spacing="2",
             ),
             *children,
             spacing="3",
-            width="100%",
         ),
         width="100%",
         min_width="0",
@@ -62,7 +59,7 @@ def panel_card(title: str, *children, testid: str, icon: str, right=None, **prop
 
 
 def dashboard_toolbar() -> rx.Component:
-    return rx.hstack(
+    return wide_row(
         rx.cond(
             S.is_broker,
             option_select(
@@ -90,8 +87,6 @@ def dashboard_toolbar() -> rx.Component:
             data_testid="dash-live",
             data_loads=S.loads,
         ),
-        width="100%",
-        align="center",
         wrap="wrap",
         spacing="3",
     )
@@ -112,7 +107,7 @@ def _share_card(
     )
     return panel_card(
         title,
-        rx.hstack(
+        wide_row(
             rx.box(
                 _plot(fig, f"{testid}-chart", height="110px"),
                 rx.center(
@@ -138,9 +133,7 @@ def _share_card(
                 muted(note, size="1"),
                 spacing="1",
             ),
-            align="center",
             spacing="4",
-            width="100%",
         ),
         testid=testid,
         icon=icon,
@@ -227,7 +220,7 @@ def actions_card() -> rx.Component:
         muted("Done in the last 7 days", size="1", weight="bold"),
         rx.grid(rx.foreach(S.done, _done_item), columns="3", spacing="2", width="100%"),
         muted("Suggested for today", size="1", weight="bold"),
-        rx.vstack(rx.foreach(S.suggestions, _suggestion), spacing="1", width="100%"),
+        column(rx.foreach(S.suggestions, _suggestion), spacing="1"),
         testid="dash-actions",
         icon="zap",
         right=rx.badge(S.done_total, " actions", variant="soft", data_testid="dash-done-total"),
@@ -238,7 +231,7 @@ def actions_card() -> rx.Component:
 
 
 def _legend_row(r, testid_prefix: str, color) -> rx.Component:
-    body = rx.hstack(
+    body = wide_row(
         rx.box(width="10px", height="10px", border_radius="3px", background=color, flex_shrink="0"),
         rx.text(
             r["label"], size="2", overflow="hidden", text_overflow="ellipsis", white_space="nowrap"
@@ -246,8 +239,6 @@ def _legend_row(r, testid_prefix: str, color) -> rx.Component:
         rx.spacer(),
         rx.text(r["count"], size="2", weight="medium"),
         muted(r["pct"], "%", size="1", min_width="44px", text_align="right"),
-        align="center",
-        width="100%",
         spacing="2",
     )
     return rx.cond(
@@ -262,10 +253,8 @@ def _legend_row(r, testid_prefix: str, color) -> rx.Component:
 
 
 def _legend(rows, testid_prefix: str) -> rx.Component:
-    return rx.vstack(
-        rx.foreach(rows, lambda r: _legend_row(r, testid_prefix, r["color"].to(str))),
-        spacing="1",
-        width="100%",
+    return column(
+        rx.foreach(rows, lambda r: _legend_row(r, testid_prefix, r["color"].to(str))), spacing="1"
     )
 
 

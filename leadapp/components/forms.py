@@ -17,7 +17,7 @@ from leadapp.models.enums import LEAD_TYPES
 Errors: TypeAlias = ObjectVar[dict[str, str]] | dict[str, str]
 
 
-def field_error(errors: Errors, key: str, testid: str = "") -> rx.Component:
+def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Component:
     """The red message under a field while the state's `errors` (field → message) has `key`."""
     errs = cast(ObjectVar[dict[str, str]], errors)
     message = errs[key]
@@ -86,13 +86,22 @@ def cancel_button(on_click: EventType[()] | None = None, **props: Any) -> rx.Com
     )
 
 
-def form_footer(cancel: rx.Component, submit_label: str, submit_testid: str) -> rx.Component:
-    """A form's buttons on the right: `cancel`, then the submit button."""
+def form_footer(
+    cancel: rx.Component,
+    submit_label: Any,
+    submit_testid: str,
+    *,
+    spacing: str = "",
+    **submit_props: Any,
+) -> rx.Component:
+    """A form's buttons on the right: `cancel`, then the submit button (with `submit_props`:
+    its colour, its busy state)."""
     return rx.hstack(
         cancel,
-        rx.button(submit_label, type="submit", data_testid=submit_testid),
+        rx.button(submit_label, type="submit", data_testid=submit_testid, **submit_props),
         justify="end",
         width="100%",
+        **({"spacing": spacing} if spacing else {}),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import field_error
-from leadapp.components.ui import muted
+from leadapp.components.ui import column, form_card, muted
 from leadapp.state.greetings import GreetingsState as G
 
 MERGE = (
@@ -18,7 +18,7 @@ def _err(key: str) -> rx.Component:
 
 
 def _kind(key: str, label: str, on, subject, body, set_on) -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.hstack(
             rx.switch(checked=on, on_change=set_on, data_testid=f"greet-{key}-on"),
             rx.text(label, weight="medium", size="2"),
@@ -27,57 +27,49 @@ def _kind(key: str, label: str, on, subject, body, set_on) -> rx.Component:
         rx.input(name=f"{key}_subject", default_value=subject, width="100%"),
         rx.text_area(name=f"{key}_body", default_value=body, rows="4", width="100%"),
         _err(key),
-        spacing="2",
-        width="100%",
     )
 
 
 def greetings_section() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Greetings and email alerts", size="4"),
-                muted(
-                    "Greetings go out once a year per lead and occasion, from this hour in the"
-                    " brokerage's time zone; daily email alerts from saved searches from theirs."
-                ),
-                rx.hstack(
-                    rx.vstack(
-                        rx.text("Greetings hour (0-23)", size="1", weight="medium"),
-                        rx.input(name="hour", default_value=G.hour, width="90px"),
-                        _err("hour"),
-                    ),
-                    rx.vstack(
-                        rx.text("Email alerts hour (0-23)", size="1", weight="medium"),
-                        rx.input(name="alert_hour", default_value=G.alert_hour, width="90px"),
-                        _err("alert_hour"),
-                    ),
-                    spacing="4",
-                ),
-                _kind(
-                    "birthday",
-                    "Birthday greeting",
-                    G.birthday_on,
-                    G.birthday_subject,
-                    G.birthday_body,
-                    G.set_birthday_on,
-                ),
-                _kind(
-                    "anniversary",
-                    "Home-anniversary greeting",
-                    G.anniversary_on,
-                    G.anniversary_subject,
-                    G.anniversary_body,
-                    G.set_anniversary_on,
-                ),
-                muted(MERGE, size="1"),
-                rx.button("Save greetings", type="submit", data_testid="greet-save"),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=G.save,
-            key=G.form_key.to(str),
+    return form_card(
+        "Greetings and email alerts",
+        G.save,
+        "Save greetings",
+        "greet-save",
+        muted(
+            "Greetings go out once a year per lead and occasion, from this hour in the"
+            " brokerage's time zone; daily email alerts from saved searches from theirs."
         ),
-        width="100%",
-        data_testid="greetings-section",
+        rx.hstack(
+            rx.vstack(
+                rx.text("Greetings hour (0-23)", size="1", weight="medium"),
+                rx.input(name="hour", default_value=G.hour, width="90px"),
+                _err("hour"),
+            ),
+            rx.vstack(
+                rx.text("Email alerts hour (0-23)", size="1", weight="medium"),
+                rx.input(name="alert_hour", default_value=G.alert_hour, width="90px"),
+                _err("alert_hour"),
+            ),
+            spacing="4",
+        ),
+        _kind(
+            "birthday",
+            "Birthday greeting",
+            G.birthday_on,
+            G.birthday_subject,
+            G.birthday_body,
+            G.set_birthday_on,
+        ),
+        _kind(
+            "anniversary",
+            "Home-anniversary greeting",
+            G.anniversary_on,
+            G.anniversary_subject,
+            G.anniversary_body,
+            G.set_anniversary_on,
+        ),
+        muted(MERGE, size="1"),
+        key=G.form_key.to(str),
+        testid="greetings-section",
     )

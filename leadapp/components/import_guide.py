@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import table_header
-from leadapp.components.ui import card_stack, icon_text_button, muted
+from leadapp.components.ui import card_stack, icon_heading, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.import_state import GuideItem, ImportState
 
@@ -30,12 +30,7 @@ def _guide_row(g: GuideItem) -> rx.Component:
 
 def template_card() -> rx.Component:
     return card_stack(
-        rx.hstack(
-            rx.icon("file-spreadsheet", size=22, color=rx.color("accent", 9)),
-            rx.heading("1. Start from the template", size="4"),
-            align="center",
-            spacing="2",
-        ),
+        icon_heading("file-spreadsheet", "1. Start from the template"),
         muted(
             rx.cond(
                 AuthState.is_broker,

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import icon_text_button, muted, notice
+from leadapp.components.ui import (
+    column,
+    heading_row,
+    icon_text_button,
+    inline,
+    muted,
+    notice,
+    wide_row,
+)
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
@@ -65,6 +73,15 @@ def warnings() -> rx.Component:
     )
 
 
+# A grid cell keeps to one line, cut with an ellipsis past 240px.
+_CELL = {
+    "white_space": "nowrap",
+    "max_width": "240px",
+    "overflow": "hidden",
+    "text_overflow": "ellipsis",
+}
+
+
 def _cell(c: GridCell) -> rx.Component:
     return rx.cond(
         c.error != "",
@@ -78,17 +95,11 @@ def _cell(c: GridCell) -> rx.Component:
             box_shadow=f"inset 0 0 0 1px {rx.color('red', 8)}",
             title=c.error,
             data_testid="cell-error",
-            white_space="nowrap",
-            max_width="240px",
-            overflow="hidden",
-            text_overflow="ellipsis",
+            **_CELL,
         ),
         rx.table.cell(
             rx.text(c.value, size="2"),
-            white_space="nowrap",
-            max_width="240px",
-            overflow="hidden",
-            text_overflow="ellipsis",
+            **_CELL,
         ),
     )
 
@@ -105,9 +116,8 @@ def _row(r: GridRow) -> rx.Component:
 
 def grid() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.heading("Your file", size="3"),
-            rx.spacer(),
+        heading_row(
+            "Your file",
             rx.cond(
                 ImportState.error_rows > 0,
                 rx.hstack(
@@ -120,8 +130,7 @@ def grid() -> rx.Component:
                     align="center",
                 ),
             ),
-            width="100%",
-            align="center",
+            size="3",
         ),
         rx.box(
             rx.table.root(
@@ -242,8 +251,8 @@ def import_progress() -> rx.Component:
 
 def preview_card() -> rx.Component:
     return rx.card(
-        rx.vstack(
-            rx.hstack(
+        column(
+            wide_row(
                 rx.icon("table", size=22, color=rx.color("accent", 9)),
                 rx.heading("3. Check the preview", size="4"),
                 rx.spacer(),
@@ -254,9 +263,7 @@ def preview_card() -> rx.Component:
                     size="1",
                     data_testid="preview-file",
                 ),
-                align="center",
                 spacing="2",
-                width="100%",
                 wrap="wrap",
             ),
             verdict(),
@@ -276,7 +283,6 @@ def preview_card() -> rx.Component:
             import_progress(),
             actions(),
             spacing="4",
-            width="100%",
         ),
         width="100%",
         id="import-preview",
@@ -286,11 +292,10 @@ def preview_card() -> rx.Component:
 
 def success_card() -> rx.Component:
     return rx.card(
-        rx.vstack(
-            rx.hstack(
+        column(
+            inline(
                 rx.icon("party-popper", size=28, color=rx.color("grass", 9)),
                 rx.heading("Import complete", size="5"),
-                align="center",
                 spacing="3",
             ),
             rx.text(ImportState.result_message, size="3", data_testid="import-success"),
@@ -327,7 +332,6 @@ def success_card() -> rx.Component:
                 spacing="3",
             ),
             spacing="3",
-            width="100%",
         ),
         width="100%",
         border=f"1px solid {rx.color('grass', 7)}",

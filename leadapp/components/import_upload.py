@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, muted, notice
+from leadapp.components.ui import card_stack, icon_heading, muted, notice
 from leadapp.state.import_state import UPLOAD_ID, ImportState
 
 
@@ -42,12 +42,7 @@ def dropzone() -> rx.Component:
 
 def upload_card() -> rx.Component:
     return card_stack(
-        rx.hstack(
-            rx.icon("upload", size=22, color=rx.color("accent", 9)),
-            rx.heading("2. Upload your file", size="4"),
-            align="center",
-            spacing="2",
-        ),
+        icon_heading("upload", "2. Upload your file"),
         dropzone(),
         rx.cond(
             (ImportState.phase == "idle") & (ImportState.file_errors.length() > 0),

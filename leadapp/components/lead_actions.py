@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button
+from leadapp.components.forms import cancel_button, form_footer
 from leadapp.components.ui import (
     confirm_buttons,
     confirm_dialog,
@@ -317,18 +317,13 @@ def _tag_dialog() -> rx.Component:
                     ),
                 ),
                 error_line(A.tag_error, "bulk-tags-error"),
-                rx.hstack(
+                form_footer(
                     cancel_button(A.close_tags),
-                    rx.button(
-                        rx.cond(adding, "Add tags", "Remove tags"),
-                        type="submit",
-                        color_scheme=rx.cond(adding, "indigo", "red"),
-                        loading=A.busy,
-                        data_testid="bulk-tags-save",
-                    ),
-                    justify="end",
+                    rx.cond(adding, "Add tags", "Remove tags"),
+                    "bulk-tags-save",
                     spacing="2",
-                    width="100%",
+                    color_scheme=rx.cond(adding, "indigo", "red"),
+                    loading=A.busy,
                 ),
                 spacing="3",
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import field_error, labelled, lead_type_options
-from leadapp.components.ui import dialog, footed_form, icon_text_button
+from leadapp.components.ui import column, dialog, footed_form, icon_text_button
 from leadapp.state.leads import LeadListState as S
 
 
@@ -16,7 +16,7 @@ def _error(key: str) -> rx.Component:
 def _input(
     label: str, name: str, type_: str = "text", placeholder: str = "", required: bool = False
 ):
-    return rx.vstack(
+    return column(
         rx.text(
             label,
             rx.cond(required, rx.text.span(" *", color=rx.color("red", 9)), rx.fragment()),
@@ -34,7 +34,6 @@ def _input(
         ),
         _error(name),
         spacing="1",
-        width="100%",
     )
 
 

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from leadapp.components.ui import empty_or, icon_text_button, muted
+from leadapp.components.ui import (
+    column,
+    empty_or,
+    filters_button,
+    ghost_button,
+    heading_row,
+    icon_text_button,
+    inline,
+    muted,
+)
 from leadapp.state.leads import LeadListState as S
 
 
@@ -25,24 +36,26 @@ def search_box() -> rx.Component:
     )
 
 
+def _tick(label, spacing: str, **checkbox: Any) -> rx.Component:
+    """A tick box and its label, the whole label clickable."""
+    return rx.el.label(
+        inline(rx.checkbox(**checkbox), rx.text(label, size="2"), spacing=spacing),
+        cursor="pointer",
+    )
+
+
 def _checks(key: str, options, testid: str) -> rx.Component:
     """Tick boxes for a list filter; options: list of [code, label]."""
     current = S.ticked[key]
     return rx.flex(
         rx.foreach(
             options,
-            lambda o: rx.el.label(
-                rx.hstack(
-                    rx.checkbox(
-                        checked=current.contains(o[0].lower() if key == "tags" else o[0]),
-                        on_change=lambda _c: S.toggle_filter(key, o[0]),
-                        data_testid=f"{testid}-{o[0]}",
-                    ),
-                    rx.text(o[1], size="2"),
-                    spacing="1",
-                    align="center",
-                ),
-                cursor="pointer",
+            lambda o: _tick(
+                o[1],
+                "1",
+                checked=current.contains(o[0].lower() if key == "tags" else o[0]),
+                on_change=lambda _c: S.toggle_filter(key, o[0]),
+                data_testid=f"{testid}-{o[0]}",
             ),
         ),
         wrap="wrap",
@@ -51,7 +64,7 @@ def _checks(key: str, options, testid: str) -> rx.Component:
 
 
 def _section(label: str, body: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="bold"), body, spacing="1", width="100%")
+    return column(rx.text(label, size="2", weight="bold"), body, spacing="1")
 
 
 def _select(key: str, items: list, testid: str) -> rx.Component:
@@ -77,34 +90,21 @@ def _rating_options() -> list[list[str]]:
 def filter_panel() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(
-            rx.button(
-                rx.icon("list-filter", size=16),
-                "Filters",
-                rx.cond(
-                    S.filter_count > 0,
-                    rx.badge(
-                        S.filter_count, variant="solid", radius="full", data_testid="filter-count"
-                    ),
-                ),
-                variant=rx.cond(S.filter_count > 0, "soft", "outline"),
-                data_testid="filters-button",
+            filters_button(
+                S.filter_count, "filters-button", rx.cond(S.filter_count > 0, "soft", "outline")
             )
         ),
         rx.popover.content(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading("Filters", size="3"),
-                    rx.spacer(),
-                    rx.button(
+            column(
+                heading_row(
+                    "Filters",
+                    ghost_button(
                         "Clear all",
-                        variant="ghost",
-                        size="1",
-                        on_click=S.clear_filters,
+                        S.clear_filters,
+                        testid="clear-filters",
                         disabled=S.filter_count == 0,
-                        data_testid="clear-filters",
                     ),
-                    width="100%",
-                    align="center",
+                    size="3",
                 ),
                 rx.cond(
                     S.is_broker,
@@ -152,7 +152,6 @@ def filter_panel() -> rx.Component:
                     ),
                 ),
                 spacing="3",
-                width="100%",
             ),
             width=["92vw", "380px"],
             max_height="70vh",
@@ -178,18 +177,12 @@ def columns_menu() -> rx.Component:
                 muted("Name is always shown.", size="1"),
                 rx.foreach(
                     S.column_options,
-                    lambda c: rx.el.label(
-                        rx.hstack(
-                            rx.checkbox(
-                                checked=S.columns.contains(c[0]),
-                                on_change=lambda _v: S.toggle_column(c[0]),
-                                data_testid="show-col-" + c[0],
-                            ),
-                            rx.text(c[1], size="2"),
-                            spacing="2",
-                            align="center",
-                        ),
-                        cursor="pointer",
+                    lambda c: _tick(
+                        c[1],
+                        "2",
+                        checked=S.columns.contains(c[0]),
+                        on_change=lambda _v: S.toggle_column(c[0]),
+                        data_testid="show-col-" + c[0],
                     ),
                 ),
                 spacing="2",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import labelled
+from leadapp.components.ui import inline
 from leadapp.state.base import AuthState
 
 SEL_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
@@ -17,29 +19,18 @@ def marketing_tabs(current: str) -> rx.Component:
             data_testid=f"marketing-tab-{key}",
         )
 
-    return rx.hstack(
+    return inline(
         tab("Markets", "/marketing", "markets"),
         tab("Campaigns", "/marketing/campaigns", "campaigns"),
         rx.cond(
             ~AuthState.is_broker,
             rx.badge("Read-only: brokers manage these", color_scheme="gray", variant="soft"),
         ),
-        spacing="2",
-        align="center",
     )
 
 
 def field(label: str, control: rx.Component, errors, key: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
-        control,
-        rx.cond(
-            errors.contains(key),
-            rx.text(errors[key], size="1", color_scheme="red", data_testid=f"error-{key}"),
-        ),
-        spacing="1",
-        width="100%",
-    )
+    return labelled(label, control, errors, key, error_testid=f"error-{key}", label_size="1")
 
 
 def text_input(form, errors, label: str, name: str, placeholder: str = "") -> rx.Component:

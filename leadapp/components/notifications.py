@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import empty_or, muted
+from leadapp.components.ui import ghost_button, muted, rows_or, small_button, wide_row
 from leadapp.state.notifications import NotificationState
 
 
@@ -34,11 +34,8 @@ def _item(n) -> rx.Component:
             rx.cond(n["body"] != "", muted(n["body"], size="1")),
             rx.cond(
                 (n["kind"] == "offer") & n["unread"],
-                rx.button(
-                    "Claim",
-                    size="1",
-                    on_click=NotificationState.claim(n["lead_id"]),
-                    data_testid="notification-claim",
+                small_button(
+                    "Claim", NotificationState.claim(n["lead_id"]), testid="notification-claim"
                 ),
             ),
             spacing="1",
@@ -86,29 +83,22 @@ def bell() -> rx.Component:
         ),
         rx.popover.content(
             rx.vstack(
-                rx.hstack(
+                wide_row(
                     rx.text("Notifications", weight="bold", size="3"),
                     rx.spacer(),
-                    rx.button(
+                    ghost_button(
                         "Mark all read",
-                        size="1",
-                        variant="ghost",
-                        on_click=NotificationState.mark_all_read,
-                        data_testid="notifications-read-all",
+                        NotificationState.mark_all_read,
+                        testid="notifications-read-all",
                     ),
-                    width="100%",
-                    align="center",
                 ),
-                empty_or(
+                rows_or(
                     NotificationState.items,
-                    rx.vstack(
-                        rx.foreach(NotificationState.items, _item),
-                        spacing="0",
-                        width="100%",
-                        max_height="60vh",
-                        overflow_y="auto",
-                    ),
+                    _item,
                     "Nothing yet.",
+                    spacing="0",
+                    max_height="60vh",
+                    overflow_y="auto",
                 ),
                 spacing="2",
                 width="340px",

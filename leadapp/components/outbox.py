@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import muted, notice, soft_button
+from leadapp.components.ui import column, end_row, gray_button, inline, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
@@ -48,13 +48,11 @@ def filter_bar() -> rx.Component:
         _select("kind", "Kind", EMAIL_KINDS),
         _select("status", "Status", STATUS_FILTERS),
         rx.form(
-            rx.hstack(
+            inline(
                 _date("from", "f"),
                 muted("to"),
                 _date("to", "t"),
                 rx.button("Apply", type="submit", variant="soft", data_testid="outbox-apply"),
-                align="center",
-                spacing="2",
             ),
             on_submit=S.apply_range,
         ),
@@ -178,7 +176,7 @@ def email_table() -> rx.Component:
 def pager() -> rx.Component:
     return rx.cond(
         S.pages > 1,
-        rx.hstack(
+        inline(
             rx.button(
                 "Previous", variant="soft", disabled=S.page <= 1, on_click=S.go_page(S.page - 1)
             ),
@@ -186,7 +184,6 @@ def pager() -> rx.Component:
             rx.button(
                 "Next", variant="soft", disabled=S.page >= S.pages, on_click=S.go_page(S.page + 1)
             ),
-            align="center",
             spacing="3",
         ),
     )
@@ -208,7 +205,7 @@ def email_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(e["subject"]),
-            rx.vstack(
+            column(
                 _fact("To", e["to"]),
                 _fact("Sent by", e["sent_by"]),
                 _fact("Queued", e["created"]),
@@ -252,17 +249,13 @@ def email_dialog() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.hstack(
+                end_row(
                     rx.cond(
                         e["can_retry"],
                         rx.button("Retry", on_click=S.retry(e["id"]), variant="soft"),
                     ),
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    justify="end",
-                    width="100%",
+                    rx.dialog.close(gray_button("Close")),
                 ),
-                spacing="2",
-                width="100%",
             ),
             max_width="760px",
             data_testid="outbox-dialog",

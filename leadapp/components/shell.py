@@ -9,7 +9,7 @@ import reflex as rx
 
 from leadapp.components.notifications import bell
 from leadapp.components.reminders import reminder_watcher
-from leadapp.components.ui import muted
+from leadapp.components.ui import brand_mark, column, inline, muted
 from leadapp.state.base import AuthState
 
 NAV = [
@@ -48,25 +48,18 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
 
 
 def _brand() -> rx.Component:
-    return rx.hstack(
-        rx.box(
-            rx.icon("house", size=18, color="white"),
-            background=rx.color("accent", 9),
-            padding="6px",
-            border_radius="8px",
-        ),
+    return inline(
+        brand_mark(18, "6px", "8px"),
         rx.vstack(
             rx.text("leadapp", weight="bold", size="4", line_height="1"),
             muted(AuthState.brokerage_name, size="1", line_height="1.2"),
             spacing="0",
         ),
-        align="center",
-        spacing="2",
     )
 
 
 def _nav_links() -> rx.Component:
-    return rx.vstack(*[_nav_item(*n) for n in NAV], spacing="1", width="100%")
+    return column(*[_nav_item(*n) for n in NAV], spacing="1")
 
 
 def sidebar() -> rx.Component:
@@ -74,7 +67,7 @@ def sidebar() -> rx.Component:
     # the navigation inside stays in view while the page scrolls.
     return rx.box(
         rx.box(
-            rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+            column(_brand(), rx.divider(), _nav_links(), spacing="4"),
             height="100vh",
             position="sticky",
             top="0",
@@ -97,7 +90,7 @@ def _mobile_menu() -> rx.Component:
             rx.drawer.overlay(z_index="50"),
             rx.drawer.portal(
                 rx.drawer.content(
-                    rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", width="100%"),
+                    column(_brand(), rx.divider(), _nav_links(), spacing="4"),
                     padding="16px",
                     width="240px",
                     height="100%",

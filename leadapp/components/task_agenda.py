@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.ui import card_stack, heading_row, muted, rows_or
 from leadapp.state.todo import AgendaState as S
 
 from .task_list import task_row
@@ -22,49 +23,40 @@ def _more(count, label: str, testid: str) -> rx.Component:
     )
 
 
+def _group(title: str, rows, empty: str, more: rx.Component) -> tuple[rx.Component, ...]:
+    """One part of the card: its grey title, its rows (or `empty`), then the "+ N more" link."""
+    return (
+        muted(title, weight="bold"),
+        rows_or(rows, lambda t: task_row(t, S.toggle), empty, spacing="2"),
+        more,
+    )
+
+
 def todays_agenda_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Today", size="4"),
-                rx.spacer(),
-                rx.cond(
-                    S.agenda_overdue > 0,
-                    rx.link(
-                        rx.badge(S.agenda_overdue, " overdue", color_scheme="red", variant="soft"),
-                        href=S.agenda_todo_url,
-                        data_testid="agenda-overdue",
-                    ),
-                ),
-                rx.link("To-Do", href=S.agenda_todo_url, size="2"),
-                width="100%",
-                align="center",
-            ),
-            rx.text("Events", size="2", weight="bold", color_scheme="gray"),
+    return card_stack(
+        heading_row(
+            "Today",
             rx.cond(
-                S.agenda_events.length() > 0,
-                rx.vstack(
-                    rx.foreach(S.agenda_events, lambda t: task_row(t, S.toggle)),
-                    spacing="2",
-                    width="100%",
+                S.agenda_overdue > 0,
+                rx.link(
+                    rx.badge(S.agenda_overdue, " overdue", color_scheme="red", variant="soft"),
+                    href=S.agenda_todo_url,
+                    data_testid="agenda-overdue",
                 ),
-                rx.text("No calls, showings or meetings today.", size="2", color_scheme="gray"),
             ),
-            _more(S.agenda_more_events, "more events today", "agenda-more-events"),
-            rx.text("To-dos", size="2", weight="bold", color_scheme="gray"),
-            rx.cond(
-                S.agenda_tasks.length() > 0,
-                rx.vstack(
-                    rx.foreach(S.agenda_tasks, lambda t: task_row(t, S.toggle)),
-                    spacing="2",
-                    width="100%",
-                ),
-                rx.text("Nothing else due today.", size="2", color_scheme="gray"),
-            ),
-            _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
-            spacing="2",
-            width="100%",
+            rx.link("To-Do", href=S.agenda_todo_url, size="2"),
         ),
-        width="100%",
-        data_testid="todays-agenda",
+        *_group(
+            "Events",
+            S.agenda_events,
+            "No calls, showings or meetings today.",
+            _more(S.agenda_more_events, "more events today", "agenda-more-events"),
+        ),
+        *_group(
+            "To-dos",
+            S.agenda_tasks,
+            "Nothing else due today.",
+            _more(S.agenda_more_tasks, "more to-dos today", "agenda-more-tasks"),
+        ),
+        testid="todays-agenda",
     )

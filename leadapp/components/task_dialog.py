@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, field_error, labelled
-from leadapp.components.ui import icon_action, icon_text_button, muted
+from leadapp.components.ui import column, end_row, icon_action, icon_text_button, muted, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
 
@@ -45,7 +45,7 @@ def _label(text: str) -> rx.Component:
 
 
 def _lead_picker() -> rx.Component:
-    return rx.vstack(
+    return column(
         _label("Lead (optional)"),
         rx.cond(
             S.lead_id > 0,
@@ -100,7 +100,6 @@ def _lead_picker() -> rx.Component:
             ),
         ),
         spacing="1",
-        width="100%",
     )
 
 
@@ -108,123 +107,117 @@ def task_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(rx.cond(S.is_edit, "Edit task", "New task")),
-            rx.form(
-                rx.vstack(
-                    _field(
-                        "Title",
-                        rx.input(
-                            name="title",
-                            default_value=S.title,
-                            placeholder="e.g. Call about the offer",
-                            max_length=200,
-                            width="100%",
-                            data_testid="task-title-input",
-                            key=S.task_id,
-                        ),
-                        "title",
-                    ),
-                    rx.vstack(
-                        _label("Kind"),
-                        rx.segmented_control.root(
-                            *[
-                                rx.segmented_control.item(label, value=k)
-                                for k, label in (
-                                    ("todo", "To-do"),
-                                    ("call", "Call"),
-                                    ("showing", "Showing"),
-                                    ("meeting", "Meeting"),
-                                )
-                            ],
-                            value=S.kind,
-                            on_change=S.set_kind,
-                            size="1",
-                            data_testid="task-kind",
-                        ),
-                        rx.cond(
-                            S.kind != "todo",
-                            muted(
-                                "An event: it shows on your dashboard that day, with a reminder "
-                                "before it starts.",
-                                size="1",
-                            ),
-                        ),
-                        spacing="1",
+            stack_form(
+                S.save,
+                _field(
+                    "Title",
+                    rx.input(
+                        name="title",
+                        default_value=S.title,
+                        placeholder="e.g. Call about the offer",
+                        max_length=200,
                         width="100%",
+                        data_testid="task-title-input",
+                        key=S.task_id,
                     ),
-                    rx.hstack(
-                        _when(
-                            rx.cond(S.kind == "todo", "Due date", "Date"),
-                            "date",
-                            "due_date",
-                            S.due_date,
-                            "task-date",
-                        ),
-                        _when(
-                            rx.cond(S.kind == "todo", "Due time", "Start time"),
-                            "time",
-                            "due_time",
-                            S.due_time,
-                            "task-time",
-                        ),
-                        width="100%",
-                        spacing="3",
-                    ),
-                    _lead_picker(),
-                    rx.cond(
-                        AuthState.is_broker,
-                        _field(
-                            "Assigned to",
-                            rx.select.root(
-                                rx.select.trigger(width="100%", data_testid="task-owner-select"),
-                                rx.select.content(
-                                    rx.foreach(
-                                        S.assignee_options,
-                                        lambda o: rx.select.item(o[1], value=o[0]),
-                                    ),
-                                ),
-                                value=S.owner_id,
-                                on_change=S.set_owner,
-                            ),
-                            "owner",
-                        ),
-                    ),
-                    _field(
-                        "Notes",
-                        rx.text_area(
-                            name="notes",
-                            default_value=S.notes,
-                            rows="3",
-                            width="100%",
-                            max_length=5000,
-                            data_testid="task-notes",
-                            key=S.task_id,
-                        ),
-                        "notes",
-                    ),
-                    rx.hstack(
-                        rx.cond(
-                            S.is_edit,
-                            icon_text_button(
-                                "trash-2",
-                                "Delete",
-                                S.delete,
-                                testid="task-delete",
-                                color_scheme="red",
-                                variant="ghost",
-                                type="button",
-                            ),
-                        ),
-                        rx.spacer(),
-                        rx.dialog.close(cancel_button()),
-                        rx.button("Save", type="submit", data_testid="task-save"),
-                        justify="end",
-                        width="100%",
-                        spacing="3",
-                    ),
-                    spacing="4",
-                    width="100%",
+                    "title",
                 ),
-                on_submit=S.save,
+                column(
+                    _label("Kind"),
+                    rx.segmented_control.root(
+                        *[
+                            rx.segmented_control.item(label, value=k)
+                            for k, label in (
+                                ("todo", "To-do"),
+                                ("call", "Call"),
+                                ("showing", "Showing"),
+                                ("meeting", "Meeting"),
+                            )
+                        ],
+                        value=S.kind,
+                        on_change=S.set_kind,
+                        size="1",
+                        data_testid="task-kind",
+                    ),
+                    rx.cond(
+                        S.kind != "todo",
+                        muted(
+                            "An event: it shows on your dashboard that day, with a reminder "
+                            "before it starts.",
+                            size="1",
+                        ),
+                    ),
+                    spacing="1",
+                ),
+                rx.hstack(
+                    _when(
+                        rx.cond(S.kind == "todo", "Due date", "Date"),
+                        "date",
+                        "due_date",
+                        S.due_date,
+                        "task-date",
+                    ),
+                    _when(
+                        rx.cond(S.kind == "todo", "Due time", "Start time"),
+                        "time",
+                        "due_time",
+                        S.due_time,
+                        "task-time",
+                    ),
+                    width="100%",
+                    spacing="3",
+                ),
+                _lead_picker(),
+                rx.cond(
+                    AuthState.is_broker,
+                    _field(
+                        "Assigned to",
+                        rx.select.root(
+                            rx.select.trigger(width="100%", data_testid="task-owner-select"),
+                            rx.select.content(
+                                rx.foreach(
+                                    S.assignee_options,
+                                    lambda o: rx.select.item(o[1], value=o[0]),
+                                ),
+                            ),
+                            value=S.owner_id,
+                            on_change=S.set_owner,
+                        ),
+                        "owner",
+                    ),
+                ),
+                _field(
+                    "Notes",
+                    rx.text_area(
+                        name="notes",
+                        default_value=S.notes,
+                        rows="3",
+                        width="100%",
+                        max_length=5000,
+                        data_testid="task-notes",
+                        key=S.task_id,
+                    ),
+                    "notes",
+                ),
+                end_row(
+                    rx.cond(
+                        S.is_edit,
+                        icon_text_button(
+                            "trash-2",
+                            "Delete",
+                            S.delete,
+                            testid="task-delete",
+                            color_scheme="red",
+                            variant="ghost",
+                            type="button",
+                        ),
+                    ),
+                    rx.spacer(),
+                    rx.dialog.close(cancel_button()),
+                    rx.button("Save", type="submit", data_testid="task-save"),
+                    spacing="3",
+                ),
+                spacing="4",
                 reset_on_submit=False,
             ),
             max_width="520px",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from leadapp.components.ui import card_stack, column, inline, muted, wide_row
 from leadapp.services.tasks import DUE_STATES
 from leadapp.state.todo import LeadTasksState, TaskDialogState
 
@@ -24,13 +25,12 @@ def due_legend() -> rx.Component:
     """The colour key by due state, shown above every task list."""
     return rx.hstack(
         *[
-            rx.hstack(
+            inline(
                 rx.box(
                     width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)
                 ),
-                rx.text(label, size="1", color_scheme="gray"),
+                muted(label, size="1"),
                 spacing="1",
-                align="center",
                 data_testid=f"legend-{state}",
             )
             for state, (label, color) in DUE_STATES.items()
@@ -146,54 +146,44 @@ def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Compone
 def lead_tasks_panel() -> rx.Component:
     """The lead page's To-dos & events card (P9, P17). Its state loads with
     LeadTasksState.load in the lead page's on_load; "New" opens the shared dialog."""
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("To-dos & events", size="4", white_space="nowrap"),
-                rx.badge(LeadTasksState.open_lead_tasks, " open", variant="soft"),
-                rx.spacer(),
-                rx.link(
-                    "View all",
-                    href="/todo?lead=" + LeadTasksState.lead_tasks_lead_id.to(str),
-                    size="2",
-                    white_space="nowrap",
-                    data_testid="lead-tasks-view-all",
-                ),
-                rx.button(
-                    rx.icon("plus", size=14),
-                    "New",
-                    size="1",
-                    on_click=TaskDialogState.open_new(LeadTasksState.lead_tasks_lead_id),
-                    data_testid="lead-task-new",
-                ),
-                width="100%",
-                align="center",
-                wrap="wrap",
+    return card_stack(
+        wide_row(
+            rx.heading("To-dos & events", size="4", white_space="nowrap"),
+            rx.badge(LeadTasksState.open_lead_tasks, " open", variant="soft"),
+            rx.spacer(),
+            rx.link(
+                "View all",
+                href="/todo?lead=" + LeadTasksState.lead_tasks_lead_id.to(str),
+                size="2",
+                white_space="nowrap",
+                data_testid="lead-tasks-view-all",
             ),
-            due_legend(),
-            rx.cond(
-                LeadTasksState.lead_tasks_error != "",
-                rx.text(LeadTasksState.lead_tasks_error, color_scheme="red", size="2"),
-                rx.cond(
-                    LeadTasksState.lead_tasks.length() > 0,
-                    rx.vstack(
-                        rx.foreach(
-                            LeadTasksState.lead_tasks,
-                            lambda t: task_row(
-                                t, LeadTasksState.toggle, show_owner=True, show_lead=False
-                            ),
-                        ),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    rx.text(
-                        "No to-dos or events for this lead yet.", color_scheme="gray", size="2"
-                    ),
-                ),
+            rx.button(
+                rx.icon("plus", size=14),
+                "New",
+                size="1",
+                on_click=TaskDialogState.open_new(LeadTasksState.lead_tasks_lead_id),
+                data_testid="lead-task-new",
             ),
-            spacing="3",
-            width="100%",
+            wrap="wrap",
         ),
-        width="100%",
-        data_testid="lead-tasks",
+        due_legend(),
+        rx.cond(
+            LeadTasksState.lead_tasks_error != "",
+            rx.text(LeadTasksState.lead_tasks_error, color_scheme="red", size="2"),
+            rx.cond(
+                LeadTasksState.lead_tasks.length() > 0,
+                column(
+                    rx.foreach(
+                        LeadTasksState.lead_tasks,
+                        lambda t: task_row(
+                            t, LeadTasksState.toggle, show_owner=True, show_lead=False
+                        ),
+                    )
+                ),
+                muted("No to-dos or events for this lead yet."),
+            ),
+        ),
+        spacing="3",
+        testid="lead-tasks",
     )

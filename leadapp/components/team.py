@@ -7,7 +7,14 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
-from leadapp.components.ui import card_stack, icon_text_button, soft_button
+from leadapp.components.ui import (
+    card_stack,
+    end_row,
+    gray_button,
+    icon_text_button,
+    soft_button,
+    stack_form,
+)
 from leadapp.state.team import TeamState
 
 
@@ -31,31 +38,27 @@ def _add_dialog() -> rx.Component:
                 "They get an email with a link (valid 7 days) to choose their password.",
                 size="2",
             ),
-            rx.form(
+            stack_form(
+                TeamState.add_user,
+                _input("Name", "name", required=True),
+                _input("Email", "email", type="email", required=True),
                 rx.vstack(
-                    _input("Name", "name", required=True),
-                    _input("Email", "email", type="email", required=True),
-                    rx.vstack(
-                        rx.text("Role", size="2", weight="medium"),
-                        rx.select(
-                            ["agent", "broker"],
-                            name="role",
-                            default_value="agent",
-                            data_testid="team-role",
-                        ),
-                        spacing="1",
+                    rx.text("Role", size="2", weight="medium"),
+                    rx.select(
+                        ["agent", "broker"],
+                        name="role",
+                        default_value="agent",
+                        data_testid="team-role",
                     ),
-                    rx.hstack(
-                        _input("Agent ID (blank: one is made)", "agent_code"),
-                        _input("MLS ID", "mls_id"),
-                        width="100%",
-                    ),
-                    _input("Phone", "phone"),
-                    form_footer(rx.dialog.close(cancel_button()), "Add and invite", "team-submit"),
-                    spacing="3",
+                    spacing="1",
+                ),
+                rx.hstack(
+                    _input("Agent ID (blank: one is made)", "agent_code"),
+                    _input("MLS ID", "mls_id"),
                     width="100%",
                 ),
-                on_submit=TeamState.add_user,
+                _input("Phone", "phone"),
+                form_footer(rx.dialog.close(cancel_button()), "Add and invite", "team-submit"),
                 reset_on_submit=False,
             ),
         ),
@@ -143,21 +146,14 @@ def _deactivate_dialog() -> rx.Component:
                 value=TeamState.leads_to,
                 on_change=TeamState.set_leads_to,
             ),
-            rx.hstack(
-                rx.button(
-                    "Cancel",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=TeamState.cancel_deactivate,
-                ),
+            end_row(
+                gray_button("Cancel", TeamState.cancel_deactivate),
                 rx.button(
                     "Deactivate",
                     color_scheme="red",
                     on_click=TeamState.confirm_deactivate,
                     data_testid="confirm-deactivate",
                 ),
-                justify="end",
-                width="100%",
                 margin_top="16px",
             ),
         ),

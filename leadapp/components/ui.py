@@ -1,5 +1,6 @@
-"""Small building blocks the pages and components share: grey notes, empty-list lines,
-callouts, icon buttons, cards with a heading, tables, forms with their buttons, dialogs.
+"""Small building blocks the pages and components share: full-width columns and rows,
+grey notes, empty-list lines, callouts, small and icon buttons, cards with a heading,
+tables, forms with their buttons, dialogs.
 
 Each builder sets the props written in it and those passed on; a test id or a handler that
 is not given is left out of the element (no empty data-testid, no empty on_click)."""
@@ -21,6 +22,51 @@ def _given(**props: Any) -> dict[str, Any]:
     }
 
 
+def column(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
+    """A full-width vertical stack of `children`."""
+    return rx.vstack(*children, spacing=spacing, width="100%", **props)
+
+
+def inline(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
+    """A row of `children` centred on one line (an icon and its text, a few badges)."""
+    return rx.hstack(*children, spacing=spacing, align="center", **props)
+
+
+def wide_row(*children: Any, **props: Any) -> rx.Component:
+    """A full-width row of `children`, centred on one line: a heading and its actions."""
+    return rx.hstack(*children, align="center", width="100%", **props)
+
+
+def heading_row(title: Any, *actions: Any, size: str = "4", **props: Any) -> rx.Component:
+    """A card's or a section's heading with its `actions` pushed to the right."""
+    return wide_row(rx.heading(title, size=size), rx.spacer(), *actions, **props)
+
+
+def icon_heading(icon: str, title: Any) -> rx.Component:
+    """A step's heading after its accent-coloured icon."""
+    return rx.hstack(
+        rx.icon(icon, size=22, color=rx.color("accent", 9)),
+        rx.heading(title, size="4"),
+        align="center",
+        spacing="2",
+    )
+
+
+def end_row(*children: Any, **props: Any) -> rx.Component:
+    """A full-width row with `children` on the right: a dialog's or a panel's buttons."""
+    return rx.hstack(*children, justify="end", width="100%", **props)
+
+
+def brand_mark(icon_size: int, padding: str, radius: str) -> rx.Component:
+    """leadapp's mark: the white house on an accent-coloured square."""
+    return rx.box(
+        rx.icon("house", size=icon_size, color="white"),
+        background=rx.color("accent", 9),
+        padding=padding,
+        border_radius=radius,
+    )
+
+
 def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)
@@ -29,6 +75,19 @@ def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
 def empty_or(rows: Any, body: rx.Component, empty: str, **props: Any) -> rx.Component:
     """`body` while `rows` (a list var) has rows, else the grey line `empty`."""
     return rx.cond(rows.length() > 0, body, muted(empty, **props))
+
+
+def rows_or(
+    rows: Any, render: Any, empty: str, *, empty_testid: str = "", **props: Any
+) -> rx.Component:
+    """A full-width column of `render(row)` for each row of the list var `rows`, or the grey
+    line `empty` while it has none; `props` (spacing, a max height) go on the column."""
+    return empty_or(
+        rows,
+        rx.vstack(rx.foreach(rows, render), width="100%", **props),
+        empty,
+        **_given(data_testid=empty_testid),
+    )
 
 
 def error_line(message: Any, testid: str, size: str = "2") -> rx.Component:
@@ -123,13 +182,58 @@ def icon_text_button(
     )
 
 
+def filters_button(count: Any, testid: str, variant: Any) -> rx.Component:
+    """The "Filters" button that opens a filter popover, with the number of filters set
+    (`count`, an int var) in a badge while there are any."""
+    return rx.button(
+        rx.icon("list-filter", size=16),
+        "Filters",
+        rx.cond(
+            count > 0,
+            rx.badge(count, variant="solid", radius="full", data_testid="filter-count"),
+        ),
+        variant=variant,
+        data_testid=testid,
+    )
+
+
+def small_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A small (size 1) button; `props` give its variant, colour and the rest."""
+    return rx.button(label, size="1", **_given(on_click=on_click, data_testid=testid), **props)
+
+
 def soft_button(
     label: Any, on_click: Any = None, *, testid: str = "", **props: Any
 ) -> rx.Component:
     """A small soft button (a row's or a card's action)."""
+    return small_button(label, on_click, testid=testid, variant="soft", **props)
+
+
+def ghost_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A small ghost button: a quiet action beside a heading ("Clear all", "Edit")."""
+    return small_button(label, on_click, testid=testid, variant="ghost", **props)
+
+
+def gray_button(
+    label: Any, on_click: Any = None, *, testid: str = "", **props: Any
+) -> rx.Component:
+    """A grey soft button: a dialog's Cancel or Close that does not submit anything."""
     return rx.button(
-        label, size="1", variant="soft", **_given(on_click=on_click, data_testid=testid), **props
+        label,
+        variant="soft",
+        color_scheme="gray",
+        **_given(on_click=on_click, data_testid=testid),
+        **props,
     )
+
+
+def wide_submit(label: Any, testid: str, **props: Any) -> rx.Component:
+    """The large full-width submit button of a sign-in or account form."""
+    return rx.button(label, type="submit", size="3", width="100%", data_testid=testid, **props)
 
 
 def action_link(
@@ -155,6 +259,15 @@ def section_card(title: str, note: str, *children: Any, spacing: str = "3") -> r
     return card_stack(rx.heading(title, size="4"), muted(note), *children, spacing=spacing)
 
 
+def stack_form(
+    on_submit: Any, *children: Any, spacing: str = "3", **form_props: Any
+) -> rx.Component:
+    """A form whose `children` stand in one full-width column."""
+    return rx.form(
+        rx.vstack(*children, spacing=spacing, width="100%"), on_submit=on_submit, **form_props
+    )
+
+
 def form_card(
     title: str,
     on_submit: Any,
@@ -162,22 +275,21 @@ def form_card(
     submit_testid: str,
     *fields: Any,
     spacing: str = "3",
+    testid: str = "",
     **form_props: Any,
 ) -> rx.Component:
     """A settings card that is one form: its heading, `fields`, then the submit button."""
     return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(title, size="4"),
-                *fields,
-                rx.button(submit_label, type="submit", data_testid=submit_testid),
-                spacing=spacing,
-                width="100%",
-            ),
-            on_submit=on_submit,
+        stack_form(
+            on_submit,
+            rx.heading(title, size="4"),
+            *fields,
+            rx.button(submit_label, type="submit", data_testid=submit_testid),
+            spacing=spacing,
             **form_props,
         ),
         width="100%",
+        **_given(data_testid=testid),
     )
 
 
@@ -216,16 +328,11 @@ def footed_form(
     """A form of `fields` in a full-width column, ending with Cancel (`on_cancel`; with
     `in_dialog` it also closes the dialog) and the submit button."""
     cancel = cancel_button(on_cancel)
-    return rx.form(
-        rx.vstack(
-            *fields,
-            form_footer(
-                rx.dialog.close(cancel) if in_dialog else cancel, submit_label, submit_testid
-            ),
-            spacing=spacing,
-            width="100%",
-        ),
-        on_submit=on_submit,
+    return stack_form(
+        on_submit,
+        *fields,
+        form_footer(rx.dialog.close(cancel) if in_dialog else cancel, submit_label, submit_testid),
+        spacing=spacing,
         **form_props,
     )
 
@@ -284,13 +391,7 @@ def confirm_buttons(
 ) -> rx.Component:
     """An alert dialog's grey cancel and red confirm buttons, on the right."""
     return rx.hstack(
-        rx.button(
-            cancel_label,
-            variant="soft",
-            color_scheme="gray",
-            on_click=on_cancel,
-            **_given(data_testid=cancel_testid),
-        ),
+        gray_button(cancel_label, on_cancel, testid=cancel_testid),
         rx.button(
             confirm_label, color_scheme="red", on_click=on_confirm, data_testid=confirm_testid
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
-from leadapp.components.ui import muted, notice
+from leadapp.components.ui import muted, notice, stack_form, wide_submit
 from leadapp.state.account_pages import (
     FORGOT_ANSWER,
     ForgotPasswordState,
@@ -22,44 +22,36 @@ def setup_page() -> rx.Component:
             "Your brokerage and its first broker. This page is shown once, while leadapp has "
             "no users."
         ),
-        rx.form(
+        stack_form(
+            SetupState.submit,
+            rx.heading("Brokerage", size="3"),
+            auth_field("Brokerage name", "brokerage_name", e, required=True),
             rx.vstack(
-                rx.heading("Brokerage", size="3"),
-                auth_field("Brokerage name", "brokerage_name", e, required=True),
-                rx.vstack(
-                    rx.text("Time zone", size="2", weight="medium"),
-                    rx.select(
-                        SetupState.timezones,
-                        value=SetupState.setup_timezone,
-                        on_change=SetupState.set_setup_timezone,
-                        data_testid="setup-timezone",
-                    ),
-                    spacing="1",
+                rx.text("Time zone", size="2", weight="medium"),
+                rx.select(
+                    SetupState.timezones,
+                    value=SetupState.setup_timezone,
+                    on_change=SetupState.set_setup_timezone,
+                    data_testid="setup-timezone",
                 ),
-                auth_field(
-                    "Primary email (notices go here)", "primary_email", e, "email", required=True
-                ),
-                auth_field(
-                    "Postal address (shown in marketing email footers)", "postal_address", e
-                ),
-                rx.divider(),
-                rx.heading("First broker", size="3"),
-                auth_field("Your name", "name", e, required=True),
-                auth_field("Your email (your sign-in)", "email", e, "email", required=True),
-                auth_field(
-                    "Password (at least 10 characters)",
-                    "password",
-                    e,
-                    "password",
-                    auto_complete="new-password",
-                ),
-                rx.button(
-                    "Create brokerage", type="submit", size="3", width="100%", data_testid="setup"
-                ),
-                spacing="3",
-                width="100%",
+                spacing="1",
             ),
-            on_submit=SetupState.submit,
+            auth_field(
+                "Primary email (notices go here)", "primary_email", e, "email", required=True
+            ),
+            auth_field("Postal address (shown in marketing email footers)", "postal_address", e),
+            rx.divider(),
+            rx.heading("First broker", size="3"),
+            auth_field("Your name", "name", e, required=True),
+            auth_field("Your email (your sign-in)", "email", e, "email", required=True),
+            auth_field(
+                "Password (at least 10 characters)",
+                "password",
+                e,
+                "password",
+                auto_complete="new-password",
+            ),
+            wide_submit("Create brokerage", "setup"),
             reset_on_submit=False,
         ),
         max_width="520px",
@@ -79,41 +71,29 @@ def set_password_page() -> rx.Component:
             ),
             rx.cond(
                 SetPasswordState.link_purpose != "",
-                rx.form(
-                    rx.vstack(
-                        rx.text(
-                            rx.cond(
-                                SetPasswordState.link_purpose == "invite",
-                                "Welcome, ",
-                                "A new password for ",
-                            ),
-                            rx.text.strong(SetPasswordState.link_name),
-                            " (",
-                            SetPasswordState.link_email,
-                            ")",
-                            size="2",
+                stack_form(
+                    SetPasswordState.submit,
+                    rx.text(
+                        rx.cond(
+                            SetPasswordState.link_purpose == "invite",
+                            "Welcome, ",
+                            "A new password for ",
                         ),
-                        auth_field(
-                            "New password (at least 10 characters)",
-                            "password",
-                            e,
-                            "password",
-                            auto_complete="new-password",
-                        ),
-                        auth_field(
-                            "Repeat it", "repeat", e, "password", auto_complete="new-password"
-                        ),
-                        rx.button(
-                            "Set password",
-                            type="submit",
-                            size="3",
-                            width="100%",
-                            data_testid="set-password",
-                        ),
-                        spacing="3",
-                        width="100%",
+                        rx.text.strong(SetPasswordState.link_name),
+                        " (",
+                        SetPasswordState.link_email,
+                        ")",
+                        size="2",
                     ),
-                    on_submit=SetPasswordState.submit,
+                    auth_field(
+                        "New password (at least 10 characters)",
+                        "password",
+                        e,
+                        "password",
+                        auto_complete="new-password",
+                    ),
+                    auth_field("Repeat it", "repeat", e, "password", auto_complete="new-password"),
+                    wide_submit("Set password", "set-password"),
                     reset_on_submit=False,
                 ),
                 rx.spinner(),
@@ -128,29 +108,19 @@ def forgot_password_page() -> rx.Component:
         rx.cond(
             ForgotPasswordState.sent,
             rx.callout(FORGOT_ANSWER, icon="mail", data_testid="forgot-answer"),
-            rx.form(
-                rx.vstack(
-                    muted("Enter your sign-in email; we send you a link to choose a new password."),
-                    rx.input(
-                        name="email",
-                        type="email",
-                        required=True,
-                        size="3",
-                        width="100%",
-                        placeholder="you@brokerage.com",
-                        data_testid="forgot-email",
-                    ),
-                    rx.button(
-                        "Email me a link",
-                        type="submit",
-                        size="3",
-                        width="100%",
-                        data_testid="forgot-send",
-                    ),
-                    spacing="3",
+            stack_form(
+                ForgotPasswordState.submit,
+                muted("Enter your sign-in email; we send you a link to choose a new password."),
+                rx.input(
+                    name="email",
+                    type="email",
+                    required=True,
+                    size="3",
                     width="100%",
+                    placeholder="you@brokerage.com",
+                    data_testid="forgot-email",
                 ),
-                on_submit=ForgotPasswordState.submit,
+                wide_submit("Email me a link", "forgot-send"),
             ),
         ),
         rx.link("Back to sign-in", href="/login", size="2"),

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import data_table, table_header
+from leadapp.components.forms import data_table, field_error, table_header
 from leadapp.components.marketing import SEL_STYLE, marketing_tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import card_stack, icon_text_button, muted, soft_button
+from leadapp.components.ui import (
+    card_stack,
+    column,
+    gray_button,
+    icon_text_button,
+    muted,
+    small_button,
+    soft_button,
+    wide_row,
+)
 from leadapp.state.base import AuthState
 from leadapp.state.campaigns import CampaignsState as C
 
@@ -96,7 +105,7 @@ def _list() -> rx.Component:
 
 def _step_editor(s, i) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text("Step ", (i + 1).to(str), weight="bold"),
             rx.el.select(
                 rx.el.option("Email", value="email"),
@@ -123,8 +132,6 @@ def _step_editor(s, i) -> rx.Component:
                 on_click=C.remove_step(i),
                 type="button",
             ),
-            align="center",
-            width="100%",
             wrap="wrap",
         ),
         rx.input(
@@ -142,15 +149,7 @@ def _step_editor(s, i) -> rx.Component:
             width="100%",
             data_testid="step-body",
         ),
-        rx.cond(
-            C.errors.contains("step_" + (i + 1).to(str)),
-            rx.text(
-                C.errors["step_" + (i + 1).to(str)],
-                size="1",
-                color_scheme="red",
-                data_testid="step-error",
-            ),
-        ),
+        field_error(C.errors, "step_" + (i + 1).to(str), "step-error"),
         spacing="2",
     )
 
@@ -165,10 +164,7 @@ def _editor() -> rx.Component:
             width="100%",
             data_testid="campaign-name-input",
         ),
-        rx.cond(
-            C.errors.contains("name"),
-            rx.text(C.errors["name"], size="1", color_scheme="red"),
-        ),
+        field_error(C.errors, "name"),
         rx.text_area(
             placeholder="Description",
             value=C.description,
@@ -181,7 +177,7 @@ def _editor() -> rx.Component:
         rx.hstack(
             icon_text_button("plus", "Add step", C.add_step, testid="step-add", variant="soft"),
             rx.button("Save campaign", on_click=C.save, data_testid="campaign-save"),
-            rx.button("Cancel", variant="soft", color_scheme="gray", on_click=C.cancel_edit),
+            gray_button("Cancel", C.cancel_edit),
         ),
         spacing="3",
         testid="campaign-editor",
@@ -224,7 +220,7 @@ def _detail() -> rx.Component:
 
     heads = ("#", "Channel", "Delay", "Subject", *(h for _, h in STAT_COLUMNS), "")
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.heading(d["name"].to(str), size="4"),
             rx.text("Campaign ID ", rx.code(d["id"].to(str)), size="2"),
             rx.badge(
@@ -240,25 +236,21 @@ def _detail() -> rx.Component:
                     soft_button("Edit", C.edit_campaign, testid="campaign-edit"),
                     rx.cond(
                         d["active"].to(bool),
-                        rx.button(
+                        small_button(
                             "Pause",
-                            size="1",
+                            C.set_active(False),
+                            testid="campaign-pause",
                             color_scheme="orange",
-                            on_click=C.set_active(False),
-                            data_testid="campaign-pause",
                         ),
-                        rx.button(
+                        small_button(
                             "Resume",
-                            size="1",
+                            C.set_active(True),
+                            testid="campaign-resume",
                             color_scheme="green",
-                            on_click=C.set_active(True),
-                            data_testid="campaign-resume",
                         ),
                     ),
                 ),
             ),
-            align="center",
-            width="100%",
             wrap="wrap",
         ),
         data_table(heads, rx.foreach(C.steps_view, step)),
@@ -309,7 +301,7 @@ def _detail() -> rx.Component:
 def campaigns_view() -> rx.Component:
     return page_shell(
         "Campaigns",
-        rx.vstack(
+        column(
             marketing_tabs("campaigns"),
             muted(
                 "A campaign sends its steps in order, each the given number of days after the"
@@ -323,7 +315,6 @@ def campaigns_view() -> rx.Component:
             _list(),
             rx.cond(C.detail.contains("name"), _detail()),
             spacing="4",
-            width="100%",
         ),
     )
 

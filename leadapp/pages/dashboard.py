@@ -9,6 +9,7 @@ from leadapp.components import dashboard_panels as p
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.task_agenda import todays_agenda_card
 from leadapp.components.task_dialog import task_dialog
+from leadapp.components.ui import column
 from leadapp.state.dashboard import DashboardState
 from leadapp.state.todo import AgendaState
 
@@ -20,10 +21,8 @@ def _stack(*cards) -> rx.Component:
 def dashboard_view() -> rx.Component:
     return page_shell(
         "Dashboard",
-        rx.vstack(
+        column(
             p.dashboard_toolbar(),
-            # three stacks side by side on wide screens (no gaps under short cards), two on
-            # tablets, one on phones; the 12-month chart takes the full width below
             rx.grid(
                 _stack(
                     p.active_card(), p.subscribed_card(), p.actions_card(), lists.upcoming_card()
@@ -38,7 +37,6 @@ def dashboard_view() -> rx.Component:
             ),
             task_dialog(),
             spacing="4",
-            width="100%",
             data_testid="dashboard",
         ),
     )

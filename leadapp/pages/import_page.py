@@ -8,14 +8,14 @@ from leadapp.components.import_guide import column_guide, template_card
 from leadapp.components.import_preview import preview_card, success_card
 from leadapp.components.import_upload import upload_card
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import muted
+from leadapp.components.ui import column, muted
 from leadapp.state.import_state import ImportState
 
 
 def import_page_view() -> rx.Component:
     return page_shell(
         "Import leads",
-        rx.vstack(
+        column(
             muted(
                 "Bring your leads from another CRM or a spreadsheet. Nothing is written until the "
                 "preview looks good and you click Import; then everything goes in together."
@@ -23,7 +23,7 @@ def import_page_view() -> rx.Component:
             rx.cond(
                 ImportState.phase == "done",
                 success_card(),
-                rx.vstack(
+                column(
                     rx.flex(
                         rx.vstack(
                             template_card(),
@@ -43,11 +43,9 @@ def import_page_view() -> rx.Component:
                         preview_card(),
                     ),
                     spacing="4",
-                    width="100%",
                 ),
             ),
             spacing="4",
-            width="100%",
         ),
     )
 

@@ -13,7 +13,7 @@ from leadapp.components.lead_tabs import tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import lead_tasks_panel
-from leadapp.components.ui import notice
+from leadapp.components.ui import column, inline, notice
 from leadapp.state.lead import LeadState
 from leadapp.state.todo import LeadTasksState
 
@@ -26,14 +26,9 @@ def lead_view() -> rx.Component:
             notice(LeadState.error, "shield_alert", "red", testid="lead-error"),
             rx.cond(
                 LeadState.lead.length() > 0,
-                rx.vstack(
+                column(
                     rx.link(
-                        rx.hstack(
-                            rx.icon("arrow-left", size=14),
-                            rx.text("All leads"),
-                            spacing="1",
-                            align="center",
-                        ),
+                        inline(rx.icon("arrow-left", size=14), rx.text("All leads"), spacing="1"),
                         href="/leads",
                         size="2",
                     ),
@@ -41,13 +36,7 @@ def lead_view() -> rx.Component:
                     rx.grid(
                         # P9/P17: the to-do panel: every owner's tasks on the lead,
                         # colour-keyed with the legend; "New" opens the shared task dialog.
-                        rx.vstack(
-                            h.contact_box(),
-                            lead_tasks_panel(),
-                            h.sales_info(),
-                            spacing="4",
-                            width="100%",
-                        ),
+                        column(h.contact_box(), lead_tasks_panel(), h.sales_info(), spacing="4"),
                         tabs(),
                         columns=rx.breakpoints(
                             initial="1", lg="minmax(300px, 360px) minmax(0, 1fr)"
@@ -62,7 +51,6 @@ def lead_view() -> rx.Component:
                     h.reject_dialog(),
                     task_dialog(),
                     spacing="4",
-                    width="100%",
                 ),
                 rx.center(rx.spinner(size="3"), padding="48px"),
             ),

@@ -13,7 +13,7 @@ from leadapp.components.lead_add import add_button, add_dialog
 from leadapp.components.lead_filters import columns_menu, filter_panel, search_box
 from leadapp.components.lead_table import lead_table, pager, selection_bar
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import card_stack
+from leadapp.components.ui import card_stack, column
 from leadapp.state.leads import LeadListState as S
 
 
@@ -46,7 +46,7 @@ def _view_tabs() -> rx.Component:
 def leads_view() -> rx.Component:
     return page_shell(
         "Leads",
-        rx.vstack(
+        column(
             _view_tabs(),
             leads_toolbar(export_button()),
             selection_bar(bulk_actions()),
@@ -54,7 +54,6 @@ def leads_view() -> rx.Component:
             add_dialog(),
             action_dialogs(),
             spacing="3",
-            width="100%",
         ),
     )
 

@@ -5,72 +5,62 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
-from leadapp.components.ui import muted, notice
+from leadapp.components.ui import muted, notice, stack_form, wide_submit
 from leadapp.state.login import LoginState
 
 
 def login_page() -> rx.Component:
     return centered_card(
-        rx.form(
-            rx.vstack(
-                brand_title("Sign in to leadapp"),
-                muted("Your leads, live."),
-                auth_field(
-                    "Email",
-                    "email",
-                    type_="email",
-                    placeholder="you@brokerage.com",
-                    required=True,
-                    auto_focus=True,
-                    auto_complete="username",
-                ),
-                auth_field(
-                    "Password",
-                    "password",
-                    type_="password",
-                    required=True,
-                    auto_complete="current-password",
-                ),
-                rx.cond(
-                    (LoginState.login_notice != "") & (LoginState.error == ""),
-                    notice(
-                        LoginState.login_notice,
-                        "clock",
-                        "amber",
-                        testid="login-notice",
-                        size="1",
-                        width="100%",
-                    ),
-                ),
-                rx.cond(
-                    LoginState.error != "",
-                    notice(
-                        LoginState.error,
-                        "triangle_alert",
-                        "red",
-                        testid="login-error",
-                        size="1",
-                        width="100%",
-                    ),
-                ),
-                rx.button(
-                    "Sign in",
-                    type="submit",
-                    size="3",
-                    width="100%",
-                    loading=LoginState.busy,
-                    data_testid="sign-in",
-                ),
-                rx.link(
-                    "Forgot your password?",
-                    href="/forgot-password",
-                    size="2",
-                    data_testid="forgot-link",
-                ),
-                spacing="4",
-                width="100%",
+        stack_form(
+            LoginState.sign_in,
+            brand_title("Sign in to leadapp"),
+            muted("Your leads, live."),
+            auth_field(
+                "Email",
+                "email",
+                type_="email",
+                placeholder="you@brokerage.com",
+                required=True,
+                auto_focus=True,
+                auto_complete="username",
             ),
-            on_submit=LoginState.sign_in,
+            auth_field(
+                "Password",
+                "password",
+                type_="password",
+                required=True,
+                auto_complete="current-password",
+            ),
+            rx.cond(
+                (LoginState.login_notice != "") & (LoginState.error == ""),
+                notice(
+                    LoginState.login_notice,
+                    "clock",
+                    "amber",
+                    testid="login-notice",
+                    size="1",
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                LoginState.error != "",
+                notice(
+                    LoginState.error,
+                    "triangle_alert",
+                    "red",
+                    testid="login-error",
+                    size="1",
+                    width="100%",
+                ),
+            ),
+            wide_submit("Sign in", "sign-in", loading=LoginState.busy),
+            rx.link(
+                "Forgot your password?",
+                href="/forgot-password",
+                size="2",
+                data_testid="forgot-link",
+            ),
+            spacing="4",
             reset_on_submit=False,
         ),
         max_width="400px",

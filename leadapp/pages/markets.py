@@ -10,7 +10,7 @@ import reflex as rx
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import icon_text_button, muted, soft_button
+from leadapp.components.ui import column, icon_text_button, inline, muted, soft_button, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
 
@@ -18,67 +18,63 @@ from leadapp.state.markets import MarketsState as M
 def _form() -> rx.Component:
     f, e = M.form, M.errors
     return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(rx.cond(M.edit_id > 0, "Edit market", "New market"), size="4"),
-                rx.cond(
-                    M.edit_id > 0,
-                    rx.text("Market ID ", rx.code(M.edit_id.to(str)), size="2"),
-                ),
-                text_input(f, e, "Name", "name", "e.g. Condos in Berkeley under $800K"),
-                rx.text("Criteria (the lead page's property search)", size="2", weight="medium"),
-                rx.grid(
-                    text_input(f, e, "City", "city", "e.g. Berkeley"),
-                    text_input(f, e, "Postal code", "postal_code", "e.g. 94704"),
-                    field(
-                        "For",
-                        native_select(
-                            "transaction",
-                            f["transaction"],
-                            [
-                                rx.el.option("Sale", value="sale"),
-                                rx.el.option("Rent", value="rent"),
-                            ],
-                            "f-transaction",
-                        ),
-                        e,
+        stack_form(
+            M.save,
+            rx.heading(rx.cond(M.edit_id > 0, "Edit market", "New market"), size="4"),
+            rx.cond(
+                M.edit_id > 0,
+                rx.text("Market ID ", rx.code(M.edit_id.to(str)), size="2"),
+            ),
+            text_input(f, e, "Name", "name", "e.g. Condos in Berkeley under $800K"),
+            rx.text("Criteria (the lead page's property search)", size="2", weight="medium"),
+            rx.grid(
+                text_input(f, e, "City", "city", "e.g. Berkeley"),
+                text_input(f, e, "Postal code", "postal_code", "e.g. 94704"),
+                field(
+                    "For",
+                    native_select(
                         "transaction",
+                        f["transaction"],
+                        [
+                            rx.el.option("Sale", value="sale"),
+                            rx.el.option("Rent", value="rent"),
+                        ],
+                        "f-transaction",
                     ),
-                    field(
-                        "Property type",
-                        native_select(
-                            "property_type",
-                            f["property_type"],
-                            rx.foreach(
-                                M.property_types,
-                                lambda p: rx.el.option(p["label"], value=p["code"]),
-                            ),
-                            "f-property_type",
-                        ),
-                        e,
+                    e,
+                    "transaction",
+                ),
+                field(
+                    "Property type",
+                    native_select(
                         "property_type",
+                        f["property_type"],
+                        rx.foreach(
+                            M.property_types,
+                            lambda p: rx.el.option(p["label"], value=p["code"]),
+                        ),
+                        "f-property_type",
                     ),
-                    text_input(f, e, "Min price", "min_price", "$"),
-                    text_input(f, e, "Max price", "max_price", "$"),
-                    text_input(f, e, "Min beds", "min_beds", "any"),
-                    text_input(f, e, "Min baths", "min_baths", "any"),
-                    columns=rx.breakpoints(initial="2", md="4"),
-                    spacing="2",
-                    width="100%",
+                    e,
+                    "property_type",
                 ),
-                rx.box(text_input(f, e, "Reports every (days)", "every", "7"), width="200px"),
-                rx.cond(
-                    e.contains("criteria"),
-                    rx.callout(e["criteria"], color_scheme="red", data_testid="error-criteria"),
-                ),
-                rx.hstack(
-                    rx.button("Save market", type="submit", data_testid="market-save"),
-                    rx.button("Cancel", variant="soft", type="button", on_click=M.cancel_edit),
-                ),
-                spacing="3",
+                text_input(f, e, "Min price", "min_price", "$"),
+                text_input(f, e, "Max price", "max_price", "$"),
+                text_input(f, e, "Min beds", "min_beds", "any"),
+                text_input(f, e, "Min baths", "min_baths", "any"),
+                columns=rx.breakpoints(initial="2", md="4"),
+                spacing="2",
                 width="100%",
             ),
-            on_submit=M.save,
+            rx.box(text_input(f, e, "Reports every (days)", "every", "7"), width="200px"),
+            rx.cond(
+                e.contains("criteria"),
+                rx.callout(e["criteria"], color_scheme="red", data_testid="error-criteria"),
+            ),
+            rx.hstack(
+                rx.button("Save market", type="submit", data_testid="market-save"),
+                rx.button("Cancel", variant="soft", type="button", on_click=M.cancel_edit),
+            ),
             key=M.form_key.to(str),
         ),
         width="100%",
@@ -155,14 +151,14 @@ def _preview() -> rx.Component:
 def markets_view() -> rx.Component:
     return page_shell(
         "Markets",
-        rx.vstack(
+        column(
             marketing_tabs("markets"),
             muted(
                 "A market is a set of listing criteria; leads subscribed to it receive its"
                 " listing report, open-house report and market report. Import files name a"
                 " market by its Market ID."
             ),
-            rx.hstack(
+            inline(
                 rx.cond(
                     AuthState.is_broker,
                     icon_text_button("plus", "New market", M.new_market, testid="market-new"),
@@ -173,7 +169,6 @@ def markets_view() -> rx.Component:
                     align="center",
                 ),
                 spacing="4",
-                align="center",
             ),
             rx.cond(M.editing & AuthState.is_broker, _form()),
             data_table(
@@ -193,7 +188,6 @@ def markets_view() -> rx.Component:
             ),
             _preview(),
             spacing="4",
-            width="100%",
         ),
     )
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from leadapp.components.outbox import email_dialog, email_table, filter_bar, pager
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import muted
+from leadapp.components.ui import column, muted
 from leadapp.state.base import AuthState
 from leadapp.state.outbox import OutboxState
 
@@ -14,7 +14,7 @@ from leadapp.state.outbox import OutboxState
 def outbox_page() -> rx.Component:
     return page_shell(
         "Outbox",
-        rx.vstack(
+        column(
             muted(
                 rx.cond(
                     AuthState.is_broker,
@@ -27,7 +27,6 @@ def outbox_page() -> rx.Component:
             pager(),
             email_dialog(),
             spacing="4",
-            width="100%",
         ),
     )
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
 from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import card_stack, form_card, muted, soft_button
+from leadapp.components.ui import card_stack, form_card, muted, soft_button, wide_row
 from leadapp.state.audit import AuditState
 from leadapp.state.base import AuthState
 from leadapp.state.profile import ProfileState
@@ -95,7 +95,7 @@ def _sessions() -> rx.Component:
         ),
         rx.foreach(
             ProfileState.sessions,
-            lambda s: rx.hstack(
+            lambda s: wide_row(
                 rx.vstack(
                     rx.text(
                         s["started"],
@@ -113,8 +113,6 @@ def _sessions() -> rx.Component:
                     ~s["current"],
                     soft_button("Sign out", ProfileState.end_session(s["id"])),
                 ),
-                width="100%",
-                align="center",
                 data_testid="session-row",
             ),
         ),
@@ -135,7 +133,7 @@ def audit_view() -> rx.Component:
         rx.cond(
             AuthState.is_broker,
             card_stack(
-                rx.hstack(
+                wide_row(
                     rx.select.root(
                         rx.select.trigger(data_testid="audit-filter"),
                         rx.select.content(
@@ -149,8 +147,6 @@ def audit_view() -> rx.Component:
                     ),
                     rx.spacer(),
                     muted(AuditState.total, " events"),
-                    width="100%",
-                    align="center",
                 ),
                 data_table(
                     ("When", "What", "Who", "Detail", "From"),

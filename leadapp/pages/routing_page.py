@@ -9,11 +9,13 @@ from leadapp.components.forms import field_error, labelled, table_header
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
+    column,
     delete_action,
     icon_action,
     muted,
     section_card,
     soft_button,
+    stack_form,
 )
 from leadapp.services.routing import FALLBACKS, TARGETS
 from leadapp.state.base import AuthState
@@ -77,68 +79,61 @@ def _rules() -> rx.Component:
             width="100%",
             data_testid="rules-table",
         ),
-        rx.form(
-            rx.vstack(
-                rx.heading("Add a rule", size="3"),
-                rx.grid(
-                    _input("name", "Name", "Zillow buyers"),
-                    _input("sources", "Sources (comma-separated)", "Zillow, Realtor.com"),
-                    _input("lead_types", "Lead types", "buyer, seller"),
-                    _input("cities", "Cities", "Oakland, Berkeley"),
-                    _input("postal_codes", "Postal codes (prefixes)", "946, 94110"),
-                    _input("tags", "Tags", "VIP"),
-                    _input("price_min", "Lowest price", "500000"),
-                    _input("price_max", "Highest price", "1500000"),
-                    columns=rx.breakpoints(initial="1", sm="2", md="4"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.grid(
-                    rx.vstack(
-                        rx.text("Goes to", size="1", weight="medium"),
-                        rx.select.root(
-                            rx.select.trigger(data_testid="rule-target"),
-                            rx.select.content(
-                                *[rx.select.item(v, value=k) for k, v in TARGETS.items()]
-                            ),
-                            value=RoutingState.target,
-                            on_change=RoutingState.set_target,
-                        ),
-                        _err("target"),
-                        spacing="1",
-                    ),
-                    _people("agent_id", RoutingState.agents, "Agent (one agent)"),
-                    _people("group_id", RoutingState.groups, "Group"),
-                    _input("claim_minutes", "Minutes to claim", "10"),
-                    rx.vstack(
-                        rx.text("Fallback", size="1", weight="medium"),
-                        rx.select.root(
-                            rx.select.trigger(data_testid="rule-fallback"),
-                            rx.select.content(
-                                *[
-                                    rx.select.item(v, value=k or "default")
-                                    for k, v in FALLBACKS.items()
-                                ]
-                            ),
-                            value=rx.cond(
-                                RoutingState.fallback == "", "default", RoutingState.fallback
-                            ),
-                            on_change=RoutingState.set_fallback,
-                        ),
-                        _err("fallback"),
-                        spacing="1",
-                    ),
-                    _people("fallback_agent_id", RoutingState.agents, "Fallback agent"),
-                    _people("fallback_group_id", RoutingState.groups, "Fallback group"),
-                    columns=rx.breakpoints(initial="1", sm="2", md="4"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.button("Add rule", type="submit", data_testid="rule-save"),
+        stack_form(
+            RoutingState.save_rule,
+            rx.heading("Add a rule", size="3"),
+            rx.grid(
+                _input("name", "Name", "Zillow buyers"),
+                _input("sources", "Sources (comma-separated)", "Zillow, Realtor.com"),
+                _input("lead_types", "Lead types", "buyer, seller"),
+                _input("cities", "Cities", "Oakland, Berkeley"),
+                _input("postal_codes", "Postal codes (prefixes)", "946, 94110"),
+                _input("tags", "Tags", "VIP"),
+                _input("price_min", "Lowest price", "500000"),
+                _input("price_max", "Highest price", "1500000"),
+                columns=rx.breakpoints(initial="1", sm="2", md="4"),
                 spacing="3",
                 width="100%",
             ),
-            on_submit=RoutingState.save_rule,
+            rx.grid(
+                rx.vstack(
+                    rx.text("Goes to", size="1", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(data_testid="rule-target"),
+                        rx.select.content(
+                            *[rx.select.item(v, value=k) for k, v in TARGETS.items()]
+                        ),
+                        value=RoutingState.target,
+                        on_change=RoutingState.set_target,
+                    ),
+                    _err("target"),
+                    spacing="1",
+                ),
+                _people("agent_id", RoutingState.agents, "Agent (one agent)"),
+                _people("group_id", RoutingState.groups, "Group"),
+                _input("claim_minutes", "Minutes to claim", "10"),
+                rx.vstack(
+                    rx.text("Fallback", size="1", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(data_testid="rule-fallback"),
+                        rx.select.content(
+                            *[rx.select.item(v, value=k or "default") for k, v in FALLBACKS.items()]
+                        ),
+                        value=rx.cond(
+                            RoutingState.fallback == "", "default", RoutingState.fallback
+                        ),
+                        on_change=RoutingState.set_fallback,
+                    ),
+                    _err("fallback"),
+                    spacing="1",
+                ),
+                _people("fallback_agent_id", RoutingState.agents, "Fallback agent"),
+                _people("fallback_group_id", RoutingState.groups, "Fallback group"),
+                columns=rx.breakpoints(initial="1", sm="2", md="4"),
+                spacing="3",
+                width="100%",
+            ),
+            rx.button("Add rule", type="submit", data_testid="rule-save"),
             reset_on_submit=False,
             width="100%",
         ),
@@ -314,14 +309,13 @@ def _mine() -> rx.Component:
 def routing_view() -> rx.Component:
     return page_shell(
         "Lead routing",
-        rx.vstack(
+        column(
             rx.cond(
                 AuthState.is_broker,
-                rx.vstack(_rules(), _groups(), _settings(), spacing="4", width="100%"),
+                column(_rules(), _groups(), _settings(), spacing="4"),
             ),
             _mine(),
             spacing="4",
-            width="100%",
         ),
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.shell import add_signed_in_page
-from leadapp.components.ui import icon_text_button, muted, notice
+from leadapp.components.ui import column, icon_text_button, muted, notice
 from leadapp.state.base import AuthState
 from leadapp.state.showing_sheet import ShowingSheetState as S
 
@@ -105,10 +105,9 @@ def _listing(li, i) -> rx.Component:
             padding_y="14px",
             data_testid="sheet-facts",
         ),
-        rx.vstack(
+        column(
             muted("Notes", size="1"),
             rx.box(height="90px", width="100%", border="1px solid #bbb", border_radius="4px"),
-            width="100%",
             spacing="1",
         ),
         padding_top="10px",

@@ -7,6 +7,17 @@ import reflex as rx
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
+from leadapp.components.ui import (
+    column,
+    end_row,
+    filters_button,
+    ghost_button,
+    inline,
+    muted,
+    soft_button,
+    stack_form,
+    wide_row,
+)
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
@@ -20,8 +31,8 @@ SECTIONS = [
 
 
 def _section(key: str, label: str, color: str, rows) -> rx.Component:
-    body = rx.vstack(
-        rx.hstack(
+    body = column(
+        inline(
             rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),
             rx.heading(label, size="3"),
             rx.badge(
@@ -30,46 +41,27 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
                 color_scheme=color,
                 data_testid=f"count-{key}",
             ),
-            align="center",
-            spacing="2",
         ),
         rx.foreach(rows, lambda t: task_row(t, S.toggle, show_owner=S.filters.contains("agent"))),
         rx.cond(
             S.hidden[key].to(int) > 0,
-            rx.hstack(
-                rx.text(
-                    "Showing ",
-                    rows.length(),
-                    " of ",
-                    S.counts[key].to(int),
-                    size="1",
-                    color_scheme="gray",
-                ),
-                rx.button(
-                    "Show more",
-                    size="1",
-                    variant="soft",
-                    on_click=S.show_more(key),
-                    data_testid=f"more-{key}",
-                ),
-                align="center",
+            inline(
+                muted("Showing ", rows.length(), " of ", S.counts[key].to(int), size="1"),
+                soft_button("Show more", S.show_more(key), testid=f"more-{key}"),
                 spacing="3",
             ),
             rx.cond(
                 S.counts[key].to(int) > rows.length(),
-                rx.text(
+                muted(
                     "Showing the first ",
                     rows.length(),
                     " of ",
                     S.counts[key].to(int),
                     " — narrow the list with the filters.",
                     size="1",
-                    color_scheme="gray",
                 ),
             ),
         ),
-        spacing="2",
-        width="100%",
         data_testid=f"section-{key}",
     )
     visible = rows.length() > 0
@@ -84,7 +76,7 @@ def _select(
     items = [rx.select.item(text, value=val) for val, text in options or []]
     if dynamic is not None:
         items.append(rx.foreach(dynamic, lambda o: rx.select.item(o[1], value=o[0])))
-    return rx.vstack(
+    return column(
         rx.text(label, size="2", weight="medium"),
         rx.select.root(
             rx.select.trigger(width="100%", data_testid=testid),
@@ -93,12 +85,11 @@ def _select(
             on_change=lambda v: S.set_filter(key, v),
         ),
         spacing="1",
-        width="100%",
     )
 
 
 def _lead_filter() -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.text("Lead", size="2", weight="medium"),
         rx.cond(
             S.filters.contains("lead"),
@@ -142,67 +133,42 @@ def _lead_filter() -> rx.Component:
             ),
         ),
         spacing="1",
-        width="100%",
     )
 
 
 def _range_filter() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text("Due between", size="2", weight="medium"),
-            rx.hstack(
-                rx.input(
-                    type="date",
-                    name="from",
-                    default_value=S.filters.get("from", ""),
-                    key=S.filters.get("from", "") + "f",
-                    data_testid="filter-from",
-                ),
-                rx.text("and", size="2"),
-                rx.input(
-                    type="date",
-                    name="to",
-                    default_value=S.filters.get("to", ""),
-                    key=S.filters.get("to", "") + "t",
-                    data_testid="filter-to",
-                ),
-                align="center",
-                spacing="2",
-                wrap="wrap",
+    return stack_form(
+        S.apply_range,
+        rx.text("Due between", size="2", weight="medium"),
+        inline(
+            rx.input(
+                type="date",
+                name="from",
+                default_value=S.filters.get("from", ""),
+                key=S.filters.get("from", "") + "f",
+                data_testid="filter-from",
             ),
-            rx.button(
-                "Apply dates",
-                size="1",
-                variant="soft",
-                type="submit",
-                data_testid="filter-range-apply",
+            rx.text("and", size="2"),
+            rx.input(
+                type="date",
+                name="to",
+                default_value=S.filters.get("to", ""),
+                key=S.filters.get("to", "") + "t",
+                data_testid="filter-to",
             ),
-            spacing="1",
-            width="100%",
+            wrap="wrap",
         ),
-        on_submit=S.apply_range,
+        soft_button("Apply dates", testid="filter-range-apply", type="submit"),
+        spacing="1",
         reset_on_submit=False,
     )
 
 
 def _filters() -> rx.Component:
     return rx.popover.root(
-        rx.popover.trigger(
-            rx.button(
-                rx.icon("list-filter", size=16),
-                "Filters",
-                rx.cond(
-                    S.filter_count > 0,
-                    rx.badge(
-                        S.filter_count, variant="solid", radius="full", data_testid="filter-count"
-                    ),
-                ),
-                variant="soft",
-                data_testid="filter-button",
-            )
-        ),
+        rx.popover.trigger(filters_button(S.filter_count, "filter-button", "soft")),
         rx.popover.content(
-            rx.vstack(
+            column(
                 _select(
                     "Kind",
                     S.filters.get("kind", "any"),
@@ -240,20 +206,12 @@ def _filters() -> rx.Component:
                 ),
                 _lead_filter(),
                 _range_filter(),
-                rx.hstack(
-                    rx.button(
-                        "Clear all",
-                        variant="ghost",
-                        color_scheme="gray",
-                        size="1",
-                        on_click=S.clear_filters,
-                        data_testid="filter-clear",
-                    ),
-                    justify="end",
-                    width="100%",
+                end_row(
+                    ghost_button(
+                        "Clear all", S.clear_filters, testid="filter-clear", color_scheme="gray"
+                    )
                 ),
                 spacing="3",
-                width="100%",
             ),
             width="320px",
             max_width="92vw",
@@ -288,7 +246,7 @@ def todo_view() -> rx.Component:
     return page_shell(
         "To-Do",
         rx.vstack(
-            rx.hstack(
+            wide_row(
                 rx.button(
                     rx.icon("plus", size=16),
                     "Add task",
@@ -297,11 +255,9 @@ def todo_view() -> rx.Component:
                 ),
                 rx.spacer(),
                 _filters(),
-                width="100%",
-                align="center",
             ),
             due_legend(),
-            rx.vstack(*[_section(*s) for s in SECTIONS], _empty(), spacing="5", width="100%"),
+            column(*[_section(*s) for s in SECTIONS], _empty(), spacing="5"),
             task_dialog(),
             spacing="4",
             width="100%",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button
-from leadapp.components.ui import action_link, empty_or, muted
+from leadapp.components.forms import cancel_button, form_footer
+from leadapp.components.ui import action_link, column, dialog, inline, muted, rows_or, stack_form
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
 
@@ -23,7 +23,7 @@ def consent_row() -> rx.Component:
     return rx.hstack(
         muted("Texting consent", min_width="120px"),
         rx.vstack(
-            rx.hstack(
+            inline(
                 rx.badge(
                     L("texting"),
                     color_scheme=rx.cond(L("texting") == "Yes", "green", "gray"),
@@ -34,8 +34,6 @@ def consent_row() -> rx.Component:
                     LeadState.can_change,
                     action_link("Change", C.open_consent, testid="consent-open", size="2"),
                 ),
-                spacing="2",
-                align="center",
             ),
             muted(L("texting_line"), size="1", data_testid="consent-line"),
             spacing="1",
@@ -68,92 +66,79 @@ def _change(c) -> rx.Component:
 
 def consent_dialog() -> rx.Component:
     giving = V("action") == "give"
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Texting consent"),
-            rx.dialog.description(
-                "Campaign text messages go only to leads who consented (TCPA). Every change is"
-                " kept with who recorded it, when, and how the lead gave or withdrew consent.",
-                size="2",
+    return dialog(
+        C.consent_open,
+        C.close_consent,
+        "Texting consent",
+        column(
+            rx.hstack(
+                rx.text("Now:", size="2"),
+                rx.badge(
+                    V("status"),
+                    color_scheme=rx.cond(V("given"), "green", "gray"),
+                    data_testid="consent-dialog-state",
+                ),
+                muted(V("line"), size="1"),
+                align="center",
+                wrap="wrap",
             ),
-            rx.vstack(
-                rx.hstack(
-                    rx.text("Now:", size="2"),
-                    rx.badge(
-                        V("status"),
-                        color_scheme=rx.cond(V("given"), "green", "gray"),
-                        data_testid="consent-dialog-state",
+            stack_form(
+                C.record_consent,
+                rx.el.input(type="hidden", name="action", value=V("action")),
+                rx.text(
+                    rx.cond(
+                        giving,
+                        "Record consent: how did the lead give it?",
+                        "Record a withdrawal: how did the lead withdraw?",
                     ),
-                    muted(V("line"), size="1"),
-                    align="center",
-                    wrap="wrap",
+                    size="2",
+                    weight="medium",
                 ),
-                rx.form(
-                    rx.vstack(
-                        rx.el.input(type="hidden", name="action", value=V("action")),
-                        rx.text(
-                            rx.cond(
-                                giving,
-                                "Record consent: how did the lead give it?",
-                                "Record a withdrawal: how did the lead withdraw?",
-                            ),
-                            size="2",
-                            weight="medium",
-                        ),
-                        rx.el.select(
-                            rx.el.option("Choose how", value=""),
-                            rx.foreach(
-                                V("methods"),
-                                lambda m: rx.el.option(m["label"], value=m["code"]),
-                            ),
-                            name="method",
-                            default_value="",
-                            style={
-                                "padding": "6px",
-                                "width": "100%",
-                                "background": "var(--color-surface)",
-                            },
-                            data_testid="consent-method",
-                        ),
-                        field_error(C.consent_errors, "consent_method"),
-                        rx.text_area(
-                            name="note",
-                            placeholder="Note (optional): where, the form's name, the text ...",
-                            rows="2",
-                            width="100%",
-                            data_testid="consent-note",
-                        ),
-                        rx.hstack(
-                            cancel_button(C.close_consent),
-                            rx.button(
-                                rx.cond(giving, "Record consent", "Record withdrawal"),
-                                type="submit",
-                                color_scheme=rx.cond(giving, "green", "orange"),
-                                data_testid="consent-save",
-                            ),
-                            justify="end",
-                            width="100%",
-                        ),
-                        spacing="2",
-                        width="100%",
+                rx.el.select(
+                    rx.el.option("Choose how", value=""),
+                    rx.foreach(
+                        V("methods"),
+                        lambda m: rx.el.option(m["label"], value=m["code"]),
                     ),
-                    key=C.consent_key,
-                    on_submit=C.record_consent,
-                    reset_on_submit=False,
+                    name="method",
+                    default_value="",
+                    style={
+                        "padding": "6px",
+                        "width": "100%",
+                        "background": "var(--color-surface)",
+                    },
+                    data_testid="consent-method",
+                ),
+                field_error(C.consent_errors, "consent_method"),
+                rx.text_area(
+                    name="note",
+                    placeholder="Note (optional): where, the form's name, the text ...",
+                    rows="2",
                     width="100%",
+                    data_testid="consent-note",
                 ),
-                rx.heading("Changes", size="2"),
-                empty_or(
-                    V("changes"),
-                    rx.vstack(rx.foreach(V("changes"), _change), spacing="0", width="100%"),
-                    "No change recorded yet.",
+                form_footer(
+                    cancel_button(C.close_consent),
+                    rx.cond(giving, "Record consent", "Record withdrawal"),
+                    "consent-save",
+                    color_scheme=rx.cond(giving, "green", "orange"),
                 ),
-                spacing="3",
+                spacing="2",
+                key=C.consent_key,
+                reset_on_submit=False,
                 width="100%",
             ),
-            max_width="560px",
-            data_testid="consent-dialog",
+            rx.heading("Changes", size="2"),
+            rows_or(
+                V("changes"),
+                _change,
+                "No change recorded yet.",
+                spacing="0",
+            ),
+            spacing="3",
         ),
-        open=C.consent_open,
-        on_open_change=lambda _o: C.close_consent(),
+        description="Campaign text messages go only to leads who consented (TCPA). Every change is"
+        " kept with who recorded it, when, and how the lead gave or withdrew consent.",
+        max_width="560px",
+        data_testid="consent-dialog",
     )

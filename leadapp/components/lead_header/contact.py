@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import action_link, card_stack, muted
+from leadapp.components.ui import action_link, card_stack, ghost_button, heading_row, inline, muted
 from leadapp.models.enums import LEAD_STATUSES, PRIORITIES
 from leadapp.state.lead import LeadState
 
@@ -30,7 +30,7 @@ def _row(label: str, value, testid: str = "") -> rx.Component:
 def _choice_row(label: str, choices, key: str, on_change, *extra: rx.Component) -> rx.Component:
     """A contact-box row the user who may change the lead picks from `choices` (test id
     `<key>-select`); others read the label (`<key>_text`)."""
-    return rx.hstack(
+    return inline(
         muted(label, min_width="120px"),
         rx.cond(
             LeadState.can_change,
@@ -47,27 +47,17 @@ def _choice_row(label: str, choices, key: str, on_change, *extra: rx.Component) 
         ),
         *extra,
         spacing="3",
-        align="center",
     )
 
 
 def contact_box() -> rx.Component:
     return card_stack(
-        rx.hstack(
-            rx.heading("Contact", size="4"),
-            rx.spacer(),
+        heading_row(
+            "Contact",
             rx.cond(
                 LeadState.can_change,
-                rx.button(
-                    "Edit",
-                    size="1",
-                    variant="ghost",
-                    on_click=LeadState.start_edit,
-                    data_testid="edit-contact",
-                ),
+                ghost_button("Edit", LeadState.start_edit, testid="edit-contact"),
             ),
-            width="100%",
-            align="center",
         ),
         _row("Email", L("email"), "contact-email"),
         rx.cond(

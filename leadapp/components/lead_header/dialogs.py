@@ -5,7 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import labelled, lead_type_options
-from leadapp.components.ui import confirm_buttons, confirm_dialog, dialog, footed_form, notice
+from leadapp.components.ui import (
+    confirm_buttons,
+    confirm_dialog,
+    dialog,
+    end_row,
+    footed_form,
+    notice,
+)
 from leadapp.state.lead import LeadState
 
 from .common import field_error, title_and_body
@@ -123,10 +130,8 @@ def password_dialog() -> rx.Component:
                 "amber",
                 testid="password-note",
             ),
-            rx.hstack(
-                rx.button("Done", on_click=LeadState.close_dialog, data_testid="password-done"),
-                justify="end",
-                width="100%",
+            end_row(
+                rx.button("Done", on_click=LeadState.close_dialog, data_testid="password-done")
             ),
             spacing="3",
         ),

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import card_stack, icon_action, icon_text_button, muted
+from leadapp.components.ui import (
+    card_stack,
+    column,
+    icon_action,
+    icon_text_button,
+    inline,
+    muted,
+    small_button,
+)
 from leadapp.models.enums import STAGES
 from leadapp.state.base import AuthState
 from leadapp.state.lead import LeadState
@@ -56,7 +64,7 @@ def _status_badge() -> rx.Component:
 
 
 def _tags() -> rx.Component:
-    return rx.hstack(
+    return inline(
         rx.foreach(
             LeadState.tags,
             lambda t: rx.badge(
@@ -106,8 +114,6 @@ def _tags() -> rx.Component:
             ),
         ),
         wrap="wrap",
-        spacing="2",
-        align="center",
     )
 
 
@@ -177,7 +183,7 @@ def _actions() -> rx.Component:
 def _assign() -> rx.Component:
     return rx.cond(
         AuthState.is_broker,
-        rx.hstack(
+        inline(
             muted("Agent"),
             rx.select.root(
                 rx.select.trigger(placeholder="Unassigned", data_testid="assign-select"),
@@ -190,18 +196,14 @@ def _assign() -> rx.Component:
                 value=rx.cond(L("agent_id") == "", "none", L("agent_id")),
                 on_change=LeadState.assign,
             ),
-            align="center",
-            spacing="2",
         ),
-        rx.hstack(
+        inline(
             muted("Agent"),
             rx.text(L("agent_name"), size="2", weight="medium", data_testid="lead-agent"),
             rx.cond(  # N2
                 L("speed") != "",
                 muted(L("speed"), size="1", data_testid="speed-to-lead"),
             ),
-            spacing="2",
-            align="center",
             wrap="wrap",
         ),
     )
@@ -211,26 +213,24 @@ def header() -> rx.Component:
     return card_stack(
         rx.flex(
             rx.vstack(
-                rx.hstack(
+                inline(
                     rx.heading(L("name"), size="7", data_testid="lead-name"),
                     stars(),
                     _status_badge(),
                     rx.cond(
                         L("inactive") & LeadState.can_change,
-                        rx.button(
+                        small_button(
                             "Reactivate",
-                            size="1",
+                            LeadState.reactivate,
+                            testid="reactivate",
                             color_scheme="green",
-                            on_click=LeadState.reactivate,
-                            data_testid="reactivate",
                         ),
                     ),
                     wrap="wrap",
-                    align="center",
                     spacing="3",
                 ),
                 muted(LeadState.rating_summary, size="1", data_testid="rating-reason"),
-                rx.hstack(
+                inline(
                     rx.link(
                         rx.hstack(
                             rx.icon("mail", size=14),
@@ -259,7 +259,6 @@ def header() -> rx.Component:
                     _assign(),
                     wrap="wrap",
                     spacing="4",
-                    align="center",
                 ),
                 _tags(),
                 spacing="2",
@@ -314,7 +313,7 @@ def pipeline() -> rx.Component:
             custom_attrs={"aria-pressed": rx.cond(current, "true", "false")},
         )
 
-    return rx.vstack(
+    return column(
         muted("Pipeline stage", size="1", weight="medium"),
         rx.flex(
             rx.foreach(STAGE_CHOICES, stage),
@@ -326,5 +325,4 @@ def pipeline() -> rx.Component:
             data_testid="pipeline",
         ),
         spacing="1",
-        width="100%",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from leadapp.components.ui import notice
+from leadapp.components.ui import inline, notice
 from leadapp.state.lead import LeadState
 
 from .activity import activity_tab, site_tab
@@ -56,7 +56,7 @@ def _trigger(tab: Tab) -> rx.Component:
         else rx.fragment()
     )
     return rx.tabs.trigger(
-        rx.hstack(rx.text(tab.label), badge, spacing="1", align="center"),
+        inline(rx.text(tab.label), badge, spacing="1"),
         value=tab.key,
         data_testid=f"tab-{tab.key}",
     )

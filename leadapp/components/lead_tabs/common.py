@@ -6,12 +6,11 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.forms import table_header
-from leadapp.components.ui import empty_or, icon_action, muted
+from leadapp.components.ui import column, compact_table, empty_or, icon_action, inline, muted
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
-    return rx.hstack(
+    return inline(
         icon_action(
             "chevron-left",
             "Previous page",
@@ -29,26 +28,13 @@ def pager(page, pages, goto, testid: str) -> rx.Component:
             icon_size=16,
             disabled=page >= pages - 1,
         ),
-        align="center",
-        spacing="2",
     )
 
 
 def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Component:
     return empty_or(
         rows,
-        rx.box(
-            rx.table.root(
-                table_header(*headers),
-                rx.table.body(rx.foreach(rows, row_fn)),
-                size="1",
-                variant="surface",
-                width="100%",
-                data_testid=testid,
-            ),
-            overflow_x="auto",
-            width="100%",
-        ),
+        compact_table(headers, rx.foreach(rows, row_fn), variant="surface", data_testid=testid),
         empty,
         padding_y="12px",
         data_testid=f"{testid}-empty",
@@ -83,4 +69,4 @@ def tab_body(
         width="100%",
         align="center",
     )
-    return rx.vstack(bar, *body, width="100%", spacing=spacing)
+    return column(bar, *body, spacing=spacing)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer
-from leadapp.components.ui import action_link, empty_or, icon_text_button, muted
+from leadapp.components.ui import (
+    action_link,
+    column,
+    icon_text_button,
+    inline,
+    muted,
+    rows_or,
+    small_button,
+    wide_row,
+)
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import HistoryTab
 
@@ -23,8 +32,8 @@ HISTORY_CHOICES = [
 def history_tab() -> rx.Component:
     def entry(e) -> rx.Component:
         return rx.box(
-            rx.vstack(
-                rx.hstack(
+            column(
+                wide_row(
                     rx.badge(
                         e["kind_text"],
                         variant="soft",
@@ -41,9 +50,7 @@ def history_tab() -> rx.Component:
                     rx.cond(e["change"] != "", muted(e["change"])),
                     rx.spacer(),
                     muted(e["who"], " · ", e["when"], size="1"),
-                    width="100%",
                     wrap="wrap",
-                    align="center",
                 ),
                 rx.cond(
                     HistoryTab.details_id == e["id"],
@@ -58,19 +65,14 @@ def history_tab() -> rx.Component:
                             ),
                             rx.hstack(
                                 cancel_button(HistoryTab.cancel_details, size="1"),
-                                rx.button(
-                                    "Save details",
-                                    size="1",
-                                    type="submit",
-                                    data_testid="save-details",
-                                ),
+                                small_button("Save details", testid="save-details", type="submit"),
                             ),
                             width="100%",
                         ),
                         on_submit=HistoryTab.save_details,
                         width="100%",
                     ),
-                    rx.hstack(
+                    inline(
                         rx.cond(
                             e["body"] != "",
                             rx.text(
@@ -89,12 +91,10 @@ def history_tab() -> rx.Component:
                             ),
                         ),
                         spacing="3",
-                        align="center",
                         wrap="wrap",
                     ),
                 ),
                 spacing="1",
-                width="100%",
             ),
             padding_y="8px",
             border_bottom=f"1px solid {rx.color('gray', 4)}",
@@ -160,10 +160,11 @@ def history_tab() -> rx.Component:
                 width="100%",
             ),
         ),
-        empty_or(
+        rows_or(
             HistoryTab.rows,
-            rx.vstack(rx.foreach(HistoryTab.rows, entry), spacing="0", width="100%"),
+            entry,
             "No history yet.",
+            spacing="0",
         ),
         wrap=True,
     )

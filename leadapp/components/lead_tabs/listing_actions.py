@@ -11,7 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import dialog, end_row, icon_text_button, inline, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail
 from leadapp.state.lead_tabs.listing_mail import NOTE_MAX
@@ -36,7 +36,7 @@ def sheet_link(href, testid: str) -> rx.Component:
 
 
 def listing_actions(listing_id, mls) -> rx.Component:
-    return rx.hstack(
+    return inline(
         rx.cond(
             LeadState.can_change,
             icon_text_button(
@@ -50,71 +50,63 @@ def listing_actions(listing_id, mls) -> rx.Component:
             ),
         ),
         sheet_link(sheet_href(mls), "showing-sheet"),
-        spacing="2",
-        align="center",
         wrap="wrap",
     )
 
 
 def listing_mail_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(
-                rx.cond(
-                    ListingMail.lm_listings.length() > 1,
-                    "Email these listings",
-                    "Email this listing",
-                )
-            ),
-            rx.dialog.description(
-                rx.vstack(
-                    rx.foreach(
-                        ListingMail.lm_listings,
-                        lambda li: muted(
-                            li["address"],
-                            " · ",
-                            li["price"],
-                            " · MLS ",
-                            li["mls"],
-                            as_="div",
-                            data_testid="listing-mail-item",
-                        ),
-                    ),
-                    spacing="1",
-                ),
-                as_child=True,
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.text("To ", L("name"), " (", L("email"), ")", size="2"),
-                    rx.text_area(
-                        name="note",
-                        placeholder="A personal note (optional)",
-                        rows="5",
-                        max_length=NOTE_MAX - 1,
-                        width="100%",
-                        data_testid="listing-note",
-                    ),
-                    rx.cond(
-                        ListingMail.lm_error != "",
-                        rx.text(ListingMail.lm_error, color_scheme="red", size="1"),
-                    ),
-                    rx.hstack(
-                        cancel_button(ListingMail.close_email),
-                        icon_text_button("send", "Send", testid="send-listing", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    width="100%",
-                    margin_top="12px",
-                ),
-                on_submit=ListingMail.send_email,
-                reset_on_submit=False,
-                key=ListingMail.lm_key.to_string(),
-            ),
-            max_width="480px",
-            data_testid="listing-mail-dialog",
+    return dialog(
+        ListingMail.lm_listings.length() > 0,
+        ListingMail.close_email,
+        rx.cond(
+            ListingMail.lm_listings.length() > 1,
+            "Email these listings",
+            "Email this listing",
         ),
-        open=ListingMail.lm_listings.length() > 0,
-        on_open_change=lambda _o: ListingMail.close_email(),
+        rx.dialog.description(
+            rx.vstack(
+                rx.foreach(
+                    ListingMail.lm_listings,
+                    lambda li: muted(
+                        li["address"],
+                        " · ",
+                        li["price"],
+                        " · MLS ",
+                        li["mls"],
+                        as_="div",
+                        data_testid="listing-mail-item",
+                    ),
+                ),
+                spacing="1",
+            ),
+            as_child=True,
+        ),
+        rx.form(
+            rx.vstack(
+                rx.text("To ", L("name"), " (", L("email"), ")", size="2"),
+                rx.text_area(
+                    name="note",
+                    placeholder="A personal note (optional)",
+                    rows="5",
+                    max_length=NOTE_MAX - 1,
+                    width="100%",
+                    data_testid="listing-note",
+                ),
+                rx.cond(
+                    ListingMail.lm_error != "",
+                    rx.text(ListingMail.lm_error, color_scheme="red", size="1"),
+                ),
+                end_row(
+                    cancel_button(ListingMail.close_email),
+                    icon_text_button("send", "Send", testid="send-listing", type="submit"),
+                ),
+                width="100%",
+                margin_top="12px",
+            ),
+            on_submit=ListingMail.send_email,
+            reset_on_submit=False,
+            key=ListingMail.lm_key.to_string(),
+        ),
+        max_width="480px",
+        data_testid="listing-mail-dialog",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.outbox import status_badge
-from leadapp.components.ui import icon_text_button, muted
+from leadapp.components.ui import column, dialog, icon_text_button, muted, wide_row
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
@@ -15,8 +15,8 @@ from .listing_actions import listing_actions
 
 def all_mail_panel() -> rx.Component:
     """C5/G4: every email sent to the lead (campaigns, alerts, reports, greetings too)."""
-    return rx.vstack(
-        rx.hstack(
+    return column(
+        wide_row(
             rx.heading("All email to this lead", size="3"),
             rx.badge(MessagesTab.all_mail_total, variant="soft"),
             rx.spacer(),
@@ -26,8 +26,6 @@ def all_mail_panel() -> rx.Component:
                 size="2",
                 data_testid="lead-outbox-link",
             ),
-            width="100%",
-            align="center",
         ),
         table(
             ["Queued", "Subject", "Kind", "Status"],
@@ -48,8 +46,6 @@ def all_mail_panel() -> rx.Component:
             "lead-mail-table",
             "No email sent to this lead yet.",
         ),
-        width="100%",
-        spacing="2",
     )
 
 
@@ -86,21 +82,19 @@ def messages_tab() -> rx.Component:
             "No messages yet.",
         ),
         all_mail_panel(),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title(MessagesTab.open_msg["title"]),
-                muted(MessagesTab.open_msg["who"], " · ", MessagesTab.open_msg["when"], size="1"),
-                rx.text(
-                    MessagesTab.open_msg["body"],
-                    white_space="pre-wrap",
-                    size="2",
-                    margin_y="12px",
-                    data_testid="message-full",
-                ),
-                rx.hstack(rx.button("Close", on_click=MessagesTab.close_message), justify="end"),
+        dialog(
+            MessagesTab.open_msg["id"] > 0,
+            MessagesTab.close_message,
+            MessagesTab.open_msg["title"],
+            muted(MessagesTab.open_msg["who"], " · ", MessagesTab.open_msg["when"], size="1"),
+            rx.text(
+                MessagesTab.open_msg["body"],
+                white_space="pre-wrap",
+                size="2",
+                margin_y="12px",
+                data_testid="message-full",
             ),
-            open=MessagesTab.open_msg["id"] > 0,
-            on_open_change=lambda _o: MessagesTab.close_message(),
+            rx.hstack(rx.button("Close", on_click=MessagesTab.close_message), justify="end"),
         ),
     )
 
@@ -131,7 +125,7 @@ def listings_tab() -> rx.Component:
 
 
 def tools_tab() -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.grid(
             rx.foreach(
                 ToolsTab.rows,
@@ -161,6 +155,5 @@ def tools_tab() -> rx.Component:
             "forms-table",
             "No contact or dynamic form submissions.",
         ),
-        width="100%",
         spacing="3",
     )

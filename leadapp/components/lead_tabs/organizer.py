@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.ui import action_link, card_stack, delete_action, empty_or, muted
+from leadapp.components.ui import (
+    action_link,
+    card_stack,
+    column,
+    delete_action,
+    empty_or,
+    heading_row,
+    muted,
+    wide_row,
+)
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import OrganizerTab, PropertySearch, UpdatesTab
 
@@ -53,13 +62,11 @@ def _alert_switch(s, testid: str) -> rx.Component:
 
 def _search_card(s) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text(s["name"], weight="bold", size="2"),
             _theirs(s["by_lead"]),
             rx.spacer(),
             _delete(s, "Delete search", OrganizerTab.delete_search(s["id"]), "delete-search"),
-            width="100%",
-            align="center",
             wrap="wrap",
         ),
         muted(s["criteria"], size="1"),
@@ -69,13 +76,11 @@ def _search_card(s) -> rx.Component:
                 "Update this search", PropertySearch.edit_search(s["id"]), testid="edit-search"
             ),
         ),
-        rx.hstack(
+        wide_row(
             muted("Created ", s["created"], size="1"),
             rx.spacer(),
             rx.text("Email alerts", size="1"),
             _alert_switch(s, "alert-switch"),
-            width="100%",
-            align="center",
         ),
         spacing="1",
         testid="saved-search",
@@ -84,14 +89,12 @@ def _search_card(s) -> rx.Component:
 
 def _fav_card(f) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text(f["address"], weight="bold", size="2"),
             rx.spacer(),
             _delete(
                 f, "Remove favourite", OrganizerTab.delete_favorite(f["fav_id"]), "delete-favorite"
             ),
-            width="100%",
-            align="center",
         ),
         rx.hstack(
             rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),
@@ -131,14 +134,7 @@ def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
     """One organizer view: the count of its rows, its tools on the right, then the cards in
     two columns from medium screens up."""
     return rx.vstack(
-        rx.hstack(
-            muted(rows.length(), noun),
-            rx.spacer(),
-            *tools,
-            width="100%",
-            align="center",
-            wrap="wrap",
-        ),
+        wide_row(muted(rows.length(), noun), rx.spacer(), *tools, wrap="wrap"),
         rx.grid(
             rx.foreach(rows, card),
             columns=rx.breakpoints(initial="1", md="2"),
@@ -150,7 +146,7 @@ def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
 
 
 def organizer_tab() -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.segmented_control.root(
             rx.segmented_control.item("Saved searches", value="searches"),
             rx.segmented_control.item("Favourites", value="favorites"),
@@ -180,20 +176,17 @@ def organizer_tab() -> rx.Component:
                 _add_new("Add new", "favorite", "add-favorite"),
             ),
         ),
-        width="100%",
         spacing="3",
     )
 
 
 def updates_tab() -> rx.Component:
     def group(title: str, rows, tr: str) -> rx.Component:
-        return rx.vstack(
-            rx.hstack(
-                rx.heading(title, size="3"),
-                rx.spacer(),
+        return column(
+            heading_row(
+                title,
                 _add_new("New daily search", "search", f"new-daily-{tr}", tr, variant="soft"),
-                width="100%",
-                align="center",
+                size="3",
             ),
             empty_or(
                 rows,
@@ -201,7 +194,7 @@ def updates_tab() -> rx.Component:
                     rx.foreach(
                         rows,
                         lambda s: rx.card(
-                            rx.hstack(
+                            wide_row(
                                 rx.vstack(
                                     rx.hstack(
                                         rx.text(s["name"], weight="bold", size="2"),
@@ -227,8 +220,6 @@ def updates_tab() -> rx.Component:
                                     align="end",
                                     spacing="1",
                                 ),
-                                width="100%",
-                                align="center",
                             ),
                             width="100%",
                             data_testid="daily-search",
@@ -238,11 +229,9 @@ def updates_tab() -> rx.Component:
                 ),
                 "No daily searches.",
             ),
-            width="100%",
-            spacing="2",
         )
 
-    return rx.vstack(
+    return column(
         rx.callout(
             "At most two emails a day (one for sales, one for rentals), only when a matching "
             "listing is new or updated in the last 24 hours. Switching a search off keeps it.",
@@ -262,6 +251,5 @@ def updates_tab() -> rx.Component:
                 data_testid="send-all-now",
             ),
         ),
-        width="100%",
         spacing="4",
     )

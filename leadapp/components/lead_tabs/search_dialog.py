@@ -6,7 +6,17 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import labelled, table_header
-from leadapp.components.ui import dialog, icon_text_button, muted
+from leadapp.components.ui import (
+    column,
+    dialog,
+    end_row,
+    ghost_button,
+    gray_button,
+    icon_text_button,
+    muted,
+    stack_form,
+    wide_row,
+)
 from leadapp.models.enums import PROPERTY_TYPES
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail, PropertySearch
@@ -50,13 +60,8 @@ def _picked_bar() -> rx.Component:
                 ),
             ),
             sheet_link(sheet, "ps-sheet-picked"),
-            rx.button(
-                "Clear",
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
-                on_click=PropertySearch.clear_picks,
-                data_testid="ps-clear-picked",
+            ghost_button(
+                "Clear", PropertySearch.clear_picks, testid="ps-clear-picked", color_scheme="gray"
             ),
             align="center",
             spacing="2",
@@ -97,55 +102,49 @@ def search_dialog() -> rx.Component:
         PropertySearch.ps_open,
         PropertySearch.close_search,
         title,
-        rx.form(
-            rx.vstack(
-                rx.grid(
-                    inp("City", "city", "e.g. Berkeley"),
-                    rx.vstack(
-                        rx.text("For", size="1", weight="medium"),
-                        rx.el.select(
-                            rx.el.option("Sale", value="sale"),
-                            rx.el.option("Rent", value="rent"),
-                            name="transaction",
-                            default_value=PropertySearch.ps_form["transaction"],
-                            style=sel_style,
-                            data_testid="ps-transaction",
-                        ),
-                        spacing="1",
-                        width="100%",
+        stack_form(
+            PropertySearch.run_search,
+            rx.grid(
+                inp("City", "city", "e.g. Berkeley"),
+                column(
+                    rx.text("For", size="1", weight="medium"),
+                    rx.el.select(
+                        rx.el.option("Sale", value="sale"),
+                        rx.el.option("Rent", value="rent"),
+                        name="transaction",
+                        default_value=PropertySearch.ps_form["transaction"],
+                        style=sel_style,
+                        data_testid="ps-transaction",
                     ),
-                    rx.vstack(
-                        rx.text("Property type", size="1", weight="medium"),
-                        rx.el.select(
-                            rx.foreach(
-                                PROPERTY_CHOICES,
-                                lambda p: rx.el.option(p["label"], value=p["code"]),
-                            ),
-                            name="property_type",
-                            default_value=PropertySearch.ps_form["property_type"],
-                            style=sel_style,
-                            data_testid="ps-property_type",
+                    spacing="1",
+                ),
+                column(
+                    rx.text("Property type", size="1", weight="medium"),
+                    rx.el.select(
+                        rx.foreach(
+                            PROPERTY_CHOICES,
+                            lambda p: rx.el.option(p["label"], value=p["code"]),
                         ),
-                        spacing="1",
-                        width="100%",
+                        name="property_type",
+                        default_value=PropertySearch.ps_form["property_type"],
+                        style=sel_style,
+                        data_testid="ps-property_type",
                     ),
-                    inp("Min price", "min_price", "$"),
-                    inp("Max price", "max_price", "$"),
-                    inp("Min beds", "min_beds", "any"),
-                    inp("Min baths", "min_baths", "any"),
-                    columns=rx.breakpoints(initial="2", md="4"),
-                    spacing="2",
-                    width="100%",
+                    spacing="1",
                 ),
-                rx.hstack(
-                    icon_text_button("search", "Search", testid="ps-search", type="submit"),
-                    muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
-                    align="center",
-                ),
-                spacing="3",
+                inp("Min price", "min_price", "$"),
+                inp("Max price", "max_price", "$"),
+                inp("Min beds", "min_beds", "any"),
+                inp("Min baths", "min_baths", "any"),
+                columns=rx.breakpoints(initial="2", md="4"),
+                spacing="2",
                 width="100%",
             ),
-            on_submit=PropertySearch.run_search,
+            rx.hstack(
+                icon_text_button("search", "Search", testid="ps-search", type="submit"),
+                muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
+                align="center",
+            ),
             key=PropertySearch.ps_key.to(str),
         ),
         _picked_bar(),
@@ -213,7 +212,7 @@ def search_dialog() -> rx.Component:
         rx.cond(
             PropertySearch.ps_mode == "search",
             rx.form(
-                rx.hstack(
+                wide_row(
                     rx.input(
                         name="name",
                         placeholder="Name the search (optional)",
@@ -231,25 +230,14 @@ def search_dialog() -> rx.Component:
                         type="submit",
                         data_testid="ps-save",
                     ),
-                    width="100%",
-                    align="center",
                     wrap="wrap",
                 ),
                 on_submit=PropertySearch.save_search,
                 key=PropertySearch.ps_key.to(str),
             ),
         ),
-        rx.hstack(
-            rx.button(
-                "Close",
-                variant="soft",
-                color_scheme="gray",
-                on_click=PropertySearch.close_search,
-                data_testid="ps-close",
-            ),
-            justify="end",
-            width="100%",
-            margin_top="8px",
+        end_row(
+            gray_button("Close", PropertySearch.close_search, testid="ps-close"), margin_top="8px"
         ),
         max_width="900px",
     )

@@ -7,16 +7,20 @@ import reflex as rx
 from leadapp.components.ui import (
     action_link,
     card_stack,
+    column,
     compact_table,
     confirm_buttons,
     confirm_dialog,
     dialog,
     empty_or,
     footed_form,
+    heading_row,
     icon_text_button,
     muted,
     notice,
+    rows_or,
     soft_button,
+    wide_row,
 )
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
@@ -79,15 +83,13 @@ def _deactivate(kind: str, sub) -> rx.Component:
 
 def _market_card(m) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text(m["market"], weight="bold", size="2"),
             rx.badge(m["type"], variant="outline"),
             _active_badge(m["active"]),
             rx.spacer(),
             _deactivate("market", m),
             wrap="wrap",
-            width="100%",
-            align="center",
         ),
         *_criteria_and_mail(m, "market-sent-30"),
         spacing="2",
@@ -97,7 +99,7 @@ def _market_card(m) -> rx.Component:
 
 def _campaign_card(c) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        wide_row(
             rx.text(c["campaign"], weight="bold", size="2"),
             rx.badge(
                 c["status_text"],
@@ -117,8 +119,6 @@ def _campaign_card(c) -> rx.Component:
             rx.spacer(),
             _deactivate("campaign", c),
             wrap="wrap",
-            width="100%",
-            align="center",
         ),
         empty_or(
             c["emails"],
@@ -158,15 +158,13 @@ def _alert_card(a) -> rx.Component:
 
 
 def _cards(rows, card, empty: str) -> rx.Component:
-    return empty_or(rows, rx.vstack(rx.foreach(rows, card), width="100%"), empty)
+    return rows_or(rows, card, empty)
 
 
 def _section(title: str, add, *children, testid: str) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(rx.heading(title, size="3"), rx.spacer(), add, width="100%", align="center"),
+    return column(
+        heading_row(title, add, size="3"),
         *children,
-        spacing="2",
-        width="100%",
         data_testid=testid,
     )
 
@@ -180,7 +178,7 @@ def subscriptions_tab() -> rx.Component:
             ),
         )
 
-    return rx.vstack(
+    return column(
         rx.cond(  # C5: bounced / unsubscribed, with dates
             SubscriptionsTab.email_status.length() > 0,
             rx.vstack(
@@ -218,7 +216,6 @@ def subscriptions_tab() -> rx.Component:
         _campaign_dialog(),
         _confirm_dialog(),
         spacing="5",
-        width="100%",
     )
 
 

@@ -300,27 +300,29 @@ def pager() -> rx.Component:
             align="center",
         ),
         rx.spacer(),
-        rx.text(S.range_text, size="2", data_testid="range-text"),
-        rx.icon_button(
-            rx.icon("chevron-left", size=16),
-            on_click=S.prev_page,
-            disabled=~S.has_prev,
-            variant="soft",
-            size="2",
-            aria_label="Previous page",
-            data_testid="prev-page",
-        ),
-        rx.icon_button(
-            rx.icon("chevron-right", size=16),
-            on_click=S.next_page,
-            disabled=~S.has_next,
-            variant="soft",
-            size="2",
-            aria_label="Next page",
-            data_testid="next-page",
+        # the range and its two buttons wrap as one (at phone width: a line of their own)
+        rx.hstack(
+            rx.text(S.range_text, size="2", data_testid="range-text"),
+            _page_button("chevron-left", S.prev_page, ~S.has_prev, "Previous page", "prev-page"),
+            _page_button("chevron-right", S.next_page, ~S.has_next, "Next page", "next-page"),
+            spacing="3",
+            align="center",
+            margin_left="auto",
         ),
         width="100%",
         align="center",
         spacing="3",
         wrap="wrap",
+    )
+
+
+def _page_button(icon: str, on_click, disabled, label: str, testid: str) -> rx.Component:
+    return rx.icon_button(
+        rx.icon(icon, size=16),
+        on_click=on_click,
+        disabled=disabled,
+        variant="soft",
+        size="2",
+        aria_label=label,
+        data_testid=testid,
     )

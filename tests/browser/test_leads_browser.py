@@ -204,13 +204,17 @@ def test_agent_sees_only_their_leads_whatever_the_url(page, signed_in, engine, s
     shot(page, "leads-agent-phone", full_page=False)
 
 
-def test_wide_list_scrolls_in_its_box_with_the_header_on_top(browser, signed_in, server, shot):
-    """At 1440 px the broker's columns are wider than the card: the table scrolls sideways
-    in a box no taller than the window (its scrollbar and the pager on screen), the last
-    column is reachable, and the header row sticks to the top and spans the whole table."""
+@pytest.mark.parametrize("role", ["broker", "agent"])
+def test_wide_list_scrolls_in_its_box_with_the_header_on_top(
+    browser, signed_in, server, shot, role
+):
+    """At 1440 px the default columns are wider than the card: the table scrolls sideways
+    in a box no taller than the window (its scrollbar and the pager on screen; the agent's
+    page has the My leads / Unassigned row above it), the last column is reachable, and the
+    header row sticks to the top and spans the whole table."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 900})
     page = ctx.new_page()
-    signed_in(page, "broker", path="/leads")
+    signed_in(page, role, path="/leads")
     expect(names(page).first).to_be_visible(timeout=T)
     box = page.locator(".lt-scroll")
     m = box.evaluate("b => ({sw: b.scrollWidth, cw: b.clientWidth, sh: b.scrollHeight})")
@@ -228,5 +232,5 @@ def test_wide_list_scrolls_in_its_box_with_the_header_on_top(browser, signed_in,
         "t => [t.getBoundingClientRect().width, t.tHead.rows[0].getBoundingClientRect().width]"
     )
     assert abs(widths[0] - widths[1]) <= 1, widths
-    shot(page, "leads-broker-1440-scrolled", full_page=False)
+    shot(page, f"leads-{role}-1440-scrolled", full_page=False)
     ctx.close()

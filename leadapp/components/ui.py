@@ -1,6 +1,5 @@
-"""Small building blocks the pages and components share: full-width columns and rows,
-grey notes, empty-list lines, callouts, small and icon buttons, cards with a heading,
-tables, forms with their buttons, dialogs.
+"""Small building blocks the pages and components share: full-width columns and rows, grey
+notes, empty-list lines, callouts, buttons, cards, tables, forms with their buttons, dialogs.
 
 Each builder sets the props written in it and those passed on; a test id or a handler that
 is not given is left out of the element (no empty data-testid, no empty on_click)."""

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Lead, User
-from leadapp.services.errors import NotFound, PermissionDenied, get_owned
+from leadapp.services.errors import MAX_ROW_ID, NotFound, PermissionDenied, get_owned
 
 log = logging.getLogger("leadapp.access")
 
@@ -69,10 +69,12 @@ def get_lead(
         lead_id = int(lead_id)
     except (TypeError, ValueError):
         raise NotFound("That lead does not exist.") from None
-    stmt = select(Lead).where(Lead.id == lead_id)
+    if not 0 < lead_id <= MAX_ROW_ID:  # no such row (and no driver overflow)
+        raise NotFound("That lead does not exist.")
     if lock:
-        stmt = stmt.with_for_update()
-    lead = session.exec(stmt).first()
+        lead = session.exec(select(Lead).where(Lead.id == lead_id).with_for_update()).first()
+    else:  # a lead this session has loaded already costs no query
+        lead = session.get(Lead, lead_id)
     if lead is None or not can_view_lead(session, user, lead):
         if lead is not None:
             log.warning("refused: user %s asked for lead %s", user.id, lead_id)

@@ -32,8 +32,9 @@ def test_other_brokerage_is_invisible_even_to_its_broker(session, org, other_org
     lead = make_lead(org.broker)
     with pytest.raises(NotFound):
         access.get_lead(session, other_org.broker, lead.id)
-    with pytest.raises(NotFound):
-        access.get_lead(session, org.broker, "not-a-number")
+    for bad in ("not-a-number", None, "9" * 40, 2**31, 0, -1):  # out of range: no query
+        with pytest.raises(NotFound, match="That lead does not exist."):
+            access.get_lead(session, org.broker, bad)
 
 
 def test_create_lead_validates_every_field_and_email_uniqueness(session, org, make_lead):

@@ -18,7 +18,7 @@ from leadapp.models import Favorite, Lead, Listing, SavedSearch, User
 from . import access
 from .errors import NotFound, ValidationFailed, get_owned
 from .history import audit
-from .lead_organizer import CRITERIA_KEYS, check_criteria
+from .lead_organizer import CRITERIA_KEYS, check_criteria, lead_search
 from .lead_page import criteria_text
 from .lead_subscriptions import recount
 from .validation import clean
@@ -78,20 +78,10 @@ def read(session: Session, user: User, lead_id) -> dict:
     }
 
 
-def _search(session: Session, lead: Lead, search_id) -> SavedSearch:
-    return get_owned(
-        session,
-        SavedSearch,
-        search_id,
-        lambda s: s.lead_id == lead.id,
-        "That saved search does not exist.",
-    )
-
-
 def update_search(session: Session, user: User, lead_id, search_id, body) -> dict:
     """PATCH: {"criteria": {...}} and/or {"alerts_enabled": bool} and/or {"name": str}."""
     lead = _lead(session, user, lead_id)
-    s = _search(session, lead, search_id)
+    s = lead_search(session, lead, search_id)
     if not isinstance(body, dict) or not body:
         raise ValidationFailed({"body": "Send criteria, alerts_enabled or name."})
     extra = sorted(set(body) - {"criteria", "alerts_enabled", "name"})
@@ -137,7 +127,7 @@ def update_search(session: Session, user: User, lead_id, search_id, body) -> dic
 
 def delete_search(session: Session, user: User, lead_id, search_id) -> None:
     lead = _lead(session, user, lead_id)
-    s = _search(session, lead, search_id)
+    s = lead_search(session, lead, search_id)
     audit(
         session,
         lead,

@@ -24,6 +24,7 @@ from .searches import (
     add_saved_search,
     delete_saved_search,
     email_updates,
+    lead_search,
     saved_searches,
     send_all_now,
     set_alerts,
@@ -31,6 +32,7 @@ from .searches import (
 )
 
 __all__ = [
+    "lead_search",
     "CRITERIA_KEYS",
     "FAVORITE_SORTS",
     "MAX_SEND",

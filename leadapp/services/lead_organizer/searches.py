@@ -56,7 +56,8 @@ def _name(form) -> str:
     return name
 
 
-def _search(session: Session, lead: Lead, search_id) -> SavedSearch:
+def lead_search(session: Session, lead: Lead, search_id) -> SavedSearch:
+    """The lead's saved search `search_id` (NotFound for a bad id or another lead's)."""
     return get_owned(
         session,
         SavedSearch,
@@ -110,7 +111,7 @@ def update_saved_search(
     Only searches an agent made can be updated.
     """
     lead = access.get_lead(session, user, lead_id, write=True)
-    s = _search(session, lead, search_id)
+    s = lead_search(session, lead, search_id)
     if s.created_by == "lead":
         raise PermissionDenied(
             "The lead saved this search on the website; only they can change its criteria."
@@ -137,7 +138,7 @@ def update_saved_search(
 def set_alerts(session: Session, user: User, lead_id, search_id, on: bool) -> SavedSearch:
     """Email alerts / daily updates on or off, without deleting the search."""
     lead = access.get_lead(session, user, lead_id, write=True)
-    s = _search(session, lead, search_id)
+    s = lead_search(session, lead, search_id)
     on = bool(on)
     if s.alerts_enabled == on:
         return s
@@ -158,7 +159,7 @@ def set_alerts(session: Session, user: User, lead_id, search_id, on: bool) -> Sa
 
 def delete_saved_search(session: Session, user: User, lead_id, search_id) -> None:
     lead = access.get_lead(session, user, lead_id, write=True)
-    s = _search(session, lead, search_id)
+    s = lead_search(session, lead, search_id)
     if s.created_by == "lead":
         raise PermissionDenied(
             "The lead saved this search on the website; only they can delete it."

@@ -22,7 +22,11 @@ config = rx.Config(
     redis_lock_expiration=30_000,
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"),
+            # solid panels: a translucent card or table is a 64 px backdrop blur, redrawn in
+            # every frame that changes anything beneath it (a page of rows: two such layers)
+            theme=rx.theme(
+                accent_color="indigo", gray_color="slate", radius="medium", panel_background="solid"
+            ),
         ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],

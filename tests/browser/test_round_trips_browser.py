@@ -192,3 +192,22 @@ def test_dashboard_agent_and_task_dialog_are_one_round_trip(page, signed_in, eng
     page.get_by_test_id("task-delete").click()
     expect(row).to_have_count(0, timeout=T)
     one_trip(page, frames, "task dialog: delete")
+
+
+# every element with a backdrop filter, its ::before and ::after included
+BACKDROP_FILTERED = """() => [...document.querySelectorAll('*')].flatMap(e =>
+  [null, '::before', '::after'].filter(p => {
+    const f = getComputedStyle(e, p).backdropFilter;
+    return f && f !== 'none';
+  }).map(p => e.tagName + (p || '') + '.' + e.className))"""
+
+
+def test_panels_are_solid_not_a_backdrop_blur(page, signed_in):
+    """A translucent Radix panel is a backdrop blur that software compositing redraws in every
+    frame changing anything beneath it: it made a page change wait ~60 ms for its frame."""
+    signed_in(page, "broker", path="/leads")
+    expect(page.get_by_test_id("lead-row").first).to_be_visible(timeout=T)
+    assert page.evaluate(BACKDROP_FILTERED) == []
+    page.get_by_test_id("lead-name").first.click()
+    expect(page.get_by_test_id("quick-event").first).to_be_visible(timeout=T)
+    assert page.evaluate(BACKDROP_FILTERED) == []

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from leadapp.models import Brokerage, HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import DEFAULT_QUICK_EVENTS, HISTORY_KINDS
-from leadapp.services import access, leads, mail, tags
+from leadapp.services import access, leads, tags
 from leadapp.services.errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
-from leadapp.services.history import add_entry, audit, remove_entry
+from leadapp.services.history import add_entry, audit, message_lead, remove_entry
 from leadapp.services.rows import get_row, id_of
 from leadapp.services.security import hash_password
 from leadapp.services.validation import check_money, clean
@@ -224,20 +224,7 @@ def send_message(session: Session, user: User, lead_id, title: str, body: str) -
         errors["title"] = "This lead is deleted; reactivate it to send a message."
     if errors:
         raise ValidationFailed(errors)
-    entry = add_entry(session, lead, user, "message", title=title, body=body)
-    session.flush()
-    mail.queue(
-        session,
-        brokerage_id=lead.brokerage_id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject=title,
-        body=body,
-        kind="message",
-        created_by_id=user.id,
-        history_entry_id=entry.id,
-    )
-    return entry
+    return message_lead(session, lead, user, title, body)
 
 
 def reset_password(session: Session, user: User, lead_id) -> str:

@@ -19,7 +19,7 @@ from leadapp.models import AccountToken, Brokerage, User, as_utc, utcnow
 
 from . import audit_log, auth, mail, scheduled
 from .errors import ServiceError
-from .rows import matched
+from .rows import spend_link
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.accounts")
@@ -90,13 +90,7 @@ def redeem(session: Session, token, new_password, address: str = "") -> User:
     """Set the password through a link; the link is spent and every session ends."""
     tok, user = _valid(session, token)
     auth.set_password(session, user, str(new_password or "")[:300])
-    # One conditional UPDATE decides a double submit: only one request spends the link.
-    spent = session.execute(
-        sa.update(AccountToken)
-        .where(col(AccountToken.id) == tok.id, col(AccountToken.used_at).is_(None))
-        .values(used_at=utcnow())
-    )
-    if matched(spent) != 1:
+    if not spend_link(session, AccountToken, tok.id):
         raise ServiceError(BAD_LINK)
     auth.end_sessions(session, user.id)
     action = "invite_accepted" if tok.purpose == "invite" else "password_reset"

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import ApiKey, User, utcnow
 
 from . import access, audit_log
-from .errors import ValidationFailed, get_owned
+from .errors import ValidationFailed, get_in_brokerage
 from .security import token_hash
 
 KEY_PREFIX = "lk_"
@@ -76,12 +76,8 @@ def list_keys(session: Session, user: User) -> list[dict]:
 
 def revoke_key(session: Session, user: User, key_id) -> ApiKey:
     access.require_broker(user, "manage API keys")
-    key = get_owned(
-        session,
-        ApiKey,
-        key_id,
-        lambda k: k.brokerage_id == user.brokerage_id,
-        "That API key does not exist.",
+    key = get_in_brokerage(
+        session, ApiKey, key_id, user.brokerage_id, "That API key does not exist."
     )
     if key.revoked_at is None:
         key.revoked_at = utcnow()

@@ -28,7 +28,7 @@ from leadapp.models import (
 
 from . import access
 from .campaigns import MERGE_FIELDS, _render, pull_back, unknown_merge_fields
-from .errors import NotFound, ValidationFailed, get_owned
+from .errors import NotFound, ValidationFailed, get_in_brokerage
 from .validation import clean
 
 MAX_STEPS = 30
@@ -36,12 +36,8 @@ CHANNELS = {"email": "Email", "text": "Text message"}
 
 
 def _campaign(session: Session, user: User, campaign_id) -> Campaign:
-    return get_owned(
-        session,
-        Campaign,
-        campaign_id,
-        lambda c: c.brokerage_id == user.brokerage_id,
-        "That campaign does not exist.",
+    return get_in_brokerage(
+        session, Campaign, campaign_id, user.brokerage_id, "That campaign does not exist."
     )
 
 

@@ -62,3 +62,16 @@ def get_owned(
     if row is None or not owns(row):
         raise NotFound(message)
     return row
+
+
+def get_in_brokerage(
+    session: Session, model: type[T], raw_id: Any, brokerage_id: int | None, message: str
+) -> T:
+    """get_owned for a row that must belong to brokerage `brokerage_id` (else NotFound)."""
+    return get_owned(
+        session,
+        model,
+        raw_id,
+        lambda row: getattr(row, "brokerage_id", None) == brokerage_id,
+        message,
+    )

@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 from leadapp.models import HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
 
-from . import live, rollups, speed
+from . import live, mail, rollups, speed
 
 # The website API key a request acts through: the API sets it for the request's work, so
 # the entries it writes (which have no acting user) name the key.
@@ -54,6 +54,27 @@ def add_entry(
             session, lead.brokerage_id, actor.id, entry.created_at, kind, entry.field
         )
         live.note(session, lead.brokerage_id, lead.assigned_agent_id, "history", lead.id)
+    return entry
+
+
+def message_lead(
+    session: Session, lead: Lead, user: User, subject: str, body: str, title: str = ""
+) -> HistoryEntry:
+    """Email the lead a message from `user`: the history entry `title` (default: the
+    subject) and the queued email that points at it."""
+    entry = add_entry(session, lead, user, "message", title=title or subject, body=body)
+    session.flush()
+    mail.queue(
+        session,
+        brokerage_id=lead.brokerage_id,
+        lead_id=lead.id,
+        to=lead.email,
+        subject=subject,
+        body=body,
+        kind="message",
+        created_by_id=user.id,
+        history_entry_id=entry.id,
+    )
     return entry
 
 

@@ -22,7 +22,7 @@ from leadapp.models import Brokerage, Lead, LeadAccountToken, as_utc, utcnow
 
 from . import mail, passwords, throttle
 from .errors import ServiceError, ValidationFailed
-from .rows import matched
+from .rows import spend_link
 from .security import hash_password, new_token, token_hash, verify_password
 from .validation import check_email
 
@@ -149,12 +149,7 @@ def reset(session: Session, brokerage_id: int, token, new) -> Lead:
     if tok.used_at is not None or as_utc(tok.expires_at) <= utcnow():
         raise ServiceError(BAD_LINK)
     passwords.check(new, lead.email)
-    spent = session.execute(
-        sa.update(LeadAccountToken)
-        .where(col(LeadAccountToken.id) == tok.id, col(LeadAccountToken.used_at).is_(None))
-        .values(used_at=utcnow())
-    )
-    if matched(spent) != 1:
+    if not spend_link(session, LeadAccountToken, tok.id):
         raise ServiceError(BAD_LINK)
     lead.website_password_hash = hash_password(new)
     session.add(lead)

@@ -6,6 +6,7 @@ and the dashboard roll-ups stay in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -48,25 +49,23 @@ def _derived(lead: Lead) -> None:
 
 def _check_extra(data: dict, errors: dict) -> dict:
     out = {}
-    if "extra_emails" in data:
-        emails = []
-        for i, raw in enumerate(data.get("extra_emails") or []):
-            try:
-                if e := check_optional_email(raw):
-                    emails.append(e)
-            except ValueError as exc:
-                errors[f"extra_emails.{i}"] = str(exc)
-        out["extra_emails"] = emails[:10]
-    if "extra_phones" in data:
-        phones = []
-        for i, raw in enumerate(data.get("extra_phones") or []):
-            try:
-                if p := check_phone(raw):
-                    phones.append(p)
-            except ValueError as exc:
-                errors[f"extra_phones.{i}"] = str(exc)
-        out["extra_phones"] = phones[:10]
+    for key, check in (("extra_emails", check_optional_email), ("extra_phones", check_phone)):
+        if key in data:
+            out[key] = _checked_list(data.get(key), key, check, errors)
     return out
+
+
+def _checked_list(raws, key: str, check: Callable[[Any], str], errors: dict) -> list[str]:
+    """The first 10 non-empty values of the list field `key` as `check` cleans them; a bad
+    value's message goes to errors["<key>.<index>"]."""
+    values = []
+    for i, raw in enumerate(raws or []):
+        try:
+            if value := check(raw):
+                values.append(value)
+        except ValueError as exc:
+            errors[f"{key}.{i}"] = str(exc)
+    return values[:10]
 
 
 def create_lead(

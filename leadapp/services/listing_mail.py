@@ -26,10 +26,10 @@ from leadapp.models import Brokerage, Listing, ListingSent, User, utcnow
 from leadapp.models.enums import LISTING_STATUSES, PROPERTY_TYPES
 from leadapp.models.timefmt import local, zone
 
-from . import access, mail, mail_render
+from . import access, mail_render
 from .daily_alerts import price_text
 from .errors import NotFound, ServiceError, ValidationFailed
-from .history import add_entry
+from .history import add_entry, message_lead
 from .lead_page.types import ListingBrief, SheetListing, SheetPage
 
 MAX_LISTINGS = 20
@@ -79,21 +79,7 @@ def email_listings(session: Session, user: User, lead_id, listing_ids, note: str
         if len(listings) == 1
         else f"{len(listings)} listings for you"
     )
-    entry = add_entry(
-        session, lead, user, "message", title=f"Listings emailed: {subject}", body=body
-    )
-    session.flush()
-    mail.queue(
-        session,
-        brokerage_id=lead.brokerage_id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject=subject,
-        body=body,
-        kind="message",
-        created_by_id=user.id,
-        history_entry_id=entry.id,
-    )
+    message_lead(session, lead, user, subject, body, title=f"Listings emailed: {subject}")
     for li in listings:
         session.add(
             ListingSent(

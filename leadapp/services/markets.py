@@ -17,19 +17,15 @@ from leadapp.models import Brokerage, Market, MarketSubscription, User, utcnow
 from leadapp.models.enums import MARKET_REPORT_TYPES
 
 from . import access, market_reports
-from .errors import ServiceError, ValidationFailed, get_owned
+from .errors import ServiceError, ValidationFailed, get_in_brokerage
 from .lead_organizer import CRITERIA_KEYS, check_criteria
 from .lead_page import criteria_text
 from .validation import clean
 
 
 def _market(session: Session, user: User, market_id) -> Market:
-    return get_owned(
-        session,
-        Market,
-        market_id,
-        lambda m: m.brokerage_id == user.brokerage_id,
-        "That market does not exist.",
+    return get_in_brokerage(
+        session, Market, market_id, user.brokerage_id, "That market does not exist."
     )
 
 

@@ -16,9 +16,15 @@ from sqlmodel import Session, col, select
 from leadapp.models import Favorite, Lead, Listing, SavedSearch, User
 
 from . import access
-from .errors import NotFound, ValidationFailed, get_owned
+from .errors import NotFound, ValidationFailed
 from .history import audit
-from .lead_organizer import CRITERIA_KEYS, check_criteria, lead_search
+from .lead_organizer import (
+    CRITERIA_KEYS,
+    check_criteria,
+    lead_favorite,
+    lead_search,
+    remove_search,
+)
 from .lead_page import criteria_text
 from .lead_subscriptions import recount
 from .validation import clean
@@ -128,24 +134,12 @@ def update_search(session: Session, user: User, lead_id, search_id, body) -> dic
 def delete_search(session: Session, user: User, lead_id, search_id) -> None:
     lead = _lead(session, user, lead_id)
     s = lead_search(session, lead, search_id)
-    audit(
-        session,
-        lead,
-        None,
-        "saved_search",
-        s.name or criteria_text(s.criteria),
-        None,
-        title="Saved search deleted on the website",
-    )
-    session.delete(s)
-    recount(session, lead)
+    remove_search(session, lead, None, s, "Saved search deleted on the website")
 
 
 def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
     lead = _lead(session, user, lead_id)
-    f = get_owned(
-        session, Favorite, fav_id, lambda f: f.lead_id == lead.id, "That favourite does not exist."
-    )
+    f = lead_favorite(session, lead, fav_id)
     li = session.get(Listing, f.listing_id)
     audit(
         session,

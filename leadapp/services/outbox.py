@@ -18,7 +18,7 @@ from leadapp.models import Lead, OutgoingEmail, User, as_utc
 from leadapp.models.enums import EMAIL_KINDS, EMAIL_STATUSES
 
 from . import access, mail
-from .errors import NotFound, get_owned
+from .errors import NotFound, get_in_brokerage
 
 PAGE_SIZE = 50
 STATUS_FILTERS = {**EMAIL_STATUSES, "opened": "Opened", "clicked": "Clicked"}
@@ -179,12 +179,8 @@ def _row(row: OutgoingEmail, first, last, senders, user: User) -> dict:
 
 
 def _get(session: Session, user: User, email_id) -> OutgoingEmail:
-    row = get_owned(
-        session,
-        OutgoingEmail,
-        email_id,
-        lambda r: r.brokerage_id == user.brokerage_id,
-        "That email does not exist.",
+    row = get_in_brokerage(
+        session, OutgoingEmail, email_id, user.brokerage_id, "That email does not exist."
     )
     if not access.is_broker(user):
         lead = session.get(Lead, row.lead_id) if row.lead_id else None

@@ -1,4 +1,5 @@
-"""Rows by id, the rows a statement changed, a stored row's id and a model's Core table."""
+"""Rows by id, the rows a statement changed, a stored row's id and a model's Core table,
+and spending a one-time link."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import CursorResult, Result
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
+
+from leadapp.models import AccountToken, LeadAccountToken, utcnow
 
 from .errors import NotFound
 
@@ -45,3 +48,16 @@ def stored_ids(ids: Iterable[int | None]) -> list[int]:
     """Ids read back from a key column of stored rows (the model types them `int | None`
     for rows not yet inserted; a stored one is never None)."""
     return [i for i in ids if i is not None]
+
+
+def spend_link(
+    session: Session, model: type[AccountToken] | type[LeadAccountToken], link_id: int | None
+) -> bool:
+    """Mark the one-time link `link_id` used with one conditional UPDATE; False when it was
+    used already (of a double submit, only one request spends the link)."""
+    spent = session.execute(
+        sa.update(model)
+        .where(col(model.id) == link_id, col(model.used_at).is_(None))
+        .values(used_at=utcnow())
+    )
+    return matched(spent) == 1

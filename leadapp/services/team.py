@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Brokerage, Lead, User
 
 from . import access, accounts, audit_log, auth, lead_bulk
-from .errors import Conflict, ServiceError, ValidationFailed, get_owned
+from .errors import Conflict, ServiceError, ValidationFailed, get_in_brokerage
 from .rows import get_row
 from .validation import check_email, check_phone
 
@@ -102,13 +102,7 @@ def create_user(session: Session, brokerage_id: int, values: dict, password_hash
 
 
 def _member(session: Session, actor: User, user_id) -> User:
-    return get_owned(
-        session,
-        User,
-        user_id,
-        lambda u: u.brokerage_id == actor.brokerage_id,
-        "That user does not exist.",
-    )
+    return get_in_brokerage(session, User, user_id, actor.brokerage_id, "That user does not exist.")
 
 
 def _active_brokers(session: Session, brokerage_id: int) -> int:

@@ -321,11 +321,5 @@ def import_file(
     return write_preview(session, user, pv, progress)
 
 
-def preview_file(
-    session: Session,
-    user: User,
-    data: bytes,
-    filename: str = "",
-    max_bytes: int | None = MAX_IMPORT_BYTES,
-) -> Preview:
-    return build_preview(session, user, data, filename, max_bytes)
+# Check a file without writing anything: the preview `import_file` starts from.
+preview_file = build_preview

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session, select
 
 from leadapp.models import (
@@ -20,23 +22,27 @@ from .engine import REACTIVATABLE, _run, _set_field, _update, target_ids
 
 def add_tags(session: Session, user: User, target, names) -> int:
     """L7: apply tags (created as needed)."""
-    names = tags._tag_names(names)
-    if not names:
-        raise ValidationFailed({"tags": "Name at least one tag."})
-    ids = target_ids(session, user, target)
-    session.flush()
-    n = tags.apply_tags(session, user, ids, names)
-    session.expire_all()
-    return n
+    return _change_tags(session, user, target, names, tags.apply_tags)
 
 
 def remove_tags(session: Session, user: User, target, names) -> int:
+    return _change_tags(session, user, target, names, tags.unapply_tags)
+
+
+def _change_tags(
+    session: Session,
+    user: User,
+    target,
+    names,
+    change: Callable[[Session, User, list[int], list[str]], int],
+) -> int:
+    """`change` (apply or unapply) the named tags on the target's leads; how many it changed."""
     names = tags._tag_names(names)
     if not names:
         raise ValidationFailed({"tags": "Name at least one tag."})
     ids = target_ids(session, user, target)
     session.flush()
-    n = tags.unapply_tags(session, user, ids, names)
+    n = change(session, user, ids, names)
     session.expire_all()
     return n
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -33,9 +35,7 @@ def subscribe_campaign(session: Session, user: User, target, campaign_id) -> int
     now = utcnow()
 
     def change(rows: dict) -> list[int]:
-        # a lead who unsubscribed from campaign email is not enrolled again (C5)
-        refused = mail_tracking.refused_lead_ids(session, user.brokerage_id, rows, "campaign")
-        chunk = [i for i in rows if i not in refused]
+        chunk = _not_refused(session, user, rows, "campaign")
         subs = {
             s.lead_id: s
             for s in session.exec(
@@ -70,18 +70,10 @@ def subscribe_campaign(session: Session, user: User, target, campaign_id) -> int
                 .values(status="active", ended_at=None, next_send_at=now)
                 .execution_options(synchronize_session=False)
             )
-        hit = sorted(new + [s.lead_id for s in subs.values() if s.status == "inactive"])
-        if hit:
-            add_audit_rows(
-                session,
-                user,
-                [(i, None, campaign.name) for i in hit],
-                "subscriptions",
-                "Subscribed to a campaign",
-                now,
-            )
-            _recount_subscriptions(session, hit)
-        return hit
+        hit = new + [s.lead_id for s in subs.values() if s.status == "inactive"]
+        return _subscribed(
+            session, user, dict.fromkeys(hit, campaign.name), "Subscribed to a campaign", now
+        )
 
     return _run(session, user, ids, change)
 
@@ -108,8 +100,7 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
     now = utcnow()
 
     def change(rows: dict) -> list[int]:
-        refused = mail_tracking.refused_lead_ids(session, user.brokerage_id, rows, "market_report")
-        chunk = [i for i in rows if i not in refused]
+        chunk = _not_refused(session, user, rows, "market_report")
         have = {
             (s.lead_id, s.report_type): s
             for s in session.exec(
@@ -148,17 +139,38 @@ def subscribe_market(session: Session, user: User, target, market_id, report_typ
                 .values(active=True, deactivated_at=None)
                 .execution_options(synchronize_session=False)
             )
-        hit = sorted(added)
-        if hit:
-            add_audit_rows(
-                session,
-                user,
-                [(i, None, f"{market.name}: {', '.join(added[i])}") for i in hit],
-                "subscriptions",
-                "Subscribed to market reports",
-                now,
-            )
-            _recount_subscriptions(session, hit)
-        return hit
+        return _subscribed(
+            session,
+            user,
+            {i: f"{market.name}: {', '.join(names)}" for i, names in added.items()},
+            "Subscribed to market reports",
+            now,
+        )
 
     return _run(session, user, ids, change)
+
+
+def _not_refused(session: Session, user: User, rows: dict, kind: str) -> list[int]:
+    """The leads of `rows` to enrol: a lead who unsubscribed from `kind` email is not
+    enrolled again (C5)."""
+    refused = mail_tracking.refused_lead_ids(session, user.brokerage_id, rows, kind)
+    return [i for i in rows if i not in refused]
+
+
+def _subscribed(
+    session: Session, user: User, subscribed: dict[int, str], title: str, now: datetime
+) -> list[int]:
+    """The history entry `title` of each lead just subscribed (new value: what to, from
+    `subscribed`) and their recounted subscriptions; the lead ids, ascending."""
+    hit = sorted(subscribed)
+    if hit:
+        add_audit_rows(
+            session,
+            user,
+            [(i, None, subscribed[i]) for i in hit],
+            "subscriptions",
+            title,
+            now,
+        )
+        _recount_subscriptions(session, hit)
+    return hit

@@ -18,13 +18,14 @@ searches and email updates), `favorites`. Callers import from here.
 from __future__ import annotations
 
 from .criteria import CRITERIA_KEYS, SEARCH_PAGE, check_criteria, search_listings
-from .favorites import FAVORITE_SORTS, add_favorite, delete_favorite, favorites
+from .favorites import FAVORITE_SORTS, add_favorite, delete_favorite, favorites, lead_favorite
 from .searches import (
     MAX_SEND,
     add_saved_search,
     delete_saved_search,
     email_updates,
     lead_search,
+    remove_search,
     saved_searches,
     send_all_now,
     set_alerts,
@@ -32,7 +33,6 @@ from .searches import (
 )
 
 __all__ = [
-    "lead_search",
     "CRITERIA_KEYS",
     "FAVORITE_SORTS",
     "MAX_SEND",
@@ -44,6 +44,9 @@ __all__ = [
     "delete_saved_search",
     "email_updates",
     "favorites",
+    "lead_favorite",
+    "lead_search",
+    "remove_search",
     "saved_searches",
     "search_listings",
     "send_all_now",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from leadapp.models import Favorite, Listing, User
+from leadapp.models import Favorite, Lead, Listing, User
 
 from .. import access
 from ..errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
@@ -76,11 +76,16 @@ def add_favorite(session: Session, user: User, lead_id, listing_id) -> Favorite:
     return f
 
 
-def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
-    lead = access.get_lead(session, user, lead_id, write=True)
-    f = get_owned(
+def lead_favorite(session: Session, lead: Lead, fav_id) -> Favorite:
+    """The lead's favourite `fav_id` (NotFound for a bad id or another lead's)."""
+    return get_owned(
         session, Favorite, fav_id, lambda f: f.lead_id == lead.id, "That favourite does not exist."
     )
+
+
+def delete_favorite(session: Session, user: User, lead_id, fav_id) -> None:
+    lead = access.get_lead(session, user, lead_id, write=True)
+    f = lead_favorite(session, lead, fav_id)
     if f.created_by == "lead":
         raise PermissionDenied(
             "The lead saved this listing on the website; only they can remove it."

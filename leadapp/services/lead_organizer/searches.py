@@ -164,14 +164,21 @@ def delete_saved_search(session: Session, user: User, lead_id, search_id) -> Non
         raise PermissionDenied(
             "The lead saved this search on the website; only they can delete it."
         )
+    remove_search(session, lead, user, s, "Saved search deleted")
+
+
+def remove_search(
+    session: Session, lead: Lead, actor: User | None, s: SavedSearch, title: str
+) -> None:
+    """Delete the lead's saved search `s`: its history entry `title`, then the lead's counts."""
     audit(
         session,
         lead,
-        user,
+        actor,
         "saved_search",
         s.name or criteria_text(s.criteria),
         None,
-        title="Saved search deleted",
+        title=title,
     )
     session.delete(s)
     recount(session, lead)

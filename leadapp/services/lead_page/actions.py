@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from leadapp.models import Brokerage, HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import DEFAULT_QUICK_EVENTS, HISTORY_KINDS
-from leadapp.services import access, leads, mail, tags
+from leadapp.services import access, leads, tags
 from leadapp.services.errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
-from leadapp.services.history import add_entry, audit, remove_entry
+from leadapp.services.history import add_entry, audit, message_lead, remove_entry
 from leadapp.services.rows import get_row, id_of
 from leadapp.services.security import hash_password
 from leadapp.services.validation import check_money, clean
@@ -185,6 +185,21 @@ def set_entry_details(
     return entry
 
 
+def _entry_errors(title: str, body: str, no_body: str, no_title: str = "") -> dict[str, str]:
+    """A written entry's errors: the body is required (`no_body`), the title only with a
+    `no_title` message; at most 200 characters of title and 20,000 of body."""
+    errors = {}
+    if no_title and not title:
+        errors["title"] = no_title
+    elif len(title) > 200:
+        errors["title"] = "The title has at most 200 characters."
+    if not body:
+        errors["body"] = no_body
+    elif len(body) > 20000:
+        errors["body"] = "At most 20,000 characters."
+    return errors
+
+
 def add_note(
     session: Session, user: User, lead_id, kind: str, title: str, body: str
 ) -> HistoryEntry:
@@ -193,13 +208,7 @@ def add_note(
     if kind not in ("note", "call"):
         raise ValidationFailed({"kind": "Choose a note or a phone call."})
     title, body = clean(title), clean(body)
-    errors = {}
-    if len(title) > 200:
-        errors["title"] = "The title has at most 200 characters."
-    if not body:
-        errors["body"] = "Write what the note or call was about."
-    elif len(body) > 20000:
-        errors["body"] = "At most 20,000 characters."
+    errors = _entry_errors(title, body, "Write what the note or call was about.")
     if errors:
         raise ValidationFailed(errors)
     entry = add_entry(session, lead, user, kind, title=title or HISTORY_KINDS[kind], body=body)
@@ -211,33 +220,12 @@ def send_message(session: Session, user: User, lead_id, title: str, body: str) -
     """P11: stored in the history and delivered through the outgoing-mail table."""
     lead = access.get_lead(session, user, lead_id, write=True)
     title, body = clean(title), clean(body)
-    errors = {}
-    if not title:
-        errors["title"] = "Give the message a title."
-    elif len(title) > 200:
-        errors["title"] = "The title has at most 200 characters."
-    if not body:
-        errors["body"] = "Write the message."
-    elif len(body) > 20000:
-        errors["body"] = "At most 20,000 characters."
+    errors = _entry_errors(title, body, "Write the message.", "Give the message a title.")
     if lead.status == "deleted":
         errors["title"] = "This lead is deleted; reactivate it to send a message."
     if errors:
         raise ValidationFailed(errors)
-    entry = add_entry(session, lead, user, "message", title=title, body=body)
-    session.flush()
-    mail.queue(
-        session,
-        brokerage_id=lead.brokerage_id,
-        lead_id=lead.id,
-        to=lead.email,
-        subject=title,
-        body=body,
-        kind="message",
-        created_by_id=user.id,
-        history_entry_id=entry.id,
-    )
-    return entry
+    return message_lead(session, lead, user, title, body)
 
 
 def reset_password(session: Session, user: User, lead_id) -> str:

@@ -18,7 +18,7 @@ from leadapp.models import (
 from leadapp.models.enums import MARKET_REPORT_TYPES
 
 from .. import access, mail_tracking
-from ..errors import ServiceError, ValidationFailed, get_owned
+from ..errors import ServiceError, ValidationFailed, get_in_brokerage, get_owned
 from ..history import audit
 from ..rows import get_row, id_of
 from .count import recount
@@ -29,12 +29,8 @@ _Sub = TypeVar("_Sub", MarketSubscription, CampaignSubscription)
 def subscribe_market(session: Session, user: User, lead_id, market_id, report_types) -> list[str]:
     """Add (pick a market; all three report types preselected) — one row per chosen type."""
     lead = access.get_lead(session, user, lead_id, write=True)
-    market = get_owned(
-        session,
-        Market,
-        market_id,
-        lambda m: m.brokerage_id == lead.brokerage_id,
-        "That market does not exist.",
+    market = get_in_brokerage(
+        session, Market, market_id, lead.brokerage_id, "That market does not exist."
     )
     if market.archived_at is not None:
         raise ServiceError(f"{market.name} is archived; it takes no new subscribers.")
@@ -120,12 +116,8 @@ def deactivate_market(session: Session, user: User, lead_id, sub_id) -> None:
 
 def subscribe_campaign(session: Session, user: User, lead_id, campaign_id) -> None:
     lead = access.get_lead(session, user, lead_id, write=True)
-    campaign = get_owned(
-        session,
-        Campaign,
-        campaign_id,
-        lambda c: c.brokerage_id == lead.brokerage_id,
-        "That campaign does not exist.",
+    campaign = get_in_brokerage(
+        session, Campaign, campaign_id, lead.brokerage_id, "That campaign does not exist."
     )
     if not campaign.active:
         raise ServiceError(f"The campaign {campaign.name} is switched off.")

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import AgentGroupMember, RoutingSettings, User
 
 from .. import access
-from ..errors import ValidationFailed, get_owned
+from ..errors import ValidationFailed, get_in_brokerage
 from ..rows import id_of
 
 MAX_RULES, MAX_GROUPS, MAX_LIST = 100, 50, 50
@@ -49,12 +49,8 @@ def agents_of(session: Session, user: User) -> dict[int, User]:
 
 def owned(session: Session, user: User, model, row_id, what: str):
     """The brokerage's row of `model` by an id from the client (NotFound otherwise)."""
-    return get_owned(
-        session,
-        model,
-        row_id,
-        lambda r: r.brokerage_id == user.brokerage_id,
-        f"That {what} does not exist.",
+    return get_in_brokerage(
+        session, model, row_id, user.brokerage_id, f"That {what} does not exist."
     )
 
 

@@ -26,6 +26,16 @@ from .common import (
 )
 
 
+def _active_agent(
+    data: dict, key: str, users: dict[int, User], errors: dict, message: str
+) -> int | None:
+    """The id in `data[key]`; `message` is its error unless it names an active agent."""
+    agent_id = int_of(data.get(key), key, errors, 1)
+    if agent_id not in users or not users[agent_id].is_active:
+        errors[key] = message
+    return agent_id
+
+
 def save_rule(session: Session, user: User, data: dict) -> RoutingRule:
     """Create (no id) or change a rule."""
     errors, name = start_save(user, data, "rule")
@@ -59,9 +69,9 @@ def save_rule(session: Session, user: User, data: dict) -> RoutingRule:
     if target not in TARGETS:
         errors["target"] = "Choose where matching leads go: an agent, a group or the pool."
     elif target == "agent":
-        agent_id = int_of(data.get("agent_id"), "agent_id", errors, 1)
-        if agent_id not in users or not users[agent_id].is_active:
-            errors["agent_id"] = "Choose an active agent for this rule."
+        agent_id = _active_agent(
+            data, "agent_id", users, errors, "Choose an active agent for this rule."
+        )
     elif target in ("round_robin", "claim"):
         group_id = int_of(data.get("group_id"), "group_id", errors, 1)
         if group_id is None or group_id not in groups:
@@ -76,9 +86,9 @@ def save_rule(session: Session, user: User, data: dict) -> RoutingRule:
     if fallback not in FALLBACKS:
         errors["fallback"] = "Choose a fallback: the default, an agent, a group or the pool."
     elif fallback == "agent":
-        fb_agent = int_of(data.get("fallback_agent_id"), "fallback_agent_id", errors, 1)
-        if fb_agent not in users or not users[fb_agent].is_active:
-            errors["fallback_agent_id"] = "Choose an active agent as the fallback."
+        fb_agent = _active_agent(
+            data, "fallback_agent_id", users, errors, "Choose an active agent as the fallback."
+        )
     elif fallback == "group":
         fb_group = int_of(data.get("fallback_group_id"), "fallback_group_id", errors, 1)
         if fb_group is None or fb_group not in groups or not active_members(session, fb_group):

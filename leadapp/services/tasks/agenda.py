@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Brokerage, Task, User, as_utc, utcnow
 from leadapp.models.enums import EVENT_KINDS
 from leadapp.services import access
-from leadapp.services.errors import get_owned
+from leadapp.services.errors import get_in_brokerage
 
 from .clock import day_bounds
 from .view import _row_context, task_row
@@ -42,12 +42,8 @@ def todays_agenda(session: Session, user: User, now: datetime | None = None, age
     now = as_utc(now or utcnow())
     owner = user
     if agent_id not in (None, "", 0, "0") and access.is_broker(user):
-        owner = get_owned(
-            session,
-            User,
-            agent_id,
-            lambda a: a.brokerage_id == user.brokerage_id,
-            "That agent does not exist.",
+        owner = get_in_brokerage(
+            session, User, agent_id, user.brokerage_id, "That agent does not exist."
         )
     owner_id = owner.id
     # the day of the person whose agenda it is (a broker looking at an agent: the agent's day)

@@ -15,7 +15,7 @@ from leadapp.models.enums import TASK_KINDS
 from leadapp.models.timefmt import user_zone
 from leadapp.services import access
 from leadapp.services.access import task_visibility
-from leadapp.services.errors import get_owned
+from leadapp.services.errors import get_in_brokerage
 from leadapp.services.rows import table_of
 
 from .clock import _Clock, day_bounds
@@ -96,12 +96,8 @@ def _owner_clause(session: Session, user: User, f: TaskFilters):
         return col(Task.owner_id) == user.id
     if f.agent == "all":
         return None
-    agent = get_owned(
-        session,
-        User,
-        f.agent,
-        lambda a: a.brokerage_id == user.brokerage_id,
-        "That agent does not exist.",
+    agent = get_in_brokerage(
+        session, User, f.agent, user.brokerage_id, "That agent does not exist."
     )
     return col(Task.owner_id) == agent.id
 

@@ -3,7 +3,7 @@
 import pytest
 
 from leadapp.models import User
-from leadapp.services.errors import MAX_ROW_ID, NotFound, get_owned
+from leadapp.services.errors import MAX_ROW_ID, NotFound, get_in_brokerage, get_owned
 
 MESSAGE = "That user does not exist."
 
@@ -60,3 +60,10 @@ def test_someone_elses_row_is_not_found_like_a_missing_one(session, org, other_o
     assert str(got.value) == "Nope."
     assert seen == [other_org.agent]  # owns saw the row and refused it
     assert get_owned(session, User, other_org.agent.id, _of(other_org), "Nope.") is other_org.agent
+
+
+def test_get_in_brokerage_finds_only_that_brokerages_rows(session, org, other_org):
+    assert get_in_brokerage(session, User, org.agent.id, org.brokerage.id, MESSAGE) is org.agent
+    with pytest.raises(NotFound) as got:
+        get_in_brokerage(session, User, other_org.agent.id, org.brokerage.id, MESSAGE)
+    assert str(got.value) == MESSAGE

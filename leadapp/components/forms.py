@@ -29,6 +29,13 @@ def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Com
     )
 
 
+def field_stack(label: Any, *children: Any, label_size: str = "2", **props: Any) -> rx.Component:
+    """A field's label over its control (and any hint or error line), close together."""
+    return rx.vstack(
+        rx.text(label, size=label_size, weight="medium"), *children, spacing="1", **props
+    )
+
+
 def labelled(
     label: str,
     control: rx.Component,
@@ -40,12 +47,12 @@ def labelled(
     label_size: str = "2",
 ) -> rx.Component:
     """A field: its label above the control, an optional grey hint, then its error line."""
-    return rx.vstack(
-        rx.text(label, size=label_size, weight="medium"),
+    return field_stack(
+        label,
         control,
         *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
         field_error(errors, key, error_testid),
-        spacing="1",
+        label_size=label_size,
         width="100%",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import field_stack
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
@@ -76,21 +77,21 @@ def _select(
     items = [rx.select.item(text, value=val) for val, text in options or []]
     if dynamic is not None:
         items.append(rx.foreach(dynamic, lambda o: rx.select.item(o[1], value=o[0])))
-    return column(
-        rx.text(label, size="2", weight="medium"),
+    return field_stack(
+        label,
         rx.select.root(
             rx.select.trigger(width="100%", data_testid=testid),
             rx.select.content(*items),
             value=value,
             on_change=lambda v: S.set_filter(key, v),
         ),
-        spacing="1",
+        width="100%",
     )
 
 
 def _lead_filter() -> rx.Component:
-    return column(
-        rx.text("Lead", size="2", weight="medium"),
+    return field_stack(
+        "Lead",
         rx.cond(
             S.filters.contains("lead"),
             rx.hstack(
@@ -132,7 +133,7 @@ def _lead_filter() -> rx.Component:
                 width="100%",
             ),
         ),
-        spacing="1",
+        width="100%",
     )
 
 

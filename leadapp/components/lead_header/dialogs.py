@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import labelled, lead_type_options
+from leadapp.components.forms import field_stack, labelled, lead_type_options
 from leadapp.components.ui import (
     confirm_buttons,
     confirm_dialog,
@@ -64,8 +64,8 @@ def edit_dialog() -> rx.Component:
                 _input("Birthday", "birthday", "date"),
                 _input("Transaction anniversary", "anniversary", "date"),
             ),
-            rx.vstack(
-                rx.text("Type", size="1", weight="medium"),
+            field_stack(
+                "Type",
                 rx.el.select(
                     *lead_type_options(),
                     name="lead_type",
@@ -79,7 +79,7 @@ def edit_dialog() -> rx.Component:
                     data_testid="form-lead_type",
                 ),
                 field_error(LeadState.form_errors, "lead_type"),
-                spacing="1",
+                label_size="1",
             ),
             rx.text("Sales info", weight="bold", size="2"),
             grid(

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import labelled, table_header
+from leadapp.components.forms import field_stack, labelled, table_header
 from leadapp.components.ui import (
-    column,
     dialog,
     end_row,
     ghost_button,
@@ -106,8 +105,8 @@ def search_dialog() -> rx.Component:
             PropertySearch.run_search,
             rx.grid(
                 inp("City", "city", "e.g. Berkeley"),
-                column(
-                    rx.text("For", size="1", weight="medium"),
+                field_stack(
+                    "For",
                     rx.el.select(
                         rx.el.option("Sale", value="sale"),
                         rx.el.option("Rent", value="rent"),
@@ -116,10 +115,11 @@ def search_dialog() -> rx.Component:
                         style=sel_style,
                         data_testid="ps-transaction",
                     ),
-                    spacing="1",
+                    label_size="1",
+                    width="100%",
                 ),
-                column(
-                    rx.text("Property type", size="1", weight="medium"),
+                field_stack(
+                    "Property type",
                     rx.el.select(
                         rx.foreach(
                             PROPERTY_CHOICES,
@@ -130,7 +130,8 @@ def search_dialog() -> rx.Component:
                         style=sel_style,
                         data_testid="ps-property_type",
                     ),
-                    spacing="1",
+                    label_size="1",
+                    width="100%",
                 ),
                 inp("Min price", "min_price", "$"),
                 inp("Max price", "max_price", "$"),

@@ -137,26 +137,27 @@ def _lead_filter() -> rx.Component:
     )
 
 
+def _date_filter(name: str, key_suffix: str) -> rx.Component:
+    """One end of the due-date range, showing the filter in the URL (`key_suffix` keeps the
+    two inputs' keys apart when both dates are the same)."""
+    value = S.filters.get(name, "")
+    return rx.input(
+        type="date",
+        name=name,
+        default_value=value,
+        key=value + key_suffix,
+        data_testid=f"filter-{name}",
+    )
+
+
 def _range_filter() -> rx.Component:
     return stack_form(
         S.apply_range,
         rx.text("Due between", size="2", weight="medium"),
         inline(
-            rx.input(
-                type="date",
-                name="from",
-                default_value=S.filters.get("from", ""),
-                key=S.filters.get("from", "") + "f",
-                data_testid="filter-from",
-            ),
+            _date_filter("from", "f"),
             rx.text("and", size="2"),
-            rx.input(
-                type="date",
-                name="to",
-                default_value=S.filters.get("to", ""),
-                key=S.filters.get("to", "") + "t",
-                data_testid="filter-to",
-            ),
+            _date_filter("to", "t"),
             wrap="wrap",
         ),
         soft_button("Apply dates", testid="filter-range-apply", type="submit"),

@@ -1,4 +1,5 @@
-"""Shared pieces of the Marketing pages (markets, campaigns): the tab links, form fields."""
+"""Shared pieces of the Marketing pages (markets, campaigns): the tab links, form fields,
+the previewed email's body."""
 
 from __future__ import annotations
 
@@ -56,3 +57,8 @@ def native_select(name: str, value, options, testid: str) -> rx.Component:
         style=SEL_STYLE,
         data_testid=testid,
     )
+
+
+def email_text(body) -> rx.Component:
+    """A previewed email's plain-text body, its line breaks kept."""
+    return rx.el.pre(body, style={"white_space": "pre-wrap", "font_size": "13px"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import data_table, field_error, table_header
-from leadapp.components.marketing import SEL_STYLE, marketing_tabs
+from leadapp.components.marketing import SEL_STYLE, email_text, marketing_tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
@@ -285,10 +285,7 @@ def _detail() -> rx.Component:
             rx.card(
                 rx.text("To: ", C.preview_out["to"], size="2"),
                 rx.text("Subject: ", C.preview_out["subject"], weight="bold", size="2"),
-                rx.el.pre(
-                    C.preview_out["body"],
-                    style={"white_space": "pre-wrap", "font_size": "13px"},
-                ),
+                email_text(C.preview_out["body"]),
                 width="100%",
                 data_testid="preview-out",
             ),

@@ -1,5 +1,5 @@
 """Small builders the forms, settings sections and tables share: a labelled field with its
-error line, an input that shows a loaded value, a table's header row."""
+error line, an input that shows a loaded value, a date-range filter's ends, a table's header row."""
 
 from __future__ import annotations
 
@@ -66,6 +66,16 @@ def loaded_input(name: str, value: Var[str] | str, **props: Any) -> rx.Component
 def loaded_text_area(name: str, value: Var[str] | str, rows: str) -> rx.Component:
     """The text-area form of `loaded_input`."""
     return rx.text_area(name=name, default_value=value, key=value, rows=rows, width="100%")
+
+
+def filter_date(filters: dict[str, str], name: str, key_suffix: str, testid: str) -> rx.Component:
+    """One end of a date-range filter: a date input showing the filter's value (`filters`: the
+    state's name → value), keyed on it so that a new view shows it; `key_suffix` keeps the two
+    ends' keys apart when both dates are the same."""
+    value = filters.get(name, "")
+    return rx.input(
+        type="date", name=name, default_value=value, key=value + key_suffix, data_testid=testid
+    )
 
 
 def table_header(*names: str) -> rx.Component:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import field_stack
+from leadapp.components.forms import field_stack, filter_date
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
@@ -137,27 +137,14 @@ def _lead_filter() -> rx.Component:
     )
 
 
-def _date_filter(name: str, key_suffix: str) -> rx.Component:
-    """One end of the due-date range, showing the filter in the URL (`key_suffix` keeps the
-    two inputs' keys apart when both dates are the same)."""
-    value = S.filters.get(name, "")
-    return rx.input(
-        type="date",
-        name=name,
-        default_value=value,
-        key=value + key_suffix,
-        data_testid=f"filter-{name}",
-    )
-
-
 def _range_filter() -> rx.Component:
     return stack_form(
         S.apply_range,
         rx.text("Due between", size="2", weight="medium"),
         inline(
-            _date_filter("from", "f"),
+            filter_date(S.filters, "from", "f", "filter-from"),
             rx.text("and", size="2"),
-            _date_filter("to", "t"),
+            filter_date(S.filters, "to", "t", "filter-to"),
             wrap="wrap",
         ),
         soft_button("Apply dates", testid="filter-range-apply", type="submit"),

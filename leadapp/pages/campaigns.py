@@ -104,21 +104,23 @@ def _list() -> rx.Component:
 
 
 def _step_editor(s, i) -> rx.Component:
+    def bound(key: str) -> dict:
+        """The props that show this step's `key` in a control and write its edits back."""
+        return {"value": s[key], "on_change": lambda v: C.set_step(i, key, v)}
+
     return card_stack(
         wide_row(
             rx.text("Step ", (i + 1).to(str), weight="bold"),
             rx.el.select(
                 rx.el.option("Email", value="email"),
                 rx.el.option("Text message", value="text"),
-                value=s["channel"],
-                on_change=lambda v: C.set_step(i, "channel", v),
+                **bound("channel"),
                 style=SEL_STYLE | {"width": "160px"},
                 data_testid="step-channel",
             ),
             rx.text("after", size="2"),
             rx.input(
-                value=s["delay_days"],
-                on_change=lambda v: C.set_step(i, "delay_days", v),
+                **bound("delay_days"),
                 width="70px",
                 data_testid="step-delay",
             ),
@@ -136,15 +138,13 @@ def _step_editor(s, i) -> rx.Component:
         ),
         rx.input(
             placeholder="Subject",
-            value=s["subject"],
-            on_change=lambda v: C.set_step(i, "subject", v),
+            **bound("subject"),
             width="100%",
             data_testid="step-subject",
         ),
         rx.text_area(
             placeholder="Message",
-            value=s["body"],
-            on_change=lambda v: C.set_step(i, "body", v),
+            **bound("body"),
             rows="4",
             width="100%",
             data_testid="step-body",

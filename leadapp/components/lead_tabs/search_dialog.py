@@ -88,6 +88,17 @@ def search_dialog() -> rx.Component:
         return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")
 
     sel_style = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
+
+    def sel(label, name, *options):
+        control = rx.el.select(
+            *options,
+            name=name,
+            default_value=PropertySearch.ps_form[name],
+            style=sel_style,
+            data_testid=f"ps-{name}",
+        )
+        return field_stack(label, control, label_size="1", width="100%")
+
     title = rx.cond(
         PropertySearch.ps_mode == "search",
         rx.cond(
@@ -105,33 +116,18 @@ def search_dialog() -> rx.Component:
             PropertySearch.run_search,
             rx.grid(
                 inp("City", "city", "e.g. Berkeley"),
-                field_stack(
+                sel(
                     "For",
-                    rx.el.select(
-                        rx.el.option("Sale", value="sale"),
-                        rx.el.option("Rent", value="rent"),
-                        name="transaction",
-                        default_value=PropertySearch.ps_form["transaction"],
-                        style=sel_style,
-                        data_testid="ps-transaction",
-                    ),
-                    label_size="1",
-                    width="100%",
+                    "transaction",
+                    rx.el.option("Sale", value="sale"),
+                    rx.el.option("Rent", value="rent"),
                 ),
-                field_stack(
+                sel(
                     "Property type",
-                    rx.el.select(
-                        rx.foreach(
-                            PROPERTY_CHOICES,
-                            lambda p: rx.el.option(p["label"], value=p["code"]),
-                        ),
-                        name="property_type",
-                        default_value=PropertySearch.ps_form["property_type"],
-                        style=sel_style,
-                        data_testid="ps-property_type",
+                    "property_type",
+                    rx.foreach(
+                        PROPERTY_CHOICES, lambda p: rx.el.option(p["label"], value=p["code"])
                     ),
-                    label_size="1",
-                    width="100%",
                 ),
                 inp("Min price", "min_price", "$"),
                 inp("Max price", "max_price", "$"),

@@ -16,6 +16,16 @@ from leadapp.models.enums import LEAD_TYPES
 # the checker sees the plain type it is declared with; these builders take either.
 Errors: TypeAlias = ObjectVar[dict[str, str]] | dict[str, str]
 
+# A native select (rx.el.select) that sits with the Radix inputs: full width, the surface colour.
+SELECT_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
+# The lead forms' native select, with the inputs' grey border (its width left to the caller).
+BORDERED_SELECT_STYLE = {
+    "padding": "6px",
+    "border_radius": "6px",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-surface)",
+}
+
 
 def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Component:
     """The red message under a field while the state's `errors` (field → message) has `key`."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import labelled
+from leadapp.components.forms import SELECT_STYLE, labelled
 from leadapp.components.ui import inline
 from leadapp.state.base import AuthState
-
-SEL_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
 
 
 def marketing_tabs(current: str) -> rx.Component:
@@ -54,7 +52,7 @@ def native_select(name: str, value, options, testid: str) -> rx.Component:
         options,
         name=name,
         default_value=value,
-        style=SEL_STYLE,
+        style=SELECT_STYLE,
         data_testid=testid,
     )
 

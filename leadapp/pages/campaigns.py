@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import data_table, field_error, table_header
-from leadapp.components.marketing import SEL_STYLE, email_text, marketing_tabs
+from leadapp.components.forms import SELECT_STYLE, data_table, field_error, table_header
+from leadapp.components.marketing import email_text, marketing_tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
@@ -115,7 +115,7 @@ def _step_editor(s, i) -> rx.Component:
                 rx.el.option("Email", value="email"),
                 rx.el.option("Text message", value="text"),
                 **bound("channel"),
-                style=SEL_STYLE | {"width": "160px"},
+                style=SELECT_STYLE | {"width": "160px"},
                 data_testid="step-channel",
             ),
             rx.text("after", size="2"),
@@ -262,7 +262,7 @@ def _detail() -> rx.Component:
                 rx.foreach(C.lead_choices, lambda c: rx.el.option(c["name"], value=c["id"])),
                 value=C.preview_lead,
                 on_change=C.set_preview_lead,
-                style=SEL_STYLE | {"width": "320px"},
+                style=SELECT_STYLE | {"width": "320px"},
                 data_testid="preview-lead",
             ),
             rx.el.select(
@@ -274,7 +274,7 @@ def _detail() -> rx.Component:
                 ),
                 value=C.preview_step,
                 on_change=C.set_preview_step,
-                style=SEL_STYLE | {"width": "120px"},
+                style=SELECT_STYLE | {"width": "120px"},
                 data_testid="preview-step",
             ),
             rx.button("Preview", size="2", on_click=C.preview, data_testid="campaign-preview"),

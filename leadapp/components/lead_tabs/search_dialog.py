@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import field_stack, labelled, table_header
+from leadapp.components.forms import SELECT_STYLE, field_stack, labelled, table_header
 from leadapp.components.ui import (
     dialog,
     end_row,
@@ -87,14 +87,12 @@ def search_dialog() -> rx.Component:
         errors = PropertySearch.ps_errors
         return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")
 
-    sel_style = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
-
     def sel(label, name, *options):
         control = rx.el.select(
             *options,
             name=name,
             default_value=PropertySearch.ps_form[name],
-            style=sel_style,
+            style=SELECT_STYLE,
             data_testid=f"ps-{name}",
         )
         return field_stack(label, control, label_size="1", width="100%")

@@ -88,6 +88,11 @@ def filter_date(filters: dict[str, str], name: str, key_suffix: str, testid: str
     )
 
 
+def chosen_lead(name: Any, testid: str) -> rx.Component:
+    """The lead a lead picker holds: its name in a soft badge after the person icon."""
+    return rx.badge(rx.icon("user", size=13), name, size="2", variant="soft", data_testid=testid)
+
+
 def table_header(*names: str) -> rx.Component:
     return rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in names]))
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button, field_error, field_stack, labelled
+from leadapp.components.forms import (
+    cancel_button,
+    chosen_lead,
+    field_error,
+    field_stack,
+    labelled,
+)
 from leadapp.components.ui import end_row, icon_action, icon_text_button, muted, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
@@ -45,13 +51,7 @@ def _lead_picker() -> rx.Component:
         rx.cond(
             S.lead_id > 0,
             rx.hstack(
-                rx.badge(
-                    rx.icon("user", size=13),
-                    S.lead_name,
-                    size="2",
-                    variant="soft",
-                    data_testid="task-lead-chosen",
-                ),
+                chosen_lead(S.lead_name, "task-lead-chosen"),
                 rx.cond(
                     ~S.lead_locked,
                     icon_action("x", "Remove lead", S.clear_lead, variant="ghost", type="button"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import field_stack, filter_date
+from leadapp.components.forms import chosen_lead, field_stack, filter_date
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
@@ -95,13 +95,7 @@ def _lead_filter() -> rx.Component:
         rx.cond(
             S.filters.contains("lead"),
             rx.hstack(
-                rx.badge(
-                    rx.icon("user", size=13),
-                    S.filter_lead_name,
-                    size="2",
-                    variant="soft",
-                    data_testid="filter-lead-chosen",
-                ),
+                chosen_lead(S.filter_lead_name, "filter-lead-chosen"),
                 rx.icon_button(
                     rx.icon("x", size=14),
                     size="1",

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import (
-    BORDERED_SELECT_STYLE,
-    field_error,
-    labelled,
-    lead_type_options,
-)
+from leadapp.components.forms import BORDERED_SELECT_STYLE, field_error, labelled, lead_type_options
 from leadapp.components.ui import column, dialog, footed_form, icon_text_button
 from leadapp.state.leads import LeadListState as S
 

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import (
-    cancel_button,
-    chosen_lead,
-    field_error,
-    field_stack,
-    labelled,
-)
+from leadapp.components.forms import cancel_button, chosen_lead, field_error, field_stack, labelled
 from leadapp.components.ui import end_row, icon_action, icon_text_button, muted, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S

@@ -6,13 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.forms import (
-    cancel_button,
-    data_table,
-    field_stack,
-    form_footer,
-    labelled,
-)
+from leadapp.components.forms import cancel_button, data_table, field_stack, form_footer, labelled
 from leadapp.components.ui import (
     card_stack,
     end_row,

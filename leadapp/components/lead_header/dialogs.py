@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import (
-    BORDERED_SELECT_STYLE,
-    field_stack,
-    labelled,
-    lead_type_options,
-)
+from leadapp.components.forms import BORDERED_SELECT_STYLE, field_stack, labelled, lead_type_options
 from leadapp.components.ui import (
     confirm_buttons,
     confirm_dialog,

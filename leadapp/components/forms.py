@@ -1,5 +1,5 @@
 """Small builders the forms, settings sections and tables share: a labelled field with its
-error line, an input that shows a loaded value, a table's header row."""
+error line, an input that shows a loaded value, a date-range filter's ends, a table's header row."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ from leadapp.models.enums import LEAD_TYPES
 # the checker sees the plain type it is declared with; these builders take either.
 Errors: TypeAlias = ObjectVar[dict[str, str]] | dict[str, str]
 
+# A native select (rx.el.select) that sits with the Radix inputs: full width, the surface colour.
+SELECT_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
+# The lead forms' native select, with the inputs' grey border (its width left to the caller).
+BORDERED_SELECT_STYLE = {
+    "padding": "6px",
+    "border_radius": "6px",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-surface)",
+}
+
 
 def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Component:
     """The red message under a field while the state's `errors` (field → message) has `key`."""
@@ -26,6 +36,13 @@ def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Com
         rx.text(message, size="1", color_scheme="red", data_testid=testid)
         if testid
         else rx.text(message, size="1", color_scheme="red"),
+    )
+
+
+def field_stack(label: Any, *children: Any, label_size: str = "2", **props: Any) -> rx.Component:
+    """A field's label over its control (and any hint or error line), close together."""
+    return rx.vstack(
+        rx.text(label, size=label_size, weight="medium"), *children, spacing="1", **props
     )
 
 
@@ -40,12 +57,12 @@ def labelled(
     label_size: str = "2",
 ) -> rx.Component:
     """A field: its label above the control, an optional grey hint, then its error line."""
-    return rx.vstack(
-        rx.text(label, size=label_size, weight="medium"),
+    return field_stack(
+        label,
         control,
         *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
         field_error(errors, key, error_testid),
-        spacing="1",
+        label_size=label_size,
         width="100%",
     )
 
@@ -59,6 +76,21 @@ def loaded_input(name: str, value: Var[str] | str, **props: Any) -> rx.Component
 def loaded_text_area(name: str, value: Var[str] | str, rows: str) -> rx.Component:
     """The text-area form of `loaded_input`."""
     return rx.text_area(name=name, default_value=value, key=value, rows=rows, width="100%")
+
+
+def filter_date(filters: dict[str, str], name: str, key_suffix: str, testid: str) -> rx.Component:
+    """One end of a date-range filter: a date input showing the filter's value (`filters`: the
+    state's name → value), keyed on it so that a new view shows it; `key_suffix` keeps the two
+    ends' keys apart when both dates are the same."""
+    value = filters.get(name, "")
+    return rx.input(
+        type="date", name=name, default_value=value, key=value + key_suffix, data_testid=testid
+    )
+
+
+def chosen_lead(name: Any, testid: str) -> rx.Component:
+    """The lead a lead picker holds: its name in a soft badge after the person icon."""
+    return rx.badge(rx.icon("user", size=13), name, size="2", variant="soft", data_testid=testid)
 
 
 def table_header(*names: str) -> rx.Component:

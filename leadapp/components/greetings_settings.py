@@ -17,6 +17,15 @@ def _err(key: str) -> rx.Component:
     return field_error(G.errors, key, f"greet-error-{key}")
 
 
+def _hour(label: str, name: str, value) -> rx.Component:
+    """An hour-of-day field (0-23) with its error line."""
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium"),
+        rx.input(name=name, default_value=value, width="90px"),
+        _err(name),
+    )
+
+
 def _kind(key: str, label: str, on, subject, body, set_on) -> rx.Component:
     return column(
         rx.hstack(
@@ -41,16 +50,8 @@ def greetings_section() -> rx.Component:
             " brokerage's time zone; daily email alerts from saved searches from theirs."
         ),
         rx.hstack(
-            rx.vstack(
-                rx.text("Greetings hour (0-23)", size="1", weight="medium"),
-                rx.input(name="hour", default_value=G.hour, width="90px"),
-                _err("hour"),
-            ),
-            rx.vstack(
-                rx.text("Email alerts hour (0-23)", size="1", weight="medium"),
-                rx.input(name="alert_hour", default_value=G.alert_hour, width="90px"),
-                _err("alert_hour"),
-            ),
+            _hour("Greetings hour (0-23)", "hour", G.hour),
+            _hour("Email alerts hour (0-23)", "alert_hour", G.alert_hour),
             spacing="4",
         ),
         _kind(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import field_error, labelled, lead_type_options
+from leadapp.components.forms import BORDERED_SELECT_STYLE, field_error, labelled, lead_type_options
 from leadapp.components.ui import column, dialog, footed_form, icon_text_button
 from leadapp.state.leads import LeadListState as S
 
@@ -42,21 +42,12 @@ def _select(label: str, name: str, *options: rx.Component) -> rx.Component:
         *options,
         name=name,
         default_value=S.add_form.get(name, "").to(str),
-        style=_SELECT_STYLE,
+        style=BORDERED_SELECT_STYLE | {"width": "100%"},
         data_testid=f"add-{name}",
     )
     return labelled(
         label, control, S.add_errors, name, error_testid=f"add-error-{name}", label_size="1"
     )
-
-
-_SELECT_STYLE = {
-    "padding": "6px",
-    "border_radius": "6px",
-    "border": "1px solid var(--gray-7)",
-    "background": "var(--color-surface)",
-    "width": "100%",
-}
 
 
 def _consent() -> rx.Component:

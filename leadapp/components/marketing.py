@@ -1,14 +1,13 @@
-"""Shared pieces of the Marketing pages (markets, campaigns): the tab links, form fields."""
+"""Shared pieces of the Marketing pages (markets, campaigns): the tab links, form fields,
+the previewed email's body."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import labelled
+from leadapp.components.forms import SELECT_STYLE, labelled
 from leadapp.components.ui import inline
 from leadapp.state.base import AuthState
-
-SEL_STYLE = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
 
 
 def marketing_tabs(current: str) -> rx.Component:
@@ -53,6 +52,11 @@ def native_select(name: str, value, options, testid: str) -> rx.Component:
         options,
         name=name,
         default_value=value,
-        style=SEL_STYLE,
+        style=SELECT_STYLE,
         data_testid=testid,
     )
+
+
+def email_text(body) -> rx.Component:
+    """A previewed email's plain-text body, its line breaks kept."""
+    return rx.el.pre(body, style={"white_space": "pre-wrap", "font_size": "13px"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import filter_date
 from leadapp.components.ui import column, end_row, gray_button, inline, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
@@ -31,27 +32,15 @@ def _select(key: str, label: str, options: dict[str, str]) -> rx.Component:
     )
 
 
-def _date(name: str, key_suffix: str) -> rx.Component:
-    """One end of the date range, keyed on the filter so that a new view shows it."""
-    value = S.filters.get(name, "")
-    return rx.input(
-        type="date",
-        name=name,
-        default_value=value,
-        key=value + key_suffix,
-        data_testid=f"outbox-{name}",
-    )
-
-
 def filter_bar() -> rx.Component:
     return rx.flex(
         _select("kind", "Kind", EMAIL_KINDS),
         _select("status", "Status", STATUS_FILTERS),
         rx.form(
             inline(
-                _date("from", "f"),
+                filter_date(S.filters, "from", "f", "outbox-from"),
                 muted("to"),
-                _date("to", "t"),
+                filter_date(S.filters, "to", "t", "outbox-to"),
                 rx.button("Apply", type="submit", variant="soft", data_testid="outbox-apply"),
             ),
             on_submit=S.apply_range,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button, field_error, labelled
-from leadapp.components.ui import column, end_row, icon_action, icon_text_button, muted, stack_form
+from leadapp.components.forms import cancel_button, chosen_lead, field_error, field_stack, labelled
+from leadapp.components.ui import end_row, icon_action, icon_text_button, muted, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
 
@@ -24,8 +24,8 @@ def _field(label: str, control: rx.Component, field: str) -> rx.Component:
 
 def _when(label, type_: str, name: str, value, testid: str) -> rx.Component:
     """The date or the time of the task, half the row."""
-    return rx.vstack(
-        _label(label),
+    return field_stack(
+        label,
         rx.input(
             type=type_,
             name=name,
@@ -35,28 +35,17 @@ def _when(label, type_: str, name: str, value, testid: str) -> rx.Component:
             key=S.task_id.to(str) + value,
         ),
         _error(name),
-        spacing="1",
         flex="1",
     )
 
 
-def _label(text: str) -> rx.Component:
-    return rx.text(text, size="2", weight="medium")
-
-
 def _lead_picker() -> rx.Component:
-    return column(
-        _label("Lead (optional)"),
+    return field_stack(
+        "Lead (optional)",
         rx.cond(
             S.lead_id > 0,
             rx.hstack(
-                rx.badge(
-                    rx.icon("user", size=13),
-                    S.lead_name,
-                    size="2",
-                    variant="soft",
-                    data_testid="task-lead-chosen",
-                ),
+                chosen_lead(S.lead_name, "task-lead-chosen"),
                 rx.cond(
                     ~S.lead_locked,
                     icon_action("x", "Remove lead", S.clear_lead, variant="ghost", type="button"),
@@ -99,7 +88,7 @@ def _lead_picker() -> rx.Component:
                 width="100%",
             ),
         ),
-        spacing="1",
+        width="100%",
     )
 
 
@@ -122,8 +111,8 @@ def task_dialog() -> rx.Component:
                     ),
                     "title",
                 ),
-                column(
-                    _label("Kind"),
+                field_stack(
+                    "Kind",
                     rx.segmented_control.root(
                         *[
                             rx.segmented_control.item(label, value=k)
@@ -147,7 +136,7 @@ def task_dialog() -> rx.Component:
                             size="1",
                         ),
                     ),
-                    spacing="1",
+                    width="100%",
                 ),
                 rx.hstack(
                     _when(

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button, data_table, form_footer, labelled
+from leadapp.components.forms import cancel_button, data_table, field_stack, form_footer, labelled
 from leadapp.components.ui import (
     card_stack,
     end_row,
@@ -42,15 +42,14 @@ def _add_dialog() -> rx.Component:
                 TeamState.add_user,
                 _input("Name", "name", required=True),
                 _input("Email", "email", type="email", required=True),
-                rx.vstack(
-                    rx.text("Role", size="2", weight="medium"),
+                field_stack(
+                    "Role",
                     rx.select(
                         ["agent", "broker"],
                         name="role",
                         default_value="agent",
                         data_testid="team-role",
                     ),
-                    spacing="1",
                 ),
                 rx.hstack(
                     _input("Agent ID (blank: one is made)", "agent_code"),

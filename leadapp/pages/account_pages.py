@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
+from leadapp.components.forms import field_stack
 from leadapp.components.ui import muted, notice, stack_form, wide_submit
 from leadapp.state.account_pages import (
     FORGOT_ANSWER,
@@ -26,15 +27,14 @@ def setup_page() -> rx.Component:
             SetupState.submit,
             rx.heading("Brokerage", size="3"),
             auth_field("Brokerage name", "brokerage_name", e, required=True),
-            rx.vstack(
-                rx.text("Time zone", size="2", weight="medium"),
+            field_stack(
+                "Time zone",
                 rx.select(
                     SetupState.timezones,
                     value=SetupState.setup_timezone,
                     on_change=SetupState.set_setup_timezone,
                     data_testid="setup-timezone",
                 ),
-                spacing="1",
             ),
             auth_field(
                 "Primary email (notices go here)", "primary_email", e, "email", required=True

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import data_table, field_error, table_header
-from leadapp.components.marketing import SEL_STYLE, marketing_tabs
+from leadapp.components.forms import SELECT_STYLE, data_table, field_error, table_header
+from leadapp.components.marketing import email_text, marketing_tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
@@ -104,21 +104,23 @@ def _list() -> rx.Component:
 
 
 def _step_editor(s, i) -> rx.Component:
+    def bound(key: str) -> dict:
+        """The props that show this step's `key` in a control and write its edits back."""
+        return {"value": s[key], "on_change": lambda v: C.set_step(i, key, v)}
+
     return card_stack(
         wide_row(
             rx.text("Step ", (i + 1).to(str), weight="bold"),
             rx.el.select(
                 rx.el.option("Email", value="email"),
                 rx.el.option("Text message", value="text"),
-                value=s["channel"],
-                on_change=lambda v: C.set_step(i, "channel", v),
-                style=SEL_STYLE | {"width": "160px"},
+                **bound("channel"),
+                style=SELECT_STYLE | {"width": "160px"},
                 data_testid="step-channel",
             ),
             rx.text("after", size="2"),
             rx.input(
-                value=s["delay_days"],
-                on_change=lambda v: C.set_step(i, "delay_days", v),
+                **bound("delay_days"),
                 width="70px",
                 data_testid="step-delay",
             ),
@@ -136,15 +138,13 @@ def _step_editor(s, i) -> rx.Component:
         ),
         rx.input(
             placeholder="Subject",
-            value=s["subject"],
-            on_change=lambda v: C.set_step(i, "subject", v),
+            **bound("subject"),
             width="100%",
             data_testid="step-subject",
         ),
         rx.text_area(
             placeholder="Message",
-            value=s["body"],
-            on_change=lambda v: C.set_step(i, "body", v),
+            **bound("body"),
             rows="4",
             width="100%",
             data_testid="step-body",
@@ -262,7 +262,7 @@ def _detail() -> rx.Component:
                 rx.foreach(C.lead_choices, lambda c: rx.el.option(c["name"], value=c["id"])),
                 value=C.preview_lead,
                 on_change=C.set_preview_lead,
-                style=SEL_STYLE | {"width": "320px"},
+                style=SELECT_STYLE | {"width": "320px"},
                 data_testid="preview-lead",
             ),
             rx.el.select(
@@ -274,7 +274,7 @@ def _detail() -> rx.Component:
                 ),
                 value=C.preview_step,
                 on_change=C.set_preview_step,
-                style=SEL_STYLE | {"width": "120px"},
+                style=SELECT_STYLE | {"width": "120px"},
                 data_testid="preview-step",
             ),
             rx.button("Preview", size="2", on_click=C.preview, data_testid="campaign-preview"),
@@ -285,10 +285,7 @@ def _detail() -> rx.Component:
             rx.card(
                 rx.text("To: ", C.preview_out["to"], size="2"),
                 rx.text("Subject: ", C.preview_out["subject"], weight="bold", size="2"),
-                rx.el.pre(
-                    C.preview_out["body"],
-                    style={"white_space": "pre-wrap", "font_size": "13px"},
-                ),
+                email_text(C.preview_out["body"]),
                 width="100%",
                 data_testid="preview-out",
             ),

@@ -9,11 +9,12 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components import lead_header as h
+from leadapp.components.display import icon_link
 from leadapp.components.lead_tabs import tabs
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import lead_tasks_panel
-from leadapp.components.ui import column, inline, notice
+from leadapp.components.ui import column, notice
 from leadapp.state.lead import LeadState
 from leadapp.state.todo import LeadTasksState
 
@@ -27,11 +28,7 @@ def lead_view() -> rx.Component:
             rx.cond(
                 LeadState.lead.length() > 0,
                 column(
-                    rx.link(
-                        inline(rx.icon("arrow-left", size=14), rx.text("All leads"), spacing="1"),
-                        href="/leads",
-                        size="2",
-                    ),
+                    icon_link("arrow-left", "All leads", "/leads"),
                     h.header(),
                     rx.grid(
                         # P9/P17: the to-do panel: every owner's tasks on the lead,

@@ -8,7 +8,13 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import data_table
-from leadapp.components.marketing import field, marketing_tabs, native_select, text_input
+from leadapp.components.marketing import (
+    email_text,
+    field,
+    marketing_tabs,
+    native_select,
+    text_input,
+)
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import column, icon_text_button, inline, muted, soft_button, stack_form
 from leadapp.state.base import AuthState
@@ -130,10 +136,7 @@ def _preview() -> rx.Component:
                     lambda p: rx.card(
                         rx.text(p["label"], weight="bold", size="2"),
                         rx.text("Subject: ", p["subject"], size="2"),
-                        rx.el.pre(
-                            p["body"],
-                            style={"white_space": "pre-wrap", "font_size": "13px"},
-                        ),
+                        email_text(p["body"]),
                         width="100%",
                         data_testid="report-preview",
                     ),

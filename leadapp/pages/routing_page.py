@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import field_error, labelled, table_header
+from leadapp.components.forms import field_error, field_stack, labelled, table_header
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
@@ -96,8 +96,8 @@ def _rules() -> rx.Component:
                 width="100%",
             ),
             rx.grid(
-                rx.vstack(
-                    rx.text("Goes to", size="1", weight="medium"),
+                field_stack(
+                    "Goes to",
                     rx.select.root(
                         rx.select.trigger(data_testid="rule-target"),
                         rx.select.content(
@@ -107,13 +107,13 @@ def _rules() -> rx.Component:
                         on_change=RoutingState.set_target,
                     ),
                     _err("target"),
-                    spacing="1",
+                    label_size="1",
                 ),
                 _people("agent_id", RoutingState.agents, "Agent (one agent)"),
                 _people("group_id", RoutingState.groups, "Group"),
                 _input("claim_minutes", "Minutes to claim", "10"),
-                rx.vstack(
-                    rx.text("Fallback", size="1", weight="medium"),
+                field_stack(
+                    "Fallback",
                     rx.select.root(
                         rx.select.trigger(data_testid="rule-fallback"),
                         rx.select.content(
@@ -125,7 +125,7 @@ def _rules() -> rx.Component:
                         on_change=RoutingState.set_fallback,
                     ),
                     _err("fallback"),
-                    spacing="1",
+                    label_size="1",
                 ),
                 _people("fallback_agent_id", RoutingState.agents, "Fallback agent"),
                 _people("fallback_group_id", RoutingState.groups, "Fallback group"),

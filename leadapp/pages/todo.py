@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import chosen_lead, field_stack, filter_date
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
@@ -76,31 +77,25 @@ def _select(
     items = [rx.select.item(text, value=val) for val, text in options or []]
     if dynamic is not None:
         items.append(rx.foreach(dynamic, lambda o: rx.select.item(o[1], value=o[0])))
-    return column(
-        rx.text(label, size="2", weight="medium"),
+    return field_stack(
+        label,
         rx.select.root(
             rx.select.trigger(width="100%", data_testid=testid),
             rx.select.content(*items),
             value=value,
             on_change=lambda v: S.set_filter(key, v),
         ),
-        spacing="1",
+        width="100%",
     )
 
 
 def _lead_filter() -> rx.Component:
-    return column(
-        rx.text("Lead", size="2", weight="medium"),
+    return field_stack(
+        "Lead",
         rx.cond(
             S.filters.contains("lead"),
             rx.hstack(
-                rx.badge(
-                    rx.icon("user", size=13),
-                    S.filter_lead_name,
-                    size="2",
-                    variant="soft",
-                    data_testid="filter-lead-chosen",
-                ),
+                chosen_lead(S.filter_lead_name, "filter-lead-chosen"),
                 rx.icon_button(
                     rx.icon("x", size=14),
                     size="1",
@@ -132,7 +127,7 @@ def _lead_filter() -> rx.Component:
                 width="100%",
             ),
         ),
-        spacing="1",
+        width="100%",
     )
 
 
@@ -141,21 +136,9 @@ def _range_filter() -> rx.Component:
         S.apply_range,
         rx.text("Due between", size="2", weight="medium"),
         inline(
-            rx.input(
-                type="date",
-                name="from",
-                default_value=S.filters.get("from", ""),
-                key=S.filters.get("from", "") + "f",
-                data_testid="filter-from",
-            ),
+            filter_date(S.filters, "from", "f", "filter-from"),
             rx.text("and", size="2"),
-            rx.input(
-                type="date",
-                name="to",
-                default_value=S.filters.get("to", ""),
-                key=S.filters.get("to", "") + "t",
-                data_testid="filter-to",
-            ),
+            filter_date(S.filters, "to", "t", "filter-to"),
             wrap="wrap",
         ),
         soft_button("Apply dates", testid="filter-range-apply", type="submit"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import cancel_button, form_footer
+from leadapp.components.forms import SELECT_STYLE, cancel_button, form_footer
 from leadapp.components.ui import action_link, column, dialog, inline, muted, rows_or, stack_form
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ConsentEditor as C
@@ -102,11 +102,7 @@ def consent_dialog() -> rx.Component:
                     ),
                     name="method",
                     default_value="",
-                    style={
-                        "padding": "6px",
-                        "width": "100%",
-                        "background": "var(--color-surface)",
-                    },
+                    style=SELECT_STYLE,
                     data_testid="consent-method",
                 ),
                 field_error(C.consent_errors, "consent_method"),

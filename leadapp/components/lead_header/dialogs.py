@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import labelled, lead_type_options
+from leadapp.components.forms import BORDERED_SELECT_STYLE, field_stack, labelled, lead_type_options
 from leadapp.components.ui import (
     confirm_buttons,
     confirm_dialog,
@@ -64,22 +64,17 @@ def edit_dialog() -> rx.Component:
                 _input("Birthday", "birthday", "date"),
                 _input("Transaction anniversary", "anniversary", "date"),
             ),
-            rx.vstack(
-                rx.text("Type", size="1", weight="medium"),
+            field_stack(
+                "Type",
                 rx.el.select(
                     *lead_type_options(),
                     name="lead_type",
                     default_value=LeadState.form["lead_type"],
-                    style={
-                        "padding": "6px",
-                        "border_radius": "6px",
-                        "border": "1px solid var(--gray-7)",
-                        "background": "var(--color-surface)",
-                    },
+                    style=BORDERED_SELECT_STYLE,
                     data_testid="form-lead_type",
                 ),
                 field_error(LeadState.form_errors, "lead_type"),
-                spacing="1",
+                label_size="1",
             ),
             rx.text("Sales info", weight="bold", size="2"),
             grid(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.display import icon_link
 from leadapp.components.ui import (
     card_stack,
     column,
@@ -231,30 +232,10 @@ def header() -> rx.Component:
                 ),
                 muted(LeadState.rating_summary, size="1", data_testid="rating-reason"),
                 inline(
-                    rx.link(
-                        rx.hstack(
-                            rx.icon("mail", size=14),
-                            rx.text(L("email")),
-                            spacing="1",
-                            align="center",
-                        ),
-                        href="mailto:" + L("email"),
-                        size="2",
-                        data_testid="mailto",
-                    ),
+                    icon_link("mail", L("email"), "mailto:" + L("email"), data_testid="mailto"),
                     rx.cond(
                         L("phone") != "",
-                        rx.link(
-                            rx.hstack(
-                                rx.icon("phone", size=14),
-                                rx.text(L("phone")),
-                                spacing="1",
-                                align="center",
-                            ),
-                            href="tel:" + L("phone"),
-                            size="2",
-                            data_testid="tel",
-                        ),
+                        icon_link("phone", L("phone"), "tel:" + L("phone"), data_testid="tel"),
                     ),
                     _assign(),
                     wrap="wrap",

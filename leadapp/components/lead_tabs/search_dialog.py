@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.forms import labelled, table_header
+from leadapp.components.forms import SELECT_STYLE, field_stack, labelled, table_header
 from leadapp.components.ui import (
-    column,
     dialog,
     end_row,
     ghost_button,
@@ -88,7 +87,16 @@ def search_dialog() -> rx.Component:
         errors = PropertySearch.ps_errors
         return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")
 
-    sel_style = {"padding": "6px", "width": "100%", "background": "var(--color-surface)"}
+    def sel(label, name, *options):
+        control = rx.el.select(
+            *options,
+            name=name,
+            default_value=PropertySearch.ps_form[name],
+            style=SELECT_STYLE,
+            data_testid=f"ps-{name}",
+        )
+        return field_stack(label, control, label_size="1", width="100%")
+
     title = rx.cond(
         PropertySearch.ps_mode == "search",
         rx.cond(
@@ -106,31 +114,18 @@ def search_dialog() -> rx.Component:
             PropertySearch.run_search,
             rx.grid(
                 inp("City", "city", "e.g. Berkeley"),
-                column(
-                    rx.text("For", size="1", weight="medium"),
-                    rx.el.select(
-                        rx.el.option("Sale", value="sale"),
-                        rx.el.option("Rent", value="rent"),
-                        name="transaction",
-                        default_value=PropertySearch.ps_form["transaction"],
-                        style=sel_style,
-                        data_testid="ps-transaction",
-                    ),
-                    spacing="1",
+                sel(
+                    "For",
+                    "transaction",
+                    rx.el.option("Sale", value="sale"),
+                    rx.el.option("Rent", value="rent"),
                 ),
-                column(
-                    rx.text("Property type", size="1", weight="medium"),
-                    rx.el.select(
-                        rx.foreach(
-                            PROPERTY_CHOICES,
-                            lambda p: rx.el.option(p["label"], value=p["code"]),
-                        ),
-                        name="property_type",
-                        default_value=PropertySearch.ps_form["property_type"],
-                        style=sel_style,
-                        data_testid="ps-property_type",
+                sel(
+                    "Property type",
+                    "property_type",
+                    rx.foreach(
+                        PROPERTY_CHOICES, lambda p: rx.el.option(p["label"], value=p["code"])
                     ),
-                    spacing="1",
                 ),
                 inp("Min price", "min_price", "$"),
                 inp("Max price", "max_price", "$"),

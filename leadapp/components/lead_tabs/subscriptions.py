@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.forms import SELECT_STYLE
 from leadapp.components.ui import (
     action_link,
     card_stack,
@@ -226,7 +227,7 @@ def _choice_select(choices, name: str, testid: str, empty: rx.Component) -> rx.C
             rx.foreach(choices, lambda m: rx.el.option(m["name"], value=m["id"])),
             name=name,
             data_testid=testid,
-            style={"padding": "6px", "width": "100%", "background": "var(--color-surface)"},
+            style=SELECT_STYLE,
         ),
         empty,
     )

@@ -46,8 +46,18 @@ class Lead(SQLModel, table=True):
         # score and status: D4 finds the few leads whose activity just left the window index-only
         sa.Index("ix_lead_b_lastact", "brokerage_id", "last_activity_at", "rating_score", "status"),
         sa.Index("ix_lead_agent_lastact", "assigned_agent_id", "last_activity_at"),
-        sa.Index("ix_lead_b_name", "brokerage_id", "last_name", "first_name"),
-        sa.Index("ix_lead_b_first", "brokerage_id", "first_name"),  # L2 short-prefix search
+        # status and agent: a one- or two-letter search (L2, name and email prefixes) counts
+        # and pages its matches without reading the lead rows (the h13_a migration)
+        sa.Index(
+            "ix_lead_b_name",
+            "brokerage_id",
+            "last_name",
+            "first_name",
+            "status",
+            "assigned_agent_id",
+        ),
+        sa.Index("ix_lead_b_first", "brokerage_id", "first_name", "status", "assigned_agent_id"),
+        sa.Index("ix_lead_b_email", "brokerage_id", "email", "status", "assigned_agent_id"),
         # agent and status: one agent's birthdays today (D4) and this week (D7) index-only
         sa.Index("ix_lead_b_bday", "brokerage_id", "birthday_md", "assigned_agent_id", "status"),
         sa.Index(

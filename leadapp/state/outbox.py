@@ -10,7 +10,7 @@ import reflex as rx
 from leadapp.services import outbox as svc
 from leadapp.services.errors import ServiceError
 
-from .args import int_arg
+from .args import id_arg, int_arg
 from .base import AuthState
 
 FILTER_KEYS = ("kind", "status", "from", "to", "lead", "page")
@@ -84,8 +84,8 @@ class OutboxState(AuthState):
 
     @rx.event
     async def open_email(self, email_id: int):
-        n = int_arg(email_id)
-        if n <= 0:
+        n = id_arg(email_id)
+        if not n:
             return
         try:
             self.email = await self._with_user(svc.open_email, n)
@@ -99,8 +99,8 @@ class OutboxState(AuthState):
 
     @rx.event
     async def retry(self, email_id: int):
-        n = int_arg(email_id)
-        if n <= 0:
+        n = id_arg(email_id)
+        if not n:
             return
         try:
             await self._with_user(svc.retry, n)

@@ -9,7 +9,8 @@ PAGE_ROWS rows, and "Show more" adds the next ones from the rows the server hold
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -62,7 +63,18 @@ def _page_data(session, user, params):
     return data
 
 
-async def search_lead_picker(state: AuthState, query: str):
+class LeadPicker(Protocol):
+    """A state with a lead picker: TaskDialogState, and TodoQuery for the lead filter."""
+
+    lead_query: str
+    lead_results: list[dict]
+
+    async def _with_user(self, fn: Callable, *args, **kwargs) -> Any: ...
+
+    def _fail(self, exc: Exception) -> Any: ...
+
+
+async def search_lead_picker(state: LeadPicker, query: str):
     """A lead picker's search (the task dialog's lead, the lead filter): the typed text
     (80 characters at most) in state.lead_query, the leads it finds in state.lead_results; a
     blank box finds none."""

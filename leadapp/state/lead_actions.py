@@ -101,9 +101,9 @@ class LeadActionsState(AuthState):
         """Run a service call; (result, None) or (None, events for the failure)."""
         try:
             return await self._with_user(fn, *args), None
-        # _fail tells a refusal, an ended session and an unexpected error (which it logs; the
-        # transaction rolled back) apart
         except Exception as exc:
+            # _fail tells a refusal, an ended session and an unexpected error apart (it logs
+            # the last; the transaction rolled back)
             return None, self._fail(exc)
 
     async def _bulk(self, action: str, value: str = ""):

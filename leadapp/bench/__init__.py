@@ -48,23 +48,24 @@ def bench(name: str, order: int = 100):
     return deco
 
 
-def timed(fn: Callable, repeat: int = 1) -> float:
-    """Median wall time of fn() over `repeat` runs, in seconds."""
+def _wall_times(fn: Callable, repeat: int) -> list[float]:
+    """The wall time of each of `repeat` runs of fn(), in seconds."""
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return times
+
+
+def timed(fn: Callable, repeat: int = 1) -> float:
+    """Median wall time of fn() over `repeat` runs, in seconds."""
+    return statistics.median(_wall_times(fn, repeat))
 
 
 def p95(fn: Callable, repeat: int = 20) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    times.sort()
+    """The 95th percentile of fn()'s wall time over `repeat` runs, in seconds."""
+    times = sorted(_wall_times(fn, repeat))
     return times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
 
 

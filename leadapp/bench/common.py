@@ -17,16 +17,9 @@ ACTIVITY_COLUMNS = ("brokerage_id", "lead_id", "kind", "occurred_at", "received_
 def fresh_engine(path, postgres: bool = False):
     """A new SQLite file; with `postgres`, a PostgreSQL database under --db (the ingest
     benches; the others that share this helper stay on SQLite)."""
-    from leadapp import db
-    from leadapp.bench.databases import fresh_database
+    from leadapp.bench.databases import fresh_database, fresh_sqlite
 
-    if postgres:
-        return fresh_database(path)
-    if path.exists():
-        path.unlink()
-    url = f"sqlite:///{path}"
-    db.upgrade(url)
-    return db.make_engine(url)
+    return fresh_database(path) if postgres else fresh_sqlite(path)
 
 
 def bench_org(engine, n_leads: int) -> tuple[int, str]:

@@ -16,7 +16,9 @@ PostgreSQL too under --db.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ACTIVITIES = {100_000: 2_000_000, 1_000_000: 10_000_000}
@@ -63,6 +65,19 @@ def _pg_create(suffix: str, replace: bool = False) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+def fresh_sqlite(path: Path):
+    """An engine on a new, migrated SQLite file `path` (an old one is removed, with its WAL
+    files)."""
+    from leadapp import db
+
+    path = Path(path)
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        p.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    return db.make_engine(url)
+
+
 def fresh_database(path: Path):
     """An empty, migrated database for a bench that builds its own (import, ingest, lead
     page): the SQLite file `path`, replaced; under --db the PostgreSQL database named after
@@ -70,13 +85,9 @@ def fresh_database(path: Path):
     from leadapp import db
 
     path = Path(path)
-    if _PG:
-        url = _pg_create(path.stem, replace=True)
-    else:
-        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            if p.exists():
-                p.unlink()
-        url = f"sqlite:///{path}"
+    if not _PG:
+        return fresh_sqlite(path)
+    url = _pg_create(path.stem, replace=True)
     db.upgrade(url)
     return db.make_engine(url)
 
@@ -107,6 +118,18 @@ def activities_for(leads: int) -> int:
     return ACTIVITIES.get(leads, leads * 2)
 
 
+@contextlib.contextmanager
+def building_sqlite(path: Path) -> Iterator:
+    """An engine on a new, migrated SQLite file beside `path` (`.building.db`) to seed; when the
+    block ends the engine is closed and the file becomes `path`, so a seed cut short leaves
+    no `path` that looks finished."""
+    tmp = path.with_suffix(".building.db")
+    eng = fresh_sqlite(tmp)
+    yield eng
+    eng.dispose()
+    tmp.rename(path)
+
+
 def demo_database(workdir: Path, leads: int, activities: int | None = None):
     """An engine on the seeded demo brokerage of this size."""
     from leadapp import db
@@ -118,18 +141,11 @@ def demo_database(workdir: Path, leads: int, activities: int | None = None):
     path = Path(workdir) / f"demo_{leads}_{activities}.db"
     url = f"sqlite:///{path}"
     if not path.exists():
-        tmp = path.with_suffix(".building.db")
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            if p.exists():
-                p.unlink()
-        db.upgrade(f"sqlite:///{tmp}")
-        eng = db.make_engine(f"sqlite:///{tmp}")
-        t = time.perf_counter()
-        demo_data.load(eng, _plan(leads, activities))
-        with eng.connect() as c:
-            c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        eng.dispose()
-        tmp.rename(path)
+        with building_sqlite(path) as eng:
+            t = time.perf_counter()
+            demo_data.load(eng, _plan(leads, activities))
+            with eng.connect() as c:
+                c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         took = time.perf_counter() - t
         print(f"  seeded {leads:,} leads / {activities:,} activities in {took:.0f} s -> {path}")
     else:

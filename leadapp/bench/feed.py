@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from leadapp.bench import BenchContext, Row, bench, capture_sql, replay_sql
+from leadapp.bench.common import fresh_engine
 
 CITIES = ["Berkeley", "Oakland", "Alameda", "Albany", "Emeryville", "Piedmont"]
 
@@ -50,17 +51,6 @@ def reso_records(n: int, seed: int = 5) -> list[dict]:
     return out
 
 
-def _fresh(workdir: Path, name: str):
-    from leadapp import db
-
-    path = workdir / name
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if p.exists():
-            p.unlink()
-    db.upgrade(f"sqlite:///{path}")
-    return db.make_engine(f"sqlite:///{path}")
-
-
 @bench("listings feed: import 10,000 RESO listings", order=60)
 def feed_import(ctx: BenchContext) -> list[Row]:
     from sqlmodel import Session
@@ -70,7 +60,7 @@ def feed_import(ctx: BenchContext) -> list[Row]:
 
     n = 2000 if ctx.quick else 10_000
     records = reso_records(n)
-    eng = _fresh(ctx.workdir, "feed_app.db")
+    eng = fresh_engine(ctx.workdir / "feed_app.db")
 
     def feed(recs):
         for i in range(0, len(recs), listings_feed.MAX_BATCH):
@@ -91,7 +81,7 @@ def feed_import(ctx: BenchContext) -> list[Row]:
     app2 = time.perf_counter() - t
     eng.dispose()
 
-    raw_eng = _fresh(ctx.workdir, "feed_raw.db")
+    raw_eng = fresh_engine(ctx.workdir / "feed_raw.db")
     rows = []
     now = datetime.now(UTC)
     for i, r in enumerate(records):
@@ -144,18 +134,20 @@ def feed_import(ctx: BenchContext) -> list[Row]:
 
 
 def _seed_alerts(path: Path, leads: int, searches: int, changes: int) -> None:
+    from leadapp.bench.databases import building_sqlite
+
+    with building_sqlite(path) as eng:
+        _fill_alerts(eng, leads, searches, changes)
+
+
+def _fill_alerts(eng, leads: int, searches: int, changes: int) -> None:
+    """A demo brokerage with `searches` saved searches that send alerts and `changes` listings
+    whose price changed in the last day."""
     import json
 
-    from leadapp import db
     from leadapp.models import CommSettings
     from leadapp.services import demo_data
 
-    tmp = path.with_suffix(".building.db")
-    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        if p.exists():
-            p.unlink()
-    db.upgrade(f"sqlite:///{tmp}")
-    eng = db.make_engine(f"sqlite:///{tmp}")
     listings = max(changes * 4, 2000)
     demo_data.load(eng, demo_data.Plan(seed=3, leads=leads, activities=leads, listings=listings))
     rnd = random.Random(4)
@@ -200,8 +192,6 @@ def _seed_alerts(path: Path, leads: int, searches: int, changes: int) -> None:
             [{"brokerage_id": 1, "alert_hour": 0, "greeting_hour": 9, "greetings": {}}],
         )
         conn.exec_driver_sql("ANALYZE")
-    eng.dispose()
-    tmp.rename(path)
 
 
 @bench("daily email alerts: match and queue", order=61)

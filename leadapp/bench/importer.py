@@ -15,6 +15,7 @@ import io
 import time
 
 from leadapp.bench import BenchContext, Row, bench
+from leadapp.bench.common import fresh_engine
 from leadapp.services.importer.columns import template_columns
 
 # The broker's import template, as the import page offers it (I1).
@@ -63,12 +64,6 @@ def make_file(n: int, agent_codes: list[str], market_id: int, campaign_id: int) 
             ]
         )
     return buf.getvalue().encode()
-
-
-def _fresh(path):
-    from leadapp.bench.databases import fresh_database
-
-    return fresh_database(path)  # PostgreSQL under --db
 
 
 def _org(engine):
@@ -145,10 +140,10 @@ def import_vs_raw(ctx: BenchContext) -> list[Row]:
     out = []
     sizes = [100_000] if ctx.quick else [100_000, 1_000_000]
     for n in sizes:
-        app_engine = _fresh(ctx.workdir / "import_app.db")
+        app_engine = fresh_engine(ctx.workdir / "import_app.db", postgres=True)
         broker, codes, market_id, campaign_id = _org(app_engine)
         data = make_file(n, codes, market_id, campaign_id)  # untimed
-        raw_engine = _fresh(ctx.workdir / "import_raw.db")
+        raw_engine = fresh_engine(ctx.workdir / "import_raw.db", postgres=True)
         _org(raw_engine)
         raw_parse = time.perf_counter()
         import pandas as pd

@@ -32,6 +32,26 @@ def _broker_and_agent(engine):
     return broker, agent
 
 
+def _rolled_back(engine, *statements: tuple[str, tuple]):
+    """A raw limit: the statements (sql, parameters) on the driver's cursor, each result
+    fetched, in a transaction rolled back so every repetition changes the same leads."""
+
+    def raw():
+        conn = engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            for sql, params in statements:
+                cur.execute(sql, params)
+                if cur.description is not None:
+                    cur.fetchall()
+            cur.close()
+        finally:
+            conn.rollback()
+            conn.close()
+
+    return raw
+
+
 def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
     from sqlmodel import Session, col, select
 
@@ -53,39 +73,31 @@ def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
         return app
 
     def run_raw(sets: str, field: str, new_value: str):
-        def raw():
-            conn = engine.raw_connection()
-            try:
-                cur = conn.cursor()
-                cur.execute(
-                    "SELECT coalesce(assigned_agent_id, 0), status, stage, source, "
-                    "active_subscriptions > 0, "
-                    "count(*) FROM lead WHERE brokerage_id = 1 AND source = ? AND status != "
-                    "'deleted' "
-                    "GROUP BY 1, 2, 3, 4, 5",
-                    (FILTER["source"],),
-                )
-                cur.fetchall()
-                cur.execute(
-                    "INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, "
-                    "body, field, "
-                    "old_value, new_value, created_at) SELECT brokerage_id, id, ?, 'audit', "
-                    "'changed', '', ?, "
-                    f"{field}, ?, ? FROM lead WHERE brokerage_id = 1 AND source = ? AND status != "
-                    "'deleted'",
-                    (broker_id, field, new_value, now, FILTER["source"]),
-                )
-                cur.execute(
-                    f"UPDATE lead SET {sets}, updated_at = ? WHERE brokerage_id = 1 AND source = ? "
-                    "AND status != 'deleted'",
-                    (now, FILTER["source"]),
-                )
-                cur.close()
-            finally:
-                conn.rollback()
-                conn.close()
-
-        return raw
+        return _rolled_back(
+            engine,
+            (
+                "SELECT coalesce(assigned_agent_id, 0), status, stage, source, "
+                "active_subscriptions > 0, "
+                "count(*) FROM lead WHERE brokerage_id = 1 AND source = ? AND status != "
+                "'deleted' "
+                "GROUP BY 1, 2, 3, 4, 5",
+                (FILTER["source"],),
+            ),
+            (
+                "INSERT INTO history_entry (brokerage_id, lead_id, actor_id, kind, title, "
+                "body, field, "
+                "old_value, new_value, created_at) SELECT brokerage_id, id, ?, 'audit', "
+                "'changed', '', ?, "
+                f"{field}, ?, ? FROM lead WHERE brokerage_id = 1 AND source = ? AND status != "
+                "'deleted'",
+                (broker_id, field, new_value, now, FILTER["source"]),
+            ),
+            (
+                f"UPDATE lead SET {sets}, updated_at = ? WHERE brokerage_id = 1 AND source = ? "
+                "AND status != 'deleted'",
+                (now, FILTER["source"]),
+            ),
+        )
 
     cases = [
         (
@@ -211,19 +223,14 @@ def _claim_row(engine, leads: int, repeat: int) -> Row:
             pool.claim(s, s.get(User, agent_id), lead_id)
             s.rollback()
 
-    def raw():
-        conn = engine.raw_connection()
-        try:
-            cur = conn.cursor()
-            cur.execute(
-                "UPDATE lead SET assigned_agent_id = ? WHERE id = ? AND brokerage_id = 1 "
-                "AND assigned_agent_id IS NULL",
-                (agent_id, lead_id),
-            )
-            cur.close()
-        finally:
-            conn.rollback()
-            conn.close()
+    raw = _rolled_back(
+        engine,
+        (
+            "UPDATE lead SET assigned_agent_id = ? WHERE id = ? AND brokerage_id = 1 "
+            "AND assigned_agent_id IS NULL",
+            (agent_id, lead_id),
+        ),
+    )
 
     app()
     raw()

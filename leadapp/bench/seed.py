@@ -5,16 +5,7 @@ from __future__ import annotations
 import time
 
 from leadapp.bench import BenchContext, Row, bench
-
-
-def _fresh(path):
-    from leadapp import db
-
-    if path.exists():
-        path.unlink()
-    url = f"sqlite:///{path}"
-    db.upgrade(url)
-    return db.make_engine(url)
+from leadapp.bench.common import fresh_engine
 
 
 @bench("demo data: generate + load", order=1)
@@ -26,14 +17,14 @@ def seed_vs_executemany(ctx: BenchContext) -> list[Row]:
     plan = demo_data.Plan(
         seed=7, leads=leads, activities=leads * 10, listings=min(5000, max(500, leads // 200))
     )
-    app_engine = _fresh(ctx.workdir / "seed_app.db")
+    app_engine = fresh_engine(ctx.workdir / "seed_app.db")
     t = time.perf_counter()
     demo_data.load(app_engine, plan)
     app_s = time.perf_counter() - t
     app_engine.dispose()
 
     rows = list(demo_data.generate(plan))  # untimed: the same rows, materialised
-    raw_engine = _fresh(ctx.workdir / "seed_raw.db")
+    raw_engine = fresh_engine(ctx.workdir / "seed_raw.db")
     t = time.perf_counter()
     with raw_engine.begin() as conn:
         for table, cols, chunk in rows:

@@ -8,23 +8,19 @@ import contextlib
 from sqlmodel import Session
 
 from leadapp.bench import BenchContext, Row, bench, p95
+from leadapp.bench.common import fresh_engine
 
 PASSWORD = "a bench password here"
 
 
 @bench("sign-in (throttled, audited)", order=95)
 def sign_in(ctx: BenchContext) -> list[Row]:
-    from leadapp import db
     from leadapp.models import Brokerage, User
     from leadapp.services import auth
     from leadapp.services.errors import ServiceError
     from leadapp.services.security import hash_password, verify_password
 
-    path = ctx.workdir / "signin_bench.db"
-    path.unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    db.upgrade(url)
-    eng = db.make_engine(url)
+    eng = fresh_engine(ctx.workdir / "signin_bench.db")
     rows = []
     with Session(eng) as s:
         b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=["Called"])

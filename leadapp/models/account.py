@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, set_null_fk, utcnow
 
 
 class AccountToken(SQLModel, table=True):
@@ -19,11 +19,7 @@ class AccountToken(SQLModel, table=True):
     __tablename__ = "account_token"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    user_id: int = cascade_fk("app_user", index=True)
     purpose: str = Field(max_length=8)  # invite | reset
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -37,11 +33,7 @@ class LeadAccountToken(SQLModel, table=True):
     __tablename__ = "lead_account_token"  # pyright: ignore[reportAssignmentType]
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    lead_id: int = cascade_fk("lead", index=True)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
@@ -70,26 +62,11 @@ class AuditEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    brokerage_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("brokerage.id", ondelete="CASCADE"), nullable=True
-        ),
-    )
+    brokerage_id: int | None = cascade_fk("brokerage", nullable=True)
     # The acting user, or the website API key that made the write (both kept by name too,
     # so the log still reads right after a user or key is gone).
-    actor_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
-    api_key_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("api_key.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    actor_id: int | None = set_null_fk("app_user")
+    api_key_id: int | None = set_null_fk("api_key")
     actor_name: str = Field(default="", max_length=200)
     action: str = Field(max_length=32)  # see services/audit_log.ACTIONS
     detail: str = Field(default="", max_length=500)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, set_null_fk, utcnow
 
 
 class Activity(SQLModel, table=True):
@@ -21,21 +21,12 @@ class Activity(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    lead_id: int = cascade_fk("lead")
     kind: str = Field(max_length=24)
     occurred_at: datetime = Field(default_factory=utcnow)
     received_at: datetime = Field(default_factory=utcnow)
     mls_number: str | None = Field(default=None, max_length=32)
-    listing_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("listing.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    listing_id: int | None = set_null_fk("listing")
     criteria: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     details: str = Field(default="", max_length=2000)
     idempotency_key: str | None = Field(default=None, max_length=128)

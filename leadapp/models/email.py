@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, utcnow
 
 
 class OutgoingEmail(SQLModel, table=True):
@@ -25,12 +25,7 @@ class OutgoingEmail(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    lead_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True
-        ),
-    )
+    lead_id: int | None = cascade_fk("lead", nullable=True)
     to_address: str = Field(max_length=320)
     subject: str = Field(max_length=300)
     body: str = Field(default="", max_length=100000)

@@ -19,7 +19,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, json_field, utcnow
 
 CHANGE_KINDS = {
     "new": "New listing",
@@ -38,11 +38,7 @@ class ListingChange(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    listing_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("listing.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    listing_id: int = cascade_fk("listing")
     kind: str = Field(max_length=16)  # see CHANGE_KINDS
     old_value: str = Field(default="", max_length=64)
     new_value: str = Field(default="", max_length=64)
@@ -65,16 +61,8 @@ class AlertItem(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("saved_search_id", "listing_id", name="uq_alert_item"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    saved_search_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("saved_search.id", ondelete="CASCADE"), nullable=False
-        )
-    )
-    listing_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("listing.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    saved_search_id: int = cascade_fk("saved_search")
+    listing_id: int = cascade_fk("listing")
     change_id: int  # the listing's latest change when it was sent
     sent_at: datetime = Field(default_factory=utcnow)
 
@@ -82,32 +70,15 @@ class AlertItem(SQLModel, table=True):
 class AlertEmailSearch(SQLModel, table=True):
     __tablename__ = "alert_email_search"  # pyright: ignore[reportAssignmentType]
 
-    email_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer,
-            sa.ForeignKey("outgoing_email.id", ondelete="CASCADE"),
-            primary_key=True,
-        )
-    )
-    saved_search_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer,
-            sa.ForeignKey("saved_search.id", ondelete="CASCADE"),
-            primary_key=True,
-            index=True,
-        )
-    )
+    email_id: int = cascade_fk("outgoing_email", primary_key=True)
+    saved_search_id: int = cascade_fk("saved_search", primary_key=True, index=True)
 
 
 class CommSettings(SQLModel, table=True):
     __tablename__ = "comm_settings"  # pyright: ignore[reportAssignmentType]
 
-    brokerage_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("brokerage.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    brokerage_id: int = cascade_fk("brokerage", primary_key=True)
     alert_hour: int = 7  # daily email alerts go out at this local hour (P14)
     greeting_hour: int = 9  # greetings at this local hour (C4)
     # {"birthday": {"on": bool, "subject": str, "body": str}, "anniversary": {...}}
-    greetings: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    greetings: dict = json_field(dict)

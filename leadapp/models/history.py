@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, set_null_fk, utcnow
 
 
 class HistoryEntry(SQLModel, table=True):
@@ -32,18 +32,9 @@ class HistoryEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    lead_id: int = cascade_fk("lead")
     # The user who did it (G4); empty for the website or the system.
-    actor_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    actor_id: int | None = set_null_fk("app_user")
     # The website API key that made the change (actor empty), so the history names it.
     api_key_id: int | None = Field(default=None)
     kind: str = Field(max_length=16)  # see enums.HISTORY_KINDS

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, json_field, set_null_fk, utcnow
 
 
 class Lead(SQLModel, table=True):
@@ -111,12 +111,8 @@ class Lead(SQLModel, table=True):
     last_name: str = Field(default="", max_length=100)
     phone: str = Field(default="", max_length=60)  # as typed (may hold an extension)
     phone_digits: str = Field(default="", max_length=20)  # digits only, for search
-    extra_emails: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
-    extra_phones: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
+    extra_emails: list[str] = json_field(list)
+    extra_phones: list[str] = json_field(list)
     street: str = Field(default="", max_length=200)
     city: str = Field(default="", max_length=100)
     state: str = Field(default="", max_length=2)  # two-letter US state / CA province code
@@ -132,12 +128,7 @@ class Lead(SQLModel, table=True):
     priority: str = Field(default="normal", max_length=10)
     source: str = Field(default="", max_length=60)
     texting_consent: bool = Field(default=False)
-    assigned_agent_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    assigned_agent_id: int | None = set_null_fk("app_user")
     # W2: the website account
     website_password_hash: str | None = Field(default=None, max_length=255)
     # P13 sales info
@@ -157,12 +148,7 @@ class Lead(SQLModel, table=True):
     active_subscriptions: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
-    created_by_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    created_by_id: int | None = set_null_fk("app_user")
 
 
 class Tag(SQLModel, table=True):
@@ -178,16 +164,8 @@ class Tag(SQLModel, table=True):
 class LeadTag(SQLModel, table=True):
     __tablename__ = "lead_tag"  # pyright: ignore[reportAssignmentType]
 
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
-    tag_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
-        )
-    )
+    lead_id: int = cascade_fk("lead", primary_key=True)
+    tag_id: int = cascade_fk("tag", primary_key=True, index=True)
 
 
 class RatingCutoff(SQLModel, table=True):
@@ -235,7 +213,7 @@ class ExportLog(SQLModel, table=True):
     user_id: int = Field(foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
     row_count: int = 0
-    filters: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    filters: dict = json_field(dict)
     token_hash: str | None = Field(
         default=None, max_length=64
     )  # sha256 of the one-time download token

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, utcnow
 
 
 class Listing(SQLModel, table=True):
@@ -47,11 +47,7 @@ class ListingSent(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_listing_sent_lead_time", "lead_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    lead_id: int = cascade_fk("lead")
     listing_id: int = Field(foreign_key="listing.id")
     via: str = Field(max_length=16)  # email | showing_sheet
     user_id: int | None = Field(default=None, foreign_key="app_user.id")

@@ -15,17 +15,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, set_null_fk, utcnow
 
 
 class BrokerageMail(SQLModel, table=True):
     __tablename__ = "brokerage_mail"  # pyright: ignore[reportAssignmentType]
 
-    brokerage_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("brokerage.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    brokerage_id: int = cascade_fk("brokerage", primary_key=True)
     # The address every email is sent from; empty = the server's REFLEX_SMTP_FROM.
     sending_address: str = Field(default="", max_length=320)
     # "agent": From shows the lead's agent's name; "brokerage": the brokerage's name.
@@ -52,12 +48,7 @@ class EmailSuppression(SQLModel, table=True):
     address: str = Field(max_length=320)  # lower-case
     # one of enums.UNSUBSCRIBE_KINDS ("all", "campaign", ...) or "bounced"
     kind: str = Field(max_length=16)
-    lead_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="SET NULL"), nullable=True, index=True
-        ),
-    )
+    lead_id: int | None = set_null_fk("lead", index=True)
     reason: str = Field(default="", max_length=500)
     # "one_click" (List-Unsubscribe-Post), "page" (the link's page), "smtp" (a bounce)
     source: str = Field(default="", max_length=16)

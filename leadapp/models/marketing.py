@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, json_field, utcnow
 
 
 class Market(SQLModel, table=True):
@@ -18,7 +18,7 @@ class Market(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id", index=True)
     name: str = Field(max_length=200)
-    criteria: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    criteria: dict = json_field(dict)
     created_at: datetime = Field(default_factory=utcnow)
     report_every_days: int = Field(default=7)  # C1: the reports' schedule (weekly by default)
     archived_at: datetime | None = None  # archived: no new subscriptions, no reports
@@ -32,16 +32,8 @@ class MarketSubscription(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
-        )
-    )
-    market_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("market.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    lead_id: int = cascade_fk("lead")
+    market_id: int = cascade_fk("market")
     report_type: str = Field(max_length=12)  # listing | open_house | market
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -65,11 +57,7 @@ class CampaignStep(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "position", name="uq_campaign_step_pos"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    campaign_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    campaign_id: int = cascade_fk("campaign")
     position: int  # 1, 2, 3 ... the order the lead receives them
     delay_days: int = 0  # days after the previous step (or the enrolment)
     channel: str = Field(default="email", max_length=8)  # email | text
@@ -85,16 +73,8 @@ class CampaignSubscription(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
-        )
-    )
-    campaign_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    lead_id: int = cascade_fk("lead")
+    campaign_id: int = cascade_fk("campaign")
     status: str = Field(default="active", max_length=10)  # active | inactive | completed
     next_position: int = Field(default=1)  # the next step to send
     next_send_at: datetime | None = None

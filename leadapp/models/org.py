@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, json_field, utcnow
 
 
 class Brokerage(SQLModel, table=True):
@@ -33,9 +33,7 @@ class Brokerage(SQLModel, table=True):
         ),
     )
     # P10: the quick-event buttons shown on the lead page, in order.
-    quick_events: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
+    quick_events: list[str] = json_field(list)
     # T4: minutes before an event that its reminder appears.
     reminder_minutes: int = Field(default=15)
     timezone: str = Field(default="America/Los_Angeles", max_length=64)
@@ -62,9 +60,7 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     timezone: str = Field(default="America/Los_Angeles", max_length=64)
     # L5: the lead-list columns this user chose to see; empty = the default set.
-    list_columns: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
+    list_columns: list[str] = json_field(list)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
 
@@ -76,11 +72,7 @@ class AuthSession(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
-    user_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    user_id: int = cascade_fk("app_user", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     ended_at: datetime | None = None

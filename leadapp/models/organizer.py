@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, json_field, utcnow
 
 
 class SavedSearch(SQLModel, table=True):
@@ -15,14 +15,10 @@ class SavedSearch(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_saved_search_lead", "lead_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    lead_id: int = cascade_fk("lead")
     name: str = Field(default="", max_length=200)
     # {"city", "min_price", "max_price", "min_beds", "min_baths", "property_type", "transaction"}
-    criteria: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    criteria: dict = json_field(dict)
     transaction: str = Field(default="sale", max_length=4)  # sale | rent (P14 splits by it)
     alerts_enabled: bool = Field(default=False)
     created_by: str = Field(default="lead", max_length=6)  # lead | agent
@@ -36,16 +32,8 @@ class Favorite(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("lead_id", "listing_id", name="uq_favorite"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False
-        )
-    )
-    listing_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("listing.id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    lead_id: int = cascade_fk("lead")
+    listing_id: int = cascade_fk("listing")
     created_by: str = Field(default="lead", max_length=6)  # lead | agent
     created_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)

@@ -24,16 +24,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
-
-
-def _user_fk(nullable: bool = True, **kw) -> sa.Column:
-    return sa.Column(
-        sa.Integer,
-        sa.ForeignKey("app_user.id", ondelete="CASCADE" if not nullable else "SET NULL"),
-        nullable=nullable,
-        **kw,
-    )
+from ._base import cascade_fk, json_field, set_null_fk, utcnow
 
 
 class AgentGroup(SQLModel, table=True):
@@ -48,16 +39,8 @@ class AgentGroup(SQLModel, table=True):
 class AgentGroupMember(SQLModel, table=True):
     __tablename__ = "agent_group_member"  # pyright: ignore[reportAssignmentType]
 
-    group_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("agent_group.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
-    user_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    group_id: int = cascade_fk("agent_group", primary_key=True)
+    user_id: int = cascade_fk("app_user", primary_key=True)
     weight: int = Field(default=1)
     # Leads round robin has given this member in this group (the fairness counter).
     assigned_count: int = Field(default=0)
@@ -72,26 +55,16 @@ class RoutingRule(SQLModel, table=True):
     position: int = Field(default=0)
     name: str = Field(max_length=100)
     active: bool = Field(default=True)
-    match: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    match: dict = json_field(dict)
     # agent | round_robin | claim | pool
     target: str = Field(max_length=16)
-    agent_id: int | None = Field(default=None, sa_column=_user_fk())
-    group_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("agent_group.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    agent_id: int | None = set_null_fk("app_user")
+    group_id: int | None = set_null_fk("agent_group")
     claim_minutes: int = Field(default=10)
     # Where an unclaimed offer or an idle lead goes: "" (the default), agent, group, pool.
     fallback: str = Field(default="", max_length=16)
-    fallback_agent_id: int | None = Field(default=None, sa_column=_user_fk())
-    fallback_group_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("agent_group.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    fallback_agent_id: int | None = set_null_fk("app_user")
+    fallback_group_id: int | None = set_null_fk("agent_group")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -102,9 +75,7 @@ class RoutingSettings(SQLModel, table=True):
     idle_hours: int | None = None  # None = no idle reassignment
     route_pool_returns: bool = Field(default=False)
     # hot-lead alert kinds switched off (see services/alerts.py ALERTS)
-    alerts_off: list[str] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
-    )
+    alerts_off: list[str] = json_field(list)
     # A new random stamp at every change of the brokerage's rules or groups
     # (services/routing_admin/): the Router's cached copy of them is good while it matches.
     rules_version: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
@@ -113,11 +84,7 @@ class RoutingSettings(SQLModel, table=True):
 class AgentAvailability(SQLModel, table=True):
     __tablename__ = "agent_availability"  # pyright: ignore[reportAssignmentType]
 
-    user_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    user_id: int = cascade_fk("app_user", primary_key=True)
     away: bool = Field(default=False)
     capacity: int | None = None  # open uncontacted leads at most; None = no limit
     all_hot_leads: bool = Field(default=False)  # brokers: every hot-lead alert
@@ -129,26 +96,12 @@ class ClaimOffer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
-    rule_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("routing_rule.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
-    group_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("agent_group.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    lead_id: int = cascade_fk("lead", index=True)
+    rule_id: int | None = set_null_fk("routing_rule")
+    group_id: int | None = set_null_fk("agent_group")
     status: str = Field(default="open", max_length=10)  # open | claimed | expired
     expires_at: datetime
-    claimed_by_id: int | None = Field(default=None, sa_column=_user_fk())
+    claimed_by_id: int | None = set_null_fk("app_user")
     resolved_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -157,21 +110,12 @@ class LeadResponse(SQLModel, table=True):
     __tablename__ = "lead_response"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (sa.Index("ix_lead_response_agent", "agent_id", "assigned_at"),)
 
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    lead_id: int = cascade_fk("lead", primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    agent_id: int | None = Field(default=None, sa_column=_user_fk())
+    agent_id: int | None = set_null_fk("app_user")
     assigned_at: datetime
     first_contact_at: datetime | None = None
-    rule_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("routing_rule.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    rule_id: int | None = set_null_fk("routing_rule")
     idle_moved: bool = Field(default=False)
 
 
@@ -181,14 +125,9 @@ class Notification(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    user_id: int = Field(sa_column=_user_fk(nullable=False))
+    user_id: int = cascade_fk("app_user")
     kind: str = Field(max_length=20)  # see services/notify.py KINDS
-    lead_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True
-        ),
-    )
+    lead_id: int | None = cascade_fk("lead", nullable=True)
     title: str = Field(max_length=200)
     body: str = Field(default="", max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
@@ -198,11 +137,7 @@ class Notification(SQLModel, table=True):
 class NotificationPref(SQLModel, table=True):
     __tablename__ = "notification_pref"  # pyright: ignore[reportAssignmentType]
 
-    user_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    user_id: int = cascade_fk("app_user", primary_key=True)
     kind: str = Field(max_length=20, primary_key=True)
     email: bool = Field(default=False)
 
@@ -210,14 +145,6 @@ class NotificationPref(SQLModel, table=True):
 class AlertThrottle(SQLModel, table=True):
     __tablename__ = "alert_throttle"  # pyright: ignore[reportAssignmentType]
 
-    lead_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
-    user_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    lead_id: int = cascade_fk("lead", primary_key=True)
+    user_id: int = cascade_fk("app_user", primary_key=True)
     last_at: datetime

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ._base import utcnow
+from ._base import cascade_fk, set_null_fk, utcnow
 
 
 class Task(SQLModel, table=True):
@@ -26,17 +26,8 @@ class Task(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     brokerage_id: int = Field(foreign_key="brokerage.id")
-    owner_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False
-        )
-    )
-    lead_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=True
-        ),
-    )
+    owner_id: int = cascade_fk("app_user")
+    lead_id: int | None = cascade_fk("lead", nullable=True)
     kind: str = Field(default="todo", max_length=10)  # todo | call | showing | meeting
     title: str = Field(max_length=200)
     notes: str = Field(default="", max_length=5000)
@@ -44,9 +35,4 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = None
     reminded_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
-    created_by_id: int | None = Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
-        ),
-    )
+    created_by_id: int | None = set_null_fk("app_user")

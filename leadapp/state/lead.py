@@ -29,6 +29,7 @@ from leadapp.services.lead_page.types import (
     TabCounts,
 )
 
+from .args import id_arg
 from .base import AuthState
 from .lead_tabbar import LeadTabBar
 from .url import route_args
@@ -46,14 +47,6 @@ TABS = (
     "listings",
     "tools",
 )
-
-
-def _lead_id_from(raw) -> int:
-    try:
-        value = int(str(raw)[:12])
-    except (TypeError, ValueError):
-        return 0
-    return value if value > 0 else 0
 
 
 class LeadState(LeadTabBar, AuthState):
@@ -140,7 +133,7 @@ class LeadState(LeadTabBar, AuthState):
         """on_load: this lead's header, and its Activity tab open (one event)."""
         self._clear()
         self.error = ""
-        self.lead_id = _lead_id_from(route_args(self.router).get("lead_id", ""))
+        self.lead_id = id_arg(route_args(self.router).get("lead_id", ""))
         for name in self._filled_tabs:  # the previous lead's rows go
             (await self._tab_state(name)).reset()
         self._fresh_tabs, self._filled_tabs = [], []
@@ -231,19 +224,19 @@ class LeadState(LeadTabBar, AuthState):
 
     # ------------------------------------------------------------ pipeline, status, priority, tags
 
-    @rx.event
-    async def set_stage(self, code: str):
+    async def _set_code(self, fn, code: str, field: str, labels: dict[str, str]):
+        """fn sets one of the lead's coded fields to `code`; the toast names the new value."""
         code = str(code)[:40]
-        _, events = await self._act(svc.set_stage, code, ok=f"Stage: {STAGES.get(code, code)}.")
+        _, events = await self._act(fn, code, ok=f"{field}: {labels.get(code, code)}.")
         return events
 
     @rx.event
+    async def set_stage(self, code: str):
+        return await self._set_code(svc.set_stage, code, "Stage", STAGES)
+
+    @rx.event
     async def set_status(self, code: str):
-        code = str(code)[:40]
-        _, events = await self._act(
-            svc.set_status, code, ok=f"Status: {LEAD_STATUSES.get(code, code)}."
-        )
-        return events
+        return await self._set_code(svc.set_status, code, "Status", LEAD_STATUSES)
 
     @rx.event
     async def reactivate(self):
@@ -252,11 +245,7 @@ class LeadState(LeadTabBar, AuthState):
 
     @rx.event
     async def set_priority(self, code: str):
-        code = str(code)[:40]
-        _, events = await self._act(
-            svc.set_priority, code, ok=f"Priority: {PRIORITIES.get(code, code)}."
-        )
-        return events
+        return await self._set_code(svc.set_priority, code, "Priority", PRIORITIES)
 
     @rx.event
     async def add_tag(self, form: dict):

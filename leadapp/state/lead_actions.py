@@ -14,8 +14,8 @@ import reflex as rx
 
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 from leadapp.services import export, lead_bulk, pool
-from leadapp.services.errors import NotSignedIn, ServiceError
 
+from .args import id_arg
 from .base import AuthState
 from .leads import LeadListState
 
@@ -37,14 +37,6 @@ DONE = {
     "delete": "deleted",
     "reactivate": "reactivated",
 }
-
-
-def _lead_id(raw) -> int:
-    try:
-        value = int(str(raw)[:12])
-    except (TypeError, ValueError):
-        return 0
-    return value if value > 0 else 0
 
 
 def _leads(n: int) -> str:
@@ -109,11 +101,9 @@ class LeadActionsState(AuthState):
         """Run a service call; (result, None) or (None, events for the failure)."""
         try:
             return await self._with_user(fn, *args), None
-        except NotSignedIn as exc:
-            return None, self._fail(exc)
-        except ServiceError as exc:
-            return None, self._fail(exc)
-        except Exception as exc:  # logged by _fail; the transaction rolled back
+        except Exception as exc:
+            # _fail tells a refusal, an ended session and an unexpected error apart (it logs
+            # the last; the transaction rolled back)
             return None, self._fail(exc)
 
     async def _bulk(self, action: str, value: str = ""):
@@ -221,46 +211,58 @@ class LeadActionsState(AuthState):
     # ------------------------------------------------------------ the row menu
 
     async def _row(self, lead_id) -> tuple[int, str]:
-        lid = _lead_id(lead_id)
+        lid = id_arg(lead_id)
         lst = await self._list()
         row = next((r for r in lst.rows if int(r["id"]) == lid), None)
         return lid, (str(row["name"]) if row else "")
 
-    @rx.event
-    async def ask_delete(self, lead_id):
+    async def _ask_row(self, confirm: str, lead_id):
+        """Put the confirmation `confirm` on screen for one row of the list."""
         lid, name = await self._row(lead_id)
         if not lid:
             return rx.toast.error("That lead does not exist.")
-        self.confirm, self.row_id, self.row_name = "row_delete", lid, name or "this lead"
+        self.confirm, self.row_id, self.row_name = confirm, lid, name or "this lead"
+
+    def _take_confirmed_row(self, confirm: str) -> tuple[int, str]:
+        """The row (id, name) the confirmation `confirm` on screen asked about, which closes;
+        (0, "") when that is not the confirmation on screen."""
+        if self.confirm != confirm or not self.row_id:
+            return 0, ""
+        lid, name = self.row_id, self.row_name
+        self.confirm, self.row_id = "", 0
+        return lid, name
+
+    async def _change_row(self, ok: str, fn, *args):
+        """One row's change; the toast `ok` and the list read again, or the failure."""
+        _, failed = await self._run(fn, *args)
+        if failed is not None:
+            return failed
+        return [rx.toast.success(ok), *(await self._refresh_list())]
+
+    @rx.event
+    async def ask_delete(self, lead_id):
+        return await self._ask_row("row_delete", lead_id)
 
     @rx.event
     async def confirm_delete(self):
-        if self.confirm != "row_delete" or not self.row_id:
+        lid, name = self._take_confirmed_row("row_delete")
+        if not lid:
             return
-        lid, name = self.row_id, self.row_name
-        self.confirm, self.row_id = "", 0
-        _, failed = await self._run(lead_bulk.one, lid, "delete")
-        if failed is not None:
-            return failed
-        return [
-            rx.toast.success(
-                f"{name} deleted. Filter by status Deleted to see it or bring it back."
-            ),
-            *(await self._refresh_list()),
-        ]
+        return await self._change_row(
+            f"{name} deleted. Filter by status Deleted to see it or bring it back.",
+            lead_bulk.one,
+            lid,
+            "delete",
+        )
 
     @rx.event
     async def reactivate(self, lead_id):
         lid, name = await self._row(lead_id)
         if not lid:
             return rx.toast.error("That lead does not exist.")
-        _, failed = await self._run(lead_bulk.one, lid, "reactivate")
-        if failed is not None:
-            return failed
-        return [
-            rx.toast.success(f"{name or 'The lead'} reactivated."),
-            *(await self._refresh_list()),
-        ]
+        return await self._change_row(
+            f"{name or 'The lead'} reactivated.", lead_bulk.one, lid, "reactivate"
+        )
 
     @rx.event
     async def claim(self, lead_id):
@@ -279,26 +281,18 @@ class LeadActionsState(AuthState):
 
     @rx.event
     async def ask_reject(self, lead_id):
-        lid, name = await self._row(lead_id)
-        if not lid:
-            return rx.toast.error("That lead does not exist.")
-        self.confirm, self.row_id, self.row_name = "reject", lid, name or "this lead"
+        return await self._ask_row("reject", lead_id)
 
     @rx.event
     async def confirm_reject(self):
-        if self.confirm != "reject" or not self.row_id:
+        lid, name = self._take_confirmed_row("reject")
+        if not lid:
             return
-        lid, name = self.row_id, self.row_name
-        self.confirm, self.row_id = "", 0
-        _, failed = await self._run(pool.reject, lid)
-        if failed is not None:
-            return failed
-        return [
-            rx.toast.success(
-                f"{name} rejected and returned to the unassigned pool; the office was told."
-            ),
-            *(await self._refresh_list()),
-        ]
+        return await self._change_row(
+            f"{name} rejected and returned to the unassigned pool; the office was told.",
+            pool.reject,
+            lid,
+        )
 
     # ------------------------------------------------------------ export (I5)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from leadapp.models.enums import PROPERTY_TYPES
@@ -60,14 +62,21 @@ class MarketsState(AuthState):
         self.edit_id, self.form, self.errors, self.editing = 0, dict(EMPTY), {}, True
         self.form_key += 1
 
+    async def _on_market(self, fn, market_id, *args) -> tuple[Any, Any]:
+        """fn(session, user, market id, *args); (result, None), or (None, what to show) for a
+        refusal or an id that is no number."""
+        try:
+            return await self._with_user(fn, int(market_id), *args), None
+        except (TypeError, ValueError):
+            return None, rx.toast.error("That market does not exist.")
+        except ServiceError as exc:
+            return None, self._fail(exc)
+
     @rx.event
     async def edit_market(self, market_id: int):
-        try:
-            data = await self._with_user(svc.market_form, int(market_id))
-        except (TypeError, ValueError):
-            return rx.toast.error("That market does not exist.")
-        except ServiceError as exc:
-            return self._fail(exc)
+        data, failed = await self._on_market(svc.market_form, market_id)
+        if failed is not None:
+            return failed
         self.edit_id = data["id"]
         self.form = dict(EMPTY) | data["form"] | {"name": data["name"], "every": data["every"]}
         self.errors, self.editing = {}, True
@@ -93,22 +102,16 @@ class MarketsState(AuthState):
 
     @rx.event
     async def archive(self, market_id: int, archived: bool):
-        try:
-            await self._with_user(svc.set_archived, int(market_id), bool(archived))
-        except (TypeError, ValueError):
-            return rx.toast.error("That market does not exist.")
-        except ServiceError as exc:
-            return self._fail(exc)
+        _, failed = await self._on_market(svc.set_archived, market_id, bool(archived))
+        if failed is not None:
+            return failed
         return [MarketsState.load, rx.toast.success("Archived." if archived else "Restored.")]
 
     @rx.event
     async def preview(self, market_id: int):
-        try:
-            rows = await self._with_user(svc.previews, int(market_id))
-        except (TypeError, ValueError):
-            return rx.toast.error("That market does not exist.")
-        except ServiceError as exc:
-            return self._fail(exc)
+        rows, failed = await self._on_market(svc.previews, market_id)
+        if failed is not None:
+            return failed
         self.preview_name = next((r["name"] for r in self.rows if r["id"] == int(market_id)), "")
         self.preview_rows, self.preview_open = rows, True
 

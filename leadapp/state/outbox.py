@@ -10,16 +10,10 @@ import reflex as rx
 from leadapp.services import outbox as svc
 from leadapp.services.errors import ServiceError
 
+from .args import id_arg, int_arg
 from .base import AuthState
 
 FILTER_KEYS = ("kind", "status", "from", "to", "lead", "page")
-
-
-def _int(value) -> int:
-    try:
-        return int(str(value)[:12])
-    except (TypeError, ValueError):
-        return 0
 
 
 class OutboxState(AuthState):
@@ -83,15 +77,15 @@ class OutboxState(AuthState):
 
     @rx.event
     def go_page(self, page: int):
-        n = _int(page)
+        n = int_arg(page)
         if n < 1:
             return
         return self._goto({**self.filters, "page": str(n)})
 
     @rx.event
     async def open_email(self, email_id: int):
-        n = _int(email_id)
-        if n <= 0:
+        n = id_arg(email_id)
+        if not n:
             return
         try:
             self.email = await self._with_user(svc.open_email, n)
@@ -105,8 +99,8 @@ class OutboxState(AuthState):
 
     @rx.event
     async def retry(self, email_id: int):
-        n = _int(email_id)
-        if n <= 0:
+        n = id_arg(email_id)
+        if not n:
             return
         try:
             await self._with_user(svc.retry, n)

@@ -17,8 +17,8 @@ from leadapp.services import listing_mail
 from leadapp.services.errors import NotSignedIn, ServiceError
 from leadapp.services.lead_page.types import SheetPage
 
+from .args import id_arg
 from .base import AuthState
-from .lead import _lead_id_from
 from .url import follow_url, route_args
 
 EMPTY_SHEET: SheetPage = {
@@ -70,7 +70,7 @@ class ShowingSheetState(AuthState):
         """on_load: the sheet for the URL's lead, listings and date (today without one)."""
         params = route_args(self.router)
         query = self.router.url.query_parameters
-        self.sheet_lead_id = _lead_id_from(params.get("lead_id", ""))
+        self.sheet_lead_id = id_arg(params.get("lead_id", ""))
         # the one-listing route has the MLS number in its path, the other in ?mls=
         self.sheet_several = "mls" in query or "mls" not in params
         raw = query.get("mls", "") if self.sheet_several else params.get("mls", "")

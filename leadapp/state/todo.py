@@ -13,8 +13,9 @@ from leadapp.models.enums import TASK_KINDS
 from leadapp.services import tasks as svc
 from leadapp.services.errors import NotSignedIn, ServiceError
 
+from .args import int_arg
 from .base import AuthState
-from .todo_query import PAGE_ROWS, ROW_KEYS, TodoQuery, int_arg, light_rows
+from .todo_query import PAGE_ROWS, ROW_KEYS, TodoQuery, light_rows, search_lead_picker
 from .url import route_args, set_if_changed
 
 __all__ = ["PAGE_ROWS", "ROW_KEYS", "AgendaState", "LeadTasksState", "TaskDialogState", "TodoState"]
@@ -210,14 +211,7 @@ class TaskDialogState(AuthState):
 
     @rx.event
     async def search_leads(self, query: str):
-        self.lead_query = str(query or "")[:80]
-        if len(self.lead_query.strip()) < 1:
-            self.lead_results = []
-            return
-        try:
-            self.lead_results = await self._with_user(svc.search_leads, self.lead_query)
-        except ServiceError as exc:
-            return self._fail(exc)
+        return await search_lead_picker(self, query)
 
     @rx.event
     async def pick_lead(self, lead_id):

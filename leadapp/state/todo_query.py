@@ -9,7 +9,8 @@ PAGE_ROWS rows, and "Show more" adds the next ones from the rows the server hold
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -49,13 +50,6 @@ def light_rows(rows: list[dict]) -> list[dict]:
     return [{k: r[k] for k in ROW_KEYS} for r in rows]
 
 
-def int_arg(value) -> int:
-    try:
-        return int(str(value)[:12])
-    except (TypeError, ValueError):
-        return 0
-
-
 def _page_data(session, user, params):
     data = svc.list_tasks(session, user, params)
     data["assignees"] = svc.assignees(session, user)
@@ -67,6 +61,32 @@ def _page_data(session, user, params):
         except ServiceError:
             data["lead_name"] = "(not yours)"
     return data
+
+
+class LeadPicker(Protocol):
+    """A state with a lead picker: TaskDialogState, and TodoQuery for the lead filter."""
+
+    lead_query: str
+    lead_results: list[dict]
+
+    async def _with_user(self, fn: Callable, *args, **kwargs) -> Any: ...
+
+    def _fail(self, exc: Exception) -> Any: ...
+
+
+async def search_lead_picker(state: LeadPicker, query: str):
+    """A lead picker's search (the task dialog's lead, the lead filter): the typed text
+    (80 characters at most) in state.lead_query, the leads it finds in state.lead_results; a
+    blank box finds none."""
+    state.lead_query = str(query or "")[:80]
+    if not state.lead_query.strip():
+        state.lead_results = []
+        return None
+    try:
+        state.lead_results = await state._with_user(svc.search_leads, state.lead_query)
+    except ServiceError as exc:
+        return state._fail(exc)
+    return None
 
 
 # A mixin is no substate of its own; for the type checker it is the AuthState it mixes into.
@@ -203,14 +223,7 @@ class TodoQuery(_Base, mixin=True):
 
     @rx.event
     async def search_filter_leads(self, query: str):
-        self.lead_query = str(query or "")[:80]
-        if not self.lead_query.strip():
-            self.lead_results = []
-            return
-        try:
-            self.lead_results = await self._with_user(svc.search_leads, self.lead_query)
-        except ServiceError as exc:
-            return self._fail(exc)
+        return await search_lead_picker(self, query)
 
     @rx.event
     async def clear_filters(self):

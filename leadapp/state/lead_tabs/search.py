@@ -22,16 +22,6 @@ from ..lead_tab import LeadTab
 from .forms import clip
 from .organizer import OrganizerTab, UpdatesTab
 
-SEARCH_FIELDS = (
-    "city",
-    "property_type",
-    "transaction",
-    "min_price",
-    "max_price",
-    "min_beds",
-    "min_baths",
-)
-
 
 class PropertySearch(LeadTab, LeadState):
     TAB: ClassVar[str] = ""
@@ -114,7 +104,7 @@ class PropertySearch(LeadTab, LeadState):
 
     @rx.event
     async def run_search(self, form: dict):
-        self.ps_form = {**self.ps_form, **clip(form, SEARCH_FIELDS, 100)}
+        self.ps_form = {**self.ps_form, **clip(form, org.CRITERIA_KEYS, 100)}
         self.ps_page = 0
         return await self._run_search()
 

@@ -49,6 +49,13 @@ class SubscriptionsTab(LeadTab, LeadState):
     def close_sub_dialog(self):
         self.sub_dialog = ""
 
+    async def _subscribe(self, ok: str, fn, *args):
+        """A subscription from the dialog, which closes unless it was refused."""
+        done, events = await self._action(fn, *args, ok=ok, header=True)
+        if done is not False:
+            self.sub_dialog = ""
+        return events
+
     @rx.event
     async def add_market(self, form: dict):
         if not isinstance(form, dict):
@@ -56,30 +63,22 @@ class SubscriptionsTab(LeadTab, LeadState):
         types = [
             t for t in MARKET_REPORT_TYPES if form.get(f"type_{t}") in (True, "on", "true", "1")
         ]
-        ok, events = await self._action(
+        return await self._subscribe(
+            "Market subscription added.",
             subs.subscribe_market,
             str(form.get("market_id", ""))[:20],
             types,
-            ok="Market subscription added.",
-            header=True,
         )
-        if ok is not False:
-            self.sub_dialog = ""
-        return events
 
     @rx.event
     async def add_campaign(self, form: dict):
         if not isinstance(form, dict):
             return rx.toast.error("Pick a campaign.")
-        ok, events = await self._action(
+        return await self._subscribe(
+            "Subscribed to the campaign.",
             subs.subscribe_campaign,
             str(form.get("campaign_id", ""))[:20],
-            ok="Subscribed to the campaign.",
-            header=True,
         )
-        if ok is not False:
-            self.sub_dialog = ""
-        return events
 
     @rx.event
     def ask_deactivate(self, kind: str, sub_id: int):

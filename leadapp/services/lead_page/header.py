@@ -30,7 +30,8 @@ from leadapp.models.enums import (
     STAGES,
 )
 from leadapp.services import access, leads, rating, speed, tags, texting_consent
-from leadapp.services.rows import get_row, id_of, read, table_of
+from leadapp.services.errors import NotFound
+from leadapp.services.rows import id_of, read, table_of
 
 from .format import _user_names, fmt_date, fmt_dt, money
 from .types import AgentChoice, ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
@@ -100,10 +101,17 @@ def rating_explanation(session: Session, lead: Lead, now: datetime | None = None
     return {"stars": stars, "reasons": reasons, "summary": summary}
 
 
+_QUICK_EVENTS = sa.select(table_of(Brokerage).c.quick_events).where(
+    table_of(Brokerage).c.id == sa.bindparam("brokerage_id")
+)
+
+
 def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
     """Everything the page shows before a tab is opened: header, contact box, pipeline, tags."""
     lead = access.get_lead(session, user, lead_id)
-    brokerage = get_row(session, Brokerage, lead.brokerage_id)
+    quick_events = read(session, _QUICK_EVENTS, {"brokerage_id": lead.brokerage_id}).first()
+    if quick_events is None:  # the brokerage is gone
+        raise NotFound()
     if lead.assigned_agent_id == user.id:  # an agent's own lead: no lookup
         agent_name = user.name
     else:
@@ -128,7 +136,7 @@ def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
         "tags": lead_tags,
         "all_tags": tags.tag_names(session, user),
         "agents": agents,
-        "quick_events": list(brokerage.quick_events or DEFAULT_QUICK_EVENTS),
+        "quick_events": list(quick_events[0] or DEFAULT_QUICK_EVENTS),
         "rating": rating_explanation(session, lead),
         "can_change": can_change,
         "can_claim": lead.assigned_agent_id is None

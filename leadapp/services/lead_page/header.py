@@ -44,8 +44,19 @@ def _age_seconds(dialect: str, activity: sa.Table):
     _now_value(dialect, now)."""
     now = sa.bindparam("now", type_=sa.Float)
     if dialect == "sqlite":  # the stored text, read as a Julian day
-        return (sa.func.julianday(activity.c.occurred_at) - now) * 86400.0
+        return (sa.func.julianday(activity.c.occurred_at) - now) * _number(86400.0)
     return sa.extract("epoch", activity.c.occurred_at) - now
+
+
+def _number(value: float):
+    """A constant written into the SQL text (not a parameter bound on every execution)."""
+    return sa.literal_column(repr(float(value)), sa.Float)
+
+
+def _kind(kind: str):
+    """An activity kind written into the SQL text (the kinds are lower-case identifiers)."""
+    assert kind.isidentifier() and kind.islower(), kind
+    return sa.literal_column(f"'{kind}'", sa.String)
 
 
 def _now_value(dialect: str, now: datetime) -> float:
@@ -59,8 +70,14 @@ def _shares_by_kind(dialect: str) -> sa.Select:
     activity's term rating.term(), divided by the same factor for :now (the shares are ratios),
     so a lead with 10,000 activities sends a handful of rows. Built once per dialect."""
     a = table_of(Activity)
-    weight = sa.case(rating.WEIGHTS, value=a.c.kind, else_=0.0)
-    share = sa.func.sum(weight * sa.func.exp(_age_seconds(dialect, a) / rating.TAU_SECONDS))
+    weight = sa.case(
+        {_kind(kind): _number(w) for kind, w in rating.WEIGHTS.items()},
+        value=a.c.kind,
+        else_=_number(0.0),
+    )
+    share = sa.func.sum(
+        weight * sa.func.exp(_age_seconds(dialect, a) / _number(rating.TAU_SECONDS))
+    )
     return (
         sa.select(a.c.kind, sa.func.count(), share)
         .where(a.c.lead_id == sa.bindparam("lead_id"), a.c.occurred_at >= sa.bindparam("since"))
@@ -71,7 +88,7 @@ def _shares_by_kind(dialect: str) -> sa.Select:
 def rating_explanation(session: Session, lead: Lead, now: datetime | None = None) -> RatingInfo:
     """R1 for one lead: stars and the activities that contribute most to its score."""
     now = now or utcnow()
-    cutoff = rating.get_cutoff(session, lead.brokerage_id)
+    cutoff = rating.get_terciles(session, lead.brokerage_id)
     stars = rating.stars(lead.rating_score or 0.0, as_utc(lead.last_activity_at), cutoff, now)
     dialect = session.get_bind().dialect.name
     rows = read(

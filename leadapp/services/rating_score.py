@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from leadapp.models import Activity, Lead, RatingCutoff, as_utc, utcnow
 from leadapp.models.enums import ACTIVITY_KINDS
+
+from .rows import read, table_of
 
 WEIGHTS = {
     "info_request": 10.0,
@@ -50,10 +53,17 @@ def decayed(score: float, now: datetime | None = None) -> float:
 # ------------------------------------------------------------------ stars
 
 
+class Terciles(NamedTuple):
+    """A brokerage's two cut-offs alone (get_terciles): where 2 and 3 stars begin."""
+
+    low: float
+    high: float
+
+
 def stars(
     score: float,
     last_activity_at: datetime | None,
-    cutoff: RatingCutoff | None,
+    cutoff: RatingCutoff | Terciles | None,
     now: datetime | None = None,
 ) -> int:
     now = now or utcnow()
@@ -91,6 +101,17 @@ def stars_expr(cutoff: RatingCutoff | None, now: datetime | None = None):
 
 def get_cutoff(session: Session, brokerage_id: int) -> RatingCutoff | None:
     return session.get(RatingCutoff, brokerage_id)
+
+
+_TERCILES = sa.select(table_of(RatingCutoff).c.low, table_of(RatingCutoff).c.high).where(
+    table_of(RatingCutoff).c.brokerage_id == sa.bindparam("brokerage_id")
+)
+
+
+def get_terciles(session: Session, brokerage_id: int) -> Terciles | None:
+    """The brokerage's two cut-offs as stored, for stars() (without loading the row)."""
+    row = read(session, _TERCILES, {"brokerage_id": brokerage_id}).first()
+    return None if row is None else Terciles(row.low, row.high)
 
 
 # ------------------------------------------------------------------ score buckets

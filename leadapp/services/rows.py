@@ -1,5 +1,5 @@
-"""Rows by id, the rows a statement changed, a stored row's id and a model's Core table,
-and spending a one-time link."""
+"""Rows by id, the rows a statement changed, a stored row's id, a model's Core table, reading
+with a prebuilt Core statement, and spending a one-time link."""
 
 from __future__ import annotations
 
@@ -42,6 +42,15 @@ def id_of(row: SQLModel) -> int:
 def table_of(model) -> sa.Table:
     """A table model's Core table (for statements that skip the ORM's per-row work)."""
     return model.__table__
+
+
+def read(session: Session, statement: sa.Executable, params: dict) -> Result:
+    """Run a prebuilt Core statement (one of bound parameters, built once) on the session's
+    connection, after the flush an ORM query would do first: its rows are plain tuples, with
+    none of the ORM's per-statement and per-row work."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def stored_ids(ids: Iterable[int | None]) -> list[int]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Lead, LeadResponse, User, as_utc, utcnow
 
 from . import access
+from .rows import read, table_of
 
 FAST = timedelta(minutes=5)
 
@@ -93,13 +94,20 @@ def for_lead(session: Session, user: User, lead_id, now: datetime | None = None)
     return line(session, access.get_lead(session, user, lead_id), now)
 
 
+def _response_read() -> sa.Select:
+    """The lead's assignment and first contact, as stored (built once)."""
+    r = table_of(LeadResponse)
+    return sa.select(r.c.agent_id, r.c.assigned_at, r.c.first_contact_at).where(
+        r.c.lead_id == sa.bindparam("lead_id")
+    )
+
+
+_RESPONSE = _response_read()
+
+
 def line(session: Session, lead: Lead, now: datetime | None = None) -> str:
     """for_lead without the access check (the caller has the lead already)."""
-    r = session.exec(
-        select(LeadResponse)
-        .where(col(LeadResponse.lead_id) == lead.id)
-        .execution_options(populate_existing=True)
-    ).first()
+    r = read(session, _RESPONSE, {"lead_id": lead.id}).first()
     if r is None or r.agent_id is None or lead.assigned_agent_id != r.agent_id:
         return ""
     start = as_utc(r.assigned_at)

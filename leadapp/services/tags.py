@@ -11,18 +11,35 @@ from . import access
 from .bulk import chunked
 from .errors import ValidationFailed
 from .history import add_audit_rows
+from .rows import read, table_of
 from .validation import check_tags
+
+
+def _reads() -> tuple[sa.Select, sa.Select]:
+    """The lead page's two tag reads, built once: the brokerage's names and the leads' tags."""
+    tag, lead_tag = table_of(Tag), table_of(LeadTag)
+    names = (
+        sa.select(tag.c.name)
+        .where(tag.c.brokerage_id == sa.bindparam("brokerage_id"))
+        .order_by(tag.c.name)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+    of_leads = (
+        sa.select(lead_tag.c.lead_id, tag.c.name)
+        .join(tag, tag.c.id == lead_tag.c.tag_id)
+        .where(lead_tag.c.lead_id.in_(sa.bindparam("lead_ids", expanding=True)))
+        .order_by(tag.c.name)
+    )
+    return names, of_leads
+
+
+_NAMES, _OF_LEADS = _reads()
 
 
 def tag_names(session: Session, user: User, limit: int = 500) -> list[str]:
     """The brokerage's tag names, alphabetically (the first `limit`)."""
     return list(
-        session.exec(
-            select(col(Tag.name))
-            .where(col(Tag.brokerage_id) == user.brokerage_id)
-            .order_by(col(Tag.name))
-            .limit(limit)
-        ).all()
+        read(session, _NAMES, {"brokerage_id": user.brokerage_id, "limit": limit}).scalars()
     )
 
 
@@ -64,13 +81,7 @@ def tags_of(session: Session, lead_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {i: [] for i in lead_ids}
     if not lead_ids:
         return out
-    rows = session.exec(
-        select(col(LeadTag.lead_id), col(Tag.name))
-        .join(Tag, col(Tag.id) == col(LeadTag.tag_id))
-        .where(col(LeadTag.lead_id).in_(lead_ids))
-        .order_by(col(Tag.name))
-    ).all()
-    for lead_id, name in rows:
+    for lead_id, name in read(session, _OF_LEADS, {"lead_ids": list(lead_ids)}):
         out[lead_id].append(name)
     return out
 

@@ -8,9 +8,11 @@ so a withdrawal stops texts from that moment. Every change is an audit history e
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import TypedDict
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from leadapp.models import ApiKey, HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.timefmt import local, user_zone
@@ -18,6 +20,7 @@ from leadapp.models.timefmt import local, user_zone
 from . import access
 from .errors import ServiceError, ValidationFailed
 from .history import audit
+from .rows import read, table_of
 
 GIVEN_BY = {
     "written": "in writing (signed form or email)",
@@ -98,34 +101,38 @@ def _at(value: datetime, user: User) -> str:
     return local(value, user_zone(user)).strftime("%b %-d, %Y %-I:%M %p")
 
 
+@cache
+def _changes_read(limited: bool) -> sa.Select:
+    """The consent changes of lead :lead_id, newest first, with who made them (the first
+    :limit when `limited`); built once."""
+    h, u, k = table_of(HistoryEntry), table_of(User), table_of(ApiKey)
+    stmt = (
+        sa.select(h.c.new_value, h.c.title, h.c.body, h.c.created_at, u.c.name, k.c.name)
+        .join(u, u.c.id == h.c.actor_id, isouter=True)
+        .join(k, k.c.id == h.c.api_key_id, isouter=True)
+        .where(h.c.lead_id == sa.bindparam("lead_id"), h.c.kind == "audit", h.c.field == FIELD)
+        .order_by(h.c.created_at.desc(), h.c.id.desc())
+    )
+    return stmt.limit(sa.bindparam("limit", type_=sa.Integer)) if limited else stmt
+
+
 def _changes(
     session: Session, user: User, lead: Lead, limit: int | None = None
-) -> list[tuple[ConsentChange, HistoryEntry]]:
-    stmt = (
-        select(HistoryEntry, User.name, ApiKey.name)
-        .join(User, col(User.id) == col(HistoryEntry.actor_id), isouter=True)
-        .join(ApiKey, col(ApiKey.id) == col(HistoryEntry.api_key_id), isouter=True)
-        .where(
-            HistoryEntry.lead_id == lead.id,
-            HistoryEntry.kind == "audit",
-            HistoryEntry.field == FIELD,
-        )
-        .order_by(col(HistoryEntry.created_at).desc(), col(HistoryEntry.id).desc())
-    )
-    if limit:
-        stmt = stmt.limit(limit)
+) -> list[tuple[ConsentChange, datetime]]:
+    """The changes, each with the time it was recorded."""
+    rows = read(session, _changes_read(bool(limit)), {"lead_id": lead.id, "limit": limit})
     return [
         (
             {
-                "given": e.new_value == "Yes",
-                "how": e.title,
-                "note": e.body or "",
+                "given": new_value == "Yes",
+                "how": title,
+                "note": body or "",
                 "who": name or (f"API key {key_name}" if key_name else "Website"),
-                "at": _at(e.created_at, user),
+                "at": _at(created_at, user),
             },
-            e,
+            created_at,
         )
-        for e, name, key_name in session.exec(stmt).all()
+        for new_value, title, body, created_at, name, key_name in rows
     ]
 
 
@@ -192,9 +199,9 @@ def api_get(session: Session, user: User, lead_id) -> dict:
                 "how": c["how"],
                 "note": c["note"],
                 "by": c["who"],
-                "at": (as_utc(e.created_at) or utcnow()).isoformat(),
+                "at": (as_utc(at) or utcnow()).isoformat(),
             }
-            for c, e in _changes(session, user, lead)
+            for c, at in _changes(session, user, lead)
         ],
     }
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from leadapp.models import Brokerage, Lead, User
 from leadapp.services.errors import MAX_ROW_ID, NotFound, PermissionDenied, get_owned
+from leadapp.services.rows import read, table_of
 
 log = logging.getLogger("leadapp.access")
 
@@ -28,9 +29,15 @@ def require_broker(user: User, what: str = "do that") -> None:
         raise PermissionDenied(f"Only brokers can {what}.")
 
 
+_POOL = sa.select(table_of(Brokerage).c.unassigned_pool_enabled).where(
+    table_of(Brokerage).c.id == sa.bindparam("brokerage_id")
+)
+
+
 def pool_enabled(session: Session, user: User) -> bool:
-    b = session.get(Brokerage, user.brokerage_id)
-    return bool(b and b.unassigned_pool_enabled)
+    """Whether the user's brokerage lets agents see and claim the unassigned pool (one column,
+    read as stored)."""
+    return bool(read(session, _POOL, {"brokerage_id": user.brokerage_id}).scalar())
 
 
 def lead_visibility(user: User, *, include_pool: bool = False) -> sa.ColumnElement[bool]:

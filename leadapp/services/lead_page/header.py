@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from leadapp.models import (
     Activity,
@@ -29,7 +30,8 @@ from leadapp.models.enums import (
     STAGES,
 )
 from leadapp.services import access, leads, rating, speed, tags, texting_consent
-from leadapp.services.rows import get_row, id_of
+from leadapp.services.errors import NotFound
+from leadapp.services.rows import id_of, read, table_of
 
 from .format import _user_names, fmt_date, fmt_dt, money
 from .types import AgentChoice, ContactInfo, LeadHeader, RatingInfo, RatingReason, TabCounts
@@ -37,30 +39,62 @@ from .types import AgentChoice, ContactInfo, LeadHeader, RatingInfo, RatingReaso
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _age_seconds(session: Session, now: datetime):
-    """SQL: each activity's age at `now` in seconds (negative in the past)."""
-    if session.get_bind().dialect.name == "sqlite":  # the stored text, read as a Julian day
-        now_jd = (as_utc(now) - _UNIX_EPOCH).total_seconds() / 86400 + 2440587.5
-        return (sa.func.julianday(col(Activity.occurred_at)) - now_jd) * 86400.0
+def _age_seconds(dialect: str, activity: sa.Table):
+    """SQL: each activity's age at :now in seconds (negative in the past); :now is
+    _now_value(dialect, now)."""
+    now = sa.bindparam("now", type_=sa.Float)
+    if dialect == "sqlite":  # the stored text, read as a Julian day
+        return (sa.func.julianday(activity.c.occurred_at) - now) * _number(86400.0)
+    return sa.extract("epoch", activity.c.occurred_at) - now
+
+
+def _number(value: float):
+    """A constant written into the SQL text (not a parameter bound on every execution)."""
+    return sa.literal_column(repr(float(value)), sa.Float)
+
+
+def _kind(kind: str):
+    """An activity kind written into the SQL text (the kinds are lower-case identifiers)."""
+    assert kind.isidentifier() and kind.islower(), kind
+    return sa.literal_column(f"'{kind}'", sa.String)
+
+
+def _now_value(dialect: str, now: datetime) -> float:
+    seconds = (as_utc(now) - _UNIX_EPOCH).total_seconds()
+    return seconds / 86400 + 2440587.5 if dialect == "sqlite" else seconds
+
+
+@cache
+def _shares_by_kind(dialect: str) -> sa.Select:
+    """One row per kind of the lead's activities since :since, summed in the database: each
+    activity's term rating.term(), divided by the same factor for :now (the shares are ratios),
+    so a lead with 10,000 activities sends a handful of rows. Built once per dialect."""
+    a = table_of(Activity)
+    weight = sa.case(
+        {_kind(kind): _number(w) for kind, w in rating.WEIGHTS.items()},
+        value=a.c.kind,
+        else_=_number(0.0),
+    )
+    share = sa.func.sum(
+        weight * sa.func.exp(_age_seconds(dialect, a) / _number(rating.TAU_SECONDS))
+    )
     return (
-        sa.extract("epoch", col(Activity.occurred_at)) - (as_utc(now) - _UNIX_EPOCH).total_seconds()
+        sa.select(a.c.kind, sa.func.count(), share)
+        .where(a.c.lead_id == sa.bindparam("lead_id"), a.c.occurred_at >= sa.bindparam("since"))
+        .group_by(a.c.kind)
     )
 
 
 def rating_explanation(session: Session, lead: Lead, now: datetime | None = None) -> RatingInfo:
     """R1 for one lead: stars and the activities that contribute most to its score."""
     now = now or utcnow()
-    cutoff = rating.get_cutoff(session, lead.brokerage_id)
+    cutoff = rating.get_terciles(session, lead.brokerage_id)
     stars = rating.stars(lead.rating_score or 0.0, as_utc(lead.last_activity_at), cutoff, now)
-    # One row per kind, summed in the database: each activity's term rating.term(), divided
-    # by the same factor for `now` (the shares are ratios), so a lead with 10,000 activities
-    # sends a handful of rows.
-    weight = sa.case(rating.WEIGHTS, value=Activity.kind, else_=0.0)
-    share = sa.func.sum(weight * sa.func.exp(_age_seconds(session, now) / rating.TAU_SECONDS))
-    rows = session.execute(
-        select(Activity.kind, sa.func.count(), share)
-        .where(Activity.lead_id == lead.id, Activity.occurred_at >= now - rating.WINDOW)
-        .group_by(Activity.kind)
+    dialect = session.get_bind().dialect.name
+    rows = read(
+        session,
+        _shares_by_kind(dialect),
+        {"lead_id": lead.id, "since": now - rating.WINDOW, "now": _now_value(dialect, now)},
     ).all()
     by_kind: dict[str, tuple[int, float]] = {
         str(kind): (int(n), float(t)) for kind, n, t in rows if t and t > 0
@@ -84,10 +118,17 @@ def rating_explanation(session: Session, lead: Lead, now: datetime | None = None
     return {"stars": stars, "reasons": reasons, "summary": summary}
 
 
+_QUICK_EVENTS = sa.select(table_of(Brokerage).c.quick_events).where(
+    table_of(Brokerage).c.id == sa.bindparam("brokerage_id")
+)
+
+
 def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
     """Everything the page shows before a tab is opened: header, contact box, pipeline, tags."""
     lead = access.get_lead(session, user, lead_id)
-    brokerage = get_row(session, Brokerage, lead.brokerage_id)
+    quick_events = read(session, _QUICK_EVENTS, {"brokerage_id": lead.brokerage_id}).first()
+    if quick_events is None:  # the brokerage is gone
+        raise NotFound()
     if lead.assigned_agent_id == user.id:  # an agent's own lead: no lookup
         agent_name = user.name
     else:
@@ -112,7 +153,7 @@ def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
         "tags": lead_tags,
         "all_tags": tags.tag_names(session, user),
         "agents": agents,
-        "quick_events": list(brokerage.quick_events or DEFAULT_QUICK_EVENTS),
+        "quick_events": list(quick_events[0] or DEFAULT_QUICK_EVENTS),
         "rating": rating_explanation(session, lead),
         "can_change": can_change,
         "can_claim": lead.assigned_agent_id is None
@@ -187,25 +228,39 @@ def tab_counts(session: Session, lead: Lead) -> TabCounts:
     return _counts(session, lead)[0]
 
 
+def _counts_statement() -> sa.Select:
+    """The tab counts of lead :lead_id and the active users of brokerage :brokerage_id: one
+    statement of indexed counts, built once."""
+    lead_id = sa.bindparam("lead_id")
+    a, h, t = table_of(Activity), table_of(HistoryEntry), table_of(Task)
+    sent, searches, favs, u = (
+        table_of(ListingSent),
+        table_of(SavedSearch),
+        table_of(Favorite),
+        table_of(User),
+    )
+
+    def count(table: sa.Table, *where):
+        return sa.select(sa.func.count()).select_from(table).where(*where).scalar_subquery()
+
+    return sa.select(
+        count(a, a.c.lead_id == lead_id),
+        count(h, h.c.lead_id == lead_id),
+        count(h, h.c.lead_id == lead_id, h.c.kind == "message"),
+        count(t, t.c.lead_id == lead_id, t.c.completed_at.is_(None)),
+        count(sent, sent.c.lead_id == lead_id),
+        count(searches, searches.c.lead_id == lead_id),
+        count(favs, favs.c.lead_id == lead_id),
+        count(u, u.c.brokerage_id == sa.bindparam("brokerage_id"), u.c.is_active),
+    )
+
+
+_COUNTS = _counts_statement()
+
+
 def _counts(session: Session, lead: Lead) -> tuple[TabCounts, int]:
-    """The tab counts and the brokerage's number of active users: one statement of indexed
-    counts."""
-
-    def count(model, *where):
-        return select(sa.func.count()).select_from(model).where(*where).scalar_subquery()
-
-    row = session.execute(
-        sa.select(
-            count(Activity, Activity.lead_id == lead.id),
-            count(HistoryEntry, HistoryEntry.lead_id == lead.id),
-            count(HistoryEntry, HistoryEntry.lead_id == lead.id, HistoryEntry.kind == "message"),
-            count(Task, Task.lead_id == lead.id, col(Task.completed_at).is_(None)),
-            count(ListingSent, ListingSent.lead_id == lead.id),
-            count(SavedSearch, SavedSearch.lead_id == lead.id),
-            count(Favorite, Favorite.lead_id == lead.id),
-            count(User, User.brokerage_id == lead.brokerage_id, col(User.is_active)),
-        )
-    ).one()
+    """The tab counts and the brokerage's number of active users."""
+    row = read(session, _COUNTS, {"lead_id": lead.id, "brokerage_id": lead.brokerage_id}).one()
     activity, history, messages, tasks, sent, searches, favorites, users = (int(n) for n in row)
     counts: TabCounts = {
         "activity": activity,

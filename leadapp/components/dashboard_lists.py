@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from leadapp.components.dashboard_panels import panel_card
@@ -54,7 +56,7 @@ def upcoming_card() -> rx.Component:
 
 
 def _feed_row(r) -> rx.Component:
-    ellipsis = {
+    ellipsis: dict[str, Any] = {
         "overflow": "hidden",
         "text_overflow": "ellipsis",
         "white_space": "nowrap",

@@ -9,6 +9,8 @@ from typing import Any, TypeAlias, cast
 import reflex as rx
 from reflex.event import EventType
 from reflex.vars import ObjectVar, Var
+from reflex_components_radix.themes.base import LiteralSpacing
+from reflex_components_radix.themes.typography.base import LiteralTextSize
 
 from leadapp.models.enums import LEAD_TYPES
 
@@ -39,7 +41,9 @@ def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Com
     )
 
 
-def field_stack(label: Any, *children: Any, label_size: str = "2", **props: Any) -> rx.Component:
+def field_stack(
+    label: Any, *children: Any, label_size: LiteralTextSize = "2", **props: Any
+) -> rx.Component:
     """A field's label over its control (and any hint or error line), close together."""
     return rx.vstack(
         rx.text(label, size=label_size, weight="medium"), *children, spacing="1", **props
@@ -54,7 +58,7 @@ def labelled(
     *,
     hint: str = "",
     error_testid: str = "",
-    label_size: str = "2",
+    label_size: LiteralTextSize = "2",
 ) -> rx.Component:
     """A field: its label above the control, an optional grey hint, then its error line."""
     return field_stack(
@@ -123,17 +127,18 @@ def form_footer(
     submit_label: Any,
     submit_testid: str,
     *,
-    spacing: str = "",
+    spacing: LiteralSpacing | None = None,
     **submit_props: Any,
 ) -> rx.Component:
     """A form's buttons on the right: `cancel`, then the submit button (with `submit_props`:
     its colour, its busy state)."""
+    row_props: dict[str, Any] = {} if spacing is None else {"spacing": spacing}
     return rx.hstack(
         cancel,
         rx.button(submit_label, type="submit", data_testid=submit_testid, **submit_props),
         justify="end",
         width="100%",
-        **({"spacing": spacing} if spacing else {}),
+        **row_props,
     )
 
 

@@ -31,7 +31,7 @@ from leadapp.models.timefmt import user_zone
 
 from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
-from .rows import get_row, matched
+from .rows import get_row, id_of, matched
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.export")
@@ -116,7 +116,7 @@ def start(session: Session, user: User, view) -> str:
     session.add(
         ExportLog(
             brokerage_id=user.brokerage_id,
-            user_id=user.id,
+            user_id=id_of(user),
             created_at=now,
             filters=_recorded(query),
             token_hash=token_hash(token),

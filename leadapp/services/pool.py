@@ -25,6 +25,7 @@ from . import access, distribute, handover, mail, notify, people, rollups
 from .errors import Conflict, NotFound, PermissionDenied, ServiceError
 from .history import audit
 from .people import display_name
+from .rows import get_row, id_of
 
 log = logging.getLogger("leadapp.pool")
 
@@ -66,7 +67,7 @@ def claim(session: Session, user: User, lead_id) -> Lead:
         # not tell an agent which ids exist outside what they may see.
         log.info("claim of lead %s by user %s refused: not in the pool", lid, user.id)
         raise Conflict(TAKEN)
-    rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, user.id)])
+    rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, id_of(user))])
     audit(
         session,
         lead,
@@ -98,7 +99,7 @@ def reject(session: Session, user: User, lead_id) -> Lead:
     moved = handover.move(session, user.brokerage_id, lid, user.id, None)
     if moved is None:
         raise Conflict("This lead was reassigned a moment ago; it is no longer yours to reject.")
-    rollups.move_activity(session, moved.brokerage_id, [(moved.id, user.id, 0)])
+    rollups.move_activity(session, moved.brokerage_id, [(moved.id, id_of(user), 0)])
     audit(
         session,
         moved,
@@ -118,11 +119,11 @@ def reject(session: Session, user: User, lead_id) -> Lead:
         routed.reason if routed is not None else "Back in the unassigned pool.",
         lead_id=moved.id,
     )
-    b = session.get(Brokerage, user.brokerage_id)
+    b = get_row(session, Brokerage, user.brokerage_id)
     name = display_name(moved)
     mail.queue(
         session,
-        brokerage_id=b.id,
+        brokerage_id=id_of(b),
         to=b.primary_email,
         kind="notice",
         lead_id=moved.id,

@@ -132,6 +132,7 @@ def record_events(
         if errors:
             results[i] = {"index": i, "errors": errors}
         else:
+            assert ev is not None  # an item without errors was cleaned into an event
             valid.append((i, ev))
     if not valid:
         return _summary(results, 0, 0)

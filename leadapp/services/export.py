@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -182,7 +182,7 @@ def _encode(rows: list[list]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
+def stream_rows(engine: sa.Engine, export_id: int) -> Generator[bytes, None, None]:
     """The CSV of a started export, in pieces; records the row count when done."""
     written = 0
     finished = False

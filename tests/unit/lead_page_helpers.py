@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import TypeVar, cast
 
 import pytest
+import reflex as rx
 from sqlmodel import col, func, select
 
 from leadapp.models import (
@@ -35,7 +36,7 @@ from leadapp.services.rows import id_of
 from leadapp.state.lead import LeadState
 from tests.unit.state_harness import at_lead, call, make_state, token_for
 
-T = TypeVar("T")
+T = TypeVar("T", bound=rx.State)
 
 # `org`'s users by the name a test gives them: the lead's agent, another agent, the broker
 WHO = {
@@ -138,7 +139,7 @@ def ctx(session, org, make_lead):
     msub = session.exec(
         select(MarketSubscription).where(col(MarketSubscription.lead_id) == lead.id)
     ).one()
-    return Ctx(lead, m, c, listing, qe["id"], id_of(ss), id_of(fav), msub.id, msg.id)
+    return Ctx(lead, m, c, listing, qe["id"], id_of(ss), id_of(fav), msub.id, id_of(msg))
 
 
 def fingerprint(session, lead_id):

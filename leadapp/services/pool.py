@@ -67,7 +67,7 @@ def claim(session: Session, user: User, lead_id) -> Lead:
         # not tell an agent which ids exist outside what they may see.
         log.info("claim of lead %s by user %s refused: not in the pool", lid, user.id)
         raise Conflict(TAKEN)
-    rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, id_of(user))])
+    rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, user.id)])
     audit(
         session,
         lead,
@@ -99,7 +99,7 @@ def reject(session: Session, user: User, lead_id) -> Lead:
     moved = handover.move(session, user.brokerage_id, lid, user.id, None)
     if moved is None:
         raise Conflict("This lead was reassigned a moment ago; it is no longer yours to reject.")
-    rollups.move_activity(session, moved.brokerage_id, [(moved.id, id_of(user), 0)])
+    rollups.move_activity(session, moved.brokerage_id, [(moved.id, user.id, 0)])
     audit(
         session,
         moved,

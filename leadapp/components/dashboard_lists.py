@@ -7,7 +7,8 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.dashboard_panels import panel_card
-from leadapp.components.ui import icon_text_button, muted, option_select, rows_or, wide_row
+from leadapp.components.forms import option_select
+from leadapp.components.ui import icon_text_button, muted, rows_or, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 # ---------------------------------------------------------------- D7

@@ -9,9 +9,8 @@ from typing import Any, TypeAlias, cast
 import reflex as rx
 from reflex.event import EventType
 from reflex.vars import ObjectVar, Var
-from reflex_components_radix.themes.base import LiteralSpacing
-from reflex_components_radix.themes.typography.base import LiteralTextSize
 
+from leadapp.components.props import SelectSize, Spacing, TextSize
 from leadapp.models.enums import LEAD_TYPES
 
 # A state var read on its class (SettingsState.errors) is a Var when the page is built, though
@@ -42,7 +41,7 @@ def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Com
 
 
 def field_stack(
-    label: Any, *children: Any, label_size: LiteralTextSize = "2", **props: Any
+    label: Any, *children: Any, label_size: TextSize = "2", **props: Any
 ) -> rx.Component:
     """A field's label over its control (and any hint or error line), close together."""
     return rx.vstack(
@@ -58,7 +57,7 @@ def labelled(
     *,
     hint: str = "",
     error_testid: str = "",
-    label_size: LiteralTextSize = "2",
+    label_size: TextSize = "2",
 ) -> rx.Component:
     """A field: its label above the control, an optional grey hint, then its error line."""
     return field_stack(
@@ -127,7 +126,7 @@ def form_footer(
     submit_label: Any,
     submit_testid: str,
     *,
-    spacing: LiteralSpacing | None = None,
+    spacing: Spacing | None = None,
     **submit_props: Any,
 ) -> rx.Component:
     """A form's buttons on the right: `cancel`, then the submit button (with `submit_props`:
@@ -145,3 +144,16 @@ def form_footer(
 def lead_type_options() -> list[rx.Component]:
     """The options of a lead-type select: none ("—"), then every type."""
     return [rx.el.option("—", value=""), *[rx.el.option(v, value=k) for k, v in LEAD_TYPES.items()]]
+
+
+def option_select(
+    options: Any, value: Any, on_change: Any, trigger: rx.Component, size: SelectSize
+) -> rx.Component:
+    """A select from a list var of [value, label] pairs."""
+    return rx.select.root(
+        trigger,
+        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
+        value=value,
+        on_change=on_change,
+        size=size,
+    )

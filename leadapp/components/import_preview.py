@@ -7,8 +7,8 @@ from typing import Any
 
 import reflex as rx
 from reflex.constants.colors import ColorType
-from reflex_components_radix.themes.base import LiteralAccentColor
 
+from leadapp.components.props import Accent
 from leadapp.components.ui import (
     column,
     heading_row,
@@ -45,7 +45,7 @@ def counts() -> rx.Component:
     )
 
 
-def _verdict(icon: str, color: LiteralAccentColor, testid: str) -> rx.Component:
+def _verdict(icon: str, color: Accent, testid: str) -> rx.Component:
     return notice(ImportState.verdict, icon, color, testid=testid, size="2", width="100%")
 
 

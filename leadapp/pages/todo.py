@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex_components_radix.themes.base import LiteralAccentColor
 
 from leadapp.components.forms import chosen_lead, field_stack, filter_date
+from leadapp.components.props import Accent
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
@@ -26,7 +26,7 @@ from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
 
-SECTIONS: list[tuple[str, str, LiteralAccentColor, Any]] = [
+SECTIONS: list[tuple[str, str, Accent, Any]] = [
     ("overdue", "Overdue", "red", S.overdue),
     ("today", "Due today", "amber", S.today),
     ("upcoming", "Upcoming", "blue", S.upcoming),
@@ -34,7 +34,7 @@ SECTIONS: list[tuple[str, str, LiteralAccentColor, Any]] = [
 ]
 
 
-def _section(key: str, label: str, color: LiteralAccentColor, rows: Any) -> rx.Component:
+def _section(key: str, label: str, color: Accent, rows: Any) -> rx.Component:
     body = column(
         inline(
             rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),

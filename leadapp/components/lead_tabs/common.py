@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex_components_radix.themes.base import LiteralSpacing
 
+from leadapp.components.props import Spacing
 from leadapp.components.ui import column, compact_table, empty_or, icon_action, inline, muted
 
 
@@ -58,7 +58,7 @@ def tab_body(
     testid: str,
     *body: rx.Component,
     wrap: bool = False,
-    spacing: LiteralSpacing = "3",
+    spacing: Spacing = "3",
 ) -> rx.Component:
     """A paged tab: its tools on the left and `paged`'s pager (a Pager substate) on the right,
     then `body`."""

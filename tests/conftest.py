@@ -21,6 +21,7 @@ from leadapp import db as dbmod
 from leadapp.models import Brokerage, User
 from leadapp.models.enums import DEFAULT_QUICK_EVENTS
 from leadapp.services import leads as lead_svc
+from leadapp.services.rows import id_of
 from leadapp.services.security import hash_password
 
 # The checkout's root (cwd for the CLI tests' subprocesses) and the tests folder.
@@ -128,7 +129,7 @@ def create_org(session: Session, name: str = "Bayside Realty", domain: str = "ba
         [("broker", "Bea Broker"), ("agent", "Alan Agent"), ("agent", "Ana Second")]
     ):
         u = User(
-            brokerage_id=b.id,
+            brokerage_id=id_of(b),
             email=f"{uname.split()[0].lower()}@{domain}",
             name=uname,
             role=role,

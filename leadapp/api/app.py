@@ -11,7 +11,7 @@ from leadapp.db import get_engine
 
 from . import errors, events, export, lead_accounts, leads, listings, mail_routes
 from .deps import ApiContext
-from .ratelimit import TokenBucket, from_env
+from .ratelimit import RedisBucket, TokenBucket, from_env
 from .schemas import add_doc_only_schemas
 
 TITLE = "leadapp website API"
@@ -56,7 +56,9 @@ def _v1(ctx: ApiContext) -> FastAPI:
     return v1
 
 
-def build_api(engine: sa.Engine | None = None, limiter: TokenBucket | None = None) -> FastAPI:
+def build_api(
+    engine: sa.Engine | None = None, limiter: TokenBucket | RedisBucket | None = None
+) -> FastAPI:
     """The API app. `engine` and `limiter` default to the configured database and env rate."""
     ctx = ApiContext(
         engine=(lambda: engine) if engine is not None else get_engine,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from leadapp.components.dashboard_panels import panel_card
-from leadapp.components.ui import icon_text_button, muted, option_select, rows_or, wide_row
+from leadapp.components.forms import option_select
+from leadapp.components.ui import icon_text_button, muted, rows_or, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 # ---------------------------------------------------------------- D7
@@ -54,7 +57,7 @@ def upcoming_card() -> rx.Component:
 
 
 def _feed_row(r) -> rx.Component:
-    ellipsis = {
+    ellipsis: dict[str, Any] = {
         "overflow": "hidden",
         "text_overflow": "ellipsis",
         "white_space": "nowrap",

@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from leadapp.components import dashboard_charts as charts
-from leadapp.components.ui import column, empty_or, muted, option_select, wide_row
+from leadapp.components.forms import option_select
+from leadapp.components.ui import column, empty_or, muted, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}

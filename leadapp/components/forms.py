@@ -10,6 +10,7 @@ import reflex as rx
 from reflex.event import EventType
 from reflex.vars import ObjectVar, Var
 
+from leadapp.components.props import SelectSize, Spacing, TextSize
 from leadapp.models.enums import LEAD_TYPES
 
 # A state var read on its class (SettingsState.errors) is a Var when the page is built, though
@@ -39,7 +40,9 @@ def field_error(errors: Errors, key: str | Var[str], testid: str = "") -> rx.Com
     )
 
 
-def field_stack(label: Any, *children: Any, label_size: str = "2", **props: Any) -> rx.Component:
+def field_stack(
+    label: Any, *children: Any, label_size: TextSize = "2", **props: Any
+) -> rx.Component:
     """A field's label over its control (and any hint or error line), close together."""
     return rx.vstack(
         rx.text(label, size=label_size, weight="medium"), *children, spacing="1", **props
@@ -54,7 +57,7 @@ def labelled(
     *,
     hint: str = "",
     error_testid: str = "",
-    label_size: str = "2",
+    label_size: TextSize = "2",
 ) -> rx.Component:
     """A field: its label above the control, an optional grey hint, then its error line."""
     return field_stack(
@@ -123,20 +126,34 @@ def form_footer(
     submit_label: Any,
     submit_testid: str,
     *,
-    spacing: str = "",
+    spacing: Spacing | None = None,
     **submit_props: Any,
 ) -> rx.Component:
     """A form's buttons on the right: `cancel`, then the submit button (with `submit_props`:
     its colour, its busy state)."""
+    row_props: dict[str, Any] = {} if spacing is None else {"spacing": spacing}
     return rx.hstack(
         cancel,
         rx.button(submit_label, type="submit", data_testid=submit_testid, **submit_props),
         justify="end",
         width="100%",
-        **({"spacing": spacing} if spacing else {}),
+        **row_props,
     )
 
 
 def lead_type_options() -> list[rx.Component]:
     """The options of a lead-type select: none ("—"), then every type."""
     return [rx.el.option("—", value=""), *[rx.el.option(v, value=k) for k, v in LEAD_TYPES.items()]]
+
+
+def option_select(
+    options: Any, value: Any, on_change: Any, trigger: rx.Component, size: SelectSize
+) -> rx.Component:
+    """A select from a list var of [value, label] pairs."""
+    return rx.select.root(
+        trigger,
+        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
+        value=value,
+        on_change=on_change,
+        size=size,
+    )

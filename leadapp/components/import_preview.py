@@ -3,8 +3,12 @@ import's progress bar and the success message."""
 
 from __future__ import annotations
 
-import reflex as rx
+from typing import Any
 
+import reflex as rx
+from reflex.constants.colors import ColorType
+
+from leadapp.components.props import Accent
 from leadapp.components.ui import (
     column,
     heading_row,
@@ -17,7 +21,7 @@ from leadapp.components.ui import (
 from leadapp.state.import_state import ErrorItem, GridCell, GridRow, ImportState
 
 
-def _count(label: str, value, color: str, testid: str) -> rx.Component:
+def _count(label: str, value: Any, color: ColorType, testid: str) -> rx.Component:
     return rx.card(
         rx.vstack(
             muted(label, size="1", weight="medium"),
@@ -41,7 +45,7 @@ def counts() -> rx.Component:
     )
 
 
-def _verdict(icon: str, color: str, testid: str) -> rx.Component:
+def _verdict(icon: str, color: Accent, testid: str) -> rx.Component:
     return notice(ImportState.verdict, icon, color, testid=testid, size="2", width="100%")
 
 
@@ -74,7 +78,7 @@ def warnings() -> rx.Component:
 
 
 # A grid cell keeps to one line, cut with an ellipsis past 240px.
-_CELL = {
+_CELL: dict[str, Any] = {
     "white_space": "nowrap",
     "max_width": "240px",
     "overflow": "hidden",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
 from leadapp.components.forms import BORDERED_SELECT_STYLE, field_error, labelled, lead_type_options
 from leadapp.components.ui import column, dialog, footed_form, icon_text_button
@@ -14,7 +15,11 @@ def _error(key: str) -> rx.Component:
 
 
 def _input(
-    label: str, name: str, type_: str = "text", placeholder: str = "", required: bool = False
+    label: str,
+    name: str,
+    type_: HTMLInputTypeAttribute = "text",
+    placeholder: str = "",
+    required: bool = False,
 ):
     return column(
         rx.text(

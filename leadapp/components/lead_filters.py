@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from leadapp.components.props import Spacing
 from leadapp.components.ui import (
     column,
     empty_or,
@@ -36,7 +37,7 @@ def search_box() -> rx.Component:
     )
 
 
-def _tick(label, spacing: str, **checkbox: Any) -> rx.Component:
+def _tick(label: Any, spacing: Spacing, **checkbox: Any) -> rx.Component:
     """A tick box and its label, the whole label clickable."""
     return rx.el.label(
         inline(rx.checkbox(**checkbox), rx.text(label, size="2"), spacing=spacing),

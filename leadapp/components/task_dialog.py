@@ -6,7 +6,10 @@ Mount `task_dialog()` once on a page; open it with `TaskDialogState.open_new()` 
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
 from leadapp.components.forms import cancel_button, chosen_lead, field_error, field_stack, labelled
 from leadapp.components.ui import end_row, icon_action, icon_text_button, muted, stack_form
@@ -22,7 +25,9 @@ def _field(label: str, control: rx.Component, field: str) -> rx.Component:
     return labelled(label, control, S.errors, field, error_testid=f"task-error-{field}")
 
 
-def _when(label, type_: str, name: str, value, testid: str) -> rx.Component:
+def _when(
+    label: Any, type_: HTMLInputTypeAttribute, name: str, value: Any, testid: str
+) -> rx.Component:
     """The date or the time of the task, half the row."""
     return field_stack(
         label,

@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, form_footer, table_header
+from leadapp.components.props import Accent, Spacing, TextSize
 
 
 def _given(**props: Any) -> dict[str, Any]:
@@ -21,12 +22,12 @@ def _given(**props: Any) -> dict[str, Any]:
     }
 
 
-def column(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
+def column(*children: Any, spacing: Spacing = "2", **props: Any) -> rx.Component:
     """A full-width vertical stack of `children`."""
     return rx.vstack(*children, spacing=spacing, width="100%", **props)
 
 
-def inline(*children: Any, spacing: str = "2", **props: Any) -> rx.Component:
+def inline(*children: Any, spacing: Spacing = "2", **props: Any) -> rx.Component:
     """A row of `children` centred on one line (an icon and its text, a few badges)."""
     return rx.hstack(*children, spacing=spacing, align="center", **props)
 
@@ -36,7 +37,7 @@ def wide_row(*children: Any, **props: Any) -> rx.Component:
     return rx.hstack(*children, align="center", width="100%", **props)
 
 
-def heading_row(title: Any, *actions: Any, size: str = "4", **props: Any) -> rx.Component:
+def heading_row(title: Any, *actions: Any, size: TextSize = "4", **props: Any) -> rx.Component:
     """A card's or a section's heading with its `actions` pushed to the right."""
     return wide_row(rx.heading(title, size=size), rx.spacer(), *actions, **props)
 
@@ -66,7 +67,7 @@ def brand_mark(icon_size: int, padding: str, radius: str) -> rx.Component:
     )
 
 
-def muted(*children: Any, size: str = "2", **props: Any) -> rx.Component:
+def muted(*children: Any, size: TextSize = "2", **props: Any) -> rx.Component:
     """Grey secondary text: a note under a heading, a count, a date."""
     return rx.text(*children, size=size, color_scheme="gray", **props)
 
@@ -89,7 +90,7 @@ def rows_or(
     )
 
 
-def error_line(message: Any, testid: str, size: str = "2") -> rx.Component:
+def error_line(message: Any, testid: str, size: TextSize = "2") -> rx.Component:
     """A red line while the state var `message` is not empty."""
     return rx.cond(
         message != "", rx.text(message, color_scheme="red", size=size, data_testid=testid)
@@ -97,7 +98,7 @@ def error_line(message: Any, testid: str, size: str = "2") -> rx.Component:
 
 
 def notice(
-    message: Any, icon: str, color_scheme: str, *, testid: str = "", **props: Any
+    message: Any, icon: str, color_scheme: Accent, *, testid: str = "", **props: Any
 ) -> rx.Component:
     """A callout: `message` with its icon, in `color_scheme`."""
     return rx.callout(
@@ -236,7 +237,7 @@ def wide_submit(label: Any, testid: str, **props: Any) -> rx.Component:
 
 
 def action_link(
-    label: Any, on_click: Any, *, testid: str = "", size: str = "1", **props: Any
+    label: Any, on_click: Any, *, testid: str = "", size: TextSize = "1", **props: Any
 ) -> rx.Component:
     """A link that runs an event instead of leading to a page."""
     return rx.link(
@@ -244,7 +245,9 @@ def action_link(
     )
 
 
-def card_stack(*children: Any, spacing: str = "2", testid: str = "", **props: Any) -> rx.Component:
+def card_stack(
+    *children: Any, spacing: Spacing = "2", testid: str = "", **props: Any
+) -> rx.Component:
     """A full-width card holding a full-width column of `children`."""
     return rx.card(
         rx.vstack(*children, spacing=spacing, width="100%", **props),
@@ -253,13 +256,13 @@ def card_stack(*children: Any, spacing: str = "2", testid: str = "", **props: An
     )
 
 
-def section_card(title: str, note: str, *children: Any, spacing: str = "3") -> rx.Component:
+def section_card(title: str, note: str, *children: Any, spacing: Spacing = "3") -> rx.Component:
     """A settings section: its heading, a grey note, then its content."""
     return card_stack(rx.heading(title, size="4"), muted(note), *children, spacing=spacing)
 
 
 def stack_form(
-    on_submit: Any, *children: Any, spacing: str = "3", **form_props: Any
+    on_submit: Any, *children: Any, spacing: Spacing = "3", **form_props: Any
 ) -> rx.Component:
     """A form whose `children` stand in one full-width column."""
     return rx.form(
@@ -273,7 +276,7 @@ def form_card(
     submit_label: str,
     submit_testid: str,
     *fields: Any,
-    spacing: str = "3",
+    spacing: Spacing = "3",
     testid: str = "",
     **form_props: Any,
 ) -> rx.Component:
@@ -301,26 +304,13 @@ def compact_table(headers: Sequence[str], rows: rx.Component, **props: Any) -> r
     )
 
 
-def option_select(
-    options: Any, value: Any, on_change: Any, trigger: rx.Component, size: str
-) -> rx.Component:
-    """A select from a list var of [value, label] pairs."""
-    return rx.select.root(
-        trigger,
-        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
-        value=value,
-        on_change=on_change,
-        size=size,
-    )
-
-
 def footed_form(
     on_cancel: Any,
     submit_label: str,
     submit_testid: str,
     on_submit: Any,
     *fields: Any,
-    spacing: str = "3",
+    spacing: Spacing = "3",
     in_dialog: bool = False,
     **form_props: Any,
 ) -> rx.Component:
@@ -346,7 +336,7 @@ def dialog(
 ) -> rx.Component:
     """A dialog: its title, an optional description (one child or a tuple of them), then
     `body`; closing it (Escape, a click outside) runs `on_close`."""
-    head = [rx.dialog.title(title)]
+    head: list[rx.Component] = [rx.dialog.title(title)]
     if description is not None:
         parts = description if isinstance(description, tuple) else (description,)
         head.append(rx.dialog.description(*parts, size="2"))
@@ -375,7 +365,7 @@ def confirm_dialog(
             **content_props,
         ),
         open=open_,
-        **({} if on_close is None else {"on_open_change": lambda _o: on_close()}),
+        **_given(on_open_change=None if on_close is None else lambda _o: on_close()),
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from leadapp.components.forms import chosen_lead, field_stack, filter_date
+from leadapp.components.props import Accent
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
@@ -23,7 +26,7 @@ from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState
 from leadapp.state.todo import TodoState as S
 
-SECTIONS = [
+SECTIONS: list[tuple[str, str, Accent, Any]] = [
     ("overdue", "Overdue", "red", S.overdue),
     ("today", "Due today", "amber", S.today),
     ("upcoming", "Upcoming", "blue", S.upcoming),
@@ -31,7 +34,7 @@ SECTIONS = [
 ]
 
 
-def _section(key: str, label: str, color: str, rows) -> rx.Component:
+def _section(key: str, label: str, color: Accent, rows: Any) -> rx.Component:
     body = column(
         inline(
             rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),
@@ -74,7 +77,7 @@ def _section(key: str, label: str, color: str, rows) -> rx.Component:
 def _select(
     label: str, value, options: list[tuple[str, str]] | None, key: str, testid: str, dynamic=None
 ):
-    items = [rx.select.item(text, value=val) for val, text in options or []]
+    items: list[rx.Component] = [rx.select.item(text, value=val) for val, text in options or []]
     if dynamic is not None:
         items.append(rx.foreach(dynamic, lambda o: rx.select.item(o[1], value=o[0])))
     return field_stack(

@@ -19,7 +19,7 @@ from leadapp.models import AccountToken, Brokerage, User, as_utc, utcnow
 
 from . import audit_log, auth, mail, scheduled
 from .errors import ServiceError
-from .rows import spend_link
+from .rows import get_row, id_of, spend_link
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.accounts")
@@ -51,7 +51,7 @@ def issue(session: Session, user: User, purpose: str) -> str:
     token = new_token()
     session.add(
         AccountToken(
-            user_id=user.id,
+            user_id=id_of(user),
             purpose=purpose,
             token_hash=token_hash(token),
             created_at=now,
@@ -92,14 +92,14 @@ def redeem(session: Session, token, new_password, address: str = "") -> User:
     auth.set_password(session, user, str(new_password or "")[:300])
     if not spend_link(session, AccountToken, tok.id):
         raise ServiceError(BAD_LINK)
-    auth.end_sessions(session, user.id)
+    auth.end_sessions(session, id_of(user))
     action = "invite_accepted" if tok.purpose == "invite" else "password_reset"
     audit_log.record(session, user.brokerage_id, action, actor=user, address=address)
     return user
 
 
 def queue_invitation(session: Session, user: User, invited_by: User | None, url: str) -> None:
-    b = session.get(Brokerage, user.brokerage_id)
+    b = get_row(session, Brokerage, user.brokerage_id)
     who = f"{invited_by.name} invited you" if invited_by else "You are invited"
     mail.queue(
         session,

@@ -36,7 +36,7 @@ from leadapp.models import (
 )
 
 from . import notify
-from .rows import stored_ids
+from .rows import stored_ids, table_of
 
 ALERTS = {
     "request": "Showing or info request",
@@ -117,7 +117,7 @@ def from_events(
     pairs = [p for p in pairs if p not in recent]
     if not pairs:
         return 0
-    t = AlertThrottle.__table__
+    t = table_of(AlertThrottle)
     ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(
         t
     )

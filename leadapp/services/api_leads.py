@@ -17,6 +17,7 @@ from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, PRIORITIES, STAGES
 from . import access, distribute, lead_query, leads, rating, routing
 from .activity import parse_time
 from .errors import ValidationFailed
+from .rows import id_of
 from .validation import CONTACT_FIELD_CHECKS
 
 EDITABLE = set(CONTACT_FIELD_CHECKS) | {
@@ -182,7 +183,7 @@ def list_leads(session: Session, user: User, params: dict, now: datetime | None 
     rows = rows[:limit]
     return {
         "data": [lead_json(r, cutoff, now) for r in rows],
-        "next_cursor": _cursor_out(rows[-1].id) if more and rows else None,
+        "next_cursor": _cursor_out(id_of(rows[-1])) if more and rows else None,
     }
 
 

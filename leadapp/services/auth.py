@@ -18,7 +18,7 @@ from leadapp.settings import SESSION_TTL_HOURS
 
 from . import audit_log, passwords, throttle
 from .errors import ServiceError, ValidationFailed, get_owned
-from .rows import get_row, matched
+from .rows import get_row, id_of, matched
 from .security import hash_password, new_token, token_hash, verify_password
 
 log = logging.getLogger("leadapp.auth")
@@ -70,7 +70,7 @@ def start_session(session: Session, user: User, address: str = "", user_agent: s
     session.add(
         AuthSession(
             token_hash=token_hash(token),
-            user_id=user.id,
+            user_id=id_of(user),
             created_at=now,
             expires_at=now + timedelta(hours=SESSION_TTL_HOURS),
             address=str(address or "")[:64],
@@ -143,7 +143,7 @@ def change_password(
     if not verify_password(me.password_hash, str(current or "")[:200]):
         raise ValidationFailed({"current": "That is not your current password."})
     set_password(session, me, str(new or "")[:300])
-    end_sessions(session, me.id, except_token=token)
+    end_sessions(session, id_of(me), except_token=token)
     audit_log.record(session, me.brokerage_id, "password_changed", actor=me, address=address)
 
 

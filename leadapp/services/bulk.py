@@ -84,7 +84,9 @@ def update_rows(
     """
     if not rows:
         return
-    cur = conn.connection.dbapi_connection.cursor()
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None, "a connection inside its transaction is open"
+    cur = dbapi.cursor()
     quote = conn.dialect.identifier_preparer.quote
     name, k = quote(table.name), quote(key)
     try:

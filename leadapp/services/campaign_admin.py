@@ -29,6 +29,7 @@ from leadapp.models import (
 from . import access
 from .campaigns import MERGE_FIELDS, _render, pull_back, unknown_merge_fields
 from .errors import NotFound, ValidationFailed, get_in_brokerage
+from .rows import get_row, id_of
 from .validation import clean
 
 MAX_STEPS = 30
@@ -261,7 +262,7 @@ def save_campaign(session: Session, user: User, campaign_id, form: dict) -> Camp
     session.flush()
     for st in steps:
         row = old.get(st["position"]) or CampaignStep(
-            campaign_id=c.id, position=st["position"], subject=st["subject"]
+            campaign_id=id_of(c), position=st["position"], subject=st["subject"]
         )
         row.delay_days, row.channel = st["delay_days"], st["channel"]
         row.subject, row.body = st["subject"], st["body"]
@@ -338,7 +339,7 @@ def preview(session: Session, user: User, campaign_id, lead_id, position=1) -> d
     ).first()
     if step is None:
         raise NotFound("That step does not exist.")
-    b = session.get(Brokerage, lead.brokerage_id)
+    b = get_row(session, Brokerage, lead.brokerage_id)
     agent = session.get(User, lead.assigned_agent_id) if lead.assigned_agent_id else None
     return {
         "to": lead.phone if step.channel == "text" else lead.email,

@@ -38,7 +38,7 @@ from .errors import Conflict, NotFound, PermissionDenied
 from .history import audit
 from .leads import display_name
 from .routing import Decision, Router, Rule
-from .rows import matched
+from .rows import get_row, id_of, matched, table_of
 
 log = logging.getLogger("leadapp.claims")
 
@@ -104,7 +104,7 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
         oid = int(str(offer_id)[:18])
     except (TypeError, ValueError):
         raise NotFound("That offer does not exist.") from None
-    member = AgentGroupMember.__table__
+    member = table_of(AgentGroupMember)
     in_group = (
         select(member.c.group_id)
         .where(member.c.group_id == col(ClaimOffer.group_id), member.c.user_id == user.id)
@@ -136,7 +136,7 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
                 raise Conflict("You already claimed this lead.")
             raise Conflict(f"{who.name if who else 'Another agent'} claimed this lead first.")
         raise Conflict("This offer expired; the lead went to the rule's fallback.")
-    offer = session.get(ClaimOffer, oid)
+    offer = get_row(session, ClaimOffer, oid)
     lead = handover.give(session, offer.lead_id, user.brokerage_id, None, user.id)
     if lead is None:  # a broker assigned it meanwhile: undo the claim with the transaction
         raise Conflict("This lead was assigned a moment ago; it is no longer offered.")
@@ -149,7 +149,7 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
         user.name,
         title="Claimed from an offer",
     )
-    _settle_offer_notes(session, lead.id, now)
+    _settle_offer_notes(session, id_of(lead), now)
     others = [
         u
         for u in session.exec(
@@ -214,7 +214,7 @@ def expire_due(session: Session, now: datetime) -> int:
         )
         if closed != 1:
             continue  # another worker took it
-        offer = session.get(ClaimOffer, oid)
+        offer = get_row(session, ClaimOffer, oid)
         router = routers.get(b_id) or routers.setdefault(b_id, Router(session, b_id, "api", now))
         rule = _router_rule(session, router, offer.rule_id)
         minutes = rule.claim_minutes if rule else 0
@@ -251,6 +251,7 @@ def idle_due(session: Session, now: datetime) -> int:
     for st in session.exec(
         select(RoutingSettings).where(col(RoutingSettings.idle_hours).is_not(None))
     ).all():
+        assert st.idle_hours is not None  # only brokerages with idle hours set are selected
         cutoff = now - timedelta(hours=st.idle_hours)
         rows = session.execute(
             select(col(LeadResponse.lead_id), col(LeadResponse.agent_id), col(LeadResponse.rule_id))

@@ -36,6 +36,7 @@ from leadapp.models import (
 
 from . import mail, send_claims
 from .bulk import chunked, insert_rows
+from .rows import id_of, table_of
 
 WINDOW = timedelta(hours=24)
 ALERT_CHANGES = ("new", "price", "status", "back_on_market")
@@ -85,7 +86,7 @@ def match_statement(brokerage_id: int, since: datetime, until: datetime):
         .cte("alert_cand")
         .prefix_with("MATERIALIZED")
     )
-    crit = SavedSearch.__table__.c.criteria
+    crit = table_of(SavedSearch).c.criteria
     sc = (
         sa.select(
             col(SavedSearch.id).label("search_id"),
@@ -236,7 +237,7 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
     conn.execute(
         _MATCH.insert().from_select(
             ["search_id", "lead_id", "tr", "listing_id", "change_id"],
-            match_statement(b.id, now - WINDOW, now),
+            match_statement(id_of(b), now - WINDOW, now),
         )
     )
     as_text = sa.func.aggregate_strings
@@ -330,15 +331,19 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
         .join(_SENT, sa.and_(t.lead_id == m.lead_id, t.tr == sa.func.coalesce(m.tr, "sale")))
         .subquery()
     )
-    at = sa.literal(now, ListingSent.__table__.c.created_at.type)
+    at = sa.literal(now, table_of(ListingSent).c.created_at.type)
     conn.execute(
-        AlertEmailSearch.__table__.insert().from_select(
+        table_of(AlertEmailSearch)
+        .insert()
+        .from_select(
             ["email_id", "saved_search_id"],
             sa.select(sent.c.email_id, sent.c.search_id).distinct(),
         )
     )
     conn.execute(
-        ListingSent.__table__.insert().from_select(
+        table_of(ListingSent)
+        .insert()
+        .from_select(
             ["lead_id", "listing_id", "via", "created_at"],
             sa.select(sent.c.lead_id, sent.c.listing_id, sa.literal("email"), at).distinct(),
         )
@@ -346,7 +351,7 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
     # a (search, listing) sent before moves forward to the change sent now; the WHERE
     # keeps SQLite from reading ON CONFLICT as a join's ON
     mod = postgresql if conn.dialect.name == "postgresql" else sqlite
-    items = mod.insert(AlertItem.__table__).from_select(
+    items = mod.insert(table_of(AlertItem)).from_select(
         ["saved_search_id", "listing_id", "change_id", "sent_at"],
         sa.select(sent.c.search_id, sent.c.listing_id, sent.c.change_id, at).where(sa.true()),
     )
@@ -356,7 +361,7 @@ def _send(session: Session, conn, b: Brokerage, now: datetime, period: str) -> i
             set_={"change_id": items.excluded.change_id, "sent_at": items.excluded.sent_at},
         )
     )
-    ss = SavedSearch.__table__
+    ss = table_of(SavedSearch)
     conn.execute(
         ss.update()
         .where(ss.c.id.in_(sa.select(sent.c.search_id).scalar_subquery()))
@@ -371,7 +376,7 @@ def send_daily(session: Session, now: datetime) -> int:
     total = 0
     for b in session.exec(select(Brokerage).order_by(col(Brokerage.id))).all():
         local = now.astimezone(ZoneInfo(b.timezone))
-        if local.hour < settings_of(session, b.id).alert_hour:
+        if local.hour < settings_of(session, id_of(b)).alert_hour:
             continue
         period = local.date().isoformat()
         if not send_claims.claim(session, [f"alert-run:{b.id}:{period}"], "alert_run"):

@@ -22,7 +22,7 @@ from leadapp.models import Brokerage, ClaimOffer, HistoryEntry, Lead, RoutingSet
 from . import handover, notify, speed
 from .leads import display_name
 from .routing import Decision, Facts, Router
-from .rows import stored_ids
+from .rows import stored_ids, table_of
 from .tags import tags_of
 
 
@@ -54,7 +54,7 @@ def record(
         by_rule.setdefault(d.rule_id, []).append((lead.id, d.agent_id))
     if router.rules or any(d.offer_group_id for _, d in decided):
         # without rules the default applies as it always did: no history line to add
-        session.execute(HistoryEntry.__table__.insert(), rows)
+        session.execute(table_of(HistoryEntry).insert(), rows)
     for rule_id, pairs in by_rule.items():
         speed.assigned(session, b_id, [p for p in pairs if p[1]], now, rule_id=rule_id)
     _tell(session, router, decided, now)

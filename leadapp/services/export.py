@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -31,7 +31,7 @@ from leadapp.models.timefmt import user_zone
 
 from . import access, audit_log, lead_query, rating
 from .errors import NotFound, PermissionDenied
-from .rows import get_row, matched
+from .rows import get_row, id_of, matched
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.export")
@@ -116,7 +116,7 @@ def start(session: Session, user: User, view) -> str:
     session.add(
         ExportLog(
             brokerage_id=user.brokerage_id,
-            user_id=user.id,
+            user_id=id_of(user),
             created_at=now,
             filters=_recorded(query),
             token_hash=token_hash(token),
@@ -182,7 +182,7 @@ def _encode(rows: list[list]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def stream_rows(engine: sa.Engine, export_id: int) -> Iterator[bytes]:
+def stream_rows(engine: sa.Engine, export_id: int) -> Generator[bytes, None, None]:
     """The CSV of a started export, in pieces; records the row count when done."""
     written = 0
     finished = False

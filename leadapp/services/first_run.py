@@ -16,6 +16,7 @@ from leadapp.models.enums import DEFAULT_QUICK_EVENTS
 
 from . import audit_log, passwords, team
 from .errors import Conflict, ValidationFailed
+from .rows import id_of
 from .security import hash_password
 from .settings import TIMEZONES
 from .validation import check_email
@@ -87,7 +88,7 @@ def set_up(session: Session, form: dict, address: str = "") -> User:
     if errors:
         raise ValidationFailed(errors)
     b = create_brokerage(session, bname, primary, tz, postal)
-    broker = team.create_user(session, b.id, values, hash_password(form["password"]))
+    broker = team.create_user(session, id_of(b), values, hash_password(form["password"]))
     if session.exec(select(sa.func.count()).select_from(User)).one() != 1:
         raise Conflict(DONE)  # another set-up won the race; the caller rolls back
     audit_log.record(session, b.id, "setup", actor=broker, detail=bname, address=address)

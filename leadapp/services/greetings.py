@@ -20,6 +20,7 @@ from . import access, mail, send_claims
 from .campaigns import MERGE_FIELDS, _render, unknown_merge_fields
 from .daily_alerts import SENDABLE, settings_of
 from .errors import ValidationFailed
+from .rows import id_of
 from .validation import clean
 
 KINDS = {
@@ -66,7 +67,8 @@ def save_greeting_settings(session: Session, user: User, form: dict) -> None:
     kinds = {}
     known = ", ".join("{" + k + "}" for k in MERGE_FIELDS)
     for k, (_, label) in KINDS.items():
-        raw = form.get(k) if isinstance(form.get(k), dict) else {}
+        given = form.get(k)
+        raw = given if isinstance(given, dict) else {}
         subject, body = clean(raw.get("subject")), str(raw.get("body") or "").strip()
         if not subject or not body:
             errors[k] = f"{label}: the subject and the message are required."
@@ -88,7 +90,7 @@ def save_greeting_settings(session: Session, user: User, form: dict) -> None:
 def send_greetings(session: Session, now: datetime) -> int:
     queued = 0
     for b in session.exec(select(Brokerage).order_by(col(Brokerage.id))).all():
-        cs = settings_of(session, b.id)
+        cs = settings_of(session, id_of(b))
         local = now.astimezone(ZoneInfo(b.timezone))
         if local.hour < cs.greeting_hour:
             continue
@@ -114,7 +116,7 @@ def send_greetings(session: Session, now: datetime) -> int:
                 lead, agent = keys[key]
                 mail.queue(
                     session,
-                    brokerage_id=b.id,
+                    brokerage_id=id_of(b),
                     lead_id=lead.id,
                     to=lead.email,
                     subject=_render(tpl["subject"], lead, agent, b),

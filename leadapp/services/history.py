@@ -11,6 +11,7 @@ from leadapp.models import HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import CONTACT_KINDS
 
 from . import live, mail, rollups, speed
+from .rows import id_of, table_of
 
 # The website API key a request acts through: the API sets it for the request's work, so
 # the entries it writes (which have no acting user) name the key.
@@ -32,7 +33,7 @@ def add_entry(
 ) -> HistoryEntry:
     entry = HistoryEntry(
         brokerage_id=lead.brokerage_id,
-        lead_id=lead.id,
+        lead_id=id_of(lead),
         actor_id=actor.id if actor else None,
         api_key_id=_api_key_id(actor),
         kind=kind,
@@ -48,7 +49,7 @@ def add_entry(
         lead.last_contacted_at = entry.created_at
         session.add(lead)
     if kind in CONTACT_KINDS:  # N2: the first contact after the assignment
-        speed.contacted(session, lead.id, entry.created_at)
+        speed.contacted(session, id_of(lead), entry.created_at)
     if actor is not None:  # D4 counts what users did; the open dashboards refresh (D10)
         rollups.history_done(
             session, lead.brokerage_id, actor.id, entry.created_at, kind, entry.field
@@ -155,7 +156,7 @@ def add_audit_rows(
         for lead_id, old, new in changes
     ]
     if rows:
-        session.execute(HistoryEntry.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+        session.execute(table_of(HistoryEntry).insert(), rows)  # Core: no ORM bookkeeping per row
         if actor is not None:
             rollups.history_done(
                 session, rows[0]["brokerage_id"], actor.id, at, "audit", field, n=len(rows)

@@ -19,6 +19,8 @@ from sqlmodel import Session
 
 from leadapp.models import JobState, utcnow
 
+from .rows import table_of
+
 log = logging.getLogger("leadapp.jobs")
 
 LEASE = timedelta(minutes=10)
@@ -36,7 +38,7 @@ class Job:
 
 def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool:
     """Take the job if it is due and nobody holds it (atomic across workers)."""
-    table = JobState.__table__
+    table = table_of(JobState)
     with engine.begin() as conn:
         exists = conn.execute(sa.select(table.c.name).where(table.c.name == name)).first()
         if exists is None:
@@ -58,7 +60,7 @@ def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool
 
 
 def _finish(engine: sa.Engine, name: str, now: datetime, result: str) -> None:
-    table = JobState.__table__
+    table = table_of(JobState)
     with engine.begin() as conn:
         conn.execute(
             table.update()

@@ -22,7 +22,7 @@ from leadapp.models import Brokerage, Lead, LeadAccountToken, as_utc, utcnow
 
 from . import mail, passwords, throttle
 from .errors import ServiceError, ValidationFailed
-from .rows import spend_link
+from .rows import get_row, id_of, spend_link
 from .security import hash_password, new_token, token_hash, verify_password
 from .validation import check_email
 
@@ -112,10 +112,10 @@ def request_reset(session: Session, brokerage_id: int, email, reset_url: str) ->
     token = new_token()
     session.add(
         LeadAccountToken(
-            lead_id=lead.id, token_hash=token_hash(token), created_at=now, expires_at=now + TTL
+            lead_id=id_of(lead), token_hash=token_hash(token), created_at=now, expires_at=now + TTL
         )
     )
-    b = session.get(Brokerage, brokerage_id)
+    b = get_row(session, Brokerage, brokerage_id)
     sep = "&" if "?" in reset_url else "?"
     mail.queue(
         session,

@@ -31,6 +31,7 @@ from .daily_alerts import price_text
 from .errors import NotFound, ServiceError, ValidationFailed
 from .history import add_entry, message_lead
 from .lead_page.types import ListingBrief, SheetListing, SheetPage
+from .rows import id_of
 
 MAX_LISTINGS = 20
 
@@ -83,7 +84,11 @@ def email_listings(session: Session, user: User, lead_id, listing_ids, note: str
     for li in listings:
         session.add(
             ListingSent(
-                lead_id=lead.id, listing_id=li.id, via="email", user_id=user.id, created_at=now
+                lead_id=id_of(lead),
+                listing_id=id_of(li),
+                via="email",
+                user_id=user.id,
+                created_at=now,
             )
         )
     return {"listings": len(listings), "subject": subject}
@@ -103,8 +108,8 @@ def showing_sheet(session: Session, user: User, lead_id, listing_ids, day) -> di
     for li in listings:
         session.add(
             ListingSent(
-                lead_id=lead.id,
-                listing_id=li.id,
+                lead_id=id_of(lead),
+                listing_id=id_of(li),
                 via="showing_sheet",
                 user_id=user.id,
                 created_at=now,

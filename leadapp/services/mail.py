@@ -33,6 +33,7 @@ from leadapp.models.enums import UNSUBSCRIBE_OF_KIND
 from leadapp.settings import smtp_settings
 
 from . import mail_render, mail_tracking
+from .rows import table_of
 
 log = logging.getLogger("leadapp.mail")
 
@@ -127,7 +128,7 @@ def queue_many(session: Session, rows: list[dict]) -> list[int]:
         v.setdefault("created_at", now)
         values.append(v)
     keys = sorted({k for v in values for k in v})
-    table = OutgoingEmail.__table__
+    table = table_of(OutgoingEmail)
     stmt = sa.insert(table).returning(table.c.id)
     result = session.execute(stmt, [{k: v.get(k) for k in keys} for v in values])
     # A multi-row INSERT gives its rows increasing ids in VALUES order (SQLite's rowid,

@@ -16,7 +16,7 @@ def click_activity(session: Session, email_id: int, now: datetime | None = None)
     """The email's first click as the lead's `email_click` activity (rating R1, roll-ups)."""
     row = session.get(OutgoingEmail, email_id)
     lead = session.get(Lead, row.lead_id) if row and row.lead_id else None
-    if lead is None or not lead.email:
+    if row is None or lead is None or not lead.email:
         return
     activity.record_events(
         session,

@@ -33,6 +33,7 @@ from . import mail
 from .campaigns import pull_back
 from .errors import NotFound, ValidationFailed
 from .history import add_entry, audit
+from .rows import get_row
 
 log = logging.getLogger("leadapp.mail")
 MAX_BYTES = 2 * 1024 * 1024
@@ -186,7 +187,7 @@ def _notify(session: Session, lead: Lead, subject: str, body: str, paused: int) 
     to = (
         agent.email
         if agent and agent.is_active
-        else session.get(Brokerage, lead.brokerage_id).primary_email
+        else get_row(session, Brokerage, lead.brokerage_id).primary_email
     )
     name = " ".join(p for p in (lead.first_name, lead.last_name) if p) or lead.email
     mail.queue(

@@ -27,6 +27,7 @@ from sqlmodel import Session
 from leadapp.models import Brokerage, BrokerageMail, Lead, OutgoingEmail, User
 
 from . import mail_tokens
+from .rows import get_row
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "email"
 TEMPLATES = ("message", "listings", "greeting")
@@ -83,7 +84,7 @@ def render(
     tracking: bool = True,
 ) -> tuple[EmailMessage, list[str]]:
     """The MIME message of a queued email and the list of URLs its links lead to."""
-    brokerage = session.get(Brokerage, row.brokerage_id)
+    brokerage = get_row(session, Brokerage, row.brokerage_id)
     ident = identity(session, row.brokerage_id)
     lead = session.get(Lead, row.lead_id) if row.lead_id else None
     # the sender: who queued it, else the lead's agent (marketing goes out in their name)

@@ -20,6 +20,7 @@ from leadapp.models import AppSecret, utcnow
 from leadapp.settings import public_url
 
 from .bulk import insert_ignore
+from .rows import table_of
 
 KEY_NAME = "mail_links"
 PURPOSES = {"open": 1, "click": 2, "unsubscribe": 3}
@@ -39,12 +40,13 @@ def _key(session: Session) -> bytes:
         # Two processes may create it at once: the second insert does nothing, both read one.
         insert_ignore(
             session,
-            AppSecret.__table__,
+            table_of(AppSecret),
             name=KEY_NAME,
             value=secrets.token_urlsafe(48),
             created_at=utcnow(),
         )
         row = session.get(AppSecret, KEY_NAME)
+        assert row is not None, "this insert or a concurrent one stored the key"
     key = row.value.encode()
     _keys[cache_key] = key
     return key

@@ -28,7 +28,7 @@ from leadapp.models.enums import UNSUBSCRIBE_KINDS, UNSUBSCRIBE_OF_KIND
 
 from . import mail_tokens
 from .bulk import insert_ignore
-from .rows import matched, stored_ids
+from .rows import matched, stored_ids, table_of
 
 log = logging.getLogger("leadapp.mail")
 MACHINE_OPEN_SECONDS = 10
@@ -75,7 +75,7 @@ def is_suppressed(session: Session, brokerage_id: int, address: str, kind: str) 
 def _add(session: Session, brokerage_id: int, address: str, kind: str, lead_id, reason, source):
     insert_ignore(
         session,
-        EmailSuppression.__table__,
+        table_of(EmailSuppression),
         brokerage_id=brokerage_id,
         address=address.strip().lower(),
         kind=kind,
@@ -112,13 +112,13 @@ def record_open(session: Session, token: str, now: datetime | None = None) -> bo
         row.sent_at is not None
         and (now - as_utc(row.sent_at)).total_seconds() < MACHINE_OPEN_SECONDS
     )
-    t = OutgoingEmail.__table__.c
+    t = table_of(OutgoingEmail).c
     values = (
         {"machine_open_count": t.machine_open_count + 1}
         if machine
         else {"open_count": t.open_count + 1, "opened_at": sa.func.coalesce(t.opened_at, now)}
     )
-    session.execute(sa.update(OutgoingEmail.__table__).where(t.id == row.id).values(**values))
+    session.execute(sa.update(table_of(OutgoingEmail)).where(t.id == row.id).values(**values))
     return True
 
 
@@ -133,17 +133,17 @@ def click(session: Session, token: str, now: datetime | None = None) -> tuple[st
         log.info("mail link rejected: email %s has no link %s", row.id, link)
         return None, 0
     now = now or utcnow()
-    t = OutgoingEmail.__table__.c
+    t = table_of(OutgoingEmail).c
     first = matched(
         session.execute(
-            sa.update(OutgoingEmail.__table__)
+            sa.update(table_of(OutgoingEmail))
             .where(t.id == row.id, t.clicked_at.is_(None))
             .values(click_count=t.click_count + 1, clicked_at=now)
         )
     )
     if not first:
         session.execute(
-            sa.update(OutgoingEmail.__table__)
+            sa.update(table_of(OutgoingEmail))
             .where(t.id == row.id)
             .values(click_count=t.click_count + 1)
         )

@@ -35,6 +35,7 @@ from leadapp.models.enums import MARKET_REPORT_TYPES
 
 from . import mail, send_claims
 from .daily_alerts import SENDABLE, price_text, settings_of
+from .rows import id_of
 
 MAX_LISTINGS = 50
 
@@ -202,7 +203,7 @@ def send_reports(session: Session, now: datetime) -> int:
     for b in session.exec(select(Brokerage).order_by(col(Brokerage.id))).all():
         zone = ZoneInfo(b.timezone)
         local = now.astimezone(zone)
-        if local.hour < settings_of(session, b.id).alert_hour:
+        if local.hour < settings_of(session, id_of(b)).alert_hour:
             continue
         for market in session.exec(
             select(Market).where(
@@ -246,7 +247,7 @@ def _send_market(session, b: Brokerage, market: Market, now, since, period: int)
         subject, body = report
         mail.queue(
             session,
-            brokerage_id=b.id,
+            brokerage_id=id_of(b),
             lead_id=lead.id,
             to=lead.email,
             subject=subject,

@@ -23,7 +23,7 @@ from leadapp.models import Notification, NotificationPref, User, utcnow
 from . import live, mail
 from .errors import NotFound, ValidationFailed
 from .people import display_name
-from .rows import stored_ids
+from .rows import id_of, matched, stored_ids, table_of
 
 KINDS = {
     "assigned": "New lead assigned to you",
@@ -93,7 +93,7 @@ def send_many(
         ]
     if not rows:
         return 0
-    session.execute(sa.insert(Notification.__table__), rows)
+    session.execute(sa.insert(table_of(Notification)), rows)
     everyone = sorted({r["user_id"] for r in rows})
     for u in everyone:
         live.note(session, brokerage_id, u, "notify")
@@ -201,7 +201,7 @@ def mark_read(session: Session, user: User, notification_id=None) -> int:
         except (TypeError, ValueError):
             raise NotFound("That notification does not exist.") from None
         q = q.where(col(Notification.id) == nid)
-    n = session.execute(q.values(read_at=utcnow())).rowcount
+    n = matched(session.execute(q.values(read_at=utcnow())))
     if n:
         live.note(session, user.brokerage_id, user.id, "notify")
     return n
@@ -227,7 +227,7 @@ def set_preference(session: Session, user: User, kind, email) -> None:
         raise ValidationFailed({"email": "On or off."})
     pref = session.get(NotificationPref, (user.id, kind))
     if pref is None:
-        session.add(NotificationPref(user_id=user.id, kind=kind, email=email))
+        session.add(NotificationPref(user_id=id_of(user), kind=kind, email=email))
     else:
         pref.email = email
         session.add(pref)

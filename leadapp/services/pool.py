@@ -25,6 +25,7 @@ from . import access, distribute, handover, mail, notify, people, rollups
 from .errors import Conflict, NotFound, PermissionDenied, ServiceError
 from .history import audit
 from .people import display_name
+from .rows import get_row, id_of
 
 log = logging.getLogger("leadapp.pool")
 
@@ -118,11 +119,11 @@ def reject(session: Session, user: User, lead_id) -> Lead:
         routed.reason if routed is not None else "Back in the unassigned pool.",
         lead_id=moved.id,
     )
-    b = session.get(Brokerage, user.brokerage_id)
+    b = get_row(session, Brokerage, user.brokerage_id)
     name = display_name(moved)
     mail.queue(
         session,
-        brokerage_id=b.id,
+        brokerage_id=id_of(b),
         to=b.primary_email,
         kind="notice",
         lead_id=moved.id,

@@ -14,6 +14,7 @@ from . import campaigns, claims, daily_alerts, jobs, mail, market_reports, ratin
 from . import greetings as greeting_mail
 from . import reminder_notices as notices
 from .jobs import Job
+from .rows import stored_ids
 
 
 def campaign_steps(session: Session, now: datetime) -> str:
@@ -45,7 +46,7 @@ def deliver_account_mail(session: Session, now: datetime) -> str:
 
 
 def rating_cutoffs(session: Session, now: datetime) -> str:
-    ids = session.exec(select(col(Brokerage.id))).all()
+    ids = stored_ids(session.exec(select(col(Brokerage.id))).all())
     for bid in ids:
         rating.refresh_cutoffs(session, bid, now)
     return f"cut-offs of {len(ids)} brokerages refreshed"
@@ -53,7 +54,8 @@ def rating_cutoffs(session: Session, now: datetime) -> str:
 
 def rating_ageing(session: Session, now: datetime) -> str:
     changed = sum(
-        rating.age_out(session, bid, now) for bid in session.exec(select(col(Brokerage.id))).all()
+        rating.age_out(session, bid, now)
+        for bid in stored_ids(session.exec(select(col(Brokerage.id))).all())
     )
     return f"{changed} leads aged"
 

@@ -20,13 +20,15 @@ from sqlmodel import Session
 
 from leadapp.models import SendClaim, utcnow
 
+from .rows import table_of
+
 CHUNK = 500
 
 
 def _insert(session: Session):
     dialect = session.get_bind().dialect.name
     mod = postgresql if dialect == "postgresql" else sqlite
-    return mod.insert(SendClaim.__table__)
+    return mod.insert(table_of(SendClaim))
 
 
 def claim(session: Session, keys: Iterable[str], kind: str) -> set[str]:
@@ -36,7 +38,7 @@ def claim(session: Session, keys: Iterable[str], kind: str) -> set[str]:
         return set()
     token = secrets.token_hex(8)
     now = utcnow()
-    table = SendClaim.__table__
+    table = table_of(SendClaim)
     got: set[str] = set()
     # one executemany of a single-row INSERT ... ON CONFLICT DO NOTHING (compiled once)
     stmt = _insert(session).on_conflict_do_nothing(index_elements=["key"])
@@ -57,7 +59,7 @@ def note_emails(session: Session, key_to_email: dict[str, int]) -> None:
     """Record which email each claim produced (for tracing a send back to its claim)."""
     if not key_to_email:
         return
-    table = SendClaim.__table__
+    table = table_of(SendClaim)
     session.execute(
         table.update()
         .where(table.c.key == sa.bindparam("_key"))

@@ -45,7 +45,7 @@ def assigned(
     ]
     if not rows:
         return
-    t = LeadResponse.__table__
+    t = table_of(LeadResponse)
     ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(
         t
     )
@@ -65,7 +65,7 @@ def assigned(
 
 def contacted(session: Session, lead_id: int, at: datetime) -> None:
     """A contact entry was written: the first one after the assignment stops the clock."""
-    t = LeadResponse.__table__
+    t = table_of(LeadResponse)
     session.execute(
         sa.update(t)
         .where(

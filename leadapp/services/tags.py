@@ -11,7 +11,7 @@ from . import access
 from .bulk import chunked
 from .errors import ValidationFailed
 from .history import add_audit_rows
-from .rows import read, table_of
+from .rows import id_of, read, table_of
 from .validation import check_tags
 
 
@@ -73,7 +73,7 @@ def ensure_tags(session: Session, brokerage_id: int, names: list[str]) -> dict[s
             tag = Tag(brokerage_id=brokerage_id, name=name)
             session.add(tag)
             session.flush()
-            existing[key] = tag.id
+            existing[key] = id_of(tag)
     return existing
 
 

@@ -21,7 +21,7 @@ from leadapp.models import Brokerage, Lead, User
 
 from . import access, accounts, audit_log, auth, lead_bulk
 from .errors import Conflict, ServiceError, ValidationFailed, get_in_brokerage
-from .rows import get_row
+from .rows import get_row, id_of
 from .validation import check_email, check_phone
 
 log = logging.getLogger("leadapp.team")
@@ -239,7 +239,7 @@ def deactivate(session: Session, actor: User, user_id, leads_to="pool", address:
     if b.default_agent_id == user.id:
         b.default_agent_id = None
         session.add(b)
-    auth.end_sessions(session, user.id)
+    auth.end_sessions(session, id_of(user))
     audit_log.record(
         session,
         actor.brokerage_id,

@@ -71,6 +71,7 @@ def test_agent_cannot_open_another_agents_lead_by_url(page, signed_in, server, e
     with Session(engine) as s:
         other = s.exec(select(User).where(col(User.email) == "jordan@demo.leadapp.io")).one()
         lead = s.exec(select(Lead).where(col(Lead.assigned_agent_id) == other.id)).first()
+        assert lead is not None
     signed_in(page, "agent")
     page.goto(f"{server}/leads/{lead.id}")
     expect(page.get_by_text("does not exist or is not yours")).to_be_visible(timeout=30_000)

@@ -203,6 +203,7 @@ def test_live_update_reaches_allowed_dashboards_only(server, engine, browser, sh
             .where(col(Lead.assigned_agent_id) == agent.id, col(Lead.status) != "deleted")
             .order_by(col(Lead.id))
         ).first()
+        assert lead is not None
         _, key = apikeys.create_key(s, broker, "Live test")
         lead_email = lead.email
         s.commit()

@@ -230,6 +230,7 @@ def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, sho
             ivy.texting_consent,
         ) == ("Ivy", "CA", 2, "nurturing", True)
         batch = s.exec(select(ImportBatch).order_by(col(ImportBatch.id).desc())).first()
+        assert batch is not None
         assert (batch.filename, batch.lead_count) == ("old-crm-fixed.csv", 2)
         hist = s.exec(select(HistoryEntry).where(col(HistoryEntry.lead_id) == ivy.id)).all()
         assert {h.kind for h in hist} == {"import", "note"}

@@ -23,6 +23,7 @@ from leadapp.models import (
 )
 from leadapp.services import leads as lead_svc
 from leadapp.services import rollups
+from leadapp.services.rows import id_of
 
 pytestmark = pytest.mark.multiworker
 PHONE = {"width": 390, "height": 844}
@@ -69,7 +70,7 @@ def rows(page):
 def check_rollups(engine):
     with Session(engine) as s:
         b = s.exec(select(Brokerage)).first()
-        assert rollups.check(s, b.id) == []
+        assert rollups.check(s, id_of(b)) == []
 
 
 def test_broker_bulk_tags_and_stage(page, signed_in, server, engine, shot):
@@ -191,6 +192,7 @@ def test_broker_exports_the_view_as_csv(page, signed_in, server, engine, shot):
     assert got[2]["City"] == "'=cmd|' /C calc'!A0"  # a formula cell is defused
     with Session(engine) as s:
         entry = s.exec(select(ExportLog).order_by(col(ExportLog.id).desc())).first()
+        assert entry is not None
         assert (
             entry.row_count == 3
             and entry.filters["q"] == "exportjay"
@@ -203,6 +205,7 @@ def test_broker_exports_the_view_as_csv(page, signed_in, server, engine, shot):
 def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, server, engine, shot):
     with Session(engine) as s:
         b = s.exec(select(Brokerage)).first()
+        assert b is not None
         b.unassigned_pool_enabled = True
         s.add(b)
         s.commit()

@@ -90,7 +90,7 @@ def _states(replies) -> set[str]:
 def test_each_lead_page_action_is_one_event_and_one_reply(page, signed_in, server, engine, shot):
     lead_id, agent_id = _agent_lead(engine, offset=2)
     with Session(engine) as s:
-        lead = s.get(Lead, lead_id)
+        lead = s.get_one(Lead, lead_id)
         s.add(
             Task(
                 brokerage_id=lead.brokerage_id,

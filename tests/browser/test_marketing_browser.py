@@ -22,7 +22,9 @@ def test_broker_creates_a_market_subscribes_a_lead_and_previews(page, signed_in,
         m = s.exec(select(Market).where(col(Market.name) == "Browser test market")).one()
         assert m.criteria == {"city": "Berkeley", "transaction": "sale", "max_price": 2000000}
         broker = s.exec(select(User).where(col(User.role) == "broker")).first()
+        assert broker is not None
         lead = s.exec(select(Lead).where(col(Lead.status) == "active")).first()
+        assert lead is not None
         lead_subscriptions.subscribe_market(s, broker, lead.id, m.id, ["listing", "market"])
         s.commit()
         mid = m.id
@@ -66,9 +68,11 @@ def test_broker_creates_a_two_step_campaign_previews_and_pauses(page, signed_in,
             (2, 3, "Checking in"),
         ]
         broker = s.exec(select(User).where(col(User.role) == "broker")).first()
+        assert broker is not None
         lead = s.exec(
             select(Lead).where(col(Lead.status) == "active", col(Lead.first_name) != "")
         ).first()
+        assert lead is not None
         lead_subscriptions.subscribe_campaign(s, broker, lead.id, c.id)
         # the email log of step 1: four sent (one bounced), two opened by a person (one
         # only by a privacy proxy), one clicked, one unsubscribed; step 2 has one queued
@@ -178,7 +182,7 @@ def test_broker_edits_greetings_in_settings(page, signed_in, engine, shot):
     page.get_by_test_id("greet-save").click()
     expect(page.get_by_text("Greetings and alert hours saved.")).to_be_visible()
     with Session(engine) as s:
-        cs = s.get(CommSettings, 1)
+        cs = s.get_one(CommSettings, 1)
         assert cs.greeting_hour == 10 and cs.greetings["anniversary"]["on"] is False
     section.scroll_into_view_if_needed()
     shot(page, "settings_greetings_broker")

@@ -57,6 +57,7 @@ def test_broker_writes_a_rule_and_the_agents_bell_shows_the_lead(
 
     with Session(engine) as s:
         member = s.exec(select(User).where(col(User.name).like("Avery%"))).first()
+        assert member is not None
     agent_ctx = browser.new_context()
     agent_page = agent_ctx.new_page()
     signed_in(agent_page, member.email)

@@ -14,7 +14,7 @@ def test_broker_changes_lead_settings(page, signed_in, engine, shot):
     page.get_by_test_id("save-settings").click()
     expect(page.get_by_text("Settings saved.")).to_be_visible()
     with Session(engine) as s:
-        b = s.get(Brokerage, 1)
+        b = s.get_one(Brokerage, 1)
         assert b.unassigned_pool_enabled is False
         assert b.quick_events == ["Left Voicemail", "Called", "Texted", "Sent Listings"]
         b.unassigned_pool_enabled = True

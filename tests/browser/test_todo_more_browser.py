@@ -19,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 def test_reminder_toast_in_every_open_tab(page, signed_in, engine, shot):
     with Session(engine) as s:
-        b = s.get(Brokerage, 1)
+        b = s.get_one(Brokerage, 1)
         assert b.reminder_minutes == 15
     tid = add_task(
         engine,

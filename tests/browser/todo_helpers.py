@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, Task, User
+from leadapp.services.rows import id_of
 
 
 def user(s, email):
@@ -18,7 +19,7 @@ def add_task(engine, email, due, title, *, kind="todo", lead_id=None, done=None)
         u = user(s, email)
         t = Task(
             brokerage_id=u.brokerage_id,
-            owner_id=u.id,
+            owner_id=id_of(u),
             lead_id=lead_id,
             kind=kind,
             title=title,
@@ -70,4 +71,5 @@ def agent_lead(engine, email):
             )
             .order_by(col(Lead.id))
         ).first()
+        assert lead is not None
         return lead.id, f"{lead.first_name} {lead.last_name}".strip(), lead.first_name

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import TypeVar, cast
 
 import pytest
+import reflex as rx
 from sqlmodel import col, func, select
 
 from leadapp.models import (
@@ -31,10 +32,11 @@ from leadapp.services import lead_organizer as org_svc
 from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
 from leadapp.services import rollups
+from leadapp.services.rows import id_of
 from leadapp.state.lead import LeadState
 from tests.unit.state_harness import at_lead, call, make_state, token_for
 
-T = TypeVar("T")
+T = TypeVar("T", bound=rx.State)
 
 # `org`'s users by the name a test gives them: the lead's agent, another agent, the broker
 WHO = {
@@ -87,7 +89,7 @@ def ctx(session, org, make_lead):
     m2 = Market(brokerage_id=org.brokerage.id, name="Oakland", criteria={"city": "Oakland"})
     session.add_all([listing, other, m, c, m2])
     session.flush()
-    session.add(CampaignStep(campaign_id=c.id, position=1, subject="Hello"))
+    session.add(CampaignStep(campaign_id=id_of(c), position=1, subject="Hello"))
     now = utcnow()
     for i in range(30):
         session.add(
@@ -130,14 +132,14 @@ def ctx(session, org, make_lead):
     msg = svc.send_message(session, org.agent, lead.id, "Hello Dana", "First message")
     session.add(
         ListingSent(
-            lead_id=lead.id, listing_id=listing.id, via="showing_sheet", user_id=org.agent.id
+            lead_id=lead.id, listing_id=id_of(listing), via="showing_sheet", user_id=org.agent.id
         )
     )
     session.commit()
     msub = session.exec(
         select(MarketSubscription).where(col(MarketSubscription.lead_id) == lead.id)
     ).one()
-    return Ctx(lead, m, c, listing, qe["id"], ss.id, fav.id, msub.id, msg.id)
+    return Ctx(lead, m, c, listing, qe["id"], id_of(ss), id_of(fav), msub.id, id_of(msg))
 
 
 def fingerprint(session, lead_id):

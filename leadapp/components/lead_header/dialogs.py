@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
 from leadapp.components.forms import BORDERED_SELECT_STYLE, field_stack, labelled, lead_type_options
 from leadapp.components.ui import (
@@ -18,7 +19,9 @@ from leadapp.state.lead import LeadState
 from .common import field_error, title_and_body
 
 
-def _input(label: str, name: str, type_: str = "text", placeholder: str = "") -> rx.Component:
+def _input(
+    label: str, name: str, type_: HTMLInputTypeAttribute = "text", placeholder: str = ""
+) -> rx.Component:
     control = rx.input(
         name=name,
         type=type_,

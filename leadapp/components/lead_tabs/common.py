@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from leadapp.components.props import Spacing
 from leadapp.components.ui import column, compact_table, empty_or, icon_action, inline, muted
 
 
@@ -57,15 +58,16 @@ def tab_body(
     testid: str,
     *body: rx.Component,
     wrap: bool = False,
-    spacing: str = "3",
+    spacing: Spacing = "3",
 ) -> rx.Component:
     """A paged tab: its tools on the left and `paged`'s pager (a Pager substate) on the right,
     then `body`."""
+    wrap_props: dict[str, Any] = {"wrap": "wrap"} if wrap else {}
     bar = rx.hstack(
         *tools,
         rx.spacer(),
         pager(paged.page, paged.pages, paged.goto, testid),
-        **({"wrap": "wrap"} if wrap else {}),
+        **wrap_props,
         width="100%",
         align="center",
     )

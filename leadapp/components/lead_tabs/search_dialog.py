@@ -4,6 +4,7 @@ listings for one email or one showing sheet (P18)."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
 from leadapp.components.forms import SELECT_STYLE, field_stack, labelled, table_header
 from leadapp.components.ui import (
@@ -75,7 +76,9 @@ def _picked_bar() -> rx.Component:
 
 
 def search_dialog() -> rx.Component:
-    def inp(label, name, placeholder="", type_="text"):
+    def inp(
+        label: str, name: str, placeholder: str = "", type_: HTMLInputTypeAttribute = "text"
+    ) -> rx.Component:
         control = rx.input(
             name=name,
             placeholder=placeholder,

@@ -17,6 +17,7 @@ from leadapp.models import Activity, Brokerage, Lead, as_utc, utcnow
 
 from .. import rating
 from ..errors import ValidationFailed
+from ..rows import get_row
 from ..security import hash_password
 from . import store
 from .events import MAX_BATCH, validate_event
@@ -54,10 +55,10 @@ def _stored_answers(
                 col(Activity.received_at),
                 col(Lead.created_at),
             )
-            .join(Lead, Lead.id == Activity.lead_id)
+            .join(Lead, col(Lead.id) == col(Activity.lead_id))
             .where(
-                Activity.brokerage_id == brokerage_id,
-                Activity.idempotency_key.in_(keys[start : start + 500]),
+                col(Activity.brokerage_id) == brokerage_id,
+                col(Activity.idempotency_key).in_(keys[start : start + 500]),
             )
         ):
             seen[key] = _answer_for(act_id, lead_id, kind, received, lead_created)
@@ -66,9 +67,9 @@ def _stored_answers(
     if claims:
         first = dict(
             session.execute(
-                select(Activity.lead_id, sa.func.min(Activity.id))
-                .where(Activity.lead_id.in_(list(claims)), Activity.kind == "signup")
-                .group_by(Activity.lead_id)
+                select(col(Activity.lead_id), sa.func.min(col(Activity.id)))
+                .where(col(Activity.lead_id).in_(list(claims)), col(Activity.kind) == "signup")
+                .group_by(col(Activity.lead_id))
             ).all()
         )
         for a in seen.values():
@@ -97,8 +98,11 @@ def _locked_leads(
         # cannot move the lead's agent or status between this read and the roll-up writes below.
         for row in session.execute(
             sa.select(*lcols)
-            .where(Lead.brokerage_id == brokerage_id, Lead.email.in_(emails[start : start + 500]))
-            .order_by(Lead.id)
+            .where(
+                col(Lead.brokerage_id) == brokerage_id,
+                col(Lead.email).in_(emails[start : start + 500]),
+            )
+            .order_by(col(Lead.id))
             .with_for_update()
         ):
             leads[row.email] = LeadRow(*row)
@@ -128,6 +132,7 @@ def record_events(
         if errors:
             results[i] = {"index": i, "errors": errors}
         else:
+            assert ev is not None  # an item without errors was cleaned into an event
             valid.append((i, ev))
     if not valid:
         return _summary(results, 0, 0)
@@ -173,7 +178,7 @@ def record_events(
                 continue
         elif known is None and email not in new_leads:
             if brokerage is None:
-                brokerage = session.get(Brokerage, brokerage_id)
+                brokerage = get_row(session, Brokerage, brokerage_id)
             new_leads[email] = store.new_lead(brokerage, ev, now)
         elif ev.get("password"):
             has_account = (known is not None and (known.password_hash or known.id in hashes)) or (

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadapp.models import (
     Activity,
@@ -35,6 +35,7 @@ from .. import alerts, distribute, rating, rollups, routing
 from ..bulk import insert_rows
 from ..history import acting_api_key
 from ..leads import _derived
+from ..rows import id_of, table_of
 from ..security import hash_password
 
 SIGNUP_SOURCE = "Website sign-up"
@@ -55,7 +56,7 @@ class LeadRow(NamedTuple):
 def new_lead(brokerage: Brokerage, ev: dict, now: datetime) -> Lead:
     agent = brokerage.default_agent_id if brokerage else None
     lead = Lead(
-        brokerage_id=brokerage.id,
+        brokerage_id=id_of(brokerage),
         email=ev["email"],
         first_name=ev.get("first_name", ""),
         last_name=ev.get("last_name", ""),
@@ -106,7 +107,7 @@ def create_leads(
     session.flush()
     distribute.record(session, router, [(lead, decided[e]) for e, lead in new_leads.items()])
     session.execute(  # what add_entry writes for an entry without an acting user
-        HistoryEntry.__table__.insert(),
+        table_of(HistoryEntry).insert(),
         [
             {
                 "brokerage_id": brokerage_id,
@@ -138,7 +139,7 @@ def create_leads(
 def set_passwords(session: Session, hashes: dict[int, str]) -> None:
     """W2: website passwords of existing leads that had no account (lead id -> hash)."""
     if hashes:
-        t = Lead.__table__
+        t = table_of(Lead)
         session.execute(
             sa.update(t)
             .where(t.c.id == sa.bindparam("lid"))
@@ -159,7 +160,9 @@ def activity_rows(
     listing_ids = (
         dict(
             session.execute(
-                select(Listing.mls_number, Listing.id).where(Listing.mls_number.in_(mls))
+                select(col(Listing.mls_number), col(Listing.id)).where(
+                    col(Listing.mls_number).in_(mls)
+                )
             ).all()
         )
         if mls
@@ -228,7 +231,7 @@ def insert_activities(session: Session, rows: list[dict]) -> list[int]:
         ]
         insert_rows(conn, "activity", ACTIVITY_COLUMNS, tuples)
         return list(range(start + 1, start + 1 + len(rows)))
-    t = Activity.__table__
+    t = table_of(Activity)
     res = session.execute(sa.insert(t).returning(t.c.id, sort_by_parameter_order=True), rows)
     return [r[0] for r in res]
 
@@ -265,7 +268,7 @@ def organizer(session: Session, rows: list[dict]) -> None:
         if r["kind"] == "saved_listing" and r["listing_id"]
     ]
     if favs:
-        t = Favorite.__table__
+        t = table_of(Favorite)
         ins = (
             postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         )(t)
@@ -284,7 +287,7 @@ def organizer(session: Session, rows: list[dict]) -> None:
         if r["kind"] == "saved_search" and r["criteria"]
     ]
     if searches:
-        session.execute(sa.insert(SavedSearch.__table__), searches)
+        session.execute(sa.insert(table_of(SavedSearch)), searches)
 
 
 def after_insert(

@@ -50,7 +50,7 @@ def lead_created(session: Session, leads: Iterable[Lead]) -> None:
 
 
 def last_activity_moved(
-    session: Session, rows: Iterable[tuple[int, int, str, datetime | None, datetime | None]]
+    session: Session, rows: Iterable[tuple[int, int | None, str, datetime | None, datetime | None]]
 ) -> None:
     """D2: leads whose last activity moved: rows of (brokerage_id, agent_key, status, old_last,
     new_last).
@@ -110,7 +110,9 @@ class LeadRollupTracker:
 
 
 def move_activity(
-    session: Session, brokerage_id: int, moved: Iterable[tuple[int | None, int, int]]
+    session: Session,
+    brokerage_id: int,
+    moved: Iterable[tuple[int | None, int | None, int | None]],
 ) -> None:
     """D8: leads changed agent — moved = [(lead_id, old_agent_key, new_agent_key)]; their activity
     counts follow.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from sqlmodel import Session, col, select
 
@@ -18,7 +19,8 @@ from leadapp.services.people import name_or_email
 from .clock import _Clock
 
 # The colour key by due state (P17), shared by the to-do page and the lead page.
-DUE_STATES = {
+DueColor = Literal["red", "amber", "blue", "green"]
+DUE_STATES: dict[str, tuple[str, DueColor]] = {
     "overdue": ("Overdue", "red"),
     "today": ("Due today", "amber"),
     "upcoming": ("Upcoming", "blue"),

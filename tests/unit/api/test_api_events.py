@@ -29,7 +29,7 @@ def test_signup_creates_lead_in_pool_and_history(client, engine, org):
     body = r.json()
     assert body["lead_created"] is True
     with Session(engine) as s:
-        lead = s.get(Lead, body["lead_id"])
+        lead = s.get_one(Lead, body["lead_id"])
         assert (lead.email, lead.first_name, lead.last_name) == (
             "new.person@example.com",
             "New",
@@ -56,7 +56,7 @@ def test_signup_goes_to_default_agent(client, engine, session, org):
         "/api/v1/events", json={"kind": "signup", "email": "a@example.com", "source": "Zillow"}
     )
     with Session(engine) as s:
-        lead = s.get(Lead, r.json()["lead_id"])
+        lead = s.get_one(Lead, r.json()["lead_id"])
         assert lead.assigned_agent_id == org.agent.id and lead.source == "Zillow"
 
 
@@ -117,7 +117,7 @@ def test_batch_stores_valid_items_and_lists_invalid_ones(client, engine, make_le
     assert set(res[5]["errors"]) == {"password"}
     with Session(engine) as s:
         assert len(s.exec(select(Activity)).all()) == 2
-        a = s.get(Activity, res[6]["activity_id"])
+        a = s.get_one(Activity, res[6]["activity_id"])
         assert as_utc(a.occurred_at).isoformat() == "2026-01-02T01:04:05+00:00"
 
 
@@ -187,7 +187,8 @@ def test_api_key_service_is_broker_only_and_shows_key_once(session, org, other_o
         apikeys.revoke_key(session, other_org.broker, row.id)
     with pytest.raises(PermissionDenied):
         apikeys.revoke_key(session, org.agent, row.id)
-    assert apikeys.authenticate(session, full).id == row.id
+    key = apikeys.authenticate(session, full)
+    assert key is not None and key.id == row.id
     apikeys.revoke_key(session, org.broker, row.id)
     assert apikeys.authenticate(session, full) is None
 
@@ -304,7 +305,7 @@ def test_stored_activity_reads_back_exactly(client, engine, make_lead):
     )
     first, second = r.json()["results"]
     with Session(engine) as s:
-        a = s.get(Activity, first["activity_id"])
+        a = s.get_one(Activity, first["activity_id"])
         assert (a.kind, a.criteria, a.details, a.idempotency_key, a.lead_id) == (
             "search",
             {"city": "Albany", "min_beds": 3},

@@ -24,7 +24,7 @@ def parse(body: bytes) -> list[dict]:
 
 def mint(engine, user, view) -> str:
     with Session(engine) as s:
-        token = export.start(s, s.get(User, user.id), view)
+        token = export.start(s, s.get_one(User, user.id), view)
         s.commit()
     return token
 

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from leadapp.models import Campaign, CampaignStep, HistoryEntry, Lead, OutgoingEmail, utcnow
 from leadapp.services import apikeys, lead_page, lead_subscriptions
+from leadapp.services.rows import id_of
 from tests.unit.mail_helpers import queue_for_lead
 
 
@@ -19,7 +20,7 @@ def setup(session, org, make_lead, smtp, key, anon):
     camp = Campaign(brokerage_id=org.brokerage.id, name="Welcome drip")
     session.add(camp)
     session.flush()
-    session.add(CampaignStep(campaign_id=camp.id, position=1, subject="Hi", body="Hello"))
+    session.add(CampaignStep(campaign_id=id_of(camp), position=1, subject="Hi", body="Hello"))
     session.commit()
     lead_subscriptions.subscribe_campaign(session, org.agent, lead.id, camp.id)
     queue_for_lead(session, lead, "Welcome", "Hello Rae", kind="campaign")

@@ -8,7 +8,7 @@ cycle shows up here as the function-level import it is.
 from __future__ import annotations
 
 import ast
-import importlib
+import importlib.util
 import pkgutil
 from pathlib import Path
 

@@ -22,14 +22,13 @@ ROWS = 20_000
 pytestmark = pytest.mark.sqlite_only
 
 
-def _cli(env, *args, **kw):
+def _cli(env, *args) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "leadapp.cli", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        **kw,
     )
 
 
@@ -45,6 +44,7 @@ def test_kill_9_during_an_import_leaves_all_or_nothing(tmp_path):
     db = tmp_path / "fault.db"
     env = {**os.environ, "REFLEX_DB_URL": f"sqlite:///{db}", "PYTHONPATH": str(ROOT)}
     seed = _cli(env, "seed", "--leads", "300", "--activities", "3000", "--listings", "50")
+    assert seed.stdout is not None
     assert seed.wait(timeout=300) == 0, seed.stdout.read().decode()
     before = _leads(db)
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import uvicorn
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from leadapp import db
@@ -128,7 +129,7 @@ def test_postgres_restart_under_load_recovers_with_503s_and_nothing_half_written
             down = http.post("/api/v1/events", json={"kind": "search", "email": "x@example.com"})
         assert down.status_code == 503 and down.headers["Retry-After"] == "5"
         assert "nothing was stored" in down.json()["error"]
-        with pytest.raises(sa.exc.OperationalError), db.session_scope(engine) as s:
+        with pytest.raises(OperationalError), db.session_scope(engine) as s:
             s.exec(select(col(Lead.id))).first()
         time.sleep(1)  # the clients keep sending into the outage
         pg.start()

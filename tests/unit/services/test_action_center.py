@@ -202,6 +202,7 @@ def test_three_star_not_contacted_equals_a_recount_and_the_linked_list(session, 
     assert len(_three_star_idle_by_hand(session, org, None, now)) > 0  # the case is not empty
     stale_lead = session.exec(select(Lead).where(col(Lead.email) == stale)).one()
     cutoff = rating.get_cutoff(session, org.brokerage.id)
+    assert cutoff is not None
     assert stale_lead.rating_score >= cutoff.high  # counted by the buckets, left out as stale
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from leadapp.models import Notification, OutgoingEmail, utcnow
@@ -153,11 +153,11 @@ def test_a_batch_of_alerts_costs_the_same_statements_as_one(engine, session, org
     def count(conn, cursor, statement, *args):
         seen.append(" ".join(statement.split()[:3]))
 
-    sa.event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", count)
     try:
         events(session, org, [{"kind": "info_request", "email": lead.email} for lead in leads])
     finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", count)
     assert len(alerts_of(session, org.agent.id)) == 15
     assert len(alerts_of(session, org.agent2.id)) == 15
     assert seen.count("INSERT INTO notification") == 1

@@ -20,7 +20,8 @@ def test_sign_in_gives_a_fresh_256_bit_token_each_time(session, org):
     assert t1 != t2 and len(t1) >= 43  # 32 random bytes, base64url
     stored = session.exec(select(col(AuthSession.token_hash))).all()
     assert token_hash(t1) in stored and t1 not in stored  # only the hash is kept
-    assert auth.user_for_token(session, t1).id == org.agent.id
+    me = auth.user_for_token(session, t1)
+    assert me is not None and me.id == org.agent.id
 
 
 @pytest.mark.parametrize(

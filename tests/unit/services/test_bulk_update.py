@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from leadapp.models import Lead, as_utc
 from leadapp.services.bulk import update_rows
+from leadapp.services.rows import table_of
 
 WHEN = datetime(2026, 11, 30, 8, 15, 30, 123456, tzinfo=UTC)
 
@@ -21,7 +22,9 @@ def three(session, make_lead):
 def _scores(session, ids):
     session.expire_all()
     rows = session.exec(
-        select(Lead.id, Lead.rating_score, Lead.last_activity_at).where(Lead.id.in_(ids))
+        select(col(Lead.id), col(Lead.rating_score), col(Lead.last_activity_at)).where(
+            col(Lead.id).in_(ids)
+        )
     ).all()
     return {i: (s, as_utc(t)) for i, s, t in rows}
 
@@ -29,7 +32,7 @@ def _scores(session, ids):
 def _update(session, rows, page=1000):
     update_rows(
         session.connection(),
-        Lead.__table__,
+        table_of(Lead),
         "id",
         ("rating_score", "last_activity_at"),
         rows,

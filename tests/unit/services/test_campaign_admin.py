@@ -234,7 +234,7 @@ def test_campaign_and_step_statistics_from_the_email_counters(session, org, make
 
 
 def test_statistics_are_one_statement_per_page(session, org, make_lead, engine):
-    import sqlalchemy as sa
+    from sqlalchemy import event
 
     c, lead = setup_campaign(session, org, make_lead)
     for i in range(3):
@@ -246,14 +246,14 @@ def test_statistics_are_one_statement_per_page(session, org, make_lead, engine):
         if "outgoing_email" in statement:
             seen.append(statement)
 
-    sa.event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", count)
     try:
         campaign_admin.list_campaigns(session, org.broker)
         assert len(seen) == 1
         campaign_admin.campaign_detail(session, org.broker, c.id)
         assert len(seen) == 2
     finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_a_lost_position_update_never_resends_a_step(session, org, make_lead):

@@ -6,6 +6,7 @@ from sqlmodel import col, select
 
 from leadapp.models import Campaign, CampaignStep, CampaignSubscription, Lead, OutgoingEmail, utcnow
 from leadapp.services import campaigns, greetings, jobs, rollups, scheduled
+from leadapp.services.rows import id_of
 
 
 def _campaign(session, org, channels=("email", "text", "email")):
@@ -15,7 +16,7 @@ def _campaign(session, org, channels=("email", "text", "email")):
     for i, ch in enumerate(channels, start=1):
         session.add(
             CampaignStep(
-                campaign_id=c.id,
+                campaign_id=id_of(c),
                 position=i,
                 delay_days=0 if i == 1 else 7,
                 channel=ch,

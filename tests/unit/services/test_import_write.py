@@ -23,6 +23,7 @@ from leadapp.models import (
 from leadapp.services import importer, rollups
 from leadapp.services.errors import Conflict, ServiceError, ValidationFailed
 from leadapp.services.importer import storage
+from leadapp.services.rows import id_of
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def mc(session, org):
     c = Campaign(brokerage_id=org.brokerage.id, name="Welcome")
     session.add_all([m, c])
     session.commit()
-    session.add(CampaignStep(campaign_id=c.id, position=1, delay_days=3, subject="Hi"))
+    session.add(CampaignStep(campaign_id=id_of(c), position=1, delay_days=3, subject="Hi"))
     session.add(Tag(brokerage_id=org.brokerage.id, name="VIP"))
     session.commit()
     return m, c

@@ -16,6 +16,7 @@ from leadapp.services import lead_organizer as org_svc
 from leadapp.services import lead_page as svc
 from leadapp.services import lead_subscriptions as subs
 from leadapp.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from leadapp.services.rows import id_of
 from tests.unit.lead_page_helpers import exact, history, listings
 
 
@@ -29,7 +30,7 @@ def _market_and_campaign(session, org):
     session.add_all([m, c])
     session.flush()
     for i in (1, 2, 3):
-        session.add(CampaignStep(campaign_id=c.id, position=i, subject=f"Step {i}"))
+        session.add(CampaignStep(campaign_id=id_of(c), position=i, subject=f"Step {i}"))
     session.commit()
     return m, c
 

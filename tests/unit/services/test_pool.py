@@ -89,7 +89,7 @@ def _claim_in_thread(engine, user_id, lead_id, barrier, results, hold=0.3):
     import time
 
     with Session(engine, expire_on_commit=False) as s:
-        user = s.get(User, user_id)
+        user = s.get_one(User, user_id)
         barrier.wait()
         try:
             pool.claim(s, user, lead_id)

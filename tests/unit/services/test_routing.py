@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from leadapp.models import (
@@ -85,8 +85,8 @@ def _statements(engine):
     def count(conn, cursor, statement, *args):
         seen.append(statement.split()[0])
 
-    sa.event.listen(engine, "before_cursor_execute", count)
-    return seen, lambda: sa.event.remove(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", count)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_rules_are_read_once_and_again_after_any_change(engine, session, org):
@@ -111,7 +111,7 @@ def test_the_rules_are_read_once_and_again_after_any_change(engine, session, org
     with Session(engine, expire_on_commit=False) as other:
         routing_admin.save_rule(
             other,
-            other.get(User, org.broker.id),
+            other.get_one(User, org.broker.id),
             {"id": first.id, "name": "Alan", "target": "agent", "agent_id": org.agent.id},
         )
         other.commit()
@@ -122,7 +122,7 @@ def test_the_rules_are_read_once_and_again_after_any_change(engine, session, org
     with Session(engine, expire_on_commit=False) as other:
         routing_admin.save_rule(
             other,
-            other.get(User, org.broker.id),
+            other.get_one(User, org.broker.id),
             {"id": first.id, "name": "Pool", "target": "pool"},
         )
         routing.Router(other, org.brokerage.id, "api")  # sees (and may cache) the change

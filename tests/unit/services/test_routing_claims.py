@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from leadapp import db as dbmod
@@ -93,7 +93,7 @@ def _impatient(engine):
     """A second engine on the same SQLite file whose busy timeout is 50 ms."""
     eng = dbmod.make_engine(str(engine.url))
 
-    @sa.event.listens_for(eng, "connect")
+    @event.listens_for(eng, "connect")
     def short(dbapi_conn, _record):
         dbapi_conn.execute("PRAGMA busy_timeout=50")
 
@@ -138,7 +138,9 @@ def test_a_claim_waits_out_a_busy_database_instead_of_failing(engine, session, o
     def go():
         with Session(eng, expire_on_commit=False) as s:
             try:
-                result.append(claims.claim(s, s.get(User, team[0].id), offer.id).assigned_agent_id)
+                result.append(
+                    claims.claim(s, s.get_one(User, team[0].id), offer.id).assigned_agent_id
+                )
                 s.commit()
             except Exception as exc:  # the assertion below shows it
                 result.append(exc)
@@ -162,7 +164,7 @@ def test_a_claim_on_a_database_locked_for_too_long_changes_nothing(engine, sessi
     try:
         with Session(eng, expire_on_commit=False) as s:
             with pytest.raises(Conflict, match="please try again"):
-                claims.claim(s, s.get(User, team[0].id), offer.id)
+                claims.claim(s, s.get_one(User, team[0].id), offer.id)
             s.rollback()
     finally:
         release.set()

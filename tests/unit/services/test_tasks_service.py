@@ -243,10 +243,10 @@ def test_complete_keeps_time_undo_takes_back_history_later_reopen_is_recorded(
     t = add(session, a, NOW, lead=lead, title="Send comps")
     svc.complete_task(session, a, t.id, now=NOW)
     session.commit()
-    assert t.completed_at.replace(tzinfo=UTC) == NOW
+    assert t.completed_at is not None and t.completed_at.replace(tzinfo=UTC) == NOW
     svc.complete_task(session, a, t.id, now=NOW + timedelta(hours=1))  # twice: no change
     session.commit()
-    assert t.completed_at.replace(tzinfo=UTC) == NOW
+    assert t.completed_at is not None and t.completed_at.replace(tzinfo=UTC) == NOW
 
     def entries():
         return [

@@ -33,7 +33,8 @@ async def test_setup_runs_once_then_is_refused(engine, session, monkeypatch):
     assert "password" in st.errors and session.exec(select(User)).all() == []
     events = await call(st, "submit", SETUP)
     assert st.user_role == "broker" and st.session_token
-    assert auth.user_for_token(session, st.session_token).email == "hana@harbor.test"
+    me = auth.user_for_token(session, st.session_token)
+    assert me is not None and me.email == "hana@harbor.test"
     b = session.exec(select(Brokerage)).one()
     assert (b.name, b.timezone, b.postal_address) == (
         "Harbor Homes",

@@ -70,7 +70,14 @@ def parse_time(value, now: datetime) -> datetime:
         raise ValueError(
             f"'{value}' is not an ISO 8601 date-time, e.g. 2026-05-01T14:30:00Z."
         ) from None
-    ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+    try:
+        ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset: out of datetime's range in UTC
+        ts = (
+            OLDEST - timedelta(days=1)
+            if ts.year < OLDEST.year
+            else datetime.max.replace(tzinfo=UTC)
+        )
     if ts > now + FUTURE_SLACK:
         raise ValueError("occurred_at is in the future.")
     if ts < OLDEST:

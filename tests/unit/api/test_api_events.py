@@ -121,6 +121,21 @@ def test_batch_stores_valid_items_and_lists_invalid_ones(client, engine, make_le
         assert as_utc(a.occurred_at).isoformat() == "2026-01-02T01:04:05+00:00"
 
 
+def test_times_at_the_ends_of_the_calendar_are_refused_not_a_500(client, make_lead):
+    # year 1 and 9999 with an offset leave datetime's range once converted to UTC
+    make_lead(email="b@example.com")
+    events = [
+        {"kind": "listing_view", "email": "b@example.com", "occurred_at": at}
+        for at in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00")
+    ]
+    r = client.post("/api/v1/events", json={"events": events})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["stored"] == 0 and body["errors"] == 2
+    assert "before the year 2000" in body["results"][0]["errors"]["occurred_at"]
+    assert "future" in body["results"][1]["errors"]["occurred_at"]
+
+
 def test_batch_limit_and_bad_bodies(client):
     ev = {"kind": "search", "email": "x@example.com"}
     r = client.post("/api/v1/events", json={"events": [ev] * 501})

@@ -251,7 +251,9 @@ def service_times(engine) -> dict[str, float]:
         "lead list: rows per page": p50(lambda s: lp(s, broker, {"size": "50"})),
         "lead list: a filter (status)": p50(lambda s: lp(s, broker, {"status": "active"})),
         "lead list: search (incl. 350 ms debounce)": p50(lambda s: lp(s, broker, {"q": "an"})),
-        "to-do: filter (kind)": p50(lambda s: tasks.list_tasks(s, broker, {"kind": "call"})),
+        "to-do: filter (kind)": p50(
+            lambda s: tasks.list_tasks(s, broker, {"kind": "call", "agent": "all"})
+        ),
         "to-do: tick": p50(lambda s: tasks.list_tasks(s, broker, {"agent": "all"})),
     }
 

@@ -13,12 +13,12 @@ from ._base import cascade_fk, set_null_fk, utcnow
 class Task(SQLModel, table=True):
     __tablename__ = "task"  # pyright: ignore[reportAssignmentType]
     __table_args__ = (
-        sa.Index("ix_task_owner_open_due", "owner_id", "completed_at", "due_at"),
+        # kind: the to-do page's kind filter (T2) counts a section's open tasks index-only
+        sa.Index("ix_task_owner_open_due", "owner_id", "completed_at", "due_at", "kind"),
         sa.Index("ix_task_lead_due", "lead_id", "due_at"),
         sa.Index("ix_task_b_due", "brokerage_id", "due_at"),
-        sa.Index(
-            "ix_task_b_open_due", "brokerage_id", "completed_at", "due_at"
-        ),  # D4 overdue, team-wide
+        # D4 overdue, team-wide
+        sa.Index("ix_task_b_open_due", "brokerage_id", "completed_at", "due_at", "kind"),
         sa.Index(
             "ix_task_owner_due", "owner_id", "due_at", "kind"
         ),  # D9 one user's day, counted index-only

@@ -12,6 +12,7 @@ Fixtures:
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -133,11 +134,23 @@ def sign_in(page, base: str, who: str, password: str = PASSWORD, path: str = "/"
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("[data-testid=sign-in]")
-    page.wait_for_selector("[data-testid=page-title]", timeout=30_000)
+    _wait_for_title(page, f"sign-in of {email}")
     if path != "/":
         page.goto(f"{base}{path}")
-        page.wait_for_selector("[data-testid=page-title]", timeout=30_000)
+        _wait_for_title(page, f"{path} after the sign-in of {email}")
     return page
+
+
+def _wait_for_title(page, what: str) -> None:
+    """The page's title, or a screenshot and the address the page was at when it never came."""
+    try:
+        page.wait_for_selector("[data-testid=page-title]", timeout=30_000)
+    except Exception:
+        SHOTS.mkdir(exist_ok=True)
+        name = "no-title-" + re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
+        print(f"no page title: {what}; the page is at {page.url} (screenshots/{name}.png)")
+        raise
 
 
 @pytest.fixture

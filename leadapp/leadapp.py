@@ -27,15 +27,18 @@ from leadapp.pages import (
 from leadapp.security_headers import secure
 from leadapp.services.live import redis_listener
 from leadapp.state import probe  # noqa: F401  (the load test's round-trip probe)
+from leadapp.state.url import AddressEcho
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 app = rx.App(
     stylesheets=["/leadapp.css"],
-    head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
+    head_components=[rx.el.link(rel="icon", href="/favicon.ico"), rx.script(src="/follow_url.js")],
     # /api/v1 on the app's own port (W1, W2); then security headers and origin checks
     api_transformer=[build_api(), secure],
 )
+
+app.add_middleware(AddressEcho())
 
 for page in (
     login,

@@ -9,6 +9,8 @@ router and runs on_load, which reads the view back from the URL.
 
 `set_if_changed(state, name, value)` assigns only a changed value: every assignment marks a var
 dirty, and a dirty var (with the computed vars depending on it) is resent in the reply.
+
+`AddressEcho` keeps the address a page wrote itself out of the next reply (see there).
 """
 
 from __future__ import annotations
@@ -18,30 +20,16 @@ from typing import Any
 from urllib.parse import unquote
 
 import reflex as rx
-
-# push: a new history entry (back returns to the previous view); replace: the search box,
-# so typing does not fill the history. The entry keeps React Router's bookkeeping (its
-# index, one past the current entry's on a push) with a key of its own.
-_SCRIPT = """(() => {{
-  const url = {url};
-  if (window.location.pathname + window.location.search === url) return;
-  const state = window.history.state || {{}};
-  const key = Math.random().toString(36).slice(2, 10);
-  {call}
-}})()"""
-# Before a push the current entry gets a key of its own too: coming back to it (popstate),
-# React Router then sees a location other than the one it last rendered and runs on_load.
-_PUSH = (
-    "window.history.replaceState({...state, key: key + 'b'}, '');"
-    " window.history.pushState({...state, key, idx: (state.idx ?? 0) + 1}, '', url);"
-)
-_REPLACE = "window.history.replaceState({...state, key}, '', url);"
+from reflex.state import OnLoadInternalState, State, UpdateVarsInternalState
+from reflex_base.constants import CompileVars
+from reflex_base.utils.format import format_event_handler
 
 
 def follow_url(path: str, query: str = "", replace: bool = False) -> rx.event.EventSpec:
     """The client-side event that shows path?query in the address bar (no navigation)."""
     url = path + (f"?{query}" if query else "")
-    return rx.call_script(_SCRIPT.format(url=json.dumps(url), call=_REPLACE if replace else _PUSH))
+    # assets/follow_url.js (loaded in every page's head) keeps the reply to one short call
+    return rx.call_script(f"leadappFollowUrl({json.dumps(url)}, {'true' if replace else 'false'})")
 
 
 def route_args(router: Any) -> dict[str, str]:
@@ -70,3 +58,46 @@ def set_if_changed(state: Any, name: str, value: Any) -> bool:
         return False
     setattr(state, name, value)
     return True
+
+
+# The events a navigation sends (the first load, a link, reload, back and forward): the
+# address they carry is new to the server's view and is sent back as it is.
+_NAVIGATION_EVENTS = frozenset(
+    format_event_handler(handler)
+    for handler in (
+        State.event_handlers[CompileVars.HYDRATE],
+        State.event_handlers[CompileVars.HYDRATE_AND_LOAD],
+        OnLoadInternalState.event_handlers["on_load_internal"],
+        UpdateVarsInternalState.event_handlers["update_vars_internal"],
+    )
+)
+# The root state's vars rebuilt from the address's path and query; the route itself is
+# `rx_router_route_id`, which changes only with a navigation.
+_ADDRESS_VARS = ("rx_router_url", "rx_router_page")
+
+
+class AddressEcho(rx.Middleware):
+    """An in-page event's address is the client's own: it is not sent back to it.
+
+    Every event carries the browser's address. After `follow_url` wrote a new query string,
+    the next event's address differs from the one the server last saw, so Reflex rebuilds the
+    router vars (and the dynamic route vars computed from them) and resends them all (~0.8
+    KB) to the very client that wrote that address. Any change of route goes through React
+    Router, whose navigation events (`_NAVIGATION_EVENTS`) keep the usual behaviour; for any
+    other event with the same route the server still stores the new address, but the reply
+    leaves those vars out.
+    """
+
+    async def preprocess(self, app: Any, state: Any, event: Any) -> None:
+        dirty = state.dirty_vars
+        if event.name in _NAVIGATION_EVENTS or "rx_router_route_id" in dirty:
+            return None
+        if not dirty.intersection(_ADDRESS_VARS):
+            return None
+        own = state.get_full_name()
+        for name in _ADDRESS_VARS:
+            dirty.discard(name)
+            for state_name, var_name in state._var_dependencies.get(name, ()):
+                if state_name == own:
+                    dirty.discard(var_name)
+        return None

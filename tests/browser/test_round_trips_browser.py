@@ -53,6 +53,9 @@ def one_trip(page, frames, name: str):
     sent = list(frames.sent)
     assert len(sent) == 1, f"{name}: {len(sent)} event frames sent: {[f[:160] for f in sent]}"
     assert "on_load_internal" not in sent[0] and "update_vars_internal" not in sent[0]
+    # the address the page wrote itself is not sent back to it (state/url.py's AddressEcho)
+    echoed = [f[:200] for f in frames.received if "rx_router_" in f]
+    assert not echoed, f"{name}: the reply resent the address: {echoed}"
     frames.clear()
 
 

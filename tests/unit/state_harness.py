@@ -75,12 +75,26 @@ def event_names(events) -> list[str]:
     return names
 
 
+# state/url.py's follow_url: leadappFollowUrl("/leads?...", false) — false pushes a history entry
+_FOLLOW = re.compile(r'leadappFollowUrl\(\\?"([^"\\]*)\\?", (true|false)\)')
+
+
+def history_write(events) -> str:
+    """How a handler wrote the address bar: "push", "replace", or "" when it did not."""
+    for e in events:
+        for item in e if isinstance(e, (list, tuple)) else [e]:
+            written = _FOLLOW.search(str(item))
+            if written:
+                return "replace" if written.group(2) == "true" else "push"
+    return ""
+
+
 def redirect_url(events) -> str:
     """The path+query a handler sent the browser to: a redirect, or the URL it wrote into the
     address bar without a navigation (state/url.py's history call)."""
     for e in events:
         for item in e if isinstance(e, (list, tuple)) else [e]:
-            written = re.search(r'const url = \\?"([^"\\]*)\\?"', str(item))
+            written = _FOLLOW.search(str(item))
             if written:
                 return written.group(1)
             args = getattr(item, "args", None)

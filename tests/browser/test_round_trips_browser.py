@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from leadapp.models import User
 from leadapp.services import lead_query as lq
 
+from .test_lead_actions_browser import make_leads
+
 pytestmark = pytest.mark.multiworker
 T = 20_000
 
@@ -130,6 +132,52 @@ def test_list_clicks_are_one_round_trip_and_the_url_follows(page, signed_in, eng
     page.go_back()
     expect(page).to_have_url(re.compile(r"status=active"))
     expect(rng).to_have_text(range_of(filtered), timeout=T)
+
+
+def reply_vars(frames) -> set[str]:
+    """The names of the vars the replies since the last clear carried."""
+    return set(re.findall(r'"(\w+)_rx_state_"', "".join(frames.received)))
+
+
+def test_columns_selection_and_bulk_bar_are_one_round_trip(page, signed_in, engine, shot):
+    """Show columns, ticking rows and a bulk change are one event and one reply each; a
+    selection resends the selection, not the rows."""
+    make_leads(engine, "Triptern", 3)
+    frames = Frames(page)
+    signed_in(page, "broker", path="/leads?q=triptern")
+    rows = page.get_by_test_id("lead-row")
+    expect(rows).to_have_count(3, timeout=T)
+    page.wait_for_timeout(500)
+    frames.clear()
+
+    page.get_by_test_id("columns-button").click()
+    shown = page.get_by_test_id("show-col-source").is_checked()
+    page.get_by_test_id("show-col-source").click()
+    header = page.get_by_test_id("col-source")
+    expect(header).to_have_count(0 if shown else 1, timeout=T)
+    assert "rows" not in reply_vars(frames)
+    one_trip(page, frames, "show columns")
+    page.get_by_test_id("show-col-source").click()
+    expect(header).to_have_count(1 if shown else 0, timeout=T)
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    frames.clear()
+
+    rows.first.get_by_test_id("row-select").click()
+    expect(page.get_by_test_id("selection-count")).to_contain_text("1", timeout=T)
+    assert "rows" not in reply_vars(frames)
+    one_trip(page, frames, "select a row")
+    page.get_by_test_id("select-page").click()
+    expect(page.get_by_test_id("selection-count")).to_contain_text("3", timeout=T)
+    assert "rows" not in reply_vars(frames)
+    one_trip(page, frames, "select the page")
+
+    page.get_by_test_id("bulk-stage").click()
+    frames.clear()
+    page.get_by_test_id("bulk-stage-nurturing").click()
+    expect(rows.filter(has_text="Nurturing")).to_have_count(3, timeout=T)
+    one_trip(page, frames, "bulk stage")
+    shot(page, "round_trips_bulk_stage")
 
 
 def test_todo_filter_and_tick_are_one_round_trip(page, signed_in, shot):

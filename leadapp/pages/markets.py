@@ -15,6 +15,7 @@ from leadapp.components.marketing import (
     native_select,
     text_input,
 )
+from leadapp.components.sections import switch_row
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import column, icon_text_button, inline, muted, soft_button, stack_form
 from leadapp.state.base import AuthState
@@ -166,11 +167,7 @@ def markets_view() -> rx.Component:
                     AuthState.is_broker,
                     icon_text_button("plus", "New market", M.new_market, testid="market-new"),
                 ),
-                rx.hstack(
-                    rx.switch(checked=M.show_archived, on_change=M.toggle_archived),
-                    rx.text("Show archived", size="2"),
-                    align="center",
-                ),
+                switch_row("Show archived", M.show_archived, M.toggle_archived),
                 spacing="4",
             ),
             rx.cond(M.editing & AuthState.is_broker, _form()),

@@ -9,11 +9,10 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import SELECT_STYLE, data_table, field_error, table_header
-from leadapp.components.marketing import email_text, marketing_tabs
-from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.marketing import email_card, marketing_page
+from leadapp.components.shell import add_signed_in_page
 from leadapp.components.ui import (
     card_stack,
-    column,
     gray_button,
     icon_text_button,
     muted,
@@ -282,12 +281,11 @@ def _detail() -> rx.Component:
         ),
         rx.cond(
             C.preview_out.contains("subject"),
-            rx.card(
+            email_card(
                 rx.text("To: ", C.preview_out["to"], size="2"),
                 rx.text("Subject: ", C.preview_out["subject"], weight="bold", size="2"),
-                email_text(C.preview_out["body"]),
-                width="100%",
-                data_testid="preview-out",
+                body=C.preview_out["body"],
+                testid="preview-out",
             ),
         ),
         spacing="3",
@@ -296,23 +294,18 @@ def _detail() -> rx.Component:
 
 
 def campaigns_view() -> rx.Component:
-    return page_shell(
+    return marketing_page(
         "Campaigns",
-        column(
-            marketing_tabs("campaigns"),
-            muted(
-                "A campaign sends its steps in order, each the given number of days after the"
-                " previous one. Import files name a campaign by its Campaign ID."
-            ),
-            rx.cond(
-                AuthState.is_broker,
-                icon_text_button("plus", "New campaign", C.new_campaign, testid="campaign-new"),
-            ),
-            rx.cond(C.editing & AuthState.is_broker, _editor()),
-            _list(),
-            rx.cond(C.detail.contains("name"), _detail()),
-            spacing="4",
+        "campaigns",
+        "A campaign sends its steps in order, each the given number of days after the"
+        " previous one. Import files name a campaign by its Campaign ID.",
+        rx.cond(
+            AuthState.is_broker,
+            icon_text_button("plus", "New campaign", C.new_campaign, testid="campaign-new"),
         ),
+        rx.cond(C.editing & AuthState.is_broker, _editor()),
+        _list(),
+        rx.cond(C.detail.contains("name"), _detail()),
     )
 
 

@@ -34,15 +34,17 @@ def _count(label: str, value: Any, color: ColorType, testid: str) -> rx.Componen
     )
 
 
+def _count_row(*cards: rx.Component) -> rx.Component:
+    """Count cards side by side, wrapping onto more lines on a narrow page."""
+    return rx.flex(*cards, gap="12px", wrap="wrap", width="100%")
+
+
 def counts() -> rx.Component:
-    return rx.flex(
+    return _count_row(
         _count("Rows", ImportState.rows, "gray", "count-rows"),
         _count("Valid", ImportState.valid, "grass", "count-valid"),
         _count("Errors", ImportState.errors_total, "red", "count-errors"),
         _count("Warnings", ImportState.warnings.length(), "amber", "count-warnings"),
-        gap="12px",
-        wrap="wrap",
-        width="100%",
     )
 
 
@@ -296,7 +298,7 @@ def success_card() -> rx.Component:
                 spacing="3",
             ),
             rx.text(ImportState.result_message, size="3", data_testid="import-success"),
-            rx.flex(
+            _count_row(
                 _count("Leads", ImportState.result.leads, "grass", "result-leads"),
                 _count("Tags", ImportState.result.tags, "gray", "result-tags"),
                 _count("Notes", ImportState.result.notes, "gray", "result-notes"),
@@ -312,9 +314,6 @@ def success_card() -> rx.Component:
                     "gray",
                     "result-campaigns",
                 ),
-                gap="12px",
-                wrap="wrap",
-                width="100%",
             ),
             muted("Each lead's history says it came from this import."),
             rx.hstack(

@@ -183,6 +183,17 @@ def _editor() -> rx.Component:
     )
 
 
+def _move_button(s, direction: str, by: int) -> rx.Component:
+    """The arrow button moving step `s` one place `direction` ("up" or "down")."""
+    return rx.icon_button(
+        rx.icon(f"arrow-{direction}", size=12),
+        size="1",
+        variant="soft",
+        on_click=C.move(s["position"], by),
+        data_testid=f"step-{direction}",
+    )
+
+
 def _detail() -> rx.Component:
     d = C.detail
 
@@ -197,20 +208,8 @@ def _detail() -> rx.Component:
                 rx.cond(
                     AuthState.is_broker,
                     rx.hstack(
-                        rx.icon_button(
-                            rx.icon("arrow-up", size=12),
-                            size="1",
-                            variant="soft",
-                            on_click=C.move(s["position"], -1),
-                            data_testid="step-up",
-                        ),
-                        rx.icon_button(
-                            rx.icon("arrow-down", size=12),
-                            size="1",
-                            variant="soft",
-                            on_click=C.move(s["position"], 1),
-                            data_testid="step-down",
-                        ),
+                        _move_button(s, "up", -1),
+                        _move_button(s, "down", 1),
                     ),
                 )
             ),

@@ -1,6 +1,6 @@
 """Builders several pages' forms and sections share: a switch with its label, a lead picker,
-a select of agents after the pool, a select setting one of a page's filters, a progress
-block, a scrolling table, page buttons."""
+the time-zone select, a select of agents after the pool, a select setting one of a page's
+filters, a progress block, a scrolling table, page buttons."""
 
 from __future__ import annotations
 
@@ -61,6 +61,11 @@ def lead_picker(
         ),
         width="100%",
     )
+
+
+def timezone_select(zones: Any, value: Any, on_change: Any, testid: str = "") -> rx.Component:
+    """The time-zone select: the zone names of the list var `zones`, showing `value`."""
+    return rx.select(zones, value=value, on_change=on_change, **_testid(testid))
 
 
 def pool_or_agent_select(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import field_error
+from leadapp.components.sections import switch_row
 from leadapp.components.ui import column, form_card, muted
 from leadapp.state.greetings import GreetingsState as G
 
@@ -28,11 +29,7 @@ def _hour(label: str, name: str, value) -> rx.Component:
 
 def _kind(key: str, label: str, on, subject, body, set_on) -> rx.Component:
     return column(
-        rx.hstack(
-            rx.switch(checked=on, on_change=set_on, data_testid=f"greet-{key}-on"),
-            rx.text(label, weight="medium", size="2"),
-            align="center",
-        ),
+        switch_row(label, on, set_on, testid=f"greet-{key}-on", weight="medium"),
         rx.input(name=f"{key}_subject", default_value=subject, width="100%"),
         rx.text_area(name=f"{key}_body", default_value=body, rows="4", width="100%"),
         _err(key),

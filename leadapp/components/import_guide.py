@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import table_header
+from leadapp.components.sections import scrolling_table
 from leadapp.components.ui import card_stack, icon_heading, icon_text_button, muted
 from leadapp.state.base import AuthState
 from leadapp.state.import_state import GuideItem, ImportState
@@ -59,16 +60,11 @@ def template_card() -> rx.Component:
 def column_guide() -> rx.Component:
     return card_stack(
         rx.heading("Columns and accepted values", size="3"),
-        rx.box(
-            rx.table.root(
-                table_header("Column", "Accepted values", "What it does"),
-                rx.table.body(rx.foreach(ImportState.guide, _guide_row)),
-                size="1",
-                variant="ghost",
-                width="100%",
-            ),
-            max_height="420px",
-            overflow_y="auto",
+        scrolling_table(
+            table_header("Column", "Accepted values", "What it does"),
+            rx.foreach(ImportState.guide, _guide_row),
+            "420px",
+            variant="ghost",
             width="100%",
         ),
         spacing="2",

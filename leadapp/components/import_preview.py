@@ -9,6 +9,7 @@ import reflex as rx
 from reflex.constants.colors import ColorType
 
 from leadapp.components.props import Accent
+from leadapp.components.sections import progress_block, scrolling_table, switch_row
 from leadapp.components.ui import (
     column,
     heading_row,
@@ -33,15 +34,17 @@ def _count(label: str, value: Any, color: ColorType, testid: str) -> rx.Componen
     )
 
 
+def _count_row(*cards: rx.Component) -> rx.Component:
+    """Count cards side by side, wrapping onto more lines on a narrow page."""
+    return rx.flex(*cards, gap="12px", wrap="wrap", width="100%")
+
+
 def counts() -> rx.Component:
-    return rx.flex(
+    return _count_row(
         _count("Rows", ImportState.rows, "gray", "count-rows"),
         _count("Valid", ImportState.valid, "grass", "count-valid"),
         _count("Errors", ImportState.errors_total, "red", "count-errors"),
         _count("Warnings", ImportState.warnings.length(), "amber", "count-warnings"),
-        gap="12px",
-        wrap="wrap",
-        width="100%",
     )
 
 
@@ -124,37 +127,30 @@ def grid() -> rx.Component:
             "Your file",
             rx.cond(
                 ImportState.error_rows > 0,
-                rx.hstack(
-                    rx.switch(
-                        checked=ImportState.only_errors,
-                        on_change=ImportState.set_only_errors,
-                        data_testid="only-errors",
-                    ),
-                    rx.text("Only rows with errors", size="2"),
-                    align="center",
+                switch_row(
+                    "Only rows with errors",
+                    ImportState.only_errors,
+                    ImportState.set_only_errors,
+                    testid="only-errors",
                 ),
             ),
             size="3",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Row"),
-                        rx.foreach(
-                            ImportState.columns,
-                            lambda h: rx.table.column_header_cell(h, white_space="nowrap"),
-                        ),
-                    )
-                ),
-                rx.table.body(rx.foreach(ImportState.grid_rows, _row)),
-                size="1",
-                variant="surface",
-                data_testid="preview-grid",
+        scrolling_table(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Row"),
+                    rx.foreach(
+                        ImportState.columns,
+                        lambda h: rx.table.column_header_cell(h, white_space="nowrap"),
+                    ),
+                )
             ),
-            overflow="auto",
-            max_height="560px",
-            width="100%",
+            rx.foreach(ImportState.grid_rows, _row),
+            "560px",
+            sideways=True,
+            variant="surface",
+            data_testid="preview-grid",
         ),
         muted(
             "Red cells have an error: hover over one to see why. Showing up to 200 rows; row "
@@ -244,11 +240,10 @@ def actions() -> rx.Component:
 def import_progress() -> rx.Component:
     return rx.cond(
         ImportState.phase == "importing",
-        rx.vstack(
+        progress_block(
             rx.text(ImportState.progress_label, "… ", ImportState.progress, "%", size="2"),
-            rx.progress(value=ImportState.progress, max=100, width="100%"),
-            width="100%",
-            data_testid="import-progress",
+            ImportState.progress,
+            "import-progress",
         ),
     )
 
@@ -303,7 +298,7 @@ def success_card() -> rx.Component:
                 spacing="3",
             ),
             rx.text(ImportState.result_message, size="3", data_testid="import-success"),
-            rx.flex(
+            _count_row(
                 _count("Leads", ImportState.result.leads, "grass", "result-leads"),
                 _count("Tags", ImportState.result.tags, "gray", "result-tags"),
                 _count("Notes", ImportState.result.notes, "gray", "result-notes"),
@@ -319,9 +314,6 @@ def success_card() -> rx.Component:
                     "gray",
                     "result-campaigns",
                 ),
-                gap="12px",
-                wrap="wrap",
-                width="100%",
             ),
             muted("Each lead's history says it came from this import."),
             rx.hstack(

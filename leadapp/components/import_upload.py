@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.sections import progress_block
 from leadapp.components.ui import card_stack, icon_heading, muted, notice
 from leadapp.state.import_state import UPLOAD_ID, ImportState
 
@@ -50,7 +51,7 @@ def upload_card() -> rx.Component:
         ),
         rx.cond(
             ImportState.uploading | (ImportState.phase == "checking"),
-            rx.vstack(
+            progress_block(
                 rx.hstack(
                     rx.spinner(size="2"),
                     rx.text(
@@ -63,9 +64,8 @@ def upload_card() -> rx.Component:
                     ),
                     align="center",
                 ),
-                rx.progress(value=ImportState.upload_pct, max=100, width="100%"),
-                width="100%",
-                data_testid="upload-progress",
+                ImportState.upload_pct,
+                "upload-progress",
             ),
         ),
         spacing="3",

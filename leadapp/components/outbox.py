@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import filter_date
+from leadapp.components.sections import filter_select, page_buttons
 from leadapp.components.ui import column, end_row, gray_button, inline, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
@@ -21,14 +22,17 @@ STATUS_COLORS = {
 
 
 def _select(key: str, label: str, options: dict[str, str]) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(placeholder=label, data_testid=f"outbox-filter-{key}"),
-        rx.select.content(
+    return filter_select(
+        S.filters,
+        S.set_filter,
+        key,
+        "any",
+        [
             rx.select.item(f"Any {label.lower()}", value="any"),
             *[rx.select.item(v, value=k) for k, v in options.items()],
-        ),
-        value=S.filters.get(key, "any"),
-        on_change=lambda v: S.set_filter(key, v),
+        ],
+        placeholder=label,
+        data_testid=f"outbox-filter-{key}",
     )
 
 
@@ -165,16 +169,7 @@ def email_table() -> rx.Component:
 def pager() -> rx.Component:
     return rx.cond(
         S.pages > 1,
-        inline(
-            rx.button(
-                "Previous", variant="soft", disabled=S.page <= 1, on_click=S.go_page(S.page - 1)
-            ),
-            rx.text("Page ", S.page, " of ", S.pages, size="2"),
-            rx.button(
-                "Next", variant="soft", disabled=S.page >= S.pages, on_click=S.go_page(S.page + 1)
-            ),
-            spacing="3",
-        ),
+        page_buttons(S.page, S.pages, S.go_page(S.page - 1), S.go_page(S.page + 1), spacing="3"),
     )
 
 

@@ -11,7 +11,8 @@ from typing import Any
 import reflex as rx
 from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
-from leadapp.components.forms import cancel_button, chosen_lead, field_error, field_stack, labelled
+from leadapp.components.forms import cancel_button, field_error, field_stack, labelled
+from leadapp.components.sections import lead_picker
 from leadapp.components.ui import end_row, icon_action, icon_text_button, muted, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.todo import TaskDialogState as S
@@ -45,55 +46,43 @@ def _when(
 
 
 def _lead_picker() -> rx.Component:
-    return field_stack(
+    return lead_picker(
         "Lead (optional)",
-        rx.cond(
-            S.lead_id > 0,
-            rx.hstack(
-                chosen_lead(S.lead_name, "task-lead-chosen"),
-                rx.cond(
-                    ~S.lead_locked,
-                    icon_action("x", "Remove lead", S.clear_lead, variant="ghost", type="button"),
-                ),
-                align="center",
-            ),
-            rx.box(
-                rx.input(
-                    placeholder="Search your leads by name or email",
-                    value=S.lead_query,
-                    on_change=S.search_leads.debounce(250),
-                    data_testid="task-lead-search",
-                    width="100%",
-                ),
-                rx.cond(
-                    S.lead_results.length() > 0,
-                    rx.vstack(
-                        rx.foreach(
-                            S.lead_results,
-                            lambda ld: rx.box(
-                                rx.text(ld["name"], size="2", weight="medium"),
-                                muted(ld["email"], size="1"),
-                                on_click=S.pick_lead(ld["id"]),
-                                padding="6px 10px",
-                                cursor="pointer",
-                                width="100%",
-                                _hover={"background": rx.color("accent", 3)},
-                                data_testid="task-lead-option",
-                            ),
-                        ),
-                        spacing="0",
+        picked=S.lead_id > 0,
+        name=S.lead_name,
+        clear=rx.cond(
+            ~S.lead_locked,
+            icon_action("x", "Remove lead", S.clear_lead, variant="ghost", type="button"),
+        ),
+        query=S.lead_query,
+        on_search=S.search_leads,
+        placeholder="Search your leads by name or email",
+        results=rx.cond(
+            S.lead_results.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    S.lead_results,
+                    lambda ld: rx.box(
+                        rx.text(ld["name"], size="2", weight="medium"),
+                        muted(ld["email"], size="1"),
+                        on_click=S.pick_lead(ld["id"]),
+                        padding="6px 10px",
+                        cursor="pointer",
                         width="100%",
-                        border=f"1px solid {rx.color('gray', 5)}",
-                        border_radius="6px",
-                        margin_top="4px",
-                        max_height="220px",
-                        overflow_y="auto",
+                        _hover={"background": rx.color("accent", 3)},
+                        data_testid="task-lead-option",
                     ),
                 ),
+                spacing="0",
                 width="100%",
+                border=f"1px solid {rx.color('gray', 5)}",
+                border_radius="6px",
+                margin_top="4px",
+                max_height="220px",
+                overflow_y="auto",
             ),
         ),
-        width="100%",
+        testid="task-lead",
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.forms import cancel_button, data_table, field_stack, form_footer, labelled
+from leadapp.components.sections import pool_or_agent_select
 from leadapp.components.ui import (
     card_stack,
     end_row,
@@ -136,14 +137,13 @@ def _deactivate_dialog() -> rx.Component:
                 "Their sessions end at once and they can no longer sign in. Their leads go to:",
                 size="2",
             ),
-            rx.select.root(
-                rx.select.trigger(width="100%", data_testid="leads-to"),
-                rx.select.content(
-                    rx.select.item("The unassigned pool", value="pool"),
-                    rx.foreach(TeamState.heirs, lambda a: rx.select.item(a["name"], value=a["id"])),
-                ),
-                value=TeamState.leads_to,
-                on_change=TeamState.set_leads_to,
+            pool_or_agent_select(
+                "The unassigned pool",
+                "pool",
+                TeamState.heirs,
+                TeamState.leads_to,
+                TeamState.set_leads_to,
+                testid="leads-to",
             ),
             end_row(
                 gray_button("Cancel", TeamState.cancel_deactivate),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from leadapp.components.auth_card import auth_field, brand_title, centered_card
 from leadapp.components.forms import field_stack
+from leadapp.components.sections import timezone_select
 from leadapp.components.ui import muted, notice, stack_form, wide_submit
 from leadapp.state.account_pages import (
     FORGOT_ANSWER,
@@ -29,11 +30,11 @@ def setup_page() -> rx.Component:
             auth_field("Brokerage name", "brokerage_name", e, required=True),
             field_stack(
                 "Time zone",
-                rx.select(
+                timezone_select(
                     SetupState.timezones,
-                    value=SetupState.setup_timezone,
-                    on_change=SetupState.set_setup_timezone,
-                    data_testid="setup-timezone",
+                    SetupState.setup_timezone,
+                    SetupState.set_setup_timezone,
+                    testid="setup-timezone",
                 ),
             ),
             auth_field(

@@ -9,11 +9,10 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import SELECT_STYLE, data_table, field_error, table_header
-from leadapp.components.marketing import email_text, marketing_tabs
-from leadapp.components.shell import add_signed_in_page, page_shell
+from leadapp.components.marketing import email_card, marketing_page
+from leadapp.components.shell import add_signed_in_page
 from leadapp.components.ui import (
     card_stack,
-    column,
     gray_button,
     icon_text_button,
     muted,
@@ -184,6 +183,17 @@ def _editor() -> rx.Component:
     )
 
 
+def _move_button(s, direction: str, by: int) -> rx.Component:
+    """The arrow button moving step `s` one place `direction` ("up" or "down")."""
+    return rx.icon_button(
+        rx.icon(f"arrow-{direction}", size=12),
+        size="1",
+        variant="soft",
+        on_click=C.move(s["position"], by),
+        data_testid=f"step-{direction}",
+    )
+
+
 def _detail() -> rx.Component:
     d = C.detail
 
@@ -198,20 +208,8 @@ def _detail() -> rx.Component:
                 rx.cond(
                     AuthState.is_broker,
                     rx.hstack(
-                        rx.icon_button(
-                            rx.icon("arrow-up", size=12),
-                            size="1",
-                            variant="soft",
-                            on_click=C.move(s["position"], -1),
-                            data_testid="step-up",
-                        ),
-                        rx.icon_button(
-                            rx.icon("arrow-down", size=12),
-                            size="1",
-                            variant="soft",
-                            on_click=C.move(s["position"], 1),
-                            data_testid="step-down",
-                        ),
+                        _move_button(s, "up", -1),
+                        _move_button(s, "down", 1),
                     ),
                 )
             ),
@@ -282,12 +280,11 @@ def _detail() -> rx.Component:
         ),
         rx.cond(
             C.preview_out.contains("subject"),
-            rx.card(
+            email_card(
                 rx.text("To: ", C.preview_out["to"], size="2"),
                 rx.text("Subject: ", C.preview_out["subject"], weight="bold", size="2"),
-                email_text(C.preview_out["body"]),
-                width="100%",
-                data_testid="preview-out",
+                body=C.preview_out["body"],
+                testid="preview-out",
             ),
         ),
         spacing="3",
@@ -296,23 +293,18 @@ def _detail() -> rx.Component:
 
 
 def campaigns_view() -> rx.Component:
-    return page_shell(
+    return marketing_page(
         "Campaigns",
-        column(
-            marketing_tabs("campaigns"),
-            muted(
-                "A campaign sends its steps in order, each the given number of days after the"
-                " previous one. Import files name a campaign by its Campaign ID."
-            ),
-            rx.cond(
-                AuthState.is_broker,
-                icon_text_button("plus", "New campaign", C.new_campaign, testid="campaign-new"),
-            ),
-            rx.cond(C.editing & AuthState.is_broker, _editor()),
-            _list(),
-            rx.cond(C.detail.contains("name"), _detail()),
-            spacing="4",
+        "campaigns",
+        "A campaign sends its steps in order, each the given number of days after the"
+        " previous one. Import files name a campaign by its Campaign ID.",
+        rx.cond(
+            AuthState.is_broker,
+            icon_text_button("plus", "New campaign", C.new_campaign, testid="campaign-new"),
         ),
+        rx.cond(C.editing & AuthState.is_broker, _editor()),
+        _list(),
+        rx.cond(C.detail.contains("name"), _detail()),
     )
 
 

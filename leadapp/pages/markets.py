@@ -9,14 +9,15 @@ import reflex as rx
 
 from leadapp.components.forms import data_table
 from leadapp.components.marketing import (
-    email_text,
+    email_card,
     field,
-    marketing_tabs,
+    marketing_page,
     native_select,
     text_input,
 )
-from leadapp.components.shell import add_signed_in_page, page_shell
-from leadapp.components.ui import column, icon_text_button, inline, muted, soft_button, stack_form
+from leadapp.components.sections import switch_row
+from leadapp.components.shell import add_signed_in_page
+from leadapp.components.ui import icon_text_button, inline, soft_button, stack_form
 from leadapp.state.base import AuthState
 from leadapp.state.markets import MarketsState as M
 
@@ -133,12 +134,11 @@ def _preview() -> rx.Component:
             rx.vstack(
                 rx.foreach(
                     M.preview_rows,
-                    lambda p: rx.card(
+                    lambda p: email_card(
                         rx.text(p["label"], weight="bold", size="2"),
                         rx.text("Subject: ", p["subject"], size="2"),
-                        email_text(p["body"]),
-                        width="100%",
-                        data_testid="report-preview",
+                        body=p["body"],
+                        testid="report-preview",
                     ),
                 ),
                 spacing="3",
@@ -152,46 +152,37 @@ def _preview() -> rx.Component:
 
 
 def markets_view() -> rx.Component:
-    return page_shell(
+    return marketing_page(
         "Markets",
-        column(
-            marketing_tabs("markets"),
-            muted(
-                "A market is a set of listing criteria; leads subscribed to it receive its"
-                " listing report, open-house report and market report. Import files name a"
-                " market by its Market ID."
-            ),
-            inline(
-                rx.cond(
-                    AuthState.is_broker,
-                    icon_text_button("plus", "New market", M.new_market, testid="market-new"),
-                ),
-                rx.hstack(
-                    rx.switch(checked=M.show_archived, on_change=M.toggle_archived),
-                    rx.text("Show archived", size="2"),
-                    align="center",
-                ),
-                spacing="4",
-            ),
-            rx.cond(M.editing & AuthState.is_broker, _form()),
-            data_table(
-                (
-                    "Market",
-                    "Market ID",
-                    "Subscribers",
-                    "Listing / open-house / market",
-                    "Schedule",
-                    "",
-                ),
-                rx.foreach(M.rows, _row),
-            ),
+        "markets",
+        "A market is a set of listing criteria; leads subscribed to it receive its"
+        " listing report, open-house report and market report. Import files name a"
+        " market by its Market ID.",
+        inline(
             rx.cond(
-                M.rows.length() == 0,
-                rx.text("No markets yet.", color_scheme="gray", data_testid="markets-empty"),
+                AuthState.is_broker,
+                icon_text_button("plus", "New market", M.new_market, testid="market-new"),
             ),
-            _preview(),
+            switch_row("Show archived", M.show_archived, M.toggle_archived),
             spacing="4",
         ),
+        rx.cond(M.editing & AuthState.is_broker, _form()),
+        data_table(
+            (
+                "Market",
+                "Market ID",
+                "Subscribers",
+                "Listing / open-house / market",
+                "Schedule",
+                "",
+            ),
+            rx.foreach(M.rows, _row),
+        ),
+        rx.cond(
+            M.rows.length() == 0,
+            rx.text("No markets yet.", color_scheme="gray", data_testid="markets-empty"),
+        ),
+        _preview(),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import Errors, data_table, labelled, loaded_input, loaded_text_area
+from leadapp.components.sections import page_buttons, timezone_select
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import card_stack, form_card, muted, soft_button, wide_row
 from leadapp.state.audit import AuditState
@@ -38,10 +39,8 @@ def _details() -> rx.Component:
         ),
         _labelled(
             "Time zone",
-            rx.select(
-                ProfileState.timezones,
-                value=ProfileState.timezone,
-                on_change=ProfileState.set_profile_timezone,
+            timezone_select(
+                ProfileState.timezones, ProfileState.timezone, ProfileState.set_profile_timezone
             ),
             e,
             "timezone",
@@ -162,21 +161,12 @@ def audit_view() -> rx.Component:
                         ),
                     ),
                 ),
-                rx.hstack(
-                    rx.button(
-                        "Newer",
-                        variant="soft",
-                        disabled=AuditState.page_no <= 1,
-                        on_click=AuditState.go_page(-1),
-                    ),
-                    rx.text("Page ", AuditState.page_no, " of ", AuditState.pages, size="2"),
-                    rx.button(
-                        "Older",
-                        variant="soft",
-                        disabled=AuditState.page_no >= AuditState.pages,
-                        on_click=AuditState.go_page(1),
-                    ),
-                    align="center",
+                page_buttons(
+                    AuditState.page_no,
+                    AuditState.pages,
+                    AuditState.go_page(-1),
+                    AuditState.go_page(1),
+                    labels=("Newer", "Older"),
                 ),
                 spacing="3",
             ),

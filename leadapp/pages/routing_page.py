@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import field_error, field_stack, labelled, table_header
+from leadapp.components.sections import switch_row
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.ui import (
     card_stack,
@@ -267,10 +268,10 @@ def _settings() -> rx.Component:
             ),
             on_submit=RoutingState.save_settings,
         ),
-        rx.hstack(
-            rx.switch(checked=RoutingState.all_hot_leads, on_change=RoutingState.set_all_hot_leads),
-            rx.text("Send me every hot-lead alert of the brokerage", size="2"),
-            align="center",
+        switch_row(
+            "Send me every hot-lead alert of the brokerage",
+            RoutingState.all_hot_leads,
+            RoutingState.set_all_hot_leads,
         ),
     )
 

@@ -8,9 +8,10 @@ from leadapp.components.api_keys import api_keys_section
 from leadapp.components.forms import labelled, loaded_input, loaded_text_area, table_header
 from leadapp.components.greetings_settings import greetings_section
 from leadapp.components.mail_settings import mail_settings_section
+from leadapp.components.sections import pool_or_agent_select, switch_row, timezone_select
 from leadapp.components.shell import add_signed_in_page, page_shell
 from leadapp.components.team import team_section
-from leadapp.components.ui import card_stack, form_card, muted
+from leadapp.components.ui import card_stack, form_card, section_card
 from leadapp.state.api_keys import ApiKeysState
 from leadapp.state.base import AuthState
 from leadapp.state.greetings import GreetingsState
@@ -36,28 +37,20 @@ def _brokerage_form() -> rx.Component:
             "primary_email",
             hint="Lead rejections and other notices go here.",
         ),
-        rx.hstack(
-            rx.switch(
-                checked=SettingsState.pool_enabled,
-                on_change=SettingsState.set_pool_enabled,
-                data_testid="pool-switch",
-            ),
-            rx.text("Let agents claim unassigned leads", size="2"),
-            align="center",
+        switch_row(
+            "Let agents claim unassigned leads",
+            SettingsState.pool_enabled,
+            SettingsState.set_pool_enabled,
+            testid="pool-switch",
         ),
         _field(
             "Default agent for website sign-ups",
-            rx.select.root(
-                rx.select.trigger(width="100%"),
-                rx.select.content(
-                    rx.select.item("Unassigned pool", value="none"),
-                    rx.foreach(
-                        SettingsState.agent_choices,
-                        lambda a: rx.select.item(a["name"], value=a["id"]),
-                    ),
-                ),
-                value=SettingsState.default_agent_id,
-                on_change=SettingsState.set_default_agent,
+            pool_or_agent_select(
+                "Unassigned pool",
+                "none",
+                SettingsState.agent_choices,
+                SettingsState.default_agent_id,
+                SettingsState.set_default_agent,
             ),
             "default_agent_id",
         ),
@@ -107,19 +100,15 @@ def _team() -> rx.Component:
 
 
 def _me() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Your preferences", size="4"),
-            muted('Due dates, "today" and "overdue" follow your time zone.'),
-            rx.select(
-                SettingsState.timezones,
-                value=SettingsState.timezone,
-                on_change=SettingsState.save_timezone,
-                data_testid="timezone-select",
-            ),
-            spacing="3",
+    return section_card(
+        "Your preferences",
+        'Due dates, "today" and "overdue" follow your time zone.',
+        timezone_select(
+            SettingsState.timezones,
+            SettingsState.timezone,
+            SettingsState.save_timezone,
+            testid="timezone-select",
         ),
-        width="100%",
     )
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import reflex as rx
 
-from leadapp.components.forms import chosen_lead, field_stack, filter_date
+from leadapp.components.forms import field_stack, filter_date
 from leadapp.components.props import Accent
+from leadapp.components.sections import filter_select, lead_picker
 from leadapp.components.shell import page_shell
 from leadapp.components.task_dialog import task_dialog
 from leadapp.components.task_list import due_legend, task_row
@@ -16,6 +17,7 @@ from leadapp.components.ui import (
     end_row,
     filters_button,
     ghost_button,
+    icon_action,
     inline,
     muted,
     soft_button,
@@ -75,62 +77,46 @@ def _section(key: str, label: str, color: Accent, rows: Any) -> rx.Component:
 
 
 def _select(
-    label: str, value, options: list[tuple[str, str]] | None, key: str, testid: str, dynamic=None
-):
-    items: list[rx.Component] = [rx.select.item(text, value=val) for val, text in options or []]
+    label: str,
+    key: str,
+    default: str,
+    options: list[tuple[str, str]],
+    testid: str,
+    dynamic: Any = None,
+) -> rx.Component:
+    items: list[rx.Component] = [rx.select.item(text, value=val) for val, text in options]
     if dynamic is not None:
         items.append(rx.foreach(dynamic, lambda o: rx.select.item(o[1], value=o[0])))
     return field_stack(
         label,
-        rx.select.root(
-            rx.select.trigger(width="100%", data_testid=testid),
-            rx.select.content(*items),
-            value=value,
-            on_change=lambda v: S.set_filter(key, v),
+        filter_select(
+            S.filters, S.set_filter, key, default, items, width="100%", data_testid=testid
         ),
         width="100%",
     )
 
 
 def _lead_filter() -> rx.Component:
-    return field_stack(
+    return lead_picker(
         "Lead",
-        rx.cond(
-            S.filters.contains("lead"),
-            rx.hstack(
-                chosen_lead(S.filter_lead_name, "filter-lead-chosen"),
-                rx.icon_button(
-                    rx.icon("x", size=14),
-                    size="1",
-                    variant="ghost",
-                    aria_label="Any lead",
-                    on_click=S.set_filter("lead", ""),
-                ),
-                align="center",
-            ),
-            rx.box(
-                rx.input(
-                    placeholder="Any lead — search to pick one",
-                    value=S.lead_query,
-                    on_change=S.search_filter_leads.debounce(250),
-                    width="100%",
-                    data_testid="filter-lead-search",
-                ),
-                rx.foreach(
-                    S.lead_results,
-                    lambda ld: rx.box(
-                        rx.text(ld["name"], size="2"),
-                        padding="4px 8px",
-                        cursor="pointer",
-                        _hover={"background": rx.color("accent", 3)},
-                        on_click=S.set_filter("lead", ld["id"].to(str)),
-                        data_testid="filter-lead-option",
-                    ),
-                ),
-                width="100%",
+        picked=S.filters.contains("lead"),
+        name=S.filter_lead_name,
+        clear=icon_action("x", "Any lead", S.set_filter("lead", ""), variant="ghost"),
+        query=S.lead_query,
+        on_search=S.search_filter_leads,
+        placeholder="Any lead — search to pick one",
+        results=rx.foreach(
+            S.lead_results,
+            lambda ld: rx.box(
+                rx.text(ld["name"], size="2"),
+                padding="4px 8px",
+                cursor="pointer",
+                _hover={"background": rx.color("accent", 3)},
+                on_click=S.set_filter("lead", ld["id"].to(str)),
+                data_testid="filter-lead-option",
             ),
         ),
-        width="100%",
+        testid="filter-lead",
     )
 
 
@@ -157,7 +143,8 @@ def _filters() -> rx.Component:
             column(
                 _select(
                     "Kind",
-                    S.filters.get("kind", "any"),
+                    "kind",
+                    "any",
                     [
                         ("any", "Any kind"),
                         ("todo", "To-do"),
@@ -165,27 +152,26 @@ def _filters() -> rx.Component:
                         ("showing", "Showing"),
                         ("meeting", "Meeting"),
                     ],
-                    "kind",
                     "filter-kind",
                 ),
                 _select(
                     "Completed tasks",
-                    S.filters.get("done", "open"),
+                    "done",
+                    "open",
                     [
                         ("open", "Hide completed"),
                         ("all", "Show completed too"),
                         ("done", "Only completed"),
                     ],
-                    "done",
                     "filter-done",
                 ),
                 rx.cond(
                     AuthState.is_broker,
                     _select(
                         "Agent",
-                        S.filters.get("agent", "me"),
-                        [("me", "My tasks"), ("all", "Everyone")],
                         "agent",
+                        "me",
+                        [("me", "My tasks"), ("all", "Everyone")],
                         "filter-agent",
                         dynamic=S.agent_options,
                     ),

@@ -4,9 +4,9 @@ listings for one email or one showing sheet (P18)."""
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
-from leadapp.components.forms import SELECT_STYLE, field_stack, labelled, table_header
+from leadapp.components.blocks import form_input
+from leadapp.components.forms import SELECT_STYLE, field_stack, table_header
 from leadapp.components.ui import (
     dialog,
     end_row,
@@ -76,19 +76,10 @@ def _picked_bar() -> rx.Component:
 
 
 def search_dialog() -> rx.Component:
-    def inp(
-        label: str, name: str, placeholder: str = "", type_: HTMLInputTypeAttribute = "text"
-    ) -> rx.Component:
-        control = rx.input(
-            name=name,
-            placeholder=placeholder,
-            type=type_,
-            default_value=PropertySearch.ps_form[name],
-            width="100%",
-            data_testid=f"ps-{name}",
+    def inp(label: str, name: str, placeholder: str = "") -> rx.Component:
+        return form_input(
+            PropertySearch.ps_form, PropertySearch.ps_errors, "ps", label, name, placeholder
         )
-        errors = PropertySearch.ps_errors
-        return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")
 
     def sel(label, name, *options):
         control = rx.el.select(

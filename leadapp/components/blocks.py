@@ -1,0 +1,25 @@
+"""Builders the lead list, the lead page and the dashboard share beyond `ui`'s: a form's
+labelled input, a divided list row, a tab's filter and count."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute as Input
+
+from leadapp.components.forms import Errors, labelled
+
+
+def form_input(
+    form, errors: Errors, prefix: str, label: str, name: str, placeholder="", type_: Input = "text"
+) -> rx.Component:
+    """A labelled input showing `form[name]` with its error line (test ids
+    `<prefix>-<name>` and `error-<name>`)."""
+    control = rx.input(
+        name=name,
+        type=type_,
+        default_value=form[name],
+        placeholder=placeholder,
+        width="100%",
+        data_testid=f"{prefix}-{name}",
+    )
+    return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")

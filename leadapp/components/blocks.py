@@ -3,10 +3,16 @@ labelled input, a divided list row, a tab's filter and count."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute as Input
 
 from leadapp.components.forms import Errors, labelled
+from leadapp.components.props import Spacing
+
+# The thin grey line between the rows of a list.
+ROW_DIVIDER = f"1px solid {rx.color('gray', 4)}"
 
 
 def form_input(
@@ -23,3 +29,18 @@ def form_input(
         data_testid=f"{prefix}-{name}",
     )
     return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")
+
+
+def divided_row(*children: Any, testid: str, spacing: Spacing = "2", **props: Any) -> rx.Component:
+    """A full-width row of a list (a feed item, a notification): `children` aligned at the top,
+    a thin line under it."""
+    return rx.hstack(
+        *children,
+        spacing=spacing,
+        align="start",
+        width="100%",
+        padding_y="6px",
+        border_bottom=ROW_DIVIDER,
+        data_testid=testid,
+        **props,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import ROW_DIVIDER
 from leadapp.components.forms import cancel_button, form_footer
 from leadapp.components.ui import (
     action_link,
@@ -97,7 +98,7 @@ def history_tab() -> rx.Component:
                 spacing="1",
             ),
             padding_y="8px",
-            border_bottom=f"1px solid {rx.color('gray', 4)}",
+            border_bottom=ROW_DIVIDER,
             width="100%",
             data_testid="history-row",
         )

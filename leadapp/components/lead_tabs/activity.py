@@ -37,7 +37,7 @@ def _events_tab(
     """A filtered, paged tab of website events: when, the kind's badge (coloured by
     `kind_color(row)` when given), the details."""
     color = (lambda r: {"color_scheme": kind_color(r)}) if kind_color else (lambda r: {})
-    total = {"data_testid": total_testid} if total_testid else {}
+    total: dict[str, Any] = {"data_testid": total_testid} if total_testid else {}
     return tab_body(
         [
             _select(choices, tab.filter, tab.filter_by, f"{key}-filter"),

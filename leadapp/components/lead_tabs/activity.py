@@ -11,7 +11,7 @@ from leadapp.components.ui import muted
 from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.state.lead_tabs import ActivityTab, SiteTab
 
-from .common import _select, tab_body, table
+from .common import _select, dated_row, tab_body, table
 
 ACTIVITY_CHOICES = [{"code": "all", "label": "All activity"}] + [
     {"code": k, "label": v} for k, v in ACTIVITY_KINDS.items()
@@ -48,11 +48,11 @@ def _events_tab(
         table(
             ["When", kind_header, "Details"],
             tab.rows,
-            lambda r: rx.table.row(
-                rx.table.cell(r["when"], white_space="nowrap"),
-                rx.table.cell(rx.badge(r["kind_text"], variant="soft", **color(r))),
-                rx.table.cell(r["what"]),
-                data_testid=f"{key}-row",
+            lambda r: dated_row(
+                r["when"],
+                rx.badge(r["kind_text"], variant="soft", **color(r)),
+                r["what"],
+                testid=f"{key}-row",
             ),
             f"{key}-table",
             empty,

@@ -1,4 +1,5 @@
-"""What the lead page's tabs share: a pager, a table with an empty text, a select."""
+"""What the lead page's tabs share: a pager, a table with an empty text, a dated row, a
+select."""
 
 from __future__ import annotations
 
@@ -39,6 +40,17 @@ def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Compo
         empty,
         padding_y="12px",
         data_testid=f"{testid}-empty",
+    )
+
+
+def dated_row(when: Any, *cells: Any, testid: str = "") -> rx.Component:
+    """A tab table's row: its date kept on one line, then a cell per item of `cells` (a tuple
+    is one cell of several children)."""
+    row_props: dict[str, Any] = {"data_testid": testid} if testid else {}
+    return rx.table.row(
+        rx.table.cell(when, white_space="nowrap"),
+        *[rx.table.cell(*c) if isinstance(c, tuple) else rx.table.cell(c) for c in cells],
+        **row_props,
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from leadapp.components.ui import plain_icon
+from leadapp.components.ui import ghost_button, plain_icon
 from leadapp.state.leads import LeadListState as S
 
 # (column key, header, sortable); "name" is always shown.
@@ -255,21 +255,13 @@ def selection_bar(*extra: rx.Component) -> rx.Component:
             ),
             rx.cond(
                 S.page_all_selected & ~S.all_matching & (S.total > S.selected.length()),
-                rx.button(
+                ghost_button(
                     "Select all " + S.total.to(str) + " matching",
-                    variant="ghost",
-                    size="1",
-                    on_click=S.select_all_matching,
-                    data_testid="select-all-matching",
+                    S.select_all_matching,
+                    testid="select-all-matching",
                 ),
             ),
-            rx.button(
-                "Clear selection",
-                variant="ghost",
-                size="1",
-                color_scheme="gray",
-                on_click=S.clear_selection,
-            ),
+            ghost_button("Clear selection", S.clear_selection, color_scheme="gray"),
             *extra,
             spacing="3",
             align="center",

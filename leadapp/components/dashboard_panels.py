@@ -194,7 +194,7 @@ def _plain_link(body: rx.Component, href, testid) -> rx.Component:
 
 def _suggestion(s) -> rx.Component:
     return _plain_link(
-        rx.hstack(
+        wide_row(
             rx.badge(
                 s["count"],
                 color_scheme=rx.cond(s["count"].to(int) > 0, "orange", "gray"),
@@ -206,8 +206,6 @@ def _suggestion(s) -> rx.Component:
             rx.text(s["label"], size="2"),
             rx.spacer(),
             rx.icon("chevron-right", size=16, color=rx.color("gray", 9)),
-            align="center",
-            width="100%",
             padding_y="4px",
         ),
         s["url"].to(str),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from leadapp.components.ui import ghost_button, plain_icon
+from leadapp.components.ui import ghost_button, plain_icon, wide_row
 from leadapp.state.leads import LeadListState as S
 
 # (column key, header, sortable); "name" is always shown.
@@ -275,7 +275,7 @@ def selection_bar(*extra: rx.Component) -> rx.Component:
 
 
 def pager() -> rx.Component:
-    return rx.hstack(
+    return wide_row(
         rx.hstack(
             rx.text("Rows per page", size="2", color_scheme="gray"),
             # a native select: no popup to mount and position, keyboard and screen readers
@@ -301,8 +301,6 @@ def pager() -> rx.Component:
             align="center",
             margin_left="auto",
         ),
-        width="100%",
-        align="center",
         spacing="3",
         wrap="wrap",
     )

@@ -8,7 +8,15 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.props import Spacing
-from leadapp.components.ui import column, compact_table, empty_or, icon_action, inline, muted
+from leadapp.components.ui import (
+    column,
+    compact_table,
+    empty_or,
+    icon_action,
+    inline,
+    muted,
+    wide_row,
+)
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
@@ -75,12 +83,10 @@ def tab_body(
     """A paged tab: its tools on the left and `paged`'s pager (a Pager substate) on the right,
     then `body`."""
     wrap_props: dict[str, Any] = {"wrap": "wrap"} if wrap else {}
-    bar = rx.hstack(
+    bar = wide_row(
         *tools,
         rx.spacer(),
         pager(paged.page, paged.pages, paged.goto, testid),
         **wrap_props,
-        width="100%",
-        align="center",
     )
     return column(bar, *body, spacing=spacing)

@@ -56,7 +56,7 @@ def history_tab() -> rx.Component:
                 rx.cond(
                     HistoryTab.details_id == e["id"],
                     rx.form(
-                        rx.vstack(
+                        column(
                             rx.text_area(
                                 name="details",
                                 default_value=HistoryTab.details_text,
@@ -68,7 +68,7 @@ def history_tab() -> rx.Component:
                                 cancel_button(HistoryTab.cancel_details, size="1"),
                                 small_button("Save details", testid="save-details", type="submit"),
                             ),
-                            width="100%",
+                            spacing="3",
                         ),
                         on_submit=HistoryTab.save_details,
                         width="100%",
@@ -137,7 +137,7 @@ def history_tab() -> rx.Component:
             HistoryTab.note_kind != "",
             rx.card(
                 rx.form(
-                    rx.vstack(
+                    column(
                         rx.text(
                             rx.cond(
                                 HistoryTab.note_kind == "call", "Log a phone call", "Add a note"
@@ -154,7 +154,7 @@ def history_tab() -> rx.Component:
                             "4",
                         ),
                         form_footer(cancel_button(HistoryTab.close_note), "Save", "save-note"),
-                        width="100%",
+                        spacing="3",
                     ),
                     on_submit=HistoryTab.add_note,
                 ),

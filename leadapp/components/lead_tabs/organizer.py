@@ -133,7 +133,7 @@ def _add_new(label: str, kind: str, testid: str, tr: str = "sale", **props) -> r
 def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
     """One organizer view: the count of its rows, its tools on the right, then the cards in
     two columns from medium screens up."""
-    return rx.vstack(
+    return column(
         wide_row(muted(rows.length(), noun), rx.spacer(), *tools, wrap="wrap"),
         rx.grid(
             rx.foreach(rows, card),
@@ -141,7 +141,7 @@ def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        width="100%",
+        spacing="3",
     )
 
 
@@ -190,7 +190,7 @@ def updates_tab() -> rx.Component:
             ),
             empty_or(
                 rows,
-                rx.vstack(
+                column(
                     rx.foreach(
                         rows,
                         lambda s: rx.card(
@@ -225,7 +225,7 @@ def updates_tab() -> rx.Component:
                             data_testid="daily-search",
                         ),
                     ),
-                    width="100%",
+                    spacing="3",
                 ),
                 "No daily searches.",
             ),

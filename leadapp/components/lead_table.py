@@ -12,7 +12,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from leadapp.components.ui import ghost_button, plain_icon, wide_row
+from leadapp.components.ui import ghost_button, inline, plain_icon, wide_row
 from leadapp.state.leads import LeadListState as S
 
 # (column key, header, sortable); "name" is always shown.
@@ -51,11 +51,7 @@ def _sort_icon(column: str) -> rx.Component:
 
 
 def _header(column: str, label: str, sortable: bool) -> rx.Component:
-    inner = (
-        rx.hstack(rx.text(label), _sort_icon(column), spacing="1", align="center")
-        if sortable
-        else rx.text(label)
-    )
+    inner = inline(rx.text(label), _sort_icon(column), spacing="1") if sortable else rx.text(label)
     cell = rx.table.column_header_cell(
         inner,
         on_click=S.set_sort(column) if sortable else None,
@@ -276,7 +272,7 @@ def selection_bar(*extra: rx.Component) -> rx.Component:
 
 def pager() -> rx.Component:
     return wide_row(
-        rx.hstack(
+        inline(
             rx.text("Rows per page", size="2", color_scheme="gray"),
             # a native select: no popup to mount and position, keyboard and screen readers
             # as the platform does them
@@ -289,16 +285,14 @@ def pager() -> rx.Component:
                 class_name="lt-select",
             ),
             spacing="2",
-            align="center",
         ),
         rx.spacer(),
         # the range and its two buttons wrap as one (at phone width: a line of their own)
-        rx.hstack(
+        inline(
             rx.text(S.range_text, size="2", data_testid="range-text"),
             _page_button("chevron-left", S.prev_page, ~S.has_prev, "Previous page", "prev-page"),
             _page_button("chevron-right", S.next_page, ~S.has_next, "Next page", "next-page"),
             spacing="3",
-            align="center",
             margin_left="auto",
         ),
         spacing="3",

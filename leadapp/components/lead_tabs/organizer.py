@@ -11,6 +11,7 @@ from leadapp.components.ui import (
     delete_action,
     empty_or,
     heading_row,
+    inline,
     muted,
     wide_row,
 )
@@ -96,12 +97,12 @@ def _fav_card(f) -> rx.Component:
                 f, "Remove favourite", OrganizerTab.delete_favorite(f["fav_id"]), "delete-favorite"
             ),
         ),
-        rx.hstack(
+        inline(
             rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),
             rx.text(f["beds"], " bd · ", f["baths"], " ba", size="2"),
             muted("MLS ", f["mls"], size="1"),
             wrap="wrap",
-            align="center",
+            spacing="3",
         ),
         rx.hstack(
             _theirs(f["by_lead"]),

@@ -13,6 +13,7 @@ from leadapp.components.ui import (
     ghost_button,
     gray_button,
     icon_text_button,
+    inline,
     muted,
     stack_form,
     wide_row,
@@ -129,10 +130,10 @@ def search_dialog() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            rx.hstack(
+            inline(
                 icon_text_button("search", "Search", testid="ps-search", type="submit"),
                 muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
-                align="center",
+                spacing="3",
             ),
             key=PropertySearch.ps_key.to(str),
         ),
@@ -209,10 +210,10 @@ def search_dialog() -> rx.Component:
                         width="100%",
                         data_testid="ps-name",
                     ),
-                    rx.hstack(
+                    inline(
                         rx.checkbox(name="alerts", default_checked=True, data_testid="ps-alerts"),
                         rx.text("Send daily email updates", size="2", white_space="nowrap"),
-                        align="center",
+                        spacing="3",
                     ),
                     rx.button(
                         rx.cond(PropertySearch.ps_edit_id > 0, "Update search", "Save search"),

@@ -17,6 +17,7 @@ from leadapp.components.ui import (
     footed_form,
     heading_row,
     icon_text_button,
+    inline,
     muted,
     notice,
     rows_or,
@@ -145,12 +146,12 @@ def _campaign_card(c) -> rx.Component:
 
 def _alert_card(a) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        inline(
             rx.text(a["name"], weight="bold", size="2"),
             _active_badge(a["active"]),
             muted("Saved ", a["saved"], size="1"),
             wrap="wrap",
-            align="center",
+            spacing="3",
         ),
         *_criteria_and_mail(a),
         spacing="2",
@@ -262,14 +263,14 @@ def _market_dialog() -> rx.Component:
         rx.text("Reports", size="2", weight="medium"),
         rx.foreach(
             REPORT_CHOICES,
-            lambda t: rx.hstack(
+            lambda t: inline(
                 rx.checkbox(
                     name="type_" + t["code"],
                     default_checked=True,
                     data_testid="report-" + t["code"],
                 ),
                 rx.text(t["label"], size="2"),
-                align="center",
+                spacing="3",
             ),
         ),
     )

@@ -1,5 +1,5 @@
 """Builders the lead list, the lead page and the dashboard share beyond `ui`'s: a form's
-labelled input, a divided list row, a tab's filter and count."""
+labelled input, a divided list row, a list card's title line."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute as I
 
 from leadapp.components.forms import Errors, labelled
 from leadapp.components.props import Spacing
+from leadapp.components.ui import wide_row
 
 # The thin grey line between the rows of a list.
 ROW_DIVIDER = f"1px solid {rx.color('gray', 4)}"
@@ -43,4 +44,13 @@ def divided_row(*children: Any, testid: str, spacing: Spacing = "2", **props: An
         border_bottom=ROW_DIVIDER,
         data_testid=testid,
         **props,
+    )
+
+
+def card_title_row(title: Any, *extras: Any, action: Any, wrap: bool = True) -> rx.Component:
+    """A list card's first line: its bold title and `extras` (badges, a note), then `action`
+    on the right; it wraps on a narrow screen unless `wrap` is False."""
+    wrap_props: dict[str, Any] = {"wrap": "wrap"} if wrap else {}
+    return wide_row(
+        rx.text(title, weight="bold", size="2"), *extras, rx.spacer(), action, **wrap_props
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import card_title_row
 from leadapp.components.ui import (
     action_link,
     card_stack,
@@ -63,12 +64,12 @@ def _alert_switch(s, testid: str) -> rx.Component:
 
 def _search_card(s) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(s["name"], weight="bold", size="2"),
+        card_title_row(
+            s["name"],
             _theirs(s["by_lead"]),
-            rx.spacer(),
-            _delete(s, "Delete search", OrganizerTab.delete_search(s["id"]), "delete-search"),
-            wrap="wrap",
+            action=_delete(
+                s, "Delete search", OrganizerTab.delete_search(s["id"]), "delete-search"
+            ),
         ),
         muted(s["criteria"], size="1"),
         rx.cond(
@@ -90,12 +91,12 @@ def _search_card(s) -> rx.Component:
 
 def _fav_card(f) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(f["address"], weight="bold", size="2"),
-            rx.spacer(),
-            _delete(
+        card_title_row(
+            f["address"],
+            action=_delete(
                 f, "Remove favourite", OrganizerTab.delete_favorite(f["fav_id"]), "delete-favorite"
             ),
+            wrap=False,
         ),
         inline(
             rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),

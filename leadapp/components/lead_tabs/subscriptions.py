@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import card_title_row
 from leadapp.components.forms import SELECT_STYLE
 from leadapp.components.ui import (
     action_link,
@@ -22,7 +23,6 @@ from leadapp.components.ui import (
     notice,
     rows_or,
     soft_button,
-    wide_row,
 )
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
@@ -85,13 +85,11 @@ def _deactivate(kind: str, sub) -> rx.Component:
 
 def _market_card(m) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(m["market"], weight="bold", size="2"),
+        card_title_row(
+            m["market"],
             rx.badge(m["type"], variant="outline"),
             _active_badge(m["active"]),
-            rx.spacer(),
-            _deactivate("market", m),
-            wrap="wrap",
+            action=_deactivate("market", m),
         ),
         *_criteria_and_mail(m, "market-sent-30"),
         spacing="2",
@@ -101,8 +99,8 @@ def _market_card(m) -> rx.Component:
 
 def _campaign_card(c) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(c["campaign"], weight="bold", size="2"),
+        card_title_row(
+            c["campaign"],
             rx.badge(
                 c["status_text"],
                 variant="soft",
@@ -118,9 +116,7 @@ def _campaign_card(c) -> rx.Component:
                 size="1",
                 data_testid="campaign-remaining",
             ),
-            rx.spacer(),
-            _deactivate("campaign", c),
-            wrap="wrap",
+            action=_deactivate("campaign", c),
         ),
         empty_or(
             c["emails"],

@@ -1,5 +1,5 @@
 """Builders the lead list, the lead page and the dashboard share beyond `ui`'s: a form's
-labelled input, a divided list row, a list card's title line."""
+labelled input, a divided list row, a list card's title line, a plain-element badge."""
 
 from __future__ import annotations
 
@@ -53,4 +53,14 @@ def card_title_row(title: Any, *extras: Any, action: Any, wrap: bool = True) -> 
     wrap_props: dict[str, Any] = {"wrap": "wrap"} if wrap else {}
     return wide_row(
         rx.text(title, weight="bold", size="2"), *extras, rx.spacer(), action, **wrap_props
+    )
+
+
+def plain_badge(*children: Any, variant: str = "soft", accent: Any = None) -> rx.Component:
+    """A small badge drawn as a plain <span> with Radix Themes' badge classes, for a row
+    repeated many times (a lead row's status and tags, a task's kind); `accent` its colour."""
+    return rx.el.span(
+        *children,
+        class_name=f"rt-reset rt-Badge rt-r-size-1 rt-variant-{variant}",
+        data_accent_color=accent,
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from leadapp.components.blocks import plain_badge
 from leadapp.components.ui import ghost_button, inline, plain_icon, wide_row
 from leadapp.state.leads import LeadListState as S
 
@@ -90,7 +91,6 @@ def stars(n) -> rx.Component:
 # by emotion on every render).
 CELL = "rt-TableCell"
 TEXT = "rt-Text rt-r-size-2"
-BADGE = "rt-reset rt-Badge rt-r-size-1"
 
 
 def _cell(column: str, content: rx.Component) -> rx.Component:
@@ -110,14 +110,10 @@ def _text(value, gray: bool = False, clip: bool = False) -> rx.Component:
 def _tags(tags) -> rx.Component:
     """The first two tags, then "+N" for the rest (all of them on hover)."""
     return rx.el.span(
-        rx.foreach(tags[:2], lambda t: rx.el.span(t, class_name=BADGE + " rt-variant-surface")),
+        rx.foreach(tags[:2], lambda t: plain_badge(t, variant="surface")),
         rx.cond(
             tags.length() > 2,
-            rx.el.span(
-                "+" + (tags.length() - 2).to_string(),
-                class_name=BADGE + " rt-variant-soft",
-                data_accent_color="gray",
-            ),
+            plain_badge("+" + (tags.length() - 2).to_string(), accent="gray"),
         ),
         class_name="lt-tags",
         title=tags.join(", "),
@@ -154,10 +150,9 @@ def _row(row, row_menu: Callable | None) -> rx.Component:
         _cell("type", _text(row["type"].to(str))),
         _cell(
             "status",
-            rx.el.span(
+            plain_badge(
                 row["status"].to(str),
-                class_name=BADGE + " rt-variant-soft",
-                data_accent_color=rx.match(row["status_code"].to(str), *STATUS_COLORS),
+                accent=rx.match(row["status_code"].to(str), *STATUS_COLORS),
             ),
         ),
         _cell("stage", _text(row["stage"].to(str))),

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from leadapp.components.blocks import divided_row
 from leadapp.components.dashboard_panels import panel_card
 from leadapp.components.forms import option_select
 from leadapp.components.ui import icon_text_button, muted, rows_or, wide_row
@@ -63,7 +64,7 @@ def _feed_row(r) -> rx.Component:
         "white_space": "nowrap",
         "max_width": "100%",
     }
-    return rx.hstack(
+    return divided_row(
         rx.vstack(
             rx.link(
                 r["lead_name"],
@@ -89,12 +90,8 @@ def _feed_row(r) -> rx.Component:
             flex="1",
         ),
         muted(r["when"], size="1", white_space="nowrap"),
-        align="start",
-        width="100%",
         spacing="3",
-        padding_y="6px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        data_testid="feed-row",
+        testid="feed-row",
     )
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from leadapp.components import dashboard_charts as charts
 from leadapp.components.forms import option_select
-from leadapp.components.ui import column, empty_or, muted, wide_row
+from leadapp.components.ui import column, empty_or, inline, muted, wide_row
 from leadapp.state.dashboard import DashboardState as S
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
@@ -73,7 +73,7 @@ def dashboard_toolbar() -> rx.Component:
             muted("Your leads"),
         ),
         rx.spacer(),
-        rx.hstack(
+        inline(
             rx.box(
                 width="8px",
                 height="8px",
@@ -83,7 +83,6 @@ def dashboard_toolbar() -> rx.Component:
             ),
             muted("Live · updated ", S.updated_at, size="1"),
             rx.text(S.live_updates, data_testid="dash-live-count", display="none"),
-            align="center",
             spacing="2",
             data_testid="dash-live",
             data_loads=S.loads,
@@ -194,7 +193,7 @@ def _plain_link(body: rx.Component, href, testid) -> rx.Component:
 
 def _suggestion(s) -> rx.Component:
     return _plain_link(
-        rx.hstack(
+        wide_row(
             rx.badge(
                 s["count"],
                 color_scheme=rx.cond(s["count"].to(int) > 0, "orange", "gray"),
@@ -206,8 +205,6 @@ def _suggestion(s) -> rx.Component:
             rx.text(s["label"], size="2"),
             rx.spacer(),
             rx.icon("chevron-right", size=16, color=rx.color("gray", 9)),
-            align="center",
-            width="100%",
             padding_y="4px",
         ),
         s["url"].to(str),

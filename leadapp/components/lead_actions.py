@@ -17,6 +17,7 @@ from leadapp.components.ui import (
     dialog,
     error_line,
     icon_text_button,
+    inline,
     muted,
     plain_icon,
 )
@@ -99,7 +100,7 @@ def bulk_actions() -> rx.Component:
 
 
 def _bulk_buttons() -> rx.Component:
-    return rx.hstack(
+    return inline(
         _menu(
             "Tags",
             "tag",
@@ -156,7 +157,6 @@ def _bulk_buttons() -> rx.Component:
         _bulk_button("trash-2", "Delete", A.ask_bulk_delete, "red", "delete"),
         spacing="2",
         wrap="wrap",
-        align="center",
         opacity=rx.cond(A.busy, "0.6", "1"),
     )
 

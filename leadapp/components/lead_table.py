@@ -12,7 +12,8 @@ from collections.abc import Callable
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from leadapp.components.ui import plain_icon
+from leadapp.components.blocks import plain_badge
+from leadapp.components.ui import ghost_button, inline, plain_icon, wide_row
 from leadapp.state.leads import LeadListState as S
 
 # (column key, header, sortable); "name" is always shown.
@@ -51,11 +52,7 @@ def _sort_icon(column: str) -> rx.Component:
 
 
 def _header(column: str, label: str, sortable: bool) -> rx.Component:
-    inner = (
-        rx.hstack(rx.text(label), _sort_icon(column), spacing="1", align="center")
-        if sortable
-        else rx.text(label)
-    )
+    inner = inline(rx.text(label), _sort_icon(column), spacing="1") if sortable else rx.text(label)
     cell = rx.table.column_header_cell(
         inner,
         on_click=S.set_sort(column) if sortable else None,
@@ -94,7 +91,6 @@ def stars(n) -> rx.Component:
 # by emotion on every render).
 CELL = "rt-TableCell"
 TEXT = "rt-Text rt-r-size-2"
-BADGE = "rt-reset rt-Badge rt-r-size-1"
 
 
 def _cell(column: str, content: rx.Component) -> rx.Component:
@@ -114,14 +110,10 @@ def _text(value, gray: bool = False, clip: bool = False) -> rx.Component:
 def _tags(tags) -> rx.Component:
     """The first two tags, then "+N" for the rest (all of them on hover)."""
     return rx.el.span(
-        rx.foreach(tags[:2], lambda t: rx.el.span(t, class_name=BADGE + " rt-variant-surface")),
+        rx.foreach(tags[:2], lambda t: plain_badge(t, variant="surface")),
         rx.cond(
             tags.length() > 2,
-            rx.el.span(
-                "+" + (tags.length() - 2).to_string(),
-                class_name=BADGE + " rt-variant-soft",
-                data_accent_color="gray",
-            ),
+            plain_badge("+" + (tags.length() - 2).to_string(), accent="gray"),
         ),
         class_name="lt-tags",
         title=tags.join(", "),
@@ -158,10 +150,9 @@ def _row(row, row_menu: Callable | None) -> rx.Component:
         _cell("type", _text(row["type"].to(str))),
         _cell(
             "status",
-            rx.el.span(
+            plain_badge(
                 row["status"].to(str),
-                class_name=BADGE + " rt-variant-soft",
-                data_accent_color=rx.match(row["status_code"].to(str), *STATUS_COLORS),
+                accent=rx.match(row["status_code"].to(str), *STATUS_COLORS),
             ),
         ),
         _cell("stage", _text(row["stage"].to(str))),
@@ -255,21 +246,13 @@ def selection_bar(*extra: rx.Component) -> rx.Component:
             ),
             rx.cond(
                 S.page_all_selected & ~S.all_matching & (S.total > S.selected.length()),
-                rx.button(
+                ghost_button(
                     "Select all " + S.total.to(str) + " matching",
-                    variant="ghost",
-                    size="1",
-                    on_click=S.select_all_matching,
-                    data_testid="select-all-matching",
+                    S.select_all_matching,
+                    testid="select-all-matching",
                 ),
             ),
-            rx.button(
-                "Clear selection",
-                variant="ghost",
-                size="1",
-                color_scheme="gray",
-                on_click=S.clear_selection,
-            ),
+            ghost_button("Clear selection", S.clear_selection, color_scheme="gray"),
             *extra,
             spacing="3",
             align="center",
@@ -283,8 +266,8 @@ def selection_bar(*extra: rx.Component) -> rx.Component:
 
 
 def pager() -> rx.Component:
-    return rx.hstack(
-        rx.hstack(
+    return wide_row(
+        inline(
             rx.text("Rows per page", size="2", color_scheme="gray"),
             # a native select: no popup to mount and position, keyboard and screen readers
             # as the platform does them
@@ -297,20 +280,16 @@ def pager() -> rx.Component:
                 class_name="lt-select",
             ),
             spacing="2",
-            align="center",
         ),
         rx.spacer(),
         # the range and its two buttons wrap as one (at phone width: a line of their own)
-        rx.hstack(
+        inline(
             rx.text(S.range_text, size="2", data_testid="range-text"),
             _page_button("chevron-left", S.prev_page, ~S.has_prev, "Previous page", "prev-page"),
             _page_button("chevron-right", S.next_page, ~S.has_next, "Next page", "next-page"),
             spacing="3",
-            align="center",
             margin_left="auto",
         ),
-        width="100%",
-        align="center",
         spacing="3",
         wrap="wrap",
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import divided_row
 from leadapp.components.ui import ghost_button, muted, rows_or, small_button, wide_row
 from leadapp.state.notifications import NotificationState
 
 
 def _item(n) -> rx.Component:
-    return rx.hstack(
+    return divided_row(
         rx.box(
             width="8px",
             height="8px",
@@ -42,12 +43,7 @@ def _item(n) -> rx.Component:
             align="start",
             min_width="0",
         ),
-        spacing="2",
-        align="start",
-        width="100%",
-        padding_y="6px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        data_testid="notification-item",
+        testid="notification-item",
     )
 
 

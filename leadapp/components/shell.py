@@ -9,7 +9,7 @@ import reflex as rx
 
 from leadapp.components.notifications import bell
 from leadapp.components.reminders import reminder_watcher
-from leadapp.components.ui import brand_mark, column, inline, muted
+from leadapp.components.ui import brand_mark, column, inline, muted, wide_row
 from leadapp.state.base import AuthState
 
 NAV = [
@@ -105,7 +105,7 @@ def _mobile_menu() -> rx.Component:
 
 
 def header(title: str) -> rx.Component:
-    return rx.hstack(
+    return wide_row(
         _mobile_menu(),
         rx.heading(title, size="6", data_testid="page-title"),
         rx.spacer(),
@@ -149,8 +149,6 @@ def header(title: str) -> rx.Component:
                 ),
             ),
         ),
-        width="100%",
-        align="center",
         padding_x=["12px", "24px"],
         padding_y="12px",
         border_bottom=f"1px solid {rx.color('gray', 4)}",

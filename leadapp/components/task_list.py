@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from leadapp.components.blocks import plain_badge
 from leadapp.components.ui import card_stack, column, inline, muted, wide_row
 from leadapp.services.tasks import DUE_STATES
 from leadapp.state.todo import LeadTasksState, TaskDialogState
@@ -73,12 +74,7 @@ def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Compone
                     class_name=rx.cond(done, "task-title task-done", "task-title"),
                     data_testid="task-title",
                 ),
-                rx.el.span(
-                    _kind_icon(task["kind"]),
-                    task["kind_label"].to(str),
-                    class_name="rt-reset rt-Badge rt-r-size-1 rt-variant-soft",
-                    data_accent_color="gray",
-                ),
+                plain_badge(_kind_icon(task["kind"]), task["kind_label"].to(str), accent="gray"),
                 class_name="task-line",
             ),
             rx.el.div(

@@ -15,7 +15,7 @@ from leadapp.state.todo import AgendaState
 
 
 def _stack(*cards) -> rx.Component:
-    return rx.vstack(*cards, spacing="4", width="100%", min_width="0")
+    return column(*cards, spacing="4", min_width="0")
 
 
 def dashboard_view() -> rx.Component:

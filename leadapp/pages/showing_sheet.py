@@ -12,7 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.shell import add_signed_in_page
-from leadapp.components.ui import column, icon_text_button, muted, notice
+from leadapp.components.ui import column, icon_text_button, muted, notice, wide_row
 from leadapp.state.base import AuthState
 from leadapp.state.showing_sheet import ShowingSheetState as S
 
@@ -27,7 +27,7 @@ def _fact(label: str, value) -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
-    return rx.hstack(
+    return wide_row(
         rx.link(
             rx.hstack(rx.icon("arrow-left", size=14), rx.text("Back to the lead"), spacing="1"),
             href="/leads/" + S.sheet_lead_id.to_string(),
@@ -44,8 +44,6 @@ def _toolbar() -> rx.Component:
             data_testid="sheet-date",
         ),
         icon_text_button("printer", "Print", S.print_sheet, testid="sheet-print"),
-        width="100%",
-        align="center",
         spacing="3",
         wrap="wrap",
         class_name="no-print",
@@ -121,7 +119,7 @@ def _listing(li, i) -> rx.Component:
 
 def _sheet() -> rx.Component:
     return rx.box(
-        rx.hstack(
+        wide_row(
             rx.cond(
                 S.sheet["logo_url"] != "",
                 rx.image(
@@ -143,8 +141,6 @@ def _sheet() -> rx.Component:
                 align="end",
                 spacing="0",
             ),
-            width="100%",
-            align="center",
             spacing="3",
             padding_bottom="12px",
             border_bottom="2px solid #333",

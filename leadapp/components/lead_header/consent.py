@@ -71,7 +71,7 @@ def consent_dialog() -> rx.Component:
         C.close_consent,
         "Texting consent",
         column(
-            rx.hstack(
+            inline(
                 rx.text("Now:", size="2"),
                 rx.badge(
                     V("status"),
@@ -79,7 +79,7 @@ def consent_dialog() -> rx.Component:
                     data_testid="consent-dialog-state",
                 ),
                 muted(V("line"), size="1"),
-                align="center",
+                spacing="3",
                 wrap="wrap",
             ),
             stack_form(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
-from leadapp.components.forms import BORDERED_SELECT_STYLE, field_stack, labelled, lead_type_options
+from leadapp.components.blocks import form_input
+from leadapp.components.forms import BORDERED_SELECT_STYLE, field_stack, lead_type_options
 from leadapp.components.ui import (
     confirm_buttons,
     confirm_dialog,
@@ -22,16 +23,8 @@ from .common import field_error, title_and_body
 def _input(
     label: str, name: str, type_: HTMLInputTypeAttribute = "text", placeholder: str = ""
 ) -> rx.Component:
-    control = rx.input(
-        name=name,
-        type=type_,
-        default_value=LeadState.form[name],
-        placeholder=placeholder,
-        width="100%",
-        data_testid=f"form-{name}",
-    )
-    return labelled(
-        label, control, LeadState.form_errors, name, error_testid=f"error-{name}", label_size="1"
+    return form_input(
+        LeadState.form, LeadState.form_errors, "form", label, name, placeholder, type_
     )
 
 

@@ -69,7 +69,7 @@ def _tags() -> rx.Component:
         rx.foreach(
             LeadState.tags,
             lambda t: rx.badge(
-                rx.hstack(
+                inline(
                     rx.text(t),
                     rx.cond(
                         LeadState.can_change,
@@ -83,7 +83,6 @@ def _tags() -> rx.Component:
                         ),
                     ),
                     spacing="1",
-                    align="center",
                 ),
                 variant="surface",
                 color_scheme="indigo",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from leadapp.components.ui import muted
 from leadapp.models.enums import ACTIVITY_KINDS
 from leadapp.state.lead_tabs import ActivityTab, SiteTab
 
-from .common import _select, tab_body, table
+from .common import _select, dated_row, tab_body, table
 
 ACTIVITY_CHOICES = [{"code": "all", "label": "All activity"}] + [
     {"code": k, "label": v} for k, v in ACTIVITY_KINDS.items()
@@ -21,60 +24,62 @@ SITE_CHOICES = [
 ]
 
 
-def activity_tab() -> rx.Component:
+def _events_tab(
+    tab: Any,
+    key: str,
+    choices: list[dict[str, str]],
+    count_text: str,
+    kind_header: str,
+    empty: str,
+    kind_color: Callable[[Any], Any] | None = None,
+    total_testid: str = "",
+) -> rx.Component:
+    """A filtered, paged tab of website events: when, the kind's badge (coloured by
+    `kind_color(row)` when given), the details."""
+    color = (lambda r: {"color_scheme": kind_color(r)}) if kind_color else (lambda r: {})
+    total: dict[str, Any] = {"data_testid": total_testid} if total_testid else {}
     return tab_body(
         [
-            _select(ACTIVITY_CHOICES, ActivityTab.filter, ActivityTab.filter_by, "activity-filter"),
-            muted(ActivityTab.total, " activities", data_testid="activity-total"),
+            _select(choices, tab.filter, tab.filter_by, f"{key}-filter"),
+            muted(tab.total, count_text, **total),
         ],
-        ActivityTab,
-        "activity",
+        tab,
+        key,
         table(
-            ["When", "Activity", "Details"],
-            ActivityTab.rows,
-            lambda r: rx.table.row(
-                rx.table.cell(r["when"], white_space="nowrap"),
-                rx.table.cell(rx.badge(r["kind_text"], variant="soft")),
-                rx.table.cell(r["what"]),
-                data_testid="activity-row",
+            ["When", kind_header, "Details"],
+            tab.rows,
+            lambda r: dated_row(
+                r["when"],
+                rx.badge(r["kind_text"], variant="soft", **color(r)),
+                r["what"],
+                testid=f"{key}-row",
             ),
-            "activity-table",
-            "No website activity yet.",
+            f"{key}-table",
+            empty,
         ),
         wrap=True,
     )
 
 
+def activity_tab() -> rx.Component:
+    return _events_tab(
+        ActivityTab,
+        "activity",
+        ACTIVITY_CHOICES,
+        " activities",
+        "Activity",
+        "No website activity yet.",
+        total_testid="activity-total",
+    )
+
+
 def site_tab() -> rx.Component:
-    return tab_body(
-        [
-            _select(
-                SITE_CHOICES,
-                SiteTab.filter,
-                SiteTab.filter_by,
-                "site-filter",
-            ),
-            muted(SiteTab.total, " items"),
-        ],
+    return _events_tab(
         SiteTab,
         "site",
-        table(
-            ["When", "What", "Details"],
-            SiteTab.rows,
-            lambda r: rx.table.row(
-                rx.table.cell(r["when"], white_space="nowrap"),
-                rx.table.cell(
-                    rx.badge(
-                        r["kind_text"],
-                        variant="soft",
-                        color_scheme=rx.cond(r["kind"] == "search", "violet", "cyan"),
-                    )
-                ),
-                rx.table.cell(r["what"]),
-                data_testid="site-row",
-            ),
-            "site-table",
-            "No searches or listing views yet.",
-        ),
-        wrap=True,
+        SITE_CHOICES,
+        " items",
+        "What",
+        "No searches or listing views yet.",
+        kind_color=lambda r: rx.cond(r["kind"] == "search", "violet", "cyan"),
     )

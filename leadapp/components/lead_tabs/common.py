@@ -1,4 +1,5 @@
-"""What the lead page's tabs share: a pager, a table with an empty text, a select."""
+"""What the lead page's tabs share: a pager, a table with an empty text, a dated row, a
+select."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from typing import Any
 import reflex as rx
 
 from leadapp.components.props import Spacing
-from leadapp.components.ui import column, compact_table, empty_or, icon_action, inline, muted
+from leadapp.components.ui import (
+    column,
+    compact_table,
+    empty_or,
+    icon_action,
+    inline,
+    muted,
+    wide_row,
+)
 
 
 def pager(page, pages, goto, testid: str) -> rx.Component:
@@ -42,6 +51,17 @@ def table(headers: list[str], rows, row_fn, testid: str, empty: str) -> rx.Compo
     )
 
 
+def dated_row(when: Any, *cells: Any, testid: str = "") -> rx.Component:
+    """A tab table's row: its date kept on one line, then a cell per item of `cells` (a tuple
+    is one cell of several children)."""
+    row_props: dict[str, Any] = {"data_testid": testid} if testid else {}
+    return rx.table.row(
+        rx.table.cell(when, white_space="nowrap"),
+        *[rx.table.cell(*c) if isinstance(c, tuple) else rx.table.cell(c) for c in cells],
+        **row_props,
+    )
+
+
 def _select(items, value, on_change, testid: str, width: str = "200px") -> rx.Component:
     return rx.select.root(
         rx.select.trigger(width=width, data_testid=testid),
@@ -63,12 +83,10 @@ def tab_body(
     """A paged tab: its tools on the left and `paged`'s pager (a Pager substate) on the right,
     then `body`."""
     wrap_props: dict[str, Any] = {"wrap": "wrap"} if wrap else {}
-    bar = rx.hstack(
+    bar = wide_row(
         *tools,
         rx.spacer(),
         pager(paged.page, paged.pages, paged.goto, testid),
         **wrap_props,
-        width="100%",
-        align="center",
     )
     return column(bar, *body, spacing=spacing)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import ROW_DIVIDER
 from leadapp.components.forms import cancel_button, form_footer
 from leadapp.components.ui import (
     action_link,
@@ -55,7 +56,7 @@ def history_tab() -> rx.Component:
                 rx.cond(
                     HistoryTab.details_id == e["id"],
                     rx.form(
-                        rx.vstack(
+                        column(
                             rx.text_area(
                                 name="details",
                                 default_value=HistoryTab.details_text,
@@ -67,7 +68,7 @@ def history_tab() -> rx.Component:
                                 cancel_button(HistoryTab.cancel_details, size="1"),
                                 small_button("Save details", testid="save-details", type="submit"),
                             ),
-                            width="100%",
+                            spacing="3",
                         ),
                         on_submit=HistoryTab.save_details,
                         width="100%",
@@ -97,7 +98,7 @@ def history_tab() -> rx.Component:
                 spacing="1",
             ),
             padding_y="8px",
-            border_bottom=f"1px solid {rx.color('gray', 4)}",
+            border_bottom=ROW_DIVIDER,
             width="100%",
             data_testid="history-row",
         )
@@ -136,7 +137,7 @@ def history_tab() -> rx.Component:
             HistoryTab.note_kind != "",
             rx.card(
                 rx.form(
-                    rx.vstack(
+                    column(
                         rx.text(
                             rx.cond(
                                 HistoryTab.note_kind == "call", "Log a phone call", "Add a note"
@@ -153,7 +154,7 @@ def history_tab() -> rx.Component:
                             "4",
                         ),
                         form_footer(cancel_button(HistoryTab.close_note), "Save", "save-note"),
-                        width="100%",
+                        spacing="3",
                     ),
                     on_submit=HistoryTab.add_note,
                 ),

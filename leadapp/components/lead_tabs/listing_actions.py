@@ -11,7 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leadapp.components.forms import cancel_button
-from leadapp.components.ui import dialog, end_row, icon_text_button, inline, muted
+from leadapp.components.ui import column, dialog, end_row, icon_text_button, inline, muted
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingMail
 from leadapp.state.lead_tabs.listing_mail import NOTE_MAX
@@ -82,7 +82,7 @@ def listing_mail_dialog() -> rx.Component:
             as_child=True,
         ),
         rx.form(
-            rx.vstack(
+            column(
                 rx.text("To ", L("name"), " (", L("email"), ")", size="2"),
                 rx.text_area(
                     name="note",
@@ -100,7 +100,7 @@ def listing_mail_dialog() -> rx.Component:
                     cancel_button(ListingMail.close_email),
                     icon_text_button("send", "Send", testid="send-listing", type="submit"),
                 ),
-                width="100%",
+                spacing="3",
                 margin_top="12px",
             ),
             on_submit=ListingMail.send_email,

@@ -9,7 +9,7 @@ from leadapp.components.ui import column, dialog, icon_text_button, muted, wide_
 from leadapp.state.lead import LeadState
 from leadapp.state.lead_tabs import ListingsTab, MessagesTab, ToolsTab
 
-from .common import tab_body, table
+from .common import dated_row, tab_body, table
 from .listing_actions import listing_actions
 
 
@@ -30,18 +30,16 @@ def all_mail_panel() -> rx.Component:
         table(
             ["Queued", "Subject", "Kind", "Status"],
             MessagesTab.all_mail,
-            lambda m: rx.table.row(
-                rx.table.cell(m["created"], white_space="nowrap"),
-                rx.table.cell(
-                    rx.vstack(
-                        rx.link(m["subject"], href="/outbox?lead=" + m["lead_id"].to_string()),
-                        muted(m["sent_by"], size="1"),
-                        spacing="0",
-                    )
+            lambda m: dated_row(
+                m["created"],
+                rx.vstack(
+                    rx.link(m["subject"], href="/outbox?lead=" + m["lead_id"].to_string()),
+                    muted(m["sent_by"], size="1"),
+                    spacing="0",
                 ),
-                rx.table.cell(m["kind"]),
-                rx.table.cell(status_badge(m["status"], m["status_label"])),
-                data_testid="lead-mail-row",
+                m["kind"],
+                status_badge(m["status"], m["status_label"]),
+                testid="lead-mail-row",
             ),
             "lead-mail-table",
             "No email sent to this lead yet.",
@@ -64,19 +62,17 @@ def messages_tab() -> rx.Component:
         table(
             ["Sent", "Subject", "From", "Delivery"],
             MessagesTab.rows,
-            lambda m: rx.table.row(
-                rx.table.cell(m["when"], white_space="nowrap"),
-                rx.table.cell(
-                    rx.link(
-                        m["title"],
-                        on_click=MessagesTab.open_message(m["id"]),
-                        cursor="pointer",
-                        data_testid="open-message",
-                    )
+            lambda m: dated_row(
+                m["when"],
+                rx.link(
+                    m["title"],
+                    on_click=MessagesTab.open_message(m["id"]),
+                    cursor="pointer",
+                    data_testid="open-message",
                 ),
-                rx.table.cell(m["who"]),
-                rx.table.cell(rx.badge(m["delivery"], variant="soft")),
-                data_testid="message-row",
+                m["who"],
+                rx.badge(m["delivery"], variant="soft"),
+                testid="message-row",
             ),
             "messages-table",
             "No messages yet.",
@@ -107,16 +103,16 @@ def listings_tab() -> rx.Component:
         table(
             ["When", "Listing", "Price", "Beds / baths", "MLS", "How", "By", ""],
             ListingsTab.rows,
-            lambda r: rx.table.row(
-                rx.table.cell(r["when"], white_space="nowrap"),
-                rx.table.cell(r["address"]),
-                rx.table.cell(r["price"]),
-                rx.table.cell(r["beds"], " / ", r["baths"]),
-                rx.table.cell(r["mls"]),
-                rx.table.cell(rx.badge(r["via"], variant="soft")),
-                rx.table.cell(r["who"]),
-                rx.table.cell(listing_actions(r["listing_id"], r["mls"])),
-                data_testid="listing-sent-row",
+            lambda r: dated_row(
+                r["when"],
+                r["address"],
+                r["price"],
+                (r["beds"], " / ", r["baths"]),
+                r["mls"],
+                rx.badge(r["via"], variant="soft"),
+                r["who"],
+                listing_actions(r["listing_id"], r["mls"]),
+                testid="listing-sent-row",
             ),
             "listings-table",
             "No listings have been emailed or put on a showing sheet for this lead.",
@@ -147,11 +143,7 @@ def tools_tab() -> rx.Component:
         table(
             ["When", "Form", "Details"],
             ToolsTab.forms,
-            lambda f: rx.table.row(
-                rx.table.cell(f["when"], white_space="nowrap"),
-                rx.table.cell(f["kind_text"]),
-                rx.table.cell(f["details"]),
-            ),
+            lambda f: dated_row(f["when"], f["kind_text"], f["details"]),
             "forms-table",
             "No contact or dynamic form submissions.",
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import card_title_row
 from leadapp.components.ui import (
     action_link,
     card_stack,
@@ -11,6 +12,7 @@ from leadapp.components.ui import (
     delete_action,
     empty_or,
     heading_row,
+    inline,
     muted,
     wide_row,
 )
@@ -62,12 +64,12 @@ def _alert_switch(s, testid: str) -> rx.Component:
 
 def _search_card(s) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(s["name"], weight="bold", size="2"),
+        card_title_row(
+            s["name"],
             _theirs(s["by_lead"]),
-            rx.spacer(),
-            _delete(s, "Delete search", OrganizerTab.delete_search(s["id"]), "delete-search"),
-            wrap="wrap",
+            action=_delete(
+                s, "Delete search", OrganizerTab.delete_search(s["id"]), "delete-search"
+            ),
         ),
         muted(s["criteria"], size="1"),
         rx.cond(
@@ -89,19 +91,19 @@ def _search_card(s) -> rx.Component:
 
 def _fav_card(f) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(f["address"], weight="bold", size="2"),
-            rx.spacer(),
-            _delete(
+        card_title_row(
+            f["address"],
+            action=_delete(
                 f, "Remove favourite", OrganizerTab.delete_favorite(f["fav_id"]), "delete-favorite"
             ),
+            wrap=False,
         ),
-        rx.hstack(
+        inline(
             rx.text(f["price"], weight="bold", size="2", color=rx.color("accent", 11)),
             rx.text(f["beds"], " bd · ", f["baths"], " ba", size="2"),
             muted("MLS ", f["mls"], size="1"),
             wrap="wrap",
-            align="center",
+            spacing="3",
         ),
         rx.hstack(
             _theirs(f["by_lead"]),
@@ -133,7 +135,7 @@ def _add_new(label: str, kind: str, testid: str, tr: str = "sale", **props) -> r
 def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
     """One organizer view: the count of its rows, its tools on the right, then the cards in
     two columns from medium screens up."""
-    return rx.vstack(
+    return column(
         wide_row(muted(rows.length(), noun), rx.spacer(), *tools, wrap="wrap"),
         rx.grid(
             rx.foreach(rows, card),
@@ -141,7 +143,7 @@ def _card_grid(noun: str, rows, card, *tools: rx.Component) -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        width="100%",
+        spacing="3",
     )
 
 
@@ -190,7 +192,7 @@ def updates_tab() -> rx.Component:
             ),
             empty_or(
                 rows,
-                rx.vstack(
+                column(
                     rx.foreach(
                         rows,
                         lambda s: rx.card(
@@ -225,7 +227,7 @@ def updates_tab() -> rx.Component:
                             data_testid="daily-search",
                         ),
                     ),
-                    width="100%",
+                    spacing="3",
                 ),
                 "No daily searches.",
             ),

@@ -4,15 +4,16 @@ listings for one email or one showing sheet (P18)."""
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
-from leadapp.components.forms import SELECT_STYLE, field_stack, labelled, table_header
+from leadapp.components.blocks import form_input
+from leadapp.components.forms import SELECT_STYLE, field_stack, table_header
 from leadapp.components.ui import (
     dialog,
     end_row,
     ghost_button,
     gray_button,
     icon_text_button,
+    inline,
     muted,
     stack_form,
     wide_row,
@@ -76,19 +77,10 @@ def _picked_bar() -> rx.Component:
 
 
 def search_dialog() -> rx.Component:
-    def inp(
-        label: str, name: str, placeholder: str = "", type_: HTMLInputTypeAttribute = "text"
-    ) -> rx.Component:
-        control = rx.input(
-            name=name,
-            placeholder=placeholder,
-            type=type_,
-            default_value=PropertySearch.ps_form[name],
-            width="100%",
-            data_testid=f"ps-{name}",
+    def inp(label: str, name: str, placeholder: str = "") -> rx.Component:
+        return form_input(
+            PropertySearch.ps_form, PropertySearch.ps_errors, "ps", label, name, placeholder
         )
-        errors = PropertySearch.ps_errors
-        return labelled(label, control, errors, name, error_testid=f"error-{name}", label_size="1")
 
     def sel(label, name, *options):
         control = rx.el.select(
@@ -138,10 +130,10 @@ def search_dialog() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            rx.hstack(
+            inline(
                 icon_text_button("search", "Search", testid="ps-search", type="submit"),
                 muted(PropertySearch.ps_total, " matches", data_testid="ps-total"),
-                align="center",
+                spacing="3",
             ),
             key=PropertySearch.ps_key.to(str),
         ),
@@ -218,10 +210,10 @@ def search_dialog() -> rx.Component:
                         width="100%",
                         data_testid="ps-name",
                     ),
-                    rx.hstack(
+                    inline(
                         rx.checkbox(name="alerts", default_checked=True, data_testid="ps-alerts"),
                         rx.text("Send daily email updates", size="2", white_space="nowrap"),
-                        align="center",
+                        spacing="3",
                     ),
                     rx.button(
                         rx.cond(PropertySearch.ps_edit_id > 0, "Update search", "Save search"),

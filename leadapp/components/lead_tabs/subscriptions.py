@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import card_title_row
 from leadapp.components.forms import SELECT_STYLE
 from leadapp.components.ui import (
     action_link,
@@ -17,11 +18,11 @@ from leadapp.components.ui import (
     footed_form,
     heading_row,
     icon_text_button,
+    inline,
     muted,
     notice,
     rows_or,
     soft_button,
-    wide_row,
 )
 from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.state.lead import LeadState
@@ -84,13 +85,11 @@ def _deactivate(kind: str, sub) -> rx.Component:
 
 def _market_card(m) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(m["market"], weight="bold", size="2"),
+        card_title_row(
+            m["market"],
             rx.badge(m["type"], variant="outline"),
             _active_badge(m["active"]),
-            rx.spacer(),
-            _deactivate("market", m),
-            wrap="wrap",
+            action=_deactivate("market", m),
         ),
         *_criteria_and_mail(m, "market-sent-30"),
         spacing="2",
@@ -100,8 +99,8 @@ def _market_card(m) -> rx.Component:
 
 def _campaign_card(c) -> rx.Component:
     return card_stack(
-        wide_row(
-            rx.text(c["campaign"], weight="bold", size="2"),
+        card_title_row(
+            c["campaign"],
             rx.badge(
                 c["status_text"],
                 variant="soft",
@@ -117,9 +116,7 @@ def _campaign_card(c) -> rx.Component:
                 size="1",
                 data_testid="campaign-remaining",
             ),
-            rx.spacer(),
-            _deactivate("campaign", c),
-            wrap="wrap",
+            action=_deactivate("campaign", c),
         ),
         empty_or(
             c["emails"],
@@ -145,12 +142,12 @@ def _campaign_card(c) -> rx.Component:
 
 def _alert_card(a) -> rx.Component:
     return card_stack(
-        rx.hstack(
+        inline(
             rx.text(a["name"], weight="bold", size="2"),
             _active_badge(a["active"]),
             muted("Saved ", a["saved"], size="1"),
             wrap="wrap",
-            align="center",
+            spacing="3",
         ),
         *_criteria_and_mail(a),
         spacing="2",
@@ -262,14 +259,14 @@ def _market_dialog() -> rx.Component:
         rx.text("Reports", size="2", weight="medium"),
         rx.foreach(
             REPORT_CHOICES,
-            lambda t: rx.hstack(
+            lambda t: inline(
                 rx.checkbox(
                     name="type_" + t["code"],
                     default_checked=True,
                     data_testid="report-" + t["code"],
                 ),
                 rx.text(t["label"], size="2"),
-                align="center",
+                spacing="3",
             ),
         ),
     )

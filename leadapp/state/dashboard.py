@@ -100,7 +100,7 @@ class DashboardState(AuthState):
     # D1
     feed_rows: list[dict] = []
     feed_kind: str = ""
-    feed_has_older: bool = False
+    feed_has_older: rx.Field[bool] = rx.field(False)
     feed_page: int = 1
     # D2, D3
     active: dict = {"part": 0, "total": 0, "pct": 0.0, "days": 30}

@@ -45,7 +45,7 @@ def _page_data(session, user, params: dict, with_options: bool) -> dict:
 
 class LeadListState(LeadAdd, AuthState):
     rows: list[dict[str, Any]] = []
-    total: int = 0
+    total: rx.Field[int] = rx.field(0)
     first: int = 0
     last: int = 0
     page: int = 1
@@ -56,16 +56,16 @@ class LeadListState(LeadAdd, AuthState):
     filters: dict[str, str] = {}
     filter_count: int = 0
     search: str = ""
-    search_key: int = 0
-    columns: list[str] = []
+    search_key: rx.Field[int] = rx.field(0)
+    columns: rx.Field[list[str]] = rx.field(default_factory=list)
     agents: list[dict[str, str]] = []
     sources: list[str] = []
-    tag_names: list[str] = []
+    tag_names: rx.Field[list[str]] = rx.field(default_factory=list)
     pool_available: bool = False
     loaded: bool = False
     # Row selection for bulk actions.
-    selected: list[int] = []
-    all_matching: bool = False
+    selected: rx.Field[list[int]] = rx.field(default_factory=list)
+    all_matching: rx.Field[bool] = rx.field(False)
     _options_for: int = 0
     # The query string of the view on screen.
     _loaded_url: str = ""

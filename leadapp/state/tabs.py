@@ -10,9 +10,10 @@ async def tab_connected(client_token: str) -> bool:
     try:
         from reflex_base.registry import RegistrationContext
 
-        app = RegistrationContext.get().app
-        manager = app.event_namespace._token_manager
-        return await manager.is_token_connected(client_token)
+        namespace = RegistrationContext.get().app.event_namespace
+        if namespace is None:  # the app has no socket server (compiling, tests)
+            return True
+        return await namespace._token_manager.is_token_connected(client_token)
     except Exception:  # no app context (tests) or an internal change: assume connected
         return True
 

@@ -25,9 +25,10 @@ NOTE_MAX = 5001  # listing_mail refuses a note of more than 5,000 characters
 
 class ListingMail(LeadTab, LeadState):
     TAB: ClassVar[str] = ""
-    lm_listings: list[ListingBrief] = []  # the dialog is open while it names a listing
+    # the dialog is open while it names a listing
+    lm_listings: rx.Field[list[ListingBrief]] = rx.field(default_factory=list)
     lm_error: str = ""
-    lm_key: int = 0  # a new key empties the note field
+    lm_key: rx.Field[int] = rx.field(0)  # a new key empties the note field
     lm_from_search: bool = False  # opened from the property search: Cancel goes back to it
 
     async def _open(self, listing_ids: list[int]):

@@ -34,11 +34,13 @@ class PropertySearch(LeadTab, LeadState):
     ps_page: int = 0
     ps_pages: int = 1
     ps_criteria: str = ""
-    ps_key: int = 0  # a new key remounts the form with the new defaults
+    ps_key: rx.Field[int] = rx.field(0)  # a new key remounts the form with the new defaults
     ps_edit_id: int = 0
     ps_name: str = ""
-    ps_picked_ids: list[int] = []  # picked for one email or one showing sheet (P18)
-    ps_picked_mls: list[str] = []  # their MLS numbers, for the sheet's address
+    # picked for one email or one showing sheet (P18)
+    ps_picked_ids: rx.Field[list[int]] = rx.field(default_factory=list)
+    # their MLS numbers, for the sheet's address
+    ps_picked_mls: rx.Field[list[str]] = rx.field(default_factory=list)
 
     @rx.event
     def open_search(self, mode: str, transaction: str = "sale"):

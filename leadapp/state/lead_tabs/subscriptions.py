@@ -22,7 +22,8 @@ class SubscriptionsTab(LeadTab, LeadState):
     alerts: list[AlertRow] = []
     market_choices: list[Choice] = []
     campaign_choices: list[Choice] = []
-    email_status: list[str] = []  # C5: bounced / unsubscribed, with dates
+    # C5: bounced / unsubscribed, with dates
+    email_status: rx.Field[list[str]] = rx.field(default_factory=list)
     sub_dialog: str = ""  # "market" | "campaign" | "" (closed)
     confirm_kind: str = ""
     confirm_id: int = 0

@@ -27,6 +27,7 @@ from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 from leadapp.services import lead_query as svc
 from leadapp.services.errors import NotSignedIn, ServiceError
 
+from .args import id_arg, int_arg
 from .base import AuthState
 from .lead_add import LeadAdd
 from .url import follow_url, set_if_changed
@@ -253,9 +254,8 @@ class LeadListState(LeadAdd, AuthState):
 
     @rx.event
     async def set_page(self, page):
-        try:
-            n = int(str(page)[:9])
-        except (TypeError, ValueError):
+        n = int_arg(page)
+        if n < 1:
             return
         return await self._goto(self._query().with_(page=max(1, min(n, self.pages, svc.MAX_PAGE))))
 
@@ -271,10 +271,7 @@ class LeadListState(LeadAdd, AuthState):
 
     @rx.event
     async def set_size(self, size):
-        try:
-            n = int(str(size)[:4])
-        except (TypeError, ValueError):
-            return
+        n = int_arg(size)
         if n not in svc.PAGE_SIZES:
             return
         return await self._goto(self._query().with_(size=n, page=1))
@@ -354,10 +351,7 @@ class LeadListState(LeadAdd, AuthState):
 
     @rx.event
     def toggle_row(self, lead_id, checked: bool):
-        try:
-            lid = int(str(lead_id)[:12])
-        except (TypeError, ValueError):
-            return
+        lid = id_arg(lead_id)
         if lid not in self.page_ids:
             return  # only rows on screen can be ticked
         self.all_matching = False

@@ -18,6 +18,7 @@ import reflex as rx
 from leadapp.services import access, claims, live, notify
 from leadapp.services.errors import NotSignedIn, ServiceError
 
+from .args import id_arg
 from .base import AuthState, _as_user_call
 from .tabs import TabLoop, TabWatch, loop_user
 
@@ -59,11 +60,11 @@ class NotificationState(TabLoop, AuthState):
 
     @rx.event
     async def mark_read(self, notification_id: int):
-        try:
-            nid = int(notification_id)
-            await self._with_user(notify.mark_read, nid)
-        except (TypeError, ValueError):
+        nid = id_arg(notification_id)
+        if not nid:
             return rx.toast.error("That notification does not exist.")
+        try:
+            await self._with_user(notify.mark_read, nid)
         except ServiceError as exc:
             return self._fail(exc)
         return await self._refresh(True)
@@ -79,9 +80,8 @@ class NotificationState(TabLoop, AuthState):
     @rx.event
     async def claim(self, lead_id: int):
         """Claim a lead offered to this agent's group (first claim wins)."""
-        try:
-            lid = int(lead_id)
-        except (TypeError, ValueError):
+        lid = id_arg(lead_id)
+        if not lid:
             return rx.toast.error("That offer does not exist.")
         try:
             await self._with_user(claims.claim_lead, lid)

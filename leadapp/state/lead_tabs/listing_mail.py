@@ -16,6 +16,7 @@ from leadapp.services import listing_mail
 from leadapp.services.errors import ServiceError, ValidationFailed
 from leadapp.services.lead_page.types import ListingBrief
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import LeadTab
 from .search import PropertySearch
@@ -43,9 +44,8 @@ class ListingMail(LeadTab, LeadState):
 
     @rx.event
     async def open_email(self, listing_id: int):
-        try:
-            listing_id = int(listing_id)
-        except (TypeError, ValueError):
+        listing_id = id_arg(listing_id)
+        if not listing_id:
             return
         return await self._open([listing_id])
 

@@ -17,6 +17,7 @@ from leadapp.services.errors import ServiceError, ValidationFailed
 from leadapp.services.lead_page.types import FoundListing
 from leadapp.services.listing_mail import MAX_LISTINGS
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import LeadTab
 from .forms import clip
@@ -61,9 +62,8 @@ class PropertySearch(LeadTab, LeadState):
     @rx.event
     async def edit_search(self, search_id: int):
         """Open the dialog on one of the agent's saved searches to update it."""
-        try:
-            search_id = int(search_id)
-        except (TypeError, ValueError):
+        search_id = id_arg(search_id)
+        if not search_id:
             return
         organizer = await self.get_state(OrganizerTab)
         updates = await self.get_state(UpdatesTab)
@@ -142,9 +142,8 @@ class PropertySearch(LeadTab, LeadState):
 
     @rx.event
     async def favorite_listing(self, listing_id: int):
-        try:
-            listing_id = int(listing_id)
-        except (TypeError, ValueError):
+        listing_id = id_arg(listing_id)
+        if not listing_id:
             return rx.toast.error("That listing does not exist.")
         try:
             await self._with_user(org.add_favorite, self.lead_id, listing_id)
@@ -158,9 +157,8 @@ class PropertySearch(LeadTab, LeadState):
     @rx.event
     def toggle_pick(self, listing_id: int):
         """Pick a listing of the results shown (or put it back) for email or a sheet."""
-        try:
-            listing_id = int(listing_id)
-        except (TypeError, ValueError):
+        listing_id = id_arg(listing_id)
+        if not listing_id:
             return
         if listing_id in self.ps_picked_ids:
             i = self.ps_picked_ids.index(listing_id)

@@ -10,6 +10,7 @@ from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.services import lead_subscriptions as subs
 from leadapp.services.lead_page.types import AlertRow, CampaignSubRow, Choice, MarketSubRow
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import LeadTab
 from .organizer import OrganizerTab
@@ -84,10 +85,7 @@ class SubscriptionsTab(LeadTab, LeadState):
     @rx.event
     def ask_deactivate(self, kind: str, sub_id: int):
         kind = str(kind)[:10]
-        try:
-            sub_id = int(sub_id)
-        except (TypeError, ValueError):
-            return
+        sub_id = id_arg(sub_id)
         rows = {"market": self.markets, "campaign": self.campaigns}.get(kind)
         row = next((r for r in rows or [] if r["id"] == sub_id), None)
         if row is None:

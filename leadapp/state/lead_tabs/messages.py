@@ -77,6 +77,4 @@ class ToolsTab(LeadTab, LeadState):
     forms: list[FormRow] = []
 
     async def _load(self) -> None:
-        data = await self._get(svc.tool_use)
-        if data is not None:
-            self._assign(rows=data["rows"], forms=data["forms"])
+        await self._load_keys(svc.tool_use, "rows", "forms")

@@ -31,16 +31,15 @@ class SubscriptionsTab(LeadTab, LeadState):
     confirm_text: str = ""
 
     async def _load(self) -> None:
-        data = await self._get(subs.subscriptions)
-        if data is not None:
-            self._assign(
-                markets=data["markets"],
-                campaigns=data["campaigns"],
-                alerts=data["alerts"],
-                market_choices=data["market_choices"],
-                campaign_choices=data["campaign_choices"],
-                email_status=data["email_status"],
-            )
+        await self._load_keys(
+            subs.subscriptions,
+            "markets",
+            "campaigns",
+            "alerts",
+            "market_choices",
+            "campaign_choices",
+            "email_status",
+        )
 
     @rx.event
     def open_sub_dialog(self, name: str):

@@ -58,11 +58,8 @@ class NotificationState(TabLoop, AuthState):
         if self.list_open:
             return await self._refresh(True)
 
-    @rx.event
-    async def mark_read(self, notification_id: int):
-        nid = id_arg(notification_id)
-        if not nid:
-            return rx.toast.error("That notification does not exist.")
+    async def _mark_read(self, nid: int | None):
+        """Mark one of the user's notifications (all of them: None) read; the list again."""
         try:
             await self._with_user(notify.mark_read, nid)
         except ServiceError as exc:
@@ -70,12 +67,15 @@ class NotificationState(TabLoop, AuthState):
         return await self._refresh(True)
 
     @rx.event
+    async def mark_read(self, notification_id: int):
+        nid = id_arg(notification_id)
+        if not nid:
+            return rx.toast.error("That notification does not exist.")
+        return await self._mark_read(nid)
+
+    @rx.event
     async def mark_all_read(self):
-        try:
-            await self._with_user(notify.mark_read, None)
-        except ServiceError as exc:
-            return self._fail(exc)
-        return await self._refresh(True)
+        return await self._mark_read(None)
 
     @rx.event
     async def claim(self, lead_id: int):

@@ -51,8 +51,8 @@ class AuthState(rx.State):
 
     # The random session token; the server keeps only its hash (services/auth.py).
     session_token: str = rx.LocalStorage("", name=TOKEN_STORAGE_NAME, sync=True)
-    user_id: int = 0
-    user_name: str = ""
+    user_id: rx.Field[int] = rx.field(0)
+    user_name: rx.Field[str] = rx.field("")
     user_email: str = ""
     user_role: str = ""
     user_timezone: str = "UTC"

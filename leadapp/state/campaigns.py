@@ -21,8 +21,8 @@ def _int(value) -> int | None:
 
 
 class CampaignsState(AuthState):
-    rows: list[dict] = []
-    detail: dict = {}
+    rows: rx.Field[list[dict]] = rx.field(default_factory=list)
+    detail: rx.Field[dict] = rx.field(default_factory=dict)
     steps_view: list[dict] = []
     editing: bool = False
     edit_id: int = 0
@@ -33,7 +33,7 @@ class CampaignsState(AuthState):
     lead_choices: list[dict] = []
     preview_lead: str = ""
     preview_step: str = "1"
-    preview_out: dict[str, str] = {}
+    preview_out: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
 
     async def _reload(self) -> None:
         """The list and, when one is open, its detail (statistics included), in this reply."""

@@ -24,7 +24,7 @@ from leadapp.services.errors import NotSignedIn, ServiceError
 from leadapp.settings import settings
 
 from .base import AuthState, _as_user_call
-from .tabs import TabWatch
+from .tabs import TabLoop, TabWatch, loop_user
 from .todo import AgendaState
 from .url import set_if_changed
 
@@ -94,13 +94,13 @@ def _point_index(points) -> int | None:
     return idx
 
 
-class DashboardState(AuthState):
+class DashboardState(TabLoop, AuthState):
     agent_id: str = ""  # brokers: "" = the whole brokerage, else a user id
     agents: list[dict] = []
     # D1
     feed_rows: list[dict] = []
     feed_kind: str = ""
-    feed_has_older: bool = False
+    feed_has_older: rx.Field[bool] = rx.field(False)
     feed_page: int = 1
     # D2, D3
     active: dict = {"part": 0, "total": 0, "pct": 0.0, "days": 30}
@@ -134,7 +134,6 @@ class DashboardState(AuthState):
 
     _feed_cursors: list[str] = []  # cursor of each page shown after the first
     _feed_next: str = ""
-    _live_gen: int = 0
     _sigs: dict[str, str] = {}
 
     @rx.var
@@ -336,13 +335,9 @@ class DashboardState(AuthState):
     async def live(self):
         """Keep this tab's dashboard current: re-read the panels when a change it may see comes."""
         async with self:
-            self._live_gen += 1
-            gen = self._live_gen
-            token = self.session_token
-            client = self.router.session.client_token
-        try:
-            who = await asyncio.to_thread(_as_user_call, token, _who, (), {})
-        except NotSignedIn:
+            gen, token, client = self._new_loop()
+        who = await loop_user(token, _who)
+        if who is None:
             return
         sub = live.HUB.subscribe(*who[:3])
         log.info(
@@ -355,7 +350,7 @@ class DashboardState(AuthState):
             while True:
                 changes = await sub.next(HEARTBEAT_S)
                 async with self:
-                    if self._live_gen != gen or self.session_token != token:
+                    if self._loop_gen != gen or self.session_token != token:
                         break
                     path = self.router.url.path or "/"
                     agent_id, series, kind = self.agent_id, self.series, self.feed_kind
@@ -373,7 +368,7 @@ class DashboardState(AuthState):
                 try:
                     # A shared result is another tab's load: re-check this tab's own user first
                     # (signed out, deactivated or demoted since subscribing → stop).
-                    if await asyncio.to_thread(_as_user_call, token, _who, (), {}) != who:
+                    if await loop_user(token, _who) != who:
                         break
                     data = await _shared_load(
                         _share_key(sub.seq, who, agent_id, series, kind),
@@ -388,7 +383,7 @@ class DashboardState(AuthState):
                     log.exception("live dashboard reload failed")
                     continue
                 async with self:
-                    if self._live_gen != gen:
+                    if self._loop_gen != gen:
                         break
                     if (self.agent_id, self.series, self.feed_kind) == (agent_id, series, kind):
                         self._apply(data, feed=first_page and not self._feed_cursors)

@@ -20,7 +20,7 @@ class GreetingsState(AuthState):
     anniversary_subject: str = ""
     anniversary_body: str = ""
     errors: dict[str, str] = {}
-    form_key: int = 0
+    form_key: rx.Field[int] = rx.field(0)
 
     @rx.event
     async def load(self):

@@ -80,8 +80,8 @@ class ImportState(AuthState):
     uploading: bool = False
     ok: bool = False
     verdict: str = ""
-    file_errors: list[str] = []
-    warnings: list[str] = []
+    file_errors: rx.Field[list[str]] = rx.field(default_factory=list)
+    warnings: rx.Field[list[str]] = rx.field(default_factory=list)
     errors: list[ErrorItem] = []
     errors_total: int = 0
     rows: int = 0

@@ -52,7 +52,7 @@ TABS = (
 class LeadState(LeadTabBar, AuthState):
     """The lead page; the tab bar's vars and loading come from LeadTabBar."""
 
-    lead_id: int = 0
+    lead_id: rx.Field[int] = rx.field(0)
     # The contact fields, or {} when no lead is shown (signed out, refused, loading).
     lead: ContactInfo = {}
     error: str = ""
@@ -60,17 +60,17 @@ class LeadState(LeadTabBar, AuthState):
     all_tags: list[str] = []
     agents: list[AgentChoice] = []
     quick_events: list[str] = []
-    stars: int = 0
+    stars: rx.Field[int] = rx.field(0)
     rating_summary: str = ""
     rating_reasons: list[RatingReason] = []
-    can_change: bool = False
+    can_change: rx.Field[bool] = rx.field(False)
     can_claim: bool = False
     can_reject: bool = False
     counts: TabCounts = {}
     # Edit info (P1, P13): the form keeps what was typed when a save fails.
     form: dict[str, str] = {}
-    form_errors: dict[str, str] = {}
-    form_key: int = 0
+    form_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    form_key: rx.Field[int] = rx.field(0)
     dialog: str = ""
     msg_errors: dict[str, str] = {}
     msg_draft: dict[str, str] = {}

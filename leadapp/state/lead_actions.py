@@ -239,19 +239,24 @@ class LeadActionsState(AuthState):
             return failed
         return [rx.toast.success(ok), *(await self._refresh_list())]
 
+    async def _change_confirmed_row(self, confirm: str, ok: str, fn, *args):
+        """fn(lead id, *args) for the row the confirmation `confirm` asked about; the toast
+        `ok` names it as {name}."""
+        lid, name = self._take_confirmed_row(confirm)
+        if not lid:
+            return
+        return await self._change_row(ok.format(name=name), fn, lid, *args)
+
     @rx.event
     async def ask_delete(self, lead_id):
         return await self._ask_row("row_delete", lead_id)
 
     @rx.event
     async def confirm_delete(self):
-        lid, name = self._take_confirmed_row("row_delete")
-        if not lid:
-            return
-        return await self._change_row(
-            f"{name} deleted. Filter by status Deleted to see it or bring it back.",
+        return await self._change_confirmed_row(
+            "row_delete",
+            "{name} deleted. Filter by status Deleted to see it or bring it back.",
             lead_bulk.one,
-            lid,
             "delete",
         )
 
@@ -285,13 +290,10 @@ class LeadActionsState(AuthState):
 
     @rx.event
     async def confirm_reject(self):
-        lid, name = self._take_confirmed_row("reject")
-        if not lid:
-            return
-        return await self._change_row(
-            f"{name} rejected and returned to the unassigned pool; the office was told.",
+        return await self._change_confirmed_row(
+            "reject",
+            "{name} rejected and returned to the unassigned pool; the office was told.",
             pool.reject,
-            lid,
         )
 
     # ------------------------------------------------------------ export (I5)

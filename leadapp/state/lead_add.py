@@ -21,9 +21,9 @@ _Base = AuthState if TYPE_CHECKING else rx.State
 
 class LeadAdd(_Base, mixin=True):
     add_open: bool = False
-    add_form: dict[str, str] = {}
-    add_errors: dict[str, str] = {}
-    add_key: int = 0
+    add_form: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    add_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    add_key: rx.Field[int] = rx.field(0)
 
     @rx.event
     def open_add(self):

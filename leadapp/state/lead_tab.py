@@ -50,6 +50,12 @@ class LeadTab(_Base, mixin=True):
             self.tab_error = str(exc)
             return None
 
+    async def _load_keys(self, fn, *names: str) -> None:
+        """Load the vars `names` from the same keys of the service's answer for this lead."""
+        data = await self._get(fn)
+        if data is not None:
+            self._assign(**{name: data[name] for name in names})
+
     async def _lead(self) -> LeadState:
         return await self.get_state(LeadState)
 

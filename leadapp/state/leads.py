@@ -27,6 +27,7 @@ from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 from leadapp.services import lead_query as svc
 from leadapp.services.errors import NotSignedIn, ServiceError
 
+from .args import id_arg, int_arg
 from .base import AuthState
 from .lead_add import LeadAdd
 from .url import follow_url, set_if_changed
@@ -45,7 +46,7 @@ def _page_data(session, user, params: dict, with_options: bool) -> dict:
 
 class LeadListState(LeadAdd, AuthState):
     rows: list[dict[str, Any]] = []
-    total: int = 0
+    total: rx.Field[int] = rx.field(0)
     first: int = 0
     last: int = 0
     page: int = 1
@@ -56,16 +57,16 @@ class LeadListState(LeadAdd, AuthState):
     filters: dict[str, str] = {}
     filter_count: int = 0
     search: str = ""
-    search_key: int = 0
-    columns: list[str] = []
+    search_key: rx.Field[int] = rx.field(0)
+    columns: rx.Field[list[str]] = rx.field(default_factory=list)
     agents: list[dict[str, str]] = []
     sources: list[str] = []
-    tag_names: list[str] = []
+    tag_names: rx.Field[list[str]] = rx.field(default_factory=list)
     pool_available: bool = False
     loaded: bool = False
     # Row selection for bulk actions.
-    selected: list[int] = []
-    all_matching: bool = False
+    selected: rx.Field[list[int]] = rx.field(default_factory=list)
+    all_matching: rx.Field[bool] = rx.field(False)
     _options_for: int = 0
     # The query string of the view on screen.
     _loaded_url: str = ""
@@ -253,9 +254,8 @@ class LeadListState(LeadAdd, AuthState):
 
     @rx.event
     async def set_page(self, page):
-        try:
-            n = int(str(page)[:9])
-        except (TypeError, ValueError):
+        n = int_arg(page)
+        if n < 1:
             return
         return await self._goto(self._query().with_(page=max(1, min(n, self.pages, svc.MAX_PAGE))))
 
@@ -271,10 +271,7 @@ class LeadListState(LeadAdd, AuthState):
 
     @rx.event
     async def set_size(self, size):
-        try:
-            n = int(str(size)[:4])
-        except (TypeError, ValueError):
-            return
+        n = int_arg(size)
         if n not in svc.PAGE_SIZES:
             return
         return await self._goto(self._query().with_(size=n, page=1))
@@ -354,10 +351,7 @@ class LeadListState(LeadAdd, AuthState):
 
     @rx.event
     def toggle_row(self, lead_id, checked: bool):
-        try:
-            lid = int(str(lead_id)[:12])
-        except (TypeError, ValueError):
-            return
+        lid = id_arg(lead_id)
         if lid not in self.page_ids:
             return  # only rows on screen can be ticked
         self.all_matching = False

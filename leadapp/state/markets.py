@@ -28,13 +28,13 @@ EMPTY = {k: "" for k in FORM_KEYS} | {"transaction": "sale", "property_type": "a
 
 
 class MarketsState(AuthState):
-    rows: list[dict] = []
+    rows: rx.Field[list[dict]] = rx.field(default_factory=list)
     show_archived: bool = False
-    edit_id: int = 0  # 0 = a new market
+    edit_id: rx.Field[int] = rx.field(0)  # 0 = a new market
     editing: bool = False
     form: dict[str, str] = dict(EMPTY)
-    form_key: int = 0
-    errors: dict[str, str] = {}
+    form_key: rx.Field[int] = rx.field(0)
+    errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     preview_name: str = ""
     preview_rows: list[dict] = []
     preview_open: bool = False

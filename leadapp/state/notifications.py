@@ -18,8 +18,9 @@ import reflex as rx
 from leadapp.services import access, claims, live, notify
 from leadapp.services.errors import NotSignedIn, ServiceError
 
+from .args import id_arg
 from .base import AuthState, _as_user_call
-from .tabs import TabWatch
+from .tabs import TabLoop, TabWatch, loop_user
 
 log = logging.getLogger("leadapp.notifications")
 
@@ -36,12 +37,10 @@ def _snapshot(session, user, with_list: bool):
     return notify.unread_count(session, user), (notify.recent(session, user) if with_list else None)
 
 
-class NotificationState(AuthState):
+class NotificationState(TabLoop, AuthState):
     unread: int = 0
     items: list[dict] = []
     list_open: bool = False
-    _beat: float = 0.0
-    _gen: int = 0
 
     async def _refresh(self, with_list: bool):
         try:
@@ -59,31 +58,30 @@ class NotificationState(AuthState):
         if self.list_open:
             return await self._refresh(True)
 
-    @rx.event
-    async def mark_read(self, notification_id: int):
+    async def _mark_read(self, nid: int | None):
+        """Mark one of the user's notifications (all of them: None) read; the list again."""
         try:
-            nid = int(notification_id)
             await self._with_user(notify.mark_read, nid)
-        except (TypeError, ValueError):
-            return rx.toast.error("That notification does not exist.")
         except ServiceError as exc:
             return self._fail(exc)
         return await self._refresh(True)
 
     @rx.event
+    async def mark_read(self, notification_id: int):
+        nid = id_arg(notification_id)
+        if not nid:
+            return rx.toast.error("That notification does not exist.")
+        return await self._mark_read(nid)
+
+    @rx.event
     async def mark_all_read(self):
-        try:
-            await self._with_user(notify.mark_read, None)
-        except ServiceError as exc:
-            return self._fail(exc)
-        return await self._refresh(True)
+        return await self._mark_read(None)
 
     @rx.event
     async def claim(self, lead_id: int):
         """Claim a lead offered to this agent's group (first claim wins)."""
-        try:
-            lid = int(lead_id)
-        except (TypeError, ValueError):
+        lid = id_arg(lead_id)
+        if not lid:
             return rx.toast.error("That offer does not exist.")
         try:
             await self._with_user(claims.claim_lead, lid)
@@ -97,16 +95,11 @@ class NotificationState(AuthState):
     async def watch(self):
         """This tab's live bell (once per tab; later calls return at once)."""
         async with self:
-            if time.time() - self._beat < 2 * HEARTBEAT_S:
+            if self._loop_running(HEARTBEAT_S):
                 return
-            self._beat = time.time()
-            self._gen += 1
-            gen = self._gen
-            token = self.session_token
-            client = self.router.session.client_token
-        try:
-            who = await asyncio.to_thread(_as_user_call, token, _who, (), {})
-        except NotSignedIn:
+            gen, token, client = self._new_loop()
+        who = await loop_user(token, _who)
+        if who is None:
             return
         sub = live.HUB.subscribe(*who)
         tab = TabWatch(client, GONE_AFTER_MISSES)
@@ -125,7 +118,7 @@ class NotificationState(AuthState):
                         log.exception("bell refresh failed")
                         count, items = None, None
                     async with self:
-                        if self._gen != gen or self.session_token != token:
+                        if self._loop_gen != gen or self.session_token != token:
                             break
                         if count is not None:
                             self.unread = count
@@ -133,7 +126,7 @@ class NotificationState(AuthState):
                             self.items = items
                 changes = await sub.next(HEARTBEAT_S)
                 async with self:
-                    if self._gen != gen:
+                    if self._loop_gen != gen:
                         break
                     self._beat = time.time()
                 if changes is None:
@@ -145,5 +138,5 @@ class NotificationState(AuthState):
         finally:
             live.HUB.unsubscribe(sub)
             async with self:
-                if self._gen == gen:
+                if self._loop_gen == gen:
                     self._beat = 0.0

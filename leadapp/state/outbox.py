@@ -17,11 +17,11 @@ FILTER_KEYS = ("kind", "status", "from", "to", "lead", "page")
 
 
 class OutboxState(AuthState):
-    rows: list[dict] = []
+    rows: rx.Field[list[dict]] = rx.field(default_factory=list)
     total: int = 0
     page: int = 1
     pages: int = 1
-    filters: dict[str, str] = {}
+    filters: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     loaded: bool = False
     # the email opened in the dialog
     open_id: int = 0

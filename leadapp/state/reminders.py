@@ -22,7 +22,7 @@ from leadapp.services.errors import NotSignedIn
 from leadapp.settings import settings
 
 from .base import AuthState, _as_user_call
-from .tabs import TabWatch
+from .tabs import TabLoop, TabWatch
 
 log = logging.getLogger("leadapp.reminders")
 
@@ -48,10 +48,9 @@ def reminder_toast(row: dict):
     )
 
 
-class ReminderState(AuthState):
+class ReminderState(TabLoop, AuthState):
     # task id -> the due time it was shown for (a rescheduled event is shown again)
     _shown: dict[int, str] = {}
-    _beat: float = 0.0
 
     def _fresh(self, rows: list[dict]) -> list[dict]:
         out = []
@@ -69,11 +68,9 @@ class ReminderState(AuthState):
     async def watch(self):
         """Start this tab's reminder loop (once per tab; later calls return at once)."""
         async with self:
-            if time.time() - self._beat < 2 * POLL_SECONDS:
+            if self._loop_running(POLL_SECONDS):
                 return
-            self._beat = time.time()
-            token = self.session_token
-            client = self.router.session.client_token
+            _, token, client = self._new_loop()
         started = time.time()
         tab = TabWatch(client, GONE_AFTER_MISSES)
         while time.time() - started < MAX_LIFETIME_S:

@@ -45,9 +45,9 @@ class RoutingState(AuthState):
     agents: list[dict] = []
     alerts: list[dict] = []
     idle_hours: str = ""
-    route_pool_returns: bool = False
+    route_pool_returns: rx.Field[bool] = rx.field(False)
     prefs: list[dict] = []
-    my_away: bool = False
+    my_away: rx.Field[bool] = rx.field(False)
     my_capacity: str = ""
     all_hot_leads: bool = False
     target: str = "round_robin"

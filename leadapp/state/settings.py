@@ -17,7 +17,7 @@ class SettingsState(AuthState):
     pool_enabled: bool = True
     default_agent_id: str = ""
     quick_events: str = ""
-    reminder_minutes: int = 15
+    reminder_minutes: rx.Field[int] = rx.field(15)
     users: list[UserRow] = []
     timezone: str = "UTC"
     errors: dict[str, str] = {}

@@ -39,7 +39,7 @@ EMPTY_SHEET: SheetPage = {
 
 
 class ShowingSheetState(AuthState):
-    sheet_lead_id: int = 0
+    sheet_lead_id: rx.Field[int] = rx.field(0)
     sheet_mls: str = ""  # one MLS number, or several as "A,B"
     sheet_several: bool = False  # opened at /leads/<lead>/sheet?mls=...
     sheet: SheetPage = EMPTY_SHEET

@@ -74,7 +74,7 @@ class TaskDialogState(AuthState):
     """The add/edit dialog, shared by the to-do page and the lead page."""
 
     open: bool = False
-    task_id: int = 0
+    task_id: rx.Field[int] = rx.field(0)
     title: str = ""
     notes: str = ""
     kind: str = "todo"
@@ -86,7 +86,7 @@ class TaskDialogState(AuthState):
     owner_id: str = ""
     assignees: list[dict] = []
     lead_query: str = ""
-    lead_results: list[dict] = []
+    lead_results: rx.Field[list[dict]] = rx.field(default_factory=list)
     errors: dict[str, str] = {}
     saving: bool = False
 
@@ -258,8 +258,8 @@ class TaskDialogState(AuthState):
 class LeadTasksState(AuthState):
     """The lead page's to-dos and events (P9, P17): every visible task on the lead."""
 
-    lead_tasks: list[dict] = []
-    lead_tasks_lead_id: int = 0
+    lead_tasks: rx.Field[list[dict]] = rx.field(default_factory=list)
+    lead_tasks_lead_id: rx.Field[int] = rx.field(0)
     lead_tasks_error: str = ""
 
     @rx.var

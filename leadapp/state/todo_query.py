@@ -67,7 +67,7 @@ class LeadPicker(Protocol):
     """A state with a lead picker: TaskDialogState, and TodoQuery for the lead filter."""
 
     lead_query: str
-    lead_results: list[dict]
+    lead_results: rx.Field[list[dict]]
 
     async def _with_user(self, fn: Callable, *args, **kwargs) -> Any: ...
 
@@ -99,16 +99,17 @@ class TodoQuery(_Base, mixin=True):
     overdue: list[dict] = []
     today: list[dict] = []
     upcoming: list[dict] = []
-    completed: list[dict] = []
-    counts: dict[str, int] = {}
-    hidden: dict[str, int] = {}  # per section: rows read but not shown yet ("Show more")
-    filters: dict[str, str] = {}
+    completed: rx.Field[list[dict]] = rx.field(default_factory=list)
+    counts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    # per section: rows read but not shown yet ("Show more")
+    hidden: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    filters: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     filter_count: int = 0
     filter_lead_name: str = ""
     agents: list[dict] = []
-    loaded: bool = False
+    loaded: rx.Field[bool] = rx.field(False)
     lead_query: str = ""
-    lead_results: list[dict] = []
+    lead_results: rx.Field[list[dict]] = rx.field(default_factory=list)
 
     _rows: dict[str, list[dict]] = {}  # every row read, per section
     _shown: dict[str, int] = {}  # rows on screen per section (default PAGE_ROWS)

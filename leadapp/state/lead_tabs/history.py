@@ -10,6 +10,7 @@ from leadapp.services import lead_page as svc
 from leadapp.services.errors import ServiceError, ValidationFailed
 from leadapp.services.lead_page.types import HistoryPage, HistoryRow
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import FilteredPager
 from .forms import clip
@@ -62,10 +63,7 @@ class HistoryTab(FilteredPager, LeadState):
 
     @rx.event
     def start_details(self, entry_id: int):
-        try:
-            entry_id = int(entry_id)
-        except (TypeError, ValueError):
-            return
+        entry_id = id_arg(entry_id)
         row = next((r for r in self.rows if r["id"] == entry_id), None)
         if row is None:
             return

@@ -16,6 +16,7 @@ from leadapp.services import listing_mail
 from leadapp.services.errors import ServiceError, ValidationFailed
 from leadapp.services.lead_page.types import ListingBrief
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import LeadTab
 from .search import PropertySearch
@@ -25,9 +26,10 @@ NOTE_MAX = 5001  # listing_mail refuses a note of more than 5,000 characters
 
 class ListingMail(LeadTab, LeadState):
     TAB: ClassVar[str] = ""
-    lm_listings: list[ListingBrief] = []  # the dialog is open while it names a listing
+    # the dialog is open while it names a listing
+    lm_listings: rx.Field[list[ListingBrief]] = rx.field(default_factory=list)
     lm_error: str = ""
-    lm_key: int = 0  # a new key empties the note field
+    lm_key: rx.Field[int] = rx.field(0)  # a new key empties the note field
     lm_from_search: bool = False  # opened from the property search: Cancel goes back to it
 
     async def _open(self, listing_ids: list[int]):
@@ -42,9 +44,8 @@ class ListingMail(LeadTab, LeadState):
 
     @rx.event
     async def open_email(self, listing_id: int):
-        try:
-            listing_id = int(listing_id)
-        except (TypeError, ValueError):
+        listing_id = id_arg(listing_id)
+        if not listing_id:
             return
         return await self._open([listing_id])
 

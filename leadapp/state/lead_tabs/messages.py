@@ -17,6 +17,7 @@ from leadapp.services.lead_page.types import (
     ToolRow,
 )
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import LeadTab, Pager
 
@@ -54,10 +55,7 @@ class MessagesTab(Pager, LeadState):
 
     @rx.event
     def open_message(self, entry_id: int):
-        try:
-            entry_id = int(entry_id)
-        except (TypeError, ValueError):
-            return
+        entry_id = id_arg(entry_id)
         self.open_msg = next((r for r in self.rows if r["id"] == entry_id), NO_MESSAGE)
 
     @rx.event
@@ -79,6 +77,4 @@ class ToolsTab(LeadTab, LeadState):
     forms: list[FormRow] = []
 
     async def _load(self) -> None:
-        data = await self._get(svc.tool_use)
-        if data is not None:
-            self._assign(rows=data["rows"], forms=data["forms"])
+        await self._load_keys(svc.tool_use, "rows", "forms")

@@ -76,9 +76,7 @@ class UpdatesTab(LeadTab, LeadState):
     rentals: list[SavedSearchRow] = []
 
     async def _load(self) -> None:
-        data = await self._get(org.email_updates)
-        if data is not None:
-            self._assign(sales=data["sales"], rentals=data["rentals"])
+        await self._load_keys(org.email_updates, "sales", "rentals")
 
     @rx.event
     async def send_all_now(self):

@@ -17,6 +17,7 @@ from leadapp.services.errors import ServiceError, ValidationFailed
 from leadapp.services.lead_page.types import FoundListing
 from leadapp.services.listing_mail import MAX_LISTINGS
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import LeadTab
 from .forms import clip
@@ -34,11 +35,13 @@ class PropertySearch(LeadTab, LeadState):
     ps_page: int = 0
     ps_pages: int = 1
     ps_criteria: str = ""
-    ps_key: int = 0  # a new key remounts the form with the new defaults
+    ps_key: rx.Field[int] = rx.field(0)  # a new key remounts the form with the new defaults
     ps_edit_id: int = 0
     ps_name: str = ""
-    ps_picked_ids: list[int] = []  # picked for one email or one showing sheet (P18)
-    ps_picked_mls: list[str] = []  # their MLS numbers, for the sheet's address
+    # picked for one email or one showing sheet (P18)
+    ps_picked_ids: rx.Field[list[int]] = rx.field(default_factory=list)
+    # their MLS numbers, for the sheet's address
+    ps_picked_mls: rx.Field[list[str]] = rx.field(default_factory=list)
 
     @rx.event
     def open_search(self, mode: str, transaction: str = "sale"):
@@ -59,9 +62,8 @@ class PropertySearch(LeadTab, LeadState):
     @rx.event
     async def edit_search(self, search_id: int):
         """Open the dialog on one of the agent's saved searches to update it."""
-        try:
-            search_id = int(search_id)
-        except (TypeError, ValueError):
+        search_id = id_arg(search_id)
+        if not search_id:
             return
         organizer = await self.get_state(OrganizerTab)
         updates = await self.get_state(UpdatesTab)
@@ -140,9 +142,8 @@ class PropertySearch(LeadTab, LeadState):
 
     @rx.event
     async def favorite_listing(self, listing_id: int):
-        try:
-            listing_id = int(listing_id)
-        except (TypeError, ValueError):
+        listing_id = id_arg(listing_id)
+        if not listing_id:
             return rx.toast.error("That listing does not exist.")
         try:
             await self._with_user(org.add_favorite, self.lead_id, listing_id)
@@ -156,9 +157,8 @@ class PropertySearch(LeadTab, LeadState):
     @rx.event
     def toggle_pick(self, listing_id: int):
         """Pick a listing of the results shown (or put it back) for email or a sheet."""
-        try:
-            listing_id = int(listing_id)
-        except (TypeError, ValueError):
+        listing_id = id_arg(listing_id)
+        if not listing_id:
             return
         if listing_id in self.ps_picked_ids:
             i = self.ps_picked_ids.index(listing_id)

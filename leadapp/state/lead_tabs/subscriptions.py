@@ -10,6 +10,7 @@ from leadapp.models.enums import MARKET_REPORT_TYPES
 from leadapp.services import lead_subscriptions as subs
 from leadapp.services.lead_page.types import AlertRow, CampaignSubRow, Choice, MarketSubRow
 
+from ..args import id_arg
 from ..lead import LeadState
 from ..lead_tab import LeadTab
 from .organizer import OrganizerTab
@@ -22,23 +23,23 @@ class SubscriptionsTab(LeadTab, LeadState):
     alerts: list[AlertRow] = []
     market_choices: list[Choice] = []
     campaign_choices: list[Choice] = []
-    email_status: list[str] = []  # C5: bounced / unsubscribed, with dates
+    # C5: bounced / unsubscribed, with dates
+    email_status: rx.Field[list[str]] = rx.field(default_factory=list)
     sub_dialog: str = ""  # "market" | "campaign" | "" (closed)
     confirm_kind: str = ""
     confirm_id: int = 0
     confirm_text: str = ""
 
     async def _load(self) -> None:
-        data = await self._get(subs.subscriptions)
-        if data is not None:
-            self._assign(
-                markets=data["markets"],
-                campaigns=data["campaigns"],
-                alerts=data["alerts"],
-                market_choices=data["market_choices"],
-                campaign_choices=data["campaign_choices"],
-                email_status=data["email_status"],
-            )
+        await self._load_keys(
+            subs.subscriptions,
+            "markets",
+            "campaigns",
+            "alerts",
+            "market_choices",
+            "campaign_choices",
+            "email_status",
+        )
 
     @rx.event
     def open_sub_dialog(self, name: str):
@@ -83,10 +84,7 @@ class SubscriptionsTab(LeadTab, LeadState):
     @rx.event
     def ask_deactivate(self, kind: str, sub_id: int):
         kind = str(kind)[:10]
-        try:
-            sub_id = int(sub_id)
-        except (TypeError, ValueError):
-            return
+        sub_id = id_arg(sub_id)
         rows = {"market": self.markets, "campaign": self.campaigns}.get(kind)
         row = next((r for r in rows or [] if r["id"] == sub_id), None)
         if row is None:

@@ -195,7 +195,7 @@ async def test_live_task_reloads_on_a_visible_change_only(
         if st.live_updates > before:
             break
     assert st.live_updates == before + 1 and len(st.feed_rows) == 2
-    st._live_gen += 1  # a newer task took over: this one ends and unsubscribes
+    st._loop_gen += 1  # a newer task took over: this one ends and unsubscribes
     with pytest.raises(StopAsyncIteration):
         await asyncio.wait_for(task, 5)
     assert live.HUB.subscriber_count() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from leadapp.models import Lead, Listing, ListingSent, SavedSearch, User, utcnow
+from leadapp.models import Lead, Listing, SavedSearch, User, utcnow
 
 from .. import access, mail
 from ..errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
@@ -13,6 +13,7 @@ from ..history import audit
 from ..lead_page.format import criteria_text, fmt_dt, money
 from ..lead_page.types import EmailUpdates, SavedSearchRow
 from ..lead_subscriptions import recount
+from ..listing_mail import record_sent
 from ..rows import id_of
 from ..validation import clean
 from .criteria import CRITERIA_KEYS, check_criteria, listing_query
@@ -250,18 +251,10 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
         for s in group:
             s.last_alert_at = now
             session.add(s)
-        for listing in chosen:
-            if listing.id not in sent_ids:
-                sent_ids.add(id_of(listing))
-                session.add(
-                    ListingSent(
-                        lead_id=id_of(lead),
-                        listing_id=id_of(listing),
-                        via="email",
-                        user_id=user.id,
-                        created_at=now,
-                    )
-                )
+        record_sent(
+            session, lead, user, [li for li in chosen if li.id not in sent_ids], "email", now
+        )
+        sent_ids.update(id_of(li) for li in chosen)
         result["emails"] += 1
         result["listings"] += len(chosen)
     if not result["emails"]:

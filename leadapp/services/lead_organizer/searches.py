@@ -68,6 +68,28 @@ def lead_search(session: Session, lead: Lead, search_id) -> SavedSearch:
     )
 
 
+def _agents_search(
+    session: Session, user: User, lead_id, search_id, action: str
+) -> tuple[Lead, SavedSearch]:
+    """The lead (to change) and its saved search, refused when the lead made it on the website."""
+    lead = access.get_lead(session, user, lead_id, write=True)
+    s = lead_search(session, lead, search_id)
+    if s.created_by == "lead":
+        raise PermissionDenied(
+            f"The lead saved this search on the website; only they can {action}."
+        )
+    return lead, s
+
+
+def _saved(
+    session: Session, lead: Lead, user: User, s: SavedSearch, old: str | None, new: str, title: str
+) -> SavedSearch:
+    """The saved search `s` added or changed: its history entry `title`, then the lead's counts."""
+    audit(session, lead, user, "saved_search", old, new, title=title)
+    recount(session, lead)
+    return s
+
+
 def add_saved_search(
     session: Session, user: User, lead_id, form: dict, alerts: bool = True
 ) -> SavedSearch:
@@ -91,17 +113,15 @@ def add_saved_search(
         created_at=utcnow(),
     )
     session.add(s)
-    audit(
+    return _saved(
         session,
         lead,
         user,
-        "saved_search",
+        s,
         None,
         s.name + (" (alerts on)" if alerts else ""),
-        title="Saved search added",
+        "Saved search added",
     )
-    recount(session, lead)
-    return s
 
 
 def update_saved_search(
@@ -111,29 +131,15 @@ def update_saved_search(
 
     Only searches an agent made can be updated.
     """
-    lead = access.get_lead(session, user, lead_id, write=True)
-    s = lead_search(session, lead, search_id)
-    if s.created_by == "lead":
-        raise PermissionDenied(
-            "The lead saved this search on the website; only they can change its criteria."
-        )
+    lead, s = _agents_search(session, user, lead_id, search_id, "change its criteria")
     c = check_criteria(form)
     name = _name(form)
     old = f"{s.name}: {criteria_text(s.criteria)}"
     s.criteria, s.transaction, s.name = c, c["transaction"], name or criteria_text(c)
     s.alerts_enabled = bool(alerts)
     session.add(s)
-    audit(
-        session,
-        lead,
-        user,
-        "saved_search",
-        old,
-        f"{s.name}: {criteria_text(c)}" + (" (alerts on)" if alerts else ""),
-        title="Saved search updated",
-    )
-    recount(session, lead)
-    return s
+    new = f"{s.name}: {criteria_text(c)}" + (" (alerts on)" if alerts else "")
+    return _saved(session, lead, user, s, old, new, "Saved search updated")
 
 
 def set_alerts(session: Session, user: User, lead_id, search_id, on: bool) -> SavedSearch:
@@ -159,12 +165,7 @@ def set_alerts(session: Session, user: User, lead_id, search_id, on: bool) -> Sa
 
 
 def delete_saved_search(session: Session, user: User, lead_id, search_id) -> None:
-    lead = access.get_lead(session, user, lead_id, write=True)
-    s = lead_search(session, lead, search_id)
-    if s.created_by == "lead":
-        raise PermissionDenied(
-            "The lead saved this search on the website; only they can delete it."
-        )
+    lead, s = _agents_search(session, user, lead_id, search_id, "delete it")
     remove_search(session, lead, user, s, "Saved search deleted")
 
 

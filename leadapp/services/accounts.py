@@ -19,7 +19,7 @@ from leadapp.models import AccountToken, Brokerage, User, as_utc, utcnow
 
 from . import audit_log, auth, mail, scheduled
 from .errors import ServiceError
-from .rows import get_row, id_of, spend_link
+from .rows import count_rows, get_row, id_of, spend_link
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.accounts")
@@ -127,15 +127,13 @@ def request_reset(session: Session, email, base_url: str, address: str = "") -> 
     if user is None or not user.is_active:
         log.info("password reset asked for unknown or inactive %r", email)
         return
-    recent = session.exec(
-        select(sa.func.count())
-        .select_from(AccountToken)
-        .where(
-            col(AccountToken.user_id) == user.id,
-            col(AccountToken.purpose) == "reset",
-            col(AccountToken.created_at) > utcnow() - timedelta(hours=1),
-        )
-    ).one()
+    recent = count_rows(
+        session,
+        AccountToken,
+        col(AccountToken.user_id) == user.id,
+        col(AccountToken.purpose) == "reset",
+        col(AccountToken.created_at) > utcnow() - timedelta(hours=1),
+    )
     if recent >= RESETS_PER_HOUR:
         log.warning("password reset for user %s refused: %d in the last hour", user.id, recent)
         return

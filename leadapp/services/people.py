@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, User
+
+from .rows import count_rows
 
 _LIST_SEP = re.compile(r"[,;\n]")
 
@@ -35,11 +36,7 @@ def active_users(session: Session, brokerage_id: int) -> list[User]:
 
 
 def active_user_count(session: Session, brokerage_id: int) -> int:
-    return session.exec(
-        select(sa.func.count())
-        .select_from(User)
-        .where(User.brokerage_id == brokerage_id, User.is_active)
-    ).one()
+    return count_rows(session, User, col(User.brokerage_id) == brokerage_id, col(User.is_active))
 
 
 def split_list(raw) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from leadapp.models import Lead, Listing, SavedSearch, User, utcnow
@@ -14,7 +13,7 @@ from ..lead_page.format import criteria_text, fmt_dt, money
 from ..lead_page.types import EmailUpdates, SavedSearchRow
 from ..lead_subscriptions import recount
 from ..listing_mail import record_sent
-from ..rows import id_of
+from ..rows import count_rows, id_of
 from ..validation import clean
 from .criteria import CRITERIA_KEYS, check_criteria, listing_query
 
@@ -97,9 +96,7 @@ def add_saved_search(
     lead = access.get_lead(session, user, lead_id, write=True)
     c = check_criteria(form)
     name = _name(form)
-    n = session.exec(
-        select(sa.func.count()).select_from(SavedSearch).where(SavedSearch.lead_id == lead.id)
-    ).one()
+    n = count_rows(session, SavedSearch, col(SavedSearch.lead_id) == lead.id)
     if n >= 50:
         raise ServiceError("A lead can have at most 50 saved searches.")
     s = SavedSearch(

@@ -4,10 +4,11 @@ more phones" lists typed into a form. One rule each, for every page and job."""
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
-from leadapp.models import Lead, User
+from leadapp.models import User
 
 from .rows import count_rows
 
@@ -19,7 +20,18 @@ def name_or_email(first: str | None, last: str | None, email: str | None) -> str
     return f"{first or ''} {last or ''}".strip() or (email or "")
 
 
-def display_name(lead: Lead) -> str:
+class NamedLead(Protocol):
+    """What a lead's display name is made of: a stored Lead, or a row of a file being imported."""
+
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+
+
+def display_name(lead: NamedLead) -> str:
     """A lead as lists and dialogs show it: the name, or the email when there is none."""
     return name_or_email(lead.first_name, lead.last_name, lead.email)
 

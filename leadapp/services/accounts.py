@@ -65,11 +65,7 @@ def issue(session: Session, user: User, purpose: str) -> str:
 def _valid(session: Session, token) -> tuple[AccountToken, User]:
     if not isinstance(token, str) or not 20 <= len(token) <= 200:
         raise ServiceError(BAD_LINK)
-    row = session.exec(
-        select(AccountToken, User)
-        .join(User, col(User.id) == col(AccountToken.user_id))
-        .where(col(AccountToken.token_hash) == token_hash(token))
-    ).first()
+    row = auth.token_and_user(session, AccountToken, token)
     if row is None:
         log.warning("unknown account link presented")
         raise ServiceError(BAD_LINK)

@@ -30,6 +30,7 @@ from leadapp.bench.browser_timing import (
     TIMER_JS,
     TITLE,
     Frames,
+    clicks,
     goto,
     run_case,
     sign_in,
@@ -45,14 +46,14 @@ def lead_list_cases(page, frames, base: str) -> list[dict]:
             page,
             frames,
             "lead list: header sort",
-            [(None, lambda: tid("col-name").click())],
+            clicks(page, "col-name"),
             FIRST_ROW,
         ),
         run_case(
             page,
             frames,
             "lead list: next page",
-            [(None, lambda: tid("next-page").click()), (None, lambda: tid("prev-page").click())],
+            clicks(page, "next-page", "prev-page"),
             FIRST_ROW,
         ),
     ]
@@ -72,7 +73,7 @@ def lead_list_cases(page, frames, base: str) -> list[dict]:
             page,
             frames,
             "lead list: a filter (status)",
-            [(None, lambda: tid("filter-status-active").click())],
+            clicks(page, "filter-status-active"),
             RANGE,
         )
     )
@@ -119,10 +120,7 @@ def lead_page_cases(page, frames, base: str) -> list[dict]:
             page,
             frames,
             "lead page: switch tab",
-            [
-                (None, lambda: tid("tab-history").click()),
-                (None, lambda: tid("tab-activity").click()),
-            ],
+            clicks(page, "tab-history", "tab-activity"),
             ACTIVE_PANEL,
             NOT_LOADING,
         )
@@ -177,10 +175,7 @@ def dashboard_cases(page, frames, base: str) -> list[dict]:
             page,
             frames,
             "dashboard: chart switch",
-            [
-                (None, lambda: tid("series-views").click()),
-                (None, lambda: tid("series-searches").click()),
-            ],
+            clicks(page, "series-views", "series-searches"),
             months,
         )
     )

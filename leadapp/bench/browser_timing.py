@@ -10,6 +10,7 @@ round trip.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 
 REPS = 30
 PASSWORD = "leadapp-demo"
@@ -96,6 +97,15 @@ def time_action(page, frames: Frames, prepare, act, snapshot: str, done: str = C
     page.wait_for_timeout(250)  # a trailing frame (a second round trip) is counted too
     took = page.evaluate("window.__lat.t1 - window.__lat.t0") / 1000
     return took, frames.sent, frames.received_bytes
+
+
+def clicks(page, *test_ids: str) -> list[tuple[None, Callable[[], None]]]:
+    """The steps of a case that clicks each test id in turn (nothing to prepare)."""
+
+    def click(test_id: str) -> Callable[[], None]:
+        return lambda: page.get_by_test_id(test_id).click()
+
+    return [(None, click(t)) for t in test_ids]
 
 
 def run_case(page, frames, name, steps, snapshot, done=CHANGED, reps=REPS):

@@ -7,8 +7,14 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from leadapp.bench.served import free_port
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from leadapp.models import User
 
 # The columns every bulk-inserted activity row fills, before the bench's own ones.
 ACTIVITY_COLUMNS = ("brokerage_id", "lead_id", "kind", "occurred_at", "received_at")
@@ -22,31 +28,47 @@ def fresh_engine(path, postgres: bool = False):
     return fresh_database(path) if postgres else fresh_sqlite(path)
 
 
+def bench_user(
+    s: Session,
+    role: str,
+    email: str,
+    name: str,
+    password_hash: str = "x",
+    quick_events: Sequence[str] = (),
+) -> User:
+    """A brokerage named Bench with one user (agent code B1), flushed; returns the user."""
+    from leadapp.models import Brokerage, User
+
+    b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=list(quick_events))
+    s.add(b)
+    s.flush()
+    assert b.id is not None
+    u = User(
+        brokerage_id=b.id,
+        email=email,
+        name=name,
+        role=role,
+        agent_code="B1",
+        password_hash=password_hash,
+    )
+    s.add(u)
+    s.flush()
+    return u
+
+
 def bench_org(engine, n_leads: int) -> tuple[int, str]:
     """A brokerage with a broker and n_leads leads (bulk, `l<i>@bench.test`), and an API key:
     (brokerage id, the key)."""
     from sqlmodel import Session
 
-    from leadapp.models import Brokerage, User, utcnow
+    from leadapp.models import utcnow
     from leadapp.services import apikeys
     from leadapp.services.bulk import insert_rows
     from leadapp.services.lead_rows import lead_rows
 
     with Session(engine, expire_on_commit=False) as s:
-        b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=[])
-        s.add(b)
-        s.flush()
-        assert b.id is not None
-        u = User(
-            brokerage_id=b.id,
-            email="broker@bench.test",
-            name="Broker",
-            role="broker",
-            agent_code="B1",
-            password_hash="x",
-        )
-        s.add(u)
-        s.flush()
+        u = bench_user(s, "broker", "broker@bench.test", "Broker")
+        bid = u.brokerage_id
         _, key = apikeys.create_key(s, u, "bench")
         now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
         insert_rows(
@@ -55,7 +77,7 @@ def bench_org(engine, n_leads: int) -> tuple[int, str]:
             *lead_rows(
                 n_leads,
                 {
-                    "brokerage_id": b.id,
+                    "brokerage_id": bid,
                     "email": [f"l{i}@bench.test" for i in range(n_leads)],
                     "stage_entered_at": now,
                     "source": "Zillow",
@@ -65,7 +87,7 @@ def bench_org(engine, n_leads: int) -> tuple[int, str]:
             ),
         )
         s.commit()
-        return b.id, key
+        return bid, key
 
 
 @contextlib.contextmanager

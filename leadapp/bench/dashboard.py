@@ -21,12 +21,16 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from typing import TYPE_CHECKING
 
 from leadapp.bench import BenchContext, Row, bench, capture_sql, p95, replay_sql
 
 SIZES = [(100_000, 2_000_000), (1_000_000, 10_000_000)]  # as bench/databases.ACTIVITIES
 N_DASHBOARDS = 50
 N_EVENTS = 12
+
+if TYPE_CHECKING:
+    from leadapp.models import User
 
 
 def _database(ctx: BenchContext, leads: int, activities: int):
@@ -35,7 +39,8 @@ def _database(ctx: BenchContext, leads: int, activities: int):
     return demo_database(ctx.workdir, leads, activities)
 
 
-def _users(engine):
+def _users(engine) -> tuple[User, list[User]]:
+    """The demo brokerage's first broker and its agents, by id."""
     from sqlmodel import Session, col, select
 
     from leadapp.models import User
@@ -44,6 +49,7 @@ def _users(engine):
         broker = s.exec(
             select(User).where(col(User.role) == "broker").order_by(col(User.id))
         ).first()
+        assert broker is not None, "the demo database has a broker"
         agents = list(
             s.exec(select(User).where(col(User.role) == "agent").order_by(col(User.id))).all()
         )
@@ -157,6 +163,7 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
     from leadapp.models import Lead
     from leadapp.services import activity, auth, live
     from leadapp.services.demo_data import DEMO_PASSWORD
+    from leadapp.services.rows import id_of
     from leadapp.state import dashboard as dstate
 
     leads, acts = SIZES[0]
@@ -190,7 +197,9 @@ def live_fanout(ctx: BenchContext) -> list[Row]:
     dbmod.get_engine = lambda url=None: engine
 
     async def run() -> tuple[list[float], list[float], list[float]]:
-        subs = [(live.HUB.subscribe(u.brokerage_id, u.id, u.role == "broker"), u) for u in viewers]
+        subs = [
+            (live.HUB.subscribe(u.brokerage_id, id_of(u), u.role == "broker"), u) for u in viewers
+        ]
         full: list[float] = []
         woken: list[float] = []
         writes: list[float] = []

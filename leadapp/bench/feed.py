@@ -57,6 +57,7 @@ def feed_import(ctx: BenchContext) -> list[Row]:
 
     from leadapp.models import Listing
     from leadapp.services import listings_feed
+    from leadapp.services.rows import table_of
 
     n = 2000 if ctx.quick else 10_000
     records = reso_records(n)
@@ -107,7 +108,7 @@ def feed_import(ctx: BenchContext) -> list[Row]:
         )
     t = time.perf_counter()
     with raw_eng.begin() as conn:
-        conn.execute(Listing.__table__.insert(), rows)
+        conn.execute(table_of(Listing).insert(), rows)
     raw = time.perf_counter() - t
     raw_eng.dispose()
     rate = n / app
@@ -147,6 +148,7 @@ def _fill_alerts(eng, leads: int, searches: int, changes: int) -> None:
 
     from leadapp.models import CommSettings
     from leadapp.services import demo_data
+    from leadapp.services.rows import table_of
 
     listings = max(changes * 4, 2000)
     demo_data.load(eng, demo_data.Plan(seed=3, leads=leads, activities=leads, listings=listings))
@@ -188,7 +190,7 @@ def _fill_alerts(eng, leads: int, searches: int, changes: int) -> None:
             ],
         )
         conn.execute(
-            CommSettings.__table__.insert(),
+            table_of(CommSettings).insert(),
             [{"brokerage_id": 1, "alert_hour": 0, "greeting_hour": 9, "greetings": {}}],
         )
         conn.exec_driver_sql("ANALYZE")

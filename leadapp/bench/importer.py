@@ -70,14 +70,16 @@ def _org(engine):
     from sqlmodel import Session
 
     from leadapp.models import Brokerage, Campaign, CampaignStep, Market, User
+    from leadapp.services.rows import id_of
 
     with Session(engine, expire_on_commit=False) as s:
         b = Brokerage(name="Bench Realty", primary_email="office@bench.test")
         s.add(b)
         s.flush()
+        bid = id_of(b)
         users = [
             User(
-                brokerage_id=b.id,
+                brokerage_id=bid,
                 email=f"{n}@bench.test",
                 name=n,
                 role=r,
@@ -87,14 +89,14 @@ def _org(engine):
             for i, (n, r) in enumerate([("broker", "broker"), ("a1", "agent"), ("a2", "agent")])
         ]
         m, c = (
-            Market(brokerage_id=b.id, name="Bench market"),
-            Campaign(brokerage_id=b.id, name="Bench drip"),
+            Market(brokerage_id=bid, name="Bench market"),
+            Campaign(brokerage_id=bid, name="Bench drip"),
         )
         s.add_all(users + [m, c])
         s.flush()
-        s.add(CampaignStep(campaign_id=c.id, position=1, delay_days=1, subject="Hello"))
+        s.add(CampaignStep(campaign_id=id_of(c), position=1, delay_days=1, subject="Hello"))
         s.commit()
-        return users[0], [u.agent_code for u in users[1:]], m.id, c.id
+        return users[0], [u.agent_code for u in users[1:]], id_of(m), id_of(c)
 
 
 def _raw(engine, data: bytes) -> float:

@@ -66,7 +66,9 @@ def _bulk_rows(engine, leads: int, repeat: int) -> list[Row]:
     def run_app(action, value):
         def app():
             with Session(engine) as s:
-                changed = lead_bulk.apply(s, s.get(User, broker_id), dict(FILTER), action, value)
+                changed = lead_bulk.apply(
+                    s, s.get_one(User, broker_id), dict(FILTER), action, value
+                )
                 s.rollback()
                 assert changed > 0
 
@@ -148,7 +150,7 @@ def _export_row(engine, leads: int) -> Row:
 
     def app():
         with Session(engine) as s:
-            token = export.start(s, s.get(User, broker_id), view)
+            token = export.start(s, s.get_one(User, broker_id), view)
             s.commit()
             export_id, _ = export.open_download(s, token)
             s.commit()
@@ -158,7 +160,7 @@ def _export_row(engine, leads: int) -> Row:
         state["bytes"] = size
 
     with Session(engine) as s:
-        user = s.get(User, broker_id)
+        user = s.get_one(User, broker_id)
         stmt = lead_query.filtered_select(
             s, user, lead_query.LeadQuery.parse(view), *export.COLUMNS, now=utcnow()
         )
@@ -220,7 +222,7 @@ def _claim_row(engine, leads: int, repeat: int) -> Row:
 
     def app():
         with Session(engine) as s:
-            pool.claim(s, s.get(User, agent_id), lead_id)
+            pool.claim(s, s.get_one(User, agent_id), lead_id)
             s.rollback()
 
     raw = _rolled_back(

@@ -53,6 +53,7 @@ def _cases(engine) -> list[tuple[str, dict, str]]:
     with Session(engine) as s:
         agent = s.exec(select(User).where(col(User.role) == "agent").order_by(col(User.id))).first()
         sample = s.get(Lead, 4242) or s.exec(select(Lead).order_by(col(Lead.id).desc())).first()
+        assert agent is not None and sample is not None  # the demo brokerage has agents and leads
     fragment = (
         f"{sample.first_name[-3:]} {sample.last_name[:4]}".lower()
     )  # across first and last name
@@ -98,7 +99,7 @@ def _run_size(leads: int, ctx: BenchContext) -> list[Row]:
 
         def app(kind=kind, query=query):
             with Session(engine) as s:
-                user = s.get(User, broker_id)
+                user = s.get_one(User, broker_id)
                 if kind == "count":
                     lead_query.count(s, user, query, now=now)
                 else:

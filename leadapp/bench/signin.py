@@ -8,14 +8,13 @@ import contextlib
 from sqlmodel import Session
 
 from leadapp.bench import BenchContext, Row, bench, p95
-from leadapp.bench.common import fresh_engine
+from leadapp.bench.common import bench_user, fresh_engine
 
 PASSWORD = "a bench password here"
 
 
 @bench("sign-in (throttled, audited)", order=95)
 def sign_in(ctx: BenchContext) -> list[Row]:
-    from leadapp.models import Brokerage, User
     from leadapp.services import auth
     from leadapp.services.errors import ServiceError
     from leadapp.services.security import hash_password, verify_password
@@ -23,19 +22,8 @@ def sign_in(ctx: BenchContext) -> list[Row]:
     eng = fresh_engine(ctx.workdir / "signin_bench.db")
     rows = []
     with Session(eng) as s:
-        b = Brokerage(name="Bench", primary_email="b@bench.test", quick_events=["Called"])
-        s.add(b)
-        s.flush()
         pw_hash = hash_password(PASSWORD)
-        u = User(
-            brokerage_id=b.id,
-            email="u@bench.test",
-            name="U",
-            role="agent",
-            agent_code="B1",
-            password_hash=pw_hash,
-        )
-        s.add(u)
+        bench_user(s, "agent", "u@bench.test", "U", pw_hash, ["Called"])
         s.commit()
         raw = p95(lambda: verify_password(pw_hash, PASSWORD), repeat=15)
 

@@ -42,12 +42,14 @@ def todo_page(ctx: BenchContext) -> list[Row]:
 
     from leadapp.models import Lead, Task, User, utcnow
     from leadapp.services import tasks as svc
+    from leadapp.services.rows import table_of
 
     eng = _engine(ctx)
     rows = []
     with Session(eng) as s:
         broker = s.exec(select(User).where(col(User.role) == "broker")).first()
         agent = s.exec(select(User).where(col(User.role) == "agent")).first()
+        assert broker is not None and agent is not None  # the demo brokerage has both
         n_tasks = s.exec(select(sa.func.count()).select_from(Task)).one()
         now = utcnow()
         _, end = svc.day_bounds(agent, now)
@@ -59,7 +61,7 @@ def todo_page(ctx: BenchContext) -> list[Row]:
 
             def raw(user=user, owner=owner):
                 # the same three sections through SQLAlchemy Core, joined with lead and owner names
-                t, ld, u = Task.__table__, Lead.__table__, User.__table__
+                t, ld, u = table_of(Task), table_of(Lead), table_of(User)
                 base = [t.c.brokerage_id == user.brokerage_id, t.c.completed_at.is_(None)]
                 if owner:
                     base.append(t.c.owner_id == user.id)

@@ -19,7 +19,7 @@ from leadapp.models import AccountToken, Brokerage, User, as_utc, utcnow
 
 from . import audit_log, auth, mail, scheduled
 from .errors import ServiceError
-from .rows import get_row, id_of, spend_link
+from .rows import count_rows, get_row, id_of, spend_link
 from .security import new_token, token_hash
 
 log = logging.getLogger("leadapp.accounts")
@@ -65,11 +65,7 @@ def issue(session: Session, user: User, purpose: str) -> str:
 def _valid(session: Session, token) -> tuple[AccountToken, User]:
     if not isinstance(token, str) or not 20 <= len(token) <= 200:
         raise ServiceError(BAD_LINK)
-    row = session.exec(
-        select(AccountToken, User)
-        .join(User, col(User.id) == col(AccountToken.user_id))
-        .where(col(AccountToken.token_hash) == token_hash(token))
-    ).first()
+    row = auth.token_and_user(session, AccountToken, token)
     if row is None:
         log.warning("unknown account link presented")
         raise ServiceError(BAD_LINK)
@@ -127,15 +123,13 @@ def request_reset(session: Session, email, base_url: str, address: str = "") -> 
     if user is None or not user.is_active:
         log.info("password reset asked for unknown or inactive %r", email)
         return
-    recent = session.exec(
-        select(sa.func.count())
-        .select_from(AccountToken)
-        .where(
-            col(AccountToken.user_id) == user.id,
-            col(AccountToken.purpose) == "reset",
-            col(AccountToken.created_at) > utcnow() - timedelta(hours=1),
-        )
-    ).one()
+    recent = count_rows(
+        session,
+        AccountToken,
+        col(AccountToken.user_id) == user.id,
+        col(AccountToken.purpose) == "reset",
+        col(AccountToken.created_at) > utcnow() - timedelta(hours=1),
+    )
     if recent >= RESETS_PER_HOUR:
         log.warning("password reset for user %s refused: %d in the last hour", user.id, recent)
         return

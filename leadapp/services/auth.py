@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from leadapp.models import AuthSession, Brokerage, User, as_utc, utcnow
+from leadapp.models import AccountToken, AuthSession, Brokerage, User, as_utc, utcnow
 from leadapp.settings import SESSION_TTL_HOURS
 
 from . import audit_log, passwords, throttle
@@ -22,6 +23,8 @@ from .rows import get_row, id_of, matched
 from .security import hash_password, new_token, token_hash, verify_password
 
 log = logging.getLogger("leadapp.auth")
+# the tables of hashed tokens that name a user: sign-in sessions and one-time account links
+TokenRow = TypeVar("TokenRow", AuthSession, AccountToken)
 
 WRONG_CREDENTIALS = "Wrong email or password."
 
@@ -89,14 +92,21 @@ def user_for_token(session: Session, token: str | None) -> User | None:
     return row[1] if row else None
 
 
+def token_and_user(
+    session: Session, model: type[TokenRow], token: str
+) -> tuple[TokenRow, User] | None:
+    """The row of `model` (a session or an account link) holding `token`'s hash, and its user."""
+    return session.exec(
+        select(model, User)
+        .join(User, col(User.id) == col(model.user_id))
+        .where(col(model.token_hash) == token_hash(token))
+    ).first()
+
+
 def _session_row(session: Session, token: str | None):
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
-    row = session.exec(
-        select(AuthSession, User)
-        .join(User, col(User.id) == col(AuthSession.user_id))
-        .where(col(AuthSession.token_hash) == token_hash(token))
-    ).first()
+    row = token_and_user(session, AuthSession, token)
     if row is None:
         return None
     auth, user = row

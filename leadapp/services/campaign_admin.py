@@ -29,7 +29,7 @@ from leadapp.models import (
 from . import access
 from .campaigns import MERGE_FIELDS, _render, pull_back, unknown_merge_fields
 from .errors import NotFound, ValidationFailed, get_in_brokerage
-from .rows import get_row, id_of
+from .rows import count_rows, get_row, id_of
 from .validation import clean
 
 MAX_STEPS = 30
@@ -142,14 +142,12 @@ def campaign_detail(session: Session, user: User, campaign_id) -> dict:
         .order_by(col(CampaignStep.position))
     ).all()
     stats = step_stats(session, [c.id]) if c.id is not None else {}
-    subscribers = session.execute(
-        select(sa.func.count())
-        .select_from(CampaignSubscription)
-        .where(
-            col(CampaignSubscription.campaign_id) == c.id,
-            col(CampaignSubscription.status) == "active",
-        )
-    ).scalar_one()
+    subscribers = count_rows(
+        session,
+        CampaignSubscription,
+        col(CampaignSubscription.campaign_id) == c.id,
+        col(CampaignSubscription.status) == "active",
+    )
     return {
         "id": c.id,
         "name": c.name,

@@ -35,7 +35,6 @@ from leadapp.models import (
 
 from . import distribute, handover, notify
 from .errors import Conflict, NotFound, PermissionDenied
-from .history import audit
 from .leads import display_name
 from .routing import Decision, Router, Rule
 from .rows import get_row, id_of, matched, table_of
@@ -140,15 +139,7 @@ def claim(session: Session, user: User, offer_id, now: datetime | None = None) -
     lead = handover.give(session, offer.lead_id, user.brokerage_id, None, user.id)
     if lead is None:  # a broker assigned it meanwhile: undo the claim with the transaction
         raise Conflict("This lead was assigned a moment ago; it is no longer offered.")
-    audit(
-        session,
-        lead,
-        user,
-        "assigned_agent",
-        "Unassigned",
-        user.name,
-        title="Claimed from an offer",
-    )
+    handover.audit_claim(session, lead, user, "Claimed from an offer")
     _settle_offer_notes(session, id_of(lead), now)
     others = [
         u

@@ -13,7 +13,9 @@ brokerage chose so (`RoutingSettings.route_pool_returns`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -21,13 +23,21 @@ from leadapp.models import Brokerage, ClaimOffer, HistoryEntry, Lead, RoutingSet
 
 from . import handover, notify, speed
 from .leads import display_name
+from .people import NamedLead
 from .routing import Decision, Facts, Router
 from .rows import stored_ids, table_of
 from .tags import tags_of
 
 
+class RoutedLead(NamedLead, Protocol):
+    """A lead a decision was applied to: its id and what names it (`people.display_name`)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
 def record(
-    session: Session, router: Router, decided: list[tuple[Lead, Decision]], now=None
+    session: Session, router: Router, decided: Sequence[tuple[RoutedLead, Decision]], now=None
 ) -> None:
     if not decided:
         return

@@ -21,10 +21,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from leadapp.models import Lead, utcnow
+from leadapp.models import Lead, User, utcnow
 
 from . import rollups, speed
 from .errors import Conflict
+from .history import audit
 
 log = logging.getLogger("leadapp.handover")
 
@@ -106,3 +107,8 @@ def give(
     if lead is not None:
         rollups.move_activity(session, brokerage_id, [(lead_id, from_agent or 0, to_agent or 0)])
     return lead
+
+
+def audit_claim(session: Session, lead: Lead, user: User, title: str) -> None:
+    """The history entry of `user` claiming the unassigned `lead` (Unassigned -> their name)."""
+    audit(session, lead, user, "assigned_agent", "Unassigned", user.name, title=title)

@@ -124,6 +124,15 @@ def audit(
     )
 
 
+def _entries_brokerage(brokerage_id: int | None, actor: User | None) -> int:
+    """The brokerage of audit rows: the one given, else the actor's (one of them is needed)."""
+    if brokerage_id:
+        return brokerage_id
+    if actor is None:
+        raise ValueError("audit rows without an actor need a brokerage_id")
+    return actor.brokerage_id
+
+
 def add_audit_rows(
     session: Session,
     actor: User | None,
@@ -141,7 +150,7 @@ def add_audit_rows(
     at = now or utcnow()
     rows = [
         {
-            "brokerage_id": brokerage_id or actor.brokerage_id,
+            "brokerage_id": _entries_brokerage(brokerage_id, actor),
             "lead_id": lead_id,
             "actor_id": actor.id if actor else None,
             "api_key_id": _api_key_id(actor),

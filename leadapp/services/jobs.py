@@ -24,6 +24,7 @@ from .rows import table_of
 log = logging.getLogger("leadapp.jobs")
 
 LEASE = timedelta(minutes=10)
+JobFn = Callable[[Session, datetime], str]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Job:
 
     name: str
     every: timedelta
-    fn: Callable[[Session, datetime], str]
+    fn: JobFn
 
 
 def claim(engine: sa.Engine, name: str, every: timedelta, now: datetime) -> bool:

@@ -22,7 +22,7 @@ from leadapp.models import Brokerage, Lead, LeadAccountToken, as_utc, utcnow
 
 from . import mail, passwords, throttle
 from .errors import ServiceError, ValidationFailed
-from .rows import get_row, id_of, spend_link
+from .rows import count_rows, get_row, id_of, spend_link
 from .security import hash_password, new_token, token_hash, verify_password
 from .validation import check_email
 
@@ -92,14 +92,12 @@ def request_reset(session: Session, brokerage_id: int, email, reset_url: str) ->
     lead = _lead(session, brokerage_id, _email(email))
     if lead is None or not lead.website_password_hash:
         return
-    recent = session.exec(
-        select(sa.func.count())
-        .select_from(LeadAccountToken)
-        .where(
-            col(LeadAccountToken.lead_id) == lead.id,
-            col(LeadAccountToken.created_at) > utcnow() - timedelta(hours=1),
-        )
-    ).one()
+    recent = count_rows(
+        session,
+        LeadAccountToken,
+        col(LeadAccountToken.lead_id) == lead.id,
+        col(LeadAccountToken.created_at) > utcnow() - timedelta(hours=1),
+    )
     if recent >= RESETS_PER_HOUR:
         log.warning("website reset for lead %s refused: %d in the last hour", lead.id, recent)
         return

@@ -17,12 +17,13 @@ checks, the listings only have to exist.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from leadapp.models import Brokerage, Listing, ListingSent, User, utcnow
+from leadapp.models import Brokerage, Lead, Listing, ListingSent, User, utcnow
 from leadapp.models.enums import LISTING_STATUSES, PROPERTY_TYPES
 from leadapp.models.timefmt import local, zone
 
@@ -53,6 +54,22 @@ def _listings(session: Session, listing_ids) -> list[Listing]:
     return [found[i] for i in ids]
 
 
+def record_sent(
+    session: Session, lead: Lead, user: User, listings: Iterable[Listing], via: str, now: datetime
+) -> None:
+    """Records each listing in the lead's Listings sent (P18), given `via` by the user at `now`."""
+    for li in listings:
+        session.add(
+            ListingSent(
+                lead_id=id_of(lead),
+                listing_id=id_of(li),
+                via=via,
+                user_id=user.id,
+                created_at=now,
+            )
+        )
+
+
 def _line(li: Listing) -> str:
     return (
         f"- {li.street}, {li.city}, {li.state} {li.postal_code} — {price_text(li)},"
@@ -81,16 +98,7 @@ def email_listings(session: Session, user: User, lead_id, listing_ids, note: str
         else f"{len(listings)} listings for you"
     )
     message_lead(session, lead, user, subject, body, title=f"Listings emailed: {subject}")
-    for li in listings:
-        session.add(
-            ListingSent(
-                lead_id=id_of(lead),
-                listing_id=id_of(li),
-                via="email",
-                user_id=user.id,
-                created_at=now,
-            )
-        )
+    record_sent(session, lead, user, listings, "email", now)
     return {"listings": len(listings), "subject": subject}
 
 
@@ -104,17 +112,7 @@ def showing_sheet(session: Session, user: User, lead_id, listing_ids, day) -> di
     except ValueError:
         raise ValidationFailed({"date": "A date (YYYY-MM-DD)."}) from None
     listings = _listings(session, listing_ids)
-    now = utcnow()
-    for li in listings:
-        session.add(
-            ListingSent(
-                lead_id=id_of(lead),
-                listing_id=id_of(li),
-                via="showing_sheet",
-                user_id=user.id,
-                created_at=now,
-            )
-        )
+    record_sent(session, lead, user, listings, "showing_sheet", utcnow())
     add_entry(
         session,
         lead,

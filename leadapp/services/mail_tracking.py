@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TypedDict
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -202,7 +203,12 @@ def _mark_unsubscribed(session: Session, row: OutgoingEmail) -> None:
     )
 
 
-def lead_mail_status(session: Session, lead: Lead) -> dict:
+class MailStatus(TypedDict):
+    bounced: tuple[datetime, str] | None  # when, and the server's reason
+    unsubscribed: dict[str, datetime]  # kind (or "all") -> when
+
+
+def lead_mail_status(session: Session, lead: Lead) -> MailStatus:
     """For the lead page: {"bounced": (date, reason) | None, "unsubscribed": {kind: date}}."""
     if not lead.email:
         return {"bounced": None, "unsubscribed": {}}

@@ -4,11 +4,13 @@ more phones" lists typed into a form. One rule each, for every page and job."""
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from leadapp.models import Lead, User
+from leadapp.models import User
+
+from .rows import count_rows
 
 _LIST_SEP = re.compile(r"[,;\n]")
 
@@ -18,7 +20,18 @@ def name_or_email(first: str | None, last: str | None, email: str | None) -> str
     return f"{first or ''} {last or ''}".strip() or (email or "")
 
 
-def display_name(lead: Lead) -> str:
+class NamedLead(Protocol):
+    """What a lead's display name is made of: a stored Lead, or a row of a file being imported."""
+
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+
+
+def display_name(lead: NamedLead) -> str:
     """A lead as lists and dialogs show it: the name, or the email when there is none."""
     return name_or_email(lead.first_name, lead.last_name, lead.email)
 
@@ -35,11 +48,7 @@ def active_users(session: Session, brokerage_id: int) -> list[User]:
 
 
 def active_user_count(session: Session, brokerage_id: int) -> int:
-    return session.exec(
-        select(sa.func.count())
-        .select_from(User)
-        .where(User.brokerage_id == brokerage_id, User.is_active)
-    ).one()
+    return count_rows(session, User, col(User.brokerage_id) == brokerage_id, col(User.is_active))
 
 
 def split_list(raw) -> list[str]:

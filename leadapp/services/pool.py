@@ -68,15 +68,7 @@ def claim(session: Session, user: User, lead_id) -> Lead:
         log.info("claim of lead %s by user %s refused: not in the pool", lid, user.id)
         raise Conflict(TAKEN)
     rollups.move_activity(session, lead.brokerage_id, [(lead.id, 0, user.id)])
-    audit(
-        session,
-        lead,
-        user,
-        "assigned_agent",
-        "Unassigned",
-        user.name,
-        title="Claimed from the unassigned pool",
-    )
+    handover.audit_claim(session, lead, user, "Claimed from the unassigned pool")
     # G5: a lead on offer to a group is settled by this claim too
     session.execute(
         sa.update(ClaimOffer)

@@ -1,5 +1,5 @@
 """Rows by id, the rows a statement changed, a stored row's id, a model's Core table, reading
-with a prebuilt Core statement, and spending a one-time link."""
+with a prebuilt Core statement, counting rows, and spending a one-time link."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import CursorResult, Result
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, SQLModel, col, select
 
 from leadapp.models import AccountToken, LeadAccountToken, utcnow
 
@@ -51,6 +51,11 @@ def read(session: Session, statement: sa.Executable, params: dict) -> Result:
     if session.autoflush:
         session.flush()
     return session.connection().execute(statement, params)
+
+
+def count_rows(session: Session, model: type[SQLModel], *where) -> int:
+    """How many rows of `model` match every clause of `where`."""
+    return int(session.exec(select(sa.func.count()).select_from(model).where(*where)).one())
 
 
 def stored_ids(ids: Iterable[int | None]) -> list[int]:

@@ -3,6 +3,7 @@ the backend's job loop (leadapp/background.py) and `leadapp jobs run` pass it to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,24 +14,17 @@ from leadapp.models import Brokerage
 from . import campaigns, claims, daily_alerts, jobs, mail, market_reports, rating
 from . import greetings as greeting_mail
 from . import reminder_notices as notices
-from .jobs import Job
+from .jobs import Job, JobFn
 from .rows import stored_ids
 
 
-def campaign_steps(session: Session, now: datetime) -> str:
-    return f"{campaigns.send_due_steps(session, now)} campaign emails queued"
+def counted(send: Callable[[Session, datetime], int], what: str) -> JobFn:
+    """A job running `send(session, now)` and reporting its count as "<count> <what>"."""
 
+    def job(session: Session, now: datetime) -> str:
+        return f"{send(session, now)} {what}"
 
-def daily_alerts_job(session: Session, now: datetime) -> str:
-    return f"{daily_alerts.send_daily(session, now)} email alerts queued"
-
-
-def market_reports_job(session: Session, now: datetime) -> str:
-    return f"{market_reports.send_reports(session, now)} market reports queued"
-
-
-def greetings(session: Session, now: datetime) -> str:
-    return f"{greeting_mail.send_greetings(session, now)} greetings queued"
+    return job
 
 
 def deliver_mail(session: Session, now: datetime) -> str:
@@ -45,45 +39,54 @@ def deliver_account_mail(session: Session, now: datetime) -> str:
     return f"{sent} sent, {failed} failed"
 
 
+def _brokerage_ids(session: Session) -> list[int]:
+    return stored_ids(session.exec(select(col(Brokerage.id))).all())
+
+
 def rating_cutoffs(session: Session, now: datetime) -> str:
-    ids = stored_ids(session.exec(select(col(Brokerage.id))).all())
+    ids = _brokerage_ids(session)
     for bid in ids:
         rating.refresh_cutoffs(session, bid, now)
     return f"cut-offs of {len(ids)} brokerages refreshed"
 
 
 def rating_ageing(session: Session, now: datetime) -> str:
-    changed = sum(
-        rating.age_out(session, bid, now)
-        for bid in stored_ids(session.exec(select(col(Brokerage.id))).all())
-    )
+    changed = sum(rating.age_out(session, bid, now) for bid in _brokerage_ids(session))
     return f"{changed} leads aged"
 
 
-def routing_offers(session: Session, now: datetime) -> str:
-    return f"{claims.expire_due(session, now)} unclaimed offers sent to their fallback"
-
-
-def routing_idle(session: Session, now: datetime) -> str:
-    return f"{claims.idle_due(session, now)} idle leads reassigned"
-
-
-def reminder_notices(session: Session, now: datetime) -> str:
-    return f"{notices.send_due(session, now)} reminders to signed-out users"
-
-
 JOBS: tuple[Job, ...] = (
-    Job("campaign-steps", timedelta(minutes=5), campaign_steps),
-    Job("daily-alerts", timedelta(minutes=5), daily_alerts_job),
-    Job("market-reports", timedelta(minutes=15), market_reports_job),
-    Job("greetings", timedelta(hours=1), greetings),
+    Job(
+        "campaign-steps",
+        timedelta(minutes=5),
+        counted(campaigns.send_due_steps, "campaign emails queued"),
+    ),
+    Job(
+        "daily-alerts",
+        timedelta(minutes=5),
+        counted(daily_alerts.send_daily, "email alerts queued"),
+    ),
+    Job(
+        "market-reports",
+        timedelta(minutes=15),
+        counted(market_reports.send_reports, "market reports queued"),
+    ),
+    Job("greetings", timedelta(hours=1), counted(greeting_mail.send_greetings, "greetings queued")),
     Job("deliver-mail", timedelta(minutes=1), deliver_mail),
     Job("deliver-account-mail", timedelta(seconds=10), deliver_account_mail),
     Job("rating-cutoffs", timedelta(minutes=1), rating_cutoffs),
     Job("rating-ageing", timedelta(hours=1), rating_ageing),
-    Job("routing-offers", timedelta(seconds=20), routing_offers),
-    Job("routing-idle", timedelta(minutes=5), routing_idle),
-    Job("reminder-notices", timedelta(minutes=1), reminder_notices),
+    Job(
+        "routing-offers",
+        timedelta(seconds=20),
+        counted(claims.expire_due, "unclaimed offers sent to their fallback"),
+    ),
+    Job("routing-idle", timedelta(minutes=5), counted(claims.idle_due, "idle leads reassigned")),
+    Job(
+        "reminder-notices",
+        timedelta(minutes=1),
+        counted(notices.send_due, "reminders to signed-out users"),
+    ),
 )
 
 

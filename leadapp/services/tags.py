@@ -57,7 +57,7 @@ def ids_by_name(session: Session, brokerage_id: int, names) -> dict[str, int]:
         .where(col(Tag.brokerage_id) == brokerage_id)
         .order_by(col(Tag.id))
     ).all():
-        if name.lower() in wanted:
+        if name.lower() in wanted and tid is not None:
             out.setdefault(name.lower(), tid)
     return out
 
@@ -84,6 +84,11 @@ def tags_of(session: Session, lead_ids: list[int]) -> dict[int, list[str]]:
     for lead_id, name in read(session, _OF_LEADS, {"lead_ids": list(lead_ids)}):
         out[lead_id].append(name)
     return out
+
+
+def lead_tags(session: Session, lead_id: int) -> list[str]:
+    """One lead's tag names (as `tags_of` gives them)."""
+    return tags_of(session, [lead_id])[lead_id]
 
 
 CHUNK = 900  # ids per IN list (SQLite and PostgreSQL bind-parameter limits)

@@ -21,7 +21,7 @@ from leadapp.models import Brokerage, Lead, User
 
 from . import access, accounts, audit_log, auth, lead_bulk
 from .errors import Conflict, ServiceError, ValidationFailed, get_in_brokerage
-from .rows import get_row, id_of
+from .rows import count_rows, get_row, id_of
 from .validation import check_email, check_phone
 
 log = logging.getLogger("leadapp.team")
@@ -106,11 +106,13 @@ def _member(session: Session, actor: User, user_id) -> User:
 
 
 def _active_brokers(session: Session, brokerage_id: int) -> int:
-    return session.exec(
-        select(sa.func.count())
-        .select_from(User)
-        .where(User.brokerage_id == brokerage_id, User.role == "broker", User.is_active)
-    ).one()
+    return count_rows(
+        session,
+        User,
+        col(User.brokerage_id) == brokerage_id,
+        col(User.role) == "broker",
+        col(User.is_active),
+    )
 
 
 def members(session: Session, actor: User) -> list[dict]:

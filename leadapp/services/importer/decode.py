@@ -89,7 +89,7 @@ def parse(text: str) -> tuple[list[str], pd.DataFrame, pd.Series]:
     if len(body):
         nonblank = (body != "").any(axis=1)
         if not bool(nonblank.all()):
-            body, rows = body[nonblank], rows[nonblank]
+            body, rows = body.loc[nonblank], rows.loc[nonblank]
     body = body.reset_index(drop=True)
     rows = rows.reset_index(drop=True)
     return headers, body, rows

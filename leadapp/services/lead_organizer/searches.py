@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from leadapp.models import Lead, Listing, ListingSent, SavedSearch, User, utcnow
+from leadapp.models import Lead, Listing, SavedSearch, User, utcnow
 
 from .. import access, mail
 from ..errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
@@ -13,7 +12,8 @@ from ..history import audit
 from ..lead_page.format import criteria_text, fmt_dt, money
 from ..lead_page.types import EmailUpdates, SavedSearchRow
 from ..lead_subscriptions import recount
-from ..rows import id_of
+from ..listing_mail import record_sent
+from ..rows import count_rows, id_of
 from ..validation import clean
 from .criteria import CRITERIA_KEYS, check_criteria, listing_query
 
@@ -67,6 +67,28 @@ def lead_search(session: Session, lead: Lead, search_id) -> SavedSearch:
     )
 
 
+def _agents_search(
+    session: Session, user: User, lead_id, search_id, action: str
+) -> tuple[Lead, SavedSearch]:
+    """The lead (to change) and its saved search, refused when the lead made it on the website."""
+    lead = access.get_lead(session, user, lead_id, write=True)
+    s = lead_search(session, lead, search_id)
+    if s.created_by == "lead":
+        raise PermissionDenied(
+            f"The lead saved this search on the website; only they can {action}."
+        )
+    return lead, s
+
+
+def _saved(
+    session: Session, lead: Lead, user: User, s: SavedSearch, old: str | None, new: str, title: str
+) -> SavedSearch:
+    """The saved search `s` added or changed: its history entry `title`, then the lead's counts."""
+    audit(session, lead, user, "saved_search", old, new, title=title)
+    recount(session, lead)
+    return s
+
+
 def add_saved_search(
     session: Session, user: User, lead_id, form: dict, alerts: bool = True
 ) -> SavedSearch:
@@ -74,9 +96,7 @@ def add_saved_search(
     lead = access.get_lead(session, user, lead_id, write=True)
     c = check_criteria(form)
     name = _name(form)
-    n = session.exec(
-        select(sa.func.count()).select_from(SavedSearch).where(SavedSearch.lead_id == lead.id)
-    ).one()
+    n = count_rows(session, SavedSearch, col(SavedSearch.lead_id) == lead.id)
     if n >= 50:
         raise ServiceError("A lead can have at most 50 saved searches.")
     s = SavedSearch(
@@ -90,17 +110,15 @@ def add_saved_search(
         created_at=utcnow(),
     )
     session.add(s)
-    audit(
+    return _saved(
         session,
         lead,
         user,
-        "saved_search",
+        s,
         None,
         s.name + (" (alerts on)" if alerts else ""),
-        title="Saved search added",
+        "Saved search added",
     )
-    recount(session, lead)
-    return s
 
 
 def update_saved_search(
@@ -110,29 +128,15 @@ def update_saved_search(
 
     Only searches an agent made can be updated.
     """
-    lead = access.get_lead(session, user, lead_id, write=True)
-    s = lead_search(session, lead, search_id)
-    if s.created_by == "lead":
-        raise PermissionDenied(
-            "The lead saved this search on the website; only they can change its criteria."
-        )
+    lead, s = _agents_search(session, user, lead_id, search_id, "change its criteria")
     c = check_criteria(form)
     name = _name(form)
     old = f"{s.name}: {criteria_text(s.criteria)}"
     s.criteria, s.transaction, s.name = c, c["transaction"], name or criteria_text(c)
     s.alerts_enabled = bool(alerts)
     session.add(s)
-    audit(
-        session,
-        lead,
-        user,
-        "saved_search",
-        old,
-        f"{s.name}: {criteria_text(c)}" + (" (alerts on)" if alerts else ""),
-        title="Saved search updated",
-    )
-    recount(session, lead)
-    return s
+    new = f"{s.name}: {criteria_text(c)}" + (" (alerts on)" if alerts else "")
+    return _saved(session, lead, user, s, old, new, "Saved search updated")
 
 
 def set_alerts(session: Session, user: User, lead_id, search_id, on: bool) -> SavedSearch:
@@ -158,12 +162,7 @@ def set_alerts(session: Session, user: User, lead_id, search_id, on: bool) -> Sa
 
 
 def delete_saved_search(session: Session, user: User, lead_id, search_id) -> None:
-    lead = access.get_lead(session, user, lead_id, write=True)
-    s = lead_search(session, lead, search_id)
-    if s.created_by == "lead":
-        raise PermissionDenied(
-            "The lead saved this search on the website; only they can delete it."
-        )
+    lead, s = _agents_search(session, user, lead_id, search_id, "delete it")
     remove_search(session, lead, user, s, "Saved search deleted")
 
 
@@ -250,18 +249,10 @@ def send_all_now(session: Session, user: User, lead_id) -> dict:
         for s in group:
             s.last_alert_at = now
             session.add(s)
-        for listing in chosen:
-            if listing.id not in sent_ids:
-                sent_ids.add(id_of(listing))
-                session.add(
-                    ListingSent(
-                        lead_id=id_of(lead),
-                        listing_id=id_of(listing),
-                        via="email",
-                        user_id=user.id,
-                        created_at=now,
-                    )
-                )
+        record_sent(
+            session, lead, user, [li for li in chosen if li.id not in sent_ids], "email", now
+        )
+        sent_ids.update(id_of(li) for li in chosen)
         result["emails"] += 1
         result["listings"] += len(chosen)
     if not result["emails"]:

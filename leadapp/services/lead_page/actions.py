@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from leadapp.models import Brokerage, HistoryEntry, Lead, User, as_utc, utcnow
 from leadapp.models.enums import DEFAULT_QUICK_EVENTS, HISTORY_KINDS
-from leadapp.services import access, leads, tags
+from leadapp.services import access, leads, people, tags
 from leadapp.services.errors import PermissionDenied, ServiceError, ValidationFailed, get_owned
 from leadapp.services.history import add_entry, audit, message_lead, remove_entry
 from leadapp.services.rows import get_row, id_of
@@ -51,12 +51,11 @@ def save_contact(session: Session, user: User, lead_id, form: dict) -> Lead:
     if not isinstance(form, dict):
         raise ValidationFailed({"form": "Nothing to save."})
     data = {k: str(form.get(k) or "")[:400] for k in CONTACT_FORM_FIELDS if k in form}
-    for key in ("extra_emails", "extra_phones"):
-        if key in form:
-            raw = str(form.get(key) or "")[:2000]
-            data[key] = [
-                p.strip() for p in raw.replace("\n", ",").replace(";", ",").split(",") if p.strip()
-            ]
+    extras = {
+        key: people.split_list(str(form.get(key) or "")[:2000])
+        for key in ("extra_emails", "extra_phones")
+        if key in form
+    }
     errors = {}
     if "email" in data and not data["email"].strip():
         errors["email"] = "Email is required."
@@ -70,7 +69,7 @@ def save_contact(session: Session, user: User, lead_id, form: dict) -> Lead:
     if errors:
         raise ValidationFailed(errors)
     try:
-        return leads.update_lead(session, user, lead_id, data)
+        return leads.update_lead(session, user, lead_id, {**data, **extras})
     except ValidationFailed as exc:
         # extra_emails.0 -> extra_emails so the form can show it under the field
         raise ValidationFailed({k.split(".")[0]: v for k, v in exc.errors.items()}) from None
@@ -108,7 +107,7 @@ def add_tag(session: Session, user: User, lead_id, name: str) -> list[str]:
         tags.add_tags(session, user, [lead.id], str(name or "")[:200])
     except ValueError as exc:
         raise ValidationFailed({"tags": str(exc)}) from None
-    return tags.tags_of(session, [lead.id])[lead.id]
+    return tags.lead_tags(session, id_of(lead))
 
 
 def remove_tag(session: Session, user: User, lead_id, name: str) -> list[str]:
@@ -118,7 +117,7 @@ def remove_tag(session: Session, user: User, lead_id, name: str) -> list[str]:
             raise ServiceError("That tag is not on this lead.")
     except ValueError as exc:
         raise ValidationFailed({"tags": str(exc)}) from None
-    return tags.tags_of(session, [lead.id])[lead.id]
+    return tags.lead_tags(session, id_of(lead))
 
 
 def assign(session: Session, user: User, lead_id, agent_id) -> Lead:

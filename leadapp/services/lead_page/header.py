@@ -135,7 +135,7 @@ def lead_header(session: Session, user: User, lead_id) -> LeadHeader:
         agent_name = _user_names(session, {lead.assigned_agent_id}).get(
             lead.assigned_agent_id or 0, ""
         )
-    lead_tags = tags.tags_of(session, [lead.id])[lead.id]
+    lead_tags = tags.lead_tags(session, id_of(lead))
     can_change = access.can_change_lead(user, lead)
     is_broker = access.is_broker(user)
     agents: list[AgentChoice] = []

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from leadapp.models import ApiKey, HistoryEntry, OutgoingEmail, User
 from leadapp.models.enums import HISTORY_KINDS
 from leadapp.services import access
 from leadapp.services.errors import ValidationFailed
-from leadapp.services.rows import id_of
+from leadapp.services.rows import count_rows, id_of
 
 from .format import PAGE_SIZE, _page, _user_names, fmt_dt, pages_of
 from .types import HistoryPage, HistoryRow, MessageRow, MessagesPage
@@ -37,16 +36,14 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
     if what not in HISTORY_FILTERS:
         raise ValidationFailed({"what": "Unknown history filter."})
     page = _page(page)
-    q = select(HistoryEntry).where(HistoryEntry.lead_id == lead.id)
-    cq = select(sa.func.count()).select_from(HistoryEntry).where(HistoryEntry.lead_id == lead.id)
+    where = [col(HistoryEntry.lead_id) == lead.id]
     if HISTORY_FILTERS[what]:
-        q, cq = (
-            q.where(col(HistoryEntry.kind).in_(HISTORY_FILTERS[what])),
-            cq.where(col(HistoryEntry.kind).in_(HISTORY_FILTERS[what])),
-        )
-    total = int(session.exec(cq).one())
+        where.append(col(HistoryEntry.kind).in_(HISTORY_FILTERS[what]))
+    total = count_rows(session, HistoryEntry, *where)
     entries = session.exec(
-        q.order_by(col(HistoryEntry.created_at).desc(), col(HistoryEntry.id).desc())
+        select(HistoryEntry)
+        .where(*where)
+        .order_by(col(HistoryEntry.created_at).desc(), col(HistoryEntry.id).desc())
         .offset(page * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
@@ -59,7 +56,7 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
             change = f"{e.old_value or '—'} → {e.new_value or '—'}"
         rows.append(
             {
-                "id": e.id,
+                "id": id_of(e),
                 "kind": e.kind,
                 "kind_text": HISTORY_KINDS.get(e.kind, e.kind),
                 "title": e.title,
@@ -67,8 +64,8 @@ def history_page(session: Session, user: User, lead_id, what: str = "", page=0) 
                 "change": change,
                 "who": "The lead"
                 if e.kind == "reply"
-                else names.get(e.actor_id)
-                or keys.get(e.api_key_id)
+                else names.get(e.actor_id or 0)
+                or keys.get(e.api_key_id or 0)
                 or ("Website" if e.actor_id is None else "—"),
                 "when": fmt_dt(e.created_at, user),
                 "edited": fmt_dt(e.updated_at, user),

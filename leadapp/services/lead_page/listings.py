@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import Activity, HistoryEntry, Listing, ListingSent, Task, User, as_utc
 from leadapp.models.enums import ACTIVITY_KINDS, CONTACT_KINDS
 from leadapp.services import access
-from leadapp.services.rows import id_of
+from leadapp.services.rows import count_rows, id_of
 
 from .format import PAGE_SIZE, _page, _user_names, fmt_dt, money, pages_of
 from .types import ListingsSentPage, ToolUse
@@ -20,11 +20,7 @@ def listings_sent_page(session: Session, user: User, lead_id, page=0) -> Listing
     """P18: listings emailed to the lead or put on a showing sheet."""
     lead = access.get_lead(session, user, lead_id)
     page = _page(page)
-    total = int(
-        session.exec(
-            select(sa.func.count()).select_from(ListingSent).where(ListingSent.lead_id == lead.id)
-        ).one()
-    )
+    total = count_rows(session, ListingSent, col(ListingSent.lead_id) == lead.id)
     rows = session.exec(
         select(ListingSent, Listing)
         .join(Listing, col(Listing.id) == ListingSent.listing_id)

@@ -71,6 +71,11 @@ def _text(raw, limit: int) -> str:
     return re.sub(r"\s+", " ", str(raw or "")).strip()[:limit]
 
 
+def _url_value(value: str | int | tuple) -> str:
+    """A filter's value as the URL writes it (a tuple of codes comma-separated)."""
+    return ",".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+
+
 @dataclass(frozen=True)
 class LeadQuery:
     q: str = ""
@@ -139,34 +144,22 @@ class LeadQuery:
         This is "the current filter" other services take (bulk edit, export): pass it to
         `LeadQuery.parse` and `matching_ids` / `filtered_select` to act on all N matching leads.
         """
-        out: dict[str, str] = {}
-        if self.q:
-            out["q"] = self.q
-        if self.view:
-            out["view"] = self.view
-        if self.agent:
-            out["agent"] = self.agent
-        for key, values in (
+        values = (
+            ("q", self.q),
+            ("view", self.view),
+            ("agent", self.agent),
             ("type", self.types),
             ("status", self.statuses),
             ("stage", self.stages),
             ("rating", self.ratings),
-        ):
-            if values:
-                out[key] = ",".join(str(v) for v in values)
-        if self.source:
-            out["source"] = self.source
-        if self.subscribed:
-            out["subscribed"] = self.subscribed
-        if self.email:
-            out["email"] = self.email
-        if self.tags:
-            out["tags"] = ",".join(self.tags)
-        if self.idle:
-            out["idle"] = str(self.idle)
-        if self.closed_year:
-            out["closed_year"] = str(self.closed_year)
-        return out
+            ("source", self.source),
+            ("subscribed", self.subscribed),
+            ("email", self.email),
+            ("tags", self.tags),
+            ("idle", self.idle),
+            ("closed_year", self.closed_year),
+        )
+        return {key: _url_value(value) for key, value in values if value}
 
     def to_params(self) -> dict[str, str]:
         """All non-default values, in URL order (filters, then sort and paging)."""

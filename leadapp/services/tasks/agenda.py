@@ -11,6 +11,7 @@ from leadapp.models import Brokerage, Task, User, as_utc, utcnow
 from leadapp.models.enums import EVENT_KINDS
 from leadapp.services import access
 from leadapp.services.errors import get_in_brokerage
+from leadapp.services.rows import count_rows
 
 from .clock import day_bounds
 from .view import _row_context, task_row
@@ -19,12 +20,8 @@ from .view import _row_context, task_row
 def overdue_count(session: Session, now: datetime, whose) -> int:
     """Open tasks past due; `whose`: Task.owner_id == id (the (owner, open, due) index) or
     Task.brokerage_id == id (the brokerage's)."""
-    return int(
-        session.exec(
-            select(sa.func.count())
-            .select_from(Task)
-            .where(whose, col(Task.completed_at).is_(None), col(Task.due_at) < now)
-        ).one()
+    return count_rows(
+        session, Task, whose, col(Task.completed_at).is_(None), col(Task.due_at) < now
     )
 
 

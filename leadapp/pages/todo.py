@@ -37,6 +37,8 @@ SECTIONS: list[tuple[str, str, Accent, Any]] = [
 
 
 def _section(key: str, label: str, color: Accent, rows: Any) -> rx.Component:
+    # the rows on screen: the section's list without those taken out since it was sent
+    on_screen = S.shown[key].to(int)
     body = column(
         inline(
             rx.box(width="10px", height="10px", border_radius="3px", background=rx.color(color, 9)),
@@ -48,19 +50,26 @@ def _section(key: str, label: str, color: Accent, rows: Any) -> rx.Component:
                 data_testid=f"count-{key}",
             ),
         ),
-        rx.foreach(rows, lambda t: task_row(t, S.toggle, show_owner=S.filters.contains("agent"))),
+        rx.foreach(
+            rows,
+            lambda t: rx.cond(
+                S.gone[key].to(list[int]).contains(t["id"]),
+                rx.fragment(),
+                task_row(t, S.toggle, show_owner=S.filters.contains("agent")),
+            ),
+        ),
         rx.cond(
             S.hidden[key].to(int) > 0,
             inline(
-                muted("Showing ", rows.length(), " of ", S.counts[key].to(int), size="1"),
+                muted("Showing ", on_screen, " of ", S.counts[key].to(int), size="1"),
                 soft_button("Show more", S.show_more(key), testid=f"more-{key}"),
                 spacing="3",
             ),
             rx.cond(
-                S.counts[key].to(int) > rows.length(),
+                S.counts[key].to(int) > on_screen,
                 muted(
                     "Showing the first ",
-                    rows.length(),
+                    on_screen,
                     " of ",
                     S.counts[key].to(int),
                     " — narrow the list with the filters.",
@@ -70,7 +79,7 @@ def _section(key: str, label: str, color: Accent, rows: Any) -> rx.Component:
         ),
         data_testid=f"section-{key}",
     )
-    visible = rows.length() > 0
+    visible = on_screen > 0
     if key == "completed":
         visible = visible & S.show_completed
     return rx.cond(visible, body)
@@ -193,7 +202,7 @@ def _filters() -> rx.Component:
 
 def _empty() -> rx.Component:
     return rx.cond(
-        S.loaded & (S.total_open == 0) & ~(S.show_completed & (S.completed.length() > 0)),
+        S.loaded & (S.total_open == 0) & ~(S.show_completed & (S.shown["completed"].to(int) > 0)),
         rx.card(
             rx.vstack(
                 rx.icon("party-popper", size=28, color=rx.color("accent", 9)),

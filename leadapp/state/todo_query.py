@@ -5,6 +5,10 @@ The filters live in the URL (/todo?kind=call&lead=12&from=2026-11-01&to=2026-11-
 and writes the URL without a navigation (state/url.py); a reload, a link or the back button
 runs `load` (on_load), which reads the filters back from the URL. Each section sends
 PAGE_ROWS rows, and "Show more" adds the next ones from the rows the server holds.
+
+A change that only takes rows out of a section (a tick, a delete) is sent as their ids
+(`gone`): the section's list stays as the browser has it and the page leaves those rows
+out, so a tick's reply is the ids and the counts instead of the whole section.
 """
 
 from __future__ import annotations
@@ -48,6 +52,21 @@ ROW_KEYS = (
 def light_rows(rows: list[dict]) -> list[dict]:
     """The rows as the task list shows them (ROW_KEYS only)."""
     return [{k: r[k] for k in ROW_KEYS} for r in rows]
+
+
+def _taken_out(current: list[dict], new: list[dict]) -> list[int] | None:
+    """The ids of the rows `new` lacks when it is `current` with some rows taken out (the
+    same rows otherwise, in the same order); None when it differs in any other way."""
+    if len(new) > len(current):
+        return None
+    taken: list[int] = []
+    i = 0
+    for row in current:
+        if i < len(new) and new[i] == row:
+            i += 1
+        else:
+            taken.append(row["id"])
+    return taken if i == len(new) else None
 
 
 def _page_data(session, user, params):
@@ -103,6 +122,14 @@ class TodoQuery(_Base, mixin=True):
     counts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     # per section: rows read but not shown yet ("Show more")
     hidden: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    # per section: ids of rows still in its list but no longer in it (see the module's
+    # docstring); per section, as a ticked row leaves one section and enters another
+    # (every section's key is there, so the page reads a list for each)
+    gone: rx.Field[dict[str, list[int]]] = rx.field(
+        default_factory=lambda: {key: [] for key in svc.SECTIONS}
+    )
+    # per section: the rows on screen (its list without the gone ones)
+    shown: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     filters: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     filter_count: int = 0
     filter_lead_name: str = ""
@@ -140,13 +167,19 @@ class TodoQuery(_Base, mixin=True):
         put("loaded", True)
 
     def _show_sections(self) -> None:
-        hidden = {}
+        hidden, shown_counts, gone = {}, {}, {}
         for key in svc.SECTIONS:
             rows = self._rows.get(key, [])
             shown = rows[: self._shown.get(key, PAGE_ROWS)]
-            set_if_changed(self, key, shown)
+            taken = _taken_out(getattr(self, key), shown)
+            if taken is None:
+                set_if_changed(self, key, shown)
+            gone[key] = taken or []
             hidden[key] = len(rows) - len(shown)
+            shown_counts[key] = len(shown)
         set_if_changed(self, "hidden", hidden)
+        set_if_changed(self, "shown", shown_counts)
+        set_if_changed(self, "gone", gone)
 
     @rx.event
     def show_more(self, section: str):

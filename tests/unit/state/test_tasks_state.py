@@ -21,6 +21,11 @@ from tests.unit.state_harness import (
 )
 
 
+def on_screen(st, section: str) -> list[dict]:
+    """A to-do section's rows as the page shows them: its list without the rows taken out."""
+    return [t for t in getattr(st, section) if t["id"] not in st.gone.get(section, [])]
+
+
 def add(session, owner, *, lead=None, kind="todo", title="T", due=None, done=None):
     t = Task(
         brokerage_id=owner.brokerage_id,
@@ -324,7 +329,7 @@ async def test_agenda_shows_an_agent_only_their_own_day(engine, session, org, mo
 
 
 @pytest.mark.authz("TodoState.show_more")
-async def test_sections_show_one_page_and_a_tick_resends_only_its_section(
+async def test_sections_show_one_page_and_a_tick_sends_only_the_rows_taken_out(
     engine, session, org, monkeypatch
 ):
     from leadapp.state.todo import PAGE_ROWS, ROW_KEYS
@@ -342,15 +347,34 @@ async def test_sections_show_one_page_and_a_tick_resends_only_its_section(
     assert len(st.upcoming) == PAGE_ROWS + 3 and st.hidden["upcoming"] == 0
     await call(st, "show_more", "upcoming")  # nothing more to show
     assert len(st.upcoming) == PAGE_ROWS + 3
-    # a tick: the ticked row's section and the counts are resent, the overdue one is not
+    # a tick takes one row out: the reply is its id and the counts, no section is resent
     st._clean()
     first = st.upcoming[0]["id"]
     await call(st, "toggle", first, True)
-    assert first not in [t["id"] for t in st.upcoming] and st.counts["upcoming"] == PAGE_ROWS + 2
-    assert {"upcoming", "counts"} <= set(st.dirty_vars) and "overdue" not in st.dirty_vars
-    assert len(st.upcoming) == PAGE_ROWS + 2  # "Show more" stays applied after a tick
-    await call(st, "set_filter", "kind", "todo")  # a new view starts at one page again
-    assert len(st.upcoming) == PAGE_ROWS
+    assert st.gone["upcoming"] == [first] and st.counts["upcoming"] == PAGE_ROWS + 2
+    assert st.shown["upcoming"] == PAGE_ROWS + 2  # "Show more" stays applied after a tick
+    assert {"gone", "counts", "shown"} <= set(st.dirty_vars)
+    assert not {"upcoming", "overdue"} & set(st.dirty_vars)
+    # undo: the row is in its place again, nothing is gone, still no section resent
+    st._clean()
+    await call(st, "undo_complete", first)
+    assert not any(st.gone.values()) and st.upcoming[0]["id"] == first
+    assert st.shown["upcoming"] == PAGE_ROWS + 3 and "upcoming" not in st.dirty_vars
+    # a row taken out of one section is on screen in another (the same id)
+    await call(st, "toggle", first, True)
+    await call(st, "set_filter", "done", "all")
+    assert first in [t["id"] for t in on_screen(st, "completed")]
+    assert first not in [t["id"] for t in on_screen(st, "upcoming")]
+    await call(st, "toggle", first, False)
+    await call(st, "set_filter", "done", "open")
+    # a new view starts at one page again; rows it adds resend the section
+    await call(st, "set_filter", "kind", "todo")
+    assert st.shown["upcoming"] == PAGE_ROWS and st.hidden["upcoming"] == 3
+    add(session, org.agent, title="new first", due=utcnow() + timedelta(days=1, seconds=-30))
+    st._clean()
+    await call(st, "clear_filters")
+    assert "upcoming" in st.dirty_vars and st.gone["upcoming"] == []
+    assert st.upcoming[0]["title"] == "new first" and len(st.upcoming) == PAGE_ROWS
     anon = make_state(TodoState, engine, "forged", monkeypatch)
     await call(anon, "show_more", "upcoming")
     assert anon.upcoming == []
@@ -374,7 +398,8 @@ async def test_dialog_save_and_delete_refresh_the_page_in_the_same_reply(
     assert [t["title"] for t in todo.upcoming] == ["Fresh"]
     await call(st, "open_edit", todo.upcoming[0]["id"])
     events = await call(st, "delete")
-    assert "Task deleted" in str(events) and "reload" not in str(events) and todo.upcoming == []
+    assert "Task deleted" in str(events) and "reload" not in str(events)
+    assert on_screen(todo, "upcoming") == [] and todo.shown["upcoming"] == 0
     # on a lead page: that lead's panel; on the dashboard: the agenda
     lead = make_lead(org.agent)
     panel = await st.get_state(LeadTasksState)

@@ -51,7 +51,9 @@ def due_legend() -> rx.Component:
 TEXT = "rt-Text rt-r-size-"
 
 
-def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Component:
+def task_row(
+    task, on_toggle, *, show_owner: bool | rx.Var[bool] = False, show_lead: bool = True
+) -> rx.Component:
     """One task block: tick box, title (opens the edit dialog), due time coloured by state,
     kind, lead link, owner. `on_toggle(task_id, checked)` is the tick handler."""
     done = task["completed"].to(bool)

@@ -4,6 +4,7 @@ to-dos and events panel (P9, P17). Shared by the to-do page and the lead page.""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import CheckboxInput
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from leadapp.components.blocks import plain_badge
@@ -59,7 +60,8 @@ def task_row(
     done = task["completed"].to(bool)
     return rx.el.div(
         rx.el.span(class_name="task-bar", data_accent_color=task["color"].to(str)),
-        rx.el.input(
+        # what rx.el.input(type="checkbox") builds; created directly, on_change gets a bool
+        CheckboxInput.create(
             type="checkbox",
             checked=done,
             on_change=lambda checked: on_toggle(task["id"], checked),

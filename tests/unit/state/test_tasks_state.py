@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Task, utcnow
+from leadapp.services.rows import id_of
 from leadapp.state import reminders as rem_mod
 from leadapp.state import tabs as tabs_mod
 from leadapp.state.reminders import ReminderState
@@ -192,7 +193,7 @@ async def test_dialog_edit_and_delete_only_visible_tasks(engine, session, org, m
     st = make_state(TaskDialogState, engine, token_for(session, org.agent), monkeypatch)
     events = await call(st, "open_edit", theirs.id)
     assert "not yours" in str(events) and st.task_id == 0 and not st.open
-    st.task_id = theirs.id  # forged
+    st.task_id = id_of(theirs)  # forged
     await call(st, "delete")
     assert session.get(Task, theirs.id) is not None
     await call(st, "open_edit", mine.id)

@@ -11,6 +11,7 @@ from leadapp.state import reminders as rem_mod
 from leadapp.state import tabs as tabs_mod
 from leadapp.state.reminders import ReminderState
 from leadapp.state.todo import LeadTasksState, TaskDialogState, TodoState
+from tests.unit import tasks_helpers
 from tests.unit.state_harness import (
     at_lead,
     at_url,
@@ -23,18 +24,9 @@ from tests.unit.state_harness import (
 
 
 def add(session, owner, *, lead=None, kind="todo", title="T", due=None, done=None):
-    t = Task(
-        brokerage_id=owner.brokerage_id,
-        owner_id=owner.id,
-        lead_id=lead.id if lead else None,
-        kind=kind,
-        title=title,
-        due_at=due or utcnow() + timedelta(days=1),
-        completed_at=done,
-    )
-    session.add(t)
-    session.commit()
-    return t
+    """tasks_helpers.add, due in a day unless told."""
+    due = due or utcnow() + timedelta(days=1)
+    return tasks_helpers.add(session, owner, due, lead=lead, kind=kind, title=title, done=done)
 
 
 @pytest.mark.authz("TodoState.load")

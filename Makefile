@@ -46,7 +46,7 @@ fmt: setup
 check: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(TOOLS)/pyright --level error
+	$(TOOLS)/pyright --warnings
 
 db: setup
 	$(BIN)/leadapp db upgrade

@@ -21,20 +21,15 @@ The configured origins come from REFLEX_LEADAPP_ORIGINS (comma separated, e.g.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 if TYPE_CHECKING:
     from uvicorn._types import ASGI3Application
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # The Reflex 0.10 production build: the page's hydration data and the colour-mode snippet are
 # inline <script>s and Radix/emotion inject <style> elements, hence 'unsafe-inline' for
@@ -181,6 +176,6 @@ def secure(app: ASGIApp) -> ASGIApp:
     proxies = trusted_proxies()
     if not proxies:
         return secured
-    # uvicorn types the ASGI scope as TypedDicts, this module as plain dicts: the same objects
+    # uvicorn types the ASGI scope as TypedDicts, Starlette as mappings: the same objects
     proxied = ProxyHeadersMiddleware(cast("ASGI3Application", secured), trusted_hosts=list(proxies))
     return cast(ASGIApp, proxied)

@@ -1,15 +1,17 @@
 """Builders the lead list, the lead page and the dashboard share beyond `ui`'s: a form's
-labelled input, a divided list row, a list card's title line, a plain-element badge."""
+labelled input, a divided list row, a list card's title line, a plain-element badge, a
+colour picked by value."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import reflex as rx
 from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute as Input
 
 from leadapp.components.forms import Errors, labelled
-from leadapp.components.props import Spacing
+from leadapp.components.props import Accent, Spacing
 from leadapp.components.ui import wide_row
 
 # The thin grey line between the rows of a list.
@@ -64,3 +66,13 @@ def plain_badge(*children: Any, variant: str = "soft", accent: Any = None) -> rx
         class_name=f"rt-reset rt-Badge rt-r-size-1 rt-variant-{variant}",
         data_accent_color=accent,
     )
+
+
+def accent_match(
+    value: Any, colors: Mapping[str, Accent], default: Accent = "gray"
+) -> rx.Var[Accent]:
+    """The colour `colors` gives `value` (`default` for any other), for a `color_scheme` prop."""
+    picked = rx.match(value, *colors.items(), default)
+    if not isinstance(picked, rx.Var):  # plain strings for cases make a Var, not a component
+        raise TypeError("accent_match takes colour names, not components")
+    return picked

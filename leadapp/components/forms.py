@@ -81,11 +81,13 @@ def loaded_text_area(name: str, value: Var[str] | str, rows: str) -> rx.Componen
     return rx.text_area(name=name, default_value=value, key=value, rows=rows, width="100%")
 
 
-def filter_date(filters: dict[str, str], name: str, key_suffix: str, testid: str) -> rx.Component:
+def filter_date(
+    filters: ObjectVar[dict[str, str]], name: str, key_suffix: str, testid: str
+) -> rx.Component:
     """One end of a date-range filter: a date input showing the filter's value (`filters`: the
     state's name → value), keyed on it so that a new view shows it; `key_suffix` keeps the two
     ends' keys apart when both dates are the same."""
-    value = filters.get(name, "")
+    value = filters.get(name, "").to(str)
     return rx.input(
         type="date", name=name, default_value=value, key=value + key_suffix, data_testid=testid
     )

@@ -245,7 +245,7 @@ def export_button() -> rx.Component:
 
 
 def _confirm(
-    open_, title, description, confirm_label: str, on_confirm, testid: str
+    open_, title, description, confirm_label: str | rx.Var[str], on_confirm, testid: str
 ) -> rx.Component:
     return confirm_dialog(
         open_,
@@ -341,7 +341,7 @@ def action_dialogs() -> rx.Component:
             A.confirm == "bulk_delete",
             "Delete "
             + A.confirm_count.to(str)
-            + rx.cond(A.confirm_count == 1, " lead?", " leads?"),
+            + rx.cond(A.confirm_count == 1, " lead?", " leads?").to(str),
             "Deleted leads keep all their data with status Deleted. They leave the default view; "
             "filter by status Deleted to find them and reactivate them.",
             "Delete " + A.confirm_count.to(str),

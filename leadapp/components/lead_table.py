@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import CheckboxInput
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from leadapp.components.blocks import plain_badge
@@ -124,7 +125,8 @@ def _row(row, row_menu: Callable | None) -> rx.Component:
     lid = row["id"].to(int)
     return rx.el.tr(
         rx.el.td(
-            rx.el.input(
+            # what rx.el.input(type="checkbox") builds; created directly, on_change gets a bool
+            CheckboxInput.create(
                 type="checkbox",
                 checked=S.selected.contains(lid) | S.all_matching,
                 on_change=lambda c: S.toggle_row(lid, c),
@@ -177,7 +179,7 @@ def lead_table(row_menu: Callable | None = None) -> rx.Component:
             rx.table.header(
                 rx.table.row(
                     rx.table.column_header_cell(
-                        rx.el.input(
+                        CheckboxInput.create(
                             type="checkbox",
                             checked=S.page_all_selected | S.all_matching,
                             on_change=S.toggle_page,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import accent_match
 from leadapp.components.forms import filter_date
+from leadapp.components.props import Accent
 from leadapp.components.sections import filter_select, page_buttons
 from leadapp.components.ui import column, end_row, gray_button, inline, muted, notice, soft_button
 from leadapp.models.enums import EMAIL_KINDS
 from leadapp.services.outbox import STATUS_FILTERS
 from leadapp.state.outbox import OutboxState as S
 
-STATUS_COLORS = {
+STATUS_COLORS: dict[str, Accent] = {
     "queued": "gray",
     "sending": "blue",
     "sent": "green",
@@ -69,11 +71,7 @@ def filter_bar() -> rx.Component:
 def status_badge(status, label) -> rx.Component:
     return rx.badge(
         label,
-        color_scheme=rx.match(
-            status,
-            *[(k, v) for k, v in STATUS_COLORS.items()],
-            "gray",
-        ),
+        color_scheme=accent_match(status, STATUS_COLORS),
         variant="soft",
     )
 

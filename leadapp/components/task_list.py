@@ -4,6 +4,7 @@ to-dos and events panel (P9, P17). Shared by the to-do page and the lead page.""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import CheckboxInput
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from leadapp.components.blocks import plain_badge
@@ -51,13 +52,16 @@ def due_legend() -> rx.Component:
 TEXT = "rt-Text rt-r-size-"
 
 
-def task_row(task, on_toggle, *, show_owner=False, show_lead=True) -> rx.Component:
+def task_row(
+    task, on_toggle, *, show_owner: bool | rx.Var[bool] = False, show_lead: bool = True
+) -> rx.Component:
     """One task block: tick box, title (opens the edit dialog), due time coloured by state,
     kind, lead link, owner. `on_toggle(task_id, checked)` is the tick handler."""
     done = task["completed"].to(bool)
     return rx.el.div(
         rx.el.span(class_name="task-bar", data_accent_color=task["color"].to(str)),
-        rx.el.input(
+        # what rx.el.input(type="checkbox") builds; created directly, on_change gets a bool
+        CheckboxInput.create(
             type="checkbox",
             checked=done,
             on_change=lambda checked: on_toggle(task["id"], checked),

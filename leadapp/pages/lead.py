@@ -26,7 +26,8 @@ def lead_view() -> rx.Component:
             LeadState.error != "",
             notice(LeadState.error, "shield_alert", "red", testid="lead-error"),
             rx.cond(
-                LeadState.lead.length() > 0,
+                # Var.create returns the state var as is, typed as the Var it is on the class
+                rx.Var.create(LeadState.lead).length() > 0,
                 column(
                     icon_link("arrow-left", "All leads", "/leads"),
                     h.header(),

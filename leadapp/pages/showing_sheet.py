@@ -52,14 +52,16 @@ def _toolbar() -> rx.Component:
 
 
 def _listing(li, i) -> rx.Component:
+    # Var.create returns the state var's item as is, typed as the Var it is on the class
+    count = rx.Var.create(S.sheet["listings"]).length()
     return rx.box(
         rx.cond(
-            S.sheet["listings"].length() > 1,
+            count > 1,
             muted(
                 "Listing ",
                 (i + 1).to_string(),
                 " of ",
-                S.sheet["listings"].length().to_string(),
+                count.to_string(),
                 size="1",
                 padding_bottom="4px",
                 data_testid="sheet-listing-n",

@@ -46,7 +46,7 @@ def _leads(n: int) -> str:
 class LeadActionsState(AuthState):
     # The confirmation on screen: "" | "bulk_delete" | "row_delete" | "reject"
     confirm: str = ""
-    confirm_count: int = 0
+    confirm_count: rx.Field[int] = rx.field(0)
     row_id: int = 0
     row_name: str = ""
     # The tag dialog: "" | "add_tags" | "remove_tags"

@@ -98,6 +98,7 @@ def test_clean_file_looks_good(page, signed_in, shot):
 def test_errors_in_every_column_then_fix_and_import(page, signed_in, engine, shot):
     with Session(engine) as s:
         taken = s.exec(select(col(Lead.email)).order_by(col(Lead.id))).first()
+    assert taken is not None
     bad_row = [
         "not-an-email",
         "x" * 101,

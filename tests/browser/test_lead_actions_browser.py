@@ -70,6 +70,7 @@ def rows(page):
 def check_rollups(engine):
     with Session(engine) as s:
         b = s.exec(select(Brokerage)).first()
+        assert b is not None
         assert rollups.check(s, id_of(b)) == []
 
 
@@ -253,7 +254,8 @@ def test_agent_claims_from_the_unassigned_view_and_rejects(page, signed_in, serv
                 col(OutgoingEmail.lead_id) == lead_id, col(OutgoingEmail.kind) == "notice"
             )
         ).one()
-        assert notice.to_address == s.exec(select(Brokerage)).first().primary_email
+        brokerage = s.exec(select(Brokerage)).first()
+        assert brokerage is not None and notice.to_address == brokerage.primary_email
     check_rollups(engine)
 
 

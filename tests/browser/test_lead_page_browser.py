@@ -19,6 +19,7 @@ from leadapp.models import (
     User,
 )
 from leadapp.services import rollups
+from leadapp.services.rows import id_of
 
 
 def _agent_lead(engine, email="avery@demo.leadapp.io", offset=0):
@@ -34,7 +35,7 @@ def _agent_lead(engine, email="avery@demo.leadapp.io", offset=0):
             .offset(offset)
             .limit(1)
         )
-        return s.exec(q).one(), agent.id
+        return s.exec(q).one(), id_of(agent)
 
 
 def _open(page, server, lead_id):

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, col, select
 
 from leadapp.models import Favorite, Lead, Listing, ListingSent, OutgoingEmail, User, utcnow
+from leadapp.services.rows import id_of, stored_ids
 
 # a small picture as the listing photo (the test has no network)
 PHOTO = (
@@ -35,7 +36,10 @@ def _lead_with_favourite(engine):
         s.add(listing)
         s.add(
             Favorite(
-                lead_id=lead.id, listing_id=listing.id, created_by="agent", created_at=utcnow()
+                lead_id=id_of(lead),
+                listing_id=id_of(listing),
+                created_by="agent",
+                created_at=utcnow(),
             )
         )
         s.commit()
@@ -171,10 +175,10 @@ def test_pick_two_search_results_for_one_sheet_and_one_email(
                 col(ListingSent.lead_id) == lead_id, col(ListingSent.via) == "showing_sheet"
             )
         ).all()
-        ids = [
+        ids = stored_ids(
             s.exec(select(col(Listing.id)).where(col(Listing.mls_number) == m)).one()
             for m in picked
-        ]
+        )
         assert sorted(shown) == sorted(ids)
 
     # one email with both and the note

@@ -228,7 +228,9 @@ def test_dashboard_agent_and_task_dialog_are_one_round_trip(page, signed_in, eng
     )
     one_trip(page, frames, "dashboard: narrow to an agent")
     # the task dialog: a save answers with the refreshed list in the same reply
-    page.goto(re.match(r"https?://[^/]+", page.url).group(0) + "/todo")
+    origin = re.match(r"https?://[^/]+", page.url)
+    assert origin is not None
+    page.goto(origin.group(0) + "/todo")
     expect(page.get_by_test_id("add-task")).to_be_visible(timeout=T)
     page.wait_for_timeout(500)
     page.get_by_test_id("add-task").click()

@@ -49,7 +49,8 @@ def test_the_state_socket_refuses_another_origin(server):
     assert caught.value.status_code == 403
     ws = websocket.create_connection(url, origin=server, timeout=10)
     try:
-        assert ws.recv().startswith("0{")  # the engine.io open packet
+        opened = ws.recv()
+        assert isinstance(opened, str) and opened.startswith("0{")  # the engine.io open packet
     finally:
         ws.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leadapp.components.blocks import accent_match
 from leadapp.components.display import icon_link
 from leadapp.components.ui import (
     card_stack,
@@ -50,13 +51,9 @@ def stars() -> rx.Component:
 def _status_badge() -> rx.Component:
     return rx.badge(
         L("status_text"),
-        color_scheme=rx.match(
+        color_scheme=accent_match(
             L("status"),
-            ("new", "blue"),
-            ("active", "green"),
-            ("inactive", "orange"),
-            ("deleted", "red"),
-            "gray",
+            {"new": "blue", "active": "green", "inactive": "orange", "deleted": "red"},
         ),
         variant="soft",
         size="2",

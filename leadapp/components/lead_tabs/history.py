@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.blocks import ROW_DIVIDER
+from leadapp.components.blocks import ROW_DIVIDER, accent_match
 from leadapp.components.forms import cancel_button, form_footer
 from leadapp.components.ui import (
     action_link,
@@ -38,13 +38,14 @@ def history_tab() -> rx.Component:
                     rx.badge(
                         e["kind_text"],
                         variant="soft",
-                        color_scheme=rx.match(
+                        color_scheme=accent_match(
                             e["kind"],
-                            ("note", "blue"),
-                            ("call", "green"),
-                            ("quick_event", "indigo"),
-                            ("message", "violet"),
-                            "gray",
+                            {
+                                "note": "blue",
+                                "call": "green",
+                                "quick_event": "indigo",
+                                "message": "violet",
+                            },
                         ),
                     ),
                     rx.text(e["title"], weight="bold", size="2"),

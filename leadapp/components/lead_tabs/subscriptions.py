@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from leadapp.components.blocks import card_title_row
+from leadapp.components.blocks import accent_match, card_title_row
 from leadapp.components.forms import SELECT_STYLE
 from leadapp.components.ui import (
     action_link,
@@ -104,9 +104,7 @@ def _campaign_card(c) -> rx.Component:
             rx.badge(
                 c["status_text"],
                 variant="soft",
-                color_scheme=rx.match(
-                    c["status"], ("active", "green"), ("completed", "blue"), "gray"
-                ),
+                color_scheme=accent_match(c["status"], {"active": "green", "completed": "blue"}),
             ),
             muted(
                 c["remaining"],

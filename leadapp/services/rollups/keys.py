@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -69,6 +70,14 @@ LEAD_COLS = (
 DAY_COLS = ("brokerage_id", "agent_key", "status", "day")
 ACT_COLS = ("brokerage_id", "agent_key", "month", "kind")
 DONE_COLS = ("brokerage_id", "day", "actor_id", "kind")
+
+
+@overload
+def utc_day(ts: datetime) -> date: ...
+@overload
+def utc_day(ts: None) -> None: ...
+@overload
+def utc_day(ts: datetime | None) -> date | None: ...
 
 
 def utc_day(ts: datetime | None) -> date | None:

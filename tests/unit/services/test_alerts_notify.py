@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import event
@@ -105,9 +106,10 @@ def test_email_per_kind_and_live_note_per_user(session, org, make_lead):
     assert notify.unread_count(session, org.agent) == 0
 
 
-def test_notify_changes_reach_only_their_user():
-    sub_b = live.Subscriber(1, 10, True, loop=None)  # a broker's tab
-    sub_a = live.Subscriber(1, 11, False, loop=None)
+async def test_notify_changes_reach_only_their_user():
+    loop = asyncio.get_running_loop()
+    sub_b = live.Subscriber(1, 10, True, loop=loop)  # a broker's tab
+    sub_a = live.Subscriber(1, 11, False, loop=loop)
     c = live.Change(1, 11, "notify")
     assert live.may_see(sub_a, c) and not live.may_see(sub_b, c)
 

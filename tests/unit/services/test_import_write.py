@@ -23,7 +23,7 @@ from leadapp.models import (
 from leadapp.services import importer, rollups
 from leadapp.services.errors import Conflict, ServiceError, ValidationFailed
 from leadapp.services.importer import storage
-from leadapp.services.rows import id_of
+from leadapp.services.rows import id_of, table_of
 
 
 @pytest.fixture
@@ -52,9 +52,9 @@ def file_for(org, m, c) -> bytes:
     ).encode()
 
 
-def counts(session):
+def counts(session) -> dict[str, int]:
     return {
-        t.__tablename__: session.exec(select(sa.func.count()).select_from(t)).one()
+        table_of(t).name: session.exec(select(sa.func.count()).select_from(t)).one()
         for t in (
             Lead,
             HistoryEntry,

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from itertools import product
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -60,7 +61,8 @@ def test_parse_drops_invalid_values_and_round_trips():
         "size": "50",
         "page": "3",
     }
-    assert LeadQuery.parse(None) == LeadQuery() and LeadQuery.parse("junk") == LeadQuery()
+    junk: Any = "junk"  # not a mapping, on purpose
+    assert LeadQuery.parse(None) == LeadQuery() and LeadQuery.parse(junk) == LeadQuery()
     assert LeadQuery.parse({"q": "x" * 500}).q == "x" * 100
 
 

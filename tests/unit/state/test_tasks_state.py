@@ -6,10 +6,12 @@ import pytest
 from sqlmodel import col, select
 
 from leadapp.models import HistoryEntry, Task, utcnow
+from leadapp.services.rows import id_of
 from leadapp.state import reminders as rem_mod
 from leadapp.state import tabs as tabs_mod
 from leadapp.state.reminders import ReminderState
 from leadapp.state.todo import LeadTasksState, TaskDialogState, TodoState
+from tests.unit import tasks_helpers
 from tests.unit.state_harness import (
     at_lead,
     at_url,
@@ -27,18 +29,9 @@ def on_screen(st, section: str) -> list[dict]:
 
 
 def add(session, owner, *, lead=None, kind="todo", title="T", due=None, done=None):
-    t = Task(
-        brokerage_id=owner.brokerage_id,
-        owner_id=owner.id,
-        lead_id=lead.id if lead else None,
-        kind=kind,
-        title=title,
-        due_at=due or utcnow() + timedelta(days=1),
-        completed_at=done,
-    )
-    session.add(t)
-    session.commit()
-    return t
+    """tasks_helpers.add, due in a day unless told."""
+    due = due or utcnow() + timedelta(days=1)
+    return tasks_helpers.add(session, owner, due, lead=lead, kind=kind, title=title, done=done)
 
 
 @pytest.mark.authz("TodoState.load")
@@ -197,7 +190,7 @@ async def test_dialog_edit_and_delete_only_visible_tasks(engine, session, org, m
     st = make_state(TaskDialogState, engine, token_for(session, org.agent), monkeypatch)
     events = await call(st, "open_edit", theirs.id)
     assert "not yours" in str(events) and st.task_id == 0 and not st.open
-    st.task_id = theirs.id  # forged
+    st.task_id = id_of(theirs)  # forged
     await call(st, "delete")
     assert session.get(Task, theirs.id) is not None
     await call(st, "open_edit", mine.id)

@@ -26,7 +26,10 @@ from leadapp.pages import (
 )
 from leadapp.security_headers import secure
 from leadapp.services.live import redis_listener
-from leadapp.state import probe  # noqa: F401  (the load test's round-trip probe)
+from leadapp.state import (
+    probe,  # noqa: F401  (the load test's round-trip probe)
+    redis_lock,
+)
 from leadapp.state.url import AddressEcho
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -39,6 +42,7 @@ app = rx.App(
 )
 
 app.add_middleware(AddressEcho())
+redis_lock.install()  # several workers: a cancelled event gives its tab's lock back
 
 for page in (
     login,

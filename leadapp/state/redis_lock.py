@@ -9,14 +9,18 @@ later event of that tab, the next page's hydrate included, waits for the lock to
 (`redis_lock_expiration` in rxconfig.py, 30 s). Seen in the several-workers browser run as
 a page that never rendered after a sign-in.
 
-`install()` wraps Reflex's `StateManagerRedis._wait_lock` (reflex 0.10): when the wait ends
-in an exception, the lock is deleted if, and only if, it holds this event's id (one Lua
-compare-and-delete, shielded from a second cancel), and the next waiter here is woken.
+`install()` wraps Reflex's `StateManagerRedis._wait_lock` and `_lock` (reflex 0.10): when
+taking the lock, or the event holding it, ends in an exception (a cancel included, also one
+that lands in Reflex's own release), the lock is deleted if, and only if, it still holds this
+event's id (one Lua compare-and-delete, shielded from a second cancel), and the next waiter
+here is woken.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 # Delete KEYS[1] only while it holds ARGV[1]: never another event's lock.
@@ -52,5 +56,21 @@ def install() -> None:
             await asyncio.shield(release_if_ours(self, lock_key, lock_id))
             raise
 
+    original_lock = StateManagerRedis._lock
+
+    @contextlib.asynccontextmanager
+    async def lock_giving_back(
+        self: Any, token: Any, event_name: str | None = None
+    ) -> AsyncIterator[bytes]:
+        lock_id = None
+        try:
+            async with original_lock(self, token, event_name) as lock_id:
+                yield lock_id
+        except BaseException:
+            if lock_id is not None:  # Reflex's release may not have run to its end
+                await asyncio.shield(release_if_ours(self, self._lock_key(token), lock_id))
+            raise
+
     wait_lock_giving_back.__doc__ = original.__doc__
     StateManagerRedis._wait_lock = wait_lock_giving_back
+    StateManagerRedis._lock = lock_giving_back

@@ -1,5 +1,6 @@
 """A tab's state lock on Redis is given back when the event taking it is cancelled while the
-SET that takes it is on its way (state/redis_lock.py); another event's lock is never touched."""
+SET that takes it is on its way, or in Reflex's own release (state/redis_lock.py); another
+event's lock is never touched."""
 
 import asyncio
 import uuid
@@ -51,6 +52,21 @@ async def test_a_cancelled_lock_taking_gives_the_lock_back(manager):
     assert await _holder(manager, key) is None  # not left taken until it expires
 
 
+async def test_a_cancel_in_the_release_gives_the_lock_back(manager):
+    redis_lock.install()
+    key = f"t-{uuid.uuid4().hex}_lock".encode()
+    manager._lock_key = lambda token: key
+
+    async def getdel(name):
+        raise asyncio.CancelledError  # a second cancel, in Reflex's own release
+
+    manager.redis.getdel = getdel
+    with pytest.raises(asyncio.CancelledError):
+        async with manager._lock("tab", "ev") as lock_id:
+            assert await manager.redis.get(key) == lock_id
+    assert await _holder(manager, key) is None
+
+
 async def test_another_events_lock_is_left_alone(manager):
     key = f"t-{uuid.uuid4().hex}_lock".encode()
     await manager.redis.set(key, b"other", px=5000)
@@ -66,3 +82,4 @@ def test_install_wraps_once():
     redis_lock.install()
     assert StateManagerRedis._wait_lock is wrapped
     assert wrapped.__name__ == "wait_lock_giving_back"
+    assert StateManagerRedis._lock.__name__ == "lock_giving_back"

@@ -85,7 +85,8 @@ class AddressEcho(rx.Middleware):
     KB) to the very client that wrote that address. Any change of route goes through React
     Router, whose navigation events (`_NAVIGATION_EVENTS`) keep the usual behaviour; for any
     other event with the same route the server still stores the new address, but the reply
-    leaves those vars out.
+    leaves those vars out. Written against reflex 0.10's per-field router vars
+    (`rx_router_url`, `rx_router_page`, `rx_router_route_id` on the root state).
     """
 
     async def preprocess(self, app: Any, state: Any, event: Any) -> None:

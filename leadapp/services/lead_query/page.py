@@ -14,10 +14,17 @@ from leadapp.models import Lead, LeadTag, Tag, User, as_utc, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 from leadapp.models.timefmt import day_label, user_zone
 from leadapp.services import people, rating
+from leadapp.services.rows import Shapes, read, table_of
 
 from .counts import _count
 from .params import LeadQuery
 from .plan import _cutoff, _Plan, _plan
+
+_AGENT_ORDER = (
+    sa.select(table_of(User).c.id)
+    .where(table_of(User).c.brokerage_id == sa.bindparam("brokerage_id"))
+    .order_by(table_of(User).c.name, table_of(User).c.id)
+)
 
 
 def _order_by(session: Session, user: User, query: LeadQuery) -> list:
@@ -36,11 +43,7 @@ def _order_by(session: Session, user: User, query: LeadQuery) -> list:
         "created": [Lead.created_at],
     }.get(query.sort, [])
     if query.sort == "agent":
-        names = session.exec(
-            select(User.id)
-            .where(col(User.brokerage_id) == user.brokerage_id)
-            .order_by(col(User.name), col(User.id))
-        ).all()
+        names = list(read(session, _AGENT_ORDER, {"brokerage_id": user.brokerage_id}).scalars())
         # Unassigned sorts after every agent; a CASE over the few users avoids a join.
         cols = [
             sa.case(
@@ -137,6 +140,20 @@ def matching_ids(
 ORDERED_MAX = 20_000  # a search matching at most this many leads is counted and paged in one pass
 
 
+def _build_search_page(flags: tuple, where, order) -> sa.Select:
+    """The ids of a page of matches, each with the total (a window count)."""
+    return (
+        sa.select(col(Lead.id), sa.func.count().over())
+        .where(*where)
+        .order_by(*order)
+        .limit(sa.bindparam("page_size", type_=sa.Integer))
+        .offset(sa.bindparam("page_offset", type_=sa.Integer))
+    )
+
+
+_SEARCH_PAGES = Shapes(_build_search_page)
+
+
 def _search_page(
     session: Session, plan: _Plan, order: list, size: int, offset: int
 ) -> tuple[int, list[int | None]] | None:
@@ -153,17 +170,40 @@ def _search_page(
     conn = session.connection()
     if sum(int(conn.execute(b).scalar_one()) for b in plan.search_bounds) > ORDERED_MAX:
         return None
-    q = (
-        sa.select(col(Lead.id), sa.func.count().over())
-        .where(*plan.where)
-        .order_by(*order)
-        .limit(size)
-    )
-    rows = conn.execute(q.offset(offset)).all()
+
+    def ids(offset: int) -> list:
+        params = {"page_size": size, "page_offset": offset}
+        return list(_SEARCH_PAGES.read(session, (), (plan.where, order), params).all())
+
+    rows = ids(offset)
     if not rows and offset:
         total = _count(session, plan)
-        rows = conn.execute(q.offset(max(0, (total - 1) // size) * size)).all() if total else []
+        rows = ids(max(0, (total - 1) // size) * size) if total else []
     return (int(rows[0][1]) if rows else 0), [r[0] for r in rows]
+
+
+def _build_page(flags: tuple, where, order) -> sa.Select:
+    """One page of list rows (_page_select) in list order. flags: (dialect, "ids") for the
+    leads of the ids :page_ids, else (dialect, offset?) for the page :page_size rows after
+    :page_offset of the leads matching `where`."""
+    dialect, kind = flags
+    if kind == "ids":
+        page_ids = sa.bindparam("page_ids", expanding=True, type_=sa.Integer)
+        return _page_select(dialect).where(col(Lead.id).in_(page_ids)).order_by(*order)
+    # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
+    # ix_lead_b_created), then those rows with their tags and agent name in the same statement.
+    ids_q = (
+        sa.select(col(Lead.id))
+        .where(*where)
+        .order_by(*order)
+        .limit(sa.bindparam("page_size", type_=sa.Integer))
+    )
+    if kind == "offset":
+        ids_q = ids_q.offset(sa.bindparam("page_offset", type_=sa.Integer))
+    return _page_select(dialect).where(col(Lead.id).in_(ids_q.scalar_subquery())).order_by(*order)
+
+
+_PAGES = Shapes(_build_page)
 
 
 def _dt(value) -> datetime | None:
@@ -189,7 +229,6 @@ def list_page(
         query = LeadQuery.parse(query or {})
     plan = _plan(session, user, query, now)
     query = plan.query
-    conn = session.connection()
     order = _order_by(session, user, query)
     searched = _search_page(session, plan, order, query.size, (query.page - 1) * query.size)
     total = searched[0] if searched is not None else _count(session, plan)
@@ -200,25 +239,14 @@ def list_page(
     rows = []
     if total:
         offset = (query.page - 1) * query.size
+        dialect = session.get_bind().dialect.name
         if searched is not None:  # the page's ids came with the count
-            stmt = (
-                _page_select(session.get_bind().dialect.name)
-                .where(col(Lead.id).in_(searched[1]))
-                .order_by(*order)
-            )
+            flags, groups = (dialect, "ids"), ((), order)
         else:
-            # Deferred join: the page's ids first (skipping `offset` rows reads only an index, see
-            # ix_lead_b_created), then those rows with their tags and agent name in the same
-            # statement.
-            ids_q = sa.select(col(Lead.id)).where(*plan.where).order_by(*order).limit(query.size)
-            if offset:
-                ids_q = ids_q.offset(offset)
-            stmt = (
-                _page_select(session.get_bind().dialect.name)
-                .where(col(Lead.id).in_(ids_q.scalar_subquery()))
-                .order_by(*order)
-            )
-        rows = list(conn.execute(stmt).all())
+            flags, groups = (dialect, "offset" if offset else "first"), (plan.where, order)
+        params = {"page_ids": searched[1] if searched else [], "page_size": query.size}
+        params["page_offset"] = offset
+        rows = list(_PAGES.read(session, flags, groups, params).all())
     cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
     tz = user_zone(user)
     out = []

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import EmailSuppression, Lead, LeadRollup, LeadTag, RatingCutoff, User, utcnow
 from leadapp.services import access, rating
 from leadapp.services import tags as tag_service
+from leadapp.services.rows import read, table_of
 
 from .params import DEFAULT_DIR, DEFAULT_SORT, LeadQuery
 from .search import search_clause
@@ -76,21 +77,18 @@ def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
     return sa.or_(*parts) if parts else sa.false()
 
 
+_CUTOFF = sa.select(
+    table_of(RatingCutoff).c.low, table_of(RatingCutoff).c.high, table_of(RatingCutoff).c.aged_until
+).where(table_of(RatingCutoff).c.brokerage_id == sa.bindparam("brokerage_id"))
+
+
 def _cutoff(session: Session, brokerage_id: int) -> RatingCutoff | None:
     """The brokerage's rating cut-offs (low, high) or None: what rating.stars needs.
 
     Read as one Core row, not an ORM instance: the values stand in a SimpleNamespace with
     the attributes of a RatingCutoff that rating.stars and the rating clauses read.
     """
-    row = (
-        session.connection()
-        .execute(
-            sa.select(
-                col(RatingCutoff.low), col(RatingCutoff.high), col(RatingCutoff.aged_until)
-            ).where(col(RatingCutoff.brokerage_id) == brokerage_id)
-        )
-        .first()
-    )
+    row = read(session, _CUTOFF, {"brokerage_id": brokerage_id}).first()
     if row is None:
         return None
     values = SimpleNamespace(

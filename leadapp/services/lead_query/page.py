@@ -4,13 +4,14 @@ SELECT of every matching lead that bulk edit and export act on."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from leadapp.models import Lead, LeadTag, Tag, User, as_utc, utcnow
+from leadapp.models import Lead, LeadTag, Tag, User, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 from leadapp.models.timefmt import day_label, user_zone
 from leadapp.services import people, rating
@@ -206,10 +207,64 @@ def _build_page(flags: tuple, where, order) -> sa.Select:
 _PAGES = Shapes(_build_page)
 
 
-def _dt(value) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+def _utc(value) -> datetime | None:
+    """A timestamp column as the driver gave it (SQLite: text) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date) -> str:
+    """day_label of a local date (the list shows a page of rows from few distinct days)."""
+    return day_label(value)
+
+
+def _row_dicts(rows, cutoff, tz: tzinfo, now: datetime) -> list[dict]:
+    """The list's rows (LIST_COLUMNS, tag_list, agent_name) as the page shows them."""
+    out = []
+    for (
+        lead_id,
+        first_name,
+        last_name,
+        email,
+        phone,
+        lead_type,
+        status,
+        stage,
+        score,
+        last_activity_at,
+        source,
+        agent_id,
+        created_at,
+        tag_list,
+        agent_name,
+    ) in rows:
+        last = _utc(last_activity_at)
+        created = _utc(created_at)
+        out.append(
+            {
+                "id": lead_id,
+                "name": people.name_or_email(first_name, last_name, email),
+                "email": email,
+                "phone": phone,
+                "type": LEAD_TYPES.get(lead_type or "", ""),
+                "status": LEAD_STATUSES.get(status, status),
+                "status_code": status,
+                "stage": STAGES.get(stage, stage),
+                "stage_code": stage,
+                "stars": rating.stars(score, last, cutoff, now),
+                "source": source,
+                "agent": (agent_name or "") if agent_id else "Unassigned",
+                "agent_id": agent_id or 0,
+                "tags": sorted(tag_list.split(TAG_SEP), key=str.lower) if tag_list else [],
+                "last_activity": _day(last.astimezone(tz).date()) if last else "",
+                "created": _day(created.astimezone(tz).date()) if created else "",
+            }
+        )
+    return out
 
 
 def list_page(
@@ -248,31 +303,7 @@ def list_page(
         params["page_offset"] = offset
         rows = list(_PAGES.read(session, flags, groups, params).all())
     cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
-    tz = user_zone(user)
-    out = []
-    for r in rows:
-        last = as_utc(_dt(r.last_activity_at))
-        created = as_utc(_dt(r.created_at))
-        out.append(
-            {
-                "id": r.id,
-                "name": people.name_or_email(r.first_name, r.last_name, r.email),
-                "email": r.email,
-                "phone": r.phone,
-                "type": LEAD_TYPES.get(r.lead_type or "", ""),
-                "status": LEAD_STATUSES.get(r.status, r.status),
-                "status_code": r.status,
-                "stage": STAGES.get(r.stage, r.stage),
-                "stage_code": r.stage,
-                "stars": rating.stars(r.rating_score, last, cutoff, now),
-                "source": r.source,
-                "agent": (r.agent_name or "") if r.assigned_agent_id else "Unassigned",
-                "agent_id": r.assigned_agent_id or 0,
-                "tags": sorted(r.tag_list.split(TAG_SEP), key=str.lower) if r.tag_list else [],
-                "last_activity": day_label(last.astimezone(tz)) if last else "",
-                "created": day_label(created.astimezone(tz)) if created else "",
-            }
-        )
+    out = _row_dicts(rows, cutoff, user_zone(user), now)
     first = (query.page - 1) * query.size + 1 if total else 0
     return {
         "rows": out,

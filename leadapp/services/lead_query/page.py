@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from leadapp.models import Lead, LeadTag, Tag, User, utcnow
+from leadapp.models import Lead, LeadTag, RatingCutoff, Tag, User, utcnow
 from leadapp.models.enums import LEAD_STATUSES, LEAD_TYPES, STAGES
 from leadapp.models.timefmt import day_label, user_zone
 from leadapp.services import people, rating
@@ -19,7 +19,7 @@ from leadapp.services.rows import Shapes, read, table_of
 
 from .counts import _count
 from .params import LeadQuery
-from .plan import _cutoff, _Plan, _plan
+from .plan import _CUTOFF, _cutoff_of, _Plan, _plan
 
 _AGENT_ORDER = (
     sa.select(table_of(User).c.id)
@@ -94,8 +94,9 @@ _PAGE_SELECTS: dict[str, Any] = {}
 
 
 def _page_select(dialect: str):
-    """SELECT the list columns, the lead's tags (joined by TAG_SEP) and its agent's name (built
-    once).
+    """SELECT the list columns, the lead's tags (joined by TAG_SEP), its agent's name and the
+    rating cut-offs of the brokerage :cutoff_brokerage_id (plan._CUTOFF's columns, NULL when
+    it has none), for the stars (built once).
     """
     if dialect not in _PAGE_SELECTS:
         agg = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
@@ -111,8 +112,16 @@ def _page_select(dialect: str):
             .where(col(User.id) == Lead.assigned_agent_id)
             .scalar_subquery()
         )
+        cutoff = table_of(RatingCutoff)
         _PAGE_SELECTS[dialect] = sa.select(
-            *LIST_COLUMNS, tag_list.label("tag_list"), agent_name.label("agent_name")
+            *LIST_COLUMNS,
+            tag_list.label("tag_list"),
+            agent_name.label("agent_name"),
+            *_CUTOFF.selected_columns,
+        ).select_from(
+            table_of(Lead).outerjoin(
+                cutoff, cutoff.c.brokerage_id == sa.bindparam("cutoff_brokerage_id")
+            )
         )
     return _PAGE_SELECTS[dialect]
 
@@ -223,7 +232,7 @@ def _day(value: date) -> str:
 
 
 def _row_dicts(rows, cutoff, tz: tzinfo, now: datetime) -> list[dict]:
-    """The list's rows (LIST_COLUMNS, tag_list, agent_name) as the page shows them."""
+    """The list's rows (LIST_COLUMNS, tag_list, agent_name, ...) as the page shows them."""
     out = []
     for (
         lead_id,
@@ -241,6 +250,7 @@ def _row_dicts(rows, cutoff, tz: tzinfo, now: datetime) -> list[dict]:
         created_at,
         tag_list,
         agent_name,
+        *_,
     ) in rows:
         last = _utc(last_activity_at)
         created = _utc(created_at)
@@ -301,8 +311,11 @@ def list_page(
             flags, groups = (dialect, "offset" if offset else "first"), (plan.where, order)
         params = {"page_ids": searched[1] if searched else [], "page_size": query.size}
         params["page_offset"] = offset
+        params["cutoff_brokerage_id"] = user.brokerage_id
         rows = list(_PAGES.read(session, flags, groups, params).all())
-    cutoff = plan.cutoff if plan.cutoff is not False else _cutoff(session, user.brokerage_id)
+    cutoff = plan.cutoff
+    if cutoff is False:  # the stars' cut-offs came with the rows
+        cutoff = _cutoff_of(user.brokerage_id, rows[-1][-4:]) if rows else None
     out = _row_dicts(rows, cutoff, user_zone(user), now)
     first = (query.page - 1) * query.size + 1 if total else 0
     return {

@@ -17,7 +17,7 @@ from leadapp.models.timefmt import day_label, user_zone
 from leadapp.services import people, rating
 from leadapp.services.rows import Shapes, read, table_of
 
-from .counts import _count
+from .counts import _build_count, _count
 from .params import LeadQuery
 from .plan import _CUTOFF, _cutoff_of, _Plan, _plan
 
@@ -192,11 +192,12 @@ def _search_page(
     return (int(rows[0][1]) if rows else 0), [r[0] for r in rows]
 
 
-def _build_page(flags: tuple, where, order) -> sa.Select:
-    """One page of list rows (_page_select) in list order. flags: (dialect, "ids") for the
-    leads of the ids :page_ids, else (dialect, offset?) for the page :page_size rows after
-    :page_offset of the leads matching `where`."""
-    dialect, kind = flags
+def _build_page(flags: tuple, where, order, rollup) -> sa.Select:
+    """One page of list rows (_page_select) in list order. flags: (dialect, "ids", "") for the
+    leads of the ids :page_ids, else (dialect, offset?, total) for the page :page_size rows
+    after :page_offset of the leads matching `where`, with the total count (counts._count's
+    statement: "rollup" over `rollup`, "lead" over `where`) as the last column."""
+    dialect, kind, total = flags
     if kind == "ids":
         page_ids = sa.bindparam("page_ids", expanding=True, type_=sa.Integer)
         return _page_select(dialect).where(col(Lead.id).in_(page_ids)).order_by(*order)
@@ -210,10 +211,43 @@ def _build_page(flags: tuple, where, order) -> sa.Select:
     )
     if kind == "offset":
         ids_q = ids_q.offset(sa.bindparam("page_offset", type_=sa.Integer))
-    return _page_select(dialect).where(col(Lead.id).in_(ids_q.scalar_subquery())).order_by(*order)
+    stmt = _page_select(dialect)
+    if total:
+        counted = _build_count((total,), rollup if total == "rollup" else where)
+        stmt = stmt.add_columns(counted.scalar_subquery().label("total"))
+    return stmt.where(col(Lead.id).in_(ids_q.scalar_subquery())).order_by(*order)
 
 
 _PAGES = Shapes(_build_page)
+_CUTOFF_AT = len(LIST_COLUMNS) + 2  # the page row's _CUTOFF columns (then the total, if asked)
+
+
+def _page_rows(
+    session: Session,
+    user: User,
+    plan: _Plan,
+    order: list,
+    offset: int,
+    page_ids: list[int | None] | None = None,
+    counted: bool = False,
+) -> list:
+    """The page's rows: the leads `page_ids`, or the plan's page at `offset` (`counted`: with
+    the total of counts._count as the last column)."""
+    dialect = session.get_bind().dialect.name
+    if page_ids is not None:
+        flags, groups = (dialect, "ids", ""), ((), order, ())
+    else:
+        total = ("rollup" if plan.rollup is not None else "lead") if counted else ""
+        flags = (dialect, "offset" if offset else "first", total)
+        rollup = plan.rollup if total == "rollup" and plan.rollup is not None else []
+        groups = (plan.where, order, rollup)
+    params = {
+        "page_ids": page_ids or [],
+        "page_size": plan.query.size,
+        "page_offset": offset,
+        "cutoff_brokerage_id": user.brokerage_id,
+    }
+    return list(_PAGES.read(session, flags, groups, params).all())
 
 
 def _utc(value) -> datetime | None:
@@ -295,27 +329,30 @@ def list_page(
     plan = _plan(session, user, query, now)
     query = plan.query
     order = _order_by(session, user, query)
-    searched = _search_page(session, plan, order, query.size, (query.page - 1) * query.size)
-    total = searched[0] if searched is not None else _count(session, plan)
-    pages = max(1, -(-total // query.size))
+    size = query.size
+    searched = _search_page(session, plan, order, size, (query.page - 1) * size)
+    rows = None
+    if searched is not None:
+        total = searched[0]
+    elif plan.empty or plan.stars_at is not None:
+        total = _count(session, plan)
+    else:  # the total comes with the page's rows; with none (no match, past the end) alone
+        rows = _page_rows(session, user, plan, order, (query.page - 1) * size, counted=True)
+        total = int(rows[0][_CUTOFF_AT + 4]) if rows else _count(session, plan)
+    pages = max(1, -(-total // size))
     if query.page > pages:
         query = query.with_(page=pages)
         plan.query = query
-    rows = []
-    if total:
-        offset = (query.page - 1) * query.size
-        dialect = session.get_bind().dialect.name
-        if searched is not None:  # the page's ids came with the count
-            flags, groups = (dialect, "ids"), ((), order)
-        else:
-            flags, groups = (dialect, "offset" if offset else "first"), (plan.where, order)
-        params = {"page_ids": searched[1] if searched else [], "page_size": query.size}
-        params["page_offset"] = offset
-        params["cutoff_brokerage_id"] = user.brokerage_id
-        rows = list(_PAGES.read(session, flags, groups, params).all())
+        rows = None
+    if rows is None:
+        page_ids = searched[1] if searched is not None else None
+        offset = (query.page - 1) * size
+        rows = _page_rows(session, user, plan, order, offset, page_ids) if total else []
     cutoff = plan.cutoff
     if cutoff is False:  # the stars' cut-offs came with the rows
-        cutoff = _cutoff_of(user.brokerage_id, rows[-1][-4:]) if rows else None
+        cutoff = (
+            _cutoff_of(user.brokerage_id, rows[0][_CUTOFF_AT : _CUTOFF_AT + 4]) if rows else None
+        )
     out = _row_dicts(rows, cutoff, user_zone(user), now)
     first = (query.page - 1) * query.size + 1 if total else 0
     return {

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from leadapp.models import Lead, LeadRollup, User
 from leadapp.services import rating
+from leadapp.services.rows import Shapes
 
 from .params import LeadQuery
 from .plan import _Plan, _plan
@@ -25,16 +26,29 @@ def count(session: Session, user: User, query: LeadQuery, now: datetime | None =
     return _count(session, _plan(session, user, query, now))
 
 
+def _build_count(flags: tuple, where) -> sa.Select:
+    """A sum over lead_rollup rows (flags ("rollup",)) or a COUNT of leads matching `where`."""
+    if flags == ("rollup",):
+        return sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(*where)
+    return sa.select(sa.func.count()).select_from(Lead).where(*where)
+
+
+_COUNTS = Shapes(_build_count)
+
+
+def _rollup_sum(session: Session, conditions: list) -> int:
+    """The leads of the lead_rollup rows matching `conditions`."""
+    return int(_COUNTS.read(session, ("rollup",), (conditions,), {}).scalar_one())
+
+
 def _count(session: Session, plan: _Plan) -> int:
     if plan.empty:
         return 0
     if plan.stars_at is not None:
         return _count_stars(session, plan, plan.stars_at)
     if plan.rollup is not None:
-        stmt = sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(*plan.rollup)
-    else:
-        stmt = sa.select(sa.func.count()).select_from(Lead).where(*plan.where)
-    return int(session.connection().execute(stmt).scalar_one())
+        return _rollup_sum(session, plan.rollup)
+    return int(_COUNTS.read(session, ("lead",), (plan.where,), {}).scalar_one())
 
 
 def _count_stars(session: Session, plan: _Plan, now: datetime) -> int:
@@ -54,15 +68,7 @@ def _count_stars(session: Session, plan: _Plan, now: datetime) -> int:
         return seen[bound]
 
     def total() -> int:
-        return int(
-            session.connection()
-            .execute(
-                sa.select(sa.func.coalesce(sa.func.sum(LeadRollup.count), 0)).where(
-                    *plan.rollup_base
-                )
-            )
-            .scalar_one()
-        )
+        return _rollup_sum(session, plan.rollup_base)
 
     by_stars = {
         3: lambda: c(cutoff.high),

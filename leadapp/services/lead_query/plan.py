@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from leadapp.models import EmailSuppression, Lead, LeadRollup, LeadTag, RatingCutoff, User, utcnow
 from leadapp.services import access, rating
 from leadapp.services import tags as tag_service
+from leadapp.services.rows import read, table_of
 
 from .params import DEFAULT_DIR, DEFAULT_SORT, LeadQuery
 from .search import search_clause
@@ -76,26 +77,26 @@ def _rating_clause(cutoff, ratings: tuple[int, ...], now: datetime):
     return sa.or_(*parts) if parts else sa.false()
 
 
-def _cutoff(session: Session, brokerage_id: int) -> RatingCutoff | None:
-    """The brokerage's rating cut-offs (low, high) or None: what rating.stars needs.
+_CUTOFF = sa.select(
+    table_of(RatingCutoff).c.brokerage_id,
+    table_of(RatingCutoff).c.low,
+    table_of(RatingCutoff).c.high,
+    table_of(RatingCutoff).c.aged_until,
+).where(table_of(RatingCutoff).c.brokerage_id == sa.bindparam("brokerage_id"))
 
-    Read as one Core row, not an ORM instance: the values stand in a SimpleNamespace with
-    the attributes of a RatingCutoff that rating.stars and the rating clauses read.
-    """
-    row = (
-        session.connection()
-        .execute(
-            sa.select(
-                col(RatingCutoff.low), col(RatingCutoff.high), col(RatingCutoff.aged_until)
-            ).where(col(RatingCutoff.brokerage_id) == brokerage_id)
-        )
-        .first()
-    )
-    if row is None:
+
+def _cutoff(session: Session, brokerage_id: int) -> RatingCutoff | None:
+    """The brokerage's rating cut-offs (low, high) or None: what rating.stars needs."""
+    return _cutoff_of(brokerage_id, read(session, _CUTOFF, {"brokerage_id": brokerage_id}).first())
+
+
+def _cutoff_of(brokerage_id: int, row) -> RatingCutoff | None:
+    """_CUTOFF's columns (a Core row, not an ORM instance; None or NULLs: no cut-offs) in a
+    SimpleNamespace with the attributes of a RatingCutoff that rating.stars and the rating
+    clauses read."""
+    if row is None or row[0] is None:
         return None
-    values = SimpleNamespace(
-        brokerage_id=brokerage_id, low=row.low, high=row.high, aged_until=row.aged_until
-    )
+    values = SimpleNamespace(brokerage_id=brokerage_id, low=row[1], high=row[2], aged_until=row[3])
     return cast(RatingCutoff, values)
 
 

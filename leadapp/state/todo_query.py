@@ -69,6 +69,23 @@ def _taken_out(current: list[dict], new: list[dict]) -> list[int] | None:
     return taken if i == len(new) else None
 
 
+def _on_screen(
+    current: list[dict], rows: list[dict], limit: int, fill: bool
+) -> tuple[list[dict], list[int] | None]:
+    """A section's rows on screen and the ids taken out of its list in the browser (None: the
+    list is sent again). The first `limit` rows, unless they are `current` with rows taken
+    out; without `fill`, also fewer than `limit` when `current` with rows taken out is the
+    start of `rows` (a tick does not move a row up from "Show more")."""
+    first = rows[:limit]
+    taken = _taken_out(current, first)
+    if taken is not None or fill:
+        return first, taken
+    ids = {r["id"] for r in rows}
+    start = rows[: min(limit, sum(1 for r in current if r["id"] in ids))]
+    taken = _taken_out(current, start)
+    return (start, taken) if taken else (first, None)
+
+
 def _page_data(session, user, params):
     data = svc.list_tasks(session, user, params)
     data["assignees"] = svc.assignees(session, user)
@@ -152,13 +169,15 @@ class TodoQuery(_Base, mixin=True):
         self._shown = {}
         self._apply(data)
 
-    def _apply(self, data: dict) -> None:
-        """Show the service's answer; only what changed is assigned (and resent)."""
+    def _apply(self, data: dict, fill: bool = True) -> None:
+        """Show the service's answer; only what changed is assigned (and resent). fill=False
+        (after a change on this page): a section whose rows were only taken out keeps them
+        out without moving the next rows up from "Show more"."""
         put = lambda name, value: set_if_changed(self, name, value)  # noqa: E731
         put("lead_query", "")
         put("lead_results", [])
         self._rows = {k: light_rows(v) for k, v in data["sections"].items()}
-        self._show_sections()
+        self._show_sections(fill)
         put("counts", data["counts"])
         put("filters", data["filters"])
         put("filter_count", data["filter_count"])
@@ -166,12 +185,13 @@ class TodoQuery(_Base, mixin=True):
         put("agents", data["assignees"])
         put("loaded", True)
 
-    def _show_sections(self) -> None:
+    def _show_sections(self, fill: bool = True) -> None:
         hidden, shown_counts, gone = {}, {}, {}
         for key in svc.SECTIONS:
             rows = self._rows.get(key, [])
-            shown = rows[: self._shown.get(key, PAGE_ROWS)]
-            taken = _taken_out(getattr(self, key), shown)
+            shown, taken = _on_screen(
+                getattr(self, key), rows, self._shown.get(key, PAGE_ROWS), fill
+            )
             if taken is None:
                 set_if_changed(self, key, shown)
             gone[key] = taken or []
@@ -202,7 +222,7 @@ class TodoQuery(_Base, mixin=True):
             data = await self._with_user(_page_data, dict(self.filters))
         except ServiceError as exc:
             return [self._fail(exc)]
-        self._apply(data)
+        self._apply(data, fill=False)
         return []
 
     @rx.event

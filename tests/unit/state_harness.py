@@ -79,29 +79,33 @@ def event_names(events) -> list[str]:
 _FOLLOW = re.compile(r'leadappFollowUrl\(\\?"([^"\\]*)\\?", (true|false)\)')
 
 
+def _items(events):
+    """Each event a handler returned or yielded (a yield may be a list of them)."""
+    for e in events:
+        yield from e if isinstance(e, (list, tuple)) else [e]
+
+
 def history_write(events) -> str:
     """How a handler wrote the address bar: "push", "replace", or "" when it did not."""
-    for e in events:
-        for item in e if isinstance(e, (list, tuple)) else [e]:
-            written = _FOLLOW.search(str(item))
-            if written:
-                return "replace" if written.group(2) == "true" else "push"
+    for item in _items(events):
+        written = _FOLLOW.search(str(item))
+        if written:
+            return "replace" if written.group(2) == "true" else "push"
     return ""
 
 
 def redirect_url(events) -> str:
     """The path+query a handler sent the browser to: a redirect, or the URL it wrote into the
     address bar without a navigation (state/url.py's history call)."""
-    for e in events:
-        for item in e if isinstance(e, (list, tuple)) else [e]:
-            written = _FOLLOW.search(str(item))
-            if written:
-                return written.group(1)
-            args = getattr(item, "args", None)
-            if args:
-                for name, var in args:
-                    if str(name) == "path" or "path" in str(name):
-                        return str(var).strip('"')
+    for item in _items(events):
+        written = _FOLLOW.search(str(item))
+        if written:
+            return written.group(1)
+        args = getattr(item, "args", None)
+        if args:
+            for name, var in args:
+                if str(name) == "path" or "path" in str(name):
+                    return str(var).strip('"')
     return ""
 
 
